@@ -1,0 +1,41 @@
+import {
+  type CreationOptional,
+  DataTypes,
+  type InferAttributes,
+  type InferCreationAttributes,
+  Model,
+  type Sequelize,
+} from 'sequelize';
+
+export const DISTRICT_KINDS = ['city', 'district', 'new_district', 'cooperation_zone'] as const;
+export type DistrictKind = (typeof DISTRICT_KINDS)[number];
+
+/** A district of the city, or the city level itself (kind `city`, code `SZ`). */
+export class District extends Model<InferAttributes<District>, InferCreationAttributes<District>> {
+  declare id: CreationOptional<number>;
+  declare code: string;
+  declare name: string;
+  declare nameEn: string;
+  declare gbCode: string | null;
+  declare kind: DistrictKind;
+  declare sortOrder: number;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    District.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        code: { type: DataTypes.STRING(8), allowNull: false, unique: true },
+        name: { type: DataTypes.STRING(64), allowNull: false },
+        nameEn: { type: DataTypes.STRING(64), allowNull: false },
+        gbCode: { type: DataTypes.STRING(6), allowNull: true },
+        kind: { type: DataTypes.STRING(20), allowNull: false, validate: { isIn: [DISTRICT_KINDS] } },
+        sortOrder: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'districts' },
+    );
+  }
+}

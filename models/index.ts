@@ -1,0 +1,28 @@
+import type { Sequelize } from 'sequelize';
+import { Agency } from './Agency.js';
+import { AuditEvent, AuditHead } from './AuditEvent.js';
+import { District } from './District.js';
+import { LoginAttempt } from './LoginAttempt.js';
+import { Organisation } from './Organisation.js';
+import { ServiceCategory } from './ServiceCategory.js';
+import { Session } from './Session.js';
+import { SubDistrict } from './SubDistrict.js';
+import { User } from './User.js';
+
+/** Initialises every model on `sequelize` and wires their associations. */
+export function initModels(sequelize: Sequelize): void {
+  for (const m of [District, SubDistrict, Agency, Organisation, ServiceCategory, User, Session, LoginAttempt, AuditEvent, AuditHead]) {
+    m.initModel(sequelize);
+  }
+  District.hasMany(SubDistrict, { as: 'subDistricts', foreignKey: 'districtId' });
+  SubDistrict.belongsTo(District, { as: 'district', foreignKey: 'districtId' });
+  District.hasMany(Agency, { as: 'agencies', foreignKey: 'districtId' });
+  Agency.belongsTo(District, { as: 'district', foreignKey: 'districtId' });
+  Organisation.belongsTo(District, { as: 'district', foreignKey: 'districtId' });
+  User.belongsTo(District, { as: 'district', foreignKey: 'districtId' });
+  User.belongsTo(Agency, { as: 'agency', foreignKey: 'agencyId' });
+  User.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });
+}
+
+export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, SubDistrict, User };
+export { ROLES, type Role } from './User.js';

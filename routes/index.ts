@@ -1,0 +1,14 @@
+import type { Express } from 'express';
+import type { Config } from '../server/config.js';
+import { accountRouter } from './account.js';
+import { authRouter } from './auth.js';
+import { dashboardRouter } from './dashboard.js';
+import { languageRouter } from './language.js';
+
+/** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
+export function mountRoutes(app: Express, config: Config): void {
+  app.use(authRouter());
+  app.use(languageRouter());
+  app.use(accountRouter(config));
+  app.use(dashboardRouter());
+}

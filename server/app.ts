@@ -1,0 +1,62 @@
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import { ABSOLUTE_MS, DatabaseSessionStore, IDLE_MS } from './auth/session-store.js';
+import { configurePassport } from './auth/passport.js';
+import { type Config, projectRoot } from './config.js';
+import { errorHandler, notFound } from './middleware/errors.js';
+import { locals } from './middleware/locals.js';
+import { requestContext } from './middleware/request-context.js';
+import { crossSiteProtection, securityHeaders } from './middleware/security.js';
+import { passwordChangeGate, sessionLifetime } from './middleware/session-guards.js';
+import { mountRoutes } from '../routes/index.js';
+
+/**
+ * Builds the Express application; `server/index.ts` listens, tests import this. The database
+ * must be initialised first (`initDatabase`).
+ */
+export function createApp(config: Config): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(projectRoot, 'views'));
+  app.set('query parser', 'simple');
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+
+  app.use(requestContext);
+  app.use(securityHeaders());
+  const staticOptions = { index: false, fallthrough: true, maxAge: config.isProduction ? '7d' : 0 };
+  app.use('/public', express.static(path.join(projectRoot, 'public'), staticOptions));
+  app.use('/vendor/bootstrap', express.static(path.join(projectRoot, 'node_modules/bootstrap/dist'), staticOptions));
+  app.use('/vendor/chart.js', express.static(path.join(projectRoot, 'node_modules/chart.js/dist'), staticOptions));
+
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+  const secure = config.publicUrl?.startsWith('https://') ?? false;
+  app.use(
+    session({
+      name: secure ? '__Host-careprocure' : 'careprocure.sid',
+      secret: config.sessionSecret,
+      store: new DatabaseSessionStore(),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      unset: 'destroy',
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: IDLE_MS, path: '/' },
+    }),
+  );
+  const passport = configurePassport(config);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(sessionLifetime(ABSOLUTE_MS));
+  app.use(locals);
+  app.use(crossSiteProtection);
+  app.use(passwordChangeGate);
+
+  mountRoutes(app, config);
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

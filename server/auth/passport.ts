@@ -1,0 +1,51 @@
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { User } from '../../models/index.js';
+import type { Config } from '../config.js';
+import type { Actor } from '../policies/actor.js';
+import { attemptSignIn, findUserForSession } from './signin.js';
+
+declare global {
+  namespace Express {
+    // The signed-in user is always an Actor: what policies and scopes read.
+    interface User extends Actor {}
+  }
+}
+
+/** What a session's user id becomes on each request: the actor, or nobody if disabled. */
+export function toActor(user: User): Actor {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    districtId: user.districtId,
+    cityLevel: user.district?.kind === 'city',
+    agencyId: user.agencyId,
+    organisationId: user.organisationId,
+    mustChangePassword: user.mustChangePassword,
+  };
+}
+
+/** Configures passport-local over `attemptSignIn`; the session holds only the user id. */
+export function configurePassport(config: Config): passport.PassportStatic {
+  passport.use(
+    new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
+      attemptSignIn(username, password, { ip: req.ip ?? 'unknown', requestId: req.id }, config.passwordCost)
+        .then(async (result) => {
+          if (!result.ok) return done(null, false, { message: result.reason });
+          const user = await findUserForSession(result.user.id);
+          return done(null, user ? toActor(user) : false);
+        })
+        .catch(done);
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, user.id));
+  passport.deserializeUser((id: number, done) => {
+    findUserForSession(id)
+      // A disabled user's session ends at their next request.
+      .then((user) => done(null, user && user.status === 'active' ? toActor(user) : false))
+      .catch(done);
+  });
+  return passport;
+}

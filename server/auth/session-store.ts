@@ -1,0 +1,78 @@
+import session from 'express-session';
+import { Op } from 'sequelize';
+import { Session } from '../../models/index.js';
+import { now } from '../clock.js';
+import { withTransaction } from '../db.js';
+
+/** Idle expiry (SECURITY.md): a session unused for 30 minutes is over. */
+export const IDLE_MS = 30 * 60 * 1000;
+/** Absolute expiry: 10 hours after sign-in, whatever the activity. */
+export const ABSOLUTE_MS = 10 * 60 * 60 * 1000;
+
+type SessionData = session.SessionData & { passport?: { user?: number } };
+
+function userIdOf(sess: SessionData): number | null {
+  const id = sess.passport?.user;
+  return typeof id === 'number' ? id : null;
+}
+
+function expiryOf(sess: SessionData): Date {
+  const cookieExpiry = sess.cookie?.expires ? new Date(sess.cookie.expires) : null;
+  return cookieExpiry && !Number.isNaN(cookieExpiry.getTime()) ? cookieExpiry : new Date(now().getTime() + IDLE_MS);
+}
+
+/**
+ * Sessions in the database, so they survive a restart and several processes share them. Each
+ * row carries the user id, so an administrator (or disabling a user) can end all of a user's
+ * sessions at once.
+ */
+export class DatabaseSessionStore extends session.Store {
+  override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
+    Session.findByPk(sid)
+      .then((row) => {
+        if (!row || row.expiresAt.getTime() <= now().getTime()) return cb(null, null);
+        cb(null, JSON.parse(row.data));
+      })
+      .catch(cb);
+  }
+
+  override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    const at = now();
+    withTransaction((transaction) =>
+      Session.upsert(
+        { sid, userId: userIdOf(sess), data: JSON.stringify(sess), expiresAt: expiryOf(sess), createdAt: at, updatedAt: at },
+        { transaction, fields: ['userId', 'data', 'expiresAt', 'updatedAt'] },
+      ),
+    )
+      .then(() => cb?.())
+      .catch((err) => cb?.(err));
+  }
+
+  override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    withTransaction((transaction) =>
+      Session.update({ expiresAt: expiryOf(sess), updatedAt: now() }, { where: { sid }, transaction }),
+    )
+      .then(() => cb?.())
+      .catch((err) => cb?.(err));
+  }
+
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    withTransaction((transaction) => Session.destroy({ where: { sid }, transaction }))
+      .then(() => cb?.())
+      .catch((err) => cb?.(err));
+  }
+}
+
+/** Ends every session of a user (disabling, password change by an administrator, "end sessions"). */
+export async function endSessionsOf(userId: number, exceptSid?: string): Promise<number> {
+  return withTransaction((transaction) =>
+    Session.destroy({ where: { userId, ...(exceptSid ? { sid: { [Op.ne]: exceptSid } } : {}) }, transaction }),
+  );
+}
+
+/** Removes expired rows; run at start and from time to time. */
+export async function purgeExpiredSessions(): Promise<number> {
+  return withTransaction((transaction) =>
+    Session.destroy({ where: { expiresAt: { [Op.lte]: now() } }, transaction }),
+  );
+}

@@ -1,0 +1,16 @@
+import type { Sequelize } from 'sequelize';
+import { initModels } from '../models/index.js';
+import type { Config } from './config.js';
+import { createSequelize, prepareDatabase, setSequelize } from './db.js';
+import { migrateUp } from './migrate.js';
+
+/** Connects, applies pending migrations and makes the models usable. */
+export async function initDatabase(config: Pick<Config, 'databaseUrl' | 'sqlLog'>, opts: { migrate?: boolean } = {}): Promise<Sequelize> {
+  const sequelize = createSequelize(config.databaseUrl, { sqlLog: config.sqlLog });
+  await sequelize.authenticate();
+  await prepareDatabase(sequelize);
+  setSequelize(sequelize);
+  initModels(sequelize);
+  if (opts.migrate !== false) await migrateUp(sequelize);
+  return sequelize;
+}

@@ -1,0 +1,51 @@
+/** One error type per outcome; the error handler renders each in the user's language. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    /** A locale key for the message shown to the user. */
+    readonly messageKey: string,
+    readonly vars: Record<string, string | number> = {},
+  ) {
+    super(messageKey);
+  }
+}
+
+export class BadRequestError extends HttpError {
+  constructor(messageKey = 'errors.badRequest') {
+    super(400, messageKey);
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(messageKey = 'errors.notFound') {
+    super(404, messageKey);
+  }
+}
+
+export class ForbiddenError extends HttpError {
+  constructor(messageKey = 'errors.forbidden') {
+    super(403, messageKey);
+  }
+}
+
+/** A refused state transition or a limit that would be broken: 409. */
+export class ConflictError extends HttpError {
+  constructor(messageKey: string, vars: Record<string, string | number> = {}) {
+    super(409, messageKey, vars);
+  }
+}
+
+/** Field errors as locale keys, by field name: 422. */
+export type FieldErrors = Record<string, string>;
+
+export class ValidationError extends HttpError {
+  constructor(readonly fieldErrors: FieldErrors) {
+    super(422, 'errors.invalid');
+  }
+}
+
+export class TooManyRequestsError extends HttpError {
+  constructor(messageKey = 'errors.tooManyRequests') {
+    super(429, messageKey);
+  }
+}

@@ -1,0 +1,44 @@
+import { purgeExpiredSessions } from './auth/session-store.js';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { initDatabase } from './database.js';
+import { logger } from './logger.js';
+import { seedUsers } from './services/seed.js';
+
+/** Boot: read config, connect, migrate, seed, listen. The only file that listens. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const sequelize = await initDatabase(config);
+  const accounts = await seedUsers(config);
+  if (accounts.length) {
+    // Printed once, to the console of whoever started the app; never logged as JSON.
+    const heading = config.isProduction
+      ? 'First administrator created. Sign in and change this one-time password now:'
+      : 'Demo accounts (development only):';
+    process.stdout.write(`\n${heading}\n`);
+    for (const a of accounts) process.stdout.write(`  ${a.role.padEnd(10)} ${a.username.padEnd(14)} ${a.password}\n`);
+    process.stdout.write('\n');
+  }
+  await purgeExpiredSessions();
+  const purge = setInterval(() => purgeExpiredSessions().catch((err) => logger.error({ err: String(err) }, 'session purge failed')), 15 * 60 * 1000);
+  purge.unref();
+  const app = createApp(config);
+  const server = app.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, host: config.host, dialect: sequelize.getDialect(), env: config.env }, 'listening');
+    process.stdout.write(`CareProcure is running at http://${config.host}:${config.port}/\n`);
+  });
+  const stop = () => {
+    server.close(() => sequelize.close().finally(() => process.exit(0)));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78);
+  }
+  logger.fatal({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import type { NextFunction, Request, Response } from 'express';
+import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
+import { navigationFor } from '../presenters/navigation.js';
+import { csrfToken } from './security.js';
+
+export const LANG_COOKIE = 'lang';
+
+/**
+ * What every page needs: the language and its translator, the signed-in user, the role's
+ * navigation, pending flash messages and a CSRF token on demand.
+ */
+export function locals(req: Request, res: Response, next: NextFunction): void {
+  const fromCookie = (req.cookies as Record<string, unknown> | undefined)?.[LANG_COOKIE];
+  req.locale = isLocale(fromCookie) ? fromCookie : DEFAULT_LOCALE;
+  req.t = translator(req.locale);
+  res.locals.t = req.t;
+  res.locals.locale = req.locale;
+  res.locals.currentPath = req.path;
+  res.locals.requestId = req.id;
+  res.locals.currentUser = req.user ? { displayName: req.user.displayName, role: req.user.role, username: req.user.username } : null;
+  res.locals.nav = navigationFor(req.user);
+  res.locals.csrfToken = () => csrfToken(req);
+  res.locals.flash = req.session?.flash ?? [];
+  if (req.session?.flash) delete req.session.flash;
+  res.locals.pageTitle = '';
+  next();
+}
+
+/** Queues a message for the next page the user sees. */
+export function flash(
+  req: Request,
+  type: 'success' | 'info' | 'warning' | 'danger',
+  key: string,
+  vars?: Record<string, string | number>,
+): void {
+  req.session.flash = [...(req.session.flash ?? []), { type, key, vars }];
+}

@@ -1,0 +1,32 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { now } from '../clock.js';
+
+/**
+ * Ends a session 10 hours after sign-in whatever its activity (idle expiry is the cookie's and
+ * the store's). The user signs in again.
+ */
+export function sessionLifetime(absoluteMs: number): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.user) return next();
+    const signedInAt = req.session.signedInAt;
+    if (typeof signedInAt === 'number' && now().getTime() - signedInAt < absoluteMs) return next();
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      req.user = undefined;
+      if (req.method === 'GET') return res.redirect('/login?expired=1');
+      res.status(401).type('text/plain').send(req.t ? req.t('errors.sessionExpired') : 'Session expired');
+    });
+  };
+}
+
+const ALLOWED_WHILE_CHANGING = ['/account/password', '/logout', '/lang'];
+
+/** After a one-time password, nothing but changing it (or signing out) is possible. */
+export function passwordChangeGate(req: Request, res: Response, next: NextFunction): void {
+  if (!req.user?.mustChangePassword) return next();
+  if (ALLOWED_WHILE_CHANGING.includes(req.path) || req.path.startsWith('/public/') || req.path.startsWith('/vendor/')) {
+    return next();
+  }
+  if (req.method === 'GET') return res.redirect('/account/password');
+  res.status(403).type('text/plain').send(req.t('account.mustChangeFirst'));
+}

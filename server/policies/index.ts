@@ -1,0 +1,9 @@
+// Importing a policy file registers its rules; this is the one registry.
+import './audit.js';
+import './dashboard.js';
+import './reference.js';
+import './user.js';
+
+export type { Actor } from './actor.js';
+export { allow, authorize, can, canMap, isDeclared } from './registry.js';
+export { districtScope, inDistrictScope, organisationScope } from './scopes.js';

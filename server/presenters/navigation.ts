@@ -1,0 +1,16 @@
+import { type Actor, can } from '../policies/index.js';
+
+export type NavItem = { href: string; labelKey: string };
+
+const ITEMS: { href: string; labelKey: string; action: string; resource: string }[] = [
+  { href: '/', labelKey: 'nav.dashboard', action: 'view', resource: 'dashboard' },
+  { href: '/admin/users', labelKey: 'nav.users', action: 'list', resource: 'user' },
+  { href: '/reference/districts', labelKey: 'nav.reference', action: 'read', resource: 'reference' },
+  { href: '/audit', labelKey: 'nav.audit', action: 'list', resource: 'audit' },
+];
+
+/** The role's navigation: the items whose list the policy lets this user see. */
+export function navigationFor(actor: Actor | undefined): NavItem[] {
+  if (!actor) return [];
+  return ITEMS.filter((i) => can(actor, i.action, i.resource)).map(({ href, labelKey }) => ({ href, labelKey }));
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Agency, District, Organisation, type User } from '../../models/index.js';
+import type { Role } from '../../models/User.js';
+import { userCreator } from '../../server/commands/userCreator.js';
+import { testConfig } from '../support/hooks.js';
+
+let counter = 0;
+/** A short unique suffix, so records of different tests never collide. */
+export function unique(prefix = 'x'): string {
+  counter += 1;
+  return `${prefix}${counter}${randomUUID().slice(0, 6)}`;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function district(code: string): Promise<District> {
+  const d = await District.findOne({ where: { code } });
+  if (!d) throw new Error(`No district ${code}: reference data missing`);
+  return d;
+}
+
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** A unified social credit code with a correct GB 32100-2015 check character. */
+export function uscc(): string {
+  let body = '5244030';
+  while (body.length < 17) body += USCC_CHARS[Math.floor(Math.random() * 10)];
+  const sum = [...body].reduce((s, c, i) => s + USCC_CHARS.indexOf(c) * USCC_WEIGHTS[i], 0);
+  const check = (31 - (sum % 31)) % 31;
+  return body + USCC_CHARS[check];
+}
+
+export async function buildOrganisation(attrs: { districtCode?: string; name?: string } = {}): Promise<Organisation> {
+  const d = await district(attrs.districtCode ?? 'FT');
+  return Organisation.create({ name: attrs.name ?? `测试社工服务中心${unique()}`, uscc: uscc(), districtId: d.id });
+}
+
+export type BuiltUser = { user: User; password: string };
+
+/**
+ * A user of `role` with everything the role needs: district staff in 福田 by default, city level
+ * with `districtCode: 'SZ'`, organisation users with an organisation of their own.
+ */
+export async function buildUser(
+  role: Role,
+  attrs: { districtCode?: string; password?: string; organisation?: Organisation; mustChangePassword?: boolean; username?: string } = {},
+): Promise<BuiltUser> {
+  const d = await district(attrs.districtCode ?? (role === 'admin' ? 'SZ' : 'FT'));
+  const organisation = role === 'org' ? (attrs.organisation ?? (await buildOrganisation({ districtCode: d.code }))) : undefined;
+  const agency = role === 'org' ? null : await Agency.findOne({ where: { districtId: d.id, kind: role === 'finance' ? 'finance' : 'civil_affairs' } });
+  const password = attrs.password ?? TEST_PASSWORD;
+  const user = await userCreator(
+    {
+      username: attrs.username ?? unique(`${role}.`),
+      displayName: `测试${role}`,
+      role,
+      districtId: d.id,
+      agencyId: agency?.id ?? null,
+      organisationId: organisation?.id ?? null,
+      password,
+      mustChangePassword: attrs.mustChangePassword ?? false,
+    },
+    { actor: null, passwordCost: testConfig().passwordCost },
+  );
+  return { user, password };
+}
