@@ -1,0 +1,27 @@
+/** Dates and times as people in the bureaus read them: Asia/Shanghai, 24-hour clock. */
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** `2026-11-29 14:05:09` in Asia/Shanghai; empty for none. */
+export function formatDateTime(value: Date | string | null | undefined): string {
+  if (!value) return '';
+  const parts = Object.fromEntries(dateTime.formatToParts(new Date(value)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** `2026-11-29` in Asia/Shanghai. */
+export function formatDate(value: Date | string | null | undefined): string {
+  if (!value) return '';
+  const parts = Object.fromEntries(dateOnly.formatToParts(new Date(value)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}

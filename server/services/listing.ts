@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+export const PER_PAGE_CHOICES = [10, 25, 50, 100] as const;
+
+/**
+ * The query schema of a list page: page, page size, sort (from an allow-list) and direction,
+ * an optional export format, plus the page's own filters. A repeated key or a nested object
+ * fails the schema and answers 400.
+ */
+export function listQuerySchema<const K extends readonly [string, ...string[]], F extends z.ZodRawShape>(
+  sortKeys: K,
+  defaults: { sort: K[number]; dir: 'asc' | 'desc' },
+  filters: F,
+) {
+  return z.object({
+    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    perPage: z.coerce
+      .number()
+      .int()
+      .refine((n) => (PER_PAGE_CHOICES as readonly number[]).includes(n))
+      .default(25),
+    sort: z.enum(sortKeys).default(defaults.sort as never),
+    dir: z.enum(['asc', 'desc']).default(defaults.dir),
+    format: z.enum(['csv', 'xlsx']).optional(),
+    ...filters,
+  });
+}
+
+/** An optional filter given as text: empty means "not filtered". */
+export const optionalText = (max = 100) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+/** An optional filter given as an id: empty means "not filtered". */
+export const optionalId = () =>
+  z
+    .union([z.literal(''), z.coerce.number().int().positive()])
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+
+/** An optional date filter (YYYY-MM-DD, a day in Asia/Shanghai). */
+export const optionalDate = () =>
+  z
+    .union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+/** The start of a calendar day in Asia/Shanghai (UTC+8, no daylight saving) as an instant. */
+export function shanghaiDayStart(day: string): Date {
+  return new Date(`${day}T00:00:00+08:00`);
+}
+
+/** A link to the same list with some query values changed (and the rest kept). */
+export function hrefWith(path: string, query: Record<string, unknown>, changes: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...query, ...changes })) {
+    if (v === undefined || v === null || v === '' || k === 'format') continue;
+    params.set(k, v instanceof Date ? v.toISOString() : String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export type Pagination = { page: number; pages: number; total: number; prevHref: string | null; nextHref: string | null };
+
+/** The pagination partial's view model. */
+export function paginationOf(path: string, query: Record<string, unknown> & { page: number; perPage: number }, total: number): Pagination {
+  const pages = Math.max(1, Math.ceil(total / query.perPage));
+  const page = Math.min(query.page, pages);
+  return {
+    page,
+    pages,
+    total,
+    prevHref: page > 1 ? hrefWith(path, query, { page: page - 1 }) : null,
+    nextHref: page < pages ? hrefWith(path, query, { page: page + 1 }) : null,
+  };
+}
+
+export type SortLink = { href: string; active: boolean; dir: 'asc' | 'desc' | null };
+
+/** Column-header links that sort by `key`, toggling the direction of the current sort. */
+export function sortLinks<K extends string>(path: string, query: Record<string, unknown> & { sort: K; dir: 'asc' | 'desc' }, keys: readonly K[]) {
+  return Object.fromEntries(
+    keys.map((k) => {
+      const active = query.sort === k;
+      const dir = active && query.dir === 'asc' ? 'desc' : 'asc';
+      return [k, { href: hrefWith(path, query, { sort: k, dir, page: 1 }), active, dir: active ? query.dir : null }];
+    }),
+  ) as Record<K, SortLink>;
+}
