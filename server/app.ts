@@ -16,7 +16,7 @@ import { mountRoutes } from '../routes/index.js';
  * Builds the Express application; `server/index.ts` listens, tests import this. The database
  * must be initialised first (`initDatabase`).
  */
-export function createApp(config: Config): Express {
+export function createApp(config: Config, options: { mountExtra?: (app: Express) => void } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -55,6 +55,8 @@ export function createApp(config: Config): Express {
   app.use(passwordChangeGate);
 
   mountRoutes(app, config);
+  // Tests mount routes of their own here (a route that throws, to see the 500 page).
+  options.mountExtra?.(app);
 
   app.use(notFound);
   app.use(errorHandler);

@@ -24,8 +24,10 @@ async function main(): Promise<void> {
   purge.unref();
   const app = createApp(config);
   const server = app.listen(config.port, config.host, () => {
-    logger.info({ port: config.port, host: config.host, dialect: sequelize.getDialect(), env: config.env }, 'listening');
-    process.stdout.write(`CareProcure is running at http://${config.host}:${config.port}/\n`);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, host: config.host, dialect: sequelize.getDialect(), env: config.env }, 'listening');
+    process.stdout.write(`CareProcure is running at http://${config.host}:${port}/\n`);
   });
   const stop = () => {
     server.close(() => sequelize.close().finally(() => process.exit(0)));
