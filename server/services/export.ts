@@ -45,7 +45,7 @@ export async function sendExport<R>(
   format: ExportFormat,
   filename: string,
   columns: ExportColumn<R>[],
-  rows: AsyncIterable<R>,
+  rows: AsyncIterable<R> | Iterable<R>,
 ): Promise<number> {
   const full = `${filename}.${format}`;
   res.setHeader(
