@@ -42,7 +42,8 @@ export function authRouter(): Router {
       req.login(user, (loginErr) => {
         if (loginErr) return next(loginErr);
         req.session.signedInAt = now().getTime();
-        res.redirect(user.mustChangePassword ? '/account/password' : form.next || '/');
+        // Save before redirecting: express-session sends the 302's headers before its own save ends, and a browser follows them at once.
+        req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(user.mustChangePassword ? '/account/password' : form.next || '/')));
       });
     })(req, res, next);
   });
