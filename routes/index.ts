@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { Config } from '../server/config.js';
 import { accountRouter } from './account.js';
+import { adminUsersRouter } from './admin-users.js';
 import { authRouter } from './auth.js';
 import { dashboardRouter } from './dashboard.js';
 import { languageRouter } from './language.js';
@@ -11,4 +12,5 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(languageRouter());
   app.use(accountRouter(config));
   app.use(dashboardRouter());
+  app.use(adminUsersRouter(config));
 }
