@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agency, District, Organisation, type User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
 import { userCreator } from '../../server/commands/userCreator.js';
+import { usccCheckCharacter } from '../../server/services/identifiers.js';
 import { testConfig } from '../support/hooks.js';
 
 let counter = 0;
@@ -19,16 +20,11 @@ export async function district(code: string): Promise<District> {
   return d;
 }
 
-const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** A unified social credit code with a correct GB 32100-2015 check character. */
+/** A unified social credit code (社会服务机构 in 深圳) with a correct GB 32100-2015 check character. */
 export function uscc(): string {
   let body = '5244030';
-  while (body.length < 17) body += USCC_CHARS[Math.floor(Math.random() * 10)];
-  const sum = [...body].reduce((s, c, i) => s + USCC_CHARS.indexOf(c) * USCC_WEIGHTS[i], 0);
-  const check = (31 - (sum % 31)) % 31;
-  return body + USCC_CHARS[check];
+  while (body.length < 17) body += String(Math.floor(Math.random() * 10));
+  return body + usccCheckCharacter(body);
 }
 
 export async function buildOrganisation(attrs: { districtCode?: string; name?: string } = {}): Promise<Organisation> {

@@ -1,0 +1,219 @@
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import { Agency, AuditEvent, District, Organisation, Session, User } from '../../models/index.js';
+import { ROLES, USER_STATUSES } from '../../models/User.js';
+import { now } from '../clock.js';
+import { getSequelize } from '../db.js';
+import { NotFoundError } from '../errors.js';
+import type { Locale, Translate } from '../i18n/index.js';
+import { type Actor, canMap, districtScope } from '../policies/index.js';
+import { USER_SORT_KEYS, type UserFilter, type UserListQuery, type UserSortKey } from '../schemas/users.js';
+import type { ExportColumn } from '../services/export.js';
+import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
+import { formatDateTime } from './format.js';
+
+/** The user's language, as presenters need it: the translator and the locale (for district names). */
+export type Lang = { t: Translate; locale: Locale };
+
+export const USERS_PATH = '/admin/users';
+
+type Option = { value: string | number; label: string };
+type OptionGroup = { label: string; options: Option[] };
+
+/** What a user belongs to, loaded with every list and detail in the same query (no N+1). */
+const MEMBERSHIP = [
+  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
+  { model: Agency, as: 'agency', attributes: ['id', 'name'] },
+  { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
+];
+
+const districtName = (d: District | undefined | null, lang: Lang) => (d ? (lang.locale === 'en' ? d.nameEn : d.name) : '');
+
+/** `%text%` for LIKE with the wildcards of the text itself escaped (`!` works on both dialects). */
+function containing(text: string) {
+  const pattern = `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  return { [Op.like]: getSequelize().literal(`${getSequelize().escape(pattern)} ESCAPE '!'`) };
+}
+
+/** The list's filter as a query, inside the actor's scope; the export uses the very same one. */
+export function userListWhere(actor: Actor, filter: UserFilter): WhereOptions<User> {
+  const where: Record<string | symbol, unknown> = { ...districtScope(actor) };
+  if (filter.q) where[Op.or] = [{ username: containing(filter.q) }, { displayName: containing(filter.q) }];
+  if (filter.role) where.role = filter.role;
+  if (filter.districtId) where.districtId = filter.districtId;
+  if (filter.status) where.status = filter.status;
+  return where as WhereOptions<User>;
+}
+
+function orderOf(sort: UserSortKey, dir: 'asc' | 'desc'): Order {
+  const direction = dir.toUpperCase();
+  const first = sort === 'district' ? [{ model: District, as: 'district' }, 'sortOrder', direction] : [sort, direction];
+  return [first, ['id', direction]] as Order;
+}
+
+/** One row of the list and of the detail page's facts. */
+function summaryOf(user: User, lang: Lang) {
+  const { t } = lang;
+  return {
+    id: user.id,
+    href: `${USERS_PATH}/${user.id}`,
+    username: user.username,
+    displayName: user.displayName,
+    roleLabel: t(`roles.${user.role}`),
+    districtName: districtName(user.district, lang),
+    memberOf: user.organisation?.name ?? user.agency?.name ?? '',
+    status: user.status,
+    statusLabel: t(`users.status.${user.status}`),
+    statusClass: user.status === 'active' ? 'text-bg-success' : 'text-bg-secondary',
+    lastSignInAt: formatDateTime(user.lastSignInAt),
+    createdAt: formatDateTime(user.createdAt),
+  };
+}
+export type UserSummary = ReturnType<typeof summaryOf>;
+
+async function districtsInOrder(): Promise<District[]> {
+  return District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
+}
+
+export type UserListView = {
+  rows: UserSummary[];
+  pagination: Pagination;
+  sort: Record<UserSortKey, SortLink>;
+  filters: { q: string; role: string; districtId: string; status: string; sort: string; dir: string; perPage: number };
+  options: { roles: Option[]; districts: Option[]; statuses: Option[] };
+  csvHref: string;
+  xlsxHref: string;
+  can: Record<string, boolean>;
+};
+
+/**
+ * The user list: one page of filtered, sorted users with what they belong to, counted and read
+ * in the database (two queries whatever the page size), plus the filter form's options.
+ */
+export async function userListPage(actor: Actor, query: UserListQuery, lang: Lang): Promise<UserListView> {
+  const { t } = lang;
+  const [{ rows, count }, districts] = await Promise.all([
+    User.findAndCountAll({
+      where: userListWhere(actor, query),
+      include: MEMBERSHIP,
+      order: orderOf(query.sort, query.dir),
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+    }),
+    districtsInOrder(),
+  ]);
+  const all = { value: '', label: t('list.all') };
+  const exportBase = hrefWith(USERS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
+  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
+  return {
+    rows: rows.map((u) => summaryOf(u, lang)),
+    pagination: paginationOf(USERS_PATH, query, count),
+    sort: sortLinks(USERS_PATH, query, USER_SORT_KEYS),
+    filters: {
+      q: query.q ?? '',
+      role: query.role ?? '',
+      districtId: query.districtId ? String(query.districtId) : '',
+      status: query.status ?? '',
+      sort: query.sort,
+      dir: query.dir,
+      perPage: query.perPage,
+    },
+    options: {
+      roles: [all, ...ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))],
+      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+      statuses: [all, ...USER_STATUSES.map((s) => ({ value: s, label: t(`users.status.${s}`) }))],
+    },
+    csvHref: exportHref('csv'),
+    xlsxHref: exportHref('xlsx'),
+    can: canMap(actor, 'user', ['create', 'export']),
+  };
+}
+
+/** The export of exactly what the list filters: the query's rows, read in batches. */
+export function userExportColumns(lang: Lang): ExportColumn<User>[] {
+  const { t } = lang;
+  const cell = (u: User) => summaryOf(u, lang);
+  return [
+    { header: t('users.fields.username'), value: (u) => u.username },
+    { header: t('users.fields.displayName'), value: (u) => u.displayName },
+    { header: t('users.fields.role'), value: (u) => cell(u).roleLabel },
+    { header: t('users.fields.district'), value: (u) => cell(u).districtName },
+    { header: t('users.fields.memberOf'), value: (u) => cell(u).memberOf },
+    { header: t('users.fields.status'), value: (u) => cell(u).statusLabel },
+    { header: t('users.fields.lastSignInAt'), value: (u) => formatDateTime(u.lastSignInAt) },
+    { header: t('users.fields.createdAt'), value: (u) => formatDateTime(u.createdAt) },
+  ];
+}
+
+/** The options `inBatches` reads the export with: the list's filter and what users belong to. */
+export function userExportQuery(actor: Actor, filter: UserFilter) {
+  return { where: userListWhere(actor, filter), include: MEMBERSHIP };
+}
+
+/** Loads a user with what they belong to; an unknown id is a 404. */
+export async function loadUser(actor: Actor, id: number): Promise<User> {
+  const user = await User.findOne({ where: { ...districtScope(actor), id }, include: MEMBERSHIP });
+  if (!user) throw new NotFoundError();
+  return user;
+}
+
+/**
+ * A user's page: their facts, how many sessions they have open, the last 20 events about them,
+ * and which buttons to show. The policy says who may act on whom; the status says which of
+ * disable/enable makes sense now.
+ */
+export async function userDetailPage(actor: Actor, user: User, lang: Lang) {
+  const { t } = lang;
+  const [openSessions, events] = await Promise.all([
+    Session.count({ where: { userId: user.id, expiresAt: { [Op.gt]: now() } } }),
+    AuditEvent.findAll({ where: { recordType: 'user', recordId: String(user.id) }, order: [['seq', 'DESC']], limit: 20 }),
+  ]);
+  const can = canMap(actor, 'user', ['update', 'disable', 'enable', 'reset_password', 'end_sessions'], user);
+  can.disable &&= user.status === 'active';
+  can.enable &&= user.status === 'disabled';
+  return {
+    user: { ...summaryOf(user, lang), mustChangePassword: user.mustChangePassword, passwordChangedAt: formatDateTime(user.passwordChangedAt) },
+    openSessions,
+    events: events.map((e) => {
+      const key = `users.events.${e.action}`;
+      const label = t(key);
+      return { at: formatDateTime(e.at), actor: e.actorName ?? '', action: e.action, label: label === key ? e.action : label, ip: e.ip ?? '' };
+    }),
+    can,
+  };
+}
+
+/** A form's values as the fields show them: what was submitted, or the user as they are. */
+export function formValuesOf(user: User): Record<string, unknown> {
+  return {
+    displayName: user.displayName,
+    role: user.role,
+    districtId: user.districtId,
+    agencyId: user.agencyId ?? '',
+    organisationId: user.organisationId ?? '',
+  };
+}
+
+function grouped<R extends { id: number; name: string; districtId: number }>(rows: R[], districts: District[], lang: Lang): OptionGroup[] {
+  return districts
+    .map((d) => ({
+      label: districtName(d, lang),
+      options: rows.filter((r) => r.districtId === d.id).map((r) => ({ value: r.id, label: r.name })),
+    }))
+    .filter((g) => g.options.length > 0);
+}
+
+/** The choices of the new and edit forms: roles, districts, and agencies and organisations by district. */
+export async function userFormOptions(lang: Lang) {
+  const { t } = lang;
+  const [districts, agencies, organisations] = await Promise.all([
+    districtsInOrder(),
+    Agency.findAll({ attributes: ['id', 'name', 'districtId'], order: [['name', 'ASC']] }),
+    Organisation.findAll({ attributes: ['id', 'name', 'districtId'], order: [['name', 'ASC']] }),
+  ]);
+  return {
+    roles: [{ value: '', label: t('users.form.chooseRole') }, ...ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))],
+    districts: [{ value: '', label: t('users.form.chooseDistrict') }, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+    agencies: grouped(agencies, districts, lang),
+    organisations: grouped(organisations, districts, lang),
+  };
+}
