@@ -2,9 +2,11 @@ import type { Express } from 'express';
 import type { Config } from '../server/config.js';
 import { accountRouter } from './account.js';
 import { adminUsersRouter } from './admin-users.js';
+import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
 import { dashboardRouter } from './dashboard.js';
 import { languageRouter } from './language.js';
+import { referenceRouter } from './reference.js';
 
 /** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
 export function mountRoutes(app: Express, config: Config): void {
@@ -12,5 +14,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(languageRouter());
   app.use(accountRouter(config));
   app.use(dashboardRouter());
+  app.use(referenceRouter());
+  app.use(auditRouter());
   app.use(adminUsersRouter(config));
 }

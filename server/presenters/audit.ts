@@ -1,0 +1,146 @@
+import { ROLES } from '../../models/User.js';
+import { AuditEvent, District } from '../../models/index.js';
+import { now } from '../clock.js';
+import type { Translate } from '../i18n/index.js';
+import { type Actor, can } from '../policies/index.js';
+import type { AuditQuery } from '../schemas/audit.js';
+import { auditActionsPresent, auditTrailWhere } from '../services/audit-trail.js';
+import type { ExportColumn, ExportFormat } from '../services/export.js';
+import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { formatDate, formatDateTime } from './format.js';
+
+const PATH = '/audit';
+
+/** The actions the trail knows a label for (audit.actions.* in the locales); others show their code. */
+export const KNOWN_AUDIT_ACTIONS = [
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.locked',
+  'auth.sign_in_locked',
+  'auth.sign_in_throttled',
+  'auth.sign_out',
+  'access.refused',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'user.one_time_password',
+  'user.sessions_end',
+  'user.password_change',
+  'user.export',
+  'audit.export',
+  'reference.district_update',
+  'reference.sub_district_create',
+  'reference.sub_district_rename',
+  'reference.agency_create',
+  'reference.agency_rename',
+  'reference.agency_activate',
+  'reference.agency_deactivate',
+] as const;
+
+export const KNOWN_RECORD_TYPES = ['user', 'district', 'sub_district', 'agency'] as const;
+
+const known = new Set<string>(KNOWN_AUDIT_ACTIONS);
+const knownRecordTypes = new Set<string>(KNOWN_RECORD_TYPES);
+const roles = new Set<string>(ROLES);
+
+/** A readable label for an action code, or the code itself when it has none. */
+export function actionLabel(action: string, t: Translate): string {
+  return known.has(action) ? t(`audit.actions.${action}`) : action;
+}
+
+function recordTypeLabel(type: string, t: Translate): string {
+  return knownRecordTypes.has(type) ? t(`audit.recordTypes.${type}`) : type;
+}
+
+function roleLabel(role: string | null, t: Translate): string {
+  if (!role) return '';
+  return roles.has(role) ? t(`roles.${role}`) : role;
+}
+
+function exportHref(query: AuditQuery, format: ExportFormat): string {
+  const base = hrefWith(PATH, { ...query, page: undefined, perPage: undefined }, {});
+  return `${base}${base.includes('?') ? '&' : '?'}format=${format}`;
+}
+
+/** One event as the list shows it. */
+function eventRow(e: AuditEvent, t: Translate) {
+  return {
+    seq: e.seq,
+    time: formatDateTime(e.at),
+    actor: e.actorName ?? t('audit.noActor'),
+    role: roleLabel(e.actorRole, t),
+    action: actionLabel(e.action, t),
+    actionCode: e.action,
+    record: e.recordType ? `${recordTypeLabel(e.recordType, t)}${e.recordId ? ` #${e.recordId}` : ''}` : '',
+    recordHref: e.recordType && e.recordId ? hrefWith(PATH, {}, { recordType: e.recordType, recordId: e.recordId }) : null,
+    ip: e.ip ?? '',
+    requestId: e.requestId ?? '',
+    detail: e.detail ?? '',
+  };
+}
+
+/**
+ * The audit trail page: the filtered events of the actor's scope, a page at a time in the
+ * database, sorted by their place in the chain; the filter choices; export links.
+ */
+export async function auditListView(actor: Actor, query: AuditQuery, t: Translate) {
+  const where = await auditTrailWhere(actor, query);
+  const [total, actionsPresent] = await Promise.all([AuditEvent.count({ where }), auditActionsPresent(actor)]);
+  const pagination = paginationOf(PATH, query, total);
+  const events = await AuditEvent.findAll({
+    where,
+    order: [['seq', query.dir === 'asc' ? 'ASC' : 'DESC']],
+    limit: query.perPage,
+    offset: (pagination.page - 1) * query.perPage,
+  });
+  const actions = query.action && !actionsPresent.includes(query.action) ? [...actionsPresent, query.action] : actionsPresent;
+  return {
+    rows: events.map((e) => eventRow(e, t)),
+    pagination,
+    sort: sortLinks(PATH, query, ['time'] as const),
+    filters: {
+      actor: query.actor ?? '',
+      action: query.action ?? '',
+      recordType: query.recordType ?? '',
+      recordId: query.recordId ?? '',
+      from: query.from ?? '',
+      to: query.to ?? '',
+      perPage: query.perPage,
+      sort: query.sort,
+      dir: query.dir,
+    },
+    actionOptions: [
+      { value: '', label: t('audit.anyAction') },
+      ...actions.map((a) => ({ value: a, label: known.has(a) ? `${actionLabel(a, t)} (${a})` : a })),
+    ],
+    resetHref: PATH,
+    csvHref: exportHref(query, 'csv'),
+    xlsxHref: exportHref(query, 'xlsx'),
+    can: { export: can(actor, 'export', 'audit') },
+  };
+}
+
+/** The export's file name: the trail and the day it was taken. */
+export function auditExportFilename(t: Translate): string {
+  return `${t('audit.exportFilename')}-${formatDate(now())}`;
+}
+
+/** The columns of the export, headed in the user's language; one query for the district names. */
+export async function auditExportColumns(t: Translate): Promise<ExportColumn<AuditEvent>[]> {
+  const districts = new Map((await District.findAll({ attributes: ['id', 'name'] })).map((d) => [d.id, d.name]));
+  return [
+    { header: t('audit.seq'), value: (e) => e.seq },
+    { header: t('audit.time'), value: (e) => formatDateTime(e.at) },
+    { header: t('audit.actor'), value: (e) => e.actorName },
+    { header: t('audit.role'), value: (e) => roleLabel(e.actorRole, t) },
+    { header: t('audit.actionCode'), value: (e) => e.action },
+    { header: t('audit.action'), value: (e) => actionLabel(e.action, t) },
+    { header: t('audit.recordType'), value: (e) => e.recordType },
+    { header: t('audit.recordId'), value: (e) => e.recordId },
+    { header: t('audit.district'), value: (e) => (e.districtId == null ? '' : (districts.get(e.districtId) ?? String(e.districtId))) },
+    { header: t('audit.ip'), value: (e) => e.ip },
+    { header: t('audit.requestId'), value: (e) => e.requestId },
+    { header: t('audit.detail'), value: (e) => e.detail },
+  ];
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { AGENCY_KINDS } from '../../models/Agency.js';
+import { SUB_DISTRICT_KINDS } from '../../models/SubDistrict.js';
+
+/** A name as typed: trimmed, required, within the column's length. */
+const name = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
+
+/** A record id in the path: digits only, within INTEGER. */
+export const idParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/)
+    .transform(Number),
+});
+export type IdParams = z.infer<typeof idParams>;
+
+/** The districts list has no filters; it may be exported. */
+export const districtsQuery = z.object({ format: z.enum(['csv', 'xlsx']).optional() });
+export type DistrictsQuery = z.infer<typeof districtsQuery>;
+
+/** An administrator corrects a district's names; its code, GB code and kind are fixed. */
+export const districtForm = z.object({ name: name(64), nameEn: name(64) });
+export type DistrictForm = z.infer<typeof districtForm>;
+
+export const subDistrictForm = z.object({
+  name: name(64),
+  kind: z.enum(SUB_DISTRICT_KINDS, { message: 'validation.invalid_value' }),
+});
+export type SubDistrictForm = z.infer<typeof subDistrictForm>;
+
+export const subDistrictRenameForm = z.object({ name: name(64) });
+export type SubDistrictRenameForm = z.infer<typeof subDistrictRenameForm>;
+
+export const agencyForm = z.object({
+  kind: z.enum(AGENCY_KINDS, { message: 'validation.invalid_value' }),
+  name: name(128),
+});
+export type AgencyForm = z.infer<typeof agencyForm>;
+
+export const agencyRenameForm = z.object({ name: name(128) });
+export type AgencyRenameForm = z.infer<typeof agencyRenameForm>;
+
+/** Activation has no fields of its own: the target state is in the path. */
+export const emptyForm = z.strictObject({});

@@ -1,0 +1,33 @@
+import { Agency, District, SubDistrict } from '../../models/index.js';
+import { NotFoundError } from '../errors.js';
+import type { AuditActor, AuditContext } from './audit.js';
+
+/*
+ * Loaders of reference records for routes and presenters: an unknown id is a 404. Reference data
+ * is shared by every district, so reading it needs no district scope; who may read or change it
+ * is the policy's business (server/policies/reference.ts).
+ */
+
+/** The district (or the city level) with this id. */
+export async function findDistrict(id: number): Promise<District> {
+  const district = await District.findByPk(id);
+  if (!district) throw new NotFoundError();
+  return district;
+}
+
+/** The sub-district with this id, with its district. */
+export async function findSubDistrict(id: number): Promise<SubDistrict & { district: District }> {
+  const subDistrict = await SubDistrict.findByPk(id, { include: [{ model: District, as: 'district' }] });
+  if (!subDistrict?.district) throw new NotFoundError();
+  return subDistrict as SubDistrict & { district: District };
+}
+
+/** The agency with this id, with its district. */
+export async function findAgency(id: number): Promise<Agency & { district: District }> {
+  const agency = await Agency.findByPk(id, { include: [{ model: District, as: 'district' }] });
+  if (!agency?.district) throw new NotFoundError();
+  return agency as Agency & { district: District };
+}
+
+/** Who changes reference data, as commands record it. */
+export type ChangedBy = { actor: AuditActor; context?: AuditContext };

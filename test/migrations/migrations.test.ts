@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { projectRoot } from '../../server/config.js';
+import { createSequelize } from '../../server/db.js';
+import { migrator } from '../../server/migrate.js';
+
+async function count(s: Sequelize, sql: string): Promise<number> {
+  const [row] = await s.query<{ n: number }>(sql, { type: QueryTypes.SELECT });
+  return Number(row.n);
+}
+
+async function tables(s: Sequelize): Promise<string[]> {
+  const list = (await s.getQueryInterface().showAllTables()) as unknown[];
+  return list.map((t) => (typeof t === 'string' ? t : String((t as { tableName: string }).tableName))).sort();
+}
+
+/** What the reference-data migration seeds (DOMAIN.md "Reference data"). */
+async function expectSeeded(s: Sequelize): Promise<void> {
+  expect(await count(s, 'SELECT COUNT(*) AS n FROM districts')).to.equal(12);
+  expect(await count(s, 'SELECT COUNT(*) AS n FROM sub_districts')).to.equal(78);
+  expect(await count(s, "SELECT COUNT(*) AS n FROM sub_districts WHERE kind = 'town'")).to.equal(4);
+  expect(await count(s, 'SELECT COUNT(*) AS n FROM agencies')).to.equal(12 * 11);
+  expect(await count(s, 'SELECT COUNT(*) AS n FROM service_categories')).to.equal(10);
+  expect(await count(s, 'SELECT COUNT(*) AS n FROM audit_heads WHERE last_seq = 0')).to.equal(1);
+}
+
+function runMigrate(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/migrate.ts', ...args],
+      { cwd: projectRoot, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } },
+      (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
+}
+
+describe('migrations', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-migrations-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('go up on a fresh SQLite file, all the way down to 0, and up again', async () => {
+    const s = createSequelize(`sqlite:${path.join(dir, 'fresh.sqlite')}`);
+    try {
+      const umzug = migrator(s);
+      const names = (await umzug.pending()).map((m) => m.name);
+      expect(names.length).to.be.greaterThan(1);
+      expect((await umzug.up()).map((m) => m.name)).to.deep.equal(names);
+      await expectSeeded(s);
+      expect(await umzug.pending()).to.deep.equal([]);
+
+      const reverted = await umzug.down({ to: 0 });
+      expect(reverted.map((m) => m.name)).to.deep.equal([...names].reverse());
+      expect(await tables(s)).to.deep.equal(['schema_migrations']);
+      expect(await umzug.executed()).to.deep.equal([]);
+
+      await umzug.up();
+      await expectSeeded(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('db:migrate applies what is pending and db:rollback reverts one step, or all with --to 0', async function () {
+    this.timeout(60_000);
+    const url = `sqlite:${path.join(dir, 'cli.sqlite')}`;
+    const up = await runMigrate(['up'], url);
+    expect(up.code).to.equal(0);
+    expect(up.stdout).to.contain('Applied 20261129000100-core-tables.ts').and.to.contain('Applied 20261129000200-reference-data.ts');
+    const again = await runMigrate(['up'], url);
+    expect(again.stdout).to.contain('No pending migrations.');
+    const one = await runMigrate(['down'], url);
+    expect(one.code).to.equal(0);
+    expect(one.stdout).to.match(/^Reverted \S+\n1 migration\(s\) reverted\.\n$/);
+    const all = await runMigrate(['down', '--to', '0'], url);
+    expect(all.code).to.equal(0);
+    expect(all.stdout).to.contain('Reverted 20261129000100-core-tables.ts');
+    expect((await runMigrate(['sideways'], url)).code).to.equal(1);
+  });
+});
