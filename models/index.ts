@@ -6,12 +6,13 @@ import { LoginAttempt } from './LoginAttempt.js';
 import { Organisation } from './Organisation.js';
 import { ServiceCategory } from './ServiceCategory.js';
 import { Session } from './Session.js';
+import { StoredFile } from './StoredFile.js';
 import { SubDistrict } from './SubDistrict.js';
 import { User } from './User.js';
 
 /** Initialises every model on `sequelize` and wires their associations. */
 export function initModels(sequelize: Sequelize): void {
-  for (const m of [District, SubDistrict, Agency, Organisation, ServiceCategory, User, Session, LoginAttempt, AuditEvent, AuditHead]) {
+  for (const m of [District, SubDistrict, Agency, Organisation, ServiceCategory, User, Session, LoginAttempt, AuditEvent, AuditHead, StoredFile]) {
     m.initModel(sequelize);
   }
   District.hasMany(SubDistrict, { as: 'subDistricts', foreignKey: 'districtId' });
@@ -24,5 +25,5 @@ export function initModels(sequelize: Sequelize): void {
   User.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });
 }
 
-export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, SubDistrict, User };
+export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };
 export { ROLES, type Role } from './User.js';
