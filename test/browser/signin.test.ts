@@ -24,7 +24,7 @@ describe('browser: sign-in', () => {
     expect(await heading.textContent()).to.contain('福田区民政局 经办人');
     const signedInAs = page.locator('[data-testid="signed-in-as"]');
     expect(await signedInAs.isVisible()).to.equal(true);
-    expect(await signedInAs.textContent()).to.contain('福田区民政局 经办人').and.to.contain('经办人');
+    expect(await signedInAs.textContent()).to.contain('福田区民政局 经办人').and.to.contain('业务经办人');
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 
