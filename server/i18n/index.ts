@@ -1,12 +1,44 @@
-import en from './locales/en.json' with { type: 'json' };
-import zhCN from './locales/zh-CN.json' with { type: 'json' };
+import fs from 'node:fs';
+import path from 'node:path';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 type Tree = { [key: string]: string | Tree };
-const catalogues: Record<Locale, Tree> = { 'zh-CN': zhCN as Tree, en: en as Tree };
+
+const LOCALE_DIR = path.join(import.meta.dirname, 'locales');
+
+/**
+ * A locale's catalogue: `locales/<locale>.json` (the shared strings) merged with one file per
+ * area in `locales/<locale>/` (e.g. `locales/en/catalogue.json`), so areas keep their own strings.
+ * A key defined twice is a mistake and stops the start.
+ */
+function loadCatalogue(locale: Locale): Tree {
+  const tree = JSON.parse(fs.readFileSync(path.join(LOCALE_DIR, `${locale}.json`), 'utf8')) as Tree;
+  const areaDir = path.join(LOCALE_DIR, locale);
+  const areaFiles = fs.existsSync(areaDir) ? fs.readdirSync(areaDir).filter((f) => f.endsWith('.json')).sort() : [];
+  for (const file of areaFiles) {
+    merge(tree, JSON.parse(fs.readFileSync(path.join(areaDir, file), 'utf8')) as Tree, `${locale}/${file}`, '');
+  }
+  return tree;
+}
+
+function merge(into: Tree, from: Tree, source: string, prefix: string): void {
+  for (const [k, v] of Object.entries(from)) {
+    const existing = into[k];
+    if (typeof v === 'object' && (existing === undefined || typeof existing === 'object')) {
+      into[k] = existing ?? {};
+      merge(into[k] as Tree, v, source, `${prefix}${k}.`);
+    } else if (existing !== undefined) {
+      throw new Error(`Locale key ${prefix}${k} is defined twice (again in ${source})`);
+    } else {
+      into[k] = v;
+    }
+  }
+}
+
+const catalogues: Record<Locale, Tree> = { 'zh-CN': loadCatalogue('zh-CN'), en: loadCatalogue('en') };
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
