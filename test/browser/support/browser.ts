@@ -43,21 +43,30 @@ export async function startBrowserApp(): Promise<void> {
   if (running) return;
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-browser-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: `sqlite:${path.join(tmpDir, 'browser.sqlite')}`,
-    PASSWORD_COST: '12',
-    UPLOAD_DIR: tmpDir,
-  });
-  const sequelize = await initDatabase(config);
-  await seedUsers(config);
-  const app = createApp(config);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const { port } = server.address() as AddressInfo;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-  running = { baseUrl: `http://127.0.0.1:${port}`, server, sequelize, browser, tmpDir };
+  let sequelize: Sequelize | undefined;
+  let server: Server | undefined;
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: `sqlite:${path.join(tmpDir, 'browser.sqlite')}`,
+      PASSWORD_COST: '12',
+      UPLOAD_DIR: tmpDir,
+    });
+    sequelize = await initDatabase(config);
+    await seedUsers(config);
+    const app = createApp(config);
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+    });
+    const { port } = server.address() as AddressInfo;
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    running = { baseUrl: `http://127.0.0.1:${port}`, server, sequelize, browser, tmpDir };
+  } catch (err) {
+    server?.close();
+    await sequelize?.close().catch(() => undefined);
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export async function stopBrowserApp(): Promise<void> {
