@@ -42,8 +42,7 @@ export function authRouter(): Router {
       req.login(user, (loginErr) => {
         if (loginErr) return next(loginErr);
         req.session.signedInAt = now().getTime();
-        // Save before redirecting: express-session sends the 302's headers before its own save ends, and a browser follows them at once.
-        req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(user.mustChangePassword ? '/account/password' : form.next || '/')));
+        res.redirect(user.mustChangePassword ? '/account/password' : form.next || '/');
       });
     })(req, res, next);
   });

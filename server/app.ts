@@ -9,7 +9,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
 import { requestContext } from './middleware/request-context.js';
 import { crossSiteProtection, securityHeaders } from './middleware/security.js';
-import { passwordChangeGate, sessionLifetime } from './middleware/session-guards.js';
+import { passwordChangeGate, saveSessionBeforeRedirect, sessionLifetime } from './middleware/session-guards.js';
 import { mountRoutes } from '../routes/index.js';
 
 /**
@@ -49,6 +49,7 @@ export function createApp(config: Config, options: { mountExtra?: (app: Express)
   const passport = configurePassport(config);
   app.use(passport.initialize());
   app.use(passport.session());
+  app.use(saveSessionBeforeRedirect);
   app.use(sessionLifetime(ABSOLUTE_MS));
   app.use(locals);
   app.use(crossSiteProtection);

@@ -30,3 +30,18 @@ export function passwordChangeGate(req: Request, res: Response, next: NextFuncti
   if (req.method === 'GET') return res.redirect('/account/password');
   res.status(403).type('text/plain').send(req.t('account.mustChangeFirst'));
 }
+
+/**
+ * Saves a changed session before a redirect goes out. express-session sends a response's headers
+ * before its own save has finished, and a browser follows a 302 at once, so the next page could
+ * load the session as it was (a sign-in not yet recorded, a flash message missing).
+ */
+export function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const before = req.session ? JSON.stringify(req.session) : undefined;
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session || JSON.stringify(req.session) === before) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
+}
