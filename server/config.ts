@@ -31,7 +31,8 @@ export type Config = {
   /** 32 bytes for AES-256-GCM of personal numbers. */
   dataKey: Buffer;
   passwordCost: number;
-  trustProxy: string | undefined;
+  /** Express `trust proxy`: addresses/names of the proxies, or a hop count. */
+  trustProxy: string | number | undefined;
   /** Where users reach the app; an https:// URL makes the session cookie Secure and __Host-. */
   publicUrl: string | undefined;
   logLevel: string;
@@ -81,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret,
     dataKey: Buffer.from(dataKeyHex, 'hex'),
     passwordCost: e.PASSWORD_COST,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: e.TRUST_PROXY && /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     sqlLog: e.SQL_LOG === '1',

@@ -86,3 +86,11 @@ describe('production start', () => {
     }
   });
 });
+
+describe('proxy trust', () => {
+  it('reads a hop count as a number and addresses as text', () => {
+    expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' } as NodeJS.ProcessEnv).trustProxy).to.equal(1);
+    expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'loopback' } as NodeJS.ProcessEnv).trustProxy).to.equal('loopback');
+    expect(loadConfig({ NODE_ENV: 'test' } as NodeJS.ProcessEnv).trustProxy).to.equal(undefined);
+  });
+});
