@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AuditEvent, LoginAttempt } from '../../models/index.js';
-import { USERNAME_FAILURE_LIMIT } from '../../server/auth/signin.js';
-import { buildUser } from '../factories/index.js';
+import { IP_FAILURE_LIMIT, USERNAME_FAILURE_LIMIT } from '../../server/auth/signin.js';
+import { buildUser, unique } from '../factories/index.js';
 import { anonymous, csrf, loginAs, sessionCookie } from '../support/agent.js';
 
 async function tryPassword(username: string, password: string) {
@@ -83,5 +83,25 @@ describe('sign-in', () => {
     expect((await tryPassword(user.username, phrase)).status).to.equal(302);
     // Only the last character differs: no truncation.
     expect((await tryPassword(user.username, phrase.slice(0, 63) + '好')).status).to.equal(422);
+  });
+
+  it('throttles an address after 100 failures in 15 minutes, far looser than the per-user lock', async () => {
+    const { user, password } = await buildUser('officer');
+    const probe = unique('probe.');
+    await tryPassword(probe, 'wrong password');
+    const ip = (await LoginAttempt.findOne({ where: { username: probe } }))!.ip;
+    const marker = unique('flood.');
+    const at = new Date();
+    const rows = Array.from({ length: IP_FAILURE_LIMIT }, (_, i) => ({ username: `${marker}${i}`, ip, outcome: 'failure' as const, at }));
+    await LoginAttempt.bulkCreate(rows);
+    try {
+      const res = await tryPassword(user.username, password);
+      expect(res.status).to.equal(429);
+      expect(res.text).to.contain('来自您所在网络的登录尝试过多');
+    } finally {
+      // The suite shares one address: remove the flood so other tests can sign in.
+      await LoginAttempt.destroy({ where: { ip, at } });
+    }
+    expect((await tryPassword(user.username, password)).status).to.equal(302);
   });
 });
