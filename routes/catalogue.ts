@@ -1,0 +1,169 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { Router } from 'express';
+import { CatalogueItem } from '../models/CatalogueItem.js';
+import { catalogueItemCreator } from '../server/commands/catalogueItemCreator.js';
+import { catalogueItemEditor } from '../server/commands/catalogueItemEditor.js';
+import { catalogueItemTransitioner } from '../server/commands/catalogueItemTransitioner.js';
+import { catalogueYearCopier } from '../server/commands/catalogueYearCopier.js';
+import { now } from '../server/clock.js';
+import { ConflictError } from '../server/errors.js';
+import { flash } from '../server/middleware/locals.js';
+import { rule } from '../server/middleware/rules.js';
+import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { authorize } from '../server/policies/index.js';
+import { CATALOGUE_RESOURCE } from '../server/policies/catalogue.js';
+import {
+  CATALOGUE_PATH,
+  catalogueDetailPage,
+  catalogueExportColumns,
+  catalogueExportQuery,
+  catalogueFormOptions,
+  catalogueFormValuesOf,
+  catalogueListPage,
+  copyYearOptions,
+  loadCatalogueItem,
+} from '../server/presenters/catalogue.js';
+import type { Lang } from '../server/presenters/users.js';
+import {
+  type CatalogueListQuery,
+  type CopyYearForm,
+  catalogueIdParams,
+  catalogueListQuery,
+  copyYearForm,
+  type EditCatalogueItemForm,
+  editCatalogueItemForm,
+  type NewCatalogueItemForm,
+  newCatalogueItemForm,
+} from '../server/schemas/catalogue.js';
+import { recordAudit } from '../server/services/audit.js';
+import { inBatches, sendExport } from '../server/services/export.js';
+
+const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
+const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
+const subjectOf = (res: Response) => res.locals.subject as CatalogueItem;
+const detailHref = (id: number) => `${CATALOGUE_PATH}/${id}`;
+const COPY_PATH = `${CATALOGUE_PATH}/copy-year`;
+
+/** Loads the item named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
+function subject(action: string): RequestHandler {
+  return async (req, res, next) => {
+    const item = await loadCatalogueItem(req.user!, (res.locals.params as { id: number }).id);
+    authorize(req.user, action, CATALOGUE_RESOURCE, item);
+    res.locals.subject = item;
+    next();
+  };
+}
+
+/** Only drafts are edited in place and published items revised: a retired item is a 409, before any form. */
+const editable: RequestHandler = (_req, res, next) => {
+  const item = subjectOf(res);
+  if (item.status === 'retired') throw new ConflictError('catalogue.errors.notEditable', { status: item.status });
+  next();
+};
+
+async function renderForm(req: Request, res: Response, form: Parameters<OnInvalid>[2], item?: CatalogueItem): Promise<void> {
+  const t = req.t;
+  res.render('catalogue/form', {
+    pageTitle: item ? t('catalogue.editTitle', { code: item.code, version: item.version }) : t('catalogue.newTitle'),
+    action: item ? detailHref(item.id) : CATALOGUE_PATH,
+    cancelHref: item ? detailHref(item.id) : CATALOGUE_PATH,
+    item: item ? { code: item.code, year: item.year, version: item.version, codeEditable: item.status === 'draft' && item.version === 1 } : null,
+    revising: item?.status === 'published',
+    values: form.values,
+    errors: form.errors,
+    options: await catalogueFormOptions(req.user!, langOf(req)),
+  });
+}
+const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
+const renderCopy: OnInvalid = async (req, res, form) =>
+  res.render('catalogue/copy-year', {
+    pageTitle: req.t('catalogue.copyYear.title'),
+    values: form.values,
+    errors: form.errors,
+    options: await copyYearOptions(req.user!, langOf(req)),
+  });
+
+/** The filtered list as CSV or XLSX: exactly what the list filters, audited with its filter and size. */
+async function exportCatalogue(req: Request, res: Response, query: CatalogueListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
+  authorize(req.user, 'export', CATALOGUE_RESOURCE);
+  const filter = { q: query.q, year: query.year, districtId: query.districtId, category: query.category, status: query.status };
+  const options = catalogueExportQuery(req.user!, filter);
+  const rows = await CatalogueItem.count({ where: options.where });
+  const { actor, context } = by(req);
+  await recordAudit({
+    actor: { id: actor.id, username: actor.username, role: actor.role },
+    action: 'catalogue.export',
+    recordType: 'catalogue_item',
+    detail: { filter, format: query.format, rows },
+    context,
+  });
+  const columns = await catalogueExportColumns(langOf(req));
+  await sendExport(res, query.format, req.t('catalogue.exportFilename'), columns, inBatches(CatalogueItem, options));
+}
+
+/** The purchase-of-services catalogue: browse and export; officers create, edit, publish, retire and copy a year. */
+export function catalogueRouter(): Router {
+  const router = Router();
+  const id = validateParams(catalogueIdParams);
+
+  router.get(CATALOGUE_PATH, rule('list', CATALOGUE_RESOURCE), validateQuery(catalogueListQuery), async (req, res) => {
+    const query = res.locals.query as CatalogueListQuery;
+    if (query.format) return exportCatalogue(req, res, { ...query, format: query.format });
+    res.render('catalogue/index', { pageTitle: req.t('catalogue.title'), list: await catalogueListPage(req.user!, query, langOf(req)) });
+  });
+
+  router.get(`${CATALOGUE_PATH}/new`, rule('create', CATALOGUE_RESOURCE), (req, res) =>
+    renderNew(req, res, { values: { year: now().getFullYear() }, errors: {} }),
+  );
+
+  router.post(CATALOGUE_PATH, rule('create', CATALOGUE_RESOURCE), validateBody(newCatalogueItemForm, renderNew), async (req, res) => {
+    const item = await catalogueItemCreator(res.locals.body as NewCatalogueItemForm, by(req));
+    flash(req, 'success', 'catalogue.flash.created', { code: item.code });
+    res.redirect(detailHref(item.id));
+  });
+
+  router.get(COPY_PATH, rule('copy_year', CATALOGUE_RESOURCE), (req, res) =>
+    renderCopy(req, res, { values: { fromYear: now().getFullYear(), districtId: req.user!.districtId }, errors: {} }),
+  );
+
+  router.post(COPY_PATH, rule('copy_year', CATALOGUE_RESOURCE), validateBody(copyYearForm, renderCopy), async (req, res) => {
+    const form = res.locals.body as CopyYearForm;
+    const { toYear, count } = await catalogueYearCopier(form, by(req));
+    flash(req, 'success', 'catalogue.flash.copied', { count, fromYear: form.fromYear, toYear });
+    res.redirect(`${CATALOGUE_PATH}?year=${toYear}&districtId=${form.districtId}&status=draft`);
+  });
+
+  router.get(`${CATALOGUE_PATH}/:id`, rule('read', CATALOGUE_RESOURCE), id, subject('read'), async (req, res) => {
+    const item = subjectOf(res);
+    res.render('catalogue/show', { pageTitle: `${item.code} ${item.name}`, ...(await catalogueDetailPage(req.user!, item, langOf(req))) });
+  });
+
+  router.get(`${CATALOGUE_PATH}/:id/edit`, rule('update', CATALOGUE_RESOURCE), id, subject('update'), editable, (req, res) =>
+    renderEdit(req, res, { values: catalogueFormValuesOf(subjectOf(res)), errors: {} }),
+  );
+
+  router.post(
+    `${CATALOGUE_PATH}/:id`,
+    rule('update', CATALOGUE_RESOURCE),
+    id,
+    subject('update'),
+    editable,
+    validateBody(editCatalogueItemForm, renderEdit),
+    async (req, res) => {
+      const { item, newVersion } = await catalogueItemEditor(subjectOf(res).id, res.locals.body as EditCatalogueItemForm, by(req));
+      flash(req, 'success', newVersion ? 'catalogue.flash.revised' : 'catalogue.flash.updated', { code: item.code, version: item.version });
+      res.redirect(detailHref(item.id));
+    },
+  );
+
+  for (const transition of ['publish', 'retire'] as const) {
+    router.post(`${CATALOGUE_PATH}/:id/${transition}`, rule(transition, CATALOGUE_RESOURCE), id, subject(transition), async (req, res) => {
+      const item = await catalogueItemTransitioner(subjectOf(res).id, transition, by(req));
+      flash(req, 'success', `catalogue.flash.${transition}`, { code: item.code, version: item.version });
+      res.redirect(detailHref(item.id));
+    });
+  }
+
+  return router;
+}
