@@ -1,0 +1,218 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { Router } from 'express';
+import { Organisation } from '../models/index.js';
+import { organisationDocumentUploader } from '../server/commands/organisationDocumentUploader.js';
+import { organisationRegistrar } from '../server/commands/organisationRegistrar.js';
+import { organisationStatusChanger } from '../server/commands/organisationStatusChanger.js';
+import { organisationContactUpdater, organisationUpdater } from '../server/commands/organisationUpdater.js';
+import type { Config } from '../server/config.js';
+import { flash } from '../server/middleware/locals.js';
+import { rule } from '../server/middleware/rules.js';
+import { upload, uploadsOf } from '../server/middleware/upload.js';
+import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { authorize } from '../server/policies/index.js';
+import {
+  formValuesOf,
+  loadOrganisation,
+  loadOrganisationDocument,
+  ORGANISATIONS_PATH,
+  organisationDetailPage,
+  organisationExportColumns,
+  organisationExportQuery,
+  organisationFormOptions,
+  organisationHref,
+  organisationListPage,
+} from '../server/presenters/organisations.js';
+import type { Lang } from '../server/presenters/users.js';
+import {
+  type ContactForm,
+  contactForm,
+  type DocumentForm,
+  documentForm,
+  type EditOrganisationForm,
+  editOrganisationForm,
+  type NewOrganisationForm,
+  newOrganisationForm,
+  type OrganisationListQuery,
+  organisationDocumentParams,
+  organisationIdParams,
+  organisationListQuery,
+  type StatusForm,
+  statusForm,
+} from '../server/schemas/organisations.js';
+import { recordAudit } from '../server/services/audit.js';
+import { inBatches, sendExport } from '../server/services/export.js';
+import { storeFor } from '../server/services/storage/index.js';
+import { sendStoredFile } from '../server/services/storage/download.js';
+
+const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
+const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
+const subjectOf = (res: Response) => res.locals.subject as Organisation;
+type FormState = Parameters<OnInvalid>[2];
+const blank: FormState = { values: {}, errors: {} };
+
+/** Loads the organisation named in the path through the user's scope (else 404) and checks `action` on it. */
+function subject(action: string): RequestHandler {
+  return async (req, res, next) => {
+    const organisation = await loadOrganisation(req.user!, (res.locals.params as { id: number }).id);
+    authorize(req.user, action, 'organisation', organisation);
+    res.locals.subject = organisation;
+    next();
+  };
+}
+
+async function renderForm(req: Request, res: Response, form: FormState, organisation?: Organisation): Promise<void> {
+  res.render('organisations/form', {
+    pageTitle: organisation ? req.t('organisations.editTitle', { name: organisation.name }) : req.t('organisations.newTitle'),
+    action: organisation ? organisationHref(organisation.id) : ORGANISATIONS_PATH,
+    cancelHref: organisation ? organisationHref(organisation.id) : ORGANISATIONS_PATH,
+    editing: !!organisation,
+    values: form.values,
+    errors: form.errors,
+    options: await organisationFormOptions(req.user!, langOf(req)),
+  });
+}
+const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
+
+/** A form about one organisation (contact, status, documents): its view, title key and the form's state. */
+function renderSubjectForm(view: string, titleKey: string): OnInvalid {
+  return async (req, res, form) => {
+    const organisation = subjectOf(res);
+    res.render(`organisations/${view}`, {
+      pageTitle: req.t(titleKey, { name: organisation.name }),
+      href: organisationHref(organisation.id),
+      values: form.values,
+      errors: form.errors,
+      options: await organisationFormOptions(req.user!, langOf(req), organisation),
+    });
+  };
+}
+const renderContact = renderSubjectForm('contact-form', 'organisations.contactTitle');
+const renderStatus = renderSubjectForm('status-form', 'organisations.statusTitle');
+const renderUpload = renderSubjectForm('document-form', 'organisations.documentsTitle');
+
+/** The filtered list as CSV or XLSX, audited with its filter and size before it leaves. */
+async function exportOrganisations(req: Request, res: Response, query: OrganisationListQuery & { format: 'csv' | 'xlsx' }) {
+  authorize(req.user, 'export', 'organisation');
+  const filter = { q: query.q, districtId: query.districtId, status: query.status, orgType: query.orgType };
+  const options = organisationExportQuery(req.user!, filter);
+  const rows = await Organisation.count({ where: options.where });
+  await recordAudit({
+    actor: { id: req.user!.id, username: req.user!.username, role: req.user!.role },
+    action: 'organisation.export',
+    recordType: 'organisation',
+    detail: { filter, format: query.format, rows },
+    context: by(req).context,
+  });
+  await sendExport(res, query.format, req.t('organisations.exportFilename'), organisationExportColumns(langOf(req)), inBatches(Organisation, options));
+}
+
+/** The social organisation registry: list, register, detail, edit, contact details, status, documents. */
+export function organisationsRouter(config: Config): Router {
+  const router = Router();
+  const id = validateParams(organisationIdParams);
+  const store = storeFor(config);
+  const P = ORGANISATIONS_PATH;
+
+  router.get(P, rule('list', 'organisation'), validateQuery(organisationListQuery), async (req, res) => {
+    const query = res.locals.query as OrganisationListQuery;
+    if (query.format) return exportOrganisations(req, res, { ...query, format: query.format });
+    res.render('organisations/index', { pageTitle: req.t('organisations.title'), list: await organisationListPage(req.user!, query, langOf(req)) });
+  });
+
+  router.get(`${P}/new`, rule('create', 'organisation'), (req, res) => renderNew(req, res, blank));
+
+  router.post(P, rule('create', 'organisation'), validateBody(newOrganisationForm, renderNew), async (req, res) => {
+    const organisation = await organisationRegistrar(res.locals.body as NewOrganisationForm, by(req));
+    flash(req, 'success', 'organisations.flash.created', { name: organisation.name });
+    res.redirect(organisationHref(organisation.id));
+  });
+
+  // An organisation user's own organisation: the id comes from the session, never the request.
+  router.get(`${P}/mine`, rule('read_own', 'organisation'), (req, res) => {
+    res.redirect(organisationHref(req.user!.organisationId ?? 0));
+  });
+
+  router.get(`${P}/:id`, rule('read', 'organisation'), id, subject('read'), async (req, res) => {
+    const organisation = subjectOf(res);
+    res.render('organisations/show', { pageTitle: organisation.name, ...(await organisationDetailPage(req.user!, organisation, langOf(req))) });
+  });
+
+  router.get(`${P}/:id/edit`, rule('update', 'organisation'), id, subject('update'), (req, res) =>
+    renderEdit(req, res, { values: formValuesOf(subjectOf(res)), errors: {} }),
+  );
+
+  router.post(`${P}/:id`, rule('update', 'organisation'), id, subject('update'), validateBody(editOrganisationForm, renderEdit), async (req, res) => {
+    const organisation = subjectOf(res);
+    await organisationUpdater(organisation.id, res.locals.body as EditOrganisationForm, by(req));
+    flash(req, 'success', 'organisations.flash.updated', { name: organisation.name });
+    res.redirect(organisationHref(organisation.id));
+  });
+
+  router.get(`${P}/:id/contact`, rule('update_contact', 'organisation'), id, subject('update_contact'), (req, res) =>
+    renderContact(req, res, { values: formValuesOf(subjectOf(res)), errors: {} }),
+  );
+
+  router.post(
+    `${P}/:id/contact`,
+    rule('update_contact', 'organisation'),
+    id,
+    subject('update_contact'),
+    validateBody(contactForm, renderContact),
+    async (req, res) => {
+      const organisation = subjectOf(res);
+      await organisationContactUpdater(organisation.id, res.locals.body as ContactForm, by(req));
+      flash(req, 'success', 'organisations.flash.contactUpdated', { name: organisation.name });
+      res.redirect(organisationHref(organisation.id));
+    },
+  );
+
+  router.get(`${P}/:id/status`, rule('change_status', 'organisation'), id, subject('change_status'), (req, res) => renderStatus(req, res, blank));
+
+  router.post(
+    `${P}/:id/status`,
+    rule('change_status', 'organisation'),
+    id,
+    subject('change_status'),
+    validateBody(statusForm, renderStatus),
+    async (req, res) => {
+      const organisation = subjectOf(res);
+      await organisationStatusChanger(organisation.id, res.locals.body as StatusForm, by(req));
+      flash(req, 'success', 'organisations.flash.statusChanged', { name: organisation.name });
+      res.redirect(organisationHref(organisation.id));
+    },
+  );
+
+  router.get(`${P}/:id/documents/new`, rule('upload_document', 'organisation'), id, subject('upload_document'), (req, res) =>
+    renderUpload(req, res, blank),
+  );
+
+  router.post(
+    `${P}/:id/documents`,
+    rule('upload_document', 'organisation'),
+    id,
+    subject('upload_document'),
+    upload('qualification_document', 'files', store, { onInvalid: renderUpload }),
+    validateBody(documentForm, renderUpload),
+    async (req, res) => {
+      const organisation = subjectOf(res);
+      const documents = await organisationDocumentUploader(organisation.id, uploadsOf(res), res.locals.body as DocumentForm, by(req));
+      flash(req, 'success', 'organisations.flash.documentsUploaded', { count: documents.length });
+      res.redirect(organisationHref(organisation.id));
+    },
+  );
+
+  router.get(
+    `${P}/:id/documents/:documentId`,
+    rule('download_document', 'organisation'),
+    validateParams(organisationDocumentParams),
+    subject('download_document'),
+    async (_req, res) => {
+      const document = await loadOrganisationDocument(subjectOf(res), (res.locals.params as { documentId: number }).documentId);
+      await sendStoredFile(res, document.file, store);
+    },
+  );
+
+  return router;
+}
