@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { Agency } from './Agency.js';
+import { initChildWorkerRegistry } from './child-worker-registry.js';
 import { AuditEvent, AuditHead } from './AuditEvent.js';
 import { District } from './District.js';
 import { LoginAttempt } from './LoginAttempt.js';
@@ -23,6 +24,7 @@ export function initModels(sequelize: Sequelize): void {
   User.belongsTo(District, { as: 'district', foreignKey: 'districtId' });
   User.belongsTo(Agency, { as: 'agency', foreignKey: 'agencyId' });
   User.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });
+  initChildWorkerRegistry(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -4,6 +4,7 @@ import { accountRouter } from './account.js';
 import { adminUsersRouter } from './admin-users.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
+import { childWorkersRouter } from './child-workers.js';
 import { dashboardRouter } from './dashboard.js';
 import { languageRouter } from './language.js';
 import { referenceRouter } from './reference.js';
@@ -17,4 +18,5 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(referenceRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));
+  app.use(childWorkersRouter(config));
 }

@@ -1,5 +1,6 @@
 // Importing a policy file registers its rules; this is the one registry.
 import './audit.js';
+import './child-worker.js';
 import './dashboard.js';
 import './reference.js';
 import './user.js';

@@ -5,6 +5,7 @@ export type NavItem = { href: string; labelKey: string };
 const ITEMS: { href: string; labelKey: string; action: string; resource: string }[] = [
   { href: '/', labelKey: 'nav.dashboard', action: 'view', resource: 'dashboard' },
   { href: '/admin/users', labelKey: 'nav.users', action: 'list', resource: 'user' },
+  { href: '/workers', labelKey: 'nav.workers', action: 'list', resource: 'child_worker' },
   { href: '/reference/districts', labelKey: 'nav.reference', action: 'read', resource: 'reference' },
   { href: '/audit', labelKey: 'nav.audit', action: 'list', resource: 'audit' },
 ];

@@ -1,0 +1,192 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { Router } from 'express';
+import { z } from 'zod';
+import { ChildWorker } from '../models/ChildWorker.js';
+import { StoredFile } from '../models/index.js';
+import { TrainingRecord } from '../models/TrainingRecord.js';
+import { childWorkerCreator } from '../server/commands/childWorkerCreator.js';
+import { childWorkerRevealer } from '../server/commands/childWorkerRevealer.js';
+import { childWorkerUpdater } from '../server/commands/childWorkerUpdater.js';
+import { trainingRecorder } from '../server/commands/trainingRecorder.js';
+import type { Config } from '../server/config.js';
+import { BadRequestError, NotFoundError } from '../server/errors.js';
+import { flash } from '../server/middleware/locals.js';
+import { rule } from '../server/middleware/rules.js';
+import { upload, uploadsOf } from '../server/middleware/upload.js';
+import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { authorize } from '../server/policies/index.js';
+import { trainingFormOptions, workerDetailPage, workerFormOptions, workerFormValues } from '../server/presenters/child-worker-detail.js';
+import { loadWorker, WORKERS_PATH, workerExportColumns, workerExportQuery, workerListPage } from '../server/presenters/child-workers.js';
+import type { Lang } from '../server/presenters/users.js';
+import {
+  type EditWorkerForm,
+  editWorkerForm,
+  type NewWorkerForm,
+  newWorkerForm,
+  type RevealForm,
+  revealForm,
+  type TrainingForm,
+  trainingForm,
+  type WorkerListQuery,
+  workerIdParams,
+  workerListQuery,
+} from '../server/schemas/child-workers.js';
+import { recordAudit } from '../server/services/audit.js';
+import { inBatches, sendExport } from '../server/services/export.js';
+import { validateIdNumber } from '../server/services/identifiers.js';
+import { hrefWith } from '../server/services/listing.js';
+import { PersonalDataCipher } from '../server/services/personal-data.js';
+import { sendStoredFile } from '../server/services/storage/download.js';
+import { storeFor } from '../server/services/storage/index.js';
+import { shanghaiToday } from '../server/services/training-status.js';
+
+const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
+const actorOf = (req: Request) => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role });
+const contextOf = (req: Request) => ({ ip: req.ip, requestId: req.id });
+const workerOf = (res: Response) => res.locals.subject as ChildWorker;
+const detailHref = (id: number) => `${WORKERS_PATH}/${id}`;
+const certificateParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), trainingId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** Loads the worker named in the path through the user's scope (404 outside it) and checks `action` on them. */
+function subject(action: string): RequestHandler {
+  return async (req, res, next) => {
+    const worker = await loadWorker(req.user!, (res.locals.params as { id: number }).id);
+    authorize(req.user, action, 'child_worker', worker);
+    res.locals.subject = worker;
+    next();
+  };
+}
+
+async function renderForm(req: Request, res: Response, form: Parameters<OnInvalid>[2], worker?: ChildWorker): Promise<void> {
+  res.render('workers/form', {
+    pageTitle: worker ? req.t('workers.editTitle', { name: worker.name }) : req.t('workers.newTitle'),
+    action: worker ? detailHref(worker.id) : WORKERS_PATH,
+    cancelHref: worker ? detailHref(worker.id) : WORKERS_PATH,
+    worker: worker ? { idNumber: worker.idNumberMasked, phone: worker.phoneMasked ?? '' } : null,
+    values: form.values,
+    errors: form.errors,
+    options: await workerFormOptions(req.user!, langOf(req)),
+  });
+}
+const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, workerOf(res));
+const renderTraining: OnInvalid = (req, res, form) => {
+  const worker = workerOf(res);
+  res.render('workers/training-form', {
+    pageTitle: req.t('workers.trainingTitle', { name: worker.name }),
+    action: `${detailHref(worker.id)}/trainings`,
+    cancelHref: detailHref(worker.id),
+    values: form.values,
+    errors: form.errors,
+    options: trainingFormOptions(langOf(req)),
+  });
+};
+const badReveal: OnInvalid = () => {
+  throw new BadRequestError();
+};
+
+/** The filtered registry as CSV or XLSX, numbers masked; audited with its filter and size before it leaves. */
+async function exportWorkers(req: Request, res: Response, query: WorkerListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
+  authorize(req.user, 'export', 'child_worker');
+  const today = shanghaiToday();
+  const { page: _p, perPage: _pp, sort: _s, dir: _d, format, ...filter } = query;
+  const options = workerExportQuery(req.user!, filter, today);
+  const rows = await ChildWorker.count({ where: options.where });
+  const recorded = { ...filter, idIndex: filter.idIndex ? true : undefined };
+  await recordAudit({ actor: actorOf(req), action: 'child_worker.export', recordType: 'child_worker', detail: { filter: recorded, format, rows }, context: contextOf(req) });
+  await sendExport(res, format, req.t('workers.exportFilename'), workerExportColumns(today, langOf(req)), inBatches(ChildWorker, options));
+}
+
+/** The child-worker registry: list, export, register, edit, training records, audited reveals. */
+export function childWorkersRouter(config: Config): Router {
+  const router = Router();
+  const cipher = new PersonalDataCipher(config.dataKey);
+  const store = storeFor(config);
+  const id = validateParams(workerIdParams);
+  const by = (req: Request) => ({ actor: actorOf(req), context: contextOf(req), cipher });
+
+  router.get(WORKERS_PATH, rule('list', 'child_worker'), validateQuery(workerListQuery), async (req, res) => {
+    const query = res.locals.query as WorkerListQuery;
+    // An ID number typed into the search becomes its blind index at once, so the number itself
+    // never shows in the page's links, exports or the next request.
+    if (query.q && validateIdNumber(query.q).ok) {
+      return res.redirect(303, hrefWith(WORKERS_PATH, { ...query, q: undefined, idIndex: cipher.index('idNumber', query.q) }, { page: 1 }));
+    }
+    if (query.format) return exportWorkers(req, res, { ...query, format: query.format });
+    const list = await workerListPage(req.user!, query, shanghaiToday(), langOf(req));
+    res.render('workers/index', { pageTitle: req.t('workers.title'), list });
+  });
+
+  router.get(`${WORKERS_PATH}/new`, rule('create', 'child_worker'), (req, res) => renderNew(req, res, { values: {}, errors: {} }));
+
+  router.post(WORKERS_PATH, rule('create', 'child_worker'), validateBody(newWorkerForm, renderNew), async (req, res) => {
+    const form = res.locals.body as NewWorkerForm;
+    authorize(req.user, 'create', 'child_worker', { districtId: form.districtId });
+    const worker = await childWorkerCreator(form, by(req));
+    flash(req, 'success', 'workers.flash.created', { name: worker.name });
+    res.redirect(detailHref(worker.id));
+  });
+
+  router.get(`${WORKERS_PATH}/:id`, rule('read', 'child_worker'), id, subject('read'), async (req, res) => {
+    const worker = workerOf(res);
+    const page = await workerDetailPage(req.user!, worker, shanghaiToday(), langOf(req));
+    res.render('workers/show', { pageTitle: worker.name, ...page });
+  });
+
+  router.get(`${WORKERS_PATH}/:id/edit`, rule('update', 'child_worker'), id, subject('update'), (req, res) =>
+    renderEdit(req, res, { values: workerFormValues(workerOf(res)), errors: {} }),
+  );
+
+  router.post(`${WORKERS_PATH}/:id`, rule('update', 'child_worker'), id, subject('update'), validateBody(editWorkerForm, renderEdit), async (req, res) => {
+    const worker = workerOf(res);
+    const form = res.locals.body as EditWorkerForm;
+    authorize(req.user, 'update', 'child_worker', { districtId: form.districtId });
+    await childWorkerUpdater(worker.id, form, by(req));
+    flash(req, 'success', 'workers.flash.updated', { name: form.name });
+    res.redirect(detailHref(worker.id));
+  });
+
+  router.get(`${WORKERS_PATH}/:id/trainings/new`, rule('record_training', 'child_worker'), id, subject('record_training'), (req, res) =>
+    renderTraining(req, res, { values: {}, errors: {} }),
+  );
+
+  router.post(
+    `${WORKERS_PATH}/:id/trainings`,
+    rule('record_training', 'child_worker'),
+    id,
+    subject('record_training'),
+    upload('training_certificate', 'certificate', store, { onInvalid: renderTraining, required: false }),
+    validateBody(trainingForm, renderTraining),
+    async (req, res) => {
+      const worker = workerOf(res);
+      await trainingRecorder(worker.id, res.locals.body as TrainingForm, uploadsOf(res), by(req));
+      flash(req, 'success', 'workers.flash.trainingRecorded', { name: worker.name });
+      res.redirect(detailHref(worker.id));
+    },
+  );
+
+  router.post(`${WORKERS_PATH}/:id/reveal`, rule('reveal', 'child_worker'), id, subject('reveal'), validateBody(revealForm, badReveal), async (req, res) => {
+    const worker = workerOf(res);
+    const { field } = res.locals.body as RevealForm;
+    const value = await childWorkerRevealer(worker.id, field, by(req));
+    if (value === null) throw new NotFoundError();
+    res.set('Cache-Control', 'no-store');
+    res.render('workers/reveal', { pageTitle: req.t('workers.reveal.title', { name: worker.name }), field, value, backHref: detailHref(worker.id) });
+  });
+
+  router.get(
+    `${WORKERS_PATH}/:id/trainings/:trainingId/certificate`,
+    rule('read', 'child_worker'),
+    validateParams(certificateParams),
+    subject('read'),
+    async (_req, res) => {
+      const { trainingId } = res.locals.params as z.infer<typeof certificateParams>;
+      const record = await TrainingRecord.findOne({ where: { id: trainingId, childWorkerId: workerOf(res).id } });
+      const file = record?.certificateFileId ? await StoredFile.findByPk(record.certificateFileId) : null;
+      if (!file) throw new NotFoundError();
+      await sendStoredFile(res, file, store);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,89 @@
+import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, type ChildWorker, EMPLOYMENTS } from '../../models/ChildWorker.js';
+import { SubDistrict } from '../../models/index.js';
+import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
+import { type Actor, canMap } from '../policies/index.js';
+import { districtName, districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
+import type { Lang } from './users.js';
+
+/** Hours from tenths, as people write them: 15 → `1.5`, 20 → `2`. */
+const hoursOf = (tenths: number) => (tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1));
+
+/**
+ * A worker's page: the facts with masked numbers, the training records newest first with the
+ * status they add up to today, and the buttons the policy allows (reveal, edit, add a training).
+ */
+export async function workerDetailPage(actor: Actor, worker: ChildWorker, today: string, lang: Lang) {
+  const { t } = lang;
+  const records = await TrainingRecord.findAll({
+    where: { childWorkerId: worker.id },
+    order: [['trainedOn', 'DESC'], ['id', 'DESC']],
+  });
+  const can = canMap(actor, 'child_worker', ['update', 'reveal', 'record_training'], worker);
+  return {
+    worker: { ...summaryOf(worker, today, lang), hasPhone: !!worker.phoneEnc },
+    trainings: records.map((r) => ({
+      id: r.id,
+      kindLabel: t(`workers.trainingKinds.${r.kind}`),
+      trainedOn: r.trainedOn,
+      course: r.course,
+      hours: hoursOf(r.hoursTenths),
+      trainer: r.trainer,
+      passed: r.passed,
+      passedLabel: t(r.passed ? 'workers.passed.yes' : 'workers.passed.no'),
+      certificateHref: r.certificateFileId ? `${WORKERS_PATH}/${worker.id}/trainings/${r.id}/certificate` : null,
+    })),
+    can,
+  };
+}
+
+/** A form's values as the fields show them: the worker as they are; the numbers are typed only to change them. */
+export function workerFormValues(worker: ChildWorker): Record<string, unknown> {
+  return {
+    kind: worker.kind,
+    name: worker.name,
+    districtId: worker.districtId,
+    subDistrictId: worker.subDistrictId ?? '',
+    community: worker.community ?? '',
+    employment: worker.employment,
+    status: worker.status,
+    idNumber: '',
+    phone: '',
+  };
+}
+
+/** The choices of the new and edit forms: only the districts the actor keeps, and their sub-districts by district. */
+export async function workerFormOptions(actor: Actor, lang: Lang) {
+  const { t } = lang;
+  const districts = await districtsFor(actor);
+  const subs = await SubDistrict.findAll({
+    where: { districtId: districts.map((d) => d.id) },
+    attributes: ['id', 'name', 'districtId'],
+    order: [['sortOrder', 'ASC'], ['id', 'ASC']],
+  });
+  const choose = (key: string) => ({ value: '', label: t(key) });
+  return {
+    kinds: [choose('workers.form.choose'), ...CHILD_WORKER_KINDS.map((k) => ({ value: k, label: t(`workers.kinds.${k}`) }))],
+    employments: [choose('workers.form.choose'), ...EMPLOYMENTS.map((e) => ({ value: e, label: t(`workers.employments.${e}`) }))],
+    statuses: CHILD_WORKER_STATUSES.map((s) => ({ value: s, label: t(`workers.statuses.${s}`) })),
+    districts: [choose('workers.form.choose'), ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+    subDistricts: districts
+      .map((d) => ({
+        label: districtName(d, lang),
+        options: subs.filter((s) => s.districtId === d.id).map((s) => ({ value: s.id, label: s.name })),
+      }))
+      .filter((g) => g.options.length > 0),
+  };
+}
+
+/** The choices of the training form. */
+export function trainingFormOptions(lang: Lang) {
+  const { t } = lang;
+  return {
+    kinds: [{ value: '', label: t('workers.form.choose') }, ...TRAINING_KINDS.map((k) => ({ value: k, label: t(`workers.trainingKinds.${k}`) }))],
+    passed: [
+      { value: '', label: t('workers.form.choose') },
+      { value: 'yes', label: t('workers.passed.yes') },
+      { value: 'no', label: t('workers.passed.no') },
+    ],
+  };
+}

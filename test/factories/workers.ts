@@ -1,0 +1,82 @@
+import type { ChildWorkerKind, Employment } from '../../models/ChildWorker.js';
+import { ChildWorker } from '../../models/ChildWorker.js';
+import type { District, User } from '../../models/index.js';
+import type { TrainingKind } from '../../models/TrainingRecord.js';
+import { trainingRecorder } from '../../server/commands/trainingRecorder.js';
+import { idCheckDigit, maskIdNumber, maskPhone } from '../../server/services/identifiers.js';
+import { PersonalDataCipher } from '../../server/services/personal-data.js';
+import { testConfig } from '../support/hooks.js';
+import { buildUser, district, unique } from './index.js';
+
+/** The cipher the app under test uses (the same data key). */
+export function testCipher(): PersonalDataCipher {
+  return new PersonalDataCipher(testConfig().dataKey);
+}
+
+let sequence = 0;
+
+/**
+ * A citizen ID number with a correct GB 11643 check digit: a Shenzhen address code, the given
+ * birth day (default 1985-06-15) and a sequence that differs on every call in this run.
+ */
+export function idNumber(attrs: { area?: string; born?: string } = {}): string {
+  sequence += 1;
+  const serial = String((sequence * 7919 + Math.floor(Math.random() * 1000)) % 1000).padStart(3, '0');
+  const born = (attrs.born ?? '1985-06-15').replace(/-/g, '');
+  const first17 = `${attrs.area ?? '440304'}${born}${serial}`;
+  return first17 + idCheckDigit(first17);
+}
+
+/** A mobile number, different on every call. */
+export function mobile(): string {
+  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+export type BuiltWorker = { worker: ChildWorker; idNumber: string; phone: string };
+
+/**
+ * A registered worker in a district (福田 by default), with its numbers sealed as the app seals
+ * them. The plain numbers are returned for the test to look for (and not find) in pages.
+ */
+export async function buildWorker(
+  attrs: { districtCode?: string; kind?: ChildWorkerKind; name?: string; idNumber?: string; employment?: Employment; subDistrictId?: number | null } = {},
+): Promise<BuiltWorker> {
+  const d: District = await district(attrs.districtCode ?? 'FT');
+  const cipher = testCipher();
+  let number = attrs.idNumber ?? idNumber();
+  while (!attrs.idNumber && (await ChildWorker.count({ where: { idNumberIndex: cipher.index('idNumber', number) } })) > 0) number = idNumber();
+  const phone = mobile();
+  const worker = await ChildWorker.create({
+    kind: attrs.kind ?? 'director',
+    name: attrs.name ?? `儿童主任${unique()}`,
+    idNumberEnc: cipher.encrypt(number),
+    idNumberIndex: cipher.index('idNumber', number),
+    idNumberMasked: maskIdNumber(number),
+    phoneEnc: cipher.encrypt(phone),
+    phoneMasked: maskPhone(phone),
+    districtId: d.id,
+    subDistrictId: attrs.subDistrictId ?? null,
+    community: '测试社区',
+    employment: attrs.employment ?? 'part_time',
+    createdBy: null,
+  });
+  return { worker, idNumber: number, phone };
+}
+
+/** Records trainings of a worker through the command (so the worker's training days are kept), by `by` or a new city officer. */
+export async function addTrainings(
+  worker: ChildWorker,
+  trainings: { kind: TrainingKind; trainedOn: string; passed?: boolean }[],
+  by?: User,
+): Promise<void> {
+  const actor = by ?? (await buildUser('officer', { districtCode: 'SZ' })).user;
+  for (const t of trainings) {
+    await trainingRecorder(
+      worker.id,
+      { kind: t.kind, trainedOn: t.trainedOn, course: '儿童关爱保护', hours: 20, trainer: '市民政局', passed: t.passed ?? true },
+      [],
+      { actor: { id: actor.id, username: actor.username, role: actor.role } },
+    );
+  }
+  await worker.reload();
+}
