@@ -2,9 +2,11 @@ import type { Sequelize } from 'sequelize';
 import { Agency } from './Agency.js';
 import { initChildWorkerRegistry } from './child-worker-registry.js';
 import { AuditEvent, AuditHead } from './AuditEvent.js';
+import { initCatalogue } from './catalogue.js';
 import { District } from './District.js';
 import { LoginAttempt } from './LoginAttempt.js';
 import { Organisation } from './Organisation.js';
+import { initOrganisationRegistry } from './organisation-registry.js';
 import { ServiceCategory } from './ServiceCategory.js';
 import { Session } from './Session.js';
 import { StoredFile } from './StoredFile.js';
@@ -24,7 +26,9 @@ export function initModels(sequelize: Sequelize): void {
   User.belongsTo(District, { as: 'district', foreignKey: 'districtId' });
   User.belongsTo(Agency, { as: 'agency', foreignKey: 'agencyId' });
   User.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });
+  initOrganisationRegistry(sequelize);
   initChildWorkerRegistry(sequelize);
+  initCatalogue(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -4,9 +4,11 @@ import { accountRouter } from './account.js';
 import { adminUsersRouter } from './admin-users.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
+import { catalogueRouter } from './catalogue.js';
 import { childWorkersRouter } from './child-workers.js';
 import { dashboardRouter } from './dashboard.js';
 import { languageRouter } from './language.js';
+import { organisationsRouter } from './organisations.js';
 import { referenceRouter } from './reference.js';
 
 /** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
@@ -18,5 +20,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(referenceRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));
+  app.use(catalogueRouter());
+  app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));
 }

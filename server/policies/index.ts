@@ -1,7 +1,9 @@
 // Importing a policy file registers its rules; this is the one registry.
 import './audit.js';
+import './catalogue.js';
 import './child-worker.js';
 import './dashboard.js';
+import './organisation.js';
 import './reference.js';
 import './user.js';
 

@@ -5,6 +5,9 @@ export type NavItem = { href: string; labelKey: string };
 const ITEMS: { href: string; labelKey: string; action: string; resource: string }[] = [
   { href: '/', labelKey: 'nav.dashboard', action: 'view', resource: 'dashboard' },
   { href: '/admin/users', labelKey: 'nav.users', action: 'list', resource: 'user' },
+  { href: '/catalogue', labelKey: 'nav.catalogue', action: 'list', resource: 'catalogue_item' },
+  { href: '/organisations', labelKey: 'nav.organisations', action: 'list', resource: 'organisation' },
+  { href: '/organisations/mine', labelKey: 'nav.ownOrganisation', action: 'read_own', resource: 'organisation' },
   { href: '/workers', labelKey: 'nav.workers', action: 'list', resource: 'child_worker' },
   { href: '/reference/districts', labelKey: 'nav.reference', action: 'read', resource: 'reference' },
   { href: '/audit', labelKey: 'nav.audit', action: 'list', resource: 'audit' },

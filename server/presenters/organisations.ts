@@ -195,7 +195,7 @@ export async function organisationDetailPage(actor: Actor, organisation: Organis
       order: [['createdAt', 'DESC'], ['id', 'DESC']],
     }),
   ]);
-  const can = canMap(actor, 'organisation', ['update', 'update_contact', 'change_status', 'upload_document', 'download_document'], organisation);
+  const can = canMap(actor, 'organisation', ['list', 'update', 'update_contact', 'change_status', 'upload_document', 'download_document'], organisation);
   const href = organisationHref(organisation.id);
   return {
     organisation: summaryOf(organisation, lang),
