@@ -39,6 +39,7 @@ import { PersonalDataCipher } from '../server/services/personal-data.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { shanghaiToday } from '../server/services/training-status.js';
+import { workerImportRouter } from './child-worker-import.js';
 
 const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
 const actorOf = (req: Request) => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role });
@@ -104,6 +105,7 @@ export function childWorkersRouter(config: Config): Router {
   const store = storeFor(config);
   const id = validateParams(workerIdParams);
   const by = (req: Request) => ({ actor: actorOf(req), context: contextOf(req), cipher });
+  router.use(workerImportRouter(store, by));
 
   router.get(WORKERS_PATH, rule('list', 'child_worker'), validateQuery(workerListQuery), async (req, res) => {
     const query = res.locals.query as WorkerListQuery;

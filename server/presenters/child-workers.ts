@@ -160,7 +160,7 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
     },
     csvHref: exportHref('csv'),
     xlsxHref: exportHref('xlsx'),
-    can: canMap(actor, 'child_worker', ['create', 'export']),
+    can: canMap(actor, 'child_worker', ['create', 'import', 'export']),
   };
 }
 
