@@ -121,7 +121,10 @@ export function organisationsRouter(config: Config): Router {
     res.render('organisations/index', { pageTitle: req.t('organisations.title'), list: await organisationListPage(req.user!, query, langOf(req)) });
   });
 
-  router.get(`${P}/new`, rule('create', 'organisation'), (req, res) => renderNew(req, res, blank));
+  router.get(`${P}/new`, rule('create', 'organisation'), (req, res) => {
+    const districtId = req.user!.cityLevel ? '' : req.user!.districtId;
+    renderNew(req, res, { values: { districtId, socialWorkerCount: 0, counsellorCount: 0, lawyerCount: 0 }, errors: {} });
+  });
 
   router.post(P, rule('create', 'organisation'), validateBody(newOrganisationForm, renderNew), async (req, res) => {
     const organisation = await organisationRegistrar(res.locals.body as NewOrganisationForm, by(req));
