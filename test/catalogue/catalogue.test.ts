@@ -3,6 +3,9 @@ import ExcelJS from 'exceljs';
 import { CatalogueItem } from '../../models/CatalogueItem.js';
 import { AuditEvent, type User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
+import { catalogueItemEditor } from '../../server/commands/catalogueItemEditor.js';
+import { catalogueItemTransitioner } from '../../server/commands/catalogueItemTransitioner.js';
+import type { Actor } from '../../server/policies/index.js';
 import { purchasableItem, purchasableItems } from '../../server/services/catalogue.js';
 import { buildCatalogueItem, catalogueCode, freshYear } from '../factories/catalogue.js';
 import { buildUser, district } from '../factories/index.js';
@@ -55,6 +58,19 @@ async function newItemForm(year: number, overrides: Record<string, string> = {})
     ...overrides,
   };
 }
+
+/** The officer as commands see them (the session's actor). */
+const actorOf = (user: User, cityLevel = false): Actor => ({
+  id: user.id,
+  username: user.username,
+  displayName: user.displayName,
+  role: user.role,
+  districtId: user.districtId,
+  cityLevel,
+  agencyId: user.agencyId ?? null,
+  organisationId: null,
+  mustChangePassword: false,
+});
 
 const editForm = (item: CatalogueItem, overrides: Record<string, string> = {}) => ({
   categoryCode: item.categoryCode,
@@ -203,6 +219,27 @@ describe('catalogue', () => {
       ]);
       const published = await AuditEvent.findOne({ where: { action: 'catalogue.publish', recordId: String(v2!.id) } });
       expect(JSON.parse(published!.detail!).retired).to.deep.equal([v1.id]);
+    });
+
+    it('makes one new version, not two, when two revisions of a published item arrive at once; publishing twice at once publishes once', async () => {
+      const { user } = await buildUser('officer');
+      const v1 = await buildCatalogueItem(user, { status: 'published' });
+      const form = { categoryCode: 'home_visit', name: '并发', unit: '次', referenceUnitPrice: 20_000, description: '', indicators: '' };
+      const by = { actor: actorOf(user) };
+      const results = await Promise.allSettled([catalogueItemEditor(v1.id, form, by), catalogueItemEditor(v1.id, form, by)]);
+      expect(results.map((r) => r.status).sort()).to.deep.equal(['fulfilled', 'rejected']);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect((rejected.reason as { status: number }).status).to.equal(409);
+      const drafts = await CatalogueItem.findAll({ where: { lineageId: v1.id, status: 'draft' } });
+      expect(drafts.map((d) => d.version)).to.deep.equal([2]);
+      const published = await Promise.allSettled([
+        catalogueItemTransitioner(drafts[0].id, 'publish', by),
+        catalogueItemTransitioner(drafts[0].id, 'publish', by),
+      ]);
+      expect(published.map((r) => r.status).sort()).to.deep.equal(['fulfilled', 'rejected']);
+      const statuses = await CatalogueItem.findAll({ where: { lineageId: v1.id }, order: [['version', 'ASC']] });
+      expect(statuses.map((i) => i.status)).to.deep.equal(['retired', 'published']);
+      expect(await AuditEvent.count({ where: { action: 'catalogue.publish', recordId: String(drafts[0].id) } })).to.equal(1);
     });
 
     it('edits a draft in place; a version 2 draft keeps its code', async () => {

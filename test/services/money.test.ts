@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fenToInput, formatFen, MAX_FEN, moneyField, parseMoneyToFen } from '../../server/services/money.js';
+import { fenToChineseCapitals, fenToInput, formatFen, MAX_FEN, moneyField, parseMoneyToFen } from '../../server/services/money.js';
 
 describe('money: text to integer fen and back', () => {
   it('parses yuan with up to two decimals into fen, on the digits (no floating point)', () => {
@@ -45,5 +45,28 @@ describe('money: text to integer fen and back', () => {
     expect(bad.success).to.equal(false);
     expect(bad.error?.issues[0].message).to.equal('validation.money');
     expect(moneyField().safeParse(undefined).error?.issues[0].message).to.equal('validation.money');
+  });
+
+  it('writes fen in Chinese capitals as payment forms do', () => {
+    const cases: [number, string][] = [
+      [123456, '壹仟贰佰叁拾肆元伍角陆分'],
+      [0, '零元整'],
+      [5, '伍分'],
+      [50, '伍角'],
+      [105, '壹元零伍分'],
+      [1050, '壹拾元伍角'],
+      [10000, '壹佰元整'],
+      [100500, '壹仟零伍元整'],
+      [105000, '壹仟零伍拾元整'],
+      [10_000_000, '壹拾万元整'],
+      [12_003_400, '壹拾贰万零叁拾肆元整'],
+      [100_000_100, '壹佰万零壹元整'],
+      [10_000_000_100, '壹亿零壹元整'],
+      [10_010_000_000, '壹亿零壹拾万元整'],
+      [10_100_000_000, '壹亿零壹佰万元整'],
+      [MAX_FEN, '壹佰亿元整'],
+      [-1234, '负壹拾贰元叁角肆分'],
+    ];
+    for (const [fen, text] of cases) expect(fenToChineseCapitals(fen), String(fen)).to.equal(text);
   });
 });
