@@ -14,7 +14,7 @@ import {
   usccWithWrongCheck,
 } from '../factories/organisations.js';
 import { type Agent, anonymous, csrfFrom, loginAs, postForm } from '../support/agent.js';
-import { testConfig } from '../support/hooks.js';
+import { testConfig, testSequelize } from '../support/hooks.js';
 
 async function signedIn(role: Role, attrs: Parameters<typeof buildUser>[1] = {}) {
   const { user, password } = await buildUser(role, attrs);
@@ -361,6 +361,28 @@ describe('organisations: registry', () => {
       expect(xlsx.status).to.equal(200);
       expect((xlsx.body as Buffer).subarray(0, 2).toString()).to.equal('PK');
       expect(await AuditEvent.count({ where: { action: 'organisation.export' } })).to.be.greaterThan(1);
+    });
+
+    it('reads a page with the same number of queries whatever its size', async () => {
+      const tag = unique('计数');
+      for (let i = 0; i < 6; i += 1) await buildRegisteredOrganisation({ name: `${tag}${i}`, districtCode: i % 2 ? 'FT' : 'NS' });
+      const { agent } = await signedIn('officer', { districtCode: 'SZ' });
+      const sequelize = testSequelize();
+      const countQueries = async (url: string) => {
+        let n = 0;
+        sequelize.addHook('beforeQuery', 'count-org-queries', () => {
+          n += 1;
+        });
+        try {
+          expect((await agent.get(url)).status).to.equal(200);
+        } finally {
+          sequelize.removeHook('beforeQuery', 'count-org-queries');
+        }
+        return n;
+      };
+      const one = await countQueries(`/organisations?q=${encodeURIComponent(`${tag}0`)}&sort=district`);
+      const six = await countQueries(`/organisations?q=${encodeURIComponent(tag)}&sort=district`);
+      expect(six).to.equal(one);
     });
   });
 });
