@@ -88,7 +88,7 @@ const renderCopy: OnInvalid = async (req, res, form) =>
 async function exportCatalogue(req: Request, res: Response, query: CatalogueListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', CATALOGUE_RESOURCE);
   const filter = { q: query.q, year: query.year, districtId: query.districtId, category: query.category, status: query.status };
-  const options = catalogueExportQuery(req.user!, filter);
+  const options = await catalogueExportQuery(req.user!, filter);
   const rows = await CatalogueItem.count({ where: options.where });
   const { actor, context } = by(req);
   await recordAudit({

@@ -38,14 +38,20 @@ function containing(text: string) {
   return { [Op.like]: getSequelize().literal(`${getSequelize().escape(pattern)} ESCAPE '!'`) };
 }
 
+/** A category and its subtypes: filtering by 心理服务 finds its three kinds too. */
+async function categoryWithSubtypes(code: string): Promise<string[]> {
+  const subtypes = await ServiceCategory.findAll({ where: { parentCode: code }, attributes: ['code'] });
+  return [code, ...subtypes.map((c) => c.code)];
+}
+
 /** The list's filter as a query, inside what the actor may see; the export uses the very same one. */
-export function catalogueListWhere(actor: Actor, filter: CatalogueFilter): WhereOptions<CatalogueItem> {
+export async function catalogueListWhere(actor: Actor, filter: CatalogueFilter): Promise<WhereOptions<CatalogueItem>> {
   const where: Record<string | symbol, unknown> = {};
   const and: unknown[] = [catalogueScope(actor)];
   if (filter.q) and.push({ [Op.or]: [{ code: containing(filter.q.toUpperCase()) }, { name: containing(filter.q) }] });
   if (filter.year) where.year = filter.year;
   if (filter.districtId) where.districtId = filter.districtId;
-  if (filter.category) where.categoryCode = filter.category;
+  if (filter.category) where.categoryCode = { [Op.in]: await categoryWithSubtypes(filter.category) };
   if (filter.status) where.status = filter.status;
   where[Op.and] = and;
   return where as WhereOptions<CatalogueItem>;
@@ -98,7 +104,7 @@ export async function catalogueListPage(actor: Actor, query: CatalogueListQuery,
   const { t } = lang;
   const [{ rows, count }, districts, categories] = await Promise.all([
     CatalogueItem.findAndCountAll({
-      where: catalogueListWhere(actor, query),
+      where: await catalogueListWhere(actor, query),
       include: PLACE,
       order: orderOf(query.sort, query.dir),
       limit: query.perPage,
@@ -156,8 +162,8 @@ export async function catalogueExportColumns(lang: Lang): Promise<ExportColumn<C
 }
 
 /** The options `inBatches` reads the export with: the list's filter and where items belong. */
-export function catalogueExportQuery(actor: Actor, filter: CatalogueFilter) {
-  return { where: catalogueListWhere(actor, filter), include: PLACE };
+export async function catalogueExportQuery(actor: Actor, filter: CatalogueFilter) {
+  return { where: await catalogueListWhere(actor, filter), include: PLACE };
 }
 
 /** Loads an item the actor may see, with its district and category; anything else is a 404. */

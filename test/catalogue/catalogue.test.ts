@@ -143,6 +143,14 @@ describe('catalogue', () => {
       expect(event?.actorId).to.equal(user.id);
     });
 
+    it('takes only the fields the form allows: status, version, lineage and creator never come from the request', async () => {
+      const { agent, user } = await signedIn('officer');
+      const form = await newItemForm(freshYear(), { status: 'published', version: '7', lineageId: '1', createdBy: '1', publishedAt: '2020-01-01' });
+      expect((await postForm(agent, '/catalogue', form)).status).to.equal(302);
+      const item = await CatalogueItem.findOne({ where: { code: form.code } });
+      expect([item!.status, item!.version, item!.lineageId, item!.createdBy, item!.publishedAt]).to.deep.equal(['draft', 1, item!.id, user.id, null]);
+    });
+
     it('refuses a price that is not a strict amount: 422, the input kept, the error beside the field', async () => {
       const { agent } = await signedIn('officer');
       for (const price of ['12.345', '-1', 'abc', '1e3', '1,000', '', '10000000000.01']) {
@@ -371,6 +379,10 @@ describe('catalogue', () => {
       expect(await list(`&districtId=${ft.id}&category=hotline`)).to.have.members([a.code, d.code]);
       expect(await list(`&districtId=${ft.id}&category=hotline&status=published`)).to.deep.equal([a.code]);
       expect(await list(`&q=${b.code.toLowerCase()}`)).to.deep.equal([b.code]);
+      const counselling = await buildCatalogueItem(user, { year, status: 'published', categoryCode: 'psychological_counselling' });
+      const psychological = await buildCatalogueItem(user, { year, status: 'published', categoryCode: 'psychological_service' });
+      expect(await list('&category=psychological_service'), 'a category finds its subtypes').to.have.members([counselling.code, psychological.code]);
+      expect(await list('&category=psychological_counselling')).to.deep.equal([counselling.code]);
 
       const query = `year=${year}&districtId=${ft.id}&category=hotline`;
       const csv = await agent.get(`/catalogue?${query}&format=csv`);
