@@ -1,8 +1,9 @@
 import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, type ChildWorker, EMPLOYMENTS } from '../../models/ChildWorker.js';
-import { SubDistrict } from '../../models/index.js';
+import { AuditEvent, SubDistrict } from '../../models/index.js';
 import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
 import { type Actor, canMap } from '../policies/index.js';
 import { districtName, districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
+import { formatDateTime } from './format.js';
 import type { Lang } from './users.js';
 
 /** Hours from tenths, as people write them: 15 → `1.5`, 20 → `2`. */
@@ -10,14 +11,15 @@ const hoursOf = (tenths: number) => (tenths % 10 === 0 ? String(tenths / 10) : (
 
 /**
  * A worker's page: the facts with masked numbers, the training records newest first with the
- * status they add up to today, and the buttons the policy allows (reveal, edit, add a training).
+ * status they add up to today, the last 20 events about the worker (who changed or revealed what,
+ * and when: PIPL accountability), and the buttons the policy allows (reveal, edit, add a training).
  */
 export async function workerDetailPage(actor: Actor, worker: ChildWorker, today: string, lang: Lang) {
   const { t } = lang;
-  const records = await TrainingRecord.findAll({
-    where: { childWorkerId: worker.id },
-    order: [['trainedOn', 'DESC'], ['id', 'DESC']],
-  });
+  const [records, events] = await Promise.all([
+    TrainingRecord.findAll({ where: { childWorkerId: worker.id }, order: [['trainedOn', 'DESC'], ['id', 'DESC']] }),
+    AuditEvent.findAll({ where: { recordType: 'child_worker', recordId: String(worker.id) }, order: [['seq', 'DESC']], limit: 20 }),
+  ]);
   const can = canMap(actor, 'child_worker', ['update', 'reveal', 'record_training'], worker);
   return {
     worker: { ...summaryOf(worker, today, lang), hasPhone: !!worker.phoneEnc },
@@ -32,6 +34,15 @@ export async function workerDetailPage(actor: Actor, worker: ChildWorker, today:
       passedLabel: t(r.passed ? 'workers.passed.yes' : 'workers.passed.no'),
       certificateHref: r.certificateFileId ? `${WORKERS_PATH}/${worker.id}/trainings/${r.id}/certificate` : null,
     })),
+    events: events.map((e) => {
+      const field = e.action === 'child_worker.reveal' ? (JSON.parse(e.detail ?? '{}') as { field?: string }).field : undefined;
+      return {
+        at: formatDateTime(e.at),
+        actor: e.actorName ?? '',
+        action: e.action,
+        label: t(`workers.events.${e.action.replace('child_worker.', '')}`) + (field ? ` · ${t(`workers.fields.${field}`)}` : ''),
+      };
+    }),
     can,
   };
 }

@@ -8,6 +8,7 @@ import { TrainingRecord } from '../../models/TrainingRecord.js';
 import type { Role } from '../../models/User.js';
 import { logger } from '../../server/logger.js';
 import { addDays, addMonths, earliestValidTrainingDay, latestLapsingTrainingDay, shanghaiToday } from '../../server/services/training-status.js';
+import { workerTrainingStatus } from '../../server/services/worker-training.js';
 import { buildUser, district, unique } from '../factories/index.js';
 import { addTrainings, buildWorker, idNumber, mobile, testCipher } from '../factories/workers.js';
 import { anonymous, csrf, loginAs, postForm } from '../support/agent.js';
@@ -185,6 +186,17 @@ describe('child workers: the real-name registry', () => {
       expect(fieldError(bad.text, 'name')).to.not.equal(null);
     });
 
+    it('registers a number once when two registrations race (the unique blind index decides)', async () => {
+      const { agent } = await signedIn('officer');
+      const fields = await newWorkerFields();
+      // One token for both: fetching a token per request would replace the session's token mid-race.
+      const token = await csrf(agent, '/workers/new');
+      const send = (name: string) => agent.post('/workers').type('form').send({ ...fields, name, _csrf: token });
+      const results = await Promise.all([send(fields.name), send(`${fields.name}二`)]);
+      expect(results.map((r) => r.status).sort()).to.deep.equal([302, 422]);
+      expect(await ChildWorker.count({ where: { idNumberIndex: testCipher().index('idNumber', fields.idNumber) } })).to.equal(1);
+    });
+
     it("refuses a district officer registering in another district (403); the city level may", async () => {
       const { agent } = await signedIn('officer', 'FT');
       const lh = await district('LH');
@@ -286,8 +298,10 @@ describe('child workers: the real-name registry', () => {
       const events = await AuditEvent.findAll({ where: { action: 'child_worker.reveal', recordId: String(worker.id) } });
       expect(events.map((e) => JSON.parse(e.detail!).field)).to.have.members(['idNumber', 'phone']);
       for (const e of events) expect(e.detail).to.not.contain(number).and.not.contain(phone);
-      // Back on the page, it is masked again.
-      expect((await agent.get(`/workers/${worker.id}`)).text).to.not.contain(number);
+      // Back on the page, it is masked again, and the reveals are listed among the worker's events.
+      const after = await agent.get(`/workers/${worker.id}`);
+      expect(after.text).to.not.contain(number);
+      expect(occurrences(after.text, 'data-action="child_worker.reveal"')).to.equal(2);
     });
 
     it('gives finance and inspectors no reveal button, refuses them with 403 and audits the refusal', async () => {
@@ -416,6 +430,14 @@ describe('child workers: the real-name registry', () => {
       expect((await agent.get(`/workers/${worker.id}/trainings/new`)).status).to.equal(403);
       const { agent: city } = await signedIn('officer', 'SZ');
       expect((await city.get(`/workers/${worker.id}/trainings/new`)).status).to.equal(200);
+    });
+
+    it('gives later rules the status of a worker on any day', async () => {
+      const { worker } = await buildWorker();
+      const today = shanghaiToday();
+      await addTrainings(worker, [{ kind: 'initial', trainedOn: addDays(today, -20) }]);
+      expect(await workerTrainingStatus(worker.id, addDays(today, -21))).to.include({ trained: false });
+      expect(await workerTrainingStatus(worker.id)).to.include({ trained: true, since: addDays(today, -20) });
     });
 
     it('filters by status at the 12-month and 30-day boundaries', async () => {
