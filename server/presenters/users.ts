@@ -36,12 +36,13 @@ function containing(text: string) {
 
 /** The list's filter as a query, inside the actor's scope; the export uses the very same one. */
 export function userListWhere(actor: Actor, filter: UserFilter): WhereOptions<User> {
-  const where: Record<string | symbol, unknown> = { ...districtScope(actor) };
+  const where: Record<string | symbol, unknown> = {};
   if (filter.q) where[Op.or] = [{ username: containing(filter.q) }, { displayName: containing(filter.q) }];
   if (filter.role) where.role = filter.role;
   if (filter.districtId) where.districtId = filter.districtId;
   if (filter.status) where.status = filter.status;
-  return where as WhereOptions<User>;
+  // The scope and the filter are joined with AND, so a filter can never widen the scope.
+  return { [Op.and]: [districtScope(actor), where] } as WhereOptions<User>;
 }
 
 function orderOf(sort: UserSortKey, dir: 'asc' | 'desc'): Order {
