@@ -424,6 +424,35 @@ describe('child workers: the real-name registry', () => {
       expect(await TrainingRecord.count({ where: { childWorkerId: worker.id } })).to.equal(0);
     });
 
+    it('refuses a certificate that is not a PDF or image (422 beside the field, nothing kept), and serves certificates only in scope', async () => {
+      const { agent } = await signedIn('officer');
+      const { worker } = await buildWorker();
+      const token = await csrf(agent, `/workers/${worker.id}/trainings/new`);
+      const post = (file: Buffer, name: string) =>
+        agent
+          .post(`/workers/${worker.id}/trainings?_csrf=${encodeURIComponent(token)}`)
+          .field('kind', 'initial')
+          .field('trainedOn', shanghaiToday())
+          .field('course', '岗前培训')
+          .field('hours', '2')
+          .field('trainer', '区民政局')
+          .field('passed', 'yes')
+          .attach('certificate', file, name);
+      const refused = await post(Buffer.from('<html><script>alert(1)</script></html>'), '证书.pdf');
+      expect(refused.status).to.equal(422);
+      expect(fieldError(refused.text, 'certificate')).to.not.equal(null);
+      expect(await TrainingRecord.count({ where: { childWorkerId: worker.id } })).to.equal(0);
+      expect((await post(pdf('ok'), '证书.pdf')).status).to.equal(302);
+      const record = await TrainingRecord.findOne({ where: { childWorkerId: worker.id } });
+      const href = `/workers/${worker.id}/trainings/${record!.id}/certificate`;
+      const { agent: other } = await signedIn('finance', 'LH');
+      expect((await other.get(href)).status).to.equal(404);
+      const { agent: finance } = await signedIn('finance', 'FT');
+      expect((await finance.get(href).buffer(true).parse(binaryParser)).status).to.equal(200);
+      const { worker: another } = await buildWorker();
+      expect((await agent.get(`/workers/${another.id}/trainings/${record!.id}/certificate`)).status).to.equal(404);
+    });
+
     it("lets only the city level record a supervisor's training", async () => {
       const { worker } = await buildWorker({ kind: 'supervisor' });
       const { agent } = await signedIn('officer', 'FT');
