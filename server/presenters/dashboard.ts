@@ -3,6 +3,10 @@ import { Agency, AuditEvent, District, Organisation, Session, User } from '../..
 import { now } from '../clock.js';
 import type { Translate } from '../i18n/index.js';
 import { type Actor, can, districtScope } from '../policies/index.js';
+import type { WorkerFilter } from '../schemas/child-workers.js';
+import { shanghaiToday } from '../services/training-status.js';
+import { ChildWorker } from '../../models/ChildWorker.js';
+import { workerListWhere } from './child-workers.js';
 
 export type DashboardCard = { labelKey: string; value: number; href?: string };
 
@@ -46,6 +50,15 @@ export async function dashboardFor(actor: Actor, t: Translate): Promise<Dashboar
         value: await AuditEvent.count({ where: { ...scope, action: 'access.refused', at: { [Op.gt]: since } } }),
         href: '/audit?action=access.refused',
       },
+    );
+  }
+  if (can(actor, 'list', 'child_worker')) {
+    // Section 二 of the policy: training is renewed yearly; officers are warned 30 days ahead.
+    const today = shanghaiToday();
+    const count = (filter: Partial<WorkerFilter>) => ChildWorker.count({ where: workerListWhere(actor, filter as WorkerFilter, today) });
+    cards.push(
+      { labelKey: 'dashboard.workersLapsing', value: await count({ status: 'active', training: 'lapsing' }), href: '/workers?status=active&training=lapsing' },
+      { labelKey: 'dashboard.workersUntrained', value: await count({ status: 'active', training: 'untrained' }), href: '/workers?status=active&training=untrained' },
     );
   }
   return {

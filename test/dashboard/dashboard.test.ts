@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { addDays, addMonths, shanghaiToday } from '../../server/services/training-status.js';
+import { buildUser } from '../factories/index.js';
+import { addTrainings, buildWorker } from '../factories/workers.js';
+import { loginAs } from '../support/agent.js';
+
+function card(html: string, query: string): number {
+  const m = new RegExp(`href="/workers\\?${query.replace(/&/g, '&amp;')}">(\\d+)<`).exec(html);
+  if (!m) throw new Error(`no card linking to /workers?${query}`);
+  return Number(m[1]);
+}
+
+describe('dashboard', () => {
+  it('warns an officer of child workers whose training lapses within 30 days, in their district only', async () => {
+    const { user, password } = await buildUser('officer', { districtCode: 'YT' });
+    const agent = await loginAs(user, password);
+    const before = (await agent.get('/')).text;
+    const today = shanghaiToday();
+    const lapsing = await buildWorker({ districtCode: 'YT' });
+    await addTrainings(lapsing.worker, [{ kind: 'initial', trainedOn: addDays(addMonths(today, -12), 10) }]);
+    const fresh = await buildWorker({ districtCode: 'YT' });
+    await addTrainings(fresh.worker, [{ kind: 'initial', trainedOn: addDays(today, -10) }]);
+    await buildWorker({ districtCode: 'YT' });
+    const elsewhere = await buildWorker({ districtCode: 'NS' });
+    await addTrainings(elsewhere.worker, [{ kind: 'initial', trainedOn: addDays(addMonths(today, -12), 10) }]);
+    const after = (await agent.get('/')).text;
+    expect(card(after, 'status=active&training=lapsing') - card(before, 'status=active&training=lapsing')).to.equal(1);
+    expect(card(after, 'status=active&training=untrained') - card(before, 'status=active&training=untrained')).to.equal(1);
+  });
+
+  it('shows an organisation user no registry figures', async () => {
+    const { user, password } = await buildUser('org');
+    const page = (await (await loginAs(user, password)).get('/')).text;
+    expect(page).to.not.contain('/workers?');
+  });
+});
