@@ -58,4 +58,30 @@ describe('browser: organisations', () => {
     expect(await page.getByRole('link', { name: '编辑', exact: true }).count()).to.equal(0);
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
+
+  it('an organisation user uploads a qualification document with a progress bar, and sees it listed under its Chinese name', async () => {
+    watched = await openPage();
+    const { page, problems } = watched;
+    await signIn(page, 'org.sunshine', DEMO_PASSWORD);
+    await Promise.all([page.waitForURL((url) => /^\/organisations\/\d+$/.test(url.pathname)), page.getByRole('link', { name: '本机构' }).click()]);
+    const orgPath = new URL(page.url()).pathname;
+    await page.goto(`${orgPath}/documents/new`);
+    // Note when the progress bar shows up: the page's script inserts it on submit.
+    await page.evaluate(() => {
+      const w = window as unknown as { sawProgress: boolean };
+      w.sawProgress = false;
+      new MutationObserver(() => {
+        if (document.querySelector('.upload-progress')) w.sawProgress = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.locator('#f-docType').selectOption('registration_certificate');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    await page.locator('#f-files').setInputFiles({ name: '登记证书（2026年）.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.locator('[data-testid="document-form"] button[type="submit"]').click();
+    await page.waitForURL((url) => url.pathname === orgPath);
+    await page.getByText('登记证书（2026年）.pdf').first().waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).to.equal(true);
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
 });
+
