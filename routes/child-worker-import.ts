@@ -1,41 +1,95 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
+import { District, type StoredFile } from '../models/index.js';
 import type { WorkerBy } from '../server/commands/childWorkerShared.js';
-import { type ImportProblem, workerImporter } from '../server/commands/workerImporter.js';
+import {
+  type CheckedRow,
+  checkImportRows,
+  IMPORT_OWNER,
+  type ImportProblem,
+  ImportWriteError,
+  importFileOf,
+  workerImportCanceller,
+  workerImporter,
+} from '../server/commands/workerImporter.js';
+import { withTransaction } from '../server/db.js';
+import { BadRequestError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type UploadDescriptor, upload, uploadsOf } from '../server/middleware/upload.js';
-import { type OnInvalid, validateBody } from '../server/middleware/validate.js';
+import { saveStoredFiles, upload, uploadsOf } from '../server/middleware/upload.js';
+import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { districtName, districtsFor, WORKERS_PATH } from '../server/presenters/child-workers.js';
 import { sendExport } from '../server/services/export.js';
 import type { BlobStore } from '../server/services/storage/index.js';
-import { uploadKind } from '../server/services/storage/kinds.js';
-import { IMPORT_FIELDS, ImportFileError, type ImportRow, readImportFile, TEMPLATE_HEADERS } from '../server/services/worker-import.js';
+import { IMPORT_FIELDS, ImportFileError, type ImportRow, readStoredImport, TEMPLATE_HEADERS } from '../server/services/worker-import.js';
 
 const IMPORT_PATH = `${WORKERS_PATH}/import`;
 const importForm = z.object({ districtId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required') });
+const fileParams = z.object({ fileId: z.coerce.number().int().positive().max(2_147_483_647) });
+/** The lines that were errors in the preview, so the result can tell which rows changed since. Only informative. */
+const confirmForm = z.object({ previewErrors: z.string().max(20_000).regex(/^[\d,]*$/).optional().default('') });
 
-async function renderImport(req: Request, res: Response, form: Parameters<OnInvalid>[2], problems: ImportProblem[] = []): Promise<void> {
+async function renderImport(req: Request, res: Response, form: Parameters<OnInvalid>[2]): Promise<void> {
   const districts = await districtsFor(req.user!);
   const lang = { t: req.t, locale: req.locale };
-  const label = (field: string) => (field === 'row' ? '' : req.t(`workers.fields.${field}`));
   res.render('workers/import', {
     pageTitle: req.t('workers.import.title'),
     values: form.values,
     errors: form.errors,
     districts: [{ value: '', label: req.t('workers.form.choose') }, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-    problems: problems.map((p) => ({ line: p.line, field: label(p.field), message: req.t(p.message) })),
   });
 }
 const onInvalid: OnInvalid = (req, res, form) => renderImport(req, res, form);
+const badRequest: OnInvalid = () => {
+  throw new BadRequestError();
+};
 
-/** The uploaded file's rows; a file that cannot be read is a field error. */
-async function rowsOf(file: UploadDescriptor, store: BlobStore): Promise<ImportRow[] | string> {
-  const format = file.mimeType === 'text/csv' ? 'csv' : 'xlsx';
+type Stage = 'preview' | 'done';
+type PageExtra = { result?: { created: number; updated: number }; writeError?: { line: number; problems: ImportProblem[] }; before?: Set<number> };
+
+/** The preview (or the result) of an import: every row with its outcome and its problems in the user's language; numbers masked. */
+async function renderRows(req: Request, res: Response, file: StoredFile, stage: Stage, rows: CheckedRow[], extra: PageExtra = {}): Promise<void> {
+  const { t } = req;
+  const problem = (p: ImportProblem) => ({ text: p.field === 'row' ? t(p.message) : t('workers.import.problemIn', { column: t(`workers.fields.${p.field}`), message: t(p.message) }) });
+  const label = (group: string, value: string) => (['director', 'supervisor', 'full_time', 'part_time'].includes(value) ? t(`workers.${group}.${value}`) : value);
+  const count = (o: string) => rows.filter((r) => r.outcome === o).length;
+  const district = await District.findByPk(file.districtId!);
+  const errorLines = rows.filter((r) => r.outcome === 'error').map((r) => r.line);
+  res.render('workers/import-preview', {
+    pageTitle: t(stage === 'done' ? 'workers.import.resultTitle' : 'workers.import.previewTitle'),
+    stage,
+    fileName: file.originalName,
+    district: districtName(district, { t, locale: req.locale }),
+    counts: { new: count('new'), update: count('update'), error: count('error') },
+    result: extra.result,
+    writeError: extra.writeError && { line: extra.writeError.line, problems: extra.writeError.problems.map(problem) },
+    rows: rows
+      .filter((r) => stage === 'preview' || r.outcome === 'error')
+      .map((r) => ({
+        line: r.line,
+        name: r.name,
+        idNumber: r.idNumberMasked,
+        subDistrict: r.subDistrict,
+        kind: label('kinds', r.kind),
+        employment: label('employments', r.employment),
+        outcome: r.outcome,
+        outcomeLabel: t(`workers.import.outcomes.${r.outcome}`),
+        changed: stage === 'done' && extra.before !== undefined && !extra.before.has(r.line),
+        problems: r.problems.map(problem),
+      })),
+    previewErrors: errorLines.join(','),
+    actions: { confirm: `${IMPORT_PATH}/${file.id}/confirm`, cancel: `${IMPORT_PATH}/${file.id}/cancel` },
+    can: { confirm: stage === 'preview' && count('new') + count('update') > 0, cancel: stage === 'preview' },
+  });
+}
+
+/** The rows of a stored import file; a file that cannot be read is a locale key. */
+async function rowsOf(store: BlobStore, file: { storageKey: string; mimeType: string }): Promise<ImportRow[] | string> {
   try {
-    return await readImportFile(await store.get(file.key), format, uploadKind('worker_import').maxBytes);
+    const rows = await readStoredImport(store, file);
+    return rows.length === 0 ? 'workers.import.empty' : rows;
   } catch (err) {
     if (err instanceof ImportFileError) return `workers.import.${err.reason}`;
     throw err;
@@ -43,11 +97,21 @@ async function rowsOf(file: UploadDescriptor, store: BlobStore): Promise<ImportR
 }
 
 /**
- * Bulk registration from a CSV or XLSX file into one district, all or nothing. Its own router,
- * mounted before the worker routes so `/workers/import` is not read as a worker id.
+ * Bulk registration from a CSV or XLSX file into one district, in two steps: the upload is kept
+ * and previewed (every row checked, nothing written), then confirmed (all valid rows written in
+ * one transaction, or none) or cancelled. Its own router, mounted before the worker routes so
+ * `/workers/import` is not read as a worker id.
  */
 export function workerImportRouter(store: BlobStore, by: (req: Request) => WorkerBy): Router {
   const router = Router();
+  const params = validateParams(fileParams);
+  const fileIdOf = (res: Response) => (res.locals.params as z.infer<typeof fileParams>).fileId;
+  /** The user's own pending or imported file, in their scope (404 otherwise), which they may import into. */
+  const ownFile = async (req: Request, res: Response) => {
+    const file = await importFileOf(req.user!, fileIdOf(res));
+    authorize(req.user, 'import', 'child_worker', { districtId: file.districtId! });
+    return file;
+  };
 
   router.get(IMPORT_PATH, rule('import', 'child_worker'), (req, res) => renderImport(req, res, { values: {}, errors: {} }));
 
@@ -64,21 +128,51 @@ export function workerImportRouter(store: BlobStore, by: (req: Request) => Worke
     async (req, res) => {
       const { districtId } = res.locals.body as z.infer<typeof importForm>;
       authorize(req.user, 'import', 'child_worker', { districtId });
-      const values = { districtId };
-      const rows = await rowsOf(uploadsOf(res)[0], store);
+      const uploaded = uploadsOf(res)[0];
+      const rows = await rowsOf(store, { storageKey: uploaded.key, mimeType: uploaded.mimeType });
       if (typeof rows === 'string') {
         res.status(422);
-        return renderImport(req, res, { values, errors: { file: rows } });
+        return renderImport(req, res, { values: { districtId }, errors: { file: rows } });
       }
-      const result = await workerImporter(districtId, rows, by(req));
-      if (!result.ok) {
-        res.status(422);
-        return renderImport(req, res, { values, errors: { file: 'workers.import.rejected' } }, result.problems);
-      }
-      flash(req, 'success', 'workers.import.done', { count: result.created });
-      res.redirect(`${WORKERS_PATH}?districtId=${districtId}&sort=createdAt&dir=desc`);
+      // Kept as a pending import (owner type set, no owner id yet) until confirmed or cancelled.
+      const file = await withTransaction(async (transaction) => {
+        const [saved] = await saveStoredFiles([uploaded], { kind: 'worker_import', uploadedBy: req.user!.id, districtId }, transaction);
+        return saved.update({ ownerType: IMPORT_OWNER }, { transaction });
+      });
+      await renderRows(req, res, file, 'preview', await checkImportRows(districtId, rows, by(req).cipher));
     },
   );
+
+  router.get(`${IMPORT_PATH}/:fileId`, rule('import', 'child_worker'), params, async (req, res) => {
+    const file = await ownFile(req, res);
+    if (file.ownerId !== null) return res.redirect(`${WORKERS_PATH}?districtId=${file.districtId}&sort=createdAt&dir=desc`);
+    const rows = await rowsOf(store, file);
+    await renderRows(req, res, file, 'preview', typeof rows === 'string' ? [] : await checkImportRows(file.districtId!, rows, by(req).cipher));
+  });
+
+  router.post(`${IMPORT_PATH}/:fileId/confirm`, rule('import', 'child_worker'), params, validateBody(confirmForm, badRequest), async (req, res) => {
+    const file = await ownFile(req, res);
+    const { previewErrors } = res.locals.body as z.infer<typeof confirmForm>;
+    try {
+      const result = await workerImporter(req.user!, file.id, store, by(req));
+      const before = new Set(previewErrors.split(',').filter(Boolean).map(Number));
+      await renderRows(req, res, file, 'done', result.skipped, { result, before });
+    } catch (err) {
+      if (!(err instanceof ImportWriteError)) throw err;
+      const rows = await rowsOf(store, file);
+      res.status(422);
+      await renderRows(req, res, file, 'preview', typeof rows === 'string' ? [] : await checkImportRows(file.districtId!, rows, by(req).cipher), {
+        writeError: err,
+      });
+    }
+  });
+
+  router.post(`${IMPORT_PATH}/:fileId/cancel`, rule('import', 'child_worker'), params, async (req, res) => {
+    const file = await ownFile(req, res);
+    await workerImportCanceller(req.user!, file.id, store);
+    flash(req, 'info', 'workers.import.cancelled');
+    res.redirect(IMPORT_PATH);
+  });
 
   return router;
 }

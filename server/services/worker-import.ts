@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import type { BlobStore } from './storage/index.js';
+import { uploadKind } from './storage/kinds.js';
 
 /**
  * Reading a registry import file (CSV or XLSX) into rows of text keyed by field. The first row
@@ -121,4 +123,10 @@ export async function readImportFile(stream: Readable, format: 'csv' | 'xlsx', m
     rows.push({ line: i + 1, values });
   }
   return rows;
+}
+
+/** The rows of an import file kept in the store (CSV by its sniffed type, otherwise XLSX). */
+export async function readStoredImport(store: BlobStore, file: { storageKey: string; mimeType: string }): Promise<ImportRow[]> {
+  const format = file.mimeType === 'text/csv' ? 'csv' : 'xlsx';
+  return readImportFile(await store.get(file.storageKey), format, uploadKind('worker_import').maxBytes);
 }
