@@ -7,6 +7,7 @@ import { District } from './District.js';
 import { LoginAttempt } from './LoginAttempt.js';
 import { Organisation } from './Organisation.js';
 import { initOrganisationRegistry } from './organisation-registry.js';
+import { initProjects } from './projects.js';
 import { ServiceCategory } from './ServiceCategory.js';
 import { Session } from './Session.js';
 import { StoredFile } from './StoredFile.js';
@@ -29,6 +30,7 @@ export function initModels(sequelize: Sequelize): void {
   initOrganisationRegistry(sequelize);
   initChildWorkerRegistry(sequelize);
   initCatalogue(sequelize);
+  initProjects(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };
