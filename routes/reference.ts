@@ -29,6 +29,7 @@ import {
   subDistrictForm,
   subDistrictRenameForm,
 } from '../server/schemas/reference.js';
+import { recordAudit } from '../server/services/audit.js';
 import { sendExport } from '../server/services/export.js';
 import { type ChangedBy, findAgency, findDistrict, findSubDistrict } from '../server/services/reference.js';
 
@@ -87,6 +88,9 @@ export function referenceRouter(): Router {
   router.get('/reference/districts', read(), validateQuery(districtsQuery), async (req, res) => {
     const { format } = res.locals.query as DistrictsQuery;
     if (format) {
+      // Every export is audited (DOMAIN.md), reference data too: who took it, when, in which form.
+      const { id, username, role } = req.user!;
+      await recordAudit({ actor: { id, username, role }, action: 'reference.export', recordType: 'district', detail: { format }, context: changedBy(req).context });
       await sendExport(res, format, req.t('reference.exportFilename'), districtExportColumns(req.t), districtExportRows(req.t));
       return;
     }

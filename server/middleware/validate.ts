@@ -2,13 +2,49 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { BadRequestError, type FieldErrors } from '../errors.js';
 
-/** Turns zod issues into field errors whose messages are locale keys. */
+/** A schema's own message: a locale key, shared (`validation.required`) or an area's (`workers.validation.hours`). */
+const LOCALE_KEY = /^(?:[a-z][A-Za-z]*\.)?validation\.[A-Za-z_]+$/;
+/** zod's issue codes that have a generic message in the locales; any other falls back to `invalid_value`. */
+const GENERIC_CODES = new Set(['invalid_type', 'invalid_value', 'invalid_format', 'too_small', 'too_big', 'custom']);
+
+/**
+ * The locale key of one issue. A union (`'' or a valid phone`) names the message of the option
+ * that said most, so a wrong phone reads as a wrong phone, not as a raw `invalid_union`.
+ */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (LOCALE_KEY.test(issue.message)) return issue.message;
+  if (issue.code === 'invalid_union') {
+    const nested = issue.errors.flat().find((i) => LOCALE_KEY.test(i.message));
+    if (nested) return nested.message;
+  }
+  return GENERIC_CODES.has(issue.code) ? `validation.${issue.code}` : 'validation.invalid_value';
+}
+
+/**
+ * Turns zod issues into field errors whose messages are locale keys: a schema's own message
+ * (shared or an area's), the telling option of a union, else a generic message for the code.
+ * What every form shows (validateBody).
+ */
+export function formErrorsOf(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    if (out[field]) continue;
+    out[field] = messageOf(issue);
+  }
+  return out;
+}
+
+/**
+ * The older rule, kept for the worker import's line-by-line report (its tests expect it): only
+ * shared `validation.*` messages survive, anything else becomes the generic message of its code.
+ * Forms use `formErrorsOf`, which also keeps area messages and reads unions.
+ */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? '_form');
     if (out[field]) continue;
-    // Schemas give locale keys as messages; zod's own messages become a generic one.
     out[field] = issue.message.startsWith('validation.') ? issue.message : `validation.${issue.code}`;
   }
   return out;
@@ -62,6 +98,6 @@ export function validateBody<S extends z.ZodType>(schema: S, onInvalid: OnInvali
       return next();
     }
     res.status(422);
-    await onInvalid(req, res, { values: raw, errors: fieldErrorsOf(parsed.error) });
+    await onInvalid(req, res, { values: raw, errors: formErrorsOf(parsed.error) });
   };
 }

@@ -16,7 +16,9 @@ export async function* inBatches<M extends Model & { id: number }>(
 ): AsyncGenerator<M> {
   let lastId = 0;
   for (;;) {
-    const where = { ...(options.where as object), id: { [Op.gt]: lastId } } as WhereOptions<M>;
+    // `and`, not a spread: the paging condition must never replace a condition on `id` in the
+    // caller's (scoped) filter, which would export rows outside the scope.
+    const where = { [Op.and]: [options.where ?? {}, { id: { [Op.gt]: lastId } }] } as WhereOptions<M>;
     const batch = await model.findAll({ ...options, where, order: [['id', 'ASC']], limit: batchSize });
     for (const row of batch) yield row;
     if (batch.length < batchSize) return;

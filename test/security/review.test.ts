@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { AuditEvent, User } from '../../models/index.js';
+import { inBatches } from '../../server/services/export.js';
+import { buildUser, district, unique } from '../factories/index.js';
+import { buildRegisteredOrganisation, usccOfType } from '../factories/organisations.js';
+import { buildWorker } from '../factories/workers.js';
+import { loginAs, postForm } from '../support/agent.js';
+
+/** Findings of the security review of the foundation and registries, each kept by a test. */
+
+async function signedIn(role: Parameters<typeof buildUser>[0], attrs: Parameters<typeof buildUser>[1] = {}) {
+  const { user, password } = await buildUser(role, attrs);
+  return { agent: await loginAs(user, password), user };
+}
+
+function fieldError(html: string, name: string): string | null {
+  return new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
+}
+
+/** A locale key shown as it is, instead of its text: a message the locales do not have. */
+const RAW_KEY = /\b(?:[a-z]+\.)?validation\.[A-Za-z_]+\b/;
+
+describe('security review', () => {
+  describe('validation messages of a form come out in words, never as raw or generic keys', () => {
+    it('an area schema\'s own message (a head count) is shown beside its field', async () => {
+      const { agent } = await signedIn('officer');
+      const ft = await district('FT');
+      const res = await postForm(agent, '/organisations', {
+        name: `登记测试${unique()}`,
+        uscc: usccOfType('2'),
+        orgType: 'social_service_agency',
+        districtId: String(ft.id),
+        socialWorkerCount: '-1',
+      });
+      expect(res.status).to.equal(422);
+      expect(fieldError(res.text, 'socialWorkerCount')).to.equal('请输入 0 或正整数。');
+      expect(res.text).to.not.match(RAW_KEY);
+    });
+
+    it('a phone typed wrong on the contact form says what is wrong with it', async () => {
+      const organisation = await buildRegisteredOrganisation();
+      const { agent } = await signedIn('org', { organisation });
+      const res = await postForm(agent, `/organisations/${organisation.id}/contact`, { contactPhone: '12ab', contactEmail: 'not-an-email' });
+      expect(res.status).to.equal(422);
+      expect(fieldError(res.text, 'contactPhone')).to.be.a('string').and.not.match(RAW_KEY);
+      expect(fieldError(res.text, 'contactEmail')).to.equal('请输入有效的电子邮箱地址。');
+      expect(res.text).to.not.match(RAW_KEY);
+    });
+
+    it('a wrong ID number typed on the worker edit form is named as such, not as a raw key', async () => {
+      const { worker } = await buildWorker();
+      const { agent } = await signedIn('officer');
+      const res = await postForm(agent, `/workers/${worker.id}`, {
+        kind: 'director',
+        name: worker.name,
+        districtId: String(worker.districtId),
+        subDistrictId: '',
+        community: '',
+        employment: 'full_time',
+        status: 'active',
+        idNumber: '440304198506150000',
+        phone: '',
+      });
+      expect(res.status).to.equal(422);
+      expect(fieldError(res.text, 'idNumber')).to.be.a('string').and.not.match(RAW_KEY);
+      expect(res.text).to.not.match(RAW_KEY);
+    });
+  });
+
+  describe('exports', () => {
+    it('reading in batches never lets its own paging replace a condition on id (scope stays)', async () => {
+      const { user: one } = await buildUser('officer');
+      await buildUser('officer');
+      const rows = [];
+      for await (const u of inBatches(User, { where: { id: one.id } }, 1)) rows.push(u.id);
+      expect(rows).to.deep.equal([one.id]);
+    });
+
+    it('the districts export is audited like every other export', async () => {
+      const { agent, user } = await signedIn('officer');
+      const res = await agent.get('/reference/districts?format=csv');
+      expect(res.status).to.equal(200);
+      const event = await AuditEvent.findOne({ where: { actorId: user.id, action: 'reference.export' } });
+      expect(event, 'no audit event for the export').to.not.equal(null);
+    });
+  });
+});
