@@ -1,6 +1,7 @@
 import { OrganisationDocument } from '../../models/organisation-registry.js';
 import { withTransaction } from '../db.js';
-import { saveStoredFiles, type UploadDescriptor } from '../middleware/upload.js';
+import { ValidationError } from '../errors.js';
+import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../middleware/upload.js';
 import type { DocumentForm } from '../schemas/organisations.js';
 import { recordAudit } from '../services/audit.js';
 import { auditActorOf, type OrganisationBy } from './organisationRegistrar.js';
@@ -19,12 +20,19 @@ export async function organisationDocumentUploader(
 ): Promise<OrganisationDocument[]> {
   return withTransaction(async (transaction) => {
     const organisation = await lockedOrganisation(id, transaction);
+    // The same file twice (a double submission, or one file picked twice) is recognised by its
+    // SHA-256 among this organisation's documents and refused, so nothing is stored twice.
+    const owner = { type: 'organisation', id: organisation.id } as const;
+    const twiceInForm = new Set(uploads.map((u) => u.sha256)).size < uploads.length;
+    if (twiceInForm || (await findDuplicateFiles(uploads, { kind: 'qualification_document', owner }, transaction)).length > 0) {
+      throw new ValidationError({ files: 'organisations.validation.documentDuplicate' });
+    }
     const files = await saveStoredFiles(
       uploads,
       {
         kind: 'qualification_document',
         uploadedBy: by.actor.id,
-        owner: { type: 'organisation', id: organisation.id },
+        owner,
         districtId: organisation.districtId,
         organisationId: organisation.id,
       },

@@ -1,6 +1,6 @@
 import { TrainingRecord } from '../../models/TrainingRecord.js';
 import { withTransaction } from '../db.js';
-import { ValidationError } from '../errors.js';
+import { ConflictError, ValidationError } from '../errors.js';
 import { saveStoredFiles, type UploadDescriptor } from '../middleware/upload.js';
 import type { TrainingForm } from '../schemas/child-workers.js';
 import { recordAudit } from '../services/audit.js';
@@ -21,6 +21,12 @@ export async function trainingRecorder(
   if (input.trainedOn > shanghaiToday()) throw new ValidationError({ trainedOn: 'workers.validation.futureDate' });
   return withTransaction(async (transaction) => {
     const worker = await lockedWorker(workerId, transaction);
+    // A double click or a replay must not record one training twice: under the worker's lock, the
+    // same kind, day and course already recorded is a 409.
+    const same = { childWorkerId: worker.id, kind: input.kind, trainedOn: input.trainedOn, course: input.course };
+    if (await TrainingRecord.findOne({ where: same, attributes: ['id'], transaction })) {
+      throw new ConflictError('workers.errors.trainingAlreadyRecorded');
+    }
     const record = await TrainingRecord.create(
       {
         childWorkerId: worker.id,

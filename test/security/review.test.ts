@@ -1,10 +1,13 @@
 import { expect } from 'chai';
-import { AuditEvent, User } from '../../models/index.js';
+import { AuditEvent, StoredFile, User } from '../../models/index.js';
+import { OrganisationDocument } from '../../models/organisation-registry.js';
+import { TrainingRecord } from '../../models/TrainingRecord.js';
+import { shanghaiToday } from '../../server/services/training-status.js';
 import { inBatches } from '../../server/services/export.js';
 import { buildUser, district, unique } from '../factories/index.js';
-import { buildRegisteredOrganisation, usccOfType } from '../factories/organisations.js';
+import { buildRegisteredOrganisation, pdfBytes, usccOfType } from '../factories/organisations.js';
 import { buildWorker } from '../factories/workers.js';
-import { loginAs, postForm } from '../support/agent.js';
+import { csrf, loginAs, postForm } from '../support/agent.js';
 
 /** Findings of the security review of the foundation and registries, each kept by a test. */
 
@@ -82,6 +85,47 @@ describe('security review', () => {
       expect(res.status).to.equal(200);
       const event = await AuditEvent.findOne({ where: { actorId: user.id, action: 'reference.export' } });
       expect(event, 'no audit event for the export').to.not.equal(null);
+    });
+  });
+
+  describe('double submission changes nothing twice', () => {
+    it('the same document uploaded again to an organisation is refused beside the field, nothing of it kept', async () => {
+      const organisation = await buildRegisteredOrganisation();
+      const { agent } = await signedIn('org', { organisation });
+      const bytes = pdfBytes(`章程${unique()}`);
+      const send = async () => {
+        const token = encodeURIComponent(await csrf(agent, '/'));
+        return agent.post(`/organisations/${organisation.id}/documents?_csrf=${token}`).field('docType', 'qualification').attach('files', bytes, '章程.pdf');
+      };
+      expect((await send()).status).to.equal(302);
+      const filesBefore = await StoredFile.count();
+      const again = await send();
+      expect(again.status).to.equal(422);
+      expect(fieldError(again.text, 'files')).to.be.a('string').and.not.match(RAW_KEY);
+      expect(await OrganisationDocument.count({ where: { organisationId: organisation.id } })).to.equal(1);
+      expect(await StoredFile.count()).to.equal(filesBefore);
+    });
+
+    it('the same training posted twice (a double click) is recorded once; the second answers 409', async () => {
+      const { agent } = await signedIn('officer');
+      const { worker } = await buildWorker();
+      const send = async () => {
+        const token = await csrf(agent, `/workers/${worker.id}/trainings/new`);
+        return agent
+          .post(`/workers/${worker.id}/trainings?_csrf=${encodeURIComponent(token)}`)
+          .field('kind', 'initial')
+          .field('trainedOn', shanghaiToday())
+          .field('course', '儿童主任岗前培训')
+          .field('hours', '8')
+          .field('trainer', '福田区民政局')
+          .field('passed', 'yes');
+      };
+      expect((await send()).status).to.equal(302);
+      const again = await send();
+      expect(again.status).to.equal(409);
+      expect(again.text).to.not.match(/workers\.errors\./);
+      expect(await TrainingRecord.count({ where: { childWorkerId: worker.id } })).to.equal(1);
+      expect(await AuditEvent.count({ where: { action: 'child_worker.training', recordId: String(worker.id) } })).to.equal(1);
     });
   });
 });
