@@ -1,7 +1,7 @@
 import { Transaction } from 'sequelize';
 import { Agency, District } from '../../models/index.js';
 import { withTransaction } from '../db.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import type { AgencyForm } from '../schemas/reference.js';
 import { recordAudit } from '../services/audit.js';
 import type { ChangedBy } from '../services/reference.js';
@@ -11,6 +11,11 @@ export async function agencyCreator(districtId: number, form: AgencyForm, by: Ch
   return withTransaction(async (transaction) => {
     const district = await District.findByPk(districtId, { transaction, lock: Transaction.LOCK.UPDATE });
     if (!district) throw new NotFoundError();
+    // Under the district's lock: a second submission of the same agency (a double click) is
+    // refused beside its name instead of adding it twice.
+    if (await Agency.findOne({ where: { districtId, name: form.name }, attributes: ['id'], transaction })) {
+      throw new ValidationError({ name: 'reference.validation.agencyTaken' });
+    }
     const agency = await Agency.create({ districtId, kind: form.kind, name: form.name, active: true }, { transaction });
     await recordAudit({
       actor: by.actor,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditEvent, StoredFile, User } from '../../models/index.js';
+import { Agency, AuditEvent, StoredFile, User } from '../../models/index.js';
 import { OrganisationDocument } from '../../models/organisation-registry.js';
 import { TrainingRecord } from '../../models/TrainingRecord.js';
 import { shanghaiToday } from '../../server/services/training-status.js';
@@ -127,5 +127,17 @@ describe('security review', () => {
       expect(await TrainingRecord.count({ where: { childWorkerId: worker.id } })).to.equal(1);
       expect(await AuditEvent.count({ where: { action: 'child_worker.training', recordId: String(worker.id) } })).to.equal(1);
     });
+  });
+
+  it('an agency posted twice (a double click) is added once; the second is refused beside its name', async () => {
+    const { agent } = await signedIn('admin');
+    const lh = await district('LH');
+    const name = `龙华区测试机构${unique()}`;
+    const first = await postForm(agent, `/reference/districts/${lh.id}/agencies`, { kind: 'civil_affairs', name });
+    expect(first.status).to.equal(302);
+    const again = await postForm(agent, `/reference/districts/${lh.id}/agencies`, { kind: 'civil_affairs', name });
+    expect(again.status).to.equal(422);
+    expect(fieldError(again.text, 'name')).to.be.a('string').and.not.match(RAW_KEY);
+    expect(await Agency.count({ where: { districtId: lh.id, name } })).to.equal(1);
   });
 });
