@@ -8,6 +8,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import type { Organisation } from './Organisation.js';
+import type { Project } from './Project.js';
 import type { User } from './User.js';
 
 export const AWARD_STATUSES = ['active', 'cancelled'] as const;
@@ -37,6 +38,7 @@ export class Award extends Model<InferAttributes<Award>, InferCreationAttributes
   declare updatedAt: CreationOptional<Date>;
   declare organisation?: NonAttribute<Organisation>;
   declare awarder?: NonAttribute<User>;
+  declare project?: NonAttribute<Project>;
 
   static initModel(sequelize: Sequelize): void {
     Award.init(

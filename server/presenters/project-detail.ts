@@ -1,0 +1,167 @@
+import { Op } from 'sequelize';
+import { Award } from '../../models/Award.js';
+import { CatalogueItem } from '../../models/CatalogueItem.js';
+import { AuditEvent, District, Organisation, User } from '../../models/index.js';
+import { OrganisationStatusChange } from '../../models/organisation-registry.js';
+import { MANUAL_PROJECT_TRANSITIONS, Project, projectCanMove } from '../../models/Project.js';
+import { ProjectItem } from '../../models/ProjectItem.js';
+import { awardRefusal } from '../commands/projectAwarder.js';
+import { now } from '../clock.js';
+import { type Actor, canMap } from '../policies/index.js';
+import { PROJECT_RESOURCE } from '../policies/project.js';
+import { purchasableItems } from '../services/catalogue.js';
+import { fenToInput, formatFen } from '../services/money.js';
+import { formatDate, formatDateTime } from './format.js';
+import { districtName, projectSummaryOf } from './projects.js';
+import type { Lang } from './users.js';
+
+/** The audit actions that are steps of a project's life, shown as its history. */
+const HISTORY_ACTIONS = ['project.create', 'project.tender', 'project.award', 'project.contract', 'project.close', 'project.cancel'];
+
+const awardSummary = (a: Award, lang: Lang) => ({
+  id: a.id,
+  organisationName: a.organisation?.name ?? '',
+  organisationHref: `/organisations/${a.organisationId}`,
+  amount: formatFen(a.amountFen),
+  reasons: a.reasons,
+  status: a.status,
+  statusLabel: lang.t(`projects.awardStatus.${a.status}`),
+  awardedAt: formatDateTime(a.awardedAt),
+  awardedBy: a.awarder?.displayName ?? '',
+  cancelReason: a.cancelReason ?? '',
+});
+
+/**
+ * A project's page: its facts, its items (each pinned catalogue version), its awards, the history
+ * of its moves from the audit trail, and which buttons to show: the policy says who may act, the
+ * transition table what makes sense now. A constant number of queries.
+ */
+export async function projectDetailPage(actor: Actor, project: Project, lang: Lang) {
+  const { t } = lang;
+  const [items, awards, events] = await Promise.all([
+    ProjectItem.findAll({
+      where: { projectId: project.id },
+      include: [{ model: CatalogueItem, as: 'catalogueItem', attributes: ['id', 'code', 'name', 'unit', 'version', 'status'] }],
+      order: [['id', 'ASC']],
+    }),
+    Award.findAll({
+      where: { projectId: project.id },
+      include: [
+        { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
+        { model: User, as: 'awarder', attributes: ['id', 'displayName'] },
+      ],
+      order: [['awardedAt', 'DESC'], ['id', 'DESC']],
+    }),
+    AuditEvent.findAll({
+      where: { recordType: 'project', recordId: String(project.id), action: { [Op.in]: HISTORY_ACTIONS } },
+      order: [['seq', 'ASC']],
+    }),
+  ]);
+  const actions = ['update', 'edit_items', 'award', ...MANUAL_PROJECT_TRANSITIONS];
+  const can = canMap(actor, PROJECT_RESOURCE, actions, project);
+  const planning = project.status === 'planning';
+  can.update &&= planning;
+  can.edit_items &&= planning;
+  can.award &&= projectCanMove(project.status, 'award');
+  for (const m of MANUAL_PROJECT_TRANSITIONS) can[m] &&= projectCanMove(project.status, m);
+  const total = items.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0);
+  return {
+    project: projectSummaryOf(project, lang),
+    items: items.map((i) => ({
+      id: i.id,
+      code: i.catalogueItem?.code ?? '',
+      name: i.catalogueItem?.name ?? '',
+      version: i.catalogueItem?.version ?? '',
+      unit: i.catalogueItem?.unit ?? '',
+      href: `/catalogue/${i.catalogueItemId}`,
+      quantity: i.quantity,
+      unitPrice: formatFen(i.unitPriceFen),
+      subtotal: formatFen(i.quantity * i.unitPriceFen),
+    })),
+    itemsTotal: formatFen(total),
+    overBudget: total > project.budgetFen,
+    awards: awards.map((a) => awardSummary(a, lang)),
+    history: events.map((e) => {
+      const detail = e.detail ? (JSON.parse(e.detail) as { reason?: string; status?: { to?: string } }) : {};
+      return {
+        at: formatDateTime(e.at),
+        action: t(`projects.history.${e.action.slice('project.'.length)}`),
+        by: e.actorName ?? '',
+        reason: detail.reason ?? '',
+      };
+    }),
+    can,
+  };
+}
+
+/** The item form's choices: what the project may buy (published items of its year, district or city). */
+export async function projectItemOptions(project: Project, lang: Lang) {
+  const items = await purchasableItems({ year: project.year, districtId: project.districtId });
+  return [
+    { value: '', label: lang.t('projects.items.choose') },
+    ...items.map((i) => ({ value: i.id, label: `${i.code} v${i.version} ${i.name}（${formatFen(i.referenceUnitPriceFen)}/${i.unit}）` })),
+  ];
+}
+
+/**
+ * The award page: the organisations to choose from, and for the chosen one its status, whether it
+ * may win today, its status history and its earlier awards, and its evaluation grades (none are
+ * recorded yet: evaluations come with a later part).
+ */
+export async function awardPage(project: Project, organisationId: number | undefined, lang: Lang) {
+  const { t } = lang;
+  const organisations = await Organisation.findAll({
+    attributes: ['id', 'name', 'status', 'districtId'],
+    include: [{ model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] }],
+    order: [['name', 'ASC'], ['id', 'ASC']],
+  });
+  const chosen = organisationId ? organisations.find((o) => o.id === organisationId) : undefined;
+  let profile = null;
+  if (chosen) {
+    const full = await Organisation.findByPk(chosen.id, { include: [{ model: District, as: 'district' }] });
+    const [changes, awards] = await Promise.all([
+      OrganisationStatusChange.findAll({ where: { organisationId: chosen.id }, order: [['changedAt', 'DESC'], ['id', 'DESC']], limit: 20 }),
+      Award.findAll({
+        where: { organisationId: chosen.id },
+        include: [{ model: Project, as: 'project', attributes: ['id', 'title', 'year'] }],
+        order: [['awardedAt', 'DESC']],
+        limit: 20,
+      }),
+    ]);
+    const refusal = awardRefusal(full, formatDate(now()));
+    profile = {
+      name: chosen.name,
+      href: `/organisations/${chosen.id}`,
+      districtName: districtName(full?.district, lang),
+      statusLabel: t(`organisations.status.${full?.status ?? 'active'}`),
+      ineligibleUntil: full?.ineligibleUntil ?? '',
+      refusal,
+      history: changes.map((c) => ({
+        at: formatDateTime(c.changedAt),
+        from: t(`organisations.status.${c.fromStatus}`),
+        to: t(`organisations.status.${c.toStatus}`),
+        reason: c.reason,
+        ineligibleUntil: c.ineligibleUntil ?? '',
+      })),
+      awards: awards.map((a) => ({
+        title: a.project?.title ?? '',
+        year: a.project?.year ?? '',
+        amount: formatFen(a.amountFen),
+        awardedAt: formatDate(a.awardedAt),
+        statusLabel: t(`projects.awardStatus.${a.status}`),
+      })),
+    };
+  }
+  return {
+    project: projectSummaryOf(project, lang),
+    budgetInput: fenToInput(project.budgetFen),
+    organisations: [
+      { value: '', label: t('projects.award.chooseOrganisation') },
+      ...organisations.map((o) => ({
+        value: o.id,
+        label: `${o.name} · ${districtName(o.district, lang)} · ${t(`organisations.status.${o.status}`)}`,
+      })),
+    ],
+    profile,
+  };
+}
