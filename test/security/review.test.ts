@@ -6,7 +6,8 @@ import { shanghaiToday } from '../../server/services/training-status.js';
 import { inBatches } from '../../server/services/export.js';
 import { buildUser, district, unique } from '../factories/index.js';
 import { buildRegisteredOrganisation, pdfBytes, usccOfType } from '../factories/organisations.js';
-import { buildWorker } from '../factories/workers.js';
+import { buildCatalogueItem } from '../factories/catalogue.js';
+import { addTrainings, buildWorker } from '../factories/workers.js';
 import { csrf, loginAs, postForm } from '../support/agent.js';
 
 /** Findings of the security review of the foundation and registries, each kept by a test. */
@@ -139,5 +140,100 @@ describe('security review', () => {
     expect(again.status).to.equal(422);
     expect(fieldError(again.text, 'name')).to.be.a('string').and.not.match(RAW_KEY);
     expect(await Agency.count({ where: { districtId: lh.id, name } })).to.equal(1);
+  });
+
+  describe('another organisation\'s or district\'s record answers 404 on every route', () => {
+    type Call = [method: 'get' | 'post', url: string];
+    async function expectAll404(agent: Awaited<ReturnType<typeof signedIn>>['agent'], calls: Call[]) {
+      for (const [method, url] of calls) {
+        const res = method === 'get' ? await agent.get(url) : await postForm(agent, url, {});
+        expect(res.status, `${method.toUpperCase()} ${url}`).to.equal(404);
+      }
+    }
+
+    it('organisations: other district\'s staff, and another organisation\'s user', async () => {
+      const org = await buildRegisteredOrganisation({ districtCode: 'FT' });
+      const owner = await signedIn('org', { organisation: org });
+      const token = encodeURIComponent(await csrf(owner.agent, '/'));
+      await owner.agent.post(`/organisations/${org.id}/documents?_csrf=${token}`).field('docType', 'qualification').attach('files', pdfBytes(unique()), 'a.pdf');
+      const doc = await OrganisationDocument.findOne({ where: { organisationId: org.id } });
+      const P = `/organisations/${org.id}`;
+      const reads: Call[] = [['get', P], ['get', `${P}/documents/${doc!.id}`]];
+      await expectAll404((await signedIn('officer', { districtCode: 'NS' })).agent, [
+        ...reads,
+        ['get', `${P}/edit`],
+        ['get', `${P}/status`],
+        ['get', `${P}/documents/new`],
+        ['post', P],
+        ['post', `${P}/status`],
+      ]);
+      await expectAll404((await signedIn('finance', { districtCode: 'NS' })).agent, reads);
+      const other = await signedIn('org', { organisation: await buildRegisteredOrganisation({ districtCode: 'FT' }) });
+      await expectAll404(other.agent, [...reads, ['get', `${P}/contact`], ['post', `${P}/contact`], ['get', `${P}/documents/new`]]);
+      // Their own organisation's path with another organisation's document id.
+      const mine = (await OrganisationDocument.findOne({ where: { organisationId: org.id } }))!;
+      const otherOrgId = (await User.findByPk(other.user.id))!.organisationId;
+      await expectAll404(other.agent, [['get', `/organisations/${otherOrgId}/documents/${mine.id}`]]);
+    });
+
+    it('child workers and catalogue drafts: staff of another district', async () => {
+      const { worker } = await buildWorker({ districtCode: 'FT' });
+      await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-05' }]);
+      const training = await TrainingRecord.findOne({ where: { childWorkerId: worker.id } });
+      const W = `/workers/${worker.id}`;
+      const ns = await signedIn('officer', { districtCode: 'NS' });
+      await expectAll404(ns.agent, [
+        ['get', W],
+        ['get', `${W}/edit`],
+        ['get', `${W}/trainings/new`],
+        ['get', `${W}/trainings/${training!.id}/certificate`],
+        ['post', W],
+        ['post', `${W}/reveal`],
+      ]);
+      await expectAll404((await signedIn('inspector', { districtCode: 'NS' })).agent, [['get', W]]);
+      const item = await buildCatalogueItem(ns.user, { districtCode: 'FT', status: 'draft' });
+      const C = `/catalogue/${item.id}`;
+      await expectAll404(ns.agent, [['get', C], ['get', `${C}/edit`], ['post', C], ['post', `${C}/publish`], ['post', `${C}/retire`]]);
+    });
+  });
+
+  it('an export whose district filter points outside the user\'s district holds no rows (and no other district\'s names)', async () => {
+    const ns = await district('NS');
+    const org = await buildRegisteredOrganisation({ districtCode: 'NS' });
+    const { worker } = await buildWorker({ districtCode: 'NS' });
+    const { agent } = await signedIn('officer', { districtCode: 'FT' });
+    for (const [url, name] of [
+      [`/organisations?districtId=${ns.id}&format=csv`, org.name],
+      [`/workers?districtId=${ns.id}&format=csv`, worker.name],
+    ] as const) {
+      const res = await agent.get(url);
+      expect(res.status, url).to.equal(200);
+      expect(res.text.trim().split('\r\n'), url).to.have.length(1);
+      expect(res.text).to.not.contain(name);
+    }
+  });
+
+  it('text typed by users that a spreadsheet would run as a formula is neutralised in every export', async () => {
+    const org = await buildRegisteredOrganisation({ name: `=HYPERLINK("http://evil.example","${unique()}")` });
+    const { worker } = await buildWorker({ name: `@SUM(1+1)${unique()}` });
+    const { agent } = await signedIn('officer', { districtCode: 'FT' });
+    const orgs = await agent.get(`/organisations?q=${encodeURIComponent(org.name.slice(-8))}&format=csv`);
+    expect(orgs.text).to.contain(`"'=HYPERLINK(""http://evil.example""`);
+    const workers = await agent.get(`/workers?q=${encodeURIComponent(worker.name.slice(-8))}&format=csv`);
+    expect(workers.text).to.contain(`'${worker.name}`);
+    expect(workers.text.split('\r\n').slice(1).join('\n')).to.not.match(/(^|,)[=+\-@]/m);
+  });
+
+  it('an agency cannot be renamed to the name of another agency of its district (422 beside the name)', async () => {
+    const { agent } = await signedIn('admin');
+    const lh = await district('LH');
+    const taken = `龙华区测试机构${unique()}`;
+    const [a, b] = [`龙华区甲${unique()}`, taken];
+    for (const name of [a, b]) expect((await postForm(agent, `/reference/districts/${lh.id}/agencies`, { kind: 'civil_affairs', name })).status).to.equal(302);
+    const first = (await Agency.findOne({ where: { districtId: lh.id, name: a } }))!;
+    const res = await postForm(agent, `/reference/agencies/${first.id}`, { name: taken });
+    expect(res.status).to.equal(422);
+    expect(fieldError(res.text, 'name')).to.be.a('string').and.not.match(RAW_KEY);
+    expect(await Agency.count({ where: { districtId: lh.id, name: taken } })).to.equal(1);
   });
 });
