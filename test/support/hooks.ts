@@ -31,14 +31,15 @@ async function freshMysqlDatabase(url: string): Promise<void> {
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(120_000);
+    // Every run has its own folder for the SQLite file and the uploads, so runs never see each
+    // other's files (on MariaDB too).
+    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-test-'));
     let databaseUrl = process.env.TEST_DATABASE_URL;
-    if (databaseUrl) {
-      await freshMysqlDatabase(databaseUrl);
-    } else {
-      tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-test-'));
-      databaseUrl = `sqlite:${path.join(tmpDir, 'test.sqlite')}`;
-    }
-    config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, PASSWORD_COST: '12', UPLOAD_DIR: tmpDir ?? os.tmpdir() });
+    if (databaseUrl) await freshMysqlDatabase(databaseUrl);
+    else databaseUrl = `sqlite:${path.join(tmpDir, 'test.sqlite')}`;
+    const uploadDir = path.join(tmpDir, 'uploads');
+    fs.mkdirSync(uploadDir);
+    config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, PASSWORD_COST: '12', UPLOAD_DIR: uploadDir });
     sequelize = await initDatabase(config);
     app = createApp(config);
   },
