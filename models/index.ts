@@ -2,8 +2,10 @@ import type { Sequelize } from 'sequelize';
 import { Agency } from './Agency.js';
 import { initChildWorkerRegistry } from './child-worker-registry.js';
 import { AuditEvent, AuditHead } from './AuditEvent.js';
+import { initAllocations } from './allocations.js';
 import { initCatalogue } from './catalogue.js';
 import { District } from './District.js';
+import { initFinance } from './finance.js';
 import { LoginAttempt } from './LoginAttempt.js';
 import { Organisation } from './Organisation.js';
 import { initOrganisationRegistry } from './organisation-registry.js';
@@ -31,6 +33,8 @@ export function initModels(sequelize: Sequelize): void {
   initChildWorkerRegistry(sequelize);
   initCatalogue(sequelize);
   initProjects(sequelize);
+  initFinance(sequelize);
+  initAllocations(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -4,6 +4,8 @@ import { accountRouter } from './account.js';
 import { adminUsersRouter } from './admin-users.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
+import { allocationsRouter } from './allocations.js';
+import { budgetRouter } from './budget.js';
 import { catalogueRouter } from './catalogue.js';
 import { childWorkersRouter } from './child-workers.js';
 import { dashboardRouter } from './dashboard.js';
@@ -21,6 +23,8 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(auditRouter());
   app.use(adminUsersRouter(config));
   app.use(catalogueRouter());
+  app.use(budgetRouter());
+  app.use(allocationsRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));
 }

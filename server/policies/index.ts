@@ -3,6 +3,7 @@ import './audit.js';
 import './catalogue.js';
 import './child-worker.js';
 import './dashboard.js';
+import './finance.js';
 import './organisation.js';
 import './reference.js';
 import './user.js';

@@ -6,6 +6,8 @@ const ITEMS: { href: string; labelKey: string; action: string; resource: string 
   { href: '/', labelKey: 'nav.dashboard', action: 'view', resource: 'dashboard' },
   { href: '/admin/users', labelKey: 'nav.users', action: 'list', resource: 'user' },
   { href: '/catalogue', labelKey: 'nav.catalogue', action: 'list', resource: 'catalogue_item' },
+  { href: '/budget-lines', labelKey: 'nav.budgetLines', action: 'list', resource: 'budget_line' },
+  { href: '/allocations', labelKey: 'nav.allocations', action: 'list', resource: 'allocation' },
   { href: '/organisations', labelKey: 'nav.organisations', action: 'list', resource: 'organisation' },
   { href: '/organisations/mine', labelKey: 'nav.ownOrganisation', action: 'read_own', resource: 'organisation' },
   { href: '/workers', labelKey: 'nav.workers', action: 'list', resource: 'child_worker' },

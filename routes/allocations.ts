@@ -1,0 +1,132 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { Router } from 'express';
+import { Allocation } from '../models/Allocation.js';
+import { allocationApprover } from '../server/commands/allocationApprover.js';
+import { allocationRejecter, allocationReleaser, allocationSubmitter } from '../server/commands/allocationDecisions.js';
+import { allocationRequester } from '../server/commands/allocationRequester.js';
+import { flash } from '../server/middleware/locals.js';
+import { rule } from '../server/middleware/rules.js';
+import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { ALLOCATION_RESOURCE } from '../server/policies/finance.js';
+import { authorize } from '../server/policies/index.js';
+import {
+  ALLOCATIONS_PATH,
+  allocationDetailPage,
+  allocationExportColumns,
+  allocationExportQuery,
+  allocationFormOptions,
+  allocationListPage,
+  approvalQueuePage,
+  loadAllocation,
+} from '../server/presenters/allocations.js';
+import type { Lang } from '../server/presenters/users.js';
+import { type AllocationForm, type AllocationListQuery, allocationForm, allocationListQuery, type RejectionForm, rejectionForm } from '../server/schemas/allocations.js';
+import { idParams } from '../server/schemas/finance.js';
+import { recordAudit } from '../server/services/audit.js';
+import { inBatches, sendExport } from '../server/services/export.js';
+
+const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
+const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
+const subjectOf = (res: Response) => res.locals.subject as Allocation;
+const detailHref = (id: number) => `${ALLOCATIONS_PATH}/${id}`;
+
+/** Loads the allocation named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
+function subject(action: string): RequestHandler {
+  return async (req, res, next) => {
+    const allocation = await loadAllocation(req.user!, (res.locals.params as { id: number }).id);
+    authorize(req.user, action, ALLOCATION_RESOURCE, allocation);
+    res.locals.subject = allocation;
+    next();
+  };
+}
+
+const renderNew: OnInvalid = async (req, res, form) =>
+  res.render('allocations/form', {
+    pageTitle: req.t('finance.allocations.newTitle'),
+    values: form.values,
+    errors: form.errors,
+    options: await allocationFormOptions(req.user!, langOf(req)),
+  });
+
+const renderDetail: OnInvalid = async (req, res, form) => {
+  const allocation = subjectOf(res);
+  res.render('allocations/show', {
+    pageTitle: req.t('finance.allocations.detailTitle', { id: allocation.id }),
+    ...(await allocationDetailPage(req.user!, allocation, langOf(req))),
+    values: form.values,
+    errors: form.errors,
+  });
+};
+
+async function exportAllocations(req: Request, res: Response, query: AllocationListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
+  authorize(req.user, 'export', ALLOCATION_RESOURCE);
+  const { year, districtId, fundSource, status, budgetLineId, projectId } = query;
+  const filter = { year, districtId, fundSource, status, budgetLineId, projectId };
+  const options = allocationExportQuery(req.user!, filter);
+  const rows = await Allocation.count({ where: options.where });
+  const { actor, context } = by(req);
+  await recordAudit({
+    actor: { id: actor.id, username: actor.username, role: actor.role },
+    action: 'allocation.export',
+    recordType: 'allocation',
+    detail: { filter, format: query.format, rows },
+    context,
+  });
+  await sendExport(res, query.format, req.t('finance.allocations.exportFilename'), allocationExportColumns(langOf(req)), inBatches(Allocation, options));
+}
+
+/** Allocations (资金安排): officers request, finance approves, rejects and releases; readers see them. */
+export function allocationsRouter(): Router {
+  const router = Router();
+  const id = validateParams(idParams);
+
+  router.get(ALLOCATIONS_PATH, rule('list', ALLOCATION_RESOURCE), validateQuery(allocationListQuery), async (req, res) => {
+    const query = res.locals.query as AllocationListQuery;
+    if (query.format) return exportAllocations(req, res, { ...query, format: query.format });
+    res.render('allocations/index', { pageTitle: req.t('finance.allocations.title'), list: await allocationListPage(req.user!, query, langOf(req)) });
+  });
+
+  router.get(`${ALLOCATIONS_PATH}/queue`, rule('queue', ALLOCATION_RESOURCE), async (req, res) => {
+    res.render('allocations/queue', { pageTitle: req.t('finance.allocations.queueTitle'), queue: await approvalQueuePage(req.user!, langOf(req)) });
+  });
+
+  router.get(`${ALLOCATIONS_PATH}/new`, rule('create', ALLOCATION_RESOURCE), (req, res) => renderNew(req, res, { values: {}, errors: {} }));
+
+  router.post(ALLOCATIONS_PATH, rule('create', ALLOCATION_RESOURCE), validateBody(allocationForm, renderNew), async (req, res) => {
+    const allocation = await allocationRequester(res.locals.body as AllocationForm, by(req));
+    flash(req, 'success', 'finance.flash.requested', { id: allocation.id });
+    res.redirect(detailHref(allocation.id));
+  });
+
+  router.get(`${ALLOCATIONS_PATH}/:id`, rule('read', ALLOCATION_RESOURCE), id, subject('read'), (req, res) =>
+    renderDetail(req, res, { values: {}, errors: {} }),
+  );
+
+  const commands = {
+    submit: (allocationId: number, req: Request) => allocationSubmitter(allocationId, by(req)),
+    approve: (allocationId: number, req: Request) => allocationApprover(allocationId, by(req)),
+    release: (allocationId: number, req: Request) => allocationReleaser(allocationId, by(req)),
+  } as const;
+  for (const [action, command] of Object.entries(commands)) {
+    router.post(`${ALLOCATIONS_PATH}/:id/${action}`, rule(action, ALLOCATION_RESOURCE), id, subject(action), async (req, res) => {
+      const allocation = await command(subjectOf(res).id, req);
+      flash(req, 'success', `finance.flash.${action}`, { id: allocation.id });
+      res.redirect(detailHref(allocation.id));
+    });
+  }
+
+  router.post(
+    `${ALLOCATIONS_PATH}/:id/reject`,
+    rule('reject', ALLOCATION_RESOURCE),
+    id,
+    subject('reject'),
+    validateBody(rejectionForm, renderDetail),
+    async (req, res) => {
+      const allocation = await allocationRejecter(subjectOf(res).id, (res.locals.body as RejectionForm).reason, by(req));
+      flash(req, 'success', 'finance.flash.reject', { id: allocation.id });
+      res.redirect(detailHref(allocation.id));
+    },
+  );
+
+  return router;
+}

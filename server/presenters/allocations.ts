@@ -1,0 +1,193 @@
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import { ALLOCATION_FUNDS, ALLOCATION_STATUSES, Allocation, type AllocationStatus } from '../../models/Allocation.js';
+import { BudgetLine, FUND_SOURCES } from '../../models/BudgetLine.js';
+import { District, User } from '../../models/index.js';
+import { Project } from '../../models/Project.js';
+import { NotFoundError } from '../errors.js';
+import { type Actor, canMap, districtScope } from '../policies/index.js';
+import { ALLOCATION_RESOURCE, allocationScope, budgetLineScope } from '../policies/finance.js';
+import { ALLOCATION_SORT_KEYS, type AllocationFilter, type AllocationListQuery, type AllocationSortKey } from '../schemas/allocations.js';
+import type { ExportColumn } from '../services/export.js';
+import { balances } from '../services/ledger.js';
+import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { fenToInput, formatFen } from '../services/money.js';
+import { districtName } from './budget.js';
+import { formatDateTime } from './format.js';
+import type { Lang } from './users.js';
+
+export const ALLOCATIONS_PATH = '/allocations';
+
+/** What a row shows beside the allocation, loaded in the same query (no N+1). */
+const WITH = [
+  { model: BudgetLine, as: 'budgetLine', attributes: ['id', 'name', 'year', 'fundSource', 'districtId'] },
+  { model: Project, as: 'project', attributes: ['id', 'title', 'year', 'status'] },
+  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
+  { model: User, as: 'requester', attributes: ['id', 'displayName'] },
+  { model: User, as: 'decider', attributes: ['id', 'displayName'] },
+];
+
+export function allocationListWhere(actor: Actor, filter: AllocationFilter): WhereOptions<Allocation> {
+  const where: Record<string | symbol, unknown> = { [Op.and]: [allocationScope(actor)] };
+  for (const key of ['year', 'districtId', 'fundSource', 'status', 'budgetLineId', 'projectId'] as const) {
+    if (filter[key]) where[key] = filter[key];
+  }
+  return where as WhereOptions<Allocation>;
+}
+
+function orderOf(sort: AllocationSortKey, dir: 'asc' | 'desc'): Order {
+  const d = dir.toUpperCase();
+  const column = { year: 'year', amount: 'amountFen', status: 'status', submittedAt: 'submittedAt', updatedAt: 'updatedAt' } as const;
+  const first = sort === 'district' ? [{ model: District, as: 'district' }, 'sortOrder', d] : [column[sort], d];
+  return [first, ['id', 'ASC']] as Order;
+}
+
+const STATUS_CLASS: Record<AllocationStatus, string> = {
+  draft: 'text-bg-secondary',
+  submitted: 'text-bg-warning',
+  approved: 'text-bg-success',
+  rejected: 'text-bg-danger',
+  released: 'text-bg-info',
+};
+
+function summaryOf(a: Allocation, heldFen: number | null, lang: Lang) {
+  const { t } = lang;
+  return {
+    id: a.id,
+    href: `${ALLOCATIONS_PATH}/${a.id}`,
+    year: a.year,
+    districtName: districtName(a.district, lang),
+    lineName: a.budgetLine?.name ?? '',
+    lineHref: `/budget-lines/${a.budgetLineId}`,
+    projectTitle: a.project?.title ?? '',
+    fundSourceLabel: t(`finance.fundSource.${a.fundSource}`),
+    fundsLabel: t(`finance.funds.${a.funds}`),
+    amount: formatFen(a.amountFen),
+    held: heldFen === null ? '' : formatFen(heldFen),
+    released: formatFen(a.releasedFen),
+    status: a.status,
+    statusLabel: t(`finance.allocationStatus.${a.status}`),
+    statusClass: STATUS_CLASS[a.status as AllocationStatus],
+    purpose: a.purpose,
+    requester: a.requester?.displayName ?? '',
+    decider: a.decider?.displayName ?? '',
+    decisionReason: a.decisionReason ?? '',
+    submittedAt: formatDateTime(a.submittedAt),
+    decidedAt: formatDateTime(a.decidedAt),
+    updatedAt: formatDateTime(a.updatedAt),
+  };
+}
+
+const districtsInOrder = () => District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
+
+/** One page of allocations with what each holds (from the ledger, one grouped query). */
+export async function allocationListPage(actor: Actor, query: AllocationListQuery, lang: Lang) {
+  const { t } = lang;
+  const [{ rows, count }, districts] = await Promise.all([
+    Allocation.findAndCountAll({
+      where: allocationListWhere(actor, query),
+      include: WITH,
+      order: orderOf(query.sort, query.dir),
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+    }),
+    districtsInOrder(),
+  ]);
+  const held = await balances('allocation', rows.map((r) => r.id));
+  const all = { value: '', label: t('list.all') };
+  const exportBase = hrefWith(ALLOCATIONS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
+  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
+  return {
+    rows: rows.map((a) => summaryOf(a, held.get(a.id) ?? 0, lang)),
+    pagination: paginationOf(ALLOCATIONS_PATH, query, count),
+    sort: sortLinks(ALLOCATIONS_PATH, query, ALLOCATION_SORT_KEYS),
+    filters: {
+      year: query.year ? String(query.year) : '',
+      districtId: query.districtId ? String(query.districtId) : '',
+      fundSource: query.fundSource ?? '',
+      status: query.status ?? '',
+      sort: query.sort,
+      dir: query.dir,
+      perPage: query.perPage,
+    },
+    options: {
+      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+      fundSources: [all, ...FUND_SOURCES.map((s) => ({ value: s, label: t(`finance.fundSource.${s}`) }))],
+      statuses: [all, ...ALLOCATION_STATUSES.map((s) => ({ value: s, label: t(`finance.allocationStatus.${s}`) }))],
+    },
+    csvHref: exportHref('csv'),
+    xlsxHref: exportHref('xlsx'),
+    can: canMap(actor, ALLOCATION_RESOURCE, ['create', 'export', 'queue']),
+  };
+}
+
+/** Finance's approval queue: submitted allocations of lines they keep, oldest first. */
+export async function approvalQueuePage(actor: Actor, lang: Lang) {
+  const where = actor.cityLevel ? {} : { lineDistrictId: actor.districtId };
+  const rows = await Allocation.findAll({
+    where: { ...where, status: 'submitted' },
+    include: WITH,
+    order: [['submittedAt', 'ASC'], ['id', 'ASC']],
+    limit: 200,
+  });
+  return { rows: rows.map((a) => summaryOf(a, null, lang)) };
+}
+
+export function allocationExportColumns(lang: Lang): ExportColumn<Allocation>[] {
+  const { t } = lang;
+  return [
+    { header: t('finance.fields.year'), value: (a) => a.year },
+    { header: t('finance.fields.district'), value: (a) => districtName(a.district, lang) },
+    { header: t('finance.fields.budgetLine'), value: (a) => a.budgetLine?.name ?? '' },
+    { header: t('finance.fields.fundSource'), value: (a) => t(`finance.fundSource.${a.fundSource}`) },
+    { header: t('finance.fields.project'), value: (a) => a.project?.title ?? '' },
+    { header: t('finance.fields.funds'), value: (a) => t(`finance.funds.${a.funds}`) },
+    { header: t('finance.fields.amountYuan'), value: (a) => fenToInput(a.amountFen) },
+    { header: t('finance.fields.releasedYuan'), value: (a) => fenToInput(a.releasedFen) },
+    { header: t('finance.fields.status'), value: (a) => t(`finance.allocationStatus.${a.status}`) },
+    { header: t('finance.fields.purpose'), value: (a) => a.purpose },
+    { header: t('finance.fields.requester'), value: (a) => a.requester?.displayName ?? '' },
+    { header: t('finance.fields.decider'), value: (a) => a.decider?.displayName ?? '' },
+    { header: t('finance.fields.decidedAt'), value: (a) => formatDateTime(a.decidedAt) },
+    { header: t('finance.fields.decisionReason'), value: (a) => a.decisionReason ?? '' },
+  ];
+}
+
+export function allocationExportQuery(actor: Actor, filter: AllocationFilter) {
+  return { where: allocationListWhere(actor, filter), include: WITH };
+}
+
+/** Loads an allocation the actor may see; anything else is a 404. */
+export async function loadAllocation(actor: Actor, id: number): Promise<Allocation> {
+  const a = await Allocation.findOne({ where: { [Op.and]: [allocationScope(actor), { id }] }, include: WITH });
+  if (!a) throw new NotFoundError();
+  return a;
+}
+
+/** An allocation's page: its facts, what it holds (ledger), and the buttons the policy and its state allow. */
+export async function allocationDetailPage(actor: Actor, a: Allocation, lang: Lang) {
+  const held = (await balances('allocation', [a.id])).get(a.id) ?? 0;
+  const can = canMap(actor, ALLOCATION_RESOURCE, ['submit', 'approve', 'reject', 'release'], a);
+  can.submit &&= a.status === 'draft';
+  can.approve &&= a.status === 'submitted';
+  can.reject &&= a.status === 'submitted';
+  can.release &&= a.status === 'approved';
+  return { allocation: summaryOf(a, held, lang), can };
+}
+
+/** The request form's choices: lines the officer sees, open projects of their scope, what money funds. */
+export async function allocationFormOptions(actor: Actor, lang: Lang) {
+  const [lines, projects] = await Promise.all([
+    BudgetLine.findAll({ where: budgetLineScope(actor), include: [{ model: District, as: 'district' }], order: [['year', 'DESC'], ['id', 'ASC']], limit: 500 }),
+    Project.findAll({
+      where: { [Op.and]: [districtScope(actor), { status: { [Op.in]: ['planning', 'tendering', 'awarded', 'contracted'] } }] },
+      order: [['year', 'DESC'], ['id', 'DESC']],
+      limit: 500,
+    }),
+  ]);
+  const choose = { value: '', label: lang.t('finance.form.choose') };
+  return {
+    lines: [choose, ...lines.map((l) => ({ value: l.id, label: `${l.year} · ${districtName(l.district, lang)} · ${l.name}` }))],
+    projects: [choose, ...projects.map((p) => ({ value: p.id, label: `${p.year} · ${p.title}` }))],
+    funds: [choose, ...ALLOCATION_FUNDS.map((f) => ({ value: f, label: lang.t(`finance.funds.${f}`) }))],
+  };
+}
