@@ -3,6 +3,7 @@ import { Op, Transaction } from 'sequelize';
 import { AuditEvent, AuditHead } from '../../models/index.js';
 import { now } from '../clock.js';
 import { dialectOf, withTransaction } from '../db.js';
+import { findPersonalNumbers } from './identifiers.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -24,6 +25,25 @@ export type AuditInput = {
 };
 
 type Hashed = Omit<AuditEvent['_creationAttributes'], 'hash' | 'id'>;
+
+/**
+ * A last line of defence for "before/after (masked)" (DOMAIN.md): any ID or mobile number left in
+ * a detail's text (a search typed by the user, a reason written in free text) is stored masked.
+ */
+function maskingPersonalNumbers(_key: string, value: unknown): unknown {
+  // Digests (a file's SHA-256) are no numbers of a person, though a run of their digits may look like one.
+  if (typeof value !== 'string' || /^[0-9a-f]{32,}$/i.test(value)) return value;
+  const found = findPersonalNumbers(value);
+  if (found.length === 0) return value;
+  let out = '';
+  let from = 0;
+  for (const f of found) {
+    if (f.start < from) continue;
+    out += value.slice(from, f.start) + f.masked;
+    from = f.end;
+  }
+  return out + value.slice(from);
+}
 
 /** The hash of an event: SHA-256 over the previous hash and every recorded column. */
 export function eventHash(e: Hashed): string {
@@ -68,7 +88,7 @@ export async function recordAudit(input: AuditInput): Promise<AuditEvent> {
       recordType: input.recordType ?? null,
       recordId: input.recordId == null ? null : String(input.recordId),
       districtId: input.districtId ?? null,
-      detail: input.detail ? JSON.stringify(input.detail) : null,
+      detail: input.detail ? JSON.stringify(input.detail, maskingPersonalNumbers) : null,
       ip: input.context?.ip ?? null,
       requestId: input.context?.requestId ?? null,
       prevHash: head.lastHash,

@@ -7,7 +7,7 @@ import { inBatches } from '../../server/services/export.js';
 import { buildUser, district, unique } from '../factories/index.js';
 import { buildRegisteredOrganisation, pdfBytes, usccOfType } from '../factories/organisations.js';
 import { buildCatalogueItem } from '../factories/catalogue.js';
-import { addTrainings, buildWorker } from '../factories/workers.js';
+import { addTrainings, buildWorker, idNumber, mobile } from '../factories/workers.js';
 import { csrf, loginAs, postForm } from '../support/agent.js';
 
 /** Findings of the security review of the foundation and registries, each kept by a test. */
@@ -235,5 +235,28 @@ describe('security review', () => {
     expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'name')).to.be.a('string').and.not.match(RAW_KEY);
     expect(await Agency.count({ where: { districtId: lh.id, name: taken } })).to.equal(1);
+  });
+
+  describe('audit details never hold a full personal number', () => {
+    it('a phone typed into the registry search is masked in the export\'s audit event', async () => {
+      const { agent, user } = await signedIn('officer');
+      const phone = mobile();
+      const res = await agent.get(`/workers?q=${phone}&format=csv`);
+      expect(res.status).to.equal(200);
+      const event = await AuditEvent.findOne({ where: { actorId: user.id, action: 'child_worker.export' } });
+      expect(event!.detail).to.not.contain(phone);
+      expect(event!.detail).to.contain(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+    });
+
+    it('an ID number written into a status reason is masked in the audit event', async () => {
+      const org = await buildRegisteredOrganisation();
+      const { agent, user } = await signedIn('officer');
+      const number = idNumber();
+      const res = await postForm(agent, `/organisations/${org.id}/status`, { status: 'suspended', reason: `负责人身份证 ${number} 涉嫌违规` });
+      expect(res.status).to.equal(302);
+      const event = await AuditEvent.findOne({ where: { actorId: user.id, action: 'organisation.change_status' } });
+      expect(event!.detail).to.not.contain(number);
+      expect(event!.detail).to.contain(`${number.slice(0, 4)}**********${number.slice(-4)}`);
+    });
   });
 });
