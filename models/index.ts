@@ -4,6 +4,7 @@ import { initChildWorkerRegistry } from './child-worker-registry.js';
 import { AuditEvent, AuditHead } from './AuditEvent.js';
 import { initAllocations } from './allocations.js';
 import { initCatalogue } from './catalogue.js';
+import { initContracts } from './contracts.js';
 import { District } from './District.js';
 import { initFinance } from './finance.js';
 import { LoginAttempt } from './LoginAttempt.js';
@@ -35,6 +36,7 @@ export function initModels(sequelize: Sequelize): void {
   initProjects(sequelize);
   initFinance(sequelize);
   initAllocations(sequelize);
+  initContracts(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };
