@@ -23,6 +23,9 @@ export function locals(req: Request, res: Response, next: NextFunction): void {
   res.locals.flash = req.session?.flash ?? [];
   if (req.session?.flash) delete req.session.flash;
   res.locals.pageTitle = '';
+  // Pages for a signed-in user carry personal and business data: never kept by the browser or a
+  // proxy, so the back button on a shared office computer shows nothing after sign-out.
+  if (req.user) res.setHeader('Cache-Control', 'private, no-store');
   next();
 }
 

@@ -259,4 +259,14 @@ describe('security review', () => {
       expect(event!.detail).to.contain(`${number.slice(0, 4)}**********${number.slice(-4)}`);
     });
   });
+
+  it('pages shown to a signed-in user are never stored by the browser (the back button after sign-out shows nothing)', async () => {
+    const { worker } = await buildWorker();
+    const { agent } = await signedIn('officer');
+    for (const url of ['/workers', `/workers/${worker.id}`, '/organisations', '/']) {
+      const res = await agent.get(url);
+      expect(res.status, url).to.equal(200);
+      expect(res.headers['cache-control'], url).to.contain('no-store');
+    }
+  });
 });
