@@ -20,7 +20,16 @@ import {
   loadAllocation,
 } from '../server/presenters/allocations.js';
 import type { Lang } from '../server/presenters/users.js';
-import { type AllocationForm, type AllocationListQuery, allocationForm, allocationListQuery, type RejectionForm, rejectionForm } from '../server/schemas/allocations.js';
+import {
+  type AllocationForm,
+  type AllocationListQuery,
+  type ApprovalForm,
+  allocationForm,
+  allocationListQuery,
+  approvalForm,
+  type RejectionForm,
+  rejectionForm,
+} from '../server/schemas/allocations.js';
 import { idParams } from '../server/schemas/finance.js';
 import { recordAudit } from '../server/services/audit.js';
 import { inBatches, sendExport } from '../server/services/export.js';
@@ -104,7 +113,6 @@ export function allocationsRouter(): Router {
 
   const commands = {
     submit: (allocationId: number, req: Request) => allocationSubmitter(allocationId, by(req)),
-    approve: (allocationId: number, req: Request) => allocationApprover(allocationId, by(req)),
     release: (allocationId: number, req: Request) => allocationReleaser(allocationId, by(req)),
   } as const;
   for (const [action, command] of Object.entries(commands)) {
@@ -114,6 +122,19 @@ export function allocationsRouter(): Router {
       res.redirect(detailHref(allocation.id));
     });
   }
+
+  router.post(
+    `${ALLOCATIONS_PATH}/:id/approve`,
+    rule('approve', ALLOCATION_RESOURCE),
+    id,
+    subject('approve'),
+    validateBody(approvalForm, renderDetail),
+    async (req, res) => {
+      const allocation = await allocationApprover(subjectOf(res).id, by(req), { reason: (res.locals.body as ApprovalForm).reason });
+      flash(req, 'success', 'finance.flash.approve', { id: allocation.id });
+      res.redirect(detailHref(allocation.id));
+    },
+  );
 
   router.post(
     `${ALLOCATIONS_PATH}/:id/reject`,

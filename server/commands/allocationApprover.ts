@@ -8,8 +8,11 @@ import { balance, legsOf, post } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
 import { auditActorOf, checkTransition, type FinanceBy, lineIdOfAllocation, lockedAllocation } from './financeShared.js';
 
-/** Test hooks: a failure injected in the middle of an approval must leave nothing changed. */
-export type ApprovalHooks = { afterLedger?: () => Promise<void> };
+/**
+ * An optional note of the approver, and a test hook: a failure injected in the middle of an
+ * approval (after the ledger write) must leave nothing changed.
+ */
+export type ApprovalOptions = { reason?: string | null; afterLedger?: () => Promise<void> };
 
 /**
  * Finance approves a submitted allocation, in ONE transaction: lock the budget line, re-read the
@@ -19,7 +22,7 @@ export type ApprovalHooks = { afterLedger?: () => Promise<void> };
  * set the status and write the audit event. It never overdraws the line, however many approvals
  * run at once: they queue on the line's lock (MySQL) or on the serialised writes (SQLite).
  */
-export async function allocationApprover(allocationId: number, by: FinanceBy, hooks: ApprovalHooks = {}): Promise<Allocation> {
+export async function allocationApprover(allocationId: number, by: FinanceBy, options: ApprovalOptions = {}): Promise<Allocation> {
   const lineId = await lineIdOfAllocation(allocationId);
   return withTransaction(async (transaction) => {
     const { line, allocation } = await lockedAllocation(allocationId, lineId, transaction);
@@ -36,9 +39,9 @@ export async function allocationApprover(allocationId: number, by: FinanceBy, ho
       { recordType: 'allocation', recordId: allocation.id, createdBy: by.actor.id },
       transaction,
     );
-    await hooks.afterLedger?.();
+    await options.afterLedger?.();
     const from = allocation.status;
-    await allocation.update({ status: to, decidedBy: by.actor.id, decidedAt: now(), decisionReason: null }, { transaction });
+    await allocation.update({ status: to, decidedBy: by.actor.id, decidedAt: now(), decisionReason: options.reason || null }, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'allocation.approve',

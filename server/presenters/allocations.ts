@@ -105,6 +105,8 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
       districtId: query.districtId ? String(query.districtId) : '',
       fundSource: query.fundSource ?? '',
       status: query.status ?? '',
+      budgetLineId: query.budgetLineId ? String(query.budgetLineId) : '',
+      projectId: query.projectId ? String(query.projectId) : '',
       sort: query.sort,
       dir: query.dir,
       perPage: query.perPage,
@@ -165,13 +167,16 @@ export async function loadAllocation(actor: Actor, id: number): Promise<Allocati
 
 /** An allocation's page: its facts, what it holds (ledger), and the buttons the policy and its state allow. */
 export async function allocationDetailPage(actor: Actor, a: Allocation, lang: Lang) {
-  const held = (await balances('allocation', [a.id])).get(a.id) ?? 0;
+  const [held, lineAvailable] = await Promise.all([
+    balances('allocation', [a.id]).then((m) => m.get(a.id) ?? 0),
+    balances('line_available', [a.budgetLineId]).then((m) => m.get(a.budgetLineId) ?? 0),
+  ]);
   const can = canMap(actor, ALLOCATION_RESOURCE, ['submit', 'approve', 'reject', 'release'], a);
   can.submit &&= a.status === 'draft';
   can.approve &&= a.status === 'submitted';
   can.reject &&= a.status === 'submitted';
   can.release &&= a.status === 'approved';
-  return { allocation: summaryOf(a, held, lang), can };
+  return { allocation: { ...summaryOf(a, held, lang), lineAvailable: formatFen(lineAvailable) }, can };
 }
 
 /** The request form's choices: lines the officer sees, open projects of their scope, what money funds. */

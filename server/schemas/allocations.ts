@@ -44,3 +44,7 @@ export type AllocationForm = z.infer<typeof allocationForm>;
 /** A rejection says why. */
 export const rejectionForm = z.object({ reason: z.string().trim().min(1, 'validation.required').max(2000, 'validation.tooLong') });
 export type RejectionForm = z.infer<typeof rejectionForm>;
+
+/** An approval may carry a note. */
+export const approvalForm = z.object({ reason: z.string().trim().max(2000, 'validation.tooLong').optional() });
+export type ApprovalForm = z.infer<typeof approvalForm>;

@@ -81,14 +81,22 @@ describe('allocations', () => {
       const line = await buildBudgetLine({ amountFen: 500_000 });
       const a = await buildAllocation({ line, status: 'submitted', amountFen: 200_000 });
       const { agent } = await signedIn('finance');
-      const res = await postForm(agent, `/allocations/${a.id}/approve`, {});
+      const form = await agent.get(`/allocations/${a.id}`);
+      expect(form.text).to.contain('data-testid="approve"').and.to.contain('data-testid="reject"');
+      const res = await postForm(agent, `/allocations/${a.id}/approve`, { reason: '符合年度安排' });
       expect(res.status).to.equal(302);
       expect(await statusOf(a.id)).to.equal('approved');
+      expect((await Allocation.findByPk(a.id))!.decisionReason).to.equal('符合年度安排');
       expect(await balance('line_available', line.id)).to.equal(300_000);
       expect(await balance('allocation', a.id)).to.equal(200_000);
       expect(await AuditEvent.count({ where: { action: 'allocation.approve', recordId: String(a.id) } })).to.equal(1);
       const page = await agent.get(`/budget-lines/${line.id}`);
       expect(page.text).to.contain('¥3,000.00').and.to.contain('¥2,000.00');
+      expect(page.text).to.contain(`/allocations?budgetLineId=${line.id}`);
+      const detail = await agent.get(`/allocations/${a.id}`);
+      expect(detail.text).to.match(/data-testid="line-available">¥3,000.00</).and.to.match(/data-testid="held">¥2,000.00</);
+      const ofLine = await agent.get(`/allocations?budgetLineId=${line.id}`);
+      expect(ofLine.text).to.contain(`data-id="${a.id}"`).and.to.contain(`name="budgetLineId" value="${line.id}"`);
     });
 
     it('refuses an amount above the available balance with 409 naming it', async () => {
