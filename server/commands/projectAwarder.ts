@@ -1,10 +1,10 @@
-import { Transaction } from 'sequelize';
+import { Transaction, UniqueConstraintError } from 'sequelize';
 import { Award } from '../../models/Award.js';
 import { Organisation } from '../../models/Organisation.js';
 import { PROJECT_TRANSITIONS, type Project } from '../../models/Project.js';
 import { now } from '../clock.js';
 import { dialectOf, withTransaction } from '../db.js';
-import { ValidationError } from '../errors.js';
+import { ConflictError, ValidationError } from '../errors.js';
 import { formatDate } from '../presenters/format.js';
 import type { AwardForm } from '../schemas/projects.js';
 import { recordAudit } from '../services/audit.js';
@@ -26,9 +26,19 @@ export function awardRefusal(organisation: Organisation | null, day: string): st
  * lock and must be eligible on the award day; the amount may not exceed the project's budget;
  * reasons are required. The award row (with the organisation's district at that moment), the
  * project's move to `awarded` and the audit event are one transaction. A project not tendering is
- * a 409.
+ * a 409, also for the second of two awards racing (the project's lock, and then the unique
+ * active award, answer for it).
  */
 export async function projectAwarder(id: number, form: AwardForm, by: ProjectBy): Promise<{ project: Project; award: Award }> {
+  try {
+    return await awardInTransaction(id, form, by);
+  } catch (err) {
+    if (err instanceof UniqueConstraintError) throw new ConflictError('projects.errors.cannot.award');
+    throw err;
+  }
+}
+
+function awardInTransaction(id: number, form: AwardForm, by: ProjectBy): Promise<{ project: Project; award: Award }> {
   return withTransaction(async (transaction) => {
     const project = await lockedProject(id, by.actor, transaction);
     checkMove(project, 'award');
