@@ -6,6 +6,7 @@ import { StoredFile } from '../models/index.js';
 import { TrainingRecord } from '../models/TrainingRecord.js';
 import { childWorkerCreator } from '../server/commands/childWorkerCreator.js';
 import { childWorkerRevealer } from '../server/commands/childWorkerRevealer.js';
+import { childWorkerStatusChanger } from '../server/commands/childWorkerStatusChanger.js';
 import { childWorkerUpdater } from '../server/commands/childWorkerUpdater.js';
 import { trainingRecorder } from '../server/commands/trainingRecorder.js';
 import type { Config } from '../server/config.js';
@@ -147,6 +148,15 @@ export function childWorkersRouter(config: Config): Router {
     flash(req, 'success', 'workers.flash.updated', { name: form.name });
     res.redirect(detailHref(worker.id));
   });
+
+  for (const [action, to] of [['deactivate', 'inactive'], ['activate', 'active']] as const) {
+    router.post(`${WORKERS_PATH}/:id/${action}`, rule('update', 'child_worker'), id, subject('update'), async (req, res) => {
+      const worker = workerOf(res);
+      await childWorkerStatusChanger(worker.id, to, by(req));
+      flash(req, 'success', `workers.flash.${action}d`, { name: worker.name });
+      res.redirect(detailHref(worker.id));
+    });
+  }
 
   router.get(`${WORKERS_PATH}/:id/trainings/new`, rule('record_training', 'child_worker'), id, subject('record_training'), (req, res) =>
     renderTraining(req, res, { values: {}, errors: {} }),

@@ -7,7 +7,7 @@ import { recordAudit } from '../services/audit.js';
 import { maskIdNumber, maskPhone } from '../services/identifiers.js';
 import { ALREADY_REGISTERED, checkNotRegistered, checkPlace, lockedWorker, type WorkerBy } from './childWorkerShared.js';
 
-const FIELDS = ['kind', 'name', 'districtId', 'subDistrictId', 'community', 'employment', 'status'] as const;
+const FIELDS = ['kind', 'name', 'districtId', 'subDistrictId', 'community', 'employment'] as const;
 
 /**
  * Changes a worker's facts. A newly typed ID number is sealed and indexed again (and refused

@@ -151,7 +151,7 @@ export async function workerImporter(user: Actor, fileId: number, store: BlobSto
       if (!form) continue;
       try {
         if (worker) {
-          await childWorkerUpdater(worker.id, { ...form, status: worker.status }, by);
+          await childWorkerUpdater(worker.id, form, by);
           updated += 1;
         } else {
           await childWorkerCreator(form, by);

@@ -56,7 +56,6 @@ export function workerFormValues(worker: ChildWorker): Record<string, unknown> {
     subDistrictId: worker.subDistrictId ?? '',
     community: worker.community ?? '',
     employment: worker.employment,
-    status: worker.status,
     idNumber: '',
     phone: '',
   };

@@ -71,10 +71,12 @@ export type NewWorkerForm = z.infer<typeof newWorkerForm>;
 const replaceable = <S extends z.ZodType<string, string>>(schema: S) =>
   z.union([z.literal('').transform(() => null), z.string().trim().min(1).pipe(schema)]).optional().transform((v) => v ?? null);
 
-/** The edit form: the ID number and phone are typed again only to change them; the status may change. */
+/**
+ * The edit form: the ID number and phone are typed again only to change them. The status is not
+ * a field: it changes through its own action (childWorkerStatusChanger).
+ */
 export const editWorkerForm = z.object({
   ...workerFields,
-  status: z.enum(CHILD_WORKER_STATUSES, { message: 'validation.invalid_value' }),
   idNumber: replaceable(idNumberSchema),
   phone: replaceable(phoneSchema),
 });

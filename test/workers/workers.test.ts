@@ -329,7 +329,7 @@ describe('child workers: the real-name registry', () => {
       const form = await agent.get(`/workers/${worker.id}/edit`);
       expect(form.status).to.equal(200);
       expect(form.text).to.contain(worker.idNumberMasked).and.not.contain(oldNumber);
-      const base = { kind: 'director', name: worker.name, districtId: String(worker.districtId), subDistrictId: '', community: '新社区', employment: 'full_time', status: 'active' };
+      const base = { kind: 'director', name: worker.name, districtId: String(worker.districtId), subDistrictId: '', community: '新社区', employment: 'full_time' };
       let res = await postForm(agent, `/workers/${worker.id}`, { ...base, idNumber: '', phone: '' });
       expect(res.status).to.equal(302);
       await worker.reload();
@@ -358,10 +358,41 @@ describe('child workers: the real-name registry', () => {
       const { worker } = await buildWorker();
       const { idNumber: taken } = await buildWorker();
       const res = await postForm(agent, `/workers/${worker.id}`, {
-        kind: 'director', name: worker.name, districtId: String(worker.districtId), subDistrictId: '', community: '', employment: 'part_time', status: 'active', idNumber: taken, phone: '',
+        kind: 'director', name: worker.name, districtId: String(worker.districtId), subDistrictId: '', community: '', employment: 'part_time', idNumber: taken, phone: '',
       });
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, 'idNumber')).to.equal('该身份证号码已登记。');
+    });
+
+    it('never takes the status from the edit form: it changes only through its own action, once', async () => {
+      const { agent } = await signedIn('officer');
+      const { worker } = await buildWorker();
+      const fields = { kind: 'director', name: worker.name, districtId: String(worker.districtId), subDistrictId: '', community: '', employment: 'part_time', idNumber: '', phone: '' };
+      expect((await postForm(agent, `/workers/${worker.id}`, { ...fields, status: 'inactive' })).status).to.equal(302);
+      await worker.reload();
+      expect(worker.status, 'a status posted with the form is ignored').to.equal('active');
+
+      const page = await agent.get(`/workers/${worker.id}`);
+      expect(page.text).to.contain(`action="/workers/${worker.id}/deactivate"`);
+      expect((await postForm(agent, `/workers/${worker.id}/deactivate`, {})).status).to.equal(302);
+      await worker.reload();
+      expect(worker.status).to.equal('inactive');
+      const again = await postForm(agent, `/workers/${worker.id}/deactivate`, {});
+      expect(again.status, 'a second click changes nothing').to.equal(409);
+      expect(await AuditEvent.count({ where: { action: 'child_worker.deactivate', recordId: String(worker.id) } })).to.equal(1);
+      expect((await postForm(agent, `/workers/${worker.id}/activate`, {})).status).to.equal(302);
+      await worker.reload();
+      expect(worker.status).to.equal('active');
+    });
+
+    it('lets nobody outside the district, or outside the officer role, change the status', async () => {
+      const { worker } = await buildWorker();
+      const { agent: other } = await signedIn('officer', 'LH');
+      expect((await postForm(other, `/workers/${worker.id}/deactivate`, {})).status).to.equal(404);
+      const { agent: finance } = await signedIn('finance');
+      expect((await postForm(finance, `/workers/${worker.id}/deactivate`, {})).status).to.equal(403);
+      await worker.reload();
+      expect(worker.status).to.equal('active');
     });
   });
 
