@@ -3,7 +3,7 @@ import { ChildWorker } from '../../models/ChildWorker.js';
 import { StoredFile, SubDistrict } from '../../models/index.js';
 import { dialectOf, withTransaction } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { fieldErrorsOf } from '../middleware/validate.js';
+import { formErrorsOf } from '../middleware/validate.js';
 import type { Actor } from '../policies/actor.js';
 import { districtScope } from '../policies/scopes.js';
 import { type NewWorkerForm, newWorkerForm } from '../schemas/child-workers.js';
@@ -85,7 +85,7 @@ export async function checkImportRows(districtId: number, rows: readonly ImportR
       employment: EMPLOYMENTS[values.employment ?? ''] ?? '',
     });
     if (!parsed.success) {
-      for (const [field, message] of Object.entries(fieldErrorsOf(parsed.error))) {
+      for (const [field, message] of Object.entries(formErrorsOf(parsed.error))) {
         const column = COLUMN_OF[field] ?? (field as ImportField);
         if (!row.problems.some((p) => p.field === column)) row.problems.push({ field: column, message });
       }

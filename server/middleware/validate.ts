@@ -36,21 +36,6 @@ export function formErrorsOf(error: z.ZodError): FieldErrors {
 }
 
 /**
- * The older rule, kept for the worker import's line-by-line report (its tests expect it): only
- * shared `validation.*` messages survive, anything else becomes the generic message of its code.
- * Forms use `formErrorsOf`, which also keeps area messages and reads unions.
- */
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? '_form');
-    if (out[field]) continue;
-    out[field] = issue.message.startsWith('validation.') ? issue.message : `validation.${issue.code}`;
-  }
-  return out;
-}
-
-/**
  * Validates `req.query` (and `req.params`): a repeated key or a nested object where a scalar is
  * expected is a 400, never a crash. The parsed value is at `res.locals.query`.
  */
