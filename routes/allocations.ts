@@ -2,8 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { Allocation } from '../models/Allocation.js';
 import { allocationApprover } from '../server/commands/allocationApprover.js';
+import { allocationEditor } from '../server/commands/allocationEditor.js';
 import { allocationRejecter, allocationReleaser, allocationSubmitter } from '../server/commands/allocationDecisions.js';
 import { allocationRequester } from '../server/commands/allocationRequester.js';
+import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
@@ -15,6 +17,7 @@ import {
   allocationExportColumns,
   allocationExportQuery,
   allocationFormOptions,
+  allocationFormValuesOf,
   allocationListPage,
   approvalQueuePage,
   loadAllocation,
@@ -49,13 +52,25 @@ function subject(action: string): RequestHandler {
   };
 }
 
-const renderNew: OnInvalid = async (req, res, form) =>
+const renderForm = async (req: Request, res: Response, form: Parameters<OnInvalid>[2], allocation?: Allocation) =>
   res.render('allocations/form', {
-    pageTitle: req.t('finance.allocations.newTitle'),
+    pageTitle: allocation ? req.t('finance.allocations.editTitle', { id: allocation.id }) : req.t('finance.allocations.newTitle'),
+    action: allocation ? detailHref(allocation.id) : ALLOCATIONS_PATH,
+    cancelHref: allocation ? detailHref(allocation.id) : ALLOCATIONS_PATH,
     values: form.values,
     errors: form.errors,
     options: await allocationFormOptions(req.user!, langOf(req)),
   });
+
+const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
+
+/** Only a draft is edited: anything else is a 409, before any form. */
+const draftOnly: RequestHandler = (_req, res, next) => {
+  const { status } = subjectOf(res);
+  if (status !== 'draft') throw new ConflictError('finance.errors.notDraft', { status });
+  next();
+};
 
 const renderDetail: OnInvalid = async (req, res, form) => {
   const allocation = subjectOf(res);
@@ -109,6 +124,24 @@ export function allocationsRouter(): Router {
 
   router.get(`${ALLOCATIONS_PATH}/:id`, rule('read', ALLOCATION_RESOURCE), id, subject('read'), (req, res) =>
     renderDetail(req, res, { values: {}, errors: {} }),
+  );
+
+  router.get(`${ALLOCATIONS_PATH}/:id/edit`, rule('update', ALLOCATION_RESOURCE), id, subject('update'), draftOnly, (req, res) =>
+    renderEdit(req, res, { values: allocationFormValuesOf(subjectOf(res)), errors: {} }),
+  );
+
+  router.post(
+    `${ALLOCATIONS_PATH}/:id`,
+    rule('update', ALLOCATION_RESOURCE),
+    id,
+    subject('update'),
+    draftOnly,
+    validateBody(allocationForm, renderEdit),
+    async (req, res) => {
+      const allocation = await allocationEditor(subjectOf(res).id, res.locals.body as AllocationForm, by(req));
+      flash(req, 'success', 'finance.flash.updated', { id: allocation.id });
+      res.redirect(detailHref(allocation.id));
+    },
   );
 
   const commands = {

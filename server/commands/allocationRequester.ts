@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { Allocation, type AllocationFunds } from '../../models/Allocation.js';
 import { BudgetLine, LOTTERY_FUND } from '../../models/BudgetLine.js';
 import { District } from '../../models/index.js';
@@ -6,7 +6,7 @@ import { Project } from '../../models/Project.js';
 import { withTransaction } from '../db.js';
 import { ValidationError } from '../errors.js';
 import { budgetLineScope } from '../policies/finance.js';
-import { districtScope } from '../policies/index.js';
+import { type Actor, districtScope } from '../policies/index.js';
 import type { AllocationForm } from '../schemas/allocations.js';
 import { recordAudit } from '../services/audit.js';
 import { auditActorOf, type FinanceBy } from './financeShared.js';
@@ -23,24 +23,33 @@ export function fundsAllowed(fundSource: string, funds: AllocationFunds): boolea
 }
 
 /**
- * An officer requests an amount of a budget line for a project, as a draft. The line is one the
- * officer sees, of the project's year, and of the project's district or the city's own; the
- * project is in the officer's scope and still open. No money moves until finance approves.
+ * The checks of a request, also when a draft is edited: the project is in the officer's scope and
+ * still open; the line is one the officer sees, of the project's year, and of the project's
+ * district or the city's own; lottery money never funds basic running costs. Field errors (422).
+ */
+export async function checkRequest(form: AllocationForm, actor: Actor, transaction: Transaction): Promise<{ project: Project; line: BudgetLine }> {
+  const project = await Project.findOne({ where: { [Op.and]: [districtScope(actor), { id: form.projectId }] }, transaction });
+  if (!project) throw new ValidationError({ projectId: 'finance.errors.unknownProject' });
+  if (!OPEN_PROJECT.includes(project.status)) throw new ValidationError({ projectId: 'finance.errors.projectClosed' });
+  const line = await BudgetLine.findOne({ where: { [Op.and]: [budgetLineScope(actor), { id: form.budgetLineId }] }, transaction });
+  if (!line) throw new ValidationError({ budgetLineId: 'finance.errors.unknownLine' });
+  const lineDistrict = await District.findByPk(line.districtId, { transaction });
+  if (line.districtId !== project.districtId && lineDistrict?.kind !== 'city') {
+    throw new ValidationError({ budgetLineId: 'finance.errors.lineOtherDistrict' });
+  }
+  if (line.year !== project.year) throw new ValidationError({ budgetLineId: 'finance.errors.lineYear' });
+  if (!fundsAllowed(line.fundSource, form.funds)) throw new ValidationError({ funds: 'finance.errors.lotteryRunningCosts' });
+  if (form.amount <= 0) throw new ValidationError({ amount: 'finance.errors.amountPositive' });
+  return { project, line };
+}
+
+/**
+ * An officer requests an amount of a budget line for a project, as a draft (see `checkRequest`).
+ * No money moves until finance approves.
  */
 export async function allocationRequester(form: AllocationForm, by: FinanceBy): Promise<Allocation> {
   return withTransaction(async (transaction) => {
-    const project = await Project.findOne({ where: { [Op.and]: [districtScope(by.actor), { id: form.projectId }] }, transaction });
-    if (!project) throw new ValidationError({ projectId: 'finance.errors.unknownProject' });
-    if (!OPEN_PROJECT.includes(project.status)) throw new ValidationError({ projectId: 'finance.errors.projectClosed' });
-    const line = await BudgetLine.findOne({ where: { [Op.and]: [budgetLineScope(by.actor), { id: form.budgetLineId }] }, transaction });
-    if (!line) throw new ValidationError({ budgetLineId: 'finance.errors.unknownLine' });
-    const lineDistrict = await District.findByPk(line.districtId, { transaction });
-    if (line.districtId !== project.districtId && lineDistrict?.kind !== 'city') {
-      throw new ValidationError({ budgetLineId: 'finance.errors.lineOtherDistrict' });
-    }
-    if (line.year !== project.year) throw new ValidationError({ budgetLineId: 'finance.errors.lineYear' });
-    if (!fundsAllowed(line.fundSource, form.funds)) throw new ValidationError({ funds: 'finance.errors.lotteryRunningCosts' });
-    if (form.amount <= 0) throw new ValidationError({ amount: 'finance.errors.amountPositive' });
+    const { project, line } = await checkRequest(form, by.actor, transaction);
     const allocation = await Allocation.create(
       {
         budgetLineId: line.id,

@@ -49,7 +49,7 @@ allow('finance', 'update', BUDGET_LINE_RESOURCE, (actor: Actor, line: LineLike) 
 
 allow(READERS, ['list', 'read', 'export'], ALLOCATION_RESOURCE);
 allow('officer', 'create', ALLOCATION_RESOURCE);
-allow('officer', 'submit', ALLOCATION_RESOURCE, (actor: Actor, a: AllocationLike) => a.requestedBy === actor.id);
+allow('officer', ['submit', 'update'], ALLOCATION_RESOURCE, (actor: Actor, a: AllocationLike) => a.requestedBy === actor.id);
 allow('finance', 'queue', ALLOCATION_RESOURCE);
 allow('finance', ['approve', 'reject'], ALLOCATION_RESOURCE, decidesAllocation);
 allow('finance', 'release', ALLOCATION_RESOURCE, (actor: Actor, a: AllocationLike) => keepsMoneyOf(actor, a.lineDistrictId));

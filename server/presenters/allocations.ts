@@ -171,12 +171,18 @@ export async function allocationDetailPage(actor: Actor, a: Allocation, lang: La
     balances('allocation', [a.id]).then((m) => m.get(a.id) ?? 0),
     balances('line_available', [a.budgetLineId]).then((m) => m.get(a.budgetLineId) ?? 0),
   ]);
-  const can = canMap(actor, ALLOCATION_RESOURCE, ['submit', 'approve', 'reject', 'release'], a);
+  const can = canMap(actor, ALLOCATION_RESOURCE, ['update', 'submit', 'approve', 'reject', 'release'], a);
+  can.update &&= a.status === 'draft';
   can.submit &&= a.status === 'draft';
   can.approve &&= a.status === 'submitted';
   can.reject &&= a.status === 'submitted';
   can.release &&= a.status === 'approved';
   return { allocation: { ...summaryOf(a, held, lang), lineAvailable: formatFen(lineAvailable) }, can };
+}
+
+/** A draft as the form shows it again. */
+export function allocationFormValuesOf(a: Allocation): Record<string, unknown> {
+  return { budgetLineId: a.budgetLineId, projectId: a.projectId, amount: fenToInput(a.amountFen), purpose: a.purpose, funds: a.funds };
 }
 
 /** The request form's choices: lines the officer sees, open projects of their scope, what money funds. */

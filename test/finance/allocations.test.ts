@@ -190,6 +190,26 @@ describe('allocations', () => {
       expect(await AuditEvent.count({ where: { action: { [Op.in]: ['allocation.create', 'allocation.submit'] }, recordId: String(a.id) } })).to.equal(2);
     });
 
+    it('the requester edits a draft (others 403, a submitted one 409, bad input 422 kept)', async () => {
+      const { agent, user } = await signedIn('officer');
+      const a = await buildAllocation({ requester: user });
+      const fields = { budgetLineId: String(a.budgetLineId), projectId: String(a.projectId), purpose: '改为心理服务', funds: 'service_purchase' };
+      expect((await agent.get(`/allocations/${a.id}/edit`)).status).to.equal(200);
+      const bad = await postForm(agent, `/allocations/${a.id}`, { ...fields, amount: '12.345' });
+      expect(bad.status).to.equal(422);
+      expect(bad.text).to.contain('id="f-amount-error"').and.to.contain('改为心理服务');
+      expect((await postForm(agent, `/allocations/${a.id}`, { ...fields, amount: '99.99' })).status).to.equal(302);
+      const after = (await Allocation.findByPk(a.id))!;
+      expect(after.amountFen).to.equal(9_999);
+      expect(after.purpose).to.equal('改为心理服务');
+      expect(await AuditEvent.count({ where: { action: 'allocation.update', recordId: String(a.id) } })).to.equal(1);
+      const other = await signedIn('officer');
+      expect((await postForm(other.agent, `/allocations/${a.id}`, { ...fields, amount: '1' })).status).to.equal(403);
+      await allocationSubmitter(a.id, by(user));
+      expect((await postForm(agent, `/allocations/${a.id}`, { ...fields, amount: '1' })).status).to.equal(409);
+      expect((await Allocation.findByPk(a.id))!.amountFen).to.equal(9_999);
+    });
+
     it('lottery money may not fund basic running costs: 422 beside the field, input kept', async () => {
       const { agent } = await signedIn('officer');
       const line = await buildBudgetLine({ fundSource: 'welfare_lottery_fund' });
