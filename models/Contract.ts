@@ -51,6 +51,9 @@ export type Article23Field = (typeof ARTICLE_23_FIELDS)[number];
 /** Art. 24: a term of at most 12 months, up to 36 with a written justification, never more. */
 export const TERM_MONTHS = { plain: 12, justified: 36 } as const;
 
+/** A fresh definition each time: Sequelize writes the column name into the object it is given. */
+const text = () => ({ type: DataTypes.TEXT, allowNull: true });
+
 const fen = (name: string) => ({
   type: DataTypes.BIGINT,
   allowNull: false,
@@ -106,7 +109,6 @@ export class Contract extends Model<InferAttributes<Contract>, InferCreationAttr
   declare versions?: NonAttribute<ContractVersion[]>;
 
   static initModel(sequelize: Sequelize): void {
-    const text = { type: DataTypes.TEXT, allowNull: true };
     Contract.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
@@ -122,14 +124,14 @@ export class Contract extends Model<InferAttributes<Contract>, InferCreationAttr
         signedOn: { type: DataTypes.DATEONLY, allowNull: true },
         termStart: { type: DataTypes.DATEONLY, allowNull: false },
         termEnd: { type: DataTypes.DATEONLY, allowNull: false },
-        termJustification: text,
-        content: text,
-        quantity: text,
-        qualityStandard: text,
-        priceTerms: text,
-        settlementMethod: text,
-        rightsObligations: text,
-        breachLiability: text,
+        termJustification: text(),
+        content: text(),
+        quantity: text(),
+        qualityStandard: text(),
+        priceTerms: text(),
+        settlementMethod: text(),
+        rightsObligations: text(),
+        breachLiability: text(),
         announcementUrl: { type: DataTypes.STRING(500), allowNull: true },
         announcementFileId: { type: DataTypes.INTEGER, allowNull: true },
         announcedOn: { type: DataTypes.DATEONLY, allowNull: true },
@@ -140,7 +142,7 @@ export class Contract extends Model<InferAttributes<Contract>, InferCreationAttr
         activatedAt: { type: DataTypes.DATE, allowNull: true },
         endedBy: { type: DataTypes.INTEGER, allowNull: true },
         endedAt: { type: DataTypes.DATE, allowNull: true },
-        endReason: text,
+        endReason: text(),
         createdBy: { type: DataTypes.INTEGER, allowNull: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

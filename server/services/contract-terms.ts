@@ -1,0 +1,80 @@
+import { TERM_MONTHS } from '../../models/Contract.js';
+import type { FieldErrors } from '../errors.js';
+
+/** One instalment as entered: an amount in fen OR a share in basis points (30 % = 3000), and its milestone. */
+export type InstalmentInput = { amountFen?: number | null; percentBp?: number | null; milestone: string; dueOn?: string | null };
+
+/** One instalment as scheduled: its amount in fen always, its share when entered as one. */
+export type ScheduledInstalment = {
+  seq: number;
+  amountFen: number;
+  percentBasisPoints: number | null;
+  milestone: string;
+  dueOn: string | null;
+  requiresFinalEvaluation: boolean;
+};
+
+export type ScheduleMode = 'amount' | 'percent';
+
+/** `iso` (YYYY-MM-DD) plus `months` calendar months, the day clamped to the month's end. */
+export function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/**
+ * Art. 24 of the procurement measures: a term runs at most 12 months (it ends before the same
+ * day 12 months on), up to 36 with a written justification, never more. Returns field errors.
+ */
+export function termErrors(termStart: string, termEnd: string, justification: string | null | undefined): FieldErrors {
+  if (termEnd < termStart) return { termEnd: 'contracts.validation.termEndBeforeStart' };
+  if (termEnd >= addMonths(termStart, TERM_MONTHS.justified)) return { termEnd: 'contracts.validation.termTooLong' };
+  if (termEnd >= addMonths(termStart, TERM_MONTHS.plain) && !justification?.trim()) {
+    return { termJustification: 'contracts.validation.justificationRequired' };
+  }
+  return {};
+}
+
+/**
+ * The schedule of instalments for `valueFen`: amounts must sum to the value exactly; shares must
+ * sum to 100 % exactly and become fen rounded down, the remainder going to the last instalment.
+ * The last instalment is paid only after the final evaluation. A schedule that does not sum is a
+ * field error on `instalments`.
+ */
+export function buildSchedule(
+  valueFen: number,
+  mode: ScheduleMode,
+  rows: readonly InstalmentInput[],
+): { schedule: ScheduledInstalment[]; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  if (rows.length === 0) return { schedule: [], errors: { instalments: 'contracts.validation.scheduleEmpty' } };
+  rows.forEach((r, i) => {
+    if (!r.milestone.trim()) errors[`milestone_${i}`] = 'validation.required';
+    const figure = mode === 'amount' ? r.amountFen : r.percentBp;
+    if (figure === null || figure === undefined || !Number.isSafeInteger(figure) || figure <= 0) errors[`figure_${i}`] = 'contracts.validation.instalmentPositive';
+  });
+  if (Object.keys(errors).length) return { schedule: [], errors };
+  let amounts: number[];
+  if (mode === 'amount') {
+    amounts = rows.map((r) => r.amountFen as number);
+    if (amounts.reduce((a, b) => a + b, 0) !== valueFen) return { schedule: [], errors: { instalments: 'contracts.validation.scheduleSum' } };
+  } else {
+    const shares = rows.map((r) => r.percentBp as number);
+    if (shares.reduce((a, b) => a + b, 0) !== 10_000) return { schedule: [], errors: { instalments: 'contracts.validation.schedulePercentSum' } };
+    amounts = shares.map((bp) => Math.floor((valueFen * bp) / 10_000));
+    amounts[amounts.length - 1] += valueFen - amounts.reduce((a, b) => a + b, 0);
+  }
+  const schedule = rows.map((r, i) => ({
+    seq: i + 1,
+    amountFen: amounts[i],
+    percentBasisPoints: mode === 'percent' ? (r.percentBp as number) : null,
+    milestone: r.milestone.trim(),
+    dueOn: r.dueOn || null,
+    requiresFinalEvaluation: i === rows.length - 1,
+  }));
+  return { schedule, errors: {} };
+}
