@@ -10,6 +10,7 @@ import { initFinance } from './finance.js';
 import { LoginAttempt } from './LoginAttempt.js';
 import { Organisation } from './Organisation.js';
 import { initOrganisationRegistry } from './organisation-registry.js';
+import { initPayments } from './payments.js';
 import { initProjects } from './projects.js';
 import { ServiceCategory } from './ServiceCategory.js';
 import { Session } from './Session.js';
@@ -37,6 +38,7 @@ export function initModels(sequelize: Sequelize): void {
   initFinance(sequelize);
   initAllocations(sequelize);
   initContracts(sequelize);
+  initPayments(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -11,6 +11,8 @@ import { childWorkersRouter } from './child-workers.js';
 import { dashboardRouter } from './dashboard.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
+import { paymentsRouter } from './payments.js';
+import { projectsRouter } from './projects.js';
 import { referenceRouter } from './reference.js';
 
 /** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
@@ -23,8 +25,10 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(auditRouter());
   app.use(adminUsersRouter(config));
   app.use(catalogueRouter());
+  app.use(projectsRouter());
   app.use(budgetRouter());
   app.use(allocationsRouter());
+  app.use(paymentsRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));
 }

@@ -5,6 +5,8 @@ import './child-worker.js';
 import './dashboard.js';
 import './finance.js';
 import './organisation.js';
+import './payment.js';
+import './project.js';
 import './reference.js';
 import './user.js';
 

@@ -1,0 +1,49 @@
+import { Op, type WhereOptions } from 'sequelize';
+import type { Role } from '../../models/User.js';
+import type { Actor } from './actor.js';
+import { keepsMoneyOf } from './finance.js';
+import { allow } from './registry.js';
+import { districtScope, inDistrictScope } from './scopes.js';
+
+/**
+ * Payments (拨付, DOMAIN.md "Payment"). Officers request instalment payments of their district's
+ * contracts and mark milestones met; finance of the district (city level: all) approves, rejects
+ * and records them paid, but never approves what they requested themselves (segregation of
+ * duties: here and again in the command); inspectors and the administrator read; organisation
+ * users read the payments of their own contracts. The finance dashboard is finance's, and the
+ * inspectors' and administrator's to read.
+ */
+export const PAYMENT_RESOURCE = 'payment';
+export const FINANCE_DASHBOARD_RESOURCE = 'finance_dashboard';
+
+const STAFF: readonly Role[] = ['admin', 'officer', 'finance', 'inspector'];
+
+type PaymentLike = { districtId: number; organisationId: number; requestedBy: number };
+type ContractLike = { districtId: number };
+
+/** Payments an actor sees: an organisation user those of their organisation, staff their district's (city level: all). */
+export function paymentScope(actor: Actor): WhereOptions {
+  if (actor.role === 'org') return { organisationId: actor.organisationId ?? -1 };
+  return districtScope(actor);
+}
+
+/** Finance of the payment's district decides it, never whoever requested it. */
+export function decidesPayment(actor: Actor, p: PaymentLike): boolean {
+  return keepsMoneyOf(actor, p.districtId) && p.requestedBy !== actor.id;
+}
+
+/** Payments waiting for `actor` (finance) to decide: requested ones of their district, oldest first. */
+export function approvalQueueWhere(actor: Actor): WhereOptions {
+  return { [Op.and]: [districtScope(actor), { status: 'requested', requestedBy: { [Op.ne]: actor.id } }] };
+}
+
+const readsPayment = (actor: Actor, p: PaymentLike) =>
+  actor.role === 'org' ? p.organisationId === actor.organisationId : inDistrictScope(actor, p.districtId);
+
+allow([...STAFF, 'org'], ['list', 'read', 'form'], PAYMENT_RESOURCE, readsPayment);
+allow(STAFF, 'export', PAYMENT_RESOURCE);
+allow('officer', ['request', 'milestone'], PAYMENT_RESOURCE, (actor: Actor, c: ContractLike) => inDistrictScope(actor, c.districtId));
+allow('finance', 'queue', PAYMENT_RESOURCE);
+allow('finance', ['approve', 'reject'], PAYMENT_RESOURCE, decidesPayment);
+allow('finance', 'pay', PAYMENT_RESOURCE, (actor: Actor, p: PaymentLike) => keepsMoneyOf(actor, p.districtId));
+allow(['finance', 'inspector', 'admin'], 'view', FINANCE_DASHBOARD_RESOURCE);

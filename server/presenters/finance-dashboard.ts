@@ -1,0 +1,152 @@
+import { Op, QueryTypes } from 'sequelize';
+import { Allocation } from '../../models/Allocation.js';
+import { BudgetLine, FUND_SOURCES, LOTTERY_FUND } from '../../models/BudgetLine.js';
+import { Payment } from '../../models/Payment.js';
+import { getSequelize } from '../db.js';
+import { type Actor, canMap, districtScope } from '../policies/index.js';
+import { budgetLineScope } from '../policies/finance.js';
+import { approvalQueueWhere, PAYMENT_RESOURCE } from '../policies/payment.js';
+import { balances } from '../services/ledger.js';
+import { formatFen } from '../services/money.js';
+import { formatShare } from './budget.js';
+import type { Lang } from './users.js';
+
+type Row = Record<string, string | number | null>;
+
+/** The SQL condition on budget lines `b` an actor sees: all from the city level, else their district's and the city's. */
+function lineScopeSql(actor: Actor): { sql: string; replacements: Record<string, number> } {
+  if (actor.role === 'admin' || actor.cityLevel) return { sql: '1 = 1', replacements: {} };
+  return { sql: "(b.district_id = :districtId OR b.district_id IN (SELECT id FROM districts WHERE kind = 'city'))", replacements: { districtId: actor.districtId } };
+}
+
+/** Splits `total` over `weights` in proportion, in whole fen, the remainders to the largest fractions (sums exactly). */
+export function apportion(total: number, weights: Map<string, number>): Map<string, number> {
+  const sum = [...weights.values()].reduce((a, b) => a + b, 0);
+  const out = new Map<string, number>();
+  if (sum <= 0) return out;
+  const parts = [...weights].map(([k, w]) => {
+    const exact = (BigInt(total) * BigInt(w)) / BigInt(sum);
+    const rest = (BigInt(total) * BigInt(w)) % BigInt(sum);
+    return { k, fen: Number(exact), rest };
+  });
+  let left = total - parts.reduce((a, p) => a + p.fen, 0);
+  for (const p of [...parts].sort((a, b) => (b.rest > a.rest ? 1 : b.rest < a.rest ? -1 : 0))) {
+    if (left <= 0) break;
+    p.fen += 1;
+    left -= 1;
+  }
+  for (const p of parts) out.set(p.k, p.fen);
+  return out;
+}
+
+/**
+ * Per fund source, from the ledger: allocated (line → allocation, net of releases), committed
+ * (allocation → contract, net of uncommits) and paid (contract → paid, shared over the fund
+ * sources that committed the contract's money, in proportion).
+ */
+export async function fundSourceFigures(actor: Actor): Promise<Map<string, { allocatedFen: number; committedFen: number; paidFen: number }>> {
+  const s = getSequelize();
+  const scope = lineScopeSql(actor);
+  const [flows, commits] = await Promise.all([
+    s.query<Row>(
+      `SELECT b.fund_source AS fund_source,
+        COALESCE(SUM(CASE WHEN e.movement IN ('allocate', 'release') THEN e.amount_fen ELSE 0 END), 0) AS allocated,
+        COALESCE(SUM(CASE WHEN e.movement IN ('commit', 'uncommit') THEN -e.amount_fen ELSE 0 END), 0) AS committed
+       FROM ledger_entries e JOIN allocations a ON a.id = e.account_id JOIN budget_lines b ON b.id = a.budget_line_id
+       WHERE e.account_type = 'allocation' AND ${scope.sql} GROUP BY b.fund_source`,
+      { type: QueryTypes.SELECT, replacements: scope.replacements },
+    ),
+    s.query<Row>(
+      `SELECT c.account_id AS contract_id, b.fund_source AS fund_source, SUM(-e.amount_fen) AS committed
+       FROM ledger_entries e JOIN ledger_entries c ON c.txn = e.txn AND c.account_type = 'contract_committed'
+       JOIN allocations a ON a.id = e.account_id JOIN budget_lines b ON b.id = a.budget_line_id
+       WHERE e.account_type = 'allocation' AND e.movement IN ('commit', 'uncommit') AND ${scope.sql}
+       GROUP BY c.account_id, b.fund_source`,
+      { type: QueryTypes.SELECT, replacements: scope.replacements },
+    ),
+  ]);
+  const out = new Map(FUND_SOURCES.map((f) => [f as string, { allocatedFen: 0, committedFen: 0, paidFen: 0 }]));
+  for (const r of flows) {
+    const f = out.get(String(r.fund_source));
+    if (f) Object.assign(f, { allocatedFen: Number(r.allocated), committedFen: Number(r.committed) });
+  }
+  const byContract = new Map<number, Map<string, number>>();
+  for (const r of commits) {
+    const m = byContract.get(Number(r.contract_id)) ?? new Map<string, number>();
+    m.set(String(r.fund_source), Number(r.committed));
+    byContract.set(Number(r.contract_id), m);
+  }
+  const paid = await balances('paid', [...byContract.keys()]);
+  for (const [contractId, weights] of byContract) {
+    for (const [source, fen] of apportion(paid.get(contractId) ?? 0, weights)) {
+      const f = out.get(source);
+      if (f) f.paidFen += fen;
+    }
+  }
+  return out;
+}
+
+/** The lottery fund's share spent on child care by year over the lines in scope, against the target (weighted by each line's total). */
+async function lotteryByYear(actor: Actor) {
+  const lines = await BudgetLine.findAll({ where: { [Op.and]: [budgetLineScope(actor), { fundSource: LOTTERY_FUND }] }, order: [['year', 'ASC'], ['id', 'ASC']] });
+  const ids = lines.map((l) => l.id);
+  const [funding, available] = await Promise.all([balances('funding', ids), balances('line_available', ids)]);
+  const years = new Map<number, { allocated: number; total: number; targetWeighted: number }>();
+  for (const l of lines) {
+    const y = years.get(l.year) ?? { allocated: 0, total: 0, targetWeighted: 0 };
+    y.allocated += -(funding.get(l.id) ?? 0) - (available.get(l.id) ?? 0);
+    y.total += l.lotteryTotalFen ?? 0;
+    y.targetWeighted += (l.lotteryTotalFen ?? 0) * (l.lotteryTargetBp ?? 0);
+    years.set(l.year, y);
+  }
+  return [...years].map(([year, y]) => {
+    const shareBp = y.total > 0 ? Math.round((y.allocated * 10_000) / y.total) : null;
+    const targetBp = y.total > 0 ? Math.round(y.targetWeighted / y.total) : null;
+    return { year, allocated: formatFen(y.allocated), total: formatFen(y.total), shareBp, targetBp, share: formatShare(shareBp), target: formatShare(targetBp), meetsTarget: shareBp !== null && targetBp !== null && shareBp >= targetBp };
+  });
+}
+
+/** The finance dashboard: money per fund source, the approval queues, the lottery share by year; chart data alongside the tables. */
+export async function financeDashboardPage(actor: Actor, lang: Lang) {
+  const { t } = lang;
+  const allocationQueue = actor.role === 'finance' ? (actor.cityLevel ? {} : { lineDistrictId: actor.districtId }) : districtScope(actor);
+  const [figures, lottery, paymentsWaiting, allocationsWaiting] = await Promise.all([
+    fundSourceFigures(actor),
+    lotteryByYear(actor),
+    Payment.count({ where: actor.role === 'finance' ? approvalQueueWhere(actor) : { [Op.and]: [districtScope(actor), { status: 'requested' }] } }),
+    Allocation.count({ where: { [Op.and]: [allocationQueue, { status: 'submitted' }] } }),
+  ]);
+  const sources = [...figures].map(([source, f]) => ({
+    source,
+    label: t(`finance.fundSource.${source}`),
+    allocated: formatFen(f.allocatedFen),
+    committed: formatFen(f.committedFen),
+    paid: formatFen(f.paidFen),
+    ...f,
+  }));
+  const yuan = (fen: number) => fen / 100;
+  const chart = {
+    fundSources: {
+      labels: sources.map((s) => s.label),
+      datasets: [
+        { label: t('payments.dashboard.allocated'), data: sources.map((s) => yuan(s.allocatedFen)) },
+        { label: t('payments.dashboard.committed'), data: sources.map((s) => yuan(s.committedFen)) },
+        { label: t('payments.dashboard.paid'), data: sources.map((s) => yuan(s.paidFen)) },
+      ],
+    },
+    lottery: {
+      labels: lottery.map((y) => String(y.year)),
+      datasets: [
+        { label: t('payments.dashboard.share'), data: lottery.map((y) => (y.shareBp === null ? null : y.shareBp / 100)) },
+        { label: t('payments.dashboard.target'), data: lottery.map((y) => (y.targetBp === null ? null : y.targetBp / 100)) },
+      ],
+    },
+  };
+  return {
+    sources,
+    lottery,
+    queues: { payments: paymentsWaiting, allocations: allocationsWaiting },
+    chartJson: JSON.stringify(chart),
+    can: { ...canMap(actor, PAYMENT_RESOURCE, ['queue']), ...canMap(actor, 'allocation', ['queue']) },
+  };
+}

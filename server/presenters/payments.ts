@@ -1,0 +1,242 @@
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import { Contract } from '../../models/Contract.js';
+import { District, Organisation, User } from '../../models/index.js';
+import { Instalment } from '../../models/Instalment.js';
+import { PAYMENT_STATUSES, Payment, type PaymentStatus, paymentCanMove } from '../../models/Payment.js';
+import { Project } from '../../models/Project.js';
+import { NotFoundError } from '../errors.js';
+import { type Actor, canMap, districtScope } from '../policies/index.js';
+import { approvalQueueWhere, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
+import type { PaymentFilter, PaymentListQuery, PaymentSortKey } from '../schemas/payments.js';
+import { PAYMENT_SORT_KEYS, shanghaiToday } from '../schemas/payments.js';
+import type { ExportColumn } from '../services/export.js';
+import { balances } from '../services/ledger.js';
+import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
+import { districtName } from './budget.js';
+import { formatDate, formatDateTime } from './format.js';
+import type { Lang } from './users.js';
+
+export const PAYMENTS_PATH = '/payments';
+
+/** What a row shows beside the payment, loaded in the same query (no N+1). */
+const WITH = [
+  { model: Contract, as: 'contract', attributes: ['id', 'number', 'projectId', 'valueFen', 'status'], include: [{ model: Project, as: 'project', attributes: ['id', 'title'] }] },
+  { model: Instalment, as: 'instalment', attributes: ['id', 'seq', 'milestone', 'amountFen', 'dueOn'] },
+  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
+  { model: Organisation, as: 'organisation', attributes: ['id', 'name', 'uscc'] },
+  { model: User, as: 'requester', attributes: ['id', 'displayName'] },
+  { model: User, as: 'approver', attributes: ['id', 'displayName'] },
+  { model: User, as: 'payer', attributes: ['id', 'displayName'] },
+  { model: User, as: 'rejecter', attributes: ['id', 'displayName'] },
+];
+
+const STATUS_CLASS: Record<PaymentStatus, string> = {
+  requested: 'text-bg-warning',
+  approved: 'text-bg-info',
+  paid: 'text-bg-success',
+  rejected: 'text-bg-danger',
+};
+
+export function paymentListWhere(actor: Actor, filter: PaymentFilter): WhereOptions<Payment> {
+  const where: Record<string | symbol, unknown> = { [Op.and]: [paymentScope(actor)] };
+  for (const key of ['year', 'districtId', 'status', 'organisationId', 'contractId'] as const) {
+    if (filter[key]) where[key] = filter[key];
+  }
+  return where as WhereOptions<Payment>;
+}
+
+function orderOf(sort: PaymentSortKey, dir: 'asc' | 'desc'): Order {
+  const column = { requestedAt: 'requestedAt', amount: 'amountFen', status: 'status', paidOn: 'paidOn', year: 'year', updatedAt: 'updatedAt' } as const;
+  return [[column[sort], dir.toUpperCase()], ['id', 'ASC']] as Order;
+}
+
+/** A payment as every page shows it: money as ¥ and in capitals, dates in Asia/Shanghai, names. */
+export function paymentSummary(p: Payment, lang: Lang) {
+  const { t } = lang;
+  return {
+    id: p.id,
+    href: `${PAYMENTS_PATH}/${p.id}`,
+    formHref: `${PAYMENTS_PATH}/${p.id}/form`,
+    year: p.year,
+    kindLabel: t(`payments.kind.${p.kind}`),
+    districtName: districtName(p.district, lang),
+    contractNumber: p.contract?.number ?? '',
+    contractHref: `/contracts/${p.contractId}`,
+    contractValue: p.contract ? formatFen(p.contract.valueFen) : '',
+    instalmentsHref: `${PAYMENTS_PATH}/contracts/${p.contractId}`,
+    projectTitle: p.contract?.project?.title ?? '',
+    organisationName: p.organisation?.name ?? '',
+    organisationUscc: p.organisation?.uscc ?? '',
+    instalmentSeq: p.instalment?.seq ?? '',
+    milestone: p.instalment?.milestone ?? '',
+    amount: formatFen(p.amountFen),
+    amountCapitals: fenToChineseCapitals(p.amountFen),
+    status: p.status,
+    statusLabel: t(`payments.status.${p.status}`),
+    statusClass: STATUS_CLASS[p.status as PaymentStatus],
+    requester: p.requester?.displayName ?? '',
+    requestedAt: formatDateTime(p.requestedAt),
+    approver: p.approver?.displayName ?? '',
+    approvedAt: formatDateTime(p.approvedAt),
+    payer: p.payer?.displayName ?? '',
+    paidAt: formatDateTime(p.paidAt),
+    paidOn: p.paidOn ?? '',
+    bankReference: p.bankReference ?? '',
+    rejecter: p.rejecter?.displayName ?? '',
+    rejectedAt: formatDateTime(p.rejectedAt),
+    rejectionReason: p.rejectionReason ?? '',
+  };
+}
+
+/** One page of payments in the actor's scope: two queries (page with its parents, districts) whatever the size. */
+export async function paymentListPage(actor: Actor, query: PaymentListQuery, lang: Lang) {
+  const { t } = lang;
+  const [{ rows, count }, districts] = await Promise.all([
+    Payment.findAndCountAll({
+      where: paymentListWhere(actor, query),
+      include: WITH,
+      order: orderOf(query.sort, query.dir),
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+      distinct: true,
+    }),
+    District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] }),
+  ]);
+  const all = { value: '', label: t('list.all') };
+  const exportBase = hrefWith(PAYMENTS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
+  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
+  return {
+    rows: rows.map((p) => paymentSummary(p, lang)),
+    pagination: paginationOf(PAYMENTS_PATH, query, count),
+    sort: sortLinks(PAYMENTS_PATH, query, PAYMENT_SORT_KEYS),
+    filters: {
+      year: query.year ? String(query.year) : '',
+      districtId: query.districtId ? String(query.districtId) : '',
+      status: query.status ?? '',
+      organisationId: query.organisationId ? String(query.organisationId) : '',
+      contractId: query.contractId ? String(query.contractId) : '',
+      sort: query.sort,
+      dir: query.dir,
+      perPage: query.perPage,
+    },
+    options: {
+      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+      statuses: [all, ...PAYMENT_STATUSES.map((s) => ({ value: s, label: t(`payments.status.${s}`) }))],
+    },
+    csvHref: exportHref('csv'),
+    xlsxHref: exportHref('xlsx'),
+    can: { ...canMap(actor, PAYMENT_RESOURCE, ['export', 'queue']), ...canMap(actor, FINANCE_DASHBOARD_RESOURCE, ['view']) },
+  };
+}
+
+/** Finance's approval queue: requested payments of their district (not their own requests), oldest first. */
+export async function paymentQueuePage(actor: Actor, lang: Lang) {
+  const rows = await Payment.findAll({ where: approvalQueueWhere(actor), include: WITH, order: [['requestedAt', 'ASC'], ['id', 'ASC']], limit: 200 });
+  return { rows: rows.map((p) => paymentSummary(p, lang)) };
+}
+
+export function paymentExportColumns(lang: Lang): ExportColumn<Payment>[] {
+  const { t } = lang;
+  const f = (k: string) => t(`payments.fields.${k}`);
+  return [
+    { header: f('id'), value: (p) => p.id },
+    { header: f('year'), value: (p) => p.year },
+    { header: f('district'), value: (p) => districtName(p.district, lang) },
+    { header: f('contract'), value: (p) => p.contract?.number ?? '' },
+    { header: f('organisation'), value: (p) => p.organisation?.name ?? '' },
+    { header: f('kind'), value: (p) => t(`payments.kind.${p.kind}`) },
+    { header: f('instalment'), value: (p) => p.instalment?.seq ?? '' },
+    { header: f('amountYuan'), value: (p) => fenToInput(p.amountFen) },
+    { header: f('status'), value: (p) => t(`payments.status.${p.status}`) },
+    { header: f('requester'), value: (p) => p.requester?.displayName ?? '' },
+    { header: f('requestedAt'), value: (p) => formatDateTime(p.requestedAt) },
+    { header: f('approver'), value: (p) => p.approver?.displayName ?? '' },
+    { header: f('approvedAt'), value: (p) => formatDateTime(p.approvedAt) },
+    { header: f('bankReference'), value: (p) => p.bankReference ?? '' },
+    { header: f('paidOn'), value: (p) => p.paidOn ?? '' },
+    { header: f('rejectionReason'), value: (p) => p.rejectionReason ?? '' },
+  ];
+}
+
+export function paymentExportQuery(actor: Actor, filter: PaymentFilter) {
+  return { where: paymentListWhere(actor, filter), include: WITH };
+}
+
+/** Loads a payment the actor may see; anything else is a 404. */
+export async function loadPayment(actor: Actor, id: number): Promise<Payment> {
+  const p = await Payment.findOne({ where: { [Op.and]: [paymentScope(actor), { id }] }, include: WITH });
+  if (!p) throw new NotFoundError();
+  return p;
+}
+
+/** A payment's page: its facts and the buttons the policy and its state allow. */
+export function paymentDetailPage(actor: Actor, p: Payment, lang: Lang) {
+  const can = canMap(actor, PAYMENT_RESOURCE, ['approve', 'reject', 'pay', 'form'], p);
+  can.approve &&= paymentCanMove(p.status, 'approve');
+  can.reject &&= paymentCanMove(p.status, 'reject');
+  can.pay &&= paymentCanMove(p.status, 'pay');
+  return { payment: paymentSummary(p, lang), can, today: shanghaiToday() };
+}
+
+/** Loads a contract the actor may see (for its instalments page); anything else is a 404. */
+export async function loadPaymentContract(actor: Actor, id: number): Promise<Contract> {
+  const scope = actor.role === 'org' ? { organisationId: actor.organisationId ?? -1 } : districtScope(actor);
+  const c = await Contract.findOne({
+    where: { [Op.and]: [scope, { id }] },
+    include: [
+      { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
+      { model: Project, as: 'project', attributes: ['id', 'title'] },
+    ],
+  });
+  if (!c) throw new NotFoundError();
+  return c;
+}
+
+/**
+ * A contract's instalments with their payments and what the ledger holds for it (committed and
+ * paid), and for each instalment the buttons its state allows (mark the milestone met, request).
+ */
+export async function contractPaymentsPage(actor: Actor, contract: Contract, lang: Lang) {
+  const [instalments, payments, committed, paid] = await Promise.all([
+    Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC'], ['id', 'ASC']] }),
+    Payment.findAll({ where: { contractId: contract.id }, include: WITH, order: [['id', 'ASC']] }),
+    balances('contract_committed', [contract.id]),
+    balances('paid', [contract.id]),
+  ]);
+  const may = canMap(actor, PAYMENT_RESOURCE, ['request', 'milestone'], contract);
+  const active = contract.status === 'active';
+  return {
+    contract: {
+      id: contract.id,
+      number: contract.number,
+      href: `/contracts/${contract.id}`,
+      status: contract.status,
+      organisationName: contract.organisation?.name ?? '',
+      projectTitle: contract.project?.title ?? '',
+      value: formatFen(contract.valueFen),
+      committed: formatFen(committed.get(contract.id) ?? 0),
+      paid: formatFen(paid.get(contract.id) ?? 0),
+    },
+    instalments: instalments.map((i) => ({
+      id: i.id,
+      seq: i.seq,
+      milestone: i.milestone,
+      dueOn: i.dueOn ?? '',
+      amount: formatFen(i.amountFen),
+      status: i.status,
+      statusLabel: lang.t(`payments.instalmentStatus.${i.status}`),
+      finalEvaluation: i.requiresFinalEvaluation,
+      can: {
+        milestone: may.milestone && active && i.status === 'scheduled',
+        request: may.request && active && i.status === 'due' && !i.requiresFinalEvaluation,
+      },
+    })),
+    payments: payments.map((p) => paymentSummary(p, lang)),
+  };
+}
+
+/** The printable approval form (支付审批表): the payment with both forms of its amount. */
+export function paymentFormPage(p: Payment, lang: Lang) {
+  return { payment: paymentSummary(p, lang), printedOn: formatDate(new Date()) };
+}

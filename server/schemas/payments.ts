@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { PAYMENT_STATUSES } from '../../models/Payment.js';
+import { listQuerySchema, optionalId } from '../services/listing.js';
+import { MAX_YEAR, MIN_YEAR } from './finance.js';
+
+export const PAYMENT_SORT_KEYS = ['requestedAt', 'amount', 'status', 'paidOn', 'year', 'updatedAt'] as const;
+export type PaymentSortKey = (typeof PAYMENT_SORT_KEYS)[number];
+
+/** The payment list's query: year, district, status, organisation, contract. */
+export const paymentListQuery = listQuerySchema(PAYMENT_SORT_KEYS, { sort: 'requestedAt', dir: 'desc' }, {
+  year: z
+    .union([z.literal(''), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR)])
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  districtId: optionalId(),
+  status: z
+    .union([z.literal(''), z.enum(PAYMENT_STATUSES)])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  organisationId: optionalId(),
+  contractId: optionalId(),
+});
+export type PaymentListQuery = z.infer<typeof paymentListQuery>;
+export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'status' | 'organisationId' | 'contractId'>;
+
+export const contractParams = z.object({ contractId: z.coerce.number().int().positive().max(2_147_483_647) });
+export const instalmentParams = z.object({ instalmentId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** Whether `YYYY-MM-DD` names a real calendar day. */
+const isCalendarDay = (day: string) => {
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+};
+
+/** Today in Asia/Shanghai (UTC+8), as YYYY-MM-DD. */
+export const shanghaiToday = (at = new Date()) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/** Recording a payment paid: the bank's reference (letters, digits, - / _ .) and a day not in the future. */
+export const paidForm = z.object({
+  bankReference: z
+    .string({ message: 'validation.required' })
+    .trim()
+    .min(1, 'validation.required')
+    .max(64, 'validation.tooLong')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9\-/_.]*$/, 'payments.validation.bankReference'),
+  paidOn: z
+    .string({ message: 'validation.required' })
+    .trim()
+    .min(1, 'validation.required')
+    .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isCalendarDay(d), 'payments.validation.paidOn')
+    .refine((d) => d <= shanghaiToday(), 'payments.validation.paidOnFuture'),
+});
+export type PaidForm = z.infer<typeof paidForm>;
+
+/** A rejection says why. */
+export const paymentRejectionForm = z.object({ reason: z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(2000, 'validation.tooLong') });
+export type PaymentRejectionForm = z.infer<typeof paymentRejectionForm>;
