@@ -16,13 +16,15 @@ export function testCipher(): PersonalDataCipher {
 let sequence = 0;
 
 /**
- * A citizen ID number with a correct GB 11643 check digit: a Shenzhen address code, the given
- * birth day (default 1985-06-15) and a sequence that differs on every call in this run.
+ * A citizen ID number with a correct GB 11643 check digit and a Shenzhen address code, different
+ * on every call in this run: without a birth day, each call takes the next day from 1960-01-01
+ * (so no two calls collide); with one, the sequence number is the serial.
  */
 export function idNumber(attrs: { area?: string; born?: string } = {}): string {
   sequence += 1;
-  const serial = String((sequence * 7919 + Math.floor(Math.random() * 1000)) % 1000).padStart(3, '0');
-  const born = (attrs.born ?? '1985-06-15').replace(/-/g, '');
+  const day = new Date(Date.UTC(1960, 0, 1) + (sequence % 14_000) * 86_400_000).toISOString().slice(0, 10);
+  const serial = String(attrs.born ? sequence % 1000 : Math.floor(Math.random() * 1000)).padStart(3, '0');
+  const born = (attrs.born ?? day).replace(/-/g, '');
   const first17 = `${attrs.area ?? '440304'}${born}${serial}`;
   return first17 + idCheckDigit(first17);
 }
