@@ -8,6 +8,7 @@ import { allocationsRouter } from './allocations.js';
 import { budgetRouter } from './budget.js';
 import { catalogueRouter } from './catalogue.js';
 import { childWorkersRouter } from './child-workers.js';
+import { contractsRouter } from './contracts.js';
 import { dashboardRouter } from './dashboard.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
@@ -28,6 +29,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(projectsRouter());
   app.use(budgetRouter());
   app.use(allocationsRouter());
+  app.use(contractsRouter());
   app.use(paymentsRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));

@@ -2,6 +2,7 @@
 import './audit.js';
 import './catalogue.js';
 import './child-worker.js';
+import './contract.js';
 import './dashboard.js';
 import './finance.js';
 import './organisation.js';

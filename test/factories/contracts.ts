@@ -75,11 +75,11 @@ export type BuiltContract = {
  * the ledger, the project contracted), `terminated` activated then terminated.
  */
 export async function buildContract(
-  attrs: { status?: Extract<ContractStatus, 'draft' | 'active' | 'terminated'>; valueFen?: number; districtCode?: string; organisation?: Organisation; terms?: Partial<ContractTermsForm> } = {},
+  attrs: { status?: Extract<ContractStatus, 'draft' | 'active' | 'terminated'>; valueFen?: number; districtCode?: string; organisation?: Organisation; officer?: User; terms?: Partial<ContractTermsForm> } = {},
 ): Promise<BuiltContract> {
   const districtCode = attrs.districtCode ?? 'FT';
   const valueFen = attrs.valueFen ?? 3_000_000;
-  const officer = (await buildUser('officer', { districtCode })).user;
+  const officer = attrs.officer ?? (await buildUser('officer', { districtCode })).user;
   const built = await buildProject({ status: 'awarded', districtCode, creator: officer, budgetFen: valueFen, organisation: attrs.organisation });
   const by = { actor: actorOf(officer) };
   let contract = await contractCreator(built.project.id, contractTerms(attrs.terms), by);

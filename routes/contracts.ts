@@ -1,0 +1,146 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { Router } from 'express';
+import { Contract } from '../models/Contract.js';
+import { contractActivator } from '../server/commands/contractActivator.js';
+import { type AmendmentForm, contractAmender } from '../server/commands/contractAmender.js';
+import { contractCreator, contractUpdater } from '../server/commands/contractCreator.js';
+import { ActivationRefusedError, type ContractTermsForm } from '../server/commands/contractShared.js';
+import { contractTerminator } from '../server/commands/contractTerminator.js';
+import { ConflictError } from '../server/errors.js';
+import { flash } from '../server/middleware/locals.js';
+import { rule } from '../server/middleware/rules.js';
+import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { CONTRACT_RESOURCE } from '../server/policies/contract.js';
+import { authorize } from '../server/policies/index.js';
+import {
+  CONTRACTS_PATH,
+  contractDetailPage,
+  contractExportColumns,
+  contractExportQuery,
+  contractFormOptions,
+  contractFormValuesOf,
+  contractListPage,
+  loadContract,
+} from '../server/presenters/contracts.js';
+import { loadProject } from '../server/presenters/projects.js';
+import type { Lang } from '../server/presenters/users.js';
+import { amendmentForm, type ContractListQuery, contractForm, contractIdParams, contractListQuery, newContractQuery, terminateForm } from '../server/schemas/contracts.js';
+import { recordAudit } from '../server/services/audit.js';
+import { inBatches, sendExport } from '../server/services/export.js';
+
+const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
+const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
+const subjectOf = (res: Response) => res.locals.subject as Contract;
+const detailHref = (id: number) => `${CONTRACTS_PATH}/${id}`;
+type Form = Parameters<OnInvalid>[2];
+const EMPTY: Form = { values: {}, errors: {} };
+
+/** Loads the contract named in the path through the actor's scope (else 404) and checks `action` (else 403). */
+function subject(action: string): RequestHandler {
+  return async (req, res, next) => {
+    const contract = await loadContract(req.user!, (res.locals.params as { id: number }).id);
+    authorize(req.user, action, CONTRACT_RESOURCE, contract);
+    res.locals.subject = contract;
+    next();
+  };
+}
+
+async function renderForm(req: Request, res: Response, form: Form, mode: 'new' | 'edit' | 'amend'): Promise<void> {
+  const contract = mode === 'new' ? null : subjectOf(res);
+  const projectId = Number((req.query as { projectId?: string }).projectId ?? form.values.projectId) || 0;
+  res.render('contracts/form', {
+    pageTitle: req.t(`contracts.${mode}Title`, { number: contract?.number ?? '' }),
+    mode,
+    action: mode === 'new' ? `${CONTRACTS_PATH}?projectId=${projectId}` : mode === 'edit' ? detailHref(contract!.id) : `${detailHref(contract!.id)}/amend`,
+    cancelHref: contract ? detailHref(contract.id) : `/projects/${projectId}`,
+    values: form.values,
+    errors: form.errors,
+    options: await contractFormOptions(langOf(req)),
+  });
+}
+const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form, 'new');
+const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, 'edit');
+const renderAmend: OnInvalid = (req, res, form) => renderForm(req, res, form, 'amend');
+
+async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY): Promise<void> {
+  const contract = subjectOf(res);
+  res.render('contracts/show', { pageTitle: contract.number, ...(await contractDetailPage(req.user!, contract, langOf(req))), terminateForm: terminate });
+}
+const renderTerminate: OnInvalid = (req, res, form) => renderDetail(req, res, form);
+
+async function exportContracts(req: Request, res: Response, query: ContractListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
+  authorize(req.user, 'export', CONTRACT_RESOURCE);
+  const filter = { year: query.year, districtId: query.districtId, organisationId: query.organisationId, status: query.status, ending: query.ending };
+  const options = contractExportQuery(req.user!, filter);
+  const rows = await Contract.count({ where: options.where });
+  const { actor, context } = by(req);
+  await recordAudit({ actor: { id: actor.id, username: actor.username, role: actor.role }, action: 'contract.export', recordType: 'contract', detail: { filter, format: query.format, rows }, context });
+  await sendExport(res, query.format, req.t('contracts.exportFilename'), contractExportColumns(langOf(req)), inBatches(Contract, options));
+}
+
+/** Contracts: list and export; officers write drafts for awarded projects, activate, amend and terminate. */
+export function contractsRouter(): Router {
+  const router = Router();
+  const id = validateParams(contractIdParams);
+
+  router.get(CONTRACTS_PATH, rule('list', CONTRACT_RESOURCE), validateQuery(contractListQuery), async (req, res) => {
+    const query = res.locals.query as ContractListQuery;
+    if (query.format) return exportContracts(req, res, { ...query, format: query.format });
+    res.render('contracts/index', { pageTitle: req.t('contracts.title'), list: await contractListPage(req.user!, query, langOf(req)) });
+  });
+
+  router.get(`${CONTRACTS_PATH}/new`, rule('create', CONTRACT_RESOURCE), validateQuery(newContractQuery), async (req, res) => {
+    const project = await loadProject(req.user!, (res.locals.query as { projectId: number }).projectId);
+    if (project.status !== 'awarded') throw new ConflictError('contracts.errors.projectNotAwarded', { status: project.status });
+    return renderNew(req, res, { values: { scheduleMode: 'percent', termStart: '', termEnd: '' }, errors: {} });
+  });
+
+  router.post(CONTRACTS_PATH, rule('create', CONTRACT_RESOURCE), validateQuery(newContractQuery), validateBody(contractForm, renderNew), async (req, res) => {
+    const contract = await contractCreator((res.locals.query as { projectId: number }).projectId, res.locals.body as ContractTermsForm, by(req));
+    flash(req, 'success', 'contracts.flash.created', { number: contract.number });
+    res.redirect(detailHref(contract.id));
+  });
+
+  router.get(`${CONTRACTS_PATH}/:id`, rule('read', CONTRACT_RESOURCE), id, subject('read'), (req, res) => renderDetail(req, res));
+
+  router.get(`${CONTRACTS_PATH}/:id/edit`, rule('update', CONTRACT_RESOURCE), id, subject('update'), async (req, res) => {
+    if (subjectOf(res).status !== 'draft') throw new ConflictError('contracts.errors.cannot.edit', { status: subjectOf(res).status, to: 'draft' });
+    return renderEdit(req, res, { values: await contractFormValuesOf(subjectOf(res)), errors: {} });
+  });
+
+  router.post(`${CONTRACTS_PATH}/:id`, rule('update', CONTRACT_RESOURCE), id, subject('update'), validateBody(contractForm, renderEdit), async (req, res) => {
+    const contract = await contractUpdater(subjectOf(res).id, res.locals.body as ContractTermsForm, by(req));
+    flash(req, 'success', 'contracts.flash.updated', { number: contract.number });
+    res.redirect(detailHref(contract.id));
+  });
+
+  router.post(`${CONTRACTS_PATH}/:id/activate`, rule('activate', CONTRACT_RESOURCE), id, subject('activate'), async (req, res) => {
+    try {
+      await contractActivator(subjectOf(res).id, by(req));
+    } catch (e) {
+      if (!(e instanceof ActivationRefusedError)) throw e;
+      throw new ConflictError('contracts.errors.activationRefused', { missing: e.reasons.map((r) => req.t(r)).join('、') });
+    }
+    flash(req, 'success', 'contracts.flash.activated', { number: subjectOf(res).number });
+    res.redirect(detailHref(subjectOf(res).id));
+  });
+
+  router.get(`${CONTRACTS_PATH}/:id/amend`, rule('amend', CONTRACT_RESOURCE), id, subject('amend'), async (req, res) => {
+    if (subjectOf(res).status !== 'active') throw new ConflictError('contracts.errors.cannot.amend', { status: subjectOf(res).status, to: 'active' });
+    return renderAmend(req, res, { values: await contractFormValuesOf(subjectOf(res)), errors: {} });
+  });
+
+  router.post(`${CONTRACTS_PATH}/:id/amend`, rule('amend', CONTRACT_RESOURCE), id, subject('amend'), validateBody(amendmentForm, renderAmend), async (req, res) => {
+    await contractAmender(subjectOf(res).id, res.locals.body as AmendmentForm, by(req));
+    flash(req, 'success', 'contracts.flash.amended', { number: subjectOf(res).number });
+    res.redirect(detailHref(subjectOf(res).id));
+  });
+
+  router.post(`${CONTRACTS_PATH}/:id/terminate`, rule('terminate', CONTRACT_RESOURCE), id, subject('terminate'), validateBody(terminateForm, renderTerminate), async (req, res) => {
+    await contractTerminator(subjectOf(res).id, (res.locals.body as { reason: string }).reason, by(req));
+    flash(req, 'success', 'contracts.flash.terminated', { number: subjectOf(res).number });
+    res.redirect(detailHref(subjectOf(res).id));
+  });
+
+  return router;
+}

@@ -1,0 +1,244 @@
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import { ARTICLE_23_FIELDS, CONTRACT_STATUSES, Contract, type ContractStatus } from '../../models/Contract.js';
+import { ContractTarget } from '../../models/ContractTarget.js';
+import { ContractVersion } from '../../models/ContractVersion.js';
+import { District, Organisation, ServiceCategory } from '../../models/index.js';
+import { Instalment } from '../../models/Instalment.js';
+import { Project } from '../../models/Project.js';
+import { now } from '../clock.js';
+import { ACTIVATION_REASON } from '../commands/contractActivator.js';
+import { NotFoundError } from '../errors.js';
+import { type Actor, canMap } from '../policies/index.js';
+import { CONTRACT_RESOURCE, contractScope } from '../policies/contract.js';
+import { CONTRACT_SORT_KEYS, type ContractFilter, type ContractListQuery, type ContractSortKey, INSTALMENT_ROWS, TARGET_ROWS } from '../schemas/contracts.js';
+import type { ExportColumn } from '../services/export.js';
+import { balance, balances } from '../services/ledger.js';
+import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { fenToInput, formatFen } from '../services/money.js';
+import { formatDateTime } from './format.js';
+import { districtName } from './projects.js';
+import type { Lang } from './users.js';
+
+export const CONTRACTS_PATH = '/contracts';
+
+/** What a list row and the detail page show beside the contract, read in the same query. */
+export const CONTRACT_PLACE = [
+  { model: District, as: 'district', attributes: ['id', 'code', 'name', 'nameEn', 'sortOrder', 'kind'] },
+  { model: Organisation, as: 'organisation', attributes: ['id', 'name', 'districtId'] },
+  { model: Project, as: 'project', attributes: ['id', 'title', 'ocid', 'year', 'status'] },
+];
+
+const today = () => now().toISOString().slice(0, 10);
+
+/** The list's filter joined by AND to what the actor may see; the export uses the very same one. */
+export function contractListWhere(actor: Actor, filter: ContractFilter): WhereOptions<Contract> {
+  const and: unknown[] = [contractScope(actor)];
+  if (filter.year) and.push({ year: filter.year });
+  if (filter.districtId) and.push({ districtId: filter.districtId });
+  if (filter.organisationId) and.push({ organisationId: filter.organisationId });
+  if (filter.status) and.push({ status: filter.status });
+  if (filter.ending) and.push({ status: 'active', termEnd: { [Op.between]: [today(), addDays(today(), 60)] } });
+  return { [Op.and]: and } as WhereOptions<Contract>;
+}
+
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const SORT_COLUMN: Record<ContractSortKey, string> = {
+  number: 'number',
+  year: 'year',
+  value: 'valueFen',
+  termEnd: 'termEnd',
+  status: 'status',
+  updatedAt: 'updatedAt',
+};
+
+export const CONTRACT_STATUS_CLASS: Record<ContractStatus, string> = {
+  draft: 'text-bg-warning',
+  active: 'text-bg-success',
+  completed: 'text-bg-secondary',
+  terminated: 'text-bg-dark',
+};
+
+/** One row of the list and the facts of the detail page. */
+export function contractSummaryOf(c: Contract, lang: Lang, money: { committed: number; paid: number }) {
+  return {
+    id: c.id,
+    href: `${CONTRACTS_PATH}/${c.id}`,
+    number: c.number,
+    year: c.year,
+    districtName: districtName(c.district, lang),
+    organisationName: c.organisation?.name ?? '',
+    projectTitle: c.project?.title ?? '',
+    projectHref: `/projects/${c.projectId}`,
+    value: formatFen(c.valueFen),
+    ceiling: formatFen(c.reimbursementCeilingFen),
+    committed: formatFen(money.committed),
+    paid: formatFen(money.paid),
+    term: `${c.termStart} – ${c.termEnd}`,
+    termEnd: c.termEnd,
+    status: c.status,
+    statusLabel: lang.t(`contracts.status.${c.status}`),
+    statusClass: CONTRACT_STATUS_CLASS[c.status as ContractStatus],
+    updatedAt: formatDateTime(c.updatedAt),
+  };
+}
+
+/** The list: one page read in the database with its committed and paid sums (a constant number of queries). */
+export async function contractListPage(actor: Actor, query: ContractListQuery, lang: Lang) {
+  const { t } = lang;
+  const [{ rows, count }, districts] = await Promise.all([
+    Contract.findAndCountAll({
+      where: contractListWhere(actor, query),
+      include: CONTRACT_PLACE,
+      order: [[SORT_COLUMN[query.sort], query.dir.toUpperCase()], ['id', 'DESC']] as Order,
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+    }),
+    District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] }),
+  ]);
+  const ids = rows.map((c) => c.id);
+  const [committed, paid] = await Promise.all([balances('contract_committed', ids), balances('paid', ids)]);
+  const all = { value: '', label: t('list.all') };
+  const exportBase = hrefWith(CONTRACTS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
+  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
+  return {
+    rows: rows.map((c) => contractSummaryOf(c, lang, { committed: committed.get(c.id) ?? 0, paid: paid.get(c.id) ?? 0 })),
+    pagination: paginationOf(CONTRACTS_PATH, query, count),
+    sort: sortLinks(CONTRACTS_PATH, query, CONTRACT_SORT_KEYS),
+    filters: {
+      year: query.year ? String(query.year) : '',
+      districtId: query.districtId ? String(query.districtId) : '',
+      organisationId: query.organisationId ? String(query.organisationId) : '',
+      status: query.status ?? '',
+      ending: query.ending ?? '',
+      sort: query.sort,
+      dir: query.dir,
+      perPage: query.perPage,
+    },
+    options: {
+      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+      statuses: [all, ...CONTRACT_STATUSES.map((s) => ({ value: s, label: t(`contracts.status.${s}`) }))],
+      ending: [all, { value: '60', label: t('contracts.filters.ending60') }],
+    },
+    csvHref: exportHref('csv'),
+    xlsxHref: exportHref('xlsx'),
+    can: canMap(actor, CONTRACT_RESOURCE, ['export']),
+  };
+}
+
+/** The export's columns: what the list shows, money in yuan. */
+export function contractExportColumns(lang: Lang): ExportColumn<Contract>[] {
+  const { t } = lang;
+  return [
+    { header: t('contracts.fields.number'), value: (c) => c.number },
+    { header: t('contracts.fields.year'), value: (c) => c.year },
+    { header: t('contracts.fields.district'), value: (c) => districtName(c.district, lang) },
+    { header: t('contracts.fields.organisation'), value: (c) => c.organisation?.name ?? '' },
+    { header: t('contracts.fields.project'), value: (c) => c.project?.title ?? '' },
+    { header: t('contracts.fields.valueYuan'), value: (c) => fenToInput(c.valueFen) },
+    { header: t('contracts.fields.termStart'), value: (c) => c.termStart },
+    { header: t('contracts.fields.termEnd'), value: (c) => c.termEnd },
+    { header: t('contracts.fields.status'), value: (c) => t(`contracts.status.${c.status}`) },
+  ];
+}
+
+export const contractExportQuery = (actor: Actor, filter: ContractFilter) => ({ where: contractListWhere(actor, filter), include: CONTRACT_PLACE });
+
+/** Loads a contract the actor may see (else 404). */
+export async function loadContract(actor: Actor, id: number): Promise<Contract> {
+  const contract = await Contract.findOne({ where: { [Op.and]: [contractScope(actor), { id }] }, include: CONTRACT_PLACE });
+  if (!contract) throw new NotFoundError();
+  return contract;
+}
+
+/** The detail page: facts, art. 23 texts, targets, instalments with status, versions, money from the ledger. */
+export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) {
+  const { t } = lang;
+  const [targets, instalments, versions, committed, paid, categories] = await Promise.all([
+    ContractTarget.findAll({ where: { contractId: c.id }, order: [['id', 'ASC']] }),
+    Instalment.findAll({ where: { contractId: c.id }, order: [['seq', 'ASC']] }),
+    ContractVersion.findAll({ where: { contractId: c.id }, order: [['version', 'DESC']] }),
+    balance('contract_committed', c.id),
+    balance('paid', c.id),
+    ServiceCategory.findAll(),
+  ]);
+  const categoryName = new Map(categories.map((k) => [k.code, lang.locale === 'en' ? k.nameEn : k.name]));
+  return {
+    contract: contractSummaryOf(c, lang, { committed, paid }),
+    facts: {
+      signedOn: c.signedOn ?? '',
+      termJustification: c.termJustification ?? '',
+      announcement: c.announcementUrl ?? '',
+      announcedOn: c.announcedOn ?? '',
+      hasAnnouncementFile: Boolean(c.announcementFileId),
+      hasSignedFile: Boolean(c.signedFileId),
+      endReason: c.endReason ?? '',
+    },
+    texts: ARTICLE_23_FIELDS.map((f) => ({ label: t(`contracts.fields.${f}`), value: c[f] ?? '' })),
+    targets: targets.map((x) => ({ category: categoryName.get(x.categoryCode) ?? x.categoryCode, metric: x.metric, count: x.targetCount })),
+    instalments: instalments.map((i) => ({
+      seq: i.seq,
+      amount: formatFen(i.amountFen),
+      percent: i.percentBasisPoints === null ? '' : `${(i.percentBasisPoints / 100).toFixed(2)} %`,
+      milestone: i.milestone,
+      dueOn: i.dueOn ?? '',
+      final: i.requiresFinalEvaluation,
+      status: i.status,
+      statusLabel: t(`contracts.instalmentStatus.${i.status}`),
+    })),
+    versions: versions.map((v) => ({
+      version: v.version,
+      reason: v.reason === ACTIVATION_REASON && v.version === 1 ? t('contracts.versions.activation') : v.reason,
+      value: formatFen(v.valueFen),
+      term: `${v.snapshot.termStart} – ${v.snapshot.termEnd}`,
+      instalments: v.snapshot.instalments.map((i) => `${i.seq}: ${formatFen(i.amountFen)}`).join('；'),
+      targets: v.snapshot.targets.map((x) => `${x.categoryCode}/${x.metric} ${x.targetCount}`).join('；'),
+      createdAt: formatDateTime(v.createdAt),
+    })),
+    can: canMap(actor, CONTRACT_RESOURCE, ['update', 'activate', 'amend', 'terminate'], c),
+  };
+}
+
+/** A form's values from the contract's terms (edit and amend start from what is in force). */
+export async function contractFormValuesOf(c: Contract): Promise<Record<string, unknown>> {
+  const [targets, instalments] = await Promise.all([
+    ContractTarget.findAll({ where: { contractId: c.id }, order: [['id', 'ASC']] }),
+    Instalment.findAll({ where: { contractId: c.id, status: { [Op.in]: ['scheduled', 'due'] } }, order: [['seq', 'ASC']] }),
+  ]);
+  const values: Record<string, unknown> = {
+    number: c.number,
+    signedOn: c.signedOn ?? '',
+    termStart: c.termStart,
+    termEnd: c.termEnd,
+    termJustification: c.termJustification ?? '',
+    reimbursementCeiling: fenToInput(c.reimbursementCeilingFen),
+    announcementUrl: c.announcementUrl ?? '',
+    announcedOn: c.announcedOn ?? '',
+    value: fenToInput(c.valueFen),
+    scheduleMode: 'amount',
+  };
+  for (const f of ARTICLE_23_FIELDS) values[f] = c[f] ?? '';
+  instalments.slice(0, INSTALMENT_ROWS).forEach((i, n) => {
+    Object.assign(values, { [`figure_${n}`]: fenToInput(i.amountFen), [`milestone_${n}`]: i.milestone, [`due_${n}`]: i.dueOn ?? '' });
+  });
+  targets.slice(0, TARGET_ROWS).forEach((x, n) => {
+    Object.assign(values, { [`category_${n}`]: x.categoryCode, [`metric_${n}`]: x.metric, [`count_${n}`]: String(x.targetCount) });
+  });
+  return values;
+}
+
+/** The choices of the forms: service categories for the targets, the schedule modes. */
+export async function contractFormOptions(lang: Lang) {
+  const categories = await ServiceCategory.findAll({ order: [['sortOrder', 'ASC']] });
+  return {
+    categories: [{ value: '', label: '—' }, ...categories.map((k) => ({ value: k.code, label: lang.locale === 'en' ? k.nameEn : k.name }))],
+    modes: [
+      { value: 'percent', label: lang.t('contracts.form.modePercent') },
+      { value: 'amount', label: lang.t('contracts.form.modeAmount') },
+    ],
+    instalmentRows: INSTALMENT_ROWS,
+    targetRows: TARGET_ROWS,
+  };
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { CONTRACT_STATUSES } from '../../models/Contract.js';
+import type { ContractTermsForm, TargetInput } from '../commands/contractShared.js';
+import type { InstalmentInput } from '../services/contract-terms.js';
+import { listQuerySchema, optionalId } from '../services/listing.js';
+import { parseMoneyToFen } from '../services/money.js';
+
+/** The columns the contract list may be sorted by: an allow-list. */
+export const CONTRACT_SORT_KEYS = ['number', 'year', 'value', 'termEnd', 'status', 'updatedAt'] as const;
+export type ContractSortKey = (typeof CONTRACT_SORT_KEYS)[number];
+
+/** Rows the forms offer: up to this many instalments and targets (blank rows are ignored). */
+export const INSTALMENT_ROWS = 6;
+export const TARGET_ROWS = 4;
+
+const emptyToUndefined = <T>(v: T | '' | undefined) => (v === '' ? undefined : v);
+
+/** The contract list's query: year, district, organisation, status, and ending within 60 days. */
+export const contractListQuery = listQuerySchema(CONTRACT_SORT_KEYS, { sort: 'updatedAt', dir: 'desc' }, {
+  year: z.union([z.literal(''), z.coerce.number().int().min(2000).max(2300)]).optional().transform(emptyToUndefined),
+  districtId: optionalId(),
+  organisationId: optionalId(),
+  status: z.union([z.literal(''), z.enum(CONTRACT_STATUSES)]).optional().transform(emptyToUndefined),
+  ending: z.union([z.literal(''), z.literal('60')]).optional().transform(emptyToUndefined),
+});
+export type ContractListQuery = z.infer<typeof contractListQuery>;
+export type ContractFilter = Pick<ContractListQuery, 'year' | 'districtId' | 'organisationId' | 'status' | 'ending'>;
+
+export const contractIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const newContractQuery = z.object({ projectId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+const text = (max: number) => z.string().trim().max(max, 'validation.tooLong').optional().default('');
+const date = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'contracts.validation.date');
+const optionalDate = z.union([z.literal(''), date]).optional().default('');
+const nullIfEmpty = (v: string) => (v.trim() === '' ? null : v.trim());
+
+/** A share in per cent with up to two decimals, as basis points (30 → 3000); null when not one. */
+function percentToBp(textValue: string): number | null {
+  const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(textValue.trim());
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+const rowFields: Record<string, z.ZodType> = {};
+for (let i = 0; i < INSTALMENT_ROWS; i += 1) {
+  rowFields[`figure_${i}`] = text(20);
+  rowFields[`milestone_${i}`] = text(500);
+  rowFields[`due_${i}`] = optionalDate;
+}
+for (let i = 0; i < TARGET_ROWS; i += 1) {
+  rowFields[`category_${i}`] = text(32);
+  rowFields[`metric_${i}`] = text(64);
+  rowFields[`count_${i}`] = text(12);
+}
+
+type Raw = Record<string, string>;
+
+/** The schedule and target rows of a form: blank rows skipped, figures parsed (errors beside them). */
+function rowsOf(raw: Raw, mode: 'amount' | 'percent', ctx: z.RefinementCtx) {
+  const instalments: InstalmentInput[] = [];
+  for (let i = 0; i < INSTALMENT_ROWS; i += 1) {
+    const figure = raw[`figure_${i}`] ?? '';
+    const milestone = raw[`milestone_${i}`] ?? '';
+    if (!figure && !milestone) continue;
+    const value = mode === 'amount' ? parseMoneyToFen(figure) : percentToBp(figure);
+    if (value === null) ctx.addIssue({ code: 'custom', path: [`figure_${i}`], message: 'contracts.validation.figure' });
+    if (!milestone) ctx.addIssue({ code: 'custom', path: [`milestone_${i}`], message: 'validation.required' });
+    instalments.push({ [mode === 'amount' ? 'amountFen' : 'percentBp']: value ?? 0, milestone, dueOn: raw[`due_${i}`] || null });
+  }
+  const targets: TargetInput[] = [];
+  for (let i = 0; i < TARGET_ROWS; i += 1) {
+    const categoryCode = raw[`category_${i}`] ?? '';
+    const metric = raw[`metric_${i}`] ?? '';
+    const count = raw[`count_${i}`] ?? '';
+    if (!categoryCode && !metric && !count) continue;
+    const targetCount = /^\d{1,9}$/.test(count) ? Number(count) : 0;
+    targets.push({ categoryCode, metric, targetCount });
+  }
+  return { instalments, targets };
+}
+
+const termFields = {
+  termStart: date,
+  termEnd: date,
+  termJustification: text(4000),
+  reimbursementCeiling: text(20),
+  scheduleMode: z.enum(['amount', 'percent'], { message: 'validation.required' }),
+};
+
+function ceilingOf(raw: string, ctx: z.RefinementCtx): number {
+  if (!raw.trim()) return 0;
+  const fen = parseMoneyToFen(raw);
+  if (fen === null) ctx.addIssue({ code: 'custom', path: ['reimbursementCeiling'], message: 'validation.money' });
+  return fen ?? 0;
+}
+
+/** A draft's form (new and edit): every term; the art. 23 texts may stay empty until activation. */
+export const contractForm = z
+  .object({
+    number: z.string().trim().min(1, 'validation.required').max(64, 'validation.tooLong'),
+    signedOn: optionalDate,
+    ...termFields,
+    content: text(4000),
+    quantity: text(4000),
+    qualityStandard: text(4000),
+    priceTerms: text(4000),
+    settlementMethod: text(4000),
+    rightsObligations: text(4000),
+    breachLiability: text(4000),
+    announcementUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'contracts.validation.url' }).max(500)]).optional().default(''),
+    announcedOn: optionalDate,
+    ...rowFields,
+  })
+  .transform((raw, ctx): ContractTermsForm => {
+    const r = raw as unknown as Raw & { scheduleMode: 'amount' | 'percent' };
+    const { instalments, targets } = rowsOf(r, r.scheduleMode, ctx);
+    return {
+      number: r.number,
+      signedOn: nullIfEmpty(r.signedOn),
+      termStart: r.termStart,
+      termEnd: r.termEnd,
+      termJustification: nullIfEmpty(r.termJustification),
+      content: nullIfEmpty(r.content),
+      quantity: nullIfEmpty(r.quantity),
+      qualityStandard: nullIfEmpty(r.qualityStandard),
+      priceTerms: nullIfEmpty(r.priceTerms),
+      settlementMethod: nullIfEmpty(r.settlementMethod),
+      rightsObligations: nullIfEmpty(r.rightsObligations),
+      breachLiability: nullIfEmpty(r.breachLiability),
+      reimbursementCeilingFen: ceilingOf(r.reimbursementCeiling, ctx),
+      announcementUrl: nullIfEmpty(r.announcementUrl),
+      announcedOn: nullIfEmpty(r.announcedOn),
+      targets,
+      scheduleMode: r.scheduleMode,
+      instalments,
+    };
+  });
+
+/** An amendment: the new value, term, ceiling, targets and open schedule, with its reason. */
+export const amendmentForm = z
+  .object({
+    reason: z.string().trim().min(1, 'validation.required').max(4000, 'validation.tooLong'),
+    value: z.string().trim().min(1, 'validation.money'),
+    ...termFields,
+    ...rowFields,
+  })
+  .transform((raw, ctx) => {
+    const r = raw as unknown as Raw & { scheduleMode: 'amount' | 'percent' };
+    const valueFen = parseMoneyToFen(r.value);
+    if (valueFen === null) ctx.addIssue({ code: 'custom', path: ['value'], message: 'validation.money' });
+    const { instalments, targets } = rowsOf(r, r.scheduleMode, ctx);
+    return {
+      reason: r.reason,
+      valueFen: valueFen ?? 0,
+      termStart: r.termStart,
+      termEnd: r.termEnd,
+      termJustification: nullIfEmpty(r.termJustification),
+      reimbursementCeilingFen: ceilingOf(r.reimbursementCeiling, ctx),
+      targets,
+      scheduleMode: r.scheduleMode,
+      instalments,
+    };
+  });
+
+/** Termination: why. */
+export const terminateForm = z.object({ reason: z.string().trim().min(1, 'validation.required').max(4000, 'validation.tooLong') });

@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import { AuditEvent, type Organisation, type User } from '../../models/index.js';
+import { Contract } from '../../models/Contract.js';
+import { ContractVersion } from '../../models/ContractVersion.js';
+import type { Role } from '../../models/User.js';
+import { balance } from '../../server/services/ledger.js';
+import { buildContract } from '../factories/contracts.js';
+import { buildOrganisation, buildUser, unique } from '../factories/index.js';
+import { buildProject } from '../factories/projects.js';
+import { type Agent, anonymous, loginAs, postForm } from '../support/agent.js';
+import { testSequelize } from '../support/hooks.js';
+
+async function signedIn(role: Role, districtCode?: string, organisation?: Organisation): Promise<{ agent: Agent; user: User }> {
+  const { user, password } = await buildUser(role, { districtCode, organisation });
+  return { agent: await loginAs(user, password), user };
+}
+
+const fieldError = (html: string, name: string) => new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
+const listedIds = (html: string) => [...html.matchAll(/data-testid="contract-row" data-id="(\d+)"/g)].map((m) => Number(m[1]));
+
+function draftFields(attrs: Record<string, string> = {}): Record<string, string> {
+  return {
+    number: unique('SZHT-'),
+    signedOn: '2026-01-05',
+    termStart: '2026-01-01',
+    termEnd: '2026-12-31',
+    termJustification: '',
+    reimbursementCeiling: '5000.00',
+    announcementUrl: 'https://www.ccgp-shenzhen.gov.cn/notice/2',
+    announcedOn: '2026-01-06',
+    content: '家庭探访服务',
+    quantity: '600 次',
+    qualityStandard: '市级标准',
+    priceTerms: '总价包干',
+    settlementMethod: '分期支付',
+    rightsObligations: '见合同',
+    breachLiability: '违约赔偿',
+    scheduleMode: 'percent',
+    figure_0: '30',
+    milestone_0: '签订后',
+    figure_1: '70',
+    milestone_1: '终期评价合格',
+    category_0: 'home_visit',
+    metric_0: 'visits',
+    count_0: '600',
+    ...attrs,
+  };
+}
+
+describe('contracts: pages', () => {
+  it('sends an anonymous visitor to sign in', async () => {
+    const res = await anonymous().get('/contracts');
+    expect(res.status).to.equal(302);
+    expect(res.headers.location).to.match(/\/login/);
+  });
+
+  it('creates a draft from an awarded project: 422 with the input kept for a long term or a schedule that does not sum, then the row and its audit event', async () => {
+    const { agent, user } = await signedIn('officer');
+    const { project } = await buildProject({ status: 'awarded', creator: user, budgetFen: 1_000_000 });
+    expect((await agent.get(`/contracts/new?projectId=${project.id}`)).status).to.equal(200);
+    const long = await postForm(agent, `/contracts?projectId=${project.id}`, draftFields({ termEnd: '2027-01-31' }));
+    expect(long.status).to.equal(422);
+    expect(fieldError(long.text, 'termJustification')).to.equal('期限超过 12 个月，须填写书面理由。');
+    expect(long.text).to.contain('value="2027-01-31"');
+    const sum = await postForm(agent, `/contracts?projectId=${project.id}`, draftFields({ figure_1: '60' }));
+    expect(sum.status).to.equal(422);
+    expect(sum.text).to.contain('各期百分比之和必须等于 100%。');
+    const fields = draftFields();
+    const ok = await postForm(agent, `/contracts?projectId=${project.id}`, fields);
+    expect(ok.status).to.equal(302);
+    const contract = await Contract.findOne({ where: { number: fields.number } });
+    expect(contract!.valueFen).to.equal(1_000_000);
+    expect(await AuditEvent.count({ where: { action: 'contract.create', recordId: contract!.id } })).to.equal(1);
+    const detail = await agent.get(`/contracts/${contract!.id}`);
+    expect(detail.text).to.contain('data-testid="activate"');
+  });
+
+  it('refuses activation naming what is missing (409), and finance or an inspector (403)', async () => {
+    const { contract, officer } = await buildContract();
+    const agent = await loginAs(officer, 'correct horse battery staple');
+    const res = await postForm(agent, `/contracts/${contract.id}/activate`, {});
+    expect(res.status).to.equal(409);
+    expect(res.text).to.contain('签署的合同文本及签订日期');
+    expect(res.text).to.contain('覆盖合同金额的已批准资金安排');
+    for (const role of ['finance', 'inspector'] as const) {
+      const { agent: other } = await signedIn(role);
+      expect((await postForm(other, `/contracts/${contract.id}/activate`, {})).status).to.equal(403);
+    }
+    const { agent: stranger } = await signedIn('officer', 'NS');
+    expect((await postForm(stranger, `/contracts/${contract.id}/activate`, {})).status).to.equal(404);
+  });
+
+  it('amends an active contract into a new version and shows both; terminates with a reason, releasing the unpaid part', async () => {
+    const { contract, officer } = await buildContract({ status: 'active', valueFen: 1_000_000 });
+    const agent = await loginAs(officer, 'correct horse battery staple');
+    expect((await agent.get(`/contracts/${contract.id}/amend`)).status).to.equal(200);
+    const noReason = await postForm(agent, `/contracts/${contract.id}/amend`, { ...draftFields({ scheduleMode: 'amount', figure_0: '8000', figure_1: '' , milestone_1: '' }), value: '8000.00', reason: '' });
+    expect(noReason.status).to.equal(422);
+    const ok = await postForm(agent, `/contracts/${contract.id}/amend`, { ...draftFields({ scheduleMode: 'amount', figure_0: '8000', figure_1: '', milestone_1: '' }), value: '8000.00', reason: '服务量调减' });
+    expect(ok.status).to.equal(302);
+    expect(await ContractVersion.count({ where: { contractId: contract.id } })).to.equal(2);
+    const page = await agent.get(`/contracts/${contract.id}`);
+    expect(page.text.match(/data-testid="version"/g)).to.have.length(2);
+    expect(page.text).to.contain('服务量调减');
+    expect(await balance('contract_committed', contract.id)).to.equal(800_000);
+    const bad = await postForm(agent, `/contracts/${contract.id}/terminate`, { reason: '' });
+    expect(bad.status).to.equal(422);
+    const end = await postForm(agent, `/contracts/${contract.id}/terminate`, { reason: '机构无法履约' });
+    expect(end.status).to.equal(302);
+    expect(await balance('contract_committed', contract.id)).to.equal(0);
+    expect((await postForm(agent, `/contracts/${contract.id}/terminate`, { reason: '再次' })).status).to.equal(409);
+    expect(await AuditEvent.count({ where: { action: 'contract.terminate', recordId: contract.id } })).to.equal(1);
+  });
+
+  it('shows an organisation user its own contracts only, read-only; another organisation\'s answers 404', async () => {
+    const mine = await buildContract();
+    const theirs = await buildContract();
+    const { agent } = await signedIn('org', 'FT', mine.organisation);
+    const list = await agent.get(`/contracts?organisationId=${mine.organisation.id}`);
+    expect(listedIds(list.text)).to.deep.equal([mine.contract.id]);
+    const all = await agent.get('/contracts?perPage=100');
+    expect(listedIds(all.text)).to.not.include(theirs.contract.id);
+    const detail = await agent.get(`/contracts/${mine.contract.id}`);
+    expect(detail.status).to.equal(200);
+    expect(detail.text).to.not.contain('data-testid="activate"');
+    expect((await agent.get(`/contracts/${theirs.contract.id}`)).status).to.equal(404);
+    expect((await postForm(agent, `/contracts/${mine.contract.id}/activate`, {})).status).to.equal(403);
+    const { agent: finance } = await signedIn('finance');
+    expect((await finance.get(`/contracts/${mine.contract.id}`)).status).to.equal(200);
+    const { agent: otherFinance } = await signedIn('finance', 'NS');
+    expect((await otherFinance.get(`/contracts/${mine.contract.id}`)).status).to.equal(404);
+  });
+
+  it('exports exactly the filtered contracts, audited', async () => {
+    const { contract, organisation } = await buildContract();
+    const { agent } = await signedIn('inspector');
+    const res = await agent.get(`/contracts?organisationId=${organisation.id}&format=csv`);
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain(contract.number);
+    expect(res.text.trim().split('\n')).to.have.length(2);
+    expect(await AuditEvent.count({ where: { action: 'contract.export' } })).to.be.greaterThan(0);
+  });
+
+  it('reads a page with the same number of queries for 5 rows as for 50', async () => {
+    const officer = (await buildUser('officer')).user;
+    const few = await buildOrganisation({ districtCode: 'FT' });
+    const many = await buildOrganisation({ districtCode: 'FT' });
+    for (let i = 0; i < 5; i += 1) await buildContract({ organisation: few, officer });
+    for (let i = 0; i < 50; i += 1) await buildContract({ organisation: many, officer });
+    const { agent } = await signedIn('officer', 'SZ');
+    const sequelize = testSequelize();
+    const countQueries = async (organisationId: number, rows: number) => {
+      let n = 0;
+      sequelize.addHook('beforeQuery', 'count-contract-queries', () => {
+        n += 1;
+      });
+      try {
+        const res = await agent.get(`/contracts?organisationId=${organisationId}&perPage=50&sort=value`);
+        expect(res.status).to.equal(200);
+        expect(listedIds(res.text)).to.have.length(rows);
+      } finally {
+        sequelize.removeHook('beforeQuery', 'count-contract-queries');
+      }
+      return n;
+    };
+    expect(await countQueries(many.id, 50)).to.equal(await countQueries(few.id, 5));
+  });
+});
