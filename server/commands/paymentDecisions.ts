@@ -1,6 +1,6 @@
 import { Instalment } from '../../models/Instalment.js';
 import type { Payment, PaymentTransition } from '../../models/Payment.js';
-import type { Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { now } from '../clock.js';
 import { withTransaction } from '../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
@@ -9,6 +9,9 @@ import { recordAudit } from '../services/audit.js';
 import { balance, LedgerError, legsOf, post } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
 import { auditActorOf, checkPaymentTransition, contractIdOf, lockedContract, lockedPayment, type PaymentBy } from './paymentShared.js';
+
+/** Contracts whose payments may still be approved and paid. */
+const PAYABLE_CONTRACT: readonly string[] = ['active', 'completed'];
 
 /** What recording a payment paid needs: the bank's reference and the day the money left. */
 export type PaidRecord = { bankReference: string; paidOn: string };
@@ -36,10 +39,15 @@ async function decide(
     if (transition !== 'pay' && payment.requestedBy === by.actor.id) throw new ForbiddenError('payments.errors.ownRequest');
     const from = payment.status;
     const to = checkPaymentTransition(payment, transition);
+    // A terminated contract has released what it had not paid and cancelled its instalments:
+    // its open payments may still be rejected, never approved or paid.
+    if (transition !== 'reject' && !PAYABLE_CONTRACT.includes(contract.status)) {
+      throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
+    }
     const detail = await change(payment, to, transaction);
     if (payment.instalmentId) {
       const instalmentStatus = to === 'rejected' ? 'due' : to;
-      await Instalment.update({ status: instalmentStatus }, { where: { id: payment.instalmentId }, transaction });
+      await Instalment.update({ status: instalmentStatus }, { where: { id: payment.instalmentId, status: { [Op.ne]: 'cancelled' } }, transaction });
     }
     await recordAudit({
       actor: auditActorOf(by.actor),

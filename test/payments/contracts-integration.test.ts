@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import type { User } from '../../models/index.js';
+import { Instalment } from '../../models/Instalment.js';
+import { Payment } from '../../models/Payment.js';
+import { contractTerminator } from '../../server/commands/contractTerminator.js';
+import { paymentApprover, paymentPayer, paymentRejecter } from '../../server/commands/paymentDecisions.js';
+import { milestoneMarker, paymentRequester } from '../../server/commands/paymentRequester.js';
+import { ConflictError } from '../../server/errors.js';
+import { balance, verifyLedger } from '../../server/services/ledger.js';
+import { buildContract } from '../factories/contracts.js';
+import { actorOf } from '../factories/finance.js';
+import { buildUser } from '../factories/index.js';
+
+const by = (user: User) => ({ actor: actorOf(user) });
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+const paid = { bankReference: 'CCB-0001', paidOn: '2026-06-30' };
+
+describe('payments: on contracts activated by the contracts part', () => {
+  it('pays the instalments of an activated contract up to the last, which waits for its final evaluation', async () => {
+    const { contract, officer } = await buildContract({ status: 'active', valueFen: 1_000_000 });
+    const finance = (await buildUser('finance')).user;
+    const instalments = await Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC']] });
+    expect(instalments.map((i) => i.status)).to.deep.equal(['scheduled', 'scheduled', 'scheduled']);
+    for (const i of instalments.slice(0, -1)) {
+      await milestoneMarker(i.id, by(officer));
+      const p = await paymentRequester(i.id, by(officer));
+      await paymentApprover(p.id, by(finance));
+      await paymentPayer(p.id, paid, by(finance));
+    }
+    expect(await balance('paid', contract.id)).to.equal(700_000);
+    expect(await balance('contract_committed', contract.id)).to.equal(300_000);
+    const last = instalments[instalments.length - 1];
+    expect(last.requiresFinalEvaluation).to.equal(true);
+    await milestoneMarker(last.id, by(officer));
+    const e = await errorOf(paymentRequester(last.id, by(officer)));
+    expect((e as ConflictError).messageKey).to.equal('payments.errors.needsFinalEvaluation');
+    const report = await verifyLedger();
+    expect(report.ok, JSON.stringify(report)).to.equal(true);
+  });
+
+  it('after termination an open payment can no longer be approved or paid (409), only rejected; its instalment stays cancelled', async () => {
+    const { contract, officer } = await buildContract({ status: 'active', valueFen: 1_000_000 });
+    const finance = (await buildUser('finance')).user;
+    const [first, second] = await Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC']] });
+    await milestoneMarker(first.id, by(officer));
+    await milestoneMarker(second.id, by(officer));
+    const requested = await paymentRequester(first.id, by(officer));
+    const approved = await paymentRequester(second.id, by(officer));
+    await paymentApprover(approved.id, by(finance));
+    await contractTerminator(contract.id, '服务机构无法继续履约', by(officer));
+    expect(await errorOf(paymentApprover(requested.id, by(finance)))).to.be.instanceOf(ConflictError);
+    expect(await errorOf(paymentPayer(approved.id, paid, by(finance)))).to.be.instanceOf(ConflictError);
+    expect(await balance('paid', contract.id)).to.equal(0);
+    expect((await paymentRejecter(requested.id, '合同已解除', by(finance))).status).to.equal('rejected');
+    expect((await Instalment.findByPk(first.id))!.status).to.equal('cancelled');
+    expect((await Payment.findByPk(approved.id))!.status).to.equal('approved');
+    const report = await verifyLedger();
+    expect(report.ok, JSON.stringify(report)).to.equal(true);
+  });
+});
