@@ -1,14 +1,19 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
+import { z } from 'zod';
 import { Contract } from '../models/Contract.js';
+import { StoredFile } from '../models/StoredFile.js';
 import { contractActivator } from '../server/commands/contractActivator.js';
 import { type AmendmentForm, contractAmender } from '../server/commands/contractAmender.js';
 import { contractCreator, contractUpdater } from '../server/commands/contractCreator.js';
+import { CONTRACT_DOCUMENTS, type ContractDocument, contractDocumentAttacher, DOCUMENT_COLUMN } from '../server/commands/contractDocumentAttacher.js';
 import { ActivationRefusedError, type ContractTermsForm } from '../server/commands/contractShared.js';
 import { contractTerminator } from '../server/commands/contractTerminator.js';
-import { ConflictError } from '../server/errors.js';
+import type { Config } from '../server/config.js';
+import { ConflictError, NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
+import { upload, uploadsOf } from '../server/middleware/upload.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { CONTRACT_RESOURCE } from '../server/policies/contract.js';
 import { authorize } from '../server/policies/index.js';
@@ -27,6 +32,8 @@ import type { Lang } from '../server/presenters/users.js';
 import { amendmentForm, type ContractListQuery, contractForm, contractIdParams, contractListQuery, newContractQuery, terminateForm } from '../server/schemas/contracts.js';
 import { recordAudit } from '../server/services/audit.js';
 import { inBatches, sendExport } from '../server/services/export.js';
+import { sendStoredFile } from '../server/services/storage/download.js';
+import { storeFor } from '../server/services/storage/index.js';
 
 const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
 const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
@@ -62,10 +69,12 @@ const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form, 'new
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, 'edit');
 const renderAmend: OnInvalid = (req, res, form) => renderForm(req, res, form, 'amend');
 
-async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY): Promise<void> {
+async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY, documents: Form = EMPTY): Promise<void> {
   const contract = subjectOf(res);
-  res.render('contracts/show', { pageTitle: contract.number, ...(await contractDetailPage(req.user!, contract, langOf(req))), terminateForm: terminate });
+  res.render('contracts/show', { pageTitle: contract.number, ...(await contractDetailPage(req.user!, contract, langOf(req))), terminateForm: terminate, documentForm: documents });
 }
+const renderDocumentInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, EMPTY, form);
+const documentParams = contractIdParams.extend({ which: z.enum(CONTRACT_DOCUMENTS) });
 const renderTerminate: OnInvalid = (req, res, form) => renderDetail(req, res, form);
 
 async function exportContracts(req: Request, res: Response, query: ContractListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
@@ -79,8 +88,9 @@ async function exportContracts(req: Request, res: Response, query: ContractListQ
 }
 
 /** Contracts: list and export; officers write drafts for awarded projects, activate, amend and terminate. */
-export function contractsRouter(): Router {
+export function contractsRouter(config: Config): Router {
   const router = Router();
+  const store = storeFor(config);
   const id = validateParams(contractIdParams);
 
   router.get(CONTRACTS_PATH, rule('list', CONTRACT_RESOURCE), validateQuery(contractListQuery), async (req, res) => {
@@ -140,6 +150,27 @@ export function contractsRouter(): Router {
     await contractTerminator(subjectOf(res).id, (res.locals.body as { reason: string }).reason, by(req));
     flash(req, 'success', 'contracts.flash.terminated', { number: subjectOf(res).number });
     res.redirect(detailHref(subjectOf(res).id));
+  });
+
+  router.post(
+    `${CONTRACTS_PATH}/:id/documents/:which`,
+    rule('update', CONTRACT_RESOURCE),
+    validateParams(documentParams),
+    subject('update'),
+    upload('contract_document', 'file', store, { onInvalid: renderDocumentInvalid }),
+    async (req, res) => {
+      const { which } = res.locals.params as { which: ContractDocument };
+      await contractDocumentAttacher(subjectOf(res).id, which, uploadsOf(res), by(req));
+      flash(req, 'success', 'contracts.flash.documentAttached');
+      res.redirect(detailHref(subjectOf(res).id));
+    },
+  );
+
+  router.get(`${CONTRACTS_PATH}/:id/documents/:which`, rule('read', CONTRACT_RESOURCE), validateParams(documentParams), subject('read'), async (_req, res) => {
+    const fileId = subjectOf(res)[DOCUMENT_COLUMN[(res.locals.params as { which: ContractDocument }).which]];
+    const file = fileId ? await StoredFile.findByPk(fileId) : null;
+    if (!file) throw new NotFoundError();
+    await sendStoredFile(res, file, store);
   });
 
   return router;

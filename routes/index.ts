@@ -29,7 +29,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(projectsRouter());
   app.use(budgetRouter());
   app.use(allocationsRouter());
-  app.use(contractsRouter());
+  app.use(contractsRouter(config));
   app.use(paymentsRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));

@@ -1,13 +1,15 @@
 import { expect } from 'chai';
-import { AuditEvent, type Organisation, type User } from '../../models/index.js';
 import { Contract } from '../../models/Contract.js';
 import { ContractVersion } from '../../models/ContractVersion.js';
+import { AuditEvent, type Organisation, type User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
-import { balance } from '../../server/services/ledger.js';
+import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { buildContract } from '../factories/contracts.js';
+import { buildAllocation, buildBudgetLine } from '../factories/finance.js';
 import { buildOrganisation, buildUser, unique } from '../factories/index.js';
+import { pdfBytes } from '../factories/organisations.js';
 import { buildProject } from '../factories/projects.js';
-import { type Agent, anonymous, loginAs, postForm } from '../support/agent.js';
+import { type Agent, anonymous, csrfFrom, loginAs, postForm } from '../support/agent.js';
 import { testSequelize } from '../support/hooks.js';
 
 async function signedIn(role: Role, districtCode?: string, organisation?: Organisation): Promise<{ agent: Agent; user: User }> {
@@ -164,5 +166,34 @@ describe('contracts: pages', () => {
       return n;
     };
     expect(await countQueries(many.id, 50)).to.equal(await countQueries(few.id, 5));
+  });
+});
+
+describe('contracts: documents and activation through the pages', () => {
+  it('attaches the signed file and the notice as PDFs, refuses another type, then activates and commits the value', async () => {
+    const { contract, officer, project } = await buildContract({ terms: { announcementUrl: null } });
+    const agent = await loginAs(officer, 'correct horse battery staple');
+    const token = csrfFrom((await agent.get(`/contracts/${contract.id}`)).text);
+    const wrong = await agent.post(`/contracts/${contract.id}/documents/signed?_csrf=${encodeURIComponent(token)}`).attach('file', Buffer.from('not a pdf'), '合同.pdf');
+    expect(wrong.status).to.equal(422);
+    for (const which of ['signed', 'announcement']) {
+      const res = await agent.post(`/contracts/${contract.id}/documents/${which}?_csrf=${encodeURIComponent(token)}`).attach('file', pdfBytes(which), `${which}.pdf`);
+      expect(res.status).to.equal(302);
+    }
+    const again = (await Contract.findByPk(contract.id))!;
+    expect(again.signedFileId).to.be.a('number');
+    expect(again.announcementFileId).to.be.a('number');
+    expect((await agent.get(`/contracts/${contract.id}/documents/signed`)).status).to.equal(200);
+    const { agent: stranger } = await signedIn('officer', 'NS');
+    expect((await stranger.get(`/contracts/${contract.id}/documents/signed`)).status).to.equal(404);
+    const line = await buildBudgetLine({ year: project.year });
+    await buildAllocation({ status: 'approved', line, project, amountFen: contract.valueFen });
+    const activated = await postForm(agent, `/contracts/${contract.id}/activate`, {});
+    expect(activated.status).to.equal(302);
+    expect(await balance('contract_committed', contract.id)).to.equal(contract.valueFen);
+    expect(await AuditEvent.count({ where: { action: 'contract.activate', recordId: contract.id } })).to.equal(1);
+    const page = await agent.get(`/contracts/${contract.id}`);
+    expect(page.text).to.not.contain('data-testid="document-form-signed"');
+    expect((await verifyLedger()).ok).to.equal(true);
   });
 });
