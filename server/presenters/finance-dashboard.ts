@@ -3,7 +3,7 @@ import { Allocation } from '../../models/Allocation.js';
 import { BudgetLine, FUND_SOURCES, LOTTERY_FUND } from '../../models/BudgetLine.js';
 import { Payment } from '../../models/Payment.js';
 import { getSequelize } from '../db.js';
-import { type Actor, canMap, districtScope } from '../policies/index.js';
+import { type Actor, can, canMap, districtScope } from '../policies/index.js';
 import { budgetLineScope } from '../policies/finance.js';
 import { approvalQueueWhere, PAYMENT_RESOURCE } from '../policies/payment.js';
 import { balances } from '../services/ledger.js';
@@ -149,4 +149,10 @@ export async function financeDashboardPage(actor: Actor, lang: Lang) {
     chartJson: JSON.stringify(chart),
     can: { ...canMap(actor, PAYMENT_RESOURCE, ['queue']), ...canMap(actor, 'allocation', ['queue']) },
   };
+}
+
+/** The start page's card for finance: payments waiting for them, linking to the finance dashboard. */
+export async function financeDashboardCard(actor: Actor): Promise<{ labelKey: string; value: number; href: string } | null> {
+  if (!can(actor, 'queue', PAYMENT_RESOURCE)) return null;
+  return { labelKey: 'payments.dashboard.paymentsWaiting', value: await Payment.count({ where: approvalQueueWhere(actor) }), href: '/finance' };
 }

@@ -175,3 +175,16 @@ describe('payments: pages', () => {
     expect((await agent.get('/public/js/finance-dashboard.js')).status).to.equal(200);
   });
 });
+
+describe('payments: the finance start page', () => {
+  it("shows finance a card of the payments waiting for them that links to the finance dashboard; officers get none", async () => {
+    const built = await buildPaymentContract({ districtCode: 'PS' });
+    await buildPayment(built, built.instalments[0]);
+    const { agent } = await signedIn('finance', 'PS');
+    const home = await agent.get('/');
+    expect(home.status).to.equal(200);
+    expect(home.text).to.match(/<a href="\/finance">[1-9]\d*<\/a>/);
+    const officer = await loginAs(built.officer, TEST_PASSWORD);
+    expect((await officer.get('/')).text).not.to.contain('href="/finance"');
+  });
+});
