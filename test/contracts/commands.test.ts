@@ -136,6 +136,19 @@ describe('contracts: commands', () => {
     expect((await verifyLedger()).ok).to.equal(true);
   });
 
+  it('two activations racing commit the value once: one succeeds, the other is 409, the ledger balanced', async () => {
+    const { contract, officer, project } = await buildContract({ valueFen: 700_000 });
+    await contract.update({ signedFileId: (await storedContractDocument(officer, project.districtId)).id });
+    const line = await buildBudgetLine({ year: project.year });
+    await buildAllocation({ status: 'approved', line, project, amountFen: 1_000_000 });
+    const results = await Promise.allSettled([0, 1, 2].map(() => contractActivator(contract.id, { actor: actorOf(officer) })));
+    expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as HttpError).status).to.equal(409);
+    expect(await balance('contract_committed', contract.id)).to.equal(700_000);
+    expect(await ContractVersion.count({ where: { contractId: contract.id } })).to.equal(1);
+    expect((await verifyLedger()).ok).to.equal(true);
+  });
+
   it('activation commits the value, fixes version 1, and a second activation is 409', async () => {
     const { contract, officer, allocation, project } = await buildContract({ status: 'active' });
     expect(contract.status).to.equal('active');
