@@ -26,14 +26,17 @@ export async function buildPaymentContract(
     instalmentFen?: number[];
     instalmentStatus?: InstalmentStatus;
     lastNeedsEvaluation?: boolean;
+    /** Existing users to act as officer and finance (the browser tests pass the demo users). */
+    officer?: User;
+    finance?: User;
   } = {},
 ): Promise<PaymentContract> {
   const districtCode = attrs.districtCode ?? 'FT';
   const committedFen = attrs.committedFen ?? 1_000_000;
   const amounts = attrs.instalmentFen ?? [300_000, 400_000, 300_000];
-  const officer = (await buildUser('officer', { districtCode })).user;
+  const officer = attrs.officer ?? (await buildUser('officer', { districtCode })).user;
   const built = await buildProject({ status: 'contracted', districtCode, creator: officer, budgetFen: committedFen });
-  const line = await buildBudgetLine({ districtCode, year: built.project.year, amountFen: Math.max(committedFen, 10_000_000) });
+  const line = await buildBudgetLine({ districtCode, year: built.project.year, amountFen: Math.max(committedFen, 10_000_000), creator: attrs.finance });
   const allocation = await buildAllocation({ status: 'approved', line, project: built.project, amountFen: committedFen, requester: officer });
   const contract = await Contract.create({
     number: unique('SZHT-'),
