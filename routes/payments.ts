@@ -25,6 +25,7 @@ import type { Lang } from '../server/presenters/users.js';
 import { idParams } from '../server/schemas/finance.js';
 import {
   contractParams,
+  financeDashboardQuery,
   instalmentParams,
   type PaidForm,
   type PaymentListQuery,
@@ -105,8 +106,9 @@ export function paymentsRouter(): Router {
     res.render('payments/queue', { pageTitle: req.t('payments.queueTitle'), queue: await paymentQueuePage(req.user!, langOf(req)) });
   });
 
-  router.get('/finance', rule('view', FINANCE_DASHBOARD_RESOURCE), async (req, res) => {
-    res.render('payments/finance-dashboard', { pageTitle: req.t('payments.dashboard.title'), dashboard: await financeDashboardPage(req.user!, langOf(req)) });
+  router.get('/finance', rule('view', FINANCE_DASHBOARD_RESOURCE), validateQuery(financeDashboardQuery), async (req, res) => {
+    const filter = res.locals.query as { year?: number };
+    res.render('payments/finance-dashboard', { pageTitle: req.t('payments.dashboard.title'), dashboard: await financeDashboardPage(req.user!, filter, langOf(req)) });
   });
 
   router.get(`${PAYMENTS_PATH}/contracts/:contractId`, rule('list', PAYMENT_RESOURCE), validateParams(contractParams), async (req, res) => {

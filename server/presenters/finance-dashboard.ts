@@ -14,9 +14,13 @@ import type { Lang } from './users.js';
 type Row = Record<string, string | number | null>;
 
 /** The SQL condition on budget lines `b` an actor sees: all from the city level, else their district's and the city's. */
-function lineScopeSql(actor: Actor): { sql: string; replacements: Record<string, number> } {
-  if (actor.role === 'admin' || actor.cityLevel) return { sql: '1 = 1', replacements: {} };
-  return { sql: "(b.district_id = :districtId OR b.district_id IN (SELECT id FROM districts WHERE kind = 'city'))", replacements: { districtId: actor.districtId } };
+function lineScopeSql(actor: Actor, year?: number): { sql: string; replacements: Record<string, number> } {
+  const byYear: { sql: string; replacements: Record<string, number> } = year ? { sql: ' AND b.year = :year', replacements: { year } } : { sql: '', replacements: {} };
+  if (actor.role === 'admin' || actor.cityLevel) return { sql: `1 = 1${byYear.sql}`, replacements: byYear.replacements };
+  return {
+    sql: `(b.district_id = :districtId OR b.district_id IN (SELECT id FROM districts WHERE kind = 'city'))${byYear.sql}`,
+    replacements: { districtId: actor.districtId, ...byYear.replacements },
+  };
 }
 
 /** Splits `total` over `weights` in proportion, in whole fen, the remainders to the largest fractions (sums exactly). */
@@ -44,9 +48,9 @@ export function apportion(total: number, weights: Map<string, number>): Map<stri
  * (allocation → contract, net of uncommits) and paid (contract → paid, shared over the fund
  * sources that committed the contract's money, in proportion).
  */
-export async function fundSourceFigures(actor: Actor): Promise<Map<string, { allocatedFen: number; committedFen: number; paidFen: number }>> {
+export async function fundSourceFigures(actor: Actor, year?: number): Promise<Map<string, { allocatedFen: number; committedFen: number; paidFen: number }>> {
   const s = getSequelize();
-  const scope = lineScopeSql(actor);
+  const scope = lineScopeSql(actor, year);
   const [flows, commits] = await Promise.all([
     s.query<Row>(
       `SELECT b.fund_source AS fund_source,
@@ -107,11 +111,11 @@ async function lotteryByYear(actor: Actor) {
 }
 
 /** The finance dashboard: money per fund source, the approval queues, the lottery share by year; chart data alongside the tables. */
-export async function financeDashboardPage(actor: Actor, lang: Lang) {
+export async function financeDashboardPage(actor: Actor, filter: { year?: number }, lang: Lang) {
   const { t } = lang;
   const allocationQueue = actor.role === 'finance' ? (actor.cityLevel ? {} : { lineDistrictId: actor.districtId }) : districtScope(actor);
   const [figures, lottery, paymentsWaiting, allocationsWaiting] = await Promise.all([
-    fundSourceFigures(actor),
+    fundSourceFigures(actor, filter.year),
     lotteryByYear(actor),
     Payment.count({ where: actor.role === 'finance' ? approvalQueueWhere(actor) : { [Op.and]: [districtScope(actor), { status: 'requested' }] } }),
     Allocation.count({ where: { [Op.and]: [allocationQueue, { status: 'submitted' }] } }),
@@ -143,6 +147,7 @@ export async function financeDashboardPage(actor: Actor, lang: Lang) {
     },
   };
   return {
+    year: filter.year ? String(filter.year) : '',
     sources,
     lottery,
     queues: { payments: paymentsWaiting, allocations: allocationsWaiting },

@@ -55,3 +55,11 @@ export type PaidForm = z.infer<typeof paidForm>;
 /** A rejection says why. */
 export const paymentRejectionForm = z.object({ reason: z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(2000, 'validation.tooLong') });
 export type PaymentRejectionForm = z.infer<typeof paymentRejectionForm>;
+
+/** The finance dashboard's query: optionally one budget year (a filter only, so any four-digit year). */
+export const financeDashboardQuery = z.object({
+  year: z
+    .union([z.literal(''), z.coerce.number().int().min(1000).max(9999)])
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+});

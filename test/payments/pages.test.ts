@@ -171,6 +171,9 @@ describe('payments: pages', () => {
     expect(res.text).to.contain('src="/vendor/chart.js/chart.umd.js"');
     expect(res.text).to.contain('src="/public/js/finance-dashboard.js"');
     expect(res.text).to.match(/<script type="application\/json" id="finance-chart-data">\{&#34;fundSources&#34;/);
+    const year = await agent.get(`/finance?year=${built.contract.year}`);
+    expect(/data-source="general_budget">[\s\S]*?data-testid="paid">([^<]+)</.exec(year.text)![1]).to.equal(yuan(300_000));
+    expect((await agent.get('/finance?year=18000')).status).to.equal(400);
     expect((await agent.get('/vendor/chart.js/chart.umd.js')).status).to.equal(200);
     expect((await agent.get('/public/js/finance-dashboard.js')).status).to.equal(200);
   });
