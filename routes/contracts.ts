@@ -5,6 +5,7 @@ import { Contract } from '../models/Contract.js';
 import { StoredFile } from '../models/StoredFile.js';
 import { contractActivator } from '../server/commands/contractActivator.js';
 import { type AmendmentForm, contractAmender } from '../server/commands/contractAmender.js';
+import { contractCompleter } from '../server/commands/contractCompleter.js';
 import { contractCreator, contractUpdater } from '../server/commands/contractCreator.js';
 import { CONTRACT_DOCUMENTS, type ContractDocument, contractDocumentAttacher, DOCUMENT_COLUMN } from '../server/commands/contractDocumentAttacher.js';
 import { ActivationRefusedError, type ContractTermsForm } from '../server/commands/contractShared.js';
@@ -132,6 +133,12 @@ export function contractsRouter(config: Config): Router {
       throw new ConflictError('contracts.errors.activationRefused', { missing: e.reasons.map((r) => req.t(r)).join('、') });
     }
     flash(req, 'success', 'contracts.flash.activated', { number: subjectOf(res).number });
+    res.redirect(detailHref(subjectOf(res).id));
+  });
+
+  router.post(`${CONTRACTS_PATH}/:id/complete`, rule('complete', CONTRACT_RESOURCE), id, subject('complete'), async (req, res) => {
+    await contractCompleter(subjectOf(res).id, by(req));
+    flash(req, 'success', 'contracts.flash.completed', { number: subjectOf(res).number });
     res.redirect(detailHref(subjectOf(res).id));
   });
 

@@ -41,4 +41,4 @@ allow(['admin', ...STAFF_READERS], 'read', CONTRACT_RESOURCE, inScope);
 // The organisation user's scope (their own organisation's contracts) already decided which ones load.
 allow('org', 'read', CONTRACT_RESOURCE, (actor: Actor, contract: Contract) => contract.organisationId === actor.organisationId);
 allow('officer', 'create', CONTRACT_RESOURCE);
-allow('officer', ['update', 'activate', 'amend', 'terminate'], CONTRACT_RESOURCE, keeps);
+allow('officer', ['update', 'activate', 'amend', 'complete', 'terminate'], CONTRACT_RESOURCE, keeps);

@@ -197,7 +197,7 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
       targets: v.snapshot.targets.map((x) => `${x.categoryCode}/${x.metric} ${x.targetCount}`).join('；'),
       createdAt: formatDateTime(v.createdAt),
     })),
-    can: canMap(actor, CONTRACT_RESOURCE, ['update', 'activate', 'amend', 'terminate'], c),
+    can: canMap(actor, CONTRACT_RESOURCE, ['update', 'activate', 'amend', 'complete', 'terminate'], c),
   };
 }
 

@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import { CONTRACT_TRANSITIONS, type Contract, type ContractStatus, contractCanMove } from '../../models/Contract.js';
+import { Instalment } from '../../models/Instalment.js';
 import { contractActivator } from '../../server/commands/contractActivator.js';
 import { contractAmender } from '../../server/commands/contractAmender.js';
+import { contractCompleter } from '../../server/commands/contractCompleter.js';
 import { contractUpdater } from '../../server/commands/contractCreator.js';
 import { contractTerminator } from '../../server/commands/contractTerminator.js';
 import type { HttpError } from '../../server/errors.js';
+import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { type BuiltContract, buildContract, contractTerms } from '../factories/contracts.js';
 import { actorOf } from '../factories/finance.js';
 
@@ -62,5 +65,21 @@ describe('contracts: the transition table through the commands', () => {
       const e = await run('activate', built).catch((err: HttpError) => err);
       expect((e as HttpError).status).to.equal(409);
     }
+  });
+});
+
+describe('contracts: completion', () => {
+  it('refuses to complete while an instalment is open (409), completes once all are paid, and releases what is left', async () => {
+    const built = await buildContract({ status: 'active', valueFen: 900_000 });
+    const by = { actor: actorOf(built.officer) };
+    const open = await contractCompleter(built.contract.id, by).catch((e: HttpError) => e);
+    expect((open as HttpError).status).to.equal(409);
+    await Instalment.update({ status: 'paid' }, { where: { contractId: built.contract.id } });
+    const done = await contractCompleter(built.contract.id, by);
+    expect(done.status).to.equal('completed');
+    expect(await balance('contract_committed', built.contract.id)).to.equal(0);
+    expect((await verifyLedger()).ok).to.equal(true);
+    const again = await contractCompleter(built.contract.id, by).catch((e: HttpError) => e);
+    expect((again as HttpError).status).to.equal(409);
   });
 });

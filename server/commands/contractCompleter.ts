@@ -1,0 +1,36 @@
+import { Op } from 'sequelize';
+import type { Contract } from '../../models/Contract.js';
+import { Instalment } from '../../models/Instalment.js';
+import { now } from '../clock.js';
+import { withTransaction } from '../db.js';
+import { ConflictError } from '../errors.js';
+import { recordAudit } from '../services/audit.js';
+import { balance } from '../services/ledger.js';
+import { uncommitTo } from './contractMoney.js';
+import { type ContractBy, checkContractMove, contractAuditActor, lockedContract } from './contractShared.js';
+
+/**
+ * Completes an active contract once every instalment is paid (409 while one is open), under the
+ * contract's lock; whatever is still committed and unpaid goes back to its allocations.
+ */
+export async function contractCompleter(id: number, by: ContractBy): Promise<Contract> {
+  return withTransaction(async (transaction) => {
+    const contract = await lockedContract(id, by.actor, transaction);
+    checkContractMove(contract, 'complete');
+    const open = await Instalment.count({ where: { contractId: contract.id, status: { [Op.notIn]: ['paid', 'cancelled'] } }, transaction });
+    if (open > 0) throw new ConflictError('contracts.errors.instalmentsOpen', { count: open });
+    const unpaidFen = await balance('contract_committed', contract.id, transaction);
+    const released = await uncommitTo(contract, unpaidFen, by.actor.id, transaction);
+    await contract.update({ status: 'completed', endedBy: by.actor.id, endedAt: now() }, { transaction });
+    await recordAudit({
+      actor: contractAuditActor(by.actor),
+      action: 'contract.complete',
+      recordType: 'contract',
+      recordId: contract.id,
+      districtId: contract.districtId,
+      detail: { number: contract.number, releasedFen: unpaidFen, releasedTo: released, status: { from: 'active', to: 'completed' } },
+      context: by.context,
+    });
+    return contract;
+  });
+}
