@@ -38,7 +38,11 @@ export type UploadOptions = {
 };
 
 type StoredInfo = { key: string; sha256: string; size: number; mimetype: string; originalname: string };
-type RequestUploads = { keys: Set<string>; failed: boolean };
+/**
+ * What one request has stored so far: the keys kept, whether it failed, and the writes still
+ * under way (a refused request answers only once each of them has removed its temp file).
+ */
+type RequestUploads = { keys: Set<string>; failed: boolean; writes: Set<Promise<unknown>> };
 
 /** Which store holds a descriptor's bytes, kept off the descriptor so it serialises plainly. */
 const storeOf = new WeakMap<UploadDescriptor, BlobStore>();
@@ -75,7 +79,9 @@ class InspectingStorage implements multer.StorageEngine {
     const name = cleanFileName(file.originalname);
     const inspector = new UploadInspector(this.kind, name);
     const source = pipeline(file.stream, inspector, () => undefined);
-    this.store.put(source).then(
+    const write = this.store.put(source);
+    state?.writes.add(write.catch(() => undefined));
+    write.then(
       async (result) => {
         if (!state || state.failed) {
           // The request already failed (an abort raced this file's last bytes): keep nothing.
@@ -165,12 +171,16 @@ export function upload(kindName: UploadKindName, fieldName: string, store: BlobS
 
   return (req: Request, res: Response, next: NextFunction) => {
     if (options.onInvalid) res.locals.onInvalid = options.onInvalid;
-    const state: RequestUploads = { keys: new Set(), failed: false };
+    const state: RequestUploads = { keys: new Set(), failed: false, writes: new Set() };
     inFlight.set(req, state);
     parser(req, res, (err?: unknown) => {
       if (err) {
         state.failed = true;
-        void Promise.all([...state.keys].map((key) => deleteQuietly(store, key))).then(() => next(refusalFor(err, req, fieldName)));
+        // multer may report the failure while a file's write is still removing its temp file:
+        // wait for every write, then remove what was kept, then answer, so nothing stays behind.
+        void Promise.allSettled([...state.writes])
+          .then(() => Promise.all([...state.keys].map((key) => deleteQuietly(store, key))))
+          .then(() => next(refusalFor(err, req, fieldName)));
         return;
       }
       const files = (Array.isArray(req.files) ? req.files : []) as (Express.Multer.File & StoredInfo)[];
