@@ -8,6 +8,7 @@ import { recordAudit } from '../services/audit.js';
 import { balance } from '../services/ledger.js';
 import { uncommitTo } from './contractMoney.js';
 import { type ContractBy, checkContractMove, contractAuditActor, lockedContract } from './contractShared.js';
+import { projectTransitioner } from './projectTransitioner.js';
 
 /**
  * Completes an active contract once every instalment is paid (409 while one is open), under the
@@ -22,6 +23,8 @@ export async function contractCompleter(id: number, by: ContractBy): Promise<Con
     const unpaidFen = await balance('contract_committed', contract.id, transaction);
     const released = await uncommitTo(contract, unpaidFen, by.actor.id, transaction);
     await contract.update({ status: 'completed', endedBy: by.actor.id, endedAt: now() }, { transaction });
+    // The purchase is over once its contract ends: the project is closed with it.
+    await projectTransitioner(contract.projectId, 'close', { actor: by.actor, context: by.context });
     await recordAudit({
       actor: contractAuditActor(by.actor),
       action: 'contract.complete',

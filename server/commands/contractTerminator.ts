@@ -8,6 +8,7 @@ import { recordAudit } from '../services/audit.js';
 import { balance } from '../services/ledger.js';
 import { uncommitTo } from './contractMoney.js';
 import { type ContractBy, checkContractMove, contractAuditActor, lockedContract } from './contractShared.js';
+import { projectTransitioner } from './projectTransitioner.js';
 
 /**
  * Terminates an active contract with a reason (422 without), in one transaction under the
@@ -27,6 +28,8 @@ export async function contractTerminator(id: number, reason: string, by: Contrac
       { where: { contractId: contract.id, status: { [Op.notIn]: ['paid', 'cancelled'] } }, transaction },
     );
     await contract.update({ status: 'terminated', endedBy: by.actor.id, endedAt: now(), endReason: reason.trim() }, { transaction });
+    // The purchase is over once its contract ends: the project is closed with it.
+    await projectTransitioner(contract.projectId, 'close', { actor: by.actor, context: by.context });
     await recordAudit({
       actor: contractAuditActor(by.actor),
       action: 'contract.terminate',

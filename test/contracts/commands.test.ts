@@ -217,6 +217,7 @@ describe('contracts: commands', () => {
     const again = (await Contract.findByPk(contract.id))!;
     expect(again.status).to.equal('terminated');
     expect(again.endReason).to.equal('机构注销');
+    expect((await Project.findByPk(contract.projectId))!.status, 'the project closes with its contract').to.equal('closed');
     expect(await balance('contract_committed', contract.id)).to.equal(0);
     expect(await balance('allocation', allocation!.id)).to.equal(1_000_000);
     expect(await Instalment.count({ where: { contractId: contract.id, status: 'cancelled' } })).to.equal(3);

@@ -10,6 +10,7 @@ import type { HttpError } from '../../server/errors.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { type BuiltContract, buildContract, contractTerms } from '../factories/contracts.js';
 import { actorOf } from '../factories/finance.js';
+import { Project } from '../../models/Project.js';
 
 type Move = 'edit' | 'activate' | 'amend' | 'terminate';
 
@@ -77,6 +78,7 @@ describe('contracts: completion', () => {
     await Instalment.update({ status: 'paid' }, { where: { contractId: built.contract.id } });
     const done = await contractCompleter(built.contract.id, by);
     expect(done.status).to.equal('completed');
+    expect((await Project.findByPk(built.contract.projectId))!.status, 'the project closes with its contract').to.equal('closed');
     expect(await balance('contract_committed', built.contract.id)).to.equal(0);
     expect((await verifyLedger()).ok).to.equal(true);
     const again = await contractCompleter(built.contract.id, by).catch((e: HttpError) => e);
