@@ -8,7 +8,7 @@ import { Project } from '../../models/Project.js';
 import { now } from '../clock.js';
 import { ACTIVATION_REASON } from '../commands/contractActivator.js';
 import { NotFoundError } from '../errors.js';
-import { type Actor, canMap } from '../policies/index.js';
+import { type Actor, can, canMap } from '../policies/index.js';
 import { CONTRACT_RESOURCE, contractScope } from '../policies/contract.js';
 import { CONTRACT_SORT_KEYS, type ContractFilter, type ContractListQuery, type ContractSortKey, INSTALMENT_ROWS, TARGET_ROWS } from '../schemas/contracts.js';
 import type { ExportColumn } from '../services/export.js';
@@ -198,6 +198,8 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
       createdAt: formatDateTime(v.createdAt),
     })),
     can: canMap(actor, CONTRACT_RESOURCE, ['update', 'activate', 'amend', 'complete', 'terminate'], c),
+    // Its instalments and their payments live on the payments pages.
+    paymentsHref: c.status !== 'draft' && can(actor, 'list', 'payment') ? `/payments/contracts/${c.id}` : null,
   };
 }
 

@@ -114,6 +114,16 @@ describe('contracts: pages', () => {
     expect(await AuditEvent.count({ where: { action: 'contract.terminate', recordId: contract.id } })).to.equal(1);
   });
 
+  it('links an active contract to its instalments and payments; a draft has none yet', async () => {
+    const { contract, officer } = await buildContract({ status: 'active', valueFen: 1_000_000 });
+    const agent = await loginAs(officer, 'correct horse battery staple');
+    const page = await agent.get(`/contracts/${contract.id}`);
+    expect(page.text).to.contain(`href="/payments/contracts/${contract.id}" data-testid="payments-link"`);
+    expect((await agent.get(`/payments/contracts/${contract.id}`)).status).to.equal(200);
+    const draft = await buildContract({ officer });
+    expect((await agent.get(`/contracts/${draft.contract.id}`)).text).to.not.contain('data-testid="payments-link"');
+  });
+
   it('shows an organisation user its own contracts only, read-only; another organisation\'s answers 404', async () => {
     const mine = await buildContract();
     const theirs = await buildContract();
