@@ -7,7 +7,8 @@ import { MANUAL_PROJECT_TRANSITIONS, Project, projectCanMove } from '../../model
 import { ProjectItem } from '../../models/ProjectItem.js';
 import { awardRefusal } from '../commands/projectAwarder.js';
 import { now } from '../clock.js';
-import { type Actor, canMap } from '../policies/index.js';
+import { Contract } from '../../models/Contract.js';
+import { type Actor, can as allowed, canMap } from '../policies/index.js';
 import { PROJECT_RESOURCE } from '../policies/project.js';
 import { purchasableItems } from '../services/catalogue.js';
 import { fenToInput, formatFen } from '../services/money.js';
@@ -65,7 +66,15 @@ export async function projectDetailPage(actor: Actor, project: Project, lang: La
   can.award &&= projectCanMove(project.status, 'award');
   for (const m of MANUAL_PROJECT_TRANSITIONS) can[m] &&= projectCanMove(project.status, m);
   const total = items.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0);
+  // An awarded project goes on to its contract: the draft if one exists, else a new one.
+  let contractLink: { href: string; labelKey: string } | null = null;
+  if (allowed(actor, 'update', PROJECT_RESOURCE, project) && allowed(actor, 'create', 'contract')) {
+    const contract = await Contract.findOne({ where: { projectId: project.id }, order: [['id', 'DESC']], attributes: ['id', 'status'] });
+    if (contract && contract.status !== 'terminated') contractLink = { href: `/contracts/${contract.id}`, labelKey: 'projects.actions.openContract' };
+    else if (project.status === 'awarded') contractLink = { href: `/contracts/new?projectId=${project.id}`, labelKey: 'projects.actions.newContract' };
+  }
   return {
+    contractLink,
     project: projectSummaryOf(project, lang),
     items: items.map((i) => ({
       id: i.id,

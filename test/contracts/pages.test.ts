@@ -59,6 +59,9 @@ describe('contracts: pages', () => {
   it('creates a draft from an awarded project: 422 with the input kept for a long term or a schedule that does not sum, then the row and its audit event', async () => {
     const { agent, user } = await signedIn('officer');
     const { project } = await buildProject({ status: 'awarded', creator: user, budgetFen: 1_000_000 });
+    expect((await agent.get(`/projects/${project.id}`)).text, 'the project page leads to the new contract').to.contain(
+      `href="/contracts/new?projectId=${project.id}" data-testid="contract-link"`,
+    );
     expect((await agent.get(`/contracts/new?projectId=${project.id}`)).status).to.equal(200);
     const long = await postForm(agent, `/contracts?projectId=${project.id}`, draftFields({ termEnd: '2027-01-31' }));
     expect(long.status).to.equal(422);
@@ -75,6 +78,7 @@ describe('contracts: pages', () => {
     expect(await AuditEvent.count({ where: { action: 'contract.create', recordId: contract!.id } })).to.equal(1);
     const detail = await agent.get(`/contracts/${contract!.id}`);
     expect(detail.text).to.contain('data-testid="activate"');
+    expect((await agent.get(`/projects/${project.id}`)).text, 'then to the draft').to.contain(`href="/contracts/${contract!.id}" data-testid="contract-link"`);
   });
 
   it('refuses activation naming what is missing (409), and finance or an inspector (403)', async () => {
