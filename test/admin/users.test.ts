@@ -4,7 +4,7 @@ import { AuditEvent, User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
 import { userStatusChanger } from '../../server/commands/userStatusChanger.js';
 import { buildOrganisation, buildUser, district, TEST_PASSWORD, unique } from '../factories/index.js';
-import { type Agent, anonymous, csrf, loginAs, postForm } from '../support/agent.js';
+import { type Agent, anonymous, binaryParser, csrf, fieldError, loginAs, postForm } from '../support/agent.js';
 import { testSequelize } from '../support/hooks.js';
 
 const NON_ADMIN_ROLES: Role[] = ['officer', 'finance', 'evaluator', 'org', 'inspector'];
@@ -21,11 +21,6 @@ function listedUsernames(html: string): string[] {
 
 function shownPassword(html: string): string | null {
   return /data-testid="one-time-password">([^<]+)</.exec(html)?.[1] ?? null;
-}
-
-/** The text of the error shown beside a field (partials/field: `<div … id="f-NAME-error">…</div>`). */
-function fieldError(html: string, name: string): string | null {
-  return new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
 }
 
 /** Tries to sign in through the form and returns the response (302 on success). */
@@ -45,14 +40,6 @@ async function taggedUsers(tag: string, specs: { role: Role; districtCode?: stri
     out.push(user);
   }
   return out;
-}
-
-/** Collects a binary response body (supertest only buffers text by itself). */
-function binaryParser(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {
-  const stream = res as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
 describe('admin: users', () => {

@@ -9,7 +9,7 @@ import type { Actor } from '../../server/policies/index.js';
 import { purchasableItem, purchasableItems } from '../../server/services/catalogue.js';
 import { buildCatalogueItem, catalogueCode, freshYear } from '../factories/catalogue.js';
 import { buildUser, district } from '../factories/index.js';
-import { type Agent, anonymous, loginAs, postForm } from '../support/agent.js';
+import { type Agent, anonymous, binaryParser, fieldError, loginAs, postForm } from '../support/agent.js';
 import { testSequelize } from '../support/hooks.js';
 
 async function signedIn(role: Role, districtCode?: string): Promise<{ agent: Agent; user: User }> {
@@ -22,10 +22,6 @@ function listedCodes(html: string): string[] {
   return [...html.matchAll(/data-testid="catalogue-row" data-id="\d+" data-code="([^"]+)"/g)].map((m) => m[1]);
 }
 
-function fieldError(html: string, name: string): string | null {
-  return new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
-}
-
 function fieldValue(html: string, name: string): string | null {
   return new RegExp(`name="${name}" type="[a-z]+"\\s+value="([^"]*)"`).exec(html)?.[1] ?? null;
 }
@@ -33,13 +29,6 @@ function fieldValue(html: string, name: string): string | null {
 /** The versions of the detail page's history: `[version, status]`, newest first. */
 function history(html: string): [number, string][] {
   return [...html.matchAll(/data-testid="history-row" data-version="(\d+)" data-status="([a-z]+)"/g)].map((m) => [Number(m[1]), m[2]]);
-}
-
-function binaryParser(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {
-  const stream = res as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
 /** A complete new-item form for 福田 in `year`. */

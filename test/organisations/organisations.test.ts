@@ -13,17 +13,12 @@ import {
   usccOfType,
   usccWithWrongCheck,
 } from '../factories/organisations.js';
-import { type Agent, anonymous, csrfFrom, loginAs, postForm } from '../support/agent.js';
+import { type Agent, anonymous, csrfFrom, fieldError, loginAs, postForm } from '../support/agent.js';
 import { testConfig, testSequelize } from '../support/hooks.js';
 
 async function signedIn(role: Role, attrs: Parameters<typeof buildUser>[1] = {}) {
   const { user, password } = await buildUser(role, attrs);
   return { agent: await loginAs(user, password), user };
-}
-
-/** The text of the error shown beside a field. */
-function fieldError(html: string, name: string): string | null {
-  return new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
 }
 
 function listedCodes(html: string): string[] {

@@ -20,16 +20,12 @@ import type { Actor } from '../../server/policies/index.js';
 import { buildCatalogueItem } from '../factories/catalogue.js';
 import { buildOrganisation, buildUser, district, unique } from '../factories/index.js';
 import { buildProject, projectYear } from '../factories/projects.js';
-import { type Agent, anonymous, csrf, loginAs, postForm } from '../support/agent.js';
+import { type Agent, anonymous, binaryParser, csrf, fieldError, loginAs, postForm } from '../support/agent.js';
 import { testSequelize } from '../support/hooks.js';
 
 async function signedIn(role: Role, districtCode?: string, organisation?: Organisation): Promise<{ agent: Agent; user: User }> {
   const { user, password } = await buildUser(role, { districtCode, organisation });
   return { agent: await loginAs(user, password), user };
-}
-
-function fieldError(html: string, name: string): string | null {
-  return new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
 }
 
 function fieldValue(html: string, name: string): string | null {
@@ -38,13 +34,6 @@ function fieldValue(html: string, name: string): string | null {
 
 function listedIds(html: string): number[] {
   return [...html.matchAll(/data-testid="project-row" data-id="(\d+)"/g)].map((m) => Number(m[1]));
-}
-
-function binaryParser(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {
-  const stream = res as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
 async function newProjectForm(overrides: Record<string, string> = {}, districtCode = 'FT'): Promise<Record<string, string>> {

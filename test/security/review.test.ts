@@ -8,17 +8,13 @@ import { buildUser, district, unique } from '../factories/index.js';
 import { buildRegisteredOrganisation, pdfBytes, usccOfType } from '../factories/organisations.js';
 import { buildCatalogueItem } from '../factories/catalogue.js';
 import { addTrainings, buildWorker, idNumber, mobile } from '../factories/workers.js';
-import { csrf, loginAs, postForm } from '../support/agent.js';
+import { csrf, fieldError, loginAs, postForm } from '../support/agent.js';
 
 /** Findings of the security review of the foundation and registries, each kept by a test. */
 
 async function signedIn(role: Parameters<typeof buildUser>[0], attrs: Parameters<typeof buildUser>[1] = {}) {
   const { user, password } = await buildUser(role, attrs);
   return { agent: await loginAs(user, password), user };
-}
-
-function fieldError(html: string, name: string): string | null {
-  return new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
 }
 
 /** A locale key shown as it is, instead of its text: a message the locales do not have. */

@@ -45,3 +45,16 @@ export function sessionCookie(res: { headers: Record<string, unknown> }): string
   const c = list.find((v: string) => v.startsWith('careprocure.sid='));
   return c?.split(';')[0];
 }
+
+/** The error shown beside a form field (partials/field.ejs), or null when it has none. */
+export function fieldError(html: string, name: string): string | null {
+  return new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
+}
+
+/** Collects a binary response body (an XLSX export; supertest only buffers text by itself). */
+export function binaryParser(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+}

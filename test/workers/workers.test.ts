@@ -11,15 +11,11 @@ import { addDays, addMonths, earliestValidTrainingDay, latestLapsingTrainingDay,
 import { workerTrainingStatus } from '../../server/services/worker-training.js';
 import { buildUser, district, unique } from '../factories/index.js';
 import { addTrainings, buildWorker, idNumber, mobile, testCipher } from '../factories/workers.js';
-import { anonymous, csrf, loginAs, postForm } from '../support/agent.js';
+import { anonymous, binaryParser, csrf, fieldError, loginAs, postForm } from '../support/agent.js';
 
 async function signedIn(role: Role, districtCode?: string) {
   const { user, password } = await buildUser(role, { districtCode });
   return { agent: await loginAs(user, password), user };
-}
-
-function fieldError(html: string, name: string): string | null {
-  return new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
 }
 
 function inputValue(html: string, name: string): string | null {
@@ -32,14 +28,6 @@ function listedIds(html: string): number[] {
 
 function occurrences(text: string, needle: string): number {
   return text.split(needle).length - 1;
-}
-
-/** Collects a binary response body (supertest only buffers text by itself). */
-function binaryParser(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {
-  const stream = res as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
 const pdf = (text: string) => Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`, 'utf8');
