@@ -80,6 +80,7 @@ export async function down({ context: qi }: Ctx): Promise<void> {
   // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35): Sequelize's SQLite removeColumn rebuilds
   // the table, which would lose its other indexes and trip the foreign keys that point at it.
   for (const name of Object.keys(COLUMNS).reverse()) {
-    await qi.sequelize.query(`ALTER TABLE organisations DROP COLUMN ${name}`);
+    // The names are this file's own constants, quoted as identifiers; no input reaches this SQL.
+    await qi.sequelize.query('ALTER TABLE organisations DROP COLUMN ' + qi.quoteIdentifier(name));
   }
 }
