@@ -14,6 +14,7 @@ import { fenToInput, formatFen } from '../services/money.js';
 import { districtName } from './budget.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from './users.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export const ALLOCATIONS_PATH = '/allocations';
 
@@ -76,8 +77,6 @@ function summaryOf(a: Allocation, heldFen: number | null, lang: Lang) {
     updatedAt: formatDateTime(a.updatedAt),
   };
 }
-
-const districtsInOrder = () => District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
 
 /** One page of allocations with what each holds (from the ledger, one grouped query). */
 export async function allocationListPage(actor: Actor, query: AllocationListQuery, lang: Lang) {

@@ -11,6 +11,7 @@ import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from './users.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export const BUDGET_PATH = '/budget-lines';
 
@@ -71,8 +72,6 @@ function summaryOf(line: BudgetLine, figures: { fundedFen: number; availableFen:
     updatedAt: formatDateTime(line.updatedAt),
   };
 }
-
-const districtsInOrder = () => District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
 
 /** One page of lines with allocated and available from the ledger: four queries whatever the page size. */
 export async function budgetLineListPage(actor: Actor, query: BudgetLineListQuery, lang: Lang) {

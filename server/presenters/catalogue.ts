@@ -11,6 +11,7 @@ import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from './users.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export const CATALOGUE_PATH = '/catalogue';
 
@@ -94,8 +95,6 @@ function summaryOf(item: CatalogueItem, categories: ServiceCategory[] | null, la
 }
 
 const allCategories = () => ServiceCategory.findAll({ order: [['sortOrder', 'ASC']] });
-const districtsInOrder = () => District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
-
 /**
  * The catalogue list: one page of filtered, sorted items with their district and category, counted
  * and read in the database (a constant number of queries), plus the filter form's options.

@@ -9,6 +9,7 @@ import type { ExportColumn } from '../services/export.js';
 import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 import { earliestValidTrainingDay, latestLapsingTrainingDay, statusFromSummary } from '../services/training-status.js';
 import type { Lang } from './users.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export const WORKERS_PATH = '/workers';
 
@@ -99,7 +100,7 @@ export type WorkerSummary = ReturnType<typeof summaryOf>;
 
 /** The districts an actor's lists and forms offer: their own, or all for the city level. */
 export async function districtsFor(actor: Actor): Promise<District[]> {
-  return District.findAll({ where: districtScope(actor, 'id'), order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
+  return districtsInOrder(districtScope(actor, 'id'));
 }
 
 export type WorkerListView = {

@@ -18,6 +18,7 @@ import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
 import { districtName } from './projects.js';
 import type { Lang } from './users.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export const CONTRACTS_PATH = '/contracts';
 
@@ -96,7 +97,7 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
       limit: query.perPage,
       offset: (query.page - 1) * query.perPage,
     }),
-    District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] }),
+    districtsInOrder(),
   ]);
   const ids = rows.map((c) => c.id);
   const [committed, paid] = await Promise.all([balances('contract_committed', ids), balances('paid', ids)]);

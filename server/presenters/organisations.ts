@@ -13,6 +13,7 @@ import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { acceptAttribute, FILE_TYPES, uploadKind } from '../services/storage/kinds.js';
 import { formatDate, formatDateTime } from './format.js';
 import type { Lang } from './users.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export const ORGANISATIONS_PATH = '/organisations';
 export const organisationHref = (id: number) => `${ORGANISATIONS_PATH}/${id}`;
@@ -79,7 +80,7 @@ function summaryOf(org: Organisation, lang: Lang) {
 export type OrganisationSummary = ReturnType<typeof summaryOf>;
 
 async function districtsFor(actor: Actor): Promise<District[]> {
-  return District.findAll({ where: districtScope(actor, 'id'), order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
+  return districtsInOrder(districtScope(actor, 'id'));
 }
 
 /**

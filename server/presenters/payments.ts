@@ -16,6 +16,7 @@ import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.j
 import { districtName } from './budget.js';
 import { formatDate, formatDateTime } from './format.js';
 import type { Lang } from './users.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export const PAYMENTS_PATH = '/payments';
 
@@ -101,7 +102,7 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
       offset: (query.page - 1) * query.perPage,
       distinct: true,
     }),
-    District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] }),
+    districtsInOrder(),
   ]);
   const all = { value: '', label: t('list.all') };
   const exportBase = hrefWith(PAYMENTS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });

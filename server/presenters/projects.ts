@@ -11,6 +11,7 @@ import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from './users.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export const PROJECTS_PATH = '/projects';
 
@@ -88,8 +89,6 @@ export function projectSummaryOf(p: Project, lang: Lang) {
     updatedAt: formatDateTime(p.updatedAt),
   };
 }
-
-const districtsInOrder = () => District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
 
 /** The choices of procurement methods, in the order of the law. */
 export const methodOptions = (lang: Lang): Option[] => PROCUREMENT_METHODS.map((m) => ({ value: m, label: lang.t(`projects.method.${m}`) }));

@@ -1,8 +1,9 @@
 import { AGENCY_KINDS } from '../../models/Agency.js';
-import { Agency, District, SubDistrict } from '../../models/index.js';
+import { Agency, type District, SubDistrict } from '../../models/index.js';
 import type { Translate } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
 import type { ExportColumn } from '../services/export.js';
+import { districtsInOrder } from '../services/reference.js';
 
 export type DistrictRow = {
   id: number;
@@ -27,7 +28,7 @@ function gbCodeOf(district: District, t: Translate): string {
  */
 export async function districtRows(t: Translate): Promise<DistrictRow[]> {
   const [districts, subDistrictCounts, agencyCounts] = await Promise.all([
-    District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] }),
+    districtsInOrder(),
     SubDistrict.count({ group: ['districtId'] }),
     Agency.count({ group: ['districtId'] }),
   ]);

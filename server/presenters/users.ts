@@ -10,6 +10,7 @@ import { USER_SORT_KEYS, type UserFilter, type UserListQuery, type UserSortKey }
 import type { ExportColumn } from '../services/export.js';
 import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 import { formatDateTime } from './format.js';
+import { districtsInOrder } from '../services/reference.js';
 
 /** The user's language, as presenters need it: the translator and the locale (for district names). */
 export type Lang = { t: Translate; locale: Locale };
@@ -70,10 +71,6 @@ function summaryOf(user: User, lang: Lang) {
   };
 }
 export type UserSummary = ReturnType<typeof summaryOf>;
-
-async function districtsInOrder(): Promise<District[]> {
-  return District.findAll({ order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
-}
 
 export type UserListView = {
   rows: UserSummary[];

@@ -1,3 +1,4 @@
+import type { WhereOptions } from 'sequelize';
 import { Agency, District, SubDistrict } from '../../models/index.js';
 import { NotFoundError } from '../errors.js';
 import type { AuditActor, AuditContext } from './audit.js';
@@ -7,6 +8,11 @@ import type { AuditActor, AuditContext } from './audit.js';
  * is shared by every district, so reading it needs no district scope; who may read or change it
  * is the policy's business (server/policies/reference.ts).
  */
+
+/** Districts in their reference order (the city level first); `where` narrows them, e.g. to a scope. */
+export function districtsInOrder(where: WhereOptions<District> = {}): Promise<District[]> {
+  return District.findAll({ where, order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
+}
 
 /** The district (or the city level) with this id. */
 export async function findDistrict(id: number): Promise<District> {
