@@ -1,7 +1,7 @@
-import { purgeExpiredSessions } from './auth/session-store.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { initDatabase } from './database.js';
+import { startHousekeeping } from './housekeeping.js';
 import { logger } from './logger.js';
 import { seedUsers } from './services/seed.js';
 
@@ -19,9 +19,7 @@ async function main(): Promise<void> {
     for (const a of accounts) process.stdout.write(`  ${a.role.padEnd(10)} ${a.username.padEnd(14)} ${a.password}\n`);
     process.stdout.write('\n');
   }
-  await purgeExpiredSessions();
-  const purge = setInterval(() => purgeExpiredSessions().catch((err) => logger.error({ err: String(err) }, 'session purge failed')), 15 * 60 * 1000);
-  purge.unref();
+  startHousekeeping(config);
   const app = createApp(config);
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
