@@ -3,6 +3,7 @@ import { HttpError, NotFoundError, ValidationError } from '../errors.js';
 import { DEFAULT_LOCALE, translator } from '../i18n/index.js';
 import { logger } from '../logger.js';
 import { recordAudit } from '../services/audit.js';
+import { RefusalThrottle } from '../services/refusal-throttle.js';
 import { type OnInvalid, submittedValues } from './validate.js';
 
 /** Every route that matched nothing. */
@@ -10,10 +11,13 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
   next(new NotFoundError());
 }
 
+const refusals = new RefusalThrottle();
+
 /**
  * Renders every error in the user's language. Expected outcomes (403, 404, 409, 422, 429) show
  * their message; anything else is a 500 with the request id, never a stack or SQL. Refused access
- * is written to the audit trail.
+ * is written to the audit trail (the first per user or address and path each minute, with the
+ * count of repeats folded into the next one: see RefusalThrottle) and to the log.
  */
 export async function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> {
   const t = req.t ?? translator(DEFAULT_LOCALE);
@@ -31,13 +35,18 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
   }
   if (status === 403) {
     const actor = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;
-    await recordAudit({
-      actor,
-      action: 'access.refused',
-      detail: { method: req.method, path: req.path },
-      districtId: req.user?.districtId ?? null,
-      context: { ip: req.ip, requestId: req.id },
-    }).catch((e) => logger.error({ requestId: req.id, err: errorSummary(e) }, 'audit of refused access failed'));
+    logger.warn({ requestId: req.id, userId: actor?.id ?? null, method: req.method, path: req.path }, 'access refused');
+    const who = actor ? `user:${actor.id}` : `ip:${req.ip}`;
+    const { record, repeated } = refusals.admit(`${who} ${req.method} ${req.path}`, Date.now());
+    if (record) {
+      await recordAudit({
+        actor,
+        action: 'access.refused',
+        detail: { method: req.method, path: req.path, ...(repeated ? { repeated } : {}) },
+        districtId: req.user?.districtId ?? null,
+        context: { ip: req.ip, requestId: req.id },
+      }).catch((e) => logger.error({ requestId: req.id, err: errorSummary(e) }, 'audit of refused access failed'));
+    }
   }
   if (res.headersSent) return;
   const messageKey = known ? err.messageKey : status === 400 || bodyError ? 'errors.badRequest' : 'errors.internal';
