@@ -15,6 +15,7 @@ import { BlobNotFoundError, LocalDiskStore, storeFor } from '../../server/servic
 import { FILE_TYPES, UPLOAD_KINDS, uploadKind } from '../../server/services/storage/kinds.js';
 import { acceptedType, SNIFF_BYTES, sniff, UploadInspector } from '../../server/services/storage/sniff.js';
 import { buildUser } from '../factories/index.js';
+import { gbk } from '../support/gbk.js';
 import { testConfig } from '../support/hooks.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -308,6 +309,22 @@ describe('file storage', () => {
       expect(await refusalOf(inspect('call_log', 'calls.csv', nul))).to.equal('upload.wrongType');
       const cut = Buffer.concat([good, Buffer.from('张', 'utf8').subarray(0, 2)]);
       expect(await refusalOf(inspect('call_log', 'calls.csv', cut)), 'ends inside a character').to.equal('upload.wrongType');
+    });
+
+    it('takes a GBK/GB 18030 CSV (Excel on a Chinese Windows) and stores it as UTF-8', async () => {
+      const text = `姓名,电话\r\n${'张三,热线转介民政\r\n'.repeat(10_000)}`;
+      expect(sniff(gbk(text).subarray(0, SNIFF_BYTES))).to.equal('csv');
+      const stored = await inspect('call_log', '来电.csv', gbk(text));
+      expect(stored.equals(Buffer.concat([Buffer.from('\ufeff', 'utf8'), Buffer.from(text, 'utf8')]))).to.equal(true);
+      for (const size of [1, 3, 4096]) {
+        const cut = await inspect('call_log', '来电.csv', gbk(text), size);
+        expect(cut.toString('utf8').replace(/^\ufeff/, ''), `in ${size}-byte pieces`).to.equal(text);
+      }
+      const asciiFirst = `name,calls\n${'a,1\n'.repeat(20_000)}区,2\n`;
+      const late = await inspect('call_log', 'calls.csv', gbk(asciiFirst));
+      expect(late.toString('utf8'), 'ASCII first, GBK after the first bytes').to.equal(asciiFirst);
+      const utf8ThenGbk = Buffer.concat([Buffer.from(`姓名,电话\n${'张三,1\n'.repeat(20_000)}`, 'utf8'), gbk('李四,2\n')]);
+      expect(await refusalOf(inspect('call_log', 'calls.csv', utf8ThenGbk)), 'one file, two encodings').to.equal('upload.wrongType');
     });
 
     it('counts bytes against the kind and refuses an empty file', async () => {

@@ -14,6 +14,7 @@ import { storeFor } from '../../server/services/storage/index.js';
 import { buildUser, district, unique } from '../factories/index.js';
 import { buildWorker, idNumber, mobile, testCipher } from '../factories/workers.js';
 import { type Agent, csrf, loginAs, postForm } from '../support/agent.js';
+import { gbk } from '../support/gbk.js';
 import { testConfig } from '../support/hooks.js';
 
 async function signedIn(role: Role, districtCode?: string) {
@@ -53,6 +54,17 @@ const confirm = (agent: Agent, fileId: number, previewErrors = '') => postForm(a
 const cancel = (agent: Agent, fileId: number) => postForm(agent, `/workers/import/${fileId}/cancel`, {}, '/workers/import');
 
 describe('child workers: bulk import', () => {
+  it('reads a CSV saved by Excel on a Chinese Windows (GBK) like a UTF-8 one', async () => {
+    const { agent } = await signedIn('officer', 'FT');
+    const ft = await district('FT');
+    const file = gbk(`${HEADER}\r\n儿童主任,王小明,${idNumber()},${mobile()},,,专职\r\n校长,李四,${idNumber()},${mobile()},,,兼职\r\n`);
+    const res = await postImport(agent, ft.id, file, '名单（GBK）.csv');
+    expect(res.status, res.text).to.equal(200);
+    expect(outcomes(res.text)).to.deep.equal({ 2: 'new', 3: 'error' });
+    expect(res.text).to.contain('王小明');
+    expect(problemsOf(res.text, 3)[0]).to.match(/^类别：请选择/);
+  });
+
   it('previews every row with its outcome and its errors in the user language, writing nothing and never showing a full number', async () => {
     const { agent, user } = await signedIn('officer', 'FT');
     const ft = await district('FT');

@@ -54,19 +54,34 @@ function officeTypeOf(head: Buffer): FileTypeId | null {
   return word ? 'docx' : 'xlsx';
 }
 
-/** UTF-8 text without NULs or control characters whose first line has a delimiter. */
+/**
+ * The encodings a CSV may come in: UTF-8 (with or without BOM), and GB 18030 (a superset of GBK,
+ * what Excel on a Chinese Windows writes as "CSV"). A GB 18030 file is stored as UTF-8, so every
+ * reader downstream reads one encoding.
+ */
+type CsvEncoding = 'utf-8' | 'gb18030';
+
+const isAscii = (bytes: Buffer) => bytes.every((b) => b < 0x80);
+
+/** The text of a sample in the first encoding it decodes in (`stream`: it may end inside a character). */
+function decodeSample(body: Buffer): { text: string; encoding: CsvEncoding } | null {
+  for (const encoding of ['utf-8', 'gb18030'] as const) {
+    try {
+      return { text: new TextDecoder(encoding, { fatal: true }).decode(body, { stream: true }), encoding };
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+/** Text (UTF-8 or GB 18030) without NULs or control characters whose first line has a delimiter. */
 function looksLikeCsv(head: Buffer): boolean {
   const body = startsWith(head, UTF8_BOM) ? head.subarray(UTF8_BOM.length) : head;
   if (body.length === 0 || body.includes(0)) return false;
-  let text: string;
-  try {
-    // `stream: true`: the sample may end inside a character; the rest is checked as it streams.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body, { stream: true });
-  } catch {
-    return false;
-  }
-  if (CONTROL_CHARACTERS.test(text)) return false;
-  const trimmed = text.trimStart();
+  const sample = decodeSample(body);
+  if (!sample || CONTROL_CHARACTERS.test(sample.text)) return false;
+  const trimmed = sample.text.trimStart();
   // Markup is not a spreadsheet, whatever its name says.
   if (trimmed.startsWith('<')) return false;
   const firstLine = trimmed.split(/\r?\n/, 1)[0];
@@ -94,20 +109,39 @@ export function acceptedType(kind: UploadKind, fileName: string, head: Buffer): 
   return FILE_TYPES[sniffed];
 }
 
-/** Checks that the whole of a CSV, not just its first bytes, is text. */
-class TextCheck {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+/**
+ * Checks that the whole of a CSV, not just its first bytes, is text, and turns GB 18030 into
+ * UTF-8. The encoding is decided at the first byte outside ASCII (where the two differ): UTF-8
+ * if that chunk decodes as UTF-8, otherwise GB 18030; a file mixing both is refused.
+ */
+class CsvText {
+  private encoding: CsvEncoding | undefined;
+  private decoder: TextDecoder | undefined;
 
-  write(chunk: Buffer): void {
+  /** The bytes to store for `chunk`: itself, or its UTF-8 form when the file is GB 18030. */
+  write(chunk: Buffer, atStart: boolean): Buffer {
     if (chunk.includes(0)) throw new UploadRefusedError('wrongType');
-    this.check(() => this.decoder.decode(chunk, { stream: true }));
+    if (!this.encoding) {
+      if (isAscii(chunk)) return chunk;
+      const body = atStart && startsWith(chunk, UTF8_BOM) ? chunk.subarray(UTF8_BOM.length) : chunk;
+      const sample = decodeSample(body);
+      if (!sample) throw new UploadRefusedError('wrongType');
+      this.encoding = sample.encoding;
+      this.decoder = new TextDecoder(this.encoding, { fatal: true, ignoreBOM: false });
+      const text = this.decode(() => this.decoder?.decode(chunk, { stream: true }) ?? '');
+      if (this.encoding === 'utf-8') return chunk;
+      return Buffer.concat([atStart ? UTF8_BOM : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+    }
+    const text = this.decode(() => this.decoder?.decode(chunk, { stream: true }) ?? '');
+    return this.encoding === 'utf-8' ? chunk : Buffer.from(text, 'utf8');
   }
 
-  end(): void {
-    this.check(() => this.decoder.decode());
+  end(): Buffer {
+    const text = this.decode(() => this.decoder?.decode() ?? '');
+    return this.encoding === 'gb18030' ? Buffer.from(text, 'utf8') : Buffer.alloc(0);
   }
 
-  private check(decode: () => string): void {
+  private decode(decode: () => string): string {
     let text: string;
     try {
       text = decode();
@@ -115,13 +149,15 @@ class TextCheck {
       throw new UploadRefusedError('wrongType');
     }
     if (CONTROL_CHARACTERS.test(text)) throw new UploadRefusedError('wrongType');
+    return text;
   }
 }
 
 /**
  * The stream every uploaded file passes through on its way to the store: it holds back the
  * first `SNIFF_BYTES`, decides the type from them (refusing what the kind does not allow),
- * counts the bytes against the kind's limit, checks a CSV is text to its end, and strips
+ * counts the bytes against the kind's limit, checks a CSV is text to its end (storing a GB 18030
+ * one as UTF-8), and strips
  * location metadata from photos. What comes out is what is stored and hashed.
  */
 export class UploadInspector extends Transform {
@@ -130,7 +166,8 @@ export class UploadInspector extends Transform {
   private received = 0;
   private type: FileType | undefined;
   private metadataFilter: MetadataFilter | undefined;
-  private text: TextCheck | undefined;
+  private text: CsvText | undefined;
+  private passedAny = false;
 
   constructor(
     private readonly kind: UploadKind,
@@ -159,7 +196,8 @@ export class UploadInspector extends Transform {
     this.guard(callback, () => {
       if (this.received === 0) throw new UploadRefusedError('empty');
       if (!this.type) this.decide();
-      this.text?.end();
+      const rest = this.text?.end();
+      if (rest?.length) this.push(rest);
     });
   }
 
@@ -168,12 +206,17 @@ export class UploadInspector extends Transform {
     this.head = [];
     this.type = acceptedType(this.kind, this.fileName, head);
     this.metadataFilter = metadataFilterFor(this.type.id);
-    if (this.type.id === 'csv') this.text = new TextCheck();
+    if (this.type.id === 'csv') this.text = new CsvText();
     this.pass(head);
   }
 
   private pass(chunk: Buffer): void {
-    this.text?.write(chunk);
+    const atStart = !this.passedAny;
+    this.passedAny = true;
+    if (this.text) {
+      this.push(this.text.write(chunk, atStart));
+      return;
+    }
     if (!this.metadataFilter) {
       this.push(chunk);
       return;
