@@ -5,6 +5,7 @@ import { AuditEvent, AuditHead } from './AuditEvent.js';
 import { initAllocations } from './allocations.js';
 import { initCatalogue } from './catalogue.js';
 import { initContracts } from './contracts.js';
+import { initEvaluations } from './evaluations.js';
 import { District } from './District.js';
 import { initFinance } from './finance.js';
 import { LoginAttempt } from './LoginAttempt.js';
@@ -39,6 +40,7 @@ export function initModels(sequelize: Sequelize): void {
   initAllocations(sequelize);
   initContracts(sequelize);
   initPayments(sequelize);
+  initEvaluations(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

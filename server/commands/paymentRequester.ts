@@ -5,6 +5,7 @@ import { withTransaction } from '../db.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { inDistrictScope } from '../policies/index.js';
 import { recordAudit } from '../services/audit.js';
+import { hasPassingFinalEvaluation } from './evaluationShared.js';
 import { auditActorOf, contractIdOf, lockedContract, lockedInstalment, type PaymentBy } from './paymentShared.js';
 
 /**
@@ -38,7 +39,7 @@ export async function milestoneMarker(instalmentId: number, by: PaymentBy): Prom
  * An officer requests the payment of an instalment whose milestone is met, in one transaction:
  * lock the contract, re-read the instalment, check the contract is active and the instalment due
  * (409), refuse the last instalment that waits for a confirmed final evaluation of at least 合格
- * (409: the evaluation part lifts this), then write the payment, move the instalment to
+ * (409, until the contract has one: `hasPassingFinalEvaluation`), then write the payment, move the instalment to
  * `requested` and the audit event. A second request of the same instalment (double click, replay)
  * finds it requested and changes nothing (409); the unique open instalment column backs this.
  */
@@ -51,7 +52,7 @@ export async function paymentRequester(instalmentId: number, by: PaymentBy): Pro
     if (contract.status !== 'active') throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
     if (['requested', 'approved', 'paid'].includes(instalment.status)) throw new ConflictError('payments.errors.alreadyRequested');
     if (instalment.status !== 'due') throw new ConflictError('payments.errors.milestoneNotMet', { status: instalment.status });
-    if (instalment.requiresFinalEvaluation) throw new ConflictError('payments.errors.needsFinalEvaluation');
+    if (instalment.requiresFinalEvaluation && !(await hasPassingFinalEvaluation(contract.id, transaction))) throw new ConflictError('payments.errors.needsFinalEvaluation');
     const at = now();
     const payment = await Payment.create(
       {

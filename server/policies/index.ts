@@ -4,6 +4,7 @@ import './catalogue.js';
 import './child-worker.js';
 import './contract.js';
 import './dashboard.js';
+import './evaluation.js';
 import './finance.js';
 import './organisation.js';
 import './payment.js';

@@ -4,6 +4,7 @@ import { District, Organisation, User } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { PAYMENT_STATUSES, Payment, type PaymentStatus, paymentCanMove } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
+import { hasPassingFinalEvaluation } from '../commands/evaluationShared.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { approvalQueueWhere, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
@@ -199,11 +200,12 @@ export async function loadPaymentContract(actor: Actor, id: number): Promise<Con
  * paid), and for each instalment the buttons its state allows (mark the milestone met, request).
  */
 export async function contractPaymentsPage(actor: Actor, contract: Contract, lang: Lang) {
-  const [instalments, payments, committed, paid] = await Promise.all([
+  const [instalments, payments, committed, paid, finalPassed] = await Promise.all([
     Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC'], ['id', 'ASC']] }),
     Payment.findAll({ where: { contractId: contract.id }, include: WITH, order: [['id', 'ASC']] }),
     balances('contract_committed', [contract.id]),
     balances('paid', [contract.id]),
+    hasPassingFinalEvaluation(contract.id),
   ]);
   const may = canMap(actor, PAYMENT_RESOURCE, ['request', 'milestone'], contract);
   const active = contract.status === 'active';
@@ -230,7 +232,7 @@ export async function contractPaymentsPage(actor: Actor, contract: Contract, lan
       finalEvaluation: i.requiresFinalEvaluation,
       can: {
         milestone: may.milestone && active && i.status === 'scheduled',
-        request: may.request && active && i.status === 'due' && !i.requiresFinalEvaluation,
+        request: may.request && active && i.status === 'due' && (!i.requiresFinalEvaluation || finalPassed),
       },
     })),
     payments: payments.map((p) => paymentSummary(p, lang)),

@@ -1,0 +1,56 @@
+import { Op, type WhereOptions } from 'sequelize';
+import type { Actor } from './actor.js';
+import { keepsProjectsOf } from './project.js';
+import { allow } from './registry.js';
+import { districtScope, inDistrictScope } from './scopes.js';
+
+/**
+ * Evaluations (绩效评价, DOMAIN.md "Evaluation"). Officers of the contract's district keep
+ * templates, schedule evaluations, draw the yearly sample, assign evaluators, confirm or return
+ * submitted evaluations and close rectification items. An evaluator sees and scores only the
+ * evaluations assigned to them. An organisation user sees only the confirmed evaluations of
+ * their own organisation, writes its response and reports its rectification items. Finance,
+ * inspectors and the administrator read in their scope. Every load goes through
+ * `evaluationScope`, so anything outside it answers 404.
+ */
+export const EVALUATION_RESOURCE = 'evaluation';
+export const EVALUATION_TEMPLATE_RESOURCE = 'evaluation_template';
+
+const STAFF = ['admin', 'officer', 'finance', 'inspector'] as const;
+
+type EvaluationLike = { districtId: number; organisationId: number; evaluatorId: number | null; status: string };
+type DistrictOwned = { districtId: number };
+
+/** The evaluations an actor may see, as a query (taken from the session, never the request). */
+export function evaluationScope(actor: Actor): WhereOptions {
+  if (actor.role === 'org') return { organisationId: actor.organisationId ?? -1, status: 'confirmed' };
+  if (actor.role === 'evaluator') return { evaluatorId: actor.id };
+  if ((STAFF as readonly string[]).includes(actor.role)) return districtScope(actor);
+  return { id: -1 };
+}
+
+/** The templates an officer may choose from and read: their district's and the city level's (city level: all). */
+export function templateScope(actor: Actor, cityDistrictId: number): WhereOptions {
+  if (actor.role === 'admin' || actor.cityLevel) return {};
+  return { districtId: { [Op.in]: [actor.districtId, cityDistrictId] } };
+}
+
+const keeps = (actor: Actor, r: DistrictOwned) => keepsProjectsOf(actor, r.districtId);
+const reads = (actor: Actor, e: EvaluationLike) => {
+  if (actor.role === 'org') return e.organisationId === actor.organisationId && e.status === 'confirmed';
+  if (actor.role === 'evaluator') return e.evaluatorId === actor.id;
+  return inDistrictScope(actor, e.districtId);
+};
+const assignedTo = (actor: Actor, e: EvaluationLike) => e.evaluatorId === actor.id;
+const ownConfirmed = (actor: Actor, e: EvaluationLike) => e.organisationId === actor.organisationId && e.status === 'confirmed';
+
+allow([...STAFF, 'evaluator', 'org'], ['list', 'read', 'report'], EVALUATION_RESOURCE, reads);
+allow(['officer', 'evaluator'], 'queue', EVALUATION_RESOURCE);
+allow(STAFF, ['export', 'ranking'], EVALUATION_RESOURCE);
+allow('officer', ['schedule', 'sample', 'assign', 'confirm', 'return', 'close_rectification'], EVALUATION_RESOURCE, keeps);
+allow('evaluator', ['score', 'submit'], EVALUATION_RESOURCE, assignedTo);
+allow('org', ['respond', 'report_rectification'], EVALUATION_RESOURCE, ownConfirmed);
+
+allow(['admin', 'officer', 'inspector'], ['list', 'read'], EVALUATION_TEMPLATE_RESOURCE);
+allow('officer', 'create', EVALUATION_TEMPLATE_RESOURCE);
+allow('officer', 'update', EVALUATION_TEMPLATE_RESOURCE, keeps);

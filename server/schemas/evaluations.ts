@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, GRADES } from '../../models/Evaluation.js';
+import { COMPUTED_INDICATORS } from '../../models/EvaluationTemplateIndicator.js';
+import type { ConfirmForm } from '../commands/evaluationConfirmer.js';
+import type { ScoreInput } from '../commands/evaluationScoring.js';
+import type { IndicatorInput } from '../commands/evaluationTemplates.js';
+import { parseScore } from '../services/evaluation-grades.js';
+import { listQuerySchema, optionalId } from '../services/listing.js';
+
+/** Rows the forms offer (blank rows are ignored). */
+export const INDICATOR_ROWS = 10;
+export const RECTIFICATION_ROWS = 6;
+export const SCORE_ROWS = 30;
+
+const id = () => z.coerce.number().int().positive().max(2_147_483_647);
+const text = (max: number) => z.string().trim().max(max, 'validation.tooLong').optional().default('');
+const requiredText = (max: number) => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.tooLong');
+const day = z
+  .string({ message: 'validation.required' })
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'evaluations.validation.date')
+  .refine((d) => !Number.isNaN(new Date(`${d}T00:00:00Z`).getTime()) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'evaluations.validation.date');
+const optionalEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .union([z.literal(''), z.enum(values)])
+    .optional()
+    .transform((v) => (v ? v : undefined));
+const year = z.coerce.number({ message: 'validation.financeYear' }).int('validation.financeYear').min(2000, 'validation.financeYear').max(2100, 'validation.financeYear');
+
+export const evaluationIdParams = z.object({ id: id() });
+export const rectificationParams = z.object({ id: id(), itemId: id() });
+export const contractQuery = z.object({ contractId: id() });
+
+const indicatorFields: Record<string, z.ZodType> = {};
+for (let i = 0; i < INDICATOR_ROWS; i += 1) {
+  indicatorFields[`name_${i}`] = text(128);
+  indicatorFields[`code_${i}`] = z.union([z.literal(''), z.enum(COMPUTED_INDICATORS)]).optional().default('');
+  indicatorFields[`weight_${i}`] = text(3);
+  indicatorFields[`scale_${i}`] = text(2000);
+}
+
+/** The template form: its facts and up to ten indicator rows (name, computed code or none, weight in whole points, scale). */
+export const templateForm = z
+  .object({
+    name: requiredText(128),
+    districtId: id(),
+    categoryCode: text(32),
+    projectId: z.union([z.literal(''), id()]).optional().default(''),
+    ...indicatorFields,
+  })
+  .transform((raw, ctx) => {
+    const r = raw as unknown as Record<string, string>;
+    const indicators: IndicatorInput[] = [];
+    for (let i = 0; i < INDICATOR_ROWS; i += 1) {
+      const name = r[`name_${i}`] ?? '';
+      const weight = r[`weight_${i}`] ?? '';
+      const code = r[`code_${i}`] ?? '';
+      if (!name && !weight && !code) continue;
+      if (!name) ctx.addIssue({ code: 'custom', path: [`name_${i}`], message: 'validation.required' });
+      if (!/^\d{1,3}$/.test(weight) || Number(weight) < 1 || Number(weight) > 100) ctx.addIssue({ code: 'custom', path: [`weight_${i}`], message: 'evaluations.validation.weight' });
+      indicators.push({ name, computedCode: (code || null) as IndicatorInput['computedCode'], weight: Number(weight) || 0, scale: r[`scale_${i}`] || null });
+    }
+    return { name: raw.name, districtId: raw.districtId, categoryCode: raw.categoryCode || null, projectId: raw.projectId === '' ? null : Number(raw.projectId), indicators };
+  });
+
+/** Scheduling one evaluation of a contract. */
+export const scheduleForm = z.object({ kind: z.enum(EVALUATION_KINDS, { message: 'validation.required' }), templateId: id(), periodStart: day, periodEnd: day, dueOn: day });
+
+/** The yearly sample: district, year, optional seed (0 – 2³²−1), template, due day, contracts chosen by hand (ids, comma-separated). */
+export const sampleForm = z.object({
+  districtId: id(),
+  year,
+  seed: z
+    .union([z.literal(''), z.coerce.number().int().min(0, 'evaluations.validation.seed').max(4_294_967_295, 'evaluations.validation.seed')])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v)),
+  templateId: id(),
+  dueOn: day,
+  manualContracts: z
+    .string()
+    .trim()
+    .max(2000, 'validation.tooLong')
+    .regex(/^[\d,，\s]*$/, 'evaluations.validation.contractIds')
+    .optional()
+    .default('')
+    .transform((v) => v.split(/[,，\s]+/).filter(Boolean).map(Number)),
+});
+export type SampleFormInput = z.infer<typeof sampleForm>;
+
+export const assignForm = z.object({ evaluatorId: id() });
+
+const scoreFields: Record<string, z.ZodType> = { intent: z.enum(['save', 'submit']).optional().default('save') };
+for (let i = 1; i <= SCORE_ROWS; i += 1) {
+  scoreFields[`score_${i}`] = text(6);
+  scoreFields[`comment_${i}`] = text(2000);
+}
+
+/** The evaluator's form: a score (0–100, two decimals) and a comment per scored indicator, by seq; save or submit. */
+export const scoreForm = z.object(scoreFields).transform((raw, ctx) => {
+  const r = raw as unknown as Record<string, string>;
+  const scores: ScoreInput = {};
+  for (let i = 1; i <= SCORE_ROWS; i += 1) {
+    if (!(`score_${i}` in r) || (r[`score_${i}`] === '' && r[`comment_${i}`] === '')) continue;
+    const score = r[`score_${i}`] === '' ? null : parseScore(r[`score_${i}`]);
+    if (r[`score_${i}`] !== '' && score === null) ctx.addIssue({ code: 'custom', path: [`score_${i}`], message: 'evaluations.validation.score' });
+    scores[i] = { score, comment: r[`comment_${i}`] };
+  }
+  return { scores, submit: r.intent === 'submit' };
+});
+
+export const reasonForm = z.object({ reason: requiredText(2000) });
+export const responseForm = z.object({ response: requiredText(4000) });
+export const reportForm = z.object({ report: requiredText(4000) });
+
+const itemFields: Record<string, z.ZodType> = {};
+for (let i = 0; i < RECTIFICATION_ROWS; i += 1) itemFields[`item_${i}`] = text(2000);
+
+/** The officer's confirmation: the consequence, a note, and for a rectification its deadline and items. */
+export const confirmForm = z
+  .object({
+    consequence: z.enum(CONSEQUENCES, { message: 'validation.required' }),
+    note: text(2000),
+    rectificationDeadline: z.union([z.literal(''), day]).optional().default(''),
+    ...itemFields,
+  })
+  .transform((raw): ConfirmForm => {
+    const r = raw as unknown as Record<string, string>;
+    const items: string[] = [];
+    for (let i = 0; i < RECTIFICATION_ROWS; i += 1) if (r[`item_${i}`]) items.push(r[`item_${i}`]);
+    return { consequence: raw.consequence, note: raw.note || null, rectificationDeadline: raw.rectificationDeadline || null, items };
+  });
+
+export const EVALUATION_SORT_KEYS = ['dueOn', 'year', 'status', 'total', 'updatedAt'] as const;
+export type EvaluationSortKey = (typeof EVALUATION_SORT_KEYS)[number];
+
+/** The evaluation list's query. */
+export const evaluationListQuery = listQuerySchema(EVALUATION_SORT_KEYS, { sort: 'dueOn', dir: 'asc' }, {
+  year: z.union([z.literal(''), year]).optional().transform((v) => (v === '' ? undefined : v)),
+  districtId: optionalId(),
+  organisationId: optionalId(),
+  contractId: optionalId(),
+  kind: optionalEnum(EVALUATION_KINDS),
+  status: optionalEnum(EVALUATION_STATUSES),
+  grade: optionalEnum(GRADES),
+});
+export type EvaluationListQuery = z.infer<typeof evaluationListQuery>;
+export type EvaluationFilter = Pick<EvaluationListQuery, 'year' | 'districtId' | 'organisationId' | 'contractId' | 'kind' | 'status' | 'grade'>;
+
+/** The ranking's query: a year (required in effect: default the current one) and optionally a district, with export. */
+export const rankingQuery = z.object({
+  year: z.union([z.literal(''), year]).optional().transform((v) => (v === '' ? undefined : v)),
+  districtId: optionalId(),
+  format: z.enum(['csv', 'xlsx']).optional(),
+});
+export type RankingQuery = z.infer<typeof rankingQuery>;
