@@ -28,6 +28,7 @@ import {
   contractListPage,
   loadContract,
 } from '../server/presenters/contracts.js';
+import { contractEvaluationsSection } from '../server/presenters/evaluation-admin.js';
 import { loadProject } from '../server/presenters/projects.js';
 import type { Lang } from '../server/presenters/users.js';
 import { amendmentForm, type ContractListQuery, contractForm, contractIdParams, contractListQuery, newContractQuery, terminateForm } from '../server/schemas/contracts.js';
@@ -72,7 +73,13 @@ const renderAmend: OnInvalid = (req, res, form) => renderForm(req, res, form, 'a
 
 async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY, documents: Form = EMPTY): Promise<void> {
   const contract = subjectOf(res);
-  res.render('contracts/show', { pageTitle: contract.number, ...(await contractDetailPage(req.user!, contract, langOf(req))), terminateForm: terminate, documentForm: documents });
+  res.render('contracts/show', {
+    pageTitle: contract.number,
+    ...(await contractDetailPage(req.user!, contract, langOf(req))),
+    evaluations: await contractEvaluationsSection(req.user!, contract, langOf(req)),
+    terminateForm: terminate,
+    documentForm: documents,
+  });
 }
 const renderDocumentInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, EMPTY, form);
 const documentParams = contractIdParams.extend({ which: z.enum(CONTRACT_DOCUMENTS) });

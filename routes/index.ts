@@ -10,6 +10,8 @@ import { catalogueRouter } from './catalogue.js';
 import { childWorkersRouter } from './child-workers.js';
 import { contractsRouter } from './contracts.js';
 import { dashboardRouter } from './dashboard.js';
+import { evaluationAdminRouter } from './evaluation-admin.js';
+import { evaluationsRouter } from './evaluations.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
 import { paymentsRouter } from './payments.js';
@@ -31,6 +33,8 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(allocationsRouter());
   app.use(contractsRouter(config));
   app.use(paymentsRouter());
+  app.use(evaluationAdminRouter());
+  app.use(evaluationsRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));
 }

@@ -40,6 +40,7 @@ import {
   type StatusForm,
   statusForm,
 } from '../server/schemas/organisations.js';
+import { organisationEvaluationsSection } from '../server/presenters/evaluation-admin.js';
 import { recordAudit } from '../server/services/audit.js';
 import { inBatches, sendExport } from '../server/services/export.js';
 import { storeFor } from '../server/services/storage/index.js';
@@ -139,7 +140,11 @@ export function organisationsRouter(config: Config): Router {
 
   router.get(`${P}/:id`, rule('read', 'organisation'), id, subject('read'), async (req, res) => {
     const organisation = subjectOf(res);
-    res.render('organisations/show', { pageTitle: organisation.name, ...(await organisationDetailPage(req.user!, organisation, langOf(req))) });
+    res.render('organisations/show', {
+      pageTitle: organisation.name,
+      ...(await organisationDetailPage(req.user!, organisation, langOf(req))),
+      evaluationHistory: await organisationEvaluationsSection(req.user!, organisation.id, langOf(req)),
+    });
   });
 
   router.get(`${P}/:id/edit`, rule('update', 'organisation'), id, subject('update'), (req, res) =>

@@ -7,6 +7,7 @@ import type { WorkerFilter } from '../schemas/child-workers.js';
 import { shanghaiToday } from '../services/training-status.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { workerListWhere } from './child-workers.js';
+import { evaluationDashboardCards } from './evaluation-admin.js';
 import { financeDashboardCard } from './finance-dashboard.js';
 
 export type DashboardCard = { labelKey: string; value: number; href?: string };
@@ -62,6 +63,7 @@ export async function dashboardFor(actor: Actor, t: Translate): Promise<Dashboar
       { labelKey: 'dashboard.workersUntrained', value: await count({ status: 'active', training: 'untrained' }), href: '/workers?status=active&training=untrained' },
     );
   }
+  cards.push(...(await evaluationDashboardCards(actor)));
   const finance = await financeDashboardCard(actor);
   if (finance) cards.push(finance);
   return {

@@ -14,6 +14,7 @@ import { purchasableItems } from '../services/catalogue.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDate, formatDateTime } from './format.js';
 import { districtName, projectSummaryOf } from './projects.js';
+import { gradeHistory } from './evaluation-admin.js';
 import type { Lang } from './users.js';
 
 /** The audit actions that are steps of a project's life, shown as its history. */
@@ -114,8 +115,8 @@ export async function projectItemOptions(project: Project, lang: Lang) {
 
 /**
  * The award page: the organisations to choose from, and for the chosen one its status, whether it
- * may win today, its status history and its earlier awards, and its evaluation grades (none are
- * recorded yet: evaluations come with a later part).
+ * may win today, its status history and its earlier awards, and its evaluation grades (its
+ * confirmed evaluations, newest first).
  */
 export async function awardPage(project: Project, organisationId: number | undefined, lang: Lang) {
   const { t } = lang;
@@ -128,7 +129,7 @@ export async function awardPage(project: Project, organisationId: number | undef
   let profile = null;
   if (chosen) {
     const full = await Organisation.findByPk(chosen.id, { include: [{ model: District, as: 'district' }] });
-    const [changes, awards] = await Promise.all([
+    const [changes, awards, grades] = await Promise.all([
       OrganisationStatusChange.findAll({ where: { organisationId: chosen.id }, order: [['changedAt', 'DESC'], ['id', 'DESC']], limit: 20 }),
       Award.findAll({
         where: { organisationId: chosen.id },
@@ -136,6 +137,7 @@ export async function awardPage(project: Project, organisationId: number | undef
         order: [['awardedAt', 'DESC']],
         limit: 20,
       }),
+      gradeHistory(chosen.id, lang),
     ]);
     const refusal = awardRefusal(full, formatDate(now()));
     profile = {
@@ -159,6 +161,7 @@ export async function awardPage(project: Project, organisationId: number | undef
         awardedAt: formatDate(a.awardedAt),
         statusLabel: t(`projects.awardStatus.${a.status}`),
       })),
+      grades,
     };
   }
   return {

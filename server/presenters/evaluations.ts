@@ -1,0 +1,240 @@
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import { Contract } from '../../models/Contract.js';
+import { CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, Evaluation, type EvaluationStatus, evaluationCanMove, GRADES, type Grade } from '../../models/Evaluation.js';
+import { EvaluationScore, type ScoreSource } from '../../models/EvaluationScore.js';
+import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
+import { District, Organisation, User } from '../../models/index.js';
+import { RectificationItem } from '../../models/RectificationItem.js';
+import { evaluatorChoices } from '../commands/evaluationAssigner.js';
+import { CONSEQUENCES_OF } from '../commands/evaluationConfirmer.js';
+import { NotFoundError } from '../errors.js';
+import { type Actor, canMap } from '../policies/index.js';
+import { EVALUATION_RESOURCE, evaluationScope } from '../policies/evaluation.js';
+import { EVALUATION_SORT_KEYS, type EvaluationFilter, type EvaluationListQuery, type EvaluationSortKey, RECTIFICATION_ROWS } from '../schemas/evaluations.js';
+import { formatScore } from '../services/evaluation-grades.js';
+import { computeIndicator } from '../services/evaluation-indicators.js';
+import type { ExportColumn } from '../services/export.js';
+import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { districtsInOrder } from '../services/reference.js';
+import { districtName } from './budget.js';
+import { formatDate, formatDateTime } from './format.js';
+import type { Lang } from './users.js';
+
+export const EVALUATIONS_PATH = '/evaluations';
+
+/** What a row shows beside the evaluation, read in the same query (no N+1). */
+const WITH = [
+  { model: Contract, as: 'contract', attributes: ['id', 'number', 'termStart', 'termEnd', 'status'] },
+  { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
+  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
+  { model: User, as: 'evaluator', attributes: ['id', 'displayName'] },
+  { model: EvaluationTemplate, as: 'template', attributes: ['id', 'name'] },
+];
+
+const STATUS_CLASS: Record<EvaluationStatus, string> = {
+  scheduled: 'text-bg-secondary',
+  in_progress: 'text-bg-info',
+  submitted: 'text-bg-warning',
+  confirmed: 'text-bg-success',
+};
+const GRADE_CLASS: Record<string, string> = { excellent: 'text-bg-success', good: 'text-bg-primary', pass: 'text-bg-info', fail: 'text-bg-danger' };
+
+/** The list's filter joined by AND to what the actor may see; the export uses the very same one. */
+export function evaluationListWhere(actor: Actor, filter: Partial<EvaluationFilter>): WhereOptions<Evaluation> {
+  const and: unknown[] = [evaluationScope(actor)];
+  for (const key of ['year', 'districtId', 'organisationId', 'contractId', 'kind', 'status', 'grade'] as const) {
+    if (filter[key]) and.push({ [key]: filter[key] });
+  }
+  return { [Op.and]: and } as WhereOptions<Evaluation>;
+}
+
+function orderOf(sort: EvaluationSortKey, dir: 'asc' | 'desc'): Order {
+  const column = { dueOn: 'dueOn', year: 'year', status: 'status', total: 'totalHundredths', updatedAt: 'updatedAt' } as const;
+  return [[column[sort], dir.toUpperCase()], ['id', 'ASC']] as Order;
+}
+
+/** An evaluation as every page shows it: labels in the reader's language, the total as 89.99, the grade. */
+export function evaluationSummary(e: Evaluation, lang: Lang) {
+  const { t } = lang;
+  return {
+    id: e.id,
+    href: `${EVALUATIONS_PATH}/${e.id}`,
+    reportHref: `${EVALUATIONS_PATH}/${e.id}/report`,
+    year: e.year,
+    kind: e.kind,
+    kindLabel: t(`evaluations.kind.${e.kind}`),
+    status: e.status,
+    statusLabel: t(`evaluations.status.${e.status}`),
+    statusClass: STATUS_CLASS[e.status as EvaluationStatus],
+    contractNumber: e.contract?.number ?? '',
+    contractHref: `/contracts/${e.contractId}`,
+    organisationName: e.organisation?.name ?? '',
+    organisationHref: `/organisations/${e.organisationId}`,
+    districtName: districtName(e.district, lang),
+    templateName: e.template?.name ?? '',
+    evaluatorName: e.evaluator?.displayName ?? '',
+    period: `${e.periodStart} – ${e.periodEnd}`,
+    dueOn: e.dueOn,
+    total: formatScore(e.totalHundredths),
+    grade: e.grade ?? '',
+    gradeLabel: e.grade ? t(`evaluations.grade.${e.grade}`) : '',
+    gradeClass: e.grade ? GRADE_CLASS[e.grade] : '',
+    consequence: e.consequence ?? '',
+    consequenceLabel: e.consequence ? t(`evaluations.consequence.${e.consequence}`) : '',
+    consequenceNote: e.consequenceNote ?? '',
+    rectificationDeadline: e.rectificationDeadline ?? '',
+    rectificationClosedAt: formatDateTime(e.rectificationClosedAt),
+    ineligibleUntil: e.ineligibleUntil ?? '',
+    returnReason: e.returnReason ?? '',
+    submittedAt: formatDateTime(e.submittedAt),
+    confirmedAt: formatDateTime(e.confirmedAt),
+    response: e.response ?? '',
+    respondedAt: formatDateTime(e.respondedAt),
+  };
+}
+
+/** One page of evaluations in the actor's scope: two queries (page with its parents, districts) whatever the size. */
+export async function evaluationListPage(actor: Actor, query: EvaluationListQuery, lang: Lang) {
+  const { t } = lang;
+  const [{ rows, count }, districts] = await Promise.all([
+    Evaluation.findAndCountAll({ where: evaluationListWhere(actor, query), include: WITH, order: orderOf(query.sort, query.dir), limit: query.perPage, offset: (query.page - 1) * query.perPage, distinct: true }),
+    districtsInOrder(),
+  ]);
+  const all = { value: '', label: t('list.all') };
+  const exportBase = hrefWith(EVALUATIONS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
+  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
+  return {
+    rows: rows.map((e) => evaluationSummary(e, lang)),
+    pagination: paginationOf(EVALUATIONS_PATH, query, count),
+    sort: sortLinks(EVALUATIONS_PATH, query, EVALUATION_SORT_KEYS),
+    filters: {
+      year: query.year ? String(query.year) : '',
+      districtId: query.districtId ? String(query.districtId) : '',
+      organisationId: query.organisationId ? String(query.organisationId) : '',
+      contractId: query.contractId ? String(query.contractId) : '',
+      kind: query.kind ?? '',
+      status: query.status ?? '',
+      grade: query.grade ?? '',
+      sort: query.sort,
+      dir: query.dir,
+      perPage: query.perPage,
+    },
+    options: {
+      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+      kinds: [all, ...EVALUATION_KINDS.map((k) => ({ value: k, label: t(`evaluations.kind.${k}`) }))],
+      statuses: [all, ...EVALUATION_STATUSES.map((s) => ({ value: s, label: t(`evaluations.status.${s}`) }))],
+      grades: [all, ...GRADES.map((g) => ({ value: g, label: t(`evaluations.grade.${g}`) }))],
+    },
+    csvHref: exportHref('csv'),
+    xlsxHref: exportHref('xlsx'),
+    can: canMap(actor, EVALUATION_RESOURCE, ['export', 'queue', 'ranking', 'sample']),
+  };
+}
+
+export function evaluationExportColumns(lang: Lang): ExportColumn<Evaluation>[] {
+  const { t } = lang;
+  const f = (k: string) => t(`evaluations.fields.${k}`);
+  return [
+    { header: f('id'), value: (e) => e.id },
+    { header: f('year'), value: (e) => e.year },
+    { header: f('district'), value: (e) => districtName(e.district, lang) },
+    { header: f('contract'), value: (e) => e.contract?.number ?? '' },
+    { header: f('organisation'), value: (e) => e.organisation?.name ?? '' },
+    { header: f('kind'), value: (e) => t(`evaluations.kind.${e.kind}`) },
+    { header: f('period'), value: (e) => `${e.periodStart} – ${e.periodEnd}` },
+    { header: f('dueOn'), value: (e) => e.dueOn },
+    { header: f('status'), value: (e) => t(`evaluations.status.${e.status}`) },
+    { header: f('evaluator'), value: (e) => e.evaluator?.displayName ?? '' },
+    { header: f('total'), value: (e) => formatScore(e.totalHundredths) },
+    { header: f('grade'), value: (e) => (e.grade ? t(`evaluations.grade.${e.grade}`) : '') },
+    { header: f('consequence'), value: (e) => (e.consequence ? t(`evaluations.consequence.${e.consequence}`) : '') },
+    { header: f('confirmedAt'), value: (e) => formatDateTime(e.confirmedAt) },
+  ];
+}
+
+export const evaluationExportQuery = (actor: Actor, filter: EvaluationFilter) => ({ where: evaluationListWhere(actor, filter), include: WITH });
+
+/** Loads an evaluation the actor may see; anything else is a 404. */
+export async function loadEvaluation(actor: Actor, id: number): Promise<Evaluation> {
+  const e = await Evaluation.findOne({ where: { [Op.and]: [evaluationScope(actor), { id }] }, include: WITH });
+  if (!e) throw new NotFoundError();
+  return e;
+}
+
+/** A computed indicator's records as the page names them: "拨付 #12 · 已驳回 · 不计入". */
+function sourcesOf(sources: ScoreSource[] | null, lang: Lang) {
+  return (sources ?? []).map((s) => ({
+    href: s.href,
+    label: lang.t(`evaluations.sources.${s.kind}`, { id: s.id }),
+    state: lang.t(`evaluations.sourceStates.${s.kind}.${s.state}`),
+    counts: s.counts,
+  }));
+}
+
+/**
+ * The indicators of an evaluation as the page shows them: scored ones with score and comment;
+ * computed ones either as fixed at submission (with the records they came from) or, before, as
+ * they stand today — or "not available" when their source does not exist yet.
+ */
+async function indicatorsOf(e: Evaluation, lang: Lang) {
+  const scores = await EvaluationScore.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] });
+  const fixed = e.status === 'submitted' || e.status === 'confirmed';
+  const contract = fixed ? null : await Contract.findByPk(e.contractId);
+  return Promise.all(
+    scores.map(async (s) => {
+      const base = { seq: s.seq, name: s.name, weight: s.weight, scale: s.scale ?? '', computed: !!s.computedCode, computedLabel: s.computedCode ? lang.t(`evaluations.computed.${s.computedCode}`) : '' };
+      if (!s.computedCode) return { ...base, score: formatScore(s.scoreHundredths), comment: s.comment ?? '', available: true, basis: '', sources: [] };
+      if (fixed) return { ...base, score: formatScore(s.scoreHundredths), comment: '', available: true, basis: s.comment ?? '', sources: sourcesOf(s.sources, lang) };
+      const value = await computeIndicator(s.computedCode, contract!, { start: e.periodStart, end: e.periodEnd });
+      if (!value.available) return { ...base, score: '', comment: '', available: false, basis: lang.t(value.reasonKey), sources: [] };
+      return { ...base, score: formatScore(value.scoreHundredths), comment: '', available: true, basis: `${value.part}/${value.whole}`, sources: sourcesOf(value.sources, lang) };
+    }),
+  );
+}
+
+/** An evaluation's page: its facts, indicators, rectification items and the forms the policy and its state allow. */
+export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: Lang) {
+  const { t } = lang;
+  const [indicators, items] = await Promise.all([indicatorsOf(e, lang), RectificationItem.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] })]);
+  const may = canMap(actor, EVALUATION_RESOURCE, ['assign', 'score', 'submit', 'return', 'confirm', 'respond', 'report_rectification', 'close_rectification', 'report'], e);
+  const can = {
+    ...may,
+    assign: may.assign && evaluationCanMove(e.status, 'assign'),
+    score: may.score && evaluationCanMove(e.status, 'score'),
+    return: may.return && evaluationCanMove(e.status, 'return'),
+    confirm: may.confirm && evaluationCanMove(e.status, 'confirm'),
+    respond: may.respond && !e.response,
+  };
+  const evaluators = can.assign ? await evaluatorChoices() : [];
+  return {
+    evaluation: evaluationSummary(e, lang),
+    indicators,
+    items: items.map((i) => ({
+      id: i.id,
+      seq: i.seq,
+      description: i.description,
+      status: i.status,
+      statusLabel: t(`evaluations.rectificationStatus.${i.status}`),
+      report: i.report ?? '',
+      reportedAt: formatDateTime(i.reportedAt),
+      closedAt: formatDateTime(i.closedAt),
+      reopenReason: i.reopenReason ?? '',
+      can: { report: may.report_rectification && i.status === 'open', close: may.close_rectification && i.status === 'reported' },
+    })),
+    evaluatorOptions: [{ value: '', label: t('evaluations.chooseEvaluator') }, ...evaluators.map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` }))],
+    consequenceOptions: (e.grade ? CONSEQUENCES_OF[e.grade as Grade] : CONSEQUENCES).map((c: string) => ({ value: c, label: t(`evaluations.consequence.${c}`) })),
+    rectificationRows: RECTIFICATION_ROWS,
+    can,
+  };
+}
+
+/** The printable evaluation report: the facts, every indicator with its score, the grade and the consequence. */
+export async function evaluationReportPage(e: Evaluation, lang: Lang) {
+  const [indicators, items] = await Promise.all([indicatorsOf(e, lang), RectificationItem.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] })]);
+  return {
+    evaluation: evaluationSummary(e, lang),
+    indicators,
+    items: items.map((i) => ({ seq: i.seq, description: i.description, statusLabel: lang.t(`evaluations.rectificationStatus.${i.status}`) })),
+    printedOn: formatDate(new Date()),
+  };
+}
