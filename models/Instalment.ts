@@ -11,6 +11,15 @@ export const INSTALMENT_STATUSES = ['scheduled', 'due', 'requested', 'approved',
 export type InstalmentStatus = (typeof INSTALMENT_STATUSES)[number];
 
 /** Instalments an amendment may replace and a termination cancels (nothing asked for yet). */
+/**
+ * What makes an instalment's milestone met: `manual` (an officer marks it), `deliverables` (every
+ * deliverable of the contract due on or before `milestoneThrough` accepted), `targets` (every
+ * target reached to at least `milestoneShareBp` basis points). The tied ones are checked when a
+ * deliverable is accepted (deliverables part).
+ */
+export const MILESTONE_KINDS = ['manual', 'deliverables', 'targets'] as const;
+export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
+
 export const OPEN_INSTALMENT_STATUSES: readonly InstalmentStatus[] = ['scheduled', 'due'];
 
 /** One instalment of a contract's schedule (分期支付), tied to a milestone. */
@@ -28,6 +37,9 @@ export class Instalment extends Model<InferAttributes<Instalment>, InferCreation
   declare status: CreationOptional<InstalmentStatus>;
   /** The contract version whose schedule created it (0: the draft's schedule, fixed as version 1). */
   declare versionFrom: CreationOptional<number>;
+  declare milestoneKind: CreationOptional<MilestoneKind>;
+  declare milestoneThrough: CreationOptional<string | null>;
+  declare milestoneShareBp: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -50,6 +62,9 @@ export class Instalment extends Model<InferAttributes<Instalment>, InferCreation
         requiresFinalEvaluation: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'scheduled', validate: { isIn: [INSTALMENT_STATUSES] } },
         versionFrom: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        milestoneKind: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'manual', validate: { isIn: [MILESTONE_KINDS] } },
+        milestoneThrough: { type: DataTypes.DATEONLY, allowNull: true },
+        milestoneShareBp: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

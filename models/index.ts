@@ -6,6 +6,7 @@ import { initAllocations } from './allocations.js';
 import { initCatalogue } from './catalogue.js';
 import { initContracts } from './contracts.js';
 import { initEvaluations } from './evaluations.js';
+import { initDeliverables } from './deliverables.js';
 import { District } from './District.js';
 import { initFinance } from './finance.js';
 import { LoginAttempt } from './LoginAttempt.js';
@@ -41,6 +42,7 @@ export function initModels(sequelize: Sequelize): void {
   initContracts(sequelize);
   initPayments(sequelize);
   initEvaluations(sequelize);
+  initDeliverables(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -29,6 +29,7 @@ import {
   loadContract,
 } from '../server/presenters/contracts.js';
 import { contractEvaluationsSection } from '../server/presenters/evaluation-admin.js';
+import { contractDeliverablesSection } from '../server/presenters/deliverables.js';
 import { loadProject } from '../server/presenters/projects.js';
 import type { Lang } from '../server/presenters/users.js';
 import { amendmentForm, type ContractListQuery, contractForm, contractIdParams, contractListQuery, newContractQuery, terminateForm } from '../server/schemas/contracts.js';
@@ -79,6 +80,7 @@ async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY
     evaluations: await contractEvaluationsSection(req.user!, contract, langOf(req)),
     terminateForm: terminate,
     documentForm: documents,
+    deliverables: await contractDeliverablesSection(req.user!, contract, langOf(req)),
   });
 }
 const renderDocumentInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, EMPTY, form);

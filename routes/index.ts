@@ -12,6 +12,8 @@ import { contractsRouter } from './contracts.js';
 import { dashboardRouter } from './dashboard.js';
 import { evaluationAdminRouter } from './evaluation-admin.js';
 import { evaluationsRouter } from './evaluations.js';
+import { deliverableScheduleRouter } from './deliverable-schedule.js';
+import { deliverablesRouter } from './deliverables.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
 import { paymentsRouter } from './payments.js';
@@ -35,6 +37,8 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(paymentsRouter());
   app.use(evaluationAdminRouter());
   app.use(evaluationsRouter());
+  app.use(deliverablesRouter(config));
+  app.use(deliverableScheduleRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));
 }

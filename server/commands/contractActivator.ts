@@ -9,6 +9,7 @@ import { formatFen } from '../services/money.js';
 import { commitFrom, fundingAllocations, lineIdsOfProject, lockLines } from './contractMoney.js';
 import { ActivationRefusedError, type ContractBy, checkContractMove, contractAuditActor, lockedContract, snapshotOf, textsOf } from './contractShared.js';
 import { projectTransitioner } from './projectTransitioner.js';
+import { createDueDeliverables } from './reportingScheduler.js';
 
 /** The reason a version 1 carries: the terms as signed and activated. */
 export const ACTIVATION_REASON = 'activation';
@@ -56,6 +57,7 @@ export async function contractActivator(id: number, by: ContractBy): Promise<Con
     );
     await Instalment.update({ versionFrom: 1 }, { where: { contractId: contract.id }, transaction });
     await contract.update({ status: 'active', activatedBy: by.actor.id, activatedAt: at, currentVersionId: version.id, versionNumber: 1 }, { transaction });
+    await createDueDeliverables(contract, transaction);
     await recordAudit({
       actor: contractAuditActor(by.actor),
       action: 'contract.activate',

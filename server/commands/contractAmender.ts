@@ -8,6 +8,7 @@ import { recordAudit } from '../services/audit.js';
 import { buildSchedule, type InstalmentInput, type ScheduleMode, termErrors } from '../services/contract-terms.js';
 import { commitFrom, fundingAllocations, lineIdsOfProject, lockLines, uncommitTo } from './contractMoney.js';
 import { writeInstalments } from './contractCreator.js';
+import { createDueDeliverables } from './reportingScheduler.js';
 import { type ContractBy, checkContractMove, contractAuditActor, lockedContract, snapshotOf, type TargetInput, targetErrors, writeTargets } from './contractShared.js';
 
 /** What an amendment changes, and why. */
@@ -72,6 +73,7 @@ export async function contractAmender(id: number, form: AmendmentForm, by: Contr
     const lastSeq = current.reduce((m, i) => Math.max(m, i.seq), 0);
     await writeInstalments(contract.id, schedule, next, transaction, lastSeq + 1);
     await writeTargets(contract.id, form.targets, transaction);
+    await createDueDeliverables(contract, transaction);
     await contract.update(
       {
         valueFen: form.valueFen,

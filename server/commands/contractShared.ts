@@ -8,6 +8,7 @@ import { ConflictError, type FieldErrors, NotFoundError, ValidationError } from 
 import type { Actor } from '../policies/index.js';
 import { keepsContractsOf } from '../policies/contract.js';
 import type { AuditContext } from '../services/audit.js';
+import { targetMetricOf } from '../services/deliverable-metrics.js';
 import { buildSchedule, type InstalmentInput, type ScheduledInstalment, type ScheduleMode, termErrors } from '../services/contract-terms.js';
 import { rowLock } from './financeShared.js';
 
@@ -64,7 +65,8 @@ export async function targetErrors(targets: readonly TargetInput[], transaction:
   const seen = new Set<string>();
   targets.forEach((t, i) => {
     if (!codes.has(t.categoryCode)) errors[`category_${i}`] = 'contracts.validation.unknownCategory';
-    if (!/^[a-z][a-z0-9_]{0,63}$/.test(t.metric)) errors[`metric_${i}`] = 'contracts.validation.metric';
+    // The metric must be one the deliverables report (services/deliverable-metrics.ts), so progress can be computed.
+    else if (!targetMetricOf(t.categoryCode, t.metric)) errors[`metric_${i}`] = 'contracts.validation.metric';
     if (!Number.isSafeInteger(t.targetCount) || t.targetCount <= 0) errors[`count_${i}`] = 'contracts.validation.countPositive';
     const key = `${t.categoryCode}/${t.metric}`;
     if (seen.has(key)) errors[`metric_${i}`] = 'contracts.validation.duplicateTarget';

@@ -5,6 +5,7 @@ import './child-worker.js';
 import './contract.js';
 import './dashboard.js';
 import './evaluation.js';
+import './deliverable.js';
 import './finance.js';
 import './organisation.js';
 import './payment.js';

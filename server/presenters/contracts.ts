@@ -19,6 +19,7 @@ import { formatDateTime } from './format.js';
 import { districtName } from './projects.js';
 import type { Lang } from './users.js';
 import { districtsInOrder } from '../services/reference.js';
+import { targetMetricGroups } from './deliverables.js';
 
 export const CONTRACTS_PATH = '/contracts';
 
@@ -243,5 +244,7 @@ export async function contractFormOptions(lang: Lang) {
     ],
     instalmentRows: INSTALMENT_ROWS,
     targetRows: TARGET_ROWS,
+    // The metrics a target may name, per service category (deliverables report them).
+    metricGroups: targetMetricGroups(categories, lang),
   };
 }

@@ -8,6 +8,7 @@ import { shanghaiToday } from '../services/training-status.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { workerListWhere } from './child-workers.js';
 import { evaluationDashboardCards } from './evaluation-admin.js';
+import { deliverableDashboardCards } from './deliverables.js';
 import { financeDashboardCard } from './finance-dashboard.js';
 
 export type DashboardCard = { labelKey: string; value: number; href?: string };
@@ -64,6 +65,7 @@ export async function dashboardFor(actor: Actor, t: Translate): Promise<Dashboar
     );
   }
   cards.push(...(await evaluationDashboardCards(actor)));
+  cards.push(...(await deliverableDashboardCards(actor)));
   const finance = await financeDashboardCard(actor);
   if (finance) cards.push(finance);
   return {

@@ -14,6 +14,7 @@ const ITEMS: { href: string; labelKey: string; action: string; resource: string 
   { href: '/projects', labelKey: 'nav.projects', action: 'list', resource: 'project' },
   { href: '/contracts', labelKey: 'nav.contracts', action: 'list', resource: 'contract' },
   { href: '/evaluations', labelKey: 'nav.evaluations', action: 'list', resource: 'evaluation' },
+  { href: '/deliverables', labelKey: 'nav.deliverables', action: 'list', resource: 'deliverable' },
   { href: '/workers', labelKey: 'nav.workers', action: 'list', resource: 'child_worker' },
   { href: '/reference/districts', labelKey: 'nav.reference', action: 'read', resource: 'reference' },
   { href: '/audit', labelKey: 'nav.audit', action: 'list', resource: 'audit' },

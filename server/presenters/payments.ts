@@ -231,7 +231,7 @@ export async function contractPaymentsPage(actor: Actor, contract: Contract, lan
       statusLabel: lang.t(`payments.instalmentStatus.${i.status}`),
       finalEvaluation: i.requiresFinalEvaluation,
       can: {
-        milestone: may.milestone && active && i.status === 'scheduled',
+        milestone: may.milestone && active && i.status === 'scheduled' && i.milestoneKind === 'manual',
         request: may.request && active && i.status === 'due' && (!i.requiresFinalEvaluation || finalPassed),
       },
     })),

@@ -1,0 +1,72 @@
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import type { Contract } from '../models/Contract.js';
+import { MILESTONE_KINDS, type MilestoneKind } from '../models/Instalment.js';
+import { type MilestoneCondition, reportingScheduleSetter } from '../server/commands/reportingScheduler.js';
+import { type FieldErrors, ValidationError } from '../server/errors.js';
+import { flash } from '../server/middleware/locals.js';
+import { rule } from '../server/middleware/rules.js';
+import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
+import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
+import { authorize } from '../server/policies/index.js';
+import { loadContract } from '../server/presenters/contracts.js';
+import { scheduleFormPage } from '../server/presenters/deliverables.js';
+import type { Lang } from '../server/presenters/users.js';
+import { contractIdParams } from '../server/schemas/contracts.js';
+import { scheduleForm } from '../server/schemas/deliverables.js';
+import type { ReportingFrequency } from '../server/services/reporting-schedule.js';
+
+const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
+
+async function subject(req: Request, res: Response): Promise<Contract> {
+  const contract = await loadContract(req.user!, (res.locals.params as { id: number }).id);
+  authorize(req.user, 'schedule', DELIVERABLE_RESOURCE, contract);
+  return contract;
+}
+
+const renderForm: OnInvalid = async (req, res, form) => {
+  const contract = await subject(req, res);
+  res.render('deliverables/schedule', { pageTitle: req.t('deliverables.schedule.title', { number: contract.number }), ...(await scheduleFormPage(contract, langOf(req), form)) });
+};
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The milestone conditions of the form (`kind_<instalmentId>`, `through_<id>`, `share_<id>` in per cent). */
+function milestonesOf(body: Record<string, string>): { milestones: MilestoneCondition[]; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const milestones: MilestoneCondition[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    const m = /^kind_(\d{1,10})$/.exec(key);
+    if (!m || !(MILESTONE_KINDS as readonly string[]).includes(value)) continue;
+    const instalmentId = Number(m[1]);
+    const through = (body[`through_${instalmentId}`] ?? '').trim();
+    const share = (body[`share_${instalmentId}`] ?? '').trim();
+    if (value === 'deliverables' && !DAY.test(through)) errors[`through_${instalmentId}`] = 'deliverables.validation.throughInTerm';
+    const shareBp = /^\d{1,3}(?:\.\d{1,2})?$/.test(share) ? Math.round(Number(share) * 100) : null;
+    milestones.push({ instalmentId, kind: value as MilestoneKind, through: DAY.test(through) ? through : null, shareBp });
+  }
+  return { milestones, errors };
+}
+
+/** A contract's reporting schedule and the milestone conditions of its instalments (officers who keep the contract). */
+export function deliverableScheduleRouter(): Router {
+  const router = Router();
+  const id = validateParams(contractIdParams);
+
+  router.get('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, (req, res) => renderForm(req, res, { values: undefined as never, errors: {} }));
+
+  router.post('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, validateBody(scheduleForm, renderForm), async (req, res) => {
+    const contract = await subject(req, res);
+    const body = res.locals.body as Record<string, string> & { frequency: ReportingFrequency; graceDays: number; dates: string };
+    const dates = body.dates.split(/[\s,，、]+/).filter(Boolean);
+    const { milestones, errors } = milestonesOf(body);
+    if (dates.some((d) => !DAY.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))) errors.dates = 'deliverables.validation.dates';
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    await reportingScheduleSetter(contract.id, { frequency: body.frequency, graceDays: body.graceDays, dates, milestones }, { actor: req.user!, context: { ip: req.ip, requestId: req.id } });
+    flash(req, 'success', 'deliverables.flash.scheduleSaved');
+    res.redirect(`/contracts/${contract.id}`);
+  });
+
+  return router;
+}
+

@@ -1,0 +1,169 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { Router } from 'express';
+import { Deliverable } from '../models/Deliverable.js';
+import { DeliverableFile } from '../models/DeliverableFile.js';
+import { StoredFile } from '../models/StoredFile.js';
+import { deliverableDraftSaver } from '../server/commands/deliverableDrafter.js';
+import { deliverableAccepter, deliverableReturner, type ReviewComments } from '../server/commands/deliverableReviewer.js';
+import { deliverableSubmitter, PersonalNumbersFoundError } from '../server/commands/deliverableSubmitter.js';
+import type { Config } from '../server/config.js';
+import { NotFoundError, ValidationError } from '../server/errors.js';
+import { flash } from '../server/middleware/locals.js';
+import { rule } from '../server/middleware/rules.js';
+import { upload, uploadsOf } from '../server/middleware/upload.js';
+import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
+import { authorize } from '../server/policies/index.js';
+import {
+  DELIVERABLES_PATH,
+  deliverableDetailPage,
+  deliverableExportColumns,
+  deliverableExportRows,
+  deliverableFormPage,
+  deliverableHref,
+  deliverableListWhere,
+  deliverableListPage,
+  loadDeliverable,
+  reviewQueuePage,
+} from '../server/presenters/deliverables.js';
+import type { Lang } from '../server/presenters/users.js';
+import {
+  type DeliverableListQuery,
+  deliverableFileParams,
+  deliverableIdParams,
+  deliverableListQuery,
+  draftForm,
+  type ReviewQueueQuery,
+  reviewForm,
+  reviewQueueQuery,
+  submitForm,
+} from '../server/schemas/deliverables.js';
+import { recordAudit } from '../server/services/audit.js';
+import { enteredMetricsOf, isDeliverableCategory, parseMetricFields } from '../server/services/deliverable-metrics.js';
+import { sendExport } from '../server/services/export.js';
+import { maskedPlace } from '../server/presenters/deliverable-findings.js';
+import { sendStoredFile } from '../server/services/storage/download.js';
+import { storeFor } from '../server/services/storage/index.js';
+
+const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
+const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
+const subjectOf = (res: Response) => res.locals.subject as Deliverable;
+
+/** Loads the deliverable named in the path through the actor's scope (else 404) and checks `action` (else 403). */
+function subject(action: string): RequestHandler {
+  return async (req, res, next) => {
+    const d = await loadDeliverable(req.user!, (res.locals.params as { id: number }).id);
+    authorize(req.user, action, DELIVERABLE_RESOURCE, d);
+    res.locals.subject = d;
+    next();
+  };
+}
+
+async function renderDetail(req: Request, res: Response, extra: Parameters<typeof deliverableDetailPage>[3] = {}): Promise<void> {
+  const d = subjectOf(res);
+  res.render('deliverables/show', { pageTitle: req.t('deliverables.detailTitle', { category: req.t(`deliverables.categories.${d.categoryCode}`), period: `${d.periodStart} – ${d.periodEnd}` }), ...(await deliverableDetailPage(req.user!, d, langOf(req), extra)) });
+}
+
+const renderEdit: OnInvalid = async (req, res, form) => {
+  res.render('deliverables/form', { pageTitle: req.t('deliverables.editTitle'), ...(await deliverableFormPage(subjectOf(res), langOf(req), form)) });
+};
+/** A submission refused for its metrics shows the form with the draft's values and the errors beside them. */
+const renderSubmitInvalid: OnInvalid = (req, res, form) => renderEdit(req, res, { errors: form.errors, values: undefined as never });
+const renderReviewInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, { reviewErrors: form.errors, reviewValues: form.values });
+
+/** The review form's comments keyed by point (general, narrative, files, a metric of the category). */
+function commentsOf(d: Deliverable, body: Record<string, string>): ReviewComments {
+  const points = new Set(['general', 'narrative', 'files', ...(isDeliverableCategory(d.categoryCode) ? enteredMetricsOf(d.categoryCode).map((x) => x.key) : [])]);
+  const out: ReviewComments = {};
+  for (const [k, v] of Object.entries(body)) if (k.startsWith('c_') && points.has(k.slice(2)) && v.trim()) out[k.slice(2)] = v;
+  return out;
+}
+
+async function exportDeliverables(req: Request, res: Response, query: DeliverableListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
+  authorize(req.user, 'export', DELIVERABLE_RESOURCE);
+  const { format, page: _p, perPage: _pp, sort: _s, dir: _d, ...filter } = query;
+  const rows = await Deliverable.count({ where: deliverableListWhere(req.user!, filter) });
+  const { actor, context } = by(req);
+  await recordAudit({ actor: { id: actor.id, username: actor.username, role: actor.role }, action: 'deliverable.export', recordType: 'deliverable', detail: { filter, format, rows }, context });
+  await sendExport(res, format, req.t('deliverables.exportFilename'), deliverableExportColumns(langOf(req)), deliverableExportRows(req.user!, filter));
+}
+
+/** Deliverables: the list and export, the review queue, the hand-in form, submission, review and files. */
+export function deliverablesRouter(config: Config): Router {
+  const router = Router();
+  const store = storeFor(config);
+  const id = validateParams(deliverableIdParams);
+
+  router.get(DELIVERABLES_PATH, rule('list', DELIVERABLE_RESOURCE), validateQuery(deliverableListQuery), async (req, res) => {
+    const query = res.locals.query as DeliverableListQuery;
+    if (query.format) return exportDeliverables(req, res, { ...query, format: query.format });
+    res.render('deliverables/index', { pageTitle: req.t('deliverables.title'), list: await deliverableListPage(req.user!, query, langOf(req)) });
+  });
+
+  router.get(`${DELIVERABLES_PATH}/queue`, rule('queue', DELIVERABLE_RESOURCE), validateQuery(reviewQueueQuery), async (req, res) => {
+    res.render('deliverables/queue', { pageTitle: req.t('deliverables.queueTitle'), list: await reviewQueuePage(req.user!, res.locals.query as ReviewQueueQuery, langOf(req)) });
+  });
+
+  router.get(`${DELIVERABLES_PATH}/:id`, rule('read', DELIVERABLE_RESOURCE), id, subject('read'), (req, res) => renderDetail(req, res));
+
+  router.get(`${DELIVERABLES_PATH}/:id/edit`, rule('hand_in', DELIVERABLE_RESOURCE), id, subject('hand_in'), (req, res) => renderEdit(req, res, { values: undefined as never, errors: {} }));
+
+  router.post(
+    `${DELIVERABLES_PATH}/:id/draft`,
+    rule('hand_in', DELIVERABLE_RESOURCE),
+    id,
+    subject('hand_in'),
+    upload('deliverable_attachment', 'files', store, { required: false, onInvalid: renderEdit, fields: 200 }),
+    validateBody(draftForm, renderEdit),
+    async (req, res) => {
+      const d = subjectOf(res);
+      const body = res.locals.body as Record<string, string> & { narrative: string; purpose: 'report' };
+      if (!isDeliverableCategory(d.categoryCode)) throw new NotFoundError();
+      const { values, errors } = parseMetricFields(d.categoryCode, body);
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      const removeFileIds = Object.keys(body)
+        .filter((k) => /^remove_\d{1,10}$/.test(k) && body[k] === '1')
+        .map((k) => Number(k.slice('remove_'.length)));
+      await deliverableDraftSaver(d.id, { metrics: values, narrative: body.narrative.trim() || null, purpose: body.purpose, removeFileIds }, uploadsOf(res), by(req));
+      flash(req, 'success', 'deliverables.flash.saved');
+      res.redirect(deliverableHref(d.id));
+    },
+  );
+
+  router.post(`${DELIVERABLES_PATH}/:id/submit`, rule('hand_in', DELIVERABLE_RESOURCE), id, subject('hand_in'), validateBody(submitForm, renderSubmitInvalid), async (req, res) => {
+    const d = subjectOf(res);
+    try {
+      await deliverableSubmitter(d.id, { confirmNoChildData: (res.locals.body as { confirmNoChildData?: '1' }).confirmNoChildData === '1' }, store, by(req));
+    } catch (e) {
+      if (!(e instanceof PersonalNumbersFoundError)) throw e;
+      res.status(422);
+      return renderDetail(req, res, { findings: e.findings.map((f) => maskedPlace(f, langOf(req))) });
+    }
+    flash(req, 'success', 'deliverables.flash.submitted');
+    res.redirect(deliverableHref(d.id));
+  });
+
+  router.post(`${DELIVERABLES_PATH}/:id/accept`, rule('review', DELIVERABLE_RESOURCE), id, subject('review'), validateBody(reviewForm, renderReviewInvalid), async (req, res) => {
+    const d = subjectOf(res);
+    const { milestonesMet } = await deliverableAccepter(d.id, commentsOf(d, res.locals.body as Record<string, string>), by(req));
+    flash(req, 'success', milestonesMet.length ? 'deliverables.flash.acceptedMilestones' : 'deliverables.flash.accepted', { count: milestonesMet.length });
+    res.redirect(`${DELIVERABLES_PATH}/queue`);
+  });
+
+  router.post(`${DELIVERABLES_PATH}/:id/return`, rule('review', DELIVERABLE_RESOURCE), id, subject('review'), validateBody(reviewForm, renderReviewInvalid), async (req, res) => {
+    const d = subjectOf(res);
+    await deliverableReturner(d.id, commentsOf(d, res.locals.body as Record<string, string>), by(req));
+    flash(req, 'success', 'deliverables.flash.returned');
+    res.redirect(`${DELIVERABLES_PATH}/queue`);
+  });
+
+  router.get(`${DELIVERABLES_PATH}/:id/files/:fileId`, rule('read', DELIVERABLE_RESOURCE), validateParams(deliverableFileParams), subject('read'), async (_req, res) => {
+    const { fileId } = res.locals.params as { fileId: number };
+    const link = await DeliverableFile.findOne({ where: { deliverableId: subjectOf(res).id, storedFileId: fileId } });
+    const file = link ? await StoredFile.findByPk(fileId) : null;
+    if (!file) throw new NotFoundError();
+    await sendStoredFile(res, file, store);
+  });
+
+  return router;
+}

@@ -1,0 +1,463 @@
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import type { Contract } from '../../models/Contract.js';
+import { Contract as ContractModel } from '../../models/Contract.js';
+import { DELIVERABLE_STATUSES, Deliverable, type DeliverableStatus, deliverableCanMove } from '../../models/Deliverable.js';
+import { DeliverableComment } from '../../models/DeliverableComment.js';
+import { DELIVERABLE_FILE_PURPOSES, DeliverableFile } from '../../models/DeliverableFile.js';
+import { DeliverableVersion } from '../../models/DeliverableVersion.js';
+import { District, Organisation, StoredFile, User } from '../../models/index.js';
+import { Instalment } from '../../models/Instalment.js';
+import { ReportingSchedule } from '../../models/ReportingSchedule.js';
+import { now } from '../clock.js';
+import { NotFoundError } from '../errors.js';
+import { type Actor, can, canMap } from '../policies/index.js';
+import { DELIVERABLE_RESOURCE, deliverableScope, reviewQueueWhere } from '../policies/deliverable.js';
+import type { DeliverableFilter, DeliverableListQuery, DeliverableSortKey, ReviewQueueQuery } from '../schemas/deliverables.js';
+import { DELIVERABLE_SORT_KEYS } from '../schemas/deliverables.js';
+import {
+  DELIVERABLE_CATEGORIES,
+  type DeliverableCategory,
+  isDeliverableCategory,
+  type MetricDefinition,
+  type MetricValues,
+  metricField,
+  metricsOf,
+  PSYCHOLOGICAL_SUBTYPES,
+  targetMetricChoices,
+  withDerived,
+} from '../services/deliverable-metrics.js';
+import { contractProgress, lateDays, shanghaiDay } from '../services/deliverable-progress.js';
+import type { ExportColumn } from '../services/export.js';
+import { REFERRAL_DEPARTMENTS } from '../services/hotline.js';
+import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { districtsInOrder } from '../services/reference.js';
+import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
+import { addDays } from '../services/reporting-schedule.js';
+import { formatDateTime } from './format.js';
+import { districtName } from './projects.js';
+import type { Lang } from './users.js';
+
+export const DELIVERABLES_PATH = '/deliverables';
+export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;
+
+/** Today in Asia/Shanghai, from the one clock. */
+export const today = () => shanghaiDay(now());
+
+const PLACE = [
+  { model: ContractModel, as: 'contract', attributes: ['id', 'number', 'status'] },
+  { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
+  { model: District, as: 'district', attributes: ['id', 'code', 'name', 'nameEn', 'sortOrder', 'kind'] },
+];
+
+export const STATUS_CLASS: Record<DeliverableStatus, string> = {
+  draft: 'text-bg-light',
+  submitted: 'text-bg-info',
+  returned: 'text-bg-warning',
+  accepted: 'text-bg-success',
+};
+
+/** Not handed in yet (a draft, or returned and not resubmitted). */
+const OPEN: DeliverableStatus[] = ['draft', 'returned'];
+
+/** The list's filter joined by AND to what the actor may see; the export uses the very same one. */
+export function deliverableListWhere(actor: Actor, filter: Partial<DeliverableFilter>, day = today()): WhereOptions {
+  const and: unknown[] = [deliverableScope(actor)];
+  if (filter.contractId) and.push({ contractId: filter.contractId });
+  if (filter.organisationId) and.push({ organisationId: filter.organisationId });
+  if (filter.districtId) and.push({ districtId: filter.districtId });
+  if (filter.category) and.push({ categoryCode: filter.category });
+  if (filter.status) and.push({ status: filter.status });
+  if (filter.dueFrom) and.push({ dueOn: { [Op.gte]: filter.dueFrom } });
+  if (filter.dueTo) and.push({ dueOn: { [Op.lte]: filter.dueTo } });
+  if (filter.timeliness === 'overdue') and.push({ status: { [Op.in]: OPEN }, dueOn: { [Op.lt]: day } });
+  if (filter.timeliness === 'late') {
+    and.push({ [Op.or]: [{ status: { [Op.in]: OPEN }, dueOn: { [Op.lt]: day }, firstSubmittedAt: null }, { submittedLateDays: { [Op.gt]: 0 } }] });
+  }
+  return { [Op.and]: and } as WhereOptions;
+}
+
+const SORT_COLUMN: Record<DeliverableSortKey, string> = { dueOn: 'dueOn', submittedAt: 'submittedAt', status: 'status', category: 'categoryCode', updatedAt: 'updatedAt' };
+
+const categoryLabel = (code: string, lang: Lang) => lang.t(`deliverables.categories.${code}`);
+
+/** A list row / the facts of a deliverable. */
+export function deliverableSummaryOf(d: Deliverable, lang: Lang, day = today()) {
+  const late = lateDays(d, day);
+  const overdue = OPEN.includes(d.status) && d.dueOn < day && !d.firstSubmittedAt;
+  return {
+    id: d.id,
+    href: deliverableHref(d.id),
+    contractNumber: d.contract?.number ?? '',
+    contractHref: `/contracts/${d.contractId}`,
+    organisationName: d.organisation?.name ?? '',
+    districtName: districtName(d.district, lang),
+    category: d.categoryCode,
+    categoryLabel: categoryLabel(d.categoryCode, lang),
+    period: `${d.periodStart} – ${d.periodEnd}`,
+    dueOn: d.dueOn,
+    status: d.status,
+    statusLabel: lang.t(`deliverables.status.${d.status}`),
+    statusClass: STATUS_CLASS[d.status as DeliverableStatus],
+    version: d.currentVersion,
+    submittedAt: formatDateTime(d.submittedAt),
+    acceptedAt: formatDateTime(d.acceptedAt),
+    overdue,
+    lateDays: d.status === 'accepted' || d.firstSubmittedAt || d.dueOn < day ? late : 0,
+    lateLabel: late > 0 ? lang.t('deliverables.lateDays', { days: late }) : '',
+  };
+}
+
+function optionsFor(lang: Lang, districts: District[]) {
+  const all = { value: '', label: lang.t('list.all') };
+  return {
+    districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+    categories: [all, ...DELIVERABLE_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c, lang) }))],
+    statuses: [all, ...DELIVERABLE_STATUSES.map((s) => ({ value: s, label: lang.t(`deliverables.status.${s}`) }))],
+    timeliness: [all, { value: 'overdue', label: lang.t('deliverables.filters.overdue') }, { value: 'late', label: lang.t('deliverables.filters.late') }],
+  };
+}
+
+/** The list: one page read in the database (a constant number of queries). */
+export async function deliverableListPage(actor: Actor, query: DeliverableListQuery, lang: Lang) {
+  const day = today();
+  const [{ rows, count }, districts] = await Promise.all([
+    Deliverable.findAndCountAll({
+      where: deliverableListWhere(actor, query, day),
+      include: PLACE,
+      order: [[SORT_COLUMN[query.sort], query.dir.toUpperCase()], ['id', 'ASC']] as Order,
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+    }),
+    districtsInOrder(),
+  ]);
+  const exportBase = hrefWith(DELIVERABLES_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
+  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
+  return {
+    rows: rows.map((d) => deliverableSummaryOf(d, lang, day)),
+    pagination: paginationOf(DELIVERABLES_PATH, query, count),
+    sort: sortLinks(DELIVERABLES_PATH, query, DELIVERABLE_SORT_KEYS),
+    filters: {
+      contractId: query.contractId ? String(query.contractId) : '',
+      organisationId: query.organisationId ? String(query.organisationId) : '',
+      districtId: query.districtId ? String(query.districtId) : '',
+      category: query.category ?? '',
+      status: query.status ?? '',
+      dueFrom: query.dueFrom ?? '',
+      dueTo: query.dueTo ?? '',
+      timeliness: query.timeliness ?? '',
+      sort: query.sort,
+      dir: query.dir,
+      perPage: query.perPage,
+    },
+    options: optionsFor(lang, districts),
+    csvHref: exportHref('csv'),
+    xlsxHref: exportHref('xlsx'),
+    can: canMap(actor, DELIVERABLE_RESOURCE, ['export', 'queue']),
+  };
+}
+
+/** The officer's review queue: handed-in deliverables of their district, oldest first. */
+export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lang: Lang) {
+  const and: unknown[] = [reviewQueueWhere(actor)];
+  if (query.contractId) and.push({ contractId: query.contractId });
+  if (query.organisationId) and.push({ organisationId: query.organisationId });
+  if (query.districtId) and.push({ districtId: query.districtId });
+  if (query.category) and.push({ categoryCode: query.category });
+  const path = `${DELIVERABLES_PATH}/queue`;
+  const [{ rows, count }, districts] = await Promise.all([
+    Deliverable.findAndCountAll({
+      where: { [Op.and]: and } as WhereOptions,
+      include: PLACE,
+      order: [['submittedAt', query.dir.toUpperCase()], ['id', 'ASC']] as Order,
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+    }),
+    districtsInOrder(),
+  ]);
+  return {
+    rows: rows.map((d) => deliverableSummaryOf(d, lang)),
+    pagination: paginationOf(path, query, count),
+    filters: {
+      contractId: query.contractId ? String(query.contractId) : '',
+      organisationId: query.organisationId ? String(query.organisationId) : '',
+      districtId: query.districtId ? String(query.districtId) : '',
+      category: query.category ?? '',
+    },
+    options: optionsFor(lang, districts),
+  };
+}
+
+/** Loads a deliverable the actor may see (else 404, also for another organisation's). */
+export async function loadDeliverable(actor: Actor, id: number): Promise<Deliverable> {
+  const d = await Deliverable.findOne({ where: { [Op.and]: [deliverableScope(actor), { id }] } as WhereOptions, include: PLACE });
+  if (!d) throw new NotFoundError();
+  return d;
+}
+
+/** A metric's label in the user's language (a referral names its department; a psychological measure its subtype). */
+export function metricLabel(def: MetricDefinition, lang: Lang): string {
+  if (def.department) {
+    const dept = REFERRAL_DEPARTMENTS.find((x) => x.code === def.department);
+    return lang.t(def.labelKey, { department: (lang.locale === 'en' ? dept?.nameEn : dept?.name) ?? def.department });
+  }
+  const base = lang.t(def.labelKey);
+  return def.subtype ? `${lang.t(`deliverables.categories.${def.subtype}`)} · ${base}` : base;
+}
+
+/** A contract target's metric in the user's language (the key itself when the catalogue does not know it). */
+export function targetMetricLabel(categoryCode: string, metric: string, lang: Lang): string {
+  const def = targetMetricChoices(categoryCode).find((x) => x.key === metric);
+  return def ? metricLabel(def, lang) : metric;
+}
+
+/** The contract form's metric choices: per service category, the metrics a target may name. */
+export function targetMetricGroups(categories: readonly { code: string; name: string; nameEn: string }[], lang: Lang) {
+  return categories.map((c) => ({
+    code: c.code,
+    label: lang.locale === 'en' ? c.nameEn : c.name,
+    options: targetMetricChoices(c.code).map((def) => ({ value: def.key, label: metricLabel(def, lang) })),
+  }));
+}
+
+/** A version's metrics as rows (label, value), derived ones included; blank when not entered. */
+export function metricRows(category: DeliverableCategory, values: MetricValues, lang: Lang) {
+  const all = withDerived(category, values);
+  return metricsOf(category)
+    .filter((def) => !def.department || all[def.key] !== undefined)
+    .map((def) => ({ key: def.key, field: metricField(def.key), label: metricLabel(def, lang), value: all[def.key] === undefined ? '' : String(all[def.key]), derived: !def.entered }));
+}
+
+/** The export's columns: the deliverable, then every metric of every category (blank where it does not apply). */
+export function deliverableExportColumns(lang: Lang): ExportColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] {
+  const { t } = lang;
+  const day = today();
+  const base: ExportColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] = [
+    { header: t('deliverables.fields.contract'), value: (d) => d.contract?.number ?? '' },
+    { header: t('deliverables.fields.organisation'), value: (d) => d.organisation?.name ?? '' },
+    { header: t('deliverables.fields.district'), value: (d) => districtName(d.district, lang) },
+    { header: t('deliverables.fields.category'), value: (d) => categoryLabel(d.categoryCode, lang) },
+    { header: t('deliverables.fields.periodStart'), value: (d) => d.periodStart },
+    { header: t('deliverables.fields.periodEnd'), value: (d) => d.periodEnd },
+    { header: t('deliverables.fields.dueOn'), value: (d) => d.dueOn },
+    { header: t('deliverables.fields.status'), value: (d) => t(`deliverables.status.${d.status}`) },
+    { header: t('deliverables.fields.version'), value: (d) => d.currentVersion },
+    { header: t('deliverables.fields.firstSubmittedAt'), value: (d) => formatDateTime(d.firstSubmittedAt) },
+    { header: t('deliverables.fields.acceptedAt'), value: (d) => formatDateTime(d.acceptedAt) },
+    { header: t('deliverables.fields.lateDays'), value: (d) => lateDays(d, day) },
+  ];
+  const metricColumns = DELIVERABLE_CATEGORIES.flatMap((c) =>
+    metricsOf(c).map((def) => ({
+      header: `${categoryLabel(c, lang)} · ${metricLabel(def, lang)}`,
+      value: (d: Deliverable & { acceptedMetrics?: MetricValues }) => (d.categoryCode === c ? (d.acceptedMetrics?.[def.key] ?? '') : ''),
+    })),
+  );
+  return [...base, ...metricColumns];
+}
+
+/**
+ * The export's rows in batches (bounded memory): each deliverable with the metrics of its latest
+ * version handed in (accepted, or submitted/returned: what the officer saw), one extra query a batch.
+ */
+export async function* deliverableExportRows(actor: Actor, filter: Partial<DeliverableFilter>): AsyncGenerator<Deliverable & { acceptedMetrics?: MetricValues }> {
+  const where = deliverableListWhere(actor, filter);
+  let lastId = 0;
+  for (;;) {
+    const batch = await Deliverable.findAll({ where: { [Op.and]: [where, { id: { [Op.gt]: lastId } }] } as WhereOptions, include: PLACE, order: [['id', 'ASC']], limit: 500 });
+    if (batch.length === 0) return;
+    const versions = await DeliverableVersion.findAll({
+      where: { deliverableId: batch.map((d) => d.id), status: { [Op.ne]: 'draft' } },
+      attributes: ['deliverableId', 'version', 'metrics'],
+    });
+    const latest = new Map<number, DeliverableVersion>();
+    for (const v of versions) if ((latest.get(v.deliverableId)?.version ?? 0) < v.version) latest.set(v.deliverableId, v);
+    for (const d of batch) {
+      const v = latest.get(d.id);
+      yield Object.assign(d, { acceptedMetrics: v && isDeliverableCategory(d.categoryCode) ? withDerived(d.categoryCode, v.metrics) : undefined });
+    }
+    if (batch.length < 500) return;
+    lastId = batch[batch.length - 1].id;
+  }
+}
+
+type FindingView = { place: string; kind: string; masked: string };
+
+/** The detail page: facts, every version with its metrics, narrative, files and comments, and what the actor may do. */
+export async function deliverableDetailPage(actor: Actor, d: Deliverable, lang: Lang, extra: { findings?: FindingView[]; reviewErrors?: Record<string, string>; reviewValues?: Record<string, unknown> } = {}) {
+  const category = d.categoryCode as DeliverableCategory;
+  const [versions, files, comments] = await Promise.all([
+    DeliverableVersion.findAll({ where: { deliverableId: d.id }, order: [['version', 'DESC']] }),
+    DeliverableFile.findAll({ where: { deliverableId: d.id }, include: [{ model: StoredFile, as: 'storedFile', attributes: ['id', 'originalName', 'mimeType', 'size'] }], order: [['id', 'ASC']] }),
+    DeliverableComment.findAll({ where: { deliverableId: d.id }, include: [{ model: User, as: 'author', attributes: ['id', 'displayName'] }], order: [['id', 'ASC']] }),
+  ]);
+  const can = canMap(actor, DELIVERABLE_RESOURCE, ['hand_in', 'review'], d);
+  const pointLabel = (point: string) => {
+    if (['general', 'narrative', 'files'].includes(point)) return lang.t(`deliverables.points.${point}`);
+    const def = isDeliverableCategory(category) ? metricsOf(category).find((x) => x.key === point) : undefined;
+    return def ? metricLabel(def, lang) : point;
+  };
+  return {
+    deliverable: deliverableSummaryOf(d, lang),
+    versions: versions.map((v) => ({
+      version: v.version,
+      status: v.status,
+      statusLabel: lang.t(`deliverables.status.${v.status}`),
+      metrics: isDeliverableCategory(category) ? metricRows(category, v.metrics, lang) : [],
+      imported: v.metricsSource === 'import',
+      narrative: v.narrative ?? '',
+      submittedAt: formatDateTime(v.submittedAt),
+      reviewedAt: formatDateTime(v.reviewedAt),
+      personalDataConfirmed: v.personalDataConfirmed,
+      findings: v.personalDataFindings.length,
+      files: files
+        .filter((f) => f.versionId === v.id && f.storedFile)
+        .map((f) => ({ id: f.id, name: f.storedFile!.originalName, href: `${deliverableHref(d.id)}/files/${f.storedFileId}`, purpose: lang.t(`deliverables.purposes.${f.purpose}`), size: f.storedFile!.size })),
+      comments: comments.filter((c) => c.versionId === v.id).map((c) => ({ point: pointLabel(c.point), body: c.body, author: c.author?.displayName ?? '', at: formatDateTime(c.createdAt) })),
+    })),
+    findings: extra.findings ?? [],
+    reviewPoints: [
+      { field: 'c_general', label: lang.t('deliverables.points.general') },
+      { field: 'c_narrative', label: lang.t('deliverables.points.narrative') },
+      { field: 'c_files', label: lang.t('deliverables.points.files') },
+      ...(isDeliverableCategory(category) ? metricsOf(category).filter((x) => x.entered && !x.department).map((def) => ({ field: `c_${def.key}`, label: metricLabel(def, lang) })) : []),
+    ],
+    reviewErrors: extra.reviewErrors ?? {},
+    reviewValues: extra.reviewValues ?? {},
+    can: {
+      edit: can.hand_in && deliverableCanMove(d.status, 'save'),
+      submit: can.hand_in && d.status === 'draft' && d.currentVersion > 0,
+      review: can.review && d.status === 'submitted',
+    },
+  };
+}
+
+/** The hand-in form: metric fields of the category (grouped), narrative, the draft's files, file purposes. */
+export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { values?: Record<string, unknown>; errors: Record<string, string> }) {
+  const category = d.categoryCode as DeliverableCategory;
+  const current = d.currentVersion ? await DeliverableVersion.findOne({ where: { deliverableId: d.id, version: d.currentVersion } }) : null;
+  const files = current
+    ? await DeliverableFile.findAll({ where: { versionId: current.id }, include: [{ model: StoredFile, as: 'storedFile', attributes: ['id', 'originalName'] }], order: [['id', 'ASC']] })
+    : [];
+  const values: Record<string, unknown> = form?.values ?? {
+    narrative: current?.narrative ?? '',
+    ...Object.fromEntries(Object.entries(current?.metrics ?? {}).map(([k, v]) => [metricField(k), String(v)])),
+  };
+  const entered = isDeliverableCategory(category) ? metricsOf(category).filter((x) => x.entered) : [];
+  const group = (def: MetricDefinition) =>
+    def.department ? lang.t('deliverables.groups.referrals') : def.subtype ? lang.t(`deliverables.categories.${def.subtype}`) : lang.t('deliverables.groups.main');
+  const groups: { label: string; fields: { name: string; label: string; unit: string }[] }[] = [];
+  for (const def of entered) {
+    const label = group(def);
+    let g = groups.find((x) => x.label === label);
+    if (!g) {
+      g = { label, fields: [] };
+      groups.push(g);
+    }
+    g.fields.push({ name: metricField(def.key), label: metricLabel(def, lang), unit: lang.t(`deliverables.units.${def.unit}`) });
+  }
+  return {
+    deliverable: deliverableSummaryOf(d, lang),
+    groups,
+    values,
+    errors: form?.errors ?? {},
+    files: files.filter((f) => f.storedFile).map((f) => ({ id: f.id, name: f.storedFile!.originalName, purpose: lang.t(`deliverables.purposes.${f.purpose}`), href: `${deliverableHref(d.id)}/files/${f.storedFileId}` })),
+    purposes: DELIVERABLE_FILE_PURPOSES.map((p) => ({ value: p, label: lang.t(`deliverables.purposes.${p}`) })),
+    accept: acceptAttribute(uploadKind('deliverable_attachment')),
+    newVersion: d.status === 'returned',
+    subtypes: PSYCHOLOGICAL_SUBTYPES,
+  };
+}
+
+/**
+ * The deliverables section of a contract page (views/contracts/_deliverables.ejs): progress bars
+ * per target (accepted / target), the timeline of deliverables with status and lateness, their
+ * files, and the schedule link for the officer who keeps the contract.
+ */
+export async function contractDeliverablesSection(actor: Actor, contract: Contract, lang: Lang) {
+  const day = today();
+  const [progress, rows, schedule] = await Promise.all([
+    contractProgress(contract.id),
+    Deliverable.findAll({ where: { [Op.and]: [deliverableScope(actor), { contractId: contract.id }] } as WhereOptions, order: [['dueOn', 'ASC'], ['categoryCode', 'ASC']] }),
+    ReportingSchedule.findOne({ where: { contractId: contract.id } }),
+  ]);
+  const files = rows.length
+    ? await DeliverableFile.findAll({
+        where: { deliverableId: rows.map((d) => d.id) },
+        include: [{ model: StoredFile, as: 'storedFile', attributes: ['id', 'originalName'] }],
+        order: [['id', 'ASC']],
+      })
+    : [];
+  const current = new Map(rows.map((d) => [d.id, d]));
+  return {
+    progress: progress.map((p) => ({
+      category: categoryLabel(p.categoryCode, lang),
+      metric: targetMetricLabel(p.categoryCode, p.metric, lang),
+      accepted: p.accepted,
+      target: p.target,
+      percent: Math.floor(p.shareBp / 100),
+      known: p.known,
+    })),
+    timeline: rows.map((d) => ({
+      ...deliverableSummaryOf(d, lang, day),
+      // The files of its latest version, as the organisation and the officers see them.
+      files: files
+        .filter((f) => f.deliverableId === d.id && f.storedFile)
+        .filter((f, i, all) => all.findIndex((x) => x.storedFileId === f.storedFileId) === i)
+        .map((f) => ({ name: f.storedFile!.originalName, href: `${deliverableHref(d.id)}/files/${f.storedFileId}` })),
+      version: current.get(d.id)?.currentVersion ?? 0,
+    })),
+    schedule: schedule ? { label: lang.t(`deliverables.frequency.${schedule.frequency}`), graceDays: schedule.graceDays, dates: schedule.dates.join('、') } : null,
+    scheduleHref: can(actor, 'schedule', DELIVERABLE_RESOURCE, contract) && ['draft', 'active'].includes(contract.status) ? `/contracts/${contract.id}/reporting` : null,
+    listHref: `${DELIVERABLES_PATH}?contractId=${contract.id}`,
+  };
+}
+
+/** The schedule form: frequency, grace days, set dates, and a milestone condition per instalment still scheduled. */
+export async function scheduleFormPage(contract: Contract, lang: Lang, form?: { values: Record<string, unknown>; errors: Record<string, string> }) {
+  const [schedule, instalments] = await Promise.all([
+    ReportingSchedule.findOne({ where: { contractId: contract.id } }),
+    Instalment.findAll({ where: { contractId: contract.id, status: { [Op.ne]: 'cancelled' } }, order: [['seq', 'ASC']] }),
+  ]);
+  const values: Record<string, unknown> = form?.values ?? {
+    frequency: schedule?.frequency ?? 'quarterly',
+    graceDays: String(schedule?.graceDays ?? 10),
+    dates: schedule?.dates.join('\n') ?? '',
+    ...Object.fromEntries(
+      instalments.flatMap((i) => [
+        [`kind_${i.id}`, i.milestoneKind],
+        [`through_${i.id}`, i.milestoneThrough ?? ''],
+        [`share_${i.id}`, i.milestoneShareBp ? String(i.milestoneShareBp / 100) : ''],
+      ]),
+    ),
+  };
+  return {
+    contract: { id: contract.id, number: contract.number, href: `/contracts/${contract.id}`, term: `${contract.termStart} – ${contract.termEnd}` },
+    values,
+    errors: form?.errors ?? {},
+    frequencies: (['monthly', 'quarterly', 'dates'] as const).map((f) => ({ value: f, label: lang.t(`deliverables.frequency.${f}`) })),
+    kinds: (['manual', 'deliverables', 'targets'] as const).map((k) => ({ value: k, label: lang.t(`deliverables.milestoneKinds.${k}`) })),
+    instalments: instalments.map((i) => ({ id: i.id, seq: i.seq, milestone: i.milestone, status: i.status, statusLabel: lang.t(`contracts.instalmentStatus.${i.status}`), editable: i.status === 'scheduled' })),
+  };
+}
+
+/** Dashboard cards: officers the deliverables waiting for review and overdue; organisations what is due within 30 days and overdue. */
+export async function deliverableDashboardCards(actor: Actor): Promise<{ labelKey: string; value: number; href: string }[]> {
+  const day = today();
+  if (can(actor, 'queue', DELIVERABLE_RESOURCE)) {
+    return [
+      { labelKey: 'deliverables.dashboard.waiting', value: await Deliverable.count({ where: reviewQueueWhere(actor) }), href: `${DELIVERABLES_PATH}/queue` },
+      { labelKey: 'deliverables.dashboard.overdue', value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }), href: `${DELIVERABLES_PATH}?timeliness=overdue` },
+    ];
+  }
+  if (actor.role === 'org') {
+    const soon = addDays(day, 30);
+    return [
+      {
+        labelKey: 'deliverables.dashboard.dueSoon',
+        value: await Deliverable.count({ where: { [Op.and]: [deliverableListWhere(actor, { dueTo: soon }, day), { status: { [Op.in]: OPEN } }] } as WhereOptions }),
+        href: `${DELIVERABLES_PATH}?dueTo=${soon}&status=draft`,
+      },
+      { labelKey: 'deliverables.dashboard.overdue', value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }), href: `${DELIVERABLES_PATH}?timeliness=overdue` },
+    ];
+  }
+  return [];
+}

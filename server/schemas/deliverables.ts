@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { DELIVERABLE_STATUSES } from '../../models/Deliverable.js';
+import { DELIVERABLE_FILE_PURPOSES } from '../../models/DeliverableFile.js';
+import { MILESTONE_KINDS } from '../../models/Instalment.js';
+import { DELIVERABLE_CATEGORIES } from '../services/deliverable-metrics.js';
+import { listQuerySchema, optionalDate, optionalId } from '../services/listing.js';
+import { REPORTING_FREQUENCIES } from '../services/reporting-schedule.js';
+
+/** The columns the deliverable list may be sorted by: an allow-list. */
+export const DELIVERABLE_SORT_KEYS = ['dueOn', 'submittedAt', 'status', 'category', 'updatedAt'] as const;
+export type DeliverableSortKey = (typeof DELIVERABLE_SORT_KEYS)[number];
+
+const emptyToUndefined = <T>(v: T | '' | undefined) => (v === '' ? undefined : v);
+
+const filters = {
+  contractId: optionalId(),
+  organisationId: optionalId(),
+  districtId: optionalId(),
+  category: z.union([z.literal(''), z.enum(DELIVERABLE_CATEGORIES)]).optional().transform(emptyToUndefined),
+  status: z.union([z.literal(''), z.enum(DELIVERABLE_STATUSES)]).optional().transform(emptyToUndefined),
+  /** Due dates from and to (the period of an export). */
+  dueFrom: optionalDate(),
+  dueTo: optionalDate(),
+  /** `overdue`: due and not handed in; `late`: handed in or still open after the due date. */
+  timeliness: z.union([z.literal(''), z.enum(['overdue', 'late'])]).optional().transform(emptyToUndefined),
+};
+
+/** The deliverable list's query (and its export's). */
+export const deliverableListQuery = listQuerySchema(DELIVERABLE_SORT_KEYS, { sort: 'dueOn', dir: 'asc' }, filters);
+export type DeliverableListQuery = z.infer<typeof deliverableListQuery>;
+export type DeliverableFilter = Pick<DeliverableListQuery, 'contractId' | 'organisationId' | 'districtId' | 'category' | 'status' | 'dueFrom' | 'dueTo' | 'timeliness'>;
+
+/** The review queue's query: oldest handed in first, filtered by contract, organisation, category, district. */
+export const reviewQueueQuery = listQuerySchema(['submittedAt'] as const, { sort: 'submittedAt', dir: 'asc' }, {
+  contractId: filters.contractId,
+  organisationId: filters.organisationId,
+  districtId: filters.districtId,
+  category: filters.category,
+});
+export type ReviewQueueQuery = z.infer<typeof reviewQueueQuery>;
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+export const deliverableIdParams = z.object({ id });
+export const deliverableFileParams = z.object({ id, fileId: id });
+
+/**
+ * The hand-in form: narrative, what the new files are, and the metric fields (`m_<key>`, checked
+ * against the catalogue by the handler) and `remove_<fileId>` boxes, which vary by category.
+ */
+export const draftForm = z
+  .object({
+    narrative: z.string().max(20_000, 'validation.tooLong').optional().default(''),
+    purpose: z.enum(DELIVERABLE_FILE_PURPOSES).optional().default('report'),
+  })
+  .catchall(z.string().max(32));
+
+/** Submission: the confirmation that personal numbers found are not about a child. */
+export const submitForm = z.object({ confirmNoChildData: z.literal('1').optional() });
+
+/** Review: a comment per point (`c_general`, `c_narrative`, `c_files`, `c_<metric field>`). */
+export const reviewForm = z.object({}).catchall(z.string().max(4000, 'validation.tooLong'));
+
+/** The reporting schedule form; milestone fields per instalment (`kind_<id>`, `through_<id>`, `share_<id>`) vary. */
+export const scheduleForm = z
+  .object({
+    frequency: z.enum(REPORTING_FREQUENCIES, { message: 'validation.required' }),
+    graceDays: z
+      .string()
+      .trim()
+      .regex(/^\d{1,3}$/, 'deliverables.validation.graceDays')
+      .transform(Number),
+    dates: z.string().max(2000, 'validation.tooLong').optional().default(''),
+  })
+  .catchall(z.string().max(32));
+
+export { MILESTONE_KINDS };

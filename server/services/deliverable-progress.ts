@@ -1,0 +1,92 @@
+import { Op, type Transaction } from 'sequelize';
+import { ContractTarget } from '../../models/ContractTarget.js';
+import { Deliverable } from '../../models/Deliverable.js';
+import { DeliverableVersion } from '../../models/DeliverableVersion.js';
+import { type DeliverableCategory, isDeliverableCategory, type MetricValues, targetMetricOf, withDerived } from './deliverable-metrics.js';
+import { daysBetween } from './reporting-schedule.js';
+
+export type TargetProgress = {
+  categoryCode: string;
+  metric: string;
+  target: number;
+  /** The sum over the contract's accepted deliverables (0 when the metric is not in the catalogue). */
+  accepted: number;
+  /** accepted / target in basis points, at most 10 000. */
+  shareBp: number;
+  /** Whether the catalogue knows the metric (older free-text targets may not). */
+  known: boolean;
+};
+
+/** The accepted values of a contract's deliverables, per category, derived metrics included. */
+export async function acceptedTotals(contractId: number, transaction?: Transaction): Promise<Map<DeliverableCategory, MetricValues>> {
+  const versions = await DeliverableVersion.findAll({
+    where: { status: 'accepted' },
+    attributes: ['id', 'metrics'],
+    include: [{ model: Deliverable, as: 'deliverable', where: { contractId }, attributes: ['id', 'categoryCode'] }],
+    transaction,
+  });
+  const totals = new Map<DeliverableCategory, MetricValues>();
+  for (const v of versions) {
+    const category = (v as DeliverableVersion & { deliverable: Deliverable }).deliverable.categoryCode;
+    if (!isDeliverableCategory(category)) continue;
+    const sum = totals.get(category) ?? {};
+    for (const [k, n] of Object.entries(withDerived(category, v.metrics))) sum[k] = Math.round(((sum[k] ?? 0) + n) * 100) / 100;
+    totals.set(category, sum);
+  }
+  return totals;
+}
+
+/**
+ * A contract's progress against its targets (DOMAIN.md: computed from accepted deliverables):
+ * per target the accepted sum of its metric and the share reached.
+ */
+export async function contractProgress(contractId: number, transaction?: Transaction): Promise<TargetProgress[]> {
+  const [targets, totals] = await Promise.all([
+    ContractTarget.findAll({ where: { contractId }, order: [['id', 'ASC']], transaction }),
+    acceptedTotals(contractId, transaction),
+  ]);
+  return targets.map((t) => {
+    const at = targetMetricOf(t.categoryCode, t.metric);
+    const accepted = at ? (totals.get(at.category)?.[at.key] ?? 0) : 0;
+    const shareBp = t.targetCount > 0 ? Math.min(10_000, Math.floor((accepted * 10_000) / t.targetCount)) : 0;
+    return { categoryCode: t.categoryCode, metric: t.metric, target: t.targetCount, accepted, shareBp, known: Boolean(at) };
+  });
+}
+
+/** Days late: handed in (or, not yet, today) after the due date; 0 when on time. */
+export function lateDays(d: { dueOn: string; firstSubmittedAt: Date | null }, today: string): number {
+  const handedIn = d.firstSubmittedAt ? shanghaiDay(d.firstSubmittedAt) : today;
+  return Math.max(0, daysBetween(d.dueOn, handedIn));
+}
+
+/** The calendar day of an instant in Asia/Shanghai (UTC+8, no daylight saving). */
+export function shanghaiDay(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Whether every deliverable of a contract due on or before `through` is accepted (and there is
+ * at least one): the `deliverables` milestone condition of an instalment.
+ */
+export async function acceptedThrough(contractId: number, through: string, transaction?: Transaction): Promise<boolean> {
+  const due = await Deliverable.findAll({ where: { contractId, dueOn: { [Op.lte]: through } }, attributes: ['status'], transaction });
+  return due.length > 0 && due.every((d) => d.status === 'accepted');
+}
+
+/**
+ * Timeliness facts of a contract for its evaluation: deliverables due so far, accepted, accepted
+ * at their first submission, handed in on time (first submission on or before the due date).
+ */
+export async function deliverableFacts(contractId: number, today: string, transaction?: Transaction) {
+  const rows = await Deliverable.findAll({ where: { contractId }, transaction });
+  const due = rows.filter((d) => d.dueOn <= today);
+  const accepted = rows.filter((d) => d.status === 'accepted');
+  return {
+    total: rows.length,
+    dueSoFar: due.length,
+    accepted: accepted.length,
+    acceptedFirstTime: accepted.filter((d) => d.submissionCount === 1).length,
+    onTime: rows.filter((d) => d.firstSubmittedAt && lateDays(d, today) === 0).length,
+    late: due.filter((d) => lateDays(d, today) > 0).length,
+  };
+}
