@@ -118,6 +118,8 @@ describe('deliverables: pages', () => {
       expect((await req).status).to.equal(302);
       expect((await postForm(org, `/deliverables/${d.id}/submit`, {})).status).to.equal(302);
     }
+    // MySQL DATETIME keeps whole seconds: make q2 clearly the older submission.
+    await Deliverable.update({ submittedAt: new Date(Date.now() - 3_600_000) }, { where: { id: q2.id } });
     const officer = await loginAs(built.officer, TEST_PASSWORD);
     const queue = await officer.get(`/deliverables/queue?contractId=${built.contract.id}`);
     const order = [...queue.text.matchAll(/data-testid="queue-row" data-id="(\d+)"/g)].map((m) => Number(m[1]));
