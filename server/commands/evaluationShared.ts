@@ -46,13 +46,3 @@ export async function hasPassingFinalEvaluation(contractId: number, transaction?
   const count = await Evaluation.count({ where: { contractId, kind: 'final', status: 'confirmed', grade: [...PASSING_GRADES] }, transaction });
   return count > 0;
 }
-
-/** `YYYY-MM-DD` plus `months` calendar months (the day clamped to the month's length). */
-export function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}

@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { type ComputedIndicator, EvaluationTemplateIndicator } from '../../models/EvaluationTemplateIndicator.js';
 import { District, ServiceCategory } from '../../models/index.js';
@@ -34,12 +35,22 @@ async function checkTemplate(form: TemplateForm, by: EvaluationBy): Promise<void
   }
 }
 
-async function writeIndicators(templateId: number, indicators: IndicatorInput[], transaction: import('sequelize').Transaction) {
-  await EvaluationTemplateIndicator.destroy({ where: { templateId }, transaction });
+/** Writes the template's indicators afresh and the audit event of the change (`action`). */
+async function writeIndicators(template: EvaluationTemplate, form: TemplateForm, by: EvaluationBy, transaction: Transaction, action: 'evaluation_template.create' | 'evaluation_template.update') {
+  await EvaluationTemplateIndicator.destroy({ where: { templateId: template.id }, transaction });
   await EvaluationTemplateIndicator.bulkCreate(
-    indicators.map((i, seq) => ({ templateId, seq: seq + 1, name: i.name, computedCode: i.computedCode, weight: i.weight, scale: i.scale })),
+    form.indicators.map((i, seq) => ({ templateId: template.id, seq: seq + 1, name: i.name, computedCode: i.computedCode, weight: i.weight, scale: i.scale })),
     { transaction },
   );
+  await recordAudit({
+    actor: evaluationAuditActor(by.actor),
+    action,
+    recordType: 'evaluation_template',
+    recordId: template.id,
+    districtId: template.districtId,
+    detail: { name: template.name, indicators: form.indicators },
+    context: by.context,
+  });
 }
 
 /** An officer writes a new template (evaluations already scheduled keep their own copy of the indicators). */
@@ -50,16 +61,7 @@ export async function templateCreator(form: TemplateForm, by: EvaluationBy): Pro
       { districtId: form.districtId, name: form.name, categoryCode: form.categoryCode, projectId: form.projectId, createdBy: by.actor.id },
       { transaction },
     );
-    await writeIndicators(template.id, form.indicators, transaction);
-    await recordAudit({
-      actor: evaluationAuditActor(by.actor),
-      action: 'evaluation_template.create',
-      recordType: 'evaluation_template',
-      recordId: template.id,
-      districtId: template.districtId,
-      detail: { name: template.name, indicators: form.indicators },
-      context: by.context,
-    });
+    await writeIndicators(template, form, by, transaction, 'evaluation_template.create');
     return template;
   });
 }
@@ -71,16 +73,7 @@ export async function templateUpdater(id: number, form: TemplateForm, by: Evalua
     const template = await EvaluationTemplate.findByPk(id, { transaction, lock: rowLock() });
     if (!template || !keepsProjectsOf(by.actor, template.districtId)) throw new NotFoundError();
     await template.update({ districtId: form.districtId, name: form.name, categoryCode: form.categoryCode, projectId: form.projectId }, { transaction });
-    await writeIndicators(template.id, form.indicators, transaction);
-    await recordAudit({
-      actor: evaluationAuditActor(by.actor),
-      action: 'evaluation_template.update',
-      recordType: 'evaluation_template',
-      recordId: template.id,
-      districtId: template.districtId,
-      detail: { name: template.name, indicators: form.indicators },
-      context: by.context,
-    });
+    await writeIndicators(template, form, by, transaction, 'evaluation_template.update');
     return template;
   });
 }

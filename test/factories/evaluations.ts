@@ -35,11 +35,11 @@ export type BuiltEvaluation = { evaluation: Evaluation; built: PaymentContract; 
  * order; default 85.00 each) or `confirmed` with `consequence` (default none).
  */
 export async function buildEvaluation(
-  attrs: { status?: EvaluationStatus; kind?: EvaluationKind; scores?: number[]; consequence?: Consequence; built?: PaymentContract; template?: EvaluationTemplate } = {},
+  attrs: { status?: EvaluationStatus; kind?: EvaluationKind; scores?: number[]; consequence?: Consequence; built?: PaymentContract; template?: EvaluationTemplate; evaluator?: User } = {},
 ): Promise<BuiltEvaluation> {
   const built = attrs.built ?? (await buildPaymentContract({ lastNeedsEvaluation: true, instalmentStatus: 'scheduled' }));
   const template = attrs.template ?? (await buildTemplate(built.officer));
-  const evaluator = (await buildUser('evaluator')).user;
+  const evaluator = attrs.evaluator ?? (await buildUser('evaluator')).user;
   let evaluation = await evaluationScheduler(
     built.contract.id,
     { kind: attrs.kind ?? 'final', templateId: template.id, periodStart: '2026-01-01', periodEnd: '2026-12-31', dueOn: '2026-12-31' },
