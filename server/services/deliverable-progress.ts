@@ -17,12 +17,15 @@ export type TargetProgress = {
   known: boolean;
 };
 
-/** The accepted values of a contract's deliverables, per category, derived metrics included. */
-export async function acceptedTotals(contractId: number, transaction?: Transaction): Promise<Map<DeliverableCategory, MetricValues>> {
+/**
+ * The accepted values of a contract's deliverables, per category, derived metrics included; with
+ * `through`, only those of reporting periods ending by that day (an evaluation's period).
+ */
+export async function acceptedTotals(contractId: number, transaction?: Transaction, through?: string): Promise<Map<DeliverableCategory, MetricValues>> {
   const versions = await DeliverableVersion.findAll({
     where: { status: 'accepted' },
     attributes: ['id', 'metrics'],
-    include: [{ model: Deliverable, as: 'deliverable', where: { contractId }, attributes: ['id', 'categoryCode'] }],
+    include: [{ model: Deliverable, as: 'deliverable', where: through ? { contractId, periodEnd: { [Op.lte]: through } } : { contractId }, attributes: ['id', 'categoryCode'] }],
     transaction,
   });
   const totals = new Map<DeliverableCategory, MetricValues>();
@@ -38,12 +41,12 @@ export async function acceptedTotals(contractId: number, transaction?: Transacti
 
 /**
  * A contract's progress against its targets (DOMAIN.md: computed from accepted deliverables):
- * per target the accepted sum of its metric and the share reached.
+ * per target the accepted sum of its metric and the share reached (`through`: see acceptedTotals).
  */
-export async function contractProgress(contractId: number, transaction?: Transaction): Promise<TargetProgress[]> {
+export async function contractProgress(contractId: number, transaction?: Transaction, through?: string): Promise<TargetProgress[]> {
   const [targets, totals] = await Promise.all([
     ContractTarget.findAll({ where: { contractId }, order: [['id', 'ASC']], transaction }),
-    acceptedTotals(contractId, transaction),
+    acceptedTotals(contractId, transaction, through),
   ]);
   return targets.map((t) => {
     const at = targetMetricOf(t.categoryCode, t.metric);

@@ -2,10 +2,14 @@ import { Op } from 'sequelize';
 import type { Contract } from '../../models/Contract.js';
 import type { ScoreSource } from '../../models/EvaluationScore.js';
 import type { ComputedIndicator } from '../../models/EvaluationTemplateIndicator.js';
+import { Deliverable } from '../../models/Deliverable.js';
 import { Instalment } from '../../models/Instalment.js';
 import { Payment } from '../../models/Payment.js';
+import { now } from '../clock.js';
+import { contractProgress, lateDays, shanghaiDay } from './deliverable-progress.js';
 import { shareHundredths } from './evaluation-grades.js';
 import { shanghaiDayStart } from './listing.js';
+import { daysBetween } from './reporting-schedule.js';
 
 /** The days an evaluation looks at, `YYYY-MM-DD` in Asia/Shanghai, both included. */
 export type IndicatorPeriod = { start: string; end: string };
@@ -22,8 +26,6 @@ export type IndicatorValue =
 
 /** One source of computed indicators: the contract and the period in, the value out. */
 export type IndicatorSource = (contract: Contract, period: IndicatorPeriod) => Promise<IndicatorValue>;
-
-const NOT_AVAILABLE: IndicatorValue = { available: false, reasonKey: 'evaluations.indicators.sourceMissing' };
 
 /** The instants the period covers, for timestamp columns. */
 function instants(period: IndicatorPeriod) {
@@ -53,14 +55,64 @@ export async function financialCompliance(contract: Contract, period: IndicatorP
   return { available: true, scoreHundredths: shareHundredths(part, sources.length) ?? 10000, part, whole: sources.length, sources };
 }
 
+/** A deliverable as a source record of an indicator. */
+const deliverableSource = (d: Deliverable, counts: boolean): ScoreSource => ({ kind: 'deliverable', id: d.id, href: `/deliverables/${d.id}`, state: d.status, counts });
+
 /**
- * The sources, by indicator. Target completion, timeliness and acceptance at first submission
- * read deliverables (#5); until their records exist they are not available.
+ * Target completion (目标完成率) from accepted deliverables: per contract target, the accepted sum of
+ * its metric over the deliverables whose reporting period ends by the evaluation's end, against
+ * the part of the target due by then (the target pro-rated over the days of the term elapsed, so
+ * an interim or a spot check is not held to the whole year), capped at 100 %; the indicator is the
+ * mean over the targets. A contract without targets has nothing to complete: not available.
  */
+export async function targetCompletion(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
+  const through = period.end < contract.termEnd ? period.end : contract.termEnd;
+  const [progress, accepted] = await Promise.all([
+    contractProgress(contract.id, undefined, through),
+    Deliverable.findAll({ where: { contractId: contract.id, status: 'accepted', periodEnd: { [Op.lte]: through } }, order: [['dueOn', 'ASC'], ['id', 'ASC']] }),
+  ]);
+  if (progress.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noTargets' };
+  const termDays = daysBetween(contract.termStart, contract.termEnd) + 1;
+  const elapsed = Math.max(1, Math.min(termDays, daysBetween(contract.termStart, through) + 1));
+  const shares = progress.map((p) => (p.target > 0 ? Math.min(10000, Math.floor((p.accepted * 10000 * termDays) / (p.target * elapsed))) : 10000));
+  const score = Math.floor(shares.reduce((a, b) => a + b, 0) / shares.length);
+  const met = shares.filter((x) => x === 10000).length;
+  return { available: true, scoreHundredths: score, part: met, whole: shares.length, sources: accepted.map((d) => deliverableSource(d, true)) };
+}
+
+/**
+ * Timeliness (按时提交率) from due dates: of the deliverables due within the period (and by today),
+ * the share first handed in on or before their due date. None due in the period: not available.
+ */
+export async function timeliness(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
+  const today = shanghaiDay(now());
+  const until = period.end < today ? period.end : today;
+  const due = await Deliverable.findAll({ where: { contractId: contract.id, dueOn: { [Op.between]: [period.start, until] } }, order: [['dueOn', 'ASC'], ['id', 'ASC']] });
+  if (due.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noneDue' };
+  const sources = due.map((d) => deliverableSource(d, !!d.firstSubmittedAt && lateDays(d, today) === 0));
+  const part = sources.filter((x) => x.counts).length;
+  return { available: true, scoreHundredths: shareHundredths(part, due.length)!, part, whole: due.length, sources };
+}
+
+/**
+ * Acceptance at first submission (一次验收通过率): of the deliverables of reporting periods ending
+ * within the evaluation's period that have been decided at least once (accepted, or returned), the
+ * share accepted at their first submission. None decided yet: not available.
+ */
+export async function firstAcceptance(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
+  const rows = await Deliverable.findAll({ where: { contractId: contract.id, periodEnd: { [Op.between]: [period.start, period.end] } }, order: [['dueOn', 'ASC'], ['id', 'ASC']] });
+  const decided = rows.filter((d) => d.status === 'accepted' || d.status === 'returned' || d.submissionCount > 1);
+  if (decided.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noneDecided' };
+  const sources = decided.map((d) => deliverableSource(d, d.status === 'accepted' && d.submissionCount === 1));
+  const part = sources.filter((x) => x.counts).length;
+  return { available: true, scoreHundredths: shareHundredths(part, decided.length)!, part, whole: decided.length, sources };
+}
+
+/** The sources, by indicator: each reads the system's own records of the contract over the period. */
 export const INDICATOR_SOURCES: Record<ComputedIndicator, IndicatorSource> = {
-  target_completion: async () => NOT_AVAILABLE,
-  timeliness: async () => NOT_AVAILABLE,
-  first_acceptance: async () => NOT_AVAILABLE,
+  target_completion: targetCompletion,
+  timeliness,
+  first_acceptance: firstAcceptance,
   financial_compliance: financialCompliance,
 };
 

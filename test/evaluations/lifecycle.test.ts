@@ -70,7 +70,7 @@ describe('evaluations: scheduling, scoring, confirmation and consequences', () =
     expect(actions).to.deep.equal(['evaluation.schedule', 'evaluation.assign', 'evaluation.start', 'evaluation.submit', 'evaluation.return', 'evaluation.submit', 'evaluation.confirm']);
   });
 
-  it('refuses to submit without a score and a comment for each scored indicator (422), or when a computed indicator has no source (409)', async () => {
+  it('refuses to submit without a score and a comment for each scored indicator (422), or when a computed indicator has nothing to compute from (409: a contract without targets)', async () => {
     const { evaluation, evaluator } = await buildEvaluation();
     const e = await errorOf(scoreSaver(evaluation.id, { 2: { score: 8000, comment: '' } }, true, by(evaluator)));
     expect((e as ValidationError).fieldErrors.score_2).to.equal('evaluations.validation.scoreAndComment');
