@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { PersonalDataFinding } from '../../models/DeliverableVersion.js';
 import type { StoredFile } from '../../models/StoredFile.js';
+import { ValidationError } from '../errors.js';
 import { findPersonalNumbers } from './identifiers.js';
 import type { BlobStore } from './storage/index.js';
 import { parseCsv } from './worker-import.js';
@@ -70,7 +71,12 @@ export async function scanStoredFile(file: StoredFile, store: BlobStore): Promis
     return out;
   }
   const book = new ExcelJS.Workbook();
-  await book.xlsx.read(stream);
+  try {
+    await book.xlsx.read(stream);
+  } catch {
+    // A workbook that cannot be read cannot be checked: the user must replace it (422).
+    throw new ValidationError({ _form: 'deliverables.validation.unreadableFile' });
+  }
   for (const sheet of book.worksheets) {
     const rows: { sheet: string; row: number; cells: string[] }[] = [];
     sheet.eachRow({ includeEmpty: false }, (r, n) => {

@@ -227,3 +227,29 @@ describe('deliverables: commands', () => {
     expect(bad).to.be.instanceOf(ValidationError);
   });
 });
+
+describe('deliverables: races and query counts', () => {
+  it('the same deliverable accepted five times at once is accepted once; its milestone moves once', async () => {
+    const built = await buildDeliverableContract({
+      milestones: async (c) => {
+        const [first] = await Instalment.findAll({ where: { contractId: c.contract.id }, order: [['seq', 'ASC']] });
+        return [{ instalmentId: first.id, kind: 'deliverables', through: '2026-04-10', shareBp: null }];
+      },
+    });
+    const [d] = built.deliverables;
+    const org = { actor: actorOf(built.orgUser) };
+    await deliverableDraftSaver(d.id, draft(visits(10)), [], org);
+    const submissions = await Promise.all([1, 2, 3].map(() => errorOf(deliverableSubmitter(d.id, { confirmNoChildData: false }, store(), org))));
+    expect(submissions.filter((e) => e === null)).to.have.length(1);
+    expect(submissions.filter((e) => e instanceof ConflictError)).to.have.length(2);
+    const officer = { actor: actorOf(built.officer) };
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => errorOf(deliverableAccepter(d.id, {}, officer))));
+    expect(results.filter((e) => e === null)).to.have.length(1);
+    expect(results.filter((e) => e instanceof ConflictError)).to.have.length(4);
+    expect(await AuditEvent.count({ where: { action: 'deliverable.accept', recordId: String(d.id) } })).to.equal(1);
+    const [first] = await Instalment.findAll({ where: { contractId: built.contract.id }, order: [['seq', 'ASC']] });
+    expect(first.status).to.equal('due');
+    expect(await AuditEvent.count({ where: { action: 'instalment.milestone_met', recordId: String(first.id) } })).to.equal(1);
+    expect((await Deliverable.findByPk(d.id))!.submissionCount).to.equal(1);
+  });
+});

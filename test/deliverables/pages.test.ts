@@ -7,7 +7,7 @@ import { storeFor } from '../../server/services/storage/index.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { type Agent, binaryParser, csrfFrom, fieldError, loginAs, postForm } from '../support/agent.js';
-import { testConfig } from '../support/hooks.js';
+import { testConfig, testSequelize } from '../support/hooks.js';
 
 /** A JPEG whose EXIF block holds a GPS position. */
 function jpegWithGps(): Buffer {
@@ -180,5 +180,30 @@ describe('deliverables: pages', () => {
     expect(await Deliverable.count({ where: { contractId: built.contract.id } })).to.equal(12);
     const org = await loginAs(built.orgUser, TEST_PASSWORD);
     expect((await org.get(`/contracts/${built.contract.id}/reporting`)).status).to.equal(403);
+  });
+
+  it('the list and the contract page read a constant number of queries whatever the number of deliverables', async () => {
+    const few = await buildDeliverableContract();
+    const many = await buildDeliverableContract({ frequency: 'monthly' });
+    const officer = await loginAs(few.officer, TEST_PASSWORD);
+    const officerMany = await loginAs(many.officer, TEST_PASSWORD);
+    const sequelize = testSequelize();
+    const countQueries = async (agent: Agent, url: string) => {
+      let n = 0;
+      sequelize.addHook('beforeQuery', 'count-queries', () => {
+        n += 1;
+      });
+      try {
+        expect((await agent.get(url)).status, url).to.equal(200);
+      } finally {
+        sequelize.removeHook('beforeQuery', 'count-queries');
+      }
+      return n;
+    };
+    for (const path of ['/deliverables?contractId=', '/contracts/']) {
+      const four = await countQueries(officer, `${path}${few.contract.id}`);
+      const twelve = await countQueries(officerMany, `${path}${many.contract.id}`);
+      expect(twelve, `${path}: 12 deliverables as 4`).to.equal(four);
+    }
   });
 });

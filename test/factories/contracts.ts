@@ -75,7 +75,7 @@ export type BuiltContract = {
  * the ledger, the project contracted), `terminated` activated then terminated.
  */
 export async function buildContract(
-  attrs: { status?: Extract<ContractStatus, 'draft' | 'active' | 'terminated'>; valueFen?: number; districtCode?: string; organisation?: Organisation; officer?: User; terms?: Partial<ContractTermsForm> } = {},
+  attrs: { status?: Extract<ContractStatus, 'draft' | 'active' | 'terminated'>; valueFen?: number; districtCode?: string; organisation?: Organisation; officer?: User; finance?: User; terms?: Partial<ContractTermsForm> } = {},
 ): Promise<BuiltContract> {
   const districtCode = attrs.districtCode ?? 'FT';
   const valueFen = attrs.valueFen ?? 3_000_000;
@@ -87,8 +87,8 @@ export async function buildContract(
   if (attrs.status === 'active' || attrs.status === 'terminated') {
     const signed = await storedContractDocument(officer, built.project.districtId);
     await contract.update({ signedFileId: signed.id });
-    const line = await buildBudgetLine({ districtCode, year: built.project.year, amountFen: Math.max(valueFen, 10_000_000) });
-    allocation = await buildAllocation({ status: 'approved', line, project: built.project, amountFen: valueFen });
+    const line = await buildBudgetLine({ districtCode, year: built.project.year, amountFen: Math.max(valueFen, 10_000_000), creator: attrs.finance });
+    allocation = await buildAllocation({ status: 'approved', line, project: built.project, amountFen: valueFen, requester: officer });
     contract = await contractActivator(contract.id, by);
   }
   if (attrs.status === 'terminated') contract = await contractTerminator(contract.id, '服务机构无法继续履约', by);

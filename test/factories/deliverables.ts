@@ -1,5 +1,5 @@
 import { Deliverable } from '../../models/Deliverable.js';
-import type { User } from '../../models/index.js';
+import { Organisation, type User } from '../../models/index.js';
 import type { TargetInput } from '../../server/commands/contractShared.js';
 import { type MilestoneCondition, reportingScheduleSetter } from '../../server/commands/reportingScheduler.js';
 import type { ReportingFrequency } from '../../server/services/reporting-schedule.js';
@@ -12,19 +12,21 @@ export type BuiltDeliverables = BuiltContract & { orgUser: User; deliverables: D
 /**
  * An active 2026 contract (福田 unless told) with its targets (default: 600 home visits), a
  * reporting schedule (quarterly, due 10 days after each quarter, unless told) set by its officer,
- * the deliverables that schedule makes due, and a user of the contracted organisation.
+ * the deliverables that schedule makes due, and a user of the contracted organisation (given
+ * officer and organisation user: theirs, e.g. the demo accounts in browser tests).
  */
 export async function buildDeliverableContract(
-  attrs: { targets?: TargetInput[]; frequency?: ReportingFrequency; dates?: string[]; graceDays?: number; milestones?: (c: BuiltContract) => Promise<MilestoneCondition[]>; districtCode?: string } = {},
+  attrs: { targets?: TargetInput[]; frequency?: ReportingFrequency; dates?: string[]; graceDays?: number; milestones?: (c: BuiltContract) => Promise<MilestoneCondition[]>; districtCode?: string; officer?: User; finance?: User; orgUser?: User } = {},
 ): Promise<BuiltDeliverables> {
-  const built = await buildContract({ status: 'active', districtCode: attrs.districtCode, terms: attrs.targets ? { targets: attrs.targets } : {} });
+  const organisation = attrs.orgUser?.organisationId ? ((await Organisation.findByPk(attrs.orgUser.organisationId)) ?? undefined) : undefined;
+  const built = await buildContract({ status: 'active', districtCode: attrs.districtCode, officer: attrs.officer, finance: attrs.finance, organisation, terms: attrs.targets ? { targets: attrs.targets } : {} });
   const milestones = attrs.milestones ? await attrs.milestones(built) : [];
   await reportingScheduleSetter(
     built.contract.id,
     { frequency: attrs.frequency ?? 'quarterly', graceDays: attrs.graceDays ?? 10, dates: attrs.dates ?? [], milestones },
     { actor: actorOf(built.officer) },
   );
-  const orgUser = (await buildUser('org', { organisation: built.organisation, districtCode: attrs.districtCode })).user;
+  const orgUser = attrs.orgUser ?? (await buildUser('org', { organisation: built.organisation, districtCode: attrs.districtCode })).user;
   const deliverables = await Deliverable.findAll({ where: { contractId: built.contract.id }, order: [['dueOn', 'ASC'], ['categoryCode', 'ASC']] });
   return { ...built, orgUser, deliverables };
 }
