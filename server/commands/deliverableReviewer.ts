@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import type { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableComment } from '../../models/DeliverableComment.js';
 import { now } from '../clock.js';
@@ -23,6 +24,21 @@ export type ReviewComments = Record<string, string>;
 const reviewedBy = (by: DeliverableBy) => (d: Deliverable) => keepsContractsOf(by.actor, d.districtId);
 
 /**
+ * The start of a review, inside its transaction: the contract locked first (its instalments may
+ * move), the deliverable re-read under lock (404 outside the officer's district), the move
+ * checked against the transition table and the contract active (409), and the version handed in.
+ */
+async function lockedForReview(contractId: number, id: number, transition: 'accept' | 'return', by: DeliverableBy, transaction: Transaction) {
+  const contract = await lockedContractOf(contractId, transaction);
+  const d = await lockedDeliverable(id, transaction, reviewedBy(by));
+  checkDeliverableMove(d, transition);
+  await checkContractActive(d, transaction, contract);
+  const version = await currentVersionOf(d, transaction);
+  if (!version) throw new ConflictError(`deliverables.errors.cannot.${transition}`, { status: d.status, to: transition === 'accept' ? 'accepted' : 'returned' });
+  return { contract, d, version };
+}
+
+/**
  * An officer of the contract's district accepts a handed-in deliverable (`submitted → accepted`)
  * in one transaction: the contract locked first (its instalments may move), the deliverable
  * re-read under lock (404 outside the district, 409 from any other state or on a contract that is
@@ -33,12 +49,7 @@ const reviewedBy = (by: DeliverableBy) => (d: Deliverable) => keepsContractsOf(b
 export async function deliverableAccepter(id: number, comments: ReviewComments, by: DeliverableBy): Promise<{ deliverable: Deliverable; milestonesMet: number[] }> {
   const contractId = await contractIdOfDeliverable(id);
   return withTransaction(async (transaction) => {
-    const contract = await lockedContractOf(contractId, transaction);
-    const d = await lockedDeliverable(id, transaction, reviewedBy(by));
-    checkDeliverableMove(d, 'accept');
-    await checkContractActive(d, transaction, contract);
-    const version = await currentVersionOf(d, transaction);
-    if (!version) throw new ConflictError('deliverables.errors.cannot.accept', { status: d.status, to: 'accepted' });
+    const { contract, d, version } = await lockedForReview(contractId, id, 'accept', by, transaction);
     const at = now();
     await version.update({ status: 'accepted', reviewedBy: by.actor.id, reviewedAt: at }, { transaction });
     await d.update({ status: 'accepted', acceptedAt: at, acceptedBy: by.actor.id, acceptedVersion: version.version }, { transaction });
@@ -65,13 +76,8 @@ export async function deliverableAccepter(id: number, comments: ReviewComments, 
 export async function deliverableReturner(id: number, comments: ReviewComments, by: DeliverableBy): Promise<Deliverable> {
   const contractId = await contractIdOfDeliverable(id);
   return withTransaction(async (transaction) => {
-    const contract = await lockedContractOf(contractId, transaction);
-    const d = await lockedDeliverable(id, transaction, reviewedBy(by));
-    checkDeliverableMove(d, 'return');
-    await checkContractActive(d, transaction, contract);
+    const { d, version } = await lockedForReview(contractId, id, 'return', by, transaction);
     if (!Object.values(comments).some((c) => c.trim())) throw new ValidationError({ general: 'deliverables.validation.commentRequired' });
-    const version = await currentVersionOf(d, transaction);
-    if (!version) throw new ConflictError('deliverables.errors.cannot.return', { status: d.status, to: 'returned' });
     await version.update({ status: 'returned', reviewedBy: by.actor.id, reviewedAt: now() }, { transaction });
     await d.update({ status: 'returned' }, { transaction });
     const written = await writeComments(d, version.id, comments, by, transaction);
@@ -88,7 +94,7 @@ export async function deliverableReturner(id: number, comments: ReviewComments, 
   });
 }
 
-async function writeComments(d: Deliverable, versionId: number, comments: ReviewComments, by: DeliverableBy, transaction: import('sequelize').Transaction): Promise<string[]> {
+async function writeComments(d: Deliverable, versionId: number, comments: ReviewComments, by: DeliverableBy, transaction: Transaction): Promise<string[]> {
   const rows = Object.entries(comments)
     .filter(([, body]) => body.trim())
     .map(([point, body]) => ({ deliverableId: d.id, versionId, point, body: body.trim(), authorId: by.actor.id }));

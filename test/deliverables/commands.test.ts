@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../server/erro
 import { contractProgress, deliverableFacts } from '../../server/services/deliverable-progress.js';
 import { idCheckDigit } from '../../server/services/identifiers.js';
 import { storeFor } from '../../server/services/storage/index.js';
+import { buildContract } from '../factories/contracts.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { actorOf } from '../factories/finance.js';
 import { buildUser } from '../factories/index.js';
@@ -225,6 +226,25 @@ describe('deliverables: commands', () => {
     expect((await StoredFile.findByPk(log.id))!).to.include({ ownerType: 'deliverable', ownerId: d.id });
     const bad = await errorOf(deliverableMetricsImporter(d.id, { ...metrics, callsAnswered: 130 }, { storedFileId: log.id }, { actor: actorOf(built.orgUser) }));
     expect(bad).to.be.instanceOf(ValidationError);
+  });
+});
+
+describe('deliverables: contract targets name catalogue metrics', () => {
+  it('refuses a target whose metric the category does not report (422 beside it), accepts subtype and hotline metrics', async () => {
+    const e = await errorOf(buildContract({ terms: { targets: [{ categoryCode: 'home_visit', metric: 'calls', targetCount: 10 }] } }));
+    expect(e).to.be.instanceOf(ValidationError);
+    expect((e as ValidationError).fieldErrors).to.deep.equal({ metric_0: 'contracts.validation.metric' });
+    const average = await errorOf(buildContract({ terms: { targets: [{ categoryCode: 'hotline', metric: 'averageAnswerSeconds', targetCount: 10 }] } }));
+    expect((average as ValidationError).fieldErrors).to.have.property('metric_0');
+    const ok = await buildContract({
+      terms: {
+        targets: [
+          { categoryCode: 'hotline', metric: 'callsAnswered', targetCount: 5000 },
+          { categoryCode: 'psychological_counselling', metric: 'hours', targetCount: 300 },
+        ],
+      },
+    });
+    expect(ok.contract.status).to.equal('draft');
   });
 });
 

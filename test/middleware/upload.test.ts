@@ -18,6 +18,7 @@ import type { OnInvalid } from '../../server/middleware/validate.js';
 import { buildUser } from '../factories/index.js';
 import { csrfFrom } from '../support/agent.js';
 import { testConfig } from '../support/hooks.js';
+import { jpegWithGps } from '../support/files.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const pdf = (text: string) => Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`, 'utf8');
@@ -40,21 +41,6 @@ async function eventually(check: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`never happened: ${what}`);
-}
-
-function jpegWithGps(): Buffer {
-  const segment = (marker: number, payload: Buffer) =>
-    Buffer.concat([Buffer.from([0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
-  return Buffer.concat([
-    Buffer.from([0xff, 0xd8]),
-    segment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1')),
-    segment(0xe1, Buffer.from('Exif\0\0MM\0*\0\0\0\x08GPSLatitude 22.5431 N GPSLongitude 114.0579 E', 'latin1')),
-    segment(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])),
-    segment(0xc0, Buffer.from([8, 0, 1, 0, 1, 1, 1, 0x11, 0])),
-    segment(0xda, Buffer.from([1, 1, 0, 0, 63, 0])),
-    Buffer.from([0x12, 0xff, 0x00, 0x34]),
-    Buffer.from([0xff, 0xd9]),
-  ]);
 }
 
 const asJson: OnInvalid = (_req, res, form) => res.status(422).json({ errors: form.errors });
