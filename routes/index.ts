@@ -12,6 +12,7 @@ import { contractsRouter } from './contracts.js';
 import { dashboardRouter } from './dashboard.js';
 import { evaluationAdminRouter } from './evaluation-admin.js';
 import { evaluationsRouter } from './evaluations.js';
+import { deliverableCallLogRouter } from './deliverable-call-log.js';
 import { deliverableScheduleRouter } from './deliverable-schedule.js';
 import { deliverablesRouter } from './deliverables.js';
 import { languageRouter } from './language.js';
@@ -38,6 +39,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(evaluationAdminRouter());
   app.use(evaluationsRouter());
   app.use(deliverablesRouter(config));
+  app.use(deliverableCallLogRouter(config));
   app.use(deliverableScheduleRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));
