@@ -453,8 +453,8 @@ export async function deliverableDashboardCards(actor: Actor): Promise<{ labelKe
     return [
       {
         labelKey: 'deliverables.dashboard.dueSoon',
-        value: await Deliverable.count({ where: { [Op.and]: [deliverableListWhere(actor, { dueTo: soon }, day), { status: { [Op.in]: OPEN } }] } as WhereOptions }),
-        href: `${DELIVERABLES_PATH}?dueTo=${soon}&status=draft`,
+        value: await Deliverable.count({ where: { [Op.and]: [deliverableListWhere(actor, { dueFrom: day, dueTo: soon }, day), { status: { [Op.in]: OPEN } }] } as WhereOptions }),
+        href: `${DELIVERABLES_PATH}?dueFrom=${day}&dueTo=${soon}`,
       },
       { labelKey: 'deliverables.dashboard.overdue', value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }), href: `${DELIVERABLES_PATH}?timeliness=overdue` },
     ];

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableFile } from '../../models/DeliverableFile.js';
 import { AuditEvent, StoredFile } from '../../models/index.js';
+import { setClock } from '../../server/clock.js';
 import { storeFor } from '../../server/services/storage/index.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
@@ -190,5 +191,38 @@ describe('deliverables: pages', () => {
       const twelve = await countQueries(officerMany, `${path}${many.contract.id}`);
       expect(twelve, `${path}: 12 deliverables as 4`).to.equal(four);
     }
+  });
+
+  describe('on a fixed day', () => {
+    afterEach(() => setClock(null));
+
+    it('shows what is due and overdue, and by how many days a deliverable is late, to the organisation', async () => {
+      const built = await buildDeliverableContract();
+      const [q1, q2] = built.deliverables;
+      // 2026-06-20 noon in Shanghai: Q1 (due 2026-04-10) is 71 days overdue, Q2 (due 2026-07-10) due within 30 days.
+      setClock(new Date('2026-06-20T04:00:00Z'));
+      let org = await loginAs(built.orgUser, TEST_PASSWORD);
+      const dashboard = await org.get('/');
+      expect(dashboard.text).to.match(/30 天内到期的服务成果<\/div>\s*<div class="fs-3 fw-semibold"><a href="[^"]*">1<\/a>/);
+      expect(dashboard.text).to.match(/逾期未交的服务成果<\/div>\s*<div class="fs-3 fw-semibold"><a href="[^"]*">1<\/a>/);
+      const overdue = await org.get('/deliverables?timeliness=overdue');
+      expect([...overdue.text.matchAll(/data-testid="deliverable-row" data-id="(\d+)"/g)].map((m) => Number(m[1]))).to.deep.equal([q1.id]);
+      expect(overdue.text).to.include('逾期 71 天');
+      let req = org.post(`/deliverables/${q1.id}/draft?_csrf=${await uploadToken(org)}`);
+      for (const [k, v] of Object.entries(fullVisits)) req = req.field(k, v);
+      expect((await req).status).to.equal(302);
+      expect((await postForm(org, `/deliverables/${q1.id}/submit`, {})).status).to.equal(302);
+      expect((await Deliverable.findByPk(q1.id))!.submittedLateDays).to.equal(71);
+      // Handed in late stays late; Q2 handed in on time is not.
+      setClock(new Date('2026-07-09T04:00:00Z'));
+      org = await loginAs(built.orgUser, TEST_PASSWORD); // the session of 19 days ago has expired
+      req = org.post(`/deliverables/${q2.id}/draft?_csrf=${await uploadToken(org)}`);
+      for (const [k, v] of Object.entries(fullVisits)) req = req.field(k, v);
+      await req;
+      await postForm(org, `/deliverables/${q2.id}/submit`, {});
+      const late = await org.get(`/deliverables?contractId=${built.contract.id}&timeliness=late`);
+      expect([...late.text.matchAll(/data-testid="deliverable-row" data-id="(\d+)"/g)].map((m) => Number(m[1]))).to.deep.equal([q1.id]);
+      expect((await Deliverable.findByPk(q2.id))!.submittedLateDays).to.equal(0);
+    });
   });
 });
