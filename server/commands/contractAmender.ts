@@ -8,7 +8,7 @@ import { recordAudit } from '../services/audit.js';
 import { buildSchedule, type InstalmentInput, type ScheduleMode, termErrors } from '../services/contract-terms.js';
 import { commitFrom, fundingAllocations, lineIdsOfProject, lockLines, uncommitTo } from './contractMoney.js';
 import { writeInstalments } from './contractCreator.js';
-import { createDueDeliverables } from './reportingScheduler.js';
+import { carryMilestoneConditions, createDueDeliverables } from './reportingScheduler.js';
 import { type ContractBy, checkContractMove, contractAuditActor, lockedContract, snapshotOf, type TargetInput, targetErrors, writeTargets } from './contractShared.js';
 
 /** What an amendment changes, and why. */
@@ -74,6 +74,7 @@ export async function contractAmender(id: number, form: AmendmentForm, by: Contr
     await writeInstalments(contract.id, schedule, next, transaction, lastSeq + 1);
     await writeTargets(contract.id, form.targets, transaction);
     await createDueDeliverables(contract, transaction);
+    await carryMilestoneConditions(contract, current.filter((i) => OPEN_INSTALMENT_STATUSES.includes(i.status)), next, by, transaction);
     await contract.update(
       {
         valueFen: form.valueFen,

@@ -53,6 +53,24 @@ export async function createDueDeliverables(contract: Contract, transaction: Tra
   return { created: rows.length, removed };
 }
 
+/**
+ * An amendment replaces the open instalments by a new schedule, written in the order the amend
+ * form showed the old ones: the k-th new instalment keeps the milestone condition of the k-th
+ * replaced one (a new one beyond them starts `manual`). Then any tied milestone already met moves
+ * its instalment to `due` again, inside the amendment's transaction.
+ */
+export async function carryMilestoneConditions(contract: Contract, replaced: readonly Instalment[], versionFrom: number, by: DeliverableBy, transaction: Transaction): Promise<void> {
+  if (!replaced.some((i) => i.milestoneKind !== 'manual')) return;
+  const fresh = await Instalment.findAll({ where: { contractId: contract.id, versionFrom, status: 'scheduled' }, order: [['seq', 'ASC']], transaction });
+  const ordered = [...replaced].sort((a, b) => a.seq - b.seq);
+  for (const [k, instalment] of fresh.entries()) {
+    const old = ordered[k];
+    if (!old || old.milestoneKind === 'manual') continue;
+    await instalment.update({ milestoneKind: old.milestoneKind, milestoneThrough: old.milestoneThrough ?? null, milestoneShareBp: old.milestoneShareBp ?? null }, { transaction });
+  }
+  await markMilestonesMet(contract, by, transaction);
+}
+
 function scheduleErrors(form: ScheduleForm, contract: Contract): FieldErrors {
   const errors: FieldErrors = {};
   if (!Number.isInteger(form.graceDays) || form.graceDays < 0 || form.graceDays > MAX_GRACE_DAYS) errors.graceDays = 'deliverables.validation.graceDays';

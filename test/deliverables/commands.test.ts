@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Op } from 'sequelize';
 import { Deliverable, type DeliverableStatus } from '../../models/Deliverable.js';
 import { DeliverableComment } from '../../models/DeliverableComment.js';
 import { DeliverableFile } from '../../models/DeliverableFile.js';
@@ -6,6 +7,7 @@ import { DeliverableVersion } from '../../models/DeliverableVersion.js';
 import { AuditEvent, StoredFile } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { deliverableDraftSaver, deliverableMetricsImporter } from '../../server/commands/deliverableDrafter.js';
+import { contractAmender } from '../../server/commands/contractAmender.js';
 import { deliverableAccepter, deliverableReturner } from '../../server/commands/deliverableReviewer.js';
 import { deliverableSubmitter, PersonalNumbersFoundError } from '../../server/commands/deliverableSubmitter.js';
 import { milestoneMarker, paymentRequester } from '../../server/commands/paymentRequester.js';
@@ -245,6 +247,61 @@ describe('deliverables: contract targets name catalogue metrics', () => {
       },
     });
     expect(ok.contract.status).to.equal('draft');
+  });
+});
+
+describe('deliverables: amendments', () => {
+  it('an amendment keeps the milestone conditions of the instalments it replaces, in order, and re-checks them; new targets bring their deliverables', async () => {
+    const built = await buildDeliverableContract({
+      milestones: async (c) => {
+        const [first, second] = await Instalment.findAll({ where: { contractId: c.contract.id }, order: [['seq', 'ASC']] });
+        return [
+          { instalmentId: first.id, kind: 'deliverables', through: '2026-04-10', shareBp: null },
+          { instalmentId: second.id, kind: 'targets', through: null, shareBp: 9000 },
+        ];
+      },
+    });
+    const [q1] = built.deliverables;
+    const org = { actor: actorOf(built.orgUser) };
+    const officer = { actor: actorOf(built.officer) };
+    await deliverableDraftSaver(q1.id, draft(visits(10)), [], org);
+    await deliverableSubmitter(q1.id, { confirmNoChildData: false }, store(), org);
+    await deliverableAccepter(q1.id, {}, officer);
+    const c = built.contract;
+    await contractAmender(
+      c.id,
+      {
+        reason: '增加热线服务',
+        valueFen: c.valueFen,
+        termStart: c.termStart,
+        termEnd: c.termEnd,
+        termJustification: null,
+        reimbursementCeilingFen: c.reimbursementCeilingFen,
+        targets: [
+          { categoryCode: 'home_visit', metric: 'visits', targetCount: 600 },
+          { categoryCode: 'hotline', metric: 'callsAnswered', targetCount: 1000 },
+        ],
+        scheduleMode: 'percent',
+        instalments: [
+          { percentBp: 3000, milestone: '第一季度成果验收' },
+          { percentBp: 4000, milestone: '目标完成九成' },
+          { percentBp: 3000, milestone: '终期评估合格' },
+        ],
+      },
+      officer,
+    );
+    const open = await Instalment.findAll({ where: { contractId: c.id, status: { [Op.ne]: 'cancelled' } }, order: [['seq', 'ASC']] });
+    expect(open.map((i) => [i.milestoneKind, i.milestoneThrough ?? null, i.milestoneShareBp ?? null, i.status])).to.deep.equal([
+      // Re-checked, not met: the hotline the amendment buys has its own deliverable due 2026-04-10, not accepted yet.
+      ['deliverables', '2026-04-10', null, 'scheduled'],
+      ['targets', null, 9000, 'scheduled'],
+      ['manual', null, null, 'scheduled'],
+    ]);
+    const hotline = await Deliverable.findAll({ where: { contractId: c.id, categoryCode: 'hotline' }, order: [['dueOn', 'ASC']] });
+    expect(hotline).to.have.length(4);
+    await deliverableDraftSaver(hotline[0].id, draft({ callsReceived: 5, callsAnswered: 5, averageAnswerSeconds: 8, casesClosed: 5 }), [], org);
+    await deliverableSubmitter(hotline[0].id, { confirmNoChildData: false }, store(), org);
+    expect((await deliverableAccepter(hotline[0].id, {}, officer)).milestonesMet).to.deep.equal([open[0].id]);
   });
 });
 
