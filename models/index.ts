@@ -4,6 +4,7 @@ import { initChildWorkerRegistry } from './child-worker-registry.js';
 import { AuditEvent, AuditHead } from './AuditEvent.js';
 import { initAllocations } from './allocations.js';
 import { initCatalogue } from './catalogue.js';
+import { initClaims } from './claims.js';
 import { initContracts } from './contracts.js';
 import { initEvaluations } from './evaluations.js';
 import { initDeliverables } from './deliverables.js';
@@ -43,6 +44,7 @@ export function initModels(sequelize: Sequelize): void {
   initPayments(sequelize);
   initEvaluations(sequelize);
   initDeliverables(sequelize);
+  initClaims(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

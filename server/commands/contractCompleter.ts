@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
 import type { Contract } from '../../models/Contract.js';
 import { Instalment } from '../../models/Instalment.js';
+import { Payment } from '../../models/Payment.js';
 import { now } from '../clock.js';
 import { withTransaction } from '../db.js';
 import { ConflictError } from '../errors.js';
@@ -11,7 +12,7 @@ import { type ContractBy, checkContractMove, contractAuditActor, lockedContract 
 import { projectTransitioner } from './projectTransitioner.js';
 
 /**
- * Completes an active contract once every instalment is paid (409 while one is open), under the
+ * Completes an active contract once every instalment and approved claim is paid (409 while one is open), under the
  * contract's lock; whatever is still committed and unpaid goes back to its allocations.
  */
 export async function contractCompleter(id: number, by: ContractBy): Promise<Contract> {
@@ -20,6 +21,9 @@ export async function contractCompleter(id: number, by: ContractBy): Promise<Con
     checkContractMove(contract, 'complete');
     const open = await Instalment.count({ where: { contractId: contract.id, status: { [Op.notIn]: ['paid', 'cancelled'] } }, transaction });
     if (open > 0) throw new ConflictError('contracts.errors.instalmentsOpen', { count: open });
+    // An approved claim's amount is committed until it is paid: releasing it would leave the claim unpayable.
+    const openClaims = await Payment.count({ where: { contractId: contract.id, kind: 'claim', status: 'approved' }, transaction });
+    if (openClaims > 0) throw new ConflictError('contracts.errors.claimPaymentsOpen', { count: openClaims });
     const unpaidFen = await balance('contract_committed', contract.id, transaction);
     const released = await uncommitTo(contract, unpaidFen, by.actor.id, transaction);
     await contract.update({ status: 'completed', endedBy: by.actor.id, endedAt: now() }, { transaction });

@@ -8,6 +8,7 @@ import { keepsMoneyOf } from '../policies/finance.js';
 import { recordAudit } from '../services/audit.js';
 import { balance, LedgerError, legsOf, post } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
+import { claimPaid } from './claimPayment.js';
 import { auditActorOf, checkPaymentTransition, contractIdOf, lockedContract, lockedPayment, type PaymentBy } from './paymentShared.js';
 
 /** Contracts whose payments may still be approved and paid. */
@@ -44,7 +45,11 @@ async function decide(
     if (transition !== 'reject' && !PAYABLE_CONTRACT.includes(contract.status)) {
       throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
     }
+    // A claim's payment is born approved (claimApprover) and settled through its claim's state:
+    // it is paid here like any other, never rejected on its own.
+    if (payment.kind === 'claim' && transition === 'reject') throw new ConflictError('payments.errors.claimPayment');
     const detail = await change(payment, to, transaction);
+    if (payment.kind === 'claim' && to === 'paid') await claimPaid(payment, by, transaction);
     if (payment.instalmentId) {
       const instalmentStatus = to === 'rejected' ? 'due' : to;
       await Instalment.update({ status: instalmentStatus }, { where: { id: payment.instalmentId, status: { [Op.ne]: 'cancelled' } }, transaction });

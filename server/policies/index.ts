@@ -1,6 +1,7 @@
 // Importing a policy file registers its rules; this is the one registry.
 import './audit.js';
 import './catalogue.js';
+import './claim.js';
 import './child-worker.js';
 import './contract.js';
 import './dashboard.js';

@@ -176,7 +176,7 @@ export async function loadPayment(actor: Actor, id: number): Promise<Payment> {
 export function paymentDetailPage(actor: Actor, p: Payment, lang: Lang) {
   const can = canMap(actor, PAYMENT_RESOURCE, ['approve', 'reject', 'pay', 'form'], p);
   can.approve &&= paymentCanMove(p.status, 'approve');
-  can.reject &&= paymentCanMove(p.status, 'reject');
+  can.reject &&= paymentCanMove(p.status, 'reject') && p.kind !== 'claim';
   can.pay &&= paymentCanMove(p.status, 'pay');
   return { payment: paymentSummary(p, lang), can, today: shanghaiToday() };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { CATALOGUE_TRANSITIONS } from '../../models/CatalogueItem.js';
+import { CLAIM_TRANSITIONS } from '../../models/Claim.js';
 import { PAYMENT_TRANSITIONS } from '../../models/Payment.js';
 import { PROJECT_TRANSITIONS } from '../../models/Project.js';
 import { projectRoot } from '../../server/config.js';
@@ -23,6 +24,7 @@ function actionsWritten(): string[] {
   }
   for (const t of Object.keys(CATALOGUE_TRANSITIONS)) found.add(`catalogue.${t}`);
   for (const t of Object.keys(PAYMENT_TRANSITIONS)) found.add(`payment.${t}`);
+  for (const t of Object.keys(CLAIM_TRANSITIONS)) if (t !== 'edit') found.add(`claim.${t}`);
   for (const t of Object.keys(PROJECT_TRANSITIONS)) found.add(`project.${t}`);
   return [...found].sort();
 }

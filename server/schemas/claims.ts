@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { CLAIM_KINDS, CLAIM_STATUSES } from '../../models/Claim.js';
+import { fapiaoSchema, idNumberSchema } from '../services/identifiers.js';
+import { listQuerySchema, optionalId } from '../services/listing.js';
+import { MAX_FEN, parseMoneyToFen } from '../services/money.js';
+
+const required = () => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required');
+
+/** Whether `YYYY-MM-DD` names a real calendar day (not 2026-02-31). */
+export function isCalendarDay(day: string): boolean {
+  const d = new Date(`${day}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
+
+const day = () => required().refine(isCalendarDay, 'claims.validation.day');
+/** A claim month, `YYYY-MM`. */
+const month = () => required().refine((m) => /^\d{4}-(0[1-9]|1[0-2])$/.test(m), 'claims.validation.month');
+/** An amount in yuan (at most two decimals), parsed to positive integer fen. */
+const positiveMoney = () =>
+  required()
+    .transform((v, ctx) => {
+      const fen = parseMoneyToFen(v);
+      if (fen === null || fen <= 0 || fen > MAX_FEN) {
+        ctx.addIssue({ code: 'custom', message: 'claims.validation.amount' });
+        return z.NEVER;
+      }
+      return fen;
+    });
+
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const lineParams = idParams.extend({ lineId: z.coerce.number().int().positive().max(2_147_483_647) });
+export const fileParams = idParams.extend({ fileId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** Engaging a worker: their ID number (found through the registry's blind index) and the days. */
+export const engagementForm = z
+  .object({ idNumber: required().pipe(idNumberSchema), startsOn: day(), endsOn: day() })
+  .superRefine((v, ctx) => {
+    if (v.endsOn < v.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'claims.validation.endsBeforeStart' });
+  });
+export type EngagementForm = z.infer<typeof engagementForm>;
+
+/** A new claim: the contract, the engaged worker and the month. */
+export const newClaimForm = z.object({
+  contractId: z.coerce.number({ message: 'validation.required' }).int().positive().max(2_147_483_647),
+  engagementId: z.coerce.number({ message: 'validation.required' }).int().positive().max(2_147_483_647),
+  month: month(),
+});
+export type NewClaimForm = z.infer<typeof newClaimForm>;
+export const newClaimQuery = z.object({ contractId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** One line of a claim: day, kind, what it was for, the amount and the 发票 (code empty for a fully digitalised one). */
+export const claimLineForm = z
+  .object({
+    spentOn: day(),
+    kind: z.enum(CLAIM_KINDS, { message: 'validation.required' }),
+    description: required().max(200, 'validation.tooLong'),
+    amount: positiveMoney(),
+    fapiaoCode: z.string().max(64).optional().default(''),
+    fapiaoNumber: required().max(64),
+    fapiaoDigitalNumber: z.string().max(64).optional().default(''),
+  })
+  .transform((v, ctx) => {
+    const parsed = fapiaoSchema.safeParse({ code: v.fapiaoCode, number: v.fapiaoNumber });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: [issue.path[0] === 'code' ? 'fapiaoCode' : 'fapiaoNumber'], message: issue.message });
+      }
+      return z.NEVER;
+    }
+    const digital = v.fapiaoDigitalNumber.replace(/\s/g, '');
+    if (digital && (!/^\d{20}$/.test(digital) || parsed.data.kind === 'digital')) {
+      ctx.addIssue({ code: 'custom', path: ['fapiaoDigitalNumber'], message: 'claims.validation.digitalNumber' });
+      return z.NEVER;
+    }
+    return { spentOn: v.spentOn, kind: v.kind, description: v.description, amountFen: v.amount, fapiao: parsed.data, digitalNumber: digital || null };
+  });
+export type ClaimLineForm = z.infer<typeof claimLineForm>;
+
+/** A return or a rejection says why. */
+export const reasonForm = z.object({ reason: required().max(2000, 'validation.tooLong') });
+export type ReasonForm = z.infer<typeof reasonForm>;
+
+/** The monthly caps of a contract (or the city default), in yuan per worker per month. */
+export const capsForm = z.object({ transport: positiveMoney(), communication: positiveMoney() });
+export type CapsForm = z.infer<typeof capsForm>;
+
+export const CLAIM_SORT_KEYS = ['month', 'total', 'status', 'updatedAt'] as const;
+export type ClaimSortKey = (typeof CLAIM_SORT_KEYS)[number];
+
+const optionalMonth = () =>
+  z
+    .union([z.literal(''), z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)])
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+/** The claim list's query. */
+export const claimListQuery = listQuerySchema(CLAIM_SORT_KEYS, { sort: 'updatedAt', dir: 'desc' }, {
+  status: z
+    .union([z.literal(''), z.enum(CLAIM_STATUSES)])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  month: optionalMonth(),
+  districtId: optionalId(),
+  organisationId: optionalId(),
+  contractId: optionalId(),
+  childWorkerId: optionalId(),
+});
+export type ClaimListQuery = z.infer<typeof claimListQuery>;
+export type ClaimFilter = Pick<ClaimListQuery, 'status' | 'month' | 'districtId' | 'organisationId' | 'contractId' | 'childWorkerId'>;
+
+/** Monthly totals: a year (default the current one), optionally a district. */
+export const claimTotalsQuery = z.object({
+  year: z
+    .union([z.literal(''), z.coerce.number().int().min(2000).max(2100)])
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  districtId: optionalId(),
+  format: z.enum(['csv', 'xlsx']).optional(),
+});
+export type ClaimTotalsQuery = z.infer<typeof claimTotalsQuery>;
