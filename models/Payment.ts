@@ -68,7 +68,9 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
   declare rejecter?: NonAttribute<User>;
 
   static initModel(sequelize: Sequelize): void {
-    const userId = { type: DataTypes.INTEGER, allowNull: true };
+    // A fresh definition each time: Sequelize writes the column name into the object it is given,
+    // so one shared object made approvedBy, paidBy and rejectedBy read and write one column.
+    const userId = () => ({ type: DataTypes.INTEGER, allowNull: true });
     Payment.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
@@ -89,13 +91,13 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'requested', validate: { isIn: [PAYMENT_STATUSES] } },
         requestedBy: { type: DataTypes.INTEGER, allowNull: false },
         requestedAt: { type: DataTypes.DATE, allowNull: false },
-        approvedBy: userId,
+        approvedBy: userId(),
         approvedAt: { type: DataTypes.DATE, allowNull: true },
-        paidBy: userId,
+        paidBy: userId(),
         paidAt: { type: DataTypes.DATE, allowNull: true },
         bankReference: { type: DataTypes.STRING(64), allowNull: true },
         paidOn: { type: DataTypes.DATEONLY, allowNull: true },
-        rejectedBy: userId,
+        rejectedBy: userId(),
         rejectedAt: { type: DataTypes.DATE, allowNull: true },
         rejectionReason: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE,
