@@ -93,7 +93,8 @@ export class Claim extends Model<InferAttributes<Claim>, InferCreationAttributes
   declare decider?: NonAttribute<User>;
 
   static initModel(sequelize: Sequelize): void {
-    const userId = { type: DataTypes.INTEGER, allowNull: true };
+    // A fresh definition each time: Sequelize writes the column name into the object it is given.
+    const userId = () => ({ type: DataTypes.INTEGER, allowNull: true });
     Claim.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
@@ -106,13 +107,13 @@ export class Claim extends Model<InferAttributes<Claim>, InferCreationAttributes
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'draft', validate: { isIn: [CLAIM_STATUSES] } },
         totalFen: { ...fen('totalFen'), defaultValue: 0 },
         createdBy: { type: DataTypes.INTEGER, allowNull: false },
-        submittedBy: userId,
+        submittedBy: userId(),
         submittedAt: { type: DataTypes.DATE, allowNull: true },
-        verifiedBy: userId,
+        verifiedBy: userId(),
         verifiedAt: { type: DataTypes.DATE, allowNull: true },
-        approvedBy: userId,
+        approvedBy: userId(),
         approvedAt: { type: DataTypes.DATE, allowNull: true },
-        decidedBy: userId,
+        decidedBy: userId(),
         decidedAt: { type: DataTypes.DATE, allowNull: true },
         reason: { type: DataTypes.TEXT, allowNull: true },
         paymentId: { type: DataTypes.INTEGER, allowNull: true },

@@ -40,6 +40,7 @@ import { PersonalDataCipher } from '../server/services/personal-data.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { shanghaiToday } from '../server/services/training-status.js';
+import { workerClaimsSection } from '../server/presenters/claim-sections.js';
 import { workerImportRouter } from './child-worker-import.js';
 
 const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
@@ -133,7 +134,7 @@ export function childWorkersRouter(config: Config): Router {
   router.get(`${WORKERS_PATH}/:id`, rule('read', 'child_worker'), id, subject('read'), async (req, res) => {
     const worker = workerOf(res);
     const page = await workerDetailPage(req.user!, worker, shanghaiToday(), langOf(req));
-    res.render('workers/show', { pageTitle: worker.name, ...page });
+    res.render('workers/show', { pageTitle: worker.name, ...page, workerClaims: await workerClaimsSection(req.user!, worker.id, langOf(req)) });
   });
 
   router.get(`${WORKERS_PATH}/:id/edit`, rule('update', 'child_worker'), id, subject('update'), (req, res) =>

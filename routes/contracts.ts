@@ -36,6 +36,7 @@ import { amendmentForm, type ContractListQuery, contractForm, contractIdParams, 
 import { recordAudit } from '../server/services/audit.js';
 import { inBatches, sendExport } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
+import { contractClaimsSection } from '../server/presenters/claim-sections.js';
 import { storeFor } from '../server/services/storage/index.js';
 
 const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
@@ -78,6 +79,7 @@ async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY
     pageTitle: contract.number,
     ...(await contractDetailPage(req.user!, contract, langOf(req))),
     evaluations: await contractEvaluationsSection(req.user!, contract, langOf(req)),
+    claimsSection: await contractClaimsSection(req.user!, contract, langOf(req)),
     terminateForm: terminate,
     documentForm: documents,
     deliverables: await contractDeliverablesSection(req.user!, contract, langOf(req)),

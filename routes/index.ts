@@ -8,6 +8,7 @@ import { allocationsRouter } from './allocations.js';
 import { budgetRouter } from './budget.js';
 import { catalogueRouter } from './catalogue.js';
 import { childWorkersRouter } from './child-workers.js';
+import { claimsRouter } from './claims.js';
 import { contractsRouter } from './contracts.js';
 import { dashboardRouter } from './dashboard.js';
 import { evaluationAdminRouter } from './evaluation-admin.js';
@@ -15,6 +16,7 @@ import { evaluationsRouter } from './evaluations.js';
 import { deliverableCallLogRouter } from './deliverable-call-log.js';
 import { deliverableScheduleRouter } from './deliverable-schedule.js';
 import { deliverablesRouter } from './deliverables.js';
+import { engagementsRouter } from './engagements.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
 import { paymentsRouter } from './payments.js';
@@ -43,4 +45,6 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(deliverableScheduleRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));
+  app.use(claimsRouter(config));
+  app.use(engagementsRouter(config));
 }

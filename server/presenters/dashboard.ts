@@ -10,6 +10,7 @@ import { workerListWhere } from './child-workers.js';
 import { evaluationDashboardCards } from './evaluation-admin.js';
 import { deliverableDashboardCards } from './deliverables.js';
 import { financeDashboardCard } from './finance-dashboard.js';
+import { claimDashboardCards } from './claim-sections.js';
 
 export type DashboardCard = { labelKey: string; value: number; href?: string };
 
@@ -66,6 +67,7 @@ export async function dashboardFor(actor: Actor, t: Translate): Promise<Dashboar
   }
   cards.push(...(await evaluationDashboardCards(actor)));
   cards.push(...(await deliverableDashboardCards(actor)));
+  cards.push(...(await claimDashboardCards(actor)));
   const finance = await financeDashboardCard(actor);
   if (finance) cards.push(finance);
   return {

@@ -9,6 +9,7 @@ const ITEMS: { href: string; labelKey: string; action: string; resource: string 
   { href: '/budget-lines', labelKey: 'nav.budgetLines', action: 'list', resource: 'budget_line' },
   { href: '/allocations', labelKey: 'nav.allocations', action: 'list', resource: 'allocation' },
   { href: '/payments', labelKey: 'nav.payments', action: 'list', resource: 'payment' },
+  { href: '/claims', labelKey: 'nav.claims', action: 'list', resource: 'claim' },
   { href: '/organisations', labelKey: 'nav.organisations', action: 'list', resource: 'organisation' },
   { href: '/organisations/mine', labelKey: 'nav.ownOrganisation', action: 'read_own', resource: 'organisation' },
   { href: '/projects', labelKey: 'nav.projects', action: 'list', resource: 'project' },

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { AuditEvent, type User } from '../../models/index.js';
 import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimedFapiao, type ClaimStatus, type ClaimTransition } from '../../models/Claim.js';
 import { Instalment } from '../../models/Instalment.js';
@@ -13,6 +14,7 @@ import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { buildClaim, buildClaimSetup, type ClaimSetup, receiptUpload } from '../factories/claims.js';
 import { actorOf } from '../factories/finance.js';
 import { buildUser } from '../factories/index.js';
+import { testSequelize } from '../support/hooks.js';
 
 const errorOf = (p: Promise<unknown>) =>
   p.then(
@@ -37,6 +39,11 @@ describe('claims: the workflow', () => {
     await paymentPayer(payment.id, paid, by(payer));
     expect((await Claim.findByPk(claim.id))!.status).to.equal('paid');
     expect(await balance('paid', s.contract.id)).to.equal(15_456);
+    // Each person in their own column (a shared attribute definition once put them all in one).
+    const [row] = await testSequelize().query<Record<string, number>>(`SELECT requested_by, approved_by, paid_by, rejected_by FROM payments WHERE id = ${payment.id}`, { type: QueryTypes.SELECT });
+    expect(row).to.deep.equal({ requested_by: s.officer.id, approved_by: s.finance.id, paid_by: payer.id, rejected_by: null });
+    const [c] = await testSequelize().query<Record<string, number>>(`SELECT created_by, submitted_by, verified_by, approved_by, decided_by FROM claims WHERE id = ${claim.id}`, { type: QueryTypes.SELECT });
+    expect(c).to.deep.equal({ created_by: s.orgUser.id, submitted_by: s.orgUser.id, verified_by: s.officer.id, approved_by: s.finance.id, decided_by: null });
     expect(await balance('contract_committed', s.contract.id)).to.equal(committedBefore);
     expect((await verifyLedger()).ok).to.equal(true);
     const events = await AuditEvent.findAll({ where: { recordType: 'claim', recordId: String(claim.id) }, order: [['id', 'ASC']] });

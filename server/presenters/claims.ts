@@ -1,0 +1,224 @@
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import { ChildWorker } from '../../models/ChildWorker.js';
+import { CLAIM_STATUSES, Claim, ClaimLine, type ClaimStatus, claimCanMove } from '../../models/Claim.js';
+import { Contract } from '../../models/Contract.js';
+import { AuditEvent, District, Organisation, StoredFile, User } from '../../models/index.js';
+import { NotFoundError } from '../errors.js';
+import { capsOf, reservedOf } from '../commands/claimShared.js';
+import { type Actor, canMap } from '../policies/index.js';
+import { CLAIM_RESOURCE, claimQueueWhere, claimScope } from '../policies/claim.js';
+import type { ClaimFilter, ClaimListQuery, ClaimSortKey } from '../schemas/claims.js';
+import { CLAIM_SORT_KEYS } from '../schemas/claims.js';
+import type { ExportColumn } from '../services/export.js';
+import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
+import { districtsInOrder } from '../services/reference.js';
+import { shanghaiToday } from '../services/training-status.js';
+import { actionLabel } from './audit.js';
+import { districtName } from './budget.js';
+import { formatDateTime } from './format.js';
+import type { Lang } from './users.js';
+
+export const CLAIMS_PATH = '/claims';
+
+/** What a row shows beside the claim, loaded in the same query (no N+1). */
+const WITH = [
+  { model: Contract, as: 'contract', attributes: ['id', 'number', 'reimbursementCeilingFen', 'status', 'projectId'] },
+  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
+  { model: Organisation, as: 'organisation', attributes: ['id', 'name', 'uscc'] },
+  { model: ChildWorker, as: 'worker', attributes: ['id', 'name', 'kind', 'idNumberMasked'] },
+  ...(['submitter', 'verifier', 'approver', 'decider'] as const).map((as) => ({ model: User, as, attributes: ['id', 'displayName'] })),
+];
+
+export const CLAIM_STATUS_CLASS: Record<ClaimStatus, string> = {
+  draft: 'text-bg-secondary',
+  submitted: 'text-bg-warning',
+  verified: 'text-bg-info',
+  approved: 'text-bg-primary',
+  paid: 'text-bg-success',
+  returned: 'text-bg-warning',
+  rejected: 'text-bg-danger',
+};
+
+export function claimListWhere(actor: Actor, filter: ClaimFilter): WhereOptions<Claim> {
+  const where: Record<string | symbol, unknown> = { [Op.and]: [claimScope(actor)] };
+  for (const key of ['status', 'month', 'districtId', 'organisationId', 'contractId', 'childWorkerId'] as const) {
+    if (filter[key]) where[key] = filter[key];
+  }
+  return where as WhereOptions<Claim>;
+}
+
+function orderOf(sort: ClaimSortKey, dir: 'asc' | 'desc'): Order {
+  const column = { month: 'month', total: 'totalFen', status: 'status', updatedAt: 'updatedAt' } as const;
+  return [[column[sort], dir.toUpperCase()], ['id', 'ASC']] as Order;
+}
+
+/** A claim as every page shows it: money as ¥ and in capitals, names, the worker's masked number. */
+export function claimSummary(c: Claim, lang: Lang) {
+  const { t } = lang;
+  return {
+    id: c.id,
+    href: `${CLAIMS_PATH}/${c.id}`,
+    formHref: `${CLAIMS_PATH}/${c.id}/form`,
+    month: c.month,
+    contractNumber: c.contract?.number ?? '',
+    contractHref: `/contracts/${c.contractId}`,
+    organisationName: c.organisation?.name ?? '',
+    districtName: districtName(c.district, lang),
+    workerName: c.worker?.name ?? '',
+    workerKind: c.worker ? t(`workers.kinds.${c.worker.kind}`) : '',
+    workerIdMasked: c.worker?.idNumberMasked ?? '',
+    workerHref: `/workers/${c.childWorkerId}`,
+    total: formatFen(c.totalFen),
+    totalCapitals: fenToChineseCapitals(c.totalFen),
+    status: c.status,
+    statusLabel: t(`claims.status.${c.status}`),
+    statusClass: CLAIM_STATUS_CLASS[c.status as ClaimStatus],
+    submitter: c.submitter?.displayName ?? '',
+    submittedAt: formatDateTime(c.submittedAt),
+    verifier: c.verifier?.displayName ?? '',
+    verifiedAt: formatDateTime(c.verifiedAt),
+    approver: c.approver?.displayName ?? '',
+    approvedAt: formatDateTime(c.approvedAt),
+    decider: c.decider?.displayName ?? '',
+    decidedAt: formatDateTime(c.decidedAt),
+    reason: c.reason ?? '',
+    paymentHref: c.paymentId ? `/payments/${c.paymentId}` : '',
+  };
+}
+
+/** One page of claims in the actor's scope: two queries (page with its parents, districts) whatever the size. */
+export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: Lang) {
+  const { t } = lang;
+  const [{ rows, count }, districts] = await Promise.all([
+    Claim.findAndCountAll({ where: claimListWhere(actor, query), include: WITH, order: orderOf(query.sort, query.dir), limit: query.perPage, offset: (query.page - 1) * query.perPage, distinct: true }),
+    districtsInOrder(),
+  ]);
+  const all = { value: '', label: t('list.all') };
+  const exportBase = hrefWith(CLAIMS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
+  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
+  return {
+    rows: rows.map((c) => claimSummary(c, lang)),
+    pagination: paginationOf(CLAIMS_PATH, query, count),
+    sort: sortLinks(CLAIMS_PATH, query, CLAIM_SORT_KEYS),
+    filters: {
+      status: query.status ?? '',
+      month: query.month ?? '',
+      districtId: query.districtId ? String(query.districtId) : '',
+      contractId: query.contractId ? String(query.contractId) : '',
+      childWorkerId: query.childWorkerId ? String(query.childWorkerId) : '',
+      organisationId: query.organisationId ? String(query.organisationId) : '',
+      sort: query.sort,
+      dir: query.dir,
+      perPage: query.perPage,
+    },
+    options: {
+      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+      statuses: [all, ...CLAIM_STATUSES.map((s) => ({ value: s, label: t(`claims.status.${s}`) }))],
+    },
+    csvHref: exportHref('csv'),
+    xlsxHref: exportHref('xlsx'),
+    can: canMap(actor, CLAIM_RESOURCE, ['export', 'queue', 'totals']),
+  };
+}
+
+/** The actor's queue: submitted claims for an officer, verified ones for finance, never their own; oldest first. */
+export async function claimQueuePage(actor: Actor, lang: Lang) {
+  const rows = await Claim.findAll({ where: claimQueueWhere(actor), include: WITH, order: [['updatedAt', 'ASC'], ['id', 'ASC']], limit: 200 });
+  return { rows: rows.map((c) => claimSummary(c, lang)) };
+}
+
+export function claimExportColumns(lang: Lang): ExportColumn<Claim>[] {
+  const { t } = lang;
+  const f = (k: string) => t(`claims.fields.${k}`);
+  return [
+    { header: f('id'), value: (c) => c.id },
+    { header: f('month'), value: (c) => c.month },
+    { header: f('district'), value: (c) => districtName(c.district, lang) },
+    { header: f('contract'), value: (c) => c.contract?.number ?? '' },
+    { header: f('organisation'), value: (c) => c.organisation?.name ?? '' },
+    { header: f('worker'), value: (c) => c.worker?.name ?? '' },
+    { header: f('idNumber'), value: (c) => c.worker?.idNumberMasked ?? '' },
+    { header: f('totalYuan'), value: (c) => fenToInput(c.totalFen) },
+    { header: f('status'), value: (c) => t(`claims.status.${c.status}`) },
+    { header: f('submittedAt'), value: (c) => formatDateTime(c.submittedAt) },
+    { header: f('verifier'), value: (c) => c.verifier?.displayName ?? '' },
+    { header: f('approver'), value: (c) => c.approver?.displayName ?? '' },
+    { header: f('reason'), value: (c) => c.reason ?? '' },
+  ];
+}
+
+export function claimExportQuery(actor: Actor, filter: ClaimFilter) {
+  return { where: claimListWhere(actor, filter), include: WITH };
+}
+
+/** Loads a claim the actor may see; anything else (another organisation's, another district's) is a 404. */
+export async function loadClaim(actor: Actor, id: number): Promise<Claim> {
+  const c = await Claim.findOne({ where: { [Op.and]: [claimScope(actor), { id }] }, include: WITH });
+  if (!c) throw new NotFoundError();
+  return c;
+}
+
+/** The claim's lines with their receipts (one query). */
+async function linesOf(claimId: number) {
+  return ClaimLine.findAll({ where: { claimId }, include: [{ model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'size'] }], order: [['spentOn', 'ASC'], ['id', 'ASC']] });
+}
+
+/**
+ * A claim's page: its facts, lines with receipts, history (its audit events), the contract's
+ * ceiling and caps, and the buttons the policy and its state allow.
+ */
+export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
+  const { t } = lang;
+  const [lines, events, caps, reserved] = await Promise.all([
+    linesOf(c.id),
+    AuditEvent.findAll({ where: { recordType: 'claim', recordId: String(c.id) }, order: [['seq', 'ASC']] }),
+    capsOf(c.contractId),
+    reservedOf(c.contractId),
+  ]);
+  const can = canMap(actor, CLAIM_RESOURCE, ['edit', 'submit', 'verify', 'approve', 'pay', 'return', 'reject', 'form'], c);
+  for (const k of ['edit', 'submit', 'verify', 'approve', 'pay', 'return', 'reject'] as const) can[k] &&= claimCanMove(c.status, k);
+  can.pay &&= Boolean(c.paymentId);
+  const ceiling = c.contract?.reimbursementCeilingFen ?? 0;
+  return {
+    claim: claimSummary(c, lang),
+    lines: lines.map((l) => ({
+      id: l.id,
+      spentOn: l.spentOn,
+      kindLabel: t(`claims.kind.${l.kind}`),
+      description: l.description,
+      amount: formatFen(l.amountFen),
+      fapiaoCode: l.fapiaoCode ?? '',
+      fapiaoNumber: l.fapiaoNumber,
+      fapiaoDigitalNumber: l.fapiaoDigitalNumber ?? '',
+      receiptName: l.receipt?.originalName ?? '',
+      receiptHref: `${CLAIMS_PATH}/${c.id}/receipts/${l.receiptFileId}`,
+      removeHref: `${CLAIMS_PATH}/${c.id}/lines/${l.id}/delete`,
+    })),
+    history: events.map((e) => ({ at: formatDateTime(e.at), who: e.actorName ?? '', what: actionLabel(e.action, t), reason: (JSON.parse(e.detail ?? '{}') as { reason?: string }).reason ?? '' })),
+    money: { ceiling: formatFen(ceiling), reserved: formatFen(reserved), left: formatFen(Math.max(0, ceiling - reserved)) },
+    caps: { transport: formatFen(caps.transport), communication: formatFen(caps.communication), source: t(caps.own ? 'claims.caps.contract' : 'claims.caps.city') },
+    kinds: [
+      { value: 'transport', label: t('claims.kind.transport') },
+      { value: 'communication', label: t('claims.kind.communication') },
+    ],
+    can,
+    today: shanghaiToday(),
+  };
+}
+
+/** The printable claim form (报销单): facts, lines, the total in figures and in Chinese capitals, who did what. */
+export async function claimFormPage(c: Claim, lang: Lang) {
+  const lines = await linesOf(c.id);
+  return {
+    claim: claimSummary(c, lang),
+    printedOn: shanghaiToday(),
+    lines: lines.map((l) => ({
+      spentOn: l.spentOn,
+      kindLabel: lang.t(`claims.kind.${l.kind}`),
+      description: l.description,
+      amount: formatFen(l.amountFen),
+      fapiao: [l.fapiaoCode, l.fapiaoNumber].filter(Boolean).join(' / ') + (l.fapiaoDigitalNumber ? ` (${l.fapiaoDigitalNumber})` : ''),
+    })),
+  };
+}

@@ -1,0 +1,159 @@
+import ExcelJS from 'exceljs';
+import { expect } from 'chai';
+import { AuditEvent } from '../../models/index.js';
+import { Claim, ClaimLine } from '../../models/Claim.js';
+import { Engagement } from '../../models/Engagement.js';
+import { verifyLedger } from '../../server/services/ledger.js';
+import { buildClaim, buildClaimSetup, classicFapiao } from '../factories/claims.js';
+import { buildUser, TEST_PASSWORD } from '../factories/index.js';
+import { pdfBytes } from '../factories/organisations.js';
+import { addTrainings, buildWorker } from '../factories/workers.js';
+import { type Agent, anonymous, binaryParser, csrfFrom, fieldError, loginAs, postForm } from '../support/agent.js';
+
+async function addLine(agent: Agent, claimId: number, fields: Record<string, string>, file = pdfBytes('发票')) {
+  const token = csrfFrom((await agent.get(`/claims/${claimId}`)).text);
+  let req = agent.post(`/claims/${claimId}/lines?_csrf=${encodeURIComponent(token)}`);
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  return req.attach('receipt', file, '发票.pdf');
+}
+
+describe('claims: pages', () => {
+  it('sends the anonymous to sign in and refuses the wrong role (403)', async () => {
+    const s = await buildClaimSetup();
+    const claim = await buildClaim(s);
+    for (const url of ['/claims', `/claims/${claim.id}`, '/claims/queue', '/claims/totals', `/contracts/${s.contract.id}/engagements`]) {
+      const res = await anonymous().get(url);
+      expect(res.status, url).to.equal(302);
+      expect(res.headers.location).to.match(/^\/login/);
+    }
+    const org = await loginAs(s.orgUser, TEST_PASSWORD);
+    expect((await org.get('/claims/queue')).status).to.equal(403);
+    expect((await postForm(org, `/claims/${claim.id}/verify`, {})).status).to.equal(403);
+    const inspector = (await buildUser('inspector')).user;
+    expect((await postForm(await loginAs(inspector, TEST_PASSWORD), `/claims/${claim.id}/approve`, {})).status).to.equal(403);
+  });
+
+  it('the whole path through the pages: engage, claim with a receipt, submit, verify, approve, pay; the contract page shows the director share', async () => {
+    const s = await buildClaimSetup({ ceilingFen: 100_000 });
+    const { worker, idNumber } = await buildWorker({ kind: 'supervisor' });
+    await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-02' }]);
+    const org = await loginAs(s.orgUser, TEST_PASSWORD);
+    const engage = await postForm(org, `/contracts/${s.contract.id}/engagements`, { idNumber, startsOn: '2026-02-01', endsOn: '2026-06-30' });
+    expect(engage.status).to.equal(302);
+    const page = await org.get(`/contracts/${s.contract.id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('data-testid="claims-section"');
+    expect(page.text).to.match(/data-testid="director-share">50 %</);
+    expect(page.text).not.to.contain(idNumber);
+    const engagement = (await Engagement.findOne({ where: { childWorkerId: worker.id } }))!;
+    expect((await org.get(`/claims/new?contractId=${s.contract.id}`)).status).to.equal(200);
+    const created = await postForm(org, '/claims', { contractId: String(s.contract.id), engagementId: String(engagement.id), month: '2026-03' });
+    expect(created.status).to.equal(302);
+    const claim = (await Claim.findOne({ where: { childWorkerId: worker.id } }))!;
+    const f = classicFapiao();
+    const line = await addLine(org, claim.id, { spentOn: '2026-03-05', kind: 'transport', description: '福田—南山 往返', amount: '123.45', fapiaoCode: f.code, fapiaoNumber: f.number });
+    expect(line.status, line.text).to.equal(302);
+    const again = await addLine(org, claim.id, { spentOn: '2026-03-06', kind: 'transport', description: '再报一次', amount: '1.00', fapiaoCode: f.code, fapiaoNumber: f.number });
+    expect(again.status).to.equal(422);
+    expect(fieldError(again.text, 'fapiaoNumber')).to.contain('不能重复报销');
+    expect(again.text).to.contain('再报一次');
+    const receipt = (await ClaimLine.findOne({ where: { claimId: claim.id } }))!;
+    const download = await org.get(`/claims/${claim.id}/receipts/${receipt.receiptFileId}`);
+    expect(download.status).to.equal(200);
+    expect(download.headers['content-disposition']).to.match(/^attachment/);
+    expect((await postForm(org, `/claims/${claim.id}/submit`, {})).status).to.equal(302);
+    const officer = await loginAs(s.officer, TEST_PASSWORD);
+    expect((await officer.get('/claims/queue')).text).to.contain(`data-id="${claim.id}"`);
+    expect((await postForm(officer, `/claims/${claim.id}/verify`, {})).status).to.equal(302);
+    const finance = await loginAs(s.finance, TEST_PASSWORD);
+    expect((await finance.get('/')).text).to.contain('待审批的报销申请');
+    expect((await postForm(finance, `/claims/${claim.id}/approve`, {})).status).to.equal(302);
+    const paid = await postForm(finance, `/claims/${claim.id}/pay`, { bankReference: 'ICBC-0001', paidOn: '2026-04-01' });
+    expect(paid.status, paid.text.slice(0, 3000)).to.equal(302);
+    expect((await Claim.findByPk(claim.id))!.status).to.equal('paid');
+    const shown = await org.get(`/claims/${claim.id}`);
+    expect(shown.text).to.contain('data-testid="claim-status">已支付');
+    expect(shown.text).to.contain('核实报销申请');
+    const form = await org.get(`/claims/${claim.id}/form`);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('壹佰贰拾叁元肆角伍分');
+    expect((await verifyLedger()).ok).to.equal(true);
+    const staff = await loginAs((await buildUser('officer')).user, TEST_PASSWORD);
+    const workerPage = await staff.get(`/workers/${worker.id}`);
+    expect(workerPage.text).to.contain('data-testid="worker-claims"');
+    expect(workerPage.text).to.contain(`data-id="${claim.id}"`);
+  });
+
+  it('a returned claim shows its reasons to the organisation, which corrects and resubmits it; a refused submission shows the error on the line', async () => {
+    const s = await buildClaimSetup();
+    const claim = await buildClaim(s, { status: 'submitted', lines: [{ spentOn: '2026-03-10' }] });
+    const officer = await loginAs(s.officer, TEST_PASSWORD);
+    const noReason = await postForm(officer, `/claims/${claim.id}/return`, { reason: '' });
+    expect(noReason.status).to.equal(422);
+    expect(fieldError(noReason.text, 'reason')).to.not.equal(null);
+    expect((await postForm(officer, `/claims/${claim.id}/return`, { reason: '请补充路线说明' })).status).to.equal(302);
+    const org = await loginAs(s.orgUser, TEST_PASSWORD);
+    const page = await org.get(`/claims/${claim.id}`);
+    expect(page.text).to.contain('data-testid="claim-reason"');
+    expect(page.text).to.contain('请补充路线说明');
+    expect((await org.get('/claims?status=returned')).text).to.contain(`data-id="${claim.id}"`);
+    await s.engagement.update({ startsOn: '2026-03-11' });
+    const refused = await postForm(org, `/claims/${claim.id}/submit`, {});
+    expect(refused.status).to.equal(422);
+    const line = (await ClaimLine.findOne({ where: { claimId: claim.id } }))!;
+    expect(refused.text).to.contain(`data-testid="line-error-${line.id}"`);
+    await s.engagement.update({ startsOn: '2026-01-10' });
+    expect((await postForm(org, `/claims/${claim.id}/submit`, {})).status).to.equal(302);
+    expect((await Claim.findByPk(claim.id))!.status).to.equal('submitted');
+  });
+
+  it("keeps organisations apart: another organisation's claim, receipt and contract answer 404, and its lists and exports never show them", async () => {
+    const s = await buildClaimSetup();
+    const claim = await buildClaim(s);
+    const line = (await ClaimLine.findOne({ where: { claimId: claim.id } }))!;
+    const other = await loginAs((await buildUser('org')).user, TEST_PASSWORD);
+    for (const url of [`/claims/${claim.id}`, `/claims/${claim.id}/form`, `/claims/${claim.id}/receipts/${line.receiptFileId}`, `/contracts/${s.contract.id}/engagements`, `/claims/new?contractId=${s.contract.id}`]) {
+      expect((await other.get(url)).status, url).to.equal(404);
+    }
+    expect((await postForm(other, `/claims/${claim.id}/submit`, {})).status).to.equal(404);
+    expect((await other.get('/claims')).text).not.to.contain(`data-id="${claim.id}"`);
+    const lg = await loginAs((await buildUser('officer', { districtCode: 'LG' })).user, TEST_PASSWORD);
+    expect((await lg.get(`/claims/${claim.id}`)).status).to.equal(404);
+  });
+
+  it('exports exactly the filtered claims as CSV and XLSX (audited), and the monthly totals per organisation and district', async () => {
+    const s = await buildClaimSetup({ ceilingFen: 1_000_000 });
+    const a = await buildClaim(s, { status: 'approved', lines: [{ amountFen: 10_000 }] });
+    const b = await buildClaim(s, { status: 'submitted', month: '2026-04', lines: [{ amountFen: 2_500 }] });
+    const officer = await loginAs(s.officer, TEST_PASSWORD);
+    const csv = await officer.get(`/claims?contractId=${s.contract.id}&month=2026-03&format=csv`);
+    expect(csv.status).to.equal(200);
+    expect(csv.text).to.contain(`${a.id},2026-03`);
+    expect(csv.text).not.to.contain(`${b.id},2026-04`);
+    const xlsx = await officer.get(`/claims?contractId=${s.contract.id}&format=xlsx`).buffer(true).parse(binaryParser);
+    const book = new ExcelJS.Workbook();
+    const body = xlsx.body as Buffer;
+    await book.xlsx.load(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+    expect(book.worksheets[0].rowCount).to.equal(3);
+    expect(await AuditEvent.count({ where: { action: 'claim.export' } })).to.be.greaterThan(1);
+    const totals = await officer.get('/claims/totals?year=2026');
+    expect(totals.status).to.equal(200);
+    expect(totals.text).to.contain(s.organisation.name);
+    const totalsCsv = await officer.get('/claims/totals?year=2026&format=csv');
+    expect(totalsCsv.text).to.contain(`2026-03,福田区,${s.organisation.name},1,100.00,100.00,0.00`);
+    expect(totalsCsv.text).to.contain(`2026-04,福田区,${s.organisation.name},1,25.00,0.00,0.00`);
+  });
+
+  it('the administrator sets the city default caps, an officer a contract’s own; 422 beside a bad amount', async () => {
+    const s = await buildClaimSetup();
+    const admin = await loginAs((await buildUser('admin')).user, TEST_PASSWORD);
+    expect((await admin.get('/claims/caps')).status).to.equal(200);
+    const bad = await postForm(admin, '/claims/caps', { transport: '-1', communication: '100' });
+    expect(bad.status).to.equal(422);
+    expect(fieldError(bad.text, 'transport')).to.not.equal(null);
+    const officer = await loginAs(s.officer, TEST_PASSWORD);
+    expect((await postForm(officer, `/contracts/${s.contract.id}/claim-caps`, { transport: '500', communication: '150.50' })).status).to.equal(302);
+    expect((await officer.get(`/contracts/${s.contract.id}`)).text).to.contain('本合同设定');
+    expect((await postForm(officer, '/claims/caps', { transport: '1', communication: '1' })).status).to.equal(403);
+  });
+});
