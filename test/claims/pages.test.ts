@@ -9,6 +9,7 @@ import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { pdfBytes } from '../factories/organisations.js';
 import { addTrainings, buildWorker } from '../factories/workers.js';
 import { type Agent, anonymous, binaryParser, csrfFrom, fieldError, loginAs, postForm } from '../support/agent.js';
+import { testSequelize } from '../support/hooks.js';
 
 async function addLine(agent: Agent, claimId: number, fields: Record<string, string>, file = pdfBytes('发票')) {
   const token = csrfFrom((await agent.get(`/claims/${claimId}`)).text);
@@ -155,5 +156,32 @@ describe('claims: pages', () => {
     expect((await postForm(officer, `/contracts/${s.contract.id}/claim-caps`, { transport: '500', communication: '150.50' })).status).to.equal(302);
     expect((await officer.get(`/contracts/${s.contract.id}`)).text).to.contain('本合同设定');
     expect((await postForm(officer, '/claims/caps', { transport: '1', communication: '1' })).status).to.equal(403);
+  });
+
+  it('reads a list page with the same number of queries for 5 and 50 claims, and refuses an unknown sort (400)', async function () {
+    this.timeout(60_000);
+    const s = await buildClaimSetup();
+    const base = { contractId: s.contract.id, organisationId: s.contract.organisationId, districtId: s.contract.districtId, childWorkerId: s.worker.id, engagementId: s.engagement.id, createdBy: s.orgUser.id };
+    await Claim.bulkCreate(Array.from({ length: 50 }, (_, i) => ({ ...base, month: `2026-${String((i % 12) + 1).padStart(2, '0')}`, status: i < 5 ? ('submitted' as const) : ('draft' as const), totalFen: 100 + i })));
+    const officer = await loginAs(s.officer, TEST_PASSWORD);
+    expect((await officer.get('/claims?sort=drop')).status).to.equal(400);
+    const sequelize = testSequelize();
+    const countQueries = async (url: string, rows: number) => {
+      let n = 0;
+      sequelize.addHook('beforeQuery', 'count-claim-queries', () => {
+        n += 1;
+      });
+      try {
+        const res = await officer.get(url);
+        expect(res.status).to.equal(200);
+        expect([...res.text.matchAll(/data-testid="claim-row"/g)].length).to.equal(rows);
+      } finally {
+        sequelize.removeHook('beforeQuery', 'count-claim-queries');
+      }
+      return n;
+    };
+    const five = await countQueries(`/claims?contractId=${s.contract.id}&status=submitted&perPage=10&sort=total`, 5);
+    const fifty = await countQueries(`/claims?contractId=${s.contract.id}&perPage=50&sort=total`, 50);
+    expect(fifty).to.equal(five);
   });
 });
