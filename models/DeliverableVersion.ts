@@ -23,7 +23,8 @@ export type PersonalDataFinding = {
   sheet?: string;
   row?: number;
   column?: string;
-  kind: 'idNumber' | 'phone';
+  /** `unreadable`: a CSV/XLSX that could not be read to its end, so it was not checked. */
+  kind: 'idNumber' | 'phone' | 'unreadable';
   masked: string;
 };
 

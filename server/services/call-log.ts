@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { type CsvLimits, CsvStreamError, csvRecords, DEFAULT_CSV_LIMITS } from './csv-stream.js';
 import { type HotlineMetrics, type ReferralDepartment, referralDepartmentOf } from './hotline.js';
 import { findPersonalNumbers, maskIdNumber, type PersonalNumberKind } from './identifiers.js';
+import { type Cell, isEmptyCell, XlsxStreamError, xlsxRows } from './xlsx-stream.js';
+
+export type { Cell } from './xlsx-stream.js';
 
 /**
  * The call log of a hotline deliverable (DOMAIN.md, Deliverable): a CSV or XLSX file with one row
@@ -150,8 +152,6 @@ export function closureRate(m: HotlineMetrics): number | null {
 // Cell values
 // ---------------------------------------------------------------------------------------------
 
-/** A cell as the import reads it: CSV gives text, XLSX also numbers, booleans and dates. */
-export type Cell = string | number | boolean | Date | null;
 export type CallLogRecord = { line: number; cells: Cell[] };
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
@@ -165,9 +165,6 @@ function textOf(cell: Cell): string {
   return String(cell).trim();
 }
 
-function isEmpty(cell: Cell): boolean {
-  return cell === null || (typeof cell === 'string' && cell.trim() === '');
-}
 
 function daysIn(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -391,24 +388,24 @@ export class CallLogAccumulator {
       if (!personal.has(field)) errors.push({ line, column: { field }, message, vars });
     };
 
-    const time = isEmpty(value.time ?? null) ? undefined : parseCallTime(value.time ?? null);
+    const time = isEmptyCell(value.time ?? null) ? undefined : parseCallTime(value.time ?? null);
     if (time === undefined) fail('time', 'callLog.errors.timeMissing');
     else if (time === null) fail('time', 'callLog.errors.timeInvalid');
     else if (this.period && (shanghaiDayOf(time) < this.period.start || shanghaiDayOf(time) > this.period.end)) {
       fail('time', 'callLog.errors.outsidePeriod', { start: this.period.start, end: this.period.end });
     }
 
-    const answered = isEmpty(value.answered ?? null) ? undefined : parseYesNo(value.answered ?? null);
+    const answered = isEmptyCell(value.answered ?? null) ? undefined : parseYesNo(value.answered ?? null);
     if (answered === undefined) fail('answered', 'callLog.errors.answeredMissing');
     else if (answered === null) fail('answered', 'callLog.errors.yesNoInvalid');
 
     const durationCell = value.duration ?? null;
-    const duration = isEmpty(durationCell) ? undefined : parseDuration(durationCell);
+    const duration = isEmptyCell(durationCell) ? undefined : parseDuration(durationCell);
     if (duration === null) fail('duration', 'callLog.errors.durationInvalid');
     else if (duration === undefined && answered === true) fail('duration', 'callLog.errors.durationMissing');
 
     const closedCell = value.closed ?? null;
-    const closed = isEmpty(closedCell) ? false : parseYesNo(closedCell);
+    const closed = isEmptyCell(closedCell) ? false : parseYesNo(closedCell);
     if (closed === null) fail('closed', 'callLog.errors.yesNoInvalid');
 
     if (textOf(value.category ?? null).length > MAX_CATEGORY_CHARS) fail('category', 'callLog.errors.categoryTooLong', { max: MAX_CATEGORY_CHARS });
@@ -439,84 +436,16 @@ function maskedText(text: string, today: Date | undefined): string {
 // Reading the file
 // ---------------------------------------------------------------------------------------------
 
-type SharedString = string | { richText: { text: string }[] };
-
-function richTextOf(value: { richText: { text?: string }[] }): string {
-  return value.richText.map((r) => r.text ?? '').join('');
-}
-
-/** An exceljs cell value as a `Cell`: rich text joined, a formula's result, a hyperlink's text, a shared string looked up. */
-function cellOf(value: unknown, shared: string[]): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
-  if (typeof value !== 'object') return null;
-  const v = value as Record<string, unknown>;
-  if ('sharedString' in v) return shared[Number(v.sharedString)] ?? null;
-  if (Array.isArray(v.richText)) return richTextOf(v as { richText: { text?: string }[] });
-  if ('result' in v) return cellOf(v.result, shared);
-  if ('text' in v) return cellOf(v.text, shared);
-  if ('error' in v) return String(v.error);
-  return null;
-}
-
-type WorksheetStream = AsyncIterable<ExcelJS.Row> & { iterator?: { destroy?: () => void } };
-/**
- * What `WorkbookReader#parse` yields. With `sharedStrings: 'emit'`, exceljs 4.4.0 yields each shared
- * string as a bare `{ index, text }`, without the `eventType` its own `read()` switches on.
- */
-type WorkbookEvent = { eventType: 'worksheet'; value: WorksheetStream } | { eventType?: undefined; index: number; text: SharedString } | { eventType: string; value?: unknown };
-
-/**
- * The rows of the first worksheet of an XLSX stream, through exceljs' streaming reader.
- *
- * What we learned of its memory (see the exceljs issues on streaming reads): with
- * `sharedStrings: 'cache'` it keeps every distinct text of the workbook, however many, and parses
- * a worksheet straight from the zip only when the shared strings came first, otherwise (as Excel
- * and exceljs write them: worksheets first) it spools the worksheet to a temp file and reads it
- * afterwards. So the shared strings are taken as they are emitted and kept here under a cap
- * (`maxSharedStringChars`), which also makes every worksheet spool to disk and be read after the
- * workbook part and the styles (dates are recognised by their number format, so styles are
- * cached: a small part). Memory is then the shared strings (capped) and one chunk of the sheet.
- */
+/** The rows of the first worksheet of an XLSX call log, streamed (`services/xlsx-stream.ts`). */
 export async function* xlsxRecords(input: Readable, maxSharedStringChars = MAX_SHARED_STRING_CHARS): AsyncGenerator<CallLogRecord> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'emit', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
-  const shared: string[] = [];
-  let sharedChars = 0;
-  let sheets = 0;
-  const events = reader.parse() as unknown as AsyncIterable<WorkbookEvent>;
   try {
-    for await (const event of events) {
-      if (event.eventType === undefined && 'index' in event) {
-        const { index, text } = event;
-        const s = typeof text === 'string' ? text : text && Array.isArray(text.richText) ? richTextOf(text) : '';
-        sharedChars += s.length + 16;
-        if (sharedChars > maxSharedStringChars) throw new CallLogFileError('tooManyTexts');
-        shared[index] = s;
-      } else if (event.eventType === 'worksheet') {
-        const sheet = event.value as WorksheetStream;
-        sheets += 1;
-        if (sheets > 1) {
-          // Only the first worksheet is the log (the template's second one explains it); the
-          // others are not parsed, and a spooled one's file is closed at once.
-          sheet.iterator?.destroy?.();
-          continue;
-        }
-        for await (const row of sheet) {
-          const values = row.values as unknown[];
-          const cells: Cell[] = [];
-          for (let i = 1; i < values.length; i += 1) cells.push(cellOf(values[i], shared));
-          while (cells.length > 0 && isEmpty(cells[cells.length - 1])) cells.pop();
-          if (cells.length === 0) continue;
-          if (cells.length > DEFAULT_CSV_LIMITS.maxColumns) throw new CallLogFileError('tooManyColumns', { line: row.number });
-          yield { line: row.number, cells };
-        }
-      }
+    for await (const row of xlsxRows(input, { maxSharedStringChars, maxColumns: DEFAULT_CSV_LIMITS.maxColumns, sheets: 'first' })) {
+      yield { line: row.line, cells: row.cells };
     }
   } catch (err) {
-    if (err instanceof CallLogFileError) throw err;
-    throw new CallLogFileError('unreadable');
+    if (err instanceof XlsxStreamError) throw new CallLogFileError(err.reason, err.line ? { line: err.line } : {});
+    throw err;
   }
-  if (sheets === 0) throw new CallLogFileError('noWorksheet');
 }
 
 /** The records of a call log of either format: CSV errors become `CallLogFileError`s. */

@@ -1,17 +1,18 @@
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { PersonalDataFinding } from '../../models/DeliverableVersion.js';
 import type { StoredFile } from '../../models/StoredFile.js';
 import { ValidationError } from '../errors.js';
 import { findPersonalNumbers } from './identifiers.js';
 import type { BlobStore } from './storage/index.js';
-import { parseCsv } from './worker-import.js';
+import { CsvStreamError, csvRecords } from './csv-stream.js';
+import { XlsxStreamError, xlsxRows } from './xlsx-stream.js';
 
 /**
  * The check before a deliverable is handed in (DOMAIN.md "Children's personal information"):
  * free text and CSV/XLSX attachments are searched for ID-card and mobile numbers, and each
  * finding says where it is (the narrative, or a file with its sheet, row and column) with the
- * number masked. A file is read as a person sees its cells (every sheet of a workbook).
+ * number masked. A file is read as a person sees its cells (every sheet of a workbook), as a
+ * stream.
  */
 
 /** Findings reported at most (the user removes them and checks again). */
@@ -31,60 +32,48 @@ export function scanText(text: string | null | undefined, where: 'narrative' = '
   return findPersonalNumbers(text).map((f) => ({ where, kind: f.kind, masked: f.masked }));
 }
 
-async function bytesOf(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > limit) break;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function scanRows(rows: Iterable<{ sheet?: string; row: number; cells: string[] }>, file: StoredFile, out: PersonalDataFinding[]): void {
-  for (const r of rows) {
-    r.cells.forEach((cell, i) => {
-      if (!cell || out.length >= MAX_FINDINGS) return;
-      for (const f of findPersonalNumbers(cell)) {
-        out.push({ where: 'file', fileId: file.id, fileName: file.originalName, sheet: r.sheet, row: r.row, column: columnLetters(i + 1), kind: f.kind, masked: f.masked });
-      }
-    });
-  }
-}
+/** Limits for reading an attachment: generous (a report's cells may be long), still bounded. */
+const CSV_SCAN_LIMITS = { maxRecordChars: 1_000_000, maxColumns: 16_384 };
+const XLSX_SCAN_LIMITS = { maxSharedStringChars: 64_000_000, maxColumns: 16_384, sheets: 'all' as const };
 
 /** Whether a stored file is one the check reads (CSV or XLSX). */
 export const isSpreadsheet = (file: Pick<StoredFile, 'mimeType'>) => SPREADSHEET_TYPES.has(file.mimeType);
 
-/** Findings in one stored CSV/XLSX file (other types: none). An unreadable workbook is reported as such. */
+/** The cells of a stored CSV/XLSX, row by row, streamed: a large attachment is never held whole. */
+async function* rowsOf(file: StoredFile, stream: Readable): AsyncGenerator<{ sheet?: string; row: number; cells: string[] }> {
+  if (file.mimeType === 'text/csv') {
+    for await (const r of csvRecords(stream, CSV_SCAN_LIMITS)) yield { row: r.line, cells: r.cells };
+    return;
+  }
+  for await (const r of xlsxRows(stream, XLSX_SCAN_LIMITS)) {
+    yield { sheet: r.sheet, row: r.line, cells: r.cells.map((c) => (c === null ? '' : c instanceof Date ? '' : String(c))) };
+  }
+}
+
+/**
+ * Findings in one stored CSV/XLSX file (other types: none), read as a stream and stopped at
+ * `MAX_FINDINGS`. A file that cannot be read to its end is a finding of its own (`unreadable`):
+ * what was not read was not checked.
+ */
 export async function scanStoredFile(file: StoredFile, store: BlobStore): Promise<PersonalDataFinding[]> {
   if (!isSpreadsheet(file)) return [];
   const out: PersonalDataFinding[] = [];
   const stream = await store.get(file.storageKey);
-  if (file.mimeType === 'text/csv') {
-    const table = parseCsv((await bytesOf(stream, 200 * 1024 * 1024)).toString('utf8'));
-    scanRows(
-      table.map((cells, i) => ({ row: i + 1, cells })),
-      file,
-      out,
-    );
-    return out;
-  }
-  const book = new ExcelJS.Workbook();
   try {
-    await book.xlsx.read(stream);
-  } catch {
-    // A workbook that cannot be read cannot be checked: the user must replace it (422).
-    throw new ValidationError({ _form: 'deliverables.validation.unreadableFile' });
-  }
-  for (const sheet of book.worksheets) {
-    const rows: { sheet: string; row: number; cells: string[] }[] = [];
-    sheet.eachRow({ includeEmpty: false }, (r, n) => {
-      const cells: string[] = [];
-      for (let c = 1; c <= r.cellCount; c += 1) cells.push(r.getCell(c).text ?? '');
-      rows.push({ sheet: sheet.name, row: n, cells });
-    });
-    scanRows(rows, file, out);
+    for await (const r of rowsOf(file, stream)) {
+      r.cells.forEach((cell, i) => {
+        if (!cell || out.length >= MAX_FINDINGS) return;
+        for (const f of findPersonalNumbers(cell)) {
+          out.push({ where: 'file', fileId: file.id, fileName: file.originalName, sheet: r.sheet, row: r.row, column: columnLetters(i + 1), kind: f.kind, masked: f.masked });
+        }
+      });
+      if (out.length >= MAX_FINDINGS) break;
+    }
+  } catch (err) {
+    if (!(err instanceof CsvStreamError || err instanceof XlsxStreamError)) throw err;
+    out.push({ where: 'file', fileId: file.id, fileName: file.originalName, kind: 'unreadable', masked: '' });
+  } finally {
+    stream.destroy();
   }
   return out;
 }
