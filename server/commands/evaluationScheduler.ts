@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Op, type Transaction } from 'sequelize';
+import { Op, type Transaction, UniqueConstraintError } from 'sequelize';
 import { Contract } from '../../models/Contract.js';
 import { Evaluation, type EvaluationKind } from '../../models/Evaluation.js';
 import { EvaluationSample } from '../../models/EvaluationSample.js';
@@ -14,6 +14,7 @@ import { recordAudit } from '../services/audit.js';
 import { drawSample } from '../services/evaluation-sample.js';
 import { addMonths } from '../services/contract-terms.js';
 import { type EvaluationBy, evaluationAuditActor } from './evaluationShared.js';
+import { rowLock } from './financeShared.js';
 
 export type ScheduleForm = { kind: EvaluationKind; templateId: number; periodStart: string; periodEnd: string; dueOn: string };
 export type SampleForm = { districtId: number; year: number; seed: number | null; templateId: number; dueOn: string; manualContractIds: number[] };
@@ -68,7 +69,8 @@ async function createEvaluation(contract: Contract, form: ScheduleForm, sampleId
  */
 export async function evaluationScheduler(contractId: number, form: ScheduleForm, by: EvaluationBy): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
-    const contract = await Contract.findByPk(contractId, { transaction });
+    // Locked, so two finals scheduled at once for one contract queue here and the second sees the first.
+    const contract = await Contract.findByPk(contractId, { transaction, lock: rowLock() });
     if (!contract || !keepsProjectsOf(by.actor, contract.districtId)) throw new NotFoundError();
     if (contract.status !== 'active') throw new ConflictError('evaluations.errors.contractNotActive', { status: contract.status });
     await usableTemplate(form.templateId, contract.districtId, transaction);
@@ -110,6 +112,16 @@ export async function sampleEligible(districtId: number, year: number, transacti
  */
 export async function sampleDrawer(form: SampleForm, by: EvaluationBy): Promise<EvaluationSample> {
   if (!keepsProjectsOf(by.actor, form.districtId)) throw new ValidationError({ districtId: 'projects.errors.districtNotYours' });
+  try {
+    return await drawInTransaction(form, by);
+  } catch (err) {
+    // Two draws racing for one district and year: the unique index answers for the second.
+    if (err instanceof UniqueConstraintError) throw new ConflictError('evaluations.errors.sampleExists', { year: form.year });
+    throw err;
+  }
+}
+
+function drawInTransaction(form: SampleForm, by: EvaluationBy): Promise<EvaluationSample> {
   return withTransaction(async (transaction) => {
     if (await EvaluationSample.findOne({ where: { districtId: form.districtId, year: form.year }, transaction })) {
       throw new ConflictError('evaluations.errors.sampleExists', { year: form.year });

@@ -66,7 +66,7 @@ const deliverableSource = (d: Deliverable, counts: boolean): ScoreSource => ({ k
  * mean over the targets. A contract without targets has nothing to complete: not available.
  */
 export async function targetCompletion(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
-  const through = period.end < contract.termEnd ? period.end : contract.termEnd;
+  const [through] = [period.end, contract.termEnd].sort();
   const [progress, accepted] = await Promise.all([
     contractProgress(contract.id, undefined, through),
     Deliverable.findAll({ where: { contractId: contract.id, status: 'accepted', periodEnd: { [Op.lte]: through } }, order: [['dueOn', 'ASC'], ['id', 'ASC']] }),
@@ -86,7 +86,7 @@ export async function targetCompletion(contract: Contract, period: IndicatorPeri
  */
 export async function timeliness(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
   const today = shanghaiDay(now());
-  const until = period.end < today ? period.end : today;
+  const [until] = [period.end, today].sort();
   const due = await Deliverable.findAll({ where: { contractId: contract.id, dueOn: { [Op.between]: [period.start, until] } }, order: [['dueOn', 'ASC'], ['id', 'ASC']] });
   if (due.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noneDue' };
   const sources = due.map((d) => deliverableSource(d, !!d.firstSubmittedAt && lateDays(d, today) === 0));

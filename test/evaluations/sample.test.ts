@@ -117,4 +117,18 @@ describe('evaluations: the yearly spot-check sample', () => {
     expect(sample.drawnIds).to.have.length(2);
     expect((await EvaluationSample.findByPk(sample.id))!.drawnIds).to.deep.equal(sample.drawnIds);
   });
+
+  it('draws once however many draws race for one district and year (one succeeds, the others 409)', async () => {
+    const base = await buildPaymentContract();
+    const year = freshYears();
+    const template = await buildTemplate(base.officer);
+    for (let i = 0; i < 4; i += 1) await buildSampleContract(base.contract, { termStart: `${year}-01-01`, termEnd: `${year + 1}-12-31` });
+    const form = { districtId: base.contract.districtId, year, seed: null, templateId: template.id, dueOn: `${year}-12-31`, manualContractIds: [] };
+    const results = await Promise.all([1, 2, 3].map(() => errorOf(sampleDrawer(form, by(base.officer)))));
+    expect(results.filter((r) => r === null)).to.have.length(1);
+    expect(results.filter((r) => r instanceof ConflictError)).to.have.length(2);
+    const samples = await EvaluationSample.findAll({ where: { districtId: base.contract.districtId, year } });
+    expect(samples).to.have.length(1);
+    expect(await Evaluation.count({ where: { sampleId: samples[0].id } })).to.equal(2);
+  });
 });
