@@ -1,4 +1,5 @@
 import { Op } from 'sequelize';
+import { Claim } from '../../models/Claim.js';
 import type { Contract } from '../../models/Contract.js';
 import type { ScoreSource } from '../../models/EvaluationScore.js';
 import type { ComputedIndicator } from '../../models/EvaluationTemplateIndicator.js';
@@ -34,23 +35,28 @@ function instants(period: IndicatorPeriod) {
 }
 
 /**
- * Financial compliance (资金使用合规) from payments: of the contract's payments requested in the
- * period, the share that were requested only for a milestone met and not rejected. The requester
- * already refuses a payment before its milestone is met, so a breach shows here as a rejected
- * payment or one whose instalment is not past its milestone. With no payment in the period there is
- * nothing non-compliant: 100, with no source listed (the page says so). Claims (#6) join the
- * count when they exist.
+ * Financial compliance (资金使用合规) from payments and claims: of the contract's payments requested
+ * in the period and its claims handed in during the period, the share found in order. A payment
+ * is in order when it was requested only for a milestone met and was not rejected (the requester
+ * already refuses one before its milestone, so a breach shows as a rejected payment or one whose
+ * instalment is not past its milestone); a claim when it is neither rejected nor (now) returned to
+ * the organisation. With no payment or claim in the period nothing is out of order: 100, with no
+ * record listed (the page says so).
  */
 export async function financialCompliance(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
-  const payments = await Payment.findAll({
-    where: { contractId: contract.id, requestedAt: instants(period) },
-    include: [{ model: Instalment, as: 'instalment', attributes: ['id', 'seq', 'status'] }],
-    order: [['id', 'ASC']],
-  });
-  const sources = payments.map((p) => {
+  const [payments, claims] = await Promise.all([
+    Payment.findAll({
+      where: { contractId: contract.id, requestedAt: instants(period) },
+      include: [{ model: Instalment, as: 'instalment', attributes: ['id', 'seq', 'status'] }],
+      order: [['id', 'ASC']],
+    }),
+    Claim.findAll({ where: { contractId: contract.id, submittedAt: instants(period) }, attributes: ['id', 'status'], order: [['id', 'ASC']] }),
+  ]);
+  const sources: ScoreSource[] = payments.map((p) => {
     const milestoneMet = p.kind !== 'instalment' || (!!p.instalment && !['scheduled', 'cancelled'].includes(p.instalment.status));
     return { kind: 'payment', id: p.id, href: `/payments/${p.id}`, state: p.status, counts: p.status !== 'rejected' && milestoneMet };
   });
+  for (const c of claims) sources.push({ kind: 'claim', id: c.id, href: `/claims/${c.id}`, state: c.status, counts: !['rejected', 'returned'].includes(c.status) });
   const part = sources.filter((s) => s.counts).length;
   return { available: true, scoreHundredths: shareHundredths(part, sources.length) ?? 10000, part, whole: sources.length, sources };
 }

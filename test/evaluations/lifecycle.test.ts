@@ -16,6 +16,7 @@ import { ConflictError, NotFoundError, type ValidationError } from '../../server
 import { recordAudit } from '../../server/services/audit.js';
 import { financialCompliance } from '../../server/services/evaluation-indicators.js';
 import { buildEvaluation, buildTemplate, by } from '../factories/evaluations.js';
+import { buildClaim, buildClaimSetup } from '../factories/claims.js';
 import { buildUser } from '../factories/index.js';
 import { buildPayment, buildPaymentContract } from '../factories/payments.js';
 import { buildProject } from '../factories/projects.js';
@@ -105,6 +106,21 @@ describe('evaluations: scheduling, scoring, confirmation and consequences', () =
     ]);
     const outside = await financialCompliance(built.contract, { start: '2000-01-01', end: '2000-12-31' });
     expect(outside).to.deep.include({ whole: 0 });
+  });
+
+  it('counts the contract’s claims in financial compliance: a rejected (or returned) claim is out of order, a draft is not counted', async () => {
+    const setup = await buildClaimSetup();
+    const inOrder = await buildClaim(setup, { month: '2026-03', status: 'submitted' });
+    const rejected = await buildClaim(setup, { month: '2026-04', status: 'submitted' });
+    await rejected.update({ status: 'rejected' });
+    await buildClaim(setup, { month: '2026-05' }); // a draft: never handed in
+    const value = await financialCompliance(setup.contract, { start: '2020-01-01', end: '2099-12-31' });
+    if (!value.available) throw new Error('financial compliance must be available');
+    expect(value.sources.map((s) => [s.kind, s.id, s.counts])).to.deep.equal([
+      ['claim', inOrder.id, true],
+      ['claim', rejected.id, false],
+    ]);
+    expect(value.scoreHundredths).to.equal(5000);
   });
 
   it('checks the consequence against the grade, and keeps a rectification through report, reopen and close by both sides', async () => {
