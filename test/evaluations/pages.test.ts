@@ -199,4 +199,19 @@ describe('evaluations: pages', () => {
     expect(await countQueries('/evaluations?perPage=100')).to.equal(await countQueries(`/evaluations?contractId=${a.built.contract.id}`));
     expect(await countQueries(`/evaluations/ranking?year=${year}`)).to.equal(await countQueries('/evaluations/ranking?year=2001'));
   });
+
+  it('offers the final instalment on the contract’s payments page only once its final evaluation is confirmed at 合格 or better, and shows each role its cards', async () => {
+    const { evaluation, built, evaluator } = await buildEvaluation({ status: 'submitted', scores: [6000, 6000] });
+    const last = built.instalments[2];
+    await last.update({ status: 'due' });
+    const officer = await agentOf(built.officer);
+    expect((await officer.get(`/payments/contracts/${built.contract.id}`)).text).not.to.contain(`data-testid="request-${last.id}"`);
+    expect((await agentOf(evaluator).then((a) => a.get('/'))).text).to.contain('待评分的评价');
+    await postForm(officer, `/evaluations/${evaluation.id}/confirm`, { consequence: 'rectification', rectificationDeadline: '2099-01-31', item_0: '补充服务记录' });
+    expect((await officer.get(`/payments/contracts/${built.contract.id}`)).text).to.contain(`data-testid="request-${last.id}"`);
+    const org = await signedIn('org', { organisation: (await Organisation.findByPk(built.contract.organisationId))! });
+    const dashboard = await org.agent.get('/');
+    expect(dashboard.text).to.contain('已确认的评价结果');
+    expect(dashboard.text).to.contain('待整改事项');
+  });
 });
