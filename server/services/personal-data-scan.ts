@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { PersonalDataFinding } from '../../models/DeliverableVersion.js';
 import type { StoredFile } from '../../models/StoredFile.js';
-import { ValidationError } from '../errors.js';
 import { findPersonalNumbers } from './identifiers.js';
 import type { BlobStore } from './storage/index.js';
 import { CsvStreamError, csvRecords } from './csv-stream.js';

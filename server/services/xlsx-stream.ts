@@ -67,7 +67,7 @@ function cellOf(value: unknown, shared: string[]): Cell {
   return null;
 }
 
-type WorksheetStream = AsyncIterable<ExcelJS.Row> & { name?: string; iterator?: { destroy?: () => void } };
+type WorksheetStream = AsyncIterable<ExcelJS.Row> & { name?: string };
 /**
  * What `WorkbookReader#parse` yields. With `sharedStrings: 'emit'`, exceljs 4.4.0 yields each shared
  * string as a bare `{ index, text }`, without the `eventType` its own `read()` switches on.
@@ -94,8 +94,13 @@ export async function* xlsxRows(input: Readable, limits: Partial<XlsxLimits> = {
         const sheet = event.value as WorksheetStream;
         sheets += 1;
         if (sheets > 1 && which === 'first') {
-          // Not parsed; a spooled sheet's file is closed at once.
-          sheet.iterator?.destroy?.();
+          // Read past, not destroyed: exceljs opens a spooled sheet's temp file as it hands the
+          // sheet over and deletes the file when asked for the next event; destroying the stream
+          // let that delete overtake the open on a busy thread pool, and the ENOENT of the
+          // orphaned open was an uncaught error (it crashed a test run under load).
+          for await (const _row of sheet) {
+            // skipped
+          }
           continue;
         }
         const name = sheet.name ?? `Sheet${sheets}`;
