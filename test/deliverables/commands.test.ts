@@ -15,9 +15,12 @@ import { ConflictError, NotFoundError, ValidationError } from '../../server/erro
 import { contractProgress, deliverableFacts } from '../../server/services/deliverable-progress.js';
 import { idCheckDigit } from '../../server/services/identifiers.js';
 import { storeFor } from '../../server/services/storage/index.js';
-import { buildContract } from '../factories/contracts.js';
+import { contractActivator } from '../../server/commands/contractActivator.js';
+import { contractTerminator } from '../../server/commands/contractTerminator.js';
+import { reportingScheduleSetter } from '../../server/commands/reportingScheduler.js';
+import { buildContract, storedContractDocument } from '../factories/contracts.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
-import { actorOf } from '../factories/finance.js';
+import { actorOf, buildAllocation, buildBudgetLine } from '../factories/finance.js';
 import { buildUser } from '../factories/index.js';
 import { testConfig } from '../support/hooks.js';
 
@@ -247,6 +250,28 @@ describe('deliverables: contract targets name catalogue metrics', () => {
       },
     });
     expect(ok.contract.status).to.equal('draft');
+  });
+});
+
+describe('deliverables: the contract life cycle', () => {
+  it('a schedule set on a draft makes nothing due until activation; a terminated contract takes no hand-in (409)', async () => {
+    const built = await buildContract({ status: 'draft' });
+    const by = { actor: actorOf(built.officer) };
+    await reportingScheduleSetter(built.contract.id, { frequency: 'monthly', graceDays: 5, dates: [], milestones: [] }, by);
+    expect(await Deliverable.count({ where: { contractId: built.contract.id } })).to.equal(0);
+    const signed = await storedContractDocument(built.officer, built.contract.districtId);
+    await built.contract.update({ signedFileId: signed.id });
+    const line = await buildBudgetLine({ districtCode: 'FT', year: built.project.year, amountFen: 10_000_000 });
+    await buildAllocation({ status: 'approved', line, project: built.project, amountFen: built.contract.valueFen });
+    await contractActivator(built.contract.id, by);
+    const due = await Deliverable.findAll({ where: { contractId: built.contract.id }, order: [['dueOn', 'ASC']] });
+    expect(due).to.have.length(12);
+    expect(due[0]).to.include({ categoryCode: 'home_visit', periodStart: '2026-01-01', periodEnd: '2026-01-31', dueOn: '2026-02-05' });
+    await contractTerminator(built.contract.id, '机构停止服务', by);
+    const orgUser = (await buildUser('org', { organisation: built.organisation })).user;
+    const e = await errorOf(deliverableDraftSaver(due[0].id, draft(visits(1)), [], { actor: actorOf(orgUser) }));
+    expect(e).to.be.instanceOf(ConflictError);
+    expect((e as ConflictError).messageKey).to.equal('deliverables.errors.contractNotActive');
   });
 });
 
