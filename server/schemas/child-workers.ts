@@ -1,3 +1,4 @@
+import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, EMPLOYMENTS } from '../../models/ChildWorker.js';
 import { TRAINING_KINDS } from '../../models/TrainingRecord.js';
@@ -89,11 +90,6 @@ const hoursTenths = z
   .regex(/^\d{1,3}(?:\.\d)?$/, 'workers.validation.hours')
   .transform((v) => Math.round(Number(v) * 10))
   .refine((n) => n > 0, 'workers.validation.hours');
-
-function isCalendarDay(day: string): boolean {
-  const d = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
-}
 
 /** A training record. Its day is checked against today by the command (no future trainings). */
 export const trainingForm = z.object({

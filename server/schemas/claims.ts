@@ -1,3 +1,4 @@
+import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { CLAIM_KINDS, CLAIM_STATUSES } from '../../models/Claim.js';
 import { fapiaoSchema, idNumberSchema } from '../services/identifiers.js';
@@ -5,12 +6,6 @@ import { listQuerySchema, optionalId } from '../services/listing.js';
 import { MAX_FEN, parseMoneyToFen } from '../services/money.js';
 
 const required = () => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required');
-
-/** Whether `YYYY-MM-DD` names a real calendar day (not 2026-02-31). */
-export function isCalendarDay(day: string): boolean {
-  const d = new Date(`${day}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
-}
 
 const day = () => required().refine(isCalendarDay, 'claims.validation.day');
 /** A claim month, `YYYY-MM`. */

@@ -1,3 +1,4 @@
+import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from '../../models/Payment.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
@@ -25,12 +26,6 @@ export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'stat
 
 export const contractParams = z.object({ contractId: z.coerce.number().int().positive().max(2_147_483_647) });
 export const instalmentParams = z.object({ instalmentId: z.coerce.number().int().positive().max(2_147_483_647) });
-
-/** Whether `YYYY-MM-DD` names a real calendar day. */
-const isCalendarDay = (day: string) => {
-  const d = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
-};
 
 /** Today in Asia/Shanghai (UTC+8), as YYYY-MM-DD. */
 export const shanghaiToday = (at = new Date()) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);

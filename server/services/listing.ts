@@ -42,10 +42,10 @@ export const optionalId = () =>
     .optional()
     .transform((v) => (v === '' ? undefined : v));
 
-/** Whether `YYYY-MM-DD` names a real calendar day (not 2026-02-31, which Date rolls over). */
-function isCalendarDay(day: string): boolean {
+/** Whether `YYYY-MM-DD` names a real calendar day (not 2026-02-31, which Date rolls over). The one copy: schemas import it. */
+export function isCalendarDay(day: string): boolean {
   const d = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
 }
 
 /** An optional date filter (YYYY-MM-DD, a day in Asia/Shanghai). */
