@@ -162,13 +162,17 @@ async function main(): Promise<void> {
         const m = runChild(file, format);
         const ok = m.rows === n && m.errorCount === 0 && JSON.stringify(sortKeys(m.metrics)) === JSON.stringify(sortKeys(want));
         runs.push({ rows: n, format, bytes: fs.statSync(file).size, genMs, m, ok });
-        process.stdout.write(`${format} ${fmt(n)} rows: ${fmt(m.ms)} ms, ${fmt((n / m.ms) * 1000)} rows/s, peak RSS ${fmt(m.peakRssMb, 1)} MB, peak heap ${fmt(m.peakHeapMb, 1)} MB, metrics ${ok ? 'match' : 'DIFFER'}\n`);
+        process.stdout.write(
+          `${format} ${fmt(n)} rows: ${fmt(m.ms)} ms, ${fmt((n / m.ms) * 1000)} rows/s, peak RSS ${fmt(m.peakRssMb, 1)} MB, peak heap ${fmt(m.peakHeapMb, 1)} MB, metrics ${ok ? 'match' : 'DIFFER'}\n`,
+        );
         if (n === Math.max(...sizes) && heapCapMb > 0) {
           // The same import with V8's old space capped: it finishes only if what it keeps is small.
           const c = runChild(file, format, heapCapMb);
           const cOk = c.rows === n && JSON.stringify(sortKeys(c.metrics)) === JSON.stringify(sortKeys(want));
           capped.push({ rows: n, format, m: c, ok: cOk });
-          process.stdout.write(`  with --max-old-space-size=${heapCapMb}: ${fmt(c.ms)} ms, peak RSS ${fmt(c.peakRssMb, 1)} MB, metrics ${cOk ? 'match' : 'DIFFER'}\n`);
+          process.stdout.write(
+            `  with --max-old-space-size=${heapCapMb}: ${fmt(c.ms)} ms, peak RSS ${fmt(c.peakRssMb, 1)} MB, metrics ${cOk ? 'match' : 'DIFFER'}\n`,
+          );
         }
       }
     }
@@ -201,7 +205,8 @@ async function main(): Promise<void> {
             '| format | rows | import wall time | peak RSS | peak heap | metrics as generated |',
             '| --- | ---: | ---: | ---: | ---: | --- |',
             ...capped.map(
-              (c) => `| ${c.format.toUpperCase()} | ${fmt(c.rows)} | ${fmt(c.m.ms)} ms | ${fmt(c.m.peakRssMb, 1)} MB | ${fmt(c.m.peakHeapMb, 1)} MB | ${c.ok ? 'yes' : 'NO'} |`,
+              (c) =>
+                `| ${c.format.toUpperCase()} | ${fmt(c.rows)} | ${fmt(c.m.ms)} ms | ${fmt(c.m.peakRssMb, 1)} MB | ${fmt(c.m.peakHeapMb, 1)} MB | ${c.ok ? 'yes' : 'NO'} |`,
             ),
             '',
           ]
@@ -217,13 +222,13 @@ async function main(): Promise<void> {
       '- Memory should not grow with the rows: compare the runs of one format at different row counts.',
       '- The XLSX reader (exceljs `WorkbookReader`, shared strings taken as emitted and capped) spools',
       '  the worksheet to a temp file before reading its rows, as it does for every workbook whose',
-      '  worksheets come before its shared strings (Excel\'s order): that disk round trip is part of',
+      "  worksheets come before its shared strings (Excel's order): that disk round trip is part of",
       '  the XLSX time. The shared strings of a call log are few (categories, departments, 是/否),',
       '  since times and waits are date and number cells.',
       '- The metrics of every run are compared with those counted while generating the file.',
       '- XLSX: the JavaScript heap stays small (the capped run), but buffers outside it (unzip, inflate',
       '  and the spool file\'s streams: "external + array buffers") peak at tens of MB, and the peak RSS',
-      '  of an XLSX import grows with the size of the workbook more than a CSV\'s does; compare the rows.',
+      "  of an XLSX import grows with the size of the workbook more than a CSV's does; compare the rows.",
       '',
     ].join('\n');
     fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -1,12 +1,4 @@
-import {
-  type CreationOptional,
-  DataTypes,
-  type InferAttributes,
-  type InferCreationAttributes,
-  Model,
-  type NonAttribute,
-  type Sequelize,
-} from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type NonAttribute, type Sequelize } from 'sequelize';
 import type { ContractTarget } from './ContractTarget.js';
 import type { ContractVersion } from './ContractVersion.js';
 import type { District } from './District.js';
@@ -37,15 +29,7 @@ export function contractCanMove(status: ContractStatus, transition: ContractTran
 }
 
 /** The art. 23 texts a contract must carry before it becomes active (besides term and price). */
-export const ARTICLE_23_FIELDS = [
-  'content',
-  'quantity',
-  'qualityStandard',
-  'priceTerms',
-  'settlementMethod',
-  'rightsObligations',
-  'breachLiability',
-] as const;
+export const ARTICLE_23_FIELDS = ['content', 'quantity', 'qualityStandard', 'priceTerms', 'settlementMethod', 'rightsObligations', 'breachLiability'] as const;
 export type Article23Field = (typeof ARTICLE_23_FIELDS)[number];
 
 /** Art. 24: a term of at most 12 months, up to 36 with a written justification, never more. */

@@ -1,11 +1,4 @@
-import {
-  type CreationOptional,
-  DataTypes,
-  type InferAttributes,
-  type InferCreationAttributes,
-  Model,
-  type Sequelize,
-} from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 
 export const DISTRICT_KINDS = ['city', 'district', 'new_district', 'cooperation_zone'] as const;
 export type DistrictKind = (typeof DISTRICT_KINDS)[number];

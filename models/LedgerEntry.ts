@@ -1,11 +1,4 @@
-import {
-  type CreationOptional,
-  DataTypes,
-  type InferAttributes,
-  type InferCreationAttributes,
-  Model,
-  type Sequelize,
-} from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 
 export const ACCOUNT_TYPES = ['funding', 'line_available', 'allocation', 'contract_committed', 'paid'] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];

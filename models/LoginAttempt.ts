@@ -1,11 +1,4 @@
-import {
-  type CreationOptional,
-  DataTypes,
-  type InferAttributes,
-  type InferCreationAttributes,
-  Model,
-  type Sequelize,
-} from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 
 export const LOGIN_OUTCOMES = ['success', 'failure', 'locked', 'throttled'] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];

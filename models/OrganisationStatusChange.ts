@@ -1,20 +1,9 @@
-import {
-  type CreationOptional,
-  DataTypes,
-  type InferAttributes,
-  type InferCreationAttributes,
-  Model,
-  type NonAttribute,
-  type Sequelize,
-} from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type NonAttribute, type Sequelize } from 'sequelize';
 import type { OrganisationStatus } from './Organisation.js';
 import type { User } from './User.js';
 
 /** One change of an organisation's status, with its reason: the history the detail page shows. */
-export class OrganisationStatusChange extends Model<
-  InferAttributes<OrganisationStatusChange>,
-  InferCreationAttributes<OrganisationStatusChange>
-> {
+export class OrganisationStatusChange extends Model<InferAttributes<OrganisationStatusChange>, InferCreationAttributes<OrganisationStatusChange>> {
   declare id: CreationOptional<number>;
   declare organisationId: number;
   declare fromStatus: OrganisationStatus;

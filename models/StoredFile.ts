@@ -1,11 +1,4 @@
-import {
-  type CreationOptional,
-  DataTypes,
-  type InferAttributes,
-  type InferCreationAttributes,
-  Model,
-  type Sequelize,
-} from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 
 /**
  * One uploaded file. The bytes live in the blob store under `storageKey` (random, never the
@@ -38,7 +31,13 @@ export class StoredFile extends Model<InferAttributes<StoredFile>, InferCreation
         originalName: { type: DataTypes.STRING(255), allowNull: false },
         mimeType: { type: DataTypes.STRING(127), allowNull: false },
         // BIGINT: mysql2 returns it as a number while it is safe (supportBigNumbers, no strings).
-        size: { type: DataTypes.BIGINT, allowNull: false, get(this: StoredFile) { return Number(this.getDataValue('size')); } },
+        size: {
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get(this: StoredFile) {
+            return Number(this.getDataValue('size'));
+          },
+        },
         sha256: { type: DataTypes.CHAR(64), allowNull: false, validate: { is: /^[0-9a-f]{64}$/ } },
         uploadedBy: { type: DataTypes.INTEGER, allowNull: false },
         ownerType: { type: DataTypes.STRING(40), allowNull: true },

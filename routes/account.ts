@@ -16,22 +16,15 @@ const renderForm: OnInvalid = (req, res, form) =>
 /** The signed-in user's own account: changing the password (forced after a one-time one). */
 export function accountRouter(config: Config): Router {
   const router = Router();
-  router.get('/account/password', rule('change_own_password', 'account'), (req, res) =>
-    renderForm(req, res, { values: {}, errors: {} }),
-  );
-  router.post(
-    '/account/password',
-    rule('change_own_password', 'account'),
-    validateBody(changePasswordForm, renderForm),
-    async (req, res) => {
-      await ownPasswordChanger(req.user!.id, res.locals.body, {
-        context: { ip: req.ip, requestId: req.id },
-        passwordCost: config.passwordCost,
-        currentSid: req.sessionID,
-      });
-      flash(req, 'success', 'account.passwordChanged');
-      res.redirect('/');
-    },
-  );
+  router.get('/account/password', rule('change_own_password', 'account'), (req, res) => renderForm(req, res, { values: {}, errors: {} }));
+  router.post('/account/password', rule('change_own_password', 'account'), validateBody(changePasswordForm, renderForm), async (req, res) => {
+    await ownPasswordChanger(req.user!.id, res.locals.body, {
+      context: { ip: req.ip, requestId: req.id },
+      passwordCost: config.passwordCost,
+      currentSid: req.sessionID,
+    });
+    flash(req, 'success', 'account.passwordChanged');
+    res.redirect('/');
+  });
   return router;
 }

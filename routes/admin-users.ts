@@ -23,15 +23,7 @@ import {
   userFormOptions,
   userListPage,
 } from '../server/presenters/users.js';
-import {
-  type EditUserForm,
-  editUserForm,
-  type NewUserForm,
-  newUserForm,
-  type UserListQuery,
-  userIdParams,
-  userListQuery,
-} from '../server/schemas/users.js';
+import { type EditUserForm, editUserForm, type NewUserForm, newUserForm, type UserListQuery, userIdParams, userListQuery } from '../server/schemas/users.js';
 import { recordAudit } from '../server/services/audit.js';
 import { inBatches, sendExport } from '../server/services/export.js';
 

@@ -29,7 +29,14 @@ const IMPORT_PATH = `${WORKERS_PATH}/import`;
 const importForm = z.object({ districtId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required') });
 const fileParams = z.object({ fileId: z.coerce.number().int().positive().max(2_147_483_647) });
 /** The lines that were errors in the preview, so the result can tell which rows changed since. Only informative. */
-const confirmForm = z.object({ previewErrors: z.string().max(20_000).regex(/^[\d,]*$/).optional().default('') });
+const confirmForm = z.object({
+  previewErrors: z
+    .string()
+    .max(20_000)
+    .regex(/^[\d,]*$/)
+    .optional()
+    .default(''),
+});
 
 async function renderImport(req: Request, res: Response, form: Parameters<OnInvalid>[2]): Promise<void> {
   const districts = await districtsFor(req.user!);
@@ -52,8 +59,11 @@ type PageExtra = { result?: { created: number; updated: number }; writeError?: {
 /** The preview (or the result) of an import: every row with its outcome and its problems in the user's language; numbers masked. */
 async function renderRows(req: Request, res: Response, file: StoredFile, stage: Stage, rows: CheckedRow[], extra: PageExtra = {}): Promise<void> {
   const { t } = req;
-  const problem = (p: ImportProblem) => ({ text: p.field === 'row' ? t(p.message) : t('workers.import.problemIn', { column: t(`workers.fields.${p.field}`), message: t(p.message) }) });
-  const label = (group: string, value: string) => (['director', 'supervisor', 'full_time', 'part_time'].includes(value) ? t(`workers.${group}.${value}`) : value);
+  const problem = (p: ImportProblem) => ({
+    text: p.field === 'row' ? t(p.message) : t('workers.import.problemIn', { column: t(`workers.fields.${p.field}`), message: t(p.message) }),
+  });
+  const label = (group: string, value: string) =>
+    ['director', 'supervisor', 'full_time', 'part_time'].includes(value) ? t(`workers.${group}.${value}`) : value;
   const count = (o: string) => rows.filter((r) => r.outcome === o).length;
   const district = await District.findByPk(file.districtId!);
   const errorLines = rows.filter((r) => r.outcome === 'error').map((r) => r.line);

@@ -48,7 +48,10 @@ const actorOf = (req: Request) => ({ id: req.user!.id, username: req.user!.usern
 const contextOf = (req: Request) => ({ ip: req.ip, requestId: req.id });
 const workerOf = (res: Response) => res.locals.subject as ChildWorker;
 const detailHref = (id: number) => `${WORKERS_PATH}/${id}`;
-const certificateParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), trainingId: z.coerce.number().int().positive().max(2_147_483_647) });
+const certificateParams = z.object({
+  id: z.coerce.number().int().positive().max(2_147_483_647),
+  trainingId: z.coerce.number().int().positive().max(2_147_483_647),
+});
 
 /** Loads the worker named in the path through the user's scope (404 outside it) and checks `action` on them. */
 function subject(action: string): RequestHandler {
@@ -96,7 +99,13 @@ async function exportWorkers(req: Request, res: Response, query: WorkerListQuery
   const options = workerExportQuery(req.user!, filter, today);
   const rows = await ChildWorker.count({ where: options.where });
   const recorded = { ...filter, idIndex: filter.idIndex ? true : undefined };
-  await recordAudit({ actor: actorOf(req), action: 'child_worker.export', recordType: 'child_worker', detail: { filter: recorded, format, rows }, context: contextOf(req) });
+  await recordAudit({
+    actor: actorOf(req),
+    action: 'child_worker.export',
+    recordType: 'child_worker',
+    detail: { filter: recorded, format, rows },
+    context: contextOf(req),
+  });
   await sendExport(res, format, req.t('workers.exportFilename'), workerExportColumns(today, langOf(req)), inBatches(ChildWorker, options));
 }
 
@@ -150,7 +159,10 @@ export function childWorkersRouter(config: Config): Router {
     res.redirect(detailHref(worker.id));
   });
 
-  for (const [action, to] of [['deactivate', 'inactive'], ['activate', 'active']] as const) {
+  for (const [action, to] of [
+    ['deactivate', 'inactive'],
+    ['activate', 'active'],
+  ] as const) {
     router.post(`${WORKERS_PATH}/:id/${action}`, rule('update', 'child_worker'), id, subject('update'), async (req, res) => {
       const worker = workerOf(res);
       await childWorkerStatusChanger(worker.id, to, by(req));

@@ -17,7 +17,16 @@ import { type OnInvalid, validateBody, validateParams, validateQuery } from '../
 import { authorize } from '../server/policies/index.js';
 import { CLAIM_RESOURCE } from '../server/policies/claim.js';
 import { claimTotals, claimTotalsPage, loadClaimsContract, newClaimPage, totalsExportColumns } from '../server/presenters/claim-sections.js';
-import { CLAIMS_PATH, claimDetailPage, claimExportColumns, claimExportQuery, claimFormPage, claimListPage, claimQueuePage, loadClaim } from '../server/presenters/claims.js';
+import {
+  CLAIMS_PATH,
+  claimDetailPage,
+  claimExportColumns,
+  claimExportQuery,
+  claimFormPage,
+  claimListPage,
+  claimQueuePage,
+  loadClaim,
+} from '../server/presenters/claims.js';
 import type { Lang } from '../server/presenters/users.js';
 import { type PaidForm, paidForm } from '../server/schemas/payments.js';
 import {
@@ -63,7 +72,12 @@ function subject(action: string): RequestHandler {
 /** The claim's page; a refused form (line, reason, payment) shows again with its errors beside its fields. */
 const renderDetail: OnInvalid = async (req, res, form) => {
   const claim = await loadClaim(req.user!, subjectOf(res).id);
-  res.render('claims/show', { pageTitle: req.t('claims.detailTitle', { id: claim.id }), ...(await claimDetailPage(req.user!, claim, langOf(req))), values: form.values, errors: form.errors });
+  res.render('claims/show', {
+    pageTitle: req.t('claims.detailTitle', { id: claim.id }),
+    ...(await claimDetailPage(req.user!, claim, langOf(req))),
+    values: form.values,
+    errors: form.errors,
+  });
 };
 
 const renderNew: OnInvalid = async (req, res, form) => {
@@ -84,7 +98,13 @@ async function exportClaims(req: Request, res: Response, query: ClaimListQuery &
   const filter = { status, month, districtId, organisationId, contractId, childWorkerId };
   const options = claimExportQuery(req.user!, filter);
   const rows = await ClaimModel.count({ where: options.where });
-  await recordAudit({ actor: auditActor(req), action: 'claim.export', recordType: 'claim', detail: { filter, format: query.format, rows }, context: by(req).context });
+  await recordAudit({
+    actor: auditActor(req),
+    action: 'claim.export',
+    recordType: 'claim',
+    detail: { filter, format: query.format, rows },
+    context: by(req).context,
+  });
   await sendExport(res, query.format, req.t('claims.exportFilename'), claimExportColumns(langOf(req)), inBatches(ClaimModel, options));
 }
 
@@ -109,7 +129,13 @@ export function claimsRouter(config: Config): Router {
     if (query.format) {
       authorize(req.user, 'export', CLAIM_RESOURCE);
       const rows = await claimTotals(req.user!, query, langOf(req));
-      await recordAudit({ actor: auditActor(req), action: 'claim.export', recordType: 'claim', detail: { totals: true, year: query.year ?? null, districtId: query.districtId ?? null, format: query.format, rows: rows.length }, context: by(req).context });
+      await recordAudit({
+        actor: auditActor(req),
+        action: 'claim.export',
+        recordType: 'claim',
+        detail: { totals: true, year: query.year ?? null, districtId: query.districtId ?? null, format: query.format, rows: rows.length },
+        context: by(req).context,
+      });
       await sendExport(res, query.format, req.t('claims.totalsFilename'), totalsExportColumns(langOf(req)), rows);
       return;
     }

@@ -32,7 +32,15 @@ import { contractEvaluationsSection } from '../server/presenters/evaluation-admi
 import { contractDeliverablesSection } from '../server/presenters/deliverables.js';
 import { loadProject } from '../server/presenters/projects.js';
 import type { Lang } from '../server/presenters/users.js';
-import { amendmentForm, type ContractListQuery, contractForm, contractIdParams, contractListQuery, newContractQuery, terminateForm } from '../server/schemas/contracts.js';
+import {
+  amendmentForm,
+  type ContractListQuery,
+  contractForm,
+  contractIdParams,
+  contractListQuery,
+  newContractQuery,
+  terminateForm,
+} from '../server/schemas/contracts.js';
 import { recordAudit } from '../server/services/audit.js';
 import { inBatches, sendExport } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
@@ -95,7 +103,13 @@ async function exportContracts(req: Request, res: Response, query: ContractListQ
   const options = contractExportQuery(req.user!, filter);
   const rows = await Contract.count({ where: options.where });
   const { actor, context } = by(req);
-  await recordAudit({ actor: { id: actor.id, username: actor.username, role: actor.role }, action: 'contract.export', recordType: 'contract', detail: { filter, format: query.format, rows }, context });
+  await recordAudit({
+    actor: { id: actor.id, username: actor.username, role: actor.role },
+    action: 'contract.export',
+    recordType: 'contract',
+    detail: { filter, format: query.format, rows },
+    context,
+  });
   await sendExport(res, query.format, req.t('contracts.exportFilename'), contractExportColumns(langOf(req)), inBatches(Contract, options));
 }
 
@@ -158,17 +172,31 @@ export function contractsRouter(config: Config): Router {
     return renderAmend(req, res, { values: await contractFormValuesOf(subjectOf(res)), errors: {} });
   });
 
-  router.post(`${CONTRACTS_PATH}/:id/amend`, rule('amend', CONTRACT_RESOURCE), id, subject('amend'), validateBody(amendmentForm, renderAmend), async (req, res) => {
-    await contractAmender(subjectOf(res).id, res.locals.body as AmendmentForm, by(req));
-    flash(req, 'success', 'contracts.flash.amended', { number: subjectOf(res).number });
-    res.redirect(detailHref(subjectOf(res).id));
-  });
+  router.post(
+    `${CONTRACTS_PATH}/:id/amend`,
+    rule('amend', CONTRACT_RESOURCE),
+    id,
+    subject('amend'),
+    validateBody(amendmentForm, renderAmend),
+    async (req, res) => {
+      await contractAmender(subjectOf(res).id, res.locals.body as AmendmentForm, by(req));
+      flash(req, 'success', 'contracts.flash.amended', { number: subjectOf(res).number });
+      res.redirect(detailHref(subjectOf(res).id));
+    },
+  );
 
-  router.post(`${CONTRACTS_PATH}/:id/terminate`, rule('terminate', CONTRACT_RESOURCE), id, subject('terminate'), validateBody(terminateForm, renderTerminate), async (req, res) => {
-    await contractTerminator(subjectOf(res).id, (res.locals.body as { reason: string }).reason, by(req));
-    flash(req, 'success', 'contracts.flash.terminated', { number: subjectOf(res).number });
-    res.redirect(detailHref(subjectOf(res).id));
-  });
+  router.post(
+    `${CONTRACTS_PATH}/:id/terminate`,
+    rule('terminate', CONTRACT_RESOURCE),
+    id,
+    subject('terminate'),
+    validateBody(terminateForm, renderTerminate),
+    async (req, res) => {
+      await contractTerminator(subjectOf(res).id, (res.locals.body as { reason: string }).reason, by(req));
+      flash(req, 'success', 'contracts.flash.terminated', { number: subjectOf(res).number });
+      res.redirect(detailHref(subjectOf(res).id));
+    },
+  );
 
   router.post(
     `${CONTRACTS_PATH}/:id/documents/:which`,

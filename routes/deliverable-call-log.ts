@@ -118,32 +118,39 @@ export function deliverableCallLogRouter(config: Config): Router {
     res.send(body);
   });
 
-  router.post(base, rule('hand_in', DELIVERABLE_RESOURCE), deliverable, hotlineSubject, upload('call_log', 'file', store, { onInvalid: renderUpload }), async (req, res) => {
-    const d = subjectOf(res);
-    // Refused before the file is read: a deliverable handed in takes no figures (409).
-    checkDeliverableMove(d, 'save');
-    const uploaded = uploadsOf(res)[0];
-    let result: CallLogResult;
-    try {
-      result = await importCallLog(await store.get(uploaded.key), callLogFormatOf(uploaded), callLogOptionsFor(d));
-    } catch (err) {
-      if (!(err instanceof CallLogFileError)) throw err;
-      res.status(422);
-      return renderUpload(req, res, { values: {}, errors: { file: describeCallLogFileError(err, req.t) } });
-    }
-    if (result.rows === 0) {
-      res.status(422);
-      return renderUpload(req, res, { values: {}, errors: { file: req.t('callLog.file.empty') } });
-    }
-    if (holdsPersonalNumbers(result)) {
-      // Not kept: the upload's bytes are removed when the response ends (nothing refers to them).
-      res.status(422);
-      return renderPreview(req, res, result, { fileName: uploaded.originalName });
-    }
-    const kept = await callLogKeeper(d.id, uploaded, req.user!);
-    const { importedAt } = await callLogStateOf(d, kept.file);
-    renderPreview(req, res, result, { file: kept.file, duplicate: kept.duplicate, importedAt, fileName: kept.file.originalName });
-  });
+  router.post(
+    base,
+    rule('hand_in', DELIVERABLE_RESOURCE),
+    deliverable,
+    hotlineSubject,
+    upload('call_log', 'file', store, { onInvalid: renderUpload }),
+    async (req, res) => {
+      const d = subjectOf(res);
+      // Refused before the file is read: a deliverable handed in takes no figures (409).
+      checkDeliverableMove(d, 'save');
+      const uploaded = uploadsOf(res)[0];
+      let result: CallLogResult;
+      try {
+        result = await importCallLog(await store.get(uploaded.key), callLogFormatOf(uploaded), callLogOptionsFor(d));
+      } catch (err) {
+        if (!(err instanceof CallLogFileError)) throw err;
+        res.status(422);
+        return renderUpload(req, res, { values: {}, errors: { file: describeCallLogFileError(err, req.t) } });
+      }
+      if (result.rows === 0) {
+        res.status(422);
+        return renderUpload(req, res, { values: {}, errors: { file: req.t('callLog.file.empty') } });
+      }
+      if (holdsPersonalNumbers(result)) {
+        // Not kept: the upload's bytes are removed when the response ends (nothing refers to them).
+        res.status(422);
+        return renderPreview(req, res, result, { fileName: uploaded.originalName });
+      }
+      const kept = await callLogKeeper(d.id, uploaded, req.user!);
+      const { importedAt } = await callLogStateOf(d, kept.file);
+      renderPreview(req, res, result, { file: kept.file, duplicate: kept.duplicate, importedAt, fileName: kept.file.originalName });
+    },
+  );
 
   router.get(`${base}/:fileId`, rule('hand_in', DELIVERABLE_RESOURCE), file, hotlineSubject, async (req, res) => {
     const d = subjectOf(res);

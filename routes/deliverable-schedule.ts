@@ -26,7 +26,10 @@ async function subject(req: Request, res: Response): Promise<Contract> {
 
 const renderForm: OnInvalid = async (req, res, form) => {
   const contract = await subject(req, res);
-  res.render('deliverables/schedule', { pageTitle: req.t('deliverables.schedule.title', { number: contract.number }), ...(await scheduleFormPage(contract, langOf(req), form)) });
+  res.render('deliverables/schedule', {
+    pageTitle: req.t('deliverables.schedule.title', { number: contract.number }),
+    ...(await scheduleFormPage(contract, langOf(req), form)),
+  });
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -53,7 +56,9 @@ export function deliverableScheduleRouter(): Router {
   const router = Router();
   const id = validateParams(contractIdParams);
 
-  router.get('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, (req, res) => renderForm(req, res, { values: undefined as never, errors: {} }));
+  router.get('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, (req, res) =>
+    renderForm(req, res, { values: undefined as never, errors: {} }),
+  );
 
   router.post('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, validateBody(scheduleForm, renderForm), async (req, res) => {
     const contract = await subject(req, res);
@@ -62,11 +67,14 @@ export function deliverableScheduleRouter(): Router {
     const { milestones, errors } = milestonesOf(body);
     if (dates.some((d) => !DAY.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))) errors.dates = 'deliverables.validation.dates';
     if (Object.keys(errors).length) throw new ValidationError(errors);
-    await reportingScheduleSetter(contract.id, { frequency: body.frequency, graceDays: body.graceDays, dates, milestones }, { actor: req.user!, context: { ip: req.ip, requestId: req.id } });
+    await reportingScheduleSetter(
+      contract.id,
+      { frequency: body.frequency, graceDays: body.graceDays, dates, milestones },
+      { actor: req.user!, context: { ip: req.ip, requestId: req.id } },
+    );
     flash(req, 'success', 'deliverables.flash.scheduleSaved');
     res.redirect(`/contracts/${contract.id}`);
   });
 
   return router;
 }
-

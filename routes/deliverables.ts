@@ -61,7 +61,10 @@ function subject(action: string): RequestHandler {
 
 async function renderDetail(req: Request, res: Response, extra: Parameters<typeof deliverableDetailPage>[3] = {}): Promise<void> {
   const d = subjectOf(res);
-  res.render('deliverables/show', { pageTitle: req.t('deliverables.detailTitle', { category: req.t(`deliverables.categories.${d.categoryCode}`), period: `${d.periodStart} – ${d.periodEnd}` }), ...(await deliverableDetailPage(req.user!, d, langOf(req), extra)) });
+  res.render('deliverables/show', {
+    pageTitle: req.t('deliverables.detailTitle', { category: req.t(`deliverables.categories.${d.categoryCode}`), period: `${d.periodStart} – ${d.periodEnd}` }),
+    ...(await deliverableDetailPage(req.user!, d, langOf(req), extra)),
+  });
 }
 
 const renderEdit: OnInvalid = async (req, res, form) => {
@@ -73,7 +76,12 @@ const renderReviewInvalid: OnInvalid = (req, res, form) => renderDetail(req, res
 
 /** The review form's comments keyed by point (general, narrative, files, a metric of the category). */
 function commentsOf(d: Deliverable, body: Record<string, string>): ReviewComments {
-  const points = new Set(['general', 'narrative', 'files', ...(isDeliverableCategory(d.categoryCode) ? enteredMetricsOf(d.categoryCode).map((x) => x.key) : [])]);
+  const points = new Set([
+    'general',
+    'narrative',
+    'files',
+    ...(isDeliverableCategory(d.categoryCode) ? enteredMetricsOf(d.categoryCode).map((x) => x.key) : []),
+  ]);
   const out: ReviewComments = {};
   for (const [k, v] of Object.entries(body)) if (k.startsWith('c_') && points.has(k.slice(2)) && v.trim()) out[k.slice(2)] = v;
   return out;
@@ -84,7 +92,13 @@ async function exportDeliverables(req: Request, res: Response, query: Deliverabl
   const { format, page: _p, perPage: _pp, sort: _s, dir: _d, ...filter } = query;
   const rows = await Deliverable.count({ where: deliverableListWhere(req.user!, filter) });
   const { actor, context } = by(req);
-  await recordAudit({ actor: { id: actor.id, username: actor.username, role: actor.role }, action: 'deliverable.export', recordType: 'deliverable', detail: { filter, format, rows }, context });
+  await recordAudit({
+    actor: { id: actor.id, username: actor.username, role: actor.role },
+    action: 'deliverable.export',
+    recordType: 'deliverable',
+    detail: { filter, format, rows },
+    context,
+  });
   await sendExport(res, format, req.t('deliverables.exportFilename'), deliverableExportColumns(langOf(req)), deliverableExportRows(req.user!, filter));
 }
 
@@ -101,12 +115,17 @@ export function deliverablesRouter(config: Config): Router {
   });
 
   router.get(`${DELIVERABLES_PATH}/queue`, rule('queue', DELIVERABLE_RESOURCE), validateQuery(reviewQueueQuery), async (req, res) => {
-    res.render('deliverables/queue', { pageTitle: req.t('deliverables.queueTitle'), list: await reviewQueuePage(req.user!, res.locals.query as ReviewQueueQuery, langOf(req)) });
+    res.render('deliverables/queue', {
+      pageTitle: req.t('deliverables.queueTitle'),
+      list: await reviewQueuePage(req.user!, res.locals.query as ReviewQueueQuery, langOf(req)),
+    });
   });
 
   router.get(`${DELIVERABLES_PATH}/:id`, rule('read', DELIVERABLE_RESOURCE), id, subject('read'), (req, res) => renderDetail(req, res));
 
-  router.get(`${DELIVERABLES_PATH}/:id/edit`, rule('hand_in', DELIVERABLE_RESOURCE), id, subject('hand_in'), (req, res) => renderEdit(req, res, { values: undefined as never, errors: {} }));
+  router.get(`${DELIVERABLES_PATH}/:id/edit`, rule('hand_in', DELIVERABLE_RESOURCE), id, subject('hand_in'), (req, res) =>
+    renderEdit(req, res, { values: undefined as never, errors: {} }),
+  );
 
   router.post(
     `${DELIVERABLES_PATH}/:id/draft`,
@@ -124,46 +143,78 @@ export function deliverablesRouter(config: Config): Router {
       const removeFileIds = Object.keys(body)
         .filter((k) => /^remove_\d{1,10}$/.test(k) && body[k] === '1')
         .map((k) => Number(k.slice('remove_'.length)));
-      await deliverableDraftSaver(d.id, { metrics: values, narrative: body.narrative.trim() || null, purpose: body.purpose, removeFileIds }, uploadsOf(res), by(req));
+      await deliverableDraftSaver(
+        d.id,
+        { metrics: values, narrative: body.narrative.trim() || null, purpose: body.purpose, removeFileIds },
+        uploadsOf(res),
+        by(req),
+      );
       flash(req, 'success', 'deliverables.flash.saved');
       res.redirect(deliverableHref(d.id));
     },
   );
 
-  router.post(`${DELIVERABLES_PATH}/:id/submit`, rule('hand_in', DELIVERABLE_RESOURCE), id, subject('hand_in'), validateBody(submitForm, renderSubmitInvalid), async (req, res) => {
-    const d = subjectOf(res);
-    try {
-      await deliverableSubmitter(d.id, { confirmNoChildData: (res.locals.body as { confirmNoChildData?: '1' }).confirmNoChildData === '1' }, store, by(req));
-    } catch (e) {
-      if (!(e instanceof PersonalNumbersFoundError)) throw e;
-      res.status(422);
-      return renderDetail(req, res, { findings: e.findings.map((f) => maskedPlace(f, langOf(req))) });
-    }
-    flash(req, 'success', 'deliverables.flash.submitted');
-    res.redirect(deliverableHref(d.id));
-  });
+  router.post(
+    `${DELIVERABLES_PATH}/:id/submit`,
+    rule('hand_in', DELIVERABLE_RESOURCE),
+    id,
+    subject('hand_in'),
+    validateBody(submitForm, renderSubmitInvalid),
+    async (req, res) => {
+      const d = subjectOf(res);
+      try {
+        await deliverableSubmitter(d.id, { confirmNoChildData: (res.locals.body as { confirmNoChildData?: '1' }).confirmNoChildData === '1' }, store, by(req));
+      } catch (e) {
+        if (!(e instanceof PersonalNumbersFoundError)) throw e;
+        res.status(422);
+        return renderDetail(req, res, { findings: e.findings.map((f) => maskedPlace(f, langOf(req))) });
+      }
+      flash(req, 'success', 'deliverables.flash.submitted');
+      res.redirect(deliverableHref(d.id));
+    },
+  );
 
-  router.post(`${DELIVERABLES_PATH}/:id/accept`, rule('review', DELIVERABLE_RESOURCE), id, subject('review'), validateBody(reviewForm, renderReviewInvalid), async (req, res) => {
-    const d = subjectOf(res);
-    const { milestonesMet } = await deliverableAccepter(d.id, commentsOf(d, res.locals.body as Record<string, string>), by(req));
-    flash(req, 'success', milestonesMet.length ? 'deliverables.flash.acceptedMilestones' : 'deliverables.flash.accepted', { count: milestonesMet.length });
-    res.redirect(`${DELIVERABLES_PATH}/queue`);
-  });
+  router.post(
+    `${DELIVERABLES_PATH}/:id/accept`,
+    rule('review', DELIVERABLE_RESOURCE),
+    id,
+    subject('review'),
+    validateBody(reviewForm, renderReviewInvalid),
+    async (req, res) => {
+      const d = subjectOf(res);
+      const { milestonesMet } = await deliverableAccepter(d.id, commentsOf(d, res.locals.body as Record<string, string>), by(req));
+      flash(req, 'success', milestonesMet.length ? 'deliverables.flash.acceptedMilestones' : 'deliverables.flash.accepted', { count: milestonesMet.length });
+      res.redirect(`${DELIVERABLES_PATH}/queue`);
+    },
+  );
 
-  router.post(`${DELIVERABLES_PATH}/:id/return`, rule('review', DELIVERABLE_RESOURCE), id, subject('review'), validateBody(reviewForm, renderReviewInvalid), async (req, res) => {
-    const d = subjectOf(res);
-    await deliverableReturner(d.id, commentsOf(d, res.locals.body as Record<string, string>), by(req));
-    flash(req, 'success', 'deliverables.flash.returned');
-    res.redirect(`${DELIVERABLES_PATH}/queue`);
-  });
+  router.post(
+    `${DELIVERABLES_PATH}/:id/return`,
+    rule('review', DELIVERABLE_RESOURCE),
+    id,
+    subject('review'),
+    validateBody(reviewForm, renderReviewInvalid),
+    async (req, res) => {
+      const d = subjectOf(res);
+      await deliverableReturner(d.id, commentsOf(d, res.locals.body as Record<string, string>), by(req));
+      flash(req, 'success', 'deliverables.flash.returned');
+      res.redirect(`${DELIVERABLES_PATH}/queue`);
+    },
+  );
 
-  router.get(`${DELIVERABLES_PATH}/:id/files/:fileId`, rule('read', DELIVERABLE_RESOURCE), validateParams(deliverableFileParams), subject('read'), async (_req, res) => {
-    const { fileId } = res.locals.params as { fileId: number };
-    const link = await DeliverableFile.findOne({ where: { deliverableId: subjectOf(res).id, storedFileId: fileId } });
-    const file = link ? await StoredFile.findByPk(fileId) : null;
-    if (!file) throw new NotFoundError();
-    await sendStoredFile(res, file, store);
-  });
+  router.get(
+    `${DELIVERABLES_PATH}/:id/files/:fileId`,
+    rule('read', DELIVERABLE_RESOURCE),
+    validateParams(deliverableFileParams),
+    subject('read'),
+    async (_req, res) => {
+      const { fileId } = res.locals.params as { fileId: number };
+      const link = await DeliverableFile.findOne({ where: { deliverableId: subjectOf(res).id, storedFileId: fileId } });
+      const file = link ? await StoredFile.findByPk(fileId) : null;
+      if (!file) throw new NotFoundError();
+      await sendStoredFile(res, file, store);
+    },
+  );
 
   return router;
 }

@@ -34,12 +34,23 @@ function contract(action: string, resource: string): RequestHandler {
 
 const renderPage: OnInvalid = async (req, res, form) => {
   const c = contractOf(res);
-  res.render('claims/engagements', { pageTitle: req.t('claims.engagementsTitle', { number: c.number }), ...(await engagementsPage(req.user!, c, langOf(req))), values: form.values, errors: form.errors });
+  res.render('claims/engagements', {
+    pageTitle: req.t('claims.engagementsTitle', { number: c.number }),
+    ...(await engagementsPage(req.user!, c, langOf(req))),
+    values: form.values,
+    errors: form.errors,
+  });
 };
 
 const renderCaps: OnInvalid = (req, res, form) => {
   const c = contractOf(res);
-  res.render('claims/caps', { pageTitle: req.t('claims.capsTitle'), values: form.values, errors: form.errors, action: `/contracts/${c.id}/claim-caps`, contract: { number: c.number, href: `/contracts/${c.id}` } });
+  res.render('claims/caps', {
+    pageTitle: req.t('claims.capsTitle'),
+    values: form.values,
+    errors: form.errors,
+    action: `/contracts/${c.id}/claim-caps`,
+    contract: { number: c.number, href: `/contracts/${c.id}` },
+  });
 };
 
 /** A contract's engagements of child workers (the organisation records them) and its own claim caps (its officers set them). */
@@ -47,25 +58,45 @@ export function engagementsRouter(config: Config): Router {
   const router = Router();
   const cipher = new PersonalDataCipher(config.dataKey);
 
-  router.get('/contracts/:id/engagements', rule('list', ENGAGEMENT_RESOURCE), params, contract('list', ENGAGEMENT_RESOURCE), (req, res) => renderPage(req, res, { values: {}, errors: {} }));
+  router.get('/contracts/:id/engagements', rule('list', ENGAGEMENT_RESOURCE), params, contract('list', ENGAGEMENT_RESOURCE), (req, res) =>
+    renderPage(req, res, { values: {}, errors: {} }),
+  );
 
-  router.post('/contracts/:id/engagements', rule('create', ENGAGEMENT_RESOURCE), params, contract('create', ENGAGEMENT_RESOURCE), validateBody(engagementForm, renderPage), async (req, res) => {
-    const form = res.locals.body as EngagementForm;
-    await engagementRecorder(contractOf(res).id, { idNumberIndex: cipher.index('idNumber', form.idNumber), startsOn: form.startsOn, endsOn: form.endsOn }, by(req));
-    flash(req, 'success', 'claims.flash.engaged');
-    res.redirect(`/contracts/${contractOf(res).id}/engagements`);
-  });
+  router.post(
+    '/contracts/:id/engagements',
+    rule('create', ENGAGEMENT_RESOURCE),
+    params,
+    contract('create', ENGAGEMENT_RESOURCE),
+    validateBody(engagementForm, renderPage),
+    async (req, res) => {
+      const form = res.locals.body as EngagementForm;
+      await engagementRecorder(
+        contractOf(res).id,
+        { idNumberIndex: cipher.index('idNumber', form.idNumber), startsOn: form.startsOn, endsOn: form.endsOn },
+        by(req),
+      );
+      flash(req, 'success', 'claims.flash.engaged');
+      res.redirect(`/contracts/${contractOf(res).id}/engagements`);
+    },
+  );
 
   router.get('/contracts/:id/claim-caps', rule('set_caps', CLAIM_RESOURCE), params, contract('set_caps', CLAIM_RESOURCE), async (req, res) => {
     const caps = await capsOf(contractOf(res).id);
     return renderCaps(req, res, { values: { transport: fenToInput(caps.transport), communication: fenToInput(caps.communication) }, errors: {} });
   });
 
-  router.post('/contracts/:id/claim-caps', rule('set_caps', CLAIM_RESOURCE), params, contract('set_caps', CLAIM_RESOURCE), validateBody(capsForm, renderCaps), async (req, res) => {
-    await claimCapsSetter(contractOf(res).id, res.locals.body as CapsForm, by(req));
-    flash(req, 'success', 'claims.flash.caps');
-    res.redirect(`/contracts/${contractOf(res).id}`);
-  });
+  router.post(
+    '/contracts/:id/claim-caps',
+    rule('set_caps', CLAIM_RESOURCE),
+    params,
+    contract('set_caps', CLAIM_RESOURCE),
+    validateBody(capsForm, renderCaps),
+    async (req, res) => {
+      await claimCapsSetter(contractOf(res).id, res.locals.body as CapsForm, by(req));
+      flash(req, 'success', 'claims.flash.caps');
+      res.redirect(`/contracts/${contractOf(res).id}`);
+    },
+  );
 
   return router;
 }

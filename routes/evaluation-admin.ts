@@ -25,7 +25,16 @@ import {
 } from '../server/presenters/evaluation-admin.js';
 import { EVALUATIONS_PATH } from '../server/presenters/evaluations.js';
 import type { Lang } from '../server/presenters/users.js';
-import { contractQuery, evaluationIdParams, type RankingQuery, rankingQuery, type SampleFormInput, sampleForm, scheduleForm, templateForm } from '../server/schemas/evaluations.js';
+import {
+  contractQuery,
+  evaluationIdParams,
+  type RankingQuery,
+  rankingQuery,
+  type SampleFormInput,
+  sampleForm,
+  scheduleForm,
+  templateForm,
+} from '../server/schemas/evaluations.js';
 import { recordAudit } from '../server/services/audit.js';
 import { sendExport } from '../server/services/export.js';
 
@@ -57,7 +66,12 @@ const renderSchedule: OnInvalid = async (req, res, form) => {
 
 const renderSamples: OnInvalid = async (req, res, form) => {
   const values = Object.keys(form.values).length ? form.values : { districtId: req.user!.districtId, year: new Date().getUTCFullYear() };
-  res.render('evaluations/samples', { pageTitle: req.t('evaluations.samples.title'), ...(await samplesPage(req.user!, langOf(req))), values, errors: form.errors });
+  res.render('evaluations/samples', {
+    pageTitle: req.t('evaluations.samples.title'),
+    ...(await samplesPage(req.user!, langOf(req))),
+    values,
+    errors: form.errors,
+  });
 };
 
 /** Evaluation templates, scheduling, the yearly spot-check sample and the ranking of contractors. */
@@ -85,22 +99,37 @@ export function evaluationAdminRouter(): Router {
     authorize(req.user, 'update', EVALUATION_TEMPLATE_RESOURCE, template);
     return renderEditTemplate(req, res, { values: templateFormValues(template), errors: {} });
   });
-  router.post(`${TEMPLATES_PATH}/:id`, rule('update', EVALUATION_TEMPLATE_RESOURCE), id, async (req, res, next) => {
-    const template = await loadTemplate(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, 'update', EVALUATION_TEMPLATE_RESOURCE, template);
-    next();
-  }, validateBody(templateForm, renderEditTemplate), async (req, res) => {
-    const template = await templateUpdater((res.locals.params as { id: number }).id, res.locals.body as TemplateForm, by(req));
-    flash(req, 'success', 'evaluations.flash.templateSaved', { name: template.name });
-    res.redirect(`${TEMPLATES_PATH}/${template.id}`);
-  });
+  router.post(
+    `${TEMPLATES_PATH}/:id`,
+    rule('update', EVALUATION_TEMPLATE_RESOURCE),
+    id,
+    async (req, res, next) => {
+      const template = await loadTemplate(req.user!, (res.locals.params as { id: number }).id);
+      authorize(req.user, 'update', EVALUATION_TEMPLATE_RESOURCE, template);
+      next();
+    },
+    validateBody(templateForm, renderEditTemplate),
+    async (req, res) => {
+      const template = await templateUpdater((res.locals.params as { id: number }).id, res.locals.body as TemplateForm, by(req));
+      flash(req, 'success', 'evaluations.flash.templateSaved', { name: template.name });
+      res.redirect(`${TEMPLATES_PATH}/${template.id}`);
+    },
+  );
 
-  router.get(`${EVALUATIONS_PATH}/new`, rule('schedule', EVALUATION_RESOURCE), validateQuery(contractQuery), (req, res) => renderSchedule(req, res, { values: {}, errors: {} }));
-  router.post(EVALUATIONS_PATH, rule('schedule', EVALUATION_RESOURCE), validateQuery(contractQuery), validateBody(scheduleForm, renderSchedule), async (req, res) => {
-    const evaluation = await evaluationScheduler((res.locals.query as { contractId: number }).contractId, res.locals.body as ScheduleForm, by(req));
-    flash(req, 'success', 'evaluations.flash.scheduled', { id: evaluation.id });
-    res.redirect(`${EVALUATIONS_PATH}/${evaluation.id}`);
-  });
+  router.get(`${EVALUATIONS_PATH}/new`, rule('schedule', EVALUATION_RESOURCE), validateQuery(contractQuery), (req, res) =>
+    renderSchedule(req, res, { values: {}, errors: {} }),
+  );
+  router.post(
+    EVALUATIONS_PATH,
+    rule('schedule', EVALUATION_RESOURCE),
+    validateQuery(contractQuery),
+    validateBody(scheduleForm, renderSchedule),
+    async (req, res) => {
+      const evaluation = await evaluationScheduler((res.locals.query as { contractId: number }).contractId, res.locals.body as ScheduleForm, by(req));
+      flash(req, 'success', 'evaluations.flash.scheduled', { id: evaluation.id });
+      res.redirect(`${EVALUATIONS_PATH}/${evaluation.id}`);
+    },
+  );
 
   router.get(SAMPLES_PATH, rule('sample', EVALUATION_RESOURCE), (req, res) => renderSamples(req, res, { values: {}, errors: {} }));
   router.post(SAMPLES_PATH, rule('sample', EVALUATION_RESOURCE), validateBody(sampleForm, renderSamples), async (req, res) => {
@@ -119,7 +148,13 @@ export function evaluationAdminRouter(): Router {
     const page = await rankingPage(req.user!, query, langOf(req));
     if (!query.format) return res.render('evaluations/ranking', { pageTitle: req.t('evaluations.ranking.title'), ranking: page });
     const { actor, context } = by(req);
-    await recordAudit({ actor: { id: actor.id, username: actor.username, role: actor.role }, action: 'evaluation.export', recordType: 'evaluation', detail: { ranking: true, year: page.year, districtId: query.districtId ?? null, format: query.format, rows: page.rows.length }, context });
+    await recordAudit({
+      actor: { id: actor.id, username: actor.username, role: actor.role },
+      action: 'evaluation.export',
+      recordType: 'evaluation',
+      detail: { ranking: true, year: page.year, districtId: query.districtId ?? null, format: query.format, rows: page.rows.length },
+      context,
+    });
     await sendExport(res, query.format, req.t('evaluations.ranking.exportFilename', { year: page.year }), rankingExportColumns(langOf(req)), page.rows);
   });
 

@@ -71,7 +71,13 @@ async function exportEvaluations(req: Request, res: Response, query: EvaluationL
   const options = evaluationExportQuery(req.user!, filter);
   const rows = await Evaluation.count({ where: options.where });
   const { actor, context } = by(req);
-  await recordAudit({ actor: { id: actor.id, username: actor.username, role: actor.role }, action: 'evaluation.export', recordType: 'evaluation', detail: { filter, format: query.format, rows }, context });
+  await recordAudit({
+    actor: { id: actor.id, username: actor.username, role: actor.role },
+    action: 'evaluation.export',
+    recordType: 'evaluation',
+    detail: { filter, format: query.format, rows },
+    context,
+  });
   await sendExport(res, query.format, req.t('evaluations.exportFilename'), evaluationExportColumns(langOf(req)), inBatches(Evaluation, options));
 }
 
@@ -90,42 +96,79 @@ export function evaluationsRouter(): Router {
     res.render('evaluations/queue', { pageTitle: req.t('evaluations.queueTitle'), queue: await evaluationQueuePage(req.user!, langOf(req)) });
   });
 
-  router.get(`${EVALUATIONS_PATH}/:id`, rule('read', EVALUATION_RESOURCE), id, subject('read'), (req, res) => renderDetail(req, res, { values: {}, errors: {} }));
+  router.get(`${EVALUATIONS_PATH}/:id`, rule('read', EVALUATION_RESOURCE), id, subject('read'), (req, res) =>
+    renderDetail(req, res, { values: {}, errors: {} }),
+  );
 
   router.get(`${EVALUATIONS_PATH}/:id/report`, rule('report', EVALUATION_RESOURCE), id, subject('report'), async (req, res) => {
     res.render('evaluations/report', { pageTitle: req.t('evaluations.report.title'), ...(await evaluationReportPage(subjectOf(res), langOf(req))) });
   });
 
-  router.post(`${EVALUATIONS_PATH}/:id/assign`, rule('assign', EVALUATION_RESOURCE), id, subject('assign'), validateBody(assignForm, renderDetail), async (req, res) => {
-    await evaluationAssigner(idOf(res), (res.locals.body as { evaluatorId: number }).evaluatorId, by(req));
-    flash(req, 'success', 'evaluations.flash.assigned');
-    res.redirect(detailHref(idOf(res)));
-  });
+  router.post(
+    `${EVALUATIONS_PATH}/:id/assign`,
+    rule('assign', EVALUATION_RESOURCE),
+    id,
+    subject('assign'),
+    validateBody(assignForm, renderDetail),
+    async (req, res) => {
+      await evaluationAssigner(idOf(res), (res.locals.body as { evaluatorId: number }).evaluatorId, by(req));
+      flash(req, 'success', 'evaluations.flash.assigned');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
 
-  router.post(`${EVALUATIONS_PATH}/:id/scores`, rule('score', EVALUATION_RESOURCE), id, subject('score'), validateBody(scoreForm, renderDetail), async (req, res) => {
-    const { scores, submit } = res.locals.body as { scores: ScoreInput; submit: boolean };
-    await scoreSaver(idOf(res), scores, submit, by(req));
-    flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
-    res.redirect(detailHref(idOf(res)));
-  });
+  router.post(
+    `${EVALUATIONS_PATH}/:id/scores`,
+    rule('score', EVALUATION_RESOURCE),
+    id,
+    subject('score'),
+    validateBody(scoreForm, renderDetail),
+    async (req, res) => {
+      const { scores, submit } = res.locals.body as { scores: ScoreInput; submit: boolean };
+      await scoreSaver(idOf(res), scores, submit, by(req));
+      flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
 
-  router.post(`${EVALUATIONS_PATH}/:id/return`, rule('return', EVALUATION_RESOURCE), id, subject('return'), validateBody(reasonForm, renderDetail), async (req, res) => {
-    await evaluationReturner(idOf(res), (res.locals.body as { reason: string }).reason, by(req));
-    flash(req, 'success', 'evaluations.flash.returned');
-    res.redirect(detailHref(idOf(res)));
-  });
+  router.post(
+    `${EVALUATIONS_PATH}/:id/return`,
+    rule('return', EVALUATION_RESOURCE),
+    id,
+    subject('return'),
+    validateBody(reasonForm, renderDetail),
+    async (req, res) => {
+      await evaluationReturner(idOf(res), (res.locals.body as { reason: string }).reason, by(req));
+      flash(req, 'success', 'evaluations.flash.returned');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
 
-  router.post(`${EVALUATIONS_PATH}/:id/confirm`, rule('confirm', EVALUATION_RESOURCE), id, subject('confirm'), validateBody(confirmForm, renderDetail), async (req, res) => {
-    await evaluationConfirmer(idOf(res), res.locals.body as ConfirmForm, by(req));
-    flash(req, 'success', 'evaluations.flash.confirmed');
-    res.redirect(detailHref(idOf(res)));
-  });
+  router.post(
+    `${EVALUATIONS_PATH}/:id/confirm`,
+    rule('confirm', EVALUATION_RESOURCE),
+    id,
+    subject('confirm'),
+    validateBody(confirmForm, renderDetail),
+    async (req, res) => {
+      await evaluationConfirmer(idOf(res), res.locals.body as ConfirmForm, by(req));
+      flash(req, 'success', 'evaluations.flash.confirmed');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
 
-  router.post(`${EVALUATIONS_PATH}/:id/response`, rule('respond', EVALUATION_RESOURCE), id, subject('respond'), validateBody(responseForm, renderDetail), async (req, res) => {
-    await evaluationResponder(idOf(res), (res.locals.body as { response: string }).response, by(req));
-    flash(req, 'success', 'evaluations.flash.responded');
-    res.redirect(detailHref(idOf(res)));
-  });
+  router.post(
+    `${EVALUATIONS_PATH}/:id/response`,
+    rule('respond', EVALUATION_RESOURCE),
+    id,
+    subject('respond'),
+    validateBody(responseForm, renderDetail),
+    async (req, res) => {
+      await evaluationResponder(idOf(res), (res.locals.body as { response: string }).response, by(req));
+      flash(req, 'success', 'evaluations.flash.responded');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
 
   const itemParams = validateParams(rectificationParams);
   const steps: [RectificationTransition, string, typeof reportForm | typeof reasonForm | null][] = [
@@ -135,12 +178,19 @@ export function evaluationsRouter(): Router {
   ];
   for (const [step, action, schema] of steps) {
     const body = schema ? [validateBody(schema, renderDetail)] : [];
-    router.post(`${EVALUATIONS_PATH}/:id/rectification/:itemId/${step}`, rule(action, EVALUATION_RESOURCE), itemParams, subject(action), ...body, async (req, res) => {
-      const form = (res.locals.body ?? {}) as { report?: string; reason?: string };
-      await rectificationStep(idOf(res), (res.locals.params as { itemId: number }).itemId, step, form.report ?? form.reason ?? null, by(req));
-      flash(req, 'success', `evaluations.flash.rectification.${step}`);
-      res.redirect(detailHref(idOf(res)));
-    });
+    router.post(
+      `${EVALUATIONS_PATH}/:id/rectification/:itemId/${step}`,
+      rule(action, EVALUATION_RESOURCE),
+      itemParams,
+      subject(action),
+      ...body,
+      async (req, res) => {
+        const form = (res.locals.body ?? {}) as { report?: string; reason?: string };
+        await rectificationStep(idOf(res), (res.locals.params as { itemId: number }).itemId, step, form.report ?? form.reason ?? null, by(req));
+        flash(req, 'success', `evaluations.flash.rectification.${step}`);
+        res.redirect(detailHref(idOf(res)));
+      },
+    );
   }
 
   return router;

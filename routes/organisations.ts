@@ -192,9 +192,7 @@ export function organisationsRouter(config: Config): Router {
     },
   );
 
-  router.get(`${P}/:id/documents/new`, rule('upload_document', 'organisation'), id, subject('upload_document'), (req, res) =>
-    renderUpload(req, res, blank),
-  );
+  router.get(`${P}/:id/documents/new`, rule('upload_document', 'organisation'), id, subject('upload_document'), (req, res) => renderUpload(req, res, blank));
 
   router.post(
     `${P}/:id/documents`,

@@ -108,7 +108,10 @@ export function paymentsRouter(): Router {
 
   router.get('/finance', rule('view', FINANCE_DASHBOARD_RESOURCE), validateQuery(financeDashboardQuery), async (req, res) => {
     const filter = res.locals.query as { year?: number };
-    res.render('payments/finance-dashboard', { pageTitle: req.t('payments.dashboard.title'), dashboard: await financeDashboardPage(req.user!, filter, langOf(req)) });
+    res.render('payments/finance-dashboard', {
+      pageTitle: req.t('payments.dashboard.title'),
+      dashboard: await financeDashboardPage(req.user!, filter, langOf(req)),
+    });
   });
 
   router.get(`${PAYMENTS_PATH}/contracts/:contractId`, rule('list', PAYMENT_RESOURCE), validateParams(contractParams), async (req, res) => {
@@ -117,17 +120,29 @@ export function paymentsRouter(): Router {
     res.render('payments/contract', { pageTitle: req.t('payments.contractTitle', { number: contract.number }), ...page });
   });
 
-  router.post(`${PAYMENTS_PATH}/instalments/:instalmentId/milestone`, rule('milestone', PAYMENT_RESOURCE), validateParams(instalmentParams), instalmentContract('milestone'), async (req, res) => {
-    await milestoneMarker((res.locals.params as { instalmentId: number }).instalmentId, by(req));
-    flash(req, 'success', 'payments.flash.milestone');
-    res.redirect(`${PAYMENTS_PATH}/contracts/${res.locals.contractId}`);
-  });
+  router.post(
+    `${PAYMENTS_PATH}/instalments/:instalmentId/milestone`,
+    rule('milestone', PAYMENT_RESOURCE),
+    validateParams(instalmentParams),
+    instalmentContract('milestone'),
+    async (req, res) => {
+      await milestoneMarker((res.locals.params as { instalmentId: number }).instalmentId, by(req));
+      flash(req, 'success', 'payments.flash.milestone');
+      res.redirect(`${PAYMENTS_PATH}/contracts/${res.locals.contractId}`);
+    },
+  );
 
-  router.post(`${PAYMENTS_PATH}/instalments/:instalmentId/request`, rule('request', PAYMENT_RESOURCE), validateParams(instalmentParams), instalmentContract('request'), async (req, res) => {
-    const payment = await paymentRequester((res.locals.params as { instalmentId: number }).instalmentId, by(req));
-    flash(req, 'success', 'payments.flash.request', { id: payment.id });
-    res.redirect(detailHref(payment.id));
-  });
+  router.post(
+    `${PAYMENTS_PATH}/instalments/:instalmentId/request`,
+    rule('request', PAYMENT_RESOURCE),
+    validateParams(instalmentParams),
+    instalmentContract('request'),
+    async (req, res) => {
+      const payment = await paymentRequester((res.locals.params as { instalmentId: number }).instalmentId, by(req));
+      flash(req, 'success', 'payments.flash.request', { id: payment.id });
+      res.redirect(detailHref(payment.id));
+    },
+  );
 
   router.get(`${PAYMENTS_PATH}/:id`, rule('read', PAYMENT_RESOURCE), id, subject('read'), (req, res) => renderDetail(req, res, { values: {}, errors: {} }));
 
@@ -141,11 +156,18 @@ export function paymentsRouter(): Router {
     res.redirect(detailHref(payment.id));
   });
 
-  router.post(`${PAYMENTS_PATH}/:id/reject`, rule('reject', PAYMENT_RESOURCE), id, subject('reject'), validateBody(paymentRejectionForm, renderDetail), async (req, res) => {
-    const payment = await paymentRejecter(subjectOf(res).id, (res.locals.body as PaymentRejectionForm).reason, by(req));
-    flash(req, 'success', 'payments.flash.reject', { id: payment.id });
-    res.redirect(detailHref(payment.id));
-  });
+  router.post(
+    `${PAYMENTS_PATH}/:id/reject`,
+    rule('reject', PAYMENT_RESOURCE),
+    id,
+    subject('reject'),
+    validateBody(paymentRejectionForm, renderDetail),
+    async (req, res) => {
+      const payment = await paymentRejecter(subjectOf(res).id, (res.locals.body as PaymentRejectionForm).reason, by(req));
+      flash(req, 'success', 'payments.flash.reject', { id: payment.id });
+      res.redirect(detailHref(payment.id));
+    },
+  );
 
   router.post(`${PAYMENTS_PATH}/:id/pay`, rule('pay', PAYMENT_RESOURCE), id, subject('pay'), validateBody(paidForm, renderDetail), async (req, res) => {
     const payment = await paymentPayer(subjectOf(res).id, res.locals.body as PaidForm, by(req));

@@ -90,7 +90,13 @@ export function referenceRouter(): Router {
     if (format) {
       // Every export is audited (DOMAIN.md), reference data too: who took it, when, in which form.
       const { id, username, role } = req.user!;
-      await recordAudit({ actor: { id, username, role }, action: 'reference.export', recordType: 'district', detail: { format }, context: changedBy(req).context });
+      await recordAudit({
+        actor: { id, username, role },
+        action: 'reference.export',
+        recordType: 'district',
+        detail: { format },
+        context: changedBy(req).context,
+      });
       await sendExport(res, format, req.t('reference.exportFilename'), districtExportColumns(req.t), districtExportRows(req.t));
       return;
     }
@@ -103,9 +109,7 @@ export function referenceRouter(): Router {
     res.render('reference/district', { pageTitle: district.name, view: await districtView(req.user!, district, req.t) });
   });
 
-  router.get('/reference/districts/:id/edit', update(), validateParams(idParams), (req, res) =>
-    renderDistrictForm(req, res, emptyFormState()),
-  );
+  router.get('/reference/districts/:id/edit', update(), validateParams(idParams), (req, res) => renderDistrictForm(req, res, emptyFormState()));
 
   router.post('/reference/districts/:id', update(), validateParams(idParams), validateBody(districtForm, renderDistrictForm), async (req, res) => {
     const district = await findDistrict(idOf(res));
@@ -115,9 +119,7 @@ export function referenceRouter(): Router {
     res.redirect(`/reference/districts/${district.id}`);
   });
 
-  router.get('/reference/districts/:id/sub-districts/new', update(), validateParams(idParams), (req, res) =>
-    renderNewSubDistrict(req, res, emptyFormState()),
-  );
+  router.get('/reference/districts/:id/sub-districts/new', update(), validateParams(idParams), (req, res) => renderNewSubDistrict(req, res, emptyFormState()));
 
   router.post(
     '/reference/districts/:id/sub-districts',
@@ -133,9 +135,7 @@ export function referenceRouter(): Router {
     },
   );
 
-  router.get('/reference/sub-districts/:id/edit', update(), validateParams(idParams), (req, res) =>
-    renderSubDistrictRename(req, res, emptyFormState()),
-  );
+  router.get('/reference/sub-districts/:id/edit', update(), validateParams(idParams), (req, res) => renderSubDistrictRename(req, res, emptyFormState()));
 
   router.post(
     '/reference/sub-districts/:id',
@@ -151,9 +151,7 @@ export function referenceRouter(): Router {
     },
   );
 
-  router.get('/reference/districts/:id/agencies/new', update(), validateParams(idParams), (req, res) =>
-    renderNewAgency(req, res, emptyFormState()),
-  );
+  router.get('/reference/districts/:id/agencies/new', update(), validateParams(idParams), (req, res) => renderNewAgency(req, res, emptyFormState()));
 
   router.post('/reference/districts/:id/agencies', update(), validateParams(idParams), validateBody(agencyForm, renderNewAgency), async (req, res) => {
     const district = await findDistrict(idOf(res));
@@ -163,9 +161,7 @@ export function referenceRouter(): Router {
     res.redirect(`/reference/districts/${district.id}`);
   });
 
-  router.get('/reference/agencies/:id/edit', update(), validateParams(idParams), (req, res) =>
-    renderAgencyRename(req, res, emptyFormState()),
-  );
+  router.get('/reference/agencies/:id/edit', update(), validateParams(idParams), (req, res) => renderAgencyRename(req, res, emptyFormState()));
 
   router.post('/reference/agencies/:id', update(), validateParams(idParams), validateBody(agencyRenameForm, renderAgencyRename), async (req, res) => {
     const agency = await findAgency(idOf(res));

@@ -38,8 +38,7 @@ type SqliteConnection = { configure(option: 'busyTimeout', ms: number): void; __
 
 function configureSqliteConnections(sequelize: Sequelize): void {
   // Sequelize's SQLite dialect opens a connection per transaction; each needs its own busy timeout.
-  const cm = (sequelize as unknown as { connectionManager: { getConnection(o: unknown): Promise<SqliteConnection> } })
-    .connectionManager;
+  const cm = (sequelize as unknown as { connectionManager: { getConnection(o: unknown): Promise<SqliteConnection> } }).connectionManager;
   const original = cm.getConnection.bind(cm);
   cm.getConnection = async (options: unknown) => {
     const conn = await original(options);

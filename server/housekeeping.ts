@@ -24,9 +24,7 @@ export type HousekeepingResult = { sessions: number; loginAttempts: number; uplo
 export async function housekeeping(config: Pick<Config, 'uploadDir'>): Promise<HousekeepingResult> {
   const sessions = await purgeExpiredSessions();
   const cutoff = new Date(now().getTime() - LOGIN_ATTEMPT_RETENTION_MS);
-  const loginAttempts = await withTransaction((transaction) =>
-    LoginAttempt.destroy({ where: { at: { [Op.lt]: cutoff } }, transaction }),
-  );
+  const loginAttempts = await withTransaction((transaction) => LoginAttempt.destroy({ where: { at: { [Op.lt]: cutoff } }, transaction }));
   const store = storeFor(config);
   const uploadTemps = store instanceof LocalDiskStore ? await store.removeAbandonedTemps(ABANDONED_UPLOAD_AGE_MS, now().getTime()) : 0;
   return { sessions, loginAttempts, uploadTemps };

@@ -12,9 +12,7 @@ async function main(): Promise<void> {
   const accounts = await seedUsers(config);
   if (accounts.length) {
     // Printed once, to the console of whoever started the app; never logged as JSON.
-    const heading = config.isProduction
-      ? 'First administrator created. Sign in and change this one-time password now:'
-      : 'Demo accounts (development only):';
+    const heading = config.isProduction ? 'First administrator created. Sign in and change this one-time password now:' : 'Demo accounts (development only):';
     process.stdout.write(`\n${heading}\n`);
     for (const a of accounts) process.stdout.write(`  ${a.role.padEnd(10)} ${a.username.padEnd(14)} ${a.password}\n`);
     process.stdout.write('\n');

@@ -10,9 +10,7 @@ function scryptAsync(password: string, salt: Buffer, cost: number): Promise<Buff
   // scrypt needs 128·N·r bytes; raise maxmem above it (SECURITY.md).
   const maxmem = 256 * N * r;
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N, r, p: 1, maxmem }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
+    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N, r, p: 1, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 

@@ -49,9 +49,7 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
-    withTransaction((transaction) =>
-      Session.update({ expiresAt: expiryOf(sess), updatedAt: now() }, { where: { sid }, transaction }),
-    )
+    withTransaction((transaction) => Session.update({ expiresAt: expiryOf(sess), updatedAt: now() }, { where: { sid }, transaction }))
       .then(() => cb?.())
       .catch((err) => cb?.(err));
   }
@@ -65,14 +63,10 @@ export class DatabaseSessionStore extends session.Store {
 
 /** Ends every session of a user (disabling, password change by an administrator, "end sessions"). */
 export async function endSessionsOf(userId: number, exceptSid?: string): Promise<number> {
-  return withTransaction((transaction) =>
-    Session.destroy({ where: { userId, ...(exceptSid ? { sid: { [Op.ne]: exceptSid } } : {}) }, transaction }),
-  );
+  return withTransaction((transaction) => Session.destroy({ where: { userId, ...(exceptSid ? { sid: { [Op.ne]: exceptSid } } : {}) }, transaction }));
 }
 
 /** Removes expired rows; run at start and from time to time. */
 export async function purgeExpiredSessions(): Promise<number> {
-  return withTransaction((transaction) =>
-    Session.destroy({ where: { expiresAt: { [Op.lte]: now() } }, transaction }),
-  );
+  return withTransaction((transaction) => Session.destroy({ where: { expiresAt: { [Op.lte]: now() } }, transaction }));
 }

@@ -11,9 +11,7 @@ export const LOCK_WINDOW_MS = 15 * 60 * 1000;
 /** Offices share one NAT address, so the per-IP throttle is far looser than the per-user lock. */
 export const IP_FAILURE_LIMIT = 100;
 
-export type SignInResult =
-  | { ok: true; user: User }
-  | { ok: false; reason: 'invalid' | 'locked' | 'throttled' };
+export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' | 'throttled' };
 
 let dummyHash: Promise<string> | undefined;
 
@@ -102,13 +100,7 @@ export async function attemptSignIn(
   return { ok: false, reason: locked ? 'locked' : 'invalid' };
 }
 
-async function record(
-  username: string,
-  context: AuditContext & { ip: string },
-  outcome: 'throttled',
-  action: string,
-  userId: number | null,
-): Promise<void> {
+async function record(username: string, context: AuditContext & { ip: string }, outcome: 'throttled', action: string, userId: number | null): Promise<void> {
   await withTransaction(async (transaction) => {
     await LoginAttempt.create({ username, ip: context.ip, outcome, at: now() }, { transaction });
     await recordAudit({ actor: null, action, recordType: 'user', recordId: userId, detail: { username }, context });

@@ -19,7 +19,11 @@ export async function agencyRenamer(id: number, form: AgencyRenameForm, by: Chan
     // The district is locked as agencyCreator locks it, so a rename and an addition cannot both
     // take one name; another agency of the district with that name is refused beside the field.
     await District.findByPk(agency.districtId, { transaction, lock: Transaction.LOCK.UPDATE });
-    const taken = await Agency.findOne({ where: { districtId: agency.districtId, name: form.name, id: { [Op.ne]: agency.id } }, attributes: ['id'], transaction });
+    const taken = await Agency.findOne({
+      where: { districtId: agency.districtId, name: form.name, id: { [Op.ne]: agency.id } },
+      attributes: ['id'],
+      transaction,
+    });
     if (taken) throw new ValidationError({ name: 'reference.validation.agencyTaken' });
     await agency.update({ name: form.name }, { transaction });
     await recordAudit({

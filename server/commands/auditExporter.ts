@@ -26,7 +26,14 @@ export async function auditExporter(
       districtId: actor.districtId,
       detail: {
         format,
-        filters: { actor: filters.actor, action: filters.action, recordType: filters.recordType, recordId: filters.recordId, from: filters.from, to: filters.to },
+        filters: {
+          actor: filters.actor,
+          action: filters.action,
+          recordType: filters.recordType,
+          recordId: filters.recordId,
+          from: filters.from,
+          to: filters.to,
+        },
       },
       context: by.context,
     });

@@ -37,14 +37,25 @@ export async function budgetLineCreator(form: NewBudgetLineForm, by: FinanceBy):
         },
         { transaction },
       );
-      await post('fund', legsOf('fund', line.id, line.id, line.amountFen), { recordType: 'budget_line', recordId: line.id, createdBy: by.actor.id }, transaction);
+      await post(
+        'fund',
+        legsOf('fund', line.id, line.id, line.amountFen),
+        { recordType: 'budget_line', recordId: line.id, createdBy: by.actor.id },
+        transaction,
+      );
       await recordAudit({
         actor: auditActorOf(by.actor),
         action: 'budget_line.create',
         recordType: 'budget_line',
         recordId: line.id,
         districtId: line.districtId,
-        detail: { year: line.year, fundSource: line.fundSource, amountFen: line.amountFen, lotteryTotalFen: line.lotteryTotalFen, lotteryTargetBp: line.lotteryTargetBp },
+        detail: {
+          year: line.year,
+          fundSource: line.fundSource,
+          amountFen: line.amountFen,
+          lotteryTotalFen: line.lotteryTotalFen,
+          lotteryTargetBp: line.lotteryTargetBp,
+        },
         context: by.context,
       });
       return line;

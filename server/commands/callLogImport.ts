@@ -48,7 +48,11 @@ async function lockedHotlineDraft(id: number, actor: Actor, transaction: Transac
 
 /** Where a call log of `d` stands: listed by its current version (imported), or not yet (pending). */
 export async function callLogStateOf(d: Deliverable, file: StoredFile, transaction?: Transaction): Promise<{ importedAt: Date | null }> {
-  const link = await DeliverableFile.findOne({ where: { deliverableId: d.id, storedFileId: file.id, purpose: 'call_log' }, order: [['id', 'DESC']], transaction });
+  const link = await DeliverableFile.findOne({
+    where: { deliverableId: d.id, storedFileId: file.id, purpose: 'call_log' },
+    order: [['id', 'DESC']],
+    transaction,
+  });
   return { importedAt: link ? link.createdAt : null };
 }
 
@@ -63,7 +67,11 @@ export async function callLogKeeper(id: number, upload: UploadDescriptor, actor:
     const owner = { type: 'deliverable', id: d.id };
     const [earlier] = await findDuplicateFiles([upload], { kind: 'call_log', owner, organisationId: d.organisationId }, transaction);
     if (earlier) return { file: earlier.existing, duplicate: true };
-    const [file] = await saveStoredFiles([upload], { kind: 'call_log', uploadedBy: actor.id, owner, districtId: d.districtId, organisationId: d.organisationId }, transaction);
+    const [file] = await saveStoredFiles(
+      [upload],
+      { kind: 'call_log', uploadedBy: actor.id, owner, districtId: d.districtId, organisationId: d.organisationId },
+      transaction,
+    );
     return { file, duplicate: false };
   });
 }

@@ -72,11 +72,7 @@ async function revise(item: CatalogueItem, form: EditCatalogueItemForm, by: Cata
  * published); a published item gets a new draft version instead (see `revise`); a retired one is
  * a 409. Returns the item that now holds the edit and whether it is a new version.
  */
-export async function catalogueItemEditor(
-  itemId: number,
-  form: EditCatalogueItemForm,
-  by: CatalogueBy,
-): Promise<{ item: CatalogueItem; newVersion: boolean }> {
+export async function catalogueItemEditor(itemId: number, form: EditCatalogueItemForm, by: CatalogueBy): Promise<{ item: CatalogueItem; newVersion: boolean }> {
   return withTransaction(async (transaction) => {
     const item = await lockedCatalogueItem(itemId, by.actor, transaction);
     if (item.status === 'published') return { item: await revise(item, form, by, transaction), newVersion: true };

@@ -123,7 +123,15 @@ export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploa
       recordType: 'claim',
       recordId: claim.id,
       districtId: claim.districtId,
-      detail: { lineId: line.id, spentOn: line.spentOn, kind: line.kind, amountFen: line.amountFen, fapiao: line.fapiaoKeys, storedFileId: file.id, sha256: file.sha256 },
+      detail: {
+        lineId: line.id,
+        spentOn: line.spentOn,
+        kind: line.kind,
+        amountFen: line.amountFen,
+        fapiao: line.fapiaoKeys,
+        storedFileId: file.id,
+        sha256: file.sha256,
+      },
       context: by.context,
     });
     return line;

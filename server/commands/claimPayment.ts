@@ -18,7 +18,13 @@ export async function claimPaid(payment: Payment, by: PaymentBy, transaction: Tr
     recordType: 'claim',
     recordId: claim.id,
     districtId: claim.districtId,
-    detail: { contractId: claim.contractId, paymentId: payment.id, totalFen: claim.totalFen, bankReference: payment.bankReference, status: { from: 'approved', to: 'paid' } },
+    detail: {
+      contractId: claim.contractId,
+      paymentId: payment.id,
+      totalFen: claim.totalFen,
+      bankReference: payment.bankReference,
+      status: { from: 'approved', to: 'paid' },
+    },
     context: by.context,
   });
 }

@@ -1,5 +1,15 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
-import { CLAIM_TRANSITIONS, CAPPED_STATUSES, Claim, ClaimCap, type ClaimKind, type ClaimLine, type ClaimStatus, type ClaimTransition, RESERVING_STATUSES } from '../../models/Claim.js';
+import {
+  CLAIM_TRANSITIONS,
+  CAPPED_STATUSES,
+  Claim,
+  ClaimCap,
+  type ClaimKind,
+  type ClaimLine,
+  type ClaimStatus,
+  type ClaimTransition,
+  RESERVING_STATUSES,
+} from '../../models/Claim.js';
 import type { Contract } from '../../models/Contract.js';
 import { Engagement } from '../../models/Engagement.js';
 import { TrainingRecord } from '../../models/TrainingRecord.js';
@@ -47,7 +57,8 @@ export function monthBounds(month: string): { first: string; last: string } {
 /** The monthly cap of `kind` for the contract: its own when set, else the city default. */
 export async function capsOf(contractId: number, transaction?: Transaction): Promise<Record<ClaimKind, number> & { own: boolean }> {
   const rows = await ClaimCap.findAll({ where: { [Op.or]: [{ contractId }, { contractId: null }] }, transaction });
-  const pick = (kind: ClaimKind) => (rows.find((r) => r.kind === kind && r.contractId === contractId) ?? rows.find((r) => r.kind === kind && r.contractId === null))?.capFen ?? 0;
+  const pick = (kind: ClaimKind) =>
+    (rows.find((r) => r.kind === kind && r.contractId === contractId) ?? rows.find((r) => r.kind === kind && r.contractId === null))?.capFen ?? 0;
   return { transport: pick('transport'), communication: pick('communication'), own: rows.some((r) => r.contractId === contractId) };
 }
 

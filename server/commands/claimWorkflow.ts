@@ -78,10 +78,16 @@ export function claimSubmitter(claimId: number, by: ClaimBy): Promise<Claim> {
 
 /** An officer of the district verifies a submitted claim; never its author or submitter, nor one of its organisation (403). */
 export function claimVerifier(claimId: number, by: ClaimBy): Promise<Claim> {
-  return move(claimId, 'verify', by, (c) => verifiesClaim(by.actor, c), async (claim, _contract, transaction) => {
-    await claim.update({ verifiedBy: by.actor.id, verifiedAt: now() }, { transaction });
-    return {};
-  });
+  return move(
+    claimId,
+    'verify',
+    by,
+    (c) => verifiesClaim(by.actor, c),
+    async (claim, _contract, transaction) => {
+      await claim.update({ verifiedBy: by.actor.id, verifiedAt: now() }, { transaction });
+      return {};
+    },
+  );
 }
 
 /**
@@ -122,7 +128,8 @@ export async function claimApprover(claimId: number, by: ClaimBy): Promise<Claim
       if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
       const reserved = await reservedOf(contract.id, transaction);
       const left = contract.reimbursementCeilingFen - reserved;
-      if (claim.totalFen > left) throw new ConflictError('claims.errors.overCeiling', { amount: formatFen(claim.totalFen), left: formatFen(Math.max(0, left)) });
+      if (claim.totalFen > left)
+        throw new ConflictError('claims.errors.overCeiling', { amount: formatFen(claim.totalFen), left: formatFen(Math.max(0, left)) });
       const funding = await fundingAllocations(contract.projectId, lineIds, transaction);
       if (funding.reduce((s, f) => s + f.heldFen, 0) < claim.totalFen) throw new ConflictError('claims.errors.noFunds', { amount: formatFen(claim.totalFen) });
       const committedFrom = await commitFrom(contract, funding, claim.totalFen, by.actor.id, transaction);
@@ -151,4 +158,3 @@ export async function claimApprover(claimId: number, by: ClaimBy): Promise<Claim
     (transaction) => lockLines(lineIds, transaction),
   );
 }
-

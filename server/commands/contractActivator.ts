@@ -64,7 +64,13 @@ export async function contractActivator(id: number, by: ContractBy): Promise<Con
       recordType: 'contract',
       recordId: contract.id,
       districtId: contract.districtId,
-      detail: { number: contract.number, valueFen: contract.valueFen, value: formatFen(contract.valueFen), committedFrom: parts, status: { from: 'draft', to: 'active' } },
+      detail: {
+        number: contract.number,
+        valueFen: contract.valueFen,
+        value: formatFen(contract.valueFen),
+        committedFrom: parts,
+        status: { from: 'draft', to: 'active' },
+      },
       context: by.context,
     });
     return contract;

@@ -9,7 +9,16 @@ import { buildSchedule, type InstalmentInput, type ScheduleMode, termErrors } fr
 import { commitFrom, fundingAllocations, lineIdsOfProject, lockLines, uncommitTo } from './contractMoney.js';
 import { writeInstalments } from './contractCreator.js';
 import { carryMilestoneConditions, createDueDeliverables } from './reportingScheduler.js';
-import { type ContractBy, checkContractMove, contractAuditActor, lockedContract, snapshotOf, type TargetInput, targetErrors, writeTargets } from './contractShared.js';
+import {
+  type ContractBy,
+  checkContractMove,
+  contractAuditActor,
+  lockedContract,
+  snapshotOf,
+  type TargetInput,
+  targetErrors,
+  writeTargets,
+} from './contractShared.js';
 
 /** What an amendment changes, and why. */
 export type AmendmentForm = {
@@ -64,17 +73,25 @@ export async function contractAmender(id: number, form: AmendmentForm, by: Contr
     } else if (delta < 0) {
       moved = await uncommitTo(contract, -delta, by.actor.id, transaction);
     }
-    const before = { valueFen: contract.valueFen, termStart: contract.termStart, termEnd: contract.termEnd, reimbursementCeilingFen: contract.reimbursementCeilingFen };
+    const before = {
+      valueFen: contract.valueFen,
+      termStart: contract.termStart,
+      termEnd: contract.termEnd,
+      reimbursementCeilingFen: contract.reimbursementCeilingFen,
+    };
     const next = contract.versionNumber + 1;
-    await Instalment.update(
-      { status: 'cancelled' },
-      { where: { contractId: contract.id, status: { [Op.in]: [...OPEN_INSTALMENT_STATUSES] } }, transaction },
-    );
+    await Instalment.update({ status: 'cancelled' }, { where: { contractId: contract.id, status: { [Op.in]: [...OPEN_INSTALMENT_STATUSES] } }, transaction });
     const lastSeq = current.reduce((m, i) => Math.max(m, i.seq), 0);
     await writeInstalments(contract.id, schedule, next, transaction, lastSeq + 1);
     await writeTargets(contract.id, form.targets, transaction);
     await createDueDeliverables(contract, transaction);
-    await carryMilestoneConditions(contract, current.filter((i) => OPEN_INSTALMENT_STATUSES.includes(i.status)), next, by, transaction);
+    await carryMilestoneConditions(
+      contract,
+      current.filter((i) => OPEN_INSTALMENT_STATUSES.includes(i.status)),
+      next,
+      by,
+      transaction,
+    );
     await contract.update(
       {
         valueFen: form.valueFen,
@@ -86,7 +103,14 @@ export async function contractAmender(id: number, form: AmendmentForm, by: Contr
       { transaction },
     );
     const version = await ContractVersion.create(
-      { contractId: contract.id, version: next, reason: form.reason.trim(), valueFen: form.valueFen, snapshot: await snapshotOf(contract, transaction), createdBy: by.actor.id },
+      {
+        contractId: contract.id,
+        version: next,
+        reason: form.reason.trim(),
+        valueFen: form.valueFen,
+        snapshot: await snapshotOf(contract, transaction),
+        createdBy: by.actor.id,
+      },
       { transaction },
     );
     await contract.update({ currentVersionId: version.id, versionNumber: next }, { transaction });

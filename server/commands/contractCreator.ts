@@ -33,7 +33,13 @@ function termsOf(form: ContractTermsForm) {
 }
 
 /** Writes `schedule` as the contract's instalments (created in version `versionFrom`). */
-export async function writeInstalments(contractId: number, schedule: readonly ScheduledInstalment[], versionFrom: number, transaction: Transaction, firstSeq = 1) {
+export async function writeInstalments(
+  contractId: number,
+  schedule: readonly ScheduledInstalment[],
+  versionFrom: number,
+  transaction: Transaction,
+  firstSeq = 1,
+) {
   await Instalment.bulkCreate(
     schedule.map((s, i) => ({ contractId, ...s, seq: firstSeq + i, versionFrom })),
     { transaction },
@@ -85,7 +91,14 @@ export async function contractCreator(projectId: number, form: ContractTermsForm
       recordType: 'contract',
       recordId: contract.id,
       districtId: contract.districtId,
-      detail: { number: contract.number, projectId, organisationId: award.organisationId, valueFen: contract.valueFen, termStart: form.termStart, termEnd: form.termEnd },
+      detail: {
+        number: contract.number,
+        projectId,
+        organisationId: award.organisationId,
+        valueFen: contract.valueFen,
+        termStart: form.termStart,
+        termEnd: form.termEnd,
+      },
       context: by.context,
     });
     return contract;

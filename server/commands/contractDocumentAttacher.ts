@@ -23,7 +23,13 @@ export async function contractDocumentAttacher(id: number, which: ContractDocume
     if (uploads.length !== 1) throw new ValidationError({ file: 'contracts.validation.fileRequired' });
     const [file] = await saveStoredFiles(
       uploads,
-      { kind: 'contract_document', uploadedBy: by.actor.id, owner: { type: 'contract', id: contract.id }, districtId: contract.districtId, organisationId: contract.organisationId },
+      {
+        kind: 'contract_document',
+        uploadedBy: by.actor.id,
+        owner: { type: 'contract', id: contract.id },
+        districtId: contract.districtId,
+        organisationId: contract.organisationId,
+      },
       transaction,
     );
     const column = DOCUMENT_COLUMN[which];

@@ -82,7 +82,12 @@ export async function committedByAllocation(contractId: number, transaction: Tra
  * Gives `amountFen` committed to the contract back to the allocations it came from (the last
  * committed first), as ONE `uncommit` movement. The caller holds the contract's lock.
  */
-export async function uncommitTo(contract: Contract, amountFen: number, createdBy: number, transaction: Transaction): Promise<{ allocationId: number; amountFen: number }[]> {
+export async function uncommitTo(
+  contract: Contract,
+  amountFen: number,
+  createdBy: number,
+  transaction: Transaction,
+): Promise<{ allocationId: number; amountFen: number }[]> {
   if (amountFen <= 0) return [];
   const sources = (await committedByAllocation(contract.id, transaction)).reverse();
   let left = amountFen;

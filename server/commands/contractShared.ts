@@ -88,7 +88,11 @@ export async function checkTerms(form: ContractTermsForm, valueFen: number, tran
 /** Replaces a contract's targets with `targets`. */
 export async function writeTargets(contractId: number, targets: readonly TargetInput[], transaction: Transaction): Promise<void> {
   await ContractTarget.destroy({ where: { contractId }, transaction });
-  if (targets.length) await ContractTarget.bulkCreate(targets.map((t) => ({ contractId, ...t })), { transaction });
+  if (targets.length)
+    await ContractTarget.bulkCreate(
+      targets.map((t) => ({ contractId, ...t })),
+      { transaction },
+    );
 }
 
 /** What the art. 23 texts are on the contract row (missing ones as null). */

@@ -36,7 +36,14 @@ export async function contractTerminator(id: number, reason: string, by: Contrac
       recordType: 'contract',
       recordId: contract.id,
       districtId: contract.districtId,
-      detail: { number: contract.number, reason: reason.trim(), releasedFen: unpaidFen, releasedTo: released, cancelledInstalments: cancelled, status: { from: 'active', to: 'terminated' } },
+      detail: {
+        number: contract.number,
+        reason: reason.trim(),
+        releasedFen: unpaidFen,
+        releasedTo: released,
+        cancelledInstalments: cancelled,
+        status: { from: 'active', to: 'terminated' },
+      },
       context: by.context,
     });
     return contract;

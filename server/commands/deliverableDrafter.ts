@@ -88,7 +88,11 @@ export async function deliverableMetricsImporter(id: number, metrics: HotlineMet
       [fileId] = await attachUploads(d, version, [file.upload], 'call_log', by.actor, transaction);
     } else {
       const stored = await StoredFile.findByPk(file.storedFileId, { transaction });
-      const mine = stored && stored.kind === 'call_log' && stored.organisationId === d.organisationId && (stored.ownerId === null || (stored.ownerType === 'deliverable' && stored.ownerId === d.id));
+      const mine =
+        stored &&
+        stored.kind === 'call_log' &&
+        stored.organisationId === d.organisationId &&
+        (stored.ownerId === null || (stored.ownerType === 'deliverable' && stored.ownerId === d.id));
       if (!stored || !mine) throw new ValidationError({ file: 'deliverables.validation.callLogFile' });
       if (stored.ownerId === null) await stored.update({ ownerType: 'deliverable', ownerId: d.id, districtId: d.districtId }, { transaction });
       await DeliverableFile.create({ deliverableId: d.id, versionId: version.id, storedFileId: stored.id, purpose: 'call_log' }, { transaction });

@@ -34,7 +34,8 @@ async function lockedForReview(contractId: number, id: number, transition: 'acce
   checkDeliverableMove(d, transition);
   await checkContractActive(d, transaction, contract);
   const version = await currentVersionOf(d, transaction);
-  if (!version) throw new ConflictError(`deliverables.errors.cannot.${transition}`, { status: d.status, to: transition === 'accept' ? 'accepted' : 'returned' });
+  if (!version)
+    throw new ConflictError(`deliverables.errors.cannot.${transition}`, { status: d.status, to: transition === 'accept' ? 'accepted' : 'returned' });
   return { contract, d, version };
 }
 
@@ -46,7 +47,11 @@ async function lockedForReview(contractId: number, id: number, transition: 'acce
  * the contract's progress against its targets decides which tied milestones are now met: those
  * instalments become `due`, so the officer may request them (#4). Audited.
  */
-export async function deliverableAccepter(id: number, comments: ReviewComments, by: DeliverableBy): Promise<{ deliverable: Deliverable; milestonesMet: number[] }> {
+export async function deliverableAccepter(
+  id: number,
+  comments: ReviewComments,
+  by: DeliverableBy,
+): Promise<{ deliverable: Deliverable; milestonesMet: number[] }> {
   const contractId = await contractIdOfDeliverable(id);
   return withTransaction(async (transaction) => {
     const { contract, d, version } = await lockedForReview(contractId, id, 'accept', by, transaction);

@@ -10,7 +10,15 @@ import { isDeliverableCategory, metricErrors } from '../services/deliverable-met
 import { lateDays, shanghaiDay } from '../services/deliverable-progress.js';
 import { scanVersion } from '../services/personal-data-scan.js';
 import type { BlobStore } from '../services/storage/index.js';
-import { checkContractActive, checkDeliverableMove, currentVersionOf, type DeliverableBy, deliverableAuditActor, lockedDeliverable, ownedBy } from './deliverableShared.js';
+import {
+  checkContractActive,
+  checkDeliverableMove,
+  currentVersionOf,
+  type DeliverableBy,
+  deliverableAuditActor,
+  lockedDeliverable,
+  ownedBy,
+} from './deliverableShared.js';
 
 /** Submission refused (422) until the personal numbers found are removed or confirmed not about a child. */
 export class PersonalNumbersFoundError extends HttpError {
@@ -45,24 +53,35 @@ export async function deliverableSubmitter(id: number, options: { confirmNoChild
   const files = await filesOf(draft.id);
   const findings = await scanVersion(draft.narrative, files, store);
   if (findings.length && !options.confirmNoChildData) throw new PersonalNumbersFoundError(findings);
-  const checked = fingerprint(draft.updatedAt, files.map((f) => f.id));
+  const checked = fingerprint(
+    draft.updatedAt,
+    files.map((f) => f.id),
+  );
 
   return withTransaction(async (transaction) => {
     const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
     await checkContractActive(d, transaction);
     checkDeliverableMove(d, 'submit');
     const version = await currentVersionOf(d, transaction);
-    const fileIds = (await DeliverableFile.findAll({ where: { versionId: version?.id ?? 0 }, attributes: ['storedFileId'], order: [['id', 'ASC']], transaction })).map((f) => f.storedFileId);
+    const fileIds = (
+      await DeliverableFile.findAll({ where: { versionId: version?.id ?? 0 }, attributes: ['storedFileId'], order: [['id', 'ASC']], transaction })
+    ).map((f) => f.storedFileId);
     if (version?.status !== 'draft' || fingerprint(version.updatedAt, fileIds) !== checked) throw new ConflictError('deliverables.errors.changedMeanwhile');
     if (!isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
     const errors = metricErrors(d.categoryCode, version.metrics, true);
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const at = now();
     const confirmed = findings.length > 0;
-    await version.update({ status: 'submitted', submittedBy: by.actor.id, submittedAt: at, personalDataConfirmed: confirmed, personalDataFindings: findings }, { transaction });
+    await version.update(
+      { status: 'submitted', submittedBy: by.actor.id, submittedAt: at, personalDataConfirmed: confirmed, personalDataFindings: findings },
+      { transaction },
+    );
     const firstSubmittedAt = d.firstSubmittedAt ?? at;
     const late = lateDays({ dueOn: d.dueOn, firstSubmittedAt }, shanghaiDay(at));
-    await d.update({ status: 'submitted', submittedAt: at, firstSubmittedAt, submittedLateDays: late, submissionCount: d.submissionCount + 1 }, { transaction });
+    await d.update(
+      { status: 'submitted', submittedAt: at, firstSubmittedAt, submittedLateDays: late, submissionCount: d.submissionCount + 1 },
+      { transaction },
+    );
     if (confirmed) {
       await recordAudit({
         actor: deliverableAuditActor(by.actor),
@@ -70,7 +89,11 @@ export async function deliverableSubmitter(id: number, options: { confirmNoChild
         recordType: 'deliverable',
         recordId: d.id,
         districtId: d.districtId,
-        detail: { version: version.version, findings: findings.length, places: findings.slice(0, 20).map((f) => ({ where: f.where, fileId: f.fileId, row: f.row, column: f.column, kind: f.kind, masked: f.masked })) },
+        detail: {
+          version: version.version,
+          findings: findings.length,
+          places: findings.slice(0, 20).map((f) => ({ where: f.where, fileId: f.fileId, row: f.row, column: f.column, kind: f.kind, masked: f.masked })),
+        },
         context: by.context,
       });
     }

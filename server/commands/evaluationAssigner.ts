@@ -59,5 +59,12 @@ export async function evaluationAssigner(id: number, evaluatorId: number, by: Ev
 
 /** Active evaluators for the assignment form, by name. */
 export function evaluatorChoices(): Promise<User[]> {
-  return User.findAll({ where: { role: 'evaluator', status: 'active', id: { [Op.gt]: 0 } }, attributes: ['id', 'displayName', 'username'], order: [['displayName', 'ASC'], ['id', 'ASC']] });
+  return User.findAll({
+    where: { role: 'evaluator', status: 'active', id: { [Op.gt]: 0 } },
+    attributes: ['id', 'displayName', 'username'],
+    order: [
+      ['displayName', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
 }

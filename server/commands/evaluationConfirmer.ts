@@ -29,7 +29,8 @@ function checkConsequence(grade: Grade, form: ConfirmForm, today: string): void 
   if (!CONSEQUENCES_OF[grade].includes(form.consequence)) throw new ValidationError({ consequence: 'evaluations.validation.consequenceForGrade' });
   if (form.consequence === 'rectification') {
     if (form.items.length === 0) throw new ValidationError({ item_0: 'evaluations.validation.rectificationItems' });
-    if (!form.rectificationDeadline || form.rectificationDeadline <= today) throw new ValidationError({ rectificationDeadline: 'evaluations.validation.deadlineFuture' });
+    if (!form.rectificationDeadline || form.rectificationDeadline <= today)
+      throw new ValidationError({ rectificationDeadline: 'evaluations.validation.deadlineFuture' });
   }
 }
 

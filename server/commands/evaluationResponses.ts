@@ -35,7 +35,13 @@ export async function evaluationResponder(id: number, response: string, by: Eval
  * last item closes, the evaluation's rectification is closed. Refused moves are 409; an item of
  * another organisation (or district) is a 404.
  */
-export async function rectificationStep(evaluationId: number, itemId: number, step: RectificationTransition, text: string | null, by: EvaluationBy): Promise<RectificationItem> {
+export async function rectificationStep(
+  evaluationId: number,
+  itemId: number,
+  step: RectificationTransition,
+  text: string | null,
+  by: EvaluationBy,
+): Promise<RectificationItem> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(evaluationId, transaction);
     const item = await RectificationItem.findByPk(itemId, { transaction, lock: rowLock() });

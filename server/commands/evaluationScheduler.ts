@@ -29,7 +29,13 @@ async function usableTemplate(templateId: number, districtId: number, transactio
 }
 
 /** Creates a scheduled evaluation with its own copy of the template's indicators. */
-async function createEvaluation(contract: Contract, form: ScheduleForm, sampleId: number | null, by: EvaluationBy, transaction: Transaction): Promise<Evaluation> {
+async function createEvaluation(
+  contract: Contract,
+  form: ScheduleForm,
+  sampleId: number | null,
+  by: EvaluationBy,
+  transaction: Transaction,
+): Promise<Evaluation> {
   const indicators = await EvaluationTemplateIndicator.findAll({ where: { templateId: form.templateId }, order: [['seq', 'ASC']], transaction });
   const evaluation = await Evaluation.create(
     {
@@ -57,7 +63,15 @@ async function createEvaluation(contract: Contract, form: ScheduleForm, sampleId
     recordType: 'evaluation',
     recordId: evaluation.id,
     districtId: contract.districtId,
-    detail: { contractId: contract.id, kind: form.kind, templateId: form.templateId, sampleId, period: [form.periodStart, form.periodEnd], dueOn: form.dueOn, status: { from: null, to: 'scheduled' } },
+    detail: {
+      contractId: contract.id,
+      kind: form.kind,
+      templateId: form.templateId,
+      sampleId,
+      period: [form.periodStart, form.periodEnd],
+      dueOn: form.dueOn,
+      status: { from: null, to: 'scheduled' },
+    },
     context: by.context,
   });
   return evaluation;
@@ -132,11 +146,23 @@ function drawInTransaction(form: SampleForm, by: EvaluationBy): Promise<Evaluati
     const manualIds = [...new Set(form.manualContractIds)].sort((a, b) => a - b);
     if (manualIds.some((id) => !eligibleIds.includes(id))) throw new ValidationError({ manualContracts: 'evaluations.validation.manualNotEligible' });
     const previous = await EvaluationSample.findOne({ where: { districtId: form.districtId, year: form.year - 1 }, transaction });
-    const excludedIds = previous ? [...new Set([...previous.drawnIds, ...previous.manualIds])].filter((id) => eligibleIds.includes(id)).sort((a, b) => a - b) : [];
+    const excludedIds = previous
+      ? [...new Set([...previous.drawnIds, ...previous.manualIds])].filter((id) => eligibleIds.includes(id)).sort((a, b) => a - b)
+      : [];
     const seed = form.seed ?? randomInt(0, 2 ** 32);
     const draw = drawSample({ seed, eligibleIds, excludedIds, manualIds });
     const sample = await EvaluationSample.create(
-      { districtId: form.districtId, year: form.year, seed, eligibleIds, excludedIds, manualIds, drawnIds: draw.drawn, requiredCount: draw.required, createdBy: by.actor.id },
+      {
+        districtId: form.districtId,
+        year: form.year,
+        seed,
+        eligibleIds,
+        excludedIds,
+        manualIds,
+        drawnIds: draw.drawn,
+        requiredCount: draw.required,
+        createdBy: by.actor.id,
+      },
       { transaction },
     );
     for (const contract of eligible.filter((c) => manualIds.includes(c.id) || draw.drawn.includes(c.id))) {

@@ -68,14 +68,22 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
     if (missing) throw new ValidationError({ [`score_${missing.seq}`]: 'evaluations.validation.scoreAndComment' });
     await fixComputed(evaluation, scores, transaction);
     const total = totalOf(scores)!;
-    await evaluation.update({ status: to, totalHundredths: total, grade: gradeOf(total), submittedBy: by.actor.id, submittedAt: now(), returnReason: null }, { transaction });
+    await evaluation.update(
+      { status: to, totalHundredths: total, grade: gradeOf(total), submittedBy: by.actor.id, submittedAt: now(), returnReason: null },
+      { transaction },
+    );
     await recordAudit({
       actor: evaluationAuditActor(by.actor),
       action: 'evaluation.submit',
       recordType: 'evaluation',
       recordId: evaluation.id,
       districtId: evaluation.districtId,
-      detail: { status: { from, to }, totalHundredths: total, grade: evaluation.grade, scores: scores.map((s) => ({ seq: s.seq, weight: s.weight, score: s.scoreHundredths })) },
+      detail: {
+        status: { from, to },
+        totalHundredths: total,
+        grade: evaluation.grade,
+        scores: scores.map((s) => ({ seq: s.seq, weight: s.weight, score: s.scoreHundredths })),
+      },
       context: by.context,
     });
     return evaluation;

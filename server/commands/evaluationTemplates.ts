@@ -36,7 +36,13 @@ async function checkTemplate(form: TemplateForm, by: EvaluationBy): Promise<void
 }
 
 /** Writes the template's indicators afresh and the audit event of the change (`action`). */
-async function writeIndicators(template: EvaluationTemplate, form: TemplateForm, by: EvaluationBy, transaction: Transaction, action: 'evaluation_template.create' | 'evaluation_template.update') {
+async function writeIndicators(
+  template: EvaluationTemplate,
+  form: TemplateForm,
+  by: EvaluationBy,
+  transaction: Transaction,
+  action: 'evaluation_template.create' | 'evaluation_template.update',
+) {
   await EvaluationTemplateIndicator.destroy({ where: { templateId: template.id }, transaction });
   await EvaluationTemplateIndicator.bulkCreate(
     form.indicators.map((i, seq) => ({ templateId: template.id, seq: seq + 1, name: i.name, computedCode: i.computedCode, weight: i.weight, scale: i.scale })),

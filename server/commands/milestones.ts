@@ -33,7 +33,15 @@ export async function markMilestonesMet(contract: Contract, by: DeliverableBy, t
       recordType: 'instalment',
       recordId: i.id,
       districtId: contract.districtId,
-      detail: { contractId: contract.id, seq: i.seq, milestone: i.milestone, metBy: i.milestoneKind, through: i.milestoneThrough ?? null, shareBp: i.milestoneShareBp ?? null, status: { from: 'scheduled', to: 'due' } },
+      detail: {
+        contractId: contract.id,
+        seq: i.seq,
+        milestone: i.milestone,
+        metBy: i.milestoneKind,
+        through: i.milestoneThrough ?? null,
+        shareBp: i.milestoneShareBp ?? null,
+        status: { from: 'scheduled', to: 'due' },
+      },
       context: by.context,
     });
   }

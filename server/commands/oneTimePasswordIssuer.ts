@@ -9,10 +9,7 @@ import { type AdminBy, lockedUser } from './lockedUser.js';
  * stops working, the user must choose their own at the next sign-in, and their sessions end.
  * Returns the password so it can be shown once; it is never stored or recorded in clear.
  */
-export async function oneTimePasswordIssuer(
-  userId: number,
-  by: AdminBy & { passwordCost: number },
-): Promise<{ password: string; sessionsEnded: number }> {
+export async function oneTimePasswordIssuer(userId: number, by: AdminBy & { passwordCost: number }): Promise<{ password: string; sessionsEnded: number }> {
   const password = oneTimePassword();
   // Hashing is deliberately slow: do it before the transaction takes its locks.
   const passwordHash = await hashPassword(password, by.passwordCost);

@@ -22,10 +22,7 @@ export async function ownPasswordChanger(
   }
   const passwordHash = await hashPassword(form.newPassword, by.passwordCost);
   await withTransaction(async (transaction) => {
-    await User.update(
-      { passwordHash, mustChangePassword: false, passwordChangedAt: now() },
-      { where: { id: user.id }, transaction },
-    );
+    await User.update({ passwordHash, mustChangePassword: false, passwordChangedAt: now() }, { where: { id: user.id }, transaction });
     await recordAudit({
       actor: { id: user.id, username: user.username, role: user.role },
       action: 'user.password_change',

@@ -54,7 +54,8 @@ export async function paymentRequester(instalmentId: number, by: PaymentBy): Pro
     if (contract.status !== 'active') throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
     if (['requested', 'approved', 'paid'].includes(instalment.status)) throw new ConflictError('payments.errors.alreadyRequested');
     if (instalment.status !== 'due') throw new ConflictError('payments.errors.milestoneNotMet', { status: instalment.status });
-    if (instalment.requiresFinalEvaluation && !(await hasPassingFinalEvaluation(contract.id, transaction))) throw new ConflictError('payments.errors.needsFinalEvaluation');
+    if (instalment.requiresFinalEvaluation && !(await hasPassingFinalEvaluation(contract.id, transaction)))
+      throw new ConflictError('payments.errors.needsFinalEvaluation');
     const at = now();
     const payment = await Payment.create(
       {
@@ -79,7 +80,13 @@ export async function paymentRequester(instalmentId: number, by: PaymentBy): Pro
       recordType: 'payment',
       recordId: payment.id,
       districtId: contract.districtId,
-      detail: { contractId: contract.id, instalmentId: instalment.id, seq: instalment.seq, amountFen: payment.amountFen, status: { from: null, to: 'requested' } },
+      detail: {
+        contractId: contract.id,
+        instalmentId: instalment.id,
+        seq: instalment.seq,
+        amountFen: payment.amountFen,
+        status: { from: null, to: 'requested' },
+      },
       context: by.context,
     });
     return payment;

@@ -18,7 +18,8 @@ export const auditActorOf = (actor: Actor) => ({ id: actor.id, username: actor.u
  * none): a read inside it would start MySQL's snapshot before the contract's lock is held.
  */
 export async function contractIdOf(record: 'instalment' | 'payment', id: number): Promise<number> {
-  const row = record === 'instalment' ? await Instalment.findByPk(id, { attributes: ['contractId'] }) : await Payment.findByPk(id, { attributes: ['contractId'] });
+  const row =
+    record === 'instalment' ? await Instalment.findByPk(id, { attributes: ['contractId'] }) : await Payment.findByPk(id, { attributes: ['contractId'] });
   if (!row) throw new NotFoundError();
   return row.contractId;
 }

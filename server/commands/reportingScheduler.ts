@@ -59,14 +59,23 @@ export async function createDueDeliverables(contract: Contract, transaction: Tra
  * replaced one (a new one beyond them starts `manual`). Then any tied milestone already met moves
  * its instalment to `due` again, inside the amendment's transaction.
  */
-export async function carryMilestoneConditions(contract: Contract, replaced: readonly Instalment[], versionFrom: number, by: DeliverableBy, transaction: Transaction): Promise<void> {
+export async function carryMilestoneConditions(
+  contract: Contract,
+  replaced: readonly Instalment[],
+  versionFrom: number,
+  by: DeliverableBy,
+  transaction: Transaction,
+): Promise<void> {
   if (!replaced.some((i) => i.milestoneKind !== 'manual')) return;
   const fresh = await Instalment.findAll({ where: { contractId: contract.id, versionFrom, status: 'scheduled' }, order: [['seq', 'ASC']], transaction });
   const ordered = [...replaced].sort((a, b) => a.seq - b.seq);
   for (const [k, instalment] of fresh.entries()) {
     const old = ordered[k];
     if (!old || old.milestoneKind === 'manual') continue;
-    await instalment.update({ milestoneKind: old.milestoneKind, milestoneThrough: old.milestoneThrough ?? null, milestoneShareBp: old.milestoneShareBp ?? null }, { transaction });
+    await instalment.update(
+      { milestoneKind: old.milestoneKind, milestoneThrough: old.milestoneThrough ?? null, milestoneShareBp: old.milestoneShareBp ?? null },
+      { transaction },
+    );
   }
   await markMilestonesMet(contract, by, transaction);
 }
@@ -79,7 +88,8 @@ function scheduleErrors(form: ScheduleForm, contract: Contract): FieldErrors {
     else if (form.dates.some((d) => d < contract.termStart || d > contract.termEnd)) errors.dates = 'deliverables.validation.datesInTerm';
   }
   for (const m of form.milestones) {
-    if (m.kind === 'deliverables' && (!m.through || m.through < contract.termStart || m.through > contract.termEnd)) errors[`through_${m.instalmentId}`] = 'deliverables.validation.throughInTerm';
+    if (m.kind === 'deliverables' && (!m.through || m.through < contract.termStart || m.through > contract.termEnd))
+      errors[`through_${m.instalmentId}`] = 'deliverables.validation.throughInTerm';
     if (m.kind === 'targets' && (!m.shareBp || m.shareBp <= 0 || m.shareBp > 10_000)) errors[`share_${m.instalmentId}`] = 'deliverables.validation.share';
   }
   return errors;
@@ -105,14 +115,31 @@ export async function reportingScheduleSetter(contractId: number, form: Schedule
     for (const m of form.milestones) {
       const instalment = byId.get(m.instalmentId);
       if (!instalment) continue;
-      const next = { milestoneKind: m.kind, milestoneThrough: m.kind === 'deliverables' ? m.through : null, milestoneShareBp: m.kind === 'targets' ? m.shareBp : null };
-      if (next.milestoneKind !== instalment.milestoneKind || next.milestoneThrough !== (instalment.milestoneThrough ?? null) || next.milestoneShareBp !== (instalment.milestoneShareBp ?? null)) {
+      const next = {
+        milestoneKind: m.kind,
+        milestoneThrough: m.kind === 'deliverables' ? m.through : null,
+        milestoneShareBp: m.kind === 'targets' ? m.shareBp : null,
+      };
+      if (
+        next.milestoneKind !== instalment.milestoneKind ||
+        next.milestoneThrough !== (instalment.milestoneThrough ?? null) ||
+        next.milestoneShareBp !== (instalment.milestoneShareBp ?? null)
+      ) {
         await instalment.update(next, { transaction });
         changed.push({ seq: instalment.seq, kind: m.kind });
       }
     }
-    const [schedule] = await ReportingSchedule.findOrBuild({ where: { contractId }, defaults: { contractId, frequency: form.frequency, graceDays: form.graceDays, dates: [], updatedBy: by.actor.id }, transaction });
-    schedule.set({ frequency: form.frequency, graceDays: form.graceDays, dates: form.frequency === 'dates' ? [...new Set(form.dates)].sort() : [], updatedBy: by.actor.id });
+    const [schedule] = await ReportingSchedule.findOrBuild({
+      where: { contractId },
+      defaults: { contractId, frequency: form.frequency, graceDays: form.graceDays, dates: [], updatedBy: by.actor.id },
+      transaction,
+    });
+    schedule.set({
+      frequency: form.frequency,
+      graceDays: form.graceDays,
+      dates: form.frequency === 'dates' ? [...new Set(form.dates)].sort() : [],
+      updatedBy: by.actor.id,
+    });
     await schedule.save({ transaction });
     const made = await createDueDeliverables(contract, transaction);
     await recordAudit({

@@ -22,10 +22,7 @@ export type NewUser = {
  * belongs to an organisation, staff to an agency of their district (or none), and nobody else
  * to an organisation.
  */
-export async function userCreator(
-  input: NewUser,
-  by: { actor: AuditActor; context?: AuditContext; passwordCost: number },
-): Promise<User> {
+export async function userCreator(input: NewUser, by: { actor: AuditActor; context?: AuditContext; passwordCost: number }): Promise<User> {
   const passwordHash = await hashPassword(input.password, by.passwordCost);
   return withTransaction(async (transaction) => {
     const username = normaliseUsername(input.username);

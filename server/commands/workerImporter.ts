@@ -37,7 +37,13 @@ export type ImportResult = { created: number; updated: number; skipped: CheckedR
 /** The owner type of an import file: `ownerId` is null while pending, the import's audit event once imported. */
 export const IMPORT_OWNER = 'worker_import';
 
-const KINDS: Record<string, NewWorkerForm['kind']> = { 儿童主任: 'director', director: 'director', 儿童督导员: 'supervisor', 督导员: 'supervisor', supervisor: 'supervisor' };
+const KINDS: Record<string, NewWorkerForm['kind']> = {
+  儿童主任: 'director',
+  director: 'director',
+  儿童督导员: 'supervisor',
+  督导员: 'supervisor',
+  supervisor: 'supervisor',
+};
 const EMPLOYMENTS: Record<string, NewWorkerForm['employment']> = { 专职: 'full_time', full_time: 'full_time', 兼职: 'part_time', part_time: 'part_time' };
 /** The form's field names as the file's columns. */
 const COLUMN_OF: Record<string, ImportField> = { subDistrictId: 'subDistrict', districtId: 'subDistrict' };
@@ -58,7 +64,12 @@ export class ImportWriteError extends Error {
  * both rows; a number already registered in this district is an update of that worker, one
  * registered in another district an error. Nothing is written.
  */
-export async function checkImportRows(districtId: number, rows: readonly ImportRow[], cipher: PersonalDataCipher, transaction?: Transaction): Promise<CheckedRow[]> {
+export async function checkImportRows(
+  districtId: number,
+  rows: readonly ImportRow[],
+  cipher: PersonalDataCipher,
+  transaction?: Transaction,
+): Promise<CheckedRow[]> {
   const subs = await SubDistrict.findAll({ where: { districtId }, attributes: ['id', 'name'], transaction });
   const subIds = new Map(subs.map((s) => [s.name, s.id]));
   const checked: (CheckedRow & { index?: string })[] = rows.map(({ line, values }) => {
@@ -102,9 +113,7 @@ export async function checkImportRows(districtId: number, rows: readonly ImportR
   for (const same of byIndex.values()) {
     if (same.length > 1) for (const r of same) r.problems.push({ field: 'idNumber', message: 'workers.import.duplicateInFile' });
   }
-  const registered = byIndex.size
-    ? await ChildWorker.findAll({ where: { idNumberIndex: { [Op.in]: [...byIndex.keys()] } }, transaction })
-    : [];
+  const registered = byIndex.size ? await ChildWorker.findAll({ where: { idNumberIndex: { [Op.in]: [...byIndex.keys()] } }, transaction }) : [];
   for (const worker of registered) {
     for (const r of byIndex.get(worker.idNumberIndex) ?? []) {
       if (worker.districtId !== districtId) r.problems.push({ field: 'idNumber', message: 'workers.import.otherDistrict' });

@@ -17,7 +17,12 @@ const LOCALE_DIR = path.join(import.meta.dirname, 'locales');
 function loadCatalogue(locale: Locale): Tree {
   const tree = JSON.parse(fs.readFileSync(path.join(LOCALE_DIR, `${locale}.json`), 'utf8')) as Tree;
   const areaDir = path.join(LOCALE_DIR, locale);
-  const areaFiles = fs.existsSync(areaDir) ? fs.readdirSync(areaDir).filter((f) => f.endsWith('.json')).sort() : [];
+  const areaFiles = fs.existsSync(areaDir)
+    ? fs
+        .readdirSync(areaDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   for (const file of areaFiles) {
     merge(tree, JSON.parse(fs.readFileSync(path.join(areaDir, file), 'utf8')) as Tree, `${locale}/${file}`, '');
   }

@@ -30,11 +30,6 @@ export function locals(req: Request, res: Response, next: NextFunction): void {
 }
 
 /** Queues a message for the next page the user sees. */
-export function flash(
-  req: Request,
-  type: 'success' | 'info' | 'warning' | 'danger',
-  key: string,
-  vars?: Record<string, string | number>,
-): void {
+export function flash(req: Request, type: 'success' | 'info' | 'warning' | 'danger', key: string, vars?: Record<string, string | number>): void {
   req.session.flash = [...(req.session.flash ?? []), { type, key, vars }];
 }

@@ -37,9 +37,7 @@ const csrf = csrfSync({
   // is streamed and no upload route can forget it; everything else posts it as `_csrf`.
   getTokenFromRequest: (req) => {
     const token =
-      (req.body as Record<string, unknown> | undefined)?._csrf ??
-      req.headers['x-csrf-token'] ??
-      (req.is('multipart/form-data') ? req.query._csrf : undefined);
+      (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'] ?? (req.is('multipart/form-data') ? req.query._csrf : undefined);
     return typeof token === 'string' ? token : undefined;
   },
 });

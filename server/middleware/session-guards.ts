@@ -14,7 +14,10 @@ export function sessionLifetime(absoluteMs: number): RequestHandler {
       if (err) return next(err);
       req.user = undefined;
       if (req.method === 'GET') return res.redirect('/login?expired=1');
-      res.status(401).type('text/plain').send(req.t ? req.t('errors.sessionExpired') : 'Session expired');
+      res
+        .status(401)
+        .type('text/plain')
+        .send(req.t ? req.t('errors.sessionExpired') : 'Session expired');
     });
   };
 }

@@ -29,8 +29,7 @@ export function reviewQueueWhere(actor: Actor): WhereOptions {
   return { [Op.and]: [deliverableScope(actor), { status: 'submitted' }] };
 }
 
-const reads = (actor: Actor, d: DeliverableLike) =>
-  actor.role === 'org' ? d.organisationId === actor.organisationId : inDistrictScope(actor, d.districtId);
+const reads = (actor: Actor, d: DeliverableLike) => (actor.role === 'org' ? d.organisationId === actor.organisationId : inDistrictScope(actor, d.districtId));
 
 allow([...STAFF_READERS, 'org'], ['list', 'export'], DELIVERABLE_RESOURCE);
 allow([...STAFF_READERS, 'org'], 'read', DELIVERABLE_RESOURCE, reads);

@@ -37,8 +37,7 @@ export function can<R>(actor: Actor | null | undefined, action: string, resource
   if (!list) return false;
   return list.some(
     (r) =>
-      (r.roles === 'any' || r.roles.has(actor.role)) &&
-      (record === undefined || !r.condition || (r.condition as (a: Actor, rec: R) => boolean)(actor, record)),
+      (r.roles === 'any' || r.roles.has(actor.role)) && (record === undefined || !r.condition || (r.condition as (a: Actor, rec: R) => boolean)(actor, record)),
   );
 }
 

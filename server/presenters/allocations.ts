@@ -91,7 +91,10 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
     }),
     districtsInOrder(),
   ]);
-  const held = await balances('allocation', rows.map((r) => r.id));
+  const held = await balances(
+    'allocation',
+    rows.map((r) => r.id),
+  );
   const all = { value: '', label: t('list.all') };
   const exportBase = hrefWith(ALLOCATIONS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
   const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
@@ -127,7 +130,10 @@ export async function approvalQueuePage(actor: Actor, lang: Lang) {
   const rows = await Allocation.findAll({
     where: { ...where, status: 'submitted' },
     include: WITH,
-    order: [['submittedAt', 'ASC'], ['id', 'ASC']],
+    order: [
+      ['submittedAt', 'ASC'],
+      ['id', 'ASC'],
+    ],
     limit: 200,
   });
   return { rows: rows.map((a) => summaryOf(a, null, lang)) };
@@ -187,10 +193,21 @@ export function allocationFormValuesOf(a: Allocation): Record<string, unknown> {
 /** The request form's choices: lines the officer sees, open projects of their scope, what money funds. */
 export async function allocationFormOptions(actor: Actor, lang: Lang) {
   const [lines, projects] = await Promise.all([
-    BudgetLine.findAll({ where: budgetLineScope(actor), include: [{ model: District, as: 'district' }], order: [['year', 'DESC'], ['id', 'ASC']], limit: 500 }),
+    BudgetLine.findAll({
+      where: budgetLineScope(actor),
+      include: [{ model: District, as: 'district' }],
+      order: [
+        ['year', 'DESC'],
+        ['id', 'ASC'],
+      ],
+      limit: 500,
+    }),
     Project.findAll({
       where: { [Op.and]: [districtScope(actor), { status: { [Op.in]: ['planning', 'tendering', 'awarded', 'contracted'] } }] },
-      order: [['year', 'DESC'], ['id', 'DESC']],
+      order: [
+        ['year', 'DESC'],
+        ['id', 'DESC'],
+      ],
       limit: 500,
     }),
   ]);

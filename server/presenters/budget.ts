@@ -195,7 +195,10 @@ export async function lotteryShareTable(actor: Actor, filter: { districtId?: num
   const lines = await BudgetLine.findAll({
     where: where as WhereOptions<BudgetLine>,
     include: PLACE,
-    order: [[{ model: District, as: 'district' }, 'sortOrder', 'ASC'], ['year', 'ASC']],
+    order: [
+      [{ model: District, as: 'district' }, 'sortOrder', 'ASC'],
+      ['year', 'ASC'],
+    ],
   });
   const figures = await ledgerFigures(lines.map((l) => l.id));
   let previous: { districtId: number; shareBp: number | null } | null = null;

@@ -13,14 +13,21 @@ export function describeCallLogError(error: CallLogRowError, t: Translate): stri
   const vars = error.vars ?? {};
   const message = t(error.message, vars);
   if (!error.column) return t('callLog.rowErrorNoColumn', { line: error.line, message });
-  const column = 'field' in error.column ? t(`callLog.columns.${error.column.field}`) : t('callLog.columnOther', { index: error.column.index + 1, header: error.column.header });
+  const column =
+    'field' in error.column
+      ? t(`callLog.columns.${error.column.field}`)
+      : t('callLog.columnOther', { index: error.column.index + 1, header: error.column.header });
   return t('callLog.rowError', { line: error.line, column, message });
 }
 
 /** Why a file as a whole could not be read, in the user's language. */
 export function describeCallLogFileError(error: CallLogFileError, t: Translate): string {
   const vars = { ...error.vars };
-  if (error.reason === 'missingColumns') vars.columns = String(vars.columns ?? '').split(',').map((f) => t(`callLog.columns.${f}`)).join(t('callLog.listSeparator'));
+  if (error.reason === 'missingColumns')
+    vars.columns = String(vars.columns ?? '')
+      .split(',')
+      .map((f) => t(`callLog.columns.${f}`))
+      .join(t('callLog.listSeparator'));
   return t(`callLog.file.${error.reason}`, vars);
 }
 

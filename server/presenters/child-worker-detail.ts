@@ -17,7 +17,13 @@ const hoursOf = (tenths: number) => (tenths % 10 === 0 ? String(tenths / 10) : (
 export async function workerDetailPage(actor: Actor, worker: ChildWorker, today: string, lang: Lang) {
   const { t } = lang;
   const [records, events] = await Promise.all([
-    TrainingRecord.findAll({ where: { childWorkerId: worker.id }, order: [['trainedOn', 'DESC'], ['id', 'DESC']] }),
+    TrainingRecord.findAll({
+      where: { childWorkerId: worker.id },
+      order: [
+        ['trainedOn', 'DESC'],
+        ['id', 'DESC'],
+      ],
+    }),
     AuditEvent.findAll({ where: { recordType: 'child_worker', recordId: String(worker.id) }, order: [['seq', 'DESC']], limit: 20 }),
   ]);
   const can = canMap(actor, 'child_worker', ['update', 'reveal', 'record_training'], worker);
@@ -68,7 +74,10 @@ export async function workerFormOptions(actor: Actor, lang: Lang) {
   const subs = await SubDistrict.findAll({
     where: { districtId: districts.map((d) => d.id) },
     attributes: ['id', 'name', 'districtId'],
-    order: [['sortOrder', 'ASC'], ['id', 'ASC']],
+    order: [
+      ['sortOrder', 'ASC'],
+      ['id', 'ASC'],
+    ],
   });
   const choose = (key: string) => ({ value: '', label: t(key) });
   return {

@@ -127,7 +127,15 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
       offset: (query.page - 1) * query.perPage,
     }),
     districtsFor(actor),
-    query.districtId ? SubDistrict.findAll({ where: { districtId: query.districtId }, order: [['sortOrder', 'ASC'], ['id', 'ASC']] }) : [],
+    query.districtId
+      ? SubDistrict.findAll({
+          where: { districtId: query.districtId },
+          order: [
+            ['sortOrder', 'ASC'],
+            ['id', 'ASC'],
+          ],
+        })
+      : [],
   ]);
   const all = { value: '', label: t('list.all') };
   const exportBase = hrefWith(WORKERS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });

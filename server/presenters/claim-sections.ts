@@ -22,7 +22,10 @@ function engagementsOf(contractId: number) {
   return Engagement.findAll({
     where: { contractId },
     include: [{ model: ChildWorker, as: 'worker', attributes: ['id', 'name', 'kind', 'idNumberMasked', 'districtId'] }],
-    order: [['startsOn', 'ASC'], ['id', 'ASC']],
+    order: [
+      ['startsOn', 'ASC'],
+      ['id', 'ASC'],
+    ],
   });
 }
 
@@ -44,7 +47,9 @@ export async function contractClaimsSection(actor: Actor, c: Contract, lang: Lan
     engagementsOf(c.id),
     reservedOf(c.id),
     capsOf(c.id),
-    Claim.count({ where: { [Op.and]: [claimScope(actor), { contractId: c.id }] }, group: ['status'] }) as unknown as Promise<{ status: string; count: number }[]>,
+    Claim.count({ where: { [Op.and]: [claimScope(actor), { contractId: c.id }] }, group: ['status'] }) as unknown as Promise<
+      { status: string; count: number }[]
+    >,
   ]);
   const counts = new Map(byStatus.map((r) => [r.status, Number(r.count)]));
   return {
@@ -52,8 +57,16 @@ export async function contractClaimsSection(actor: Actor, c: Contract, lang: Lan
     ceiling: formatFen(c.reimbursementCeilingFen),
     reserved: formatFen(reserved),
     left: formatFen(Math.max(0, c.reimbursementCeilingFen - reserved)),
-    caps: { transport: formatFen(caps.transport), communication: formatFen(caps.communication), source: t(caps.own ? 'claims.caps.contract' : 'claims.caps.city') },
-    statuses: CLAIM_STATUSES.filter((s) => counts.get(s)).map((s) => ({ label: t(`claims.status.${s}`), count: counts.get(s), href: `${CLAIMS_PATH}?contractId=${c.id}&status=${s}` })),
+    caps: {
+      transport: formatFen(caps.transport),
+      communication: formatFen(caps.communication),
+      source: t(caps.own ? 'claims.caps.contract' : 'claims.caps.city'),
+    },
+    statuses: CLAIM_STATUSES.filter((s) => counts.get(s)).map((s) => ({
+      label: t(`claims.status.${s}`),
+      count: counts.get(s),
+      href: `${CLAIMS_PATH}?contractId=${c.id}&status=${s}`,
+    })),
     engagementsHref: `/contracts/${c.id}/engagements`,
     claimsHref: `${CLAIMS_PATH}?contractId=${c.id}`,
     newClaimHref: `${CLAIMS_PATH}/new?contractId=${c.id}`,
@@ -104,13 +117,26 @@ export async function workerClaimsSection(actor: Actor, workerId: number, lang: 
       { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
       { model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] },
     ],
-    order: [['month', 'DESC'], ['id', 'DESC']],
+    order: [
+      ['month', 'DESC'],
+      ['id', 'DESC'],
+    ],
     limit: 100,
   });
   return { rows: rows.map((c) => claimSummary(c, lang)), allHref: `${CLAIMS_PATH}?childWorkerId=${workerId}` };
 }
 
-export type TotalsRow = { month: string; districtId: number; district: string; organisationId: number; organisation: string; count: number; claimedFen: number; approvedFen: number; paidFen: number };
+export type TotalsRow = {
+  month: string;
+  districtId: number;
+  district: string;
+  organisationId: number;
+  organisation: string;
+  count: number;
+  claimedFen: number;
+  approvedFen: number;
+  paidFen: number;
+};
 
 /**
  * Monthly totals per organisation and district of the actor's claims of a year (submitted and

@@ -50,7 +50,10 @@ export function claimListWhere(actor: Actor, filter: ClaimFilter): WhereOptions<
 
 function orderOf(sort: ClaimSortKey, dir: 'asc' | 'desc'): Order {
   const column = { month: 'month', total: 'totalFen', status: 'status', updatedAt: 'updatedAt' } as const;
-  return [[column[sort], dir.toUpperCase()], ['id', 'ASC']] as Order;
+  return [
+    [column[sort], dir.toUpperCase()],
+    ['id', 'ASC'],
+  ] as Order;
 }
 
 /** A claim as every page shows it: money as ¥ and in capitals, names, the worker's masked number. */
@@ -91,7 +94,14 @@ export function claimSummary(c: Claim, lang: Lang) {
 export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: Lang) {
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
-    Claim.findAndCountAll({ where: claimListWhere(actor, query), include: WITH, order: orderOf(query.sort, query.dir), limit: query.perPage, offset: (query.page - 1) * query.perPage, distinct: true }),
+    Claim.findAndCountAll({
+      where: claimListWhere(actor, query),
+      include: WITH,
+      order: orderOf(query.sort, query.dir),
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+      distinct: true,
+    }),
     districtsInOrder(),
   ]);
   const all = { value: '', label: t('list.all') };
@@ -124,7 +134,15 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
 
 /** The actor's queue: submitted claims for an officer, verified ones for finance, never their own; oldest first. */
 export async function claimQueuePage(actor: Actor, lang: Lang) {
-  const rows = await Claim.findAll({ where: claimQueueWhere(actor), include: WITH, order: [['updatedAt', 'ASC'], ['id', 'ASC']], limit: 200 });
+  const rows = await Claim.findAll({
+    where: claimQueueWhere(actor),
+    include: WITH,
+    order: [
+      ['updatedAt', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    limit: 200,
+  });
   return { rows: rows.map((c) => claimSummary(c, lang)) };
 }
 
@@ -161,7 +179,14 @@ export async function loadClaim(actor: Actor, id: number): Promise<Claim> {
 
 /** The claim's lines with their receipts (one query). */
 async function linesOf(claimId: number) {
-  return ClaimLine.findAll({ where: { claimId }, include: [{ model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'size'] }], order: [['spentOn', 'ASC'], ['id', 'ASC']] });
+  return ClaimLine.findAll({
+    where: { claimId },
+    include: [{ model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'size'] }],
+    order: [
+      ['spentOn', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
 }
 
 /**
@@ -195,9 +220,18 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
       receiptHref: `${CLAIMS_PATH}/${c.id}/receipts/${l.receiptFileId}`,
       removeHref: `${CLAIMS_PATH}/${c.id}/lines/${l.id}/delete`,
     })),
-    history: events.map((e) => ({ at: formatDateTime(e.at), who: e.actorName ?? '', what: actionLabel(e.action, t), reason: (JSON.parse(e.detail ?? '{}') as { reason?: string }).reason ?? '' })),
+    history: events.map((e) => ({
+      at: formatDateTime(e.at),
+      who: e.actorName ?? '',
+      what: actionLabel(e.action, t),
+      reason: (JSON.parse(e.detail ?? '{}') as { reason?: string }).reason ?? '',
+    })),
     money: { ceiling: formatFen(ceiling), reserved: formatFen(reserved), left: formatFen(Math.max(0, ceiling - reserved)) },
-    caps: { transport: formatFen(caps.transport), communication: formatFen(caps.communication), source: t(caps.own ? 'claims.caps.contract' : 'claims.caps.city') },
+    caps: {
+      transport: formatFen(caps.transport),
+      communication: formatFen(caps.communication),
+      source: t(caps.own ? 'claims.caps.contract' : 'claims.caps.city'),
+    },
     kinds: [
       { value: 'transport', label: t('claims.kind.transport') },
       { value: 'communication', label: t('claims.kind.communication') },

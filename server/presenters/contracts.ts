@@ -94,7 +94,10 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
     Contract.findAndCountAll({
       where: contractListWhere(actor, query),
       include: CONTRACT_PLACE,
-      order: [[SORT_COLUMN[query.sort], query.dir.toUpperCase()], ['id', 'DESC']] as Order,
+      order: [
+        [SORT_COLUMN[query.sort], query.dir.toUpperCase()],
+        ['id', 'DESC'],
+      ] as Order,
       limit: query.perPage,
       offset: (query.page - 1) * query.perPage,
     }),

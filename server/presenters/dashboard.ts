@@ -62,7 +62,11 @@ export async function dashboardFor(actor: Actor, t: Translate): Promise<Dashboar
     const count = (filter: Partial<WorkerFilter>) => ChildWorker.count({ where: workerListWhere(actor, filter as WorkerFilter, today) });
     cards.push(
       { labelKey: 'dashboard.workersLapsing', value: await count({ status: 'active', training: 'lapsing' }), href: '/workers?status=active&training=lapsing' },
-      { labelKey: 'dashboard.workersUntrained', value: await count({ status: 'active', training: 'untrained' }), href: '/workers?status=active&training=untrained' },
+      {
+        labelKey: 'dashboard.workersUntrained',
+        value: await count({ status: 'active', training: 'untrained' }),
+        href: '/workers?status=active&training=untrained',
+      },
     );
   }
   cards.push(...(await evaluationDashboardCards(actor)));

@@ -11,6 +11,11 @@ export function maskedPlace(f: PersonalDataFinding, lang: Lang): { place: string
       ? lang.t('deliverables.findings.narrative')
       : f.kind === 'unreadable'
         ? lang.t('deliverables.findings.unreadableFile', { file: f.fileName ?? '' })
-        : lang.t(f.sheet ? 'deliverables.findings.cellInSheet' : 'deliverables.findings.cell', { file: f.fileName ?? '', sheet: f.sheet ?? '', row: f.row ?? 0, column: f.column ?? '' });
+        : lang.t(f.sheet ? 'deliverables.findings.cellInSheet' : 'deliverables.findings.cell', {
+            file: f.fileName ?? '',
+            sheet: f.sheet ?? '',
+            row: f.row ?? 0,
+            column: f.column ?? '',
+          });
   return { place, kind: lang.t(`deliverables.findings.kind.${f.kind}`), masked: f.masked };
 }

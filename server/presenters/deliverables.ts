@@ -76,7 +76,13 @@ export function deliverableListWhere(actor: Actor, filter: Partial<DeliverableFi
   return { [Op.and]: and } as WhereOptions;
 }
 
-const SORT_COLUMN: Record<DeliverableSortKey, string> = { dueOn: 'dueOn', submittedAt: 'submittedAt', status: 'status', category: 'categoryCode', updatedAt: 'updatedAt' };
+const SORT_COLUMN: Record<DeliverableSortKey, string> = {
+  dueOn: 'dueOn',
+  submittedAt: 'submittedAt',
+  status: 'status',
+  category: 'categoryCode',
+  updatedAt: 'updatedAt',
+};
 
 const categoryLabel = (code: string, lang: Lang) => lang.t(`deliverables.categories.${code}`);
 
@@ -124,7 +130,10 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
     Deliverable.findAndCountAll({
       where: deliverableListWhere(actor, query, day),
       include: PLACE,
-      order: [[SORT_COLUMN[query.sort], query.dir.toUpperCase()], ['id', 'ASC']] as Order,
+      order: [
+        [SORT_COLUMN[query.sort], query.dir.toUpperCase()],
+        ['id', 'ASC'],
+      ] as Order,
       limit: query.perPage,
       offset: (query.page - 1) * query.perPage,
     }),
@@ -168,7 +177,10 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
     Deliverable.findAndCountAll({
       where: { [Op.and]: and } as WhereOptions,
       include: PLACE,
-      order: [['submittedAt', query.dir.toUpperCase()], ['id', 'ASC']] as Order,
+      order: [
+        ['submittedAt', query.dir.toUpperCase()],
+        ['id', 'ASC'],
+      ] as Order,
       limit: query.perPage,
       offset: (query.page - 1) * query.perPage,
     }),
@@ -224,7 +236,13 @@ export function metricRows(category: DeliverableCategory, values: MetricValues, 
   const all = withDerived(category, values);
   return metricsOf(category)
     .filter((def) => !def.department || all[def.key] !== undefined)
-    .map((def) => ({ key: def.key, field: metricField(def.key), label: metricLabel(def, lang), value: all[def.key] === undefined ? '' : String(all[def.key]), derived: !def.entered }));
+    .map((def) => ({
+      key: def.key,
+      field: metricField(def.key),
+      label: metricLabel(def, lang),
+      value: all[def.key] === undefined ? '' : String(all[def.key]),
+      derived: !def.entered,
+    }));
 }
 
 /** The export's columns: the deliverable, then every metric of every category (blank where it does not apply). */
@@ -258,11 +276,19 @@ export function deliverableExportColumns(lang: Lang): ExportColumn<Deliverable &
  * The export's rows in batches (bounded memory): each deliverable with the metrics of its latest
  * version handed in (accepted, or submitted/returned: what the officer saw), one extra query a batch.
  */
-export async function* deliverableExportRows(actor: Actor, filter: Partial<DeliverableFilter>): AsyncGenerator<Deliverable & { acceptedMetrics?: MetricValues }> {
+export async function* deliverableExportRows(
+  actor: Actor,
+  filter: Partial<DeliverableFilter>,
+): AsyncGenerator<Deliverable & { acceptedMetrics?: MetricValues }> {
   const where = deliverableListWhere(actor, filter);
   let lastId = 0;
   for (;;) {
-    const batch = await Deliverable.findAll({ where: { [Op.and]: [where, { id: { [Op.gt]: lastId } }] } as WhereOptions, include: PLACE, order: [['id', 'ASC']], limit: 500 });
+    const batch = await Deliverable.findAll({
+      where: { [Op.and]: [where, { id: { [Op.gt]: lastId } }] } as WhereOptions,
+      include: PLACE,
+      order: [['id', 'ASC']],
+      limit: 500,
+    });
     if (batch.length === 0) return;
     const versions = await DeliverableVersion.findAll({
       where: { deliverableId: batch.map((d) => d.id), status: { [Op.ne]: 'draft' } },
@@ -282,12 +308,25 @@ export async function* deliverableExportRows(actor: Actor, filter: Partial<Deliv
 type FindingView = { place: string; kind: string; masked: string };
 
 /** The detail page: facts, every version with its metrics, narrative, files and comments, and what the actor may do. */
-export async function deliverableDetailPage(actor: Actor, d: Deliverable, lang: Lang, extra: { findings?: FindingView[]; reviewErrors?: Record<string, string>; reviewValues?: Record<string, unknown> } = {}) {
+export async function deliverableDetailPage(
+  actor: Actor,
+  d: Deliverable,
+  lang: Lang,
+  extra: { findings?: FindingView[]; reviewErrors?: Record<string, string>; reviewValues?: Record<string, unknown> } = {},
+) {
   const category = d.categoryCode as DeliverableCategory;
   const [versions, files, comments] = await Promise.all([
     DeliverableVersion.findAll({ where: { deliverableId: d.id }, order: [['version', 'DESC']] }),
-    DeliverableFile.findAll({ where: { deliverableId: d.id }, include: [{ model: StoredFile, as: 'storedFile', attributes: ['id', 'originalName', 'mimeType', 'size'] }], order: [['id', 'ASC']] }),
-    DeliverableComment.findAll({ where: { deliverableId: d.id }, include: [{ model: User, as: 'author', attributes: ['id', 'displayName'] }], order: [['id', 'ASC']] }),
+    DeliverableFile.findAll({
+      where: { deliverableId: d.id },
+      include: [{ model: StoredFile, as: 'storedFile', attributes: ['id', 'originalName', 'mimeType', 'size'] }],
+      order: [['id', 'ASC']],
+    }),
+    DeliverableComment.findAll({
+      where: { deliverableId: d.id },
+      include: [{ model: User, as: 'author', attributes: ['id', 'displayName'] }],
+      order: [['id', 'ASC']],
+    }),
   ]);
   const can = canMap(actor, DELIVERABLE_RESOURCE, ['hand_in', 'review'], d);
   const pointLabel = (point: string) => {
@@ -310,15 +349,27 @@ export async function deliverableDetailPage(actor: Actor, d: Deliverable, lang: 
       findings: v.personalDataFindings.length,
       files: files
         .filter((f) => f.versionId === v.id && f.storedFile)
-        .map((f) => ({ id: f.id, name: f.storedFile!.originalName, href: `${deliverableHref(d.id)}/files/${f.storedFileId}`, purpose: lang.t(`deliverables.purposes.${f.purpose}`), size: f.storedFile!.size })),
-      comments: comments.filter((c) => c.versionId === v.id).map((c) => ({ point: pointLabel(c.point), body: c.body, author: c.author?.displayName ?? '', at: formatDateTime(c.createdAt) })),
+        .map((f) => ({
+          id: f.id,
+          name: f.storedFile!.originalName,
+          href: `${deliverableHref(d.id)}/files/${f.storedFileId}`,
+          purpose: lang.t(`deliverables.purposes.${f.purpose}`),
+          size: f.storedFile!.size,
+        })),
+      comments: comments
+        .filter((c) => c.versionId === v.id)
+        .map((c) => ({ point: pointLabel(c.point), body: c.body, author: c.author?.displayName ?? '', at: formatDateTime(c.createdAt) })),
     })),
     findings: extra.findings ?? [],
     reviewPoints: [
       { field: 'c_general', label: lang.t('deliverables.points.general') },
       { field: 'c_narrative', label: lang.t('deliverables.points.narrative') },
       { field: 'c_files', label: lang.t('deliverables.points.files') },
-      ...(isDeliverableCategory(category) ? metricsOf(category).filter((x) => x.entered && !x.department).map((def) => ({ field: `c_${def.key}`, label: metricLabel(def, lang) })) : []),
+      ...(isDeliverableCategory(category)
+        ? metricsOf(category)
+            .filter((x) => x.entered && !x.department)
+            .map((def) => ({ field: `c_${def.key}`, label: metricLabel(def, lang) }))
+        : []),
     ],
     reviewErrors: extra.reviewErrors ?? {},
     reviewValues: extra.reviewValues ?? {},
@@ -335,7 +386,11 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
   const category = d.categoryCode as DeliverableCategory;
   const current = d.currentVersion ? await DeliverableVersion.findOne({ where: { deliverableId: d.id, version: d.currentVersion } }) : null;
   const files = current
-    ? await DeliverableFile.findAll({ where: { versionId: current.id }, include: [{ model: StoredFile, as: 'storedFile', attributes: ['id', 'originalName'] }], order: [['id', 'ASC']] })
+    ? await DeliverableFile.findAll({
+        where: { versionId: current.id },
+        include: [{ model: StoredFile, as: 'storedFile', attributes: ['id', 'originalName'] }],
+        order: [['id', 'ASC']],
+      })
     : [];
   const values: Record<string, unknown> = form?.values ?? {
     narrative: current?.narrative ?? '',
@@ -343,7 +398,11 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
   };
   const entered = isDeliverableCategory(category) ? metricsOf(category).filter((x) => x.entered) : [];
   const group = (def: MetricDefinition) =>
-    def.department ? lang.t('deliverables.groups.referrals') : def.subtype ? lang.t(`deliverables.categories.${def.subtype}`) : lang.t('deliverables.groups.main');
+    def.department
+      ? lang.t('deliverables.groups.referrals')
+      : def.subtype
+        ? lang.t(`deliverables.categories.${def.subtype}`)
+        : lang.t('deliverables.groups.main');
   const groups: { label: string; fields: { name: string; label: string; unit: string }[] }[] = [];
   for (const def of entered) {
     const label = group(def);
@@ -359,7 +418,14 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
     groups,
     values,
     errors: form?.errors ?? {},
-    files: files.filter((f) => f.storedFile).map((f) => ({ id: f.id, name: f.storedFile!.originalName, purpose: lang.t(`deliverables.purposes.${f.purpose}`), href: `${deliverableHref(d.id)}/files/${f.storedFileId}` })),
+    files: files
+      .filter((f) => f.storedFile)
+      .map((f) => ({
+        id: f.id,
+        name: f.storedFile!.originalName,
+        purpose: lang.t(`deliverables.purposes.${f.purpose}`),
+        href: `${deliverableHref(d.id)}/files/${f.storedFileId}`,
+      })),
     purposes: DELIVERABLE_FILE_PURPOSES.map((p) => ({ value: p, label: lang.t(`deliverables.purposes.${p}`) })),
     accept: acceptAttribute(uploadKind('deliverable_attachment')),
     newVersion: d.status === 'returned',
@@ -376,7 +442,13 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
   const day = today();
   const [progress, rows, schedule] = await Promise.all([
     contractProgress(contract.id),
-    Deliverable.findAll({ where: { [Op.and]: [deliverableScope(actor), { contractId: contract.id }] } as WhereOptions, order: [['dueOn', 'ASC'], ['categoryCode', 'ASC']] }),
+    Deliverable.findAll({
+      where: { [Op.and]: [deliverableScope(actor), { contractId: contract.id }] } as WhereOptions,
+      order: [
+        ['dueOn', 'ASC'],
+        ['categoryCode', 'ASC'],
+      ],
+    }),
     ReportingSchedule.findOne({ where: { contractId: contract.id } }),
   ]);
   const files = rows.length
@@ -405,8 +477,11 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
         .map((f) => ({ name: f.storedFile!.originalName, href: `${deliverableHref(d.id)}/files/${f.storedFileId}` })),
       version: current.get(d.id)?.currentVersion ?? 0,
     })),
-    schedule: schedule ? { label: lang.t(`deliverables.frequency.${schedule.frequency}`), graceDays: schedule.graceDays, dates: schedule.dates.join('、') } : null,
-    scheduleHref: can(actor, 'schedule', DELIVERABLE_RESOURCE, contract) && ['draft', 'active'].includes(contract.status) ? `/contracts/${contract.id}/reporting` : null,
+    schedule: schedule
+      ? { label: lang.t(`deliverables.frequency.${schedule.frequency}`), graceDays: schedule.graceDays, dates: schedule.dates.join('、') }
+      : null,
+    scheduleHref:
+      can(actor, 'schedule', DELIVERABLE_RESOURCE, contract) && ['draft', 'active'].includes(contract.status) ? `/contracts/${contract.id}/reporting` : null,
     listHref: `${DELIVERABLES_PATH}?contractId=${contract.id}`,
   };
 }
@@ -435,7 +510,14 @@ export async function scheduleFormPage(contract: Contract, lang: Lang, form?: { 
     errors: form?.errors ?? {},
     frequencies: (['monthly', 'quarterly', 'dates'] as const).map((f) => ({ value: f, label: lang.t(`deliverables.frequency.${f}`) })),
     kinds: (['manual', 'deliverables', 'targets'] as const).map((k) => ({ value: k, label: lang.t(`deliverables.milestoneKinds.${k}`) })),
-    instalments: instalments.map((i) => ({ id: i.id, seq: i.seq, milestone: i.milestone, status: i.status, statusLabel: lang.t(`contracts.instalmentStatus.${i.status}`), editable: i.status === 'scheduled' })),
+    instalments: instalments.map((i) => ({
+      id: i.id,
+      seq: i.seq,
+      milestone: i.milestone,
+      status: i.status,
+      statusLabel: lang.t(`contracts.instalmentStatus.${i.status}`),
+      editable: i.status === 'scheduled',
+    })),
   };
 }
 
@@ -445,7 +527,11 @@ export async function deliverableDashboardCards(actor: Actor): Promise<{ labelKe
   if (can(actor, 'queue', DELIVERABLE_RESOURCE)) {
     return [
       { labelKey: 'deliverables.dashboard.waiting', value: await Deliverable.count({ where: reviewQueueWhere(actor) }), href: `${DELIVERABLES_PATH}/queue` },
-      { labelKey: 'deliverables.dashboard.overdue', value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }), href: `${DELIVERABLES_PATH}?timeliness=overdue` },
+      {
+        labelKey: 'deliverables.dashboard.overdue',
+        value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }),
+        href: `${DELIVERABLES_PATH}?timeliness=overdue`,
+      },
     ];
   }
   if (actor.role === 'org') {
@@ -453,10 +539,16 @@ export async function deliverableDashboardCards(actor: Actor): Promise<{ labelKe
     return [
       {
         labelKey: 'deliverables.dashboard.dueSoon',
-        value: await Deliverable.count({ where: { [Op.and]: [deliverableListWhere(actor, { dueFrom: day, dueTo: soon }, day), { status: { [Op.in]: OPEN } }] } as WhereOptions }),
+        value: await Deliverable.count({
+          where: { [Op.and]: [deliverableListWhere(actor, { dueFrom: day, dueTo: soon }, day), { status: { [Op.in]: OPEN } }] } as WhereOptions,
+        }),
         href: `${DELIVERABLES_PATH}?dueFrom=${day}&dueTo=${soon}`,
       },
-      { labelKey: 'deliverables.dashboard.overdue', value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }), href: `${DELIVERABLES_PATH}?timeliness=overdue` },
+      {
+        labelKey: 'deliverables.dashboard.overdue',
+        value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }),
+        href: `${DELIVERABLES_PATH}?timeliness=overdue`,
+      },
     ];
   }
   return [];

@@ -33,8 +33,14 @@ export async function templateListPage(actor: Actor, lang: Lang) {
   const categories = await categoryNames(lang);
   const templates = await EvaluationTemplate.findAll({
     where: templateScope(actor, await cityDistrictId()),
-    include: [{ model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] }, { model: EvaluationTemplateIndicator, as: 'indicators' }],
-    order: [['name', 'ASC'], ['id', 'ASC']],
+    include: [
+      { model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] },
+      { model: EvaluationTemplateIndicator, as: 'indicators' },
+    ],
+    order: [
+      ['name', 'ASC'],
+      ['id', 'ASC'],
+    ],
   });
   return {
     rows: templates.map((tpl) => templateSummary(tpl, lang, categories)),
@@ -56,7 +62,13 @@ function templateSummary(tpl: EvaluationTemplate, lang: Lang, categories: Map<st
     districtName: districtName(tpl.district, lang),
     category: tpl.categoryCode ? (categories.get(tpl.categoryCode) ?? tpl.categoryCode) : '',
     projectId: tpl.projectId ?? '',
-    indicators: indicators.map((i) => ({ seq: i.seq, name: i.name, weight: i.weight, kindLabel: i.computedCode ? lang.t(`evaluations.computed.${i.computedCode}`) : lang.t('evaluations.scored'), scale: i.scale ?? '' })),
+    indicators: indicators.map((i) => ({
+      seq: i.seq,
+      name: i.name,
+      weight: i.weight,
+      kindLabel: i.computedCode ? lang.t(`evaluations.computed.${i.computedCode}`) : lang.t('evaluations.scored'),
+      scale: i.scale ?? '',
+    })),
   };
 }
 
@@ -64,7 +76,10 @@ function templateSummary(tpl: EvaluationTemplate, lang: Lang, categories: Map<st
 export async function loadTemplate(actor: Actor, id: number): Promise<EvaluationTemplate> {
   const tpl = await EvaluationTemplate.findOne({
     where: { [Op.and]: [templateScope(actor, await cityDistrictId()), { id }] },
-    include: [{ model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] }, { model: EvaluationTemplateIndicator, as: 'indicators' }],
+    include: [
+      { model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] },
+      { model: EvaluationTemplateIndicator, as: 'indicators' },
+    ],
   });
   if (!tpl) throw new NotFoundError();
   return tpl;
@@ -99,13 +114,20 @@ export async function templateFormOptions(actor: Actor, lang: Lang) {
 
 /** Templates usable for a contract of `districtId`: the district's and the city level's. */
 async function templateOptions(districtId: number, lang: Lang) {
-  const templates = await EvaluationTemplate.findAll({ where: { districtId: [districtId, await cityDistrictId()] }, attributes: ['id', 'name'], order: [['name', 'ASC']] });
+  const templates = await EvaluationTemplate.findAll({
+    where: { districtId: [districtId, await cityDistrictId()] },
+    attributes: ['id', 'name'],
+    order: [['name', 'ASC']],
+  });
   return [{ value: '', label: lang.t('evaluations.chooseTemplate') }, ...templates.map((x) => ({ value: x.id, label: x.name }))];
 }
 
 /** Loads a contract the officer keeps, for scheduling (404 otherwise). */
 export async function loadScheduleContract(actor: Actor, id: number): Promise<Contract> {
-  const contract = await Contract.findOne({ where: { [Op.and]: [contractScope(actor), { id }] }, include: [{ model: Organisation, as: 'organisation', attributes: ['id', 'name'] }] });
+  const contract = await Contract.findOne({
+    where: { [Op.and]: [contractScope(actor), { id }] },
+    include: [{ model: Organisation, as: 'organisation', attributes: ['id', 'name'] }],
+  });
   if (!contract) throw new NotFoundError();
   return contract;
 }
@@ -114,7 +136,13 @@ export async function loadScheduleContract(actor: Actor, id: number): Promise<Co
 export async function scheduleFormPage(contract: Contract, lang: Lang) {
   const { t } = lang;
   return {
-    contract: { id: contract.id, number: contract.number, href: `/contracts/${contract.id}`, organisationName: contract.organisation?.name ?? '', term: `${contract.termStart} – ${contract.termEnd}` },
+    contract: {
+      id: contract.id,
+      number: contract.number,
+      href: `/contracts/${contract.id}`,
+      organisationName: contract.organisation?.name ?? '',
+      term: `${contract.termStart} – ${contract.termEnd}`,
+    },
     templates: await templateOptions(contract.districtId, lang),
     kinds: ['interim', 'final', 'spot_check'].map((k) => ({ value: k, label: t(`evaluations.kind.${k}`) })),
     defaults: { kind: 'final', periodStart: contract.termStart, periodEnd: contract.termEnd, dueOn: contract.termEnd },
@@ -137,8 +165,23 @@ export function finalProposalsWhere(actor: Actor): WhereOptions<Contract> {
 
 export async function finalProposals(actor: Actor) {
   if (!can(actor, 'schedule', EVALUATION_RESOURCE)) return [];
-  const contracts = await Contract.findAll({ where: finalProposalsWhere(actor), include: [{ model: Organisation, as: 'organisation', attributes: ['id', 'name'] }], order: [['termEnd', 'ASC'], ['id', 'ASC']], limit: 100 });
-  return contracts.map((c) => ({ id: c.id, number: c.number, href: `/contracts/${c.id}`, organisationName: c.organisation?.name ?? '', termEnd: c.termEnd, scheduleHref: `${EVALUATIONS_PATH}/new?contractId=${c.id}` }));
+  const contracts = await Contract.findAll({
+    where: finalProposalsWhere(actor),
+    include: [{ model: Organisation, as: 'organisation', attributes: ['id', 'name'] }],
+    order: [
+      ['termEnd', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    limit: 100,
+  });
+  return contracts.map((c) => ({
+    id: c.id,
+    number: c.number,
+    href: `/contracts/${c.id}`,
+    organisationName: c.organisation?.name ?? '',
+    termEnd: c.termEnd,
+    scheduleHref: `${EVALUATIONS_PATH}/new?contractId=${c.id}`,
+  }));
 }
 
 /** The role's queue: an evaluator's open assignments, or an officer's evaluations to confirm and finals to schedule. */
@@ -151,7 +194,10 @@ export async function evaluationQueuePage(actor: Actor, lang: Lang) {
       { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
       { model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] },
     ],
-    order: [['dueOn', 'ASC'], ['id', 'ASC']],
+    order: [
+      ['dueOn', 'ASC'],
+      ['id', 'ASC'],
+    ],
     limit: 200,
   });
   return { rows: rows.map((e) => evaluationSummary(e, lang)), proposals: await finalProposals(actor) };
@@ -160,12 +206,29 @@ export async function evaluationQueuePage(actor: Actor, lang: Lang) {
 /** The samples of the officer's scope, newest first, and the form's choices. */
 export async function samplesPage(actor: Actor, lang: Lang) {
   const [samples, districts] = await Promise.all([
-    EvaluationSample.findAll({ where: districtScope(actor), include: [], order: [['year', 'DESC'], ['id', 'DESC']], limit: 100 }),
+    EvaluationSample.findAll({
+      where: districtScope(actor),
+      include: [],
+      order: [
+        ['year', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      limit: 100,
+    }),
     districtsInOrder(districtScope(actor, 'id')),
   ]);
   const names = new Map(districts.map((d) => [d.id, districtName(d, lang)]));
   return {
-    rows: samples.map((s) => ({ id: s.id, href: `${SAMPLES_PATH}/${s.id}`, year: s.year, districtName: names.get(s.districtId) ?? '', seed: s.seed, eligible: s.eligibleIds.length, sampled: s.drawnIds.length + s.manualIds.length, required: s.requiredCount })),
+    rows: samples.map((s) => ({
+      id: s.id,
+      href: `${SAMPLES_PATH}/${s.id}`,
+      year: s.year,
+      districtName: names.get(s.districtId) ?? '',
+      seed: s.seed,
+      eligible: s.eligibleIds.length,
+      sampled: s.drawnIds.length + s.manualIds.length,
+      required: s.requiredCount,
+    })),
     districts: districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
     templates: await templateOptions(actor.districtId, lang),
     can: canMap(actor, EVALUATION_RESOURCE, ['sample']),
@@ -179,19 +242,44 @@ export async function sampleDetailPage(actor: Actor, id: number, lang: Lang) {
   const ids = [...new Set([...sample.eligibleIds, ...sample.excludedIds, ...sample.manualIds])];
   const [contracts, evaluations] = await Promise.all([
     Contract.findAll({ where: { id: ids }, attributes: ['id', 'number'] }),
-    Evaluation.findAll({ where: { sampleId: sample.id }, include: [{ model: Contract, as: 'contract', attributes: ['id', 'number'] }, { model: Organisation, as: 'organisation', attributes: ['id', 'name'] }], order: [['contractId', 'ASC']] }),
+    Evaluation.findAll({
+      where: { sampleId: sample.id },
+      include: [
+        { model: Contract, as: 'contract', attributes: ['id', 'number'] },
+        { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
+      ],
+      order: [['contractId', 'ASC']],
+    }),
   ]);
   const number = new Map(contracts.map((c) => [c.id, c.number]));
   const named = (list: number[]) => list.map((cid) => ({ id: cid, number: number.get(cid) ?? `#${cid}`, href: `/contracts/${cid}` }));
   const replay = drawSample({ seed: sample.seed, eligibleIds: sample.eligibleIds, excludedIds: sample.excludedIds, manualIds: sample.manualIds });
   return {
-    sample: { id: sample.id, year: sample.year, seed: sample.seed, required: sample.requiredCount, eligible: named(sample.eligibleIds), excluded: named(sample.excludedIds), manual: named(sample.manualIds), drawn: named(sample.drawnIds), shortfall: replay.shortfall },
+    sample: {
+      id: sample.id,
+      year: sample.year,
+      seed: sample.seed,
+      required: sample.requiredCount,
+      eligible: named(sample.eligibleIds),
+      excluded: named(sample.excludedIds),
+      manual: named(sample.manualIds),
+      drawn: named(sample.drawnIds),
+      shortfall: replay.shortfall,
+    },
     reproduced: JSON.stringify(replay.drawn) === JSON.stringify(sample.drawnIds),
     evaluations: evaluations.map((e) => evaluationSummary(e, lang)),
   };
 }
 
-export type RankingRow = { rank: number; districtName: string; organisationName: string; organisationHref: string; evaluations: number; average: string; gradeLabel: string };
+export type RankingRow = {
+  rank: number;
+  districtName: string;
+  organisationName: string;
+  organisationHref: string;
+  evaluations: number;
+  average: string;
+  gradeLabel: string;
+};
 
 /**
  * The ranking of contractors per district and year: confirmed evaluations of the year in the
@@ -200,14 +288,19 @@ export type RankingRow = { rank: number; districtName: string; organisationName:
  */
 export async function rankingPage(actor: Actor, query: RankingQuery, lang: Lang) {
   const year = query.year ?? Number(today().slice(0, 4));
-  const where = { [Op.and]: [evaluationScope(actor), { status: 'confirmed', year }, query.districtId ? { districtId: query.districtId } : {}] } as WhereOptions<Evaluation>;
+  const where = {
+    [Op.and]: [evaluationScope(actor), { status: 'confirmed', year }, query.districtId ? { districtId: query.districtId } : {}],
+  } as WhereOptions<Evaluation>;
   const groups = (await Evaluation.findAll({
     where,
     attributes: ['districtId', 'organisationId', [fn('COUNT', col('id')), 'n'], [fn('SUM', col('total_hundredths')), 'sum']],
     group: ['districtId', 'organisationId'],
     raw: true,
   })) as unknown as { districtId: number; organisationId: number; n: number | string; sum: number | string }[];
-  const [districts, organisations] = await Promise.all([districtsInOrder(), Organisation.findAll({ where: { id: groups.map((g) => g.organisationId) }, attributes: ['id', 'name'] })]);
+  const [districts, organisations] = await Promise.all([
+    districtsInOrder(),
+    Organisation.findAll({ where: { id: groups.map((g) => g.organisationId) }, attributes: ['id', 'name'] }),
+  ]);
   const orgName = new Map(organisations.map((o) => [o.id, o.name]));
   const rows: RankingRow[] = [];
   for (const d of districts) {
@@ -253,10 +346,17 @@ export function rankingExportColumns(lang: Lang): ExportColumn<RankingRow>[] {
 
 /** The contract page's section: the contract's evaluations the actor may see, and the schedule link. */
 export async function contractEvaluationsSection(actor: Actor, contract: Contract, lang: Lang) {
-  const rows = await Evaluation.findAll({ where: { [Op.and]: [evaluationScope(actor), { contractId: contract.id }] }, order: [['dueOn', 'ASC'], ['id', 'ASC']] });
+  const rows = await Evaluation.findAll({
+    where: { [Op.and]: [evaluationScope(actor), { contractId: contract.id }] },
+    order: [
+      ['dueOn', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   return {
     rows: rows.map((e) => evaluationSummary(e, lang)),
-    scheduleHref: can(actor, 'schedule', EVALUATION_RESOURCE, contract) && contract.status === 'active' ? `${EVALUATIONS_PATH}/new?contractId=${contract.id}` : null,
+    scheduleHref:
+      can(actor, 'schedule', EVALUATION_RESOURCE, contract) && contract.status === 'active' ? `${EVALUATIONS_PATH}/new?contractId=${contract.id}` : null,
   };
 }
 
@@ -265,7 +365,10 @@ export async function gradeHistory(organisationId: number, lang: Lang) {
   const rows = await Evaluation.findAll({
     where: { organisationId, status: 'confirmed' },
     include: [{ model: Contract, as: 'contract', attributes: ['id', 'number'] }],
-    order: [['confirmedAt', 'DESC'], ['id', 'DESC']],
+    order: [
+      ['confirmedAt', 'DESC'],
+      ['id', 'DESC'],
+    ],
     limit: 50,
   });
   return rows.map((e) => evaluationSummary(e, lang));
@@ -285,7 +388,13 @@ export async function organisationEvaluationsSection(actor: Actor, organisationI
 export async function evaluationDashboardCards(actor: Actor): Promise<{ labelKey: string; value: number; href?: string }[]> {
   const queue = `${EVALUATIONS_PATH}/queue`;
   if (actor.role === 'evaluator') {
-    return [{ labelKey: 'evaluations.dashboard.assigned', value: await Evaluation.count({ where: { evaluatorId: actor.id, status: ['scheduled', 'in_progress'] } }), href: queue }];
+    return [
+      {
+        labelKey: 'evaluations.dashboard.assigned',
+        value: await Evaluation.count({ where: { evaluatorId: actor.id, status: ['scheduled', 'in_progress'] } }),
+        href: queue,
+      },
+    ];
   }
   if (actor.role === 'officer') {
     const [toConfirm, proposals] = await Promise.all([

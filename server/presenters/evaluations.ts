@@ -1,6 +1,15 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { Contract } from '../../models/Contract.js';
-import { CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, Evaluation, type EvaluationStatus, evaluationCanMove, GRADES, type Grade } from '../../models/Evaluation.js';
+import {
+  CONSEQUENCES,
+  EVALUATION_KINDS,
+  EVALUATION_STATUSES,
+  Evaluation,
+  type EvaluationStatus,
+  evaluationCanMove,
+  GRADES,
+  type Grade,
+} from '../../models/Evaluation.js';
 import { EvaluationScore, type ScoreSource } from '../../models/EvaluationScore.js';
 import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { District, Organisation, User } from '../../models/index.js';
@@ -50,7 +59,10 @@ export function evaluationListWhere(actor: Actor, filter: Partial<EvaluationFilt
 
 function orderOf(sort: EvaluationSortKey, dir: 'asc' | 'desc'): Order {
   const column = { dueOn: 'dueOn', year: 'year', status: 'status', total: 'totalHundredths', updatedAt: 'updatedAt' } as const;
-  return [[column[sort], dir.toUpperCase()], ['id', 'ASC']] as Order;
+  return [
+    [column[sort], dir.toUpperCase()],
+    ['id', 'ASC'],
+  ] as Order;
 }
 
 /** An evaluation as every page shows it: labels in the reader's language, the total as 89.99, the grade. */
@@ -97,7 +109,14 @@ export function evaluationSummary(e: Evaluation, lang: Lang) {
 export async function evaluationListPage(actor: Actor, query: EvaluationListQuery, lang: Lang) {
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
-    Evaluation.findAndCountAll({ where: evaluationListWhere(actor, query), include: WITH, order: orderOf(query.sort, query.dir), limit: query.perPage, offset: (query.page - 1) * query.perPage, distinct: true }),
+    Evaluation.findAndCountAll({
+      where: evaluationListWhere(actor, query),
+      include: WITH,
+      order: orderOf(query.sort, query.dir),
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+      distinct: true,
+    }),
     districtsInOrder(),
   ]);
   const all = { value: '', label: t('list.all') };
@@ -182,12 +201,27 @@ async function indicatorsOf(e: Evaluation, lang: Lang) {
   const contract = fixed ? null : await Contract.findByPk(e.contractId);
   return Promise.all(
     scores.map(async (s) => {
-      const base = { seq: s.seq, name: s.name, weight: s.weight, scale: s.scale ?? '', computed: !!s.computedCode, computedLabel: s.computedCode ? lang.t(`evaluations.computed.${s.computedCode}`) : '' };
+      const base = {
+        seq: s.seq,
+        name: s.name,
+        weight: s.weight,
+        scale: s.scale ?? '',
+        computed: !!s.computedCode,
+        computedLabel: s.computedCode ? lang.t(`evaluations.computed.${s.computedCode}`) : '',
+      };
       if (!s.computedCode) return { ...base, score: formatScore(s.scoreHundredths), comment: s.comment ?? '', available: true, basis: '', sources: [] };
-      if (fixed) return { ...base, score: formatScore(s.scoreHundredths), comment: '', available: true, basis: s.comment ?? '', sources: sourcesOf(s.sources, lang) };
+      if (fixed)
+        return { ...base, score: formatScore(s.scoreHundredths), comment: '', available: true, basis: s.comment ?? '', sources: sourcesOf(s.sources, lang) };
       const value = await computeIndicator(s.computedCode, contract!, { start: e.periodStart, end: e.periodEnd });
       if (!value.available) return { ...base, score: '', comment: '', available: false, basis: lang.t(value.reasonKey), sources: [] };
-      return { ...base, score: formatScore(value.scoreHundredths), comment: '', available: true, basis: `${value.part}/${value.whole}`, sources: sourcesOf(value.sources, lang) };
+      return {
+        ...base,
+        score: formatScore(value.scoreHundredths),
+        comment: '',
+        available: true,
+        basis: `${value.part}/${value.whole}`,
+        sources: sourcesOf(value.sources, lang),
+      };
     }),
   );
 }
@@ -196,7 +230,12 @@ async function indicatorsOf(e: Evaluation, lang: Lang) {
 export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: Lang) {
   const { t } = lang;
   const [indicators, items] = await Promise.all([indicatorsOf(e, lang), RectificationItem.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] })]);
-  const may = canMap(actor, EVALUATION_RESOURCE, ['assign', 'score', 'submit', 'return', 'confirm', 'respond', 'report_rectification', 'close_rectification', 'report'], e);
+  const may = canMap(
+    actor,
+    EVALUATION_RESOURCE,
+    ['assign', 'score', 'submit', 'return', 'confirm', 'respond', 'report_rectification', 'close_rectification', 'report'],
+    e,
+  );
   const can = {
     ...may,
     assign: may.assign && evaluationCanMove(e.status, 'assign'),
@@ -221,8 +260,14 @@ export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: La
       reopenReason: i.reopenReason ?? '',
       can: { report: may.report_rectification && i.status === 'open', close: may.close_rectification && i.status === 'reported' },
     })),
-    evaluatorOptions: [{ value: '', label: t('evaluations.chooseEvaluator') }, ...evaluators.map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` }))],
-    consequenceOptions: (e.grade ? CONSEQUENCES_OF[e.grade as Grade] : CONSEQUENCES).map((c: string) => ({ value: c, label: t(`evaluations.consequence.${c}`) })),
+    evaluatorOptions: [
+      { value: '', label: t('evaluations.chooseEvaluator') },
+      ...evaluators.map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` })),
+    ],
+    consequenceOptions: (e.grade ? CONSEQUENCES_OF[e.grade as Grade] : CONSEQUENCES).map((c: string) => ({
+      value: c,
+      label: t(`evaluations.consequence.${c}`),
+    })),
     rectificationRows: RECTIFICATION_ROWS,
     can,
   };

@@ -15,7 +15,9 @@ type Row = Record<string, string | number | null>;
 
 /** The SQL condition on budget lines `b` an actor sees: all from the city level, else their district's and the city's. */
 function lineScopeSql(actor: Actor, year?: number): { sql: string; replacements: Record<string, number> } {
-  const byYear: { sql: string; replacements: Record<string, number> } = year ? { sql: ' AND b.year = :year', replacements: { year } } : { sql: '', replacements: {} };
+  const byYear: { sql: string; replacements: Record<string, number> } = year
+    ? { sql: ' AND b.year = :year', replacements: { year } }
+    : { sql: '', replacements: {} };
   if (actor.role === 'admin' || actor.cityLevel) return { sql: `1 = 1${byYear.sql}`, replacements: byYear.replacements };
   return {
     sql: `(b.district_id = :districtId OR b.district_id IN (SELECT id FROM districts WHERE kind = 'city'))${byYear.sql}`,
@@ -92,7 +94,13 @@ export async function fundSourceFigures(actor: Actor, year?: number): Promise<Ma
 
 /** The lottery fund's share spent on child care by year over the lines in scope, against the target (weighted by each line's total). */
 async function lotteryByYear(actor: Actor) {
-  const lines = await BudgetLine.findAll({ where: { [Op.and]: [budgetLineScope(actor), { fundSource: LOTTERY_FUND }] }, order: [['year', 'ASC'], ['id', 'ASC']] });
+  const lines = await BudgetLine.findAll({
+    where: { [Op.and]: [budgetLineScope(actor), { fundSource: LOTTERY_FUND }] },
+    order: [
+      ['year', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   const ids = lines.map((l) => l.id);
   const [funding, available] = await Promise.all([balances('funding', ids), balances('line_available', ids)]);
   const years = new Map<number, { allocated: number; total: number; targetWeighted: number }>();
@@ -106,7 +114,16 @@ async function lotteryByYear(actor: Actor) {
   return [...years].map(([year, y]) => {
     const shareBp = y.total > 0 ? Math.round((y.allocated * 10_000) / y.total) : null;
     const targetBp = y.total > 0 ? Math.round(y.targetWeighted / y.total) : null;
-    return { year, allocated: formatFen(y.allocated), total: formatFen(y.total), shareBp, targetBp, share: formatShare(shareBp), target: formatShare(targetBp), meetsTarget: shareBp !== null && targetBp !== null && shareBp >= targetBp };
+    return {
+      year,
+      allocated: formatFen(y.allocated),
+      total: formatFen(y.total),
+      shareBp,
+      targetBp,
+      share: formatShare(shareBp),
+      target: formatShare(targetBp),
+      meetsTarget: shareBp !== null && targetBp !== null && shareBp >= targetBp,
+    };
   });
 }
 

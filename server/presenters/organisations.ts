@@ -185,7 +185,10 @@ export async function organisationDetailPage(actor: Actor, organisation: Organis
     OrganisationStatusChange.findAll({
       where: { organisationId: organisation.id },
       include: [{ model: User, as: 'changer', attributes: ['id', 'displayName'] }],
-      order: [['changedAt', 'DESC'], ['id', 'DESC']],
+      order: [
+        ['changedAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
     }),
     OrganisationDocument.findAll({
       where: { organisationId: organisation.id },
@@ -193,7 +196,10 @@ export async function organisationDetailPage(actor: Actor, organisation: Organis
         { model: StoredFile, as: 'file', attributes: ['id', 'originalName', 'size', 'mimeType'] },
         { model: User, as: 'uploader', attributes: ['id', 'displayName'] },
       ],
-      order: [['createdAt', 'DESC'], ['id', 'DESC']],
+      order: [
+        ['createdAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
     }),
   ]);
   const can = canMap(actor, 'organisation', ['list', 'update', 'update_contact', 'change_status', 'upload_document', 'download_document'], organisation);

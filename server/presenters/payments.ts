@@ -23,7 +23,12 @@ export const PAYMENTS_PATH = '/payments';
 
 /** What a row shows beside the payment, loaded in the same query (no N+1). */
 const WITH = [
-  { model: Contract, as: 'contract', attributes: ['id', 'number', 'projectId', 'valueFen', 'status'], include: [{ model: Project, as: 'project', attributes: ['id', 'title'] }] },
+  {
+    model: Contract,
+    as: 'contract',
+    attributes: ['id', 'number', 'projectId', 'valueFen', 'status'],
+    include: [{ model: Project, as: 'project', attributes: ['id', 'title'] }],
+  },
   { model: Instalment, as: 'instalment', attributes: ['id', 'seq', 'milestone', 'amountFen', 'dueOn'] },
   { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
   { model: Organisation, as: 'organisation', attributes: ['id', 'name', 'uscc'] },
@@ -50,7 +55,10 @@ export function paymentListWhere(actor: Actor, filter: PaymentFilter): WhereOpti
 
 function orderOf(sort: PaymentSortKey, dir: 'asc' | 'desc'): Order {
   const column = { requestedAt: 'requestedAt', amount: 'amountFen', status: 'status', paidOn: 'paidOn', year: 'year', updatedAt: 'updatedAt' } as const;
-  return [[column[sort], dir.toUpperCase()], ['id', 'ASC']] as Order;
+  return [
+    [column[sort], dir.toUpperCase()],
+    ['id', 'ASC'],
+  ] as Order;
 }
 
 /** A payment as every page shows it: money as ¥ and in capitals, dates in Asia/Shanghai, names. */
@@ -134,7 +142,15 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
 
 /** Finance's approval queue: requested payments of their district (not their own requests), oldest first. */
 export async function paymentQueuePage(actor: Actor, lang: Lang) {
-  const rows = await Payment.findAll({ where: approvalQueueWhere(actor), include: WITH, order: [['requestedAt', 'ASC'], ['id', 'ASC']], limit: 200 });
+  const rows = await Payment.findAll({
+    where: approvalQueueWhere(actor),
+    include: WITH,
+    order: [
+      ['requestedAt', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    limit: 200,
+  });
   return { rows: rows.map((p) => paymentSummary(p, lang)) };
 }
 
@@ -201,7 +217,13 @@ export async function loadPaymentContract(actor: Actor, id: number): Promise<Con
  */
 export async function contractPaymentsPage(actor: Actor, contract: Contract, lang: Lang) {
   const [instalments, payments, committed, paid, finalPassed] = await Promise.all([
-    Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC'], ['id', 'ASC']] }),
+    Instalment.findAll({
+      where: { contractId: contract.id },
+      order: [
+        ['seq', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    }),
     Payment.findAll({ where: { contractId: contract.id }, include: WITH, order: [['id', 'ASC']] }),
     balances('contract_committed', [contract.id]),
     balances('paid', [contract.id]),

@@ -52,7 +52,10 @@ export async function projectDetailPage(actor: Actor, project: Project, lang: La
         { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
         { model: User, as: 'awarder', attributes: ['id', 'displayName'] },
       ],
-      order: [['awardedAt', 'DESC'], ['id', 'DESC']],
+      order: [
+        ['awardedAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
     }),
     AuditEvent.findAll({
       where: { recordType: 'project', recordId: String(project.id), action: { [Op.in]: HISTORY_ACTIONS } },
@@ -123,14 +126,24 @@ export async function awardPage(project: Project, organisationId: number | undef
   const organisations = await Organisation.findAll({
     attributes: ['id', 'name', 'status', 'districtId'],
     include: [{ model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] }],
-    order: [['name', 'ASC'], ['id', 'ASC']],
+    order: [
+      ['name', 'ASC'],
+      ['id', 'ASC'],
+    ],
   });
   const chosen = organisationId ? organisations.find((o) => o.id === organisationId) : undefined;
   let profile = null;
   if (chosen) {
     const full = await Organisation.findByPk(chosen.id, { include: [{ model: District, as: 'district' }] });
     const [changes, awards, grades] = await Promise.all([
-      OrganisationStatusChange.findAll({ where: { organisationId: chosen.id }, order: [['changedAt', 'DESC'], ['id', 'DESC']], limit: 20 }),
+      OrganisationStatusChange.findAll({
+        where: { organisationId: chosen.id },
+        order: [
+          ['changedAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        limit: 20,
+      }),
       Award.findAll({
         where: { organisationId: chosen.id },
         include: [{ model: Project, as: 'project', attributes: ['id', 'title', 'year'] }],

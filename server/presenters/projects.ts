@@ -185,7 +185,14 @@ export function projectFormValuesOf(p: Project): Record<string, unknown> {
 export async function projectFormOptions(actor: Actor, lang: Lang, districtId?: number) {
   const [districts, agencies] = await Promise.all([
     districtsInOrder(),
-    Agency.findAll({ where: { active: true }, include: [{ model: District, as: 'district' }], order: [['districtId', 'ASC'], ['id', 'ASC']] }),
+    Agency.findAll({
+      where: { active: true },
+      include: [{ model: District, as: 'district' }],
+      order: [
+        ['districtId', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    }),
   ]);
   const kept = districts.filter((d) => keepsProjectsOf(actor, d.id));
   const usable = agencies.filter((a) =>

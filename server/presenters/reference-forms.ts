@@ -30,9 +30,7 @@ export function districtFormView(district: District, form: FormState, t: Transla
 export function subDistrictFormView(district: District, subDistrict: SubDistrict | null, form: FormState, t: Translate) {
   const defaultKind = district.kind === 'cooperation_zone' ? 'town' : 'subdistrict';
   return {
-    title: subDistrict
-      ? t('reference.renameSubDistrictTitle', { name: subDistrict.name })
-      : t('reference.addSubDistrictTitle', { district: district.name }),
+    title: subDistrict ? t('reference.renameSubDistrictTitle', { name: subDistrict.name }) : t('reference.addSubDistrictTitle', { district: district.name }),
     action: subDistrict ? `/reference/sub-districts/${subDistrict.id}` : `/reference/districts/${district.id}/sub-districts`,
     backHref: `/reference/districts/${district.id}`,
     isNew: !subDistrict,
@@ -51,10 +49,7 @@ export function agencyFormView(district: District, agency: Agency | null, form: 
     isNew: !agency,
     kindLabel: agency ? t(`reference.agencyKinds.${agency.kind}`) : '',
     values: { name: shownValue(form, 'name', agency?.name ?? ''), kind: shownValue(form, 'kind', '') },
-    kindOptions: [
-      { value: '', label: t('reference.chooseKind') },
-      ...AGENCY_KINDS.map((k) => ({ value: k, label: t(`reference.agencyKinds.${k}`) })),
-    ],
+    kindOptions: [{ value: '', label: t('reference.chooseKind') }, ...AGENCY_KINDS.map((k) => ({ value: k, label: t(`reference.agencyKinds.${k}`) }))],
     errors: form.errors,
   };
 }

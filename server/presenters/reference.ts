@@ -82,7 +82,13 @@ export function districtExportColumns(t: Translate): ExportColumn<DistrictRow>[]
  */
 export async function districtView(actor: Actor, district: District, t: Translate) {
   const [subDistricts, agencies] = await Promise.all([
-    SubDistrict.findAll({ where: { districtId: district.id }, order: [['sortOrder', 'ASC'], ['id', 'ASC']] }),
+    SubDistrict.findAll({
+      where: { districtId: district.id },
+      order: [
+        ['sortOrder', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    }),
     Agency.findAll({ where: { districtId: district.id }, order: [['id', 'ASC']] }),
   ]);
   const update = can(actor, 'update', 'reference', district);

@@ -15,17 +15,21 @@ export const ALLOCATION_SORT_KEYS = ['year', 'district', 'amount', 'status', 'su
 export type AllocationSortKey = (typeof ALLOCATION_SORT_KEYS)[number];
 
 /** The allocation list's query: year, district, fund source, status, budget line, project. */
-export const allocationListQuery = listQuerySchema(ALLOCATION_SORT_KEYS, { sort: 'updatedAt', dir: 'desc' }, {
-  year: z
-    .union([z.literal(''), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR)])
-    .optional()
-    .transform((v) => (v === '' ? undefined : v)),
-  districtId: optionalId(),
-  fundSource: optionalEnum(FUND_SOURCES),
-  status: optionalEnum(ALLOCATION_STATUSES),
-  budgetLineId: optionalId(),
-  projectId: optionalId(),
-});
+export const allocationListQuery = listQuerySchema(
+  ALLOCATION_SORT_KEYS,
+  { sort: 'updatedAt', dir: 'desc' },
+  {
+    year: z
+      .union([z.literal(''), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR)])
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    districtId: optionalId(),
+    fundSource: optionalEnum(FUND_SOURCES),
+    status: optionalEnum(ALLOCATION_STATUSES),
+    budgetLineId: optionalId(),
+    projectId: optionalId(),
+  },
+);
 export type AllocationListQuery = z.infer<typeof allocationListQuery>;
 export type AllocationFilter = Pick<AllocationListQuery, 'year' | 'districtId' | 'fundSource' | 'status' | 'budgetLineId' | 'projectId'>;
 

@@ -17,22 +17,30 @@ const optionalYear = () =>
     .transform((v) => (v === '' ? undefined : v));
 
 /** The catalogue list's query: year, district, category, status, and text in code or name. */
-export const catalogueListQuery = listQuerySchema(CATALOGUE_SORT_KEYS, { sort: 'year', dir: 'desc' }, {
-  q: optionalText(64),
-  year: optionalYear(),
-  districtId: optionalId(),
-  category: optionalText(40),
-  status: z
-    .union([z.literal(''), z.enum(CATALOGUE_STATUSES)])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-});
+export const catalogueListQuery = listQuerySchema(
+  CATALOGUE_SORT_KEYS,
+  { sort: 'year', dir: 'desc' },
+  {
+    q: optionalText(64),
+    year: optionalYear(),
+    districtId: optionalId(),
+    category: optionalText(40),
+    status: z
+      .union([z.literal(''), z.enum(CATALOGUE_STATUSES)])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+  },
+);
 export type CatalogueListQuery = z.infer<typeof catalogueListQuery>;
 export type CatalogueFilter = Pick<CatalogueListQuery, 'q' | 'year' | 'districtId' | 'category' | 'status'>;
 
 export const catalogueIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
-const year = z.coerce.number({ message: 'validation.catalogueYear' }).int('validation.catalogueYear').min(MIN_YEAR, 'validation.catalogueYear').max(MAX_YEAR, 'validation.catalogueYear');
+const year = z.coerce
+  .number({ message: 'validation.catalogueYear' })
+  .int('validation.catalogueYear')
+  .min(MIN_YEAR, 'validation.catalogueYear')
+  .max(MAX_YEAR, 'validation.catalogueYear');
 const requiredText = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 const longText = z.string().trim().max(4000, 'validation.tooLong').default('');
 

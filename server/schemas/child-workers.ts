@@ -23,19 +23,23 @@ const optionalChoice = <const T extends readonly [string, ...string[]]>(values: 
  * The registry's query. `q` is a name, or an ID number, which the route turns into `idIndex`
  * (its blind index) before anything is shown, so the number never appears in a link or a page.
  */
-export const workerListQuery = listQuerySchema(WORKER_SORT_KEYS, { sort: 'name', dir: 'asc' }, {
-  q: optionalText(64),
-  idIndex: z
-    .union([z.literal(''), z.string().regex(/^[0-9a-f]{64}$/)])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-  districtId: optionalId(),
-  subDistrictId: optionalId(),
-  kind: optionalChoice(CHILD_WORKER_KINDS),
-  employment: optionalChoice(EMPLOYMENTS),
-  status: optionalChoice(CHILD_WORKER_STATUSES),
-  training: optionalChoice(TRAINING_FILTERS),
-});
+export const workerListQuery = listQuerySchema(
+  WORKER_SORT_KEYS,
+  { sort: 'name', dir: 'asc' },
+  {
+    q: optionalText(64),
+    idIndex: z
+      .union([z.literal(''), z.string().regex(/^[0-9a-f]{64}$/)])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+    districtId: optionalId(),
+    subDistrictId: optionalId(),
+    kind: optionalChoice(CHILD_WORKER_KINDS),
+    employment: optionalChoice(EMPLOYMENTS),
+    status: optionalChoice(CHILD_WORKER_STATUSES),
+    training: optionalChoice(TRAINING_FILTERS),
+  },
+);
 export type WorkerListQuery = z.infer<typeof workerListQuery>;
 export type WorkerFilter = Omit<WorkerListQuery, 'page' | 'perPage' | 'sort' | 'dir' | 'format' | 'q'> & { q?: string };
 
@@ -70,7 +74,10 @@ export type NewWorkerForm = z.infer<typeof newWorkerForm>;
 
 /** Empty keeps what is stored; anything typed is validated and replaces it. */
 const replaceable = <S extends z.ZodType<string, string>>(schema: S) =>
-  z.union([z.literal('').transform(() => null), z.string().trim().min(1).pipe(schema)]).optional().transform((v) => v ?? null);
+  z
+    .union([z.literal('').transform(() => null), z.string().trim().min(1).pipe(schema)])
+    .optional()
+    .transform((v) => v ?? null);
 
 /**
  * The edit form: the ID number and phone are typed again only to change them. The status is not

@@ -12,26 +12,23 @@ const day = () => required().refine(isCalendarDay, 'claims.validation.day');
 const month = () => required().refine((m) => /^\d{4}-(0[1-9]|1[0-2])$/.test(m), 'claims.validation.month');
 /** An amount in yuan (at most two decimals), parsed to positive integer fen. */
 const positiveMoney = () =>
-  required()
-    .transform((v, ctx) => {
-      const fen = parseMoneyToFen(v);
-      if (fen === null || fen <= 0 || fen > MAX_FEN) {
-        ctx.addIssue({ code: 'custom', message: 'claims.validation.amount' });
-        return z.NEVER;
-      }
-      return fen;
-    });
+  required().transform((v, ctx) => {
+    const fen = parseMoneyToFen(v);
+    if (fen === null || fen <= 0 || fen > MAX_FEN) {
+      ctx.addIssue({ code: 'custom', message: 'claims.validation.amount' });
+      return z.NEVER;
+    }
+    return fen;
+  });
 
 export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 export const lineParams = idParams.extend({ lineId: z.coerce.number().int().positive().max(2_147_483_647) });
 export const fileParams = idParams.extend({ fileId: z.coerce.number().int().positive().max(2_147_483_647) });
 
 /** Engaging a worker: their ID number (found through the registry's blind index) and the days. */
-export const engagementForm = z
-  .object({ idNumber: required().pipe(idNumberSchema), startsOn: day(), endsOn: day() })
-  .superRefine((v, ctx) => {
-    if (v.endsOn < v.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'claims.validation.endsBeforeStart' });
-  });
+export const engagementForm = z.object({ idNumber: required().pipe(idNumberSchema), startsOn: day(), endsOn: day() }).superRefine((v, ctx) => {
+  if (v.endsOn < v.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'claims.validation.endsBeforeStart' });
+});
 export type EngagementForm = z.infer<typeof engagementForm>;
 
 /** A new claim: the contract, the engaged worker and the month. */
@@ -89,17 +86,21 @@ const optionalMonth = () =>
     .transform((v) => (v ? v : undefined));
 
 /** The claim list's query. */
-export const claimListQuery = listQuerySchema(CLAIM_SORT_KEYS, { sort: 'updatedAt', dir: 'desc' }, {
-  status: z
-    .union([z.literal(''), z.enum(CLAIM_STATUSES)])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-  month: optionalMonth(),
-  districtId: optionalId(),
-  organisationId: optionalId(),
-  contractId: optionalId(),
-  childWorkerId: optionalId(),
-});
+export const claimListQuery = listQuerySchema(
+  CLAIM_SORT_KEYS,
+  { sort: 'updatedAt', dir: 'desc' },
+  {
+    status: z
+      .union([z.literal(''), z.enum(CLAIM_STATUSES)])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+    month: optionalMonth(),
+    districtId: optionalId(),
+    organisationId: optionalId(),
+    contractId: optionalId(),
+    childWorkerId: optionalId(),
+  },
+);
 export type ClaimListQuery = z.infer<typeof claimListQuery>;
 export type ClaimFilter = Pick<ClaimListQuery, 'status' | 'month' | 'districtId' | 'organisationId' | 'contractId' | 'childWorkerId'>;
 

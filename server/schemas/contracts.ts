@@ -16,13 +16,26 @@ export const TARGET_ROWS = 4;
 const emptyToUndefined = <T>(v: T | '' | undefined) => (v === '' ? undefined : v);
 
 /** The contract list's query: year, district, organisation, status, and ending within 60 days. */
-export const contractListQuery = listQuerySchema(CONTRACT_SORT_KEYS, { sort: 'updatedAt', dir: 'desc' }, {
-  year: z.union([z.literal(''), z.coerce.number().int().min(2000).max(2300)]).optional().transform(emptyToUndefined),
-  districtId: optionalId(),
-  organisationId: optionalId(),
-  status: z.union([z.literal(''), z.enum(CONTRACT_STATUSES)]).optional().transform(emptyToUndefined),
-  ending: z.union([z.literal(''), z.literal('60')]).optional().transform(emptyToUndefined),
-});
+export const contractListQuery = listQuerySchema(
+  CONTRACT_SORT_KEYS,
+  { sort: 'updatedAt', dir: 'desc' },
+  {
+    year: z
+      .union([z.literal(''), z.coerce.number().int().min(2000).max(2300)])
+      .optional()
+      .transform(emptyToUndefined),
+    districtId: optionalId(),
+    organisationId: optionalId(),
+    status: z
+      .union([z.literal(''), z.enum(CONTRACT_STATUSES)])
+      .optional()
+      .transform(emptyToUndefined),
+    ending: z
+      .union([z.literal(''), z.literal('60')])
+      .optional()
+      .transform(emptyToUndefined),
+  },
+);
 export type ContractListQuery = z.infer<typeof contractListQuery>;
 export type ContractFilter = Pick<ContractListQuery, 'year' | 'districtId' | 'organisationId' | 'status' | 'ending'>;
 
@@ -30,8 +43,14 @@ export const contractIdParams = z.object({ id: z.coerce.number().int().positive(
 export const newContractQuery = z.object({ projectId: z.coerce.number().int().positive().max(2_147_483_647) });
 
 const text = (max: number) => z.string().trim().max(max, 'validation.tooLong').optional().default('');
-const date = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'contracts.validation.date');
-const optionalDate = z.union([z.literal(''), date]).optional().default('');
+const date = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'contracts.validation.date');
+const optionalDate = z
+  .union([z.literal(''), date])
+  .optional()
+  .default('');
 const nullIfEmpty = (v: string) => (v.trim() === '' ? null : v.trim());
 
 /** A share in per cent with up to two decimals, as basis points (30 → 3000); null when not one. */
@@ -107,7 +126,10 @@ export const contractForm = z
     settlementMethod: text(4000),
     rightsObligations: text(4000),
     breachLiability: text(4000),
-    announcementUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'contracts.validation.url' }).max(500)]).optional().default(''),
+    announcementUrl: z
+      .union([z.literal(''), z.url({ protocol: /^https?$/, message: 'contracts.validation.url' }).max(500)])
+      .optional()
+      .default(''),
     announcedOn: optionalDate,
     ...rowFields,
   })

@@ -16,27 +16,43 @@ const filters = {
   contractId: optionalId(),
   organisationId: optionalId(),
   districtId: optionalId(),
-  category: z.union([z.literal(''), z.enum(DELIVERABLE_CATEGORIES)]).optional().transform(emptyToUndefined),
-  status: z.union([z.literal(''), z.enum(DELIVERABLE_STATUSES)]).optional().transform(emptyToUndefined),
+  category: z
+    .union([z.literal(''), z.enum(DELIVERABLE_CATEGORIES)])
+    .optional()
+    .transform(emptyToUndefined),
+  status: z
+    .union([z.literal(''), z.enum(DELIVERABLE_STATUSES)])
+    .optional()
+    .transform(emptyToUndefined),
   /** Due dates from and to (the period of an export). */
   dueFrom: optionalDate(),
   dueTo: optionalDate(),
   /** `overdue`: due and not handed in; `late`: handed in or still open after the due date. */
-  timeliness: z.union([z.literal(''), z.enum(['overdue', 'late'])]).optional().transform(emptyToUndefined),
+  timeliness: z
+    .union([z.literal(''), z.enum(['overdue', 'late'])])
+    .optional()
+    .transform(emptyToUndefined),
 };
 
 /** The deliverable list's query (and its export's). */
 export const deliverableListQuery = listQuerySchema(DELIVERABLE_SORT_KEYS, { sort: 'dueOn', dir: 'asc' }, filters);
 export type DeliverableListQuery = z.infer<typeof deliverableListQuery>;
-export type DeliverableFilter = Pick<DeliverableListQuery, 'contractId' | 'organisationId' | 'districtId' | 'category' | 'status' | 'dueFrom' | 'dueTo' | 'timeliness'>;
+export type DeliverableFilter = Pick<
+  DeliverableListQuery,
+  'contractId' | 'organisationId' | 'districtId' | 'category' | 'status' | 'dueFrom' | 'dueTo' | 'timeliness'
+>;
 
 /** The review queue's query: oldest handed in first, filtered by contract, organisation, category, district. */
-export const reviewQueueQuery = listQuerySchema(['submittedAt'] as const, { sort: 'submittedAt', dir: 'asc' }, {
-  contractId: filters.contractId,
-  organisationId: filters.organisationId,
-  districtId: filters.districtId,
-  category: filters.category,
-});
+export const reviewQueueQuery = listQuerySchema(
+  ['submittedAt'] as const,
+  { sort: 'submittedAt', dir: 'asc' },
+  {
+    contractId: filters.contractId,
+    organisationId: filters.organisationId,
+    districtId: filters.districtId,
+    category: filters.category,
+  },
+);
 export type ReviewQueueQuery = z.infer<typeof reviewQueueQuery>;
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);

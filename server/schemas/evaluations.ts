@@ -19,13 +19,20 @@ const day = z
   .string({ message: 'validation.required' })
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'evaluations.validation.date')
-  .refine((d) => !Number.isNaN(new Date(`${d}T00:00:00Z`).getTime()) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'evaluations.validation.date');
+  .refine(
+    (d) => !Number.isNaN(new Date(`${d}T00:00:00Z`).getTime()) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d,
+    'evaluations.validation.date',
+  );
 const optionalEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
   z
     .union([z.literal(''), z.enum(values)])
     .optional()
     .transform((v) => (v ? v : undefined));
-const year = z.coerce.number({ message: 'validation.financeYear' }).int('validation.financeYear').min(2000, 'validation.financeYear').max(2100, 'validation.financeYear');
+const year = z.coerce
+  .number({ message: 'validation.financeYear' })
+  .int('validation.financeYear')
+  .min(2000, 'validation.financeYear')
+  .max(2100, 'validation.financeYear');
 
 export const evaluationIdParams = z.object({ id: id() });
 export const rectificationParams = z.object({ id: id(), itemId: id() });
@@ -34,7 +41,10 @@ export const contractQuery = z.object({ contractId: id() });
 const indicatorFields: Record<string, z.ZodType> = {};
 for (let i = 0; i < INDICATOR_ROWS; i += 1) {
   indicatorFields[`name_${i}`] = text(128);
-  indicatorFields[`code_${i}`] = z.union([z.literal(''), z.enum(COMPUTED_INDICATORS)]).optional().default('');
+  indicatorFields[`code_${i}`] = z
+    .union([z.literal(''), z.enum(COMPUTED_INDICATORS)])
+    .optional()
+    .default('');
   indicatorFields[`weight_${i}`] = text(3);
   indicatorFields[`scale_${i}`] = text(2000);
 }
@@ -45,7 +55,10 @@ export const templateForm = z
     name: requiredText(128),
     districtId: id(),
     categoryCode: text(32),
-    projectId: z.union([z.literal(''), id()]).optional().default(''),
+    projectId: z
+      .union([z.literal(''), id()])
+      .optional()
+      .default(''),
     ...indicatorFields,
   })
   .transform((raw, ctx) => {
@@ -57,14 +70,27 @@ export const templateForm = z
       const code = r[`code_${i}`] ?? '';
       if (!name && !weight && !code) continue;
       if (!name) ctx.addIssue({ code: 'custom', path: [`name_${i}`], message: 'validation.required' });
-      if (!/^\d{1,3}$/.test(weight) || Number(weight) < 1 || Number(weight) > 100) ctx.addIssue({ code: 'custom', path: [`weight_${i}`], message: 'evaluations.validation.weight' });
+      if (!/^\d{1,3}$/.test(weight) || Number(weight) < 1 || Number(weight) > 100)
+        ctx.addIssue({ code: 'custom', path: [`weight_${i}`], message: 'evaluations.validation.weight' });
       indicators.push({ name, computedCode: (code || null) as IndicatorInput['computedCode'], weight: Number(weight) || 0, scale: r[`scale_${i}`] || null });
     }
-    return { name: raw.name, districtId: raw.districtId, categoryCode: raw.categoryCode || null, projectId: raw.projectId === '' ? null : Number(raw.projectId), indicators };
+    return {
+      name: raw.name,
+      districtId: raw.districtId,
+      categoryCode: raw.categoryCode || null,
+      projectId: raw.projectId === '' ? null : Number(raw.projectId),
+      indicators,
+    };
   });
 
 /** Scheduling one evaluation of a contract. */
-export const scheduleForm = z.object({ kind: z.enum(EVALUATION_KINDS, { message: 'validation.required' }), templateId: id(), periodStart: day, periodEnd: day, dueOn: day });
+export const scheduleForm = z.object({
+  kind: z.enum(EVALUATION_KINDS, { message: 'validation.required' }),
+  templateId: id(),
+  periodStart: day,
+  periodEnd: day,
+  dueOn: day,
+});
 
 /** The yearly sample: district, year, optional seed (0 – 2³²−1), template, due day, contracts chosen by hand (ids, comma-separated). */
 export const sampleForm = z.object({
@@ -83,7 +109,12 @@ export const sampleForm = z.object({
     .regex(/^[\d,，\s]*$/, 'evaluations.validation.contractIds')
     .optional()
     .default('')
-    .transform((v) => v.split(/[,，\s]+/).filter(Boolean).map(Number)),
+    .transform((v) =>
+      v
+        .split(/[,，\s]+/)
+        .filter(Boolean)
+        .map(Number),
+    ),
 });
 export type SampleFormInput = z.infer<typeof sampleForm>;
 
@@ -120,7 +151,10 @@ export const confirmForm = z
   .object({
     consequence: z.enum(CONSEQUENCES, { message: 'validation.required' }),
     note: text(2000),
-    rectificationDeadline: z.union([z.literal(''), day]).optional().default(''),
+    rectificationDeadline: z
+      .union([z.literal(''), day])
+      .optional()
+      .default(''),
     ...itemFields,
   })
   .transform((raw): ConfirmForm => {
@@ -134,21 +168,31 @@ export const EVALUATION_SORT_KEYS = ['dueOn', 'year', 'status', 'total', 'update
 export type EvaluationSortKey = (typeof EVALUATION_SORT_KEYS)[number];
 
 /** The evaluation list's query. */
-export const evaluationListQuery = listQuerySchema(EVALUATION_SORT_KEYS, { sort: 'dueOn', dir: 'asc' }, {
-  year: z.union([z.literal(''), year]).optional().transform((v) => (v === '' ? undefined : v)),
-  districtId: optionalId(),
-  organisationId: optionalId(),
-  contractId: optionalId(),
-  kind: optionalEnum(EVALUATION_KINDS),
-  status: optionalEnum(EVALUATION_STATUSES),
-  grade: optionalEnum(GRADES),
-});
+export const evaluationListQuery = listQuerySchema(
+  EVALUATION_SORT_KEYS,
+  { sort: 'dueOn', dir: 'asc' },
+  {
+    year: z
+      .union([z.literal(''), year])
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    districtId: optionalId(),
+    organisationId: optionalId(),
+    contractId: optionalId(),
+    kind: optionalEnum(EVALUATION_KINDS),
+    status: optionalEnum(EVALUATION_STATUSES),
+    grade: optionalEnum(GRADES),
+  },
+);
 export type EvaluationListQuery = z.infer<typeof evaluationListQuery>;
 export type EvaluationFilter = Pick<EvaluationListQuery, 'year' | 'districtId' | 'organisationId' | 'contractId' | 'kind' | 'status' | 'grade'>;
 
 /** The ranking's query: a year (required in effect: default the current one) and optionally a district, with export. */
 export const rankingQuery = z.object({
-  year: z.union([z.literal(''), year]).optional().transform((v) => (v === '' ? undefined : v)),
+  year: z
+    .union([z.literal(''), year])
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
   districtId: optionalId(),
   format: z.enum(['csv', 'xlsx']).optional(),
 });

@@ -22,11 +22,15 @@ export const BUDGET_LINE_SORT_KEYS = ['year', 'district', 'fundSource', 'name', 
 export type BudgetLineSortKey = (typeof BUDGET_LINE_SORT_KEYS)[number];
 
 /** The budget line list's query: year, district and fund source. */
-export const budgetLineListQuery = listQuerySchema(BUDGET_LINE_SORT_KEYS, { sort: 'year', dir: 'desc' }, {
-  year: optionalYear(),
-  districtId: optionalId(),
-  fundSource: optionalEnum(FUND_SOURCES),
-});
+export const budgetLineListQuery = listQuerySchema(
+  BUDGET_LINE_SORT_KEYS,
+  { sort: 'year', dir: 'desc' },
+  {
+    year: optionalYear(),
+    districtId: optionalId(),
+    fundSource: optionalEnum(FUND_SOURCES),
+  },
+);
 export type BudgetLineListQuery = z.infer<typeof budgetLineListQuery>;
 export type BudgetLineFilter = Pick<BudgetLineListQuery, 'year' | 'districtId' | 'fundSource'>;
 
@@ -35,7 +39,11 @@ export const lotteryShareQuery = z.object({ districtId: optionalId() });
 
 export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
-const year = z.coerce.number({ message: 'validation.financeYear' }).int('validation.financeYear').min(MIN_YEAR, 'validation.financeYear').max(MAX_YEAR, 'validation.financeYear');
+const year = z.coerce
+  .number({ message: 'validation.financeYear' })
+  .int('validation.financeYear')
+  .min(MIN_YEAR, 'validation.financeYear')
+  .max(MAX_YEAR, 'validation.financeYear');
 const requiredText = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 
 /** An optional amount in yuan: empty is none. */

@@ -16,12 +16,16 @@ const optionalChoice = <const T extends readonly [string, ...string[]]>(values: 
     .transform((v) => (v ? v : undefined));
 
 /** The list's query: text in name or code, district, status, type. */
-export const organisationListQuery = listQuerySchema(ORGANISATION_SORT_KEYS, { sort: 'name', dir: 'asc' }, {
-  q: optionalText(64),
-  districtId: optionalId(),
-  status: optionalChoice(ORGANISATION_STATUSES),
-  orgType: optionalChoice(ORGANISATION_TYPES),
-});
+export const organisationListQuery = listQuerySchema(
+  ORGANISATION_SORT_KEYS,
+  { sort: 'name', dir: 'asc' },
+  {
+    q: optionalText(64),
+    districtId: optionalId(),
+    status: optionalChoice(ORGANISATION_STATUSES),
+    orgType: optionalChoice(ORGANISATION_TYPES),
+  },
+);
 export type OrganisationListQuery = z.infer<typeof organisationListQuery>;
 export type OrganisationFilter = Pick<OrganisationListQuery, 'q' | 'districtId' | 'status' | 'orgType'>;
 

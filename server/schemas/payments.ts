@@ -8,19 +8,23 @@ export const PAYMENT_SORT_KEYS = ['requestedAt', 'amount', 'status', 'paidOn', '
 export type PaymentSortKey = (typeof PAYMENT_SORT_KEYS)[number];
 
 /** The payment list's query: year, district, status, organisation, contract. */
-export const paymentListQuery = listQuerySchema(PAYMENT_SORT_KEYS, { sort: 'requestedAt', dir: 'desc' }, {
-  year: z
-    .union([z.literal(''), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR)])
-    .optional()
-    .transform((v) => (v === '' ? undefined : v)),
-  districtId: optionalId(),
-  status: z
-    .union([z.literal(''), z.enum(PAYMENT_STATUSES)])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-  organisationId: optionalId(),
-  contractId: optionalId(),
-});
+export const paymentListQuery = listQuerySchema(
+  PAYMENT_SORT_KEYS,
+  { sort: 'requestedAt', dir: 'desc' },
+  {
+    year: z
+      .union([z.literal(''), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR)])
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    districtId: optionalId(),
+    status: z
+      .union([z.literal(''), z.enum(PAYMENT_STATUSES)])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+    organisationId: optionalId(),
+    contractId: optionalId(),
+  },
+);
 export type PaymentListQuery = z.infer<typeof paymentListQuery>;
 export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'status' | 'organisationId' | 'contractId'>;
 
@@ -48,7 +52,9 @@ export const paidForm = z.object({
 export type PaidForm = z.infer<typeof paidForm>;
 
 /** A rejection says why. */
-export const paymentRejectionForm = z.object({ reason: z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(2000, 'validation.tooLong') });
+export const paymentRejectionForm = z.object({
+  reason: z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(2000, 'validation.tooLong'),
+});
 export type PaymentRejectionForm = z.infer<typeof paymentRejectionForm>;
 
 /** The finance dashboard's query: optionally one budget year (a filter only, so any four-digit year). */

@@ -11,13 +11,26 @@ export type ProjectSortKey = (typeof PROJECT_SORT_KEYS)[number];
 const emptyToUndefined = <T>(v: T | '' | undefined) => (v === '' ? undefined : v);
 
 /** The project list's query: year, district, status, procurement method, and text in title or ocid. */
-export const projectListQuery = listQuerySchema(PROJECT_SORT_KEYS, { sort: 'updatedAt', dir: 'desc' }, {
-  q: optionalText(64),
-  year: z.union([z.literal(''), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR)]).optional().transform(emptyToUndefined),
-  districtId: optionalId(),
-  status: z.union([z.literal(''), z.enum(PROJECT_STATUSES)]).optional().transform(emptyToUndefined),
-  method: z.union([z.literal(''), z.enum(PROCUREMENT_METHODS)]).optional().transform(emptyToUndefined),
-});
+export const projectListQuery = listQuerySchema(
+  PROJECT_SORT_KEYS,
+  { sort: 'updatedAt', dir: 'desc' },
+  {
+    q: optionalText(64),
+    year: z
+      .union([z.literal(''), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR)])
+      .optional()
+      .transform(emptyToUndefined),
+    districtId: optionalId(),
+    status: z
+      .union([z.literal(''), z.enum(PROJECT_STATUSES)])
+      .optional()
+      .transform(emptyToUndefined),
+    method: z
+      .union([z.literal(''), z.enum(PROCUREMENT_METHODS)])
+      .optional()
+      .transform(emptyToUndefined),
+  },
+);
 export type ProjectListQuery = z.infer<typeof projectListQuery>;
 export type ProjectFilter = Pick<ProjectListQuery, 'q' | 'year' | 'districtId' | 'status' | 'method'>;
 
@@ -39,7 +52,11 @@ const projectFields = {
 
 /** A new project: its year and district are chosen once, here (its items depend on them). */
 export const newProjectForm = z.object({
-  year: z.coerce.number({ message: 'validation.catalogueYear' }).int('validation.catalogueYear').min(MIN_YEAR, 'validation.catalogueYear').max(MAX_YEAR, 'validation.catalogueYear'),
+  year: z.coerce
+    .number({ message: 'validation.catalogueYear' })
+    .int('validation.catalogueYear')
+    .min(MIN_YEAR, 'validation.catalogueYear')
+    .max(MAX_YEAR, 'validation.catalogueYear'),
   districtId: requiredId(),
   ...projectFields,
 });
@@ -51,8 +68,15 @@ export type EditProjectForm = z.infer<typeof editProjectForm>;
 /** A line of the project: a catalogue item, a quantity, and a unit price (empty: the item's reference price). */
 export const projectItemForm = z.object({
   catalogueItemId: requiredId(),
-  quantity: z.coerce.number({ message: 'projects.validation.quantity' }).int('projects.validation.quantity').min(1, 'projects.validation.quantity').max(1_000_000, 'projects.validation.quantity'),
-  unitPrice: z.union([z.literal(''), moneyField()]).optional().transform((v) => (v === '' || v === undefined ? null : v)),
+  quantity: z.coerce
+    .number({ message: 'projects.validation.quantity' })
+    .int('projects.validation.quantity')
+    .min(1, 'projects.validation.quantity')
+    .max(1_000_000, 'projects.validation.quantity'),
+  unitPrice: z
+    .union([z.literal(''), moneyField()])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v)),
 });
 export type ProjectItemForm = z.infer<typeof projectItemForm>;
 

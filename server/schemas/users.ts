@@ -14,12 +14,16 @@ const optionalChoice = <const T extends readonly [string, ...string[]]>(values: 
     .transform((v) => (v ? v : undefined));
 
 /** The user list's query: text in username or display name, role, district, status. */
-export const userListQuery = listQuerySchema(USER_SORT_KEYS, { sort: 'username', dir: 'asc' }, {
-  q: optionalText(64),
-  role: optionalChoice(ROLES),
-  districtId: optionalId(),
-  status: optionalChoice(USER_STATUSES),
-});
+export const userListQuery = listQuerySchema(
+  USER_SORT_KEYS,
+  { sort: 'username', dir: 'asc' },
+  {
+    q: optionalText(64),
+    role: optionalChoice(ROLES),
+    districtId: optionalId(),
+    status: optionalChoice(USER_STATUSES),
+  },
+);
 export type UserListQuery = z.infer<typeof userListQuery>;
 export type UserFilter = Pick<UserListQuery, 'q' | 'role' | 'districtId' | 'status'>;
 

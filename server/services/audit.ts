@@ -100,9 +100,7 @@ export async function recordAudit(input: AuditInput): Promise<AuditEvent> {
   });
 }
 
-export type ChainReport =
-  | { ok: true; count: number; lastSeq: number }
-  | { ok: false; count: number; brokenAt: number; reason: string };
+export type ChainReport = { ok: true; count: number; lastSeq: number } | { ok: false; count: number; brokenAt: number; reason: string };
 
 /**
  * Walks the chain in order, in pages, and names the first event whose hash or link does not

@@ -43,7 +43,12 @@ export const CALL_LOG_HEADERS: Record<CallLogField, { zh: string; en: string }> 
 };
 
 const HEADER_ALIASES: Record<string, CallLogField> = {
-  ...Object.fromEntries(CALL_LOG_FIELDS.flatMap((f) => [[CALL_LOG_HEADERS[f].zh, f], [CALL_LOG_HEADERS[f].en, f]])),
+  ...Object.fromEntries(
+    CALL_LOG_FIELDS.flatMap((f) => [
+      [CALL_LOG_HEADERS[f].zh, f],
+      [CALL_LOG_HEADERS[f].en, f],
+    ]),
+  ),
   来电时间: 'time',
   呼入时间: 'time',
   应答时长: 'duration',
@@ -165,13 +170,11 @@ function textOf(cell: Cell): string {
   return String(cell).trim();
 }
 
-
 function daysIn(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-const TIME_TEXT =
-  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:T|\s+)(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const TIME_TEXT = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:T|\s+)(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * When a call came in, as an instant: text in Beijing time (or with its own offset), an XLSX date

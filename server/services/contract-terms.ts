@@ -55,7 +55,8 @@ export function buildSchedule(
   rows.forEach((r, i) => {
     if (!r.milestone.trim()) errors[`milestone_${i}`] = 'validation.required';
     const figure = mode === 'amount' ? r.amountFen : r.percentBp;
-    if (figure === null || figure === undefined || !Number.isSafeInteger(figure) || figure <= 0) errors[`figure_${i}`] = 'contracts.validation.instalmentPositive';
+    if (figure === null || figure === undefined || !Number.isSafeInteger(figure) || figure <= 0)
+      errors[`figure_${i}`] = 'contracts.validation.instalmentPositive';
   });
   if (Object.keys(errors).length) return { schedule: [], errors };
   let amounts: number[];

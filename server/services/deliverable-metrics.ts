@@ -115,7 +115,11 @@ const CATALOGUE: Record<DeliverableCategory, CategoryDefinition> = {
   psychological_service: {
     metrics: [
       ...PSYCHOLOGICAL_SUBTYPES.flatMap((s) =>
-        PSYCHOLOGICAL_MEASURES.map((x) => ({ ...m('psychological_service', `${s}.${x}`, x === 'hours' ? 'hours' : 'count'), labelKey: label('psychological_service', x), subtype: s })),
+        PSYCHOLOGICAL_MEASURES.map((x) => ({
+          ...m('psychological_service', `${s}.${x}`, x === 'hours' ? 'hours' : 'count'),
+          labelKey: label('psychological_service', x),
+          subtype: s,
+        })),
       ),
       ...PSYCHOLOGICAL_MEASURES.map((x) => ({ ...m('psychological_service', x, x === 'hours' ? 'hours' : 'count'), entered: false })),
     ],

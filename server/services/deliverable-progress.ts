@@ -25,7 +25,14 @@ export async function acceptedTotals(contractId: number, transaction?: Transacti
   const versions = await DeliverableVersion.findAll({
     where: { status: 'accepted' },
     attributes: ['id', 'metrics'],
-    include: [{ model: Deliverable, as: 'deliverable', where: through ? { contractId, periodEnd: { [Op.lte]: through } } : { contractId }, attributes: ['id', 'categoryCode'] }],
+    include: [
+      {
+        model: Deliverable,
+        as: 'deliverable',
+        where: through ? { contractId, periodEnd: { [Op.lte]: through } } : { contractId },
+        attributes: ['id', 'categoryCode'],
+      },
+    ],
     transaction,
   });
   const totals = new Map<DeliverableCategory, MetricValues>();

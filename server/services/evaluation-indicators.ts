@@ -56,13 +56,20 @@ export async function financialCompliance(contract: Contract, period: IndicatorP
     const milestoneMet = p.kind !== 'instalment' || (!!p.instalment && !['scheduled', 'cancelled'].includes(p.instalment.status));
     return { kind: 'payment', id: p.id, href: `/payments/${p.id}`, state: p.status, counts: p.status !== 'rejected' && milestoneMet };
   });
-  for (const c of claims) sources.push({ kind: 'claim', id: c.id, href: `/claims/${c.id}`, state: c.status, counts: !['rejected', 'returned'].includes(c.status) });
+  for (const c of claims)
+    sources.push({ kind: 'claim', id: c.id, href: `/claims/${c.id}`, state: c.status, counts: !['rejected', 'returned'].includes(c.status) });
   const part = sources.filter((s) => s.counts).length;
   return { available: true, scoreHundredths: shareHundredths(part, sources.length) ?? 10000, part, whole: sources.length, sources };
 }
 
 /** A deliverable as a source record of an indicator. */
-const deliverableSource = (d: Deliverable, counts: boolean): ScoreSource => ({ kind: 'deliverable', id: d.id, href: `/deliverables/${d.id}`, state: d.status, counts });
+const deliverableSource = (d: Deliverable, counts: boolean): ScoreSource => ({
+  kind: 'deliverable',
+  id: d.id,
+  href: `/deliverables/${d.id}`,
+  state: d.status,
+  counts,
+});
 
 /**
  * Target completion (目标完成率) from accepted deliverables: per contract target, the accepted sum of
@@ -75,7 +82,13 @@ export async function targetCompletion(contract: Contract, period: IndicatorPeri
   const [through] = [period.end, contract.termEnd].sort();
   const [progress, accepted] = await Promise.all([
     contractProgress(contract.id, undefined, through),
-    Deliverable.findAll({ where: { contractId: contract.id, status: 'accepted', periodEnd: { [Op.lte]: through } }, order: [['dueOn', 'ASC'], ['id', 'ASC']] }),
+    Deliverable.findAll({
+      where: { contractId: contract.id, status: 'accepted', periodEnd: { [Op.lte]: through } },
+      order: [
+        ['dueOn', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    }),
   ]);
   if (progress.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noTargets' };
   const termDays = daysBetween(contract.termStart, contract.termEnd) + 1;
@@ -93,7 +106,13 @@ export async function targetCompletion(contract: Contract, period: IndicatorPeri
 export async function timeliness(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
   const today = shanghaiDay(now());
   const [until] = [period.end, today].sort();
-  const due = await Deliverable.findAll({ where: { contractId: contract.id, dueOn: { [Op.between]: [period.start, until] } }, order: [['dueOn', 'ASC'], ['id', 'ASC']] });
+  const due = await Deliverable.findAll({
+    where: { contractId: contract.id, dueOn: { [Op.between]: [period.start, until] } },
+    order: [
+      ['dueOn', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   if (due.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noneDue' };
   const sources = due.map((d) => deliverableSource(d, !!d.firstSubmittedAt && lateDays(d, today) === 0));
   const part = sources.filter((x) => x.counts).length;
@@ -106,7 +125,13 @@ export async function timeliness(contract: Contract, period: IndicatorPeriod): P
  * share accepted at their first submission. None decided yet: not available.
  */
 export async function firstAcceptance(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
-  const rows = await Deliverable.findAll({ where: { contractId: contract.id, periodEnd: { [Op.between]: [period.start, period.end] } }, order: [['dueOn', 'ASC'], ['id', 'ASC']] });
+  const rows = await Deliverable.findAll({
+    where: { contractId: contract.id, periodEnd: { [Op.between]: [period.start, period.end] } },
+    order: [
+      ['dueOn', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   const decided = rows.filter((d) => d.status === 'accepted' || d.status === 'returned' || d.submissionCount > 1);
   if (decided.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noneDecided' };
   const sources = decided.map((d) => deliverableSource(d, d.status === 'accepted' && d.submissionCount === 1));

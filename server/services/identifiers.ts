@@ -288,9 +288,7 @@ export type PersonalNumberFound = { kind: PersonalNumberKind; start: number; end
  * one, so that offsets into the folded text are offsets into the original.
  */
 function foldSameLength(text: string): string {
-  return text.replace(/[\uFF10-\uFF19\uFF38\uFF58\uFF0B\uFF0D\u3000]/g, (c) =>
-    c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
-  );
+  return text.replace(/[\uFF10-\uFF19\uFF38\uFF58\uFF0B\uFF0D\u3000]/g, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
 }
 
 /** 18 characters not inside a longer run of digits. */
@@ -386,12 +384,10 @@ const FAPIAO_FIELDS: Record<FapiaoReason, { path: 'code' | 'number'; message: st
  * A 发票 as a pair of fields `code` (may be empty for a fully digitalised one) and `number`;
  * parses to `{ kind, code, number }`, the error on the field that is wrong.
  */
-export const fapiaoSchema = z
-  .object({ code: z.string().max(64).optional(), number: z.string().max(64) })
-  .transform((v, ctx) => {
-    const checked = validateFapiao(v);
-    if (checked.ok) return checked.value;
-    const field = FAPIAO_FIELDS[checked.reason];
-    ctx.addIssue({ code: 'custom', path: [field.path], message: field.message });
-    return z.NEVER;
-  });
+export const fapiaoSchema = z.object({ code: z.string().max(64).optional(), number: z.string().max(64) }).transform((v, ctx) => {
+  const checked = validateFapiao(v);
+  if (checked.ok) return checked.value;
+  const field = FAPIAO_FIELDS[checked.reason];
+  ctx.addIssue({ code: 'custom', path: [field.path], message: field.message });
+  return z.NEVER;
+});

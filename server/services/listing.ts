@@ -51,7 +51,13 @@ export function isCalendarDay(day: string): boolean {
 /** An optional date filter (YYYY-MM-DD, a day in Asia/Shanghai). */
 export const optionalDate = () =>
   z
-    .union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDay)])
+    .union([
+      z.literal(''),
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .refine(isCalendarDay),
+    ])
     .optional()
     .transform((v) => (v ? v : undefined));
 

@@ -44,16 +44,14 @@ export function fenToInput(fen: number | bigint | null | undefined): string {
 
 /** A form field holding an amount in yuan, parsed to integer fen; the error is `validation.money`. */
 export const moneyField = () =>
-  z
-    .string({ message: 'validation.money' })
-    .transform((text, ctx) => {
-      const fen = parseMoneyToFen(text);
-      if (fen === null) {
-        ctx.addIssue({ code: 'custom', message: 'validation.money' });
-        return z.NEVER;
-      }
-      return fen;
-    });
+  z.string({ message: 'validation.money' }).transform((text, ctx) => {
+    const fen = parseMoneyToFen(text);
+    if (fen === null) {
+      ctx.addIssue({ code: 'custom', message: 'validation.money' });
+      return z.NEVER;
+    }
+    return fen;
+  });
 
 const CAPITAL_DIGITS = '零壹贰叁肆伍陆柒捌玖';
 const CAPITAL_PLACES = ['', '拾', '佰', '仟'];

@@ -63,7 +63,16 @@ export async function scanStoredFile(file: StoredFile, store: BlobStore): Promis
       r.cells.forEach((cell, i) => {
         if (!cell || out.length >= MAX_FINDINGS) return;
         for (const f of findPersonalNumbers(cell)) {
-          out.push({ where: 'file', fileId: file.id, fileName: file.originalName, sheet: r.sheet, row: r.row, column: columnLetters(i + 1), kind: f.kind, masked: f.masked });
+          out.push({
+            where: 'file',
+            fileId: file.id,
+            fileName: file.originalName,
+            sheet: r.sheet,
+            row: r.row,
+            column: columnLetters(i + 1),
+            kind: f.kind,
+            masked: f.masked,
+          });
         }
       });
       if (out.length >= MAX_FINDINGS) break;

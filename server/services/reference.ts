@@ -11,7 +11,13 @@ import type { AuditActor, AuditContext } from './audit.js';
 
 /** Districts in their reference order (the city level first); `where` narrows them, e.g. to a scope. */
 export function districtsInOrder(where: WhereOptions<District> = {}): Promise<District[]> {
-  return District.findAll({ where, order: [['sortOrder', 'ASC'], ['id', 'ASC']] });
+  return District.findAll({
+    where,
+    order: [
+      ['sortOrder', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
 }
 
 /** The district (or the city level) with this id. */

@@ -31,17 +31,15 @@ export async function seedUsers(config: Config): Promise<SeededAccount[]> {
     const city = await District.findOne({ where: { code: 'SZ' } });
     if (!city) throw new Error('Reference data is missing: migrations did not run');
     const password = oneTimePassword();
-    await userCreator(
-      { username: 'admin', displayName: '系统管理员', role: 'admin', districtId: city.id, password, mustChangePassword: true },
-      by,
-    );
+    await userCreator({ username: 'admin', displayName: '系统管理员', role: 'admin', districtId: city.id, password, mustChangePassword: true }, by);
     return [{ username: 'admin', password, role: 'admin', oneTime: true }];
   }
   const districts = new Map((await District.findAll()).map((d) => [d.code, d]));
   const futian = districts.get('FT')!;
-  const organisation = await withTransaction(async (transaction) =>
-    (await Organisation.findOne({ where: { uscc: '52440304MJL123456Y' }, transaction })) ??
-    Organisation.create({ name: '深圳市福田区阳光儿童社会工作服务中心', uscc: '52440304MJL123456Y', districtId: futian.id }, { transaction }),
+  const organisation = await withTransaction(
+    async (transaction) =>
+      (await Organisation.findOne({ where: { uscc: '52440304MJL123456Y' }, transaction })) ??
+      Organisation.create({ name: '深圳市福田区阳光儿童社会工作服务中心', uscc: '52440304MJL123456Y', districtId: futian.id }, { transaction }),
   );
   const accounts: SeededAccount[] = [];
   for (const u of DEMO_USERS) {

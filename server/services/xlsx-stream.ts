@@ -72,12 +72,21 @@ type WorksheetStream = AsyncIterable<ExcelJS.Row> & { name?: string };
  * What `WorkbookReader#parse` yields. With `sharedStrings: 'emit'`, exceljs 4.4.0 yields each shared
  * string as a bare `{ index, text }`, without the `eventType` its own `read()` switches on.
  */
-type WorkbookEvent = { eventType: 'worksheet'; value: WorksheetStream } | { eventType?: undefined; index: number; text: SharedString } | { eventType: string; value?: unknown };
+type WorkbookEvent =
+  | { eventType: 'worksheet'; value: WorksheetStream }
+  | { eventType?: undefined; index: number; text: SharedString }
+  | { eventType: string; value?: unknown };
 
 /** The non-blank rows of a workbook's worksheets (the first, or all), trailing empty cells dropped. */
 export async function* xlsxRows(input: Readable, limits: Partial<XlsxLimits> = {}): AsyncGenerator<XlsxRow> {
   const { maxSharedStringChars, maxColumns, sheets: which } = { ...DEFAULT_XLSX_LIMITS, ...limits };
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'emit', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'emit',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
   const shared: string[] = [];
   let sharedChars = 0;
   let sheets = 0;

@@ -208,7 +208,10 @@ describe('admin: users', () => {
       expect(text.charCodeAt(0), 'BOM').to.equal(0xfeff);
       const lines = text.slice(1).trim().split('\r\n');
       expect(lines[0]).to.equal('用户名,姓名,角色,所属区,所属单位或组织,状态,最近登录,创建时间');
-      const usernames = lines.slice(1).map((l) => l.split(',')[0]).sort();
+      const usernames = lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort();
       expect(usernames).to.deep.equal([a.username, b.username].sort());
       expect(lines[1]).to.contain('业务经办人');
       const event = await AuditEvent.findOne({ where: { action: 'user.export', actorId: admin.id } });
@@ -246,7 +249,14 @@ describe('admin: users', () => {
       const { agent, admin } = await signedInAdmin();
       const ft = await district('FT');
       const username = unique('new.officer.');
-      const res = await postForm(agent, '/admin/users', { username, displayName: '张三', role: 'officer', districtId: String(ft.id), agencyId: '', organisationId: '' });
+      const res = await postForm(agent, '/admin/users', {
+        username,
+        displayName: '张三',
+        role: 'officer',
+        districtId: String(ft.id),
+        agencyId: '',
+        organisationId: '',
+      });
       expect(res.status).to.equal(302);
       const user = await User.findOne({ where: { username } });
       expect(user).to.not.equal(null);
@@ -329,7 +339,12 @@ describe('admin: users', () => {
     it('refuses a taken username with 422 beside the field', async () => {
       const { agent } = await signedInAdmin();
       const { user: existing } = await buildUser('officer');
-      const res = await postForm(agent, '/admin/users', { username: existing.username, displayName: '重名', role: 'officer', districtId: String(existing.districtId) });
+      const res = await postForm(agent, '/admin/users', {
+        username: existing.username,
+        displayName: '重名',
+        role: 'officer',
+        districtId: String(existing.districtId),
+      });
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, 'username')).to.equal('该用户名已被使用。');
       expect(res.text).to.contain('value="重名"');
@@ -345,7 +360,13 @@ describe('admin: users', () => {
       expect(none.text).to.contain(`value="${username}"`);
 
       const elsewhere = await buildOrganisation({ districtCode: 'NS' });
-      const wrong = await postForm(agent, '/admin/users', { username, displayName: '赵六', role: 'org', districtId: String(ft.id), organisationId: String(elsewhere.id) });
+      const wrong = await postForm(agent, '/admin/users', {
+        username,
+        displayName: '赵六',
+        role: 'org',
+        districtId: String(ft.id),
+        organisationId: String(elsewhere.id),
+      });
       expect(wrong.status).to.equal(422);
       expect(fieldError(wrong.text, 'organisationId')).to.not.equal(null);
       expect(wrong.text).to.contain(`<option value="${elsewhere.id}" selected>`);
@@ -405,7 +426,12 @@ describe('admin: users', () => {
       expect(fieldError(res.text, 'displayName')).to.not.equal(null);
       expect(res.text).to.contain('<option value="finance" selected>');
       const elsewhere = await buildOrganisation({ districtCode: 'NS' });
-      const wrong = await postForm(agent, `/admin/users/${user.id}`, { displayName: '新名', role: 'org', districtId: String(user.districtId), organisationId: String(elsewhere.id) });
+      const wrong = await postForm(agent, `/admin/users/${user.id}`, {
+        displayName: '新名',
+        role: 'org',
+        districtId: String(user.districtId),
+        organisationId: String(elsewhere.id),
+      });
       expect(wrong.status).to.equal(422);
       expect(fieldError(wrong.text, 'organisationId')).to.not.equal(null);
       expect(wrong.text).to.contain('value="新名"');

@@ -40,7 +40,14 @@ async function someEvents() {
   const e1 = await recordAudit({ actor: alice, action: 'user.update', recordType, recordId: 1, districtId: ft.id, detail: { n: 1 } });
   const e2 = await recordAudit({ actor: bob, action: 'user.create', recordType, recordId: 2, districtId: ft.id, detail: { n: 2 } });
   const e3 = await recordAudit({ actor: alice, action: 'user.create', recordType, recordId: 2, districtId: lh.id, detail: { n: 3 } });
-  const e4 = await recordAudit({ actor: null, action: 'custom.unknown_thing', recordType, recordId: 3, districtId: null, detail: { note: '<script>alert(1)</script>' } });
+  const e4 = await recordAudit({
+    actor: null,
+    action: 'custom.unknown_thing',
+    recordType,
+    recordId: 3,
+    districtId: null,
+    detail: { note: '<script>alert(1)</script>' },
+  });
   return { recordType, alice, bob, ft, lh, seqs: [e1.seq, e2.seq, e3.seq, e4.seq] as const };
 }
 
@@ -76,7 +83,7 @@ describe('audit trail', () => {
       expect(await listed(agent, { recordType: unique('none') })).to.deep.equal([]);
     });
 
-    it('finds a real user\'s events by their username', async () => {
+    it("finds a real user's events by their username", async () => {
       const { agent } = await signedIn('admin');
       const other = await signedIn('finance');
       const signIns = await AuditEvent.findAll({ where: { action: 'auth.sign_in', actorId: other.user.id } });
@@ -183,11 +190,18 @@ describe('audit trail', () => {
       expect(JSON.parse(event!.detail!)).to.deep.equal({ format: 'csv', filters: { action: 'user.create', recordType } });
     });
 
-    it('exports a district inspector\'s district only, also as XLSX', async () => {
+    it("exports a district inspector's district only, also as XLSX", async () => {
       const { recordType, seqs } = await someEvents();
       const { agent, user } = await signedIn('inspector', 'FT');
       const csv = await agent.get('/audit').query({ recordType, format: 'csv' }).buffer(true);
-      expect(csv.text.slice(1).trim().split('\r\n').slice(1).map((l) => Number(l.split(',')[0]))).to.deep.equal([seqs[0], seqs[1]]);
+      expect(
+        csv.text
+          .slice(1)
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map((l) => Number(l.split(',')[0])),
+      ).to.deep.equal([seqs[0], seqs[1]]);
       const xlsx = await agent
         .get('/audit')
         .query({ recordType, format: 'xlsx' })

@@ -79,7 +79,7 @@ describe('sessions', () => {
   });
 });
 
-describe('changing one\'s own password', () => {
+describe("changing one's own password", () => {
   it('needs the current password, and keeps the form with the error beside the field', async () => {
     const { user, password } = await buildUser('finance');
     const agent = await loginAs(user, password);

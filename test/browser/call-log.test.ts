@@ -18,7 +18,12 @@ describe('browser: hotline call-log import', () => {
     const officer = (await User.findOne({ where: { username: 'officer.ft' } }))!;
     const orgUser = (await User.findOne({ where: { username: 'org.sunshine' } }))!;
     const finance = (await User.findOne({ where: { username: 'finance.ft' } }))!;
-    const built = await buildDeliverableContract({ officer, finance, orgUser, targets: [{ categoryCode: 'hotline', metric: 'callsAnswered', targetCount: 1000 }] });
+    const built = await buildDeliverableContract({
+      officer,
+      finance,
+      orgUser,
+      targets: [{ categoryCode: 'hotline', metric: 'callsAnswered', targetCount: 1000 }],
+    });
     const d = built.deliverables.find((x) => x.periodStart === '2026-01-01')!;
 
     watched = await openPage({ bypassCSP: true });
@@ -36,7 +41,8 @@ describe('browser: hotline call-log import', () => {
         if (document.querySelector('.upload-progress')) w.sawProgress = true;
       }).observe(document.body, { childList: true, subtree: true });
     });
-    const csv = '\uFEFF时间,时长,是否接通,类别,转介部门,是否办结\r\n2026-01-05 09:00,20,是,咨询,,是\r\n2026-02-10 10:30,1:00,是,求助,公安,是\r\n2026-02-11 10:30,,否,咨询,,否\r\n2026-05-01 10:30,10,是,咨询,,否\r\n';
+    const csv =
+      '\uFEFF时间,时长,是否接通,类别,转介部门,是否办结\r\n2026-01-05 09:00,20,是,咨询,,是\r\n2026-02-10 10:30,1:00,是,求助,公安,是\r\n2026-02-11 10:30,,否,咨询,,否\r\n2026-05-01 10:30,10,是,咨询,,否\r\n';
     await page.locator('#f-file').setInputFiles({ name: '通话记录.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await page.locator('[data-testid="upload"]').click();
     await page.locator('[data-testid="figures"]').waitFor({ state: 'visible' });

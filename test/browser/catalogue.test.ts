@@ -52,7 +52,10 @@ describe('browser: catalogue', () => {
     await page.goto('/catalogue/copy-year');
     await check('copy-year');
     expect(violations, violations.join('\n')).to.deep.equal([]);
-    expect(problems.filter((p) => !/status of 422/.test(p)), problems.join('\n')).to.deep.equal([]);
+    expect(
+      problems.filter((p) => !/status of 422/.test(p)),
+      problems.join('\n'),
+    ).to.deep.equal([]);
 
     await watched.context.close();
     watched = await openPage();

@@ -25,11 +25,19 @@ describe('browser: reimbursement claims', () => {
   });
 
   it('the claim pages of each role and the printable form pass the accessibility check', async () => {
-    const [officer, finance, org] = await Promise.all(['officer.ft', 'finance.ft', 'org.sunshine'].map(async (username) => (await User.findOne({ where: { username } }))!));
+    const [officer, finance, org] = await Promise.all(
+      ['officer.ft', 'finance.ft', 'org.sunshine'].map(async (username) => (await User.findOne({ where: { username } }))!),
+    );
     const built = await buildPaymentContract({ officer, finance });
     const contract = await built.contract.update({ organisationId: org.organisationId!, reimbursementCeilingFen: 100_000 });
     const first = (await Allocation.findOne({ where: { projectId: contract.projectId } }))!;
-    await buildAllocation({ status: 'approved', line: (await BudgetLine.findByPk(first.budgetLineId))!, project: (await Project.findByPk(contract.projectId))!, amountFen: 100_000, requester: officer });
+    await buildAllocation({
+      status: 'approved',
+      line: (await BudgetLine.findByPk(first.budgetLineId))!,
+      project: (await Project.findByPk(contract.projectId))!,
+      amountFen: 100_000,
+      requester: officer,
+    });
     // The browser app has its own configuration: seal the numbers with any key (pages show only the masks).
     const cipher = new PersonalDataCipher(Buffer.alloc(32, 7));
     const id = idNumber();
@@ -48,11 +56,24 @@ describe('browser: reimbursement claims', () => {
       createdBy: null,
     });
     await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-05' }], officer);
-    const engagement = await Engagement.create({ contractId: contract.id, organisationId: contract.organisationId, districtId: contract.districtId, childWorkerId: worker.id, startsOn: '2026-01-05', endsOn: '2026-12-31', createdBy: org.id });
+    const engagement = await Engagement.create({
+      contractId: contract.id,
+      organisationId: contract.organisationId,
+      districtId: contract.districtId,
+      childWorkerId: worker.id,
+      startsOn: '2026-01-05',
+      endsOn: '2026-12-31',
+      createdBy: org.id,
+    });
     const byOrg = { actor: actorOf(org) };
     const claim = await claimCreator({ contractId: contract.id, engagementId: engagement.id, month: '2026-03' }, byOrg);
     const f = classicFapiao();
-    await claimLineAdder(claim.id, { spentOn: '2026-03-09', kind: 'transport', description: '福田—南山 往返', amountFen: 12_345, fapiao: { kind: 'classic', ...f }, digitalNumber: null }, [receiptUpload()], byOrg);
+    await claimLineAdder(
+      claim.id,
+      { spentOn: '2026-03-09', kind: 'transport', description: '福田—南山 往返', amountFen: 12_345, fapiao: { kind: 'classic', ...f }, digitalNumber: null },
+      [receiptUpload()],
+      byOrg,
+    );
     const draft = await claimCreator({ contractId: contract.id, engagementId: engagement.id, month: '2026-04' }, byOrg);
     await claimSubmitter(claim.id, byOrg);
     await claimVerifier(claim.id, { actor: actorOf(officer) });

@@ -45,7 +45,10 @@ describe('browser: organisations', () => {
     await page.goto(`${new URL(page.url()).pathname.replace(/\/status$/, '')}/documents/new`);
     await check('document-form');
     expect(violations, violations.join('\n')).to.deep.equal([]);
-    expect(problems.filter((p) => !/status of 422/.test(p)), problems.join('\n')).to.deep.equal([]);
+    expect(
+      problems.filter((p) => !/status of 422/.test(p)),
+      problems.join('\n'),
+    ).to.deep.equal([]);
   });
 
   it('an organisation user finds their own organisation under 本机构', async () => {
@@ -84,4 +87,3 @@ describe('browser: organisations', () => {
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 });
-

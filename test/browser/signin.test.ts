@@ -24,7 +24,9 @@ describe('browser: sign-in', () => {
     expect(await heading.textContent()).to.contain('福田区民政局 经办人');
     const signedInAs = page.locator('[data-testid="signed-in-as"]');
     expect(await signedInAs.isVisible()).to.equal(true);
-    expect(await signedInAs.textContent()).to.contain('福田区民政局 经办人').and.to.contain('业务经办人');
+    expect(await signedInAs.textContent())
+      .to.contain('福田区民政局 经办人')
+      .and.to.contain('业务经办人');
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 
@@ -43,7 +45,10 @@ describe('browser: sign-in', () => {
     expect(await page.locator('#f-username').inputValue()).to.equal('finance.ft');
     expect(await page.locator('#f-password').inputValue()).to.equal('');
     // The 422 of the refused sign-in is the only error the console may show.
-    expect(problems.filter((p) => !/status of 422/.test(p)), problems.join('\n')).to.deep.equal([]);
+    expect(
+      problems.filter((p) => !/status of 422/.test(p)),
+      problems.join('\n'),
+    ).to.deep.equal([]);
   });
 
   it('switches the interface to English with the navbar language form, and keeps it', async () => {
@@ -61,7 +66,9 @@ describe('browser: sign-in', () => {
     await page.locator('[data-testid="dashboard-heading"]').waitFor({ state: 'visible' });
     expect(new URL(page.url()).pathname).to.equal('/');
     expect(await page.locator('[data-testid="dashboard-heading"]').textContent()).to.match(/^Hello, /);
-    expect(await page.locator('[data-testid="signed-in-as"]').textContent()).to.contain('Signed in as').and.to.contain('Finance reviewer');
+    expect(await page.locator('[data-testid="signed-in-as"]').textContent())
+      .to.contain('Signed in as')
+      .and.to.contain('Finance reviewer');
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).to.equal(true);
 
     await page.reload();
@@ -75,10 +82,7 @@ describe('browser: sign-in', () => {
     const { page } = watched;
     await page.goto('/login');
     await page.locator('#lang-select').selectOption('en');
-    await Promise.all([
-      page.waitForURL((url) => url.pathname === '/login'),
-      page.locator('[data-testid="language-switch"] button[type="submit"]').click(),
-    ]);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/login'), page.locator('[data-testid="language-switch"] button[type="submit"]').click()]);
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
     expect(await page.locator('form[action="/login"] button[type="submit"]').textContent()).to.contain('Sign in');
     expect(await page.locator('label[for="f-username"]').textContent()).to.contain('Username');

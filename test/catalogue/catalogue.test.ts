@@ -379,7 +379,12 @@ describe('catalogue', () => {
       expect(csv.headers['content-type']).to.match(/^text\/csv/);
       const lines = csv.text.slice(1).trim().split('\r\n');
       expect(lines[0].split(',').slice(0, 4)).to.deep.equal(['年度', '区域', '服务类别', '编码']);
-      expect(lines.slice(1).map((l) => l.split(',')[3]).sort()).to.deep.equal([a.code, d.code].sort());
+      expect(
+        lines
+          .slice(1)
+          .map((l) => l.split(',')[3])
+          .sort(),
+      ).to.deep.equal([a.code, d.code].sort());
       expect(lines[1]).to.contain('150.00');
       const event = await AuditEvent.findOne({ where: { action: 'catalogue.export', actorId: user.id } });
       expect(JSON.parse(event!.detail!)).to.deep.include({ format: 'csv', rows: 2 });

@@ -52,9 +52,23 @@ describe('claims: pages', () => {
     expect(created.status).to.equal(302);
     const claim = (await Claim.findOne({ where: { childWorkerId: worker.id } }))!;
     const f = classicFapiao();
-    const line = await addLine(org, claim.id, { spentOn: '2026-03-05', kind: 'transport', description: '福田—南山 往返', amount: '123.45', fapiaoCode: f.code, fapiaoNumber: f.number });
+    const line = await addLine(org, claim.id, {
+      spentOn: '2026-03-05',
+      kind: 'transport',
+      description: '福田—南山 往返',
+      amount: '123.45',
+      fapiaoCode: f.code,
+      fapiaoNumber: f.number,
+    });
     expect(line.status, line.text).to.equal(302);
-    const again = await addLine(org, claim.id, { spentOn: '2026-03-06', kind: 'transport', description: '再报一次', amount: '1.00', fapiaoCode: f.code, fapiaoNumber: f.number });
+    const again = await addLine(org, claim.id, {
+      spentOn: '2026-03-06',
+      kind: 'transport',
+      description: '再报一次',
+      amount: '1.00',
+      fapiaoCode: f.code,
+      fapiaoNumber: f.number,
+    });
     expect(again.status).to.equal(422);
     expect(fieldError(again.text, 'fapiaoNumber')).to.contain('不能重复报销');
     expect(again.text).to.contain('再报一次');
@@ -113,7 +127,13 @@ describe('claims: pages', () => {
     const claim = await buildClaim(s);
     const line = (await ClaimLine.findOne({ where: { claimId: claim.id } }))!;
     const other = await loginAs((await buildUser('org')).user, TEST_PASSWORD);
-    for (const url of [`/claims/${claim.id}`, `/claims/${claim.id}/form`, `/claims/${claim.id}/receipts/${line.receiptFileId}`, `/contracts/${s.contract.id}/engagements`, `/claims/new?contractId=${s.contract.id}`]) {
+    for (const url of [
+      `/claims/${claim.id}`,
+      `/claims/${claim.id}/form`,
+      `/claims/${claim.id}/receipts/${line.receiptFileId}`,
+      `/contracts/${s.contract.id}/engagements`,
+      `/claims/new?contractId=${s.contract.id}`,
+    ]) {
       expect((await other.get(url)).status, url).to.equal(404);
     }
     expect((await postForm(other, `/claims/${claim.id}/submit`, {})).status).to.equal(404);
@@ -161,8 +181,22 @@ describe('claims: pages', () => {
   it('reads a list page with the same number of queries for 5 and 50 claims, and refuses an unknown sort (400)', async function () {
     this.timeout(60_000);
     const s = await buildClaimSetup();
-    const base = { contractId: s.contract.id, organisationId: s.contract.organisationId, districtId: s.contract.districtId, childWorkerId: s.worker.id, engagementId: s.engagement.id, createdBy: s.orgUser.id };
-    await Claim.bulkCreate(Array.from({ length: 50 }, (_, i) => ({ ...base, month: `2026-${String((i % 12) + 1).padStart(2, '0')}`, status: i < 5 ? ('submitted' as const) : ('draft' as const), totalFen: 100 + i })));
+    const base = {
+      contractId: s.contract.id,
+      organisationId: s.contract.organisationId,
+      districtId: s.contract.districtId,
+      childWorkerId: s.worker.id,
+      engagementId: s.engagement.id,
+      createdBy: s.orgUser.id,
+    };
+    await Claim.bulkCreate(
+      Array.from({ length: 50 }, (_, i) => ({
+        ...base,
+        month: `2026-${String((i % 12) + 1).padStart(2, '0')}`,
+        status: i < 5 ? ('submitted' as const) : ('draft' as const),
+        totalFen: 100 + i,
+      })),
+    );
     const officer = await loginAs(s.officer, TEST_PASSWORD);
     expect((await officer.get('/claims?sort=drop')).status).to.equal(400);
     const sequelize = testSequelize();

@@ -19,7 +19,13 @@ const fieldErrorsOf = async (p: Promise<unknown>) => {
   expect(e).to.be.instanceOf(ValidationError);
   return (e as ValidationError).fieldErrors;
 };
-const line = (spentOn: string, amountFen = 5_000, kind: 'transport' | 'communication' = 'transport', f = classicFapiao(), digitalNumber: string | null = null) => ({
+const line = (
+  spentOn: string,
+  amountFen = 5_000,
+  kind: 'transport' | 'communication' = 'transport',
+  f = classicFapiao(),
+  digitalNumber: string | null = null,
+) => ({
   spentOn,
   kind,
   description: '福田街道—沙头社区 往返',
@@ -48,7 +54,13 @@ describe('claims: the rules of a line', () => {
     const s = await buildClaimSetup();
     const { worker } = await buildWorker();
     await addTrainings(worker, [{ kind: 'initial', trainedOn: '2025-03-15' }]);
-    const engagement = await Engagement.create({ ...s.engagement.get({ plain: true }), id: undefined as never, childWorkerId: worker.id, startsOn: '2026-03-01', endsOn: '2026-03-31' });
+    const engagement = await Engagement.create({
+      ...s.engagement.get({ plain: true }),
+      id: undefined as never,
+      childWorkerId: worker.id,
+      startsOn: '2026-03-01',
+      endsOn: '2026-03-31',
+    });
     const claim = await draft(s, '2026-03', engagement);
     expect((await add(s, claim.id, line('2026-03-15'))).id).to.be.a('number');
     expect(await fieldErrorsOf(add(s, claim.id, line('2026-03-16')))).to.deep.equal({ spentOn: 'claims.validation.notTrained' });
@@ -117,7 +129,10 @@ describe('claims: the rules of a line', () => {
     const b = await buildClaimSetup();
     const f = classicFapiao();
     const [ca, cb] = [await draft(a, '2026-03'), await draft(b, '2026-03')];
-    const results = await Promise.allSettled([add(a, ca.id, line('2026-03-02', 1_000, 'transport', f)), add(b, cb.id, line('2026-03-02', 1_000, 'transport', f))]);
+    const results = await Promise.allSettled([
+      add(a, ca.id, line('2026-03-02', 1_000, 'transport', f)),
+      add(b, cb.id, line('2026-03-02', 1_000, 'transport', f)),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(refused.reason).to.be.instanceOf(ValidationError);

@@ -33,21 +33,42 @@ describe('claims: the workflow', () => {
     const approved = await claimApprover(claim.id, by(s.finance));
     expect(approved.status).to.equal('approved');
     const payment = (await Payment.findByPk(approved.paymentId!))!;
-    expect(payment).to.include({ kind: 'claim', status: 'approved', amountFen: 15_456, requestedBy: s.officer.id, approvedBy: s.finance.id, instalmentId: null });
+    expect(payment).to.include({
+      kind: 'claim',
+      status: 'approved',
+      amountFen: 15_456,
+      requestedBy: s.officer.id,
+      approvedBy: s.finance.id,
+      instalmentId: null,
+    });
     expect(await balance('contract_committed', s.contract.id)).to.equal(committedBefore + 15_456);
     const payer = (await buildUser('finance')).user;
     await paymentPayer(payment.id, paid, by(payer));
     expect((await Claim.findByPk(claim.id))!.status).to.equal('paid');
     expect(await balance('paid', s.contract.id)).to.equal(15_456);
     // Each person in their own column (a shared attribute definition once put them all in one).
-    const [row] = await testSequelize().query<Record<string, number>>(`SELECT requested_by, approved_by, paid_by, rejected_by FROM payments WHERE id = ${payment.id}`, { type: QueryTypes.SELECT });
+    const [row] = await testSequelize().query<Record<string, number>>(
+      `SELECT requested_by, approved_by, paid_by, rejected_by FROM payments WHERE id = ${payment.id}`,
+      { type: QueryTypes.SELECT },
+    );
     expect(row).to.deep.equal({ requested_by: s.officer.id, approved_by: s.finance.id, paid_by: payer.id, rejected_by: null });
-    const [c] = await testSequelize().query<Record<string, number>>(`SELECT created_by, submitted_by, verified_by, approved_by, decided_by FROM claims WHERE id = ${claim.id}`, { type: QueryTypes.SELECT });
+    const [c] = await testSequelize().query<Record<string, number>>(
+      `SELECT created_by, submitted_by, verified_by, approved_by, decided_by FROM claims WHERE id = ${claim.id}`,
+      { type: QueryTypes.SELECT },
+    );
     expect(c).to.deep.equal({ created_by: s.orgUser.id, submitted_by: s.orgUser.id, verified_by: s.officer.id, approved_by: s.finance.id, decided_by: null });
     expect(await balance('contract_committed', s.contract.id)).to.equal(committedBefore);
     expect((await verifyLedger()).ok).to.equal(true);
     const events = await AuditEvent.findAll({ where: { recordType: 'claim', recordId: String(claim.id) }, order: [['id', 'ASC']] });
-    expect(events.map((e) => e.action)).to.deep.equal(['claim.create', 'claim.add_line', 'claim.add_line', 'claim.submit', 'claim.verify', 'claim.approve', 'claim.pay']);
+    expect(events.map((e) => e.action)).to.deep.equal([
+      'claim.create',
+      'claim.add_line',
+      'claim.add_line',
+      'claim.submit',
+      'claim.verify',
+      'claim.approve',
+      'claim.pay',
+    ]);
     expect((await errorOf(paymentRejecter(payment.id, '不予支付', by(payer)))) as ConflictError).to.be.instanceOf(ConflictError);
   });
 
@@ -59,7 +80,14 @@ describe('claims: the workflow', () => {
     expect(await ClaimedFapiao.count({ where: { claimId: claim.id } })).to.equal(0);
     await claimLineAdder(
       claim.id,
-      { spentOn: '2026-03-20', kind: 'communication', description: '2026年3月话费', amountFen: 5_000, fapiao: { kind: 'digital', code: null, number: `2644${Date.now()}`.padEnd(20, '7').slice(0, 20) }, digitalNumber: null },
+      {
+        spentOn: '2026-03-20',
+        kind: 'communication',
+        description: '2026年3月话费',
+        amountFen: 5_000,
+        fapiao: { kind: 'digital', code: null, number: `2644${Date.now()}`.padEnd(20, '7').slice(0, 20) },
+        digitalNumber: null,
+      },
       [receiptUpload()],
       by(s.orgUser),
     );
@@ -72,7 +100,20 @@ describe('claims: the workflow', () => {
   });
 
   const moves: Record<ClaimTransition, (claimId: number, s: ClaimSetup) => Promise<unknown>> = {
-    edit: (id, s) => claimLineAdder(id, { spentOn: '2026-03-03', kind: 'transport', description: '往返', amountFen: 100, fapiao: { kind: 'classic', code: '044031900111', number: String(Date.now()).slice(-8) }, digitalNumber: null }, [receiptUpload()], by(s.orgUser)),
+    edit: (id, s) =>
+      claimLineAdder(
+        id,
+        {
+          spentOn: '2026-03-03',
+          kind: 'transport',
+          description: '往返',
+          amountFen: 100,
+          fapiao: { kind: 'classic', code: '044031900111', number: String(Date.now()).slice(-8) },
+          digitalNumber: null,
+        },
+        [receiptUpload()],
+        by(s.orgUser),
+      ),
     submit: (id, s) => claimSubmitter(id, by(s.orgUser)),
     verify: (id, s) => claimVerifier(id, by(s.officer)),
     approve: (id, s) => claimApprover(id, by(s.finance)),

@@ -44,8 +44,7 @@ async function waitFor(output: () => string, pattern: RegExp, exited: Promise<un
 
 describe('production start', () => {
   it('refuses missing, default or short secrets and a default data key', () => {
-    const refuse = (env: Record<string, string>, pattern: RegExp) =>
-      expect(() => loadConfig(env as NodeJS.ProcessEnv)).to.throw(ConfigError, pattern);
+    const refuse = (env: Record<string, string>, pattern: RegExp) => expect(() => loadConfig(env as NodeJS.ProcessEnv)).to.throw(ConfigError, pattern);
     refuse({ NODE_ENV: 'production' }, /SESSION_SECRET is missing.*DATA_KEY is missing/);
     refuse({ ...GOOD, SESSION_SECRET: DEV_SESSION_SECRET }, /SESSION_SECRET is the development default/);
     refuse({ ...GOOD, SESSION_SECRET: 'short' }, /SESSION_SECRET/);

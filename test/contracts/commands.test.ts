@@ -54,10 +54,20 @@ describe('contracts: terms', () => {
   });
 
   it('schedules amounts that sum exactly, and percentages with the remainder on the last', () => {
-    expect(buildSchedule(1000, 'amount', [{ amountFen: 300, milestone: 'a' }, { amountFen: 600, milestone: 'b' }]).errors).to.deep.equal({
+    expect(
+      buildSchedule(1000, 'amount', [
+        { amountFen: 300, milestone: 'a' },
+        { amountFen: 600, milestone: 'b' },
+      ]).errors,
+    ).to.deep.equal({
       instalments: 'contracts.validation.scheduleSum',
     });
-    expect(buildSchedule(1000, 'percent', [{ percentBp: 3000, milestone: 'a' }, { percentBp: 6000, milestone: 'b' }]).errors).to.deep.equal({
+    expect(
+      buildSchedule(1000, 'percent', [
+        { percentBp: 3000, milestone: 'a' },
+        { percentBp: 6000, milestone: 'b' },
+      ]).errors,
+    ).to.deep.equal({
       instalments: 'contracts.validation.schedulePercentSum',
     });
     const { schedule } = buildSchedule(1001, 'percent', [
@@ -87,17 +97,27 @@ describe('contracts: commands', () => {
     const awarded = await buildProject({ status: 'awarded', creator: officer, budgetFen: 1_000_000 });
     const long = await failure(contractCreator(awarded.project.id, contractTerms({ termEnd: '2027-01-31' }), { actor: actorOf(officer) }));
     expect((long as ValidationError).fieldErrors).to.deep.equal({ termJustification: 'contracts.validation.justificationRequired' });
-    const tooLong = await failure(contractCreator(awarded.project.id, contractTerms({ termEnd: '2029-01-31', termJustification: '长期' }), { actor: actorOf(officer) }));
+    const tooLong = await failure(
+      contractCreator(awarded.project.id, contractTerms({ termEnd: '2029-01-31', termJustification: '长期' }), { actor: actorOf(officer) }),
+    );
     expect((tooLong as ValidationError).fieldErrors.termEnd).to.equal('contracts.validation.termTooLong');
     const amounts = await failure(
       contractCreator(
         awarded.project.id,
-        contractTerms({ scheduleMode: 'amount', instalments: [{ amountFen: 500_000, milestone: 'a' }, { amountFen: 400_000, milestone: 'b' }] }),
+        contractTerms({
+          scheduleMode: 'amount',
+          instalments: [
+            { amountFen: 500_000, milestone: 'a' },
+            { amountFen: 400_000, milestone: 'b' },
+          ],
+        }),
         { actor: actorOf(officer) },
       ),
     );
     expect((amounts as ValidationError).fieldErrors.instalments).to.equal('contracts.validation.scheduleSum');
-    const ok = await contractCreator(awarded.project.id, contractTerms({ termEnd: '2027-01-31', termJustification: '跨年度服务' }), { actor: actorOf(officer) });
+    const ok = await contractCreator(awarded.project.id, contractTerms({ termEnd: '2027-01-31', termJustification: '跨年度服务' }), {
+      actor: actorOf(officer),
+    });
     expect(ok.status).to.equal('draft');
   });
 
@@ -199,9 +219,15 @@ describe('contracts: commands', () => {
     const { contract, officer } = await buildContract({ status: 'active', valueFen: 1_000_000 });
     const first = (await Instalment.findOne({ where: { contractId: contract.id, seq: 1 } }))!;
     await first.update({ status: 'requested' });
-    const wrong = await failure(contractAmender(contract.id, amendment(contract, { scheduleMode: 'amount', instalments: [{ amountFen: 1_000_000, milestone: '终期' }] }), { actor: actorOf(officer) }));
+    const wrong = await failure(
+      contractAmender(contract.id, amendment(contract, { scheduleMode: 'amount', instalments: [{ amountFen: 1_000_000, milestone: '终期' }] }), {
+        actor: actorOf(officer),
+      }),
+    );
     expect((wrong as ValidationError).fieldErrors.instalments).to.equal('contracts.validation.scheduleSum');
-    await contractAmender(contract.id, amendment(contract, { scheduleMode: 'amount', instalments: [{ amountFen: 700_000, milestone: '终期' }] }), { actor: actorOf(officer) });
+    await contractAmender(contract.id, amendment(contract, { scheduleMode: 'amount', instalments: [{ amountFen: 700_000, milestone: '终期' }] }), {
+      actor: actorOf(officer),
+    });
     const live = await Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC']] });
     expect(live.filter((i) => i.status !== 'cancelled').map((i) => [i.seq, i.amountFen, i.status])).to.deep.equal([
       [1, 300_000, 'requested'],

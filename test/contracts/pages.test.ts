@@ -100,9 +100,17 @@ describe('contracts: pages', () => {
     const { contract, officer } = await buildContract({ status: 'active', valueFen: 1_000_000 });
     const agent = await loginAs(officer, 'correct horse battery staple');
     expect((await agent.get(`/contracts/${contract.id}/amend`)).status).to.equal(200);
-    const noReason = await postForm(agent, `/contracts/${contract.id}/amend`, { ...draftFields({ scheduleMode: 'amount', figure_0: '8000', figure_1: '' , milestone_1: '' }), value: '8000.00', reason: '' });
+    const noReason = await postForm(agent, `/contracts/${contract.id}/amend`, {
+      ...draftFields({ scheduleMode: 'amount', figure_0: '8000', figure_1: '', milestone_1: '' }),
+      value: '8000.00',
+      reason: '',
+    });
     expect(noReason.status).to.equal(422);
-    const ok = await postForm(agent, `/contracts/${contract.id}/amend`, { ...draftFields({ scheduleMode: 'amount', figure_0: '8000', figure_1: '', milestone_1: '' }), value: '8000.00', reason: '服务量调减' });
+    const ok = await postForm(agent, `/contracts/${contract.id}/amend`, {
+      ...draftFields({ scheduleMode: 'amount', figure_0: '8000', figure_1: '', milestone_1: '' }),
+      value: '8000.00',
+      reason: '服务量调减',
+    });
     expect(ok.status).to.equal(302);
     expect(await ContractVersion.count({ where: { contractId: contract.id } })).to.equal(2);
     const page = await agent.get(`/contracts/${contract.id}`);
@@ -128,7 +136,7 @@ describe('contracts: pages', () => {
     expect((await agent.get(`/contracts/${draft.contract.id}`)).text).to.not.contain('data-testid="payments-link"');
   });
 
-  it('shows an organisation user its own contracts only, read-only; another organisation\'s answers 404', async () => {
+  it("shows an organisation user its own contracts only, read-only; another organisation's answers 404", async () => {
     const mine = await buildContract();
     const theirs = await buildContract();
     const { agent } = await signedIn('org', 'FT', mine.organisation);
@@ -188,10 +196,14 @@ describe('contracts: documents and activation through the pages', () => {
     const { contract, officer, project } = await buildContract({ terms: { announcementUrl: null } });
     const agent = await loginAs(officer, 'correct horse battery staple');
     const token = csrfFrom((await agent.get(`/contracts/${contract.id}`)).text);
-    const wrong = await agent.post(`/contracts/${contract.id}/documents/signed?_csrf=${encodeURIComponent(token)}`).attach('file', Buffer.from('not a pdf'), '合同.pdf');
+    const wrong = await agent
+      .post(`/contracts/${contract.id}/documents/signed?_csrf=${encodeURIComponent(token)}`)
+      .attach('file', Buffer.from('not a pdf'), '合同.pdf');
     expect(wrong.status).to.equal(422);
     for (const which of ['signed', 'announcement']) {
-      const res = await agent.post(`/contracts/${contract.id}/documents/${which}?_csrf=${encodeURIComponent(token)}`).attach('file', pdfBytes(which), `${which}.pdf`);
+      const res = await agent
+        .post(`/contracts/${contract.id}/documents/${which}?_csrf=${encodeURIComponent(token)}`)
+        .attach('file', pdfBytes(which), `${which}.pdf`);
       expect(res.status).to.equal(302);
     }
     const again = (await Contract.findByPk(contract.id))!;

@@ -37,7 +37,7 @@ describe('write transactions under concurrency', () => {
     expect((await verifyAuditChain()).ok).to.equal(true);
   });
 
-  it('joins the caller\'s transaction instead of opening a second one', async () => {
+  it("joins the caller's transaction instead of opening a second one", async () => {
     await withTransaction(async (outer) => {
       await withTransaction(async (inner) => {
         expect(inner).to.equal(outer);

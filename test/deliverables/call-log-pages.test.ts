@@ -25,7 +25,15 @@ const ROWS = [
   '2026-02-01 09:00,abc,是,咨询,,是', // line 8: bad duration
 ];
 /** Answered: 20, 60, 40, 30 → 37.5 → 38 s. */
-const EXPECTED = { callsReceived: 5, callsAnswered: 4, averageAnswerSeconds: 38, casesClosed: 3, 'referrals.public_security': 2, 'referrals.education': 1, 'referrals.civil_affairs': 1 };
+const EXPECTED = {
+  callsReceived: 5,
+  callsAnswered: 4,
+  averageAnswerSeconds: 38,
+  casesClosed: 3,
+  'referrals.public_security': 2,
+  'referrals.education': 1,
+  'referrals.civil_affairs': 1,
+};
 
 async function hotline() {
   const built = await buildDeliverableContract({ targets: [{ categoryCode: 'hotline', metric: 'callsAnswered', targetCount: 1000 }] });
@@ -131,7 +139,12 @@ describe('deliverables: hotline call-log import pages', () => {
     const { d, agent } = await hotline();
     const phone = mobile();
     const id = idNumber();
-    const res = await postLog(agent, d, csvOf([...ROWS.slice(0, 2), `2026-01-06 09:00,20,是,回电${phone},,是`, `2026-01-07 09:00,20,是,咨询,${id},是`]), 'log.csv');
+    const res = await postLog(
+      agent,
+      d,
+      csvOf([...ROWS.slice(0, 2), `2026-01-06 09:00,20,是,回电${phone},,是`, `2026-01-07 09:00,20,是,咨询,${id},是`]),
+      'log.csv',
+    );
     expect(res.status).to.equal(422);
     expect(noticeOf(res.text)).to.equal('personal');
     expect(res.text).to.include(`第 4 行 · 类别：含有电话号码（${phone.slice(0, 3)}****${phone.slice(7)}）`);

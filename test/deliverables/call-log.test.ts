@@ -37,7 +37,9 @@ async function fileError(promise: Promise<unknown>): Promise<CallLogFileError> {
 
 /** Errors as `line:column:message key`, the column a field or `#<index>`. */
 function errorKeys(result: CallLogResult): string[] {
-  return result.errors.map((e) => `${e.line}:${e.column ? ('field' in e.column ? e.column.field : `#${e.column.index}`) : '-'}:${e.message.replace('callLog.errors.', '')}`);
+  return result.errors.map(
+    (e) => `${e.line}:${e.column ? ('field' in e.column ? e.column.field : `#${e.column.index}`) : '-'}:${e.message.replace('callLog.errors.', '')}`,
+  );
 }
 
 /** The known file: six calls, every format of every column once. */
@@ -86,7 +88,10 @@ describe('call log import: CSV read as a stream', () => {
     ]);
     for (let cut = 1; cut < bytes.length; cut += 1) {
       for (const size of [1, 2, 3, 7]) {
-        const chunks = [bytes.subarray(0, cut), ...Array.from({ length: Math.ceil((bytes.length - cut) / size) }, (_, i) => bytes.subarray(cut + i * size, cut + (i + 1) * size))];
+        const chunks = [
+          bytes.subarray(0, cut),
+          ...Array.from({ length: Math.ceil((bytes.length - cut) / size) }, (_, i) => bytes.subarray(cut + i * size, cut + (i + 1) * size)),
+        ];
         const got: unknown[] = [];
         for await (const r of csvRecords(Readable.from(chunks))) got.push(r);
         expect(got, `cut at ${cut}, then ${size}-byte chunks`).to.deep.equal(whole);
@@ -110,11 +115,7 @@ describe('call log import: CSV read as a stream', () => {
     expect(['时间', ' Time ', '*时间', '来电时间'].map(callLogFieldOf)).to.deep.equal(['time', 'time', 'time', 'time']);
     expect(['时长（秒）', 'Duration (s)', '应答时长'].map(callLogFieldOf)).to.deep.equal(['duration', 'duration', 'duration']);
     expect(['转介部门', 'Referred-to department', 'referral'].map(callLogFieldOf)).to.deep.equal(['referral', 'referral', 'referral']);
-    const english = await importCsv(
-      ['yes,,Consultation,30,2026-10-01 09:00,no,x'],
-      {},
-      'Answered,Referral,Category,Duration (s),Time,Closed,Notes',
-    );
+    const english = await importCsv(['yes,,Consultation,30,2026-10-01 09:00,no,x'], {}, 'Answered,Referral,Category,Duration (s),Time,Closed,Notes');
     expect(english.errors).to.deep.equal([]);
     expect(english.metrics).to.deep.include({ callsReceived: 1, callsAnswered: 1, averageAnswerSeconds: 30, casesClosed: 0 });
   });
@@ -165,7 +166,18 @@ describe('call log import: values, errors and metrics', () => {
     expect(['35', '12.5', '1:05', '01:05', '0:01:05', '1:00:00', 0, 90].map((d) => parseDuration(d))).to.deep.equal([35, 12.5, 65, 65, 65, 3600, 0, 90]);
     expect(parseDuration(new Date(Date.UTC(1899, 11, 30, 0, 1, 30)))).to.equal(90);
     for (const bad of ['-5', 'abc', '1:75', '1:60:00', '24:00:00', '86400', '1,5', -1]) expect(parseDuration(bad), String(bad)).to.equal(null);
-    expect(['是', '否', 'YES', 'no', '1', '0', 'true', 'Y', true, 0].map((v) => parseYesNo(v))).to.deep.equal([true, false, true, false, true, false, true, true, true, false]);
+    expect(['是', '否', 'YES', 'no', '1', '0', 'true', 'Y', true, 0].map((v) => parseYesNo(v))).to.deep.equal([
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(parseYesNo('也许')).to.equal(null);
   });
 
@@ -225,7 +237,9 @@ describe('call log import: values, errors and metrics', () => {
     expect(errorKeys(result)).to.deep.equal(['2:category:personal.phone', '3:referral:personal.idNumber', '4:#6:personal.phone', '5:time:personal.phone']);
     expect(result.metrics.callsReceived).to.equal(1);
     const texts = result.errors.map((e) => describeCallLogError(e, zh.t));
-    expect(texts[0]).to.equal(`第 2 行 · 类别：含有电话号码（${phone.slice(0, 3)}****${phone.slice(7)}）。通话记录不得包含来电人的个人信息，请删除后重新上传。`);
+    expect(texts[0]).to.equal(
+      `第 2 行 · 类别：含有电话号码（${phone.slice(0, 3)}****${phone.slice(7)}）。通话记录不得包含来电人的个人信息，请删除后重新上传。`,
+    );
     expect(texts[1]).to.include(`身份证号码（${id.slice(0, 4)}**********${id.slice(14)}）`);
     expect(texts[2]).to.match(/^第 4 行 · 第 7 列（来电号码）：含有电话号码/);
     const everything = JSON.stringify(result) + texts.join() + JSON.stringify(presentCallLogResult(result, en));
@@ -304,7 +318,12 @@ describe('call log import: XLSX', () => {
     for (const r of rows) sheet.addRow(r.split(','));
     const fromXlsx = await importCallLog(fromBuffer(Buffer.from(await book.xlsx.writeBuffer())), 'xlsx');
     expect(errorKeys(fromXlsx)).to.deep.equal(errorKeys(fromCsv));
-    expect(errorKeys(fromXlsx)).to.deep.equal(['2:duration:durationInvalid', '3:category:personal.phone', '4:answered:yesNoInvalid', '4:referral:referralUnknown']);
+    expect(errorKeys(fromXlsx)).to.deep.equal([
+      '2:duration:durationInvalid',
+      '3:category:personal.phone',
+      '4:answered:yesNoInvalid',
+      '4:referral:referralUnknown',
+    ]);
   });
 
   it('refuses a phone number held in a number cell, and an ID number Excel has rounded to a number', async () => {

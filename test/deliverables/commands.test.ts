@@ -30,7 +30,12 @@ const errorOf = (p: Promise<unknown>) =>
     (e: unknown) => e,
   );
 const store = () => storeFor(testConfig());
-const draft = (metrics: Record<string, number>, narrative: string | null = '本季度完成入户探访。') => ({ metrics, narrative, purpose: 'report' as const, removeFileIds: [] });
+const draft = (metrics: Record<string, number>, narrative: string | null = '本季度完成入户探访。') => ({
+  metrics,
+  narrative,
+  purpose: 'report' as const,
+  removeFileIds: [],
+});
 const visits = (n: number) => ({ visits: n, households: n, followUps: 0 });
 /** A valid ID number (GB 11643 check digit), as a child's would be. */
 const idNumber = () => {
@@ -229,7 +234,9 @@ describe('deliverables: commands', () => {
     expect(version.metrics).to.include({ callsReceived: 120, 'referrals.public_security': 4 });
     expect(await DeliverableFile.count({ where: { versionId: version.id, storedFileId: log.id, purpose: 'call_log' } })).to.equal(1);
     expect((await StoredFile.findByPk(log.id))!).to.include({ ownerType: 'deliverable', ownerId: d.id });
-    const bad = await errorOf(deliverableMetricsImporter(d.id, { ...metrics, callsAnswered: 130 }, { storedFileId: log.id }, { actor: actorOf(built.orgUser) }));
+    const bad = await errorOf(
+      deliverableMetricsImporter(d.id, { ...metrics, callsAnswered: 130 }, { storedFileId: log.id }, { actor: actorOf(built.orgUser) }),
+    );
     expect(bad).to.be.instanceOf(ValidationError);
   });
 });

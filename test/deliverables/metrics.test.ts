@@ -5,8 +5,12 @@ import { reportingPeriods } from '../../server/services/reporting-schedule.js';
 describe('deliverables: metric catalogue and reporting schedule', () => {
   it('refuses negative, fractional and non-numeric counts beside their fields; hours take two decimals', () => {
     const parsed = parseMetricFields('home_visit', { m_visits: '-3', m_households: '2.5', m_followUps: 'abc' });
-    expect(parsed.errors).to.deep.equal({ m_visits: 'deliverables.validation.count', m_households: 'deliverables.validation.count', m_followUps: 'deliverables.validation.count' });
-    const hours = parseMetricFields('psychological_service', { 'm_emotional_comfort__hours': '12.75', 'm_emotional_comfort__sessions': '８' });
+    expect(parsed.errors).to.deep.equal({
+      m_visits: 'deliverables.validation.count',
+      m_households: 'deliverables.validation.count',
+      m_followUps: 'deliverables.validation.count',
+    });
+    const hours = parseMetricFields('psychological_service', { m_emotional_comfort__hours: '12.75', m_emotional_comfort__sessions: '８' });
     expect(hours.errors).to.deep.equal({});
     expect(hours.values).to.deep.equal({ 'emotional_comfort.hours': 12.75, 'emotional_comfort.sessions': 8 });
     expect(metricErrors('home_visit', { visits: -1 }, false)).to.deep.equal({ m_visits: 'deliverables.validation.count' });
@@ -17,19 +21,29 @@ describe('deliverables: metric catalogue and reporting schedule', () => {
     expect(metricErrors('hotline', { callsReceived: 10, callsAnswered: 11 }, false)).to.have.property('m_callsAnswered', 'deliverables.validation.notMoreThan');
     expect(metricErrors('hotline', { callsReceived: 10, casesClosed: 12 }, false)).to.have.property('m_casesClosed');
     expect(metricErrors('hotline', { callsReceived: 10, 'referrals.education': 11 }, false)).to.have.property('m_referrals__education');
-    expect(metricErrors('hotline', { callsAnswered: 0, averageAnswerSeconds: 30 }, false)).to.have.property('m_averageAnswerSeconds', 'deliverables.validation.needs');
+    expect(metricErrors('hotline', { callsAnswered: 0, averageAnswerSeconds: 30 }, false)).to.have.property(
+      'm_averageAnswerSeconds',
+      'deliverables.validation.needs',
+    );
     expect(metricErrors('guardianship_assessment', { assessments: 5, highRisk: 6 }, false)).to.have.property('m_highRisk');
     expect(metricErrors('training', { sessions: 1, trainees: 20, passed: 21 }, false)).to.have.property('m_passed');
     expect(metricErrors('training', { sessions: 0, trainees: 20, passed: 1 }, false)).to.have.property('m_trainees', 'deliverables.validation.needs');
     expect(metricErrors('home_visit', { visits: 3, households: 4 }, false)).to.have.property('m_households');
     expect(metricErrors('policy_publicity', { events: 0, reach: 100 }, false)).to.have.property('m_reach');
-    expect(metricErrors('psychological_service', { 'interpersonal_adjustment.sessions': 0, 'interpersonal_adjustment.hours': 2 }, false)).to.have.property('m_interpersonal_adjustment__hours');
-    expect(metricErrors('hotline', { callsReceived: 10, callsAnswered: 10, averageAnswerSeconds: 12, casesClosed: 3, 'referrals.public_security': 2 }, true)).to.deep.equal({});
+    expect(metricErrors('psychological_service', { 'interpersonal_adjustment.sessions': 0, 'interpersonal_adjustment.hours': 2 }, false)).to.have.property(
+      'm_interpersonal_adjustment__hours',
+    );
+    expect(
+      metricErrors('hotline', { callsReceived: 10, callsAnswered: 10, averageAnswerSeconds: 12, casesClosed: 3, 'referrals.public_security': 2 }, true),
+    ).to.deep.equal({});
   });
 
   it('asks for every metric at submission but not in a draft (referral departments may stay blank)', () => {
     expect(metricErrors('training', { sessions: 1 }, false)).to.deep.equal({});
-    expect(metricErrors('training', { sessions: 1 }, true)).to.deep.equal({ m_trainees: 'deliverables.validation.required', m_passed: 'deliverables.validation.required' });
+    expect(metricErrors('training', { sessions: 1 }, true)).to.deep.equal({
+      m_trainees: 'deliverables.validation.required',
+      m_passed: 'deliverables.validation.required',
+    });
     expect(metricErrors('hotline', { callsReceived: 1, callsAnswered: 1, averageAnswerSeconds: 5, casesClosed: 1 }, true)).to.deep.equal({});
   });
 

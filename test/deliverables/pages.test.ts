@@ -78,7 +78,10 @@ describe('deliverables: pages', () => {
     const built = await buildDeliverableContract();
     const [d] = built.deliverables;
     const owner = await loginAs(built.orgUser, TEST_PASSWORD);
-    await owner.post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(owner)}`).field('m_visits', '3').attach('files', Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n'), '报告.pdf');
+    await owner
+      .post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(owner)}`)
+      .field('m_visits', '3')
+      .attach('files', Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n'), '报告.pdf');
     const link = (await DeliverableFile.findOne({ where: { deliverableId: d.id } }))!;
     expect((await owner.get(`/deliverables/${d.id}/files/${link.storedFileId}`)).status).to.equal(200);
     const stranger = await loginAs((await buildUser('org')).user, TEST_PASSWORD);
@@ -139,7 +142,10 @@ describe('deliverables: pages', () => {
     await postForm(officer, `/deliverables/${q1.id}/accept`, {});
     const csv = await officer.get(`/deliverables?contractId=${built.contract.id}&dueTo=2026-06-30&format=csv`);
     expect(csv.status).to.equal(200);
-    const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
     expect(lines).to.have.length(2);
     const header = lines[0].split(',');
     const row = lines[1].split(',');

@@ -29,8 +29,20 @@ describe('evaluations: grades and totals', () => {
     expect(gradeOf(total!)).to.equal('good');
     // 59.999… stays 不合格; exactly 60 passes
     expect(gradeOf(totalOf([{ weight: 100, scoreHundredths: 5999 }])!)).to.equal('fail');
-    expect(gradeOf(totalOf([{ weight: 33, scoreHundredths: 6000 }, { weight: 67, scoreHundredths: 6000 }])!)).to.equal('pass');
-    expect(totalOf([{ weight: 30, scoreHundredths: 10000 }, { weight: 70, scoreHundredths: 8571 }])).to.equal(8999);
+    expect(
+      gradeOf(
+        totalOf([
+          { weight: 33, scoreHundredths: 6000 },
+          { weight: 67, scoreHundredths: 6000 },
+        ])!,
+      ),
+    ).to.equal('pass');
+    expect(
+      totalOf([
+        { weight: 30, scoreHundredths: 10000 },
+        { weight: 70, scoreHundredths: 8571 },
+      ]),
+    ).to.equal(8999);
   });
 
   it('has no total while an indicator is unscored', () => {

@@ -7,9 +7,20 @@ import { buildDeliverableContract } from '../factories/deliverables.js';
 
 /** Puts a deliverable in a known state, with its accepted version's metrics when accepted. */
 async function settle(d: Deliverable, state: { status: Deliverable['status']; submissions: number; firstSubmitted: string; visits?: number }, by: number) {
-  await d.update({ status: state.status, submissionCount: state.submissions, firstSubmittedAt: new Date(`${state.firstSubmitted}T10:00:00+08:00`), currentVersion: state.submissions });
+  await d.update({
+    status: state.status,
+    submissionCount: state.submissions,
+    firstSubmittedAt: new Date(`${state.firstSubmitted}T10:00:00+08:00`),
+    currentVersion: state.submissions,
+  });
   if (state.visits !== undefined) {
-    await DeliverableVersion.create({ deliverableId: d.id, version: state.submissions, status: 'accepted', metrics: { visits: state.visits, households: 10, followUps: 5 }, createdBy: by });
+    await DeliverableVersion.create({
+      deliverableId: d.id,
+      version: state.submissions,
+      status: 'accepted',
+      metrics: { visits: state.visits, households: 10, followUps: 5 },
+      createdBy: by,
+    });
   }
 }
 

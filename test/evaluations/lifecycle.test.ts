@@ -21,7 +21,11 @@ import { buildUser } from '../factories/index.js';
 import { buildPayment, buildPaymentContract } from '../factories/payments.js';
 import { buildProject } from '../factories/projects.js';
 
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
 const confirmNone = { consequence: 'none' as const, note: null, rectificationDeadline: null, items: [] };
 
 describe('evaluations: scheduling, scoring, confirmation and consequences', () => {
@@ -37,11 +41,18 @@ describe('evaluations: scheduling, scoring, confirmation and consequences', () =
     expect((e2 as ValidationError).fieldErrors.evaluatorId).to.equal('evaluations.errors.recusalAward');
     const stepped = (await buildUser('evaluator')).user;
     // someone with a step in the project's audit trail (a user whose role has since changed)
-    await recordAudit({ actor: { id: stepped.id, username: stepped.username, role: 'officer' }, action: 'project.tender', recordType: 'project', recordId: built.contract.projectId });
+    await recordAudit({
+      actor: { id: stepped.id, username: stepped.username, role: 'officer' },
+      action: 'project.tender',
+      recordType: 'project',
+      recordId: built.contract.projectId,
+    });
     const e3 = await errorOf(evaluationAssigner(evaluation.id, stepped.id, by(built.officer)));
     expect((e3 as ValidationError).fieldErrors.evaluatorId).to.equal('evaluations.errors.recusalAward');
     const notEvaluator = (await buildUser('finance')).user;
-    expect(((await errorOf(evaluationAssigner(evaluation.id, notEvaluator.id, by(built.officer)))) as ValidationError).fieldErrors.evaluatorId).to.equal('evaluations.validation.evaluator');
+    expect(((await errorOf(evaluationAssigner(evaluation.id, notEvaluator.id, by(built.officer)))) as ValidationError).fieldErrors.evaluatorId).to.equal(
+      'evaluations.validation.evaluator',
+    );
     const fine = (await buildUser('evaluator', { districtCode: 'SZ' })).user;
     expect((await evaluationAssigner(evaluation.id, fine.id, by(built.officer))).evaluatorId).to.equal(fine.id);
   });
@@ -49,7 +60,9 @@ describe('evaluations: scheduling, scoring, confirmation and consequences', () =
   it('runs scheduled → in_progress → submitted → (returned) → confirmed, with 409 on refused moves and the grade from the truncated total', async () => {
     const { evaluation, built, evaluator } = await buildEvaluation({ status: 'in_progress', scores: [8599, 9000] });
     expect(evaluation.status).to.equal('in_progress');
-    expect(((await errorOf(evaluationConfirmer(evaluation.id, confirmNone, by(built.officer)))) as ConflictError).messageKey).to.equal('evaluations.errors.cannot.confirm');
+    expect(((await errorOf(evaluationConfirmer(evaluation.id, confirmNone, by(built.officer)))) as ConflictError).messageKey).to.equal(
+      'evaluations.errors.cannot.confirm',
+    );
     expect(await errorOf(evaluationReturner(evaluation.id, '理由', by(built.officer)))).to.be.instanceOf(ConflictError);
     // another evaluator cannot touch it
     const stranger = (await buildUser('evaluator')).user;
@@ -67,8 +80,18 @@ describe('evaluations: scheduling, scoring, confirmation and consequences', () =
     const confirmed = await evaluationConfirmer(evaluation.id, { ...confirmNone, consequence: 'reward', note: '通报表扬' }, by(built.officer));
     expect([confirmed.status, confirmed.totalHundredths, confirmed.grade, confirmed.consequence]).to.deep.equal(['confirmed', 9200, 'excellent', 'reward']);
     expect(scored).to.not.equal(null);
-    const actions = (await AuditEvent.findAll({ where: { recordType: 'evaluation', recordId: String(evaluation.id) }, order: [['id', 'ASC']] })).map((e) => e.action);
-    expect(actions).to.deep.equal(['evaluation.schedule', 'evaluation.assign', 'evaluation.start', 'evaluation.submit', 'evaluation.return', 'evaluation.submit', 'evaluation.confirm']);
+    const actions = (await AuditEvent.findAll({ where: { recordType: 'evaluation', recordId: String(evaluation.id) }, order: [['id', 'ASC']] })).map(
+      (e) => e.action,
+    );
+    expect(actions).to.deep.equal([
+      'evaluation.schedule',
+      'evaluation.assign',
+      'evaluation.start',
+      'evaluation.submit',
+      'evaluation.return',
+      'evaluation.submit',
+      'evaluation.confirm',
+    ]);
   });
 
   it('refuses to submit without a score and a comment for each scored indicator (422), or when a computed indicator has nothing to compute from (409: a contract without targets)', async () => {
@@ -128,13 +151,28 @@ describe('evaluations: scheduling, scoring, confirmation and consequences', () =
     expect(evaluation.grade).to.equal('pass');
     const wrong = await errorOf(evaluationConfirmer(evaluation.id, { ...confirmNone, consequence: 'reward' }, by(built.officer)));
     expect((wrong as ValidationError).fieldErrors.consequence).to.equal('evaluations.validation.consequenceForGrade');
-    const noItems = await errorOf(evaluationConfirmer(evaluation.id, { ...confirmNone, consequence: 'rectification', rectificationDeadline: '2099-01-01' }, by(built.officer)));
+    const noItems = await errorOf(
+      evaluationConfirmer(evaluation.id, { ...confirmNone, consequence: 'rectification', rectificationDeadline: '2099-01-01' }, by(built.officer)),
+    );
     expect((noItems as ValidationError).fieldErrors.item_0).to.equal('evaluations.validation.rectificationItems');
-    const past = await errorOf(evaluationConfirmer(evaluation.id, { ...confirmNone, consequence: 'rectification', rectificationDeadline: '2000-01-01', items: ['x'] }, by(built.officer)));
+    const past = await errorOf(
+      evaluationConfirmer(
+        evaluation.id,
+        { ...confirmNone, consequence: 'rectification', rectificationDeadline: '2000-01-01', items: ['x'] },
+        by(built.officer),
+      ),
+    );
     expect((past as ValidationError).fieldErrors.rectificationDeadline).to.equal('evaluations.validation.deadlineFuture');
-    await evaluationConfirmer(evaluation.id, { consequence: 'rectification', note: '限期整改', rectificationDeadline: '2099-01-01', items: ['完善服务台账', '补充督导记录'] }, by(built.officer));
+    await evaluationConfirmer(
+      evaluation.id,
+      { consequence: 'rectification', note: '限期整改', rectificationDeadline: '2099-01-01', items: ['完善服务台账', '补充督导记录'] },
+      by(built.officer),
+    );
     const items = await RectificationItem.findAll({ where: { evaluationId: evaluation.id }, order: [['seq', 'ASC']] });
-    expect(items.map((i) => [i.seq, i.status])).to.deep.equal([[1, 'open'], [2, 'open']]);
+    expect(items.map((i) => [i.seq, i.status])).to.deep.equal([
+      [1, 'open'],
+      [2, 'open'],
+    ]);
     const orgUser = (await buildUser('org', { organisation: (await Organisation.findByPk(built.contract.organisationId))! })).user;
     const otherOrg = (await buildUser('org')).user;
     expect(await errorOf(rectificationStep(evaluation.id, items[0].id, 'report', '已完善', by(otherOrg)))).to.be.instanceOf(NotFoundError);
@@ -164,7 +202,9 @@ describe('evaluations: scheduling, scoring, confirmation and consequences', () =
     expect(organisation.eligibleOn(`${nextYear + 1}-01-01`)).to.equal(true);
     expect(await OrganisationStatusChange.count({ where: { organisationId: organisation.id, toStatus: 'ineligible' } })).to.equal(1);
     const tendering = await buildProject({ status: 'tendering', creator: built.officer });
-    const refused = await errorOf(projectAwarder(tendering.project.id, { organisationId: organisation.id, amount: 100_000, reasons: '综合评分第一' }, by(built.officer)));
+    const refused = await errorOf(
+      projectAwarder(tendering.project.id, { organisationId: organisation.id, amount: 100_000, reasons: '综合评分第一' }, by(built.officer)),
+    );
     expect((refused as ValidationError).fieldErrors.organisationId).to.equal('projects.errors.organisationIneligible');
   });
 
@@ -192,8 +232,12 @@ describe('evaluations: scheduling, scoring, confirmation and consequences', () =
   it('schedules only within the term of an active contract of the officer’s district, one final evaluation per contract', async () => {
     const { built, template } = await buildEvaluation();
     const form = { kind: 'final' as const, templateId: template.id, periodStart: '2026-01-01', periodEnd: '2026-12-31', dueOn: '2026-12-31' };
-    expect(((await errorOf(evaluationScheduler(built.contract.id, form, by(built.officer)))) as ConflictError).messageKey).to.equal('evaluations.errors.finalExists');
-    const outside = await errorOf(evaluationScheduler(built.contract.id, { ...form, kind: 'interim', periodEnd: '2027-03-31', dueOn: '2027-03-31' }, by(built.officer)));
+    expect(((await errorOf(evaluationScheduler(built.contract.id, form, by(built.officer)))) as ConflictError).messageKey).to.equal(
+      'evaluations.errors.finalExists',
+    );
+    const outside = await errorOf(
+      evaluationScheduler(built.contract.id, { ...form, kind: 'interim', periodEnd: '2027-03-31', dueOn: '2027-03-31' }, by(built.officer)),
+    );
     expect((outside as ValidationError).fieldErrors.periodEnd).to.equal('evaluations.validation.periodInTerm');
     const stranger = (await buildUser('officer', { districtCode: 'NS' })).user;
     expect(await errorOf(evaluationScheduler(built.contract.id, { ...form, kind: 'interim' }, by(stranger)))).to.be.instanceOf(NotFoundError);

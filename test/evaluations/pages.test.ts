@@ -51,14 +51,32 @@ describe('evaluations: pages', () => {
     const page = await agent.get(`/evaluations/${evaluation.id}`);
     expect(page.text).to.contain('data-testid="score-form"');
     expect(page.text).to.match(/data-testid="computed-score">100\.00</);
-    const bad = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { intent: 'submit', score_2: '101', comment_2: '很好', score_3: '88', comment_3: '' });
+    const bad = await postForm(agent, `/evaluations/${evaluation.id}/scores`, {
+      intent: 'submit',
+      score_2: '101',
+      comment_2: '很好',
+      score_3: '88',
+      comment_3: '',
+    });
     expect(bad.status).to.equal(422);
     expect(fieldError(bad.text, 'score_2')).to.equal('得分须为 0–100，最多两位小数。');
     expect(bad.text).to.contain('value="101"');
-    const missing = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { intent: 'submit', score_2: '70', comment_2: '服务记录完整', score_3: '60', comment_3: '' });
+    const missing = await postForm(agent, `/evaluations/${evaluation.id}/scores`, {
+      intent: 'submit',
+      score_2: '70',
+      comment_2: '服务记录完整',
+      score_3: '60',
+      comment_3: '',
+    });
     expect(missing.status).to.equal(422);
     expect(fieldError(missing.text, 'score_3')).to.equal('每项指标都须填写得分和评分说明。');
-    const ok = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { intent: 'submit', score_2: '70', comment_2: '服务记录完整', score_3: '60', comment_3: '满意度一般' });
+    const ok = await postForm(agent, `/evaluations/${evaluation.id}/scores`, {
+      intent: 'submit',
+      score_2: '70',
+      comment_2: '服务记录完整',
+      score_3: '60',
+      comment_3: '满意度一般',
+    });
     expect(ok.status).to.equal(302);
     const submitted = (await Evaluation.findByPk(evaluation.id))!;
     // 20 × 100 + 50 × 70 + 30 × 60 = 73.00 → 合格
@@ -68,7 +86,13 @@ describe('evaluations: pages', () => {
     const wrong = await postForm(officer, `/evaluations/${evaluation.id}/confirm`, { consequence: 'reward', note: '' });
     expect(wrong.status).to.equal(422);
     expect(fieldError(wrong.text, 'consequence')).to.contain('奖励仅限优秀');
-    const confirm = await postForm(officer, `/evaluations/${evaluation.id}/confirm`, { consequence: 'rectification', note: '限期整改', rectificationDeadline: '2099-06-30', item_0: '补齐服务台账', item_1: '' });
+    const confirm = await postForm(officer, `/evaluations/${evaluation.id}/confirm`, {
+      consequence: 'rectification',
+      note: '限期整改',
+      rectificationDeadline: '2099-06-30',
+      item_0: '补齐服务台账',
+      item_1: '',
+    });
     expect(confirm.status).to.equal(302);
     const item = (await RectificationItem.findOne({ where: { evaluationId: evaluation.id } }))!;
     expect(item.description).to.equal('补齐服务台账');
@@ -111,7 +135,19 @@ describe('evaluations: pages', () => {
 
   it('keeps templates (weights not summing to 100 shown beside the form), schedules from the contract page, and proposes finals ending within a month', async () => {
     const { agent, user } = await signedIn('officer');
-    const form = { name: '家庭探访评价', districtId: String(user.districtId), categoryCode: 'home_visit', projectId: '', name_0: '资金使用合规', code_0: 'financial_compliance', weight_0: '30', name_1: '服务质量', code_1: '', weight_1: '60', scale_1: '综合评分' };
+    const form = {
+      name: '家庭探访评价',
+      districtId: String(user.districtId),
+      categoryCode: 'home_visit',
+      projectId: '',
+      name_0: '资金使用合规',
+      code_0: 'financial_compliance',
+      weight_0: '30',
+      name_1: '服务质量',
+      code_1: '',
+      weight_1: '60',
+      scale_1: '综合评分',
+    };
     const bad = await postForm(agent, '/evaluations/templates', form);
     expect(bad.status).to.equal(422);
     expect(bad.text).to.contain('各指标权重合计必须为 100。');
@@ -126,9 +162,21 @@ describe('evaluations: pages', () => {
     expect(contractPage.text).to.contain(`/evaluations/${built.evaluation.id}`);
     const schedule = await officer.get(`/evaluations/new?contractId=${built.built.contract.id}`);
     expect(schedule.status).to.equal(200);
-    const interim = await postForm(officer, `/evaluations?contractId=${built.built.contract.id}`, { kind: 'interim', templateId: String(built.template.id), periodStart: '2026-01-01', periodEnd: '2026-06-30', dueOn: '2026-07-31' });
+    const interim = await postForm(officer, `/evaluations?contractId=${built.built.contract.id}`, {
+      kind: 'interim',
+      templateId: String(built.template.id),
+      periodStart: '2026-01-01',
+      periodEnd: '2026-06-30',
+      dueOn: '2026-07-31',
+    });
     expect(interim.status).to.equal(302);
-    const outside = await postForm(officer, `/evaluations?contractId=${built.built.contract.id}`, { kind: 'interim', templateId: String(built.template.id), periodStart: '2026-01-01', periodEnd: '2027-06-30', dueOn: '2027-07-31' });
+    const outside = await postForm(officer, `/evaluations?contractId=${built.built.contract.id}`, {
+      kind: 'interim',
+      templateId: String(built.template.id),
+      periodStart: '2026-01-01',
+      periodEnd: '2027-06-30',
+      dueOn: '2027-07-31',
+    });
     expect(outside.status).to.equal(422);
     expect(fieldError(outside.text, 'periodEnd')).to.equal('评价期间须在合同期限内。');
     // A contract ending within a month with no final evaluation is proposed on the queue and the dashboard.
@@ -147,14 +195,35 @@ describe('evaluations: pages', () => {
   it('draws the yearly sample on its page, shows the seed and that it reproduces', async () => {
     const { user, agent } = await signedIn('officer', { districtCode: 'YT' });
     const template = await buildTemplate(user);
-    const res = await postForm(agent, '/evaluations/samples', { districtId: String(user.districtId), year: '2099', seed: '77', templateId: String(template.id), dueOn: '2099-12-31', manualContracts: '' });
+    const res = await postForm(agent, '/evaluations/samples', {
+      districtId: String(user.districtId),
+      year: '2099',
+      seed: '77',
+      templateId: String(template.id),
+      dueOn: '2099-12-31',
+      manualContracts: '',
+    });
     expect(res.status).to.equal(302);
     const page = await agent.get(res.headers.location);
     expect(page.text).to.match(/data-testid="seed">77</);
     expect(page.text).to.match(/data-testid="reproduced">一致</);
-    const again = await postForm(agent, '/evaluations/samples', { districtId: String(user.districtId), year: '2099', seed: '', templateId: String(template.id), dueOn: '2099-12-31', manualContracts: '' });
+    const again = await postForm(agent, '/evaluations/samples', {
+      districtId: String(user.districtId),
+      year: '2099',
+      seed: '',
+      templateId: String(template.id),
+      dueOn: '2099-12-31',
+      manualContracts: '',
+    });
     expect(again.status).to.equal(409);
-    const bad = await postForm(agent, '/evaluations/samples', { districtId: String(user.districtId), year: '2098', seed: '-1', templateId: String(template.id), dueOn: '2098-12-31', manualContracts: 'abc' });
+    const bad = await postForm(agent, '/evaluations/samples', {
+      districtId: String(user.districtId),
+      year: '2098',
+      seed: '-1',
+      templateId: String(template.id),
+      dueOn: '2098-12-31',
+      manualContracts: 'abc',
+    });
     expect(bad.status).to.equal(422);
     expect(fieldError(bad.text, 'manualContracts')).to.equal('请填写以逗号分隔的合同 id。');
   });
@@ -207,7 +276,11 @@ describe('evaluations: pages', () => {
     const officer = await agentOf(built.officer);
     expect((await officer.get(`/payments/contracts/${built.contract.id}`)).text).not.to.contain(`data-testid="request-${last.id}"`);
     expect((await agentOf(evaluator).then((a) => a.get('/'))).text).to.contain('待评分的评价');
-    await postForm(officer, `/evaluations/${evaluation.id}/confirm`, { consequence: 'rectification', rectificationDeadline: '2099-01-31', item_0: '补充服务记录' });
+    await postForm(officer, `/evaluations/${evaluation.id}/confirm`, {
+      consequence: 'rectification',
+      rectificationDeadline: '2099-01-31',
+      item_0: '补充服务记录',
+    });
     expect((await officer.get(`/payments/contracts/${built.contract.id}`)).text).to.contain(`data-testid="request-${last.id}"`);
     const org = await signedIn('org', { organisation: (await Organisation.findByPk(built.contract.organisationId))! });
     const dashboard = await org.agent.get('/');

@@ -7,7 +7,11 @@ import { drawSample, mulberry32, requiredSampleSize } from '../../server/service
 import { buildSampleContract, buildTemplate, by } from '../factories/evaluations.js';
 import { buildPaymentContract } from '../factories/payments.js';
 
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
 const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
 
 let years = 2400;
@@ -56,7 +60,10 @@ describe('evaluations: the yearly spot-check sample', () => {
     expect(withHand.shortfall).to.equal(0);
     for (let seed = 0; seed < 50; seed += 1) {
       const d = drawSample({ seed, eligibleIds: range(30, 1), excludedIds: range(10, 1), manualIds: [2] });
-      expect(d.drawn.some((id) => id <= 10), `seed ${seed}`).to.equal(false);
+      expect(
+        d.drawn.some((id) => id <= 10),
+        `seed ${seed}`,
+      ).to.equal(false);
       expect(d.drawn).to.have.length(8);
     }
   });
@@ -89,11 +96,25 @@ describe('evaluations: the yearly spot-check sample', () => {
     expect(checks.map((e) => [e.contractId, e.kind, e.status, e.periodStart, e.periodEnd])).to.deep.equal(
       sample.drawnIds.map((id) => [id, 'spot_check', 'scheduled', `${year}-01-01`, `${year}-12-31`]),
     );
-    expect(await errorOf(sampleDrawer({ districtId: base.contract.districtId, year, seed: 1, templateId: template.id, dueOn: `${year}-12-31`, manualContractIds: [] }, by(base.officer)))).to.be.instanceOf(ConflictError);
+    expect(
+      await errorOf(
+        sampleDrawer(
+          { districtId: base.contract.districtId, year, seed: 1, templateId: template.id, dueOn: `${year}-12-31`, manualContractIds: [] },
+          by(base.officer),
+        ),
+      ),
+    ).to.be.instanceOf(ConflictError);
 
     // The next year: last year's three are never drawn again, unless chosen by hand.
     const next = await sampleDrawer(
-      { districtId: base.contract.districtId, year: year + 1, seed: 2026, templateId: template.id, dueOn: `${year + 1}-12-31`, manualContractIds: [sample.drawnIds[0]] },
+      {
+        districtId: base.contract.districtId,
+        year: year + 1,
+        seed: 2026,
+        templateId: template.id,
+        dueOn: `${year + 1}-12-31`,
+        manualContractIds: [sample.drawnIds[0]],
+      },
       by(base.officer),
     );
     expect(next.excludedIds).to.deep.equal(sample.drawnIds);
@@ -109,10 +130,16 @@ describe('evaluations: the yearly spot-check sample', () => {
     const template = await buildTemplate(base.officer);
     for (let i = 0; i < 4; i += 1) await buildSampleContract(base.contract, { termStart: `${year}-01-01`, termEnd: `${year + 2}-06-30` });
     const bad = await errorOf(
-      sampleDrawer({ districtId: base.contract.districtId, year, seed: null, templateId: template.id, dueOn: `${year}-12-31`, manualContractIds: [base.contract.id] }, by(base.officer)),
+      sampleDrawer(
+        { districtId: base.contract.districtId, year, seed: null, templateId: template.id, dueOn: `${year}-12-31`, manualContractIds: [base.contract.id] },
+        by(base.officer),
+      ),
     );
     expect((bad as ValidationError).fieldErrors.manualContracts).to.equal('evaluations.validation.manualNotEligible');
-    const sample = await sampleDrawer({ districtId: base.contract.districtId, year, seed: null, templateId: template.id, dueOn: `${year}-12-31`, manualContractIds: [] }, by(base.officer));
+    const sample = await sampleDrawer(
+      { districtId: base.contract.districtId, year, seed: null, templateId: template.id, dueOn: `${year}-12-31`, manualContractIds: [] },
+      by(base.officer),
+    );
     expect(sample.seed).to.be.within(0, 2 ** 32 - 1);
     expect(sample.drawnIds).to.have.length(2);
     expect((await EvaluationSample.findByPk(sample.id))!.drawnIds).to.deep.equal(sample.drawnIds);

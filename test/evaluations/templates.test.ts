@@ -5,7 +5,11 @@ import { ValidationError } from '../../server/errors.js';
 import { by, buildTemplate, INDICATORS } from '../factories/evaluations.js';
 import { buildUser } from '../factories/index.js';
 
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
 
 describe('evaluations: templates', () => {
   it('keeps weighted indicators that sum to 100, in order', async () => {
@@ -38,10 +42,22 @@ describe('evaluations: templates', () => {
   it('is written only for a district the officer keeps, and rewritten whole', async () => {
     const officer = (await buildUser('officer')).user;
     const other = (await buildUser('officer', { districtCode: 'NS' })).user;
-    const e = await errorOf(templateCreator({ name: '模板', districtId: other.districtId, categoryCode: null, projectId: null, indicators: INDICATORS }, by(officer)));
+    const e = await errorOf(
+      templateCreator({ name: '模板', districtId: other.districtId, categoryCode: null, projectId: null, indicators: INDICATORS }, by(officer)),
+    );
     expect((e as ValidationError).fieldErrors.districtId).to.equal('projects.errors.districtNotYours');
     const template = await buildTemplate(officer);
-    await templateUpdater(template.id, { name: '新模板', districtId: officer.districtId, categoryCode: 'home_visit', projectId: null, indicators: [{ name: '综合', computedCode: null, weight: 100, scale: '综合评分' }] }, by(officer));
+    await templateUpdater(
+      template.id,
+      {
+        name: '新模板',
+        districtId: officer.districtId,
+        categoryCode: 'home_visit',
+        projectId: null,
+        indicators: [{ name: '综合', computedCode: null, weight: 100, scale: '综合评分' }],
+      },
+      by(officer),
+    );
     expect(await EvaluationTemplateIndicator.count({ where: { templateId: template.id } })).to.equal(1);
   });
 });

@@ -28,7 +28,15 @@ export function digitalFapiao(): { code: string; number: string } {
 
 /** An upload descriptor of a receipt as the middleware makes it (bytes not needed by the commands). */
 export function receiptUpload(): UploadDescriptor {
-  return { key: unique('receipt-'), kind: 'receipt', fieldName: 'receipt', originalName: '发票.pdf', mimeType: 'application/pdf', size: 1024, sha256: randomBytes(32).toString('hex') };
+  return {
+    key: unique('receipt-'),
+    kind: 'receipt',
+    fieldName: 'receipt',
+    originalName: '发票.pdf',
+    mimeType: 'application/pdf',
+    size: 1024,
+    sha256: randomBytes(32).toString('hex'),
+  };
 }
 
 export type ClaimSetup = {

@@ -75,7 +75,15 @@ export type BuiltContract = {
  * the ledger, the project contracted), `terminated` activated then terminated.
  */
 export async function buildContract(
-  attrs: { status?: Extract<ContractStatus, 'draft' | 'active' | 'terminated'>; valueFen?: number; districtCode?: string; organisation?: Organisation; officer?: User; finance?: User; terms?: Partial<ContractTermsForm> } = {},
+  attrs: {
+    status?: Extract<ContractStatus, 'draft' | 'active' | 'terminated'>;
+    valueFen?: number;
+    districtCode?: string;
+    organisation?: Organisation;
+    officer?: User;
+    finance?: User;
+    terms?: Partial<ContractTermsForm>;
+  } = {},
 ): Promise<BuiltContract> {
   const districtCode = attrs.districtCode ?? 'FT';
   const valueFen = attrs.valueFen ?? 3_000_000;

@@ -16,10 +16,27 @@ export type BuiltDeliverables = BuiltContract & { orgUser: User; deliverables: D
  * officer and organisation user: theirs, e.g. the demo accounts in browser tests).
  */
 export async function buildDeliverableContract(
-  attrs: { targets?: TargetInput[]; frequency?: ReportingFrequency; dates?: string[]; graceDays?: number; milestones?: (c: BuiltContract) => Promise<MilestoneCondition[]>; districtCode?: string; officer?: User; finance?: User; orgUser?: User } = {},
+  attrs: {
+    targets?: TargetInput[];
+    frequency?: ReportingFrequency;
+    dates?: string[];
+    graceDays?: number;
+    milestones?: (c: BuiltContract) => Promise<MilestoneCondition[]>;
+    districtCode?: string;
+    officer?: User;
+    finance?: User;
+    orgUser?: User;
+  } = {},
 ): Promise<BuiltDeliverables> {
   const organisation = attrs.orgUser?.organisationId ? ((await Organisation.findByPk(attrs.orgUser.organisationId)) ?? undefined) : undefined;
-  const built = await buildContract({ status: 'active', districtCode: attrs.districtCode, officer: attrs.officer, finance: attrs.finance, organisation, terms: attrs.targets ? { targets: attrs.targets } : {} });
+  const built = await buildContract({
+    status: 'active',
+    districtCode: attrs.districtCode,
+    officer: attrs.officer,
+    finance: attrs.finance,
+    organisation,
+    terms: attrs.targets ? { targets: attrs.targets } : {},
+  });
   const milestones = attrs.milestones ? await attrs.milestones(built) : [];
   await reportingScheduleSetter(
     built.contract.id,
@@ -27,6 +44,12 @@ export async function buildDeliverableContract(
     { actor: actorOf(built.officer) },
   );
   const orgUser = attrs.orgUser ?? (await buildUser('org', { organisation: built.organisation, districtCode: attrs.districtCode })).user;
-  const deliverables = await Deliverable.findAll({ where: { contractId: built.contract.id }, order: [['dueOn', 'ASC'], ['categoryCode', 'ASC']] });
+  const deliverables = await Deliverable.findAll({
+    where: { contractId: built.contract.id },
+    order: [
+      ['dueOn', 'ASC'],
+      ['categoryCode', 'ASC'],
+    ],
+  });
   return { ...built, orgUser, deliverables };
 }

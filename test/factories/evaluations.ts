@@ -35,7 +35,15 @@ export type BuiltEvaluation = { evaluation: Evaluation; built: PaymentContract; 
  * order; default 85.00 each) or `confirmed` with `consequence` (default none).
  */
 export async function buildEvaluation(
-  attrs: { status?: EvaluationStatus; kind?: EvaluationKind; scores?: number[]; consequence?: Consequence; built?: PaymentContract; template?: EvaluationTemplate; evaluator?: User } = {},
+  attrs: {
+    status?: EvaluationStatus;
+    kind?: EvaluationKind;
+    scores?: number[];
+    consequence?: Consequence;
+    built?: PaymentContract;
+    template?: EvaluationTemplate;
+    evaluator?: User;
+  } = {},
 ): Promise<BuiltEvaluation> {
   const built = attrs.built ?? (await buildPaymentContract({ lastNeedsEvaluation: true, instalmentStatus: 'scheduled' }));
   const template = attrs.template ?? (await buildTemplate(built.officer));
@@ -55,7 +63,12 @@ export async function buildEvaluation(
     const consequence = attrs.consequence ?? 'none';
     evaluation = await evaluationConfirmer(
       evaluation.id,
-      { consequence, note: null, rectificationDeadline: consequence === 'rectification' ? '2099-12-31' : null, items: consequence === 'rectification' ? ['完善服务台账', '补充督导记录'] : [] },
+      {
+        consequence,
+        note: null,
+        rectificationDeadline: consequence === 'rectification' ? '2099-12-31' : null,
+        items: consequence === 'rectification' ? ['完善服务台账', '补充督导记录'] : [],
+      },
       by(built.officer),
     );
   }

@@ -91,8 +91,7 @@ export async function buildAllocation(
   const amountFen = attrs.amountFen ?? 1_000_000;
   const line = attrs.line ?? (await buildBudgetLine({ districtCode: attrs.districtCode, amountFen: Math.max(amountFen, 10_000_000) }));
   const project =
-    attrs.project ??
-    (await buildFinanceProject({ year: line.year, districtCode: attrs.districtCode ?? (await districtCodeOf(line.districtId)) }));
+    attrs.project ?? (await buildFinanceProject({ year: line.year, districtCode: attrs.districtCode ?? (await districtCodeOf(line.districtId)) }));
   const requester = attrs.requester ?? (await buildUser('officer', { districtCode: await districtCodeOf(project.districtId) })).user;
   const status = attrs.status ?? 'draft';
   const at = new Date();

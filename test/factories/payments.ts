@@ -53,7 +53,12 @@ export async function buildPaymentContract(
   });
   await withTransaction(async (transaction) => {
     await lockedBudgetLine(line.id, transaction);
-    await post('commit', legsOf('commit', allocation.id, contract.id, committedFen), { recordType: 'contract', recordId: contract.id, createdBy: officer.id }, transaction);
+    await post(
+      'commit',
+      legsOf('commit', allocation.id, contract.id, committedFen),
+      { recordType: 'contract', recordId: contract.id, createdBy: officer.id },
+      transaction,
+    );
   });
   const instalments: Instalment[] = [];
   for (const [i, amountFen] of amounts.entries()) {

@@ -66,11 +66,7 @@ export async function buildWorker(
 }
 
 /** Records trainings of a worker through the command (so the worker's training days are kept), by `by` or a new city officer. */
-export async function addTrainings(
-  worker: ChildWorker,
-  trainings: { kind: TrainingKind; trainedOn: string; passed?: boolean }[],
-  by?: User,
-): Promise<void> {
+export async function addTrainings(worker: ChildWorker, trainings: { kind: TrainingKind; trainedOn: string; passed?: boolean }[], by?: User): Promise<void> {
   const actor = by ?? (await buildUser('officer', { districtCode: 'SZ' })).user;
   for (const t of trainings) {
     await trainingRecorder(

@@ -94,7 +94,9 @@ describe('allocations', () => {
       expect(page.text).to.contain('¥3,000.00').and.to.contain('¥2,000.00');
       expect(page.text).to.contain(`/allocations?budgetLineId=${line.id}`);
       const detail = await agent.get(`/allocations/${a.id}`);
-      expect(detail.text).to.match(/data-testid="line-available">¥3,000.00</).and.to.match(/data-testid="held">¥2,000.00</);
+      expect(detail.text)
+        .to.match(/data-testid="line-available">¥3,000.00</)
+        .and.to.match(/data-testid="held">¥2,000.00</);
       const ofLine = await agent.get(`/allocations?budgetLineId=${line.id}`);
       expect(ofLine.text).to.contain(`data-id="${a.id}"`).and.to.contain(`name="budgetLineId" value="${line.id}"`);
     });
@@ -232,7 +234,13 @@ describe('allocations', () => {
       const ftLine = await buildBudgetLine();
       const project = await buildFinanceProject({ year: ftLine.year });
       const nsProject = await buildFinanceProject({ year: nsLine.year, districtCode: 'NS' });
-      const form = (line: number, proj: number) => ({ budgetLineId: String(line), projectId: String(proj), amount: '10', purpose: '服务', funds: 'service_purchase' });
+      const form = (line: number, proj: number) => ({
+        budgetLineId: String(line),
+        projectId: String(proj),
+        amount: '10',
+        purpose: '服务',
+        funds: 'service_purchase',
+      });
       expect((await postForm(agent, '/allocations', form(nsLine.id, project.id))).text).to.contain('id="f-budgetLineId-error"');
       const otherYear = await buildBudgetLine();
       expect((await postForm(agent, '/allocations', form(otherYear.id, project.id))).status).to.equal(422);

@@ -26,13 +26,25 @@ describe('budget lines', () => {
     const { agent } = await signedIn('finance');
     const year = await formYear();
     const ft = await district('FT');
-    const res = await postForm(agent, '/budget-lines', { year: String(year), districtId: String(ft.id), fundSource: 'general_budget', name: '儿童关爱专项', amount: '50000.00' });
+    const res = await postForm(agent, '/budget-lines', {
+      year: String(year),
+      districtId: String(ft.id),
+      fundSource: 'general_budget',
+      name: '儿童关爱专项',
+      amount: '50000.00',
+    });
     expect(res.status, res.text).to.equal(302);
     const line = (await BudgetLine.findOne({ where: { year, districtId: ft.id, fundSource: 'general_budget' } }))!;
     expect(line.amountFen).to.equal(5_000_000);
     expect(await balance('line_available', line.id)).to.equal(5_000_000);
     expect(await AuditEvent.count({ where: { action: 'budget_line.create', recordId: String(line.id) } })).to.equal(1);
-    const again = await postForm(agent, '/budget-lines', { year: String(year), districtId: String(ft.id), fundSource: 'general_budget', name: '重复', amount: '1' });
+    const again = await postForm(agent, '/budget-lines', {
+      year: String(year),
+      districtId: String(ft.id),
+      fundSource: 'general_budget',
+      name: '重复',
+      amount: '1',
+    });
     expect(again.status).to.equal(422);
     expect(again.text).to.contain('id="f-fundSource-error"');
   });
@@ -80,7 +92,9 @@ describe('budget lines', () => {
     const line = await buildBudgetLine({ amountFen: 100_000, districtCode: 'LG', creator: user });
     await buildAllocation({ line, status: 'approved', amountFen: 25_000 });
     const page = await agent.get(`/budget-lines/${line.id}`);
-    expect(page.text).to.match(/data-testid="allocated">¥250.00</).and.to.match(/data-testid="available">¥750.00</);
+    expect(page.text)
+      .to.match(/data-testid="allocated">¥250.00</)
+      .and.to.match(/data-testid="available">¥750.00</);
     const year = line.year;
     const lg = await district('LG');
     const lines = await agent.get(`/budget-lines?year=${year}&districtId=${lg.id}`);
@@ -130,8 +144,24 @@ describe('budget lines', () => {
     const { agent, user } = await signedIn('finance', 'GM');
     const y1 = financeYear();
     const y2 = financeYear();
-    const first = await buildBudgetLine({ districtCode: 'GM', year: y1, fundSource: 'welfare_lottery_fund', amountFen: 5_000_000, lotteryTotalFen: 40_000_000, lotteryTargetBp: 500, creator: user });
-    const second = await buildBudgetLine({ districtCode: 'GM', year: y2, fundSource: 'welfare_lottery_fund', amountFen: 5_000_000, lotteryTotalFen: 40_000_000, lotteryTargetBp: 800, creator: user });
+    const first = await buildBudgetLine({
+      districtCode: 'GM',
+      year: y1,
+      fundSource: 'welfare_lottery_fund',
+      amountFen: 5_000_000,
+      lotteryTotalFen: 40_000_000,
+      lotteryTargetBp: 500,
+      creator: user,
+    });
+    const second = await buildBudgetLine({
+      districtCode: 'GM',
+      year: y2,
+      fundSource: 'welfare_lottery_fund',
+      amountFen: 5_000_000,
+      lotteryTotalFen: 40_000_000,
+      lotteryTargetBp: 800,
+      creator: user,
+    });
     const p1 = await buildFinanceProject({ districtCode: 'GM', year: y1 });
     const p2 = await buildFinanceProject({ districtCode: 'GM', year: y2 });
     await buildAllocation({ line: first, project: p1, status: 'approved', amountFen: 1_000_000 });

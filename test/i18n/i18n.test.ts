@@ -17,8 +17,14 @@ describe('languages', () => {
   it('Chinese and English say the same things: the same keys in both', () => {
     const zh = keysOf('zh-CN');
     const en = keysOf('en');
-    expect(zh.filter((k) => !en.includes(k)), 'missing in en').to.deep.equal([]);
-    expect(en.filter((k) => !zh.includes(k)), 'missing in zh-CN').to.deep.equal([]);
+    expect(
+      zh.filter((k) => !en.includes(k)),
+      'missing in en',
+    ).to.deep.equal([]);
+    expect(
+      en.filter((k) => !zh.includes(k)),
+      'missing in zh-CN',
+    ).to.deep.equal([]);
   });
 
   it('every literal key a view asks for exists', () => {

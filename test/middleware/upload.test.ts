@@ -95,7 +95,10 @@ async function signedIn(app: Express) {
   const { user, password } = await buildUser('org');
   const agent = request.agent(app);
   const page = await agent.get('/login');
-  await agent.post('/login').type('form').send({ username: user.username, password, _csrf: csrfFrom(page.text) });
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ username: user.username, password, _csrf: csrfFrom(page.text) });
   const token = csrfFrom((await agent.get('/')).text);
   return { agent, token, user };
 }
@@ -115,10 +118,20 @@ describe('upload middleware', () => {
     const { app, dir } = harness();
     const { agent, token } = await signedIn(app);
     const bytes = pdf('一份收据');
-    const res = await agent.post(`/test/receipts?_csrf=${encodeURIComponent(token)}`).field('note', '备注').attach('file', bytes, '收据.pdf');
+    const res = await agent
+      .post(`/test/receipts?_csrf=${encodeURIComponent(token)}`)
+      .field('note', '备注')
+      .attach('file', bytes, '收据.pdf');
     expect(res.status, res.text).to.equal(200);
     const [u] = res.body.uploads;
-    expect(u).to.include({ kind: 'receipt', fieldName: 'file', originalName: '收据.pdf', mimeType: 'application/pdf', size: bytes.length, sha256: sha256(bytes) });
+    expect(u).to.include({
+      kind: 'receipt',
+      fieldName: 'file',
+      originalName: '收据.pdf',
+      mimeType: 'application/pdf',
+      size: bytes.length,
+      sha256: sha256(bytes),
+    });
     expect(res.body.note).to.equal('备注');
     expect(fs.readFileSync(path.join(dir, u.key)).equals(bytes)).to.equal(true);
     expect(filesIn(dir)).to.deep.equal([u.key]);
@@ -154,7 +167,7 @@ describe('upload middleware', () => {
     expect(tree(dir)).to.deep.equal(before);
   });
 
-  it('refuses a file over the kind\'s size, and keeps nothing', async () => {
+  it("refuses a file over the kind's size, and keeps nothing", async () => {
     const { app, dir } = harness();
     const { agent, token } = await signedIn(app);
     const before = tree(dir);

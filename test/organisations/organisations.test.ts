@@ -6,13 +6,7 @@ import { AuditEvent, Organisation, StoredFile } from '../../models/index.js';
 import { OrganisationDocument, OrganisationStatusChange } from '../../models/organisation-registry.js';
 import type { Role } from '../../models/User.js';
 import { buildOrganisation, buildUser, district, unique } from '../factories/index.js';
-import {
-  buildRegisteredOrganisation,
-  fullWidthLower,
-  pdfBytes,
-  usccOfType,
-  usccWithWrongCheck,
-} from '../factories/organisations.js';
+import { buildRegisteredOrganisation, fullWidthLower, pdfBytes, usccOfType, usccWithWrongCheck } from '../factories/organisations.js';
 import { type Agent, anonymous, csrfFrom, fieldError, loginAs, postForm } from '../support/agent.js';
 import { testConfig, testSequelize } from '../support/hooks.js';
 
@@ -352,7 +346,10 @@ describe('organisations: registry', () => {
       expect(lines).to.have.length(3);
       expect(csv.text).to.contain(b.uscc).and.to.contain(c.uscc).and.not.to.contain(a.uscc);
       expect(csv.text).to.contain('暂停').and.to.contain('社会团体');
-      const xlsx = await agent.get(`/organisations?q=${encodeURIComponent(tag)}&format=xlsx`).buffer(true).parse(binary);
+      const xlsx = await agent
+        .get(`/organisations?q=${encodeURIComponent(tag)}&format=xlsx`)
+        .buffer(true)
+        .parse(binary);
       expect(xlsx.status).to.equal(200);
       expect((xlsx.body as Buffer).subarray(0, 2).toString()).to.equal('PK');
       expect(await AuditEvent.count({ where: { action: 'organisation.export' } })).to.be.greaterThan(1);

@@ -97,7 +97,7 @@ describe('payments: pages', () => {
   });
 
   it('organisation users read their own payments only; the printable form shows the amount in figures and in capitals, without navigation', async () => {
-    const built = await buildPaymentContract({ instalmentFen: [1_234_567, 8_765_433] , committedFen: 10_000_000 });
+    const built = await buildPaymentContract({ instalmentFen: [1_234_567, 8_765_433], committedFen: 10_000_000 });
     const p = await buildPayment(built, built.instalments[0], { status: 'approved' });
     const { user, password } = await buildUser('org', { organisation: built.organisation });
     const org = await loginAs(user, password);
@@ -164,7 +164,10 @@ describe('payments: pages', () => {
     expect(general.allocatedFen).to.be.at.least(general.committedFen);
     const res = await agent.get('/finance');
     expect(res.status).to.equal(200);
-    const row = /data-source="general_budget">[\s\S]*?data-testid="allocated">([^<]+)<[\s\S]*?data-testid="committed">([^<]+)<[\s\S]*?data-testid="paid">([^<]+)</.exec(res.text)!;
+    const row =
+      /data-source="general_budget">[\s\S]*?data-testid="allocated">([^<]+)<[\s\S]*?data-testid="committed">([^<]+)<[\s\S]*?data-testid="paid">([^<]+)</.exec(
+        res.text,
+      )!;
     const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
     expect([row[1], row[2], row[3]]).to.deep.equal([yuan(general.allocatedFen), yuan(general.committedFen), yuan(general.paidFen)]);
     expect(Number(/data-testid="payments-waiting">(\d+)</.exec(res.text)![1])).to.be.at.least(1);
@@ -180,7 +183,7 @@ describe('payments: pages', () => {
 });
 
 describe('payments: the finance start page', () => {
-  it("shows finance a card of the payments waiting for them that links to the finance dashboard; officers get none", async () => {
+  it('shows finance a card of the payments waiting for them that links to the finance dashboard; officers get none', async () => {
     const built = await buildPaymentContract({ districtCode: 'PS' });
     await buildPayment(built, built.instalments[0]);
     const { agent } = await signedIn('finance', 'PS');

@@ -123,7 +123,9 @@ describe('payments: commands', () => {
       expect(results.filter((r) => r.status === 'fulfilled').length).to.equal(1);
       expect(await errorOf(paymentRequester(id, by(built.officer)))).to.be.instanceOf(ConflictError);
       expect(await Payment.count({ where: { instalmentId: id } })).to.equal(1);
-      expect(await AuditEvent.count({ where: { action: 'payment.request', recordId: String((await Payment.findOne({ where: { instalmentId: id } }))!.id) } })).to.equal(1);
+      expect(
+        await AuditEvent.count({ where: { action: 'payment.request', recordId: String((await Payment.findOne({ where: { instalmentId: id } }))!.id) } }),
+      ).to.equal(1);
     });
 
     it('an officer of another district cannot request (404)', async () => {

@@ -240,7 +240,9 @@ describe('projects', () => {
       const page = await agent.get(`/projects/${project.id}`);
       expect(page.text).to.contain(own.code).and.to.contain(city.code);
       expect((await postForm(agent, `/projects/${project.id}/items`, { catalogueItemId: String(own.id), quantity: '10', unitPrice: '' })).status).to.equal(302);
-      expect((await postForm(agent, `/projects/${project.id}/items`, { catalogueItemId: String(city.id), quantity: '2', unitPrice: '450.50' })).status).to.equal(302);
+      expect(
+        (await postForm(agent, `/projects/${project.id}/items`, { catalogueItemId: String(city.id), quantity: '2', unitPrice: '450.50' })).status,
+      ).to.equal(302);
       const lines = await ProjectItem.findAll({ where: { projectId: project.id }, order: [['id', 'ASC']] });
       expect(lines.map((l) => [l.catalogueItemId, l.quantity, l.unitPriceFen])).to.deep.equal([
         [own.id, 10, 20_000],
@@ -332,7 +334,10 @@ describe('projects', () => {
           if (projectCanMove(status, transition)) {
             expect((await attempt).status, `${status} → ${transition}`).to.equal(PROJECT_TRANSITIONS[transition].to);
           } else {
-            const err = await attempt.then(() => null, (e: unknown) => e);
+            const err = await attempt.then(
+              () => null,
+              (e: unknown) => e,
+            );
             expect(err, `${status} → ${transition}`).to.be.instanceOf(ConflictError);
             await project.reload();
             expect(project.status).to.equal(status);
@@ -390,7 +395,9 @@ describe('projects', () => {
         user.id,
       ]);
       expect(await AuditEvent.count({ where: { action: 'project.award', recordId: String(project.id) } })).to.equal(1);
-      expect((await agent.get(`/projects/${project.id}`)).text).to.contain(org.name).and.to.contain('¥480,000.00');
+      expect((await agent.get(`/projects/${project.id}`)).text)
+        .to.contain(org.name)
+        .and.to.contain('¥480,000.00');
       expect((await activeAwardOf(project.id))?.organisation?.name).to.equal(org.name);
     });
 
@@ -417,7 +424,9 @@ describe('projects', () => {
       const lapsed = await buildOrganisation();
       await setStatus(lapsed, 'ineligible', day(-1), user);
       const { project } = await buildProject({ creator: user, status: 'tendering' });
-      expect((await postForm(agent, `/projects/${project.id}/award`, { organisationId: String(lapsed.id), amount: '100', reasons: '资格已恢复' })).status).to.equal(302);
+      expect(
+        (await postForm(agent, `/projects/${project.id}/award`, { organisationId: String(lapsed.id), amount: '100', reasons: '资格已恢复' })).status,
+      ).to.equal(302);
     });
 
     it('awards once when two awards race: the other answers 409 and one award stands', async () => {
@@ -452,7 +461,9 @@ describe('projects', () => {
       expect(bad.status).to.equal(422);
       expect(fieldError(bad.text, 'amount')).to.not.equal(null);
       expect(fieldError(bad.text, 'reasons')).to.not.equal(null);
-      expect((await postForm(agent, `/projects/${project.id}/award`, { organisationId: String(org.id), amount: '1000.00', reasons: '评分第一' })).status).to.equal(302);
+      expect(
+        (await postForm(agent, `/projects/${project.id}/award`, { organisationId: String(org.id), amount: '1000.00', reasons: '评分第一' })).status,
+      ).to.equal(302);
     });
   });
 

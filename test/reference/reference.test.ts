@@ -91,7 +91,10 @@ describe('reference data', () => {
       const agencies = await Agency.findAll();
       for (const d of districts) {
         for (const kind of AGENCY_KINDS) {
-          expect(agencies.some((a) => a.districtId === d.id && a.kind === kind), `${d.code} ${kind}`).to.equal(true);
+          expect(
+            agencies.some((a) => a.districtId === d.id && a.kind === kind),
+            `${d.code} ${kind}`,
+          ).to.equal(true);
         }
       }
       const nameOf = (code: string, kind: string) =>
@@ -213,7 +216,7 @@ describe('reference data', () => {
   });
 
   describe('changes by the administrator', () => {
-    it('edits a district\'s names, audited with before and after', async () => {
+    it("edits a district's names, audited with before and after", async () => {
       const { user, password } = await buildUser('admin');
       const admin = await loginAs(user, password);
       const gm = await district('GM');
@@ -350,7 +353,9 @@ describe('reference data', () => {
       const yt = await district('YT');
       const res = await postForm(admin, `/reference/districts/${yt.id}/agencies`, { kind: 'ministry_of_magic', name: '魔法部' });
       expect(res.status).to.equal(422);
-      expect(res.text).to.contain('value="魔法部"').and.to.match(/id="f-kind-error">请选择有效的选项。/);
+      expect(res.text)
+        .to.contain('value="魔法部"')
+        .and.to.match(/id="f-kind-error">请选择有效的选项。/);
       expect(await Agency.count({ where: { name: '魔法部' } })).to.equal(0);
     });
 

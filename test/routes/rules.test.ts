@@ -28,7 +28,9 @@ describe('every route states who may call it', () => {
     const outer = Router();
     outer.get('/open', publicRoute, (_req, res) => res.send('ok'));
     outer.use('/area', inner);
-    const missing = routesOf(outer).filter((r) => r.rules.length === 0).map((r) => `${r.method} ${r.path}`);
+    const missing = routesOf(outer)
+      .filter((r) => r.rules.length === 0)
+      .map((r) => `${r.method} ${r.path}`);
     expect(missing).to.deep.equal(['POST /area/forgotten']);
   });
 });

@@ -20,7 +20,10 @@ describe('cross-site request forgery', () => {
   it('refuses a wrong token', async () => {
     const agent = anonymous();
     await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ username: 'x', password: 'y', _csrf: 'f'.repeat(64) });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: 'x', password: 'y', _csrf: 'f'.repeat(64) });
     expect(res.status).to.equal(403);
   });
 
@@ -36,11 +39,7 @@ describe('cross-site request forgery', () => {
   it('refuses a request that the browser marks as cross-site, even with a valid token', async () => {
     const agent = anonymous();
     const token = await csrf(agent, '/login');
-    const res = await agent
-      .post('/lang')
-      .set('Sec-Fetch-Site', 'cross-site')
-      .type('form')
-      .send({ lang: 'en', _csrf: token });
+    const res = await agent.post('/lang').set('Sec-Fetch-Site', 'cross-site').type('form').send({ lang: 'en', _csrf: token });
     expect(res.status).to.equal(403);
     expect(res.headers['set-cookie'] ?? []).to.not.satisfy((c: string[]) => c.some((v) => v.startsWith('lang=')));
   });

@@ -13,7 +13,7 @@ function expectNoLeak(text: string) {
 }
 
 describe('error pages', () => {
-  it('404: a plain page in the user\'s language', async () => {
+  it("404: a plain page in the user's language", async () => {
     const res = await anonymous().get('/no/such/page').set('Accept', 'text/html');
     expect(res.status).to.equal(404);
     expect(res.text).to.contain('页面不存在');

@@ -22,7 +22,7 @@ const RAW_KEY = /\b(?:[a-z]+\.)?validation\.[A-Za-z_]+\b/;
 
 describe('security review', () => {
   describe('validation messages of a form come out in words, never as raw or generic keys', () => {
-    it('an area schema\'s own message (a head count) is shown beside its field', async () => {
+    it("an area schema's own message (a head count) is shown beside its field", async () => {
       const { agent } = await signedIn('officer');
       const ft = await district('FT');
       const res = await postForm(agent, '/organisations', {
@@ -138,7 +138,7 @@ describe('security review', () => {
     expect(await Agency.count({ where: { districtId: lh.id, name } })).to.equal(1);
   });
 
-  describe('another organisation\'s or district\'s record answers 404 on every route', () => {
+  describe("another organisation's or district's record answers 404 on every route", () => {
     type Call = [method: 'get' | 'post', url: string];
     async function expectAll404(agent: Awaited<ReturnType<typeof signedIn>>['agent'], calls: Call[]) {
       for (const [method, url] of calls) {
@@ -147,14 +147,20 @@ describe('security review', () => {
       }
     }
 
-    it('organisations: other district\'s staff, and another organisation\'s user', async () => {
+    it("organisations: other district's staff, and another organisation's user", async () => {
       const org = await buildRegisteredOrganisation({ districtCode: 'FT' });
       const owner = await signedIn('org', { organisation: org });
       const token = encodeURIComponent(await csrf(owner.agent, '/'));
-      await owner.agent.post(`/organisations/${org.id}/documents?_csrf=${token}`).field('docType', 'qualification').attach('files', pdfBytes(unique()), 'a.pdf');
+      await owner.agent
+        .post(`/organisations/${org.id}/documents?_csrf=${token}`)
+        .field('docType', 'qualification')
+        .attach('files', pdfBytes(unique()), 'a.pdf');
       const doc = await OrganisationDocument.findOne({ where: { organisationId: org.id } });
       const P = `/organisations/${org.id}`;
-      const reads: Call[] = [['get', P], ['get', `${P}/documents/${doc!.id}`]];
+      const reads: Call[] = [
+        ['get', P],
+        ['get', `${P}/documents/${doc!.id}`],
+      ];
       await expectAll404((await signedIn('officer', { districtCode: 'NS' })).agent, [
         ...reads,
         ['get', `${P}/edit`],
@@ -189,11 +195,17 @@ describe('security review', () => {
       await expectAll404((await signedIn('inspector', { districtCode: 'NS' })).agent, [['get', W]]);
       const item = await buildCatalogueItem(ns.user, { districtCode: 'FT', status: 'draft' });
       const C = `/catalogue/${item.id}`;
-      await expectAll404(ns.agent, [['get', C], ['get', `${C}/edit`], ['post', C], ['post', `${C}/publish`], ['post', `${C}/retire`]]);
+      await expectAll404(ns.agent, [
+        ['get', C],
+        ['get', `${C}/edit`],
+        ['post', C],
+        ['post', `${C}/publish`],
+        ['post', `${C}/retire`],
+      ]);
     });
   });
 
-  it('an export whose district filter points outside the user\'s district holds no rows (and no other district\'s names)', async () => {
+  it("an export whose district filter points outside the user's district holds no rows (and no other district's names)", async () => {
     const ns = await district('NS');
     const org = await buildRegisteredOrganisation({ districtCode: 'NS' });
     const { worker } = await buildWorker({ districtCode: 'NS' });
@@ -234,7 +246,7 @@ describe('security review', () => {
   });
 
   describe('audit details never hold a full personal number', () => {
-    it('a phone typed into the registry search is masked in the export\'s audit event', async () => {
+    it("a phone typed into the registry search is masked in the export's audit event", async () => {
       const { agent, user } = await signedIn('officer');
       const phone = mobile();
       const res = await agent.get(`/workers?q=${phone}&format=csv`);

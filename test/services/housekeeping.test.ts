@@ -14,8 +14,22 @@ describe('housekeeping', () => {
   it('removes expired sessions, old sign-in attempts and abandoned upload temps, and nothing else', async () => {
     const config = testConfig();
     const at = Date.now();
-    const expired = await Session.create({ sid: unique('s'), userId: null, data: '{}', expiresAt: new Date(at - 1000), createdAt: new Date(), updatedAt: new Date() });
-    const live = await Session.create({ sid: unique('s'), userId: null, data: '{}', expiresAt: new Date(at + HOUR), createdAt: new Date(), updatedAt: new Date() });
+    const expired = await Session.create({
+      sid: unique('s'),
+      userId: null,
+      data: '{}',
+      expiresAt: new Date(at - 1000),
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    const live = await Session.create({
+      sid: unique('s'),
+      userId: null,
+      data: '{}',
+      expiresAt: new Date(at + HOUR),
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
     const who = unique('hk');
     await LoginAttempt.create({ username: who, ip: '10.0.0.1', outcome: 'failure', at: new Date(at - 25 * HOUR) });
     await LoginAttempt.create({ username: who, ip: '10.0.0.1', outcome: 'locked', at: new Date(at - 10 * 60 * 1000) });

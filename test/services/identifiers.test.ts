@@ -179,7 +179,15 @@ describe('identifiers', () => {
 
   describe('phone numbers', () => {
     it('accepts mobile numbers 1[3-9] with 11 digits, with spaces, hyphens or +86', () => {
-      for (const input of ['13812345678', '138 1234 5678', '138-1234-5678', '+86 138 1234 5678', '+8619912345678', '008615012345678', '１３８１２３４５６７８']) {
+      for (const input of [
+        '13812345678',
+        '138 1234 5678',
+        '138-1234-5678',
+        '+86 138 1234 5678',
+        '+8619912345678',
+        '008615012345678',
+        '１３８１２３４５６７８',
+      ]) {
         const checked = validatePhone(input);
         expect(checked.ok, input).to.equal(true);
         if (checked.ok) expect(checked.kind).to.equal('mobile');
@@ -249,7 +257,10 @@ describe('identifiers', () => {
       expect(fapiaoKey(null, '24442000000123456789')).to.equal('e:24442000000123456789');
       expect(fapiaoKey('', '24442000000123456789')).to.equal('e:24442000000123456789');
       expect(fapiaoKey('4403201130', '01234567')).not.to.equal(fapiaoKey('440320113000', '01234567'));
-      expect(() => fapiaoKey(null, '01234567')).to.throw().with.property('message').that.does.not.contain('01234567');
+      expect(() => fapiaoKey(null, '01234567'))
+        .to.throw()
+        .with.property('message')
+        .that.does.not.contain('01234567');
     });
   });
 

@@ -16,7 +16,26 @@ describe('money: text to integer fen and back', () => {
   });
 
   it('refuses anything else: signs, separators, symbols, exponents, too many decimals, too large', () => {
-    for (const text of ['', ' ', '-1', '+1', '1,234.56', '¥12', '1e3', '12.', '.5', '1.234', 'abc', '１２', '0x10', '10000000000.01', '99999999999999', 'Infinity', 'NaN', '1 000']) {
+    for (const text of [
+      '',
+      ' ',
+      '-1',
+      '+1',
+      '1,234.56',
+      '¥12',
+      '1e3',
+      '12.',
+      '.5',
+      '1.234',
+      'abc',
+      '１２',
+      '0x10',
+      '10000000000.01',
+      '99999999999999',
+      'Infinity',
+      'NaN',
+      '1 000',
+    ]) {
       expect(parseMoneyToFen(text), JSON.stringify(text)).to.equal(null);
     }
   });

@@ -137,7 +137,10 @@ const DOCX = zip([
 async function xlsx(streaming: boolean): Promise<Buffer> {
   if (!streaming) {
     const workbook = new ExcelJS.Workbook();
-    workbook.addWorksheet('名单').addRows([['姓名', '电话'], ['张三', '138']]);
+    workbook.addWorksheet('名单').addRows([
+      ['姓名', '电话'],
+      ['张三', '138'],
+    ]);
     return Buffer.from(await workbook.xlsx.writeBuffer());
   }
   const sink = new PassThrough();
@@ -286,7 +289,15 @@ describe('file storage', () => {
       expect(sniff(Buffer.from([0x61, 0x2c, 0x62, 0xff, 0xfe, 0x0a]))).to.equal(null);
       expect(sniff(Buffer.from('just a sentence without any delimiter\n'))).to.equal(null);
       expect(sniff(zip([['hello.txt', 'hi']]))).to.equal(null);
-      expect(sniff(zip([['word/a.xml', 'a'], ['xl/b.xml', 'b']])), 'ambiguous OOXML').to.equal(null);
+      expect(
+        sniff(
+          zip([
+            ['word/a.xml', 'a'],
+            ['xl/b.xml', 'b'],
+          ]),
+        ),
+        'ambiguous OOXML',
+      ).to.equal(null);
       expect(sniff(Buffer.alloc(0))).to.equal(null);
     });
 

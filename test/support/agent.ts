@@ -26,7 +26,10 @@ export async function csrf(agent: Agent, page = '/login'): Promise<string> {
 /** Posts a form with this agent's CSRF token. */
 export async function postForm(agent: Agent, url: string, fields: Record<string, string | string[]>, tokenPage?: string) {
   const token = await csrf(agent, tokenPage ?? '/');
-  return agent.post(url).type('form').send({ ...fields, _csrf: token });
+  return agent
+    .post(url)
+    .type('form')
+    .send({ ...fields, _csrf: token });
 }
 
 /** Signs in through the real form and returns the signed-in agent. */

@@ -50,7 +50,8 @@ function fileIdOf(html: string): number {
   return Number(m[1]);
 }
 
-const confirm = (agent: Agent, fileId: number, previewErrors = '') => postForm(agent, `/workers/import/${fileId}/confirm`, { previewErrors }, '/workers/import');
+const confirm = (agent: Agent, fileId: number, previewErrors = '') =>
+  postForm(agent, `/workers/import/${fileId}/confirm`, { previewErrors }, '/workers/import');
 const cancel = (agent: Agent, fileId: number) => postForm(agent, `/workers/import/${fileId}/cancel`, {}, '/workers/import');
 
 describe('child workers: bulk import', () => {
@@ -101,7 +102,13 @@ describe('child workers: bulk import', () => {
     expect(await ChildWorker.count()).to.equal(before);
     expect((await hereWorker.reload()).name).to.not.equal('已登记');
     const file = await StoredFile.findByPk(fileIdOf(res.text));
-    expect([file!.kind, file!.ownerType, file!.ownerId, file!.uploadedBy, file!.districtId]).to.deep.equal(['worker_import', 'worker_import', null, user.id, ft.id]);
+    expect([file!.kind, file!.ownerType, file!.ownerId, file!.uploadedBy, file!.districtId]).to.deep.equal([
+      'worker_import',
+      'worker_import',
+      null,
+      user.id,
+      ft.id,
+    ]);
 
     const token = await csrf(agent, '/workers/import');
     await agent.post('/lang').type('form').send({ lang: 'en', back: '/', _csrf: token });
@@ -152,7 +159,12 @@ describe('child workers: bulk import', () => {
     // The same people again, a name and a phone changed: updates, no new rows.
     const newPhone = mobile();
     const oldCipher = created[0].phoneEnc;
-    const again = await postImport(agent, ft.id, csvOf([`儿童主任,${tag}甲改,${a},${newPhone},${sub!.name},沙头社区,专职`, `儿童督导员,${tag}乙,${b},${mobile()},,,兼职`]), '名单2.csv');
+    const again = await postImport(
+      agent,
+      ft.id,
+      csvOf([`儿童主任,${tag}甲改,${a},${newPhone},${sub!.name},沙头社区,专职`, `儿童督导员,${tag}乙,${b},${mobile()},,,兼职`]),
+      '名单2.csv',
+    );
     expect(outcomes(again.text)).to.deep.equal({ 2: 'update', 3: 'update' });
     const second = await confirm(agent, fileIdOf(again.text));
     expect(second.text).to.match(/data-created="0" data-updated="2" data-skipped="0"/);
@@ -195,7 +207,12 @@ describe('child workers: bulk import', () => {
     const { agent, user } = await signedIn('officer', 'FT');
     const ft = await district('FT');
     const { idNumber: here, worker: existing } = await buildWorker({ districtCode: 'FT' });
-    const rows = [`儿童主任,甲,${idNumber()},${mobile()},,,专职`, `儿童主任,乙,${idNumber()},${mobile()},,,专职`, `儿童主任,丙,${idNumber()},${mobile()},,,专职`, `儿童督导员,改名,${here},${mobile()},,,专职`];
+    const rows = [
+      `儿童主任,甲,${idNumber()},${mobile()},,,专职`,
+      `儿童主任,乙,${idNumber()},${mobile()},,,专职`,
+      `儿童主任,丙,${idNumber()},${mobile()},,,专职`,
+      `儿童督导员,改名,${here},${mobile()},,,专职`,
+    ];
     const preview = await postImport(agent, ft.id, csvOf(rows), 'x.csv');
     const fileId = fileIdOf(preview.text);
     const by = { actor: { id: user.id, username: user.username, role: user.role }, cipher: new FailingCipher(testConfig().dataKey) };

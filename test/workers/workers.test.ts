@@ -115,7 +115,10 @@ describe('child workers: the real-name registry', () => {
       expect(worker!.idNumberMasked).to.equal(`${fields.idNumber.slice(0, 4)}**********${fields.idNumber.slice(-4)}`);
       expect(worker!.phoneEnc).to.not.contain(fields.phone);
       expect(testCipher().decrypt(worker!.phoneEnc!)).to.equal(fields.phone);
-      const [raw] = (await ChildWorker.sequelize!.query('SELECT * FROM child_workers WHERE id = ?', { replacements: [worker!.id], raw: true }))[0] as Record<string, unknown>[];
+      const [raw] = (await ChildWorker.sequelize!.query('SELECT * FROM child_workers WHERE id = ?', { replacements: [worker!.id], raw: true }))[0] as Record<
+        string,
+        unknown
+      >[];
       expect(JSON.stringify(raw)).to.not.contain(fields.idNumber).and.not.contain(fields.phone);
       const event = await AuditEvent.findOne({ where: { action: 'child_worker.create', recordId: String(worker!.id) } });
       expect(event!.actorId).to.equal(user.id);
@@ -129,8 +132,22 @@ describe('child workers: the real-name registry', () => {
     });
 
     for (const [label, bad, message] of [
-      ['a wrong check digit', () => { const n = idNumber(); return n.slice(0, 17) + (n[17] === '0' ? '1' : '0'); }, '校验码'],
-      ['a birth date that does not exist', () => { const n = idNumber({ born: '1990-02-30' }); return n; }, '出生日期'],
+      [
+        'a wrong check digit',
+        () => {
+          const n = idNumber();
+          return n.slice(0, 17) + (n[17] === '0' ? '1' : '0');
+        },
+        '校验码',
+      ],
+      [
+        'a birth date that does not exist',
+        () => {
+          const n = idNumber({ born: '1990-02-30' });
+          return n;
+        },
+        '出生日期',
+      ],
     ] as const) {
       it(`refuses ${label} with 422 beside the field, keeping the input`, async () => {
         const { agent } = await signedIn('officer');
@@ -179,13 +196,17 @@ describe('child workers: the real-name registry', () => {
       const fields = await newWorkerFields();
       // One token for both: fetching a token per request would replace the session's token mid-race.
       const token = await csrf(agent, '/workers/new');
-      const send = (name: string) => agent.post('/workers').type('form').send({ ...fields, name, _csrf: token });
+      const send = (name: string) =>
+        agent
+          .post('/workers')
+          .type('form')
+          .send({ ...fields, name, _csrf: token });
       const results = await Promise.all([send(fields.name), send(`${fields.name}二`)]);
       expect(results.map((r) => r.status).sort()).to.deep.equal([302, 422]);
       expect(await ChildWorker.count({ where: { idNumberIndex: testCipher().index('idNumber', fields.idNumber) } })).to.equal(1);
     });
 
-    it("refuses a district officer registering in another district (403); the city level may", async () => {
+    it('refuses a district officer registering in another district (403); the city level may', async () => {
       const { agent } = await signedIn('officer', 'FT');
       const lh = await district('LH');
       const res = await postForm(agent, '/workers', await newWorkerFields({ districtId: String(lh.id), subDistrictId: '' }));
@@ -223,14 +244,20 @@ describe('child workers: the real-name registry', () => {
       const csv = await agent.get(`/workers?q=${encodeURIComponent(tag)}&kind=director&format=csv`);
       expect(csv.status).to.equal(200);
       expect(csv.headers['content-type']).to.contain('text/csv');
-      const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+      const lines = csv.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
       expect(lines).to.have.length(2);
       expect(lines[1]).to.contain(worker.name).and.contain(worker.idNumberMasked).and.contain(worker.phoneMasked!);
       expect(csv.text).to.not.contain(number).and.not.contain(phone);
       const event = await AuditEvent.findOne({ where: { action: 'child_worker.export', actorId: user.id } });
       expect(JSON.parse(event!.detail!)).to.deep.include({ format: 'csv', rows: 1 });
 
-      const xlsx = await agent.get(`/workers?q=${encodeURIComponent(tag)}&format=xlsx`).buffer(true).parse(binaryParser);
+      const xlsx = await agent
+        .get(`/workers?q=${encodeURIComponent(tag)}&format=xlsx`)
+        .buffer(true)
+        .parse(binaryParser);
       expect(xlsx.status).to.equal(200);
       const book = new ExcelJS.Workbook();
       const body = xlsx.body as Buffer;
@@ -317,7 +344,14 @@ describe('child workers: the real-name registry', () => {
       const form = await agent.get(`/workers/${worker.id}/edit`);
       expect(form.status).to.equal(200);
       expect(form.text).to.contain(worker.idNumberMasked).and.not.contain(oldNumber);
-      const base = { kind: 'director', name: worker.name, districtId: String(worker.districtId), subDistrictId: '', community: '新社区', employment: 'full_time' };
+      const base = {
+        kind: 'director',
+        name: worker.name,
+        districtId: String(worker.districtId),
+        subDistrictId: '',
+        community: '新社区',
+        employment: 'full_time',
+      };
       let res = await postForm(agent, `/workers/${worker.id}`, { ...base, idNumber: '', phone: '' });
       expect(res.status).to.equal(302);
       await worker.reload();
@@ -346,7 +380,14 @@ describe('child workers: the real-name registry', () => {
       const { worker } = await buildWorker();
       const { idNumber: taken } = await buildWorker();
       const res = await postForm(agent, `/workers/${worker.id}`, {
-        kind: 'director', name: worker.name, districtId: String(worker.districtId), subDistrictId: '', community: '', employment: 'part_time', idNumber: taken, phone: '',
+        kind: 'director',
+        name: worker.name,
+        districtId: String(worker.districtId),
+        subDistrictId: '',
+        community: '',
+        employment: 'part_time',
+        idNumber: taken,
+        phone: '',
       });
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, 'idNumber')).to.equal('该身份证号码已登记。');
@@ -355,7 +396,16 @@ describe('child workers: the real-name registry', () => {
     it('never takes the status from the edit form: it changes only through its own action, once', async () => {
       const { agent } = await signedIn('officer');
       const { worker } = await buildWorker();
-      const fields = { kind: 'director', name: worker.name, districtId: String(worker.districtId), subDistrictId: '', community: '', employment: 'part_time', idNumber: '', phone: '' };
+      const fields = {
+        kind: 'director',
+        name: worker.name,
+        districtId: String(worker.districtId),
+        subDistrictId: '',
+        community: '',
+        employment: 'part_time',
+        idNumber: '',
+        phone: '',
+      };
       expect((await postForm(agent, `/workers/${worker.id}`, { ...fields, status: 'inactive' })).status).to.equal(302);
       await worker.reload();
       expect(worker.status, 'a status posted with the form is ignored').to.equal('active');

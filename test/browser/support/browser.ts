@@ -117,10 +117,7 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.goto('/login');
   await page.locator('#f-username').fill(username);
   await page.locator('#f-password').fill(password);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === '/'),
-    page.locator('form[action="/login"] button[type="submit"]').click(),
-  ]);
+  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.locator('form[action="/login"] button[type="submit"]').click()]);
   await page.locator('[data-testid="dashboard-heading"]').waitFor({ state: 'visible' });
 }
 
@@ -134,9 +131,7 @@ let axeSource: string | undefined;
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(
-    () => (window as unknown as { axe: { run: (ctx: Document) => Promise<AxeResults> } }).axe.run(document),
-  );
+  const results = await page.evaluate(() => (window as unknown as { axe: { run: (ctx: Document) => Promise<AxeResults> } }).axe.run(document));
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`).join(', ')}`);
