@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ownPasswordChanger } from '../server/commands/passwordChanger.js';
+import { ownPasswordChanger } from '../server/commands/users/passwordChanger.js';
 import type { Config } from '../server/config.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

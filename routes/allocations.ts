@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { Allocation } from '../models/Allocation.js';
-import { allocationApprover } from '../server/commands/allocationApprover.js';
-import { allocationEditor } from '../server/commands/allocationEditor.js';
-import { allocationRejecter, allocationReleaser, allocationSubmitter } from '../server/commands/allocationDecisions.js';
-import { allocationRequester } from '../server/commands/allocationRequester.js';
+import { allocationApprover } from '../server/commands/finance/allocationApprover.js';
+import { allocationEditor } from '../server/commands/finance/allocationEditor.js';
+import { allocationRejecter, allocationReleaser, allocationSubmitter } from '../server/commands/finance/allocationDecisions.js';
+import { allocationRequester } from '../server/commands/finance/allocationRequester.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { AuditEvent } from '../models/index.js';
-import { auditExporter } from '../server/commands/auditExporter.js';
+import { auditExporter } from '../server/commands/audit/auditExporter.js';
 import { rule } from '../server/middleware/rules.js';
 import { validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import type { BudgetLine } from '../models/BudgetLine.js';
-import { budgetLineCreator } from '../server/commands/budgetLineCreator.js';
-import { budgetLineEditor } from '../server/commands/budgetLineEditor.js';
+import { budgetLineCreator } from '../server/commands/finance/budgetLineCreator.js';
+import { budgetLineEditor } from '../server/commands/finance/budgetLineEditor.js';
 import { now } from '../server/clock.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

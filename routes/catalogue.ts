@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { CatalogueItem } from '../models/CatalogueItem.js';
-import { catalogueItemCreator } from '../server/commands/catalogueItemCreator.js';
-import { catalogueItemEditor } from '../server/commands/catalogueItemEditor.js';
-import { catalogueItemTransitioner } from '../server/commands/catalogueItemTransitioner.js';
-import { catalogueYearCopier } from '../server/commands/catalogueYearCopier.js';
+import { catalogueItemCreator } from '../server/commands/catalogue/catalogueItemCreator.js';
+import { catalogueItemEditor } from '../server/commands/catalogue/catalogueItemEditor.js';
+import { catalogueItemTransitioner } from '../server/commands/catalogue/catalogueItemTransitioner.js';
+import { catalogueYearCopier } from '../server/commands/catalogue/catalogueYearCopier.js';
 import { now } from '../server/clock.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import { District, type StoredFile } from '../models/index.js';
-import type { WorkerBy } from '../server/commands/childWorkerShared.js';
+import type { WorkerBy } from '../server/commands/workers/childWorkerShared.js';
 import {
   type CheckedRow,
   checkImportRows,
@@ -12,7 +12,7 @@ import {
   importFileOf,
   workerImportCanceller,
   workerImporter,
-} from '../server/commands/workerImporter.js';
+} from '../server/commands/workers/workerImporter.js';
 import { withTransaction } from '../server/db.js';
 import { BadRequestError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';

@@ -12,9 +12,9 @@ import {
   callLogStateOf,
   holdsPersonalNumbers,
   readStoredCallLog,
-} from '../server/commands/callLogImport.js';
-import { deliverableMetricsImporter } from '../server/commands/deliverableDrafter.js';
-import { checkDeliverableMove } from '../server/commands/deliverableShared.js';
+} from '../server/commands/deliverables/callLogImport.js';
+import { deliverableMetricsImporter } from '../server/commands/deliverables/deliverableDrafter.js';
+import { checkDeliverableMove } from '../server/commands/deliverables/deliverableShared.js';
 import type { Config } from '../server/config.js';
 import { NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';

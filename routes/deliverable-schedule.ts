@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import type { Contract } from '../models/Contract.js';
 import { MILESTONE_KINDS, type MilestoneKind } from '../models/Instalment.js';
-import { type MilestoneCondition, reportingScheduleSetter } from '../server/commands/reportingScheduler.js';
+import { type MilestoneCondition, reportingScheduleSetter } from '../server/commands/deliverables/reportingScheduler.js';
 import { type FieldErrors, ValidationError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

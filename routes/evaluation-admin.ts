@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
-import { sampleDrawer, evaluationScheduler, type ScheduleForm } from '../server/commands/evaluationScheduler.js';
-import { type TemplateForm, templateCreator, templateUpdater } from '../server/commands/evaluationTemplates.js';
+import { sampleDrawer, evaluationScheduler, type ScheduleForm } from '../server/commands/evaluations/evaluationScheduler.js';
+import { type TemplateForm, templateCreator, templateUpdater } from '../server/commands/evaluations/evaluationTemplates.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { Organisation } from '../models/index.js';
-import { organisationDocumentUploader } from '../server/commands/organisationDocumentUploader.js';
-import { organisationRegistrar } from '../server/commands/organisationRegistrar.js';
-import { organisationStatusChanger } from '../server/commands/organisationStatusChanger.js';
-import { organisationContactUpdater, organisationUpdater } from '../server/commands/organisationUpdater.js';
+import { organisationDocumentUploader } from '../server/commands/organisations/organisationDocumentUploader.js';
+import { organisationRegistrar } from '../server/commands/organisations/organisationRegistrar.js';
+import { organisationStatusChanger } from '../server/commands/organisations/organisationStatusChanger.js';
+import { organisationContactUpdater, organisationUpdater } from '../server/commands/organisations/organisationUpdater.js';
 import type { Config } from '../server/config.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { Payment } from '../models/Payment.js';
-import { paymentApprover, paymentPayer, paymentRejecter } from '../server/commands/paymentDecisions.js';
-import { milestoneMarker, paymentRequester } from '../server/commands/paymentRequester.js';
+import { paymentApprover, paymentPayer, paymentRejecter } from '../server/commands/payments/paymentDecisions.js';
+import { milestoneMarker, paymentRequester } from '../server/commands/payments/paymentRequester.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';

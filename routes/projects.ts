@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { MANUAL_PROJECT_TRANSITIONS, Project, projectCanMove } from '../models/Project.js';
-import { projectAwarder } from '../server/commands/projectAwarder.js';
-import { projectCreator, projectUpdater } from '../server/commands/projectCreator.js';
-import { projectItemAdder, projectItemRemover } from '../server/commands/projectItemChanger.js';
-import { type ProjectStep, projectTransitioner } from '../server/commands/projectTransitioner.js';
+import { projectAwarder } from '../server/commands/projects/projectAwarder.js';
+import { projectCreator, projectUpdater } from '../server/commands/projects/projectCreator.js';
+import { projectItemAdder, projectItemRemover } from '../server/commands/projects/projectItemChanger.js';
+import { type ProjectStep, projectTransitioner } from '../server/commands/projects/projectTransitioner.js';
 import { now } from '../server/clock.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';

@@ -1,10 +1,10 @@
 import { type Request, type Response, Router } from 'express';
-import { agencyActivator } from '../server/commands/agencyActivator.js';
-import { agencyCreator } from '../server/commands/agencyCreator.js';
-import { agencyRenamer } from '../server/commands/agencyRenamer.js';
-import { districtUpdater } from '../server/commands/districtUpdater.js';
-import { subDistrictCreator } from '../server/commands/subDistrictCreator.js';
-import { subDistrictRenamer } from '../server/commands/subDistrictRenamer.js';
+import { agencyActivator } from '../server/commands/reference/agencyActivator.js';
+import { agencyCreator } from '../server/commands/reference/agencyCreator.js';
+import { agencyRenamer } from '../server/commands/reference/agencyRenamer.js';
+import { districtUpdater } from '../server/commands/reference/districtUpdater.js';
+import { subDistrictCreator } from '../server/commands/reference/subDistrictCreator.js';
+import { subDistrictRenamer } from '../server/commands/reference/subDistrictRenamer.js';
 import { BadRequestError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

@@ -4,7 +4,7 @@ import { CLAIM_STATUSES, Claim } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
 import { Engagement } from '../../models/Engagement.js';
 import { District, Organisation } from '../../models/index.js';
-import { capsOf, reservedOf } from '../commands/claimShared.js';
+import { capsOf, reservedOf } from '../commands/claims/claimShared.js';
 import { getSequelize } from '../db.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap } from '../policies/index.js';

@@ -4,7 +4,7 @@ import { CLAIM_STATUSES, Claim, ClaimLine, type ClaimStatus, claimCanMove } from
 import { Contract } from '../../models/Contract.js';
 import { AuditEvent, District, Organisation, StoredFile, User } from '../../models/index.js';
 import { NotFoundError } from '../errors.js';
-import { capsOf, reservedOf } from '../commands/claimShared.js';
+import { capsOf, reservedOf } from '../commands/claims/claimShared.js';
 import { type Actor, canMap } from '../policies/index.js';
 import { CLAIM_RESOURCE, claimQueueWhere, claimScope } from '../policies/claim.js';
 import type { ClaimFilter, ClaimListQuery, ClaimSortKey } from '../schemas/claims.js';

@@ -6,7 +6,7 @@ import { District, Organisation, ServiceCategory } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { Project } from '../../models/Project.js';
 import { now } from '../clock.js';
-import { ACTIVATION_REASON } from '../commands/contractActivator.js';
+import { ACTIVATION_REASON } from '../commands/contracts/contractActivator.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap } from '../policies/index.js';
 import { CONTRACT_RESOURCE, contractScope } from '../policies/contract.js';

@@ -14,8 +14,8 @@ import { EvaluationScore, type ScoreSource } from '../../models/EvaluationScore.
 import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { District, Organisation, User } from '../../models/index.js';
 import { RectificationItem } from '../../models/RectificationItem.js';
-import { evaluatorChoices } from '../commands/evaluationAssigner.js';
-import { CONSEQUENCES_OF } from '../commands/evaluationConfirmer.js';
+import { evaluatorChoices } from '../commands/evaluations/evaluationAssigner.js';
+import { CONSEQUENCES_OF } from '../commands/evaluations/evaluationConfirmer.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, canMap } from '../policies/index.js';
 import { EVALUATION_RESOURCE, evaluationScope } from '../policies/evaluation.js';

@@ -4,7 +4,7 @@ import { District, Organisation, User } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { PAYMENT_STATUSES, Payment, type PaymentStatus, paymentCanMove } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
-import { hasPassingFinalEvaluation } from '../commands/evaluationShared.js';
+import { hasPassingFinalEvaluation } from '../commands/evaluations/evaluationShared.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { approvalQueueWhere, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';

@@ -5,7 +5,7 @@ import { AuditEvent, District, Organisation, User } from '../../models/index.js'
 import { OrganisationStatusChange } from '../../models/organisation-registry.js';
 import { MANUAL_PROJECT_TRANSITIONS, Project, projectCanMove } from '../../models/Project.js';
 import { ProjectItem } from '../../models/ProjectItem.js';
-import { awardRefusal } from '../commands/projectAwarder.js';
+import { awardRefusal } from '../commands/projects/projectAwarder.js';
 import { now } from '../clock.js';
 import { Contract } from '../../models/Contract.js';
 import { type Actor, can as allowed, canMap } from '../policies/index.js';

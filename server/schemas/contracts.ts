@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONTRACT_STATUSES } from '../../models/Contract.js';
-import type { ContractTermsForm, TargetInput } from '../commands/contractShared.js';
+import type { ContractTermsForm, TargetInput } from '../commands/contracts/contractShared.js';
 import type { InstalmentInput } from '../services/contract-terms.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 import { parseMoneyToFen } from '../services/money.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, GRADES } from '../../models/Evaluation.js';
 import { COMPUTED_INDICATORS } from '../../models/EvaluationTemplateIndicator.js';
-import type { ConfirmForm } from '../commands/evaluationConfirmer.js';
-import type { ScoreInput } from '../commands/evaluationScoring.js';
-import type { IndicatorInput } from '../commands/evaluationTemplates.js';
+import type { ConfirmForm } from '../commands/evaluations/evaluationConfirmer.js';
+import type { ScoreInput } from '../commands/evaluations/evaluationScoring.js';
+import type { IndicatorInput } from '../commands/evaluations/evaluationTemplates.js';
 import { parseScore } from '../services/evaluation-grades.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 

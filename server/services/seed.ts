@@ -1,7 +1,7 @@
 import { Agency, District, Organisation, User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
 import { oneTimePassword } from '../auth/password.js';
-import { userCreator } from '../commands/userCreator.js';
+import { userCreator } from '../commands/users/userCreator.js';
 import type { Config } from '../config.js';
 import { withTransaction } from '../db.js';
 

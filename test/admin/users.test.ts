@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { AuditEvent, User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
-import { userStatusChanger } from '../../server/commands/userStatusChanger.js';
+import { userStatusChanger } from '../../server/commands/users/userStatusChanger.js';
 import { buildOrganisation, buildUser, district, TEST_PASSWORD, unique } from '../factories/index.js';
 import { type Agent, anonymous, binaryParser, csrf, fieldError, loginAs, postForm } from '../support/agent.js';
 import { testSequelize } from '../support/hooks.js';

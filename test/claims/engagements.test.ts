@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AuditEvent } from '../../models/index.js';
 import { Engagement } from '../../models/Engagement.js';
-import { engagementRecorder } from '../../server/commands/engagementRecorder.js';
+import { engagementRecorder } from '../../server/commands/claims/engagementRecorder.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
 import { buildClaimSetup } from '../factories/claims.js';
 import { actorOf } from '../factories/finance.js';

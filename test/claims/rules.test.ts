@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Claim, ClaimCap, ClaimedFapiao, ClaimLine } from '../../models/Claim.js';
 import { Engagement } from '../../models/Engagement.js';
-import { claimCreator, claimLineAdder, claimLineRemover } from '../../server/commands/claimEditor.js';
-import { claimDecider, claimSubmitter } from '../../server/commands/claimWorkflow.js';
+import { claimCreator, claimLineAdder, claimLineRemover } from '../../server/commands/claims/claimEditor.js';
+import { claimDecider, claimSubmitter } from '../../server/commands/claims/claimWorkflow.js';
 import { ValidationError } from '../../server/errors.js';
 import { fapiaoKey } from '../../server/services/identifiers.js';
 import { buildClaim, buildClaimSetup, type ClaimSetup, classicFapiao, digitalFapiao, receiptUpload } from '../factories/claims.js';

@@ -5,10 +5,10 @@ import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimedFapiao, type ClaimStat
 import { Instalment } from '../../models/Instalment.js';
 import { LedgerEntry } from '../../models/LedgerEntry.js';
 import { Payment } from '../../models/Payment.js';
-import { claimLineAdder } from '../../server/commands/claimEditor.js';
-import { contractCompleter } from '../../server/commands/contractCompleter.js';
-import { claimApprover, claimDecider, claimSubmitter, claimVerifier } from '../../server/commands/claimWorkflow.js';
-import { paymentPayer, paymentRejecter } from '../../server/commands/paymentDecisions.js';
+import { claimLineAdder } from '../../server/commands/claims/claimEditor.js';
+import { contractCompleter } from '../../server/commands/contracts/contractCompleter.js';
+import { claimApprover, claimDecider, claimSubmitter, claimVerifier } from '../../server/commands/claims/claimWorkflow.js';
+import { paymentPayer, paymentRejecter } from '../../server/commands/payments/paymentDecisions.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../server/errors.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { buildClaim, buildClaimSetup, type ClaimSetup, receiptUpload } from '../factories/claims.js';

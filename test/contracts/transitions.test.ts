@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { CONTRACT_TRANSITIONS, type Contract, type ContractStatus, contractCanMove } from '../../models/Contract.js';
 import { Instalment } from '../../models/Instalment.js';
-import { contractActivator } from '../../server/commands/contractActivator.js';
-import { contractAmender } from '../../server/commands/contractAmender.js';
-import { contractCompleter } from '../../server/commands/contractCompleter.js';
-import { contractUpdater } from '../../server/commands/contractCreator.js';
-import { contractTerminator } from '../../server/commands/contractTerminator.js';
+import { contractActivator } from '../../server/commands/contracts/contractActivator.js';
+import { contractAmender } from '../../server/commands/contracts/contractAmender.js';
+import { contractCompleter } from '../../server/commands/contracts/contractCompleter.js';
+import { contractUpdater } from '../../server/commands/contracts/contractCreator.js';
+import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
 import type { HttpError } from '../../server/errors.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { type BuiltContract, buildContract, contractTerms } from '../factories/contracts.js';

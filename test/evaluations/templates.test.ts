@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EvaluationTemplateIndicator } from '../../models/EvaluationTemplateIndicator.js';
-import { templateCreator, templateUpdater } from '../../server/commands/evaluationTemplates.js';
+import { templateCreator, templateUpdater } from '../../server/commands/evaluations/evaluationTemplates.js';
 import { ValidationError } from '../../server/errors.js';
 import { by, buildTemplate, INDICATORS } from '../factories/evaluations.js';
 import { buildUser } from '../factories/index.js';

@@ -3,11 +3,11 @@ import type { Consequence, Evaluation, EvaluationKind, EvaluationStatus } from '
 import { EvaluationScore } from '../../models/EvaluationScore.js';
 import type { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import type { User } from '../../models/index.js';
-import { evaluationAssigner } from '../../server/commands/evaluationAssigner.js';
-import { evaluationConfirmer } from '../../server/commands/evaluationConfirmer.js';
-import { evaluationScheduler } from '../../server/commands/evaluationScheduler.js';
-import { scoreSaver } from '../../server/commands/evaluationScoring.js';
-import { type IndicatorInput, templateCreator } from '../../server/commands/evaluationTemplates.js';
+import { evaluationAssigner } from '../../server/commands/evaluations/evaluationAssigner.js';
+import { evaluationConfirmer } from '../../server/commands/evaluations/evaluationConfirmer.js';
+import { evaluationScheduler } from '../../server/commands/evaluations/evaluationScheduler.js';
+import { scoreSaver } from '../../server/commands/evaluations/evaluationScoring.js';
+import { type IndicatorInput, templateCreator } from '../../server/commands/evaluations/evaluationTemplates.js';
 import { actorOf } from './finance.js';
 import { buildUser, unique } from './index.js';
 import { buildPaymentContract, type PaymentContract } from './payments.js';

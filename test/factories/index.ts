@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agency, District, Organisation, type User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
-import { userCreator } from '../../server/commands/userCreator.js';
+import { userCreator } from '../../server/commands/users/userCreator.js';
 import { usccCheckCharacter } from '../../server/services/identifiers.js';
 import { testConfig } from '../support/hooks.js';
 

@@ -2,7 +2,7 @@ import type { ChildWorkerKind, Employment } from '../../models/ChildWorker.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import type { District, User } from '../../models/index.js';
 import type { TrainingKind } from '../../models/TrainingRecord.js';
-import { trainingRecorder } from '../../server/commands/trainingRecorder.js';
+import { trainingRecorder } from '../../server/commands/workers/trainingRecorder.js';
 import { idCheckDigit, maskIdNumber, maskPhone } from '../../server/services/identifiers.js';
 import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { testConfig } from '../support/hooks.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Allocation } from '../../models/Allocation.js';
 import { AuditEvent } from '../../models/index.js';
-import { allocationApprover } from '../../server/commands/allocationApprover.js';
+import { allocationApprover } from '../../server/commands/finance/allocationApprover.js';
 import { dialectOf } from '../../server/db.js';
 import { ConflictError } from '../../server/errors.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';

@@ -13,7 +13,7 @@ import {
 } from '../../models/Project.js';
 import { ProjectItem } from '../../models/ProjectItem.js';
 import type { Role } from '../../models/User.js';
-import { projectTransitioner } from '../../server/commands/projectTransitioner.js';
+import { projectTransitioner } from '../../server/commands/projects/projectTransitioner.js';
 import { activeAwardOf } from '../../server/services/projects.js';
 import { ConflictError } from '../../server/errors.js';
 import type { Actor } from '../../server/policies/index.js';

@@ -6,7 +6,7 @@ import { ChildWorker } from '../../models/ChildWorker.js';
 import { AuditEvent, StoredFile, SubDistrict } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
 import { toActor } from '../../server/auth/passport.js';
-import { ImportWriteError, workerImporter } from '../../server/commands/workerImporter.js';
+import { ImportWriteError, workerImporter } from '../../server/commands/workers/workerImporter.js';
 import { ValidationError } from '../../server/errors.js';
 import { logger } from '../../server/logger.js';
 import { PersonalDataCipher } from '../../server/services/personal-data.js';

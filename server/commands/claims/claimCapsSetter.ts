@@ -1,0 +1,45 @@
+import { Op } from 'sequelize';
+import { ClaimCap, type ClaimKind } from '../../../models/Claim.js';
+import { withTransaction } from '../../db.js';
+import { NotFoundError } from '../../errors.js';
+import { inDistrictScope } from '../../policies/index.js';
+import type { CapsForm } from '../../schemas/claims.js';
+import { recordAudit } from '../../services/audit.js';
+import { type ClaimBy, claimAuditActor } from './claimShared.js';
+import { lockedContract } from '../payments/paymentShared.js';
+
+/**
+ * Sets the monthly caps per worker and kind: the city default (`contractId` null, the
+ * administrator) or a contract's own (an officer of its district, else 404), audited with what
+ * they were. Claims already submitted keep what they were checked against; later lines and
+ * submissions are checked against the new caps.
+ */
+export async function claimCapsSetter(contractId: number | null, form: CapsForm, by: ClaimBy): Promise<void> {
+  await withTransaction(async (transaction) => {
+    let districtId: number | null = null;
+    if (contractId !== null) {
+      const contract = await lockedContract(contractId, transaction);
+      if (!inDistrictScope(by.actor, contract.districtId)) throw new NotFoundError();
+      districtId = contract.districtId;
+    }
+    const rows = await ClaimCap.findAll({ where: { contractId: contractId === null ? { [Op.is]: null } : contractId }, transaction });
+    const before: Record<string, number> = {};
+    for (const kind of ['transport', 'communication'] as ClaimKind[]) {
+      const capFen = form[kind];
+      const row = rows.find((r) => r.kind === kind);
+      if (row) {
+        before[kind] = row.capFen;
+        await row.update({ capFen, updatedBy: by.actor.id }, { transaction });
+      } else await ClaimCap.create({ contractId, kind, capFen, updatedBy: by.actor.id }, { transaction });
+    }
+    await recordAudit({
+      actor: claimAuditActor(by.actor),
+      action: 'claim.set_caps',
+      recordType: contractId === null ? 'claim_caps' : 'contract',
+      recordId: contractId,
+      districtId,
+      detail: { before, after: { transport: form.transport, communication: form.communication } },
+      context: by.context,
+    });
+  });
+}

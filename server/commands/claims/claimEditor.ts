@@ -1,0 +1,163 @@
+import { type Transaction, UniqueConstraintError } from 'sequelize';
+import { Claim, ClaimedFapiao, ClaimLine } from '../../../models/Claim.js';
+import { Engagement } from '../../../models/Engagement.js';
+import { withTransaction } from '../../db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
+import type { ClaimLineForm, NewClaimForm } from '../../schemas/claims.js';
+import { recordAudit } from '../../services/audit.js';
+import { fapiaoKey } from '../../services/identifiers.js';
+import { type ClaimBy, checkClaimTransition, claimAuditActor, contractIdOfClaim, lineErrors, lockedClaim, monthBounds } from './claimShared.js';
+import { lockedContract } from '../payments/paymentShared.js';
+
+/** The organisation user's own claim, under the contract's lock (another organisation's: 404). */
+async function ownClaim(claimId: number, by: ClaimBy) {
+  const contractId = await contractIdOfClaim(claimId, by.actor);
+  return async (transaction: Transaction) => {
+    const contract = await lockedContract(contractId, transaction);
+    const claim = await lockedClaim(claimId, contract, transaction);
+    if (by.actor.role !== 'org' || claim.organisationId !== by.actor.organisationId) throw new NotFoundError();
+    return { contract, claim };
+  };
+}
+
+/**
+ * Holds every key of a claim line's 发票: the unique key refuses a second holder anywhere in the
+ * system (422 beside the number that is taken, and on the line), also when two claims race.
+ */
+export async function holdFapiao(line: ClaimLine, claimId: number, transaction: Transaction): Promise<void> {
+  for (const key of line.fapiaoKeys) {
+    const field = key.startsWith('e:') && line.fapiaoDigitalNumber ? 'fapiaoDigitalNumber' : 'fapiaoNumber';
+    const refused = () => new ValidationError({ [field]: 'claims.validation.fapiaoTaken', [`line_${line.id}`]: 'claims.validation.fapiaoTaken' });
+    const taken = await ClaimedFapiao.findOne({ where: { fapiaoKey: key }, transaction });
+    if (taken && taken.claimLineId !== line.id) throw refused();
+    if (taken) continue;
+    try {
+      await ClaimedFapiao.create({ fapiaoKey: key, claimId, claimLineId: line.id }, { transaction });
+    } catch (e) {
+      if (e instanceof UniqueConstraintError) throw refused();
+      throw e;
+    }
+  }
+}
+
+/**
+ * An organisation user opens a draft claim for a worker it engages on its active contract and a
+ * month the engagement reaches into (422 on the month otherwise). The lines are added next.
+ */
+export async function claimCreator(form: NewClaimForm, by: ClaimBy): Promise<Claim> {
+  return withTransaction(async (transaction) => {
+    const contract = await lockedContract(form.contractId, transaction);
+    if (by.actor.role !== 'org' || contract.organisationId !== by.actor.organisationId) throw new NotFoundError();
+    if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
+    const engagement = await Engagement.findByPk(form.engagementId, { transaction });
+    if (!engagement || engagement.contractId !== contract.id) throw new ValidationError({ engagementId: 'claims.validation.engagementUnknown' });
+    const { first, last } = monthBounds(form.month);
+    if (engagement.startsOn > last || engagement.endsOn < first) throw new ValidationError({ month: 'claims.validation.notEngagedInMonth' });
+    const claim = await Claim.create(
+      {
+        contractId: contract.id,
+        organisationId: contract.organisationId,
+        districtId: contract.districtId,
+        childWorkerId: engagement.childWorkerId,
+        engagementId: engagement.id,
+        month: form.month,
+        createdBy: by.actor.id,
+      },
+      { transaction },
+    );
+    await recordAudit({
+      actor: claimAuditActor(by.actor),
+      action: 'claim.create',
+      recordType: 'claim',
+      recordId: claim.id,
+      districtId: claim.districtId,
+      detail: { contractId: contract.id, childWorkerId: claim.childWorkerId, month: claim.month, status: { from: null, to: 'draft' } },
+      context: by.context,
+    });
+    return claim;
+  });
+}
+
+/**
+ * Adds a line with its receipt (upload kind `receipt`, exactly one file) to a draft or returned
+ * claim (409 otherwise), checking the line's day, the cap of its kind and its 发票 (422 beside the
+ * field, see `lineErrors` and `holdFapiao`); the claim's total follows.
+ */
+export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploads: readonly UploadDescriptor[], by: ClaimBy): Promise<ClaimLine> {
+  const locked = await ownClaim(claimId, by);
+  return withTransaction(async (transaction) => {
+    const { claim } = await locked(transaction);
+    checkClaimTransition(claim, 'edit');
+    if (uploads.length !== 1) throw new ValidationError({ receipt: 'claims.validation.oneReceipt' });
+    const existing = await ClaimLine.findAll({ where: { claimId: claim.id }, transaction });
+    const all = [...existing, { spentOn: form.spentOn, kind: form.kind, amountFen: form.amountFen }];
+    const errors = await lineErrors(claim, all, (i, field) => (i === existing.length ? field : `line_${existing[i].id}`), transaction);
+    const own = Object.fromEntries(Object.entries(errors).filter(([k]) => !k.startsWith('line_')));
+    if (Object.keys(own).length) throw new ValidationError(own);
+    const [file] = await saveStoredFiles(
+      uploads,
+      { kind: 'receipt', uploadedBy: by.actor.id, owner: { type: 'claim', id: claim.id }, districtId: claim.districtId, organisationId: claim.organisationId },
+      transaction,
+    );
+    const line = await ClaimLine.create(
+      {
+        claimId: claim.id,
+        spentOn: form.spentOn,
+        kind: form.kind,
+        description: form.description,
+        amountFen: form.amountFen,
+        fapiaoCode: form.fapiao.code,
+        fapiaoNumber: form.fapiao.number,
+        fapiaoKey: fapiaoKey(form.fapiao.code, form.fapiao.number),
+        fapiaoDigitalNumber: form.digitalNumber,
+        receiptFileId: file.id,
+      },
+      { transaction },
+    );
+    await holdFapiao(line, claim.id, transaction);
+    await claim.update({ totalFen: claim.totalFen + line.amountFen }, { transaction });
+    await recordAudit({
+      actor: claimAuditActor(by.actor),
+      action: 'claim.add_line',
+      recordType: 'claim',
+      recordId: claim.id,
+      districtId: claim.districtId,
+      detail: {
+        lineId: line.id,
+        spentOn: line.spentOn,
+        kind: line.kind,
+        amountFen: line.amountFen,
+        fapiao: line.fapiaoKeys,
+        storedFileId: file.id,
+        sha256: file.sha256,
+      },
+      context: by.context,
+    });
+    return line;
+  });
+}
+
+/** Removes a line of a draft or returned claim (409 otherwise); its 发票 is free again, its receipt stays stored. */
+export async function claimLineRemover(claimId: number, lineId: number, by: ClaimBy): Promise<Claim> {
+  const locked = await ownClaim(claimId, by);
+  return withTransaction(async (transaction) => {
+    const { claim } = await locked(transaction);
+    checkClaimTransition(claim, 'edit');
+    const line = await ClaimLine.findOne({ where: { id: lineId, claimId: claim.id }, transaction });
+    if (!line) throw new NotFoundError();
+    await ClaimedFapiao.destroy({ where: { claimLineId: line.id }, transaction });
+    await line.destroy({ transaction });
+    await claim.update({ totalFen: claim.totalFen - line.amountFen }, { transaction });
+    await recordAudit({
+      actor: claimAuditActor(by.actor),
+      action: 'claim.remove_line',
+      recordType: 'claim',
+      recordId: claim.id,
+      districtId: claim.districtId,
+      detail: { lineId: line.id, amountFen: line.amountFen, fapiao: line.fapiaoKeys },
+      context: by.context,
+    });
+    return claim;
+  });
+}

@@ -1,0 +1,160 @@
+import type { Transaction } from 'sequelize';
+import { type Claim, ClaimedFapiao, ClaimLine, type ClaimStatus, type ClaimTransition, CLAIM_TRANSITIONS } from '../../../models/Claim.js';
+import { Contract } from '../../../models/Contract.js';
+import { Payment } from '../../../models/Payment.js';
+import { now } from '../../clock.js';
+import { withTransaction } from '../../db.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
+import { approvesClaim, verifiesClaim } from '../../policies/claim.js';
+import { recordAudit } from '../../services/audit.js';
+import { formatFen } from '../../services/money.js';
+import { type ClaimBy, checkClaimTransition, claimAuditActor, contractIdOfClaim, lineErrors, lockedClaim, reservedOf } from './claimShared.js';
+import { holdFapiao } from './claimEditor.js';
+import { commitFrom, fundingAllocations, lineIdsOfProject, lockLines } from '../contracts/contractMoney.js';
+import { lockedContract } from '../payments/paymentShared.js';
+
+type Step = (claim: Claim, contract: Contract, transaction: Transaction) => Promise<Record<string, unknown>>;
+
+/**
+ * The common frame of a claim move, in ONE transaction: lock the contract (every claim and payment
+ * of a contract queues on it), re-read the claim, check who may (`allowed`: 404 outside their
+ * scope, 403 otherwise), the transition table (409), then let `step` write, set the status and
+ * audit. `lockFirst` locks further rows right after the contract (the budget lines, for approval).
+ */
+async function move(
+  claimId: number,
+  transition: ClaimTransition,
+  by: ClaimBy,
+  allowed: (claim: Claim) => boolean,
+  step: Step,
+  lockFirst?: (t: Transaction) => Promise<void>,
+): Promise<Claim> {
+  const contractId = await contractIdOfClaim(claimId, by.actor);
+  return withTransaction(async (transaction) => {
+    const contract = await lockedContract(contractId, transaction);
+    await lockFirst?.(transaction);
+    const claim = await lockedClaim(claimId, contract, transaction);
+    checkClaimTransition(claim, transition);
+    if (!allowed(claim)) throw new ForbiddenError('claims.errors.notYours');
+    const from = claim.status;
+    const detail = await step(claim, contract, transaction);
+    const to = CLAIM_TRANSITIONS[transition].to as ClaimStatus;
+    await claim.update({ status: to }, { transaction });
+    await recordAudit({
+      actor: claimAuditActor(by.actor),
+      action: `claim.${transition}`,
+      recordType: 'claim',
+      recordId: claim.id,
+      districtId: claim.districtId,
+      detail: { contractId: contract.id, totalFen: claim.totalFen, ...detail, status: { from, to } },
+      context: by.context,
+    });
+    return claim;
+  });
+}
+
+/**
+ * The organisation submits a draft or returned claim: it needs a line (422), the contract must be
+ * active (409), every line passes the rules again (`lineErrors`, 422 beside each line), each line
+ * takes back its 发票 if a return freed it (422 when someone else took it meanwhile), and the total
+ * must fit what the contract's ceiling has left after the approved and paid claims (422 on the
+ * total). Approval checks the ceiling again under the same lock, where it is binding.
+ */
+export function claimSubmitter(claimId: number, by: ClaimBy): Promise<Claim> {
+  const own = (c: Claim) => by.actor.role === 'org' && c.organisationId === by.actor.organisationId;
+  return move(claimId, 'submit', by, own, async (claim, contract, transaction) => {
+    if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
+    const lines = await ClaimLine.findAll({ where: { claimId: claim.id }, order: [['id', 'ASC']], transaction });
+    if (lines.length === 0) throw new ValidationError({ total: 'claims.validation.noLines' });
+    const errors = await lineErrors(claim, lines, (i) => `line_${lines[i].id}`, transaction);
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    for (const line of lines) await holdFapiao(line, claim.id, transaction);
+    const left = contract.reimbursementCeilingFen - (await reservedOf(contract.id, transaction));
+    if (claim.totalFen > left) throw new ValidationError({ total: 'claims.validation.overCeiling' });
+    await claim.update({ submittedBy: by.actor.id, submittedAt: now(), decidedBy: null, decidedAt: null, reason: null }, { transaction });
+    return { lines: lines.length, ceilingLeftFen: left };
+  });
+}
+
+/** An officer of the district verifies a submitted claim; never its author or submitter, nor one of its organisation (403). */
+export function claimVerifier(claimId: number, by: ClaimBy): Promise<Claim> {
+  return move(
+    claimId,
+    'verify',
+    by,
+    (c) => verifiesClaim(by.actor, c),
+    async (claim, _contract, transaction) => {
+      await claim.update({ verifiedBy: by.actor.id, verifiedAt: now() }, { transaction });
+      return {};
+    },
+  );
+}
+
+/**
+ * Returns (to the organisation, to correct and resubmit) or rejects a submitted claim (its
+ * verifier's stage: an officer) or a verified one (its approver's: finance), with the reasons;
+ * either frees the claim's 发票 numbers.
+ */
+export function claimDecider(claimId: number, transition: 'return' | 'reject', reason: string, by: ClaimBy): Promise<Claim> {
+  const allowed = (c: Claim) => (c.status === 'verified' ? approvesClaim(by.actor, c) : verifiesClaim(by.actor, c));
+  return move(claimId, transition, by, allowed, async (claim, _contract, transaction) => {
+    if (!reason.trim()) throw new ValidationError({ reason: 'validation.required' });
+    await ClaimedFapiao.destroy({ where: { claimId: claim.id }, transaction });
+    const reset = transition === 'return' ? { verifiedBy: null, verifiedAt: null } : {};
+    await claim.update({ ...reset, decidedBy: by.actor.id, decidedAt: now(), reason: reason.trim() }, { transaction });
+    return { reason: reason.trim() };
+  });
+}
+
+/**
+ * Finance approves a verified claim (never its author, submitter or verifier: 403) in ONE
+ * transaction under the contract's lock and then the project's budget lines': the contract must be
+ * active (409); the approved and paid claims plus this one must fit the contract's reimbursement
+ * ceiling (409 naming what is left: two approvals racing queue on the lock, so together they never
+ * exceed it); the amount is committed from the project's approved allocations to the contract in
+ * the ledger (409 when they no longer hold it), and a `claim` payment is written, approved, for
+ * finance to record paid through the payments' path.
+ */
+export async function claimApprover(claimId: number, by: ClaimBy): Promise<Claim> {
+  // The project's lines are read before the transaction opens (see lineIdsOfProject).
+  const projectId = (await Contract.findByPk(await contractIdOfClaim(claimId, by.actor), { attributes: ['projectId'] }))?.projectId ?? 0;
+  const lineIds = await lineIdsOfProject(projectId);
+  return move(
+    claimId,
+    'approve',
+    by,
+    (c) => approvesClaim(by.actor, c),
+    async (claim, contract, transaction) => {
+      if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
+      const reserved = await reservedOf(contract.id, transaction);
+      const left = contract.reimbursementCeilingFen - reserved;
+      if (claim.totalFen > left)
+        throw new ConflictError('claims.errors.overCeiling', { amount: formatFen(claim.totalFen), left: formatFen(Math.max(0, left)) });
+      const funding = await fundingAllocations(contract.projectId, lineIds, transaction);
+      if (funding.reduce((s, f) => s + f.heldFen, 0) < claim.totalFen) throw new ConflictError('claims.errors.noFunds', { amount: formatFen(claim.totalFen) });
+      const committedFrom = await commitFrom(contract, funding, claim.totalFen, by.actor.id, transaction);
+      const at = now();
+      const payment = await Payment.create(
+        {
+          contractId: contract.id,
+          instalmentId: null,
+          openInstalmentId: null,
+          kind: 'claim',
+          districtId: contract.districtId,
+          organisationId: contract.organisationId,
+          year: contract.year,
+          amountFen: claim.totalFen,
+          status: 'approved',
+          requestedBy: claim.verifiedBy ?? by.actor.id,
+          requestedAt: claim.verifiedAt ?? at,
+          approvedBy: by.actor.id,
+          approvedAt: at,
+        },
+        { transaction },
+      );
+      await claim.update({ approvedBy: by.actor.id, approvedAt: at, paymentId: payment.id }, { transaction });
+      return { paymentId: payment.id, reservedBeforeFen: reserved, ceilingFen: contract.reimbursementCeilingFen, committedFrom };
+    },
+    (transaction) => lockLines(lineIds, transaction),
+  );
+}

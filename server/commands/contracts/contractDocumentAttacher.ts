@@ -1,0 +1,49 @@
+import type { Contract } from '../../../models/Contract.js';
+import { withTransaction } from '../../db.js';
+import { ValidationError } from '../../errors.js';
+import { saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
+import { recordAudit } from '../../services/audit.js';
+import { type ContractBy, checkContractMove, contractAuditActor, lockedContract } from './contractShared.js';
+
+/** Which document of a contract a file is: the announcement notice, or the signed contract. */
+export const CONTRACT_DOCUMENTS = ['announcement', 'signed'] as const;
+export type ContractDocument = (typeof CONTRACT_DOCUMENTS)[number];
+
+export const DOCUMENT_COLUMN = { announcement: 'announcementFileId', signed: 'signedFileId' } as const;
+
+/**
+ * Attaches a PDF (upload kind `contract_document`) to a draft as its announcement notice or its
+ * signed contract, replacing an earlier one (the earlier stored file stays, audited). One file,
+ * else 422 beside the field; only while a draft (409): an active contract changes by amendment.
+ */
+export async function contractDocumentAttacher(id: number, which: ContractDocument, uploads: readonly UploadDescriptor[], by: ContractBy): Promise<Contract> {
+  return withTransaction(async (transaction) => {
+    const contract = await lockedContract(id, by.actor, transaction);
+    checkContractMove(contract, 'edit');
+    if (uploads.length !== 1) throw new ValidationError({ file: 'contracts.validation.fileRequired' });
+    const [file] = await saveStoredFiles(
+      uploads,
+      {
+        kind: 'contract_document',
+        uploadedBy: by.actor.id,
+        owner: { type: 'contract', id: contract.id },
+        districtId: contract.districtId,
+        organisationId: contract.organisationId,
+      },
+      transaction,
+    );
+    const column = DOCUMENT_COLUMN[which];
+    const before = contract[column] ?? null;
+    await contract.update({ [column]: file.id }, { transaction });
+    await recordAudit({
+      actor: contractAuditActor(by.actor),
+      action: 'contract.attach_document',
+      recordType: 'contract',
+      recordId: contract.id,
+      districtId: contract.districtId,
+      detail: { which, storedFileId: file.id, replaced: before, sha256: file.sha256 },
+      context: by.context,
+    });
+    return contract;
+  });
+}

@@ -1,0 +1,113 @@
+import { Op } from 'sequelize';
+import type { Deliverable } from '../../../models/Deliverable.js';
+import { DeliverableFile, type DeliverableFilePurpose } from '../../../models/DeliverableFile.js';
+import { StoredFile } from '../../../models/StoredFile.js';
+import { withTransaction } from '../../db.js';
+import { ConflictError, ValidationError } from '../../errors.js';
+import type { UploadDescriptor } from '../../middleware/upload.js';
+import { recordAudit } from '../../services/audit.js';
+import { hotlineValuesOf, isDeliverableCategory, type MetricValues, metricErrors } from '../../services/deliverable-metrics.js';
+import type { HotlineMetrics } from '../../services/hotline.js';
+import {
+  attachUploads,
+  checkContractActive,
+  type DeliverableBy,
+  deliverableAuditActor,
+  lockedDeliverable,
+  openDraftVersion,
+  ownedBy,
+} from './deliverableShared.js';
+
+/** The parsed hand-in form: metrics (blank ones left out), narrative, new files with what they are, files to take off. */
+export type DraftForm = {
+  metrics: MetricValues;
+  narrative: string | null;
+  purpose: DeliverableFilePurpose;
+  removeFileIds: number[];
+};
+
+/** The most a narrative may hold (characters). */
+export const NARRATIVE_MAX = 20_000;
+
+/**
+ * The organisation saves its deliverable as a draft, to finish later: the metrics typed so far
+ * (each checked: no negative or fractional count, answered ≤ received and the like: 422 beside
+ * the field), the narrative, new attachments (stored through the storage service: photos without
+ * their EXIF) and files taken off this version. A returned deliverable starts its next version
+ * here. Another organisation's deliverable is 404; a submitted or accepted one 409; only while the
+ * contract is active (409).
+ */
+export async function deliverableDraftSaver(id: number, form: DraftForm, uploads: readonly UploadDescriptor[], by: DeliverableBy): Promise<Deliverable> {
+  return withTransaction(async (transaction) => {
+    const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
+    await checkContractActive(d, transaction);
+    if (!isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
+    const { version, created } = await openDraftVersion(d, by.actor, transaction);
+    const errors = metricErrors(d.categoryCode, form.metrics, false);
+    if (form.narrative && form.narrative.length > NARRATIVE_MAX) errors.narrative = 'validation.tooLong';
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    const removed = form.removeFileIds.length
+      ? await DeliverableFile.destroy({ where: { versionId: version.id, id: { [Op.in]: form.removeFileIds } }, transaction })
+      : 0;
+    const added = await attachUploads(d, version, uploads, form.purpose, by.actor, transaction);
+    await version.update({ metrics: form.metrics, metricsSource: 'form', narrative: form.narrative }, { transaction });
+    await recordAudit({
+      actor: deliverableAuditActor(by.actor),
+      action: 'deliverable.save',
+      recordType: 'deliverable',
+      recordId: d.id,
+      districtId: d.districtId,
+      detail: { version: version.version, newVersion: created, filesAdded: added, filesRemoved: removed, status: d.status },
+      context: by.context,
+    });
+    return d;
+  });
+}
+
+/** A call log the import read: just uploaded (kind `call_log`), or already stored by an earlier step of the import. */
+export type ImportedFile = { upload: UploadDescriptor } | { storedFileId: number };
+
+/**
+ * Sets a hotline deliverable's metrics from an import (the call-log import computes them from a
+ * CSV/XLSX log) and attaches the log to the draft version as its `call_log` file, in one
+ * transaction, with the same rules as a draft saved by hand (own organisation's, 404; a draft or
+ * returned one, else 409; metrics checked, 422). The version records that its metrics were
+ * imported; the user can still correct them in the form before submitting.
+ */
+export async function deliverableMetricsImporter(id: number, metrics: HotlineMetrics, file: ImportedFile, by: DeliverableBy): Promise<Deliverable> {
+  return withTransaction(async (transaction) => {
+    const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
+    await checkContractActive(d, transaction);
+    if (d.categoryCode !== 'hotline') throw new ConflictError('deliverables.errors.notHotline');
+    const { version } = await openDraftVersion(d, by.actor, transaction);
+    const values = hotlineValuesOf(metrics);
+    const errors = metricErrors('hotline', values, false);
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    let fileId: number;
+    if ('upload' in file) {
+      [fileId] = await attachUploads(d, version, [file.upload], 'call_log', by.actor, transaction);
+    } else {
+      const stored = await StoredFile.findByPk(file.storedFileId, { transaction });
+      const mine =
+        stored &&
+        stored.kind === 'call_log' &&
+        stored.organisationId === d.organisationId &&
+        (stored.ownerId === null || (stored.ownerType === 'deliverable' && stored.ownerId === d.id));
+      if (!stored || !mine) throw new ValidationError({ file: 'deliverables.validation.callLogFile' });
+      if (stored.ownerId === null) await stored.update({ ownerType: 'deliverable', ownerId: d.id, districtId: d.districtId }, { transaction });
+      await DeliverableFile.create({ deliverableId: d.id, versionId: version.id, storedFileId: stored.id, purpose: 'call_log' }, { transaction });
+      fileId = stored.id;
+    }
+    await version.update({ metrics: values, metricsSource: 'import' }, { transaction });
+    await recordAudit({
+      actor: deliverableAuditActor(by.actor),
+      action: 'deliverable.import_metrics',
+      recordType: 'deliverable',
+      recordId: d.id,
+      districtId: d.districtId,
+      detail: { version: version.version, storedFileId: fileId, metrics: values },
+      context: by.context,
+    });
+    return d;
+  });
+}

@@ -1,0 +1,118 @@
+import type { Transaction } from 'sequelize';
+import type { Consequence, Evaluation, Grade } from '../../../models/Evaluation.js';
+import { Organisation } from '../../../models/Organisation.js';
+import { OrganisationStatusChange } from '../../../models/organisation-registry.js';
+import { RectificationItem } from '../../../models/RectificationItem.js';
+import { now } from '../../clock.js';
+import { withTransaction } from '../../db.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { formatDate } from '../../presenters/format.js';
+import { keepsProjectsOf } from '../../policies/project.js';
+import { recordAudit } from '../../services/audit.js';
+import { checkEvaluationMove, type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
+import { rowLock } from '../finance/financeShared.js';
+
+export type ConfirmForm = { consequence: Consequence; note: string | null; rectificationDeadline: string | null; items: string[] };
+
+/**
+ * Which consequence fits which grade (Shenzhen's 2021 measures): a reward only for 优秀,
+ * ineligibility for the next year only for 不合格, a rectification for anything below 优秀.
+ */
+export const CONSEQUENCES_OF: Record<Grade, readonly Consequence[]> = {
+  excellent: ['none', 'reward'],
+  good: ['none', 'rectification'],
+  pass: ['none', 'rectification'],
+  fail: ['none', 'rectification', 'ineligibility'],
+};
+
+function checkConsequence(grade: Grade, form: ConfirmForm, today: string): void {
+  if (!CONSEQUENCES_OF[grade].includes(form.consequence)) throw new ValidationError({ consequence: 'evaluations.validation.consequenceForGrade' });
+  if (form.consequence === 'rectification') {
+    if (form.items.length === 0) throw new ValidationError({ item_0: 'evaluations.validation.rectificationItems' });
+    if (!form.rectificationDeadline || form.rectificationDeadline <= today)
+      throw new ValidationError({ rectificationDeadline: 'evaluations.validation.deadlineFuture' });
+  }
+}
+
+/**
+ * Ineligibility for the next year: the organisation is `ineligible` until 31 December of the year
+ * after the confirmation (so `eligibleOn` — and with it the award of a project — refuses it until
+ * then), with its status history row and audit event; an organisation already ineligible for
+ * longer keeps its later day.
+ */
+async function makeIneligible(evaluation: Evaluation, until: string, by: EvaluationBy, transaction: Transaction): Promise<void> {
+  const organisation = await Organisation.findByPk(evaluation.organisationId, { transaction, lock: rowLock() });
+  if (!organisation) throw new NotFoundError();
+  if (organisation.status === 'ineligible' && organisation.ineligibleUntil && organisation.ineligibleUntil >= until) return;
+  const from = organisation.status;
+  const reason = `绩效评价 #${evaluation.id} 不合格`;
+  await organisation.update({ status: 'ineligible', ineligibleUntil: until, statusReason: reason }, { transaction });
+  await OrganisationStatusChange.create(
+    { organisationId: organisation.id, fromStatus: from, toStatus: 'ineligible', reason, ineligibleUntil: until, changedBy: by.actor.id, changedAt: now() },
+    { transaction },
+  );
+  await recordAudit({
+    actor: evaluationAuditActor(by.actor),
+    action: 'organisation.change_status',
+    recordType: 'organisation',
+    recordId: organisation.id,
+    districtId: organisation.districtId,
+    detail: { name: organisation.name, status: { from, to: 'ineligible' }, reason, ineligibleUntil: until, evaluationId: evaluation.id },
+    context: by.context,
+  });
+}
+
+/**
+ * The officer confirms a submitted evaluation with its consequence: the grade stands, a reward is
+ * recorded, a rectification gets its items and deadline, or the organisation becomes ineligible
+ * for the next year; all in one transaction with the audit event.
+ */
+export async function evaluationConfirmer(id: number, form: ConfirmForm, by: EvaluationBy): Promise<Evaluation> {
+  return withTransaction(async (transaction) => {
+    const evaluation = await lockedEvaluation(id, transaction);
+    if (!keepsProjectsOf(by.actor, evaluation.districtId)) throw new NotFoundError();
+    const to = checkEvaluationMove(evaluation, 'confirm');
+    const at = now();
+    const today = formatDate(at);
+    checkConsequence(evaluation.grade!, form, today);
+    const ineligibleUntil = form.consequence === 'ineligibility' ? `${Number(today.slice(0, 4)) + 1}-12-31` : null;
+    await evaluation.update(
+      {
+        status: to,
+        confirmedBy: by.actor.id,
+        confirmedAt: at,
+        consequence: form.consequence,
+        consequenceNote: form.note,
+        rectificationDeadline: form.consequence === 'rectification' ? form.rectificationDeadline : null,
+        ineligibleUntil,
+      },
+      { transaction },
+    );
+    if (form.consequence === 'rectification') {
+      await RectificationItem.bulkCreate(
+        form.items.map((description, i) => ({ evaluationId: evaluation.id, organisationId: evaluation.organisationId, seq: i + 1, description })),
+        { transaction },
+      );
+    }
+    if (ineligibleUntil) await makeIneligible(evaluation, ineligibleUntil, by, transaction);
+    await recordAudit({
+      actor: evaluationAuditActor(by.actor),
+      action: 'evaluation.confirm',
+      recordType: 'evaluation',
+      recordId: evaluation.id,
+      districtId: evaluation.districtId,
+      detail: {
+        status: { from: 'submitted', to },
+        totalHundredths: evaluation.totalHundredths,
+        grade: evaluation.grade,
+        consequence: form.consequence,
+        note: form.note,
+        rectificationDeadline: evaluation.rectificationDeadline,
+        items: form.items,
+        ineligibleUntil,
+      },
+      context: by.context,
+    });
+    return evaluation;
+  });
+}

@@ -1,0 +1,75 @@
+import { RECTIFICATION_TRANSITIONS, RectificationItem, type RectificationTransition } from '../../../models/RectificationItem.js';
+import { now } from '../../clock.js';
+import { withTransaction } from '../../db.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import { keepsProjectsOf } from '../../policies/project.js';
+import { recordAudit } from '../../services/audit.js';
+import { type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
+import { rowLock } from '../finance/financeShared.js';
+
+/**
+ * The organisation writes its response to a confirmed evaluation of its own, kept with the
+ * evaluation (once: a second one is a 409).
+ */
+export async function evaluationResponder(id: number, response: string, by: EvaluationBy): Promise<void> {
+  await withTransaction(async (transaction) => {
+    const evaluation = await lockedEvaluation(id, transaction);
+    if (evaluation.organisationId !== by.actor.organisationId || evaluation.status !== 'confirmed') throw new NotFoundError();
+    if (evaluation.response) throw new ConflictError('evaluations.errors.alreadyResponded');
+    await evaluation.update({ response, respondedBy: by.actor.id, respondedAt: now() }, { transaction });
+    await recordAudit({
+      actor: evaluationAuditActor(by.actor),
+      action: 'evaluation.respond',
+      recordType: 'evaluation',
+      recordId: evaluation.id,
+      districtId: evaluation.districtId,
+      detail: { response },
+      context: by.context,
+    });
+  });
+}
+
+/**
+ * A step of a rectification item: the organisation reports what it did (`open → reported`), the
+ * officer closes it (`reported → closed`) or reopens it with a reason (`reported → open`). When the
+ * last item closes, the evaluation's rectification is closed. Refused moves are 409; an item of
+ * another organisation (or district) is a 404.
+ */
+export async function rectificationStep(
+  evaluationId: number,
+  itemId: number,
+  step: RectificationTransition,
+  text: string | null,
+  by: EvaluationBy,
+): Promise<RectificationItem> {
+  return withTransaction(async (transaction) => {
+    const evaluation = await lockedEvaluation(evaluationId, transaction);
+    const item = await RectificationItem.findByPk(itemId, { transaction, lock: rowLock() });
+    if (!item || item.evaluationId !== evaluation.id) throw new NotFoundError();
+    const mine = step === 'report' ? evaluation.organisationId === by.actor.organisationId : keepsProjectsOf(by.actor, evaluation.districtId);
+    if (!mine) throw new NotFoundError();
+    const { from, to } = RECTIFICATION_TRANSITIONS[step];
+    if (!(from as readonly string[]).includes(item.status)) throw new ConflictError(`evaluations.errors.rectification.${step}`, { status: item.status });
+    const at = now();
+    const changes =
+      step === 'report'
+        ? { status: to, report: text, reportedBy: by.actor.id, reportedAt: at }
+        : step === 'close'
+          ? { status: to, closedBy: by.actor.id, closedAt: at }
+          : { status: to, reopenReason: text };
+    await item.update(changes, { transaction });
+    if (step === 'close' && (await RectificationItem.count({ where: { evaluationId: evaluation.id, status: ['open', 'reported'] }, transaction })) === 0) {
+      await evaluation.update({ rectificationClosedAt: at }, { transaction });
+    }
+    await recordAudit({
+      actor: evaluationAuditActor(by.actor),
+      action: step === 'report' ? 'rectification.report' : step === 'close' ? 'rectification.close' : 'rectification.reopen',
+      recordType: 'evaluation',
+      recordId: evaluation.id,
+      districtId: evaluation.districtId,
+      detail: { itemId: item.id, seq: item.seq, status: { from: from[0], to }, text, closed: !!evaluation.rectificationClosedAt },
+      context: by.context,
+    });
+    return item;
+  });
+}

@@ -1,0 +1,110 @@
+import type { Transaction } from 'sequelize';
+import type { Evaluation } from '../../../models/Evaluation.js';
+import { EvaluationScore } from '../../../models/EvaluationScore.js';
+import { now } from '../../clock.js';
+import { withTransaction } from '../../db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { recordAudit } from '../../services/audit.js';
+import { gradeOf, totalOf } from '../../services/evaluation-grades.js';
+import { computeIndicator } from '../../services/evaluation-indicators.js';
+import { checkEvaluationMove, contractOf, type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
+
+/** What the evaluator typed for a scored indicator, by its seq: a score in hundredths (null: not yet) and a comment. */
+export type ScoreInput = Record<number, { score: number | null; comment: string }>;
+
+async function scoresOf(evaluation: Evaluation, transaction: Transaction): Promise<EvaluationScore[]> {
+  return EvaluationScore.findAll({ where: { evaluationId: evaluation.id }, order: [['seq', 'ASC']], transaction });
+}
+
+/**
+ * Fixes the computed indicators at submission: each is computed from the records of the contract
+ * over the evaluation's period and kept with the records it came from. One whose source does not
+ * exist refuses the submission (409): no computed indicator scores without its records.
+ */
+async function fixComputed(evaluation: Evaluation, scores: EvaluationScore[], transaction: Transaction): Promise<void> {
+  const contract = await contractOf(evaluation.contractId, transaction);
+  for (const s of scores.filter((x) => x.computedCode)) {
+    const value = await computeIndicator(s.computedCode!, contract, { start: evaluation.periodStart, end: evaluation.periodEnd });
+    if (!value.available) throw new ConflictError('evaluations.errors.indicatorUnavailable', { name: s.name });
+    await s.update({ scoreHundredths: value.scoreHundredths, sources: value.sources, comment: `${value.part}/${value.whole}` }, { transaction });
+  }
+}
+
+/**
+ * The assigned evaluator saves the scores and comments of the scored indicators (the first save
+ * starts the evaluation: `scheduled → in_progress`) and, with `submit`, submits: every scored
+ * indicator has a score and a comment (422 beside the first that lacks one), the computed ones are
+ * fixed from the records (409 when a source is missing), and the total (truncated hundredths) and
+ * its grade are written. Only the evaluator assigned may do it (404 for anyone else).
+ */
+export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: EvaluationBy): Promise<Evaluation> {
+  return withTransaction(async (transaction) => {
+    const evaluation = await lockedEvaluation(id, transaction);
+    if (evaluation.evaluatorId !== by.actor.id) throw new NotFoundError();
+    const from = evaluation.status;
+    const started = checkEvaluationMove(evaluation, 'score');
+    const scores = await scoresOf(evaluation, transaction);
+    for (const s of scores.filter((x) => !x.computedCode)) {
+      const typed = input[s.seq];
+      if (typed) await s.update({ scoreHundredths: typed.score, comment: typed.comment || null }, { transaction });
+    }
+    await evaluation.update({ status: started }, { transaction });
+    if (!submit) {
+      if (from !== started) {
+        await recordAudit({
+          actor: evaluationAuditActor(by.actor),
+          action: 'evaluation.start',
+          recordType: 'evaluation',
+          recordId: evaluation.id,
+          districtId: evaluation.districtId,
+          detail: { status: { from, to: started } },
+          context: by.context,
+        });
+      }
+      return evaluation;
+    }
+    const to = checkEvaluationMove(evaluation, 'submit');
+    const missing = scores.find((s) => !s.computedCode && (s.scoreHundredths === null || !s.comment));
+    if (missing) throw new ValidationError({ [`score_${missing.seq}`]: 'evaluations.validation.scoreAndComment' });
+    await fixComputed(evaluation, scores, transaction);
+    const total = totalOf(scores)!;
+    await evaluation.update(
+      { status: to, totalHundredths: total, grade: gradeOf(total), submittedBy: by.actor.id, submittedAt: now(), returnReason: null },
+      { transaction },
+    );
+    await recordAudit({
+      actor: evaluationAuditActor(by.actor),
+      action: 'evaluation.submit',
+      recordType: 'evaluation',
+      recordId: evaluation.id,
+      districtId: evaluation.districtId,
+      detail: {
+        status: { from, to },
+        totalHundredths: total,
+        grade: evaluation.grade,
+        scores: scores.map((s) => ({ seq: s.seq, weight: s.weight, score: s.scoreHundredths })),
+      },
+      context: by.context,
+    });
+    return evaluation;
+  });
+}
+
+/** The officer disagrees with a submitted evaluation and returns it to the evaluator, with a reason (back to `in_progress`). */
+export async function evaluationReturner(id: number, reason: string, by: EvaluationBy): Promise<Evaluation> {
+  return withTransaction(async (transaction) => {
+    const evaluation = await lockedEvaluation(id, transaction);
+    const to = checkEvaluationMove(evaluation, 'return');
+    await evaluation.update({ status: to, returnReason: reason, totalHundredths: null, grade: null, submittedAt: null, submittedBy: null }, { transaction });
+    await recordAudit({
+      actor: evaluationAuditActor(by.actor),
+      action: 'evaluation.return',
+      recordType: 'evaluation',
+      recordId: evaluation.id,
+      districtId: evaluation.districtId,
+      detail: { status: { from: 'submitted', to }, reason },
+      context: by.context,
+    });
+    return evaluation;
+  });
+}

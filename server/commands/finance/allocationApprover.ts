@@ -1,0 +1,56 @@
+import type { Allocation } from '../../../models/Allocation.js';
+import { now } from '../../clock.js';
+import { withTransaction } from '../../db.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { keepsMoneyOf } from '../../policies/finance.js';
+import { recordAudit } from '../../services/audit.js';
+import { balance, legsOf, post } from '../../services/ledger.js';
+import { formatFen } from '../../services/money.js';
+import { auditActorOf, checkTransition, type FinanceBy, lineIdOfAllocation, lockedAllocation } from './financeShared.js';
+
+/**
+ * An optional note of the approver, and a test hook: a failure injected in the middle of an
+ * approval (after the ledger write) must leave nothing changed.
+ */
+export type ApprovalOptions = { reason?: string | null; afterLedger?: () => Promise<void> };
+
+/**
+ * Finance approves a submitted allocation, in ONE transaction: lock the budget line, re-read the
+ * allocation, check its state (409), that the approver did not request it (403: segregation of
+ * duties, also checked by the policy), compute the line's available balance from the ledger and
+ * refuse an amount that does not fit (409), then post `allocate` (line_available → allocation),
+ * set the status and write the audit event. It never overdraws the line, however many approvals
+ * run at once: they queue on the line's lock (MySQL) or on the serialised writes (SQLite).
+ */
+export async function allocationApprover(allocationId: number, by: FinanceBy, options: ApprovalOptions = {}): Promise<Allocation> {
+  const lineId = await lineIdOfAllocation(allocationId);
+  return withTransaction(async (transaction) => {
+    const { line, allocation } = await lockedAllocation(allocationId, lineId, transaction);
+    if (!keepsMoneyOf(by.actor, allocation.lineDistrictId)) throw new NotFoundError();
+    if (allocation.requestedBy === by.actor.id) throw new ForbiddenError('finance.errors.ownRequest');
+    const to = checkTransition(allocation, 'approve');
+    const available = await balance('line_available', line.id, transaction);
+    if (allocation.amountFen > available) {
+      throw new ConflictError('finance.errors.exceedsAvailable', { amount: formatFen(allocation.amountFen), available: formatFen(available) });
+    }
+    await post(
+      'allocate',
+      legsOf('allocate', line.id, allocation.id, allocation.amountFen),
+      { recordType: 'allocation', recordId: allocation.id, createdBy: by.actor.id },
+      transaction,
+    );
+    await options.afterLedger?.();
+    const from = allocation.status;
+    await allocation.update({ status: to, decidedBy: by.actor.id, decidedAt: now(), decisionReason: options.reason || null }, { transaction });
+    await recordAudit({
+      actor: auditActorOf(by.actor),
+      action: 'allocation.approve',
+      recordType: 'allocation',
+      recordId: allocation.id,
+      districtId: allocation.districtId,
+      detail: { budgetLineId: line.id, amountFen: allocation.amountFen, availableBeforeFen: available, status: { from, to } },
+      context: by.context,
+    });
+    return allocation;
+  });
+}
