@@ -12,9 +12,9 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   formValuesOf,
-  type Lang,
   loadUser,
   USERS_PATH,
   userDetailPage,

@@ -22,7 +22,7 @@ import {
   approvalQueuePage,
   loadAllocation,
 } from '../server/presenters/allocations.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   type AllocationForm,
   type AllocationListQuery,

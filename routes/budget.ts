@@ -21,7 +21,7 @@ import {
   loadBudgetLine,
   lotteryShareTable,
 } from '../server/presenters/budget.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   type BudgetLineListQuery,
   budgetLineListQuery,

@@ -23,7 +23,7 @@ import {
   copyYearOptions,
   loadCatalogueItem,
 } from '../server/presenters/catalogue.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   type CatalogueListQuery,
   type CopyYearForm,

@@ -18,7 +18,7 @@ import { type OnInvalid, validateBody, validateParams, validateQuery } from '../
 import { authorize } from '../server/policies/index.js';
 import { trainingFormOptions, workerDetailPage, workerFormOptions, workerFormValues } from '../server/presenters/child-worker-detail.js';
 import { loadWorker, WORKERS_PATH, workerExportColumns, workerExportQuery, workerListPage } from '../server/presenters/child-workers.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   type EditWorkerForm,
   editWorkerForm,

@@ -27,7 +27,7 @@ import {
   claimQueuePage,
   loadClaim,
 } from '../server/presenters/claims.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import { type PaidForm, paidForm } from '../server/schemas/payments.js';
 import {
   type CapsForm,

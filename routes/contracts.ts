@@ -31,7 +31,7 @@ import {
 import { contractEvaluationsSection } from '../server/presenters/evaluation-admin.js';
 import { contractDeliverablesSection } from '../server/presenters/deliverables.js';
 import { loadProject } from '../server/presenters/projects.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   amendmentForm,
   type ContractListQuery,

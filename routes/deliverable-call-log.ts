@@ -26,7 +26,7 @@ import { authorize } from '../server/policies/index.js';
 import { describeCallLogFileError, presentCallLogResult } from '../server/presenters/call-log.js';
 import { DELIVERABLES_PATH, deliverableHref, deliverableSummaryOf, loadDeliverable } from '../server/presenters/deliverables.js';
 import { formatDateTime } from '../server/presenters/format.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import { CallLogFileError, type CallLogResult, importCallLog } from '../server/services/call-log.js';
 import { callLogTemplate } from '../server/services/call-log-template.js';
 import { contentDisposition } from '../server/services/storage/download.js';

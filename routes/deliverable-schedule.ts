@@ -11,7 +11,7 @@ import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
 import { authorize } from '../server/policies/index.js';
 import { loadContract } from '../server/presenters/contracts.js';
 import { scheduleFormPage } from '../server/presenters/deliverables.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import { contractIdParams } from '../server/schemas/contracts.js';
 import { scheduleForm } from '../server/schemas/deliverables.js';
 import type { ReportingFrequency } from '../server/services/reporting-schedule.js';

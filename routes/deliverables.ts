@@ -26,7 +26,7 @@ import {
   loadDeliverable,
   reviewQueuePage,
 } from '../server/presenters/deliverables.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   type DeliverableListQuery,
   deliverableFileParams,

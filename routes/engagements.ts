@@ -12,7 +12,7 @@ import { type OnInvalid, validateBody, validateParams } from '../server/middlewa
 import { authorize } from '../server/policies/index.js';
 import { CLAIM_RESOURCE, ENGAGEMENT_RESOURCE } from '../server/policies/claim.js';
 import { engagementsPage, loadClaimsContract } from '../server/presenters/claim-sections.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import { type CapsForm, capsForm, type EngagementForm, engagementForm } from '../server/schemas/claims.js';
 import { fenToInput } from '../server/services/money.js';
 import { PersonalDataCipher } from '../server/services/personal-data.js';

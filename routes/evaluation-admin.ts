@@ -24,7 +24,7 @@ import {
   templateListPage,
 } from '../server/presenters/evaluation-admin.js';
 import { EVALUATIONS_PATH } from '../server/presenters/evaluations.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   contractQuery,
   evaluationIdParams,

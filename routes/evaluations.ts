@@ -21,7 +21,7 @@ import {
   evaluationReportPage,
   loadEvaluation,
 } from '../server/presenters/evaluations.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   assignForm,
   confirmForm,

@@ -23,7 +23,7 @@ import {
   organisationHref,
   organisationListPage,
 } from '../server/presenters/organisations.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   type ContactForm,
   contactForm,

@@ -21,7 +21,7 @@ import {
   paymentListPage,
   paymentQueuePage,
 } from '../server/presenters/payments.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import { idParams } from '../server/schemas/finance.js';
 import {
   contractParams,

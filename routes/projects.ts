@@ -22,7 +22,7 @@ import {
   projectFormValuesOf,
   projectListPage,
 } from '../server/presenters/projects.js';
-import type { Lang } from '../server/presenters/users.js';
+import type { Lang } from '../server/i18n/index.js';
 import {
   type AwardForm,
   awardForm,

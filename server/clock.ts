@@ -5,6 +5,19 @@ export function now(): Date {
 
 let fixed: Date | null = null;
 
+/** Asia/Shanghai is UTC+8 all year (no daylight saving). */
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/** The calendar day of an instant in Beijing (Asia/Shanghai), `YYYY-MM-DD`. */
+export function beijingDay(instant: Date): string {
+  return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Today in Beijing, `YYYY-MM-DD`, from the one clock (so the test clock reaches every rule that asks). */
+export function today(): string {
+  return beijingDay(now());
+}
+
 /**
  * Tests only: stops the clock at `at` (null lets it run again), so rules that depend on today
  * (lateness, what is due) can be tested on any day. Refused in production.

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sequelize, type Transaction } from 'sequelize';
+import { Sequelize, Transaction } from 'sequelize';
 import { logger } from './logger.js';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -65,6 +65,14 @@ export function getSequelize(): Sequelize {
 
 export function dialectOf(s: Sequelize = getSequelize()): Dialect {
   return s.getDialect() === 'sqlite' ? 'sqlite' : 'mysql';
+}
+
+/**
+ * The lock a command takes on a row it re-reads to change: FOR UPDATE on MySQL; none on SQLite,
+ * whose write transactions are serialised inside the process (`withTransaction`).
+ */
+export function rowLock(): typeof Transaction.LOCK.UPDATE | undefined {
+  return dialectOf() === 'mysql' ? Transaction.LOCK.UPDATE : undefined;
 }
 
 /** Applies the per-database settings that persist in the file (WAL) once at start. */

@@ -60,6 +60,9 @@ function lookup(tree: Tree, key: string): string | undefined {
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
+/** The user's language, as presenters and services need it: the translator and the locale (for district names). */
+export type Lang = { t: Translate; locale: Locale };
+
 /**
  * The translator for a locale: `t('nav.users')`, with `{name}` placeholders filled from `vars`.
  * A key missing in English falls back to Chinese; a key missing in both shows itself, which a

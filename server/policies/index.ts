@@ -15,5 +15,5 @@ import './reference.js';
 import './user.js';
 
 export type { Actor } from './actor.js';
-export { allow, authorize, can, canMap, isDeclared } from './registry.js';
+export { allow, authorize, can, canMap, isDeclared, movesOf } from './registry.js';
 export { districtScope, inDistrictScope, organisationScope } from './scopes.js';

@@ -1,4 +1,5 @@
 import type { Role } from '../../models/User.js';
+import { canMove, type TransitionTable } from '../../models/transitions.js';
 import { ForbiddenError } from '../errors.js';
 import type { Actor } from './actor.js';
 
@@ -54,4 +55,23 @@ export function isDeclared(action: string, resource: string): boolean {
 /** A `can` map for a view: `{ update: true, disable: false }`. Views never decide permissions. */
 export function canMap<R>(actor: Actor | null | undefined, resource: string, actions: readonly string[], record?: R) {
   return Object.fromEntries(actions.map((a) => [a, can(actor, a, resource, record)])) as Record<string, boolean>;
+}
+
+/**
+ * The moves of a record's state machine that `actor` may make now: each a transition `table`
+ * allows from the record's status and a rule `resource:<transition>` allows the actor on the
+ * record. The one place where the state and the permission meet: presenters hand the result to
+ * views as part of `can`, so no view tests a status.
+ */
+export function movesOf<T extends TransitionTable, R extends { status: string }>(
+  actor: Actor | null | undefined,
+  resource: string,
+  table: T,
+  record: R,
+  transitions: readonly (keyof T & string)[] = Object.keys(table) as (keyof T & string)[],
+): Record<keyof T & string, boolean> {
+  return Object.fromEntries(transitions.map((t) => [t, canMove(table, record.status, t) && can(actor, t, resource, record)])) as Record<
+    keyof T & string,
+    boolean
+  >;
 }

@@ -13,7 +13,7 @@ import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { districtName } from './budget.js';
 import { formatDateTime } from './format.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ALLOCATIONS_PATH = '/allocations';

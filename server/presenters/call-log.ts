@@ -1,7 +1,7 @@
 import type { Translate } from '../i18n/index.js';
 import { answerRate, type CallLogFileError, type CallLogResult, type CallLogRowError, closureRate } from '../services/call-log.js';
 import { REFERRAL_DEPARTMENTS } from '../services/hotline.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 /** A rate 0–1 as `87.5%`, or `—` when there is nothing to divide by. */
 function percent(rate: number | null): string {

@@ -4,7 +4,7 @@ import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
 import { type Actor, canMap } from '../policies/index.js';
 import { districtName, districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
 import { formatDateTime } from './format.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 /** Hours from tenths, as people write them: 15 → `1.5`, 20 → `2`. */
 const hoursOf = (tenths: number) => (tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1));

@@ -8,7 +8,7 @@ import { TRAINING_FILTERS, WORKER_SORT_KEYS, type WorkerFilter, type WorkerListQ
 import type { ExportColumn } from '../services/export.js';
 import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 import { earliestValidTrainingDay, latestLapsingTrainingDay, statusFromSummary } from '../services/training-status.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const WORKERS_PATH = '/workers';

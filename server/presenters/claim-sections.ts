@@ -15,7 +15,7 @@ import { fenToInput, formatFen } from '../services/money.js';
 import { shanghaiToday } from '../services/training-status.js';
 import { CLAIMS_PATH, claimSummary } from './claims.js';
 import type { DashboardCard } from './dashboard.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 /** The engagements of a contract with their workers (one query). */
 function engagementsOf(contractId: number) {

@@ -17,7 +17,7 @@ import { shanghaiToday } from '../services/training-status.js';
 import { actionLabel } from './audit.js';
 import { districtName } from './budget.js';
 import { formatDateTime } from './format.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 export const CLAIMS_PATH = '/claims';
 

@@ -17,7 +17,7 @@ import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
 import { districtName } from './projects.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 import { targetMetricGroups } from './deliverables.js';
 

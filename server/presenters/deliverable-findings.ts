@@ -1,5 +1,5 @@
 import type { PersonalDataFinding } from '../../models/DeliverableVersion.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 /**
  * Where a personal number was found, in the user's words (the number masked): `narrative`, or

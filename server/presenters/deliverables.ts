@@ -35,7 +35,7 @@ import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
 import { addDays } from '../services/reporting-schedule.js';
 import { formatDateTime } from './format.js';
 import { districtName } from './projects.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 export const DELIVERABLES_PATH = '/deliverables';
 export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;

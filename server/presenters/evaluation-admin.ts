@@ -20,7 +20,7 @@ import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './budget.js';
 import { evaluationSummary, EVALUATIONS_PATH } from './evaluations.js';
 import { formatDate } from './format.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 export const TEMPLATES_PATH = `${EVALUATIONS_PATH}/templates`;
 export const SAMPLES_PATH = `${EVALUATIONS_PATH}/samples`;

@@ -27,7 +27,7 @@ import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './budget.js';
 import { formatDate, formatDateTime } from './format.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 export const EVALUATIONS_PATH = '/evaluations';
 

@@ -9,7 +9,7 @@ import { approvalQueueWhere, PAYMENT_RESOURCE } from '../policies/payment.js';
 import { balances } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
 import { formatShare } from './budget.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 type Row = Record<string, string | number | null>;
 

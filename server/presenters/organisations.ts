@@ -12,7 +12,7 @@ import type { ExportColumn } from '../services/export.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { acceptAttribute, FILE_TYPES, uploadKind } from '../services/storage/kinds.js';
 import { formatDate, formatDateTime } from './format.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ORGANISATIONS_PATH = '/organisations';

@@ -15,7 +15,7 @@ import { fenToInput, formatFen } from '../services/money.js';
 import { formatDate, formatDateTime } from './format.js';
 import { districtName, projectSummaryOf } from './projects.js';
 import { gradeHistory } from './evaluation-admin.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 
 /** The audit actions that are steps of a project's life, shown as its history. */
 const HISTORY_ACTIONS = ['project.create', 'project.tender', 'project.award', 'project.contract', 'project.close', 'project.cancel'];

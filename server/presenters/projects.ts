@@ -10,7 +10,7 @@ import type { ExportColumn } from '../services/export.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
-import type { Lang } from './users.js';
+import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PROJECTS_PATH = '/projects';

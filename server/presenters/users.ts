@@ -4,16 +4,13 @@ import { ROLES, USER_STATUSES } from '../../models/User.js';
 import { now } from '../clock.js';
 import { getSequelize } from '../db.js';
 import { NotFoundError } from '../errors.js';
-import type { Locale, Translate } from '../i18n/index.js';
+import type { Lang } from '../i18n/index.js';
 import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { USER_SORT_KEYS, type UserFilter, type UserListQuery, type UserSortKey } from '../schemas/users.js';
 import type { ExportColumn } from '../services/export.js';
 import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 import { formatDateTime } from './format.js';
 import { districtsInOrder } from '../services/reference.js';
-
-/** The user's language, as presenters need it: the translator and the locale (for district names). */
-export type Lang = { t: Translate; locale: Locale };
 
 export const USERS_PATH = '/admin/users';
 

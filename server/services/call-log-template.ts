@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Lang } from '../presenters/users.js';
+import type { Lang } from '../i18n/index.js';
 import { CALL_LOG_FIELDS, CALL_LOG_HEADERS, type CallLogFormat } from './call-log.js';
 
 /**

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { type FindOptions, type Model, type ModelStatic, Op, type WhereOptions } from 'sequelize';
+import { type AuditContext, recordAudit } from './audit.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type ExportColumn<R> = { header: string; value: (row: R) => string | number | null | undefined };
@@ -80,4 +81,38 @@ export async function sendExport<R>(
   sheet.commit();
   await workbook.commit();
   return count;
+}
+
+/** An export and what its audit event says: `action` (`claim.export`), the record type, and what was filtered. */
+export type AuditedExport<R> = {
+  action: string;
+  recordType: string;
+  format: ExportFormat;
+  filename: string;
+  columns: ExportColumn<R>[];
+  rows: AsyncIterable<R> | Iterable<R>;
+  /** The number of rows the export holds, for the audit event (counted by the caller's query). */
+  count: number;
+  /** What the export was filtered by; any other facts the event should keep. */
+  detail?: Record<string, unknown>;
+};
+
+/**
+ * The audited export every list offers: records who exported what (filter, format, rows) in the
+ * audit trail, then streams the file. The event is written first, so an export is never sent
+ * unrecorded.
+ */
+export async function sendAuditedExport<R>(
+  res: Response,
+  by: { actor: { id: number; username: string; role: string }; context?: AuditContext },
+  spec: AuditedExport<R>,
+): Promise<number> {
+  await recordAudit({
+    actor: { id: by.actor.id, username: by.actor.username, role: by.actor.role },
+    action: spec.action,
+    recordType: spec.recordType,
+    detail: { ...spec.detail, format: spec.format, rows: spec.count },
+    context: by.context,
+  });
+  return sendExport(res, spec.format, spec.filename, spec.columns, spec.rows);
 }
