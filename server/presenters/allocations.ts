@@ -11,7 +11,7 @@ import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
-import { districtName } from './budget.js';
+import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';

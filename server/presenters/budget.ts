@@ -9,7 +9,7 @@ import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 
@@ -19,8 +19,6 @@ const PLACE = [
   { model: District, as: 'district', attributes: ['id', 'code', 'name', 'nameEn', 'sortOrder', 'kind'] },
   { model: Agency, as: 'financeAgency', attributes: ['id', 'name'] },
 ];
-
-export const districtName = (d: District | undefined | null, lang: Lang) => (d ? (lang.locale === 'en' ? d.nameEn : d.name) : '');
 
 /** A share in basis points as people read it: `12.50%`. */
 export const formatShare = (bp: number | null | undefined) => (bp === null || bp === undefined ? '' : `${(bp / 100).toFixed(2)}%`);

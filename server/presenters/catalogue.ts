@@ -9,7 +9,7 @@ import { CATALOGUE_SORT_KEYS, type CatalogueFilter, type CatalogueListQuery, typ
 import type { ExportColumn } from '../services/export.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 
@@ -22,8 +22,6 @@ const PLACE = [
   { model: District, as: 'district', attributes: ['id', 'code', 'name', 'nameEn', 'sortOrder', 'kind'] },
   { model: ServiceCategory, as: 'category' },
 ];
-
-const districtName = (d: District | undefined | null, lang: Lang) => (d ? (lang.locale === 'en' ? d.nameEn : d.name) : '');
 
 /** A category's label; a psychological-service subtype names its parent too (心理服务 · 人际调适). */
 function categoryLabel(c: ServiceCategory | undefined | null, all: ServiceCategory[] | null, lang: Lang): string {

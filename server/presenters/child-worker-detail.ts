@@ -2,7 +2,8 @@ import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, type ChildWorker, EMPLOYMENT
 import { AuditEvent, SubDistrict } from '../../models/index.js';
 import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
 import { type Actor, canMap } from '../policies/index.js';
-import { districtName, districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
+import { districtName } from './format.js';
+import { districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 

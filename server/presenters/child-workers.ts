@@ -10,6 +10,7 @@ import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } fro
 import { earliestValidTrainingDay, latestLapsingTrainingDay, statusFromSummary } from '../services/training-status.js';
 import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
+import { districtName } from './format.js';
 
 export const WORKERS_PATH = '/workers';
 
@@ -20,8 +21,6 @@ export const PLACE = [
   { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
   { model: SubDistrict, as: 'subDistrict', attributes: ['id', 'name'] },
 ];
-
-export const districtName = (d: District | undefined | null, lang: Lang) => (d ? (lang.locale === 'en' ? d.nameEn : d.name) : '');
 
 function containing(text: string) {
   const pattern = `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;

@@ -15,7 +15,7 @@ import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.j
 import { districtsInOrder } from '../services/reference.js';
 import { shanghaiToday } from '../services/training-status.js';
 import { actionLabel } from './audit.js';
-import { districtName } from './budget.js';
+import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 

@@ -16,7 +16,7 @@ import { balance, balances } from '../services/ledger.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
-import { districtName } from './projects.js';
+import { districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 import { targetMetricGroups } from './deliverables.js';

@@ -34,7 +34,7 @@ import { districtsInOrder } from '../services/reference.js';
 import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
 import { addDays } from '../services/reporting-schedule.js';
 import { formatDateTime } from './format.js';
-import { districtName } from './projects.js';
+import { districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 
 export const DELIVERABLES_PATH = '/deliverables';

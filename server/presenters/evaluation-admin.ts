@@ -17,7 +17,7 @@ import { formatScore, gradeOf } from '../services/evaluation-grades.js';
 import { drawSample } from '../services/evaluation-sample.js';
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
-import { districtName } from './budget.js';
+import { districtName } from './format.js';
 import { evaluationSummary, EVALUATIONS_PATH } from './evaluations.js';
 import { formatDate } from './format.js';
 import type { Lang } from '../i18n/index.js';

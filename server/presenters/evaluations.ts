@@ -25,7 +25,7 @@ import { computeIndicator } from '../services/evaluation-indicators.js';
 import type { ExportColumn } from '../services/export.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
-import { districtName } from './budget.js';
+import { districtName } from './format.js';
 import { formatDate, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 

@@ -1,3 +1,4 @@
+import type { Lang } from '../i18n/index.js';
 /** Dates and times as people in the bureaus read them: Asia/Shanghai, 24-hour clock. */
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
@@ -25,3 +26,7 @@ export function formatDate(value: Date | string | null | undefined): string {
   const parts = Object.fromEntries(dateOnly.formatToParts(new Date(value)).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
+
+/** A district's name in the user's language; empty for none. */
+export const districtName = (d: { name: string; nameEn: string } | undefined | null, lang: Lang): string =>
+  d ? (lang.locale === 'en' ? d.nameEn : d.name) : '';

@@ -11,7 +11,7 @@ import { ORGANISATION_SORT_KEYS, type OrganisationFilter, type OrganisationListQ
 import type { ExportColumn } from '../services/export.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { acceptAttribute, FILE_TYPES, uploadKind } from '../services/storage/kinds.js';
-import { formatDate, formatDateTime } from './format.js';
+import { formatDate, formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 
@@ -19,7 +19,6 @@ export const ORGANISATIONS_PATH = '/organisations';
 export const organisationHref = (id: number) => `${ORGANISATIONS_PATH}/${id}`;
 
 const DISTRICT = { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] };
-const districtName = (d: District | undefined | null, lang: Lang) => (d ? (lang.locale === 'en' ? d.nameEn : d.name) : '');
 
 const STATUS_CLASSES: Record<OrganisationStatus, string> = {
   active: 'text-bg-success',

@@ -14,7 +14,7 @@ import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
-import { districtName } from './budget.js';
+import { districtName } from './format.js';
 import { formatDate, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';

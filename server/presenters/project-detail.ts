@@ -13,7 +13,8 @@ import { PROJECT_RESOURCE } from '../policies/project.js';
 import { purchasableItems } from '../services/catalogue.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDate, formatDateTime } from './format.js';
-import { districtName, projectSummaryOf } from './projects.js';
+import { districtName } from './format.js';
+import { projectSummaryOf } from './projects.js';
 import { gradeHistory } from './evaluation-admin.js';
 import type { Lang } from '../i18n/index.js';
 

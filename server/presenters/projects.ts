@@ -9,7 +9,7 @@ import { PROJECT_SORT_KEYS, type ProjectFilter, type ProjectListQuery, type Proj
 import type { ExportColumn } from '../services/export.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { districtsInOrder } from '../services/reference.js';
 
@@ -22,8 +22,6 @@ export const PROJECT_PLACE = [
   { model: District, as: 'district', attributes: ['id', 'code', 'name', 'nameEn', 'sortOrder', 'kind'] },
   { model: Agency, as: 'agency', attributes: ['id', 'name', 'districtId'] },
 ];
-
-export const districtName = (d: District | undefined | null, lang: Lang) => (d ? (lang.locale === 'en' ? d.nameEn : d.name) : '');
 
 /** `%text%` for LIKE with the wildcards of the text itself escaped (`!` works on both dialects). */
 function containing(text: string) {

@@ -9,7 +9,7 @@ import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { USER_SORT_KEYS, type UserFilter, type UserListQuery, type UserSortKey } from '../schemas/users.js';
 import type { ExportColumn } from '../services/export.js';
 import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, districtName } from './format.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const USERS_PATH = '/admin/users';
@@ -23,8 +23,6 @@ const MEMBERSHIP = [
   { model: Agency, as: 'agency', attributes: ['id', 'name'] },
   { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
 ];
-
-const districtName = (d: District | undefined | null, lang: Lang) => (d ? (lang.locale === 'en' ? d.nameEn : d.name) : '');
 
 /** `%text%` for LIKE with the wildcards of the text itself escaped (`!` works on both dialects). */
 function containing(text: string) {

@@ -13,13 +13,12 @@ import {
 import type { Contract } from '../../../models/Contract.js';
 import { Engagement } from '../../../models/Engagement.js';
 import { TrainingRecord } from '../../../models/TrainingRecord.js';
-import { getSequelize } from '../../db.js';
+import { getSequelize, rowLock } from '../../db.js';
 import { ConflictError, type FieldErrors, NotFoundError } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import { claimScope } from '../../policies/claim.js';
 import type { AuditContext } from '../../services/audit.js';
 import { isTrainedOn } from '../../services/training-status.js';
-import { rowLock } from '../finance/financeShared.js';
 
 /** Who acts in a claim command (from the session) and from where. */
 export type ClaimBy = { actor: Actor; context?: AuditContext };

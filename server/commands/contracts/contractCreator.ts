@@ -3,13 +3,12 @@ import { Award } from '../../../models/Award.js';
 import { Contract } from '../../../models/Contract.js';
 import { Instalment } from '../../../models/Instalment.js';
 import { Project } from '../../../models/Project.js';
-import { withTransaction } from '../../db.js';
+import { withTransaction, rowLock } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { keepsContractsOf } from '../../policies/contract.js';
 import { recordAudit } from '../../services/audit.js';
 import type { ScheduledInstalment } from '../../services/contract-terms.js';
 import { type ContractBy, type ContractTermsForm, checkContractMove, checkTerms, contractAuditActor, lockedContract, writeTargets } from './contractShared.js';
-import { rowLock } from '../finance/financeShared.js';
 
 /** The row values of a draft's terms (everything but its project, award and money). */
 function termsOf(form: ContractTermsForm) {

@@ -10,7 +10,7 @@ import { keepsContractsOf } from '../../policies/contract.js';
 import type { AuditContext } from '../../services/audit.js';
 import { targetMetricOf } from '../../services/deliverable-metrics.js';
 import { buildSchedule, type InstalmentInput, type ScheduledInstalment, type ScheduleMode, termErrors } from '../../services/contract-terms.js';
-import { rowLock } from '../finance/financeShared.js';
+import { rowLock } from '../../db.js';
 
 /** Who acts in a contract command (the signed-in officer, from the session) and from where. */
 export type ContractBy = { actor: Actor; context?: AuditContext };

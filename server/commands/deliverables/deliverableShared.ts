@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
 import type { Actor } from '../../policies/index.js';
 import type { AuditContext } from '../../services/audit.js';
-import { rowLock } from '../finance/financeShared.js';
+import { rowLock } from '../../db.js';
 
 /** Who acts in a deliverable command (from the session) and from where. */
 export type DeliverableBy = { actor: Actor; context?: AuditContext };

@@ -4,13 +4,12 @@ import { Organisation } from '../../../models/Organisation.js';
 import { OrganisationStatusChange } from '../../../models/organisation-registry.js';
 import { RectificationItem } from '../../../models/RectificationItem.js';
 import { now } from '../../clock.js';
-import { withTransaction } from '../../db.js';
+import { withTransaction, rowLock } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { formatDate } from '../../presenters/format.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
 import { checkEvaluationMove, type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
-import { rowLock } from '../finance/financeShared.js';
 
 export type ConfirmForm = { consequence: Consequence; note: string | null; rectificationDeadline: string | null; items: string[] };
 

@@ -1,11 +1,10 @@
 import { RECTIFICATION_TRANSITIONS, RectificationItem, type RectificationTransition } from '../../../models/RectificationItem.js';
 import { now } from '../../clock.js';
-import { withTransaction } from '../../db.js';
+import { withTransaction, rowLock } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
 import { type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
-import { rowLock } from '../finance/financeShared.js';
 
 /**
  * The organisation writes its response to a confirmed evaluation of its own, kept with the

@@ -7,14 +7,13 @@ import { EvaluationScore } from '../../../models/EvaluationScore.js';
 import { EvaluationTemplate } from '../../../models/EvaluationTemplate.js';
 import { EvaluationTemplateIndicator } from '../../../models/EvaluationTemplateIndicator.js';
 import { District } from '../../../models/index.js';
-import { withTransaction } from '../../db.js';
+import { withTransaction, rowLock } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
 import { drawSample } from '../../services/evaluation-sample.js';
 import { addMonths } from '../../services/contract-terms.js';
 import { type EvaluationBy, evaluationAuditActor } from './evaluationShared.js';
-import { rowLock } from '../finance/financeShared.js';
 
 export type ScheduleForm = { kind: EvaluationKind; templateId: number; periodStart: string; periodEnd: string; dueOn: string };
 export type SampleForm = { districtId: number; year: number; seed: number | null; templateId: number; dueOn: string; manualContractIds: number[] };

@@ -4,7 +4,7 @@ import { EVALUATION_TRANSITIONS, Evaluation, type EvaluationStatus, type Evaluat
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import type { AuditContext } from '../../services/audit.js';
-import { rowLock } from '../finance/financeShared.js';
+import { rowLock } from '../../db.js';
 
 /** Who acts in an evaluation command (from the session) and from where. */
 export type EvaluationBy = { actor: Actor; context?: AuditContext };

@@ -3,11 +3,10 @@ import { EvaluationTemplate } from '../../../models/EvaluationTemplate.js';
 import { type ComputedIndicator, EvaluationTemplateIndicator } from '../../../models/EvaluationTemplateIndicator.js';
 import { District, ServiceCategory } from '../../../models/index.js';
 import { Project } from '../../../models/Project.js';
-import { withTransaction } from '../../db.js';
+import { withTransaction, rowLock } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
-import { rowLock } from '../finance/financeShared.js';
 import { type EvaluationBy, evaluationAuditActor } from './evaluationShared.js';
 
 export type IndicatorInput = { name: string; computedCode: ComputedIndicator | null; weight: number; scale: string | null };

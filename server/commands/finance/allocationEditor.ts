@@ -1,10 +1,11 @@
+import { rowLock } from '../../db.js';
 import { Allocation } from '../../../models/Allocation.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { AllocationForm } from '../../schemas/allocations.js';
 import { recordAudit } from '../../services/audit.js';
 import { checkRequest } from './allocationRequester.js';
-import { auditActorOf, type FinanceBy, rowLock } from './financeShared.js';
+import { auditActorOf, type FinanceBy } from './financeShared.js';
 
 /**
  * The requesting officer changes a draft (line, project, amount, purpose, what it funds), under

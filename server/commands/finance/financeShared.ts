@@ -1,8 +1,8 @@
-import { Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { Agency } from '../../../models/Agency.js';
 import { ALLOCATION_TRANSITIONS, Allocation, type AllocationStatus, type AllocationTransition } from '../../../models/Allocation.js';
 import { BudgetLine, LOTTERY_FUND } from '../../../models/BudgetLine.js';
-import { dialectOf } from '../../db.js';
+import { rowLock } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import type { AuditContext } from '../../services/audit.js';
@@ -12,9 +12,6 @@ export type FinanceBy = { actor: Actor; context?: AuditContext };
 
 /** The audit trail's view of the actor. */
 export const auditActorOf = (actor: Actor) => ({ id: actor.id, username: actor.username, role: actor.role });
-
-/** A row lock on MySQL; SQLite's write transactions are serialised in the process (db.ts). */
-export const rowLock = () => (dialectOf() === 'mysql' ? Transaction.LOCK.UPDATE : undefined);
 
 /**
  * Re-reads a budget line under lock, as the first read of the caller's transaction: every

@@ -5,7 +5,7 @@ import { PAYMENT_TRANSITIONS, Payment, type PaymentStatus, type PaymentTransitio
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import type { AuditContext } from '../../services/audit.js';
-import { rowLock } from '../finance/financeShared.js';
+import { rowLock } from '../../db.js';
 
 /** Who acts in a payment command (from the session) and from where. */
 export type PaymentBy = { actor: Actor; context?: AuditContext };
