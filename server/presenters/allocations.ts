@@ -9,11 +9,12 @@ import { ALLOCATION_RESOURCE, allocationScope, budgetLineScope } from '../polici
 import { ALLOCATION_SORT_KEYS, type AllocationFilter, type AllocationListQuery, type AllocationSortKey } from '../schemas/allocations.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ALLOCATIONS_PATH = '/allocations';
@@ -86,8 +87,7 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
       where: allocationListWhere(actor, query),
       include: WITH,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsInOrder(),
   ]);
@@ -96,8 +96,6 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
     rows.map((r) => r.id),
   );
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(ALLOCATIONS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((a) => summaryOf(a, held.get(a.id) ?? 0, lang)),
     pagination: paginationOf(ALLOCATIONS_PATH, query, count),
@@ -118,8 +116,8 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
       fundSources: [all, ...FUND_SOURCES.map((s) => ({ value: s, label: t(`finance.fundSource.${s}`) }))],
       statuses: [all, ...ALLOCATION_STATUSES.map((s) => ({ value: s, label: t(`finance.allocationStatus.${s}`) }))],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(ALLOCATIONS_PATH, query, 'csv'),
+    xlsxHref: exportHref(ALLOCATIONS_PATH, query, 'xlsx'),
     can: canMap(actor, ALLOCATION_RESOURCE, ['create', 'export', 'queue']),
   };
 }

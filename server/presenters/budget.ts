@@ -7,10 +7,11 @@ import { BUDGET_LINE_RESOURCE, budgetLineScope, keepsMoneyOf } from '../policies
 import { BUDGET_LINE_SORT_KEYS, type BudgetLineFilter, type BudgetLineListQuery, type BudgetLineSortKey } from '../schemas/finance.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const BUDGET_PATH = '/budget-lines';
@@ -79,15 +80,12 @@ export async function budgetLineListPage(actor: Actor, query: BudgetLineListQuer
       where: budgetLineListWhere(actor, query),
       include: PLACE,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsInOrder(),
   ]);
   const figures = await ledgerFigures(rows.map((r) => r.id));
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(BUDGET_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((l) => summaryOf(l, figures(l.id), lang)),
     pagination: paginationOf(BUDGET_PATH, query, count),
@@ -104,8 +102,8 @@ export async function budgetLineListPage(actor: Actor, query: BudgetLineListQuer
       districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
       fundSources: [all, ...FUND_SOURCES.map((s) => ({ value: s, label: t(`finance.fundSource.${s}`) }))],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(BUDGET_PATH, query, 'csv'),
+    xlsxHref: exportHref(BUDGET_PATH, query, 'xlsx'),
     can: canMap(actor, BUDGET_LINE_RESOURCE, ['create', 'export', 'lottery_share']),
   };
 }

@@ -7,10 +7,11 @@ import { type Actor, canMap } from '../policies/index.js';
 import { CATALOGUE_RESOURCE, catalogueScope, keepsCatalogueOf } from '../policies/catalogue.js';
 import { CATALOGUE_SORT_KEYS, type CatalogueFilter, type CatalogueListQuery, type CatalogueSortKey } from '../schemas/catalogue.js';
 import type { ExportColumn } from '../services/export.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const CATALOGUE_PATH = '/catalogue';
@@ -104,15 +105,12 @@ export async function catalogueListPage(actor: Actor, query: CatalogueListQuery,
       where: await catalogueListWhere(actor, query),
       include: PLACE,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsInOrder(),
     allCategories(),
   ]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(CATALOGUE_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((i) => summaryOf(i, categories, lang)),
     pagination: paginationOf(CATALOGUE_PATH, query, count),
@@ -132,8 +130,8 @@ export async function catalogueListPage(actor: Actor, query: CatalogueListQuery,
       categories: [all, ...categories.map((c) => ({ value: c.code, label: categoryLabel(c, categories, lang) }))],
       statuses: [all, ...CATALOGUE_STATUSES.map((s) => ({ value: s, label: t(`catalogue.status.${s}`) }))],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(CATALOGUE_PATH, query, 'csv'),
+    xlsxHref: exportHref(CATALOGUE_PATH, query, 'xlsx'),
     can: canMap(actor, CATALOGUE_RESOURCE, ['create', 'export', 'copy_year']),
   };
 }

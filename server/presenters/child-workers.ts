@@ -6,9 +6,10 @@ import { NotFoundError } from '../errors.js';
 import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { TRAINING_FILTERS, WORKER_SORT_KEYS, type WorkerFilter, type WorkerListQuery, type WorkerSortKey } from '../schemas/child-workers.js';
 import type { ExportColumn } from '../services/export.js';
-import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
+import { type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 import { earliestValidTrainingDay, latestLapsingTrainingDay, statusFromSummary } from '../services/training-status.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './format.js';
 
@@ -122,8 +123,7 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
       where: workerListWhere(actor, query, today),
       include: PLACE,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsFor(actor),
     query.districtId
@@ -137,8 +137,6 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
       : [],
   ]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(WORKERS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   const choices = (values: readonly string[], prefix: string) => [all, ...values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }))];
   return {
     rows: rows.map((w) => summaryOf(w, today, lang)),
@@ -166,8 +164,8 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
       statuses: choices(CHILD_WORKER_STATUSES, 'workers.statuses'),
       trainings: choices(TRAINING_FILTERS, 'workers.trainingFilter'),
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(WORKERS_PATH, query, 'csv'),
+    xlsxHref: exportHref(WORKERS_PATH, query, 'xlsx'),
     can: canMap(actor, 'child_worker', ['create', 'import', 'export']),
   };
 }

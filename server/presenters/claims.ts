@@ -10,7 +10,7 @@ import { CLAIM_RESOURCE, claimQueueWhere, claimScope } from '../policies/claim.j
 import type { ClaimFilter, ClaimListQuery, ClaimSortKey } from '../schemas/claims.js';
 import { CLAIM_SORT_KEYS } from '../schemas/claims.js';
 import type { ExportColumn } from '../services/export.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
 import { districtsInOrder } from '../services/reference.js';
 import { shanghaiToday } from '../services/training-status.js';
@@ -18,6 +18,7 @@ import { actionLabel } from './audit.js';
 import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 
 export const CLAIMS_PATH = '/claims';
 
@@ -98,15 +99,12 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
       where: claimListWhere(actor, query),
       include: WITH,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
       distinct: true,
     }),
     districtsInOrder(),
   ]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(CLAIMS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((c) => claimSummary(c, lang)),
     pagination: paginationOf(CLAIMS_PATH, query, count),
@@ -126,8 +124,8 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
       districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
       statuses: [all, ...CLAIM_STATUSES.map((s) => ({ value: s, label: t(`claims.status.${s}`) }))],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(CLAIMS_PATH, query, 'csv'),
+    xlsxHref: exportHref(CLAIMS_PATH, query, 'xlsx'),
     can: canMap(actor, CLAIM_RESOURCE, ['export', 'queue', 'totals']),
   };
 }

@@ -13,11 +13,12 @@ import { CONTRACT_RESOURCE, contractScope } from '../policies/contract.js';
 import { CONTRACT_SORT_KEYS, type ContractFilter, type ContractListQuery, type ContractSortKey, INSTALMENT_ROWS, TARGET_ROWS } from '../schemas/contracts.js';
 import type { ExportColumn } from '../services/export.js';
 import { balance, balances } from '../services/ledger.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
 import { districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 import { targetMetricGroups } from './deliverables.js';
 
@@ -98,16 +99,13 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
         [SORT_COLUMN[query.sort], query.dir.toUpperCase()],
         ['id', 'DESC'],
       ] as Order,
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsInOrder(),
   ]);
   const ids = rows.map((c) => c.id);
   const [committed, paid] = await Promise.all([balances('contract_committed', ids), balances('paid', ids)]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(CONTRACTS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((c) => contractSummaryOf(c, lang, { committed: committed.get(c.id) ?? 0, paid: paid.get(c.id) ?? 0 })),
     pagination: paginationOf(CONTRACTS_PATH, query, count),
@@ -127,8 +125,8 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
       statuses: [all, ...CONTRACT_STATUSES.map((s) => ({ value: s, label: t(`contracts.status.${s}`) }))],
       ending: [all, { value: '60', label: t('contracts.filters.ending60') }],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(CONTRACTS_PATH, query, 'csv'),
+    xlsxHref: exportHref(CONTRACTS_PATH, query, 'xlsx'),
     can: canMap(actor, CONTRACT_RESOURCE, ['export']),
   };
 }

@@ -29,13 +29,14 @@ import {
 import { contractProgress, lateDays, shanghaiDay } from '../services/deliverable-progress.js';
 import type { ExportColumn } from '../services/export.js';
 import { REFERRAL_DEPARTMENTS } from '../services/hotline.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
 import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
 import { addDays } from '../services/reporting-schedule.js';
 import { formatDateTime } from './format.js';
 import { districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 
 export const DELIVERABLES_PATH = '/deliverables';
 export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;
@@ -134,13 +135,10 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
         [SORT_COLUMN[query.sort], query.dir.toUpperCase()],
         ['id', 'ASC'],
       ] as Order,
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsInOrder(),
   ]);
-  const exportBase = hrefWith(DELIVERABLES_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((d) => deliverableSummaryOf(d, lang, day)),
     pagination: paginationOf(DELIVERABLES_PATH, query, count),
@@ -159,8 +157,8 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
       perPage: query.perPage,
     },
     options: optionsFor(lang, districts),
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(DELIVERABLES_PATH, query, 'csv'),
+    xlsxHref: exportHref(DELIVERABLES_PATH, query, 'xlsx'),
     can: canMap(actor, DELIVERABLE_RESOURCE, ['export', 'queue']),
   };
 }
@@ -181,8 +179,7 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
         ['submittedAt', query.dir.toUpperCase()],
         ['id', 'ASC'],
       ] as Order,
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsInOrder(),
   ]);

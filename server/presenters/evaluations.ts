@@ -23,11 +23,12 @@ import { EVALUATION_SORT_KEYS, type EvaluationFilter, type EvaluationListQuery, 
 import { formatScore } from '../services/evaluation-grades.js';
 import { computeIndicator } from '../services/evaluation-indicators.js';
 import type { ExportColumn } from '../services/export.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './format.js';
 import { formatDate, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 
 export const EVALUATIONS_PATH = '/evaluations';
 
@@ -113,15 +114,12 @@ export async function evaluationListPage(actor: Actor, query: EvaluationListQuer
       where: evaluationListWhere(actor, query),
       include: WITH,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
       distinct: true,
     }),
     districtsInOrder(),
   ]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(EVALUATIONS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((e) => evaluationSummary(e, lang)),
     pagination: paginationOf(EVALUATIONS_PATH, query, count),
@@ -144,8 +142,8 @@ export async function evaluationListPage(actor: Actor, query: EvaluationListQuer
       statuses: [all, ...EVALUATION_STATUSES.map((s) => ({ value: s, label: t(`evaluations.status.${s}`) }))],
       grades: [all, ...GRADES.map((g) => ({ value: g, label: t(`evaluations.grade.${g}`) }))],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(EVALUATIONS_PATH, query, 'csv'),
+    xlsxHref: exportHref(EVALUATIONS_PATH, query, 'xlsx'),
     can: canMap(actor, EVALUATION_RESOURCE, ['export', 'queue', 'ranking', 'sample']),
   };
 }

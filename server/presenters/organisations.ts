@@ -9,10 +9,11 @@ import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { organisationRecordScope } from '../policies/organisation.js';
 import { ORGANISATION_SORT_KEYS, type OrganisationFilter, type OrganisationListQuery, type OrganisationSortKey } from '../schemas/organisations.js';
 import type { ExportColumn } from '../services/export.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { acceptAttribute, FILE_TYPES, uploadKind } from '../services/storage/kinds.js';
 import { formatDate, formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ORGANISATIONS_PATH = '/organisations';
@@ -93,14 +94,11 @@ export async function organisationListPage(actor: Actor, query: OrganisationList
       where: organisationListWhere(actor, query),
       include: [DISTRICT],
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsFor(actor),
   ]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(ORGANISATIONS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((o) => summaryOf(o, lang)),
     pagination: paginationOf(ORGANISATIONS_PATH, query, count),
@@ -119,8 +117,8 @@ export async function organisationListPage(actor: Actor, query: OrganisationList
       statuses: [all, ...ORGANISATION_STATUSES.map((s) => ({ value: s, label: t(`organisations.status.${s}`) }))],
       types: [all, ...ORGANISATION_TYPES.map((s) => ({ value: s, label: t(`organisations.types.${s}`) }))],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(ORGANISATIONS_PATH, query, 'csv'),
+    xlsxHref: exportHref(ORGANISATIONS_PATH, query, 'xlsx'),
     can: canMap(actor, 'organisation', ['create', 'export']),
   };
 }

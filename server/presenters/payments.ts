@@ -12,11 +12,12 @@ import type { PaymentFilter, PaymentListQuery, PaymentSortKey } from '../schemas
 import { PAYMENT_SORT_KEYS, shanghaiToday } from '../schemas/payments.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
 import { districtName } from './format.js';
 import { formatDate, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PAYMENTS_PATH = '/payments';
@@ -107,15 +108,12 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
       where: paymentListWhere(actor, query),
       include: WITH,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
       distinct: true,
     }),
     districtsInOrder(),
   ]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(PAYMENTS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((p) => paymentSummary(p, lang)),
     pagination: paginationOf(PAYMENTS_PATH, query, count),
@@ -134,8 +132,8 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
       districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
       statuses: [all, ...PAYMENT_STATUSES.map((s) => ({ value: s, label: t(`payments.status.${s}`) }))],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(PAYMENTS_PATH, query, 'csv'),
+    xlsxHref: exportHref(PAYMENTS_PATH, query, 'xlsx'),
     can: { ...canMap(actor, PAYMENT_RESOURCE, ['export', 'queue']), ...canMap(actor, FINANCE_DASHBOARD_RESOURCE, ['view']) },
   };
 }

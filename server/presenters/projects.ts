@@ -7,10 +7,11 @@ import { type Actor, canMap } from '../policies/index.js';
 import { keepsProjectsOf, PROJECT_RESOURCE, projectScope } from '../policies/project.js';
 import { PROJECT_SORT_KEYS, type ProjectFilter, type ProjectListQuery, type ProjectSortKey } from '../schemas/projects.js';
 import type { ExportColumn } from '../services/export.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PROJECTS_PATH = '/projects';
@@ -102,14 +103,11 @@ export async function projectListPage(actor: Actor, query: ProjectListQuery, lan
       where: projectListWhere(actor, query),
       include: PROJECT_PLACE,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsInOrder(),
   ]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(PROJECTS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((p) => projectSummaryOf(p, lang)),
     pagination: paginationOf(PROJECTS_PATH, query, count),
@@ -129,8 +127,8 @@ export async function projectListPage(actor: Actor, query: ProjectListQuery, lan
       statuses: [all, ...PROJECT_STATUSES.map((s) => ({ value: s, label: t(`projects.status.${s}`) }))],
       methods: [all, ...methodOptions(lang)],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(PROJECTS_PATH, query, 'csv'),
+    xlsxHref: exportHref(PROJECTS_PATH, query, 'xlsx'),
     can: canMap(actor, PROJECT_RESOURCE, ['create', 'export']),
   };
 }

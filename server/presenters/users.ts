@@ -5,10 +5,11 @@ import { now } from '../clock.js';
 import { getSequelize } from '../db.js';
 import { NotFoundError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
+import { exportHref, pageWindow } from './list-page.js';
 import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { USER_SORT_KEYS, type UserFilter, type UserListQuery, type UserSortKey } from '../schemas/users.js';
 import type { ExportColumn } from '../services/export.js';
-import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
+import { type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 import { formatDateTime, districtName } from './format.js';
 import { districtsInOrder } from '../services/reference.js';
 
@@ -89,14 +90,11 @@ export async function userListPage(actor: Actor, query: UserListQuery, lang: Lan
       where: userListWhere(actor, query),
       include: MEMBERSHIP,
       order: orderOf(query.sort, query.dir),
-      limit: query.perPage,
-      offset: (query.page - 1) * query.perPage,
+      ...pageWindow(query),
     }),
     districtsInOrder(),
   ]);
   const all = { value: '', label: t('list.all') };
-  const exportBase = hrefWith(USERS_PATH, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
-  const exportHref = (format: string) => `${exportBase}${exportBase.includes('?') ? '&' : '?'}format=${format}`;
   return {
     rows: rows.map((u) => summaryOf(u, lang)),
     pagination: paginationOf(USERS_PATH, query, count),
@@ -115,8 +113,8 @@ export async function userListPage(actor: Actor, query: UserListQuery, lang: Lan
       districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
       statuses: [all, ...USER_STATUSES.map((s) => ({ value: s, label: t(`users.status.${s}`) }))],
     },
-    csvHref: exportHref('csv'),
-    xlsxHref: exportHref('xlsx'),
+    csvHref: exportHref(USERS_PATH, query, 'csv'),
+    xlsxHref: exportHref(USERS_PATH, query, 'xlsx'),
     can: canMap(actor, 'user', ['create', 'export']),
   };
 }

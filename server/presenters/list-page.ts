@@ -1,0 +1,59 @@
+import type { Lang } from '../i18n/index.js';
+import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
+
+/**
+ * The frame every list page shares (DESIGN.md "Lists"): the page of rows to read, the pagination
+ * and sort links, the filter form's values, the export links of exactly what is filtered, and the
+ * choices of a filter with its "all" entry. List presenters take these instead of writing them.
+ */
+
+type ListQuery = Record<string, unknown> & { page: number; perPage: number; sort: string; dir: 'asc' | 'desc' };
+
+export type Choice = { value: string | number; label: string };
+
+/** `limit`/`offset` of the requested page, for the list's query. */
+export function pageWindow(query: { page: number; perPage: number }): { limit: number; offset: number } {
+  return { limit: query.perPage, offset: (query.page - 1) * query.perPage };
+}
+
+/** A link to `path` with the list's filters (no page, size or sort) and `format=csv|xlsx`. */
+export function exportHref(path: string, query: Record<string, unknown>, format: 'csv' | 'xlsx'): string {
+  const base = hrefWith(path, query, { page: undefined, perPage: undefined, sort: undefined, dir: undefined });
+  return `${base}${base.includes('?') ? '&' : '?'}format=${format}`;
+}
+
+/** The filter form's values: each named filter as the text its field shows ('' for none), with the sort, direction and page size kept. */
+export function filterValues<F extends string>(query: ListQuery, filters: readonly F[]): Record<F, string> & Pick<ListQuery, 'sort' | 'dir' | 'perPage'> {
+  const values = Object.fromEntries(filters.map((f) => [f, query[f] === undefined || query[f] === null ? '' : String(query[f])])) as Record<F, string>;
+  return { ...values, sort: query.sort, dir: query.dir, perPage: query.perPage };
+}
+
+/** A filter's choices, led by "all" (no filter). */
+export function withAll(lang: Lang, choices: readonly Choice[]): Choice[] {
+  return [{ value: '', label: lang.t('list.all') }, ...choices];
+}
+
+export type ListFrame<K extends string, F extends string> = {
+  pagination: Pagination;
+  sort: Record<K, SortLink>;
+  filters: Record<F, string> & Pick<ListQuery, 'sort' | 'dir' | 'perPage'>;
+  csvHref: string;
+  xlsxHref: string;
+};
+
+/** Pagination, sort links, filter values and export links of a list at `path` showing `total` rows. */
+export function listFrame<K extends string, F extends string>(
+  path: string,
+  query: ListQuery & { sort: K },
+  total: number,
+  sortKeys: readonly K[],
+  filters: readonly F[],
+): ListFrame<K, F> {
+  return {
+    pagination: paginationOf(path, query, total),
+    sort: sortLinks(path, query, sortKeys),
+    filters: filterValues(query, filters),
+    csvHref: exportHref(path, query, 'csv'),
+    xlsxHref: exportHref(path, query, 'xlsx'),
+  };
+}
