@@ -1,9 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, NotFoundError, ValidationError } from '../errors.js';
-import { DEFAULT_LOCALE, translator } from '../i18n/index.js';
+import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
 import { logger } from '../logger.js';
 import { recordAudit } from '../services/audit.js';
 import { RefusalThrottle } from '../services/refusal-throttle.js';
+import { LANG_COOKIE } from './locals.js';
 import { type OnInvalid, submittedValues } from './validate.js';
 
 /** Every route that matched nothing. */
@@ -13,6 +14,12 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 
 const refusals = new RefusalThrottle();
 
+/** The statuses with a title of their own; other 4xx read as a bad request. */
+const TITLED = new Set([400, 403, 404, 409, 413, 415, 422, 429]);
+
+/** What a refused request body is told, by status (anything else: the request is malformed). */
+const BODY_MESSAGES: Record<number, string> = { 413: 'errors.tooLarge', 415: 'errors.unsupportedMedia' };
+
 /**
  * Renders every error in the user's language. Expected outcomes (403, 404, 409, 422, 429) show
  * their message; anything else is a 500 with the request id, never a stack or SQL. Refused access
@@ -20,7 +27,10 @@ const refusals = new RefusalThrottle();
  * count of repeats folded into the next one: see RefusalThrottle) and to the log.
  */
 export async function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> {
-  const t = req.t ?? translator(DEFAULT_LOCALE);
+  // An error raised before the locals middleware ran (a body the parser refused) still gets the
+  // app's own page: the layout needs a translator, a user (none yet) and a navigation.
+  ensurePageLocals(req, res);
+  const t = req.t;
   const onInvalid = res.locals.onInvalid as OnInvalid | undefined;
   if (err instanceof ValidationError && onInvalid && !res.headersSent) {
     res.status(422);
@@ -28,8 +38,9 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
     return;
   }
   const known = err instanceof HttpError;
-  const bodyError = !known && typeof err === 'object' && err !== null && 'type' in err && 'status' in err;
-  const status = known ? err.status : bodyError ? Number((err as { status: number }).status) || 400 : 500;
+  const clientStatus = known ? null : clientErrorStatus(err);
+  const bodyError = clientStatus !== null;
+  const status = known ? err.status : (clientStatus ?? 500);
   if (status >= 500) {
     logger.error({ requestId: req.id, err: errorSummary(err) }, 'unhandled error');
   }
@@ -49,7 +60,7 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
     }
   }
   if (res.headersSent) return;
-  const messageKey = known ? err.messageKey : status === 400 || bodyError ? 'errors.badRequest' : 'errors.internal';
+  const messageKey = known ? err.messageKey : bodyError ? (BODY_MESSAGES[status] ?? 'errors.badRequest') : 'errors.internal';
   const message = t(messageKey, known ? err.vars : undefined);
   res.status(status);
   if (!req.accepts('html')) {
@@ -57,7 +68,51 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
     return;
   }
   const view = [403, 404].includes(status) ? `errors/${status}` : status >= 500 ? 'errors/500' : 'errors/error';
-  res.render(view, { pageTitle: t(`errors.title${Math.min(status, 500)}`), message, status, requestId: req.id });
+  const pageTitle = t(`errors.title${TITLED.has(status) ? status : status >= 500 ? 500 : 400}`);
+  res.render(view, { pageTitle, message, status, requestId: req.id }, (renderErr, html) => {
+    if (!renderErr) {
+      res.send(html);
+      return;
+    }
+    // The error page itself failed: a plain page with the same facts, never the render's stack.
+    logger.error({ requestId: req.id, err: errorSummary(renderErr) }, 'error page failed to render');
+    res.type('html').send(plainErrorPage(req.locale ?? DEFAULT_LOCALE, pageTitle, message, req.id));
+  });
+}
+
+/**
+ * The status of an error that a library raised for a bad request (body-parser's 400, 413 and 415:
+ * a body too large, too many fields, an unsupported charset or encoding, a broken gzip stream),
+ * marked by http-errors as a client error safe to expose; null for anything else.
+ */
+function clientErrorStatus(err: unknown): number | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { status, expose } = err as { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true ? status : null;
+}
+
+/** The locals every page's layout reads, for an error that came before the locals middleware. */
+function ensurePageLocals(req: Request, res: Response): void {
+  if (res.locals.t) return;
+  const fromCookie = (req.cookies as Record<string, unknown> | undefined)?.[LANG_COOKIE];
+  req.locale = isLocale(fromCookie) ? fromCookie : DEFAULT_LOCALE;
+  req.t = translator(req.locale);
+  Object.assign(res.locals, {
+    t: req.t,
+    locale: req.locale,
+    currentPath: req.path,
+    requestId: req.id,
+    currentUser: null,
+    nav: [],
+    csrfToken: () => '',
+    flash: [],
+  });
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function plainErrorPage(locale: string, title: string, message: string, requestId: string): string {
+  return `<!DOCTYPE html><html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><code data-testid="request-id">${escapeHtml(requestId)}</code></p></body></html>`;
 }
 
 /** What of an error may be logged: its name, message and first frames, never the request. */
