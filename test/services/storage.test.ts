@@ -44,24 +44,26 @@ function jpegSegment(marker: number, payload: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0xff, marker, length >> 8, length & 0xff]), payload]);
 }
 
-/** A baseline JPEG's structure with an EXIF and an XMP segment that both hold a GPS position. */
+/** A baseline JPEG's structure with an EXIF and an XMP segment that both hold a GPS position, an IPTC block and comments naming a person and a place. */
 function jpegWithLocation(): { jpeg: Buffer; expected: Buffer } {
   const soi = Buffer.from([0xff, 0xd8]);
   const app0 = jpegSegment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'));
   const exif = jpegSegment(0xe1, Buffer.from('Exif\0\0MM\0*\0\0\0\x08GPSLatitude 22.5431 N GPSLongitude 114.0579 E', 'latin1'));
   const xmp = jpegSegment(0xe1, Buffer.from('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta exif:GPSLatitude="22,32.6N"/>', 'latin1'));
+  const iptc = jpegSegment(0xed, Buffer.from('Photoshop 3.0\08BIM\x04\x04\0\0\0\0\0\x20\x1c\x02\x5a\0\x08GPS City\x1c\x02\x50\0\x06By-line', 'latin1'));
+  const note = jpegSegment(0xfe, Buffer.from('GPS 22.54N: home visit at the Li family, Futian', 'latin1'));
   const dqt = jpegSegment(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)]));
   const sof = jpegSegment(0xc0, Buffer.from([8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
   const dht = jpegSegment(0xc4, Buffer.concat([Buffer.from([0, 0, 1]), Buffer.alloc(14), Buffer.from([0])]));
   const sos = jpegSegment(0xda, Buffer.from([1, 1, 0, 0, 63, 0]));
   // Scan data with a stuffed 0xFF and a restart marker, then a comment and the end.
   const scan = Buffer.from([0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0x78]);
-  const com = jpegSegment(0xfe, Buffer.from('made by a test', 'latin1'));
+  const com = jpegSegment(0xfe, Buffer.from('made by a test: GPS camera', 'latin1'));
   const eoi = Buffer.from([0xff, 0xd9]);
   const trailer = Buffer.from('appended image with GPSLatitude', 'latin1');
   return {
-    jpeg: Buffer.concat([soi, app0, exif, dqt, xmp, sof, dht, sos, scan, com, eoi, trailer]),
-    expected: Buffer.concat([soi, app0, dqt, sof, dht, sos, scan, com, eoi]),
+    jpeg: Buffer.concat([soi, app0, exif, iptc, note, dqt, xmp, sof, dht, sos, scan, com, eoi, trailer]),
+    expected: Buffer.concat([soi, app0, dqt, sof, dht, sos, scan, eoi]),
   };
 }
 
@@ -346,7 +348,7 @@ describe('file storage', () => {
   });
 
   describe('photo location', () => {
-    it('drops the EXIF and XMP segments of a JPEG and keeps every other byte, however it is cut', async () => {
+    it('drops the EXIF, XMP, IPTC and comment segments of a JPEG and keeps every other byte, however it is cut', async () => {
       const { jpeg, expected } = jpegWithLocation();
       expect(jpeg.includes('GPSLatitude')).to.equal(true);
       for (const size of [1, 2, 3, 7, 64, jpeg.length]) {
@@ -355,6 +357,7 @@ describe('file storage', () => {
       }
       const stored = await inspect('receipt', 'photo.jpg', jpeg);
       expect(stored.includes('GPS')).to.equal(false);
+      expect(stored.includes('Li family') || stored.includes('By-line'), 'no names or places from IPTC or comments').to.equal(false);
       expect(stored.subarray(0, 2).equals(Buffer.from([0xff, 0xd8]))).to.equal(true);
       expect(stored.subarray(-2).equals(Buffer.from([0xff, 0xd9]))).to.equal(true);
     });

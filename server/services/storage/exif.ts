@@ -4,6 +4,8 @@
  * segments, PNG chunks), never decode the image, and hold at most a few dozen bytes at a time.
  *
  * Dropped: JPEG APP1 segments (EXIF, which holds the GPS IFD, and XMP, which can repeat it),
+ * APP13 (Photoshop IPTC: by-line, city, sub-location) and COM comments (free text a camera or an
+ * editor writes, names and places included),
  * PNG `eXIf` chunks and PNG text chunks carrying XMP or raw EXIF profiles, and anything after
  * the image's end marker (where phones append further images, each with its own EXIF). The
  * EXIF orientation goes with it; phones that store rotated pixels plus an orientation tag will
@@ -27,10 +29,14 @@ const SOI = 0xd8;
 const EOI = 0xd9;
 const SOS = 0xda;
 const APP1 = 0xe1;
+const APP13 = 0xed;
+const COM = 0xfe;
+/** The segments that carry who, where and free text; the rest (JFIF, ICC colour, Adobe, tables, frames, scans) are kept. */
+const DROPPED_SEGMENTS = new Set([APP1, APP13, COM]);
 
 type JpegState = 'marker' | 'markerCode' | 'length' | 'segment' | 'entropy' | 'entropyFF' | 'trailer';
 
-/** JPEG: copies every segment except APP1, following entropy-coded scans to their markers. */
+/** JPEG: copies every segment except APP1, APP13 and COM, following entropy-coded scans to their markers. */
 export class JpegMetadataFilter implements MetadataFilter {
   private state: JpegState = 'marker';
   private started = false;
@@ -134,7 +140,7 @@ export class JpegMetadataFilter implements MetadataFilter {
       return;
     }
     this.code = c;
-    this.dropping = c === APP1;
+    this.dropping = DROPPED_SEGMENTS.has(c);
     if (!this.dropping) out.push(Buffer.from([0xff, c]));
     this.lengthHigh = -1;
     this.state = 'length';
