@@ -50,7 +50,7 @@ function jpegWithLocation(): { jpeg: Buffer; expected: Buffer } {
   const app0 = jpegSegment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'));
   const exif = jpegSegment(0xe1, Buffer.from('Exif\0\0MM\0*\0\0\0\x08GPSLatitude 22.5431 N GPSLongitude 114.0579 E', 'latin1'));
   const xmp = jpegSegment(0xe1, Buffer.from('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta exif:GPSLatitude="22,32.6N"/>', 'latin1'));
-  const iptc = jpegSegment(0xed, Buffer.from('Photoshop 3.0\08BIM\x04\x04\0\0\0\0\0\x20\x1c\x02\x5a\0\x08GPS City\x1c\x02\x50\0\x06By-line', 'latin1'));
+  const iptc = jpegSegment(0xed, Buffer.from('Photoshop 3.0\x008BIM\x04\x04\0\0\0\0\0\x20\x1c\x02\x5a\0\x08GPS City\x1c\x02\x50\0\x06By-line', 'latin1'));
   const note = jpegSegment(0xfe, Buffer.from('GPS 22.54N: home visit at the Li family, Futian', 'latin1'));
   const dqt = jpegSegment(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)]));
   const sof = jpegSegment(0xc0, Buffer.from([8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
