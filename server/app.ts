@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
 import { requestContext } from './middleware/request-context.js';
 import { crossSiteProtection, securityHeaders } from './middleware/security.js';
+import { navigationFor } from './presenters/navigation.js';
 import { passwordChangeGate, saveSessionBeforeRedirect, sessionLifetime } from './middleware/session-guards.js';
 import { mountRoutes } from '../routes/index.js';
 
@@ -51,7 +52,7 @@ export function createApp(config: Config, options: { mountExtra?: (app: Express)
   app.use(passport.session());
   app.use(saveSessionBeforeRedirect);
   app.use(sessionLifetime(ABSOLUTE_MS));
-  app.use(locals);
+  app.use(locals(navigationFor));
   app.use(crossSiteProtection);
   app.use(passwordChangeGate);
 

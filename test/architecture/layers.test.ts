@@ -54,7 +54,6 @@ const ALLOWED_UPWARD: string[] = [
   'models/ReportingSchedule.ts → server/services/reporting-schedule.ts',
   'server/commands/evaluations/evaluationConfirmer.ts → server/presenters/format.ts',
   'server/commands/projects/projectAwarder.ts → server/presenters/format.ts',
-  'server/middleware/locals.ts → server/presenters/navigation.ts',
   'server/schemas/contracts.ts → server/commands/contracts/contractShared.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationConfirmer.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationScoring.ts',
