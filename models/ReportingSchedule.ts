@@ -1,5 +1,8 @@
 import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
-import { REPORTING_FREQUENCIES, type ReportingFrequency } from '../server/services/reporting-schedule.js';
+
+/** How a schedule's periods are cut: monthly, quarterly, or on set dates. */
+export const REPORTING_FREQUENCIES = ['monthly', 'quarterly', 'dates'] as const;
+export type ReportingFrequency = (typeof REPORTING_FREQUENCIES)[number];
 
 /** A contract's reporting schedule: monthly or quarterly (due `graceDays` after each period), or on set dates. */
 export class ReportingSchedule extends Model<InferAttributes<ReportingSchedule>, InferCreationAttributes<ReportingSchedule>> {

@@ -14,7 +14,7 @@ import { scheduleFormPage } from '../server/presenters/deliverables.js';
 import type { Lang } from '../server/i18n/index.js';
 import { contractIdParams } from '../server/schemas/contracts.js';
 import { scheduleForm } from '../server/schemas/deliverables.js';
-import type { ReportingFrequency } from '../server/services/reporting-schedule.js';
+import type { ReportingFrequency } from '../models/ReportingSchedule.js';
 
 const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
 

@@ -4,7 +4,7 @@ import { DELIVERABLE_FILE_PURPOSES } from '../../models/DeliverableFile.js';
 import { MILESTONE_KINDS } from '../../models/Instalment.js';
 import { DELIVERABLE_CATEGORIES } from '../services/deliverable-metrics.js';
 import { listQuerySchema, optionalDate, optionalId } from '../services/listing.js';
-import { REPORTING_FREQUENCIES } from '../services/reporting-schedule.js';
+import { REPORTING_FREQUENCIES } from '../../models/ReportingSchedule.js';
 
 /** The columns the deliverable list may be sorted by: an allow-list. */
 export const DELIVERABLE_SORT_KEYS = ['dueOn', 'submittedAt', 'status', 'category', 'updatedAt'] as const;

@@ -1,11 +1,10 @@
+import type { ReportingFrequency } from '../../models/ReportingSchedule.js';
+
 /**
  * A contract's reporting schedule (DOMAIN.md "Deliverable": due dates): monthly, quarterly, or on
  * set dates, turned into the periods a deliverable is due for. Days are calendar days
  * (`YYYY-MM-DD`, Asia/Shanghai), computed in UTC arithmetic so no time zone moves them.
  */
-
-export const REPORTING_FREQUENCIES = ['monthly', 'quarterly', 'dates'] as const;
-export type ReportingFrequency = (typeof REPORTING_FREQUENCIES)[number];
 
 /** Most set dates one schedule may have, and most days' grace after a period ends. */
 export const MAX_REPORTING_DATES = 24;

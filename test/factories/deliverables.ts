@@ -2,7 +2,7 @@ import { Deliverable } from '../../models/Deliverable.js';
 import { Organisation, type User } from '../../models/index.js';
 import type { TargetInput } from '../../server/commands/contracts/contractShared.js';
 import { type MilestoneCondition, reportingScheduleSetter } from '../../server/commands/deliverables/reportingScheduler.js';
-import type { ReportingFrequency } from '../../server/services/reporting-schedule.js';
+import type { ReportingFrequency } from '../../models/ReportingSchedule.js';
 import { type BuiltContract, buildContract } from './contracts.js';
 import { actorOf } from './finance.js';
 import { buildUser } from './index.js';

@@ -9,7 +9,8 @@ import { ConflictError, type FieldErrors, NotFoundError, ValidationError } from 
 import { keepsContractsOf } from '../../policies/contract.js';
 import { recordAudit } from '../../services/audit.js';
 import { deliverableCategoryOf } from '../../services/deliverable-metrics.js';
-import { MAX_GRACE_DAYS, type ReportingFrequency, reportingPeriods } from '../../services/reporting-schedule.js';
+import type { ReportingFrequency } from '../../../models/ReportingSchedule.js';
+import { MAX_GRACE_DAYS, reportingPeriods } from '../../services/reporting-schedule.js';
 import { type DeliverableBy, deliverableAuditActor, lockedContractOf } from './deliverableShared.js';
 import { markMilestonesMet } from '../contracts/milestones.js';
 
