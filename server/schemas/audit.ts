@@ -20,4 +20,3 @@ export const auditQuery = listQuerySchema(
   },
 );
 export type AuditQuery = z.infer<typeof auditQuery>;
-export type AuditFilters = Partial<Pick<AuditQuery, 'actor' | 'action' | 'recordType' | 'recordId' | 'from' | 'to'>>;

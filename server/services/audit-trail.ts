@@ -2,10 +2,12 @@ import { Op, type WhereOptions } from 'sequelize';
 import { AuditEvent, User } from '../../models/index.js';
 import { normaliseUsername } from '../auth/signin.js';
 import { type Actor, districtScope } from '../policies/index.js';
-import type { AuditFilters } from '../schemas/audit.js';
 import { shanghaiDayStart } from './listing.js';
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** What the trail is filtered by (all optional): the actor's username, action, record, and a range of days (`YYYY-MM-DD`). */
+export type AuditFilters = { actor?: string; action?: string; recordType?: string; recordId?: string; from?: string; to?: string };
 
 /**
  * The audit events an actor may see that match the filters: district inspectors only their

@@ -57,7 +57,6 @@ const ALLOWED_UPWARD: string[] = [
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationConfirmer.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationScoring.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationTemplates.ts',
-  'server/services/audit-trail.ts → server/schemas/audit.ts',
   'server/services/seed.ts → server/commands/users/userCreator.ts',
 ];
 

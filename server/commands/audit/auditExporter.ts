@@ -2,9 +2,8 @@ import { Op, type WhereOptions } from 'sequelize';
 import type { AuditEvent } from '../../../models/index.js';
 import { withTransaction } from '../../db.js';
 import type { Actor } from '../../policies/index.js';
-import type { AuditFilters } from '../../schemas/audit.js';
 import { type AuditContext, recordAudit } from '../../services/audit.js';
-import { auditTrailWhere } from '../../services/audit-trail.js';
+import { type AuditFilters, auditTrailWhere } from '../../services/audit-trail.js';
 import type { ExportFormat } from '../../services/export.js';
 
 /**
