@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 import { createApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { initDatabase } from '../server/database.js';
-import { DEMO_PASSWORD, seedUsers } from '../server/services/seed.js';
+import { DEMO_PASSWORD, seedUsers } from '../server/seed.js';
 
 // The app process is a child of this one and inherits this environment, so its logger (which
 // reads LOG_LEVEL when it loads) is silent unless asked otherwise.

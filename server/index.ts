@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { initDatabase } from './database.js';
 import { startHousekeeping } from './housekeeping.js';
 import { logger } from './logger.js';
-import { seedUsers } from './services/seed.js';
+import { seedUsers } from './seed.js';
 
 /** Boot: read config, connect, migrate, seed, listen. The only file that listens. */
 async function main(): Promise<void> {

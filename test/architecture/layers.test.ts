@@ -17,8 +17,8 @@ const SCANNED = ['routes', 'server', 'models'];
  * The layers, top to bottom. A file may import from its own layer or any layer below it.
  * The design card's order is routes → presenters → commands → schemas/middleware → services →
  * policies → models; the files outside those folders sit where what they do puts them:
- * - boot: what starts and wires the whole app (index, app, database, housekeeping, the CLIs,
- *   the passport wiring). Nothing imports them but each other and the tests.
+ * - boot: what starts and wires the whole app (index, app, database, housekeeping, the first
+ *   users' seeding, which calls a command, the CLIs, the passport wiring). Nothing imports them but each other and the tests.
  * - auth/signin and auth/session-store read and write users, sign-in attempts, sessions and the
  *   audit trail the way a service does, and commands call them: they sit with the services.
  * - foundation: what every layer may use and that uses nothing of the app: the data layer
@@ -29,7 +29,7 @@ const LAYERS = ['boot', 'routes', 'presenters', 'commands', 'schemas/middleware'
 type Layer = (typeof LAYERS)[number];
 
 const PLACES: [RegExp, Layer][] = [
-  [/^server\/(index|app|database|housekeeping)\.ts$/, 'boot'],
+  [/^server\/(index|app|database|housekeeping|seed)\.ts$/, 'boot'],
   [/^server\/cli\//, 'boot'],
   [/^server\/auth\/passport\.ts$/, 'boot'],
   [/^routes\//, 'routes'],
@@ -57,7 +57,6 @@ const ALLOWED_UPWARD: string[] = [
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationConfirmer.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationScoring.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationTemplates.ts',
-  'server/services/seed.ts → server/commands/users/userCreator.ts',
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEMO_PASSWORD } from '../../server/services/seed.js';
+import { DEMO_PASSWORD } from '../../server/seed.js';
 import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 
 describe('browser: catalogue', () => {

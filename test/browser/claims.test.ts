@@ -6,7 +6,7 @@ import { User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import { claimCreator, claimLineAdder } from '../../server/commands/claims/claimEditor.js';
 import { claimSubmitter, claimVerifier } from '../../server/commands/claims/claimWorkflow.js';
-import { DEMO_PASSWORD } from '../../server/services/seed.js';
+import { DEMO_PASSWORD } from '../../server/seed.js';
 import { classicFapiao, receiptUpload } from '../factories/claims.js';
 import { actorOf, buildAllocation } from '../factories/finance.js';
 import { buildPaymentContract } from '../factories/payments.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Deliverable } from '../../models/Deliverable.js';
 import { User } from '../../models/index.js';
-import { DEMO_PASSWORD } from '../../server/services/seed.js';
+import { DEMO_PASSWORD } from '../../server/seed.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DEMO_PASSWORD } from '../../server/services/seed.js';
+import { DEMO_PASSWORD } from '../../server/seed.js';
 import { openPage, signIn, type WatchedPage } from './support/browser.js';
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { User } from '../../models/index.js';
-import { DEMO_PASSWORD } from '../../server/services/seed.js';
+import { DEMO_PASSWORD } from '../../server/seed.js';
 import { buildPayment, buildPaymentContract } from '../factories/payments.js';
 import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 

@@ -10,7 +10,7 @@ import type { Sequelize } from 'sequelize';
 import { createApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
 import { initDatabase } from '../../../server/database.js';
-import { seedUsers } from '../../../server/services/seed.js';
+import { seedUsers } from '../../../server/seed.js';
 
 /**
  * What the browser journeys share: one app served on a loopback port over a temp SQLite file

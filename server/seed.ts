@@ -1,9 +1,9 @@
-import { Agency, District, Organisation, User } from '../../models/index.js';
-import type { Role } from '../../models/User.js';
-import { oneTimePassword } from '../auth/password.js';
-import { userCreator } from '../commands/users/userCreator.js';
-import type { Config } from '../config.js';
-import { withTransaction } from '../db.js';
+import { Agency, District, Organisation, User } from '../models/index.js';
+import type { Role } from '../models/User.js';
+import { oneTimePassword } from './auth/password.js';
+import { userCreator } from './commands/users/userCreator.js';
+import type { Config } from './config.js';
+import { withTransaction } from './db.js';
 
 /** The demo password of every demo user; development only, never in production. */
 export const DEMO_PASSWORD = 'careprocure-demo-2026';
