@@ -9,7 +9,7 @@ import type { Organisation, User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import { claimCreator, claimLineAdder } from '../../server/commands/claims/claimEditor.js';
 import { claimApprover, claimSubmitter, claimVerifier } from '../../server/commands/claims/claimWorkflow.js';
-import type { UploadDescriptor } from '../../server/middleware/upload.js';
+import type { UploadDescriptor } from '../../server/services/storage/stored-files.js';
 import { actorOf, buildAllocation } from './finance.js';
 import { buildUser, unique } from './index.js';
 import { buildPaymentContract } from './payments.js';

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { StoredFile } from '../../models/index.js';
 import { withTransaction } from '../../server/db.js';
-import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../server/middleware/upload.js';
+import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../server/services/storage/stored-files.js';
 import { contentDisposition } from '../../server/services/storage/download.js';
 import { JpegMetadataFilter, type MetadataFilter, PngMetadataFilter } from '../../server/services/storage/exif.js';
 import { BlobNotFoundError, LocalDiskStore, storeFor } from '../../server/services/storage/index.js';

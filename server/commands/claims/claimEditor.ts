@@ -3,7 +3,7 @@ import { Claim, ClaimedFapiao, ClaimLine } from '../../../models/Claim.js';
 import { Engagement } from '../../../models/Engagement.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
+import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { ClaimLineForm, NewClaimForm } from '../../schemas/claims.js';
 import { recordAudit } from '../../services/audit.js';
 import { fapiaoKey } from '../../services/identifiers.js';

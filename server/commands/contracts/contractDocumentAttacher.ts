@@ -1,7 +1,7 @@
 import type { Contract } from '../../../models/Contract.js';
 import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
-import { saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
+import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import { recordAudit } from '../../services/audit.js';
 import { type ContractBy, checkContractMove, contractAuditActor, lockedContract } from './contractShared.js';
 

@@ -4,7 +4,7 @@ import { DeliverableFile } from '../../../models/DeliverableFile.js';
 import { StoredFile } from '../../../models/StoredFile.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
+import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { Actor } from '../../policies/index.js';
 import { type CallLogFormat, type CallLogOptions, type CallLogResult, importCallLog } from '../../services/call-log.js';
 import type { BlobStore } from '../../services/storage/index.js';

@@ -4,7 +4,7 @@ import { DeliverableFile, type DeliverableFilePurpose } from '../../../models/De
 import { StoredFile } from '../../../models/StoredFile.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import type { UploadDescriptor } from '../../middleware/upload.js';
+import type { UploadDescriptor } from '../../services/storage/stored-files.js';
 import { recordAudit } from '../../services/audit.js';
 import { hotlineValuesOf, isDeliverableCategory, type MetricValues, metricErrors } from '../../services/deliverable-metrics.js';
 import type { HotlineMetrics } from '../../services/hotline.js';

@@ -4,7 +4,7 @@ import { DELIVERABLE_TRANSITIONS, Deliverable, type DeliverableTransition, deliv
 import { DeliverableFile, type DeliverableFilePurpose } from '../../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../../models/DeliverableVersion.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
+import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { Actor } from '../../policies/index.js';
 import type { AuditContext } from '../../services/audit.js';
 import { rowLock } from '../../db.js';

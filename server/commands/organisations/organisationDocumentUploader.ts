@@ -1,7 +1,7 @@
 import { OrganisationDocument } from '../../../models/organisation-registry.js';
 import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
-import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
+import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { DocumentForm } from '../../schemas/organisations.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type OrganisationBy } from './organisationRegistrar.js';

@@ -1,7 +1,7 @@
 import { TrainingRecord } from '../../../models/TrainingRecord.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import { saveStoredFiles, type UploadDescriptor } from '../../middleware/upload.js';
+import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { TrainingForm } from '../../schemas/child-workers.js';
 import { recordAudit } from '../../services/audit.js';
 import { shanghaiToday, summariseTrainings } from '../../services/training-status.js';
