@@ -8,7 +8,7 @@ import { type Config, projectRoot } from './config.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
 import { requestContext } from './middleware/request-context.js';
-import { crossSiteProtection, securityHeaders } from './middleware/security.js';
+import { configureVisitorTokens, crossSiteProtection, securityHeaders } from './middleware/security.js';
 import { navigationFor } from './presenters/navigation.js';
 import { passwordChangeGate, saveSessionBeforeRedirect, sessionLifetime } from './middleware/session-guards.js';
 import { mountRoutes } from '../routes/index.js';
@@ -35,6 +35,7 @@ export function createApp(config: Config, options: { mountExtra?: (app: Express)
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   const secure = config.publicUrl?.startsWith('https://') ?? false;
+  configureVisitorTokens(config.sessionSecret, secure);
   app.use(
     session({
       name: secure ? '__Host-careprocure' : 'careprocure.sid',

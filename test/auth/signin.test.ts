@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AuditEvent, LoginAttempt } from '../../models/index.js';
 import { IP_FAILURE_LIMIT, USERNAME_FAILURE_LIMIT } from '../../server/auth/signin.js';
 import { buildUser, unique } from '../factories/index.js';
-import { anonymous, csrf, loginAs, sessionCookie } from '../support/agent.js';
+import { anonymous, csrf, csrfFrom, loginAs, sessionCookie } from '../support/agent.js';
 
 async function tryPassword(username: string, password: string) {
   const agent = anonymous();
@@ -62,13 +62,22 @@ describe('sign-in', () => {
     expect((await tryPassword(user.username, password)).status).to.equal(302);
   });
 
-  it('gives a new session id at sign-in', async () => {
+  it('gives a new session id at sign-in, also over a session the browser already holds', async () => {
     const { user, password } = await buildUser('inspector');
+    const other = await buildUser('officer');
     const agent = anonymous();
     const page = await agent.get('/login');
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-    const before = sessionCookie(page);
-    expect(before, 'the sign-in form starts a session').to.be.a('string');
+    // A visitor holds no session at all (no row, no cookie) until the sign-in succeeds.
+    expect(sessionCookie(page), 'the sign-in form starts no session').to.equal(undefined);
+    const first = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: other.user.username, password: other.password, _csrf: csrfFrom(page.text) });
+    expect(first.status).to.equal(302);
+    const before = sessionCookie(first);
+    expect(before).to.be.a('string');
+    // Signing in again over that session (a shared office computer) must not keep its id.
+    const token = await csrf(agent, '/');
     const res = await agent.post('/login').type('form').send({ username: user.username, password, _csrf: token });
     expect(res.status).to.equal(302);
     const after = sessionCookie(res);
