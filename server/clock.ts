@@ -5,12 +5,17 @@ export function now(): Date {
 
 let fixed: Date | null = null;
 
-/** Asia/Shanghai is UTC+8 all year (no daylight saving). */
-const BEIJING_OFFSET_MS = 8 * 3600_000;
+/** Asia/Shanghai is UTC+8 all year (no daylight saving): Beijing wall-clock time minus this is UTC. */
+export const BEIJING_OFFSET_MS = 8 * 3600_000;
 
 /** The calendar day of an instant in Beijing (Asia/Shanghai), `YYYY-MM-DD`. */
 export function beijingDay(instant: Date): string {
   return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant a Beijing calendar day (`YYYY-MM-DD`) begins: its midnight in Asia/Shanghai. */
+export function beijingDayStart(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - BEIJING_OFFSET_MS);
 }
 
 /** Today in Beijing, `YYYY-MM-DD`, from the one clock (so the test clock reaches every rule that asks). */

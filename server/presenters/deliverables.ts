@@ -8,7 +8,7 @@ import { DeliverableVersion } from '../../models/DeliverableVersion.js';
 import { District, Organisation, StoredFile, User } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { ReportingSchedule } from '../../models/ReportingSchedule.js';
-import { now } from '../clock.js';
+import { today } from '../clock.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap } from '../policies/index.js';
 import { DELIVERABLE_RESOURCE, deliverableScope, reviewQueueWhere } from '../policies/deliverable.js';
@@ -26,7 +26,7 @@ import {
   targetMetricChoices,
   withDerived,
 } from '../services/deliverable-metrics.js';
-import { contractProgress, lateDays, shanghaiDay } from '../services/deliverable-progress.js';
+import { contractProgress, lateDays } from '../services/deliverable-progress.js';
 import type { ExportColumn } from '../services/export.js';
 import { REFERRAL_DEPARTMENTS } from '../services/hotline.js';
 import { paginationOf, sortLinks } from '../services/listing.js';
@@ -40,9 +40,6 @@ import { exportHref, pageWindow } from './list-page.js';
 
 export const DELIVERABLES_PATH = '/deliverables';
 export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;
-
-/** Today in Asia/Shanghai, from the one clock. */
-export const today = () => shanghaiDay(now());
 
 const PLACE = [
   { model: ContractModel, as: 'contract', attributes: ['id', 'number', 'status'] },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ORGANISATION_STATUSES, ORGANISATION_TYPES } from '../../models/Organisation.js';
 import { ORGANISATION_DOCUMENT_TYPES } from '../../models/OrganisationDocument.js';
-import { now } from '../clock.js';
+import { today } from '../clock.js';
 import { phoneSchema, usccSchema } from '../services/identifiers.js';
 import { listQuerySchema, optionalDate, optionalId, optionalText } from '../services/listing.js';
 
@@ -94,11 +94,6 @@ export const newOrganisationForm = z.object({
 });
 export type NewOrganisationForm = z.infer<typeof newOrganisationForm>;
 
-/** Today in Asia/Shanghai, `YYYY-MM-DD`. */
-export function shanghaiToday(at: Date = now()): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
 /**
  * A status change: the new status, its reason, and for `ineligible` the last day it lasts, which
  * must be after today (a day in Asia/Shanghai).
@@ -112,7 +107,7 @@ export const statusForm = z
   .superRefine((form, ctx) => {
     if (form.status !== 'ineligible') return;
     if (!form.ineligibleUntil) ctx.addIssue({ code: 'custom', path: ['ineligibleUntil'], message: 'organisations.validation.untilRequired' });
-    else if (form.ineligibleUntil <= shanghaiToday()) {
+    else if (form.ineligibleUntil <= today()) {
       ctx.addIssue({ code: 'custom', path: ['ineligibleUntil'], message: 'organisations.validation.untilInFuture' });
     }
   })

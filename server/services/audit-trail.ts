@@ -1,8 +1,8 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { AuditEvent, User } from '../../models/index.js';
 import { normaliseUsername } from '../auth/signin.js';
+import { beijingDayStart } from '../clock.js';
 import { type Actor, districtScope } from '../policies/index.js';
-import { shanghaiDayStart } from './listing.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -28,8 +28,8 @@ export async function auditTrailWhere(actor: Actor, filters: AuditFilters): Prom
   if (filters.recordId) where.recordId = filters.recordId;
   if (filters.from || filters.to) {
     const at: Record<symbol, Date> = {};
-    if (filters.from) at[Op.gte] = shanghaiDayStart(filters.from);
-    if (filters.to) at[Op.lt] = new Date(shanghaiDayStart(filters.to).getTime() + DAY_MS);
+    if (filters.from) at[Op.gte] = beijingDayStart(filters.from);
+    if (filters.to) at[Op.lt] = new Date(beijingDayStart(filters.to).getTime() + DAY_MS);
     where.at = at;
   }
   return where as WhereOptions<AuditEvent>;

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { BEIJING_OFFSET_MS, beijingDay } from '../clock.js';
 import { type CsvLimits, CsvStreamError, csvRecords, DEFAULT_CSV_LIMITS } from './csv-stream.js';
 import { type HotlineMetrics, type ReferralDepartment, referralDepartmentOf } from './hotline.js';
 import { findPersonalNumbers, maskIdNumber, type PersonalNumberKind } from './identifiers.js';
@@ -159,7 +160,6 @@ export function closureRate(m: HotlineMetrics): number | null {
 
 export type CallLogRecord = { line: number; cells: Cell[] };
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 /** Day 0 of Excel's 1900 date system (it counts the fictitious 1900-02-29, hence the 30th). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
@@ -183,12 +183,12 @@ const TIME_TEXT = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:T|\s+)(\d{1,
 export function parseCallTime(cell: Cell): number | null {
   if (cell instanceof Date) {
     const t = cell.getTime();
-    return Number.isNaN(t) ? null : t - SHANGHAI_OFFSET_MS;
+    return Number.isNaN(t) ? null : t - BEIJING_OFFSET_MS;
   }
   if (typeof cell === 'number') {
     // An Excel serial (days since 1899-12-30) in a cell without a date format; 1 = 1900-01-01.
     if (!Number.isFinite(cell) || cell < 1 || cell >= 2_958_466) return null;
-    return Math.round(EXCEL_EPOCH_MS + cell * DAY_MS) - SHANGHAI_OFFSET_MS;
+    return Math.round(EXCEL_EPOCH_MS + cell * DAY_MS) - BEIJING_OFFSET_MS;
   }
   if (typeof cell !== 'string') return null;
   const m = TIME_TEXT.exec(cell.normalize('NFKC').trim());
@@ -197,16 +197,11 @@ export function parseCallTime(cell: Cell): number | null {
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const zone = m[7];
-  if (!zone) return wall - SHANGHAI_OFFSET_MS;
+  if (!zone) return wall - BEIJING_OFFSET_MS;
   if (zone.toUpperCase() === 'Z') return wall;
   const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
   const offset = (Number(z[2]) * 60 + Number(z[3])) * 60_000;
   return z[1] === '+' ? wall - offset : wall + offset;
-}
-
-/** The day (Asia/Shanghai) of an instant, `YYYY-MM-DD`. */
-function shanghaiDayOf(instant: number): string {
-  return new Date(instant + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /**
@@ -394,7 +389,7 @@ export class CallLogAccumulator {
     const time = isEmptyCell(value.time ?? null) ? undefined : parseCallTime(value.time ?? null);
     if (time === undefined) fail('time', 'callLog.errors.timeMissing');
     else if (time === null) fail('time', 'callLog.errors.timeInvalid');
-    else if (this.period && (shanghaiDayOf(time) < this.period.start || shanghaiDayOf(time) > this.period.end)) {
+    else if (this.period && (beijingDay(new Date(time)) < this.period.start || beijingDay(new Date(time)) > this.period.end)) {
       fail('time', 'callLog.errors.outsidePeriod', { start: this.period.start, end: this.period.end });
     }
 

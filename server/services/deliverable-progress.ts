@@ -2,6 +2,7 @@ import { Op, type Transaction } from 'sequelize';
 import { ContractTarget } from '../../models/ContractTarget.js';
 import { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
+import { beijingDay } from '../clock.js';
 import { type DeliverableCategory, isDeliverableCategory, type MetricValues, targetMetricOf, withDerived } from './deliverable-metrics.js';
 import { daysBetween } from './reporting-schedule.js';
 
@@ -65,13 +66,8 @@ export async function contractProgress(contractId: number, transaction?: Transac
 
 /** Days late: handed in (or, not yet, today) after the due date; 0 when on time. */
 export function lateDays(d: { dueOn: string; firstSubmittedAt: Date | null }, today: string): number {
-  const handedIn = d.firstSubmittedAt ? shanghaiDay(d.firstSubmittedAt) : today;
+  const handedIn = d.firstSubmittedAt ? beijingDay(d.firstSubmittedAt) : today;
   return Math.max(0, daysBetween(d.dueOn, handedIn));
-}
-
-/** The calendar day of an instant in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghaiDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /**

@@ -6,10 +6,9 @@ import type { ComputedIndicator } from '../../models/EvaluationTemplateIndicator
 import { Deliverable } from '../../models/Deliverable.js';
 import { Instalment } from '../../models/Instalment.js';
 import { Payment } from '../../models/Payment.js';
-import { now } from '../clock.js';
-import { contractProgress, lateDays, shanghaiDay } from './deliverable-progress.js';
+import { beijingDayStart, today } from '../clock.js';
+import { contractProgress, lateDays } from './deliverable-progress.js';
 import { shareHundredths } from './evaluation-grades.js';
-import { shanghaiDayStart } from './listing.js';
 import { daysBetween } from './reporting-schedule.js';
 
 /** The days an evaluation looks at, `YYYY-MM-DD` in Asia/Shanghai, both included. */
@@ -30,8 +29,8 @@ export type IndicatorSource = (contract: Contract, period: IndicatorPeriod) => P
 
 /** The instants the period covers, for timestamp columns. */
 function instants(period: IndicatorPeriod) {
-  const end = shanghaiDayStart(period.end);
-  return { [Op.gte]: shanghaiDayStart(period.start), [Op.lt]: new Date(end.getTime() + 24 * 3_600_000) };
+  const end = beijingDayStart(period.end);
+  return { [Op.gte]: beijingDayStart(period.start), [Op.lt]: new Date(end.getTime() + 24 * 3_600_000) };
 }
 
 /**
@@ -104,8 +103,8 @@ export async function targetCompletion(contract: Contract, period: IndicatorPeri
  * the share first handed in on or before their due date. None due in the period: not available.
  */
 export async function timeliness(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
-  const today = shanghaiDay(now());
-  const [until] = [period.end, today].sort();
+  const thisDay = today();
+  const [until] = [period.end, thisDay].sort();
   const due = await Deliverable.findAll({
     where: { contractId: contract.id, dueOn: { [Op.between]: [period.start, until] } },
     order: [
@@ -114,7 +113,7 @@ export async function timeliness(contract: Contract, period: IndicatorPeriod): P
     ],
   });
   if (due.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noneDue' };
-  const sources = due.map((d) => deliverableSource(d, !!d.firstSubmittedAt && lateDays(d, today) === 0));
+  const sources = due.map((d) => deliverableSource(d, !!d.firstSubmittedAt && lateDays(d, thisDay) === 0));
   const part = sources.filter((x) => x.counts).length;
   return { available: true, scoreHundredths: shareHundredths(part, due.length)!, part, whole: due.length, sources };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { now } from '../clock.js';
+import { beijingDay, now } from '../clock.js';
 
 /**
  * Identifiers validated by their real rules (SECURITY.md, "Input"): unified social credit codes,
@@ -122,11 +122,6 @@ function calendarDay(yyyymmdd: string): string | null {
   return `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
 }
 
-/** The calendar day of an instant in Asia/Shanghai (UTC+8, no daylight saving), `YYYY-MM-DD`. */
-function shanghaiDay(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
 /**
  * The birth date (出生日期码, positions 7–14, GB 11643-1999 clause 5.2) of an ID number as
  * `YYYY-MM-DD`, or null when those positions are not a real calendar day from 1900 on. It does not
@@ -154,7 +149,7 @@ export function validateIdNumber(input: string, today: Date = now()): Checked<st
   if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, reason: 'format' };
   if (idCheckDigit(id.slice(0, 17)) !== id[17]) return { ok: false, reason: 'checksum' };
   const born = calendarDay(id.slice(6, 14));
-  if (!born || born > shanghaiDay(today)) return { ok: false, reason: 'birthDate' };
+  if (!born || born > beijingDay(today)) return { ok: false, reason: 'birthDate' };
   return { ok: true, value: id };
 }
 

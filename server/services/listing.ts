@@ -61,11 +61,6 @@ export const optionalDate = () =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
-/** The start of a calendar day in Asia/Shanghai (UTC+8, no daylight saving) as an instant. */
-export function shanghaiDayStart(day: string): Date {
-  return new Date(`${day}T00:00:00+08:00`);
-}
-
 /** A link to the same list with some query values changed (and the rest kept). */
 export function hrefWith(path: string, query: Record<string, unknown>, changes: Record<string, unknown>): string {
   const params = new URLSearchParams();

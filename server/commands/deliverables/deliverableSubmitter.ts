@@ -2,12 +2,12 @@ import { Deliverable } from '../../../models/Deliverable.js';
 import { DeliverableFile } from '../../../models/DeliverableFile.js';
 import type { PersonalDataFinding } from '../../../models/DeliverableVersion.js';
 import { StoredFile } from '../../../models/StoredFile.js';
-import { now } from '../../clock.js';
+import { beijingDay, now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, HttpError, NotFoundError, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
 import { isDeliverableCategory, metricErrors } from '../../services/deliverable-metrics.js';
-import { lateDays, shanghaiDay } from '../../services/deliverable-progress.js';
+import { lateDays } from '../../services/deliverable-progress.js';
 import { scanVersion } from '../../services/personal-data-scan.js';
 import type { BlobStore } from '../../services/storage/index.js';
 import {
@@ -77,7 +77,7 @@ export async function deliverableSubmitter(id: number, options: { confirmNoChild
       { transaction },
     );
     const firstSubmittedAt = d.firstSubmittedAt ?? at;
-    const late = lateDays({ dueOn: d.dueOn, firstSubmittedAt }, shanghaiDay(at));
+    const late = lateDays({ dueOn: d.dueOn, firstSubmittedAt }, beijingDay(at));
     await d.update(
       { status: 'submitted', submittedAt: at, firstSubmittedAt, submittedLateDays: late, submissionCount: d.submissionCount + 1 },
       { transaction },
