@@ -1,27 +1,30 @@
 import type { Sequelize } from 'sequelize';
 import { Agency } from './Agency.js';
-import { initChildWorkerRegistry } from './child-worker-registry.js';
 import { AuditEvent, AuditHead } from './AuditEvent.js';
-import { initAllocations } from './allocations.js';
-import { initCatalogue } from './catalogue.js';
-import { initClaims } from './claims.js';
-import { initContracts } from './contracts.js';
-import { initEvaluations } from './evaluations.js';
-import { initDeliverables } from './deliverables.js';
 import { District } from './District.js';
-import { initFinance } from './finance.js';
 import { LoginAttempt } from './LoginAttempt.js';
 import { Organisation } from './Organisation.js';
-import { initOrganisationRegistry } from './organisation-registry.js';
-import { initPayments } from './payments.js';
-import { initProjects } from './projects.js';
 import { ServiceCategory } from './ServiceCategory.js';
 import { Session } from './Session.js';
 import { StoredFile } from './StoredFile.js';
 import { SubDistrict } from './SubDistrict.js';
 import { User } from './User.js';
+import { initAllocations } from './wiring/allocations.js';
+import { initCatalogue } from './wiring/catalogue.js';
+import { initChildWorkerRegistry } from './wiring/child-worker-registry.js';
+import { initClaims } from './wiring/claims.js';
+import { initContracts } from './wiring/contracts.js';
+import { initDeliverables } from './wiring/deliverables.js';
+import { initEvaluations } from './wiring/evaluations.js';
+import { initFinance } from './wiring/finance.js';
+import { initOrganisationRegistry } from './wiring/organisation-registry.js';
+import { initPayments } from './wiring/payments.js';
+import { initProjects } from './wiring/projects.js';
 
-/** Initialises every model on `sequelize` and wires their associations. */
+/**
+ * Initialises every model on `sequelize` and wires their associations: the shared models here, each
+ * area's models (and how they hang together) in `models/wiring/<area>.ts`.
+ */
 export function initModels(sequelize: Sequelize): void {
   for (const m of [District, SubDistrict, Agency, Organisation, ServiceCategory, User, Session, LoginAttempt, AuditEvent, AuditHead, StoredFile]) {
     m.initModel(sequelize);

@@ -1,6 +1,7 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { District, Organisation, StoredFile, User } from '../../models/index.js';
-import { OrganisationDocument, OrganisationStatusChange } from '../../models/organisation-registry.js';
+import { OrganisationDocument } from '../../models/OrganisationDocument.js';
+import { OrganisationStatusChange } from '../../models/OrganisationStatusChange.js';
 import { ORGANISATION_STATUSES, ORGANISATION_TRANSITIONS, ORGANISATION_TYPES, type OrganisationStatus } from '../../models/Organisation.js';
 import { ORGANISATION_DOCUMENT_TYPES } from '../../models/OrganisationDocument.js';
 import { getSequelize } from '../db.js';

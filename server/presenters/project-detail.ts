@@ -2,7 +2,7 @@ import { Op } from 'sequelize';
 import { Award } from '../../models/Award.js';
 import { CatalogueItem } from '../../models/CatalogueItem.js';
 import { AuditEvent, District, Organisation, User } from '../../models/index.js';
-import { OrganisationStatusChange } from '../../models/organisation-registry.js';
+import { OrganisationStatusChange } from '../../models/OrganisationStatusChange.js';
 import { MANUAL_PROJECT_TRANSITIONS, Project, projectCanMove } from '../../models/Project.js';
 import { ProjectItem } from '../../models/ProjectItem.js';
 import { awardRefusal } from '../commands/projects/projectAwarder.js';

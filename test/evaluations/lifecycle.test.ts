@@ -3,7 +3,7 @@ import { Award } from '../../models/Award.js';
 import { Evaluation } from '../../models/Evaluation.js';
 import { EvaluationScore } from '../../models/EvaluationScore.js';
 import { AuditEvent, Organisation, User } from '../../models/index.js';
-import { OrganisationStatusChange } from '../../models/organisation-registry.js';
+import { OrganisationStatusChange } from '../../models/OrganisationStatusChange.js';
 import { RectificationItem } from '../../models/RectificationItem.js';
 import { evaluationAssigner } from '../../server/commands/evaluations/evaluationAssigner.js';
 import { evaluationConfirmer } from '../../server/commands/evaluations/evaluationConfirmer.js';

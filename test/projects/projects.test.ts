@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Award } from '../../models/Award.js';
 import { Agency, AuditEvent, type Organisation, type User } from '../../models/index.js';
-import { OrganisationStatusChange } from '../../models/organisation-registry.js';
+import { OrganisationStatusChange } from '../../models/OrganisationStatusChange.js';
 import {
   MANUAL_PROJECT_TRANSITIONS,
   OCDS_PROCUREMENT_METHOD,

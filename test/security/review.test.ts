@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Agency, AuditEvent, StoredFile, User } from '../../models/index.js';
-import { OrganisationDocument } from '../../models/organisation-registry.js';
+import { OrganisationDocument } from '../../models/OrganisationDocument.js';
 import { TrainingRecord } from '../../models/TrainingRecord.js';
 import { shanghaiToday } from '../../server/services/training-status.js';
 import { inBatches } from '../../server/services/export.js';

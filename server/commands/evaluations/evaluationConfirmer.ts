@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { Consequence, Evaluation, Grade } from '../../../models/Evaluation.js';
 import { Organisation } from '../../../models/Organisation.js';
-import { OrganisationStatusChange } from '../../../models/organisation-registry.js';
+import { OrganisationStatusChange } from '../../../models/OrganisationStatusChange.js';
 import { RectificationItem } from '../../../models/RectificationItem.js';
 import { now } from '../../clock.js';
 import { withTransaction, rowLock } from '../../db.js';

@@ -1,4 +1,4 @@
-import { OrganisationDocument } from '../../../models/organisation-registry.js';
+import { OrganisationDocument } from '../../../models/OrganisationDocument.js';
 import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
 import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';

@@ -1,5 +1,5 @@
 import { ORGANISATION_TRANSITIONS, type OrganisationStatus } from '../../../models/Organisation.js';
-import { OrganisationStatusChange } from '../../../models/organisation-registry.js';
+import { OrganisationStatusChange } from '../../../models/OrganisationStatusChange.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';

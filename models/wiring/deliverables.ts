@@ -1,14 +1,14 @@
 import type { Sequelize } from 'sequelize';
-import { Contract } from './Contract.js';
-import { Deliverable } from './Deliverable.js';
-import { DeliverableComment } from './DeliverableComment.js';
-import { DeliverableFile } from './DeliverableFile.js';
-import { DeliverableVersion } from './DeliverableVersion.js';
-import { District } from './District.js';
-import { Organisation } from './Organisation.js';
-import { ReportingSchedule } from './ReportingSchedule.js';
-import { StoredFile } from './StoredFile.js';
-import { User } from './User.js';
+import { Contract } from '../Contract.js';
+import { Deliverable } from '../Deliverable.js';
+import { DeliverableComment } from '../DeliverableComment.js';
+import { DeliverableFile } from '../DeliverableFile.js';
+import { DeliverableVersion } from '../DeliverableVersion.js';
+import { District } from '../District.js';
+import { Organisation } from '../Organisation.js';
+import { ReportingSchedule } from '../ReportingSchedule.js';
+import { StoredFile } from '../StoredFile.js';
+import { User } from '../User.js';
 
 /** Initialises deliverables, their versions, files and comments, and the reporting schedules. */
 export function initDeliverables(sequelize: Sequelize): void {
@@ -23,5 +23,3 @@ export function initDeliverables(sequelize: Sequelize): void {
   DeliverableComment.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
   ReportingSchedule.belongsTo(Contract, { as: 'contract', foreignKey: 'contractId' });
 }
-
-export { Deliverable, DeliverableComment, DeliverableFile, DeliverableVersion, ReportingSchedule };

@@ -1,12 +1,12 @@
 import type { Sequelize } from 'sequelize';
-import { ChildWorker } from './ChildWorker.js';
-import { Claim, ClaimCap, ClaimedFapiao, ClaimLine } from './Claim.js';
-import { Contract } from './Contract.js';
-import { District } from './District.js';
-import { Engagement } from './Engagement.js';
-import { Organisation } from './Organisation.js';
-import { StoredFile } from './StoredFile.js';
-import { User } from './User.js';
+import { ChildWorker } from '../ChildWorker.js';
+import { Claim, ClaimCap, ClaimedFapiao, ClaimLine } from '../Claim.js';
+import { Contract } from '../Contract.js';
+import { District } from '../District.js';
+import { Engagement } from '../Engagement.js';
+import { Organisation } from '../Organisation.js';
+import { StoredFile } from '../StoredFile.js';
+import { User } from '../User.js';
 
 /** Initialises engagements, claims, their lines, held 发票 and caps, and wires them to their parents. */
 export function initClaims(sequelize: Sequelize): void {
@@ -34,5 +34,3 @@ export function initClaims(sequelize: Sequelize): void {
   ClaimLine.belongsTo(Claim, { as: 'claim', foreignKey: 'claimId' });
   ClaimLine.belongsTo(StoredFile, { as: 'receipt', foreignKey: 'receiptFileId' });
 }
-
-export { Claim, ClaimCap, ClaimedFapiao, ClaimLine, Engagement };

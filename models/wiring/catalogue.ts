@@ -1,8 +1,8 @@
 import type { Sequelize } from 'sequelize';
-import { CatalogueItem } from './CatalogueItem.js';
-import { District } from './District.js';
-import { ServiceCategory } from './ServiceCategory.js';
-import { User } from './User.js';
+import { CatalogueItem } from '../CatalogueItem.js';
+import { District } from '../District.js';
+import { ServiceCategory } from '../ServiceCategory.js';
+import { User } from '../User.js';
 
 /** Initialises the catalogue's model and wires it to its district, category and creator. */
 export function initCatalogue(sequelize: Sequelize): void {
@@ -11,5 +11,3 @@ export function initCatalogue(sequelize: Sequelize): void {
   CatalogueItem.belongsTo(ServiceCategory, { as: 'category', foreignKey: 'categoryCode', targetKey: 'code' });
   CatalogueItem.belongsTo(User, { as: 'creator', foreignKey: 'createdBy' });
 }
-
-export { CatalogueItem };

@@ -1,9 +1,9 @@
 import type { Sequelize } from 'sequelize';
-import { Organisation } from './Organisation.js';
-import { OrganisationDocument } from './OrganisationDocument.js';
-import { OrganisationStatusChange } from './OrganisationStatusChange.js';
-import { StoredFile } from './StoredFile.js';
-import { User } from './User.js';
+import { Organisation } from '../Organisation.js';
+import { OrganisationDocument } from '../OrganisationDocument.js';
+import { OrganisationStatusChange } from '../OrganisationStatusChange.js';
+import { StoredFile } from '../StoredFile.js';
+import { User } from '../User.js';
 
 /** Initialises the registry's own models (status history, documents) and wires them to organisations. */
 export function initOrganisationRegistry(sequelize: Sequelize): void {
@@ -15,5 +15,3 @@ export function initOrganisationRegistry(sequelize: Sequelize): void {
   OrganisationDocument.belongsTo(StoredFile, { as: 'file', foreignKey: 'storedFileId' });
   OrganisationDocument.belongsTo(User, { as: 'uploader', foreignKey: 'uploadedBy' });
 }
-
-export { OrganisationDocument, OrganisationStatusChange };

@@ -1,12 +1,12 @@
 import type { Sequelize } from 'sequelize';
-import { Agency } from './Agency.js';
-import { Award } from './Award.js';
-import { CatalogueItem } from './CatalogueItem.js';
-import { District } from './District.js';
-import { Organisation } from './Organisation.js';
-import { Project } from './Project.js';
-import { ProjectItem } from './ProjectItem.js';
-import { User } from './User.js';
+import { Agency } from '../Agency.js';
+import { Award } from '../Award.js';
+import { CatalogueItem } from '../CatalogueItem.js';
+import { District } from '../District.js';
+import { Organisation } from '../Organisation.js';
+import { Project } from '../Project.js';
+import { ProjectItem } from '../ProjectItem.js';
+import { User } from '../User.js';
 
 /** Initialises projects, their items and awards, and wires them to their parents. */
 export function initProjects(sequelize: Sequelize): void {
@@ -24,5 +24,3 @@ export function initProjects(sequelize: Sequelize): void {
   Award.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });
   Award.belongsTo(User, { as: 'awarder', foreignKey: 'awardedBy' });
 }
-
-export { Award, Project, ProjectItem };

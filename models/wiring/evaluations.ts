@@ -1,14 +1,14 @@
 import type { Sequelize } from 'sequelize';
-import { Contract } from './Contract.js';
-import { District } from './District.js';
-import { Evaluation } from './Evaluation.js';
-import { EvaluationSample } from './EvaluationSample.js';
-import { EvaluationScore } from './EvaluationScore.js';
-import { EvaluationTemplate } from './EvaluationTemplate.js';
-import { EvaluationTemplateIndicator } from './EvaluationTemplateIndicator.js';
-import { Organisation } from './Organisation.js';
-import { RectificationItem } from './RectificationItem.js';
-import { User } from './User.js';
+import { Contract } from '../Contract.js';
+import { District } from '../District.js';
+import { Evaluation } from '../Evaluation.js';
+import { EvaluationSample } from '../EvaluationSample.js';
+import { EvaluationScore } from '../EvaluationScore.js';
+import { EvaluationTemplate } from '../EvaluationTemplate.js';
+import { EvaluationTemplateIndicator } from '../EvaluationTemplateIndicator.js';
+import { Organisation } from '../Organisation.js';
+import { RectificationItem } from '../RectificationItem.js';
+import { User } from '../User.js';
 
 /** Initialises evaluation templates, samples, evaluations, their scores and rectification items. */
 export function initEvaluations(sequelize: Sequelize): void {
@@ -24,5 +24,3 @@ export function initEvaluations(sequelize: Sequelize): void {
   Evaluation.hasMany(RectificationItem, { as: 'rectificationItems', foreignKey: 'evaluationId' });
   RectificationItem.belongsTo(Evaluation, { as: 'evaluation', foreignKey: 'evaluationId' });
 }
-
-export { Evaluation, EvaluationSample, EvaluationScore, EvaluationTemplate, EvaluationTemplateIndicator, RectificationItem };

@@ -1,14 +1,14 @@
 import type { Sequelize } from 'sequelize';
-import { Award } from './Award.js';
-import { Contract } from './Contract.js';
-import { ContractTarget } from './ContractTarget.js';
-import { ContractVersion } from './ContractVersion.js';
-import { District } from './District.js';
-import { Instalment } from './Instalment.js';
-import { Organisation } from './Organisation.js';
-import { Project } from './Project.js';
-import { StoredFile } from './StoredFile.js';
-import { User } from './User.js';
+import { Award } from '../Award.js';
+import { Contract } from '../Contract.js';
+import { ContractTarget } from '../ContractTarget.js';
+import { ContractVersion } from '../ContractVersion.js';
+import { District } from '../District.js';
+import { Instalment } from '../Instalment.js';
+import { Organisation } from '../Organisation.js';
+import { Project } from '../Project.js';
+import { StoredFile } from '../StoredFile.js';
+import { User } from '../User.js';
 
 /** Initialises contracts, their targets, instalments and versions, and wires them to their parents. */
 export function initContracts(sequelize: Sequelize): void {
@@ -31,5 +31,3 @@ export function initContracts(sequelize: Sequelize): void {
   ContractVersion.belongsTo(Contract, { as: 'contract', foreignKey: 'contractId' });
   ContractVersion.belongsTo(User, { as: 'creator', foreignKey: 'createdBy' });
 }
-
-export { Contract, ContractTarget, ContractVersion, Instalment };

@@ -1,9 +1,9 @@
 import type { Sequelize } from 'sequelize';
-import { ChildWorker } from './ChildWorker.js';
-import { District } from './District.js';
-import { StoredFile } from './StoredFile.js';
-import { SubDistrict } from './SubDistrict.js';
-import { TrainingRecord } from './TrainingRecord.js';
+import { ChildWorker } from '../ChildWorker.js';
+import { District } from '../District.js';
+import { StoredFile } from '../StoredFile.js';
+import { SubDistrict } from '../SubDistrict.js';
+import { TrainingRecord } from '../TrainingRecord.js';
 
 /** Initialises the child-worker registry's models and wires them to districts and stored files. */
 export function initChildWorkerRegistry(sequelize: Sequelize): void {
@@ -15,5 +15,3 @@ export function initChildWorkerRegistry(sequelize: Sequelize): void {
   TrainingRecord.belongsTo(ChildWorker, { as: 'childWorker', foreignKey: 'childWorkerId' });
   TrainingRecord.belongsTo(StoredFile, { as: 'certificate', foreignKey: 'certificateFileId' });
 }
-
-export { ChildWorker, TrainingRecord };

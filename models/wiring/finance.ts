@@ -1,8 +1,8 @@
 import type { Sequelize } from 'sequelize';
-import { Agency } from './Agency.js';
-import { BudgetLine } from './BudgetLine.js';
-import { District } from './District.js';
-import { LedgerEntry } from './LedgerEntry.js';
+import { Agency } from '../Agency.js';
+import { BudgetLine } from '../BudgetLine.js';
+import { District } from '../District.js';
+import { LedgerEntry } from '../LedgerEntry.js';
 
 /** Initialises the budget lines and the ledger, and wires a line to its district and finance agency. */
 export function initFinance(sequelize: Sequelize): void {
@@ -11,5 +11,3 @@ export function initFinance(sequelize: Sequelize): void {
   BudgetLine.belongsTo(District, { as: 'district', foreignKey: 'districtId' });
   BudgetLine.belongsTo(Agency, { as: 'financeAgency', foreignKey: 'financeAgencyId' });
 }
-
-export { BudgetLine, LedgerEntry };

@@ -1,10 +1,10 @@
 import type { Sequelize } from 'sequelize';
-import { Contract } from './Contract.js';
-import { District } from './District.js';
-import { Instalment } from './Instalment.js';
-import { Organisation } from './Organisation.js';
-import { Payment } from './Payment.js';
-import { User } from './User.js';
+import { Contract } from '../Contract.js';
+import { District } from '../District.js';
+import { Instalment } from '../Instalment.js';
+import { Organisation } from '../Organisation.js';
+import { Payment } from '../Payment.js';
+import { User } from '../User.js';
 
 /** Initialises payments and wires them to their contract, instalment, place and people. */
 export function initPayments(sequelize: Sequelize): void {
@@ -18,5 +18,3 @@ export function initPayments(sequelize: Sequelize): void {
   Payment.belongsTo(User, { as: 'payer', foreignKey: 'paidBy' });
   Payment.belongsTo(User, { as: 'rejecter', foreignKey: 'rejectedBy' });
 }
-
-export { Payment };
