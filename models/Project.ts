@@ -1,6 +1,5 @@
 import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type NonAttribute, type Sequelize } from 'sequelize';
 import type { Agency } from './Agency.js';
-import type { Award } from './Award.js';
 import type { District } from './District.js';
 import type { ProjectItem } from './ProjectItem.js';
 import type { User } from './User.js';
@@ -87,7 +86,6 @@ export class Project extends Model<InferAttributes<Project>, InferCreationAttrib
   declare agency?: NonAttribute<Agency>;
   declare creator?: NonAttribute<User>;
   declare items?: NonAttribute<ProjectItem[]>;
-  declare awards?: NonAttribute<Award[]>;
 
   static initModel(sequelize: Sequelize): void {
     Project.init(

@@ -8,7 +8,6 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
-import type { ChildWorker } from './ChildWorker.js';
 import type { StoredFile } from './StoredFile.js';
 
 /** 初始培训 (the one that makes a worker trained) and 复训 (the yearly renewal). */
@@ -18,7 +17,7 @@ export type TrainingKind = (typeof TRAINING_KINDS)[number];
 /** One training a child worker attended: when (a calendar day), what, how long, by whom, passed or not. */
 export class TrainingRecord extends Model<InferAttributes<TrainingRecord>, InferCreationAttributes<TrainingRecord>> {
   declare id: CreationOptional<number>;
-  declare childWorkerId: ForeignKey<ChildWorker['id']>;
+  declare childWorkerId: ForeignKey<number>;
   declare kind: TrainingKind;
   /** `YYYY-MM-DD`, a day in Asia/Shanghai. */
   declare trainedOn: string;
