@@ -20,11 +20,6 @@ export const PAYMENT_TRANSITIONS = {
 } as const satisfies Record<string, { from: readonly PaymentStatus[]; to: PaymentStatus }>;
 export type PaymentTransition = keyof typeof PAYMENT_TRANSITIONS;
 
-/** Whether `transition` may start from `status`. */
-export function paymentCanMove(status: PaymentStatus, transition: PaymentTransition): boolean {
-  return (PAYMENT_TRANSITIONS[transition].from as readonly PaymentStatus[]).includes(status);
-}
-
 /** A payment (拨付) to the organisation of a contract; what it moved is in the ledger (`pay`). */
 export class Payment extends Model<InferAttributes<Payment>, InferCreationAttributes<Payment>> {
   declare id: CreationOptional<number>;

@@ -2,22 +2,22 @@ import { Op, type Order, type WhereOptions } from 'sequelize';
 import { Contract } from '../../models/Contract.js';
 import { District, Organisation, User } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
-import { PAYMENT_STATUSES, Payment, type PaymentStatus, paymentCanMove } from '../../models/Payment.js';
+import { PAYMENT_STATUSES, PAYMENT_TRANSITIONS, Payment, type PaymentStatus } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
 import { hasPassingFinalEvaluation } from '../commands/evaluations/evaluationShared.js';
 import { NotFoundError } from '../errors.js';
-import { type Actor, canMap, districtScope } from '../policies/index.js';
+import { today } from '../clock.js';
+import { type Actor, can, canMap, districtScope, movesOf } from '../policies/index.js';
 import { approvalQueueWhere, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
 import type { PaymentFilter, PaymentListQuery, PaymentSortKey } from '../schemas/payments.js';
-import { PAYMENT_SORT_KEYS, shanghaiToday } from '../schemas/payments.js';
+import { PAYMENT_SORT_KEYS } from '../schemas/payments.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
 import { districtName } from './format.js';
-import { formatDate, formatDateTime } from './format.js';
+import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PAYMENTS_PATH = '/payments';
@@ -113,27 +113,19 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
     }),
     districtsInOrder(),
   ]);
-  const all = { value: '', label: t('list.all') };
   return {
     rows: rows.map((p) => paymentSummary(p, lang)),
-    pagination: paginationOf(PAYMENTS_PATH, query, count),
-    sort: sortLinks(PAYMENTS_PATH, query, PAYMENT_SORT_KEYS),
-    filters: {
-      year: query.year ? String(query.year) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      status: query.status ?? '',
-      organisationId: query.organisationId ? String(query.organisationId) : '',
-      contractId: query.contractId ? String(query.contractId) : '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
+    ...listFrame(PAYMENTS_PATH, query, count, PAYMENT_SORT_KEYS, ['year', 'districtId', 'status', 'organisationId', 'contractId']),
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      statuses: [all, ...PAYMENT_STATUSES.map((s) => ({ value: s, label: t(`payments.status.${s}`) }))],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      statuses: withAll(
+        lang,
+        PAYMENT_STATUSES.map((s) => ({ value: s, label: t(`payments.status.${s}`) })),
+      ),
     },
-    csvHref: exportHref(PAYMENTS_PATH, query, 'csv'),
-    xlsxHref: exportHref(PAYMENTS_PATH, query, 'xlsx'),
     can: { ...canMap(actor, PAYMENT_RESOURCE, ['export', 'queue']), ...canMap(actor, FINANCE_DASHBOARD_RESOURCE, ['view']) },
   };
 }
@@ -186,13 +178,14 @@ export async function loadPayment(actor: Actor, id: number): Promise<Payment> {
   return p;
 }
 
-/** A payment's page: its facts and the buttons the policy and its state allow. */
+/** A payment's page: its facts, why it was rejected (when it was), and the buttons the policy and its state allow. */
 export function paymentDetailPage(actor: Actor, p: Payment, lang: Lang) {
-  const can = canMap(actor, PAYMENT_RESOURCE, ['approve', 'reject', 'pay', 'form'], p);
-  can.approve &&= paymentCanMove(p.status, 'approve');
-  can.reject &&= paymentCanMove(p.status, 'reject') && p.kind !== 'claim';
-  can.pay &&= paymentCanMove(p.status, 'pay');
-  return { payment: paymentSummary(p, lang), can, today: shanghaiToday() };
+  const moves = movesOf(actor, PAYMENT_RESOURCE, PAYMENT_TRANSITIONS, p);
+  // A claim's payment is settled through its claim, never rejected on its own (paymentDecision).
+  const may = { ...moves, reject: moves.reject && p.kind !== 'claim', form: can(actor, 'form', PAYMENT_RESOURCE, p) };
+  const payment = paymentSummary(p, lang);
+  const rejection = p.status === 'rejected' ? { reason: payment.rejectionReason, rejecter: payment.rejecter, at: payment.rejectedAt } : null;
+  return { payment, rejection, can: may, today: today() };
 }
 
 /** Loads a contract the actor may see (for its instalments page); anything else is a 404. */
@@ -261,5 +254,5 @@ export async function contractPaymentsPage(actor: Actor, contract: Contract, lan
 
 /** The printable approval form (支付审批表): the payment with both forms of its amount. */
 export function paymentFormPage(p: Payment, lang: Lang) {
-  return { payment: paymentSummary(p, lang), printedOn: formatDate(new Date()) };
+  return { payment: paymentSummary(p, lang), printedOn: today() };
 }

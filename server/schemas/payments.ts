@@ -2,6 +2,8 @@ import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from '../../models/Payment.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
+import { today } from '../clock.js';
+import { recordId } from './common.js';
 import { MAX_YEAR, MIN_YEAR } from './finance.js';
 
 export const PAYMENT_SORT_KEYS = ['requestedAt', 'amount', 'status', 'paidOn', 'year', 'updatedAt'] as const;
@@ -28,13 +30,10 @@ export const paymentListQuery = listQuerySchema(
 export type PaymentListQuery = z.infer<typeof paymentListQuery>;
 export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'status' | 'organisationId' | 'contractId'>;
 
-export const contractParams = z.object({ contractId: z.coerce.number().int().positive().max(2_147_483_647) });
-export const instalmentParams = z.object({ instalmentId: z.coerce.number().int().positive().max(2_147_483_647) });
+export const contractParams = z.object({ contractId: recordId() });
+export const instalmentParams = z.object({ instalmentId: recordId() });
 
-/** Today in Asia/Shanghai (UTC+8), as YYYY-MM-DD. */
-export const shanghaiToday = (at = new Date()) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-
-/** Recording a payment paid: the bank's reference (letters, digits, - / _ .) and a day not in the future. */
+/** Recording a payment paid: the bank's reference (letters, digits, - / _ .) and a day not after today in Beijing (the clock's). */
 export const paidForm = z.object({
   bankReference: z
     .string({ message: 'validation.required' })
@@ -47,7 +46,7 @@ export const paidForm = z.object({
     .trim()
     .min(1, 'validation.required')
     .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isCalendarDay(d), 'payments.validation.paidOn')
-    .refine((d) => d <= shanghaiToday(), 'payments.validation.paidOnFuture'),
+    .refine((d) => d <= today(), 'payments.validation.paidOnFuture'),
 });
 export type PaidForm = z.infer<typeof paidForm>;
 
