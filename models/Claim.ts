@@ -30,11 +30,6 @@ export const CLAIM_TRANSITIONS = {
 } as const satisfies Record<string, { from: readonly ClaimStatus[]; to: ClaimStatus | null }>;
 export type ClaimTransition = keyof typeof CLAIM_TRANSITIONS;
 
-/** Whether `transition` may start from `status`. */
-export function claimCanMove(status: ClaimStatus, transition: ClaimTransition): boolean {
-  return (CLAIM_TRANSITIONS[transition].from as readonly ClaimStatus[]).includes(status);
-}
-
 /** Claims whose amounts hold part of the contract's ceiling. */
 export const RESERVING_STATUSES: readonly ClaimStatus[] = ['approved', 'paid'];
 /** Claims whose lines count against the monthly caps (besides the claim being checked). */

@@ -40,7 +40,7 @@ import { PersonalDataCipher } from '../server/services/personal-data.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { shanghaiToday } from '../server/services/training-status.js';
-import { workerClaimsSection } from '../server/presenters/claim-sections.js';
+import { workerClaimsSection } from '../server/presenters/claim-worker-section.js';
 import { workerImportRouter } from './child-worker-import.js';
 
 const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });

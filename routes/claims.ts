@@ -6,9 +6,9 @@ import { StoredFile } from '../models/index.js';
 import type { Config } from '../server/config.js';
 import { claimCapsSetter } from '../server/commands/claims/claimCapsSetter.js';
 import { claimCreator, claimLineAdder, claimLineRemover } from '../server/commands/claims/claimEditor.js';
-import { capsOf } from '../server/commands/claims/claimShared.js';
+import { capsOf } from '../server/commands/claims/claimCaps.js';
 import { claimApprover, claimDecider, claimSubmitter, claimVerifier } from '../server/commands/claims/claimWorkflow.js';
-import { paymentPayer } from '../server/commands/payments/paymentDecisions.js';
+import { paymentPayer } from '../server/commands/payments/paymentPayer.js';
 import { ConflictError, NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
@@ -16,7 +16,7 @@ import { upload, uploadsOf } from '../server/middleware/upload.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { CLAIM_RESOURCE } from '../server/policies/claim.js';
-import { claimTotals, claimTotalsPage, loadClaimsContract, newClaimPage, totalsExportColumns } from '../server/presenters/claim-sections.js';
+import { claimTotals, claimTotalsPage, totalsExportColumns } from '../server/presenters/claim-totals.js';
 import {
   CLAIMS_PATH,
   claimDetailPage,
@@ -26,7 +26,10 @@ import {
   claimListPage,
   claimQueuePage,
   loadClaim,
+  loadClaimsContract,
 } from '../server/presenters/claims.js';
+import { newClaimPage } from '../server/presenters/new-claim.js';
+import { idParams } from '../server/schemas/common.js';
 import type { Lang } from '../server/i18n/index.js';
 import { type PaidForm, paidForm } from '../server/schemas/payments.js';
 import {
@@ -39,7 +42,6 @@ import {
   claimListQuery,
   claimTotalsQuery,
   fileParams,
-  idParams,
   lineParams,
   type NewClaimForm,
   newClaimForm,

@@ -44,7 +44,7 @@ import {
 import { recordAudit } from '../server/services/audit.js';
 import { inBatches, sendExport } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
-import { contractClaimsSection } from '../server/presenters/claim-sections.js';
+import { contractClaimsSection } from '../server/presenters/claim-contract-section.js';
 import { storeFor } from '../server/services/storage/index.js';
 
 const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });

@@ -1,7 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { Payment } from '../models/Payment.js';
-import { paymentApprover, paymentPayer, paymentRejecter } from '../server/commands/payments/paymentDecisions.js';
+import { paymentApprover } from '../server/commands/payments/paymentApprover.js';
+import { paymentPayer } from '../server/commands/payments/paymentPayer.js';
+import { paymentRejecter } from '../server/commands/payments/paymentRejecter.js';
 import { milestoneMarker, paymentRequester } from '../server/commands/payments/paymentRequester.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

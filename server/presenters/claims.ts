@@ -1,24 +1,24 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { ChildWorker } from '../../models/ChildWorker.js';
-import { CLAIM_STATUSES, Claim, ClaimLine, type ClaimStatus, claimCanMove } from '../../models/Claim.js';
+import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimLine, type ClaimStatus } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
 import { AuditEvent, District, Organisation, StoredFile, User } from '../../models/index.js';
+import { today } from '../clock.js';
+import { capsOf } from '../commands/claims/claimCaps.js';
+import { reservedOf } from '../commands/claims/claimCeiling.js';
 import { NotFoundError } from '../errors.js';
-import { capsOf, reservedOf } from '../commands/claims/claimShared.js';
-import { type Actor, canMap } from '../policies/index.js';
+import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { CLAIM_RESOURCE, claimQueueWhere, claimScope } from '../policies/claim.js';
 import type { ClaimFilter, ClaimListQuery, ClaimSortKey } from '../schemas/claims.js';
 import { CLAIM_SORT_KEYS } from '../schemas/claims.js';
 import type { ExportColumn } from '../services/export.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
 import { districtsInOrder } from '../services/reference.js';
-import { shanghaiToday } from '../services/training-status.js';
 import { actionLabel } from './audit.js';
 import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 
 export const CLAIMS_PATH = '/claims';
 
@@ -104,28 +104,19 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
     }),
     districtsInOrder(),
   ]);
-  const all = { value: '', label: t('list.all') };
   return {
     rows: rows.map((c) => claimSummary(c, lang)),
-    pagination: paginationOf(CLAIMS_PATH, query, count),
-    sort: sortLinks(CLAIMS_PATH, query, CLAIM_SORT_KEYS),
-    filters: {
-      status: query.status ?? '',
-      month: query.month ?? '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      contractId: query.contractId ? String(query.contractId) : '',
-      childWorkerId: query.childWorkerId ? String(query.childWorkerId) : '',
-      organisationId: query.organisationId ? String(query.organisationId) : '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
+    ...listFrame(CLAIMS_PATH, query, count, CLAIM_SORT_KEYS, ['status', 'month', 'districtId', 'contractId', 'childWorkerId', 'organisationId']),
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      statuses: [all, ...CLAIM_STATUSES.map((s) => ({ value: s, label: t(`claims.status.${s}`) }))],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      statuses: withAll(
+        lang,
+        CLAIM_STATUSES.map((s) => ({ value: s, label: t(`claims.status.${s}`) })),
+      ),
     },
-    csvHref: exportHref(CLAIMS_PATH, query, 'csv'),
-    xlsxHref: exportHref(CLAIMS_PATH, query, 'xlsx'),
     can: canMap(actor, CLAIM_RESOURCE, ['export', 'queue', 'totals']),
   };
 }
@@ -199,12 +190,18 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
     capsOf(c.contractId),
     reservedOf(c.contractId),
   ]);
-  const can = canMap(actor, CLAIM_RESOURCE, ['edit', 'submit', 'verify', 'approve', 'pay', 'return', 'reject', 'form'], c);
-  for (const k of ['edit', 'submit', 'verify', 'approve', 'pay', 'return', 'reject'] as const) can[k] &&= claimCanMove(c.status, k);
-  can.pay &&= Boolean(c.paymentId);
+  const moves = movesOf(actor, CLAIM_RESOURCE, CLAIM_TRANSITIONS, c);
+  // A claim is paid through its payment, which approval wrote.
+  const may = { ...moves, pay: moves.pay && Boolean(c.paymentId), form: can(actor, 'form', CLAIM_RESOURCE, c) };
   const ceiling = c.contract?.reimbursementCeilingFen ?? 0;
   return {
     claim: claimSummary(c, lang),
+    // Why it was last returned or rejected, while it stays so.
+    decision:
+      c.reason && (c.status === 'returned' || c.status === 'rejected')
+        ? { reason: c.reason, decider: c.decider?.displayName ?? '', at: formatDateTime(c.decidedAt) }
+        : null,
+    submitLabelKey: c.status === 'returned' ? 'claims.actions.resubmit' : 'claims.actions.submit',
     lines: lines.map((l) => ({
       id: l.id,
       spentOn: l.spentOn,
@@ -234,8 +231,8 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
       { value: 'transport', label: t('claims.kind.transport') },
       { value: 'communication', label: t('claims.kind.communication') },
     ],
-    can,
-    today: shanghaiToday(),
+    can: may,
+    today: today(),
   };
 }
 
@@ -244,7 +241,7 @@ export async function claimFormPage(c: Claim, lang: Lang) {
   const lines = await linesOf(c.id);
   return {
     claim: claimSummary(c, lang),
-    printedOn: shanghaiToday(),
+    printedOn: today(),
     lines: lines.map((l) => ({
       spentOn: l.spentOn,
       kindLabel: lang.t(`claims.kind.${l.kind}`),
@@ -253,4 +250,11 @@ export async function claimFormPage(c: Claim, lang: Lang) {
       fapiao: [l.fapiaoCode, l.fapiaoNumber].filter(Boolean).join(' / ') + (l.fapiaoDigitalNumber ? ` (${l.fapiaoDigitalNumber})` : ''),
     })),
   };
+}
+
+/** Loads a contract for the claims pages through the actor's scope (organisation: their own; staff: their district), else 404. */
+export async function loadClaimsContract(actor: Actor, id: number): Promise<Contract> {
+  const c = await Contract.findOne({ where: { [Op.and]: [claimScope(actor), { id }] } });
+  if (!c) throw new NotFoundError();
+  return c;
 }

@@ -10,9 +10,8 @@ import { workerListWhere } from './child-workers.js';
 import { evaluationDashboardCards } from './evaluation-admin.js';
 import { deliverableDashboardCards } from './deliverables.js';
 import { financeDashboardCard } from './finance-dashboard.js';
-import { claimDashboardCards } from './claim-sections.js';
-
-export type DashboardCard = { labelKey: string; value: number; href?: string };
+import { claimDashboardCards } from './claim-dashboard.js';
+import type { DashboardCard } from './dashboard-card.js';
 
 export type DashboardView = {
   greeting: string;

@@ -4,6 +4,7 @@ import { CLAIM_KINDS, CLAIM_STATUSES } from '../../models/Claim.js';
 import { fapiaoSchema, idNumberSchema } from '../services/identifiers.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 import { MAX_FEN, parseMoneyToFen } from '../services/money.js';
+import { idParams, MAX_ID, recordId } from './common.js';
 
 const required = () => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required');
 
@@ -21,9 +22,9 @@ const positiveMoney = () =>
     return fen;
   });
 
-export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-export const lineParams = idParams.extend({ lineId: z.coerce.number().int().positive().max(2_147_483_647) });
-export const fileParams = idParams.extend({ fileId: z.coerce.number().int().positive().max(2_147_483_647) });
+/** `/:id/lines/:lineId` and `/:id/receipts/:fileId` of a claim. */
+export const lineParams = idParams.extend({ lineId: recordId() });
+export const fileParams = idParams.extend({ fileId: recordId() });
 
 /** Engaging a worker: their ID number (found through the registry's blind index) and the days. */
 export const engagementForm = z.object({ idNumber: required().pipe(idNumberSchema), startsOn: day(), endsOn: day() }).superRefine((v, ctx) => {
@@ -33,12 +34,12 @@ export type EngagementForm = z.infer<typeof engagementForm>;
 
 /** A new claim: the contract, the engaged worker and the month. */
 export const newClaimForm = z.object({
-  contractId: z.coerce.number({ message: 'validation.required' }).int().positive().max(2_147_483_647),
-  engagementId: z.coerce.number({ message: 'validation.required' }).int().positive().max(2_147_483_647),
+  contractId: z.coerce.number({ message: 'validation.required' }).int().positive().max(MAX_ID),
+  engagementId: z.coerce.number({ message: 'validation.required' }).int().positive().max(MAX_ID),
   month: month(),
 });
 export type NewClaimForm = z.infer<typeof newClaimForm>;
-export const newClaimQuery = z.object({ contractId: z.coerce.number().int().positive().max(2_147_483_647) });
+export const newClaimQuery = z.object({ contractId: recordId() });
 
 /** One line of a claim: day, kind, what it was for, the amount and the 发票 (code empty for a fully digitalised one). */
 export const claimLineForm = z

@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { AuditEvent, type User } from '../../models/index.js';
 import { Payment } from '../../models/Payment.js';
 import type { Role } from '../../models/User.js';
-import { paymentPayer } from '../../server/commands/payments/paymentDecisions.js';
+import { paymentPayer } from '../../server/commands/payments/paymentPayer.js';
 import { fundSourceFigures } from '../../server/presenters/finance-dashboard.js';
 import { balance } from '../../server/services/ledger.js';
 import { actorOf } from '../factories/finance.js';

@@ -1,12 +1,11 @@
 import { Op } from 'sequelize';
 import { ClaimCap, type ClaimKind } from '../../../models/Claim.js';
 import { withTransaction } from '../../db.js';
-import { NotFoundError } from '../../errors.js';
-import { inDistrictScope } from '../../policies/index.js';
+import { can } from '../../policies/index.js';
+import { CLAIM_RESOURCE } from '../../policies/claim.js';
 import type { CapsForm } from '../../schemas/claims.js';
 import { recordAudit } from '../../services/audit.js';
-import { type ClaimBy, claimAuditActor } from './claimShared.js';
-import { lockedContract } from '../payments/paymentShared.js';
+import { auditActorOf, type By, lockedContract } from '../kernel.js';
 
 /**
  * Sets the monthly caps per worker and kind: the city default (`contractId` null, the
@@ -14,12 +13,11 @@ import { lockedContract } from '../payments/paymentShared.js';
  * they were. Claims already submitted keep what they were checked against; later lines and
  * submissions are checked against the new caps.
  */
-export async function claimCapsSetter(contractId: number | null, form: CapsForm, by: ClaimBy): Promise<void> {
+export async function claimCapsSetter(contractId: number | null, form: CapsForm, by: By): Promise<void> {
   await withTransaction(async (transaction) => {
     let districtId: number | null = null;
     if (contractId !== null) {
-      const contract = await lockedContract(contractId, transaction);
-      if (!inDistrictScope(by.actor, contract.districtId)) throw new NotFoundError();
+      const contract = await lockedContract(contractId, transaction, (c) => can(by.actor, 'set_caps', CLAIM_RESOURCE, c));
       districtId = contract.districtId;
     }
     const rows = await ClaimCap.findAll({ where: { contractId: contractId === null ? { [Op.is]: null } : contractId }, transaction });
@@ -33,7 +31,7 @@ export async function claimCapsSetter(contractId: number | null, form: CapsForm,
       } else await ClaimCap.create({ contractId, kind, capFen, updatedBy: by.actor.id }, { transaction });
     }
     await recordAudit({
-      actor: claimAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'claim.set_caps',
       recordType: contractId === null ? 'claim_caps' : 'contract',
       recordId: contractId,

@@ -1,54 +1,37 @@
-import { type Transaction, UniqueConstraintError } from 'sequelize';
-import { Claim, ClaimedFapiao, ClaimLine } from '../../../models/Claim.js';
+import type { Transaction } from 'sequelize';
+import { CLAIM_TRANSITIONS, Claim, ClaimedFapiao, ClaimLine } from '../../../models/Claim.js';
 import { Engagement } from '../../../models/Engagement.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
+import { can } from '../../policies/index.js';
+import { CLAIM_RESOURCE } from '../../policies/claim.js';
 import type { ClaimLineForm, NewClaimForm } from '../../schemas/claims.js';
 import { recordAudit } from '../../services/audit.js';
 import { fapiaoKey } from '../../services/identifiers.js';
-import { type ClaimBy, checkClaimTransition, claimAuditActor, contractIdOfClaim, lineErrors, lockedClaim, monthBounds } from './claimShared.js';
-import { lockedContract } from '../payments/paymentShared.js';
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { holdFapiao } from './claimFapiao.js';
+import { lineErrors, monthBounds } from './claimLineRules.js';
+import { contractIdOfClaim, lockedClaim } from './claimLocks.js';
 
 /** The organisation user's own claim, under the contract's lock (another organisation's: 404). */
-async function ownClaim(claimId: number, by: ClaimBy) {
+async function ownClaim(claimId: number, by: By) {
   const contractId = await contractIdOfClaim(claimId, by.actor);
   return async (transaction: Transaction) => {
     const contract = await lockedContract(contractId, transaction);
     const claim = await lockedClaim(claimId, contract, transaction);
-    if (by.actor.role !== 'org' || claim.organisationId !== by.actor.organisationId) throw new NotFoundError();
+    if (!can(by.actor, 'edit', CLAIM_RESOURCE, claim)) throw new NotFoundError();
     return { contract, claim };
   };
-}
-
-/**
- * Holds every key of a claim line's 发票: the unique key refuses a second holder anywhere in the
- * system (422 beside the number that is taken, and on the line), also when two claims race.
- */
-export async function holdFapiao(line: ClaimLine, claimId: number, transaction: Transaction): Promise<void> {
-  for (const key of line.fapiaoKeys) {
-    const field = key.startsWith('e:') && line.fapiaoDigitalNumber ? 'fapiaoDigitalNumber' : 'fapiaoNumber';
-    const refused = () => new ValidationError({ [field]: 'claims.validation.fapiaoTaken', [`line_${line.id}`]: 'claims.validation.fapiaoTaken' });
-    const taken = await ClaimedFapiao.findOne({ where: { fapiaoKey: key }, transaction });
-    if (taken && taken.claimLineId !== line.id) throw refused();
-    if (taken) continue;
-    try {
-      await ClaimedFapiao.create({ fapiaoKey: key, claimId, claimLineId: line.id }, { transaction });
-    } catch (e) {
-      if (e instanceof UniqueConstraintError) throw refused();
-      throw e;
-    }
-  }
 }
 
 /**
  * An organisation user opens a draft claim for a worker it engages on its active contract and a
  * month the engagement reaches into (422 on the month otherwise). The lines are added next.
  */
-export async function claimCreator(form: NewClaimForm, by: ClaimBy): Promise<Claim> {
+export async function claimCreator(form: NewClaimForm, by: By): Promise<Claim> {
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(form.contractId, transaction);
-    if (by.actor.role !== 'org' || contract.organisationId !== by.actor.organisationId) throw new NotFoundError();
+    const contract = await lockedContract(form.contractId, transaction, (c) => can(by.actor, 'create', CLAIM_RESOURCE, c));
     if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
     const engagement = await Engagement.findByPk(form.engagementId, { transaction });
     if (!engagement || engagement.contractId !== contract.id) throw new ValidationError({ engagementId: 'claims.validation.engagementUnknown' });
@@ -67,7 +50,7 @@ export async function claimCreator(form: NewClaimForm, by: ClaimBy): Promise<Cla
       { transaction },
     );
     await recordAudit({
-      actor: claimAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'claim.create',
       recordType: 'claim',
       recordId: claim.id,
@@ -84,11 +67,11 @@ export async function claimCreator(form: NewClaimForm, by: ClaimBy): Promise<Cla
  * claim (409 otherwise), checking the line's day, the cap of its kind and its 发票 (422 beside the
  * field, see `lineErrors` and `holdFapiao`); the claim's total follows.
  */
-export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploads: readonly UploadDescriptor[], by: ClaimBy): Promise<ClaimLine> {
+export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploads: readonly UploadDescriptor[], by: By): Promise<ClaimLine> {
   const locked = await ownClaim(claimId, by);
   return withTransaction(async (transaction) => {
     const { claim } = await locked(transaction);
-    checkClaimTransition(claim, 'edit');
+    checkTransition('claims', CLAIM_TRANSITIONS, claim, 'edit');
     if (uploads.length !== 1) throw new ValidationError({ receipt: 'claims.validation.oneReceipt' });
     const existing = await ClaimLine.findAll({ where: { claimId: claim.id }, transaction });
     const all = [...existing, { spentOn: form.spentOn, kind: form.kind, amountFen: form.amountFen }];
@@ -118,7 +101,7 @@ export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploa
     await holdFapiao(line, claim.id, transaction);
     await claim.update({ totalFen: claim.totalFen + line.amountFen }, { transaction });
     await recordAudit({
-      actor: claimAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'claim.add_line',
       recordType: 'claim',
       recordId: claim.id,
@@ -139,18 +122,18 @@ export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploa
 }
 
 /** Removes a line of a draft or returned claim (409 otherwise); its 发票 is free again, its receipt stays stored. */
-export async function claimLineRemover(claimId: number, lineId: number, by: ClaimBy): Promise<Claim> {
+export async function claimLineRemover(claimId: number, lineId: number, by: By): Promise<Claim> {
   const locked = await ownClaim(claimId, by);
   return withTransaction(async (transaction) => {
     const { claim } = await locked(transaction);
-    checkClaimTransition(claim, 'edit');
+    checkTransition('claims', CLAIM_TRANSITIONS, claim, 'edit');
     const line = await ClaimLine.findOne({ where: { id: lineId, claimId: claim.id }, transaction });
     if (!line) throw new NotFoundError();
     await ClaimedFapiao.destroy({ where: { claimLineId: line.id }, transaction });
     await line.destroy({ transaction });
     await claim.update({ totalFen: claim.totalFen - line.amountFen }, { transaction });
     await recordAudit({
-      actor: claimAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'claim.remove_line',
       recordType: 'claim',
       recordId: claim.id,

@@ -1,31 +1,33 @@
 import type { Transaction } from 'sequelize';
-import { type Claim, ClaimedFapiao, ClaimLine, type ClaimStatus, type ClaimTransition, CLAIM_TRANSITIONS } from '../../../models/Claim.js';
+import { CLAIM_TRANSITIONS, type Claim, ClaimedFapiao, ClaimLine, type ClaimTransition } from '../../../models/Claim.js';
 import { Contract } from '../../../models/Contract.js';
 import { Payment } from '../../../models/Payment.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
-import { approvesClaim, verifiesClaim } from '../../policies/claim.js';
+import { can } from '../../policies/index.js';
+import { CLAIM_RESOURCE } from '../../policies/claim.js';
 import { recordAudit } from '../../services/audit.js';
 import { formatFen } from '../../services/money.js';
-import { type ClaimBy, checkClaimTransition, claimAuditActor, contractIdOfClaim, lineErrors, lockedClaim, reservedOf } from './claimShared.js';
-import { holdFapiao } from './claimEditor.js';
 import { commitFrom, fundingAllocations, lineIdsOfProject, lockLines } from '../contracts/contractMoney.js';
-import { lockedContract } from '../payments/paymentShared.js';
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { reservedOf } from './claimCeiling.js';
+import { holdFapiao } from './claimFapiao.js';
+import { lineErrors } from './claimLineRules.js';
+import { contractIdOfClaim, lockedClaim } from './claimLocks.js';
 
 type Step = (claim: Claim, contract: Contract, transaction: Transaction) => Promise<Record<string, unknown>>;
 
 /**
  * The common frame of a claim move, in ONE transaction: lock the contract (every claim and payment
- * of a contract queues on it), re-read the claim, check who may (`allowed`: 404 outside their
- * scope, 403 otherwise), the transition table (409), then let `step` write, set the status and
- * audit. `lockFirst` locks further rows right after the contract (the budget lines, for approval).
+ * of a contract queues on it), re-read the claim (404 outside the actor's scope), check the
+ * transition table (409) and ask the policy registry whether the actor may make the move (403:
+ * segregation of duties), then let `step` write, set the status and audit. `lockFirst` locks further rows right after the contract (the budget lines, for approval).
  */
 async function move(
   claimId: number,
-  transition: ClaimTransition,
-  by: ClaimBy,
-  allowed: (claim: Claim) => boolean,
+  transition: Exclude<ClaimTransition, 'edit'>,
+  by: By,
   step: Step,
   lockFirst?: (t: Transaction) => Promise<void>,
 ): Promise<Claim> {
@@ -34,14 +36,13 @@ async function move(
     const contract = await lockedContract(contractId, transaction);
     await lockFirst?.(transaction);
     const claim = await lockedClaim(claimId, contract, transaction);
-    checkClaimTransition(claim, transition);
-    if (!allowed(claim)) throw new ForbiddenError('claims.errors.notYours');
+    const to = checkTransition('claims', CLAIM_TRANSITIONS, claim, transition);
+    if (!can(by.actor, transition, CLAIM_RESOURCE, claim)) throw new ForbiddenError('claims.errors.notYours');
     const from = claim.status;
     const detail = await step(claim, contract, transaction);
-    const to = CLAIM_TRANSITIONS[transition].to as ClaimStatus;
     await claim.update({ status: to }, { transaction });
     await recordAudit({
-      actor: claimAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: `claim.${transition}`,
       recordType: 'claim',
       recordId: claim.id,
@@ -60,9 +61,8 @@ async function move(
  * must fit what the contract's ceiling has left after the approved and paid claims (422 on the
  * total). Approval checks the ceiling again under the same lock, where it is binding.
  */
-export function claimSubmitter(claimId: number, by: ClaimBy): Promise<Claim> {
-  const own = (c: Claim) => by.actor.role === 'org' && c.organisationId === by.actor.organisationId;
-  return move(claimId, 'submit', by, own, async (claim, contract, transaction) => {
+export function claimSubmitter(claimId: number, by: By): Promise<Claim> {
+  return move(claimId, 'submit', by, async (claim, contract, transaction) => {
     if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
     const lines = await ClaimLine.findAll({ where: { claimId: claim.id }, order: [['id', 'ASC']], transaction });
     if (lines.length === 0) throw new ValidationError({ total: 'claims.validation.noLines' });
@@ -77,17 +77,11 @@ export function claimSubmitter(claimId: number, by: ClaimBy): Promise<Claim> {
 }
 
 /** An officer of the district verifies a submitted claim; never its author or submitter, nor one of its organisation (403). */
-export function claimVerifier(claimId: number, by: ClaimBy): Promise<Claim> {
-  return move(
-    claimId,
-    'verify',
-    by,
-    (c) => verifiesClaim(by.actor, c),
-    async (claim, _contract, transaction) => {
-      await claim.update({ verifiedBy: by.actor.id, verifiedAt: now() }, { transaction });
-      return {};
-    },
-  );
+export function claimVerifier(claimId: number, by: By): Promise<Claim> {
+  return move(claimId, 'verify', by, async (claim, _contract, transaction) => {
+    await claim.update({ verifiedBy: by.actor.id, verifiedAt: now() }, { transaction });
+    return {};
+  });
 }
 
 /**
@@ -95,9 +89,8 @@ export function claimVerifier(claimId: number, by: ClaimBy): Promise<Claim> {
  * verifier's stage: an officer) or a verified one (its approver's: finance), with the reasons;
  * either frees the claim's 发票 numbers.
  */
-export function claimDecider(claimId: number, transition: 'return' | 'reject', reason: string, by: ClaimBy): Promise<Claim> {
-  const allowed = (c: Claim) => (c.status === 'verified' ? approvesClaim(by.actor, c) : verifiesClaim(by.actor, c));
-  return move(claimId, transition, by, allowed, async (claim, _contract, transaction) => {
+export function claimDecider(claimId: number, transition: 'return' | 'reject', reason: string, by: By): Promise<Claim> {
+  return move(claimId, transition, by, async (claim, _contract, transaction) => {
     if (!reason.trim()) throw new ValidationError({ reason: 'validation.required' });
     await ClaimedFapiao.destroy({ where: { claimId: claim.id }, transaction });
     const reset = transition === 'return' ? { verifiedBy: null, verifiedAt: null } : {};
@@ -115,7 +108,7 @@ export function claimDecider(claimId: number, transition: 'return' | 'reject', r
  * the ledger (409 when they no longer hold it), and a `claim` payment is written, approved, for
  * finance to record paid through the payments' path.
  */
-export async function claimApprover(claimId: number, by: ClaimBy): Promise<Claim> {
+export async function claimApprover(claimId: number, by: By): Promise<Claim> {
   // The project's lines are read before the transaction opens (see lineIdsOfProject).
   const projectId = (await Contract.findByPk(await contractIdOfClaim(claimId, by.actor), { attributes: ['projectId'] }))?.projectId ?? 0;
   const lineIds = await lineIdsOfProject(projectId);
@@ -123,7 +116,6 @@ export async function claimApprover(claimId: number, by: ClaimBy): Promise<Claim
     claimId,
     'approve',
     by,
-    (c) => approvesClaim(by.actor, c),
     async (claim, contract, transaction) => {
       if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
       const reserved = await reservedOf(contract.id, transaction);

@@ -4,11 +4,12 @@ import { District } from '../../../models/District.js';
 import { Engagement } from '../../../models/Engagement.js';
 import { TrainingRecord } from '../../../models/TrainingRecord.js';
 import { withTransaction } from '../../db.js';
-import { ConflictError, type FieldErrors, NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, type FieldErrors, ValidationError } from '../../errors.js';
+import { can } from '../../policies/index.js';
+import { ENGAGEMENT_RESOURCE } from '../../policies/claim.js';
 import { recordAudit } from '../../services/audit.js';
 import { isTrainedOn } from '../../services/training-status.js';
-import { type ClaimBy, claimAuditActor } from './claimShared.js';
-import { lockedContract } from '../payments/paymentShared.js';
+import { auditActorOf, type By, lockedContract } from '../kernel.js';
 
 export type EngagementInput = { idNumberIndex: string; startsOn: string; endsOn: string };
 
@@ -22,10 +23,9 @@ export type EngagementInput = { idNumberIndex: string; startsOn: string; endsOn:
  * engage any district's); and an engagement of the same worker on the same contract overlapping
  * these days.
  */
-export async function engagementRecorder(contractId: number, input: EngagementInput, by: ClaimBy): Promise<Engagement> {
+export async function engagementRecorder(contractId: number, input: EngagementInput, by: By): Promise<Engagement> {
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(contractId, transaction);
-    if (by.actor.role !== 'org' || contract.organisationId !== by.actor.organisationId) throw new NotFoundError();
+    const contract = await lockedContract(contractId, transaction, (c) => can(by.actor, 'create', ENGAGEMENT_RESOURCE, c));
     if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
     const errors: FieldErrors = {};
     if (input.startsOn < contract.termStart || input.startsOn > contract.termEnd) errors.startsOn = 'claims.validation.outsideTerm';
@@ -58,7 +58,7 @@ export async function engagementRecorder(contractId: number, input: EngagementIn
       { transaction },
     );
     await recordAudit({
-      actor: claimAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'engagement.create',
       recordType: 'engagement',
       recordId: engagement.id,

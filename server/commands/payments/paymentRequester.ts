@@ -2,22 +2,23 @@ import type { Instalment } from '../../../models/Instalment.js';
 import { Payment } from '../../../models/Payment.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
-import { inDistrictScope } from '../../policies/index.js';
+import { ConflictError } from '../../errors.js';
+import { can } from '../../policies/index.js';
+import { PAYMENT_RESOURCE } from '../../policies/payment.js';
 import { recordAudit } from '../../services/audit.js';
 import { hasPassingFinalEvaluation } from '../evaluations/evaluationShared.js';
-import { auditActorOf, contractIdOf, lockedContract, lockedInstalment, type PaymentBy } from './paymentShared.js';
+import { auditActorOf, type By, lockedContract } from '../kernel.js';
+import { contractIdOf, lockedInstalment } from './paymentLocks.js';
 
 /**
  * An officer marks an instalment's milestone met (`scheduled → due`), for now by hand; the
  * deliverables part will mark it when the milestone's deliverables are accepted. The contract must
  * be active; anything else is a 409.
  */
-export async function milestoneMarker(instalmentId: number, by: PaymentBy): Promise<Instalment> {
+export async function milestoneMarker(instalmentId: number, by: By): Promise<Instalment> {
   const contractId = await contractIdOf('instalment', instalmentId);
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(contractId, transaction);
-    if (!inDistrictScope(by.actor, contract.districtId)) throw new NotFoundError();
+    const contract = await lockedContract(contractId, transaction, (c) => can(by.actor, 'milestone', PAYMENT_RESOURCE, c));
     const instalment = await lockedInstalment(instalmentId, contract, transaction);
     if (contract.status !== 'active') throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
     if (instalment.status !== 'scheduled') throw new ConflictError('payments.errors.notScheduled', { status: instalment.status });
@@ -45,11 +46,10 @@ export async function milestoneMarker(instalmentId: number, by: PaymentBy): Prom
  * `requested` and the audit event. A second request of the same instalment (double click, replay)
  * finds it requested and changes nothing (409); the unique open instalment column backs this.
  */
-export async function paymentRequester(instalmentId: number, by: PaymentBy): Promise<Payment> {
+export async function paymentRequester(instalmentId: number, by: By): Promise<Payment> {
   const contractId = await contractIdOf('instalment', instalmentId);
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(contractId, transaction);
-    if (!inDistrictScope(by.actor, contract.districtId)) throw new NotFoundError();
+    const contract = await lockedContract(contractId, transaction, (c) => can(by.actor, 'request', PAYMENT_RESOURCE, c));
     const instalment = await lockedInstalment(instalmentId, contract, transaction);
     if (contract.status !== 'active') throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
     if (['requested', 'approved', 'paid'].includes(instalment.status)) throw new ConflictError('payments.errors.alreadyRequested');

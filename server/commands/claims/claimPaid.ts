@@ -2,13 +2,13 @@ import type { Transaction } from 'sequelize';
 import { Claim } from '../../../models/Claim.js';
 import type { Payment } from '../../../models/Payment.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type PaymentBy } from '../payments/paymentShared.js';
+import { auditActorOf, type By } from '../kernel.js';
 
 /**
  * A claim's payment was recorded paid (paymentPayer, under the contract's lock, in its
  * transaction): its claim moves `approved → paid` and its history says so.
  */
-export async function claimPaid(payment: Payment, by: PaymentBy, transaction: Transaction): Promise<void> {
+export async function claimPaid(payment: Payment, by: By, transaction: Transaction): Promise<void> {
   const claim = await Claim.findOne({ where: { paymentId: payment.id }, transaction });
   if (claim?.status !== 'approved') return;
   await claim.update({ status: 'paid' }, { transaction });

@@ -1,0 +1,63 @@
+import { Op, type Transaction } from 'sequelize';
+import { Instalment } from '../../../models/Instalment.js';
+import { PAYMENT_TRANSITIONS, type Payment, type PaymentTransition } from '../../../models/Payment.js';
+import { withTransaction } from '../../db.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { can } from '../../policies/index.js';
+import { keepsMoneyOf } from '../../policies/finance.js';
+import { PAYMENT_RESOURCE } from '../../policies/payment.js';
+import { recordAudit } from '../../services/audit.js';
+import { claimPaid } from '../claims/claimPaid.js';
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { contractIdOf, lockedPayment } from './paymentLocks.js';
+
+/** Contracts whose payments may still be approved and paid. */
+const PAYABLE_CONTRACT: readonly string[] = ['active', 'completed'];
+
+/**
+ * The common frame of a finance decision on a payment, in ONE transaction: lock the contract (so
+ * parallel decisions on one contract queue), re-read the payment, check the actor keeps the
+ * district's money (else 404, as if it were not there) and ask the policy registry whether they
+ * may make the move (403: never a decision on one's own request), the transition table (409),
+ * then let `change` write; the instalment follows the payment's state.
+ */
+export async function paymentDecision(
+  paymentId: number,
+  transition: PaymentTransition,
+  by: By,
+  change: (payment: Payment, to: Payment['status'], transaction: Transaction) => Promise<Record<string, unknown>>,
+): Promise<Payment> {
+  const contractId = await contractIdOf('payment', paymentId);
+  return withTransaction(async (transaction) => {
+    const contract = await lockedContract(contractId, transaction);
+    const payment = await lockedPayment(paymentId, contract, transaction);
+    if (!keepsMoneyOf(by.actor, payment.districtId)) throw new NotFoundError();
+    if (!can(by.actor, transition, PAYMENT_RESOURCE, payment)) throw new ForbiddenError('payments.errors.ownRequest');
+    const from = payment.status;
+    const to = checkTransition('payments', PAYMENT_TRANSITIONS, payment, transition);
+    // A terminated contract has released what it had not paid and cancelled its instalments:
+    // its open payments may still be rejected, never approved or paid.
+    if (transition !== 'reject' && !PAYABLE_CONTRACT.includes(contract.status)) {
+      throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
+    }
+    // A claim's payment is born approved (claimApprover) and settled through its claim's state:
+    // it is paid here like any other, never rejected on its own.
+    if (payment.kind === 'claim' && transition === 'reject') throw new ConflictError('payments.errors.claimPayment');
+    const detail = await change(payment, to, transaction);
+    if (payment.kind === 'claim' && to === 'paid') await claimPaid(payment, by, transaction);
+    if (payment.instalmentId) {
+      const instalmentStatus = to === 'rejected' ? 'due' : to;
+      await Instalment.update({ status: instalmentStatus }, { where: { id: payment.instalmentId, status: { [Op.ne]: 'cancelled' } }, transaction });
+    }
+    await recordAudit({
+      actor: auditActorOf(by.actor),
+      action: `payment.${transition}`,
+      recordType: 'payment',
+      recordId: payment.id,
+      districtId: payment.districtId,
+      detail: { contractId: contract.id, instalmentId: payment.instalmentId, amountFen: payment.amountFen, ...detail, status: { from, to } },
+      context: by.context,
+    });
+    return payment;
+  });
+}

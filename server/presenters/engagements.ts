@@ -1,0 +1,44 @@
+import { ChildWorker } from '../../models/ChildWorker.js';
+import type { Contract } from '../../models/Contract.js';
+import { Engagement } from '../../models/Engagement.js';
+import type { Lang } from '../i18n/index.js';
+import { type Actor, can } from '../policies/index.js';
+import { ENGAGEMENT_RESOURCE } from '../policies/claim.js';
+
+/** The engagements of a contract with their workers (one query). */
+export function engagementsOf(contractId: number) {
+  return Engagement.findAll({
+    where: { contractId },
+    include: [{ model: ChildWorker, as: 'worker', attributes: ['id', 'name', 'kind', 'idNumberMasked', 'districtId'] }],
+    order: [
+      ['startsOn', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
+}
+
+/** The share of child directors among the distinct workers engaged (the policy asks organisations to prefer them). */
+export function directorShare(engagements: readonly Engagement[]) {
+  const workers = new Map(engagements.map((e) => [e.childWorkerId, e.worker?.kind]));
+  const directors = [...workers.values()].filter((k) => k === 'director').length;
+  return { engaged: workers.size, directors, share: workers.size ? `${Math.round((directors / workers.size) * 1000) / 10} %` : '—' };
+}
+
+/** A contract's engagements page: who is engaged when, the director share, and the form (organisation, active contract). */
+export async function engagementsPage(actor: Actor, c: Contract, lang: Lang) {
+  const engagements = await engagementsOf(c.id);
+  return {
+    contract: { id: c.id, number: c.number, href: `/contracts/${c.id}`, termStart: c.termStart, termEnd: c.termEnd },
+    rows: engagements.map((e) => ({
+      id: e.id,
+      workerName: e.worker?.name ?? '',
+      workerKind: e.worker ? lang.t(`workers.kinds.${e.worker.kind}`) : '',
+      idMasked: e.worker?.idNumberMasked ?? '',
+      startsOn: e.startsOn,
+      endsOn: e.endsOn,
+      workerHref: `/workers/${e.childWorkerId}`,
+    })),
+    ...directorShare(engagements),
+    can: { create: can(actor, 'create', ENGAGEMENT_RESOURCE, c) && c.status === 'active', readWorker: can(actor, 'list', 'child_worker') },
+  };
+}
