@@ -1,13 +1,13 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
-import type { Claim } from '../models/Claim.js';
-import { Claim as ClaimModel, ClaimLine } from '../models/Claim.js';
+import { CLAIM_TRANSITIONS, type Claim, Claim as ClaimModel, ClaimLine } from '../models/Claim.js';
 import { StoredFile } from '../models/index.js';
 import type { Config } from '../server/config.js';
+import { capsOf } from '../server/commands/claims/claimCaps.js';
 import { claimCapsSetter } from '../server/commands/claims/claimCapsSetter.js';
 import { claimCreator, claimLineAdder, claimLineRemover } from '../server/commands/claims/claimEditor.js';
-import { capsOf } from '../server/commands/claims/claimCaps.js';
 import { claimApprover, claimDecider, claimSubmitter, claimVerifier } from '../server/commands/claims/claimWorkflow.js';
+import { type By, checkTransition } from '../server/commands/kernel.js';
 import { paymentPayer } from '../server/commands/payments/paymentPayer.js';
 import { ConflictError, NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
@@ -30,53 +30,34 @@ import {
 } from '../server/presenters/claims.js';
 import { newClaimPage } from '../server/presenters/new-claim.js';
 import { idParams } from '../server/schemas/common.js';
-import type { Lang } from '../server/i18n/index.js';
-import { type PaidForm, paidForm } from '../server/schemas/payments.js';
+import { paidForm } from '../server/schemas/payments.js';
 import {
-  type CapsForm,
-  type ClaimLineForm,
-  type ClaimListQuery,
-  type ClaimTotalsQuery,
   capsForm,
   claimLineForm,
   claimListQuery,
   claimTotalsQuery,
   fileParams,
   lineParams,
-  type NewClaimForm,
   newClaimForm,
   newClaimQuery,
-  type ReasonForm,
   reasonForm,
+  type ClaimListQuery,
 } from '../server/schemas/claims.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { inBatches } from '../server/services/export.js';
 import { fenToInput } from '../server/services/money.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
+import { actorOf, auditedExport, by, bodyOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Claim;
+const { subject, of: subjectOf } = subjectLoader(CLAIM_RESOURCE, loadClaim);
 const detailHref = (id: number) => `${CLAIMS_PATH}/${id}`;
-const auditActor = (req: Request) => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role });
-
-/** Loads the claim named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const claim = await loadClaim(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, CLAIM_RESOURCE, claim);
-    res.locals.subject = claim;
-    next();
-  };
-}
 
 /** The claim's page; a refused form (line, reason, payment) shows again with its errors beside its fields. */
 const renderDetail: OnInvalid = async (req, res, form) => {
-  const claim = await loadClaim(req.user!, subjectOf(res).id);
+  const claim = await loadClaim(actorOf(req), subjectOf(res).id);
   res.render('claims/show', {
     pageTitle: req.t('claims.detailTitle', { id: claim.id }),
-    ...(await claimDetailPage(req.user!, claim, langOf(req))),
+    ...(await claimDetailPage(actorOf(req), claim, langOf(req))),
     values: form.values,
     errors: form.errors,
   });
@@ -84,7 +65,7 @@ const renderDetail: OnInvalid = async (req, res, form) => {
 
 const renderNew: OnInvalid = async (req, res, form) => {
   const contractId = Number(form.values.contractId ?? (req.query as { contractId?: string }).contractId) || 0;
-  const contract = await loadClaimsContract(req.user!, contractId);
+  const contract = await loadClaimsContract(actorOf(req), contractId);
   res.render('claims/new', { pageTitle: req.t('claims.newTitle'), ...(await newClaimPage(contract, langOf(req))), values: form.values, errors: form.errors });
 };
 
@@ -98,16 +79,17 @@ async function exportClaims(req: Request, res: Response, query: ClaimListQuery &
   authorize(req.user, 'export', CLAIM_RESOURCE);
   const { status, month, districtId, organisationId, contractId, childWorkerId } = query;
   const filter = { status, month, districtId, organisationId, contractId, childWorkerId };
-  const options = claimExportQuery(req.user!, filter);
-  const rows = await ClaimModel.count({ where: options.where });
-  await recordAudit({
-    actor: auditActor(req),
+  const options = claimExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'claim.export',
     recordType: 'claim',
-    detail: { filter, format: query.format, rows },
-    context: by(req).context,
+    format: query.format,
+    filename: req.t('claims.exportFilename'),
+    columns: claimExportColumns(langOf(req)),
+    rows: inBatches(ClaimModel, options),
+    count: await ClaimModel.count({ where: options.where }),
+    detail: { filter },
   });
-  await sendExport(res, query.format, req.t('claims.exportFilename'), claimExportColumns(langOf(req)), inBatches(ClaimModel, options));
 }
 
 /** Claims (报销申请): organisations write and submit, officers verify, finance approves and pays; lists, queue, totals, printable form. */
@@ -117,50 +99,52 @@ export function claimsRouter(config: Config): Router {
   const id = validateParams(idParams);
 
   router.get(CLAIMS_PATH, rule('list', CLAIM_RESOURCE), validateQuery(claimListQuery), async (req, res) => {
-    const query = res.locals.query as ClaimListQuery;
+    const query = queryOf(res, claimListQuery);
     if (query.format) return exportClaims(req, res, { ...query, format: query.format });
-    res.render('claims/index', { pageTitle: req.t('claims.title'), list: await claimListPage(req.user!, query, langOf(req)) });
+    res.render('claims/index', { pageTitle: req.t('claims.title'), list: await claimListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${CLAIMS_PATH}/queue`, rule('queue', CLAIM_RESOURCE), async (req, res) => {
-    res.render('claims/queue', { pageTitle: req.t('claims.queueTitle'), queue: await claimQueuePage(req.user!, langOf(req)) });
+    res.render('claims/queue', { pageTitle: req.t('claims.queueTitle'), queue: await claimQueuePage(actorOf(req), langOf(req)) });
   });
 
   router.get(`${CLAIMS_PATH}/totals`, rule('totals', CLAIM_RESOURCE), validateQuery(claimTotalsQuery), async (req, res) => {
-    const query = res.locals.query as ClaimTotalsQuery;
+    const query = queryOf(res, claimTotalsQuery);
     if (query.format) {
       authorize(req.user, 'export', CLAIM_RESOURCE);
-      const rows = await claimTotals(req.user!, query, langOf(req));
-      await recordAudit({
-        actor: auditActor(req),
+      const rows = await claimTotals(actorOf(req), query, langOf(req));
+      await auditedExport(req, res, {
         action: 'claim.export',
         recordType: 'claim',
-        detail: { totals: true, year: query.year ?? null, districtId: query.districtId ?? null, format: query.format, rows: rows.length },
-        context: by(req).context,
+        format: query.format,
+        filename: req.t('claims.totalsFilename'),
+        columns: totalsExportColumns(langOf(req)),
+        rows,
+        count: rows.length,
+        detail: { totals: true, year: query.year ?? null, districtId: query.districtId ?? null },
       });
-      await sendExport(res, query.format, req.t('claims.totalsFilename'), totalsExportColumns(langOf(req)), rows);
       return;
     }
-    res.render('claims/totals', { pageTitle: req.t('claims.totalsTitle'), totals: await claimTotalsPage(req.user!, query, langOf(req)) });
+    res.render('claims/totals', { pageTitle: req.t('claims.totalsTitle'), totals: await claimTotalsPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${CLAIMS_PATH}/caps`, rule('set_default_caps', CLAIM_RESOURCE), (req, res) => renderCaps(req, res, { values: {}, errors: {} }));
 
   router.post(`${CLAIMS_PATH}/caps`, rule('set_default_caps', CLAIM_RESOURCE), validateBody(capsForm, renderCaps), async (req, res) => {
-    await claimCapsSetter(null, res.locals.body as CapsForm, by(req));
+    await claimCapsSetter(null, bodyOf(res, capsForm), by(req));
     flash(req, 'success', 'claims.flash.caps');
     res.redirect(`${CLAIMS_PATH}/caps`);
   });
 
   router.get(`${CLAIMS_PATH}/new`, rule('create', CLAIM_RESOURCE), validateQuery(newClaimQuery), async (req, res) => {
-    const contract = await loadClaimsContract(req.user!, (res.locals.query as { contractId: number }).contractId);
+    const contract = await loadClaimsContract(actorOf(req), queryOf(res, newClaimQuery).contractId);
     authorize(req.user, 'create', CLAIM_RESOURCE, contract);
     if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
     return renderNew(req, res, { values: { contractId: contract.id }, errors: {} });
   });
 
   router.post(CLAIMS_PATH, rule('create', CLAIM_RESOURCE), validateBody(newClaimForm, renderNew), async (req, res) => {
-    const claim = await claimCreator(res.locals.body as NewClaimForm, by(req));
+    const claim = await claimCreator(bodyOf(res, newClaimForm), by(req));
     flash(req, 'success', 'claims.flash.created', { id: claim.id });
     res.redirect(detailHref(claim.id));
   });
@@ -172,7 +156,7 @@ export function claimsRouter(config: Config): Router {
   });
 
   router.get(`${CLAIMS_PATH}/:id/receipts/:fileId`, rule('read', CLAIM_RESOURCE), validateParams(fileParams), subject('read'), async (_req, res) => {
-    const { fileId } = res.locals.params as { fileId: number };
+    const { fileId } = paramsOf(res, fileParams);
     const line = await ClaimLine.findOne({ where: { claimId: subjectOf(res).id, receiptFileId: fileId }, attributes: ['id'] });
     const file = line ? await StoredFile.findByPk(fileId) : null;
     if (!file) throw new NotFoundError();
@@ -187,19 +171,19 @@ export function claimsRouter(config: Config): Router {
     upload('receipt', 'receipt', store, { onInvalid: renderDetail }),
     validateBody(claimLineForm, renderDetail),
     async (req, res) => {
-      await claimLineAdder(subjectOf(res).id, res.locals.body as ClaimLineForm, uploadsOf(res), by(req));
+      await claimLineAdder(subjectOf(res).id, bodyOf(res, claimLineForm), uploadsOf(res), by(req));
       flash(req, 'success', 'claims.flash.lineAdded');
       res.redirect(detailHref(subjectOf(res).id));
     },
   );
 
   router.post(`${CLAIMS_PATH}/:id/lines/:lineId/delete`, rule('edit', CLAIM_RESOURCE), validateParams(lineParams), subject('edit'), async (req, res) => {
-    await claimLineRemover(subjectOf(res).id, (res.locals.params as { lineId: number }).lineId, by(req));
+    await claimLineRemover(subjectOf(res).id, paramsOf(res, lineParams).lineId, by(req));
     flash(req, 'success', 'claims.flash.lineRemoved');
     res.redirect(detailHref(subjectOf(res).id));
   });
 
-  const step = (action: 'submit' | 'verify' | 'approve', command: (claimId: number, b: ReturnType<typeof by>) => Promise<Claim>) =>
+  const step = (action: 'submit' | 'verify' | 'approve', command: (claimId: number, b: By) => Promise<Claim>) =>
     router.post(`${CLAIMS_PATH}/:id/${action}`, rule(action, CLAIM_RESOURCE), id, subject(action), async (req, res) => {
       // A submission the rules refuse shows the claim again with the errors beside its lines.
       res.locals.onInvalid = renderDetail;
@@ -213,7 +197,7 @@ export function claimsRouter(config: Config): Router {
 
   for (const action of ['return', 'reject'] as const) {
     router.post(`${CLAIMS_PATH}/:id/${action}`, rule(action, CLAIM_RESOURCE), id, subject(action), validateBody(reasonForm, renderDetail), async (req, res) => {
-      const claim = await claimDecider(subjectOf(res).id, action, (res.locals.body as ReasonForm).reason, by(req));
+      const claim = await claimDecider(subjectOf(res).id, action, bodyOf(res, reasonForm).reason, by(req));
       flash(req, 'success', `claims.flash.${action}`, { id: claim.id });
       res.redirect(detailHref(claim.id));
     });
@@ -221,8 +205,9 @@ export function claimsRouter(config: Config): Router {
 
   router.post(`${CLAIMS_PATH}/:id/pay`, rule('pay', CLAIM_RESOURCE), id, subject('pay'), validateBody(paidForm, renderDetail), async (req, res) => {
     const claim = subjectOf(res);
-    if (claim.status !== 'approved' || !claim.paymentId) throw new ConflictError('claims.errors.cannot.pay', { status: claim.status });
-    await paymentPayer(claim.paymentId, res.locals.body as PaidForm, by(req));
+    checkTransition('claims', CLAIM_TRANSITIONS, claim, 'pay');
+    if (!claim.paymentId) throw new ConflictError('claims.errors.cannot.pay', { status: claim.status });
+    await paymentPayer(claim.paymentId, bodyOf(res, paidForm), by(req));
     flash(req, 'success', 'claims.flash.pay', { id: claim.id });
     res.redirect(detailHref(claim.id));
   });

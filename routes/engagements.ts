@@ -1,43 +1,31 @@
-import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
-import { z } from 'zod';
-import type { Contract } from '../models/Contract.js';
 import type { Config } from '../server/config.js';
-import { claimCapsSetter } from '../server/commands/claims/claimCapsSetter.js';
 import { capsOf } from '../server/commands/claims/claimCaps.js';
+import { claimCapsSetter } from '../server/commands/claims/claimCapsSetter.js';
 import { engagementRecorder } from '../server/commands/claims/engagementRecorder.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
-import { authorize } from '../server/policies/index.js';
 import { CLAIM_RESOURCE, ENGAGEMENT_RESOURCE } from '../server/policies/claim.js';
 import { loadClaimsContract } from '../server/presenters/claims.js';
 import { engagementsPage } from '../server/presenters/engagements.js';
-import type { Lang } from '../server/i18n/index.js';
-import { type CapsForm, capsForm, type EngagementForm, engagementForm } from '../server/schemas/claims.js';
+import { capsForm, engagementForm } from '../server/schemas/claims.js';
+import { idParams } from '../server/schemas/common.js';
 import { fenToInput } from '../server/services/money.js';
 import { PersonalDataCipher } from '../server/services/personal-data.js';
+import { actorOf, bodyOf, by, langOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const contractOf = (res: Response) => res.locals.subject as Contract;
-const params = validateParams(z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }));
-
-/** Loads the contract in the path through the claims scope (organisation: their own; staff: their district), else 404; checks `action`. */
-function contract(action: string, resource: string): RequestHandler {
-  return async (req, res, next) => {
-    const c = await loadClaimsContract(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, resource, c);
-    res.locals.subject = c;
-    next();
-  };
-}
+/** The contract in the path, through the claims scope (organisation: their own; staff: their district), else 404. */
+const engagementContract = subjectLoader(ENGAGEMENT_RESOURCE, loadClaimsContract);
+const capsContract = subjectLoader(CLAIM_RESOURCE, loadClaimsContract);
+const contractOf = engagementContract.of;
+const params = validateParams(idParams);
 
 const renderPage: OnInvalid = async (req, res, form) => {
   const c = contractOf(res);
   res.render('claims/engagements', {
     pageTitle: req.t('claims.engagementsTitle', { number: c.number }),
-    ...(await engagementsPage(req.user!, c, langOf(req))),
+    ...(await engagementsPage(actorOf(req), c, langOf(req))),
     values: form.values,
     errors: form.errors,
   });
@@ -59,7 +47,7 @@ export function engagementsRouter(config: Config): Router {
   const router = Router();
   const cipher = new PersonalDataCipher(config.dataKey);
 
-  router.get('/contracts/:id/engagements', rule('list', ENGAGEMENT_RESOURCE), params, contract('list', ENGAGEMENT_RESOURCE), (req, res) =>
+  router.get('/contracts/:id/engagements', rule('list', ENGAGEMENT_RESOURCE), params, engagementContract.subject('list'), (req, res) =>
     renderPage(req, res, { values: {}, errors: {} }),
   );
 
@@ -67,10 +55,10 @@ export function engagementsRouter(config: Config): Router {
     '/contracts/:id/engagements',
     rule('create', ENGAGEMENT_RESOURCE),
     params,
-    contract('create', ENGAGEMENT_RESOURCE),
+    engagementContract.subject('create'),
     validateBody(engagementForm, renderPage),
     async (req, res) => {
-      const form = res.locals.body as EngagementForm;
+      const form = bodyOf(res, engagementForm);
       await engagementRecorder(
         contractOf(res).id,
         { idNumberIndex: cipher.index('idNumber', form.idNumber), startsOn: form.startsOn, endsOn: form.endsOn },
@@ -81,7 +69,7 @@ export function engagementsRouter(config: Config): Router {
     },
   );
 
-  router.get('/contracts/:id/claim-caps', rule('set_caps', CLAIM_RESOURCE), params, contract('set_caps', CLAIM_RESOURCE), async (req, res) => {
+  router.get('/contracts/:id/claim-caps', rule('set_caps', CLAIM_RESOURCE), params, capsContract.subject('set_caps'), async (req, res) => {
     const caps = await capsOf(contractOf(res).id);
     return renderCaps(req, res, { values: { transport: fenToInput(caps.transport), communication: fenToInput(caps.communication) }, errors: {} });
   });
@@ -90,10 +78,10 @@ export function engagementsRouter(config: Config): Router {
     '/contracts/:id/claim-caps',
     rule('set_caps', CLAIM_RESOURCE),
     params,
-    contract('set_caps', CLAIM_RESOURCE),
+    capsContract.subject('set_caps'),
     validateBody(capsForm, renderCaps),
     async (req, res) => {
-      await claimCapsSetter(contractOf(res).id, res.locals.body as CapsForm, by(req));
+      await claimCapsSetter(contractOf(res).id, bodyOf(res, capsForm), by(req));
       flash(req, 'success', 'claims.flash.caps');
       res.redirect(`/contracts/${contractOf(res).id}`);
     },

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
+import { Instalment } from '../models/Instalment.js';
 import { Payment } from '../models/Payment.js';
 import { paymentApprover } from '../server/commands/payments/paymentApprover.js';
 import { paymentPayer } from '../server/commands/payments/paymentPayer.js';
@@ -23,43 +24,27 @@ import {
   paymentListPage,
   paymentQueuePage,
 } from '../server/presenters/payments.js';
-import type { Lang } from '../server/i18n/index.js';
-import { idParams } from '../server/schemas/finance.js';
+import { idParams } from '../server/schemas/common.js';
 import {
   contractParams,
   financeDashboardQuery,
   instalmentParams,
-  type PaidForm,
   type PaymentListQuery,
-  type PaymentRejectionForm,
   paidForm,
   paymentListQuery,
   paymentRejectionForm,
 } from '../server/schemas/payments.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
-import { Instalment } from '../models/Instalment.js';
+import { inBatches } from '../server/services/export.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Payment;
+const { subject, of: subjectOf } = subjectLoader(PAYMENT_RESOURCE, loadPayment);
 const detailHref = (id: number) => `${PAYMENTS_PATH}/${id}`;
-
-/** Loads the payment named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const payment = await loadPayment(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, PAYMENT_RESOURCE, payment);
-    res.locals.subject = payment;
-    next();
-  };
-}
 
 const renderDetail: OnInvalid = async (req, res, form) => {
   const payment = subjectOf(res);
   res.render('payments/show', {
     pageTitle: req.t('payments.detailTitle', { id: payment.id }),
-    ...paymentDetailPage(req.user!, payment, langOf(req)),
+    ...paymentDetailPage(actorOf(req), payment, langOf(req)),
     values: form.values,
     errors: form.errors,
   });
@@ -69,24 +54,24 @@ async function exportPayments(req: Request, res: Response, query: PaymentListQue
   authorize(req.user, 'export', PAYMENT_RESOURCE);
   const { year, districtId, status, organisationId, contractId } = query;
   const filter = { year, districtId, status, organisationId, contractId };
-  const options = paymentExportQuery(req.user!, filter);
-  const rows = await Payment.count({ where: options.where });
-  const { actor, context } = by(req);
-  await recordAudit({
-    actor: { id: actor.id, username: actor.username, role: actor.role },
+  const options = paymentExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'payment.export',
     recordType: 'payment',
-    detail: { filter, format: query.format, rows },
-    context,
+    format: query.format,
+    filename: req.t('payments.exportFilename'),
+    columns: paymentExportColumns(langOf(req)),
+    rows: inBatches(Payment, options),
+    count: await Payment.count({ where: options.where }),
+    detail: { filter },
   });
-  await sendExport(res, query.format, req.t('payments.exportFilename'), paymentExportColumns(langOf(req)), inBatches(Payment, options));
 }
 
 /** The contract of the instalment in the path, in the actor's scope (else 404), checked for `action` (else 403). */
 function instalmentContract(action: string): RequestHandler {
   return async (req, res, next) => {
-    const instalment = await Instalment.findByPk((res.locals.params as { instalmentId: number }).instalmentId, { attributes: ['id', 'contractId'] });
-    const contract = await loadPaymentContract(req.user!, instalment?.contractId ?? 0);
+    const instalment = await Instalment.findByPk(paramsOf(res, instalmentParams).instalmentId, { attributes: ['id', 'contractId'] });
+    const contract = await loadPaymentContract(actorOf(req), instalment?.contractId ?? 0);
     authorize(req.user, action, PAYMENT_RESOURCE, contract);
     res.locals.contractId = contract.id;
     next();
@@ -99,26 +84,26 @@ export function paymentsRouter(): Router {
   const id = validateParams(idParams);
 
   router.get(PAYMENTS_PATH, rule('list', PAYMENT_RESOURCE), validateQuery(paymentListQuery), async (req, res) => {
-    const query = res.locals.query as PaymentListQuery;
+    const query = queryOf(res, paymentListQuery);
     if (query.format) return exportPayments(req, res, { ...query, format: query.format });
-    res.render('payments/index', { pageTitle: req.t('payments.title'), list: await paymentListPage(req.user!, query, langOf(req)) });
+    res.render('payments/index', { pageTitle: req.t('payments.title'), list: await paymentListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${PAYMENTS_PATH}/queue`, rule('queue', PAYMENT_RESOURCE), async (req, res) => {
-    res.render('payments/queue', { pageTitle: req.t('payments.queueTitle'), queue: await paymentQueuePage(req.user!, langOf(req)) });
+    res.render('payments/queue', { pageTitle: req.t('payments.queueTitle'), queue: await paymentQueuePage(actorOf(req), langOf(req)) });
   });
 
   router.get('/finance', rule('view', FINANCE_DASHBOARD_RESOURCE), validateQuery(financeDashboardQuery), async (req, res) => {
-    const filter = res.locals.query as { year?: number };
+    const filter = queryOf(res, financeDashboardQuery);
     res.render('payments/finance-dashboard', {
       pageTitle: req.t('payments.dashboard.title'),
-      dashboard: await financeDashboardPage(req.user!, filter, langOf(req)),
+      dashboard: await financeDashboardPage(actorOf(req), filter, langOf(req)),
     });
   });
 
   router.get(`${PAYMENTS_PATH}/contracts/:contractId`, rule('list', PAYMENT_RESOURCE), validateParams(contractParams), async (req, res) => {
-    const contract = await loadPaymentContract(req.user!, (res.locals.params as { contractId: number }).contractId);
-    const page = await contractPaymentsPage(req.user!, contract, langOf(req));
+    const contract = await loadPaymentContract(actorOf(req), paramsOf(res, contractParams).contractId);
+    const page = await contractPaymentsPage(actorOf(req), contract, langOf(req));
     res.render('payments/contract', { pageTitle: req.t('payments.contractTitle', { number: contract.number }), ...page });
   });
 
@@ -128,7 +113,7 @@ export function paymentsRouter(): Router {
     validateParams(instalmentParams),
     instalmentContract('milestone'),
     async (req, res) => {
-      await milestoneMarker((res.locals.params as { instalmentId: number }).instalmentId, by(req));
+      await milestoneMarker(paramsOf(res, instalmentParams).instalmentId, by(req));
       flash(req, 'success', 'payments.flash.milestone');
       res.redirect(`${PAYMENTS_PATH}/contracts/${res.locals.contractId}`);
     },
@@ -140,7 +125,7 @@ export function paymentsRouter(): Router {
     validateParams(instalmentParams),
     instalmentContract('request'),
     async (req, res) => {
-      const payment = await paymentRequester((res.locals.params as { instalmentId: number }).instalmentId, by(req));
+      const payment = await paymentRequester(paramsOf(res, instalmentParams).instalmentId, by(req));
       flash(req, 'success', 'payments.flash.request', { id: payment.id });
       res.redirect(detailHref(payment.id));
     },
@@ -165,14 +150,14 @@ export function paymentsRouter(): Router {
     subject('reject'),
     validateBody(paymentRejectionForm, renderDetail),
     async (req, res) => {
-      const payment = await paymentRejecter(subjectOf(res).id, (res.locals.body as PaymentRejectionForm).reason, by(req));
+      const payment = await paymentRejecter(subjectOf(res).id, bodyOf(res, paymentRejectionForm).reason, by(req));
       flash(req, 'success', 'payments.flash.reject', { id: payment.id });
       res.redirect(detailHref(payment.id));
     },
   );
 
   router.post(`${PAYMENTS_PATH}/:id/pay`, rule('pay', PAYMENT_RESOURCE), id, subject('pay'), validateBody(paidForm, renderDetail), async (req, res) => {
-    const payment = await paymentPayer(subjectOf(res).id, res.locals.body as PaidForm, by(req));
+    const payment = await paymentPayer(subjectOf(res).id, bodyOf(res, paidForm), by(req));
     flash(req, 'success', 'payments.flash.pay', { id: payment.id });
     res.redirect(detailHref(payment.id));
   });
