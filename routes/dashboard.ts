@@ -1,15 +1,12 @@
 import { Router } from 'express';
 import { dashboardFor } from '../server/presenters/dashboard.js';
-import { publicRoute, rule } from '../server/middleware/rules.js';
+import { rule } from '../server/middleware/rules.js';
 
 /** Each role's start page. */
 export function dashboardRouter(): Router {
   const router = Router();
   router.get('/', rule('view', 'dashboard'), async (req, res) => {
     res.render('dashboard/index', { pageTitle: req.t('nav.dashboard'), dashboard: await dashboardFor(req.user!, req.t) });
-  });
-  router.get('/healthz', publicRoute, (_req, res) => {
-    res.type('text/plain').send('ok');
   });
   return router;
 }

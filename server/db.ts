@@ -75,6 +75,24 @@ export function rowLock(): typeof Transaction.LOCK.UPDATE | undefined {
   return dialectOf() === 'mysql' ? Transaction.LOCK.UPDATE : undefined;
 }
 
+/**
+ * Whether the database answers a trivial query within `timeoutMs` (the readiness check): false,
+ * never a hang, when it is down, unreachable or too busy to answer in time.
+ */
+export async function databaseAnswers(timeoutMs = 2000, s: Sequelize = getSequelize()): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([s.query('SELECT 1').then(() => true as const), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Applies the per-database settings that persist in the file (WAL) once at start. */
 export async function prepareDatabase(s: Sequelize): Promise<void> {
   if (dialectOf(s) === 'sqlite') {

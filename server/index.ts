@@ -4,6 +4,7 @@ import { initDatabase } from './database.js';
 import { startHousekeeping } from './housekeeping.js';
 import { logger } from './logger.js';
 import { seedUsers } from './seed.js';
+import { gracefulStop } from './shutdown.js';
 
 /** Boot: read config, connect, migrate, seed, listen. The only file that listens. */
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     for (const a of accounts) process.stdout.write(`  ${a.role.padEnd(10)} ${a.username.padEnd(14)} ${a.password}\n`);
     process.stdout.write('\n');
   }
-  startHousekeeping(config);
+  const housekeeping = startHousekeeping(config);
   const app = createApp(config);
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
@@ -25,8 +26,27 @@ async function main(): Promise<void> {
     logger.info({ port, host: config.host, dialect: sequelize.getDialect(), env: config.env }, 'listening');
     process.stdout.write(`CareProcure is running at http://${config.host}:${port}/\n`);
   });
-  const stop = () => {
-    server.close(() => sequelize.close().finally(() => process.exit(0)));
+  const stopServer = gracefulStop(server);
+  // SIGTERM (an orchestrator, systemd) or Ctrl-C: finish what is in flight, close the pool, exit 0.
+  // A second signal while stopping exits at once.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    clearInterval(housekeeping);
+    stopServer()
+      .then(() => sequelize.close())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err: String(err) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
