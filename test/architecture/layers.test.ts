@@ -29,7 +29,7 @@ const LAYERS = ['boot', 'routes', 'presenters', 'commands', 'schemas/middleware'
 type Layer = (typeof LAYERS)[number];
 
 const PLACES: [RegExp, Layer][] = [
-  [/^server\/(index|app|database|housekeeping|seed)\.ts$/, 'boot'],
+  [/^server\/(index|app|database|housekeeping|seed|shutdown)\.ts$/, 'boot'],
   [/^server\/cli\//, 'boot'],
   [/^server\/auth\/passport\.ts$/, 'boot'],
   [/^routes\//, 'routes'],
