@@ -7,7 +7,7 @@ import { Project } from '../../models/Project.js';
 import { hasPassingFinalEvaluation } from '../commands/evaluations/evaluationShared.js';
 import { NotFoundError } from '../errors.js';
 import { today } from '../clock.js';
-import { type Actor, can, canMap, districtScope, movesOf } from '../policies/index.js';
+import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { approvalQueueWhere, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
 import type { PaymentFilter, PaymentListQuery, PaymentSortKey } from '../schemas/payments.js';
 import { PAYMENT_SORT_KEYS } from '../schemas/payments.js';
@@ -190,9 +190,8 @@ export function paymentDetailPage(actor: Actor, p: Payment, lang: Lang) {
 
 /** Loads a contract the actor may see (for its instalments page); anything else is a 404. */
 export async function loadPaymentContract(actor: Actor, id: number): Promise<Contract> {
-  const scope = actor.role === 'org' ? { organisationId: actor.organisationId ?? -1 } : districtScope(actor);
   const c = await Contract.findOne({
-    where: { [Op.and]: [scope, { id }] },
+    where: { [Op.and]: [paymentScope(actor), { id }] },
     include: [
       { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
       { model: Project, as: 'project', attributes: ['id', 'title'] },
