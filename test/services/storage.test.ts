@@ -1,12 +1,15 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { StoredFile } from '../../models/index.js';
+import { projectRoot } from '../../server/config.js';
 import { withTransaction } from '../../server/db.js';
 import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../server/services/storage/stored-files.js';
 import { contentDisposition } from '../../server/services/storage/download.js';
@@ -267,6 +270,48 @@ describe('file storage', () => {
       fs.utimesSync(path.join(dir, '.incoming-old'), old, old);
       expect(await store.removeAbandonedTemps(86_400_000)).to.equal(1);
       expect(tree(dir)).to.deep.equal(['.incoming-new']);
+    });
+
+    it('removes at once what a process killed mid-upload left, never the file a live upload is writing', async function () {
+      this.timeout(120_000);
+      const dir = freshDir();
+      const store = new LocalDiskStore(dir);
+      // A live upload of this process, still streaming.
+      const live = new PassThrough();
+      const writing = store.put(live);
+      live.write(Buffer.alloc(1000, 1));
+      for (let i = 0; i < 200 && !fs.readdirSync(dir).some((n) => n.includes(`.${process.pid}.`)); i++) await new Promise((r) => setTimeout(r, 20));
+      // Another process writing a large upload is killed with SIGKILL half-way (no cleanup can run).
+      const script = `
+        import { PassThrough } from 'node:stream';
+        import { LocalDiskStore } from ${JSON.stringify(pathToFileURL(path.join(projectRoot, 'server/services/storage/local.ts')).href)};
+        const source = new PassThrough();
+        new LocalDiskStore(process.argv[1]).put(source);
+        source.write(Buffer.alloc(4 * 1024 * 1024, 2));
+        const { readdirSync } = await import('node:fs');
+        while (!readdirSync(process.argv[1]).some((n) => n.includes('.' + process.pid + '.'))) await new Promise((r) => setTimeout(r, 20));
+        process.stdout.write('writing\\n');
+        setInterval(() => source.write(Buffer.alloc(1024, 3)), 50);`;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => c.toString().includes('writing') && resolve());
+        child.on('exit', (code) => reject(new Error(`the writer exited early (${code})`)));
+      });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      const temps = () => fs.readdirSync(dir).filter((n) => n.startsWith('.incoming-'));
+      expect(temps(), 'the killed upload and the live one').to.have.length(2);
+
+      // What housekeeping does at every start and then periodically, with the usual hour of grace.
+      expect(await store.removeAbandonedTemps(3_600_000)).to.equal(1);
+      expect(temps(), 'only the live upload is left').to.have.length(1);
+      expect(temps()[0]).to.contain(`.${process.pid}.`);
+
+      live.end(Buffer.alloc(10, 4));
+      const { key } = await writing;
+      expect(temps()).to.deep.equal([]);
+      expect(tree(dir).filter((p) => !p.endsWith('/'))).to.deep.equal([key]);
     });
   });
 

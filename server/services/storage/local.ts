@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { once } from 'node:events';
@@ -10,6 +11,25 @@ import { BlobNotFoundError, type BlobStore, type PutResult } from './types.js';
 /** `ab/cd/abcd…-uuid`: a random UUID fanned out over two directory levels of 256 each. */
 const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/;
 const TEMP_PREFIX = '.incoming-';
+
+/** This machine's name as it may stand in a file name. */
+const HOST = os.hostname().replace(/[^A-Za-z0-9-]/g, '_') || 'host';
+
+/**
+ * A temp file is named for the host and process writing it (`.incoming-<host>.<pid>.<uuid>`), so a
+ * sweep can tell a dead process's leftover (remove at once) from a live writer's file (keep).
+ */
+const TEMP_NAME = /^\.incoming-([A-Za-z0-9_-]+)\.(\d+)\./;
+
+/** Whether a process with this id runs on this machine (signal 0 tests without sending anything). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoOf(err) === 'EPERM';
+  }
+}
 
 function errnoOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
@@ -31,7 +51,7 @@ export class LocalDiskStore implements BlobStore {
   async put(source: Readable): Promise<PutResult> {
     const id = randomUUID();
     const key = `${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`;
-    const temp = path.join(this.root, `${TEMP_PREFIX}${id}`);
+    const temp = path.join(this.root, `${TEMP_PREFIX}${HOST}.${process.pid}.${id}`);
     const hash = createHash('sha256');
     let size = 0;
     const measure = new Transform({
@@ -93,8 +113,10 @@ export class LocalDiskStore implements BlobStore {
   }
 
   /**
-   * Removes temp files older than `maxAgeMs` that a crash left behind mid-upload (a failed upload
-   * removes its own). For a periodic job; returns how many it removed.
+   * Removes the temp files a crash left behind mid-upload (a failed upload removes its own): at
+   * once those of a process of this machine that is gone, others when no one has written to them
+   * for `maxAgeMs`. Housekeeping runs it at start (so a restart clears what the dead process left)
+   * and then periodically; returns how many it removed.
    */
   async removeAbandonedTemps(maxAgeMs: number, now = Date.now()): Promise<number> {
     let removed = 0;
@@ -108,7 +130,13 @@ export class LocalDiskStore implements BlobStore {
     for (const name of names.filter((n) => n.startsWith(TEMP_PREFIX))) {
       const file = path.join(this.root, name);
       const stat = await fsp.stat(file).catch(() => undefined);
-      if (stat?.isFile() && now - stat.mtimeMs > maxAgeMs) {
+      if (!stat?.isFile()) continue;
+      // A writer of this machine that is gone (killed mid-upload, crashed) left it: remove it now.
+      // Otherwise (a live writer, another server sharing the folder, an old name) only a file no
+      // one has written to for `maxAgeMs` goes: a live upload keeps its mtime fresh.
+      const writer = TEMP_NAME.exec(name);
+      const deadWriter = writer !== null && writer[1] === HOST && Number(writer[2]) !== process.pid && !processAlive(Number(writer[2]));
+      if (deadWriter || now - stat.mtimeMs > maxAgeMs) {
         await fsp.rm(file, { force: true });
         removed += 1;
       }
