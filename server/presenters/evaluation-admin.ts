@@ -7,7 +7,7 @@ import { COMPUTED_INDICATORS, EvaluationTemplateIndicator } from '../../models/E
 import { District, Organisation, ServiceCategory } from '../../models/index.js';
 import { RectificationItem } from '../../models/RectificationItem.js';
 import { now } from '../clock.js';
-import { addMonths } from '../services/contract-terms.js';
+import { addMonths } from '../services/calendar.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, districtScope } from '../policies/index.js';
 import { EVALUATION_RESOURCE, EVALUATION_TEMPLATE_RESOURCE, evaluationScope, templateScope } from '../policies/evaluation.js';

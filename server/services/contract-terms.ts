@@ -1,5 +1,6 @@
 import { TERM_MONTHS } from '../../models/Contract.js';
 import type { FieldErrors } from '../errors.js';
+import { addMonths } from './calendar.js';
 
 /** One instalment as entered: an amount in fen OR a share in basis points (30 % = 3000), and its milestone. */
 export type InstalmentInput = { amountFen?: number | null; percentBp?: number | null; milestone: string; dueOn?: string | null };
@@ -15,16 +16,6 @@ export type ScheduledInstalment = {
 };
 
 export type ScheduleMode = 'amount' | 'percent';
-
-/** `iso` (YYYY-MM-DD) plus `months` calendar months, the day clamped to the month's end. */
-export function addMonths(iso: string, months: number): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
 
 /**
  * Art. 24 of the procurement measures: a term runs at most 12 months (it ends before the same

@@ -4,7 +4,7 @@ import { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
 import { beijingDay } from '../clock.js';
 import { type DeliverableCategory, isDeliverableCategory, type MetricValues, targetMetricOf, withDerived } from './deliverable-metrics.js';
-import { daysBetween } from './reporting-schedule.js';
+import { daysBetween } from './calendar.js';
 
 export type TargetProgress = {
   categoryCode: string;

@@ -9,7 +9,7 @@ import { Payment } from '../../models/Payment.js';
 import { beijingDayStart, today } from '../clock.js';
 import { contractProgress, lateDays } from './deliverable-progress.js';
 import { shareHundredths } from './evaluation-grades.js';
-import { daysBetween } from './reporting-schedule.js';
+import { daysBetween } from './calendar.js';
 
 /** The days an evaluation looks at, `YYYY-MM-DD` in Asia/Shanghai, both included. */
 export type IndicatorPeriod = { start: string; end: string };

@@ -1,4 +1,5 @@
 import type { ReportingFrequency } from '../../models/ReportingSchedule.js';
+import { addDays } from './calendar.js';
 
 /**
  * A contract's reporting schedule (DOMAIN.md "Deliverable": due dates): monthly, quarterly, or on
@@ -12,20 +13,9 @@ export const MAX_GRACE_DAYS = 60;
 
 export type ReportingPeriod = { periodStart: string; periodEnd: string; dueOn: string };
 
-const DAY = 86_400_000;
-const toTime = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const fromTime = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** The earlier of two calendar days (ISO strings compare as dates). */
 const earlier = (a: string, b: string) => (a < b ? a : b);
-
-export function addDays(day: string, days: number): string {
-  return fromTime(toTime(day) + days * DAY);
-}
-
-/** The whole days from `from` to `to` (positive when `to` is later). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((toTime(to) - toTime(from)) / DAY);
-}
 
 /** The day before the same day-of-month `months` later (clamped at month ends): a period's last day. */
 function monthsLaterMinusOne(start: string, months: number): string {

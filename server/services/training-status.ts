@@ -1,4 +1,5 @@
 import { now } from '../clock.js';
+import { addDays, addMonths, dayParts } from './calendar.js';
 
 /**
  * Whether a child worker counts as trained (培训合格) on a given day, by section 二 of the 2019
@@ -37,32 +38,6 @@ export type TrainingStatus = {
 export const LAPSE_WARNING_DAYS = 30;
 /** How long one passed training keeps a worker trained. */
 export const VALID_FOR_MONTHS = 12;
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function parts(day: string): [number, number, number] {
-  const m = DAY.exec(day);
-  if (!m) throw new Error('A calendar day is written YYYY-MM-DD');
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
-}
-
-function fromUtc(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** `day` plus `n` days (n may be negative). */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = parts(day);
-  return fromUtc(Date.UTC(y, m - 1, d + n));
-}
-
-/** `day` plus `n` months, the day clamped to the end of a shorter month (2024-02-29 + 12 → 2025-02-28). */
-export function addMonths(day: string, n: number): string {
-  const [y, m, d] = parts(day);
-  const first = new Date(Date.UTC(y, m - 1 + n, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  return fromUtc(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last)));
-}
 
 /** Today's calendar day in Asia/Shanghai (UTC+8, no daylight saving). */
 export function shanghaiToday(instant: Date = now()): string {
@@ -117,7 +92,7 @@ export function summariseTrainings(records: readonly TrainingFact[], on?: string
   let trainingPassedOn: string | null = null;
   let lastTrainingPassedOn: string | null = null;
   for (const r of records) {
-    parts(r.trainedOn);
+    dayParts(r.trainedOn);
     if (!r.passed || (on !== undefined && r.trainedOn > on)) continue;
     if (r.kind === 'initial' && (!trainingPassedOn || r.trainedOn < trainingPassedOn)) trainingPassedOn = r.trainedOn;
     if (!lastTrainingPassedOn || r.trainedOn > lastTrainingPassedOn) lastTrainingPassedOn = r.trainedOn;
@@ -127,7 +102,7 @@ export function summariseTrainings(records: readonly TrainingFact[], on?: string
 
 /** A worker's training status on day `on` (default: today in Asia/Shanghai), from their training records. */
 export function trainingStatus(records: readonly TrainingFact[], on: string = shanghaiToday()): TrainingStatus {
-  parts(on);
+  dayParts(on);
   return statusFromSummary(summariseTrainings(records, on), on);
 }
 

@@ -9,7 +9,8 @@ import { contractCreator, contractUpdater } from '../../server/commands/contract
 import type { ActivationRefusedError } from '../../server/commands/contracts/contractShared.js';
 import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
 import { HttpError, type ValidationError } from '../../server/errors.js';
-import { addMonths, buildSchedule, termErrors } from '../../server/services/contract-terms.js';
+import { addMonths } from '../../server/services/calendar.js';
+import { buildSchedule, termErrors } from '../../server/services/contract-terms.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { buildContract, contractTerms, storedContractDocument } from '../factories/contracts.js';
 import { actorOf, buildAllocation, buildBudgetLine } from '../factories/finance.js';

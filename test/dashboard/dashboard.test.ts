@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { addDays, addMonths, shanghaiToday } from '../../server/services/training-status.js';
+import { addDays, addMonths } from '../../server/services/calendar.js';
+import { shanghaiToday } from '../../server/services/training-status.js';
 import { buildUser } from '../factories/index.js';
 import { addTrainings, buildWorker } from '../factories/workers.js';
 import { loginAs } from '../support/agent.js';

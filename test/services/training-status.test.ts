@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { addMonths } from '../../server/services/calendar.js';
 import {
-  addMonths,
   earliestValidTrainingDay,
   latestLapsingTrainingDay,
   shanghaiToday,

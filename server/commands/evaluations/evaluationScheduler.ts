@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
 import { drawSample } from '../../services/evaluation-sample.js';
-import { addMonths } from '../../services/contract-terms.js';
+import { addMonths } from '../../services/calendar.js';
 import { type EvaluationBy, evaluationAuditActor } from './evaluationShared.js';
 
 export type ScheduleForm = { kind: EvaluationKind; templateId: number; periodStart: string; periodEnd: string; dueOn: string };
