@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
 import { Op, QueryTypes } from 'sequelize';
 import { AuditEvent } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
-import { projectRoot } from '../../server/config.js';
+import { auditVerify } from '../../server/cli/audit-verify.js';
 import type { Actor } from '../../server/policies/index.js';
 import { translator } from '../../server/i18n/index.js';
 import { actionLabel, KNOWN_AUDIT_ACTIONS } from '../../server/presenters/audit.js';
@@ -11,7 +10,8 @@ import { formatDate } from '../../server/presenters/format.js';
 import { recordAudit, verifyAuditChain } from '../../server/services/audit.js';
 import { auditTrailWhere } from '../../server/services/audit-trail.js';
 import { buildUser, district, unique } from '../factories/index.js';
-import { type Agent, anonymous, loginAs } from '../support/agent.js';
+import { type Agent, anonymous, loginAs, loginThroughForm } from '../support/agent.js';
+import { captured, runScript } from '../support/cli.js';
 import { testConfig, testSequelize } from '../support/hooks.js';
 
 async function signedIn(role: Role, districtCode?: string) {
@@ -51,16 +51,11 @@ async function someEvents() {
   return { recordType, alice, bob, ft, lh, seqs: [e1.seq, e2.seq, e3.seq, e4.seq] as const };
 }
 
-/** Runs `npm run audit:verify` as a child process against the test database. */
-function runVerify(): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli/audit-verify.ts'],
-      { cwd: projectRoot, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testConfig().databaseUrl, LOG_LEVEL: 'silent' } },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+/** `npm run audit:verify` in-process, on the test database. */
+async function runVerify(): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = captured();
+  const code = await auditVerify(io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
 
 async function rawUpdate(seq: number, column: 'detail' | 'action', value: string | null): Promise<void> {
@@ -85,7 +80,9 @@ describe('audit trail', () => {
 
     it("finds a real user's events by their username", async () => {
       const { agent } = await signedIn('admin');
-      const other = await signedIn('finance');
+      // Signs in through the form: that is what writes the sign-in event.
+      const other = await buildUser('finance');
+      await loginThroughForm(other.user, other.password);
       const signIns = await AuditEvent.findAll({ where: { action: 'auth.sign_in', actorId: other.user.id } });
       expect(signIns).to.have.length(1);
       expect(await listed(agent, { actor: other.user.username })).to.deep.equal([signIns[0].seq]);
@@ -266,6 +263,11 @@ describe('audit trail', () => {
       expect(intact.code).to.equal(0);
       const count = await AuditEvent.count();
       expect(intact.stdout.trim()).to.equal(`Audit chain intact: ${count} events`);
+      // The one run as a script, as `npm run audit:verify` does: its exit code and output.
+      const script = await runScript('audit-verify.ts', [], testConfig().databaseUrl);
+      expect(script.stderr).to.equal('');
+      expect(script.code).to.equal(0);
+      expect(script.stdout.trim()).to.equal(`Audit chain intact: ${count} events`);
       const original = await AuditEvent.findOne({ where: { seq: seqs[2] } });
       try {
         await rawUpdate(seqs[2], 'detail', '{"n":333}');

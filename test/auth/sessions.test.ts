@@ -3,12 +3,12 @@ import request from 'supertest';
 import { Session, User } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
 import { buildUser } from '../factories/index.js';
-import { csrf, loginAs, postForm, sessionCookie } from '../support/agent.js';
+import { csrf, loginThroughForm, postForm, sessionCookie } from '../support/agent.js';
 import { testConfig } from '../support/hooks.js';
 
 async function signInAndKeepCookie(role: 'officer' | 'org' | 'inspector') {
   const { user, password } = await buildUser(role);
-  const agent = await loginAs(user, password);
+  const agent = await loginThroughForm(user, password);
   const res = await agent.get('/');
   expect(res.status).to.equal(200);
   const sessions = await Session.findAll({ where: { userId: user.id } });
@@ -19,7 +19,7 @@ async function signInAndKeepCookie(role: 'officer' | 'org' | 'inspector') {
 describe('sessions', () => {
   it('ends the old session at sign-out: replaying its cookie finds nobody', async () => {
     const { user, password } = await buildUser('officer');
-    const agent = await loginAs(user, password);
+    const agent = await loginThroughForm(user, password);
     const page = await agent.get('/');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const cookieBefore = (await Session.findOne({ where: { userId: user.id } }))!.sid;
@@ -69,7 +69,7 @@ describe('sessions', () => {
 
   it('sets an HttpOnly, SameSite=Lax cookie', async () => {
     const { user, password } = await buildUser('officer');
-    const agent = await loginAs(user, password);
+    const agent = await loginThroughForm(user, password);
     const res = await agent.get('/');
     const raw = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
     const cookie = raw.find((c) => c.startsWith('careprocure.sid='));
@@ -82,7 +82,7 @@ describe('sessions', () => {
 describe("changing one's own password", () => {
   it('needs the current password, and keeps the form with the error beside the field', async () => {
     const { user, password } = await buildUser('finance');
-    const agent = await loginAs(user, password);
+    const agent = await loginThroughForm(user, password);
     const res = await postForm(agent, '/account/password', {
       currentPassword: 'not my password',
       newPassword: 'another long password',
@@ -95,7 +95,7 @@ describe("changing one's own password", () => {
 
   it('refuses a new password under 12 characters', async () => {
     const { user, password } = await buildUser('finance');
-    const agent = await loginAs(user, password);
+    const agent = await loginThroughForm(user, password);
     const res = await postForm(agent, '/account/password', {
       currentPassword: password,
       newPassword: 'short',
@@ -107,8 +107,8 @@ describe("changing one's own password", () => {
 
   it('changes it, ends the other sessions and keeps this one', async () => {
     const { user, password } = await buildUser('officer');
-    const here = await loginAs(user, password);
-    const elsewhere = await loginAs(user, password);
+    const here = await loginThroughForm(user, password);
+    const elsewhere = await loginThroughForm(user, password);
     const res = await postForm(here, '/account/password', {
       currentPassword: password,
       newPassword: '一段足够长的新密码用来登录',
@@ -117,12 +117,12 @@ describe("changing one's own password", () => {
     expect(res.status).to.equal(302);
     expect((await here.get('/')).status).to.equal(200);
     expect((await elsewhere.get('/')).headers.location).to.match(/^\/login/);
-    await loginAs(user, '一段足够长的新密码用来登录');
+    await loginThroughForm(user, '一段足够长的新密码用来登录');
   });
 
   it('forces a change after a one-time password before anything else', async () => {
     const { user, password } = await buildUser('officer', { mustChangePassword: true });
-    const agent = await loginAs(user, password);
+    const agent = await loginThroughForm(user, password);
     expect((await agent.get('/')).headers.location).to.equal('/account/password');
     const token = await csrf(agent, '/account/password');
     expect((await agent.post('/lang').type('form').send({ lang: 'en', _csrf: token })).status).to.equal(302);

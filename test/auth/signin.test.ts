@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AuditEvent, LoginAttempt } from '../../models/index.js';
 import { IP_FAILURE_LIMIT, USERNAME_FAILURE_LIMIT } from '../../server/auth/signin.js';
 import { buildUser, unique } from '../factories/index.js';
-import { anonymous, csrf, csrfFrom, loginAs, sessionCookie } from '../support/agent.js';
+import { anonymous, csrf, csrfFrom, loginThroughForm, sessionCookie } from '../support/agent.js';
 
 async function tryPassword(username: string, password: string) {
   const agent = anonymous();
@@ -13,7 +13,7 @@ async function tryPassword(username: string, password: string) {
 describe('sign-in', () => {
   it('signs in with the right password and shows the dashboard', async () => {
     const { user, password } = await buildUser('officer');
-    const agent = await loginAs(user, password);
+    const agent = await loginThroughForm(user, password);
     const res = await agent.get('/');
     expect(res.status).to.equal(200);
     expect(res.text).to.contain('data-testid="dashboard-heading"');
