@@ -1,23 +1,19 @@
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
 import { LedgerEntry } from '../../models/LedgerEntry.js';
-import { projectRoot } from '../../server/config.js';
+import { ledgerVerify } from '../../server/cli/ledger-verify.js';
 import { withTransaction } from '../../server/db.js';
 import { balance, balances, LedgerError, legsOf, post, verifyLedger } from '../../server/services/ledger.js';
 import { buildAllocation, buildBudgetLine } from '../factories/finance.js';
+import { captured, runScript } from '../support/cli.js';
 import { testConfig, testSequelize } from '../support/hooks.js';
 
 const ctx = (recordId: number) => ({ recordType: 'test', recordId, createdBy: null });
 
-function runVerify(): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli/ledger-verify.ts'],
-      { cwd: projectRoot, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testConfig().databaseUrl, LOG_LEVEL: 'silent' } },
-      (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
-    );
-  });
+/** `npm run ledger:verify` in-process, on the test database. */
+async function runVerify(): Promise<{ code: number; stdout: string }> {
+  const io = captured();
+  const code = await ledgerVerify(io);
+  return { code, stdout: io.stdout() };
 }
 
 describe('ledger', () => {
@@ -79,6 +75,10 @@ describe('ledger', () => {
       const cli = await runVerify();
       expect(cli.code).to.equal(1);
       expect(cli.stdout).to.contain(entry!.txn);
+      // The one run as a script, as `npm run ledger:verify` does: its exit code and output.
+      const script = await runScript('ledger-verify.ts', [], testConfig().databaseUrl);
+      expect(script.code).to.equal(1);
+      expect(script.stdout).to.contain(entry!.txn);
     } finally {
       await testSequelize().query('UPDATE ledger_entries SET amount_fen = 5000 WHERE id = ?', { replacements: [entry!.id] });
     }

@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { projectRoot } from '../../server/config.js';
+import { migrate } from '../../server/cli/migrate.js';
 import { createSequelize } from '../../server/db.js';
 import { migrator } from '../../server/migrate.js';
+import { captured, runScript } from '../support/cli.js';
 
 async function count(s: Sequelize, sql: string): Promise<number> {
   const [row] = await s.query<{ n: number }>(sql, { type: QueryTypes.SELECT });
@@ -28,15 +28,11 @@ async function expectSeeded(s: Sequelize): Promise<void> {
   expect(await count(s, 'SELECT COUNT(*) AS n FROM audit_heads WHERE last_seq = 0')).to.equal(1);
 }
 
-function runMigrate(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli/migrate.ts', ...args],
-      { cwd: projectRoot, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } },
-      (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
-    );
-  });
+/** `db:migrate` / `db:rollback` in-process on a fresh connection to this SQLite file. */
+async function runMigrate(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = captured();
+  const code = await migrate(args, async () => createSequelize(databaseUrl), io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
 
 describe('migrations', () => {
@@ -84,6 +80,16 @@ describe('migrations', () => {
     const all = await runMigrate(['down', '--to', '0'], url);
     expect(all.code).to.equal(0);
     expect(all.stdout).to.contain('Reverted 20261129000100-core-tables.ts');
-    expect((await runMigrate(['sideways'], url)).code).to.equal(1);
+    const wrong = await runMigrate(['sideways'], url);
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.contain('usage: migrate.ts up | down');
+  });
+
+  it('runs as a script: exit code and output of `npm run db:rollback` on an empty database', async function () {
+    this.timeout(60_000);
+    const run = await runScript('migrate.ts', ['down'], `sqlite:${path.join(dir, 'script.sqlite')}`);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.equal('Nothing to revert.\n');
+    expect(run.code).to.equal(0);
   });
 });
