@@ -54,7 +54,9 @@ describe('production start', () => {
     expect(loadConfig(GOOD as NodeJS.ProcessEnv).isProduction).to.equal(true);
   });
 
-  it('does not start with the default secret: exits with a message, listening nowhere', async () => {
+  it('does not start with the default secret: exits with a message, listening nowhere', async function () {
+    // A process of its own: its start (tsx compiling the server) takes long on a busy machine.
+    this.timeout(180_000);
     const { output, exited } = start({ ...GOOD, SESSION_SECRET: DEV_SESSION_SECRET, DATABASE_URL: 'sqlite::memory:' });
     const code = await exited;
     expect(code).to.equal(78);
@@ -63,7 +65,8 @@ describe('production start', () => {
   });
 
   it('creates only the first admin, with a one-time password that must be changed at sign-in', async function () {
-    this.timeout(60_000);
+    // A process of its own that migrates a fresh database and hashes at the production cost.
+    this.timeout(180_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-prod-'));
     const { child, output, exited } = start({ ...GOOD, DATABASE_URL: `sqlite:${path.join(dir, 'prod.sqlite')}` });
     try {

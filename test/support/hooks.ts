@@ -8,48 +8,75 @@ import { type Config, loadConfig } from '../../server/config.js';
 import { initDatabase } from '../../server/database.js';
 
 /**
- * One database per test run, built by the real migrations: a temp SQLite file by default (so
- * concurrency is real), or a fresh MariaDB/MySQL database when TEST_DATABASE_URL is set. Tests
- * make their own records with factories and never rely on each other's.
+ * One database per test process, built by the real migrations: a temp SQLite file by default (so
+ * concurrency is real), or a fresh MariaDB/MySQL database when TEST_DATABASE_URL is set. A
+ * parallel run (`TEST_JOBS`, .mocharc.cjs) has one per worker process: the worker's database is
+ * TEST_DATABASE_URL's name with `_w<worker id>`. Tests make their own records with factories and
+ * never rely on each other's, nor on the order in which files run.
  */
 let app: Express | undefined;
 let config: Config | undefined;
 let sequelize: Sequelize | undefined;
-let tmpDir: string | undefined;
+let ready: Promise<void> | undefined;
 
-async function freshMysqlDatabase(url: string): Promise<void> {
+/** The folder of this run (made by the global setup in mocha's main process, shared by its workers). */
+const RUN_DIR = 'CAREPROCURE_TEST_RUN_DIR';
+
+/** `_w<id>` in a worker of a parallel run, nothing in a serial one. */
+function workerSuffix(): string {
+  const id = process.env.MOCHA_WORKER_ID;
+  return id === undefined ? '' : `_w${id}`;
+}
+
+async function freshMysqlDatabase(url: string): Promise<string> {
   const u = new URL(url);
-  const name = u.pathname.replace(/^\//, '');
+  const name = `${u.pathname.replace(/^\//, '')}${workerSuffix()}`;
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`TEST_DATABASE_URL names an odd database: ${name}`);
   u.pathname = '/';
   const admin = new Sequelize(u.toString(), { dialect: 'mysql', logging: false });
   await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.close();
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** This process's database and app: built once, whatever the number of files it runs. */
+async function build(): Promise<void> {
+  // Every process has its own folder for the SQLite file and the uploads, so processes and runs
+  // never see each other's files (on MariaDB too).
+  const runDir = process.env[RUN_DIR] ?? os.tmpdir();
+  const tmpDir = fs.mkdtempSync(path.join(runDir, `process${workerSuffix()}-`));
+  const databaseUrl = process.env.TEST_DATABASE_URL ? await freshMysqlDatabase(process.env.TEST_DATABASE_URL) : `sqlite:${path.join(tmpDir, 'test.sqlite')}`;
+  const uploadDir = path.join(tmpDir, 'uploads');
+  fs.mkdirSync(uploadDir);
+  config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, PASSWORD_COST: '12', UPLOAD_DIR: uploadDir });
+  sequelize = await initDatabase(config);
+  app = createApp(config);
+}
+
+/** Runs once in mocha's main process, before any worker starts: the run's folder. */
+export function mochaGlobalSetup(): void {
+  process.env[RUN_DIR] = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-test-'));
+}
+
+/** Runs once in mocha's main process at the end: closes a serial run's database, removes the run's folder. */
+export async function mochaGlobalTeardown(): Promise<void> {
+  await sequelize?.close();
+  const runDir = process.env[RUN_DIR];
+  if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
 }
 
 export const mochaHooks = {
+  // Before each file in a parallel run (the root hooks run per file there), once in a serial one.
   async beforeAll(this: Mocha.Context) {
     this.timeout(120_000);
-    // Every run has its own folder for the SQLite file and the uploads, so runs never see each
-    // other's files (on MariaDB too).
-    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-test-'));
-    let databaseUrl = process.env.TEST_DATABASE_URL;
-    if (databaseUrl) await freshMysqlDatabase(databaseUrl);
-    else databaseUrl = `sqlite:${path.join(tmpDir, 'test.sqlite')}`;
-    const uploadDir = path.join(tmpDir, 'uploads');
-    fs.mkdirSync(uploadDir);
-    config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, PASSWORD_COST: '12', UPLOAD_DIR: uploadDir });
-    sequelize = await initDatabase(config);
-    app = createApp(config);
-  },
-  async afterAll() {
-    await sequelize?.close();
-    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+    ready ??= build();
+    await ready;
   },
 };
 
-/** The application under test, built once per run by the root hook. */
+/** The application under test, built once per process by the root hook. */
 export function testApp(): Express {
   if (!app) throw new Error('The test app is not built yet (root hook did not run)');
   return app;
