@@ -109,6 +109,9 @@ function refusalFor(err: unknown, req: Request, fieldName: string): unknown {
         return (err.code as string) === 'STREAM_DESTROYED' ? refuse('aborted') : new BadRequestError();
     }
   }
+  // A part header the parser cannot read (a NUL or another control character in a file name) is
+  // the form's fault, not an interruption, though busboy destroys the request for it too.
+  if (err instanceof Error && err.message === 'Malformed part header') return refuse('malformed');
   if (req.destroyed || (err instanceof Error && ABORT_MESSAGES.includes(err.message))) return refuse('aborted');
   // busboy's complaints about the multipart syntax itself.
   if (err instanceof Error && /^(Malformed|Multipart:|Unsupported content type)/.test(err.message)) return new BadRequestError();

@@ -335,4 +335,24 @@ describe('upload middleware', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('says what is wrong with a file name holding a NUL byte, instead of "upload interrupted", and keeps nothing', async () => {
+    const { app, dir } = harness();
+    const agent = request.agent(app);
+    const token = csrfFrom((await agent.get('/login')).text);
+    const before = tree(dir);
+    const boundary = '----careprocure-nul-test';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="签到\0表.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+      pdf('nul'),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await agent
+      .post(`/test/public-receipts?_csrf=${encodeURIComponent(token)}`)
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
+    expect(res.status).to.equal(422);
+    expect(res.body.errors).to.deep.equal({ file: 'upload.malformed' });
+    expect(tree(dir)).to.deep.equal(before);
+  });
 });

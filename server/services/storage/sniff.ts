@@ -9,7 +9,7 @@ import { FILE_TYPES, type FileType, type FileTypeId, type UploadKind, typesForNa
  */
 export const SNIFF_BYTES = 64 * 1024;
 
-export const UPLOAD_REFUSALS = ['tooLarge', 'wrongType', 'tooMany', 'aborted', 'empty', 'required'] as const;
+export const UPLOAD_REFUSALS = ['tooLarge', 'wrongType', 'tooMany', 'aborted', 'malformed', 'empty', 'required'] as const;
 export type UploadRefusalReason = (typeof UPLOAD_REFUSALS)[number];
 
 /** An upload the user must change: shown beside the file field as `upload.<reason>`. */
