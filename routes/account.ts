@@ -5,6 +5,7 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody } from '../server/middleware/validate.js';
 import { changePasswordForm } from '../server/schemas/auth.js';
+import { actorOf, bodyOf } from './kit.js';
 
 const renderForm: OnInvalid = (req, res, form) =>
   res.render('account/password', {
@@ -18,7 +19,7 @@ export function accountRouter(config: Config): Router {
   const router = Router();
   router.get('/account/password', rule('change_own_password', 'account'), (req, res) => renderForm(req, res, { values: {}, errors: {} }));
   router.post('/account/password', rule('change_own_password', 'account'), validateBody(changePasswordForm, renderForm), async (req, res) => {
-    await ownPasswordChanger(req.user!.id, res.locals.body, {
+    await ownPasswordChanger(actorOf(req).id, bodyOf(res, changePasswordForm), {
       context: { ip: req.ip, requestId: req.id },
       passwordCost: config.passwordCost,
       currentSid: req.sessionID,

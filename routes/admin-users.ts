@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { User } from '../models/index.js';
 import { oneTimePassword } from '../server/auth/password.js';
@@ -12,7 +12,6 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
-import type { Lang } from '../server/i18n/index.js';
 import {
   formValuesOf,
   loadUser,
@@ -23,9 +22,10 @@ import {
   userFormOptions,
   userListPage,
 } from '../server/presenters/users.js';
-import { type EditUserForm, editUserForm, type NewUserForm, newUserForm, type UserListQuery, userIdParams, userListQuery } from '../server/schemas/users.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { idParams } from '../server/schemas/common.js';
+import { editUserForm, newUserForm, type UserListQuery, userListQuery } from '../server/schemas/users.js';
+import { inBatches } from '../server/services/export.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -34,23 +34,8 @@ declare module 'express-session' {
   }
 }
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({
-  actor: { id: req.user!.id, username: req.user!.username, role: req.user!.role },
-  context: { ip: req.ip, requestId: req.id },
-});
-const subjectOf = (res: Response) => res.locals.subject as User;
+const { subject, of: subjectOf } = subjectLoader('user', loadUser);
 const detailHref = (id: number) => `${USERS_PATH}/${id}`;
-
-/** Loads the user named in the path and checks that the signed-in user may do `action` on them. */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const user = await loadUser(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, 'user', user);
-    res.locals.subject = user;
-    next();
-  };
-}
 
 /** Keeps a one-time password in the session for exactly one page: never in a URL or a log. */
 function showOnce(req: Request, userId: number, password: string): void {
@@ -82,27 +67,34 @@ const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, sub
 async function exportUsers(req: Request, res: Response, query: UserListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', 'user');
   const filter = { q: query.q, role: query.role, districtId: query.districtId, status: query.status };
-  const options = userExportQuery(req.user!, filter);
-  const rows = await User.count({ where: options.where });
-  await recordAudit({ ...by(req), action: 'user.export', recordType: 'user', detail: { filter, format: query.format, rows } });
-  await sendExport(res, query.format, req.t('users.exportFilename'), userExportColumns(langOf(req)), inBatches(User, options));
+  const options = userExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
+    action: 'user.export',
+    recordType: 'user',
+    format: query.format,
+    filename: req.t('users.exportFilename'),
+    columns: userExportColumns(langOf(req)),
+    rows: inBatches(User, options),
+    count: await User.count({ where: options.where }),
+    detail: { filter },
+  });
 }
 
 /** Administration of users: list, create, edit, disable and enable, one-time passwords, sessions. */
 export function adminUsersRouter(config: Config): Router {
   const router = Router();
-  const id = validateParams(userIdParams);
+  const id = validateParams(idParams);
 
   router.get(USERS_PATH, rule('list', 'user'), validateQuery(userListQuery), async (req, res) => {
-    const query = res.locals.query as UserListQuery;
+    const query = queryOf(res, userListQuery);
     if (query.format) return exportUsers(req, res, { ...query, format: query.format });
-    res.render('admin/users/index', { pageTitle: req.t('users.title'), list: await userListPage(req.user!, query, langOf(req)) });
+    res.render('admin/users/index', { pageTitle: req.t('users.title'), list: await userListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${USERS_PATH}/new`, rule('create', 'user'), (req, res) => renderNew(req, res, { values: {}, errors: {} }));
 
   router.post(USERS_PATH, rule('create', 'user'), validateBody(newUserForm, renderNew), async (req, res) => {
-    const form = res.locals.body as NewUserForm;
+    const form = bodyOf(res, newUserForm);
     const password = oneTimePassword();
     const user = await userCreator({ ...form, password, mustChangePassword: true }, { ...by(req), passwordCost: config.passwordCost });
     showOnce(req, user.id, password);
@@ -114,7 +106,7 @@ export function adminUsersRouter(config: Config): Router {
     const user = subjectOf(res);
     const issuedPassword = takeIssuedPassword(req, user.id);
     if (issuedPassword) res.set('Cache-Control', 'no-store');
-    const page = await userDetailPage(req.user!, user, langOf(req));
+    const page = await userDetailPage(actorOf(req), user, langOf(req));
     res.render('admin/users/show', { pageTitle: user.displayName, ...page, issuedPassword });
   });
 
@@ -124,7 +116,7 @@ export function adminUsersRouter(config: Config): Router {
 
   router.post(`${USERS_PATH}/:id`, rule('update', 'user'), id, subject('update'), validateBody(editUserForm, renderEdit), async (req, res) => {
     const user = subjectOf(res);
-    await userUpdater(user.id, res.locals.body as EditUserForm, by(req));
+    await userUpdater(user.id, bodyOf(res, editUserForm), by(req));
     flash(req, 'success', 'users.flash.updated', { username: user.username });
     res.redirect(detailHref(user.id));
   });

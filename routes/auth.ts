@@ -5,6 +5,7 @@ import { type OnInvalid, validateBody, validateQuery } from '../server/middlewar
 import { signInForm, signInQuery } from '../server/schemas/auth.js';
 import { now } from '../server/clock.js';
 import { recordAudit } from '../server/services/audit.js';
+import { bodyOf, queryOf } from './kit.js';
 
 type SignInView = { values: { username?: unknown; next?: unknown }; errors: Record<string, string>; notice?: string };
 
@@ -26,12 +27,12 @@ export function authRouter(): Router {
 
   router.get('/login', publicRoute, validateQuery(signInQuery), (req, res) => {
     if (req.user) return res.redirect('/');
-    const query = res.locals.query as { next?: string; expired?: string };
+    const query = queryOf(res, signInQuery);
     renderSignIn(res, { values: { next: query.next }, errors: {}, notice: query.expired ? 'auth.sessionExpired' : undefined });
   });
 
   router.post('/login', publicRoute, validateBody(signInForm, onInvalid), (req: Request, res: Response, next) => {
-    const form = res.locals.body as { username: string; next?: string };
+    const form = bodyOf(res, signInForm);
     passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
       if (err) return next(err);
       if (!user) {
@@ -54,7 +55,7 @@ export function authRouter(): Router {
       const done = () => res.redirect('/login');
       if (!user) return done();
       recordAudit({
-        actor: { id: user.id, username: user.username, role: user.role },
+        actor: user,
         action: 'auth.sign_out',
         recordType: 'user',
         recordId: user.id,

@@ -23,36 +23,14 @@ import {
   copyYearOptions,
   loadCatalogueItem,
 } from '../server/presenters/catalogue.js';
-import type { Lang } from '../server/i18n/index.js';
-import {
-  type CatalogueListQuery,
-  type CopyYearForm,
-  catalogueIdParams,
-  catalogueListQuery,
-  copyYearForm,
-  type EditCatalogueItemForm,
-  editCatalogueItemForm,
-  type NewCatalogueItemForm,
-  newCatalogueItemForm,
-} from '../server/schemas/catalogue.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { type CatalogueListQuery, catalogueListQuery, copyYearForm, editCatalogueItemForm, newCatalogueItemForm } from '../server/schemas/catalogue.js';
+import { idParams } from '../server/schemas/common.js';
+import { inBatches } from '../server/services/export.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as CatalogueItem;
+const { subject, of: subjectOf } = subjectLoader(CATALOGUE_RESOURCE, loadCatalogueItem);
 const detailHref = (id: number) => `${CATALOGUE_PATH}/${id}`;
 const COPY_PATH = `${CATALOGUE_PATH}/copy-year`;
-
-/** Loads the item named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const item = await loadCatalogueItem(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, CATALOGUE_RESOURCE, item);
-    res.locals.subject = item;
-    next();
-  };
-}
 
 /** Only drafts are edited in place and published items revised: a retired item is a 409, before any form. */
 const editable: RequestHandler = (_req, res, next) => {
@@ -71,7 +49,7 @@ async function renderForm(req: Request, res: Response, form: Parameters<OnInvali
     revising: item?.status === 'published',
     values: form.values,
     errors: form.errors,
-    options: await catalogueFormOptions(req.user!, langOf(req)),
+    options: await catalogueFormOptions(actorOf(req), langOf(req)),
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
@@ -81,36 +59,35 @@ const renderCopy: OnInvalid = async (req, res, form) =>
     pageTitle: req.t('catalogue.copyYear.title'),
     values: form.values,
     errors: form.errors,
-    options: await copyYearOptions(req.user!, langOf(req)),
+    options: await copyYearOptions(actorOf(req), langOf(req)),
   });
 
 /** The filtered list as CSV or XLSX: exactly what the list filters, audited with its filter and size. */
 async function exportCatalogue(req: Request, res: Response, query: CatalogueListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', CATALOGUE_RESOURCE);
   const filter = { q: query.q, year: query.year, districtId: query.districtId, category: query.category, status: query.status };
-  const options = await catalogueExportQuery(req.user!, filter);
-  const rows = await CatalogueItem.count({ where: options.where });
-  const { actor, context } = by(req);
-  await recordAudit({
-    actor: { id: actor.id, username: actor.username, role: actor.role },
+  const options = await catalogueExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'catalogue.export',
     recordType: 'catalogue_item',
-    detail: { filter, format: query.format, rows },
-    context,
+    format: query.format,
+    filename: req.t('catalogue.exportFilename'),
+    columns: await catalogueExportColumns(langOf(req)),
+    rows: inBatches(CatalogueItem, options),
+    count: await CatalogueItem.count({ where: options.where }),
+    detail: { filter },
   });
-  const columns = await catalogueExportColumns(langOf(req));
-  await sendExport(res, query.format, req.t('catalogue.exportFilename'), columns, inBatches(CatalogueItem, options));
 }
 
 /** The purchase-of-services catalogue: browse and export; officers create, edit, publish, retire and copy a year. */
 export function catalogueRouter(): Router {
   const router = Router();
-  const id = validateParams(catalogueIdParams);
+  const id = validateParams(idParams);
 
   router.get(CATALOGUE_PATH, rule('list', CATALOGUE_RESOURCE), validateQuery(catalogueListQuery), async (req, res) => {
-    const query = res.locals.query as CatalogueListQuery;
+    const query = queryOf(res, catalogueListQuery);
     if (query.format) return exportCatalogue(req, res, { ...query, format: query.format });
-    res.render('catalogue/index', { pageTitle: req.t('catalogue.title'), list: await catalogueListPage(req.user!, query, langOf(req)) });
+    res.render('catalogue/index', { pageTitle: req.t('catalogue.title'), list: await catalogueListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${CATALOGUE_PATH}/new`, rule('create', CATALOGUE_RESOURCE), (req, res) =>
@@ -118,17 +95,17 @@ export function catalogueRouter(): Router {
   );
 
   router.post(CATALOGUE_PATH, rule('create', CATALOGUE_RESOURCE), validateBody(newCatalogueItemForm, renderNew), async (req, res) => {
-    const item = await catalogueItemCreator(res.locals.body as NewCatalogueItemForm, by(req));
+    const item = await catalogueItemCreator(bodyOf(res, newCatalogueItemForm), by(req));
     flash(req, 'success', 'catalogue.flash.created', { code: item.code });
     res.redirect(detailHref(item.id));
   });
 
   router.get(COPY_PATH, rule('copy_year', CATALOGUE_RESOURCE), (req, res) =>
-    renderCopy(req, res, { values: { fromYear: now().getFullYear(), districtId: req.user!.districtId }, errors: {} }),
+    renderCopy(req, res, { values: { fromYear: now().getFullYear(), districtId: actorOf(req).districtId }, errors: {} }),
   );
 
   router.post(COPY_PATH, rule('copy_year', CATALOGUE_RESOURCE), validateBody(copyYearForm, renderCopy), async (req, res) => {
-    const form = res.locals.body as CopyYearForm;
+    const form = bodyOf(res, copyYearForm);
     const { toYear, count } = await catalogueYearCopier(form, by(req));
     flash(req, 'success', 'catalogue.flash.copied', { count, fromYear: form.fromYear, toYear });
     res.redirect(`${CATALOGUE_PATH}?year=${toYear}&districtId=${form.districtId}&status=draft`);
@@ -136,7 +113,7 @@ export function catalogueRouter(): Router {
 
   router.get(`${CATALOGUE_PATH}/:id`, rule('read', CATALOGUE_RESOURCE), id, subject('read'), async (req, res) => {
     const item = subjectOf(res);
-    res.render('catalogue/show', { pageTitle: `${item.code} ${item.name}`, ...(await catalogueDetailPage(req.user!, item, langOf(req))) });
+    res.render('catalogue/show', { pageTitle: `${item.code} ${item.name}`, ...(await catalogueDetailPage(actorOf(req), item, langOf(req))) });
   });
 
   router.get(`${CATALOGUE_PATH}/:id/edit`, rule('update', CATALOGUE_RESOURCE), id, subject('update'), editable, (req, res) =>
@@ -151,7 +128,7 @@ export function catalogueRouter(): Router {
     editable,
     validateBody(editCatalogueItemForm, renderEdit),
     async (req, res) => {
-      const { item, newVersion } = await catalogueItemEditor(subjectOf(res).id, res.locals.body as EditCatalogueItemForm, by(req));
+      const { item, newVersion } = await catalogueItemEditor(subjectOf(res).id, bodyOf(res, editCatalogueItemForm), by(req));
       flash(req, 'success', newVersion ? 'catalogue.flash.revised' : 'catalogue.flash.updated', { code: item.code, version: item.version });
       res.redirect(detailHref(item.id));
     },

@@ -23,13 +23,15 @@ import { type OnInvalid, validateBody, validateParams } from '../server/middlewa
 import { authorize } from '../server/policies/index.js';
 import { districtName } from '../server/presenters/format.js';
 import { districtsFor, WORKERS_PATH } from '../server/presenters/child-workers.js';
+import { recordId } from '../server/schemas/common.js';
 import { sendExport } from '../server/services/export.js';
 import type { BlobStore } from '../server/services/storage/index.js';
 import { IMPORT_FIELDS, ImportFileError, type ImportRow, readStoredImport, TEMPLATE_HEADERS } from '../server/services/worker-import.js';
+import { actorOf, bodyOf, langOf, paramsOf } from './kit.js';
 
 const IMPORT_PATH = `${WORKERS_PATH}/import`;
 const importForm = z.object({ districtId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required') });
-const fileParams = z.object({ fileId: z.coerce.number().int().positive().max(2_147_483_647) });
+const fileParams = z.object({ fileId: recordId() });
 /** The lines that were errors in the preview, so the result can tell which rows changed since. Only informative. */
 const confirmForm = z.object({
   previewErrors: z
@@ -41,8 +43,8 @@ const confirmForm = z.object({
 });
 
 async function renderImport(req: Request, res: Response, form: Parameters<OnInvalid>[2]): Promise<void> {
-  const districts = await districtsFor(req.user!);
-  const lang = { t: req.t, locale: req.locale };
+  const districts = await districtsFor(actorOf(req));
+  const lang = langOf(req);
   res.render('workers/import', {
     pageTitle: req.t('workers.import.title'),
     values: form.values,
@@ -73,7 +75,7 @@ async function renderRows(req: Request, res: Response, file: StoredFile, stage: 
     pageTitle: t(stage === 'done' ? 'workers.import.resultTitle' : 'workers.import.previewTitle'),
     stage,
     fileName: file.originalName,
-    district: districtName(district, { t, locale: req.locale }),
+    district: districtName(district, langOf(req)),
     counts: { new: count('new'), update: count('update'), error: count('error') },
     result: extra.result,
     writeError: extra.writeError && { line: extra.writeError.line, problems: extra.writeError.problems.map(problem) },
@@ -117,10 +119,10 @@ async function rowsOf(store: BlobStore, file: { storageKey: string; mimeType: st
 export function workerImportRouter(store: BlobStore, by: (req: Request) => WorkerBy): Router {
   const router = Router();
   const params = validateParams(fileParams);
-  const fileIdOf = (res: Response) => (res.locals.params as z.infer<typeof fileParams>).fileId;
+  const fileIdOf = (res: Response) => paramsOf(res, fileParams).fileId;
   /** The user's own pending or imported file, in their scope (404 otherwise), which they may import into. */
   const ownFile = async (req: Request, res: Response) => {
-    const file = await importFileOf(req.user!, fileIdOf(res));
+    const file = await importFileOf(actorOf(req), fileIdOf(res));
     authorize(req.user, 'import', 'child_worker', { districtId: file.districtId! });
     return file;
   };
@@ -138,7 +140,7 @@ export function workerImportRouter(store: BlobStore, by: (req: Request) => Worke
     upload('worker_import', 'file', store, { onInvalid }),
     validateBody(importForm, onInvalid),
     async (req, res) => {
-      const { districtId } = res.locals.body as z.infer<typeof importForm>;
+      const { districtId } = bodyOf(res, importForm);
       authorize(req.user, 'import', 'child_worker', { districtId });
       const uploaded = uploadsOf(res)[0];
       const rows = await rowsOf(store, { storageKey: uploaded.key, mimeType: uploaded.mimeType });
@@ -148,7 +150,7 @@ export function workerImportRouter(store: BlobStore, by: (req: Request) => Worke
       }
       // Kept as a pending import (owner type set, no owner id yet) until confirmed or cancelled.
       const file = await withTransaction(async (transaction) => {
-        const [saved] = await saveStoredFiles([uploaded], { kind: 'worker_import', uploadedBy: req.user!.id, districtId }, transaction);
+        const [saved] = await saveStoredFiles([uploaded], { kind: 'worker_import', uploadedBy: actorOf(req).id, districtId }, transaction);
         return saved.update({ ownerType: IMPORT_OWNER }, { transaction });
       });
       await renderRows(req, res, file, 'preview', await checkImportRows(districtId, rows, by(req).cipher));
@@ -164,9 +166,9 @@ export function workerImportRouter(store: BlobStore, by: (req: Request) => Worke
 
   router.post(`${IMPORT_PATH}/:fileId/confirm`, rule('import', 'child_worker'), params, validateBody(confirmForm, badRequest), async (req, res) => {
     const file = await ownFile(req, res);
-    const { previewErrors } = res.locals.body as z.infer<typeof confirmForm>;
+    const { previewErrors } = bodyOf(res, confirmForm);
     try {
-      const result = await workerImporter(req.user!, file.id, store, by(req));
+      const result = await workerImporter(actorOf(req), file.id, store, by(req));
       const before = new Set(previewErrors.split(',').filter(Boolean).map(Number));
       await renderRows(req, res, file, 'done', result.skipped, { result, before });
     } catch (err) {
@@ -181,7 +183,7 @@ export function workerImportRouter(store: BlobStore, by: (req: Request) => Worke
 
   router.post(`${IMPORT_PATH}/:fileId/cancel`, rule('import', 'child_worker'), params, async (req, res) => {
     const file = await ownFile(req, res);
-    await workerImportCanceller(req.user!, file.id, store);
+    await workerImportCanceller(actorOf(req), file.id, store);
     flash(req, 'info', 'workers.import.cancelled');
     res.redirect(IMPORT_PATH);
   });

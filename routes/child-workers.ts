@@ -1,6 +1,5 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
-import { z } from 'zod';
 import { ChildWorker } from '../models/ChildWorker.js';
 import { StoredFile } from '../models/index.js';
 import { TrainingRecord } from '../models/TrainingRecord.js';
@@ -18,22 +17,9 @@ import { type OnInvalid, validateBody, validateParams, validateQuery } from '../
 import { authorize } from '../server/policies/index.js';
 import { trainingFormOptions, workerDetailPage, workerFormOptions, workerFormValues } from '../server/presenters/child-worker-detail.js';
 import { loadWorker, WORKERS_PATH, workerExportColumns, workerExportQuery, workerListPage } from '../server/presenters/child-workers.js';
-import type { Lang } from '../server/i18n/index.js';
-import {
-  type EditWorkerForm,
-  editWorkerForm,
-  type NewWorkerForm,
-  newWorkerForm,
-  type RevealForm,
-  revealForm,
-  type TrainingForm,
-  trainingForm,
-  type WorkerListQuery,
-  workerIdParams,
-  workerListQuery,
-} from '../server/schemas/child-workers.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { editWorkerForm, newWorkerForm, revealForm, trainingForm, type WorkerListQuery, workerListQuery } from '../server/schemas/child-workers.js';
+import { idParams, recordId } from '../server/schemas/common.js';
+import { inBatches } from '../server/services/export.js';
 import { validateIdNumber } from '../server/services/identifiers.js';
 import { hrefWith } from '../server/services/listing.js';
 import { PersonalDataCipher } from '../server/services/personal-data.js';
@@ -42,26 +28,11 @@ import { storeFor } from '../server/services/storage/index.js';
 import { shanghaiToday } from '../server/services/training-status.js';
 import { workerClaimsSection } from '../server/presenters/claim-worker-section.js';
 import { workerImportRouter } from './child-worker-import.js';
+import { actorOf, auditedExport, bodyOf, by as kitBy, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const actorOf = (req: Request) => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role });
-const contextOf = (req: Request) => ({ ip: req.ip, requestId: req.id });
-const workerOf = (res: Response) => res.locals.subject as ChildWorker;
+const { subject, of: workerOf } = subjectLoader('child_worker', loadWorker);
 const detailHref = (id: number) => `${WORKERS_PATH}/${id}`;
-const certificateParams = z.object({
-  id: z.coerce.number().int().positive().max(2_147_483_647),
-  trainingId: z.coerce.number().int().positive().max(2_147_483_647),
-});
-
-/** Loads the worker named in the path through the user's scope (404 outside it) and checks `action` on them. */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const worker = await loadWorker(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, 'child_worker', worker);
-    res.locals.subject = worker;
-    next();
-  };
-}
+const certificateParams = idParams.extend({ trainingId: recordId() });
 
 async function renderForm(req: Request, res: Response, form: Parameters<OnInvalid>[2], worker?: ChildWorker): Promise<void> {
   res.render('workers/form', {
@@ -71,7 +42,7 @@ async function renderForm(req: Request, res: Response, form: Parameters<OnInvali
     worker: worker ? { idNumber: worker.idNumberMasked, phone: worker.phoneMasked ?? '' } : null,
     values: form.values,
     errors: form.errors,
-    options: await workerFormOptions(req.user!, langOf(req)),
+    options: await workerFormOptions(actorOf(req), langOf(req)),
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
@@ -96,17 +67,17 @@ async function exportWorkers(req: Request, res: Response, query: WorkerListQuery
   authorize(req.user, 'export', 'child_worker');
   const today = shanghaiToday();
   const { page: _p, perPage: _pp, sort: _s, dir: _d, format, ...filter } = query;
-  const options = workerExportQuery(req.user!, filter, today);
-  const rows = await ChildWorker.count({ where: options.where });
-  const recorded = { ...filter, idIndex: filter.idIndex ? true : undefined };
-  await recordAudit({
-    actor: actorOf(req),
+  const options = workerExportQuery(actorOf(req), filter, today);
+  await auditedExport(req, res, {
     action: 'child_worker.export',
     recordType: 'child_worker',
-    detail: { filter: recorded, format, rows },
-    context: contextOf(req),
+    format,
+    filename: req.t('workers.exportFilename'),
+    columns: workerExportColumns(today, langOf(req)),
+    rows: inBatches(ChildWorker, options),
+    count: await ChildWorker.count({ where: options.where }),
+    detail: { filter: { ...filter, idIndex: filter.idIndex ? true : undefined } },
   });
-  await sendExport(res, format, req.t('workers.exportFilename'), workerExportColumns(today, langOf(req)), inBatches(ChildWorker, options));
 }
 
 /** The child-worker registry: list, export, register, edit, training records, audited reveals. */
@@ -114,26 +85,26 @@ export function childWorkersRouter(config: Config): Router {
   const router = Router();
   const cipher = new PersonalDataCipher(config.dataKey);
   const store = storeFor(config);
-  const id = validateParams(workerIdParams);
-  const by = (req: Request) => ({ actor: actorOf(req), context: contextOf(req), cipher });
+  const id = validateParams(idParams);
+  const by = (req: Request) => ({ ...kitBy(req), cipher });
   router.use(workerImportRouter(store, by));
 
   router.get(WORKERS_PATH, rule('list', 'child_worker'), validateQuery(workerListQuery), async (req, res) => {
-    const query = res.locals.query as WorkerListQuery;
+    const query = queryOf(res, workerListQuery);
     // An ID number typed into the search becomes its blind index at once, so the number itself
     // never shows in the page's links, exports or the next request.
     if (query.q && validateIdNumber(query.q).ok) {
       return res.redirect(303, hrefWith(WORKERS_PATH, { ...query, q: undefined, idIndex: cipher.index('idNumber', query.q) }, { page: 1 }));
     }
     if (query.format) return exportWorkers(req, res, { ...query, format: query.format });
-    const list = await workerListPage(req.user!, query, shanghaiToday(), langOf(req));
+    const list = await workerListPage(actorOf(req), query, shanghaiToday(), langOf(req));
     res.render('workers/index', { pageTitle: req.t('workers.title'), list });
   });
 
   router.get(`${WORKERS_PATH}/new`, rule('create', 'child_worker'), (req, res) => renderNew(req, res, { values: {}, errors: {} }));
 
   router.post(WORKERS_PATH, rule('create', 'child_worker'), validateBody(newWorkerForm, renderNew), async (req, res) => {
-    const form = res.locals.body as NewWorkerForm;
+    const form = bodyOf(res, newWorkerForm);
     authorize(req.user, 'create', 'child_worker', { districtId: form.districtId });
     const worker = await childWorkerCreator(form, by(req));
     flash(req, 'success', 'workers.flash.created', { name: worker.name });
@@ -142,8 +113,8 @@ export function childWorkersRouter(config: Config): Router {
 
   router.get(`${WORKERS_PATH}/:id`, rule('read', 'child_worker'), id, subject('read'), async (req, res) => {
     const worker = workerOf(res);
-    const page = await workerDetailPage(req.user!, worker, shanghaiToday(), langOf(req));
-    res.render('workers/show', { pageTitle: worker.name, ...page, workerClaims: await workerClaimsSection(req.user!, worker.id, langOf(req)) });
+    const page = await workerDetailPage(actorOf(req), worker, shanghaiToday(), langOf(req));
+    res.render('workers/show', { pageTitle: worker.name, ...page, workerClaims: await workerClaimsSection(actorOf(req), worker.id, langOf(req)) });
   });
 
   router.get(`${WORKERS_PATH}/:id/edit`, rule('update', 'child_worker'), id, subject('update'), (req, res) =>
@@ -152,7 +123,7 @@ export function childWorkersRouter(config: Config): Router {
 
   router.post(`${WORKERS_PATH}/:id`, rule('update', 'child_worker'), id, subject('update'), validateBody(editWorkerForm, renderEdit), async (req, res) => {
     const worker = workerOf(res);
-    const form = res.locals.body as EditWorkerForm;
+    const form = bodyOf(res, editWorkerForm);
     authorize(req.user, 'update', 'child_worker', { districtId: form.districtId });
     await childWorkerUpdater(worker.id, form, by(req));
     flash(req, 'success', 'workers.flash.updated', { name: form.name });
@@ -184,7 +155,7 @@ export function childWorkersRouter(config: Config): Router {
     validateBody(trainingForm, renderTraining),
     async (req, res) => {
       const worker = workerOf(res);
-      await trainingRecorder(worker.id, res.locals.body as TrainingForm, uploadsOf(res), by(req));
+      await trainingRecorder(worker.id, bodyOf(res, trainingForm), uploadsOf(res), by(req));
       flash(req, 'success', 'workers.flash.trainingRecorded', { name: worker.name });
       res.redirect(detailHref(worker.id));
     },
@@ -192,7 +163,7 @@ export function childWorkersRouter(config: Config): Router {
 
   router.post(`${WORKERS_PATH}/:id/reveal`, rule('reveal', 'child_worker'), id, subject('reveal'), validateBody(revealForm, badReveal), async (req, res) => {
     const worker = workerOf(res);
-    const { field } = res.locals.body as RevealForm;
+    const { field } = bodyOf(res, revealForm);
     const value = await childWorkerRevealer(worker.id, field, by(req));
     if (value === null) throw new NotFoundError();
     res.set('Cache-Control', 'no-store');
@@ -205,7 +176,7 @@ export function childWorkersRouter(config: Config): Router {
     validateParams(certificateParams),
     subject('read'),
     async (_req, res) => {
-      const { trainingId } = res.locals.params as z.infer<typeof certificateParams>;
+      const { trainingId } = paramsOf(res, certificateParams);
       const record = await TrainingRecord.findOne({ where: { id: trainingId, childWorkerId: workerOf(res).id } });
       const file = record?.certificateFileId ? await StoredFile.findByPk(record.certificateFileId) : null;
       if (!file) throw new NotFoundError();

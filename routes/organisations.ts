@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { Organisation } from '../models/index.js';
 import { organisationDocumentUploader } from '../server/commands/organisations/organisationDocumentUploader.js';
@@ -23,44 +23,26 @@ import {
   organisationHref,
   organisationListPage,
 } from '../server/presenters/organisations.js';
-import type { Lang } from '../server/i18n/index.js';
 import {
-  type ContactForm,
   contactForm,
-  type DocumentForm,
   documentForm,
-  type EditOrganisationForm,
   editOrganisationForm,
-  type NewOrganisationForm,
   newOrganisationForm,
   type OrganisationListQuery,
-  organisationDocumentParams,
-  organisationIdParams,
   organisationListQuery,
-  type StatusForm,
   statusForm,
 } from '../server/schemas/organisations.js';
+import { idParams, recordId } from '../server/schemas/common.js';
 import { organisationEvaluationsSection } from '../server/presenters/evaluation-admin.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { inBatches } from '../server/services/export.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Organisation;
+const { subject, of: subjectOf } = subjectLoader('organisation', loadOrganisation);
+const documentParams = idParams.extend({ documentId: recordId() });
 type FormState = Parameters<OnInvalid>[2];
 const blank: FormState = { values: {}, errors: {} };
-
-/** Loads the organisation named in the path through the user's scope (else 404) and checks `action` on it. */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const organisation = await loadOrganisation(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, 'organisation', organisation);
-    res.locals.subject = organisation;
-    next();
-  };
-}
 
 async function renderForm(req: Request, res: Response, form: FormState, organisation?: Organisation): Promise<void> {
   res.render('organisations/form', {
@@ -70,7 +52,7 @@ async function renderForm(req: Request, res: Response, form: FormState, organisa
     editing: !!organisation,
     values: form.values,
     errors: form.errors,
-    options: await organisationFormOptions(req.user!, langOf(req)),
+    options: await organisationFormOptions(actorOf(req), langOf(req)),
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
@@ -85,7 +67,7 @@ function renderSubjectForm(view: string, titleKey: string): OnInvalid {
       href: organisationHref(organisation.id),
       values: form.values,
       errors: form.errors,
-      options: await organisationFormOptions(req.user!, langOf(req), organisation),
+      options: await organisationFormOptions(actorOf(req), langOf(req), organisation),
     });
   };
 }
@@ -97,53 +79,54 @@ const renderUpload = renderSubjectForm('document-form', 'organisations.documents
 async function exportOrganisations(req: Request, res: Response, query: OrganisationListQuery & { format: 'csv' | 'xlsx' }) {
   authorize(req.user, 'export', 'organisation');
   const filter = { q: query.q, districtId: query.districtId, status: query.status, orgType: query.orgType };
-  const options = organisationExportQuery(req.user!, filter);
-  const rows = await Organisation.count({ where: options.where });
-  await recordAudit({
-    actor: { id: req.user!.id, username: req.user!.username, role: req.user!.role },
+  const options = organisationExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'organisation.export',
     recordType: 'organisation',
-    detail: { filter, format: query.format, rows },
-    context: by(req).context,
+    format: query.format,
+    filename: req.t('organisations.exportFilename'),
+    columns: organisationExportColumns(langOf(req)),
+    rows: inBatches(Organisation, options),
+    count: await Organisation.count({ where: options.where }),
+    detail: { filter },
   });
-  await sendExport(res, query.format, req.t('organisations.exportFilename'), organisationExportColumns(langOf(req)), inBatches(Organisation, options));
 }
 
 /** The social organisation registry: list, register, detail, edit, contact details, status, documents. */
 export function organisationsRouter(config: Config): Router {
   const router = Router();
-  const id = validateParams(organisationIdParams);
+  const id = validateParams(idParams);
   const store = storeFor(config);
   const P = ORGANISATIONS_PATH;
 
   router.get(P, rule('list', 'organisation'), validateQuery(organisationListQuery), async (req, res) => {
-    const query = res.locals.query as OrganisationListQuery;
+    const query = queryOf(res, organisationListQuery);
     if (query.format) return exportOrganisations(req, res, { ...query, format: query.format });
-    res.render('organisations/index', { pageTitle: req.t('organisations.title'), list: await organisationListPage(req.user!, query, langOf(req)) });
+    res.render('organisations/index', { pageTitle: req.t('organisations.title'), list: await organisationListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${P}/new`, rule('create', 'organisation'), (req, res) => {
-    const districtId = req.user!.cityLevel ? '' : req.user!.districtId;
+    const districtId = actorOf(req).cityLevel ? '' : actorOf(req).districtId;
     renderNew(req, res, { values: { districtId, socialWorkerCount: 0, counsellorCount: 0, lawyerCount: 0 }, errors: {} });
   });
 
   router.post(P, rule('create', 'organisation'), validateBody(newOrganisationForm, renderNew), async (req, res) => {
-    const organisation = await organisationRegistrar(res.locals.body as NewOrganisationForm, by(req));
+    const organisation = await organisationRegistrar(bodyOf(res, newOrganisationForm), by(req));
     flash(req, 'success', 'organisations.flash.created', { name: organisation.name });
     res.redirect(organisationHref(organisation.id));
   });
 
   // An organisation user's own organisation: the id comes from the session, never the request.
   router.get(`${P}/mine`, rule('read_own', 'organisation'), (req, res) => {
-    res.redirect(organisationHref(req.user!.organisationId ?? 0));
+    res.redirect(organisationHref(actorOf(req).organisationId ?? 0));
   });
 
   router.get(`${P}/:id`, rule('read', 'organisation'), id, subject('read'), async (req, res) => {
     const organisation = subjectOf(res);
     res.render('organisations/show', {
       pageTitle: organisation.name,
-      ...(await organisationDetailPage(req.user!, organisation, langOf(req))),
-      evaluationHistory: await organisationEvaluationsSection(req.user!, organisation.id, langOf(req)),
+      ...(await organisationDetailPage(actorOf(req), organisation, langOf(req))),
+      evaluationHistory: await organisationEvaluationsSection(actorOf(req), organisation.id, langOf(req)),
     });
   });
 
@@ -153,7 +136,7 @@ export function organisationsRouter(config: Config): Router {
 
   router.post(`${P}/:id`, rule('update', 'organisation'), id, subject('update'), validateBody(editOrganisationForm, renderEdit), async (req, res) => {
     const organisation = subjectOf(res);
-    await organisationUpdater(organisation.id, res.locals.body as EditOrganisationForm, by(req));
+    await organisationUpdater(organisation.id, bodyOf(res, editOrganisationForm), by(req));
     flash(req, 'success', 'organisations.flash.updated', { name: organisation.name });
     res.redirect(organisationHref(organisation.id));
   });
@@ -170,7 +153,7 @@ export function organisationsRouter(config: Config): Router {
     validateBody(contactForm, renderContact),
     async (req, res) => {
       const organisation = subjectOf(res);
-      await organisationContactUpdater(organisation.id, res.locals.body as ContactForm, by(req));
+      await organisationContactUpdater(organisation.id, bodyOf(res, contactForm), by(req));
       flash(req, 'success', 'organisations.flash.contactUpdated', { name: organisation.name });
       res.redirect(organisationHref(organisation.id));
     },
@@ -186,7 +169,7 @@ export function organisationsRouter(config: Config): Router {
     validateBody(statusForm, renderStatus),
     async (req, res) => {
       const organisation = subjectOf(res);
-      await organisationStatusChanger(organisation.id, res.locals.body as StatusForm, by(req));
+      await organisationStatusChanger(organisation.id, bodyOf(res, statusForm), by(req));
       flash(req, 'success', 'organisations.flash.statusChanged', { name: organisation.name });
       res.redirect(organisationHref(organisation.id));
     },
@@ -203,7 +186,7 @@ export function organisationsRouter(config: Config): Router {
     validateBody(documentForm, renderUpload),
     async (req, res) => {
       const organisation = subjectOf(res);
-      const documents = await organisationDocumentUploader(organisation.id, uploadsOf(res), res.locals.body as DocumentForm, by(req));
+      const documents = await organisationDocumentUploader(organisation.id, uploadsOf(res), bodyOf(res, documentForm), by(req));
       flash(req, 'success', 'organisations.flash.documentsUploaded', { count: documents.length });
       res.redirect(organisationHref(organisation.id));
     },
@@ -212,10 +195,10 @@ export function organisationsRouter(config: Config): Router {
   router.get(
     `${P}/:id/documents/:documentId`,
     rule('download_document', 'organisation'),
-    validateParams(organisationDocumentParams),
+    validateParams(documentParams),
     subject('download_document'),
     async (_req, res) => {
-      const document = await loadOrganisationDocument(subjectOf(res), (res.locals.params as { documentId: number }).documentId);
+      const document = await loadOrganisationDocument(subjectOf(res), paramsOf(res, documentParams).documentId);
       await sendStoredFile(res, document.file, store);
     },
   );

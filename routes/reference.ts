@@ -1,4 +1,4 @@
-import { type Request, type Response, Router } from 'express';
+import { Router } from 'express';
 import { agencyActivator } from '../server/commands/reference/agencyActivator.js';
 import { agencyCreator } from '../server/commands/reference/agencyCreator.js';
 import { agencyRenamer } from '../server/commands/reference/agencyRenamer.js';
@@ -9,69 +9,47 @@ import { BadRequestError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
-import { authorize } from '../server/policies/index.js';
 import { districtExportColumns, districtExportRows, districtListView, districtView } from '../server/presenters/reference.js';
 import { agencyFormView, districtFormView, emptyFormState, subDistrictFormView } from '../server/presenters/reference-forms.js';
-import {
-  type AgencyForm,
-  type AgencyRenameForm,
-  agencyForm,
-  agencyRenameForm,
-  type DistrictForm,
-  type DistrictsQuery,
-  districtForm,
-  districtsQuery,
-  emptyForm,
-  type IdParams,
-  idParams,
-  type SubDistrictForm,
-  type SubDistrictRenameForm,
-  subDistrictForm,
-  subDistrictRenameForm,
-} from '../server/schemas/reference.js';
-import { recordAudit } from '../server/services/audit.js';
-import { sendExport } from '../server/services/export.js';
-import { type ChangedBy, findAgency, findDistrict, findSubDistrict } from '../server/services/reference.js';
+import { idParams } from '../server/schemas/common.js';
+import { agencyForm, agencyRenameForm, districtForm, districtsQuery, emptyForm, subDistrictForm, subDistrictRenameForm } from '../server/schemas/reference.js';
+import { findAgency, findDistrict, findSubDistrict } from '../server/services/reference.js';
+import { actorOf, auditedExport, bodyOf, by, queryOf, subjectLoader } from './kit.js';
 
 const read = () => rule('read', 'reference');
 const update = () => rule('update', 'reference');
-const idOf = (res: Response) => (res.locals.params as IdParams).id;
-const changedBy = (req: Request): ChangedBy => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
+const id = validateParams(idParams);
+// The district, sub-district or agency named by `:id`, checked against the policy.
+const district = subjectLoader('reference', (_actor, id) => findDistrict(id));
+const subDistrict = subjectLoader('reference', (_actor, id) => findSubDistrict(id));
+const agency = subjectLoader('reference', (_actor, id) => findAgency(id));
 
-// Each form page loads its record, checks the policy on it, and renders; a failed submission
-// comes back here with status 422, the input kept and the errors beside the fields.
-const renderDistrictForm: OnInvalid = async (req, res, form) => {
-  const district = await findDistrict(idOf(res));
-  authorize(req.user, 'update', 'reference', district);
-  const view = districtFormView(district, form, req.t);
+// Each form page renders its loaded record; a failed submission comes back here with status 422,
+// the input kept and the errors beside the fields.
+const renderDistrictForm: OnInvalid = (req, res, form) => {
+  const view = districtFormView(district.of(res), form, req.t);
   res.render('reference/district-form', { pageTitle: view.title, view });
 };
 
-const renderNewSubDistrict: OnInvalid = async (req, res, form) => {
-  const district = await findDistrict(idOf(res));
-  authorize(req.user, 'update', 'reference', district);
-  const view = subDistrictFormView(district, null, form, req.t);
+const renderNewSubDistrict: OnInvalid = (req, res, form) => {
+  const view = subDistrictFormView(district.of(res), null, form, req.t);
   res.render('reference/sub-district-form', { pageTitle: view.title, view });
 };
 
-const renderSubDistrictRename: OnInvalid = async (req, res, form) => {
-  const subDistrict = await findSubDistrict(idOf(res));
-  authorize(req.user, 'update', 'reference', subDistrict);
-  const view = subDistrictFormView(subDistrict.district, subDistrict, form, req.t);
+const renderSubDistrictRename: OnInvalid = (req, res, form) => {
+  const record = subDistrict.of(res);
+  const view = subDistrictFormView(record.district, record, form, req.t);
   res.render('reference/sub-district-form', { pageTitle: view.title, view });
 };
 
-const renderNewAgency: OnInvalid = async (req, res, form) => {
-  const district = await findDistrict(idOf(res));
-  authorize(req.user, 'update', 'reference', district);
-  const view = agencyFormView(district, null, form, req.t);
+const renderNewAgency: OnInvalid = (req, res, form) => {
+  const view = agencyFormView(district.of(res), null, form, req.t);
   res.render('reference/agency-form', { pageTitle: view.title, view });
 };
 
-const renderAgencyRename: OnInvalid = async (req, res, form) => {
-  const agency = await findAgency(idOf(res));
-  authorize(req.user, 'update', 'reference', agency);
-  const view = agencyFormView(agency.district, agency, form, req.t);
+const renderAgencyRename: OnInvalid = (req, res, form) => {
+  const record = agency.of(res);
+  const view = agencyFormView(record.district, record, form, req.t);
   res.render('reference/agency-form', { pageTitle: view.title, view });
 };
 
@@ -86,101 +64,99 @@ export function referenceRouter(): Router {
   router.get('/reference', read(), (_req, res) => res.redirect('/reference/districts'));
 
   router.get('/reference/districts', read(), validateQuery(districtsQuery), async (req, res) => {
-    const { format } = res.locals.query as DistrictsQuery;
+    const { format } = queryOf(res, districtsQuery);
     if (format) {
       // Every export is audited (DOMAIN.md), reference data too: who took it, when, in which form.
-      const { id, username, role } = req.user!;
-      await recordAudit({
-        actor: { id, username, role },
+      await auditedExport(req, res, {
         action: 'reference.export',
         recordType: 'district',
-        detail: { format },
-        context: changedBy(req).context,
+        format,
+        filename: req.t('reference.exportFilename'),
+        columns: districtExportColumns(req.t),
+        rows: districtExportRows(req.t),
       });
-      await sendExport(res, format, req.t('reference.exportFilename'), districtExportColumns(req.t), districtExportRows(req.t));
       return;
     }
-    res.render('reference/districts', { pageTitle: req.t('reference.districtsTitle'), view: await districtListView(req.user!, req.t) });
+    res.render('reference/districts', { pageTitle: req.t('reference.districtsTitle'), view: await districtListView(actorOf(req), req.t) });
   });
 
-  router.get('/reference/districts/:id', read(), validateParams(idParams), async (req, res) => {
-    const district = await findDistrict(idOf(res));
-    authorize(req.user, 'read', 'reference', district);
-    res.render('reference/district', { pageTitle: district.name, view: await districtView(req.user!, district, req.t) });
+  router.get('/reference/districts/:id', read(), id, district.subject('read'), async (req, res) => {
+    const record = district.of(res);
+    res.render('reference/district', { pageTitle: record.name, view: await districtView(actorOf(req), record, req.t) });
   });
 
-  router.get('/reference/districts/:id/edit', update(), validateParams(idParams), (req, res) => renderDistrictForm(req, res, emptyFormState()));
+  router.get('/reference/districts/:id/edit', update(), id, district.subject('update'), (req, res) => renderDistrictForm(req, res, emptyFormState()));
 
-  router.post('/reference/districts/:id', update(), validateParams(idParams), validateBody(districtForm, renderDistrictForm), async (req, res) => {
-    const district = await findDistrict(idOf(res));
-    authorize(req.user, 'update', 'reference', district);
-    await districtUpdater(district.id, res.locals.body as DistrictForm, changedBy(req));
+  router.post('/reference/districts/:id', update(), id, district.subject('update'), validateBody(districtForm, renderDistrictForm), async (req, res) => {
+    const record = district.of(res);
+    await districtUpdater(record.id, bodyOf(res, districtForm), by(req));
     flash(req, 'success', 'reference.saved');
-    res.redirect(`/reference/districts/${district.id}`);
+    res.redirect(`/reference/districts/${record.id}`);
   });
 
-  router.get('/reference/districts/:id/sub-districts/new', update(), validateParams(idParams), (req, res) => renderNewSubDistrict(req, res, emptyFormState()));
+  router.get('/reference/districts/:id/sub-districts/new', update(), id, district.subject('update'), (req, res) =>
+    renderNewSubDistrict(req, res, emptyFormState()),
+  );
 
   router.post(
     '/reference/districts/:id/sub-districts',
     update(),
-    validateParams(idParams),
+    id,
+    district.subject('update'),
     validateBody(subDistrictForm, renderNewSubDistrict),
     async (req, res) => {
-      const district = await findDistrict(idOf(res));
-      authorize(req.user, 'update', 'reference', district);
-      const subDistrict = await subDistrictCreator(district.id, res.locals.body as SubDistrictForm, changedBy(req));
-      flash(req, 'success', 'reference.subDistrictAdded', { name: subDistrict.name });
-      res.redirect(`/reference/districts/${district.id}`);
+      const record = district.of(res);
+      const created = await subDistrictCreator(record.id, bodyOf(res, subDistrictForm), by(req));
+      flash(req, 'success', 'reference.subDistrictAdded', { name: created.name });
+      res.redirect(`/reference/districts/${record.id}`);
     },
   );
 
-  router.get('/reference/sub-districts/:id/edit', update(), validateParams(idParams), (req, res) => renderSubDistrictRename(req, res, emptyFormState()));
+  router.get('/reference/sub-districts/:id/edit', update(), id, subDistrict.subject('update'), (req, res) =>
+    renderSubDistrictRename(req, res, emptyFormState()),
+  );
 
   router.post(
     '/reference/sub-districts/:id',
     update(),
-    validateParams(idParams),
+    id,
+    subDistrict.subject('update'),
     validateBody(subDistrictRenameForm, renderSubDistrictRename),
     async (req, res) => {
-      const subDistrict = await findSubDistrict(idOf(res));
-      authorize(req.user, 'update', 'reference', subDistrict);
-      await subDistrictRenamer(subDistrict.id, res.locals.body as SubDistrictRenameForm, changedBy(req));
+      const record = subDistrict.of(res);
+      await subDistrictRenamer(record.id, bodyOf(res, subDistrictRenameForm), by(req));
       flash(req, 'success', 'reference.saved');
-      res.redirect(`/reference/districts/${subDistrict.districtId}`);
+      res.redirect(`/reference/districts/${record.districtId}`);
     },
   );
 
-  router.get('/reference/districts/:id/agencies/new', update(), validateParams(idParams), (req, res) => renderNewAgency(req, res, emptyFormState()));
+  router.get('/reference/districts/:id/agencies/new', update(), id, district.subject('update'), (req, res) => renderNewAgency(req, res, emptyFormState()));
 
-  router.post('/reference/districts/:id/agencies', update(), validateParams(idParams), validateBody(agencyForm, renderNewAgency), async (req, res) => {
-    const district = await findDistrict(idOf(res));
-    authorize(req.user, 'update', 'reference', district);
-    const agency = await agencyCreator(district.id, res.locals.body as AgencyForm, changedBy(req));
-    flash(req, 'success', 'reference.agencyAdded', { name: agency.name });
-    res.redirect(`/reference/districts/${district.id}`);
+  router.post('/reference/districts/:id/agencies', update(), id, district.subject('update'), validateBody(agencyForm, renderNewAgency), async (req, res) => {
+    const record = district.of(res);
+    const created = await agencyCreator(record.id, bodyOf(res, agencyForm), by(req));
+    flash(req, 'success', 'reference.agencyAdded', { name: created.name });
+    res.redirect(`/reference/districts/${record.id}`);
   });
 
-  router.get('/reference/agencies/:id/edit', update(), validateParams(idParams), (req, res) => renderAgencyRename(req, res, emptyFormState()));
+  router.get('/reference/agencies/:id/edit', update(), id, agency.subject('update'), (req, res) => renderAgencyRename(req, res, emptyFormState()));
 
-  router.post('/reference/agencies/:id', update(), validateParams(idParams), validateBody(agencyRenameForm, renderAgencyRename), async (req, res) => {
-    const agency = await findAgency(idOf(res));
-    authorize(req.user, 'update', 'reference', agency);
-    await agencyRenamer(agency.id, res.locals.body as AgencyRenameForm, changedBy(req));
+  router.post('/reference/agencies/:id', update(), id, agency.subject('update'), validateBody(agencyRenameForm, renderAgencyRename), async (req, res) => {
+    const record = agency.of(res);
+    await agencyRenamer(record.id, bodyOf(res, agencyRenameForm), by(req));
     flash(req, 'success', 'reference.saved');
-    res.redirect(`/reference/districts/${agency.districtId}`);
+    res.redirect(`/reference/districts/${record.districtId}`);
   });
 
   for (const [path, active] of [
     ['activate', true],
     ['deactivate', false],
   ] as const) {
-    router.post(`/reference/agencies/:id/${path}`, update(), validateParams(idParams), validateBody(emptyForm, noFields), async (req, res) => {
-      const agency = await findAgency(idOf(res));
-      authorize(req.user, 'update', 'reference', agency);
-      await agencyActivator(agency.id, active, changedBy(req));
-      flash(req, 'success', active ? 'reference.agencyActivated' : 'reference.agencyDeactivated', { name: agency.name });
-      res.redirect(`/reference/districts/${agency.districtId}`);
+    router.post(`/reference/agencies/:id/${path}`, update(), id, agency.subject('update'), validateBody(emptyForm, noFields), async (req, res) => {
+      const record = agency.of(res);
+      await agencyActivator(record.id, active, by(req));
+      flash(req, 'success', active ? 'reference.agencyActivated' : 'reference.agencyDeactivated', { name: record.name });
+      res.redirect(`/reference/districts/${record.districtId}`);
     });
   }
 

@@ -1,3 +1,4 @@
+import { Op } from 'sequelize';
 import { ROLES } from '../../models/User.js';
 import { AuditEvent, District } from '../../models/index.js';
 import { now } from '../clock.js';
@@ -5,7 +6,7 @@ import type { Translate } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
 import type { AuditQuery } from '../schemas/audit.js';
 import { auditActionsPresent, auditTrailWhere } from '../services/audit-trail.js';
-import type { ExportColumn, ExportFormat } from '../services/export.js';
+import { type AuditedExport, type ExportColumn, type ExportFormat, inBatches } from '../services/export.js';
 import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
 import { formatDate, formatDateTime } from './format.js';
 
@@ -126,13 +127,27 @@ export async function auditListView(actor: Actor, query: AuditQuery, t: Translat
   };
 }
 
-/** The export's file name: the trail and the day it was taken. */
-export function auditExportFilename(t: Translate): string {
-  return `${t('audit.exportFilename')}-${formatDate(now())}`;
+/**
+ * The audit trail's export (itself audited, as `audit.export` in the actor's district, with its
+ * filters): the filtered events of the actor's scope that precede the export's own event. The
+ * recorded filters and the event's place in the chain say exactly which rows left the system.
+ */
+export async function auditExport(actor: Actor, query: AuditQuery, format: ExportFormat, t: Translate): Promise<AuditedExport<AuditEvent>> {
+  const where = await auditTrailWhere(actor, query);
+  const { actor: byActor, action, recordType, recordId, from, to } = query;
+  return {
+    action: 'audit.export',
+    districtId: actor.districtId,
+    format,
+    filename: `${t('audit.exportFilename')}-${formatDate(now())}`,
+    columns: await auditExportColumns(t),
+    rows: (event) => inBatches(AuditEvent, { where: { [Op.and]: [where, { seq: { [Op.lt]: event.seq } }] } }),
+    detail: { filters: { actor: byActor, action, recordType, recordId, from, to } },
+  };
 }
 
 /** The columns of the export, headed in the user's language; one query for the district names. */
-export async function auditExportColumns(t: Translate): Promise<ExportColumn<AuditEvent>[]> {
+async function auditExportColumns(t: Translate): Promise<ExportColumn<AuditEvent>[]> {
   const districts = new Map((await District.findAll({ attributes: ['id', 'name'] })).map((d) => [d.id, d.name]));
   return [
     { header: t('audit.seq'), value: (e) => e.seq },

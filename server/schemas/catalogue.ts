@@ -34,8 +34,6 @@ export const catalogueListQuery = listQuerySchema(
 export type CatalogueListQuery = z.infer<typeof catalogueListQuery>;
 export type CatalogueFilter = Pick<CatalogueListQuery, 'q' | 'year' | 'districtId' | 'category' | 'status'>;
 
-export const catalogueIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-
 const year = z.coerce
   .number({ message: 'validation.catalogueYear' })
   .int('validation.catalogueYear')

@@ -43,8 +43,6 @@ export const workerListQuery = listQuerySchema(
 export type WorkerListQuery = z.infer<typeof workerListQuery>;
 export type WorkerFilter = Omit<WorkerListQuery, 'page' | 'perPage' | 'sort' | 'dir' | 'format' | 'q'> & { q?: string };
 
-export const workerIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-
 const text = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 const optionalFormText = (max: number) =>
   z

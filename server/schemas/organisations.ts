@@ -29,10 +29,6 @@ export const organisationListQuery = listQuerySchema(
 export type OrganisationListQuery = z.infer<typeof organisationListQuery>;
 export type OrganisationFilter = Pick<OrganisationListQuery, 'q' | 'districtId' | 'status' | 'orgType'>;
 
-const idNumber = z.coerce.number().int().positive().max(2_147_483_647);
-export const organisationIdParams = z.object({ id: idNumber });
-export const organisationDocumentParams = z.object({ id: idNumber, documentId: idNumber });
-
 /** Optional free text: empty is none (null). */
 const optionalField = (max: number) =>
   z

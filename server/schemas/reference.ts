@@ -5,15 +5,6 @@ import { SUB_DISTRICT_KINDS } from '../../models/SubDistrict.js';
 /** A name as typed: trimmed, required, within the column's length. */
 const name = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 
-/** A record id in the path: digits only, within INTEGER. */
-export const idParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,8}$/)
-    .transform(Number),
-});
-export type IdParams = z.infer<typeof idParams>;
-
 /** The districts list has no filters; it may be exported. */
 export const districtsQuery = z.object({ format: z.enum(['csv', 'xlsx']).optional() });
 export type DistrictsQuery = z.infer<typeof districtsQuery>;

@@ -27,9 +27,6 @@ export const userListQuery = listQuerySchema(
 export type UserListQuery = z.infer<typeof userListQuery>;
 export type UserFilter = Pick<UserListQuery, 'q' | 'role' | 'districtId' | 'status'>;
 
-/** A user's id in the path: a positive integer, anything else is a 400. */
-export const userIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-
 /** An id chosen from a select; empty is "none". */
 const chosenId = optionalId().transform((v) => v ?? null);
 

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { type FindOptions, type Model, type ModelStatic, Op, type WhereOptions } from 'sequelize';
+import type { AuditEvent } from '../../models/index.js';
 import { type AuditContext, recordAudit } from './audit.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -86,13 +87,17 @@ export async function sendExport<R>(
 /** An export and what its audit event says: `action` (`claim.export`), the record type, and what was filtered. */
 export type AuditedExport<R> = {
   action: string;
-  recordType: string;
+  /** The type of the records exported (none for the audit trail itself). */
+  recordType?: string;
+  /** The district the event belongs to, when the export is a district's own. */
+  districtId?: number | null;
   format: ExportFormat;
   filename: string;
   columns: ExportColumn<R>[];
-  rows: AsyncIterable<R> | Iterable<R>;
-  /** The number of rows the export holds, for the audit event (counted by the caller's query). */
-  count: number;
+  /** The rows, or what reads them once the export's own event is recorded (the audit trail exports the events before its own). */
+  rows: AsyncIterable<R> | Iterable<R> | ((event: AuditEvent) => AsyncIterable<R> | Iterable<R>);
+  /** The number of rows the export holds, for the audit event (counted by the caller's query); left out when the event says otherwise what was taken. */
+  count?: number;
   /** What the export was filtered by; any other facts the event should keep. */
   detail?: Record<string, unknown>;
 };
@@ -107,12 +112,14 @@ export async function sendAuditedExport<R>(
   by: { actor: { id: number; username: string; role: string }; context?: AuditContext },
   spec: AuditedExport<R>,
 ): Promise<number> {
-  await recordAudit({
+  const event = await recordAudit({
     actor: { id: by.actor.id, username: by.actor.username, role: by.actor.role },
     action: spec.action,
     recordType: spec.recordType,
-    detail: { ...spec.detail, format: spec.format, rows: spec.count },
+    districtId: spec.districtId,
+    detail: { ...spec.detail, format: spec.format, ...(spec.count === undefined ? {} : { rows: spec.count }) },
     context: by.context,
   });
-  return sendExport(res, spec.format, spec.filename, spec.columns, spec.rows);
+  const rows = typeof spec.rows === 'function' ? spec.rows(event) : spec.rows;
+  return sendExport(res, spec.format, spec.filename, spec.columns, rows);
 }
