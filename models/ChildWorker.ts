@@ -10,6 +10,7 @@ import {
 } from 'sequelize';
 import type { District } from './District.js';
 import type { SubDistrict } from './SubDistrict.js';
+import type { TransitionTable } from './transitions.js';
 import type { TrainingRecord } from './TrainingRecord.js';
 
 /** 儿童主任 (director, in a community) and 儿童督导员 (supervisor, in a sub-district). */
@@ -21,6 +22,13 @@ export type Employment = (typeof EMPLOYMENTS)[number];
 
 export const CHILD_WORKER_STATUSES = ['active', 'inactive'] as const;
 export type ChildWorkerStatus = (typeof CHILD_WORKER_STATUSES)[number];
+
+/** A worker leaves post and returns to it only by these moves (never by the edit form); the UI, the policy and the command read them. */
+export const CHILD_WORKER_TRANSITIONS = {
+  deactivate: { from: ['active'], to: 'inactive' },
+  activate: { from: ['inactive'], to: 'active' },
+} as const satisfies TransitionTable<ChildWorkerStatus>;
+export type ChildWorkerTransition = keyof typeof CHILD_WORKER_TRANSITIONS;
 
 /**
  * A child director or supervisor of the real-name registry. The ID number and the phone are

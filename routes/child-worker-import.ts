@@ -2,17 +2,9 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import { District, type StoredFile } from '../models/index.js';
-import type { WorkerBy } from '../server/commands/workers/childWorkerShared.js';
-import {
-  type CheckedRow,
-  checkImportRows,
-  IMPORT_OWNER,
-  type ImportProblem,
-  ImportWriteError,
-  importFileOf,
-  workerImportCanceller,
-  workerImporter,
-} from '../server/commands/workers/workerImporter.js';
+import type { By } from '../server/commands/kernel.js';
+import { type CheckedRow, checkImportRows, type ImportProblem } from '../server/commands/workers/workerImportChecks.js';
+import { IMPORT_OWNER, ImportWriteError, importFileOf, workerImportCanceller, workerImporter } from '../server/commands/workers/workerImporter.js';
 import { withTransaction } from '../server/db.js';
 import { BadRequestError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
@@ -25,6 +17,7 @@ import { districtName } from '../server/presenters/format.js';
 import { districtsFor, WORKERS_PATH } from '../server/presenters/child-workers.js';
 import { recordId } from '../server/schemas/common.js';
 import { sendExport } from '../server/services/export.js';
+import type { PersonalDataCipher } from '../server/services/personal-data.js';
 import type { BlobStore } from '../server/services/storage/index.js';
 import { IMPORT_FIELDS, ImportFileError, type ImportRow, readStoredImport, TEMPLATE_HEADERS } from '../server/services/worker-import.js';
 import { actorOf, bodyOf, langOf, paramsOf } from './kit.js';
@@ -116,7 +109,7 @@ async function rowsOf(store: BlobStore, file: { storageKey: string; mimeType: st
  * one transaction, or none) or cancelled. Its own router, mounted before the worker routes so
  * `/workers/import` is not read as a worker id.
  */
-export function workerImportRouter(store: BlobStore, by: (req: Request) => WorkerBy): Router {
+export function workerImportRouter(store: BlobStore, by: (req: Request) => By & { cipher: PersonalDataCipher }): Router {
   const router = Router();
   const params = validateParams(fileParams);
   const fileIdOf = (res: Response) => paramsOf(res, fileParams).fileId;
@@ -168,7 +161,7 @@ export function workerImportRouter(store: BlobStore, by: (req: Request) => Worke
     const file = await ownFile(req, res);
     const { previewErrors } = bodyOf(res, confirmForm);
     try {
-      const result = await workerImporter(actorOf(req), file.id, store, by(req));
+      const result = await workerImporter(file.id, store, by(req));
       const before = new Set(previewErrors.split(',').filter(Boolean).map(Number));
       await renderRows(req, res, file, 'done', result.skipped, { result, before });
     } catch (err) {
@@ -183,7 +176,7 @@ export function workerImportRouter(store: BlobStore, by: (req: Request) => Worke
 
   router.post(`${IMPORT_PATH}/:fileId/cancel`, rule('import', 'child_worker'), params, async (req, res) => {
     const file = await ownFile(req, res);
-    await workerImportCanceller(actorOf(req), file.id, store);
+    await workerImportCanceller(file.id, store, by(req));
     flash(req, 'info', 'workers.import.cancelled');
     res.redirect(IMPORT_PATH);
   });

@@ -130,14 +130,11 @@ export function childWorkersRouter(config: Config): Router {
     res.redirect(detailHref(worker.id));
   });
 
-  for (const [action, to] of [
-    ['deactivate', 'inactive'],
-    ['activate', 'active'],
-  ] as const) {
-    router.post(`${WORKERS_PATH}/:id/${action}`, rule('update', 'child_worker'), id, subject('update'), async (req, res) => {
+  for (const transition of ['deactivate', 'activate'] as const) {
+    router.post(`${WORKERS_PATH}/:id/${transition}`, rule(transition, 'child_worker'), id, subject(transition), async (req, res) => {
       const worker = workerOf(res);
-      await childWorkerStatusChanger(worker.id, to, by(req));
-      flash(req, 'success', `workers.flash.${action}d`, { name: worker.name });
+      await childWorkerStatusChanger(worker.id, transition, by(req));
+      flash(req, 'success', `workers.flash.${transition}d`, { name: worker.name });
       res.redirect(detailHref(worker.id));
     });
   }

@@ -1,9 +1,9 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
-import { CATALOGUE_STATUSES, CatalogueItem, type CatalogueStatus } from '../../models/CatalogueItem.js';
+import { CATALOGUE_STATUSES, CATALOGUE_TRANSITIONS, CatalogueItem, type CatalogueStatus } from '../../models/CatalogueItem.js';
 import { District, ServiceCategory } from '../../models/index.js';
 import { getSequelize } from '../db.js';
 import { NotFoundError } from '../errors.js';
-import { type Actor, canMap } from '../policies/index.js';
+import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { CATALOGUE_RESOURCE, catalogueScope, keepsCatalogueOf } from '../policies/catalogue.js';
 import { CATALOGUE_SORT_KEYS, type CatalogueFilter, type CatalogueListQuery, type CatalogueSortKey } from '../schemas/catalogue.js';
 import type { ExportColumn } from '../services/export.js';
@@ -181,11 +181,10 @@ export async function catalogueDetailPage(actor: Actor, item: CatalogueItem, lan
     }),
     allCategories(),
   ]);
-  const can = canMap(actor, CATALOGUE_RESOURCE, ['update', 'publish', 'retire'], item);
   const openDraft = versions.find((v) => v.status === 'draft' && v.id !== item.id);
-  can.update &&= item.status === 'draft' || (item.status === 'published' && !openDraft);
-  can.publish &&= item.status === 'draft';
-  can.retire &&= item.status === 'published';
+  // A draft is edited in place; a published item is revised (a new draft version) while it has no open draft.
+  const update = can(actor, 'update', CATALOGUE_RESOURCE, item) && (item.status === 'draft' || (item.status === 'published' && !openDraft));
+  const moves = movesOf(actor, CATALOGUE_RESOURCE, CATALOGUE_TRANSITIONS, item);
   return {
     item: {
       ...summaryOf(item, categories, lang),
@@ -195,7 +194,7 @@ export async function catalogueDetailPage(actor: Actor, item: CatalogueItem, lan
     },
     history: versions.map((v) => ({ ...summaryOf(v, categories, lang), current: v.id === item.id })),
     openDraftHref: openDraft ? `${CATALOGUE_PATH}/${openDraft.id}` : null,
-    can,
+    can: { update, revise: update && item.status === 'published', publish: moves.publish, retire: moves.retire },
   };
 }
 

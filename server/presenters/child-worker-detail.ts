@@ -1,7 +1,7 @@
-import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, type ChildWorker, EMPLOYMENTS } from '../../models/ChildWorker.js';
+import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, CHILD_WORKER_TRANSITIONS, type ChildWorker, EMPLOYMENTS } from '../../models/ChildWorker.js';
 import { AuditEvent, SubDistrict } from '../../models/index.js';
 import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
-import { type Actor, canMap } from '../policies/index.js';
+import { type Actor, canMap, movesOf } from '../policies/index.js';
 import { districtName } from './format.js';
 import { districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
 import { formatDateTime } from './format.js';
@@ -27,7 +27,10 @@ export async function workerDetailPage(actor: Actor, worker: ChildWorker, today:
     }),
     AuditEvent.findAll({ where: { recordType: 'child_worker', recordId: String(worker.id) }, order: [['seq', 'DESC']], limit: 20 }),
   ]);
-  const can = canMap(actor, 'child_worker', ['update', 'reveal', 'record_training'], worker);
+  const can = {
+    ...canMap(actor, 'child_worker', ['update', 'reveal', 'record_training'], worker),
+    ...movesOf(actor, 'child_worker', CHILD_WORKER_TRANSITIONS, worker),
+  };
   return {
     worker: { ...summaryOf(worker, today, lang), hasPhone: !!worker.phoneEnc },
     trainings: records.map((r) => ({

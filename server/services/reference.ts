@@ -1,7 +1,6 @@
 import type { WhereOptions } from 'sequelize';
 import { Agency, District, SubDistrict } from '../../models/index.js';
 import { NotFoundError } from '../errors.js';
-import type { AuditActor, AuditContext } from './audit.js';
 
 /*
  * Loaders of reference records for routes and presenters: an unknown id is a 404. Reference data
@@ -40,6 +39,3 @@ export async function findAgency(id: number): Promise<Agency & { district: Distr
   if (!agency?.district) throw new NotFoundError();
   return agency as Agency & { district: District };
 }
-
-/** Who changes reference data, as commands record it. */
-export type ChangedBy = { actor: AuditActor; context?: AuditContext };

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { AuditEvent, User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
 import { userStatusChanger } from '../../server/commands/users/userStatusChanger.js';
+import { toActor } from '../../server/auth/passport.js';
 import { buildOrganisation, buildUser, district, TEST_PASSWORD, unique } from '../factories/index.js';
 import { type Agent, anonymous, binaryParser, csrf, fieldError, loginAs, postForm } from '../support/agent.js';
 import { testSequelize } from '../support/hooks.js';
@@ -491,7 +492,7 @@ describe('admin: users', () => {
     it('shows the last 20 events about the user, newest first', async () => {
       const { agent, admin } = await signedInAdmin();
       const { user } = await buildUser('officer');
-      const by = { actor: { id: admin.id, username: admin.username, role: admin.role } };
+      const by = { actor: toActor(admin) };
       for (let i = 0; i < 12; i++) {
         await userStatusChanger(user.id, 'disabled', by);
         await userStatusChanger(user.id, 'active', by);

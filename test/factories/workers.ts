@@ -2,6 +2,7 @@ import type { ChildWorkerKind, Employment } from '../../models/ChildWorker.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import type { District, User } from '../../models/index.js';
 import type { TrainingKind } from '../../models/TrainingRecord.js';
+import { toActor } from '../../server/auth/passport.js';
 import { trainingRecorder } from '../../server/commands/workers/trainingRecorder.js';
 import { idCheckDigit, maskIdNumber, maskPhone } from '../../server/services/identifiers.js';
 import { PersonalDataCipher } from '../../server/services/personal-data.js';
@@ -73,7 +74,7 @@ export async function addTrainings(worker: ChildWorker, trainings: { kind: Train
       worker.id,
       { kind: t.kind, trainedOn: t.trainedOn, course: '儿童关爱保护', hours: 20, trainer: '市民政局', passed: t.passed ?? true },
       [],
-      { actor: { id: actor.id, username: actor.username, role: actor.role } },
+      { actor: toActor(actor) },
     );
   }
   await worker.reload();

@@ -215,8 +215,8 @@ describe('child workers: bulk import', () => {
     ];
     const preview = await postImport(agent, ft.id, csvOf(rows), 'x.csv');
     const fileId = fileIdOf(preview.text);
-    const by = { actor: { id: user.id, username: user.username, role: user.role }, cipher: new FailingCipher(testConfig().dataKey) };
-    const failure = await workerImporter(toActor(user), fileId, storeFor(testConfig()), by).catch((err: unknown) => err);
+    const by = { actor: toActor(user), cipher: new FailingCipher(testConfig().dataKey) };
+    const failure = await workerImporter(fileId, storeFor(testConfig()), by).catch((err: unknown) => err);
     expect(failure).to.be.instanceOf(ImportWriteError);
     expect((failure as ImportWriteError).line).to.equal(4);
     expect(await ChildWorker.count({ where: { createdBy: user.id } })).to.equal(0);

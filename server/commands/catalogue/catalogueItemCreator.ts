@@ -4,14 +4,15 @@ import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
 import type { NewCatalogueItemForm } from '../../schemas/catalogue.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type CatalogueBy, checkCategory, checkCodeFree, checkDistrict } from './catalogueChecks.js';
+import type { By } from '../kernel.js';
+import { checkCategory, checkCodeFree, checkDistrict } from './catalogueChecks.js';
 
 /**
  * Creates a draft catalogue item, version 1 of a new lineage (whose id is the item's own). The
  * unit defaults to the category's. A code already used in that year and district is a field error,
  * also when two officers race for it (the unique index answers for the second).
  */
-export async function catalogueItemCreator(form: NewCatalogueItemForm, by: CatalogueBy): Promise<CatalogueItem> {
+export async function catalogueItemCreator(form: NewCatalogueItemForm, by: By): Promise<CatalogueItem> {
   try {
     return await withTransaction(async (transaction) => {
       await checkDistrict(by.actor, form.districtId, transaction);
@@ -37,7 +38,7 @@ export async function catalogueItemCreator(form: NewCatalogueItemForm, by: Catal
       );
       await item.update({ lineageId: item.id }, { transaction });
       await recordAudit({
-        actor: auditActorOf(by.actor),
+        actor: by.actor,
         action: 'catalogue.create',
         recordType: 'catalogue_item',
         recordId: item.id,

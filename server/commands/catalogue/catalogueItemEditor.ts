@@ -4,7 +4,9 @@ import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import type { EditCatalogueItemForm } from '../../schemas/catalogue.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type CatalogueBy, checkCategory, checkCodeFree, lockedCatalogueItem } from './catalogueChecks.js';
+import type { By } from '../kernel.js';
+import { checkCategory, checkCodeFree } from './catalogueChecks.js';
+import { lockedCatalogueItem } from './lockedCatalogueItem.js';
 
 const EDITED = ['categoryCode', 'code', 'name', 'unit', 'referenceUnitPriceFen', 'description', 'indicators'] as const;
 
@@ -35,7 +37,7 @@ function changesOf(before: CatalogueItem, after: ReturnType<typeof valuesOf>) {
  * makes a new draft version of the same lineage that supersedes it (publishing that draft retires
  * it). A lineage has at most one open draft; a retired item is no longer edited.
  */
-async function revise(item: CatalogueItem, form: EditCatalogueItemForm, by: CatalogueBy, transaction: Transaction) {
+async function revise(item: CatalogueItem, form: EditCatalogueItemForm, by: By, transaction: Transaction) {
   const open = await CatalogueItem.findOne({ where: { lineageId: item.lineageId, status: 'draft' }, transaction });
   if (open) throw new ConflictError('catalogue.errors.draftExists', { version: open.version });
   const latest = (await CatalogueItem.max<number, CatalogueItem>('version', { where: { lineageId: item.lineageId }, transaction })) ?? item.version;
@@ -56,7 +58,7 @@ async function revise(item: CatalogueItem, form: EditCatalogueItemForm, by: Cata
     { transaction },
   );
   await recordAudit({
-    actor: auditActorOf(by.actor),
+    actor: by.actor,
     action: 'catalogue.revise',
     recordType: 'catalogue_item',
     recordId: draft.id,
@@ -72,7 +74,7 @@ async function revise(item: CatalogueItem, form: EditCatalogueItemForm, by: Cata
  * published); a published item gets a new draft version instead (see `revise`); a retired one is
  * a 409. Returns the item that now holds the edit and whether it is a new version.
  */
-export async function catalogueItemEditor(itemId: number, form: EditCatalogueItemForm, by: CatalogueBy): Promise<{ item: CatalogueItem; newVersion: boolean }> {
+export async function catalogueItemEditor(itemId: number, form: EditCatalogueItemForm, by: By): Promise<{ item: CatalogueItem; newVersion: boolean }> {
   return withTransaction(async (transaction) => {
     const item = await lockedCatalogueItem(itemId, by.actor, transaction);
     if (item.status === 'published') return { item: await revise(item, form, by, transaction), newVersion: true };
@@ -86,7 +88,7 @@ export async function catalogueItemEditor(itemId: number, form: EditCatalogueIte
     const changes = changesOf(item, values);
     await item.update(values, { transaction });
     await recordAudit({
-      actor: auditActorOf(by.actor),
+      actor: by.actor,
       action: 'catalogue.update',
       recordType: 'catalogue_item',
       recordId: item.id,

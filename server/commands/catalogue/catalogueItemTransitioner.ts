@@ -4,7 +4,8 @@ import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type CatalogueBy, lockedCatalogueItem } from './catalogueChecks.js';
+import { type By, checkTransition } from '../kernel.js';
+import { lockedCatalogueItem } from './lockedCatalogueItem.js';
 
 /**
  * Publishes a draft or retires a published item, by the transition table of the model; any other
@@ -12,13 +13,11 @@ import { auditActorOf, type CatalogueBy, lockedCatalogueItem } from './catalogue
  * transaction, the version of the lineage that was published until now: a lineage has at most one
  * published version at a time.
  */
-export async function catalogueItemTransitioner(itemId: number, transition: CatalogueTransition, by: CatalogueBy): Promise<CatalogueItem> {
-  const { from, to } = CATALOGUE_TRANSITIONS[transition];
+export async function catalogueItemTransitioner(itemId: number, transition: CatalogueTransition, by: By): Promise<CatalogueItem> {
   return withTransaction(async (transaction) => {
     const item = await lockedCatalogueItem(itemId, by.actor, transaction);
-    if (!(from as readonly string[]).includes(item.status)) {
-      throw new ConflictError(`catalogue.errors.cannot.${transition}`, { status: item.status });
-    }
+    const from = item.status;
+    const to = checkTransition('catalogue', CATALOGUE_TRANSITIONS, item, transition);
     const at = now();
     let retiredIds: number[] = [];
     if (transition === 'publish') {
@@ -36,12 +35,12 @@ export async function catalogueItemTransitioner(itemId: number, transition: Cata
       await item.update({ status: to, retiredAt: at }, { transaction });
     }
     await recordAudit({
-      actor: auditActorOf(by.actor),
+      actor: by.actor,
       action: `catalogue.${transition}`,
       recordType: 'catalogue_item',
       recordId: item.id,
       districtId: item.districtId,
-      detail: { code: item.code, version: item.version, status: { from: from[0], to }, ...(retiredIds.length ? { retired: retiredIds } : {}) },
+      detail: { code: item.code, version: item.version, status: { from, to }, ...(retiredIds.length ? { retired: retiredIds } : {}) },
       context: by.context,
     });
     return item;

@@ -3,7 +3,8 @@ import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import type { CopyYearForm } from '../../schemas/catalogue.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type CatalogueBy, checkDistrict } from './catalogueChecks.js';
+import type { By } from '../kernel.js';
+import { checkDistrict } from './catalogueChecks.js';
 
 /**
  * Starts next year's catalogue of a district from this year's: every published item of
@@ -11,7 +12,7 @@ import { auditActorOf, type CatalogueBy, checkDistrict } from './catalogueChecks
  * (next year's item is a new record, not a revision of this year's). One transaction; refused
  * with a 409 when the target year already has items there, or when there is nothing to copy.
  */
-export async function catalogueYearCopier(form: CopyYearForm, by: CatalogueBy): Promise<{ toYear: number; count: number }> {
+export async function catalogueYearCopier(form: CopyYearForm, by: By): Promise<{ toYear: number; count: number }> {
   const toYear = form.fromYear + 1;
   return withTransaction(async (transaction) => {
     const district = await checkDistrict(by.actor, form.districtId, transaction);
@@ -47,7 +48,7 @@ export async function catalogueYearCopier(form: CopyYearForm, by: CatalogueBy): 
       ids.push(copy.id);
     }
     await recordAudit({
-      actor: auditActorOf(by.actor),
+      actor: by.actor,
       action: 'catalogue.copy_year',
       recordType: 'catalogue_item',
       districtId: district.id,

@@ -4,8 +4,8 @@ import { ValidationError } from '../../errors.js';
 import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { DocumentForm } from '../../schemas/organisations.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type OrganisationBy } from './organisationRegistrar.js';
-import { lockedOrganisation } from './organisationUpdater.js';
+import type { By } from '../kernel.js';
+import { lockedOrganisation } from './lockedOrganisation.js';
 
 /**
  * Saves uploaded qualification documents of an organisation: one stored file and one document
@@ -16,7 +16,7 @@ export async function organisationDocumentUploader(
   id: number,
   uploads: readonly UploadDescriptor[],
   form: DocumentForm,
-  by: OrganisationBy,
+  by: By,
 ): Promise<OrganisationDocument[]> {
   return withTransaction(async (transaction) => {
     const organisation = await lockedOrganisation(id, transaction);
@@ -54,7 +54,7 @@ export async function organisationDocumentUploader(
       );
     }
     await recordAudit({
-      actor: auditActorOf(by.actor),
+      actor: by.actor,
       action: 'organisation.upload_document',
       recordType: 'organisation',
       recordId: organisation.id,

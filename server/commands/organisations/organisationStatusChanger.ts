@@ -5,15 +5,15 @@ import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import type { StatusForm } from '../../schemas/organisations.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type OrganisationBy } from './organisationRegistrar.js';
-import { lockedOrganisation } from './organisationUpdater.js';
+import type { By } from '../kernel.js';
+import { lockedOrganisation } from './lockedOrganisation.js';
 
 /**
  * Changes an organisation's status (active ↔ suspended, → ineligible until a day), with its
  * reason: the organisation, its history row and the audit event in one transaction. Asking for
  * the status it already has is a 409.
  */
-export async function organisationStatusChanger(id: number, form: StatusForm, by: OrganisationBy): Promise<void> {
+export async function organisationStatusChanger(id: number, form: StatusForm, by: By): Promise<void> {
   await withTransaction(async (transaction) => {
     const organisation = await lockedOrganisation(id, transaction);
     const from: OrganisationStatus = organisation.status;
@@ -35,7 +35,7 @@ export async function organisationStatusChanger(id: number, form: StatusForm, by
       { transaction },
     );
     await recordAudit({
-      actor: auditActorOf(by.actor),
+      actor: by.actor,
       action: 'organisation.change_status',
       recordType: 'organisation',
       recordId: organisation.id,

@@ -1,20 +1,9 @@
-import { Transaction } from 'sequelize';
-import { Organisation } from '../../../models/index.js';
-import { dialectOf, withTransaction } from '../../db.js';
-import { NotFoundError } from '../../errors.js';
+import { withTransaction } from '../../db.js';
 import type { ContactForm, EditOrganisationForm } from '../../schemas/organisations.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, checkUsccFree, type OrganisationBy, usccTakenOnUnique } from './organisationRegistrar.js';
-
-/** Re-reads an organisation in the caller's transaction, under a row lock on MySQL; unknown is 404. */
-export async function lockedOrganisation(id: number, transaction: Transaction): Promise<Organisation> {
-  const organisation = await Organisation.findByPk(id, {
-    transaction,
-    lock: dialectOf() === 'mysql' ? Transaction.LOCK.UPDATE : undefined,
-  });
-  if (!organisation) throw new NotFoundError();
-  return organisation;
-}
+import type { By } from '../kernel.js';
+import { lockedOrganisation } from './lockedOrganisation.js';
+import { checkUsccFree, usccTakenOnUnique } from './organisationChecks.js';
 
 /** What an organisation user may change of their own organisation. */
 export const CONTACT_FIELDS = ['address', 'contactName', 'contactPhone', 'contactEmail'] as const;
@@ -32,7 +21,7 @@ export const OFFICER_FIELDS = [
 
 type Field = (typeof OFFICER_FIELDS)[number];
 
-async function update(id: number, input: Partial<Record<Field, unknown>>, fields: readonly Field[], action: string, by: OrganisationBy) {
+async function update(id: number, input: Partial<Record<Field, unknown>>, fields: readonly Field[], action: string, by: By) {
   await withTransaction(async (transaction) => {
     const organisation = await lockedOrganisation(id, transaction);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -49,7 +38,7 @@ async function update(id: number, input: Partial<Record<Field, unknown>>, fields
     if (changes.uscc) await checkUsccFree(String(next.uscc), organisation.id, transaction);
     await organisation.update(next, { transaction }).catch(usccTakenOnUnique);
     await recordAudit({
-      actor: auditActorOf(by.actor),
+      actor: by.actor,
       action,
       recordType: 'organisation',
       recordId: organisation.id,
@@ -64,7 +53,7 @@ async function update(id: number, input: Partial<Record<Field, unknown>>, fields
  * An officer's edit of an organisation's record. The audit event records each changed field
  * before and after; a form that changes nothing records nothing.
  */
-export async function organisationUpdater(id: number, input: EditOrganisationForm, by: OrganisationBy): Promise<void> {
+export async function organisationUpdater(id: number, input: EditOrganisationForm, by: By): Promise<void> {
   await update(id, input, OFFICER_FIELDS, 'organisation.update', by);
 }
 
@@ -72,6 +61,6 @@ export async function organisationUpdater(id: number, input: EditOrganisationFor
  * An organisation user's edit of their organisation's contact details: only the contact fields
  * are read from the input, whatever else it carries.
  */
-export async function organisationContactUpdater(id: number, input: ContactForm, by: OrganisationBy): Promise<void> {
+export async function organisationContactUpdater(id: number, input: ContactForm, by: By): Promise<void> {
   await update(id, input, CONTACT_FIELDS, 'organisation.update_contact', by);
 }

@@ -1,15 +1,14 @@
-import { Transaction } from 'sequelize';
 import { Agency, District } from '../../../models/index.js';
-import { withTransaction } from '../../db.js';
+import { rowLock, withTransaction } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { AgencyForm } from '../../schemas/reference.js';
 import { recordAudit } from '../../services/audit.js';
-import type { ChangedBy } from '../../services/reference.js';
+import type { By } from '../kernel.js';
 
 /** Adds an agency of a kind (AGENCY_KINDS) to a district or the city level; it starts active. */
-export async function agencyCreator(districtId: number, form: AgencyForm, by: ChangedBy): Promise<Agency> {
+export async function agencyCreator(districtId: number, form: AgencyForm, by: By): Promise<Agency> {
   return withTransaction(async (transaction) => {
-    const district = await District.findByPk(districtId, { transaction, lock: Transaction.LOCK.UPDATE });
+    const district = await District.findByPk(districtId, { transaction, lock: rowLock() });
     if (!district) throw new NotFoundError();
     // Under the district's lock: a second submission of the same agency (a double click) is
     // refused beside its name instead of adding it twice.

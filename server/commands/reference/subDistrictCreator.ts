@@ -1,19 +1,19 @@
-import { Transaction, UniqueConstraintError } from 'sequelize';
+import { UniqueConstraintError } from 'sequelize';
 import { District, SubDistrict } from '../../../models/index.js';
-import { withTransaction } from '../../db.js';
+import { rowLock, withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { SubDistrictForm } from '../../schemas/reference.js';
 import { recordAudit } from '../../services/audit.js';
-import type { ChangedBy } from '../../services/reference.js';
+import type { By } from '../kernel.js';
 
 /**
  * Adds a sub-district (街道, or 镇) to a district. Names are unique within a district: the check
  * gives the friendly error, the unique index (district_id, name) holds it under concurrency.
  * The city level has no sub-districts of its own.
  */
-export async function subDistrictCreator(districtId: number, form: SubDistrictForm, by: ChangedBy): Promise<SubDistrict> {
+export async function subDistrictCreator(districtId: number, form: SubDistrictForm, by: By): Promise<SubDistrict> {
   return withTransaction(async (transaction) => {
-    const district = await District.findByPk(districtId, { transaction, lock: Transaction.LOCK.UPDATE });
+    const district = await District.findByPk(districtId, { transaction, lock: rowLock() });
     if (!district) throw new NotFoundError();
     if (district.kind === 'city') throw new ConflictError('reference.cityHasNoSubDistricts');
     if (await SubDistrict.findOne({ where: { districtId, name: form.name }, transaction })) {

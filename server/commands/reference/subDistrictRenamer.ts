@@ -1,18 +1,18 @@
-import { Op, Transaction, UniqueConstraintError } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
 import { SubDistrict } from '../../../models/index.js';
-import { withTransaction } from '../../db.js';
+import { rowLock, withTransaction } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { SubDistrictRenameForm } from '../../schemas/reference.js';
 import { recordAudit } from '../../services/audit.js';
-import type { ChangedBy } from '../../services/reference.js';
+import type { By } from '../kernel.js';
 
 /**
  * Renames a sub-district; the new name must not be taken by another sub-district of the same
  * district. Renaming to the same name changes nothing and records nothing.
  */
-export async function subDistrictRenamer(id: number, form: SubDistrictRenameForm, by: ChangedBy): Promise<SubDistrict> {
+export async function subDistrictRenamer(id: number, form: SubDistrictRenameForm, by: By): Promise<SubDistrict> {
   return withTransaction(async (transaction) => {
-    const subDistrict = await SubDistrict.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
+    const subDistrict = await SubDistrict.findByPk(id, { transaction, lock: rowLock() });
     if (!subDistrict) throw new NotFoundError();
     const before = { name: subDistrict.name };
     if (before.name === form.name) return subDistrict;

@@ -1,11 +1,7 @@
-import { Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { User } from '../../../models/index.js';
-import { dialectOf } from '../../db.js';
+import { rowLock } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
-import type { AuditActor, AuditContext } from '../../services/audit.js';
-
-/** Who acts in an administrator's command on a user, and where the request came from. */
-export type AdminBy = { actor: NonNullable<AuditActor>; context?: AuditContext };
 
 /**
  * Re-reads a user inside the caller's transaction, under a row lock on MySQL (SQLite's write
@@ -13,10 +9,7 @@ export type AdminBy = { actor: NonNullable<AuditActor>; context?: AuditContext }
  * state it changes. An unknown id is a 404.
  */
 export async function lockedUser(id: number, transaction: Transaction): Promise<User> {
-  const user = await User.findByPk(id, {
-    transaction,
-    lock: dialectOf() === 'mysql' ? Transaction.LOCK.UPDATE : undefined,
-  });
+  const user = await User.findByPk(id, { transaction, lock: rowLock() });
   if (!user) throw new NotFoundError();
   return user;
 }

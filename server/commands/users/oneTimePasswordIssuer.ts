@@ -2,14 +2,15 @@ import { hashPassword, oneTimePassword } from '../../auth/password.js';
 import { endSessionsOf } from '../../auth/session-store.js';
 import { withTransaction } from '../../db.js';
 import { recordAudit } from '../../services/audit.js';
-import { type AdminBy, lockedUser } from './lockedUser.js';
+import type { By } from '../kernel.js';
+import { lockedUser } from './lockedUser.js';
 
 /**
  * Gives a user a new one-time password (a forgotten password, a new device): the old password
  * stops working, the user must choose their own at the next sign-in, and their sessions end.
  * Returns the password so it can be shown once; it is never stored or recorded in clear.
  */
-export async function oneTimePasswordIssuer(userId: number, by: AdminBy & { passwordCost: number }): Promise<{ password: string; sessionsEnded: number }> {
+export async function oneTimePasswordIssuer(userId: number, by: By & { passwordCost: number }): Promise<{ password: string; sessionsEnded: number }> {
   const password = oneTimePassword();
   // Hashing is deliberately slow: do it before the transaction takes its locks.
   const passwordHash = await hashPassword(password, by.passwordCost);

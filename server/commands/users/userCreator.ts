@@ -1,10 +1,11 @@
 import type { Role } from '../../../models/User.js';
-import { Agency, District, Organisation, User } from '../../../models/index.js';
+import { User } from '../../../models/index.js';
 import { hashPassword } from '../../auth/password.js';
 import { normaliseUsername } from '../../auth/signin.js';
 import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
 import { type AuditActor, type AuditContext, recordAudit } from '../../services/audit.js';
+import { checkMembership } from './checkMembership.js';
 
 export type NewUser = {
   username: string;
@@ -20,7 +21,7 @@ export type NewUser = {
 /**
  * Creates a user after checking that what they belong to fits their role: an organisation user
  * belongs to an organisation, staff to an agency of their district (or none), and nobody else
- * to an organisation.
+ * to an organisation. The actor is null when the system itself creates the first accounts (seed).
  */
 export async function userCreator(input: NewUser, by: { actor: AuditActor; context?: AuditContext; passwordCost: number }): Promise<User> {
   const passwordHash = await hashPassword(input.password, by.passwordCost);
@@ -56,21 +57,4 @@ export async function userCreator(input: NewUser, by: { actor: AuditActor; conte
     });
     return user;
   });
-}
-
-/** Raises field errors when the district, agency or organisation do not fit the role. */
-export async function checkMembership(
-  input: Pick<NewUser, 'role' | 'districtId' | 'agencyId' | 'organisationId'>,
-  transaction?: import('sequelize').Transaction,
-): Promise<void> {
-  const district = await District.findByPk(input.districtId, { transaction });
-  if (!district) throw new ValidationError({ districtId: 'validation.unknownDistrict' });
-  if (input.role === 'org') {
-    const organisation = input.organisationId ? await Organisation.findByPk(input.organisationId, { transaction }) : null;
-    if (!organisation) throw new ValidationError({ organisationId: 'validation.organisationRequired' });
-    if (organisation.districtId !== input.districtId) throw new ValidationError({ organisationId: 'validation.organisationDistrict' });
-  } else if (input.agencyId) {
-    const agency = await Agency.findByPk(input.agencyId, { transaction });
-    if (!agency || agency.districtId !== input.districtId) throw new ValidationError({ agencyId: 'validation.agencyDistrict' });
-  }
 }

@@ -3,7 +3,8 @@ import { endSessionsOf } from '../../auth/session-store.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
-import { type AdminBy, lockedUser } from './lockedUser.js';
+import type { By } from '../kernel.js';
+import { lockedUser } from './lockedUser.js';
 
 /** What each target status means: the action recorded, and the refusal when already there. */
 const CHANGES = {
@@ -16,7 +17,7 @@ const CHANGES = {
  * (SECURITY.md: a disabled user is signed out at their next request); asking for the status the
  * user already has is a 409.
  */
-export async function userStatusChanger(userId: number, to: UserStatus, by: AdminBy): Promise<{ sessionsEnded: number }> {
+export async function userStatusChanger(userId: number, to: UserStatus, by: By): Promise<{ sessionsEnded: number }> {
   const change = CHANGES[to];
   return withTransaction(async (transaction) => {
     const user = await lockedUser(userId, transaction);

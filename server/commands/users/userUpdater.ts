@@ -1,8 +1,9 @@
 import type { Role } from '../../../models/User.js';
 import { withTransaction } from '../../db.js';
 import { recordAudit } from '../../services/audit.js';
-import { type AdminBy, lockedUser } from './lockedUser.js';
-import { checkMembership } from './userCreator.js';
+import type { By } from '../kernel.js';
+import { lockedUser } from './lockedUser.js';
+import { checkMembership } from './checkMembership.js';
 
 export type UserChanges = {
   displayName: string;
@@ -20,7 +21,7 @@ const FIELDS = ['displayName', 'role', 'districtId', 'agencyId', 'organisationId
  * agency of it or none). The audit event records each changed field before and after; a form
  * that changes nothing records nothing.
  */
-export async function userUpdater(userId: number, input: UserChanges, by: AdminBy): Promise<void> {
+export async function userUpdater(userId: number, input: UserChanges, by: By): Promise<void> {
   await withTransaction(async (transaction) => {
     const user = await lockedUser(userId, transaction);
     await checkMembership(input, transaction);

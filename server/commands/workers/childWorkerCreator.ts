@@ -4,8 +4,10 @@ import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
 import type { NewWorkerForm } from '../../schemas/child-workers.js';
 import { recordAudit } from '../../services/audit.js';
+import type { PersonalDataCipher } from '../../services/personal-data.js';
 import { maskIdNumber, maskPhone } from '../../services/identifiers.js';
-import { ALREADY_REGISTERED, checkNotRegistered, checkPlace, type WorkerBy } from './childWorkerShared.js';
+import type { By } from '../kernel.js';
+import { ALREADY_REGISTERED, checkNotRegistered, checkPlace } from './childWorkerChecks.js';
 
 /**
  * Registers a child director or supervisor (实名制). The ID number and phone are stored only
@@ -13,7 +15,7 @@ import { ALREADY_REGISTERED, checkNotRegistered, checkPlace, type WorkerBy } fro
  * a number already registered (same blind index) is refused beside the field, without naming it.
  * The audit event carries the masks, never the numbers.
  */
-export async function childWorkerCreator(input: NewWorkerForm, by: WorkerBy): Promise<ChildWorker> {
+export async function childWorkerCreator(input: NewWorkerForm, by: By & { cipher: PersonalDataCipher }): Promise<ChildWorker> {
   const { cipher } = by;
   const idNumberIndex = cipher.index('idNumber', input.idNumber);
   try {

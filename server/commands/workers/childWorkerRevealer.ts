@@ -1,7 +1,8 @@
 import { withTransaction } from '../../db.js';
 import { recordAudit } from '../../services/audit.js';
-import type { WorkerBy } from './childWorkerShared.js';
-import { lockedWorker } from './childWorkerShared.js';
+import type { PersonalDataCipher } from '../../services/personal-data.js';
+import type { By } from '../kernel.js';
+import { lockedWorker } from './lockedWorker.js';
 
 export type RevealedField = 'idNumber' | 'phone';
 
@@ -10,7 +11,7 @@ export type RevealedField = 'idNumber' | 'phone';
  * and is audited). The event `child_worker.reveal` names the field, never the value, and is
  * written before the value is decrypted, so no reveal goes unrecorded. Null when no phone is held.
  */
-export async function childWorkerRevealer(workerId: number, field: RevealedField, by: WorkerBy): Promise<string | null> {
+export async function childWorkerRevealer(workerId: number, field: RevealedField, by: By & { cipher: PersonalDataCipher }): Promise<string | null> {
   const token = await withTransaction(async (transaction) => {
     const worker = await lockedWorker(workerId, transaction);
     await recordAudit({

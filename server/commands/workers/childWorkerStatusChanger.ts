@@ -1,24 +1,27 @@
-import type { ChildWorkerStatus } from '../../../models/ChildWorker.js';
+import { CHILD_WORKER_TRANSITIONS, type ChildWorkerTransition } from '../../../models/ChildWorker.js';
+import { canMove } from '../../../models/transitions.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
-import { lockedWorker, type WorkerBy } from './childWorkerShared.js';
+import type { By } from '../kernel.js';
+import { lockedWorker } from './lockedWorker.js';
 
 /**
- * Marks a worker as in post (`active`) or no longer in post (`inactive`). The status is never
- * taken from the edit form (SECURITY.md "Access"): it changes only through this action, and
- * asking for the status the worker already has is a conflict (409), so a double click changes
- * nothing twice.
+ * Marks a worker as no longer in post (`deactivate`) or in post again (`activate`), by the model's
+ * transition table. The status is never taken from the edit form (SECURITY.md "Access"): it
+ * changes only through this action, and asking for the status the worker already has is a
+ * conflict (409), so a double click changes nothing twice.
  */
-export async function childWorkerStatusChanger(workerId: number, to: ChildWorkerStatus, by: WorkerBy): Promise<void> {
+export async function childWorkerStatusChanger(workerId: number, transition: ChildWorkerTransition, by: By): Promise<void> {
+  const { to } = CHILD_WORKER_TRANSITIONS[transition];
   await withTransaction(async (transaction) => {
     const worker = await lockedWorker(workerId, transaction);
-    if (worker.status === to) throw new ConflictError(`workers.conflict.already_${to}`);
+    if (!canMove(CHILD_WORKER_TRANSITIONS, worker.status, transition)) throw new ConflictError(`workers.conflict.already_${to}`);
     const from = worker.status;
     await worker.update({ status: to }, { transaction });
     await recordAudit({
       actor: by.actor,
-      action: to === 'active' ? 'child_worker.activate' : 'child_worker.deactivate',
+      action: `child_worker.${transition}`,
       recordType: 'child_worker',
       recordId: worker.id,
       districtId: worker.districtId,

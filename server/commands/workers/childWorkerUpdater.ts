@@ -4,8 +4,11 @@ import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
 import type { EditWorkerForm } from '../../schemas/child-workers.js';
 import { recordAudit } from '../../services/audit.js';
+import type { PersonalDataCipher } from '../../services/personal-data.js';
 import { maskIdNumber, maskPhone } from '../../services/identifiers.js';
-import { ALREADY_REGISTERED, checkNotRegistered, checkPlace, lockedWorker, type WorkerBy } from './childWorkerShared.js';
+import type { By } from '../kernel.js';
+import { ALREADY_REGISTERED, checkNotRegistered, checkPlace } from './childWorkerChecks.js';
+import { lockedWorker } from './lockedWorker.js';
 
 const FIELDS = ['kind', 'name', 'districtId', 'subDistrictId', 'community', 'employment'] as const;
 
@@ -15,7 +18,7 @@ const FIELDS = ['kind', 'name', 'districtId', 'subDistrictId', 'community', 'emp
  * event lists each changed field before and after, the numbers only as masks; a form that changes
  * nothing records nothing.
  */
-export async function childWorkerUpdater(workerId: number, input: EditWorkerForm, by: WorkerBy): Promise<void> {
+export async function childWorkerUpdater(workerId: number, input: EditWorkerForm, by: By & { cipher: PersonalDataCipher }): Promise<void> {
   const { cipher } = by;
   try {
     await withTransaction(async (transaction) => {

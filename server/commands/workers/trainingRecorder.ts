@@ -1,24 +1,21 @@
 import { TrainingRecord } from '../../../models/TrainingRecord.js';
+import { today } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { TrainingForm } from '../../schemas/child-workers.js';
 import { recordAudit } from '../../services/audit.js';
-import { shanghaiToday, summariseTrainings } from '../../services/training-status.js';
-import { lockedWorker, type WorkerBy } from './childWorkerShared.js';
+import { summariseTrainings } from '../../services/training-status.js';
+import type { By } from '../kernel.js';
+import { lockedWorker } from './lockedWorker.js';
 
 /**
  * Records a training of a worker, with its certificate file when one was uploaded, and keeps the
  * worker's two training days (first passed initial, latest passed) that the registry filters on.
  * A training cannot be dated after today (Asia/Shanghai): the registry records what happened.
  */
-export async function trainingRecorder(
-  workerId: number,
-  input: TrainingForm,
-  certificate: readonly UploadDescriptor[],
-  by: Omit<WorkerBy, 'cipher'>,
-): Promise<TrainingRecord> {
-  if (input.trainedOn > shanghaiToday()) throw new ValidationError({ trainedOn: 'workers.validation.futureDate' });
+export async function trainingRecorder(workerId: number, input: TrainingForm, certificate: readonly UploadDescriptor[], by: By): Promise<TrainingRecord> {
+  if (input.trainedOn > today()) throw new ValidationError({ trainedOn: 'workers.validation.futureDate' });
   return withTransaction(async (transaction) => {
     const worker = await lockedWorker(workerId, transaction);
     // A double click or a replay must not record one training twice: under the worker's lock, the

@@ -4,18 +4,18 @@ import { endSessionsOf } from '../../auth/session-store.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { type AuditContext, recordAudit } from '../../services/audit.js';
+import { recordAudit } from '../../services/audit.js';
+import type { By } from '../kernel.js';
 
 /**
- * A user changes their own password: the current one must match. Their other sessions end;
+ * A user changes their own password (who, from the session): the current one must match. Their other sessions end;
  * the one-time-password flag is cleared.
  */
 export async function ownPasswordChanger(
-  userId: number,
   form: { currentPassword: string; newPassword: string },
-  by: { context: AuditContext; passwordCost: number; currentSid: string },
+  by: By & { passwordCost: number; currentSid: string },
 ): Promise<void> {
-  const user = await User.findByPk(userId);
+  const user = await User.findByPk(by.actor.id);
   if (!user) throw new NotFoundError();
   if (!(await verifyPassword(form.currentPassword, user.passwordHash))) {
     throw new ValidationError({ currentPassword: 'validation.currentPasswordWrong' });

@@ -1,23 +1,10 @@
-import { Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { ChildWorker } from '../../../models/ChildWorker.js';
 import { District, SubDistrict } from '../../../models/index.js';
-import { dialectOf } from '../../db.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
-import type { AuditActor, AuditContext } from '../../services/audit.js';
-import type { PersonalDataCipher } from '../../services/personal-data.js';
-
-/** Who acts on the registry, from where, and the cipher that seals personal numbers. */
-export type WorkerBy = { actor: NonNullable<AuditActor>; context?: AuditContext; cipher: PersonalDataCipher };
+import { ValidationError } from '../../errors.js';
 
 /** The error beside the ID-number field when the number is registered already. It never names the number. */
 export const ALREADY_REGISTERED = { idNumber: 'workers.errors.alreadyRegistered' };
-
-/** Re-reads a worker inside the transaction, under a row lock on MySQL. An unknown id is a 404. */
-export async function lockedWorker(id: number, transaction: Transaction): Promise<ChildWorker> {
-  const worker = await ChildWorker.findByPk(id, { transaction, lock: dialectOf() === 'mysql' ? Transaction.LOCK.UPDATE : undefined });
-  if (!worker) throw new NotFoundError();
-  return worker;
-}
 
 /** Raises field errors when the district is unknown or the sub-district is not one of its own. */
 export async function checkPlace(districtId: number, subDistrictId: number | null, transaction: Transaction): Promise<void> {
