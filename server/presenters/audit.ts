@@ -4,11 +4,12 @@ import { AuditEvent, District } from '../../models/index.js';
 import { now } from '../clock.js';
 import type { Translate } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
-import type { AuditQuery } from '../schemas/audit.js';
+import { AUDIT_SORT_KEYS, type AuditQuery } from '../schemas/audit.js';
 import { auditActionsPresent, auditTrailWhere } from '../services/audit-trail.js';
 import { type AuditedExport, type ExportColumn, type ExportFormat, inBatches } from '../services/export.js';
-import { hrefWith, paginationOf, sortLinks } from '../services/listing.js';
+import { hrefWith } from '../services/listing.js';
 import { formatDate, formatDateTime } from './format.js';
+import { listFrame, pageWindow } from './list-page.js';
 
 const PATH = '/audit';
 
@@ -61,11 +62,6 @@ function roleLabel(role: string | null, t: Translate): string {
   return roles.has(role) ? t(`roles.${role}`) : role;
 }
 
-function exportHref(query: AuditQuery, format: ExportFormat): string {
-  const base = hrefWith(PATH, { ...query, page: undefined, perPage: undefined }, {});
-  return `${base}${base.includes('?') ? '&' : '?'}format=${format}`;
-}
-
 /** One event as the list shows it. */
 function eventRow(e: AuditEvent, t: Translate) {
   return {
@@ -90,29 +86,17 @@ function eventRow(e: AuditEvent, t: Translate) {
 export async function auditListView(actor: Actor, query: AuditQuery, t: Translate) {
   const where = await auditTrailWhere(actor, query);
   const [total, actionsPresent] = await Promise.all([AuditEvent.count({ where }), auditActionsPresent(actor)]);
-  const pagination = paginationOf(PATH, query, total);
+  const frame = listFrame(PATH, query, total, AUDIT_SORT_KEYS, ['actor', 'action', 'recordType', 'recordId', 'from', 'to'] as const);
+  // A page past the last shows the last page (the frame's page), as its links say.
   const events = await AuditEvent.findAll({
     where,
     order: [['seq', query.dir === 'asc' ? 'ASC' : 'DESC']],
-    limit: query.perPage,
-    offset: (pagination.page - 1) * query.perPage,
+    ...pageWindow({ page: frame.pagination.page, perPage: query.perPage }),
   });
   const actions = query.action && !actionsPresent.includes(query.action) ? [...actionsPresent, query.action] : actionsPresent;
   return {
+    ...frame,
     rows: events.map((e) => eventRow(e, t)),
-    pagination,
-    sort: sortLinks(PATH, query, ['time'] as const),
-    filters: {
-      actor: query.actor ?? '',
-      action: query.action ?? '',
-      recordType: query.recordType ?? '',
-      recordId: query.recordId ?? '',
-      from: query.from ?? '',
-      to: query.to ?? '',
-      perPage: query.perPage,
-      sort: query.sort,
-      dir: query.dir,
-    },
     actionOptions: [
       { value: '', label: t('audit.anyAction') },
       ...actions.map((a) => {
@@ -121,8 +105,6 @@ export async function auditListView(actor: Actor, query: AuditQuery, t: Translat
       }),
     ],
     resetHref: PATH,
-    csvHref: exportHref(query, 'csv'),
-    xlsxHref: exportHref(query, 'xlsx'),
     can: { export: can(actor, 'export', 'audit') },
   };
 }

@@ -7,11 +7,10 @@ import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { CATALOGUE_RESOURCE, catalogueScope, keepsCatalogueOf } from '../policies/catalogue.js';
 import { CATALOGUE_SORT_KEYS, type CatalogueFilter, type CatalogueListQuery, type CatalogueSortKey } from '../schemas/catalogue.js';
 import type { ExportColumn } from '../services/export.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const CATALOGUE_PATH = '/catalogue';
@@ -110,28 +109,23 @@ export async function catalogueListPage(actor: Actor, query: CatalogueListQuery,
     districtsInOrder(),
     allCategories(),
   ]);
-  const all = { value: '', label: t('list.all') };
   return {
+    ...listFrame(CATALOGUE_PATH, query, count, CATALOGUE_SORT_KEYS, ['q', 'year', 'districtId', 'category', 'status'] as const),
     rows: rows.map((i) => summaryOf(i, categories, lang)),
-    pagination: paginationOf(CATALOGUE_PATH, query, count),
-    sort: sortLinks(CATALOGUE_PATH, query, CATALOGUE_SORT_KEYS),
-    filters: {
-      q: query.q ?? '',
-      year: query.year ? String(query.year) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      category: query.category ?? '',
-      status: query.status ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      categories: [all, ...categories.map((c) => ({ value: c.code, label: categoryLabel(c, categories, lang) }))],
-      statuses: [all, ...CATALOGUE_STATUSES.map((s) => ({ value: s, label: t(`catalogue.status.${s}`) }))],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      categories: withAll(
+        lang,
+        categories.map((c) => ({ value: c.code, label: categoryLabel(c, categories, lang) })),
+      ),
+      statuses: withAll(
+        lang,
+        CATALOGUE_STATUSES.map((s) => ({ value: s, label: t(`catalogue.status.${s}`) })),
+      ),
     },
-    csvHref: exportHref(CATALOGUE_PATH, query, 'csv'),
-    xlsxHref: exportHref(CATALOGUE_PATH, query, 'xlsx'),
     can: canMap(actor, CATALOGUE_RESOURCE, ['create', 'export', 'copy_year']),
   };
 }

@@ -6,16 +6,13 @@ import { NotFoundError } from '../errors.js';
 import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { TRAINING_FILTERS, WORKER_SORT_KEYS, type WorkerFilter, type WorkerListQuery, type WorkerSortKey } from '../schemas/child-workers.js';
 import type { ExportColumn } from '../services/export.js';
-import { type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 import { earliestValidTrainingDay, latestLapsingTrainingDay, statusFromSummary } from '../services/training-status.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { type Choice, type ListFrame, listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './format.js';
 
 export const WORKERS_PATH = '/workers';
-
-type Option = { value: string | number; label: string };
 
 /** Where a worker is, loaded with every list and detail in the same query (no N+1). */
 export const PLACE = [
@@ -103,15 +100,12 @@ export async function districtsFor(actor: Actor): Promise<District[]> {
   return districtsInOrder(districtScope(actor, 'id'));
 }
 
-export type WorkerListView = {
+const FILTERS = ['q', 'idIndex', 'districtId', 'subDistrictId', 'kind', 'employment', 'status', 'training'] as const;
+
+export type WorkerListView = ListFrame<WorkerSortKey, (typeof FILTERS)[number]> & {
   rows: WorkerSummary[];
-  pagination: Pagination;
-  sort: Record<WorkerSortKey, SortLink>;
-  filters: Record<string, string | number>;
   byIdNumber: boolean;
-  options: Record<'districts' | 'subDistricts' | 'kinds' | 'employments' | 'statuses' | 'trainings', Option[]>;
-  csvHref: string;
-  xlsxHref: string;
+  options: Record<'districts' | 'subDistricts' | 'kinds' | 'employments' | 'statuses' | 'trainings', Choice[]>;
   can: Record<string, boolean>;
 };
 
@@ -136,36 +130,29 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
         })
       : [],
   ]);
-  const all = { value: '', label: t('list.all') };
-  const choices = (values: readonly string[], prefix: string) => [all, ...values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }))];
+  const choices = (values: readonly string[], prefix: string) =>
+    withAll(
+      lang,
+      values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) })),
+    );
   return {
+    ...listFrame(WORKERS_PATH, query, count, WORKER_SORT_KEYS, FILTERS),
     rows: rows.map((w) => summaryOf(w, today, lang)),
-    pagination: paginationOf(WORKERS_PATH, query, count),
-    sort: sortLinks(WORKERS_PATH, query, WORKER_SORT_KEYS),
-    filters: {
-      q: query.q ?? '',
-      idIndex: query.idIndex ?? '',
-      districtId: query.districtId ?? '',
-      subDistrictId: query.subDistrictId ?? '',
-      kind: query.kind ?? '',
-      employment: query.employment ?? '',
-      status: query.status ?? '',
-      training: query.training ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
     byIdNumber: !!query.idIndex,
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      subDistricts: [all, ...subDistricts.map((s) => ({ value: s.id, label: s.name }))],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      subDistricts: withAll(
+        lang,
+        subDistricts.map((s) => ({ value: s.id, label: s.name })),
+      ),
       kinds: choices(CHILD_WORKER_KINDS, 'workers.kinds'),
       employments: choices(EMPLOYMENTS, 'workers.employments'),
       statuses: choices(CHILD_WORKER_STATUSES, 'workers.statuses'),
       trainings: choices(TRAINING_FILTERS, 'workers.trainingFilter'),
     },
-    csvHref: exportHref(WORKERS_PATH, query, 'csv'),
-    xlsxHref: exportHref(WORKERS_PATH, query, 'xlsx'),
     can: canMap(actor, 'child_worker', ['create', 'import', 'export']),
   };
 }

@@ -10,11 +10,10 @@ import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { organisationRecordScope } from '../policies/organisation.js';
 import { ORGANISATION_SORT_KEYS, type OrganisationFilter, type OrganisationListQuery, type OrganisationSortKey } from '../schemas/organisations.js';
 import type { ExportColumn } from '../services/export.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { acceptAttribute, FILE_TYPES, uploadKind } from '../services/storage/kinds.js';
 import { formatDate, formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ORGANISATIONS_PATH = '/organisations';
@@ -99,27 +98,23 @@ export async function organisationListPage(actor: Actor, query: OrganisationList
     }),
     districtsFor(actor),
   ]);
-  const all = { value: '', label: t('list.all') };
   return {
+    ...listFrame(ORGANISATIONS_PATH, query, count, ORGANISATION_SORT_KEYS, ['q', 'districtId', 'status', 'orgType'] as const),
     rows: rows.map((o) => summaryOf(o, lang)),
-    pagination: paginationOf(ORGANISATIONS_PATH, query, count),
-    sort: sortLinks(ORGANISATIONS_PATH, query, ORGANISATION_SORT_KEYS),
-    filters: {
-      q: query.q ?? '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      status: query.status ?? '',
-      orgType: query.orgType ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      statuses: [all, ...ORGANISATION_STATUSES.map((s) => ({ value: s, label: t(`organisations.status.${s}`) }))],
-      types: [all, ...ORGANISATION_TYPES.map((s) => ({ value: s, label: t(`organisations.types.${s}`) }))],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      statuses: withAll(
+        lang,
+        ORGANISATION_STATUSES.map((s) => ({ value: s, label: t(`organisations.status.${s}`) })),
+      ),
+      types: withAll(
+        lang,
+        ORGANISATION_TYPES.map((s) => ({ value: s, label: t(`organisations.types.${s}`) })),
+      ),
     },
-    csvHref: exportHref(ORGANISATIONS_PATH, query, 'csv'),
-    xlsxHref: exportHref(ORGANISATIONS_PATH, query, 'xlsx'),
     can: canMap(actor, 'organisation', ['create', 'export']),
   };
 }

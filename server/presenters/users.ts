@@ -5,11 +5,10 @@ import { now } from '../clock.js';
 import { getSequelize } from '../db.js';
 import { NotFoundError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { type Choice, type ListFrame, listFrame, pageWindow, withAll } from './list-page.js';
 import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { USER_SORT_KEYS, type UserFilter, type UserListQuery, type UserSortKey } from '../schemas/users.js';
 import type { ExportColumn } from '../services/export.js';
-import { type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 import { formatDateTime, districtName } from './format.js';
 import { districtsInOrder } from '../services/reference.js';
 
@@ -68,16 +67,13 @@ function summaryOf(user: User, lang: Lang) {
 }
 export type UserSummary = ReturnType<typeof summaryOf>;
 
-export type UserListView = {
+export type UserListView = ListFrame<UserSortKey, (typeof FILTERS)[number]> & {
   rows: UserSummary[];
-  pagination: Pagination;
-  sort: Record<UserSortKey, SortLink>;
-  filters: { q: string; role: string; districtId: string; status: string; sort: string; dir: string; perPage: number };
-  options: { roles: Option[]; districts: Option[]; statuses: Option[] };
-  csvHref: string;
-  xlsxHref: string;
+  options: { roles: Choice[]; districts: Choice[]; statuses: Choice[] };
   can: Record<string, boolean>;
 };
+
+const FILTERS = ['q', 'role', 'districtId', 'status'] as const;
 
 /**
  * The user list: one page of filtered, sorted users with what they belong to, counted and read
@@ -94,27 +90,23 @@ export async function userListPage(actor: Actor, query: UserListQuery, lang: Lan
     }),
     districtsInOrder(),
   ]);
-  const all = { value: '', label: t('list.all') };
   return {
+    ...listFrame(USERS_PATH, query, count, USER_SORT_KEYS, FILTERS),
     rows: rows.map((u) => summaryOf(u, lang)),
-    pagination: paginationOf(USERS_PATH, query, count),
-    sort: sortLinks(USERS_PATH, query, USER_SORT_KEYS),
-    filters: {
-      q: query.q ?? '',
-      role: query.role ?? '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      status: query.status ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
     options: {
-      roles: [all, ...ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))],
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      statuses: [all, ...USER_STATUSES.map((s) => ({ value: s, label: t(`users.status.${s}`) }))],
+      roles: withAll(
+        lang,
+        ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) })),
+      ),
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      statuses: withAll(
+        lang,
+        USER_STATUSES.map((s) => ({ value: s, label: t(`users.status.${s}`) })),
+      ),
     },
-    csvHref: exportHref(USERS_PATH, query, 'csv'),
-    xlsxHref: exportHref(USERS_PATH, query, 'xlsx'),
     can: canMap(actor, 'user', ['create', 'export']),
   };
 }
