@@ -3,18 +3,17 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { District, type StoredFile } from '../models/index.js';
 import type { By } from '../server/commands/kernel.js';
-import { type CheckedRow, checkImportRows, type ImportProblem } from '../server/commands/workers/workerImportChecks.js';
-import { IMPORT_OWNER, ImportWriteError, importFileOf, workerImportCanceller, workerImporter } from '../server/commands/workers/workerImporter.js';
-import { withTransaction } from '../server/db.js';
+import { type CheckedRow, checkImportRows } from '../server/commands/workers/workerImportChecks.js';
+import { ImportWriteError, importFileOf, workerImportCanceller, workerImporter, workerImportKeeper } from '../server/commands/workers/workerImporter.js';
 import { BadRequestError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { upload, uploadsOf } from '../server/middleware/upload.js';
-import { saveStoredFiles } from '../server/services/storage/stored-files.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { districtName } from '../server/presenters/format.js';
 import { districtsFor, WORKERS_PATH } from '../server/presenters/child-workers.js';
+import { IMPORT_PATH, type ImportPageExtra, type ImportStage, workerImportPage } from '../server/presenters/worker-import.js';
 import { recordId } from '../server/schemas/common.js';
 import { sendExport } from '../server/services/export.js';
 import type { PersonalDataCipher } from '../server/services/personal-data.js';
@@ -22,7 +21,6 @@ import type { BlobStore } from '../server/services/storage/index.js';
 import { IMPORT_FIELDS, ImportFileError, type ImportRow, readStoredImport, TEMPLATE_HEADERS } from '../server/services/worker-import.js';
 import { actorOf, bodyOf, langOf, paramsOf } from './kit.js';
 
-const IMPORT_PATH = `${WORKERS_PATH}/import`;
 const importForm = z.object({ districtId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required') });
 const fileParams = z.object({ fileId: recordId() });
 /** The lines that were errors in the preview, so the result can tell which rows changed since. Only informative. */
@@ -50,46 +48,10 @@ const badRequest: OnInvalid = () => {
   throw new BadRequestError();
 };
 
-type Stage = 'preview' | 'done';
-type PageExtra = { result?: { created: number; updated: number }; writeError?: { line: number; problems: ImportProblem[] }; before?: Set<number> };
-
-/** The preview (or the result) of an import: every row with its outcome and its problems in the user's language; numbers masked. */
-async function renderRows(req: Request, res: Response, file: StoredFile, stage: Stage, rows: CheckedRow[], extra: PageExtra = {}): Promise<void> {
-  const { t } = req;
-  const problem = (p: ImportProblem) => ({
-    text: p.field === 'row' ? t(p.message) : t('workers.import.problemIn', { column: t(`workers.fields.${p.field}`), message: t(p.message) }),
-  });
-  const label = (group: string, value: string) =>
-    ['director', 'supervisor', 'full_time', 'part_time'].includes(value) ? t(`workers.${group}.${value}`) : value;
-  const count = (o: string) => rows.filter((r) => r.outcome === o).length;
+/** Renders the preview (or the result) of an import. */
+async function renderRows(req: Request, res: Response, file: StoredFile, stage: ImportStage, rows: CheckedRow[], extra: ImportPageExtra = {}): Promise<void> {
   const district = await District.findByPk(file.districtId!);
-  const errorLines = rows.filter((r) => r.outcome === 'error').map((r) => r.line);
-  res.render('workers/import-preview', {
-    pageTitle: t(stage === 'done' ? 'workers.import.resultTitle' : 'workers.import.previewTitle'),
-    stage,
-    fileName: file.originalName,
-    district: districtName(district, langOf(req)),
-    counts: { new: count('new'), update: count('update'), error: count('error') },
-    result: extra.result,
-    writeError: extra.writeError && { line: extra.writeError.line, problems: extra.writeError.problems.map(problem) },
-    rows: rows
-      .filter((r) => stage === 'preview' || r.outcome === 'error')
-      .map((r) => ({
-        line: r.line,
-        name: r.name,
-        idNumber: r.idNumberMasked,
-        subDistrict: r.subDistrict,
-        kind: label('kinds', r.kind),
-        employment: label('employments', r.employment),
-        outcome: r.outcome,
-        outcomeLabel: t(`workers.import.outcomes.${r.outcome}`),
-        changed: stage === 'done' && extra.before !== undefined && !extra.before.has(r.line),
-        problems: r.problems.map(problem),
-      })),
-    previewErrors: errorLines.join(','),
-    actions: { confirm: `${IMPORT_PATH}/${file.id}/confirm`, cancel: `${IMPORT_PATH}/${file.id}/cancel` },
-    can: { confirm: stage === 'preview' && count('new') + count('update') > 0, cancel: stage === 'preview' },
-  });
+  res.render('workers/import-preview', workerImportPage(file, district, stage, rows, extra, langOf(req)));
 }
 
 /** The rows of a stored import file; a file that cannot be read is a locale key. */
@@ -141,11 +103,7 @@ export function workerImportRouter(store: BlobStore, by: (req: Request) => By & 
         res.status(422);
         return renderImport(req, res, { values: { districtId }, errors: { file: rows } });
       }
-      // Kept as a pending import (owner type set, no owner id yet) until confirmed or cancelled.
-      const file = await withTransaction(async (transaction) => {
-        const [saved] = await saveStoredFiles([uploaded], { kind: 'worker_import', uploadedBy: actorOf(req).id, districtId }, transaction);
-        return saved.update({ ownerType: IMPORT_OWNER }, { transaction });
-      });
+      const file = await workerImportKeeper(uploaded, districtId, by(req));
       await renderRows(req, res, file, 'preview', await checkImportRows(districtId, rows, by(req).cipher));
     },
   );

@@ -8,6 +8,7 @@ import { childWorkerRevealer } from '../server/commands/workers/childWorkerRevea
 import { childWorkerStatusChanger } from '../server/commands/workers/childWorkerStatusChanger.js';
 import { childWorkerUpdater } from '../server/commands/workers/childWorkerUpdater.js';
 import { trainingRecorder } from '../server/commands/workers/trainingRecorder.js';
+import { today } from '../server/clock.js';
 import type { Config } from '../server/config.js';
 import { BadRequestError, NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
@@ -25,7 +26,6 @@ import { hrefWith } from '../server/services/listing.js';
 import { PersonalDataCipher } from '../server/services/personal-data.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
-import { shanghaiToday } from '../server/services/training-status.js';
 import { workerClaimsSection } from '../server/presenters/claim-worker-section.js';
 import { workerImportRouter } from './child-worker-import.js';
 import { actorOf, auditedExport, bodyOf, by as kitBy, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
@@ -65,15 +65,15 @@ const badReveal: OnInvalid = () => {
 /** The filtered registry as CSV or XLSX, numbers masked; audited with its filter and size before it leaves. */
 async function exportWorkers(req: Request, res: Response, query: WorkerListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', 'child_worker');
-  const today = shanghaiToday();
+  const day = today();
   const { page: _p, perPage: _pp, sort: _s, dir: _d, format, ...filter } = query;
-  const options = workerExportQuery(actorOf(req), filter, today);
+  const options = workerExportQuery(actorOf(req), filter, day);
   await auditedExport(req, res, {
     action: 'child_worker.export',
     recordType: 'child_worker',
     format,
     filename: req.t('workers.exportFilename'),
-    columns: workerExportColumns(today, langOf(req)),
+    columns: workerExportColumns(day, langOf(req)),
     rows: inBatches(ChildWorker, options),
     count: await ChildWorker.count({ where: options.where }),
     detail: { filter: { ...filter, idIndex: filter.idIndex ? true : undefined } },
@@ -97,7 +97,7 @@ export function childWorkersRouter(config: Config): Router {
       return res.redirect(303, hrefWith(WORKERS_PATH, { ...query, q: undefined, idIndex: cipher.index('idNumber', query.q) }, { page: 1 }));
     }
     if (query.format) return exportWorkers(req, res, { ...query, format: query.format });
-    const list = await workerListPage(actorOf(req), query, shanghaiToday(), langOf(req));
+    const list = await workerListPage(actorOf(req), query, today(), langOf(req));
     res.render('workers/index', { pageTitle: req.t('workers.title'), list });
   });
 
@@ -113,7 +113,7 @@ export function childWorkersRouter(config: Config): Router {
 
   router.get(`${WORKERS_PATH}/:id`, rule('read', 'child_worker'), id, subject('read'), async (req, res) => {
     const worker = workerOf(res);
-    const page = await workerDetailPage(actorOf(req), worker, shanghaiToday(), langOf(req));
+    const page = await workerDetailPage(actorOf(req), worker, today(), langOf(req));
     res.render('workers/show', { pageTitle: worker.name, ...page, workerClaims: await workerClaimsSection(actorOf(req), worker.id, langOf(req)) });
   });
 

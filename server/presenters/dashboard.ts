@@ -1,10 +1,9 @@
 import { Op } from 'sequelize';
 import { Agency, AuditEvent, District, Organisation, Session, User } from '../../models/index.js';
-import { now } from '../clock.js';
+import { now, today } from '../clock.js';
 import type { Translate } from '../i18n/index.js';
 import { type Actor, can, districtScope } from '../policies/index.js';
 import type { WorkerFilter } from '../schemas/child-workers.js';
-import { shanghaiToday } from '../services/training-status.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { workerListWhere } from './child-workers.js';
 import { evaluationDashboardCards } from './evaluation-admin.js';
@@ -57,8 +56,8 @@ export async function dashboardFor(actor: Actor, t: Translate): Promise<Dashboar
   }
   if (can(actor, 'list', 'child_worker')) {
     // Section 二 of the policy: training is renewed yearly; officers are warned 30 days ahead.
-    const today = shanghaiToday();
-    const count = (filter: Partial<WorkerFilter>) => ChildWorker.count({ where: workerListWhere(actor, filter as WorkerFilter, today) });
+    const day = today();
+    const count = (filter: Partial<WorkerFilter>) => ChildWorker.count({ where: workerListWhere(actor, filter as WorkerFilter, day) });
     cards.push(
       { labelKey: 'dashboard.workersLapsing', value: await count({ status: 'active', training: 'lapsing' }), href: '/workers?status=active&training=lapsing' },
       {

@@ -7,6 +7,7 @@ import { districtScope } from '../../policies/scopes.js';
 import { recordAudit } from '../../services/audit.js';
 import type { PersonalDataCipher } from '../../services/personal-data.js';
 import type { BlobStore } from '../../services/storage/index.js';
+import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import { type ImportField, readStoredImport } from '../../services/worker-import.js';
 import type { By } from '../kernel.js';
 import { childWorkerCreator } from './childWorkerCreator.js';
@@ -26,6 +27,17 @@ export class ImportWriteError extends Error {
   ) {
     super(`import write failed at line ${line}`);
   }
+}
+
+/**
+ * Keeps an uploaded import file into `districtId` as a pending import (owner type set, no owner id
+ * yet) until it is confirmed or cancelled.
+ */
+export async function workerImportKeeper(upload: UploadDescriptor, districtId: number, by: By): Promise<StoredFile> {
+  return withTransaction(async (transaction) => {
+    const [saved] = await saveStoredFiles([upload], { kind: 'worker_import', uploadedBy: by.actor.id, districtId }, transaction);
+    return saved.update({ ownerType: IMPORT_OWNER }, { transaction });
+  });
 }
 
 /**
