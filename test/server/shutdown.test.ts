@@ -98,7 +98,7 @@ describe('shutdown', () => {
       DATABASE_URL: `sqlite:${path.join(tmp, 'db.sqlite')}`,
       UPLOAD_DIR: tmp,
       PASSWORD_COST: '10',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'warn',
     };
     const start = async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -114,16 +114,16 @@ describe('shutdown', () => {
         });
         child.on('exit', (code) => reject(new Error(`exited ${code} before listening: ${out}`)));
       });
-      return { child, url };
+      return { child, url, output: () => out };
     };
     try {
       for (const round of [1, 2]) {
-        const { child, url } = await start();
+        const { child, url, output } = await start();
         const res = await fetch(`${url}/healthz`);
         expect(res.status, `round ${round}`).to.equal(200);
         const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
         child.kill('SIGTERM');
-        expect(await exited, `round ${round}: exit code after SIGTERM`).to.equal(0);
+        expect(await exited, `round ${round}: exit code after SIGTERM; the server said:\n${output()}`).to.equal(0);
       }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
