@@ -22,35 +22,13 @@ import {
   approvalQueuePage,
   loadAllocation,
 } from '../server/presenters/allocations.js';
-import type { Lang } from '../server/i18n/index.js';
-import {
-  type AllocationForm,
-  type AllocationListQuery,
-  type ApprovalForm,
-  allocationForm,
-  allocationListQuery,
-  approvalForm,
-  type RejectionForm,
-  rejectionForm,
-} from '../server/schemas/allocations.js';
-import { idParams } from '../server/schemas/finance.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { type AllocationListQuery, allocationForm, allocationListQuery, approvalForm, rejectionForm } from '../server/schemas/allocations.js';
+import { idParams } from '../server/schemas/common.js';
+import { inBatches } from '../server/services/export.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Allocation;
+const { subject, of: subjectOf } = subjectLoader(ALLOCATION_RESOURCE, loadAllocation);
 const detailHref = (id: number) => `${ALLOCATIONS_PATH}/${id}`;
-
-/** Loads the allocation named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const allocation = await loadAllocation(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, ALLOCATION_RESOURCE, allocation);
-    res.locals.subject = allocation;
-    next();
-  };
-}
 
 const renderForm = async (req: Request, res: Response, form: Parameters<OnInvalid>[2], allocation?: Allocation) =>
   res.render('allocations/form', {
@@ -59,7 +37,7 @@ const renderForm = async (req: Request, res: Response, form: Parameters<OnInvali
     cancelHref: allocation ? detailHref(allocation.id) : ALLOCATIONS_PATH,
     values: form.values,
     errors: form.errors,
-    options: await allocationFormOptions(req.user!, langOf(req)),
+    options: await allocationFormOptions(actorOf(req), langOf(req)),
   });
 
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
@@ -76,27 +54,27 @@ const renderDetail: OnInvalid = async (req, res, form) => {
   const allocation = subjectOf(res);
   res.render('allocations/show', {
     pageTitle: req.t('finance.allocations.detailTitle', { id: allocation.id }),
-    ...(await allocationDetailPage(req.user!, allocation, langOf(req))),
+    ...(await allocationDetailPage(actorOf(req), allocation, langOf(req))),
     values: form.values,
     errors: form.errors,
   });
 };
 
 async function exportAllocations(req: Request, res: Response, query: AllocationListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
-  authorize(req.user, 'export', ALLOCATION_RESOURCE);
+  authorize(actorOf(req), 'export', ALLOCATION_RESOURCE);
   const { year, districtId, fundSource, status, budgetLineId, projectId } = query;
   const filter = { year, districtId, fundSource, status, budgetLineId, projectId };
-  const options = allocationExportQuery(req.user!, filter);
-  const rows = await Allocation.count({ where: options.where });
-  const { actor, context } = by(req);
-  await recordAudit({
-    actor: { id: actor.id, username: actor.username, role: actor.role },
+  const options = allocationExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'allocation.export',
     recordType: 'allocation',
-    detail: { filter, format: query.format, rows },
-    context,
+    format: query.format,
+    filename: req.t('finance.allocations.exportFilename'),
+    columns: allocationExportColumns(langOf(req)),
+    rows: inBatches(Allocation, options),
+    count: await Allocation.count({ where: options.where }),
+    detail: { filter },
   });
-  await sendExport(res, query.format, req.t('finance.allocations.exportFilename'), allocationExportColumns(langOf(req)), inBatches(Allocation, options));
 }
 
 /** Allocations (资金安排): officers request, finance approves, rejects and releases; readers see them. */
@@ -105,19 +83,19 @@ export function allocationsRouter(): Router {
   const id = validateParams(idParams);
 
   router.get(ALLOCATIONS_PATH, rule('list', ALLOCATION_RESOURCE), validateQuery(allocationListQuery), async (req, res) => {
-    const query = res.locals.query as AllocationListQuery;
+    const query = queryOf(res, allocationListQuery);
     if (query.format) return exportAllocations(req, res, { ...query, format: query.format });
-    res.render('allocations/index', { pageTitle: req.t('finance.allocations.title'), list: await allocationListPage(req.user!, query, langOf(req)) });
+    res.render('allocations/index', { pageTitle: req.t('finance.allocations.title'), list: await allocationListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${ALLOCATIONS_PATH}/queue`, rule('queue', ALLOCATION_RESOURCE), async (req, res) => {
-    res.render('allocations/queue', { pageTitle: req.t('finance.allocations.queueTitle'), queue: await approvalQueuePage(req.user!, langOf(req)) });
+    res.render('allocations/queue', { pageTitle: req.t('finance.allocations.queueTitle'), queue: await approvalQueuePage(actorOf(req), langOf(req)) });
   });
 
   router.get(`${ALLOCATIONS_PATH}/new`, rule('create', ALLOCATION_RESOURCE), (req, res) => renderNew(req, res, { values: {}, errors: {} }));
 
   router.post(ALLOCATIONS_PATH, rule('create', ALLOCATION_RESOURCE), validateBody(allocationForm, renderNew), async (req, res) => {
-    const allocation = await allocationRequester(res.locals.body as AllocationForm, by(req));
+    const allocation = await allocationRequester(bodyOf(res, allocationForm), by(req));
     flash(req, 'success', 'finance.flash.requested', { id: allocation.id });
     res.redirect(detailHref(allocation.id));
   });
@@ -138,7 +116,7 @@ export function allocationsRouter(): Router {
     draftOnly,
     validateBody(allocationForm, renderEdit),
     async (req, res) => {
-      const allocation = await allocationEditor(subjectOf(res).id, res.locals.body as AllocationForm, by(req));
+      const allocation = await allocationEditor(subjectOf(res).id, bodyOf(res, allocationForm), by(req));
       flash(req, 'success', 'finance.flash.updated', { id: allocation.id });
       res.redirect(detailHref(allocation.id));
     },
@@ -163,7 +141,7 @@ export function allocationsRouter(): Router {
     subject('approve'),
     validateBody(approvalForm, renderDetail),
     async (req, res) => {
-      const allocation = await allocationApprover(subjectOf(res).id, by(req), { reason: (res.locals.body as ApprovalForm).reason });
+      const allocation = await allocationApprover(subjectOf(res).id, by(req), { reason: bodyOf(res, approvalForm).reason });
       flash(req, 'success', 'finance.flash.approve', { id: allocation.id });
       res.redirect(detailHref(allocation.id));
     },
@@ -176,7 +154,7 @@ export function allocationsRouter(): Router {
     subject('reject'),
     validateBody(rejectionForm, renderDetail),
     async (req, res) => {
-      const allocation = await allocationRejecter(subjectOf(res).id, (res.locals.body as RejectionForm).reason, by(req));
+      const allocation = await allocationRejecter(subjectOf(res).id, bodyOf(res, rejectionForm).reason, by(req));
       flash(req, 'success', 'finance.flash.reject', { id: allocation.id });
       res.redirect(detailHref(allocation.id));
     },

@@ -1,9 +1,9 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
-import type { BudgetLine } from '../models/BudgetLine.js';
+import { BudgetLine } from '../models/BudgetLine.js';
 import { budgetLineCreator } from '../server/commands/finance/budgetLineCreator.js';
 import { budgetLineEditor } from '../server/commands/finance/budgetLineEditor.js';
-import { now } from '../server/clock.js';
+import { today } from '../server/clock.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
@@ -21,35 +21,13 @@ import {
   loadBudgetLine,
   lotteryShareTable,
 } from '../server/presenters/budget.js';
-import type { Lang } from '../server/i18n/index.js';
-import {
-  type BudgetLineListQuery,
-  budgetLineListQuery,
-  type EditBudgetLineForm,
-  editBudgetLineForm,
-  idParams,
-  lotteryShareQuery,
-  type NewBudgetLineForm,
-  newBudgetLineForm,
-} from '../server/schemas/finance.js';
-import { recordAudit } from '../server/services/audit.js';
-import { BudgetLine as BudgetLineModel } from '../models/BudgetLine.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { idParams } from '../server/schemas/common.js';
+import { type BudgetLineListQuery, budgetLineListQuery, editBudgetLineForm, lotteryShareQuery, newBudgetLineForm } from '../server/schemas/finance.js';
+import { inBatches } from '../server/services/export.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as BudgetLine;
+const { subject, of: subjectOf } = subjectLoader(BUDGET_LINE_RESOURCE, loadBudgetLine);
 const detailHref = (id: number) => `${BUDGET_PATH}/${id}`;
-
-/** Loads the line named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const line = await loadBudgetLine(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, BUDGET_LINE_RESOURCE, line);
-    res.locals.subject = line;
-    next();
-  };
-}
 
 async function renderForm(req: Request, res: Response, form: Parameters<OnInvalid>[2], line?: BudgetLine): Promise<void> {
   const t = req.t;
@@ -60,27 +38,26 @@ async function renderForm(req: Request, res: Response, form: Parameters<OnInvali
     line: line ? { year: line.year, fundSourceLabel: t(`finance.fundSource.${line.fundSource}`), lottery: line.fundSource === 'welfare_lottery_fund' } : null,
     values: form.values,
     errors: form.errors,
-    options: await budgetLineFormOptions(req.user!, langOf(req)),
+    options: await budgetLineFormOptions(actorOf(req), langOf(req)),
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
 
 async function exportLines(req: Request, res: Response, query: BudgetLineListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
-  authorize(req.user, 'export', BUDGET_LINE_RESOURCE);
+  authorize(actorOf(req), 'export', BUDGET_LINE_RESOURCE);
   const filter = { year: query.year, districtId: query.districtId, fundSource: query.fundSource };
-  const options = budgetLineExportQuery(req.user!, filter);
-  const rows = await BudgetLineModel.count({ where: options.where });
-  const { actor, context } = by(req);
-  await recordAudit({
-    actor: { id: actor.id, username: actor.username, role: actor.role },
+  const options = budgetLineExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'budget_line.export',
     recordType: 'budget_line',
-    detail: { filter, format: query.format, rows },
-    context,
+    format: query.format,
+    filename: req.t('finance.budget.exportFilename'),
+    columns: budgetLineExportColumns(langOf(req)),
+    rows: budgetLineExportRows(inBatches(BudgetLine, options)),
+    count: await BudgetLine.count({ where: options.where }),
+    detail: { filter },
   });
-  const lines = budgetLineExportRows(inBatches(BudgetLineModel, options));
-  await sendExport(res, query.format, req.t('finance.budget.exportFilename'), budgetLineExportColumns(langOf(req)), lines);
 }
 
 /** Budget lines (预算): finance keeps them; officers, inspectors and the administrator read them. */
@@ -89,29 +66,29 @@ export function budgetRouter(): Router {
   const id = validateParams(idParams);
 
   router.get(BUDGET_PATH, rule('list', BUDGET_LINE_RESOURCE), validateQuery(budgetLineListQuery), async (req, res) => {
-    const query = res.locals.query as BudgetLineListQuery;
+    const query = queryOf(res, budgetLineListQuery);
     if (query.format) return exportLines(req, res, { ...query, format: query.format });
-    res.render('budget/index', { pageTitle: req.t('finance.budget.title'), list: await budgetLineListPage(req.user!, query, langOf(req)) });
+    res.render('budget/index', { pageTitle: req.t('finance.budget.title'), list: await budgetLineListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${BUDGET_PATH}/lottery-share`, rule('lottery_share', BUDGET_LINE_RESOURCE), validateQuery(lotteryShareQuery), async (req, res) => {
-    const query = res.locals.query as { districtId?: number };
-    res.render('budget/lottery-share', { pageTitle: req.t('finance.lottery.title'), table: await lotteryShareTable(req.user!, query, langOf(req)) });
+    const query = queryOf(res, lotteryShareQuery);
+    res.render('budget/lottery-share', { pageTitle: req.t('finance.lottery.title'), table: await lotteryShareTable(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${BUDGET_PATH}/new`, rule('create', BUDGET_LINE_RESOURCE), (req, res) =>
-    renderNew(req, res, { values: { year: now().getFullYear(), districtId: req.user!.districtId }, errors: {} }),
+    renderNew(req, res, { values: { year: Number(today().slice(0, 4)), districtId: actorOf(req).districtId }, errors: {} }),
   );
 
   router.post(BUDGET_PATH, rule('create', BUDGET_LINE_RESOURCE), validateBody(newBudgetLineForm, renderNew), async (req, res) => {
-    const line = await budgetLineCreator(res.locals.body as NewBudgetLineForm, by(req));
+    const line = await budgetLineCreator(bodyOf(res, newBudgetLineForm), by(req));
     flash(req, 'success', 'finance.flash.lineCreated', { name: line.name });
     res.redirect(detailHref(line.id));
   });
 
   router.get(`${BUDGET_PATH}/:id`, rule('read', BUDGET_LINE_RESOURCE), id, subject('read'), async (req, res) => {
     const line = subjectOf(res);
-    res.render('budget/show', { pageTitle: line.name, ...(await budgetLineDetailPage(req.user!, line, langOf(req))) });
+    res.render('budget/show', { pageTitle: line.name, ...(await budgetLineDetailPage(actorOf(req), line, langOf(req))) });
   });
 
   router.get(`${BUDGET_PATH}/:id/edit`, rule('update', BUDGET_LINE_RESOURCE), id, subject('update'), (req, res) =>
@@ -125,7 +102,7 @@ export function budgetRouter(): Router {
     subject('update'),
     validateBody(editBudgetLineForm, renderEdit),
     async (req, res) => {
-      const line = await budgetLineEditor(subjectOf(res).id, res.locals.body as EditBudgetLineForm, by(req));
+      const line = await budgetLineEditor(subjectOf(res).id, bodyOf(res, editBudgetLineForm), by(req));
       flash(req, 'success', 'finance.flash.lineUpdated', { name: line.name });
       res.redirect(detailHref(line.id));
     },

@@ -1,14 +1,14 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
-import { Contract } from '../models/Contract.js';
+import { CONTRACT_TRANSITIONS, Contract } from '../models/Contract.js';
 import { StoredFile } from '../models/StoredFile.js';
 import { contractActivator } from '../server/commands/contracts/contractActivator.js';
-import { type AmendmentForm, contractAmender } from '../server/commands/contracts/contractAmender.js';
+import { contractAmender } from '../server/commands/contracts/contractAmender.js';
 import { contractCompleter } from '../server/commands/contracts/contractCompleter.js';
 import { contractCreator, contractUpdater } from '../server/commands/contracts/contractCreator.js';
-import { CONTRACT_DOCUMENTS, type ContractDocument, contractDocumentAttacher, DOCUMENT_COLUMN } from '../server/commands/contracts/contractDocumentAttacher.js';
-import { ActivationRefusedError, type ContractTermsForm } from '../server/commands/contracts/contractShared.js';
+import { CONTRACT_DOCUMENTS, contractDocumentAttacher, DOCUMENT_COLUMN } from '../server/commands/contracts/contractDocumentAttacher.js';
+import { ActivationRefusedError } from '../server/commands/contracts/contractShared.js';
 import { contractTerminator } from '../server/commands/contracts/contractTerminator.js';
 import type { Config } from '../server/config.js';
 import { ConflictError, NotFoundError } from '../server/errors.js';
@@ -16,6 +16,7 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { upload, uploadsOf } from '../server/middleware/upload.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { checkTransition } from '../server/commands/kernel.js';
 import { CONTRACT_RESOURCE } from '../server/policies/contract.js';
 import { authorize } from '../server/policies/index.js';
 import {
@@ -31,38 +32,18 @@ import {
 import { contractEvaluationsSection } from '../server/presenters/evaluation-admin.js';
 import { contractDeliverablesSection } from '../server/presenters/deliverables.js';
 import { loadProject } from '../server/presenters/projects.js';
-import type { Lang } from '../server/i18n/index.js';
-import {
-  amendmentForm,
-  type ContractListQuery,
-  contractForm,
-  contractIdParams,
-  contractListQuery,
-  newContractQuery,
-  terminateForm,
-} from '../server/schemas/contracts.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { amendmentForm, type ContractListQuery, contractForm, contractListQuery, newContractQuery, terminateForm } from '../server/schemas/contracts.js';
+import { idParams } from '../server/schemas/common.js';
+import { inBatches } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { contractClaimsSection } from '../server/presenters/claim-contract-section.js';
 import { storeFor } from '../server/services/storage/index.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Contract;
+const { subject, of: subjectOf } = subjectLoader(CONTRACT_RESOURCE, loadContract);
 const detailHref = (id: number) => `${CONTRACTS_PATH}/${id}`;
 type Form = Parameters<OnInvalid>[2];
 const EMPTY: Form = { values: {}, errors: {} };
-
-/** Loads the contract named in the path through the actor's scope (else 404) and checks `action` (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const contract = await loadContract(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, CONTRACT_RESOURCE, contract);
-    res.locals.subject = contract;
-    next();
-  };
-}
 
 async function renderForm(req: Request, res: Response, form: Form, mode: 'new' | 'edit' | 'amend'): Promise<void> {
   const contract = mode === 'new' ? null : subjectOf(res);
@@ -85,54 +66,54 @@ async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY
   const contract = subjectOf(res);
   res.render('contracts/show', {
     pageTitle: contract.number,
-    ...(await contractDetailPage(req.user!, contract, langOf(req))),
-    evaluations: await contractEvaluationsSection(req.user!, contract, langOf(req)),
-    claimsSection: await contractClaimsSection(req.user!, contract, langOf(req)),
+    ...(await contractDetailPage(actorOf(req), contract, langOf(req))),
+    evaluations: await contractEvaluationsSection(actorOf(req), contract, langOf(req)),
+    claimsSection: await contractClaimsSection(actorOf(req), contract, langOf(req)),
     terminateForm: terminate,
     documentForm: documents,
-    deliverables: await contractDeliverablesSection(req.user!, contract, langOf(req)),
+    deliverables: await contractDeliverablesSection(actorOf(req), contract, langOf(req)),
   });
 }
 const renderDocumentInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, EMPTY, form);
-const documentParams = contractIdParams.extend({ which: z.enum(CONTRACT_DOCUMENTS) });
+const documentParams = idParams.extend({ which: z.enum(CONTRACT_DOCUMENTS) });
 const renderTerminate: OnInvalid = (req, res, form) => renderDetail(req, res, form);
 
 async function exportContracts(req: Request, res: Response, query: ContractListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
-  authorize(req.user, 'export', CONTRACT_RESOURCE);
+  authorize(actorOf(req), 'export', CONTRACT_RESOURCE);
   const filter = { year: query.year, districtId: query.districtId, organisationId: query.organisationId, status: query.status, ending: query.ending };
-  const options = contractExportQuery(req.user!, filter);
-  const rows = await Contract.count({ where: options.where });
-  const { actor, context } = by(req);
-  await recordAudit({
-    actor: { id: actor.id, username: actor.username, role: actor.role },
+  const options = contractExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'contract.export',
     recordType: 'contract',
-    detail: { filter, format: query.format, rows },
-    context,
+    format: query.format,
+    filename: req.t('contracts.exportFilename'),
+    columns: contractExportColumns(langOf(req)),
+    rows: inBatches(Contract, options),
+    count: await Contract.count({ where: options.where }),
+    detail: { filter },
   });
-  await sendExport(res, query.format, req.t('contracts.exportFilename'), contractExportColumns(langOf(req)), inBatches(Contract, options));
 }
 
 /** Contracts: list and export; officers write drafts for awarded projects, activate, amend and terminate. */
 export function contractsRouter(config: Config): Router {
   const router = Router();
   const store = storeFor(config);
-  const id = validateParams(contractIdParams);
+  const id = validateParams(idParams);
 
   router.get(CONTRACTS_PATH, rule('list', CONTRACT_RESOURCE), validateQuery(contractListQuery), async (req, res) => {
-    const query = res.locals.query as ContractListQuery;
+    const query = queryOf(res, contractListQuery);
     if (query.format) return exportContracts(req, res, { ...query, format: query.format });
-    res.render('contracts/index', { pageTitle: req.t('contracts.title'), list: await contractListPage(req.user!, query, langOf(req)) });
+    res.render('contracts/index', { pageTitle: req.t('contracts.title'), list: await contractListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${CONTRACTS_PATH}/new`, rule('create', CONTRACT_RESOURCE), validateQuery(newContractQuery), async (req, res) => {
-    const project = await loadProject(req.user!, (res.locals.query as { projectId: number }).projectId);
+    const project = await loadProject(actorOf(req), queryOf(res, newContractQuery).projectId);
     if (project.status !== 'awarded') throw new ConflictError('contracts.errors.projectNotAwarded', { status: project.status });
     return renderNew(req, res, { values: { scheduleMode: 'percent', termStart: '', termEnd: '' }, errors: {} });
   });
 
   router.post(CONTRACTS_PATH, rule('create', CONTRACT_RESOURCE), validateQuery(newContractQuery), validateBody(contractForm, renderNew), async (req, res) => {
-    const contract = await contractCreator((res.locals.query as { projectId: number }).projectId, res.locals.body as ContractTermsForm, by(req));
+    const contract = await contractCreator(queryOf(res, newContractQuery).projectId, bodyOf(res, contractForm), by(req));
     flash(req, 'success', 'contracts.flash.created', { number: contract.number });
     res.redirect(detailHref(contract.id));
   });
@@ -140,12 +121,12 @@ export function contractsRouter(config: Config): Router {
   router.get(`${CONTRACTS_PATH}/:id`, rule('read', CONTRACT_RESOURCE), id, subject('read'), (req, res) => renderDetail(req, res));
 
   router.get(`${CONTRACTS_PATH}/:id/edit`, rule('update', CONTRACT_RESOURCE), id, subject('update'), async (req, res) => {
-    if (subjectOf(res).status !== 'draft') throw new ConflictError('contracts.errors.cannot.edit', { status: subjectOf(res).status, to: 'draft' });
+    checkTransition('contracts', CONTRACT_TRANSITIONS, subjectOf(res), 'edit');
     return renderEdit(req, res, { values: await contractFormValuesOf(subjectOf(res)), errors: {} });
   });
 
   router.post(`${CONTRACTS_PATH}/:id`, rule('update', CONTRACT_RESOURCE), id, subject('update'), validateBody(contractForm, renderEdit), async (req, res) => {
-    const contract = await contractUpdater(subjectOf(res).id, res.locals.body as ContractTermsForm, by(req));
+    const contract = await contractUpdater(subjectOf(res).id, bodyOf(res, contractForm), by(req));
     flash(req, 'success', 'contracts.flash.updated', { number: contract.number });
     res.redirect(detailHref(contract.id));
   });
@@ -168,7 +149,7 @@ export function contractsRouter(config: Config): Router {
   });
 
   router.get(`${CONTRACTS_PATH}/:id/amend`, rule('amend', CONTRACT_RESOURCE), id, subject('amend'), async (req, res) => {
-    if (subjectOf(res).status !== 'active') throw new ConflictError('contracts.errors.cannot.amend', { status: subjectOf(res).status, to: 'active' });
+    checkTransition('contracts', CONTRACT_TRANSITIONS, subjectOf(res), 'amend');
     return renderAmend(req, res, { values: await contractFormValuesOf(subjectOf(res)), errors: {} });
   });
 
@@ -179,7 +160,7 @@ export function contractsRouter(config: Config): Router {
     subject('amend'),
     validateBody(amendmentForm, renderAmend),
     async (req, res) => {
-      await contractAmender(subjectOf(res).id, res.locals.body as AmendmentForm, by(req));
+      await contractAmender(subjectOf(res).id, bodyOf(res, amendmentForm), by(req));
       flash(req, 'success', 'contracts.flash.amended', { number: subjectOf(res).number });
       res.redirect(detailHref(subjectOf(res).id));
     },
@@ -192,7 +173,7 @@ export function contractsRouter(config: Config): Router {
     subject('terminate'),
     validateBody(terminateForm, renderTerminate),
     async (req, res) => {
-      await contractTerminator(subjectOf(res).id, (res.locals.body as { reason: string }).reason, by(req));
+      await contractTerminator(subjectOf(res).id, bodyOf(res, terminateForm).reason, by(req));
       flash(req, 'success', 'contracts.flash.terminated', { number: subjectOf(res).number });
       res.redirect(detailHref(subjectOf(res).id));
     },
@@ -205,7 +186,7 @@ export function contractsRouter(config: Config): Router {
     subject('update'),
     upload('contract_document', 'file', store, { onInvalid: renderDocumentInvalid }),
     async (req, res) => {
-      const { which } = res.locals.params as { which: ContractDocument };
+      const { which } = paramsOf(res, documentParams);
       await contractDocumentAttacher(subjectOf(res).id, which, uploadsOf(res), by(req));
       flash(req, 'success', 'contracts.flash.documentAttached');
       res.redirect(detailHref(subjectOf(res).id));
@@ -213,7 +194,7 @@ export function contractsRouter(config: Config): Router {
   );
 
   router.get(`${CONTRACTS_PATH}/:id/documents/:which`, rule('read', CONTRACT_RESOURCE), validateParams(documentParams), subject('read'), async (_req, res) => {
-    const fileId = subjectOf(res)[DOCUMENT_COLUMN[(res.locals.params as { which: ContractDocument }).which]];
+    const fileId = subjectOf(res)[DOCUMENT_COLUMN[paramsOf(res, documentParams).which]];
     const file = fileId ? await StoredFile.findByPk(fileId) : null;
     if (!file) throw new NotFoundError();
     await sendStoredFile(res, file, store);

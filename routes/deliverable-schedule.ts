@@ -12,7 +12,7 @@ import { authorize } from '../server/policies/index.js';
 import { loadContract } from '../server/presenters/contracts.js';
 import { scheduleFormPage } from '../server/presenters/deliverables.js';
 import type { Lang } from '../server/i18n/index.js';
-import { contractIdParams } from '../server/schemas/contracts.js';
+import { idParams } from '../server/schemas/common.js';
 import { scheduleForm } from '../server/schemas/deliverables.js';
 import type { ReportingFrequency } from '../models/ReportingSchedule.js';
 
@@ -54,7 +54,7 @@ function milestonesOf(body: Record<string, string>): { milestones: MilestoneCond
 /** A contract's reporting schedule and the milestone conditions of its instalments (officers who keep the contract). */
 export function deliverableScheduleRouter(): Router {
   const router = Router();
-  const id = validateParams(contractIdParams);
+  const id = validateParams(idParams);
 
   router.get('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, (req, res) =>
     renderForm(req, res, { values: undefined as never, errors: {} }),

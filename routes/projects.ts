@@ -1,12 +1,13 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
-import { MANUAL_PROJECT_TRANSITIONS, Project, projectCanMove } from '../models/Project.js';
+import { MANUAL_PROJECT_TRANSITIONS, PROJECT_TRANSITIONS, Project } from '../models/Project.js';
+import { checkTransition } from '../server/commands/kernel.js';
+import { checkPlanning } from '../server/commands/projects/projectChecks.js';
 import { projectAwarder } from '../server/commands/projects/projectAwarder.js';
 import { projectCreator, projectUpdater } from '../server/commands/projects/projectCreator.js';
 import { projectItemAdder, projectItemRemover } from '../server/commands/projects/projectItemChanger.js';
 import { type ProjectStep, projectTransitioner } from '../server/commands/projects/projectTransitioner.js';
-import { now } from '../server/clock.js';
-import { ConflictError } from '../server/errors.js';
+import { today } from '../server/clock.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
@@ -22,48 +23,29 @@ import {
   projectFormValuesOf,
   projectListPage,
 } from '../server/presenters/projects.js';
-import type { Lang } from '../server/i18n/index.js';
+import { idParams } from '../server/schemas/common.js';
 import {
-  type AwardForm,
   awardForm,
   awardPageQuery,
-  type EditProjectForm,
   editProjectForm,
-  type NewProjectForm,
   newProjectForm,
-  type ProjectItemForm,
   type ProjectListQuery,
-  projectIdParams,
   projectItemForm,
   projectItemParams,
   projectListQuery,
-  type TransitionForm,
   transitionForm,
 } from '../server/schemas/projects.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { inBatches } from '../server/services/export.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Project;
+const { subject, of: subjectOf } = subjectLoader(PROJECT_RESOURCE, loadProject);
 const detailHref = (id: number) => `${PROJECTS_PATH}/${id}`;
 type Form = Parameters<OnInvalid>[2];
 const EMPTY: Form = { values: {}, errors: {} };
 
-/** Loads the project named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const project = await loadProject(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, PROJECT_RESOURCE, project);
-    res.locals.subject = project;
-    next();
-  };
-}
-
 /** Facts change only while planning: anything later is a 409 before any form is shown. */
 const planning: RequestHandler = (_req, res, next) => {
-  const project = subjectOf(res);
-  if (project.status !== 'planning') throw new ConflictError('projects.errors.notPlanning', { status: project.status });
+  checkPlanning(subjectOf(res));
   next();
 };
 
@@ -76,7 +58,7 @@ async function renderForm(req: Request, res: Response, form: Form, project?: Pro
     project: project ? { year: project.year, districtName: project.district?.name ?? '' } : null,
     values: form.values,
     errors: form.errors,
-    options: await projectFormOptions(req.user!, langOf(req), project ? districtId : undefined),
+    options: await projectFormOptions(actorOf(req), langOf(req), project ? districtId : undefined),
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
@@ -85,7 +67,7 @@ const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, sub
 /** The project page; the item and cancel forms on it re-render here with their errors. */
 async function renderDetail(req: Request, res: Response, forms: { item?: Form; cancel?: Form } = {}): Promise<void> {
   const project = subjectOf(res);
-  const page = await projectDetailPage(req.user!, project, langOf(req));
+  const page = await projectDetailPage(actorOf(req), project, langOf(req));
   res.render('projects/show', {
     pageTitle: project.title,
     ...page,
@@ -109,38 +91,38 @@ const renderAward: OnInvalid = async (req, res, form) => {
 
 /** The filtered list as CSV or XLSX: exactly what the list filters, audited with its filter and size. */
 async function exportProjects(req: Request, res: Response, query: ProjectListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
-  authorize(req.user, 'export', PROJECT_RESOURCE);
+  authorize(actorOf(req), 'export', PROJECT_RESOURCE);
   const filter = { q: query.q, year: query.year, districtId: query.districtId, status: query.status, method: query.method };
-  const options = projectExportQuery(req.user!, filter);
-  const rows = await Project.count({ where: options.where });
-  const { actor, context } = by(req);
-  await recordAudit({
-    actor: { id: actor.id, username: actor.username, role: actor.role },
+  const options = projectExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'project.export',
     recordType: 'project',
-    detail: { filter, format: query.format, rows },
-    context,
+    format: query.format,
+    filename: req.t('projects.exportFilename'),
+    columns: projectExportColumns(langOf(req)),
+    rows: inBatches(Project, options),
+    count: await Project.count({ where: options.where }),
+    detail: { filter },
   });
-  await sendExport(res, query.format, req.t('projects.exportFilename'), projectExportColumns(langOf(req)), inBatches(Project, options));
 }
 
 /** Service projects: list and export; officers create, edit, add items, tender, award and cancel. */
 export function projectsRouter(): Router {
   const router = Router();
-  const id = validateParams(projectIdParams);
+  const id = validateParams(idParams);
 
   router.get(PROJECTS_PATH, rule('list', PROJECT_RESOURCE), validateQuery(projectListQuery), async (req, res) => {
-    const query = res.locals.query as ProjectListQuery;
+    const query = queryOf(res, projectListQuery);
     if (query.format) return exportProjects(req, res, { ...query, format: query.format });
-    res.render('projects/index', { pageTitle: req.t('projects.title'), list: await projectListPage(req.user!, query, langOf(req)) });
+    res.render('projects/index', { pageTitle: req.t('projects.title'), list: await projectListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${PROJECTS_PATH}/new`, rule('create', PROJECT_RESOURCE), (req, res) =>
-    renderNew(req, res, { values: { year: now().getFullYear(), districtId: req.user!.districtId }, errors: {} }),
+    renderNew(req, res, { values: { year: Number(today().slice(0, 4)), districtId: actorOf(req).districtId }, errors: {} }),
   );
 
   router.post(PROJECTS_PATH, rule('create', PROJECT_RESOURCE), validateBody(newProjectForm, renderNew), async (req, res) => {
-    const project = await projectCreator(res.locals.body as NewProjectForm, by(req));
+    const project = await projectCreator(bodyOf(res, newProjectForm), by(req));
     flash(req, 'success', 'projects.flash.created', { title: project.title });
     res.redirect(detailHref(project.id));
   });
@@ -152,7 +134,7 @@ export function projectsRouter(): Router {
   );
 
   router.post(`${PROJECTS_PATH}/:id`, rule('update', PROJECT_RESOURCE), id, subject('update'), validateBody(editProjectForm, renderEdit), async (req, res) => {
-    const project = await projectUpdater(subjectOf(res).id, res.locals.body as EditProjectForm, by(req));
+    const project = await projectUpdater(subjectOf(res).id, bodyOf(res, editProjectForm), by(req));
     flash(req, 'success', 'projects.flash.updated', { title: project.title });
     res.redirect(detailHref(project.id));
   });
@@ -164,7 +146,7 @@ export function projectsRouter(): Router {
     subject('edit_items'),
     validateBody(projectItemForm, renderItemInvalid),
     async (req, res) => {
-      await projectItemAdder(subjectOf(res).id, res.locals.body as ProjectItemForm, by(req));
+      await projectItemAdder(subjectOf(res).id, bodyOf(res, projectItemForm), by(req));
       flash(req, 'success', 'projects.flash.itemAdded');
       res.redirect(`${detailHref(subjectOf(res).id)}#items`);
     },
@@ -176,7 +158,7 @@ export function projectsRouter(): Router {
     validateParams(projectItemParams),
     subject('edit_items'),
     async (req, res) => {
-      await projectItemRemover(subjectOf(res).id, (res.locals.params as { itemId: number }).itemId, by(req));
+      await projectItemRemover(subjectOf(res).id, paramsOf(res, projectItemParams).itemId, by(req));
       flash(req, 'success', 'projects.flash.itemRemoved');
       res.redirect(`${detailHref(subjectOf(res).id)}#items`);
     },
@@ -191,7 +173,7 @@ export function projectsRouter(): Router {
       subject(transition),
       validateBody(transitionForm, onInvalid),
       async (req, res) => {
-        const project = await projectTransitioner(subjectOf(res).id, transition, by(req), (res.locals.body as TransitionForm).reason);
+        const project = await projectTransitioner(subjectOf(res).id, transition, by(req), bodyOf(res, transitionForm).reason);
         flash(req, 'success', `projects.flash.${transition}`, { title: project.title });
         res.redirect(detailHref(project.id));
       },
@@ -200,13 +182,13 @@ export function projectsRouter(): Router {
 
   router.get(`${PROJECTS_PATH}/:id/award`, rule('award', PROJECT_RESOURCE), id, validateQuery(awardPageQuery), subject('award'), (req, res) => {
     const project = subjectOf(res);
-    if (!projectCanMove(project.status, 'award')) throw new ConflictError('projects.errors.cannot.award', { status: project.status });
-    const { organisationId } = res.locals.query as { organisationId?: number };
+    checkTransition('projects', PROJECT_TRANSITIONS, project, 'award');
+    const { organisationId } = queryOf(res, awardPageQuery);
     return renderAward(req, res, { values: { organisationId: organisationId ?? '', amount: '', reasons: '' }, errors: {} });
   });
 
   router.post(`${PROJECTS_PATH}/:id/award`, rule('award', PROJECT_RESOURCE), id, subject('award'), validateBody(awardForm, renderAward), async (req, res) => {
-    const { project } = await projectAwarder(subjectOf(res).id, res.locals.body as AwardForm, by(req));
+    const { project } = await projectAwarder(subjectOf(res).id, bodyOf(res, awardForm), by(req));
     flash(req, 'success', 'projects.flash.awarded', { title: project.title });
     res.redirect(detailHref(project.id));
   });

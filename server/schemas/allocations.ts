@@ -3,6 +3,7 @@ import { ALLOCATION_FUNDS, ALLOCATION_STATUSES } from '../../models/Allocation.j
 import { FUND_SOURCES } from '../../models/BudgetLine.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 import { moneyField } from '../services/money.js';
+import { MAX_ID } from './common.js';
 import { MAX_YEAR, MIN_YEAR } from './finance.js';
 
 const optionalEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
@@ -33,7 +34,7 @@ export const allocationListQuery = listQuerySchema(
 export type AllocationListQuery = z.infer<typeof allocationListQuery>;
 export type AllocationFilter = Pick<AllocationListQuery, 'year' | 'districtId' | 'fundSource' | 'status' | 'budgetLineId' | 'projectId'>;
 
-const requiredId = z.coerce.number({ message: 'validation.required' }).int('validation.required').positive('validation.required').max(2_147_483_647);
+const requiredId = z.coerce.number({ message: 'validation.required' }).int('validation.required').positive('validation.required').max(MAX_ID);
 
 /** A request: which line, which project, how much, why and what it funds. Status and requester never come from the form. */
 export const allocationForm = z.object({

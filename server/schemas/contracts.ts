@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTRACT_STATUSES } from '../../models/Contract.js';
 import type { ContractTermsForm, TargetInput } from '../commands/contracts/contractShared.js';
+import { recordId } from './common.js';
 import type { InstalmentInput } from '../services/contract-terms.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 import { parseMoneyToFen } from '../services/money.js';
@@ -39,8 +40,7 @@ export const contractListQuery = listQuerySchema(
 export type ContractListQuery = z.infer<typeof contractListQuery>;
 export type ContractFilter = Pick<ContractListQuery, 'year' | 'districtId' | 'organisationId' | 'status' | 'ending'>;
 
-export const contractIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-export const newContractQuery = z.object({ projectId: z.coerce.number().int().positive().max(2_147_483_647) });
+export const newContractQuery = z.object({ projectId: recordId() });
 
 const text = (max: number) => z.string().trim().max(max, 'validation.tooLong').optional().default('');
 const date = z

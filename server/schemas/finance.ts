@@ -37,8 +37,6 @@ export type BudgetLineFilter = Pick<BudgetLineListQuery, 'year' | 'districtId' |
 /** The lottery-share table's query: optionally one district. */
 export const lotteryShareQuery = z.object({ districtId: optionalId() });
 
-export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-
 const year = z.coerce
   .number({ message: 'validation.financeYear' })
   .int('validation.financeYear')

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { MANUAL_PROJECT_TRANSITIONS, PROCUREMENT_METHODS, PROJECT_STATUSES } from '../../models/Project.js';
+import { PROCUREMENT_METHODS, PROJECT_STATUSES } from '../../models/Project.js';
 import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
 import { moneyField } from '../services/money.js';
 import { MAX_YEAR, MIN_YEAR } from './catalogue.js';
+import { idParams, recordId } from './common.js';
 
 /** The columns the project list may be sorted by: an allow-list, never a column from the request. */
 export const PROJECT_SORT_KEYS = ['year', 'district', 'title', 'budget', 'method', 'status', 'updatedAt'] as const;
@@ -34,9 +35,7 @@ export const projectListQuery = listQuerySchema(
 export type ProjectListQuery = z.infer<typeof projectListQuery>;
 export type ProjectFilter = Pick<ProjectListQuery, 'q' | 'year' | 'districtId' | 'status' | 'method'>;
 
-export const projectIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-export const projectItemParams = projectIdParams.extend({ itemId: z.coerce.number().int().positive().max(2_147_483_647) });
-export const projectTransitionParams = projectIdParams.extend({ transition: z.enum(MANUAL_PROJECT_TRANSITIONS as [string, ...string[]]) });
+export const projectItemParams = idParams.extend({ itemId: recordId() });
 
 const requiredText = (max: number) => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 const requiredId = () => z.coerce.number({ message: 'validation.required' }).int('validation.required').positive('validation.required');
