@@ -5,7 +5,7 @@ import { ContractVersion } from '../../models/ContractVersion.js';
 import { District, Organisation, ServiceCategory } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { Project } from '../../models/Project.js';
-import { now } from '../clock.js';
+import { today } from '../clock.js';
 import { ACTIVATION_REASON } from '../commands/contracts/contractActivator.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap } from '../policies/index.js';
@@ -20,6 +20,7 @@ import { districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { exportHref, pageWindow } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
+import { addDays } from '../services/calendar.js';
 import { targetMetricGroups } from './deliverables.js';
 
 export const CONTRACTS_PATH = '/contracts';
@@ -31,8 +32,6 @@ export const CONTRACT_PLACE = [
   { model: Project, as: 'project', attributes: ['id', 'title', 'ocid', 'year', 'status'] },
 ];
 
-const today = () => now().toISOString().slice(0, 10);
-
 /** The list's filter joined by AND to what the actor may see; the export uses the very same one. */
 export function contractListWhere(actor: Actor, filter: ContractFilter): WhereOptions<Contract> {
   const and: unknown[] = [contractScope(actor)];
@@ -40,12 +39,11 @@ export function contractListWhere(actor: Actor, filter: ContractFilter): WhereOp
   if (filter.districtId) and.push({ districtId: filter.districtId });
   if (filter.organisationId) and.push({ organisationId: filter.organisationId });
   if (filter.status) and.push({ status: filter.status });
-  if (filter.ending) and.push({ status: 'active', termEnd: { [Op.between]: [today(), addDays(today(), 60)] } });
+  if (filter.ending) {
+    const day = today();
+    and.push({ status: 'active', termEnd: { [Op.between]: [day, addDays(day, 60)] } });
+  }
   return { [Op.and]: and } as WhereOptions<Contract>;
-}
-
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 const SORT_COLUMN: Record<ContractSortKey, string> = {

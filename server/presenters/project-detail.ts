@@ -6,7 +6,7 @@ import { OrganisationStatusChange } from '../../models/OrganisationStatusChange.
 import { MANUAL_PROJECT_TRANSITIONS, Project, projectCanMove } from '../../models/Project.js';
 import { ProjectItem } from '../../models/ProjectItem.js';
 import { awardRefusal } from '../commands/projects/projectAwarder.js';
-import { now } from '../clock.js';
+import { today } from '../clock.js';
 import { Contract } from '../../models/Contract.js';
 import { type Actor, can as allowed, canMap } from '../policies/index.js';
 import { PROJECT_RESOURCE } from '../policies/project.js';
@@ -153,7 +153,7 @@ export async function awardPage(project: Project, organisationId: number | undef
       }),
       gradeHistory(chosen.id, lang),
     ]);
-    const refusal = awardRefusal(full, formatDate(now()));
+    const refusal = awardRefusal(full, today());
     profile = {
       name: chosen.name,
       href: `/organisations/${chosen.id}`,

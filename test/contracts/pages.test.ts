@@ -3,9 +3,11 @@ import { Contract } from '../../models/Contract.js';
 import { ContractVersion } from '../../models/ContractVersion.js';
 import { AuditEvent, type Organisation, type User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
+import { setClock } from '../../server/clock.js';
+import { contractListWhere } from '../../server/presenters/contracts.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { buildContract } from '../factories/contracts.js';
-import { buildAllocation, buildBudgetLine } from '../factories/finance.js';
+import { actorOf, buildAllocation, buildBudgetLine } from '../factories/finance.js';
 import { buildOrganisation, buildUser, unique } from '../factories/index.js';
 import { pdfBytes } from '../factories/organisations.js';
 import { buildProject } from '../factories/projects.js';
@@ -221,5 +223,39 @@ describe('contracts: documents and activation through the pages', () => {
     const page = await agent.get(`/contracts/${contract.id}`);
     expect(page.text).to.not.contain('data-testid="document-form-signed"');
     expect((await verifyLedger()).ok).to.equal(true);
+  });
+});
+
+describe('contracts: the "ending within 60 days" filter', () => {
+  afterEach(() => setClock(null));
+
+  it('counts the 60 days from the Beijing day, also in the first hours of it (00:30 Beijing is 16:30 UTC of the day before)', async () => {
+    const organisation = await buildOrganisation({ districtCode: 'FT' });
+    const officer = (await buildUser('officer')).user;
+    const ending = async (termEnd: string) => {
+      const { contract } = await buildContract({ organisation, officer });
+      await contract.update({ status: 'active', termEnd });
+      return contract.id;
+    };
+    const endedYesterday = await ending('2026-06-14');
+    const endsToday = await ending('2026-06-15');
+    const endsIn60Days = await ending('2026-08-14');
+    const endsIn61Days = await ending('2026-08-15');
+    setClock(new Date('2026-06-14T16:30:00Z'));
+    const inspector = (await buildUser('inspector', { districtCode: 'FT' })).user;
+    const listed = await Contract.findAll({
+      where: contractListWhere(actorOf(inspector), {
+        year: undefined,
+        districtId: undefined,
+        status: undefined,
+        organisationId: organisation.id,
+        ending: '60',
+      }),
+      attributes: ['id'],
+    });
+    const ids = listed.map((c) => c.id);
+    expect(ids).to.include.members([endsToday, endsIn60Days]);
+    expect(ids).not.to.include(endedYesterday);
+    expect(ids).not.to.include(endsIn61Days);
   });
 });

@@ -2,10 +2,9 @@ import { Transaction, UniqueConstraintError } from 'sequelize';
 import { Award } from '../../../models/Award.js';
 import { Organisation } from '../../../models/Organisation.js';
 import { PROJECT_TRANSITIONS, type Project } from '../../../models/Project.js';
-import { now } from '../../clock.js';
+import { beijingDay, now } from '../../clock.js';
 import { dialectOf, withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import { formatDate } from '../../presenters/format.js';
 import type { AwardForm } from '../../schemas/projects.js';
 import { recordAudit } from '../../services/audit.js';
 import { checkMove, lockedProject, type ProjectBy, projectAuditActor } from './projectChecks.js';
@@ -47,7 +46,7 @@ function awardInTransaction(id: number, form: AwardForm, by: ProjectBy): Promise
       lock: dialectOf() === 'mysql' ? Transaction.LOCK.SHARE : undefined,
     });
     const at = now();
-    const refusal = awardRefusal(organisation, formatDate(at));
+    const refusal = awardRefusal(organisation, beijingDay(at));
     if (refusal || !organisation) throw new ValidationError({ organisationId: refusal ?? 'projects.errors.unknownOrganisation' });
     if (form.amount > project.budgetFen) throw new ValidationError({ amount: 'projects.errors.awardAboveBudget' });
     if (form.amount <= 0) throw new ValidationError({ amount: 'validation.money' });
