@@ -23,10 +23,12 @@ export const CONTRACT_TRANSITIONS = {
 } as const satisfies Record<string, { from: readonly ContractStatus[]; to: ContractStatus }>;
 export type ContractTransition = keyof typeof CONTRACT_TRANSITIONS;
 
-/** Whether `transition` may start from `status`. */
-export function contractCanMove(status: ContractStatus, transition: ContractTransition): boolean {
-  return (CONTRACT_TRANSITIONS[transition].from as readonly ContractStatus[]).includes(status);
-}
+/** The documents a contract carries as files: the announcement notice, and the signed contract (PDFs). */
+export const CONTRACT_DOCUMENTS = ['announcement', 'signed'] as const;
+export type ContractDocument = (typeof CONTRACT_DOCUMENTS)[number];
+
+/** The column of the contract that names each document's stored file. */
+export const DOCUMENT_COLUMN = { announcement: 'announcementFileId', signed: 'signedFileId' } as const;
 
 /** The art. 23 texts a contract must carry before it becomes active (besides term and price). */
 export const ARTICLE_23_FIELDS = ['content', 'quantity', 'qualityStandard', 'priceTerms', 'settlementMethod', 'rightsObligations', 'breachLiability'] as const;

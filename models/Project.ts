@@ -24,11 +24,6 @@ export type ProjectTransition = keyof typeof PROJECT_TRANSITIONS;
 /** The moves a user makes with a button on the project page. */
 export const MANUAL_PROJECT_TRANSITIONS = (Object.keys(PROJECT_TRANSITIONS) as ProjectTransition[]).filter((k) => PROJECT_TRANSITIONS[k].manual);
 
-/** Whether `transition` may start from `status`. */
-export function projectCanMove(status: ProjectStatus, transition: ProjectTransition): boolean {
-  return (PROJECT_TRANSITIONS[transition].from as readonly ProjectStatus[]).includes(status);
-}
-
 /**
  * Procurement methods (政府采购法 art. 26 and 政府购买服务管理办法; 委托 and 项目合作 from the
  * city's policy section 三(二)), each with the OCDS 1.1.5 `method` codelist value it is exported as.

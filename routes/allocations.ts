@@ -2,10 +2,11 @@ import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { Allocation } from '../models/Allocation.js';
 import { allocationApprover } from '../server/commands/finance/allocationApprover.js';
-import { allocationEditor } from '../server/commands/finance/allocationEditor.js';
-import { allocationRejecter, allocationReleaser, allocationSubmitter } from '../server/commands/finance/allocationDecisions.js';
+import { allocationEditor, checkDraft } from '../server/commands/finance/allocationEditor.js';
+import { allocationRejecter } from '../server/commands/finance/allocationRejecter.js';
+import { allocationReleaser } from '../server/commands/finance/allocationReleaser.js';
+import { allocationSubmitter } from '../server/commands/finance/allocationSubmitter.js';
 import { allocationRequester } from '../server/commands/finance/allocationRequester.js';
-import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
@@ -45,8 +46,7 @@ const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, sub
 
 /** Only a draft is edited: anything else is a 409, before any form. */
 const draftOnly: RequestHandler = (_req, res, next) => {
-  const { status } = subjectOf(res);
-  if (status !== 'draft') throw new ConflictError('finance.errors.notDraft', { status });
+  checkDraft(subjectOf(res));
   next();
 };
 

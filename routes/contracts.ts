@@ -1,15 +1,14 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
-import { z } from 'zod';
-import { CONTRACT_TRANSITIONS, Contract } from '../models/Contract.js';
+import { CONTRACT_TRANSITIONS, Contract, DOCUMENT_COLUMN } from '../models/Contract.js';
 import { StoredFile } from '../models/StoredFile.js';
-import { contractActivator } from '../server/commands/contracts/contractActivator.js';
+import { ActivationRefusedError, contractActivator } from '../server/commands/contracts/contractActivator.js';
 import { contractAmender } from '../server/commands/contracts/contractAmender.js';
 import { contractCompleter } from '../server/commands/contracts/contractCompleter.js';
-import { contractCreator, contractUpdater } from '../server/commands/contracts/contractCreator.js';
-import { CONTRACT_DOCUMENTS, contractDocumentAttacher, DOCUMENT_COLUMN } from '../server/commands/contracts/contractDocumentAttacher.js';
-import { ActivationRefusedError } from '../server/commands/contracts/contractShared.js';
+import { contractCreator } from '../server/commands/contracts/contractCreator.js';
+import { contractDocumentAttacher } from '../server/commands/contracts/contractDocumentAttacher.js';
 import { contractTerminator } from '../server/commands/contracts/contractTerminator.js';
+import { contractUpdater } from '../server/commands/contracts/contractUpdater.js';
 import type { Config } from '../server/config.js';
 import { ConflictError, NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
@@ -32,7 +31,15 @@ import {
 import { contractEvaluationsSection } from '../server/presenters/evaluation-admin.js';
 import { contractDeliverablesSection } from '../server/presenters/deliverables.js';
 import { loadProject } from '../server/presenters/projects.js';
-import { amendmentForm, type ContractListQuery, contractForm, contractListQuery, newContractQuery, terminateForm } from '../server/schemas/contracts.js';
+import {
+  amendmentForm,
+  type ContractListQuery,
+  contractDocumentParams,
+  contractForm,
+  contractListQuery,
+  newContractQuery,
+  terminateForm,
+} from '../server/schemas/contracts.js';
 import { idParams } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
@@ -75,7 +82,6 @@ async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY
   });
 }
 const renderDocumentInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, EMPTY, form);
-const documentParams = idParams.extend({ which: z.enum(CONTRACT_DOCUMENTS) });
 const renderTerminate: OnInvalid = (req, res, form) => renderDetail(req, res, form);
 
 async function exportContracts(req: Request, res: Response, query: ContractListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
@@ -182,23 +188,29 @@ export function contractsRouter(config: Config): Router {
   router.post(
     `${CONTRACTS_PATH}/:id/documents/:which`,
     rule('update', CONTRACT_RESOURCE),
-    validateParams(documentParams),
+    validateParams(contractDocumentParams),
     subject('update'),
     upload('contract_document', 'file', store, { onInvalid: renderDocumentInvalid }),
     async (req, res) => {
-      const { which } = paramsOf(res, documentParams);
+      const { which } = paramsOf(res, contractDocumentParams);
       await contractDocumentAttacher(subjectOf(res).id, which, uploadsOf(res), by(req));
       flash(req, 'success', 'contracts.flash.documentAttached');
       res.redirect(detailHref(subjectOf(res).id));
     },
   );
 
-  router.get(`${CONTRACTS_PATH}/:id/documents/:which`, rule('read', CONTRACT_RESOURCE), validateParams(documentParams), subject('read'), async (_req, res) => {
-    const fileId = subjectOf(res)[DOCUMENT_COLUMN[paramsOf(res, documentParams).which]];
-    const file = fileId ? await StoredFile.findByPk(fileId) : null;
-    if (!file) throw new NotFoundError();
-    await sendStoredFile(res, file, store);
-  });
+  router.get(
+    `${CONTRACTS_PATH}/:id/documents/:which`,
+    rule('read', CONTRACT_RESOURCE),
+    validateParams(contractDocumentParams),
+    subject('read'),
+    async (_req, res) => {
+      const fileId = subjectOf(res)[DOCUMENT_COLUMN[paramsOf(res, contractDocumentParams).which]];
+      const file = fileId ? await StoredFile.findByPk(fileId) : null;
+      if (!file) throw new NotFoundError();
+      await sendStoredFile(res, file, store);
+    },
+  );
 
   return router;
 }

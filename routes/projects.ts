@@ -4,9 +4,11 @@ import { MANUAL_PROJECT_TRANSITIONS, PROJECT_TRANSITIONS, Project } from '../mod
 import { checkTransition } from '../server/commands/kernel.js';
 import { checkPlanning } from '../server/commands/projects/projectChecks.js';
 import { projectAwarder } from '../server/commands/projects/projectAwarder.js';
-import { projectCreator, projectUpdater } from '../server/commands/projects/projectCreator.js';
-import { projectItemAdder, projectItemRemover } from '../server/commands/projects/projectItemChanger.js';
+import { projectCreator } from '../server/commands/projects/projectCreator.js';
+import { projectItemAdder } from '../server/commands/projects/projectItemAdder.js';
+import { projectItemRemover } from '../server/commands/projects/projectItemRemover.js';
 import { type ProjectStep, projectTransitioner } from '../server/commands/projects/projectTransitioner.js';
+import { projectUpdater } from '../server/commands/projects/projectUpdater.js';
 import { today } from '../server/clock.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';

@@ -3,12 +3,12 @@ import { Award } from '../../models/Award.js';
 import { CatalogueItem } from '../../models/CatalogueItem.js';
 import { AuditEvent, District, Organisation, User } from '../../models/index.js';
 import { OrganisationStatusChange } from '../../models/OrganisationStatusChange.js';
-import { MANUAL_PROJECT_TRANSITIONS, Project, projectCanMove } from '../../models/Project.js';
+import { MANUAL_PROJECT_TRANSITIONS, PROJECT_TRANSITIONS, Project } from '../../models/Project.js';
 import { ProjectItem } from '../../models/ProjectItem.js';
 import { awardRefusal } from '../commands/projects/projectAwarder.js';
 import { today } from '../clock.js';
 import { Contract } from '../../models/Contract.js';
-import { type Actor, can as allowed, canMap } from '../policies/index.js';
+import { type Actor, can as allowed, canMap, movesOf } from '../policies/index.js';
 import { PROJECT_RESOURCE } from '../policies/project.js';
 import { purchasableItems } from '../services/catalogue.js';
 import { fenToInput, formatFen } from '../services/money.js';
@@ -63,13 +63,13 @@ export async function projectDetailPage(actor: Actor, project: Project, lang: La
       order: [['seq', 'ASC']],
     }),
   ]);
-  const actions = ['update', 'edit_items', 'award', ...MANUAL_PROJECT_TRANSITIONS];
-  const can = canMap(actor, PROJECT_RESOURCE, actions, project);
+  const can: Record<string, boolean> = {
+    ...canMap(actor, PROJECT_RESOURCE, ['update', 'edit_items'], project),
+    ...movesOf(actor, PROJECT_RESOURCE, PROJECT_TRANSITIONS, project, ['award', ...MANUAL_PROJECT_TRANSITIONS]),
+  };
   const planning = project.status === 'planning';
   can.update &&= planning;
   can.edit_items &&= planning;
-  can.award &&= projectCanMove(project.status, 'award');
-  for (const m of MANUAL_PROJECT_TRANSITIONS) can[m] &&= projectCanMove(project.status, m);
   const total = items.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0);
   // An awarded project goes on to its contract: the draft if one exists, else a new one.
   let contractLink: { href: string; labelKey: string } | null = null;

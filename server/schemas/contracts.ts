@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { CONTRACT_STATUSES } from '../../models/Contract.js';
-import type { ContractTermsForm, TargetInput } from '../commands/contracts/contractShared.js';
-import { recordId } from './common.js';
-import type { InstalmentInput } from '../services/contract-terms.js';
+import { CONTRACT_DOCUMENTS, CONTRACT_STATUSES } from '../../models/Contract.js';
+import { idParams, recordId } from './common.js';
+import type { InstalmentInput, ScheduleMode } from '../services/contract-terms.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 import { parseMoneyToFen } from '../services/money.js';
 
@@ -13,6 +12,45 @@ export type ContractSortKey = (typeof CONTRACT_SORT_KEYS)[number];
 /** Rows the forms offer: up to this many instalments and targets (blank rows are ignored). */
 export const INSTALMENT_ROWS = 6;
 export const TARGET_ROWS = 4;
+
+/** A target of a contract: a count of a metric the deliverables of a service category report. */
+export type TargetInput = { categoryCode: string; metric: string; targetCount: number };
+
+/** The terms a draft is written with, and an amendment changes (what `contractForm` parses). */
+export type ContractTermsForm = {
+  number: string;
+  signedOn: string | null;
+  termStart: string;
+  termEnd: string;
+  termJustification: string | null;
+  content: string | null;
+  quantity: string | null;
+  qualityStandard: string | null;
+  priceTerms: string | null;
+  settlementMethod: string | null;
+  rightsObligations: string | null;
+  breachLiability: string | null;
+  reimbursementCeilingFen: number;
+  announcementUrl: string | null;
+  announcedOn: string | null;
+  targets: TargetInput[];
+  scheduleMode: ScheduleMode;
+  instalments: InstalmentInput[];
+};
+
+/** What an amendment changes, and why (what `amendmentForm` parses). */
+export type AmendmentForm = {
+  reason: string;
+  valueFen: number;
+  termStart: string;
+  termEnd: string;
+  termJustification: string | null;
+  reimbursementCeilingFen: number;
+  targets: TargetInput[];
+  scheduleMode: ScheduleMode;
+  /** The schedule of what is not yet requested: it sums to the value minus the instalments already requested, approved or paid. */
+  instalments: InstalmentInput[];
+};
 
 const emptyToUndefined = <T>(v: T | '' | undefined) => (v === '' ? undefined : v);
 
@@ -166,7 +204,7 @@ export const amendmentForm = z
     ...termFields,
     ...rowFields,
   })
-  .transform((raw, ctx) => {
+  .transform((raw, ctx): AmendmentForm => {
     const r = raw as unknown as Raw & { scheduleMode: 'amount' | 'percent' };
     const valueFen = parseMoneyToFen(r.value);
     if (valueFen === null) ctx.addIssue({ code: 'custom', path: ['value'], message: 'validation.money' });
@@ -183,6 +221,9 @@ export const amendmentForm = z
       instalments,
     };
   });
+
+/** The path of a contract's document: which one (the announcement notice, or the signed contract). */
+export const contractDocumentParams = idParams.extend({ which: z.enum(CONTRACT_DOCUMENTS) });
 
 /** Termination: why. */
 export const terminateForm = z.object({ reason: z.string().trim().min(1, 'validation.required').max(4000, 'validation.tooLong') });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { CONTRACT_STATUSES, CONTRACT_TRANSITIONS, Contract, contractCanMove } from '../../models/Contract.js';
+import { CONTRACT_STATUSES, CONTRACT_TRANSITIONS, Contract } from '../../models/Contract.js';
+import { canMove } from '../../models/transitions.js';
 import { ContractVersion } from '../../models/ContractVersion.js';
 import { Instalment } from '../../models/Instalment.js';
 import { unique } from '../factories/index.js';
@@ -8,11 +9,11 @@ import { buildProject } from '../factories/projects.js';
 describe('contracts: model and table', () => {
   it('declares the transition table once: draft → active → completed | terminated', () => {
     expect(CONTRACT_STATUSES).to.deep.equal(['draft', 'active', 'completed', 'terminated']);
-    expect(contractCanMove('draft', 'activate')).to.equal(true);
-    expect(contractCanMove('active', 'activate')).to.equal(false);
-    expect(contractCanMove('active', 'terminate')).to.equal(true);
-    expect(contractCanMove('draft', 'terminate')).to.equal(false);
-    expect(contractCanMove('terminated', 'amend')).to.equal(false);
+    expect(canMove(CONTRACT_TRANSITIONS, 'draft', 'activate')).to.equal(true);
+    expect(canMove(CONTRACT_TRANSITIONS, 'active', 'activate')).to.equal(false);
+    expect(canMove(CONTRACT_TRANSITIONS, 'active', 'terminate')).to.equal(true);
+    expect(canMove(CONTRACT_TRANSITIONS, 'draft', 'terminate')).to.equal(false);
+    expect(canMove(CONTRACT_TRANSITIONS, 'terminated', 'amend')).to.equal(false);
     expect(CONTRACT_TRANSITIONS.amend.to).to.equal('active');
   });
 

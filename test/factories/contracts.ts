@@ -7,7 +7,7 @@ import { StoredFile } from '../../models/StoredFile.js';
 import type { Project } from '../../models/Project.js';
 import { contractActivator } from '../../server/commands/contracts/contractActivator.js';
 import { contractCreator } from '../../server/commands/contracts/contractCreator.js';
-import type { ContractTermsForm } from '../../server/commands/contracts/contractShared.js';
+import type { ContractTermsForm } from '../../server/schemas/contracts.js';
 import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
 import { actorOf, buildAllocation, buildBudgetLine } from './finance.js';
 import { buildUser, unique } from './index.js';

@@ -1,6 +1,6 @@
 import { Deliverable } from '../../models/Deliverable.js';
 import { Organisation, type User } from '../../models/index.js';
-import type { TargetInput } from '../../server/commands/contracts/contractShared.js';
+import type { TargetInput } from '../../server/schemas/contracts.js';
 import { type MilestoneCondition, reportingScheduleSetter } from '../../server/commands/deliverables/reportingScheduler.js';
 import type { ReportingFrequency } from '../../models/ReportingSchedule.js';
 import { type BuiltContract, buildContract } from './contracts.js';

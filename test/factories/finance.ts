@@ -2,7 +2,7 @@ import { Allocation, type AllocationFunds, type AllocationStatus } from '../../m
 import { BudgetLine, type FundSource } from '../../models/BudgetLine.js';
 import { Agency, District, type User } from '../../models/index.js';
 import { Project, type ProjectStatus } from '../../models/Project.js';
-import { lockedBudgetLine } from '../../server/commands/finance/financeShared.js';
+import { lockedBudgetLine } from '../../server/commands/finance/financeLocks.js';
 import { withTransaction } from '../../server/db.js';
 import type { Actor } from '../../server/policies/index.js';
 import { legsOf, post } from '../../server/services/ledger.js';

@@ -2,7 +2,7 @@ import { Contract } from '../../models/Contract.js';
 import type { Organisation, User } from '../../models/index.js';
 import { Instalment, type InstalmentStatus } from '../../models/Instalment.js';
 import { Payment, type PaymentStatus } from '../../models/Payment.js';
-import { lockedBudgetLine } from '../../server/commands/finance/financeShared.js';
+import { lockedBudgetLine } from '../../server/commands/finance/financeLocks.js';
 import { withTransaction } from '../../server/db.js';
 import { legsOf, post } from '../../server/services/ledger.js';
 import { buildAllocation, buildBudgetLine } from './finance.js';

@@ -1,18 +1,28 @@
-import { Contract } from '../../../models/Contract.js';
+import { CONTRACT_TRANSITIONS, Contract } from '../../../models/Contract.js';
 import { ContractVersion } from '../../../models/ContractVersion.js';
 import { Instalment } from '../../../models/Instalment.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
-import { NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
 import { formatFen } from '../../services/money.js';
-import { commitFrom, fundingAllocations, lineIdsOfProject, lockLines } from './contractMoney.js';
-import { ActivationRefusedError, type ContractBy, checkContractMove, contractAuditActor, lockedContract, snapshotOf, textsOf } from './contractShared.js';
+import { commitFrom } from './contractCommitments.js';
+import { fundingAllocations, lineIdsOfProject, lockLines } from './contractFunding.js';
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { keepsContractsOf } from '../../policies/contract.js';
+import { snapshotOf, textsOf } from './contractSnapshot.js';
 import { projectTransitioner } from '../projects/projectTransitioner.js';
 import { createDueDeliverables } from '../deliverables/reportingScheduler.js';
 
 /** The reason a version 1 carries: the terms as signed and activated. */
 export const ACTIVATION_REASON = 'activation';
+
+/** Activation refused (409): `reasons` are the locale keys of every missing precondition. */
+export class ActivationRefusedError extends ConflictError {
+  constructor(readonly reasons: string[]) {
+    super('contracts.errors.activationRefused', { missing: reasons.join(', ') });
+  }
+}
 
 /**
  * Activates a draft contract in ONE transaction: locks the contract, then the budget lines of the
@@ -23,13 +33,13 @@ export const ACTIVATION_REASON = 'activation';
  * (by id, each up to what it holds), to `contract_committed:<id>`, fixes version 1, moves the
  * project to `contracted` and audits.
  */
-export async function contractActivator(id: number, by: ContractBy): Promise<Contract> {
+export async function contractActivator(id: number, by: By): Promise<Contract> {
   const projectId = (await Contract.findByPk(id, { attributes: ['projectId'] }))?.projectId;
   if (!projectId) throw new NotFoundError();
   const lineIds = await lineIdsOfProject(projectId);
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(id, by.actor, transaction);
-    checkContractMove(contract, 'activate');
+    const contract = await lockedContract(id, transaction, (c) => keepsContractsOf(by.actor, c.districtId));
+    checkTransition('contracts', CONTRACT_TRANSITIONS, contract, 'activate');
     await lockLines(lineIds, transaction);
     const missing: string[] = [];
     if (!(contract.announcementUrl || contract.announcementFileId) || !contract.announcedOn) missing.push('contracts.missing.announcement');
@@ -59,7 +69,7 @@ export async function contractActivator(id: number, by: ContractBy): Promise<Con
     await contract.update({ status: 'active', activatedBy: by.actor.id, activatedAt: at, currentVersionId: version.id, versionNumber: 1 }, { transaction });
     await createDueDeliverables(contract, transaction);
     await recordAudit({
-      actor: contractAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'contract.activate',
       recordType: 'contract',
       recordId: contract.id,

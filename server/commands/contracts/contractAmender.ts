@@ -1,38 +1,19 @@
 import { Op } from 'sequelize';
-import { Contract } from '../../../models/Contract.js';
+import { CONTRACT_TRANSITIONS, Contract } from '../../../models/Contract.js';
 import { ContractVersion } from '../../../models/ContractVersion.js';
 import { Instalment, OPEN_INSTALMENT_STATUSES } from '../../../models/Instalment.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
-import { buildSchedule, type InstalmentInput, type ScheduleMode, termErrors } from '../../services/contract-terms.js';
-import { commitFrom, fundingAllocations, lineIdsOfProject, lockLines, uncommitTo } from './contractMoney.js';
-import { writeInstalments } from './contractCreator.js';
+import type { AmendmentForm } from '../../schemas/contracts.js';
+import { buildSchedule, termErrors } from '../../services/contract-terms.js';
+import { commitFrom, uncommitTo } from './contractCommitments.js';
+import { fundingAllocations, lineIdsOfProject, lockLines } from './contractFunding.js';
 import { carryMilestoneConditions, createDueDeliverables } from '../deliverables/reportingScheduler.js';
-import {
-  type ContractBy,
-  checkContractMove,
-  contractAuditActor,
-  lockedContract,
-  snapshotOf,
-  type TargetInput,
-  targetErrors,
-  writeTargets,
-} from './contractShared.js';
-
-/** What an amendment changes, and why. */
-export type AmendmentForm = {
-  reason: string;
-  valueFen: number;
-  termStart: string;
-  termEnd: string;
-  termJustification: string | null;
-  reimbursementCeilingFen: number;
-  targets: TargetInput[];
-  scheduleMode: ScheduleMode;
-  /** The schedule of what is not yet requested: it sums to the value minus the instalments already requested, approved or paid. */
-  instalments: InstalmentInput[];
-};
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { keepsContractsOf } from '../../policies/contract.js';
+import { snapshotOf } from './contractSnapshot.js';
+import { targetErrors, writeInstalments, writeTargets } from './contractTerms.js';
 
 /**
  * Amends an active contract: the terms in force change on the contract row, and a NEW version
@@ -42,13 +23,13 @@ export type AmendmentForm = {
  * commits the difference from the project's approved allocations (oldest first; 409 when they do
  * not hold it); a lower one gives the difference back to the allocations it came from.
  */
-export async function contractAmender(id: number, form: AmendmentForm, by: ContractBy): Promise<Contract> {
+export async function contractAmender(id: number, form: AmendmentForm, by: By): Promise<Contract> {
   const projectId = (await Contract.findByPk(id, { attributes: ['projectId'] }))?.projectId;
   if (!projectId) throw new NotFoundError();
   const lineIds = await lineIdsOfProject(projectId);
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(id, by.actor, transaction);
-    checkContractMove(contract, 'amend');
+    const contract = await lockedContract(id, transaction, (c) => keepsContractsOf(by.actor, c.districtId));
+    checkTransition('contracts', CONTRACT_TRANSITIONS, contract, 'amend');
     await lockLines(lineIds, transaction);
     const errors = { ...termErrors(form.termStart, form.termEnd, form.termJustification), ...(await targetErrors(form.targets, transaction)) };
     if (!form.reason.trim()) errors.reason = 'validation.required';
@@ -115,7 +96,7 @@ export async function contractAmender(id: number, form: AmendmentForm, by: Contr
     );
     await contract.update({ currentVersionId: version.id, versionNumber: next }, { transaction });
     await recordAudit({
-      actor: contractAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'contract.amend',
       recordType: 'contract',
       recordId: contract.id,

@@ -1,13 +1,14 @@
 import { Op } from 'sequelize';
-import type { Contract } from '../../../models/Contract.js';
+import { CONTRACT_TRANSITIONS, type Contract } from '../../../models/Contract.js';
 import { Instalment } from '../../../models/Instalment.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
 import { balance } from '../../services/ledger.js';
-import { uncommitTo } from './contractMoney.js';
-import { type ContractBy, checkContractMove, contractAuditActor, lockedContract } from './contractShared.js';
+import { uncommitTo } from './contractCommitments.js';
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { keepsContractsOf } from '../../policies/contract.js';
 import { projectTransitioner } from '../projects/projectTransitioner.js';
 
 /**
@@ -16,10 +17,10 @@ import { projectTransitioner } from '../projects/projectTransitioner.js';
  * allocations it came from (`uncommit`, the last committed first), every instalment not paid
  * becomes `cancelled`, and the audit event records why and how much was released.
  */
-export async function contractTerminator(id: number, reason: string, by: ContractBy): Promise<Contract> {
+export async function contractTerminator(id: number, reason: string, by: By): Promise<Contract> {
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(id, by.actor, transaction);
-    checkContractMove(contract, 'terminate');
+    const contract = await lockedContract(id, transaction, (c) => keepsContractsOf(by.actor, c.districtId));
+    checkTransition('contracts', CONTRACT_TRANSITIONS, contract, 'terminate');
     if (!reason.trim()) throw new ValidationError({ reason: 'validation.required' });
     const unpaidFen = await balance('contract_committed', contract.id, transaction);
     const released = await uncommitTo(contract, unpaidFen, by.actor.id, transaction);
@@ -31,7 +32,7 @@ export async function contractTerminator(id: number, reason: string, by: Contrac
     // The purchase is over once its contract ends: the project is closed with it.
     await projectTransitioner(contract.projectId, 'close', { actor: by.actor, context: by.context });
     await recordAudit({
-      actor: contractAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'contract.terminate',
       recordType: 'contract',
       recordId: contract.id,

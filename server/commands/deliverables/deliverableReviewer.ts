@@ -16,7 +16,7 @@ import {
   lockedContractOf,
   lockedDeliverable,
 } from './deliverableShared.js';
-import { markMilestonesMet } from '../contracts/milestones.js';
+import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
 
 /** Comments per point: `general`, `narrative`, `files` or a metric key → text (blank ones are left out). */
 export type ReviewComments = Record<string, string>;

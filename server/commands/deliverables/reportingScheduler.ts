@@ -12,7 +12,7 @@ import { deliverableCategoryOf } from '../../services/deliverable-metrics.js';
 import type { ReportingFrequency } from '../../../models/ReportingSchedule.js';
 import { MAX_GRACE_DAYS, reportingPeriods } from '../../services/reporting-schedule.js';
 import { type DeliverableBy, deliverableAuditActor, lockedContractOf } from './deliverableShared.js';
-import { markMilestonesMet } from '../contracts/milestones.js';
+import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
 
 export type MilestoneCondition = { instalmentId: number; kind: MilestoneKind; through: string | null; shareBp: number | null };
 

@@ -1,12 +1,14 @@
-import type { Allocation } from '../../../models/Allocation.js';
+import { ALLOCATION_TRANSITIONS, type Allocation } from '../../../models/Allocation.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { keepsMoneyOf } from '../../policies/finance.js';
+import { ALLOCATION_RESOURCE, keepsMoneyOf } from '../../policies/finance.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { balance, legsOf, post } from '../../services/ledger.js';
 import { formatFen } from '../../services/money.js';
-import { auditActorOf, checkTransition, type FinanceBy, lineIdOfAllocation, lockedAllocation } from './financeShared.js';
+import { auditActorOf, checkTransition, type By } from '../kernel.js';
+import { lineIdOfAllocation, lockedAllocation } from './financeLocks.js';
 
 /**
  * An optional note of the approver, and a test hook: a failure injected in the middle of an
@@ -22,13 +24,14 @@ export type ApprovalOptions = { reason?: string | null; afterLedger?: () => Prom
  * set the status and write the audit event. It never overdraws the line, however many approvals
  * run at once: they queue on the line's lock (MySQL) or on the serialised writes (SQLite).
  */
-export async function allocationApprover(allocationId: number, by: FinanceBy, options: ApprovalOptions = {}): Promise<Allocation> {
+export async function allocationApprover(allocationId: number, by: By, options: ApprovalOptions = {}): Promise<Allocation> {
   const lineId = await lineIdOfAllocation(allocationId);
   return withTransaction(async (transaction) => {
     const { line, allocation } = await lockedAllocation(allocationId, lineId, transaction);
     if (!keepsMoneyOf(by.actor, allocation.lineDistrictId)) throw new NotFoundError();
-    if (allocation.requestedBy === by.actor.id) throw new ForbiddenError('finance.errors.ownRequest');
-    const to = checkTransition(allocation, 'approve');
+    // Segregation of duties: finance of the line's district decides, never whoever requested it.
+    if (!can(by.actor, 'approve', ALLOCATION_RESOURCE, allocation)) throw new ForbiddenError('finance.errors.ownRequest');
+    const to = checkTransition('finance', ALLOCATION_TRANSITIONS, allocation, 'approve');
     const available = await balance('line_available', line.id, transaction);
     if (allocation.amountFen > available) {
       throw new ConflictError('finance.errors.exceedsAvailable', { amount: formatFen(allocation.amountFen), available: formatFen(available) });

@@ -1,22 +1,28 @@
-import { rowLock } from '../../db.js';
 import { Allocation } from '../../../models/Allocation.js';
-import { withTransaction } from '../../db.js';
+import { rowLock, withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
+import { ALLOCATION_RESOURCE } from '../../policies/finance.js';
+import { can } from '../../policies/index.js';
 import type { AllocationForm } from '../../schemas/allocations.js';
 import { recordAudit } from '../../services/audit.js';
 import { checkRequest } from './allocationRequester.js';
-import { auditActorOf, type FinanceBy } from './financeShared.js';
+import { auditActorOf, type By } from '../kernel.js';
+
+/** Only a draft is changed: once submitted it is finance's to decide (409). */
+export function checkDraft(allocation: Allocation): void {
+  if (allocation.status !== 'draft') throw new ConflictError('finance.errors.notDraft', { status: allocation.status });
+}
 
 /**
  * The requesting officer changes a draft (line, project, amount, purpose, what it funds), under
  * the same checks as a new request. Once submitted it is finance's to decide: a 409. No money
  * moves for a draft, so only the allocation is locked.
  */
-export async function allocationEditor(allocationId: number, form: AllocationForm, by: FinanceBy): Promise<Allocation> {
+export async function allocationEditor(allocationId: number, form: AllocationForm, by: By): Promise<Allocation> {
   return withTransaction(async (transaction) => {
     const allocation = await Allocation.findByPk(allocationId, { transaction, lock: rowLock() });
-    if (!allocation || allocation.requestedBy !== by.actor.id) throw new NotFoundError();
-    if (allocation.status !== 'draft') throw new ConflictError('finance.errors.notDraft', { status: allocation.status });
+    if (!allocation || !can(by.actor, 'update', ALLOCATION_RESOURCE, allocation)) throw new NotFoundError();
+    checkDraft(allocation);
     const { project, line } = await checkRequest(form, by.actor, transaction);
     const before = { budgetLineId: allocation.budgetLineId, projectId: allocation.projectId, amountFen: allocation.amountFen, funds: allocation.funds };
     await allocation.update(

@@ -9,7 +9,7 @@ import { budgetLineScope } from '../../policies/finance.js';
 import { type Actor, districtScope } from '../../policies/index.js';
 import type { AllocationForm } from '../../schemas/allocations.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type FinanceBy } from './financeShared.js';
+import { auditActorOf, type By } from '../kernel.js';
 
 /** Projects that may still receive money. */
 const OPEN_PROJECT = ['planning', 'tendering', 'awarded', 'contracted'];
@@ -47,7 +47,7 @@ export async function checkRequest(form: AllocationForm, actor: Actor, transacti
  * An officer requests an amount of a budget line for a project, as a draft (see `checkRequest`).
  * No money moves until finance approves.
  */
-export async function allocationRequester(form: AllocationForm, by: FinanceBy): Promise<Allocation> {
+export async function allocationRequester(form: AllocationForm, by: By): Promise<Allocation> {
   return withTransaction(async (transaction) => {
     const { project, line } = await checkRequest(form, by.actor, transaction);
     const allocation = await Allocation.create(

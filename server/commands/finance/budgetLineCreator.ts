@@ -7,14 +7,15 @@ import { keepsMoneyOf } from '../../policies/finance.js';
 import type { NewBudgetLineForm } from '../../schemas/finance.js';
 import { recordAudit } from '../../services/audit.js';
 import { legsOf, post } from '../../services/ledger.js';
-import { auditActorOf, checkFinanceAgency, type FinanceBy, lotteryFigures } from './financeShared.js';
+import { auditActorOf, type By } from '../kernel.js';
+import { checkFinanceAgency, lotteryFigures } from './budgetLineChecks.js';
 
 /**
  * Creates a budget line and funds it in the ledger (funding → line_available) in one transaction.
  * One line per year, district and fund source: a second is refused beside the fund source, also
  * when two finance users race (the unique index answers for the second).
  */
-export async function budgetLineCreator(form: NewBudgetLineForm, by: FinanceBy): Promise<BudgetLine> {
+export async function budgetLineCreator(form: NewBudgetLineForm, by: By): Promise<BudgetLine> {
   try {
     return await withTransaction(async (transaction) => {
       const district = await District.findByPk(form.districtId, { transaction });

@@ -6,14 +6,16 @@ import type { EditBudgetLineForm } from '../../schemas/finance.js';
 import { recordAudit } from '../../services/audit.js';
 import { balance, legsOf, post } from '../../services/ledger.js';
 import { formatFen } from '../../services/money.js';
-import { auditActorOf, checkFinanceAgency, type FinanceBy, lockedBudgetLine, lotteryFigures } from './financeShared.js';
+import { auditActorOf, type By } from '../kernel.js';
+import { checkFinanceAgency, lotteryFigures } from './budgetLineChecks.js';
+import { lockedBudgetLine } from './financeLocks.js';
 
 /**
  * Changes a budget line. A change of amount is a movement, never an overwrite of history: a
  * raise posts `fund`, a cut posts `defund`, and a cut may only take what is still available (a
  * line never drops below what is allocated from it; 422 beside the amount).
  */
-export async function budgetLineEditor(lineId: number, form: EditBudgetLineForm, by: FinanceBy): Promise<BudgetLine> {
+export async function budgetLineEditor(lineId: number, form: EditBudgetLineForm, by: By): Promise<BudgetLine> {
   return withTransaction(async (transaction) => {
     const line = await lockedBudgetLine(lineId, transaction);
     if (!keepsMoneyOf(by.actor, line.districtId)) throw new NotFoundError();

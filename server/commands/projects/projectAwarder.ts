@@ -7,7 +7,8 @@ import { dialectOf, withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { AwardForm } from '../../schemas/projects.js';
 import { recordAudit } from '../../services/audit.js';
-import { checkMove, lockedProject, type ProjectBy, projectAuditActor } from './projectChecks.js';
+import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { lockedProject } from './lockedProject.js';
 
 /**
  * Whether `organisation` may win on `day` (`YYYY-MM-DD`, Asia/Shanghai): not suspended, and not
@@ -28,7 +29,7 @@ export function awardRefusal(organisation: Organisation | null, day: string): st
  * a 409, also for the second of two awards racing (the project's lock, and then the unique
  * active award, answer for it).
  */
-export async function projectAwarder(id: number, form: AwardForm, by: ProjectBy): Promise<{ project: Project; award: Award }> {
+export async function projectAwarder(id: number, form: AwardForm, by: By): Promise<{ project: Project; award: Award }> {
   try {
     return await awardInTransaction(id, form, by);
   } catch (err) {
@@ -37,10 +38,10 @@ export async function projectAwarder(id: number, form: AwardForm, by: ProjectBy)
   }
 }
 
-function awardInTransaction(id: number, form: AwardForm, by: ProjectBy): Promise<{ project: Project; award: Award }> {
+function awardInTransaction(id: number, form: AwardForm, by: By): Promise<{ project: Project; award: Award }> {
   return withTransaction(async (transaction) => {
     const project = await lockedProject(id, by.actor, transaction);
-    checkMove(project, 'award');
+    checkTransition('projects', PROJECT_TRANSITIONS, project, 'award');
     const organisation = await Organisation.findByPk(form.organisationId, {
       transaction,
       lock: dialectOf() === 'mysql' ? Transaction.LOCK.SHARE : undefined,
@@ -66,7 +67,7 @@ function awardInTransaction(id: number, form: AwardForm, by: ProjectBy): Promise
     const from = project.status;
     await project.update({ status: PROJECT_TRANSITIONS.award.to, statusReason: null }, { transaction });
     await recordAudit({
-      actor: projectAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'project.award',
       recordType: 'project',
       recordId: project.id,

@@ -6,7 +6,8 @@ import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
-import { checkMove, lockedProject, type ProjectBy, projectAuditActor } from './projectChecks.js';
+import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { lockedProject } from './lockedProject.js';
 
 /** The moves this command makes; `award` has its own command (`projectAwarder`). */
 export type ProjectStep = Exclude<ProjectTransition, 'award'>;
@@ -20,13 +21,13 @@ export type ProjectStep = Exclude<ProjectTransition, 'award'>;
 export async function projectTransitioner(
   id: number,
   transition: ProjectStep,
-  by: { actor: Actor | null; context?: ProjectBy['context'] },
+  by: { actor: Actor | null; context?: By['context'] },
   reason = '',
 ): Promise<Project> {
   const { to } = PROJECT_TRANSITIONS[transition];
   return withTransaction(async (transaction) => {
     const project = await lockedProject(id, by.actor, transaction);
-    checkMove(project, transition);
+    checkTransition('projects', PROJECT_TRANSITIONS, project, transition);
     const from = project.status;
     if (transition === 'tender' && (await ProjectItem.count({ where: { projectId: id }, transaction })) === 0) {
       throw new ConflictError('projects.errors.noItems');
@@ -46,7 +47,7 @@ export async function projectTransitioner(
     }
     await project.update({ status: to, statusReason: reason || null }, { transaction });
     await recordAudit({
-      actor: by.actor ? projectAuditActor(by.actor) : null,
+      actor: by.actor ? auditActorOf(by.actor) : null,
       action: `project.${transition}`,
       recordType: 'project',
       recordId: project.id,

@@ -3,7 +3,7 @@ import type { Contract } from '../../../models/Contract.js';
 import { Instalment } from '../../../models/Instalment.js';
 import { recordAudit } from '../../services/audit.js';
 import { acceptedThrough, contractProgress } from '../../services/deliverable-progress.js';
-import { type DeliverableBy, deliverableAuditActor } from '../deliverables/deliverableShared.js';
+import { auditActorOf, type By } from '../kernel.js';
 
 /**
  * Moves the contract's scheduled instalments whose milestone is tied to deliverables and now met
@@ -12,7 +12,7 @@ import { type DeliverableBy, deliverableAuditActor } from '../deliverables/deliv
  * `targets` when every target has reached its share. Each move is audited as the hand-marked one
  * is (`instalment.milestone_met`), saying what met it. Hand-marked (`manual`) ones are left alone.
  */
-export async function markMilestonesMet(contract: Contract, by: DeliverableBy, transaction: Transaction): Promise<number[]> {
+export async function markMilestonesMet(contract: Contract, by: By, transaction: Transaction): Promise<number[]> {
   if (contract.status !== 'active') return [];
   const tied = (await Instalment.findAll({ where: { contractId: contract.id, status: 'scheduled' }, order: [['seq', 'ASC']], transaction })).filter(
     (i) => i.milestoneKind !== 'manual',
@@ -28,7 +28,7 @@ export async function markMilestonesMet(contract: Contract, by: DeliverableBy, t
     await i.update({ status: 'due' }, { transaction });
     met.push(i.id);
     await recordAudit({
-      actor: deliverableAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'instalment.milestone_met',
       recordType: 'instalment',
       recordId: i.id,

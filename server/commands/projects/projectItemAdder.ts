@@ -1,11 +1,13 @@
 import { UniqueConstraintError } from 'sequelize';
 import { ProjectItem } from '../../../models/ProjectItem.js';
 import { withTransaction } from '../../db.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import type { ProjectItemForm } from '../../schemas/projects.js';
 import { recordAudit } from '../../services/audit.js';
 import { purchasableItem } from '../../services/catalogue.js';
-import { checkPlanning, lockedProject, type ProjectBy, projectAuditActor } from './projectChecks.js';
+import { auditActorOf, type By } from '../kernel.js';
+import { checkPlanning } from './projectChecks.js';
+import { lockedProject } from './lockedProject.js';
 
 /**
  * Adds a line to a project being planned: a published catalogue item of the project's year, in
@@ -13,7 +15,7 @@ import { checkPlanning, lockedProject, type ProjectBy, projectAuditActor } from 
  * unit price defaults to the item's reference price. Any other item is a 422 beside the field; an
  * item already on the project too; a project past planning is a 409.
  */
-export async function projectItemAdder(projectId: number, form: ProjectItemForm, by: ProjectBy): Promise<ProjectItem> {
+export async function projectItemAdder(projectId: number, form: ProjectItemForm, by: By): Promise<ProjectItem> {
   try {
     return await withTransaction(async (transaction) => {
       const project = await lockedProject(projectId, by.actor, transaction);
@@ -27,7 +29,7 @@ export async function projectItemAdder(projectId: number, form: ProjectItemForm,
         { transaction },
       );
       await recordAudit({
-        actor: projectAuditActor(by.actor),
+        actor: auditActorOf(by.actor),
         action: 'project.add_item',
         recordType: 'project',
         recordId: project.id,
@@ -41,24 +43,4 @@ export async function projectItemAdder(projectId: number, form: ProjectItemForm,
     if (err instanceof UniqueConstraintError) throw new ValidationError({ catalogueItemId: 'projects.errors.itemTwice' });
     throw err;
   }
-}
-
-/** Removes a line from a project being planned (409 after). */
-export async function projectItemRemover(projectId: number, itemId: number, by: ProjectBy): Promise<void> {
-  await withTransaction(async (transaction) => {
-    const project = await lockedProject(projectId, by.actor, transaction);
-    checkPlanning(project);
-    const line = await ProjectItem.findOne({ where: { id: itemId, projectId }, transaction });
-    if (!line) throw new NotFoundError();
-    await line.destroy({ transaction });
-    await recordAudit({
-      actor: projectAuditActor(by.actor),
-      action: 'project.remove_item',
-      recordType: 'project',
-      recordId: project.id,
-      districtId: project.districtId,
-      detail: { catalogueItemId: line.catalogueItemId, quantity: line.quantity, unitPriceFen: line.unitPriceFen },
-      context: by.context,
-    });
-  });
 }

@@ -1,0 +1,32 @@
+import { CONTRACT_TRANSITIONS, type Contract } from '../../../models/Contract.js';
+import { Instalment } from '../../../models/Instalment.js';
+import { withTransaction } from '../../db.js';
+import { keepsContractsOf } from '../../policies/contract.js';
+import type { ContractTermsForm } from '../../schemas/contracts.js';
+import { recordAudit } from '../../services/audit.js';
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { checkNumber, checkTerms, termsOf, writeInstalments, writeTargets } from './contractTerms.js';
+
+/** Edits a draft in place (409 once active: an active contract is amended, never edited). */
+export async function contractUpdater(id: number, form: ContractTermsForm, by: By): Promise<Contract> {
+  return withTransaction(async (transaction) => {
+    const contract = await lockedContract(id, transaction, (c) => keepsContractsOf(by.actor, c.districtId));
+    checkTransition('contracts', CONTRACT_TRANSITIONS, contract, 'edit');
+    const schedule = await checkTerms(form, contract.valueFen, transaction);
+    await checkNumber(form.number, contract.id, transaction);
+    await contract.update(termsOf(form), { transaction });
+    await writeTargets(contract.id, form.targets, transaction);
+    await Instalment.destroy({ where: { contractId: contract.id }, transaction });
+    await writeInstalments(contract.id, schedule, 0, transaction);
+    await recordAudit({
+      actor: auditActorOf(by.actor),
+      action: 'contract.update',
+      recordType: 'contract',
+      recordId: contract.id,
+      districtId: contract.districtId,
+      detail: { number: contract.number, termStart: form.termStart, termEnd: form.termEnd, instalments: schedule.length, targets: form.targets.length },
+      context: by.context,
+    });
+    return contract;
+  });
+}

@@ -1,0 +1,31 @@
+import type { Project } from '../../../models/Project.js';
+import { withTransaction } from '../../db.js';
+import type { EditProjectForm } from '../../schemas/projects.js';
+import { recordAudit } from '../../services/audit.js';
+import { auditActorOf, type By } from '../kernel.js';
+import { checkAgency, checkPlanning } from './projectChecks.js';
+import { lockedProject } from './lockedProject.js';
+
+/** Edits a project's facts; only while it is being planned (409 after), its year and district never. */
+export async function projectUpdater(id: number, form: EditProjectForm, by: By): Promise<Project> {
+  return withTransaction(async (transaction) => {
+    const project = await lockedProject(id, by.actor, transaction);
+    checkPlanning(project);
+    await checkAgency(project.districtId, form.agencyId, transaction);
+    const before = { agencyId: project.agencyId, title: project.title, budgetFen: project.budgetFen, method: project.procurementMethod };
+    await project.update(
+      { agencyId: form.agencyId, title: form.title, targetGroup: form.targetGroup, budgetFen: form.budget, procurementMethod: form.procurementMethod },
+      { transaction },
+    );
+    await recordAudit({
+      actor: auditActorOf(by.actor),
+      action: 'project.update',
+      recordType: 'project',
+      recordId: project.id,
+      districtId: project.districtId,
+      detail: { before, after: { agencyId: form.agencyId, title: form.title, budgetFen: form.budget, method: form.procurementMethod } },
+      context: by.context,
+    });
+    return project;
+  });
+}
