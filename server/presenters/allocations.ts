@@ -1,20 +1,20 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
-import { ALLOCATION_FUNDS, ALLOCATION_STATUSES, Allocation, type AllocationStatus } from '../../models/Allocation.js';
+import { ALLOCATION_FUNDS, ALLOCATION_STATUSES, ALLOCATION_TRANSITIONS, Allocation, type AllocationStatus } from '../../models/Allocation.js';
+import { canMove } from '../../models/transitions.js';
 import { BudgetLine, FUND_SOURCES } from '../../models/BudgetLine.js';
 import { District, User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import { NotFoundError } from '../errors.js';
-import { type Actor, canMap, districtScope } from '../policies/index.js';
+import { type Actor, can as allowed, canMap, districtScope, movesOf } from '../policies/index.js';
 import { ALLOCATION_RESOURCE, allocationScope, budgetLineScope } from '../policies/finance.js';
 import { ALLOCATION_SORT_KEYS, type AllocationFilter, type AllocationListQuery, type AllocationSortKey } from '../schemas/allocations.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ALLOCATIONS_PATH = '/allocations';
@@ -95,29 +95,23 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
     'allocation',
     rows.map((r) => r.id),
   );
-  const all = { value: '', label: t('list.all') };
   return {
     rows: rows.map((a) => summaryOf(a, held.get(a.id) ?? 0, lang)),
-    pagination: paginationOf(ALLOCATIONS_PATH, query, count),
-    sort: sortLinks(ALLOCATIONS_PATH, query, ALLOCATION_SORT_KEYS),
-    filters: {
-      year: query.year ? String(query.year) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      fundSource: query.fundSource ?? '',
-      status: query.status ?? '',
-      budgetLineId: query.budgetLineId ? String(query.budgetLineId) : '',
-      projectId: query.projectId ? String(query.projectId) : '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
+    ...listFrame(ALLOCATIONS_PATH, query, count, ALLOCATION_SORT_KEYS, ['year', 'districtId', 'fundSource', 'status', 'budgetLineId', 'projectId']),
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      fundSources: [all, ...FUND_SOURCES.map((s) => ({ value: s, label: t(`finance.fundSource.${s}`) }))],
-      statuses: [all, ...ALLOCATION_STATUSES.map((s) => ({ value: s, label: t(`finance.allocationStatus.${s}`) }))],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      fundSources: withAll(
+        lang,
+        FUND_SOURCES.map((s) => ({ value: s, label: t(`finance.fundSource.${s}`) })),
+      ),
+      statuses: withAll(
+        lang,
+        ALLOCATION_STATUSES.map((s) => ({ value: s, label: t(`finance.allocationStatus.${s}`) })),
+      ),
     },
-    csvHref: exportHref(ALLOCATIONS_PATH, query, 'csv'),
-    xlsxHref: exportHref(ALLOCATIONS_PATH, query, 'xlsx'),
     can: canMap(actor, ALLOCATION_RESOURCE, ['create', 'export', 'queue']),
   };
 }
@@ -174,12 +168,11 @@ export async function allocationDetailPage(actor: Actor, a: Allocation, lang: La
     balances('allocation', [a.id]).then((m) => m.get(a.id) ?? 0),
     balances('line_available', [a.budgetLineId]).then((m) => m.get(a.budgetLineId) ?? 0),
   ]);
-  const can = canMap(actor, ALLOCATION_RESOURCE, ['update', 'submit', 'approve', 'reject', 'release'], a);
-  can.update &&= a.status === 'draft';
-  can.submit &&= a.status === 'draft';
-  can.approve &&= a.status === 'submitted';
-  can.reject &&= a.status === 'submitted';
-  can.release &&= a.status === 'approved';
+  // A draft is edited while it may still be submitted.
+  const can = {
+    ...movesOf(actor, ALLOCATION_RESOURCE, ALLOCATION_TRANSITIONS, a),
+    update: allowed(actor, 'update', ALLOCATION_RESOURCE, a) && canMove(ALLOCATION_TRANSITIONS, a.status, 'submit'),
+  };
   return { allocation: { ...summaryOf(a, held, lang), lineAvailable: formatFen(lineAvailable) }, can };
 }
 

@@ -1,24 +1,24 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
-import { ARTICLE_23_FIELDS, CONTRACT_STATUSES, Contract, type ContractStatus } from '../../models/Contract.js';
+import { ARTICLE_23_FIELDS, CONTRACT_STATUSES, CONTRACT_TRANSITIONS, Contract, type ContractStatus } from '../../models/Contract.js';
 import { ContractTarget } from '../../models/ContractTarget.js';
 import { ContractVersion } from '../../models/ContractVersion.js';
 import { District, Organisation, ServiceCategory } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { Project } from '../../models/Project.js';
+import { canMove } from '../../models/transitions.js';
 import { today } from '../clock.js';
 import { ACTIVATION_REASON } from '../commands/contracts/contractActivator.js';
 import { NotFoundError } from '../errors.js';
-import { type Actor, can, canMap } from '../policies/index.js';
+import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { CONTRACT_RESOURCE, contractScope } from '../policies/contract.js';
 import { CONTRACT_SORT_KEYS, type ContractFilter, type ContractListQuery, type ContractSortKey, INSTALMENT_ROWS, TARGET_ROWS } from '../schemas/contracts.js';
 import type { ExportColumn } from '../services/export.js';
 import { balance, balances } from '../services/ledger.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
 import { districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 import { addDays } from '../services/calendar.js';
 import { targetMetricGroups } from './deliverables.js';
@@ -103,28 +103,20 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
   ]);
   const ids = rows.map((c) => c.id);
   const [committed, paid] = await Promise.all([balances('contract_committed', ids), balances('paid', ids)]);
-  const all = { value: '', label: t('list.all') };
   return {
     rows: rows.map((c) => contractSummaryOf(c, lang, { committed: committed.get(c.id) ?? 0, paid: paid.get(c.id) ?? 0 })),
-    pagination: paginationOf(CONTRACTS_PATH, query, count),
-    sort: sortLinks(CONTRACTS_PATH, query, CONTRACT_SORT_KEYS),
-    filters: {
-      year: query.year ? String(query.year) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      organisationId: query.organisationId ? String(query.organisationId) : '',
-      status: query.status ?? '',
-      ending: query.ending ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
+    ...listFrame(CONTRACTS_PATH, query, count, CONTRACT_SORT_KEYS, ['year', 'districtId', 'organisationId', 'status', 'ending']),
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      statuses: [all, ...CONTRACT_STATUSES.map((s) => ({ value: s, label: t(`contracts.status.${s}`) }))],
-      ending: [all, { value: '60', label: t('contracts.filters.ending60') }],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      statuses: withAll(
+        lang,
+        CONTRACT_STATUSES.map((s) => ({ value: s, label: t(`contracts.status.${s}`) })),
+      ),
+      ending: withAll(lang, [{ value: '60', label: t('contracts.filters.ending60') }]),
     },
-    csvHref: exportHref(CONTRACTS_PATH, query, 'csv'),
-    xlsxHref: exportHref(CONTRACTS_PATH, query, 'xlsx'),
     can: canMap(actor, CONTRACT_RESOURCE, ['export']),
   };
 }
@@ -198,7 +190,11 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
       targets: v.snapshot.targets.map((x) => `${x.categoryCode}/${x.metric} ${x.targetCount}`).join('；'),
       createdAt: formatDateTime(v.createdAt),
     })),
-    can: canMap(actor, CONTRACT_RESOURCE, ['update', 'activate', 'amend', 'complete', 'terminate'], c),
+    // The moves the state and the policy allow now; a draft is updated (edited, its documents attached) in place.
+    can: {
+      ...movesOf(actor, CONTRACT_RESOURCE, CONTRACT_TRANSITIONS, c, ['activate', 'amend', 'complete', 'terminate']),
+      update: can(actor, 'update', CONTRACT_RESOURCE, c) && canMove(CONTRACT_TRANSITIONS, c.status, 'edit'),
+    },
     // Its instalments and their payments live on the payments pages.
     paymentsHref: c.status !== 'draft' && can(actor, 'list', 'payment') ? `/payments/contracts/${c.id}` : null,
   };
