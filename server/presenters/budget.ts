@@ -7,11 +7,10 @@ import { BUDGET_LINE_RESOURCE, budgetLineScope, keepsMoneyOf } from '../policies
 import { BUDGET_LINE_SORT_KEYS, type BudgetLineFilter, type BudgetLineListQuery, type BudgetLineSortKey } from '../schemas/finance.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const BUDGET_PATH = '/budget-lines';
@@ -85,25 +84,19 @@ export async function budgetLineListPage(actor: Actor, query: BudgetLineListQuer
     districtsInOrder(),
   ]);
   const figures = await ledgerFigures(rows.map((r) => r.id));
-  const all = { value: '', label: t('list.all') };
   return {
     rows: rows.map((l) => summaryOf(l, figures(l.id), lang)),
-    pagination: paginationOf(BUDGET_PATH, query, count),
-    sort: sortLinks(BUDGET_PATH, query, BUDGET_LINE_SORT_KEYS),
-    filters: {
-      year: query.year ? String(query.year) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      fundSource: query.fundSource ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
+    ...listFrame(BUDGET_PATH, query, count, BUDGET_LINE_SORT_KEYS, ['year', 'districtId', 'fundSource']),
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      fundSources: [all, ...FUND_SOURCES.map((s) => ({ value: s, label: t(`finance.fundSource.${s}`) }))],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      fundSources: withAll(
+        lang,
+        FUND_SOURCES.map((s) => ({ value: s, label: t(`finance.fundSource.${s}`) })),
+      ),
     },
-    csvHref: exportHref(BUDGET_PATH, query, 'csv'),
-    xlsxHref: exportHref(BUDGET_PATH, query, 'xlsx'),
     can: canMap(actor, BUDGET_LINE_RESOURCE, ['create', 'export', 'lottery_share']),
   };
 }

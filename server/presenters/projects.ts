@@ -7,11 +7,10 @@ import { type Actor, canMap } from '../policies/index.js';
 import { keepsProjectsOf, PROJECT_RESOURCE, projectScope } from '../policies/project.js';
 import { PROJECT_SORT_KEYS, type ProjectFilter, type ProjectListQuery, type ProjectSortKey } from '../schemas/projects.js';
 import type { ExportColumn } from '../services/export.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PROJECTS_PATH = '/projects';
@@ -107,28 +106,20 @@ export async function projectListPage(actor: Actor, query: ProjectListQuery, lan
     }),
     districtsInOrder(),
   ]);
-  const all = { value: '', label: t('list.all') };
   return {
     rows: rows.map((p) => projectSummaryOf(p, lang)),
-    pagination: paginationOf(PROJECTS_PATH, query, count),
-    sort: sortLinks(PROJECTS_PATH, query, PROJECT_SORT_KEYS),
-    filters: {
-      q: query.q ?? '',
-      year: query.year ? String(query.year) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      status: query.status ?? '',
-      method: query.method ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
+    ...listFrame(PROJECTS_PATH, query, count, PROJECT_SORT_KEYS, ['q', 'year', 'districtId', 'status', 'method']),
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      statuses: [all, ...PROJECT_STATUSES.map((s) => ({ value: s, label: t(`projects.status.${s}`) }))],
-      methods: [all, ...methodOptions(lang)],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      statuses: withAll(
+        lang,
+        PROJECT_STATUSES.map((s) => ({ value: s, label: t(`projects.status.${s}`) })),
+      ),
+      methods: withAll(lang, methodOptions(lang)),
     },
-    csvHref: exportHref(PROJECTS_PATH, query, 'csv'),
-    xlsxHref: exportHref(PROJECTS_PATH, query, 'xlsx'),
     can: canMap(actor, PROJECT_RESOURCE, ['create', 'export']),
   };
 }
