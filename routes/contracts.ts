@@ -5,7 +5,7 @@ import { StoredFile } from '../models/StoredFile.js';
 import { ActivationRefusedError, contractActivator } from '../server/commands/contracts/contractActivator.js';
 import { contractAmender } from '../server/commands/contracts/contractAmender.js';
 import { contractCompleter } from '../server/commands/contracts/contractCompleter.js';
-import { contractCreator } from '../server/commands/contracts/contractCreator.js';
+import { checkAwarded, contractCreator } from '../server/commands/contracts/contractCreator.js';
 import { contractDocumentAttacher } from '../server/commands/contracts/contractDocumentAttacher.js';
 import { contractTerminator } from '../server/commands/contracts/contractTerminator.js';
 import { contractUpdater } from '../server/commands/contracts/contractUpdater.js';
@@ -114,7 +114,7 @@ export function contractsRouter(config: Config): Router {
 
   router.get(`${CONTRACTS_PATH}/new`, rule('create', CONTRACT_RESOURCE), validateQuery(newContractQuery), async (req, res) => {
     const project = await loadProject(actorOf(req), queryOf(res, newContractQuery).projectId);
-    if (project.status !== 'awarded') throw new ConflictError('contracts.errors.projectNotAwarded', { status: project.status });
+    checkAwarded(project);
     return renderNew(req, res, { values: { scheduleMode: 'percent', termStart: '', termEnd: '' }, errors: {} });
   });
 

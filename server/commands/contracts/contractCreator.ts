@@ -10,6 +10,11 @@ import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By } from '../kernel.js';
 import { checkNumber, checkTerms, termsOf, writeInstalments, writeTargets } from './contractTerms.js';
 
+/** A contract is written for an awarded project only (409 before the award or after it is contracted). */
+export function checkAwarded(project: Project): void {
+  if (project.status !== 'awarded') throw new ConflictError('contracts.errors.projectNotAwarded', { status: project.status });
+}
+
 /**
  * Writes a draft contract for an AWARDED project of the officer's district, with the award's
  * organisation and amount as its value (409 when the project is not awarded or already has a
@@ -20,7 +25,7 @@ export async function contractCreator(projectId: number, form: ContractTermsForm
   return withTransaction(async (transaction) => {
     const project = await Project.findByPk(projectId, { transaction, lock: rowLock() });
     if (!project || !keepsContractsOf(by.actor, project.districtId)) throw new NotFoundError();
-    if (project.status !== 'awarded') throw new ConflictError('contracts.errors.projectNotAwarded', { status: project.status });
+    checkAwarded(project);
     const open = await Contract.findOne({ where: { projectId, status: { [Op.in]: ['draft', 'active'] } }, attributes: ['id'], transaction });
     if (open) throw new ConflictError('contracts.errors.projectHasContract');
     const award = await Award.findOne({ where: { activeProjectId: projectId }, transaction });

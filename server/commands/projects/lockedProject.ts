@@ -1,6 +1,6 @@
-import { Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { Project } from '../../../models/Project.js';
-import { dialectOf } from '../../db.js';
+import { rowLock } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import { keepsProjectsOf } from '../../policies/project.js';
@@ -12,7 +12,7 @@ import { keepsProjectsOf } from '../../policies/project.js';
  * null: a system step of another part (contracts) that has checked its own rights.
  */
 export async function lockedProject(id: number, actor: Actor | null, transaction: Transaction): Promise<Project> {
-  const project = await Project.findByPk(id, { transaction, lock: dialectOf() === 'mysql' ? Transaction.LOCK.UPDATE : undefined });
+  const project = await Project.findByPk(id, { transaction, lock: rowLock() });
   if (!project || (actor && !keepsProjectsOf(actor, project.districtId))) throw new NotFoundError();
   return project;
 }
