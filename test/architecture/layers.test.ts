@@ -52,8 +52,6 @@ const PLACES: [RegExp, Layer][] = [
  */
 const ALLOWED_UPWARD: string[] = [
   'server/commands/evaluations/evaluationConfirmer.ts → server/presenters/format.ts',
-  'server/commands/projects/projectAwarder.ts → server/presenters/format.ts',
-  'server/schemas/contracts.ts → server/commands/contracts/contractShared.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationConfirmer.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationScoring.ts',
   'server/schemas/evaluations.ts → server/commands/evaluations/evaluationTemplates.ts',
