@@ -1,4 +1,4 @@
-import { now } from '../clock.js';
+import { today } from '../clock.js';
 import { addDays, addMonths, dayParts } from './calendar.js';
 
 /**
@@ -38,11 +38,6 @@ export type TrainingStatus = {
 export const LAPSE_WARNING_DAYS = 30;
 /** How long one passed training keeps a worker trained. */
 export const VALID_FOR_MONTHS = 12;
-
-/** Today's calendar day in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghaiToday(instant: Date = now()): string {
-  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /** The last day a training on `day` keeps its worker trained. */
 function validThrough(day: string): string {
@@ -101,7 +96,7 @@ export function summariseTrainings(records: readonly TrainingFact[], on?: string
 }
 
 /** A worker's training status on day `on` (default: today in Asia/Shanghai), from their training records. */
-export function trainingStatus(records: readonly TrainingFact[], on: string = shanghaiToday()): TrainingStatus {
+export function trainingStatus(records: readonly TrainingFact[], on: string = today()): TrainingStatus {
   dayParts(on);
   return statusFromSummary(summariseTrainings(records, on), on);
 }

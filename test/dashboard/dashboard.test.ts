@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { addDays, addMonths } from '../../server/services/calendar.js';
-import { shanghaiToday } from '../../server/services/training-status.js';
+import { beijingDay, now } from '../../server/clock.js';
 import { buildUser } from '../factories/index.js';
 import { addTrainings, buildWorker } from '../factories/workers.js';
 import { loginAs } from '../support/agent.js';
@@ -16,7 +16,7 @@ describe('dashboard', () => {
     const { user, password } = await buildUser('officer', { districtCode: 'YT' });
     const agent = await loginAs(user, password);
     const before = (await agent.get('/')).text;
-    const today = shanghaiToday();
+    const today = beijingDay(now());
     const lapsing = await buildWorker({ districtCode: 'YT' });
     await addTrainings(lapsing.worker, [{ kind: 'initial', trainedOn: addDays(addMonths(today, -12), 10) }]);
     const fresh = await buildWorker({ districtCode: 'YT' });

@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { Agency, AuditEvent, StoredFile, User } from '../../models/index.js';
 import { OrganisationDocument } from '../../models/OrganisationDocument.js';
 import { TrainingRecord } from '../../models/TrainingRecord.js';
-import { shanghaiToday } from '../../server/services/training-status.js';
 import { inBatches } from '../../server/services/export.js';
 import { buildUser, district, unique } from '../factories/index.js';
 import { buildRegisteredOrganisation, pdfBytes, usccOfType } from '../factories/organisations.js';
 import { buildCatalogueItem } from '../factories/catalogue.js';
 import { addTrainings, buildWorker, idNumber, mobile } from '../factories/workers.js';
 import { csrf, fieldError, loginAs, postForm } from '../support/agent.js';
+import { beijingDay, now } from '../../server/clock.js';
 
 /** Findings of the security review of the foundation and registries, each kept by a test. */
 
@@ -111,7 +111,7 @@ describe('security review', () => {
         return agent
           .post(`/workers/${worker.id}/trainings?_csrf=${encodeURIComponent(token)}`)
           .field('kind', 'initial')
-          .field('trainedOn', shanghaiToday())
+          .field('trainedOn', beijingDay(now()))
           .field('course', '儿童主任岗前培训')
           .field('hours', '8')
           .field('trainer', '福田区民政局')

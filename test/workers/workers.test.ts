@@ -8,7 +8,8 @@ import { TrainingRecord } from '../../models/TrainingRecord.js';
 import type { Role } from '../../models/User.js';
 import { logger } from '../../server/logger.js';
 import { addDays, addMonths } from '../../server/services/calendar.js';
-import { earliestValidTrainingDay, latestLapsingTrainingDay, shanghaiToday } from '../../server/services/training-status.js';
+import { earliestValidTrainingDay, latestLapsingTrainingDay } from '../../server/services/training-status.js';
+import { beijingDay, now } from '../../server/clock.js';
 import { workerTrainingStatus } from '../../server/services/worker-training.js';
 import { buildUser, district, unique } from '../factories/index.js';
 import { addTrainings, buildWorker, idNumber, mobile, testCipher } from '../factories/workers.js';
@@ -439,7 +440,7 @@ describe('child workers: the real-name registry', () => {
     it('records a passed initial training with its certificate, and the worker becomes trained', async () => {
       const { agent, user } = await signedIn('officer');
       const { worker } = await buildWorker();
-      const today = shanghaiToday();
+      const today = beijingDay(now());
       const token = await csrf(agent, `/workers/${worker.id}/trainings/new`);
       const res = await agent
         .post(`/workers/${worker.id}/trainings?_csrf=${encodeURIComponent(token)}`)
@@ -473,7 +474,7 @@ describe('child workers: the real-name registry', () => {
       const res = await agent
         .post(`/workers/${worker.id}/trainings?_csrf=${encodeURIComponent(token)}`)
         .field('kind', 'initial')
-        .field('trainedOn', addDays(shanghaiToday(), 1))
+        .field('trainedOn', addDays(beijingDay(now()), 1))
         .field('course', '岗前培训')
         .field('hours', '2')
         .field('trainer', '')
@@ -484,7 +485,7 @@ describe('child workers: the real-name registry', () => {
       const future = await agent
         .post(`/workers/${worker.id}/trainings?_csrf=${encodeURIComponent(token)}`)
         .field('kind', 'initial')
-        .field('trainedOn', addDays(shanghaiToday(), 1))
+        .field('trainedOn', addDays(beijingDay(now()), 1))
         .field('course', '岗前培训')
         .field('hours', '2')
         .field('trainer', '区民政局')
@@ -502,7 +503,7 @@ describe('child workers: the real-name registry', () => {
         agent
           .post(`/workers/${worker.id}/trainings?_csrf=${encodeURIComponent(token)}`)
           .field('kind', 'initial')
-          .field('trainedOn', shanghaiToday())
+          .field('trainedOn', beijingDay(now()))
           .field('course', '岗前培训')
           .field('hours', '2')
           .field('trainer', '区民政局')
@@ -533,7 +534,7 @@ describe('child workers: the real-name registry', () => {
 
     it('gives later rules the status of a worker on any day', async () => {
       const { worker } = await buildWorker();
-      const today = shanghaiToday();
+      const today = beijingDay(now());
       await addTrainings(worker, [{ kind: 'initial', trainedOn: addDays(today, -20) }]);
       expect(await workerTrainingStatus(worker.id, addDays(today, -21))).to.include({ trained: false });
       expect(await workerTrainingStatus(worker.id)).to.include({ trained: true, since: addDays(today, -20) });
@@ -541,7 +542,7 @@ describe('child workers: the real-name registry', () => {
 
     it('filters by status at the 12-month and 30-day boundaries', async () => {
       const { agent } = await signedIn('officer');
-      const today = shanghaiToday();
+      const today = beijingDay(now());
       const tag = unique('培训');
       // The first day that still counts: 12 months ago, as the rule reads it (see the unit tests for exact dates).
       const twelve = earliestValidTrainingDay(today);
