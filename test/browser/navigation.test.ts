@@ -9,9 +9,13 @@ import { openPage, signIn, type WatchedPage } from './support/browser.js';
  * opens for that user on an empty database: status 200, the app's own page (no error page), no
  * console error, failed resource or CSP violation. A refactor that breaks one router, presenter
  * or view of any area fails here, whatever the area's own tests cover. Set SCREENSHOT_DIR to keep
- * a screenshot of each page (1366×768) for a person to look at.
+ * a screenshot of each page for a person to look at.
  */
-const ROLES = ['admin', 'officer.ft', 'finance.ft', 'evaluator', 'org.sunshine', 'inspector'] as const;
+/** Each demo user at the office screen; the organisation also on a phone, where its staff hand in deliverables and claims. */
+const WALKS = [
+  ...(['admin', 'officer.ft', 'finance.ft', 'evaluator', 'org.sunshine', 'inspector'] as const).map((username) => ({ username, width: 1366, height: 768 })),
+  { username: 'org.sunshine', width: 390, height: 844 },
+];
 
 describe('browser: every page of each role’s navigation opens', () => {
   let watched: WatchedPage | undefined;
@@ -21,9 +25,9 @@ describe('browser: every page of each role’s navigation opens', () => {
     watched = undefined;
   });
 
-  for (const username of ROLES) {
-    it(`as ${username}`, async () => {
-      watched = await openPage({ viewport: { width: 1366, height: 768 } });
+  for (const { username, width, height } of WALKS) {
+    it(`as ${username} at ${width}×${height}`, async () => {
+      watched = await openPage({ viewport: { width, height } });
       const { page, problems } = watched;
       await signIn(page, username, DEMO_PASSWORD);
       const navLinks = await page.locator('nav a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
@@ -40,7 +44,7 @@ describe('browser: every page of each role’s navigation opens', () => {
         expect(await page.locator('h1').count(), `${username} GET ${href} has a heading`).to.be.greaterThan(0);
         if (process.env.SCREENSHOT_DIR) {
           fs.mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
-          const name = `${username}${href.replace(/[^A-Za-z0-9]+/g, '_')}.png`;
+          const name = `${username}-${width}${href.replace(/[^A-Za-z0-9]+/g, '_')}.png`;
           await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, name), fullPage: true });
         }
         // The forms a list page offers to start ("new …"), one level deep.
