@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
-import { BudgetLine } from '../models/BudgetLine.js';
+import { BudgetLine, LOTTERY_FUND } from '../models/BudgetLine.js';
 import { budgetLineCreator } from '../server/commands/finance/budgetLineCreator.js';
 import { budgetLineEditor } from '../server/commands/finance/budgetLineEditor.js';
 import { today } from '../server/clock.js';
@@ -35,7 +35,7 @@ async function renderForm(req: Request, res: Response, form: Parameters<OnInvali
     pageTitle: line ? t('finance.budget.editTitle', { name: line.name }) : t('finance.budget.newTitle'),
     action: line ? detailHref(line.id) : BUDGET_PATH,
     cancelHref: line ? detailHref(line.id) : BUDGET_PATH,
-    line: line ? { year: line.year, fundSourceLabel: t(`finance.fundSource.${line.fundSource}`), lottery: line.fundSource === 'welfare_lottery_fund' } : null,
+    line: line ? { year: line.year, fundSourceLabel: t(`finance.fundSource.${line.fundSource}`), lottery: line.fundSource === LOTTERY_FUND } : null,
     values: form.values,
     errors: form.errors,
     options: await budgetLineFormOptions(actorOf(req), langOf(req)),
