@@ -1,7 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Deliverable } from '../models/Deliverable.js';
 import type { StoredFile } from '../models/StoredFile.js';
 import {
   callLogCanceller,
@@ -16,44 +15,30 @@ import {
 import { deliverableMetricsImporter } from '../server/commands/deliverables/deliverableDrafter.js';
 import { checkDeliverableMove } from '../server/commands/deliverables/deliverableShared.js';
 import type { Config } from '../server/config.js';
-import { NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { upload, uploadsOf } from '../server/middleware/upload.js';
 import { type OnInvalid, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
-import { authorize } from '../server/policies/index.js';
 import { describeCallLogFileError, presentCallLogResult } from '../server/presenters/call-log.js';
-import { DELIVERABLES_PATH, deliverableHref, deliverableSummaryOf, loadDeliverable } from '../server/presenters/deliverables.js';
+import { DELIVERABLES_PATH, deliverableHref, deliverableSummaryOf, loadHotlineDeliverable } from '../server/presenters/deliverables.js';
 import { formatDateTime } from '../server/presenters/format.js';
-import type { Lang } from '../server/i18n/index.js';
 import { CallLogFileError, type CallLogResult, importCallLog } from '../server/services/call-log.js';
 import { callLogTemplate } from '../server/services/call-log-template.js';
 import { contentDisposition } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { acceptAttribute, uploadKind } from '../server/services/storage/kinds.js';
+import { idParams, recordId } from '../server/schemas/common.js';
+import { actorOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
-const deliverableParams = z.object({ id });
-const fileParams = z.object({ id, fileId: id });
+const fileParams = idParams.extend({ fileId: recordId() });
 const templateQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') });
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Deliverable;
 const callLogHref = (d: { id: number }) => `${deliverableHref(d.id)}/call-log`;
 
-/**
- * The organisation's own hotline deliverable named in the path (another's or another category's:
- * 404), which it may hand in (403 otherwise).
- */
-const hotlineSubject: RequestHandler = async (req, res, next) => {
-  const d = await loadDeliverable(req.user!, (res.locals.params as { id: number }).id);
-  if (d.categoryCode !== 'hotline') throw new NotFoundError();
-  authorize(req.user, 'hand_in', DELIVERABLE_RESOURCE, d);
-  res.locals.subject = d;
-  next();
-};
+/** The organisation's own hotline deliverable named in the path (another's or another category's: 404), which it may hand in (403 otherwise). */
+const { subject, of: subjectOf } = subjectLoader(DELIVERABLE_RESOURCE, loadHotlineDeliverable);
+const hotlineSubject: RequestHandler = subject('hand_in');
 
 /** The upload page: the file field, the format and the templates. */
 const renderUpload: OnInvalid = async (req, res, form) => {
@@ -100,14 +85,14 @@ export function deliverableCallLogRouter(config: Config): Router {
   const router = Router();
   const store = storeFor(config);
   const base = `${DELIVERABLES_PATH}/:id/call-log`;
-  const deliverable = validateParams(deliverableParams);
+  const deliverable = validateParams(idParams);
   const file = validateParams(fileParams);
-  const fileIdOf = (res: Response) => (res.locals.params as z.infer<typeof fileParams>).fileId;
+  const fileIdOf = (res: Response) => paramsOf(res, fileParams).fileId;
 
   router.get(base, rule('hand_in', DELIVERABLE_RESOURCE), deliverable, hotlineSubject, (req, res) => renderUpload(req, res, { values: {}, errors: {} }));
 
   router.get(`${base}/template`, rule('hand_in', DELIVERABLE_RESOURCE), deliverable, validateQuery(templateQuery), hotlineSubject, async (req, res) => {
-    const { format } = res.locals.query as z.infer<typeof templateQuery>;
+    const { format } = queryOf(res, templateQuery);
     const body = await callLogTemplate(format, langOf(req));
     res.set({
       'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -146,7 +131,7 @@ export function deliverableCallLogRouter(config: Config): Router {
         res.status(422);
         return renderPreview(req, res, result, { fileName: uploaded.originalName });
       }
-      const kept = await callLogKeeper(d.id, uploaded, req.user!);
+      const kept = await callLogKeeper(d.id, uploaded, actorOf(req));
       const { importedAt } = await callLogStateOf(d, kept.file);
       renderPreview(req, res, result, { file: kept.file, duplicate: kept.duplicate, importedAt, fileName: kept.file.originalName });
     },
@@ -175,7 +160,7 @@ export function deliverableCallLogRouter(config: Config): Router {
 
   router.post(`${base}/:fileId/cancel`, rule('hand_in', DELIVERABLE_RESOURCE), file, hotlineSubject, async (req, res) => {
     const d = subjectOf(res);
-    await callLogCanceller(d.id, fileIdOf(res), req.user!, store);
+    await callLogCanceller(d.id, fileIdOf(res), actorOf(req), store);
     flash(req, 'info', 'callLog.page.cancelled');
     res.redirect(callLogHref(d));
   });

@@ -11,15 +11,12 @@ import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
 import { authorize } from '../server/policies/index.js';
 import { loadContract } from '../server/presenters/contracts.js';
 import { scheduleFormPage } from '../server/presenters/deliverables.js';
-import type { Lang } from '../server/i18n/index.js';
 import { idParams } from '../server/schemas/common.js';
 import { scheduleForm } from '../server/schemas/deliverables.js';
-import type { ReportingFrequency } from '../models/ReportingSchedule.js';
-
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
+import { actorOf, bodyOf, by, idOf, langOf } from './kit.js';
 
 async function subject(req: Request, res: Response): Promise<Contract> {
-  const contract = await loadContract(req.user!, (res.locals.params as { id: number }).id);
+  const contract = await loadContract(actorOf(req), idOf(res));
   authorize(req.user, 'schedule', DELIVERABLE_RESOURCE, contract);
   return contract;
 }
@@ -62,16 +59,12 @@ export function deliverableScheduleRouter(): Router {
 
   router.post('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, validateBody(scheduleForm, renderForm), async (req, res) => {
     const contract = await subject(req, res);
-    const body = res.locals.body as Record<string, string> & { frequency: ReportingFrequency; graceDays: number; dates: string };
+    const body = bodyOf(res, scheduleForm);
     const dates = body.dates.split(/[\s,，、]+/).filter(Boolean);
     const { milestones, errors } = milestonesOf(body);
     if (dates.some((d) => !DAY.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))) errors.dates = 'deliverables.validation.dates';
     if (Object.keys(errors).length) throw new ValidationError(errors);
-    await reportingScheduleSetter(
-      contract.id,
-      { frequency: body.frequency, graceDays: body.graceDays, dates, milestones },
-      { actor: req.user!, context: { ip: req.ip, requestId: req.id } },
-    );
+    await reportingScheduleSetter(contract.id, { frequency: body.frequency, graceDays: body.graceDays, dates, milestones }, by(req));
     flash(req, 'success', 'deliverables.flash.scheduleSaved');
     res.redirect(`/contracts/${contract.id}`);
   });

@@ -1,8 +1,9 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { Deliverable } from '../models/Deliverable.js';
 import { DeliverableFile } from '../models/DeliverableFile.js';
 import { StoredFile } from '../models/StoredFile.js';
+import type { z } from 'zod';
 import { deliverableDraftSaver } from '../server/commands/deliverables/deliverableDrafter.js';
 import { deliverableAccepter, deliverableReturner, type ReviewComments } from '../server/commands/deliverables/deliverableReviewer.js';
 import { deliverableSubmitter, PersonalNumbersFoundError } from '../server/commands/deliverables/deliverableSubmitter.js';
@@ -26,44 +27,22 @@ import {
   loadDeliverable,
   reviewQueuePage,
 } from '../server/presenters/deliverables.js';
-import type { Lang } from '../server/i18n/index.js';
-import {
-  type DeliverableListQuery,
-  deliverableFileParams,
-  deliverableIdParams,
-  deliverableListQuery,
-  draftForm,
-  type ReviewQueueQuery,
-  reviewForm,
-  reviewQueueQuery,
-  submitForm,
-} from '../server/schemas/deliverables.js';
-import { recordAudit } from '../server/services/audit.js';
+import { deliverableFileParams, deliverableListQuery, draftForm, reviewForm, reviewQueueQuery, submitForm } from '../server/schemas/deliverables.js';
 import { enteredMetricsOf, isDeliverableCategory, parseMetricFields } from '../server/services/deliverable-metrics.js';
-import { sendExport } from '../server/services/export.js';
 import { maskedPlace } from '../server/presenters/deliverable-findings.js';
+import { idParams } from '../server/schemas/common.js';
+import type { ExportFormat } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Deliverable;
-
-/** Loads the deliverable named in the path through the actor's scope (else 404) and checks `action` (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const d = await loadDeliverable(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, action, DELIVERABLE_RESOURCE, d);
-    res.locals.subject = d;
-    next();
-  };
-}
+const { subject, of: subjectOf } = subjectLoader(DELIVERABLE_RESOURCE, loadDeliverable);
 
 async function renderDetail(req: Request, res: Response, extra: Parameters<typeof deliverableDetailPage>[3] = {}): Promise<void> {
   const d = subjectOf(res);
   res.render('deliverables/show', {
     pageTitle: req.t('deliverables.detailTitle', { category: req.t(`deliverables.categories.${d.categoryCode}`), period: `${d.periodStart} – ${d.periodEnd}` }),
-    ...(await deliverableDetailPage(req.user!, d, langOf(req), extra)),
+    ...(await deliverableDetailPage(actorOf(req), d, langOf(req), extra)),
   });
 }
 
@@ -87,37 +66,37 @@ function commentsOf(d: Deliverable, body: Record<string, string>): ReviewComment
   return out;
 }
 
-async function exportDeliverables(req: Request, res: Response, query: DeliverableListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
+async function exportDeliverables(req: Request, res: Response, query: z.infer<typeof deliverableListQuery>, format: ExportFormat): Promise<void> {
   authorize(req.user, 'export', DELIVERABLE_RESOURCE);
-  const { format, page: _p, perPage: _pp, sort: _s, dir: _d, ...filter } = query;
-  const rows = await Deliverable.count({ where: deliverableListWhere(req.user!, filter) });
-  const { actor, context } = by(req);
-  await recordAudit({
-    actor: { id: actor.id, username: actor.username, role: actor.role },
+  const { format: _f, page: _p, perPage: _pp, sort: _s, dir: _d, ...filter } = query;
+  await auditedExport(req, res, {
     action: 'deliverable.export',
     recordType: 'deliverable',
-    detail: { filter, format, rows },
-    context,
+    format,
+    filename: req.t('deliverables.exportFilename'),
+    columns: deliverableExportColumns(langOf(req)),
+    rows: deliverableExportRows(actorOf(req), filter),
+    count: await Deliverable.count({ where: deliverableListWhere(actorOf(req), filter) }),
+    detail: { filter },
   });
-  await sendExport(res, format, req.t('deliverables.exportFilename'), deliverableExportColumns(langOf(req)), deliverableExportRows(req.user!, filter));
 }
 
 /** Deliverables: the list and export, the review queue, the hand-in form, submission, review and files. */
 export function deliverablesRouter(config: Config): Router {
   const router = Router();
   const store = storeFor(config);
-  const id = validateParams(deliverableIdParams);
+  const id = validateParams(idParams);
 
   router.get(DELIVERABLES_PATH, rule('list', DELIVERABLE_RESOURCE), validateQuery(deliverableListQuery), async (req, res) => {
-    const query = res.locals.query as DeliverableListQuery;
-    if (query.format) return exportDeliverables(req, res, { ...query, format: query.format });
-    res.render('deliverables/index', { pageTitle: req.t('deliverables.title'), list: await deliverableListPage(req.user!, query, langOf(req)) });
+    const query = queryOf(res, deliverableListQuery);
+    if (query.format) return exportDeliverables(req, res, query, query.format);
+    res.render('deliverables/index', { pageTitle: req.t('deliverables.title'), list: await deliverableListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${DELIVERABLES_PATH}/queue`, rule('queue', DELIVERABLE_RESOURCE), validateQuery(reviewQueueQuery), async (req, res) => {
     res.render('deliverables/queue', {
       pageTitle: req.t('deliverables.queueTitle'),
-      list: await reviewQueuePage(req.user!, res.locals.query as ReviewQueueQuery, langOf(req)),
+      list: await reviewQueuePage(actorOf(req), queryOf(res, reviewQueueQuery), langOf(req)),
     });
   });
 
@@ -136,7 +115,7 @@ export function deliverablesRouter(config: Config): Router {
     validateBody(draftForm, renderEdit),
     async (req, res) => {
       const d = subjectOf(res);
-      const body = res.locals.body as Record<string, string> & { narrative: string; purpose: 'report' };
+      const body = bodyOf(res, draftForm);
       if (!isDeliverableCategory(d.categoryCode)) throw new NotFoundError();
       const { values, errors } = parseMetricFields(d.categoryCode, body);
       if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -163,7 +142,7 @@ export function deliverablesRouter(config: Config): Router {
     async (req, res) => {
       const d = subjectOf(res);
       try {
-        await deliverableSubmitter(d.id, { confirmNoChildData: (res.locals.body as { confirmNoChildData?: '1' }).confirmNoChildData === '1' }, store, by(req));
+        await deliverableSubmitter(d.id, { confirmNoChildData: bodyOf(res, submitForm).confirmNoChildData === '1' }, store, by(req));
       } catch (e) {
         if (!(e instanceof PersonalNumbersFoundError)) throw e;
         res.status(422);
@@ -182,7 +161,7 @@ export function deliverablesRouter(config: Config): Router {
     validateBody(reviewForm, renderReviewInvalid),
     async (req, res) => {
       const d = subjectOf(res);
-      const { milestonesMet } = await deliverableAccepter(d.id, commentsOf(d, res.locals.body as Record<string, string>), by(req));
+      const { milestonesMet } = await deliverableAccepter(d.id, commentsOf(d, bodyOf(res, reviewForm)), by(req));
       flash(req, 'success', milestonesMet.length ? 'deliverables.flash.acceptedMilestones' : 'deliverables.flash.accepted', { count: milestonesMet.length });
       res.redirect(`${DELIVERABLES_PATH}/queue`);
     },
@@ -196,7 +175,7 @@ export function deliverablesRouter(config: Config): Router {
     validateBody(reviewForm, renderReviewInvalid),
     async (req, res) => {
       const d = subjectOf(res);
-      await deliverableReturner(d.id, commentsOf(d, res.locals.body as Record<string, string>), by(req));
+      await deliverableReturner(d.id, commentsOf(d, bodyOf(res, reviewForm)), by(req));
       flash(req, 'success', 'deliverables.flash.returned');
       res.redirect(`${DELIVERABLES_PATH}/queue`);
     },
@@ -208,7 +187,7 @@ export function deliverablesRouter(config: Config): Router {
     validateParams(deliverableFileParams),
     subject('read'),
     async (_req, res) => {
-      const { fileId } = res.locals.params as { fileId: number };
+      const { fileId } = paramsOf(res, deliverableFileParams);
       const link = await DeliverableFile.findOne({ where: { deliverableId: subjectOf(res).id, storedFileId: fileId } });
       const file = link ? await StoredFile.findByPk(fileId) : null;
       if (!file) throw new NotFoundError();

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
-import { sampleDrawer, evaluationScheduler, type ScheduleForm } from '../server/commands/evaluations/evaluationScheduler.js';
-import { type TemplateForm, templateCreator, templateUpdater } from '../server/commands/evaluations/evaluationTemplates.js';
+import { sampleDrawer, evaluationScheduler } from '../server/commands/evaluations/evaluationScheduler.js';
+import { templateCreator, templateUpdater } from '../server/commands/evaluations/evaluationTemplates.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
@@ -24,23 +24,14 @@ import {
   templateListPage,
 } from '../server/presenters/evaluation-admin.js';
 import { EVALUATIONS_PATH } from '../server/presenters/evaluations.js';
-import type { Lang } from '../server/i18n/index.js';
-import {
-  contractQuery,
-  evaluationIdParams,
-  type RankingQuery,
-  rankingQuery,
-  type SampleFormInput,
-  sampleForm,
-  scheduleForm,
-  templateForm,
-} from '../server/schemas/evaluations.js';
-import { recordAudit } from '../server/services/audit.js';
-import { sendExport } from '../server/services/export.js';
+import { idParams } from '../server/schemas/common.js';
+import { contractQuery, rankingQuery, sampleForm, scheduleForm, templateForm } from '../server/schemas/evaluations.js';
+import { actorOf, auditedExport, bodyOf, by, idOf, langOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
 type Form = Parameters<OnInvalid>[2];
+
+/** The template named in the path, in the actor's scope (else 404), checked for the action (else 403). */
+const { subject: templateSubject, of: templateOf } = subjectLoader(EVALUATION_TEMPLATE_RESOURCE, loadTemplate);
 
 async function renderTemplateForm(req: Request, res: Response, form: Form, id: number | null): Promise<void> {
   res.render('evaluations/template-form', {
@@ -49,14 +40,14 @@ async function renderTemplateForm(req: Request, res: Response, form: Form, id: n
     cancelHref: id ? `${TEMPLATES_PATH}/${id}` : TEMPLATES_PATH,
     values: form.values,
     errors: form.errors,
-    options: await templateFormOptions(req.user!, langOf(req)),
+    options: await templateFormOptions(actorOf(req), langOf(req)),
   });
 }
 const renderNewTemplate: OnInvalid = (req, res, form) => renderTemplateForm(req, res, form, null);
-const renderEditTemplate: OnInvalid = (req, res, form) => renderTemplateForm(req, res, form, (res.locals.params as { id: number }).id);
+const renderEditTemplate: OnInvalid = (req, res, form) => renderTemplateForm(req, res, form, idOf(res));
 
 const renderSchedule: OnInvalid = async (req, res, form) => {
-  const contract = await loadScheduleContract(req.user!, (res.locals.query as { contractId: number }).contractId);
+  const contract = await loadScheduleContract(actorOf(req), queryOf(res, contractQuery).contractId);
   authorize(req.user, 'schedule', EVALUATION_RESOURCE, contract);
   if (contract.status !== 'active') throw new ConflictError('evaluations.errors.contractNotActive', { status: contract.status });
   const page = await scheduleFormPage(contract, langOf(req));
@@ -65,10 +56,10 @@ const renderSchedule: OnInvalid = async (req, res, form) => {
 };
 
 const renderSamples: OnInvalid = async (req, res, form) => {
-  const values = Object.keys(form.values).length ? form.values : { districtId: req.user!.districtId, year: new Date().getUTCFullYear() };
+  const values = Object.keys(form.values).length ? form.values : { districtId: actorOf(req).districtId, year: new Date().getUTCFullYear() };
   res.render('evaluations/samples', {
     pageTitle: req.t('evaluations.samples.title'),
-    ...(await samplesPage(req.user!, langOf(req))),
+    ...(await samplesPage(actorOf(req), langOf(req))),
     values,
     errors: form.errors,
   });
@@ -77,40 +68,34 @@ const renderSamples: OnInvalid = async (req, res, form) => {
 /** Evaluation templates, scheduling, the yearly spot-check sample and the ranking of contractors. */
 export function evaluationAdminRouter(): Router {
   const router = Router();
-  const id = validateParams(evaluationIdParams);
+  const id = validateParams(idParams);
 
   router.get(TEMPLATES_PATH, rule('list', EVALUATION_TEMPLATE_RESOURCE), async (req, res) => {
-    res.render('evaluations/templates', { pageTitle: req.t('evaluations.templates.title'), ...(await templateListPage(req.user!, langOf(req))) });
+    res.render('evaluations/templates', { pageTitle: req.t('evaluations.templates.title'), ...(await templateListPage(actorOf(req), langOf(req))) });
   });
   router.get(`${TEMPLATES_PATH}/new`, rule('create', EVALUATION_TEMPLATE_RESOURCE), (req, res) =>
-    renderNewTemplate(req, res, { values: { districtId: req.user!.districtId, weight_0: '' }, errors: {} }),
+    renderNewTemplate(req, res, { values: { districtId: actorOf(req).districtId, weight_0: '' }, errors: {} }),
   );
   router.post(TEMPLATES_PATH, rule('create', EVALUATION_TEMPLATE_RESOURCE), validateBody(templateForm, renderNewTemplate), async (req, res) => {
-    const template = await templateCreator(res.locals.body as TemplateForm, by(req));
+    const template = await templateCreator(bodyOf(res, templateForm), by(req));
     flash(req, 'success', 'evaluations.flash.templateSaved', { name: template.name });
     res.redirect(`${TEMPLATES_PATH}/${template.id}`);
   });
-  router.get(`${TEMPLATES_PATH}/:id`, rule('read', EVALUATION_TEMPLATE_RESOURCE), id, async (req, res) => {
-    const template = await loadTemplate(req.user!, (res.locals.params as { id: number }).id);
-    res.render('evaluations/template', { pageTitle: template.name, ...(await templateDetailPage(req.user!, template, langOf(req))) });
+  router.get(`${TEMPLATES_PATH}/:id`, rule('read', EVALUATION_TEMPLATE_RESOURCE), id, templateSubject('read'), async (req, res) => {
+    const template = templateOf(res);
+    res.render('evaluations/template', { pageTitle: template.name, ...(await templateDetailPage(actorOf(req), template, langOf(req))) });
   });
-  router.get(`${TEMPLATES_PATH}/:id/edit`, rule('update', EVALUATION_TEMPLATE_RESOURCE), id, async (req, res) => {
-    const template = await loadTemplate(req.user!, (res.locals.params as { id: number }).id);
-    authorize(req.user, 'update', EVALUATION_TEMPLATE_RESOURCE, template);
-    return renderEditTemplate(req, res, { values: templateFormValues(template), errors: {} });
-  });
+  router.get(`${TEMPLATES_PATH}/:id/edit`, rule('update', EVALUATION_TEMPLATE_RESOURCE), id, templateSubject('update'), (req, res) =>
+    renderEditTemplate(req, res, { values: templateFormValues(templateOf(res)), errors: {} }),
+  );
   router.post(
     `${TEMPLATES_PATH}/:id`,
     rule('update', EVALUATION_TEMPLATE_RESOURCE),
     id,
-    async (req, res, next) => {
-      const template = await loadTemplate(req.user!, (res.locals.params as { id: number }).id);
-      authorize(req.user, 'update', EVALUATION_TEMPLATE_RESOURCE, template);
-      next();
-    },
+    templateSubject('update'),
     validateBody(templateForm, renderEditTemplate),
     async (req, res) => {
-      const template = await templateUpdater((res.locals.params as { id: number }).id, res.locals.body as TemplateForm, by(req));
+      const template = await templateUpdater(idOf(res), bodyOf(res, templateForm), by(req));
       flash(req, 'success', 'evaluations.flash.templateSaved', { name: template.name });
       res.redirect(`${TEMPLATES_PATH}/${template.id}`);
     },
@@ -125,7 +110,7 @@ export function evaluationAdminRouter(): Router {
     validateQuery(contractQuery),
     validateBody(scheduleForm, renderSchedule),
     async (req, res) => {
-      const evaluation = await evaluationScheduler((res.locals.query as { contractId: number }).contractId, res.locals.body as ScheduleForm, by(req));
+      const evaluation = await evaluationScheduler(queryOf(res, contractQuery).contractId, bodyOf(res, scheduleForm), by(req));
       flash(req, 'success', 'evaluations.flash.scheduled', { id: evaluation.id });
       res.redirect(`${EVALUATIONS_PATH}/${evaluation.id}`);
     },
@@ -133,29 +118,30 @@ export function evaluationAdminRouter(): Router {
 
   router.get(SAMPLES_PATH, rule('sample', EVALUATION_RESOURCE), (req, res) => renderSamples(req, res, { values: {}, errors: {} }));
   router.post(SAMPLES_PATH, rule('sample', EVALUATION_RESOURCE), validateBody(sampleForm, renderSamples), async (req, res) => {
-    const form = res.locals.body as SampleFormInput;
+    const form = bodyOf(res, sampleForm);
     const sample = await sampleDrawer({ ...form, manualContractIds: form.manualContracts }, by(req));
     flash(req, 'success', 'evaluations.flash.sampled', { year: sample.year });
     res.redirect(`${SAMPLES_PATH}/${sample.id}`);
   });
   router.get(`${SAMPLES_PATH}/:id`, rule('sample', EVALUATION_RESOURCE), id, async (req, res) => {
-    const page = await sampleDetailPage(req.user!, (res.locals.params as { id: number }).id, langOf(req));
+    const page = await sampleDetailPage(actorOf(req), idOf(res), langOf(req));
     res.render('evaluations/sample', { pageTitle: req.t('evaluations.samples.detailTitle', { year: page.sample.year }), ...page });
   });
 
   router.get(`${EVALUATIONS_PATH}/ranking`, rule('ranking', EVALUATION_RESOURCE), validateQuery(rankingQuery), async (req, res) => {
-    const query = res.locals.query as RankingQuery;
-    const page = await rankingPage(req.user!, query, langOf(req));
+    const query = queryOf(res, rankingQuery);
+    const page = await rankingPage(actorOf(req), query, langOf(req));
     if (!query.format) return res.render('evaluations/ranking', { pageTitle: req.t('evaluations.ranking.title'), ranking: page });
-    const { actor, context } = by(req);
-    await recordAudit({
-      actor: { id: actor.id, username: actor.username, role: actor.role },
+    await auditedExport(req, res, {
       action: 'evaluation.export',
       recordType: 'evaluation',
-      detail: { ranking: true, year: page.year, districtId: query.districtId ?? null, format: query.format, rows: page.rows.length },
-      context,
+      format: query.format,
+      filename: req.t('evaluations.ranking.exportFilename', { year: page.year }),
+      columns: rankingExportColumns(langOf(req)),
+      rows: page.rows,
+      count: page.rows.length,
+      detail: { ranking: true, year: page.year, districtId: query.districtId ?? null },
     });
-    await sendExport(res, query.format, req.t('evaluations.ranking.exportFilename', { year: page.year }), rankingExportColumns(langOf(req)), page.rows);
   });
 
   return router;

@@ -1,11 +1,12 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
+import type { z } from 'zod';
 import { Evaluation } from '../models/Evaluation.js';
 import type { RectificationTransition } from '../models/RectificationItem.js';
 import { evaluationAssigner } from '../server/commands/evaluations/evaluationAssigner.js';
-import { type ConfirmForm, evaluationConfirmer } from '../server/commands/evaluations/evaluationConfirmer.js';
+import { evaluationConfirmer } from '../server/commands/evaluations/evaluationConfirmer.js';
 import { evaluationResponder, rectificationStep } from '../server/commands/evaluations/evaluationResponses.js';
-import { evaluationReturner, type ScoreInput, scoreSaver } from '../server/commands/evaluations/evaluationScoring.js';
+import { evaluationReturner, scoreSaver } from '../server/commands/evaluations/evaluationScoring.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
@@ -21,12 +22,9 @@ import {
   evaluationReportPage,
   loadEvaluation,
 } from '../server/presenters/evaluations.js';
-import type { Lang } from '../server/i18n/index.js';
 import {
   assignForm,
   confirmForm,
-  type EvaluationListQuery,
-  evaluationIdParams,
   evaluationListQuery,
   reasonForm,
   rectificationParams,
@@ -34,66 +32,55 @@ import {
   responseForm,
   scoreForm,
 } from '../server/schemas/evaluations.js';
-import { recordAudit } from '../server/services/audit.js';
-import { inBatches, sendExport } from '../server/services/export.js';
+import { idParams } from '../server/schemas/common.js';
+import { type ExportFormat, inBatches } from '../server/services/export.js';
+import { actorOf, auditedExport, bodyOf, by, idOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
-const langOf = (req: Request): Lang => ({ t: req.t, locale: req.locale });
-const by = (req: Request) => ({ actor: req.user!, context: { ip: req.ip, requestId: req.id } });
-const subjectOf = (res: Response) => res.locals.subject as Evaluation;
-const idOf = (res: Response) => (res.locals.params as { id: number }).id;
 const detailHref = (id: number) => `${EVALUATIONS_PATH}/${id}`;
 
-/** Loads the evaluation named in the path through the actor's scope (else 404) and checks `action` on it (else 403). */
-function subject(action: string): RequestHandler {
-  return async (req, res, next) => {
-    const evaluation = await loadEvaluation(req.user!, idOf(res));
-    authorize(req.user, action, EVALUATION_RESOURCE, evaluation);
-    res.locals.subject = evaluation;
-    next();
-  };
-}
+const { subject, of: subjectOf } = subjectLoader(EVALUATION_RESOURCE, loadEvaluation);
 
 /** The detail page, with the form that failed (if any) keeping its input and errors. */
 const renderDetail: OnInvalid = async (req, res, form) => {
   const evaluation = subjectOf(res);
   res.render('evaluations/show', {
     pageTitle: req.t('evaluations.detailTitle', { id: evaluation.id }),
-    ...(await evaluationDetailPage(req.user!, evaluation, langOf(req))),
+    ...(await evaluationDetailPage(actorOf(req), evaluation, langOf(req))),
     values: form.values,
     errors: form.errors,
   });
 };
 
-async function exportEvaluations(req: Request, res: Response, query: EvaluationListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
+async function exportEvaluations(req: Request, res: Response, query: z.infer<typeof evaluationListQuery>, format: ExportFormat): Promise<void> {
   authorize(req.user, 'export', EVALUATION_RESOURCE);
   const { year, districtId, organisationId, contractId, kind, status, grade } = query;
   const filter = { year, districtId, organisationId, contractId, kind, status, grade };
-  const options = evaluationExportQuery(req.user!, filter);
-  const rows = await Evaluation.count({ where: options.where });
-  const { actor, context } = by(req);
-  await recordAudit({
-    actor: { id: actor.id, username: actor.username, role: actor.role },
+  const options = evaluationExportQuery(actorOf(req), filter);
+  await auditedExport(req, res, {
     action: 'evaluation.export',
     recordType: 'evaluation',
-    detail: { filter, format: query.format, rows },
-    context,
+    format,
+    filename: req.t('evaluations.exportFilename'),
+    columns: evaluationExportColumns(langOf(req)),
+    rows: inBatches(Evaluation, options),
+    count: await Evaluation.count({ where: options.where }),
+    detail: { filter },
   });
-  await sendExport(res, query.format, req.t('evaluations.exportFilename'), evaluationExportColumns(langOf(req)), inBatches(Evaluation, options));
 }
 
 /** Evaluations: the list and queue per role, the page where each role does its part, the printable report. */
 export function evaluationsRouter(): Router {
   const router = Router();
-  const id = validateParams(evaluationIdParams);
+  const id = validateParams(idParams);
 
   router.get(EVALUATIONS_PATH, rule('list', EVALUATION_RESOURCE), validateQuery(evaluationListQuery), async (req, res) => {
-    const query = res.locals.query as EvaluationListQuery;
-    if (query.format) return exportEvaluations(req, res, { ...query, format: query.format });
-    res.render('evaluations/index', { pageTitle: req.t('evaluations.title'), list: await evaluationListPage(req.user!, query, langOf(req)) });
+    const query = queryOf(res, evaluationListQuery);
+    if (query.format) return exportEvaluations(req, res, query, query.format);
+    res.render('evaluations/index', { pageTitle: req.t('evaluations.title'), list: await evaluationListPage(actorOf(req), query, langOf(req)) });
   });
 
   router.get(`${EVALUATIONS_PATH}/queue`, rule('queue', EVALUATION_RESOURCE), async (req, res) => {
-    res.render('evaluations/queue', { pageTitle: req.t('evaluations.queueTitle'), queue: await evaluationQueuePage(req.user!, langOf(req)) });
+    res.render('evaluations/queue', { pageTitle: req.t('evaluations.queueTitle'), queue: await evaluationQueuePage(actorOf(req), langOf(req)) });
   });
 
   router.get(`${EVALUATIONS_PATH}/:id`, rule('read', EVALUATION_RESOURCE), id, subject('read'), (req, res) =>
@@ -111,7 +98,7 @@ export function evaluationsRouter(): Router {
     subject('assign'),
     validateBody(assignForm, renderDetail),
     async (req, res) => {
-      await evaluationAssigner(idOf(res), (res.locals.body as { evaluatorId: number }).evaluatorId, by(req));
+      await evaluationAssigner(idOf(res), bodyOf(res, assignForm).evaluatorId, by(req));
       flash(req, 'success', 'evaluations.flash.assigned');
       res.redirect(detailHref(idOf(res)));
     },
@@ -124,7 +111,7 @@ export function evaluationsRouter(): Router {
     subject('score'),
     validateBody(scoreForm, renderDetail),
     async (req, res) => {
-      const { scores, submit } = res.locals.body as { scores: ScoreInput; submit: boolean };
+      const { scores, submit } = bodyOf(res, scoreForm);
       await scoreSaver(idOf(res), scores, submit, by(req));
       flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
       res.redirect(detailHref(idOf(res)));
@@ -138,7 +125,7 @@ export function evaluationsRouter(): Router {
     subject('return'),
     validateBody(reasonForm, renderDetail),
     async (req, res) => {
-      await evaluationReturner(idOf(res), (res.locals.body as { reason: string }).reason, by(req));
+      await evaluationReturner(idOf(res), bodyOf(res, reasonForm).reason, by(req));
       flash(req, 'success', 'evaluations.flash.returned');
       res.redirect(detailHref(idOf(res)));
     },
@@ -151,7 +138,7 @@ export function evaluationsRouter(): Router {
     subject('confirm'),
     validateBody(confirmForm, renderDetail),
     async (req, res) => {
-      await evaluationConfirmer(idOf(res), res.locals.body as ConfirmForm, by(req));
+      await evaluationConfirmer(idOf(res), bodyOf(res, confirmForm), by(req));
       flash(req, 'success', 'evaluations.flash.confirmed');
       res.redirect(detailHref(idOf(res)));
     },
@@ -164,7 +151,7 @@ export function evaluationsRouter(): Router {
     subject('respond'),
     validateBody(responseForm, renderDetail),
     async (req, res) => {
-      await evaluationResponder(idOf(res), (res.locals.body as { response: string }).response, by(req));
+      await evaluationResponder(idOf(res), bodyOf(res, responseForm).response, by(req));
       flash(req, 'success', 'evaluations.flash.responded');
       res.redirect(detailHref(idOf(res)));
     },
@@ -185,8 +172,8 @@ export function evaluationsRouter(): Router {
       subject(action),
       ...body,
       async (req, res) => {
-        const form = (res.locals.body ?? {}) as { report?: string; reason?: string };
-        await rectificationStep(idOf(res), (res.locals.params as { itemId: number }).itemId, step, form.report ?? form.reason ?? null, by(req));
+        const form: { report?: string; reason?: string } = schema ? bodyOf(res, schema) : {};
+        await rectificationStep(idOf(res), paramsOf(res, rectificationParams).itemId, step, form.report ?? form.reason ?? null, by(req));
         flash(req, 'success', `evaluations.flash.rectification.${step}`);
         res.redirect(detailHref(idOf(res)));
       },

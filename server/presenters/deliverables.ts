@@ -200,6 +200,13 @@ export async function loadDeliverable(actor: Actor, id: number): Promise<Deliver
   return d;
 }
 
+/** Loads a hotline deliverable the actor may see (another category's is a 404 too): what the call-log import works on. */
+export async function loadHotlineDeliverable(actor: Actor, id: number): Promise<Deliverable> {
+  const d = await loadDeliverable(actor, id);
+  if (d.categoryCode !== 'hotline') throw new NotFoundError();
+  return d;
+}
+
 /** A metric's label in the user's language (a referral names its department; a psychological measure its subtype). */
 export function metricLabel(def: MetricDefinition, lang: Lang): string {
   if (def.department) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DELIVERABLE_STATUSES } from '../../models/Deliverable.js';
 import { DELIVERABLE_FILE_PURPOSES } from '../../models/DeliverableFile.js';
 import { MILESTONE_KINDS } from '../../models/Instalment.js';
+import { idParams, recordId } from './common.js';
 import { DELIVERABLE_CATEGORIES } from '../services/deliverable-metrics.js';
 import { listQuerySchema, optionalDate, optionalId } from '../services/listing.js';
 import { REPORTING_FREQUENCIES } from '../../models/ReportingSchedule.js';
@@ -55,9 +56,8 @@ export const reviewQueueQuery = listQuerySchema(
 );
 export type ReviewQueueQuery = z.infer<typeof reviewQueueQuery>;
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
-export const deliverableIdParams = z.object({ id });
-export const deliverableFileParams = z.object({ id, fileId: id });
+/** `/:id/files/:fileId`: a file of a deliverable. */
+export const deliverableFileParams = idParams.extend({ fileId: recordId() });
 
 /**
  * The hand-in form: narrative, what the new files are, and the metric fields (`m_<key>`, checked

@@ -4,6 +4,7 @@ import { COMPUTED_INDICATORS } from '../../models/EvaluationTemplateIndicator.js
 import type { ConfirmForm } from '../commands/evaluations/evaluationConfirmer.js';
 import type { ScoreInput } from '../commands/evaluations/evaluationScoring.js';
 import type { IndicatorInput } from '../commands/evaluations/evaluationTemplates.js';
+import { idParams, recordId } from './common.js';
 import { parseScore } from '../services/evaluation-grades.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 
@@ -12,7 +13,6 @@ export const INDICATOR_ROWS = 10;
 export const RECTIFICATION_ROWS = 6;
 export const SCORE_ROWS = 30;
 
-const id = () => z.coerce.number().int().positive().max(2_147_483_647);
 const text = (max: number) => z.string().trim().max(max, 'validation.tooLong').optional().default('');
 const requiredText = (max: number) => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 const day = z
@@ -34,9 +34,10 @@ const year = z.coerce
   .min(2000, 'validation.financeYear')
   .max(2100, 'validation.financeYear');
 
-export const evaluationIdParams = z.object({ id: id() });
-export const rectificationParams = z.object({ id: id(), itemId: id() });
-export const contractQuery = z.object({ contractId: id() });
+/** `/:id/rectification/:itemId/…`: an item of an evaluation. */
+export const rectificationParams = idParams.extend({ itemId: recordId() });
+/** `?contractId=`: the contract an evaluation is scheduled for. */
+export const contractQuery = z.object({ contractId: recordId() });
 
 const indicatorFields: Record<string, z.ZodType> = {};
 for (let i = 0; i < INDICATOR_ROWS; i += 1) {
@@ -53,10 +54,10 @@ for (let i = 0; i < INDICATOR_ROWS; i += 1) {
 export const templateForm = z
   .object({
     name: requiredText(128),
-    districtId: id(),
+    districtId: recordId(),
     categoryCode: text(32),
     projectId: z
-      .union([z.literal(''), id()])
+      .union([z.literal(''), recordId()])
       .optional()
       .default(''),
     ...indicatorFields,
@@ -86,7 +87,7 @@ export const templateForm = z
 /** Scheduling one evaluation of a contract. */
 export const scheduleForm = z.object({
   kind: z.enum(EVALUATION_KINDS, { message: 'validation.required' }),
-  templateId: id(),
+  templateId: recordId(),
   periodStart: day,
   periodEnd: day,
   dueOn: day,
@@ -94,13 +95,13 @@ export const scheduleForm = z.object({
 
 /** The yearly sample: district, year, optional seed (0 – 2³²−1), template, due day, contracts chosen by hand (ids, comma-separated). */
 export const sampleForm = z.object({
-  districtId: id(),
+  districtId: recordId(),
   year,
   seed: z
     .union([z.literal(''), z.coerce.number().int().min(0, 'evaluations.validation.seed').max(4_294_967_295, 'evaluations.validation.seed')])
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v)),
-  templateId: id(),
+  templateId: recordId(),
   dueOn: day,
   manualContracts: z
     .string()
@@ -118,7 +119,7 @@ export const sampleForm = z.object({
 });
 export type SampleFormInput = z.infer<typeof sampleForm>;
 
-export const assignForm = z.object({ evaluatorId: id() });
+export const assignForm = z.object({ evaluatorId: recordId() });
 
 const scoreFields: Record<string, z.ZodType> = { intent: z.enum(['save', 'submit']).optional().default('save') };
 for (let i = 1; i <= SCORE_ROWS; i += 1) {
