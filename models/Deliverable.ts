@@ -20,11 +20,6 @@ export const DELIVERABLE_TRANSITIONS = {
 } as const satisfies Record<string, { from: readonly DeliverableStatus[]; to: DeliverableStatus }>;
 export type DeliverableTransition = keyof typeof DELIVERABLE_TRANSITIONS;
 
-/** Whether `transition` may start from `status`. */
-export function deliverableCanMove(status: DeliverableStatus, transition: DeliverableTransition): boolean {
-  return (DELIVERABLE_TRANSITIONS[transition].from as readonly DeliverableStatus[]).includes(status);
-}
-
 /** A deliverable (服务成果) of a contract: one category for one reporting period, due on a date. */
 export class Deliverable extends Model<InferAttributes<Deliverable>, InferCreationAttributes<Deliverable>> {
   declare id: CreationOptional<number>;

@@ -38,11 +38,6 @@ export const EVALUATION_TRANSITIONS = {
 } as const satisfies Record<string, { from: readonly EvaluationStatus[]; to: EvaluationStatus | null }>;
 export type EvaluationTransition = keyof typeof EVALUATION_TRANSITIONS;
 
-/** Whether `transition` may start from `status`. */
-export function evaluationCanMove(status: EvaluationStatus, transition: EvaluationTransition): boolean {
-  return (EVALUATION_TRANSITIONS[transition].from as readonly EvaluationStatus[]).includes(status);
-}
-
 /** An evaluation (绩效评价) of a contract over a period. */
 export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreationAttributes<Evaluation>> {
   declare id: CreationOptional<number>;

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
+import { DELIVERABLE_TRANSITIONS } from '../models/Deliverable.js';
 import type { StoredFile } from '../models/StoredFile.js';
 import {
   callLogCanceller,
@@ -13,7 +14,7 @@ import {
   readStoredCallLog,
 } from '../server/commands/deliverables/callLogImport.js';
 import { deliverableMetricsImporter } from '../server/commands/deliverables/deliverableDrafter.js';
-import { checkDeliverableMove } from '../server/commands/deliverables/deliverableShared.js';
+import { checkTransition } from '../server/commands/kernel.js';
 import type { Config } from '../server/config.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
@@ -112,7 +113,7 @@ export function deliverableCallLogRouter(config: Config): Router {
     async (req, res) => {
       const d = subjectOf(res);
       // Refused before the file is read: a deliverable handed in takes no figures (409).
-      checkDeliverableMove(d, 'save');
+      checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, 'save');
       const uploaded = uploadsOf(res)[0];
       let result: CallLogResult;
       try {

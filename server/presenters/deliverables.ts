@@ -1,7 +1,8 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import type { Contract } from '../../models/Contract.js';
 import { Contract as ContractModel } from '../../models/Contract.js';
-import { DELIVERABLE_STATUSES, Deliverable, type DeliverableStatus, deliverableCanMove } from '../../models/Deliverable.js';
+import { DELIVERABLE_STATUSES, DELIVERABLE_TRANSITIONS, Deliverable, type DeliverableStatus } from '../../models/Deliverable.js';
+import { canMove } from '../../models/transitions.js';
 import { DeliverableComment } from '../../models/DeliverableComment.js';
 import { DELIVERABLE_FILE_PURPOSES, DeliverableFile } from '../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
@@ -375,7 +376,7 @@ export async function deliverableDetailPage(
     reviewErrors: extra.reviewErrors ?? {},
     reviewValues: extra.reviewValues ?? {},
     can: {
-      edit: can.hand_in && deliverableCanMove(d.status, 'save'),
+      edit: can.hand_in && canMove(DELIVERABLE_TRANSITIONS, d.status, 'save'),
       submit: can.hand_in && d.status === 'draft' && d.currentVersion > 0,
       review: can.review && d.status === 'submitted',
     },

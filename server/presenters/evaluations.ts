@@ -4,9 +4,9 @@ import {
   CONSEQUENCES,
   EVALUATION_KINDS,
   EVALUATION_STATUSES,
+  EVALUATION_TRANSITIONS,
   Evaluation,
   type EvaluationStatus,
-  evaluationCanMove,
   GRADES,
   type Grade,
 } from '../../models/Evaluation.js';
@@ -17,7 +17,7 @@ import { RectificationItem } from '../../models/RectificationItem.js';
 import { evaluatorChoices } from '../commands/evaluations/evaluationAssigner.js';
 import { CONSEQUENCES_OF } from '../commands/evaluations/evaluationConfirmer.js';
 import { NotFoundError } from '../errors.js';
-import { type Actor, canMap } from '../policies/index.js';
+import { type Actor, canMap, movesOf } from '../policies/index.js';
 import { EVALUATION_RESOURCE, evaluationScope } from '../policies/evaluation.js';
 import { EVALUATION_SORT_KEYS, type EvaluationFilter, type EvaluationListQuery, type EvaluationSortKey, RECTIFICATION_ROWS } from '../schemas/evaluations.js';
 import { formatScore } from '../services/evaluation-grades.js';
@@ -228,18 +228,10 @@ async function indicatorsOf(e: Evaluation, lang: Lang) {
 export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: Lang) {
   const { t } = lang;
   const [indicators, items] = await Promise.all([indicatorsOf(e, lang), RectificationItem.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] })]);
-  const may = canMap(
-    actor,
-    EVALUATION_RESOURCE,
-    ['assign', 'score', 'submit', 'return', 'confirm', 'respond', 'report_rectification', 'close_rectification', 'report'],
-    e,
-  );
+  const may = canMap(actor, EVALUATION_RESOURCE, ['submit', 'respond', 'report_rectification', 'close_rectification', 'report'], e);
   const can = {
     ...may,
-    assign: may.assign && evaluationCanMove(e.status, 'assign'),
-    score: may.score && evaluationCanMove(e.status, 'score'),
-    return: may.return && evaluationCanMove(e.status, 'return'),
-    confirm: may.confirm && evaluationCanMove(e.status, 'confirm'),
+    ...movesOf(actor, EVALUATION_RESOURCE, EVALUATION_TRANSITIONS, e, ['assign', 'score', 'return', 'confirm']),
     respond: may.respond && !e.response,
   };
   const evaluators = can.assign ? await evaluatorChoices() : [];

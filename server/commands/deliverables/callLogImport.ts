@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import type { Deliverable } from '../../../models/Deliverable.js';
+import { DELIVERABLE_TRANSITIONS, type Deliverable } from '../../../models/Deliverable.js';
 import { DeliverableFile } from '../../../models/DeliverableFile.js';
 import { StoredFile } from '../../../models/StoredFile.js';
 import { withTransaction } from '../../db.js';
@@ -8,7 +8,8 @@ import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../.
 import type { Actor } from '../../policies/index.js';
 import { type CallLogFormat, type CallLogOptions, type CallLogResult, importCallLog } from '../../services/call-log.js';
 import type { BlobStore } from '../../services/storage/index.js';
-import { checkDeliverableMove, lockedDeliverable, ownedBy } from './deliverableShared.js';
+import { checkTransition } from '../kernel.js';
+import { lockedDeliverable, ownedBy } from './deliverableShared.js';
 
 /**
  * The call-log import of a hotline deliverable (issue 5), around the hand-in's own command
@@ -42,7 +43,7 @@ export function holdsPersonalNumbers(result: CallLogResult): boolean {
 async function lockedHotlineDraft(id: number, actor: Actor, transaction: Transaction): Promise<Deliverable> {
   const d = await lockedDeliverable(id, transaction, ownedBy(actor));
   if (d.categoryCode !== 'hotline') throw new NotFoundError();
-  checkDeliverableMove(d, 'save');
+  checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, 'save');
   return d;
 }
 

@@ -8,15 +8,8 @@ import type { UploadDescriptor } from '../../services/storage/stored-files.js';
 import { recordAudit } from '../../services/audit.js';
 import { hotlineValuesOf, isDeliverableCategory, type MetricValues, metricErrors } from '../../services/deliverable-metrics.js';
 import type { HotlineMetrics } from '../../services/hotline.js';
-import {
-  attachUploads,
-  checkContractActive,
-  type DeliverableBy,
-  deliverableAuditActor,
-  lockedDeliverable,
-  openDraftVersion,
-  ownedBy,
-} from './deliverableShared.js';
+import { auditActorOf, type By } from '../kernel.js';
+import { attachUploads, checkContractActive, lockedDeliverable, openDraftVersion, ownedBy } from './deliverableShared.js';
 
 /** The parsed hand-in form: metrics (blank ones left out), narrative, new files with what they are, files to take off. */
 export type DraftForm = {
@@ -37,7 +30,7 @@ export const NARRATIVE_MAX = 20_000;
  * here. Another organisation's deliverable is 404; a submitted or accepted one 409; only while the
  * contract is active (409).
  */
-export async function deliverableDraftSaver(id: number, form: DraftForm, uploads: readonly UploadDescriptor[], by: DeliverableBy): Promise<Deliverable> {
+export async function deliverableDraftSaver(id: number, form: DraftForm, uploads: readonly UploadDescriptor[], by: By): Promise<Deliverable> {
   return withTransaction(async (transaction) => {
     const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
     await checkContractActive(d, transaction);
@@ -52,7 +45,7 @@ export async function deliverableDraftSaver(id: number, form: DraftForm, uploads
     const added = await attachUploads(d, version, uploads, form.purpose, by.actor, transaction);
     await version.update({ metrics: form.metrics, metricsSource: 'form', narrative: form.narrative }, { transaction });
     await recordAudit({
-      actor: deliverableAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'deliverable.save',
       recordType: 'deliverable',
       recordId: d.id,
@@ -74,7 +67,7 @@ export type ImportedFile = { upload: UploadDescriptor } | { storedFileId: number
  * returned one, else 409; metrics checked, 422). The version records that its metrics were
  * imported; the user can still correct them in the form before submitting.
  */
-export async function deliverableMetricsImporter(id: number, metrics: HotlineMetrics, file: ImportedFile, by: DeliverableBy): Promise<Deliverable> {
+export async function deliverableMetricsImporter(id: number, metrics: HotlineMetrics, file: ImportedFile, by: By): Promise<Deliverable> {
   return withTransaction(async (transaction) => {
     const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
     await checkContractActive(d, transaction);
@@ -100,7 +93,7 @@ export async function deliverableMetricsImporter(id: number, metrics: HotlineMet
     }
     await version.update({ metrics: values, metricsSource: 'import' }, { transaction });
     await recordAudit({
-      actor: deliverableAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'deliverable.import_metrics',
       recordType: 'deliverable',
       recordId: d.id,

@@ -1,37 +1,29 @@
 import type { Transaction } from 'sequelize';
-import type { Deliverable } from '../../../models/Deliverable.js';
+import { DELIVERABLE_TRANSITIONS, type Deliverable } from '../../../models/Deliverable.js';
 import { DeliverableComment } from '../../../models/DeliverableComment.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import { keepsContractsOf } from '../../policies/contract.js';
 import { recordAudit } from '../../services/audit.js';
-import {
-  checkContractActive,
-  checkDeliverableMove,
-  contractIdOfDeliverable,
-  currentVersionOf,
-  type DeliverableBy,
-  deliverableAuditActor,
-  lockedContractOf,
-  lockedDeliverable,
-} from './deliverableShared.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { checkContractActive, contractIdOfDeliverable, currentVersionOf, lockedDeliverable } from './deliverableShared.js';
 
 /** Comments per point: `general`, `narrative`, `files` or a metric key → text (blank ones are left out). */
 export type ReviewComments = Record<string, string>;
 
-const reviewedBy = (by: DeliverableBy) => (d: Deliverable) => keepsContractsOf(by.actor, d.districtId);
+const reviewedBy = (by: By) => (d: Deliverable) => keepsContractsOf(by.actor, d.districtId);
 
 /**
  * The start of a review, inside its transaction: the contract locked first (its instalments may
  * move), the deliverable re-read under lock (404 outside the officer's district), the move
  * checked against the transition table and the contract active (409), and the version handed in.
  */
-async function lockedForReview(contractId: number, id: number, transition: 'accept' | 'return', by: DeliverableBy, transaction: Transaction) {
-  const contract = await lockedContractOf(contractId, transaction);
+async function lockedForReview(contractId: number, id: number, transition: 'accept' | 'return', by: By, transaction: Transaction) {
+  const contract = await lockedContract(contractId, transaction);
   const d = await lockedDeliverable(id, transaction, reviewedBy(by));
-  checkDeliverableMove(d, transition);
+  checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, transition);
   await checkContractActive(d, transaction, contract);
   const version = await currentVersionOf(d, transaction);
   if (!version)
@@ -47,11 +39,7 @@ async function lockedForReview(contractId: number, id: number, transition: 'acce
  * the contract's progress against its targets decides which tied milestones are now met: those
  * instalments become `due`, so the officer may request them (#4). Audited.
  */
-export async function deliverableAccepter(
-  id: number,
-  comments: ReviewComments,
-  by: DeliverableBy,
-): Promise<{ deliverable: Deliverable; milestonesMet: number[] }> {
+export async function deliverableAccepter(id: number, comments: ReviewComments, by: By): Promise<{ deliverable: Deliverable; milestonesMet: number[] }> {
   const contractId = await contractIdOfDeliverable(id);
   return withTransaction(async (transaction) => {
     const { contract, d, version } = await lockedForReview(contractId, id, 'accept', by, transaction);
@@ -60,7 +48,7 @@ export async function deliverableAccepter(
     await d.update({ status: 'accepted', acceptedAt: at, acceptedBy: by.actor.id, acceptedVersion: version.version }, { transaction });
     const written = await writeComments(d, version.id, comments, by, transaction);
     await recordAudit({
-      actor: deliverableAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'deliverable.accept',
       recordType: 'deliverable',
       recordId: d.id,
@@ -78,7 +66,7 @@ export async function deliverableAccepter(
  * least one comment (422 otherwise), each on its point; the organisation corrects it as the next
  * version. Same locking, scope and state rules as acceptance. Audited.
  */
-export async function deliverableReturner(id: number, comments: ReviewComments, by: DeliverableBy): Promise<Deliverable> {
+export async function deliverableReturner(id: number, comments: ReviewComments, by: By): Promise<Deliverable> {
   const contractId = await contractIdOfDeliverable(id);
   return withTransaction(async (transaction) => {
     const { d, version } = await lockedForReview(contractId, id, 'return', by, transaction);
@@ -87,7 +75,7 @@ export async function deliverableReturner(id: number, comments: ReviewComments, 
     await d.update({ status: 'returned' }, { transaction });
     const written = await writeComments(d, version.id, comments, by, transaction);
     await recordAudit({
-      actor: deliverableAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'deliverable.return',
       recordType: 'deliverable',
       recordId: d.id,
@@ -99,7 +87,7 @@ export async function deliverableReturner(id: number, comments: ReviewComments, 
   });
 }
 
-async function writeComments(d: Deliverable, versionId: number, comments: ReviewComments, by: DeliverableBy, transaction: Transaction): Promise<string[]> {
+async function writeComments(d: Deliverable, versionId: number, comments: ReviewComments, by: By, transaction: Transaction): Promise<string[]> {
   const rows = Object.entries(comments)
     .filter(([, body]) => body.trim())
     .map(([point, body]) => ({ deliverableId: d.id, versionId, point, body: body.trim(), authorId: by.actor.id }));

@@ -1,31 +1,19 @@
 import type { Transaction } from 'sequelize';
 import { Contract } from '../../../models/Contract.js';
-import { DELIVERABLE_TRANSITIONS, Deliverable, type DeliverableTransition, deliverableCanMove } from '../../../models/Deliverable.js';
+import { DELIVERABLE_TRANSITIONS, Deliverable } from '../../../models/Deliverable.js';
 import { DeliverableFile, type DeliverableFilePurpose } from '../../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../../models/DeliverableVersion.js';
+import { rowLock } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { Actor } from '../../policies/index.js';
-import type { AuditContext } from '../../services/audit.js';
-import { rowLock } from '../../db.js';
-
-/** Who acts in a deliverable command (from the session) and from where. */
-export type DeliverableBy = { actor: Actor; context?: AuditContext };
-
-export const deliverableAuditActor = (actor: Actor) => ({ id: actor.id, username: actor.username, role: actor.role });
+import { checkTransition } from '../kernel.js';
 
 /** The contract of a deliverable, read before the transaction opens (404 when there is none). */
 export async function contractIdOfDeliverable(id: number): Promise<number> {
   const row = await Deliverable.findByPk(id, { attributes: ['contractId'] });
   if (!row) throw new NotFoundError();
   return row.contractId;
-}
-
-/** The contract under lock, the first read of a transaction that may move its instalments. */
-export async function lockedContractOf(contractId: number, transaction: Transaction): Promise<Contract> {
-  const contract = await Contract.findByPk(contractId, { transaction, lock: rowLock() });
-  if (!contract) throw new NotFoundError();
-  return contract;
 }
 
 /** A deliverable re-read under lock; `visible` says whether the actor may act on it (else 404). */
@@ -37,13 +25,6 @@ export async function lockedDeliverable(id: number, transaction: Transaction, vi
 
 /** The organisation's own deliverable (hand-in commands): another organisation's is 404. */
 export const ownedBy = (actor: Actor) => (d: Deliverable) => actor.role === 'org' && d.organisationId === actor.organisationId;
-
-/** Refuses (409) a move the transition table does not allow from the deliverable's status. */
-export function checkDeliverableMove(d: Deliverable, transition: DeliverableTransition): void {
-  if (!deliverableCanMove(d.status, transition)) {
-    throw new ConflictError(`deliverables.errors.cannot.${transition}`, { status: d.status, to: DELIVERABLE_TRANSITIONS[transition].to });
-  }
-}
 
 /** Deliverables are handed in and reviewed only while their contract is active (409). */
 export async function checkContractActive(d: Deliverable, transaction: Transaction, contract?: Contract): Promise<Contract> {
@@ -65,7 +46,7 @@ export async function currentVersionOf(d: Deliverable, transaction?: Transaction
  * files). The deliverable is moved back to `draft`.
  */
 export async function openDraftVersion(d: Deliverable, actor: Actor, transaction: Transaction): Promise<{ version: DeliverableVersion; created: boolean }> {
-  checkDeliverableMove(d, 'save');
+  checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, 'save');
   const current = await currentVersionOf(d, transaction);
   if (current && current.status === 'draft') return { version: current, created: false };
   const version = await DeliverableVersion.create(

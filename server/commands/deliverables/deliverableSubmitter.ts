@@ -1,4 +1,4 @@
-import { Deliverable } from '../../../models/Deliverable.js';
+import { DELIVERABLE_TRANSITIONS, Deliverable } from '../../../models/Deliverable.js';
 import { DeliverableFile } from '../../../models/DeliverableFile.js';
 import type { PersonalDataFinding } from '../../../models/DeliverableVersion.js';
 import { StoredFile } from '../../../models/StoredFile.js';
@@ -10,15 +10,8 @@ import { isDeliverableCategory, metricErrors } from '../../services/deliverable-
 import { lateDays } from '../../services/deliverable-progress.js';
 import { scanVersion } from '../../services/personal-data-scan.js';
 import type { BlobStore } from '../../services/storage/index.js';
-import {
-  checkContractActive,
-  checkDeliverableMove,
-  currentVersionOf,
-  type DeliverableBy,
-  deliverableAuditActor,
-  lockedDeliverable,
-  ownedBy,
-} from './deliverableShared.js';
+import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { checkContractActive, currentVersionOf, lockedDeliverable, ownedBy } from './deliverableShared.js';
 
 /** Submission refused (422) until the personal numbers found are removed or confirmed not about a child. */
 export class PersonalNumbersFoundError extends HttpError {
@@ -44,10 +37,10 @@ const fingerprint = (updatedAt: Date, fileIds: number[]) => `${updatedAt.getTime
  * else 404), the transition checked (409), every metric present and consistent (422), and the
  * version frozen as handed in. Should the draft change between the check and the transaction, 409.
  */
-export async function deliverableSubmitter(id: number, options: { confirmNoChildData: boolean }, store: BlobStore, by: DeliverableBy): Promise<Deliverable> {
+export async function deliverableSubmitter(id: number, options: { confirmNoChildData: boolean }, store: BlobStore, by: By): Promise<Deliverable> {
   const seen = await Deliverable.findByPk(id);
   if (!seen || !ownedBy(by.actor)(seen)) throw new NotFoundError();
-  checkDeliverableMove(seen, 'submit');
+  checkTransition('deliverables', DELIVERABLE_TRANSITIONS, seen, 'submit');
   const draft = await currentVersionOf(seen);
   if (!draft) throw new ValidationError({ _form: 'deliverables.validation.nothingSaved' });
   const files = await filesOf(draft.id);
@@ -61,7 +54,7 @@ export async function deliverableSubmitter(id: number, options: { confirmNoChild
   return withTransaction(async (transaction) => {
     const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
     await checkContractActive(d, transaction);
-    checkDeliverableMove(d, 'submit');
+    checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, 'submit');
     const version = await currentVersionOf(d, transaction);
     const fileIds = (
       await DeliverableFile.findAll({ where: { versionId: version?.id ?? 0 }, attributes: ['storedFileId'], order: [['id', 'ASC']], transaction })
@@ -84,7 +77,7 @@ export async function deliverableSubmitter(id: number, options: { confirmNoChild
     );
     if (confirmed) {
       await recordAudit({
-        actor: deliverableAuditActor(by.actor),
+        actor: auditActorOf(by.actor),
         action: 'deliverable.confirm_no_child_data',
         recordType: 'deliverable',
         recordId: d.id,
@@ -98,7 +91,7 @@ export async function deliverableSubmitter(id: number, options: { confirmNoChild
       });
     }
     await recordAudit({
-      actor: deliverableAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'deliverable.submit',
       recordType: 'deliverable',
       recordId: d.id,

@@ -11,8 +11,8 @@ import { recordAudit } from '../../services/audit.js';
 import { deliverableCategoryOf } from '../../services/deliverable-metrics.js';
 import type { ReportingFrequency } from '../../../models/ReportingSchedule.js';
 import { MAX_GRACE_DAYS, reportingPeriods } from '../../services/reporting-schedule.js';
-import { type DeliverableBy, deliverableAuditActor, lockedContractOf } from './deliverableShared.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
+import { auditActorOf, type By, lockedContract } from '../kernel.js';
 
 export type MilestoneCondition = { instalmentId: number; kind: MilestoneKind; through: string | null; shareBp: number | null };
 
@@ -64,7 +64,7 @@ export async function carryMilestoneConditions(
   contract: Contract,
   replaced: readonly Instalment[],
   versionFrom: number,
-  by: DeliverableBy,
+  by: By,
   transaction: Transaction,
 ): Promise<void> {
   if (!replaced.some((i) => i.milestoneKind !== 'manual')) return;
@@ -103,9 +103,9 @@ function scheduleErrors(form: ScheduleForm, contract: Contract): FieldErrors {
  * contract is completed or terminated, 422 beside the fields. On an active contract the due
  * deliverables follow at once, and milestones already met move their instalments to `due`.
  */
-export async function reportingScheduleSetter(contractId: number, form: ScheduleForm, by: DeliverableBy): Promise<ReportingSchedule> {
+export async function reportingScheduleSetter(contractId: number, form: ScheduleForm, by: By): Promise<ReportingSchedule> {
   return withTransaction(async (transaction) => {
-    const contract = await lockedContractOf(contractId, transaction);
+    const contract = await lockedContract(contractId, transaction);
     if (!keepsContractsOf(by.actor, contract.districtId)) throw new NotFoundError();
     if (!['draft', 'active'].includes(contract.status)) throw new ConflictError('deliverables.errors.contractEnded', { status: contract.status });
     const errors = scheduleErrors(form, contract);
@@ -144,7 +144,7 @@ export async function reportingScheduleSetter(contractId: number, form: Schedule
     await schedule.save({ transaction });
     const made = await createDueDeliverables(contract, transaction);
     await recordAudit({
-      actor: deliverableAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'deliverable.schedule',
       recordType: 'contract',
       recordId: contract.id,

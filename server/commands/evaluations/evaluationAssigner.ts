@@ -1,14 +1,15 @@
 import { Op, type Transaction } from 'sequelize';
 import { Award } from '../../../models/Award.js';
 import type { Contract } from '../../../models/Contract.js';
-import type { Evaluation } from '../../../models/Evaluation.js';
+import { EVALUATION_TRANSITIONS, type Evaluation } from '../../../models/Evaluation.js';
 import { AuditEvent, User } from '../../../models/index.js';
 import { Project } from '../../../models/Project.js';
 import { withTransaction } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
-import { checkEvaluationMove, contractOf, type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
+import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { contractOf, lockedEvaluation } from './evaluationShared.js';
 
 /**
  * Why `user` may not evaluate `contract` (a locale key), or null. DOMAIN.md: an evaluator is never
@@ -33,11 +34,11 @@ export async function recusalOf(user: User, contract: Contract, transaction?: Tr
  * An officer assigns (or reassigns, before submission) an active evaluator who is not recused
  * (422 beside the field otherwise).
  */
-export async function evaluationAssigner(id: number, evaluatorId: number, by: EvaluationBy): Promise<Evaluation> {
+export async function evaluationAssigner(id: number, evaluatorId: number, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
     if (!keepsProjectsOf(by.actor, evaluation.districtId)) throw new NotFoundError();
-    checkEvaluationMove(evaluation, 'assign');
+    checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'assign');
     const evaluator = await User.findOne({ where: { id: evaluatorId, role: 'evaluator', status: 'active' }, transaction });
     if (!evaluator) throw new ValidationError({ evaluatorId: 'evaluations.validation.evaluator' });
     const recusal = await recusalOf(evaluator, await contractOf(evaluation.contractId, transaction), transaction);
@@ -45,7 +46,7 @@ export async function evaluationAssigner(id: number, evaluatorId: number, by: Ev
     const from = evaluation.evaluatorId;
     await evaluation.update({ evaluatorId: evaluator.id }, { transaction });
     await recordAudit({
-      actor: evaluationAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'evaluation.assign',
       recordType: 'evaluation',
       recordId: evaluation.id,

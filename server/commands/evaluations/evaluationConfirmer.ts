@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import type { Consequence, Evaluation, Grade } from '../../../models/Evaluation.js';
+import { EVALUATION_TRANSITIONS, type Consequence, type Evaluation, type Grade } from '../../../models/Evaluation.js';
 import { Organisation } from '../../../models/Organisation.js';
 import { OrganisationStatusChange } from '../../../models/OrganisationStatusChange.js';
 import { RectificationItem } from '../../../models/RectificationItem.js';
@@ -9,7 +9,8 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import { formatDate } from '../../presenters/format.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
-import { checkEvaluationMove, type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
+import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { lockedEvaluation } from './evaluationShared.js';
 
 export type ConfirmForm = { consequence: Consequence; note: string | null; rectificationDeadline: string | null; items: string[] };
 
@@ -39,7 +40,7 @@ function checkConsequence(grade: Grade, form: ConfirmForm, today: string): void 
  * then), with its status history row and audit event; an organisation already ineligible for
  * longer keeps its later day.
  */
-async function makeIneligible(evaluation: Evaluation, until: string, by: EvaluationBy, transaction: Transaction): Promise<void> {
+async function makeIneligible(evaluation: Evaluation, until: string, by: By, transaction: Transaction): Promise<void> {
   const organisation = await Organisation.findByPk(evaluation.organisationId, { transaction, lock: rowLock() });
   if (!organisation) throw new NotFoundError();
   if (organisation.status === 'ineligible' && organisation.ineligibleUntil && organisation.ineligibleUntil >= until) return;
@@ -51,7 +52,7 @@ async function makeIneligible(evaluation: Evaluation, until: string, by: Evaluat
     { transaction },
   );
   await recordAudit({
-    actor: evaluationAuditActor(by.actor),
+    actor: auditActorOf(by.actor),
     action: 'organisation.change_status',
     recordType: 'organisation',
     recordId: organisation.id,
@@ -66,11 +67,11 @@ async function makeIneligible(evaluation: Evaluation, until: string, by: Evaluat
  * recorded, a rectification gets its items and deadline, or the organisation becomes ineligible
  * for the next year; all in one transaction with the audit event.
  */
-export async function evaluationConfirmer(id: number, form: ConfirmForm, by: EvaluationBy): Promise<Evaluation> {
+export async function evaluationConfirmer(id: number, form: ConfirmForm, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
     if (!keepsProjectsOf(by.actor, evaluation.districtId)) throw new NotFoundError();
-    const to = checkEvaluationMove(evaluation, 'confirm');
+    const to = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'confirm');
     const at = now();
     const today = formatDate(at);
     checkConsequence(evaluation.grade!, form, today);
@@ -95,7 +96,7 @@ export async function evaluationConfirmer(id: number, form: ConfirmForm, by: Eva
     }
     if (ineligibleUntil) await makeIneligible(evaluation, ineligibleUntil, by, transaction);
     await recordAudit({
-      actor: evaluationAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'evaluation.confirm',
       recordType: 'evaluation',
       recordId: evaluation.id,

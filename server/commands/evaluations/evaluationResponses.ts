@@ -4,20 +4,21 @@ import { withTransaction, rowLock } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
-import { type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
+import { auditActorOf, type By } from '../kernel.js';
+import { lockedEvaluation } from './evaluationShared.js';
 
 /**
  * The organisation writes its response to a confirmed evaluation of its own, kept with the
  * evaluation (once: a second one is a 409).
  */
-export async function evaluationResponder(id: number, response: string, by: EvaluationBy): Promise<void> {
+export async function evaluationResponder(id: number, response: string, by: By): Promise<void> {
   await withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
     if (evaluation.organisationId !== by.actor.organisationId || evaluation.status !== 'confirmed') throw new NotFoundError();
     if (evaluation.response) throw new ConflictError('evaluations.errors.alreadyResponded');
     await evaluation.update({ response, respondedBy: by.actor.id, respondedAt: now() }, { transaction });
     await recordAudit({
-      actor: evaluationAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'evaluation.respond',
       recordType: 'evaluation',
       recordId: evaluation.id,
@@ -39,7 +40,7 @@ export async function rectificationStep(
   itemId: number,
   step: RectificationTransition,
   text: string | null,
-  by: EvaluationBy,
+  by: By,
 ): Promise<RectificationItem> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(evaluationId, transaction);
@@ -61,7 +62,7 @@ export async function rectificationStep(
       await evaluation.update({ rectificationClosedAt: at }, { transaction });
     }
     await recordAudit({
-      actor: evaluationAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: step === 'report' ? 'rectification.report' : step === 'close' ? 'rectification.close' : 'rectification.reopen',
       recordType: 'evaluation',
       recordId: evaluation.id,

@@ -7,13 +7,13 @@ import { EvaluationScore } from '../../../models/EvaluationScore.js';
 import { EvaluationTemplate } from '../../../models/EvaluationTemplate.js';
 import { EvaluationTemplateIndicator } from '../../../models/EvaluationTemplateIndicator.js';
 import { District } from '../../../models/index.js';
-import { withTransaction, rowLock } from '../../db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { withTransaction } from '../../db.js';
+import { ConflictError, ValidationError } from '../../errors.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
 import { drawSample } from '../../services/evaluation-sample.js';
 import { addMonths } from '../../services/calendar.js';
-import { type EvaluationBy, evaluationAuditActor } from './evaluationShared.js';
+import { auditActorOf, type By, lockedContract } from '../kernel.js';
 
 export type ScheduleForm = { kind: EvaluationKind; templateId: number; periodStart: string; periodEnd: string; dueOn: string };
 export type SampleForm = { districtId: number; year: number; seed: number | null; templateId: number; dueOn: string; manualContractIds: number[] };
@@ -28,13 +28,7 @@ async function usableTemplate(templateId: number, districtId: number, transactio
 }
 
 /** Creates a scheduled evaluation with its own copy of the template's indicators. */
-async function createEvaluation(
-  contract: Contract,
-  form: ScheduleForm,
-  sampleId: number | null,
-  by: EvaluationBy,
-  transaction: Transaction,
-): Promise<Evaluation> {
+async function createEvaluation(contract: Contract, form: ScheduleForm, sampleId: number | null, by: By, transaction: Transaction): Promise<Evaluation> {
   const indicators = await EvaluationTemplateIndicator.findAll({ where: { templateId: form.templateId }, order: [['seq', 'ASC']], transaction });
   const evaluation = await Evaluation.create(
     {
@@ -57,7 +51,7 @@ async function createEvaluation(
     { transaction },
   );
   await recordAudit({
-    actor: evaluationAuditActor(by.actor),
+    actor: auditActorOf(by.actor),
     action: 'evaluation.schedule',
     recordType: 'evaluation',
     recordId: evaluation.id,
@@ -80,11 +74,10 @@ async function createEvaluation(
  * An officer schedules an evaluation of an active contract of their district: the period lies
  * within the contract's term and ends before it is due; a contract has one final evaluation.
  */
-export async function evaluationScheduler(contractId: number, form: ScheduleForm, by: EvaluationBy): Promise<Evaluation> {
+export async function evaluationScheduler(contractId: number, form: ScheduleForm, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     // Locked, so two finals scheduled at once for one contract queue here and the second sees the first.
-    const contract = await Contract.findByPk(contractId, { transaction, lock: rowLock() });
-    if (!contract || !keepsProjectsOf(by.actor, contract.districtId)) throw new NotFoundError();
+    const contract = await lockedContract(contractId, transaction, (c) => keepsProjectsOf(by.actor, c.districtId));
     if (contract.status !== 'active') throw new ConflictError('evaluations.errors.contractNotActive', { status: contract.status });
     await usableTemplate(form.templateId, contract.districtId, transaction);
     if (form.periodStart > form.periodEnd || form.periodStart < contract.termStart || form.periodEnd > contract.termEnd) {
@@ -123,7 +116,7 @@ export async function sampleEligible(districtId: number, year: number, transacti
  * before are left out of the draw (an officer may still choose one by hand). Each sampled contract
  * gets a scheduled spot check of the year's part of its term, all in one transaction.
  */
-export async function sampleDrawer(form: SampleForm, by: EvaluationBy): Promise<EvaluationSample> {
+export async function sampleDrawer(form: SampleForm, by: By): Promise<EvaluationSample> {
   if (!keepsProjectsOf(by.actor, form.districtId)) throw new ValidationError({ districtId: 'projects.errors.districtNotYours' });
   try {
     return await drawInTransaction(form, by);
@@ -134,7 +127,7 @@ export async function sampleDrawer(form: SampleForm, by: EvaluationBy): Promise<
   }
 }
 
-function drawInTransaction(form: SampleForm, by: EvaluationBy): Promise<EvaluationSample> {
+function drawInTransaction(form: SampleForm, by: By): Promise<EvaluationSample> {
   return withTransaction(async (transaction) => {
     if (await EvaluationSample.findOne({ where: { districtId: form.districtId, year: form.year }, transaction })) {
       throw new ConflictError('evaluations.errors.sampleExists', { year: form.year });
@@ -171,7 +164,7 @@ function drawInTransaction(form: SampleForm, by: EvaluationBy): Promise<Evaluati
       await createEvaluation(contract, { kind: 'spot_check', templateId: form.templateId, periodStart, periodEnd, dueOn }, sample.id, by, transaction);
     }
     await recordAudit({
-      actor: evaluationAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'evaluation.sample',
       recordType: 'evaluation_sample',
       recordId: sample.id,

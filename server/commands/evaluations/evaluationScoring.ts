@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import type { Evaluation } from '../../../models/Evaluation.js';
+import { EVALUATION_TRANSITIONS, type Evaluation } from '../../../models/Evaluation.js';
 import { EvaluationScore } from '../../../models/EvaluationScore.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
@@ -7,7 +7,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
 import { gradeOf, totalOf } from '../../services/evaluation-grades.js';
 import { computeIndicator } from '../../services/evaluation-indicators.js';
-import { checkEvaluationMove, contractOf, type EvaluationBy, evaluationAuditActor, lockedEvaluation } from './evaluationShared.js';
+import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { contractOf, lockedEvaluation } from './evaluationShared.js';
 
 /** What the evaluator typed for a scored indicator, by its seq: a score in hundredths (null: not yet) and a comment. */
 export type ScoreInput = Record<number, { score: number | null; comment: string }>;
@@ -37,12 +38,12 @@ async function fixComputed(evaluation: Evaluation, scores: EvaluationScore[], tr
  * fixed from the records (409 when a source is missing), and the total (truncated hundredths) and
  * its grade are written. Only the evaluator assigned may do it (404 for anyone else).
  */
-export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: EvaluationBy): Promise<Evaluation> {
+export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
     if (evaluation.evaluatorId !== by.actor.id) throw new NotFoundError();
     const from = evaluation.status;
-    const started = checkEvaluationMove(evaluation, 'score');
+    const started = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'score');
     const scores = await scoresOf(evaluation, transaction);
     for (const s of scores.filter((x) => !x.computedCode)) {
       const typed = input[s.seq];
@@ -52,7 +53,7 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
     if (!submit) {
       if (from !== started) {
         await recordAudit({
-          actor: evaluationAuditActor(by.actor),
+          actor: auditActorOf(by.actor),
           action: 'evaluation.start',
           recordType: 'evaluation',
           recordId: evaluation.id,
@@ -63,7 +64,7 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
       }
       return evaluation;
     }
-    const to = checkEvaluationMove(evaluation, 'submit');
+    const to = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'submit');
     const missing = scores.find((s) => !s.computedCode && (s.scoreHundredths === null || !s.comment));
     if (missing) throw new ValidationError({ [`score_${missing.seq}`]: 'evaluations.validation.scoreAndComment' });
     await fixComputed(evaluation, scores, transaction);
@@ -73,7 +74,7 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
       { transaction },
     );
     await recordAudit({
-      actor: evaluationAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'evaluation.submit',
       recordType: 'evaluation',
       recordId: evaluation.id,
@@ -91,13 +92,13 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
 }
 
 /** The officer disagrees with a submitted evaluation and returns it to the evaluator, with a reason (back to `in_progress`). */
-export async function evaluationReturner(id: number, reason: string, by: EvaluationBy): Promise<Evaluation> {
+export async function evaluationReturner(id: number, reason: string, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
-    const to = checkEvaluationMove(evaluation, 'return');
+    const to = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'return');
     await evaluation.update({ status: to, returnReason: reason, totalHundredths: null, grade: null, submittedAt: null, submittedBy: null }, { transaction });
     await recordAudit({
-      actor: evaluationAuditActor(by.actor),
+      actor: auditActorOf(by.actor),
       action: 'evaluation.return',
       recordType: 'evaluation',
       recordId: evaluation.id,

@@ -1,16 +1,8 @@
 import type { Transaction } from 'sequelize';
 import { Contract } from '../../../models/Contract.js';
-import { EVALUATION_TRANSITIONS, Evaluation, type EvaluationStatus, type EvaluationTransition, PASSING_GRADES } from '../../../models/Evaluation.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
-import type { Actor } from '../../policies/index.js';
-import type { AuditContext } from '../../services/audit.js';
+import { Evaluation, PASSING_GRADES } from '../../../models/Evaluation.js';
 import { rowLock } from '../../db.js';
-
-/** Who acts in an evaluation command (from the session) and from where. */
-export type EvaluationBy = { actor: Actor; context?: AuditContext };
-
-/** The audit trail's view of the actor. */
-export const evaluationAuditActor = (actor: Actor) => ({ id: actor.id, username: actor.username, role: actor.role });
+import { NotFoundError } from '../../errors.js';
 
 /**
  * The first read of an evaluation command's transaction: the evaluation under lock (MySQL; SQLite's
@@ -20,15 +12,6 @@ export async function lockedEvaluation(id: number, transaction: Transaction): Pr
   const evaluation = await Evaluation.findByPk(id, { transaction, lock: rowLock() });
   if (!evaluation) throw new NotFoundError();
   return evaluation;
-}
-
-/** Refuses (409) a move the transition table does not allow; the status the move leads to. */
-export function checkEvaluationMove(evaluation: Evaluation, transition: EvaluationTransition): EvaluationStatus {
-  const { from, to } = EVALUATION_TRANSITIONS[transition];
-  if (!(from as readonly string[]).includes(evaluation.status)) {
-    throw new ConflictError(`evaluations.errors.cannot.${transition}`, { status: evaluation.status });
-  }
-  return to ?? evaluation.status;
 }
 
 /** The contract of an evaluation's command (404 when it is gone). */

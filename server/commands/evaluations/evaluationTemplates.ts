@@ -7,7 +7,7 @@ import { withTransaction, rowLock } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { keepsProjectsOf } from '../../policies/project.js';
 import { recordAudit } from '../../services/audit.js';
-import { type EvaluationBy, evaluationAuditActor } from './evaluationShared.js';
+import { auditActorOf, type By } from '../kernel.js';
 
 export type IndicatorInput = { name: string; computedCode: ComputedIndicator | null; weight: number; scale: string | null };
 export type TemplateForm = { name: string; districtId: number; categoryCode: string | null; projectId: number | null; indicators: IndicatorInput[] };
@@ -17,7 +17,7 @@ export type TemplateForm = { name: string; districtId: number; categoryCode: str
  * exactly 100 (the total is then out of 100), a computed indicator at most once, a scored one
  * with its scale described, a district the officer keeps, and a category or project that exists.
  */
-async function checkTemplate(form: TemplateForm, by: EvaluationBy): Promise<void> {
+async function checkTemplate(form: TemplateForm, by: By): Promise<void> {
   if (form.indicators.length === 0) throw new ValidationError({ indicators: 'evaluations.validation.noIndicators' });
   const sum = form.indicators.reduce((s, i) => s + i.weight, 0);
   if (sum !== 100) throw new ValidationError({ indicators: 'evaluations.validation.weightsSum' });
@@ -38,7 +38,7 @@ async function checkTemplate(form: TemplateForm, by: EvaluationBy): Promise<void
 async function writeIndicators(
   template: EvaluationTemplate,
   form: TemplateForm,
-  by: EvaluationBy,
+  by: By,
   transaction: Transaction,
   action: 'evaluation_template.create' | 'evaluation_template.update',
 ) {
@@ -48,7 +48,7 @@ async function writeIndicators(
     { transaction },
   );
   await recordAudit({
-    actor: evaluationAuditActor(by.actor),
+    actor: auditActorOf(by.actor),
     action,
     recordType: 'evaluation_template',
     recordId: template.id,
@@ -59,7 +59,7 @@ async function writeIndicators(
 }
 
 /** An officer writes a new template (evaluations already scheduled keep their own copy of the indicators). */
-export async function templateCreator(form: TemplateForm, by: EvaluationBy): Promise<EvaluationTemplate> {
+export async function templateCreator(form: TemplateForm, by: By): Promise<EvaluationTemplate> {
   await checkTemplate(form, by);
   return withTransaction(async (transaction) => {
     const template = await EvaluationTemplate.create(
@@ -72,7 +72,7 @@ export async function templateCreator(form: TemplateForm, by: EvaluationBy): Pro
 }
 
 /** An officer rewrites a template of their district: its facts and all its indicators. */
-export async function templateUpdater(id: number, form: TemplateForm, by: EvaluationBy): Promise<EvaluationTemplate> {
+export async function templateUpdater(id: number, form: TemplateForm, by: By): Promise<EvaluationTemplate> {
   await checkTemplate(form, by);
   return withTransaction(async (transaction) => {
     const template = await EvaluationTemplate.findByPk(id, { transaction, lock: rowLock() });
