@@ -33,8 +33,9 @@ const reads = (actor: Actor, d: DeliverableLike) => (actor.role === 'org' ? d.or
 
 allow([...STAFF_READERS, 'org'], ['list', 'export'], DELIVERABLE_RESOURCE);
 allow([...STAFF_READERS, 'org'], 'read', DELIVERABLE_RESOURCE, reads);
-allow('org', 'hand_in', DELIVERABLE_RESOURCE, (actor: Actor, d: DeliverableLike) => d.organisationId === actor.organisationId);
+// `save` and `submit`, `accept` and `return` are the moves of DELIVERABLE_TRANSITIONS (movesOf).
+allow('org', ['hand_in', 'save', 'submit'], DELIVERABLE_RESOURCE, (actor: Actor, d: DeliverableLike) => d.organisationId === actor.organisationId);
 allow('officer', 'queue', DELIVERABLE_RESOURCE);
-allow('officer', 'review', DELIVERABLE_RESOURCE, (actor: Actor, d: DeliverableLike) => keepsContractsOf(actor, d.districtId));
+allow('officer', ['review', 'accept', 'return'], DELIVERABLE_RESOURCE, (actor: Actor, d: DeliverableLike) => keepsContractsOf(actor, d.districtId));
 // The reporting schedule and milestone conditions of a contract (the record is the contract).
 allow('officer', 'schedule', DELIVERABLE_RESOURCE, (actor: Actor, c: { districtId: number }) => keepsContractsOf(actor, c.districtId));

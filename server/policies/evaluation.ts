@@ -15,11 +15,21 @@ import { districtScope, inDistrictScope } from './scopes.js';
  */
 export const EVALUATION_RESOURCE = 'evaluation';
 export const EVALUATION_TEMPLATE_RESOURCE = 'evaluation_template';
+/** A rectification item of a confirmed evaluation; its rules name the moves of RECTIFICATION_TRANSITIONS (movesOf). */
+export const RECTIFICATION_RESOURCE = 'rectification_item';
 
 const STAFF = ['admin', 'officer', 'finance', 'inspector'] as const;
 
 type EvaluationLike = { districtId: number; organisationId: number; evaluatorId: number | null; status: string };
 type DistrictOwned = { districtId: number };
+type RectificationLike = { status: string; organisationId: number; districtId: number };
+
+/** A rectification item as its rules read it: its state, with the organisation and district of its evaluation. */
+export const rectificationOf = (e: { organisationId: number; districtId: number }, item: { status: string }): RectificationLike => ({
+  status: item.status,
+  organisationId: e.organisationId,
+  districtId: e.districtId,
+});
 
 /** The evaluations an actor may see, as a query (taken from the session, never the request). */
 export function evaluationScope(actor: Actor): WhereOptions {
@@ -50,6 +60,10 @@ allow(STAFF, ['export', 'ranking'], EVALUATION_RESOURCE);
 allow('officer', ['schedule', 'sample', 'assign', 'confirm', 'return', 'close_rectification'], EVALUATION_RESOURCE, keeps);
 allow('evaluator', ['score', 'submit'], EVALUATION_RESOURCE, assignedTo);
 allow('org', ['respond', 'report_rectification'], EVALUATION_RESOURCE, ownConfirmed);
+
+// The organisation reports what it did on its own items; the officer who keeps the district closes or reopens them.
+allow('org', 'report', RECTIFICATION_RESOURCE, (actor: Actor, r: RectificationLike) => r.organisationId === actor.organisationId);
+allow('officer', ['close', 'reopen'], RECTIFICATION_RESOURCE, keeps);
 
 allow(['admin', 'officer', 'inspector'], ['list', 'read'], EVALUATION_TEMPLATE_RESOURCE);
 allow('officer', 'create', EVALUATION_TEMPLATE_RESOURCE);

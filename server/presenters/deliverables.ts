@@ -2,7 +2,6 @@ import { Op, type Order, type WhereOptions } from 'sequelize';
 import type { Contract } from '../../models/Contract.js';
 import { Contract as ContractModel } from '../../models/Contract.js';
 import { DELIVERABLE_STATUSES, DELIVERABLE_TRANSITIONS, Deliverable, type DeliverableStatus } from '../../models/Deliverable.js';
-import { canMove } from '../../models/transitions.js';
 import { DeliverableComment } from '../../models/DeliverableComment.js';
 import { DELIVERABLE_FILE_PURPOSES, DeliverableFile } from '../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
@@ -11,7 +10,7 @@ import { Instalment } from '../../models/Instalment.js';
 import { ReportingSchedule } from '../../models/ReportingSchedule.js';
 import { today } from '../clock.js';
 import { NotFoundError } from '../errors.js';
-import { type Actor, can, canMap } from '../policies/index.js';
+import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { DELIVERABLE_RESOURCE, deliverableScope, reviewQueueWhere } from '../policies/deliverable.js';
 import type { DeliverableFilter, DeliverableListQuery, DeliverableSortKey, ReviewQueueQuery } from '../schemas/deliverables.js';
 import { DELIVERABLE_SORT_KEYS } from '../schemas/deliverables.js';
@@ -330,7 +329,7 @@ export async function deliverableDetailPage(
       order: [['id', 'ASC']],
     }),
   ]);
-  const can = canMap(actor, DELIVERABLE_RESOURCE, ['hand_in', 'review'], d);
+  const moves = movesOf(actor, DELIVERABLE_RESOURCE, DELIVERABLE_TRANSITIONS, d);
   const pointLabel = (point: string) => {
     if (['general', 'narrative', 'files'].includes(point)) return lang.t(`deliverables.points.${point}`);
     const def = isDeliverableCategory(category) ? metricsOf(category).find((x) => x.key === point) : undefined;
@@ -375,11 +374,9 @@ export async function deliverableDetailPage(
     ],
     reviewErrors: extra.reviewErrors ?? {},
     reviewValues: extra.reviewValues ?? {},
-    can: {
-      edit: can.hand_in && canMove(DELIVERABLE_TRANSITIONS, d.status, 'save'),
-      submit: can.hand_in && d.status === 'draft' && d.currentVersion > 0,
-      review: can.review && d.status === 'submitted',
-    },
+    // Saving a returned deliverable starts its correction (the next version).
+    editLabel: lang.t(d.status === 'returned' ? 'deliverables.actions.correct' : 'deliverables.actions.edit'),
+    can: { edit: moves.save, submit: moves.submit && d.currentVersion > 0, review: moves.accept && moves.return },
   };
 }
 
@@ -536,7 +533,7 @@ export async function deliverableDashboardCards(actor: Actor): Promise<{ labelKe
       },
     ];
   }
-  if (actor.role === 'org') {
+  if (can(actor, 'hand_in', DELIVERABLE_RESOURCE)) {
     const soon = addDays(day, 30);
     return [
       {

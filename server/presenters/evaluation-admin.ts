@@ -186,7 +186,8 @@ export async function finalProposals(actor: Actor) {
 
 /** The role's queue: an evaluator's open assignments, or an officer's evaluations to confirm and finals to schedule. */
 export async function evaluationQueuePage(actor: Actor, lang: Lang) {
-  const statuses = actor.role === 'evaluator' ? ['scheduled', 'in_progress'] : ['submitted'];
+  // An evaluator's queue is what they may score; an officer's what they may confirm.
+  const statuses = can(actor, 'score', EVALUATION_RESOURCE) ? ['scheduled', 'in_progress'] : ['submitted'];
   const rows = await Evaluation.findAll({
     where: { [Op.and]: [evaluationScope(actor), { status: statuses }] },
     include: [
@@ -387,7 +388,7 @@ export async function organisationEvaluationsSection(actor: Actor, organisationI
 /** The dashboard's evaluation cards: an evaluator's open assignments, an officer's to confirm and to schedule, an organisation's open rectification items. */
 export async function evaluationDashboardCards(actor: Actor): Promise<{ labelKey: string; value: number; href?: string }[]> {
   const queue = `${EVALUATIONS_PATH}/queue`;
-  if (actor.role === 'evaluator') {
+  if (can(actor, 'score', EVALUATION_RESOURCE)) {
     return [
       {
         labelKey: 'evaluations.dashboard.assigned',
@@ -396,7 +397,7 @@ export async function evaluationDashboardCards(actor: Actor): Promise<{ labelKey
       },
     ];
   }
-  if (actor.role === 'officer') {
+  if (can(actor, 'confirm', EVALUATION_RESOURCE)) {
     const [toConfirm, proposals] = await Promise.all([
       Evaluation.count({ where: { [Op.and]: [evaluationScope(actor), { status: 'submitted' }] } }),
       Contract.count({ where: finalProposalsWhere(actor) }),
@@ -406,7 +407,7 @@ export async function evaluationDashboardCards(actor: Actor): Promise<{ labelKey
       { labelKey: 'evaluations.dashboard.proposals', value: proposals, href: queue },
     ];
   }
-  if (actor.role === 'org') {
+  if (can(actor, 'respond', EVALUATION_RESOURCE)) {
     const organisationId = actor.organisationId ?? -1;
     const [results, open] = await Promise.all([
       Evaluation.count({ where: { organisationId, status: 'confirmed' } }),

@@ -13,12 +13,12 @@ import {
 import { EvaluationScore, type ScoreSource } from '../../models/EvaluationScore.js';
 import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { District, Organisation, User } from '../../models/index.js';
-import { RectificationItem } from '../../models/RectificationItem.js';
+import { RECTIFICATION_TRANSITIONS, RectificationItem } from '../../models/RectificationItem.js';
 import { evaluatorChoices } from '../commands/evaluations/evaluationAssigner.js';
 import { CONSEQUENCES_OF } from '../commands/evaluations/evaluationConfirmer.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, canMap, movesOf } from '../policies/index.js';
-import { EVALUATION_RESOURCE, evaluationScope } from '../policies/evaluation.js';
+import { EVALUATION_RESOURCE, evaluationScope, RECTIFICATION_RESOURCE, rectificationOf } from '../policies/evaluation.js';
 import { EVALUATION_SORT_KEYS, type EvaluationFilter, type EvaluationListQuery, type EvaluationSortKey, RECTIFICATION_ROWS } from '../schemas/evaluations.js';
 import { formatScore } from '../services/evaluation-grades.js';
 import { computeIndicator } from '../services/evaluation-indicators.js';
@@ -228,7 +228,7 @@ async function indicatorsOf(e: Evaluation, lang: Lang) {
 export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: Lang) {
   const { t } = lang;
   const [indicators, items] = await Promise.all([indicatorsOf(e, lang), RectificationItem.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] })]);
-  const may = canMap(actor, EVALUATION_RESOURCE, ['submit', 'respond', 'report_rectification', 'close_rectification', 'report'], e);
+  const may = canMap(actor, EVALUATION_RESOURCE, ['submit', 'respond', 'report'], e);
   const can = {
     ...may,
     ...movesOf(actor, EVALUATION_RESOURCE, EVALUATION_TRANSITIONS, e, ['assign', 'score', 'return', 'confirm']),
@@ -248,7 +248,7 @@ export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: La
       reportedAt: formatDateTime(i.reportedAt),
       closedAt: formatDateTime(i.closedAt),
       reopenReason: i.reopenReason ?? '',
-      can: { report: may.report_rectification && i.status === 'open', close: may.close_rectification && i.status === 'reported' },
+      can: movesOf(actor, RECTIFICATION_RESOURCE, RECTIFICATION_TRANSITIONS, rectificationOf(e, i), ['report', 'close']),
     })),
     evaluatorOptions: [
       { value: '', label: t('evaluations.chooseEvaluator') },

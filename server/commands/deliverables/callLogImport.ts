@@ -9,7 +9,7 @@ import type { Actor } from '../../policies/index.js';
 import { type CallLogFormat, type CallLogOptions, type CallLogResult, importCallLog } from '../../services/call-log.js';
 import type { BlobStore } from '../../services/storage/index.js';
 import { checkTransition } from '../kernel.js';
-import { lockedDeliverable, ownedBy } from './deliverableShared.js';
+import { lockedDeliverable } from './deliverableShared.js';
 
 /**
  * The call-log import of a hotline deliverable (issue 5), around the hand-in's own command
@@ -41,7 +41,7 @@ export function holdsPersonalNumbers(result: CallLogResult): boolean {
 
 /** A hotline deliverable of the actor's organisation that may still take figures (else 404 / 409), under lock. */
 async function lockedHotlineDraft(id: number, actor: Actor, transaction: Transaction): Promise<Deliverable> {
-  const d = await lockedDeliverable(id, transaction, ownedBy(actor));
+  const d = await lockedDeliverable(id, transaction, actor, 'hand_in');
   if (d.categoryCode !== 'hotline') throw new NotFoundError();
   checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, 'save');
   return d;

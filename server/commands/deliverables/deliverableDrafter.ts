@@ -9,7 +9,7 @@ import { recordAudit } from '../../services/audit.js';
 import { hotlineValuesOf, isDeliverableCategory, type MetricValues, metricErrors } from '../../services/deliverable-metrics.js';
 import type { HotlineMetrics } from '../../services/hotline.js';
 import { auditActorOf, type By } from '../kernel.js';
-import { attachUploads, checkContractActive, lockedDeliverable, openDraftVersion, ownedBy } from './deliverableShared.js';
+import { attachUploads, checkContractActive, lockedDeliverable, openDraftVersion } from './deliverableShared.js';
 
 /** The parsed hand-in form: metrics (blank ones left out), narrative, new files with what they are, files to take off. */
 export type DraftForm = {
@@ -32,7 +32,7 @@ export const NARRATIVE_MAX = 20_000;
  */
 export async function deliverableDraftSaver(id: number, form: DraftForm, uploads: readonly UploadDescriptor[], by: By): Promise<Deliverable> {
   return withTransaction(async (transaction) => {
-    const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
+    const d = await lockedDeliverable(id, transaction, by.actor, 'hand_in');
     await checkContractActive(d, transaction);
     if (!isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
     const { version, created } = await openDraftVersion(d, by.actor, transaction);
@@ -69,7 +69,7 @@ export type ImportedFile = { upload: UploadDescriptor } | { storedFileId: number
  */
 export async function deliverableMetricsImporter(id: number, metrics: HotlineMetrics, file: ImportedFile, by: By): Promise<Deliverable> {
   return withTransaction(async (transaction) => {
-    const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
+    const d = await lockedDeliverable(id, transaction, by.actor, 'hand_in');
     await checkContractActive(d, transaction);
     if (d.categoryCode !== 'hotline') throw new ConflictError('deliverables.errors.notHotline');
     const { version } = await openDraftVersion(d, by.actor, transaction);

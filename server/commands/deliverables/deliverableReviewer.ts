@@ -4,7 +4,6 @@ import { DeliverableComment } from '../../../models/DeliverableComment.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import { keepsContractsOf } from '../../policies/contract.js';
 import { recordAudit } from '../../services/audit.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
@@ -13,8 +12,6 @@ import { checkContractActive, contractIdOfDeliverable, currentVersionOf, lockedD
 /** Comments per point: `general`, `narrative`, `files` or a metric key → text (blank ones are left out). */
 export type ReviewComments = Record<string, string>;
 
-const reviewedBy = (by: By) => (d: Deliverable) => keepsContractsOf(by.actor, d.districtId);
-
 /**
  * The start of a review, inside its transaction: the contract locked first (its instalments may
  * move), the deliverable re-read under lock (404 outside the officer's district), the move
@@ -22,7 +19,7 @@ const reviewedBy = (by: By) => (d: Deliverable) => keepsContractsOf(by.actor, d.
  */
 async function lockedForReview(contractId: number, id: number, transition: 'accept' | 'return', by: By, transaction: Transaction) {
   const contract = await lockedContract(contractId, transaction);
-  const d = await lockedDeliverable(id, transaction, reviewedBy(by));
+  const d = await lockedDeliverable(id, transaction, by.actor, 'review');
   checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, transition);
   await checkContractActive(d, transaction, contract);
   const version = await currentVersionOf(d, transaction);

@@ -5,8 +5,9 @@ import { DeliverableFile, type DeliverableFilePurpose } from '../../../models/De
 import { DeliverableVersion } from '../../../models/DeliverableVersion.js';
 import { rowLock } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
+import { DELIVERABLE_RESOURCE } from '../../policies/deliverable.js';
+import { type Actor, can } from '../../policies/index.js';
 import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
-import type { Actor } from '../../policies/index.js';
 import { checkTransition } from '../kernel.js';
 
 /** The contract of a deliverable, read before the transaction opens (404 when there is none). */
@@ -16,15 +17,15 @@ export async function contractIdOfDeliverable(id: number): Promise<number> {
   return row.contractId;
 }
 
-/** A deliverable re-read under lock; `visible` says whether the actor may act on it (else 404). */
-export async function lockedDeliverable(id: number, transaction: Transaction, visible: (d: Deliverable) => boolean): Promise<Deliverable> {
+/**
+ * A deliverable re-read under lock, which the policy lets `actor` do `action` on (`hand_in`: the
+ * organisation's own; `review`: an officer who keeps the contract); any other is a 404.
+ */
+export async function lockedDeliverable(id: number, transaction: Transaction, actor: Actor, action: 'hand_in' | 'review'): Promise<Deliverable> {
   const d = await Deliverable.findByPk(id, { transaction, lock: rowLock() });
-  if (!d || !visible(d)) throw new NotFoundError();
+  if (!d || !can(actor, action, DELIVERABLE_RESOURCE, d)) throw new NotFoundError();
   return d;
 }
-
-/** The organisation's own deliverable (hand-in commands): another organisation's is 404. */
-export const ownedBy = (actor: Actor) => (d: Deliverable) => actor.role === 'org' && d.organisationId === actor.organisationId;
 
 /** Deliverables are handed in and reviewed only while their contract is active (409). */
 export async function checkContractActive(d: Deliverable, transaction: Transaction, contract?: Contract): Promise<Contract> {

@@ -5,13 +5,15 @@ import { StoredFile } from '../../../models/StoredFile.js';
 import { beijingDay, now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, HttpError, NotFoundError, ValidationError } from '../../errors.js';
+import { DELIVERABLE_RESOURCE } from '../../policies/deliverable.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { isDeliverableCategory, metricErrors } from '../../services/deliverable-metrics.js';
 import { lateDays } from '../../services/deliverable-progress.js';
 import { scanVersion } from '../../services/personal-data-scan.js';
 import type { BlobStore } from '../../services/storage/index.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
-import { checkContractActive, currentVersionOf, lockedDeliverable, ownedBy } from './deliverableShared.js';
+import { checkContractActive, currentVersionOf, lockedDeliverable } from './deliverableShared.js';
 
 /** Submission refused (422) until the personal numbers found are removed or confirmed not about a child. */
 export class PersonalNumbersFoundError extends HttpError {
@@ -39,7 +41,7 @@ const fingerprint = (updatedAt: Date, fileIds: number[]) => `${updatedAt.getTime
  */
 export async function deliverableSubmitter(id: number, options: { confirmNoChildData: boolean }, store: BlobStore, by: By): Promise<Deliverable> {
   const seen = await Deliverable.findByPk(id);
-  if (!seen || !ownedBy(by.actor)(seen)) throw new NotFoundError();
+  if (!seen || !can(by.actor, 'hand_in', DELIVERABLE_RESOURCE, seen)) throw new NotFoundError();
   checkTransition('deliverables', DELIVERABLE_TRANSITIONS, seen, 'submit');
   const draft = await currentVersionOf(seen);
   if (!draft) throw new ValidationError({ _form: 'deliverables.validation.nothingSaved' });
@@ -52,7 +54,7 @@ export async function deliverableSubmitter(id: number, options: { confirmNoChild
   );
 
   return withTransaction(async (transaction) => {
-    const d = await lockedDeliverable(id, transaction, ownedBy(by.actor));
+    const d = await lockedDeliverable(id, transaction, by.actor, 'hand_in');
     await checkContractActive(d, transaction);
     checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, 'submit');
     const version = await currentVersionOf(d, transaction);

@@ -5,8 +5,9 @@ import { Deliverable } from '../../../models/Deliverable.js';
 import { Instalment, type MilestoneKind } from '../../../models/Instalment.js';
 import { ReportingSchedule } from '../../../models/ReportingSchedule.js';
 import { withTransaction } from '../../db.js';
-import { ConflictError, type FieldErrors, NotFoundError, ValidationError } from '../../errors.js';
-import { keepsContractsOf } from '../../policies/contract.js';
+import { ConflictError, type FieldErrors, ValidationError } from '../../errors.js';
+import { DELIVERABLE_RESOURCE } from '../../policies/deliverable.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { deliverableCategoryOf } from '../../services/deliverable-metrics.js';
 import type { ReportingFrequency } from '../../../models/ReportingSchedule.js';
@@ -105,8 +106,7 @@ function scheduleErrors(form: ScheduleForm, contract: Contract): FieldErrors {
  */
 export async function reportingScheduleSetter(contractId: number, form: ScheduleForm, by: By): Promise<ReportingSchedule> {
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(contractId, transaction);
-    if (!keepsContractsOf(by.actor, contract.districtId)) throw new NotFoundError();
+    const contract = await lockedContract(contractId, transaction, (c) => can(by.actor, 'schedule', DELIVERABLE_RESOURCE, c));
     if (!['draft', 'active'].includes(contract.status)) throw new ConflictError('deliverables.errors.contractEnded', { status: contract.status });
     const errors = scheduleErrors(form, contract);
     if (Object.keys(errors).length) throw new ValidationError(errors);

@@ -6,7 +6,8 @@ import { AuditEvent, User } from '../../../models/index.js';
 import { Project } from '../../../models/Project.js';
 import { withTransaction } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { keepsProjectsOf } from '../../policies/project.js';
+import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { contractOf, lockedEvaluation } from './evaluationShared.js';
@@ -37,7 +38,7 @@ export async function recusalOf(user: User, contract: Contract, transaction?: Tr
 export async function evaluationAssigner(id: number, evaluatorId: number, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
-    if (!keepsProjectsOf(by.actor, evaluation.districtId)) throw new NotFoundError();
+    if (!can(by.actor, 'assign', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
     checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'assign');
     const evaluator = await User.findOne({ where: { id: evaluatorId, role: 'evaluator', status: 'active' }, transaction });
     if (!evaluator) throw new ValidationError({ evaluatorId: 'evaluations.validation.evaluator' });

@@ -7,7 +7,8 @@ import { now } from '../../clock.js';
 import { withTransaction, rowLock } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { formatDate } from '../../presenters/format.js';
-import { keepsProjectsOf } from '../../policies/project.js';
+import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { lockedEvaluation } from './evaluationShared.js';
@@ -70,7 +71,7 @@ async function makeIneligible(evaluation: Evaluation, until: string, by: By, tra
 export async function evaluationConfirmer(id: number, form: ConfirmForm, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
-    if (!keepsProjectsOf(by.actor, evaluation.districtId)) throw new NotFoundError();
+    if (!can(by.actor, 'confirm', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
     const to = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'confirm');
     const at = now();
     const today = formatDate(at);

@@ -1,8 +1,10 @@
 import { RECTIFICATION_TRANSITIONS, RectificationItem, type RectificationTransition } from '../../../models/RectificationItem.js';
+import { canMove } from '../../../models/transitions.js';
 import { now } from '../../clock.js';
 import { withTransaction, rowLock } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { keepsProjectsOf } from '../../policies/project.js';
+import { EVALUATION_RESOURCE, RECTIFICATION_RESOURCE, rectificationOf } from '../../policies/evaluation.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By } from '../kernel.js';
 import { lockedEvaluation } from './evaluationShared.js';
@@ -14,7 +16,7 @@ import { lockedEvaluation } from './evaluationShared.js';
 export async function evaluationResponder(id: number, response: string, by: By): Promise<void> {
   await withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
-    if (evaluation.organisationId !== by.actor.organisationId || evaluation.status !== 'confirmed') throw new NotFoundError();
+    if (!can(by.actor, 'respond', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
     if (evaluation.response) throw new ConflictError('evaluations.errors.alreadyResponded');
     await evaluation.update({ response, respondedBy: by.actor.id, respondedAt: now() }, { transaction });
     await recordAudit({
@@ -46,10 +48,9 @@ export async function rectificationStep(
     const evaluation = await lockedEvaluation(evaluationId, transaction);
     const item = await RectificationItem.findByPk(itemId, { transaction, lock: rowLock() });
     if (!item || item.evaluationId !== evaluation.id) throw new NotFoundError();
-    const mine = step === 'report' ? evaluation.organisationId === by.actor.organisationId : keepsProjectsOf(by.actor, evaluation.districtId);
-    if (!mine) throw new NotFoundError();
+    if (!can(by.actor, step, RECTIFICATION_RESOURCE, rectificationOf(evaluation, item))) throw new NotFoundError();
     const { from, to } = RECTIFICATION_TRANSITIONS[step];
-    if (!(from as readonly string[]).includes(item.status)) throw new ConflictError(`evaluations.errors.rectification.${step}`, { status: item.status });
+    if (!canMove(RECTIFICATION_TRANSITIONS, item.status, step)) throw new ConflictError(`evaluations.errors.rectification.${step}`, { status: item.status });
     const at = now();
     const changes =
       step === 'report'

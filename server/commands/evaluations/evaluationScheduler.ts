@@ -9,7 +9,8 @@ import { EvaluationTemplateIndicator } from '../../../models/EvaluationTemplateI
 import { District } from '../../../models/index.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import { keepsProjectsOf } from '../../policies/project.js';
+import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { drawSample } from '../../services/evaluation-sample.js';
 import { addMonths } from '../../services/calendar.js';
@@ -77,7 +78,7 @@ async function createEvaluation(contract: Contract, form: ScheduleForm, sampleId
 export async function evaluationScheduler(contractId: number, form: ScheduleForm, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     // Locked, so two finals scheduled at once for one contract queue here and the second sees the first.
-    const contract = await lockedContract(contractId, transaction, (c) => keepsProjectsOf(by.actor, c.districtId));
+    const contract = await lockedContract(contractId, transaction, (c) => can(by.actor, 'schedule', EVALUATION_RESOURCE, c));
     if (contract.status !== 'active') throw new ConflictError('evaluations.errors.contractNotActive', { status: contract.status });
     await usableTemplate(form.templateId, contract.districtId, transaction);
     if (form.periodStart > form.periodEnd || form.periodStart < contract.termStart || form.periodEnd > contract.termEnd) {
@@ -117,7 +118,8 @@ export async function sampleEligible(districtId: number, year: number, transacti
  * gets a scheduled spot check of the year's part of its term, all in one transaction.
  */
 export async function sampleDrawer(form: SampleForm, by: By): Promise<EvaluationSample> {
-  if (!keepsProjectsOf(by.actor, form.districtId)) throw new ValidationError({ districtId: 'projects.errors.districtNotYours' });
+  if (!can(by.actor, 'sample', EVALUATION_RESOURCE, { districtId: form.districtId }))
+    throw new ValidationError({ districtId: 'projects.errors.districtNotYours' });
   try {
     return await drawInTransaction(form, by);
   } catch (err) {

@@ -4,6 +4,8 @@ import { EvaluationScore } from '../../../models/EvaluationScore.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { gradeOf, totalOf } from '../../services/evaluation-grades.js';
 import { computeIndicator } from '../../services/evaluation-indicators.js';
@@ -41,7 +43,7 @@ async function fixComputed(evaluation: Evaluation, scores: EvaluationScore[], tr
 export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
-    if (evaluation.evaluatorId !== by.actor.id) throw new NotFoundError();
+    if (!can(by.actor, 'score', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
     const from = evaluation.status;
     const started = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'score');
     const scores = await scoresOf(evaluation, transaction);

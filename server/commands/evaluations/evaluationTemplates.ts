@@ -5,7 +5,8 @@ import { District, ServiceCategory } from '../../../models/index.js';
 import { Project } from '../../../models/Project.js';
 import { withTransaction, rowLock } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { keepsProjectsOf } from '../../policies/project.js';
+import { EVALUATION_TEMPLATE_RESOURCE } from '../../policies/evaluation.js';
+import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By } from '../kernel.js';
 
@@ -26,7 +27,8 @@ async function checkTemplate(form: TemplateForm, by: By): Promise<void> {
   const unscaled = form.indicators.findIndex((i) => !i.computedCode && !i.scale);
   if (unscaled >= 0) throw new ValidationError({ [`scale_${unscaled}`]: 'evaluations.validation.scaleRequired' });
   const district = await District.findByPk(form.districtId);
-  if (!district || !keepsProjectsOf(by.actor, district.id)) throw new ValidationError({ districtId: 'projects.errors.districtNotYours' });
+  if (!district || !can(by.actor, 'update', EVALUATION_TEMPLATE_RESOURCE, { districtId: district.id }))
+    throw new ValidationError({ districtId: 'projects.errors.districtNotYours' });
   if (form.categoryCode && !(await ServiceCategory.findByPk(form.categoryCode))) throw new ValidationError({ categoryCode: 'validation.invalid_value' });
   if (form.projectId) {
     const project = await Project.findByPk(form.projectId, { attributes: ['id', 'districtId'] });
@@ -76,7 +78,7 @@ export async function templateUpdater(id: number, form: TemplateForm, by: By): P
   await checkTemplate(form, by);
   return withTransaction(async (transaction) => {
     const template = await EvaluationTemplate.findByPk(id, { transaction, lock: rowLock() });
-    if (!template || !keepsProjectsOf(by.actor, template.districtId)) throw new NotFoundError();
+    if (!template || !can(by.actor, 'update', EVALUATION_TEMPLATE_RESOURCE, template)) throw new NotFoundError();
     await template.update({ districtId: form.districtId, name: form.name, categoryCode: form.categoryCode, projectId: form.projectId }, { transaction });
     await writeIndicators(template, form, by, transaction, 'evaluation_template.update');
     return template;
