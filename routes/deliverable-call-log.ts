@@ -4,16 +4,15 @@ import { z } from 'zod';
 import { DELIVERABLE_TRANSITIONS } from '../models/Deliverable.js';
 import type { StoredFile } from '../models/StoredFile.js';
 import {
-  callLogCanceller,
   callLogFileOf,
-  callLogKeeper,
-  callLogOptionsFor,
   callLogFormatOf,
+  callLogOptionsFor,
   callLogStateOf,
   holdsPersonalNumbers,
   readStoredCallLog,
-} from '../server/commands/deliverables/callLogImport.js';
-import { deliverableMetricsImporter } from '../server/commands/deliverables/deliverableDrafter.js';
+} from '../server/commands/deliverables/callLogFiles.js';
+import { deliverableMetricsImporter } from '../server/commands/deliverables/deliverableMetricsImporter.js';
+import { callLogCanceller, callLogKeeper } from '../server/commands/deliverables/pendingCallLogs.js';
 import { checkTransition } from '../server/commands/kernel.js';
 import type { Config } from '../server/config.js';
 import { flash } from '../server/middleware/locals.js';

@@ -1,7 +1,8 @@
 import { Deliverable } from '../../models/Deliverable.js';
 import { Organisation, type User } from '../../models/index.js';
 import type { TargetInput } from '../../server/schemas/contracts.js';
-import { type MilestoneCondition, reportingScheduleSetter } from '../../server/commands/deliverables/reportingScheduler.js';
+import type { MilestoneCondition } from '../../server/commands/deliverables/milestoneConditions.js';
+import { reportingScheduleSetter } from '../../server/commands/deliverables/reportingScheduleSetter.js';
 import type { ReportingFrequency } from '../../models/ReportingSchedule.js';
 import { type BuiltContract, buildContract } from './contracts.js';
 import { actorOf } from './finance.js';

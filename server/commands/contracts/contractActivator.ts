@@ -12,7 +12,7 @@ import { auditActorOf, type By, checkTransition, lockedContract } from '../kerne
 import { keepsContractsOf } from '../../policies/contract.js';
 import { snapshotOf, textsOf } from './contractSnapshot.js';
 import { projectTransitioner } from '../projects/projectTransitioner.js';
-import { createDueDeliverables } from '../deliverables/reportingScheduler.js';
+import { createDueDeliverables } from '../deliverables/dueDeliverables.js';
 
 /** The reason a version 1 carries: the terms as signed and activated. */
 export const ACTIVATION_REASON = 'activation';

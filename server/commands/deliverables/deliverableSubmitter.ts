@@ -13,7 +13,8 @@ import { lateDays } from '../../services/deliverable-progress.js';
 import { scanVersion } from '../../services/personal-data-scan.js';
 import type { BlobStore } from '../../services/storage/index.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
-import { checkContractActive, currentVersionOf, lockedDeliverable } from './deliverableShared.js';
+import { checkContractActive, lockedDeliverable } from './deliverableLocks.js';
+import { currentVersionOf } from './deliverableVersions.js';
 
 /** Submission refused (422) until the personal numbers found are removed or confirmed not about a child. */
 export class PersonalNumbersFoundError extends HttpError {

@@ -1,39 +1,15 @@
 import type { Transaction } from 'sequelize';
-import { Contract } from '../../../models/Contract.js';
-import { DELIVERABLE_TRANSITIONS, Deliverable } from '../../../models/Deliverable.js';
+import { DELIVERABLE_TRANSITIONS, type Deliverable } from '../../../models/Deliverable.js';
 import { DeliverableFile, type DeliverableFilePurpose } from '../../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../../models/DeliverableVersion.js';
-import { rowLock } from '../../db.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
-import { DELIVERABLE_RESOURCE } from '../../policies/deliverable.js';
-import { type Actor, can } from '../../policies/index.js';
 import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
+import type { Actor } from '../../policies/index.js';
 import { checkTransition } from '../kernel.js';
 
-/** The contract of a deliverable, read before the transaction opens (404 when there is none). */
-export async function contractIdOfDeliverable(id: number): Promise<number> {
-  const row = await Deliverable.findByPk(id, { attributes: ['contractId'] });
-  if (!row) throw new NotFoundError();
-  return row.contractId;
-}
-
 /**
- * A deliverable re-read under lock, which the policy lets `actor` do `action` on (`hand_in`: the
- * organisation's own; `review`: an officer who keeps the contract); any other is a 404.
+ * The versions of a deliverable: the latest one, the draft a save writes into (a returned
+ * deliverable's next version starts as a copy of it), and the uploads attached to a version.
  */
-export async function lockedDeliverable(id: number, transaction: Transaction, actor: Actor, action: 'hand_in' | 'review'): Promise<Deliverable> {
-  const d = await Deliverable.findByPk(id, { transaction, lock: rowLock() });
-  if (!d || !can(actor, action, DELIVERABLE_RESOURCE, d)) throw new NotFoundError();
-  return d;
-}
-
-/** Deliverables are handed in and reviewed only while their contract is active (409). */
-export async function checkContractActive(d: Deliverable, transaction: Transaction, contract?: Contract): Promise<Contract> {
-  const c = contract ?? (await Contract.findByPk(d.contractId, { transaction }));
-  if (!c) throw new NotFoundError();
-  if (c.status !== 'active') throw new ConflictError('deliverables.errors.contractNotActive', { status: c.status });
-  return c;
-}
 
 /** The latest version of a deliverable (null when nothing was saved yet). */
 export async function currentVersionOf(d: Deliverable, transaction?: Transaction): Promise<DeliverableVersion | null> {

@@ -1,7 +1,5 @@
-import { Op, type Transaction } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Contract } from '../../../models/Contract.js';
-import { ContractTarget } from '../../../models/ContractTarget.js';
-import { Deliverable } from '../../../models/Deliverable.js';
 import { Instalment, type MilestoneKind } from '../../../models/Instalment.js';
 import { ReportingSchedule } from '../../../models/ReportingSchedule.js';
 import { withTransaction } from '../../db.js';
@@ -9,78 +7,15 @@ import { ConflictError, type FieldErrors, ValidationError } from '../../errors.j
 import { DELIVERABLE_RESOURCE } from '../../policies/deliverable.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
-import { deliverableCategoryOf } from '../../services/deliverable-metrics.js';
 import type { ReportingFrequency } from '../../../models/ReportingSchedule.js';
-import { MAX_GRACE_DAYS, reportingPeriods } from '../../services/reporting-schedule.js';
+import { MAX_GRACE_DAYS } from '../../services/reporting-schedule.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
 import { auditActorOf, type By, lockedContract } from '../kernel.js';
-
-export type MilestoneCondition = { instalmentId: number; kind: MilestoneKind; through: string | null; shareBp: number | null };
+import { createDueDeliverables } from './dueDeliverables.js';
+import type { MilestoneCondition } from './milestoneConditions.js';
 
 /** The parsed schedule form: how often deliverables fall due, and what each open instalment's milestone is tied to. */
 export type ScheduleForm = { frequency: ReportingFrequency; graceDays: number; dates: string[]; milestones: MilestoneCondition[] };
-
-/**
- * Makes the deliverables a contract's schedule says are due: one per period and per category the
- * contract buys (the categories of its targets; a psychological subtype's target buys the
- * psychological service). Run when the schedule is set on an active contract, when a contract
- * is activated and when an amendment changes its targets. Deliverables nothing was saved into
- * yet follow the schedule (moved or removed); anything saved or handed in stays as it is.
- */
-export async function createDueDeliverables(contract: Contract, transaction: Transaction): Promise<{ created: number; removed: number }> {
-  if (contract.status !== 'active') return { created: 0, removed: 0 };
-  const schedule = await ReportingSchedule.findOne({ where: { contractId: contract.id }, transaction });
-  if (!schedule) return { created: 0, removed: 0 };
-  const targets = await ContractTarget.findAll({ where: { contractId: contract.id }, attributes: ['categoryCode'], transaction });
-  const categories = [...new Set(targets.map((t) => deliverableCategoryOf(t.categoryCode)).filter((c) => c !== undefined))];
-  const periods = reportingPeriods(schedule.frequency, contract, { graceDays: schedule.graceDays, dates: schedule.dates });
-  const wanted = new Map<string, { categoryCode: string; periodStart: string; periodEnd: string; dueOn: string }>(
-    categories.flatMap((c) => periods.map((p) => [`${c}|${p.periodEnd}`, { categoryCode: c as string, ...p }] as const)),
-  );
-  const existing = await Deliverable.findAll({ where: { contractId: contract.id }, transaction });
-  let removed = 0;
-  for (const d of existing) {
-    const want = wanted.get(`${d.categoryCode}|${d.periodEnd}`);
-    wanted.delete(`${d.categoryCode}|${d.periodEnd}`);
-    const untouched = d.currentVersion === 0 && d.submissionCount === 0;
-    if (!want && untouched) {
-      await d.destroy({ transaction });
-      removed += 1;
-    } else if (want && d.submissionCount === 0 && (want.dueOn !== d.dueOn || want.periodStart !== d.periodStart)) {
-      await d.update({ dueOn: want.dueOn, periodStart: want.periodStart }, { transaction });
-    }
-  }
-  const rows = [...wanted.values()].map((w) => ({ ...w, contractId: contract.id, organisationId: contract.organisationId, districtId: contract.districtId }));
-  if (rows.length) await Deliverable.bulkCreate(rows, { transaction });
-  return { created: rows.length, removed };
-}
-
-/**
- * An amendment replaces the open instalments by a new schedule, written in the order the amend
- * form showed the old ones: the k-th new instalment keeps the milestone condition of the k-th
- * replaced one (a new one beyond them starts `manual`). Then any tied milestone already met moves
- * its instalment to `due` again, inside the amendment's transaction.
- */
-export async function carryMilestoneConditions(
-  contract: Contract,
-  replaced: readonly Instalment[],
-  versionFrom: number,
-  by: By,
-  transaction: Transaction,
-): Promise<void> {
-  if (!replaced.some((i) => i.milestoneKind !== 'manual')) return;
-  const fresh = await Instalment.findAll({ where: { contractId: contract.id, versionFrom, status: 'scheduled' }, order: [['seq', 'ASC']], transaction });
-  const ordered = [...replaced].sort((a, b) => a.seq - b.seq);
-  for (const [k, instalment] of fresh.entries()) {
-    const old = ordered[k];
-    if (!old || old.milestoneKind === 'manual') continue;
-    await instalment.update(
-      { milestoneKind: old.milestoneKind, milestoneThrough: old.milestoneThrough ?? null, milestoneShareBp: old.milestoneShareBp ?? null },
-      { transaction },
-    );
-  }
-  await markMilestonesMet(contract, by, transaction);
-}
 
 function scheduleErrors(form: ScheduleForm, contract: Contract): FieldErrors {
   const errors: FieldErrors = {};

@@ -7,7 +7,8 @@ import { ConflictError, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
-import { checkContractActive, contractIdOfDeliverable, currentVersionOf, lockedDeliverable } from './deliverableShared.js';
+import { checkContractActive, contractIdOfDeliverable, lockedDeliverable } from './deliverableLocks.js';
+import { currentVersionOf } from './deliverableVersions.js';
 
 /** Comments per point: `general`, `narrative`, `files` or a metric key → text (blank ones are left out). */
 export type ReviewComments = Record<string, string>;

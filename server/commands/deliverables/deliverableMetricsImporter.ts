@@ -1,61 +1,15 @@
-import { Op } from 'sequelize';
 import type { Deliverable } from '../../../models/Deliverable.js';
-import { DeliverableFile, type DeliverableFilePurpose } from '../../../models/DeliverableFile.js';
+import { DeliverableFile } from '../../../models/DeliverableFile.js';
 import { StoredFile } from '../../../models/StoredFile.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { UploadDescriptor } from '../../services/storage/stored-files.js';
 import { recordAudit } from '../../services/audit.js';
-import { hotlineValuesOf, isDeliverableCategory, type MetricValues, metricErrors } from '../../services/deliverable-metrics.js';
+import { hotlineValuesOf, metricErrors } from '../../services/deliverable-metrics.js';
 import type { HotlineMetrics } from '../../services/hotline.js';
 import { auditActorOf, type By } from '../kernel.js';
-import { attachUploads, checkContractActive, lockedDeliverable, openDraftVersion } from './deliverableShared.js';
-
-/** The parsed hand-in form: metrics (blank ones left out), narrative, new files with what they are, files to take off. */
-export type DraftForm = {
-  metrics: MetricValues;
-  narrative: string | null;
-  purpose: DeliverableFilePurpose;
-  removeFileIds: number[];
-};
-
-/** The most a narrative may hold (characters). */
-export const NARRATIVE_MAX = 20_000;
-
-/**
- * The organisation saves its deliverable as a draft, to finish later: the metrics typed so far
- * (each checked: no negative or fractional count, answered ≤ received and the like: 422 beside
- * the field), the narrative, new attachments (stored through the storage service: photos without
- * their EXIF) and files taken off this version. A returned deliverable starts its next version
- * here. Another organisation's deliverable is 404; a submitted or accepted one 409; only while the
- * contract is active (409).
- */
-export async function deliverableDraftSaver(id: number, form: DraftForm, uploads: readonly UploadDescriptor[], by: By): Promise<Deliverable> {
-  return withTransaction(async (transaction) => {
-    const d = await lockedDeliverable(id, transaction, by.actor, 'hand_in');
-    await checkContractActive(d, transaction);
-    if (!isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
-    const { version, created } = await openDraftVersion(d, by.actor, transaction);
-    const errors = metricErrors(d.categoryCode, form.metrics, false);
-    if (form.narrative && form.narrative.length > NARRATIVE_MAX) errors.narrative = 'validation.tooLong';
-    if (Object.keys(errors).length) throw new ValidationError(errors);
-    const removed = form.removeFileIds.length
-      ? await DeliverableFile.destroy({ where: { versionId: version.id, id: { [Op.in]: form.removeFileIds } }, transaction })
-      : 0;
-    const added = await attachUploads(d, version, uploads, form.purpose, by.actor, transaction);
-    await version.update({ metrics: form.metrics, metricsSource: 'form', narrative: form.narrative }, { transaction });
-    await recordAudit({
-      actor: auditActorOf(by.actor),
-      action: 'deliverable.save',
-      recordType: 'deliverable',
-      recordId: d.id,
-      districtId: d.districtId,
-      detail: { version: version.version, newVersion: created, filesAdded: added, filesRemoved: removed, status: d.status },
-      context: by.context,
-    });
-    return d;
-  });
-}
+import { checkContractActive, lockedDeliverable } from './deliverableLocks.js';
+import { attachUploads, openDraftVersion } from './deliverableVersions.js';
 
 /** A call log the import read: just uploaded (kind `call_log`), or already stored by an earlier step of the import. */
 export type ImportedFile = { upload: UploadDescriptor } | { storedFileId: number };
