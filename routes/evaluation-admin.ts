@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
-import { sampleDrawer, evaluationScheduler } from '../server/commands/evaluations/evaluationScheduler.js';
+import { evaluationScheduler } from '../server/commands/evaluations/evaluationScheduler.js';
+import { sampleDrawer } from '../server/commands/evaluations/sampleDrawer.js';
 import { templateCreator, templateUpdater } from '../server/commands/evaluations/evaluationTemplates.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';

@@ -4,7 +4,7 @@ import { District, Organisation, User } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { PAYMENT_STATUSES, PAYMENT_TRANSITIONS, Payment, type PaymentStatus } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
-import { hasPassingFinalEvaluation } from '../commands/evaluations/evaluationShared.js';
+import { hasPassingFinalEvaluation } from '../commands/evaluations/passingFinalEvaluation.js';
 import { NotFoundError } from '../errors.js';
 import { today } from '../clock.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';

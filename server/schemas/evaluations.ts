@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, GRADES } from '../../models/Evaluation.js';
-import { COMPUTED_INDICATORS } from '../../models/EvaluationTemplateIndicator.js';
-import type { ConfirmForm } from '../commands/evaluations/evaluationConfirmer.js';
-import type { ScoreInput } from '../commands/evaluations/evaluationScoring.js';
-import type { IndicatorInput } from '../commands/evaluations/evaluationTemplates.js';
+import { type Consequence, CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, GRADES } from '../../models/Evaluation.js';
+import { COMPUTED_INDICATORS, type ComputedIndicator } from '../../models/EvaluationTemplateIndicator.js';
 import { idParams, recordId } from './common.js';
 import { parseScore } from '../services/evaluation-grades.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
@@ -50,6 +47,11 @@ for (let i = 0; i < INDICATOR_ROWS; i += 1) {
   indicatorFields[`scale_${i}`] = text(2000);
 }
 
+/** An indicator row of the template form: a name, a computed indicator or none (scored), a weight in whole points, and the scale of a scored one. */
+export type IndicatorInput = { name: string; computedCode: ComputedIndicator | null; weight: number; scale: string | null };
+/** The template form as the commands take it: its facts and its indicators in order. */
+export type TemplateForm = { name: string; districtId: number; categoryCode: string | null; projectId: number | null; indicators: IndicatorInput[] };
+
 /** The template form: its facts and up to ten indicator rows (name, computed code or none, weight in whole points, scale). */
 export const templateForm = z
   .object({
@@ -62,7 +64,7 @@ export const templateForm = z
       .default(''),
     ...indicatorFields,
   })
-  .transform((raw, ctx) => {
+  .transform((raw, ctx): TemplateForm => {
     const r = raw as unknown as Record<string, string>;
     const indicators: IndicatorInput[] = [];
     for (let i = 0; i < INDICATOR_ROWS; i += 1) {
@@ -92,6 +94,7 @@ export const scheduleForm = z.object({
   periodEnd: day,
   dueOn: day,
 });
+export type ScheduleForm = z.infer<typeof scheduleForm>;
 
 /** The yearly sample: district, year, optional seed (0 – 2³²−1), template, due day, contracts chosen by hand (ids, comma-separated). */
 export const sampleForm = z.object({
@@ -121,6 +124,9 @@ export type SampleFormInput = z.infer<typeof sampleForm>;
 
 export const assignForm = z.object({ evaluatorId: recordId() });
 
+/** What the evaluator typed for a scored indicator, by its seq: a score in hundredths (null: not yet) and a comment. */
+export type ScoreInput = Record<number, { score: number | null; comment: string }>;
+
 const scoreFields: Record<string, z.ZodType> = { intent: z.enum(['save', 'submit']).optional().default('save') };
 for (let i = 1; i <= SCORE_ROWS; i += 1) {
   scoreFields[`score_${i}`] = text(6);
@@ -146,6 +152,9 @@ export const reportForm = z.object({ report: requiredText(4000) });
 
 const itemFields: Record<string, z.ZodType> = {};
 for (let i = 0; i < RECTIFICATION_ROWS; i += 1) itemFields[`item_${i}`] = text(2000);
+
+/** The confirmation as the command takes it: the consequence, a note, and for a rectification its deadline and items. */
+export type ConfirmForm = { consequence: Consequence; note: string | null; rectificationDeadline: string | null; items: string[] };
 
 /** The officer's confirmation: the consequence, a note, and for a rectification its deadline and items. */
 export const confirmForm = z

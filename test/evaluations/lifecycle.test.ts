@@ -7,9 +7,11 @@ import { OrganisationStatusChange } from '../../models/OrganisationStatusChange.
 import { RectificationItem } from '../../models/RectificationItem.js';
 import { evaluationAssigner } from '../../server/commands/evaluations/evaluationAssigner.js';
 import { evaluationConfirmer } from '../../server/commands/evaluations/evaluationConfirmer.js';
-import { evaluationResponder, rectificationStep } from '../../server/commands/evaluations/evaluationResponses.js';
+import { evaluationResponder } from '../../server/commands/evaluations/evaluationResponder.js';
+import { evaluationReturner } from '../../server/commands/evaluations/evaluationReturner.js';
+import { rectificationStep } from '../../server/commands/evaluations/rectificationStep.js';
 import { evaluationScheduler } from '../../server/commands/evaluations/evaluationScheduler.js';
-import { evaluationReturner, scoreSaver } from '../../server/commands/evaluations/evaluationScoring.js';
+import { scoreSaver } from '../../server/commands/evaluations/scoreSaver.js';
 import { paymentRequester } from '../../server/commands/payments/paymentRequester.js';
 import { projectAwarder } from '../../server/commands/projects/projectAwarder.js';
 import { ConflictError, NotFoundError, type ValidationError } from '../../server/errors.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Evaluation } from '../../models/Evaluation.js';
 import { EvaluationSample } from '../../models/EvaluationSample.js';
-import { runsLongerThanAYear, sampleDrawer } from '../../server/commands/evaluations/evaluationScheduler.js';
+import { runsLongerThanAYear, sampleDrawer } from '../../server/commands/evaluations/sampleDrawer.js';
 import { ConflictError, type ValidationError } from '../../server/errors.js';
 import { drawSample, mulberry32, requiredSampleSize } from '../../server/services/evaluation-sample.js';
 import { buildSampleContract, buildTemplate, by } from '../factories/evaluations.js';

@@ -10,7 +10,7 @@ import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
-import { contractOf, lockedEvaluation } from './evaluationShared.js';
+import { evaluatedContract, lockedEvaluation } from './evaluationLocks.js';
 
 /**
  * Why `user` may not evaluate `contract` (a locale key), or null. DOMAIN.md: an evaluator is never
@@ -42,7 +42,7 @@ export async function evaluationAssigner(id: number, evaluatorId: number, by: By
     checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'assign');
     const evaluator = await User.findOne({ where: { id: evaluatorId, role: 'evaluator', status: 'active' }, transaction });
     if (!evaluator) throw new ValidationError({ evaluatorId: 'evaluations.validation.evaluator' });
-    const recusal = await recusalOf(evaluator, await contractOf(evaluation.contractId, transaction), transaction);
+    const recusal = await recusalOf(evaluator, await evaluatedContract(evaluation.contractId, transaction), transaction);
     if (recusal) throw new ValidationError({ evaluatorId: recusal });
     const from = evaluation.evaluatorId;
     await evaluation.update({ evaluatorId: evaluator.id }, { transaction });

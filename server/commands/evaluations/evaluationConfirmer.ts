@@ -3,17 +3,15 @@ import { EVALUATION_TRANSITIONS, type Consequence, type Evaluation, type Grade }
 import { Organisation } from '../../../models/Organisation.js';
 import { OrganisationStatusChange } from '../../../models/OrganisationStatusChange.js';
 import { RectificationItem } from '../../../models/RectificationItem.js';
-import { now } from '../../clock.js';
+import { beijingDay, now } from '../../clock.js';
 import { withTransaction, rowLock } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { formatDate } from '../../presenters/format.js';
 import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
+import type { ConfirmForm } from '../../schemas/evaluations.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
-import { lockedEvaluation } from './evaluationShared.js';
-
-export type ConfirmForm = { consequence: Consequence; note: string | null; rectificationDeadline: string | null; items: string[] };
+import { lockedEvaluation } from './evaluationLocks.js';
 
 /**
  * Which consequence fits which grade (Shenzhen's 2021 measures): a reward only for 优秀,
@@ -74,7 +72,7 @@ export async function evaluationConfirmer(id: number, form: ConfirmForm, by: By)
     if (!can(by.actor, 'confirm', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
     const to = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'confirm');
     const at = now();
-    const today = formatDate(at);
+    const today = beijingDay(at);
     checkConsequence(evaluation.grade!, form, today);
     const ineligibleUntil = form.consequence === 'ineligibility' ? `${Number(today.slice(0, 4)) + 1}-12-31` : null;
     await evaluation.update(

@@ -1,17 +1,15 @@
 import type { Transaction } from 'sequelize';
 import { EvaluationTemplate } from '../../../models/EvaluationTemplate.js';
-import { type ComputedIndicator, EvaluationTemplateIndicator } from '../../../models/EvaluationTemplateIndicator.js';
+import { EvaluationTemplateIndicator } from '../../../models/EvaluationTemplateIndicator.js';
 import { District, ServiceCategory } from '../../../models/index.js';
 import { Project } from '../../../models/Project.js';
 import { withTransaction, rowLock } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { EVALUATION_TEMPLATE_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
+import type { TemplateForm } from '../../schemas/evaluations.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By } from '../kernel.js';
-
-export type IndicatorInput = { name: string; computedCode: ComputedIndicator | null; weight: number; scale: string | null };
-export type TemplateForm = { name: string; districtId: number; categoryCode: string | null; projectId: number | null; indicators: IndicatorInput[] };
 
 /**
  * The rules a template keeps whatever the form said: at least one indicator, weights summing to

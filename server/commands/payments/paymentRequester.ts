@@ -6,7 +6,7 @@ import { ConflictError } from '../../errors.js';
 import { can } from '../../policies/index.js';
 import { PAYMENT_RESOURCE } from '../../policies/payment.js';
 import { recordAudit } from '../../services/audit.js';
-import { hasPassingFinalEvaluation } from '../evaluations/evaluationShared.js';
+import { hasPassingFinalEvaluation } from '../evaluations/passingFinalEvaluation.js';
 import { auditActorOf, type By, lockedContract } from '../kernel.js';
 import { contractIdOf, lockedInstalment } from './paymentLocks.js';
 

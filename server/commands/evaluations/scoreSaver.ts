@@ -9,11 +9,9 @@ import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { gradeOf, totalOf } from '../../services/evaluation-grades.js';
 import { computeIndicator } from '../../services/evaluation-indicators.js';
+import type { ScoreInput } from '../../schemas/evaluations.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
-import { contractOf, lockedEvaluation } from './evaluationShared.js';
-
-/** What the evaluator typed for a scored indicator, by its seq: a score in hundredths (null: not yet) and a comment. */
-export type ScoreInput = Record<number, { score: number | null; comment: string }>;
+import { evaluatedContract, lockedEvaluation } from './evaluationLocks.js';
 
 async function scoresOf(evaluation: Evaluation, transaction: Transaction): Promise<EvaluationScore[]> {
   return EvaluationScore.findAll({ where: { evaluationId: evaluation.id }, order: [['seq', 'ASC']], transaction });
@@ -25,7 +23,7 @@ async function scoresOf(evaluation: Evaluation, transaction: Transaction): Promi
  * exist refuses the submission (409): no computed indicator scores without its records.
  */
 async function fixComputed(evaluation: Evaluation, scores: EvaluationScore[], transaction: Transaction): Promise<void> {
-  const contract = await contractOf(evaluation.contractId, transaction);
+  const contract = await evaluatedContract(evaluation.contractId, transaction);
   for (const s of scores.filter((x) => x.computedCode)) {
     const value = await computeIndicator(s.computedCode!, contract, { start: evaluation.periodStart, end: evaluation.periodEnd });
     if (!value.available) throw new ConflictError('evaluations.errors.indicatorUnavailable', { name: s.name });
@@ -87,25 +85,6 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
         grade: evaluation.grade,
         scores: scores.map((s) => ({ seq: s.seq, weight: s.weight, score: s.scoreHundredths })),
       },
-      context: by.context,
-    });
-    return evaluation;
-  });
-}
-
-/** The officer disagrees with a submitted evaluation and returns it to the evaluator, with a reason (back to `in_progress`). */
-export async function evaluationReturner(id: number, reason: string, by: By): Promise<Evaluation> {
-  return withTransaction(async (transaction) => {
-    const evaluation = await lockedEvaluation(id, transaction);
-    const to = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'return');
-    await evaluation.update({ status: to, returnReason: reason, totalHundredths: null, grade: null, submittedAt: null, submittedBy: null }, { transaction });
-    await recordAudit({
-      actor: auditActorOf(by.actor),
-      action: 'evaluation.return',
-      recordType: 'evaluation',
-      recordId: evaluation.id,
-      districtId: evaluation.districtId,
-      detail: { status: { from: 'submitted', to }, reason },
       context: by.context,
     });
     return evaluation;

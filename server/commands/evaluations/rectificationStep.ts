@@ -1,35 +1,13 @@
 import { RECTIFICATION_TRANSITIONS, RectificationItem, type RectificationTransition } from '../../../models/RectificationItem.js';
 import { canMove } from '../../../models/transitions.js';
 import { now } from '../../clock.js';
-import { withTransaction, rowLock } from '../../db.js';
+import { rowLock, withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { EVALUATION_RESOURCE, RECTIFICATION_RESOURCE, rectificationOf } from '../../policies/evaluation.js';
+import { RECTIFICATION_RESOURCE, rectificationOf } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By } from '../kernel.js';
-import { lockedEvaluation } from './evaluationShared.js';
-
-/**
- * The organisation writes its response to a confirmed evaluation of its own, kept with the
- * evaluation (once: a second one is a 409).
- */
-export async function evaluationResponder(id: number, response: string, by: By): Promise<void> {
-  await withTransaction(async (transaction) => {
-    const evaluation = await lockedEvaluation(id, transaction);
-    if (!can(by.actor, 'respond', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
-    if (evaluation.response) throw new ConflictError('evaluations.errors.alreadyResponded');
-    await evaluation.update({ response, respondedBy: by.actor.id, respondedAt: now() }, { transaction });
-    await recordAudit({
-      actor: auditActorOf(by.actor),
-      action: 'evaluation.respond',
-      recordType: 'evaluation',
-      recordId: evaluation.id,
-      districtId: evaluation.districtId,
-      detail: { response },
-      context: by.context,
-    });
-  });
-}
+import { lockedEvaluation } from './evaluationLocks.js';
 
 /**
  * A step of a rectification item: the organisation reports what it did (`open → reported`), the

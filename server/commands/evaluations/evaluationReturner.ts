@@ -1,0 +1,24 @@
+import { EVALUATION_TRANSITIONS, type Evaluation } from '../../../models/Evaluation.js';
+import { withTransaction } from '../../db.js';
+import { recordAudit } from '../../services/audit.js';
+import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { lockedEvaluation } from './evaluationLocks.js';
+
+/** The officer disagrees with a submitted evaluation and returns it to the evaluator, with a reason (back to `in_progress`). */
+export async function evaluationReturner(id: number, reason: string, by: By): Promise<Evaluation> {
+  return withTransaction(async (transaction) => {
+    const evaluation = await lockedEvaluation(id, transaction);
+    const to = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'return');
+    await evaluation.update({ status: to, returnReason: reason, totalHundredths: null, grade: null, submittedAt: null, submittedBy: null }, { transaction });
+    await recordAudit({
+      actor: auditActorOf(by.actor),
+      action: 'evaluation.return',
+      recordType: 'evaluation',
+      recordId: evaluation.id,
+      districtId: evaluation.districtId,
+      detail: { status: { from: 'submitted', to }, reason },
+      context: by.context,
+    });
+    return evaluation;
+  });
+}
