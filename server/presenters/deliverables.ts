@@ -33,8 +33,7 @@ import { paginationOf, sortLinks } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
 import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
 import { addDays } from '../services/calendar.js';
-import { formatDateTime } from './format.js';
-import { districtName } from './format.js';
+import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { exportHref, pageWindow } from './list-page.js';
 

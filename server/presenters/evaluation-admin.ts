@@ -6,7 +6,7 @@ import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { COMPUTED_INDICATORS, EvaluationTemplateIndicator } from '../../models/EvaluationTemplateIndicator.js';
 import { District, Organisation, ServiceCategory } from '../../models/index.js';
 import { RectificationItem } from '../../models/RectificationItem.js';
-import { now } from '../clock.js';
+import { today } from '../clock.js';
 import { addMonths } from '../services/calendar.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, districtScope } from '../policies/index.js';
@@ -19,14 +19,12 @@ import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './format.js';
 import { evaluationSummary, EVALUATIONS_PATH } from './evaluations.js';
-import { formatDate } from './format.js';
 import type { Lang } from '../i18n/index.js';
 
 export const TEMPLATES_PATH = `${EVALUATIONS_PATH}/templates`;
 export const SAMPLES_PATH = `${EVALUATIONS_PATH}/samples`;
 
 const cityDistrictId = async () => (await District.findOne({ where: { kind: 'city' }, attributes: ['id'] }))?.id ?? -1;
-const today = () => formatDate(now());
 
 /** The templates the actor may read, with their indicators (two queries). */
 export async function templateListPage(actor: Actor, lang: Lang) {

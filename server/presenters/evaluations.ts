@@ -25,8 +25,8 @@ import { computeIndicator } from '../services/evaluation-indicators.js';
 import type { ExportColumn } from '../services/export.js';
 import { paginationOf, sortLinks } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
-import { districtName } from './format.js';
-import { formatDate, formatDateTime } from './format.js';
+import { today } from '../clock.js';
+import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { exportHref, pageWindow } from './list-page.js';
 
@@ -270,6 +270,6 @@ export async function evaluationReportPage(e: Evaluation, lang: Lang) {
     evaluation: evaluationSummary(e, lang),
     indicators,
     items: items.map((i) => ({ seq: i.seq, description: i.description, statusLabel: lang.t(`evaluations.rectificationStatus.${i.status}`) })),
-    printedOn: formatDate(new Date()),
+    printedOn: today(),
   };
 }
