@@ -29,13 +29,13 @@ import {
 import { contractProgress, lateDays } from '../services/deliverable-progress.js';
 import type { ExportColumn } from '../services/export.js';
 import { REFERRAL_DEPARTMENTS } from '../services/hotline.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
+import { paginationOf } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
 import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
 import { addDays } from '../services/calendar.js';
 import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { filterValues, listFrame, pageWindow, withAll } from './list-page.js';
 
 export const DELIVERABLES_PATH = '/deliverables';
 export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;
@@ -111,12 +111,23 @@ export function deliverableSummaryOf(d: Deliverable, lang: Lang, day = today()) 
 }
 
 function optionsFor(lang: Lang, districts: District[]) {
-  const all = { value: '', label: lang.t('list.all') };
   return {
-    districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-    categories: [all, ...DELIVERABLE_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c, lang) }))],
-    statuses: [all, ...DELIVERABLE_STATUSES.map((s) => ({ value: s, label: lang.t(`deliverables.status.${s}`) }))],
-    timeliness: [all, { value: 'overdue', label: lang.t('deliverables.filters.overdue') }, { value: 'late', label: lang.t('deliverables.filters.late') }],
+    districts: withAll(
+      lang,
+      districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+    ),
+    categories: withAll(
+      lang,
+      DELIVERABLE_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c, lang) })),
+    ),
+    statuses: withAll(
+      lang,
+      DELIVERABLE_STATUSES.map((s) => ({ value: s, label: lang.t(`deliverables.status.${s}`) })),
+    ),
+    timeliness: withAll(lang, [
+      { value: 'overdue', label: lang.t('deliverables.filters.overdue') },
+      { value: 'late', label: lang.t('deliverables.filters.late') },
+    ]),
   };
 }
 
@@ -137,24 +148,17 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
   ]);
   return {
     rows: rows.map((d) => deliverableSummaryOf(d, lang, day)),
-    pagination: paginationOf(DELIVERABLES_PATH, query, count),
-    sort: sortLinks(DELIVERABLES_PATH, query, DELIVERABLE_SORT_KEYS),
-    filters: {
-      contractId: query.contractId ? String(query.contractId) : '',
-      organisationId: query.organisationId ? String(query.organisationId) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      category: query.category ?? '',
-      status: query.status ?? '',
-      dueFrom: query.dueFrom ?? '',
-      dueTo: query.dueTo ?? '',
-      timeliness: query.timeliness ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
+    ...listFrame(DELIVERABLES_PATH, query, count, DELIVERABLE_SORT_KEYS, [
+      'contractId',
+      'organisationId',
+      'districtId',
+      'category',
+      'status',
+      'dueFrom',
+      'dueTo',
+      'timeliness',
+    ]),
     options: optionsFor(lang, districts),
-    csvHref: exportHref(DELIVERABLES_PATH, query, 'csv'),
-    xlsxHref: exportHref(DELIVERABLES_PATH, query, 'xlsx'),
     can: canMap(actor, DELIVERABLE_RESOURCE, ['export', 'queue']),
   };
 }
@@ -182,12 +186,7 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
   return {
     rows: rows.map((d) => deliverableSummaryOf(d, lang)),
     pagination: paginationOf(path, query, count),
-    filters: {
-      contractId: query.contractId ? String(query.contractId) : '',
-      organisationId: query.organisationId ? String(query.organisationId) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      category: query.category ?? '',
-    },
+    filters: filterValues(query, ['contractId', 'organisationId', 'districtId', 'category']),
     options: optionsFor(lang, districts),
   };
 }

@@ -18,6 +18,7 @@ import { drawSample } from '../services/evaluation-sample.js';
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './format.js';
+import { withAll } from './list-page.js';
 import { evaluationSummary, EVALUATIONS_PATH } from './evaluations.js';
 import type { Lang } from '../i18n/index.js';
 
@@ -319,13 +320,15 @@ export async function rankingPage(actor: Actor, query: RankingQuery, lang: Lang)
       });
     }
   }
-  const all = { value: '', label: lang.t('list.all') };
   const base = `${EVALUATIONS_PATH}/ranking?year=${year}${query.districtId ? `&districtId=${query.districtId}` : ''}`;
   return {
     year,
     districtId: query.districtId ? String(query.districtId) : '',
     rows,
-    districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
+    districts: withAll(
+      lang,
+      districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+    ),
     csvHref: `${base}&format=csv`,
     xlsxHref: `${base}&format=xlsx`,
   };

@@ -23,12 +23,11 @@ import { EVALUATION_SORT_KEYS, type EvaluationFilter, type EvaluationListQuery, 
 import { formatScore } from '../services/evaluation-grades.js';
 import { computeIndicator } from '../services/evaluation-indicators.js';
 import type { ExportColumn } from '../services/export.js';
-import { paginationOf, sortLinks } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
 import { today } from '../clock.js';
 import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { exportHref, pageWindow } from './list-page.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 
 export const EVALUATIONS_PATH = '/evaluations';
 
@@ -119,31 +118,27 @@ export async function evaluationListPage(actor: Actor, query: EvaluationListQuer
     }),
     districtsInOrder(),
   ]);
-  const all = { value: '', label: t('list.all') };
   return {
     rows: rows.map((e) => evaluationSummary(e, lang)),
-    pagination: paginationOf(EVALUATIONS_PATH, query, count),
-    sort: sortLinks(EVALUATIONS_PATH, query, EVALUATION_SORT_KEYS),
-    filters: {
-      year: query.year ? String(query.year) : '',
-      districtId: query.districtId ? String(query.districtId) : '',
-      organisationId: query.organisationId ? String(query.organisationId) : '',
-      contractId: query.contractId ? String(query.contractId) : '',
-      kind: query.kind ?? '',
-      status: query.status ?? '',
-      grade: query.grade ?? '',
-      sort: query.sort,
-      dir: query.dir,
-      perPage: query.perPage,
-    },
+    ...listFrame(EVALUATIONS_PATH, query, count, EVALUATION_SORT_KEYS, ['year', 'districtId', 'organisationId', 'contractId', 'kind', 'status', 'grade']),
     options: {
-      districts: [all, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))],
-      kinds: [all, ...EVALUATION_KINDS.map((k) => ({ value: k, label: t(`evaluations.kind.${k}`) }))],
-      statuses: [all, ...EVALUATION_STATUSES.map((s) => ({ value: s, label: t(`evaluations.status.${s}`) }))],
-      grades: [all, ...GRADES.map((g) => ({ value: g, label: t(`evaluations.grade.${g}`) }))],
+      districts: withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
+      kinds: withAll(
+        lang,
+        EVALUATION_KINDS.map((k) => ({ value: k, label: t(`evaluations.kind.${k}`) })),
+      ),
+      statuses: withAll(
+        lang,
+        EVALUATION_STATUSES.map((s) => ({ value: s, label: t(`evaluations.status.${s}`) })),
+      ),
+      grades: withAll(
+        lang,
+        GRADES.map((g) => ({ value: g, label: t(`evaluations.grade.${g}`) })),
+      ),
     },
-    csvHref: exportHref(EVALUATIONS_PATH, query, 'csv'),
-    xlsxHref: exportHref(EVALUATIONS_PATH, query, 'xlsx'),
     can: canMap(actor, EVALUATION_RESOURCE, ['export', 'queue', 'ranking', 'sample']),
   };
 }
