@@ -1,6 +1,4 @@
-import type { Request, Response } from 'express';
 import { Router } from 'express';
-import type { Contract } from '../models/Contract.js';
 import { MILESTONE_KINDS, type MilestoneKind } from '../models/Instalment.js';
 import type { MilestoneCondition } from '../server/commands/deliverables/milestoneConditions.js';
 import { reportingScheduleSetter } from '../server/commands/deliverables/reportingScheduleSetter.js';
@@ -9,21 +7,17 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
-import { authorize } from '../server/policies/index.js';
 import { loadContract } from '../server/presenters/contracts.js';
 import { scheduleFormPage } from '../server/presenters/deliverables.js';
 import { idParams } from '../server/schemas/common.js';
 import { scheduleForm } from '../server/schemas/deliverables.js';
-import { actorOf, bodyOf, by, idOf, langOf } from './kit.js';
+import { bodyOf, by, langOf, subjectLoader } from './kit.js';
 
-async function subject(req: Request, res: Response): Promise<Contract> {
-  const contract = await loadContract(actorOf(req), idOf(res));
-  authorize(req.user, 'schedule', DELIVERABLE_RESOURCE, contract);
-  return contract;
-}
+/** The contract named in the path, in the actor's scope (else 404), whose schedule the actor may set (else 403). */
+const { subject, of: contractOf } = subjectLoader(DELIVERABLE_RESOURCE, loadContract);
 
 const renderForm: OnInvalid = async (req, res, form) => {
-  const contract = await subject(req, res);
+  const contract = contractOf(res);
   res.render('deliverables/schedule', {
     pageTitle: req.t('deliverables.schedule.title', { number: contract.number }),
     ...(await scheduleFormPage(contract, langOf(req), form)),
@@ -54,21 +48,28 @@ export function deliverableScheduleRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, (req, res) =>
+  router.get('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, subject('schedule'), (req, res) =>
     renderForm(req, res, { values: undefined as never, errors: {} }),
   );
 
-  router.post('/contracts/:id/reporting', rule('schedule', DELIVERABLE_RESOURCE), id, validateBody(scheduleForm, renderForm), async (req, res) => {
-    const contract = await subject(req, res);
-    const body = bodyOf(res, scheduleForm);
-    const dates = body.dates.split(/[\s,，、]+/).filter(Boolean);
-    const { milestones, errors } = milestonesOf(body);
-    if (dates.some((d) => !DAY.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))) errors.dates = 'deliverables.validation.dates';
-    if (Object.keys(errors).length) throw new ValidationError(errors);
-    await reportingScheduleSetter(contract.id, { frequency: body.frequency, graceDays: body.graceDays, dates, milestones }, by(req));
-    flash(req, 'success', 'deliverables.flash.scheduleSaved');
-    res.redirect(`/contracts/${contract.id}`);
-  });
+  router.post(
+    '/contracts/:id/reporting',
+    rule('schedule', DELIVERABLE_RESOURCE),
+    id,
+    subject('schedule'),
+    validateBody(scheduleForm, renderForm),
+    async (req, res) => {
+      const contract = contractOf(res);
+      const body = bodyOf(res, scheduleForm);
+      const dates = body.dates.split(/[\s,，、]+/).filter(Boolean);
+      const { milestones, errors } = milestonesOf(body);
+      if (dates.some((d) => !DAY.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))) errors.dates = 'deliverables.validation.dates';
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      await reportingScheduleSetter(contract.id, { frequency: body.frequency, graceDays: body.graceDays, dates, milestones }, by(req));
+      flash(req, 'success', 'deliverables.flash.scheduleSaved');
+      res.redirect(`/contracts/${contract.id}`);
+    },
+  );
 
   return router;
 }
