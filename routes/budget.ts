@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { BudgetLine, LOTTERY_FUND } from '../models/BudgetLine.js';
 import { budgetLineCreator } from '../server/commands/finance/budgetLineCreator.js';
 import { budgetLineEditor } from '../server/commands/finance/budgetLineEditor.js';
-import { today } from '../server/clock.js';
+import { thisYear } from '../server/clock.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
@@ -77,7 +77,7 @@ export function budgetRouter(): Router {
   });
 
   router.get(`${BUDGET_PATH}/new`, rule('create', BUDGET_LINE_RESOURCE), (req, res) =>
-    renderNew(req, res, { values: { year: Number(today().slice(0, 4)), districtId: actorOf(req).districtId }, errors: {} }),
+    renderNew(req, res, { values: { year: thisYear(), districtId: actorOf(req).districtId }, errors: {} }),
   );
 
   router.post(BUDGET_PATH, rule('create', BUDGET_LINE_RESOURCE), validateBody(newBudgetLineForm, renderNew), async (req, res) => {

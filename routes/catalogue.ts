@@ -5,7 +5,7 @@ import { catalogueItemCreator } from '../server/commands/catalogue/catalogueItem
 import { catalogueItemEditor } from '../server/commands/catalogue/catalogueItemEditor.js';
 import { catalogueItemTransitioner } from '../server/commands/catalogue/catalogueItemTransitioner.js';
 import { catalogueYearCopier } from '../server/commands/catalogue/catalogueYearCopier.js';
-import { now } from '../server/clock.js';
+import { thisYear } from '../server/clock.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
@@ -90,9 +90,7 @@ export function catalogueRouter(): Router {
     res.render('catalogue/index', { pageTitle: req.t('catalogue.title'), list: await catalogueListPage(actorOf(req), query, langOf(req)) });
   });
 
-  router.get(`${CATALOGUE_PATH}/new`, rule('create', CATALOGUE_RESOURCE), (req, res) =>
-    renderNew(req, res, { values: { year: now().getFullYear() }, errors: {} }),
-  );
+  router.get(`${CATALOGUE_PATH}/new`, rule('create', CATALOGUE_RESOURCE), (req, res) => renderNew(req, res, { values: { year: thisYear() }, errors: {} }));
 
   router.post(CATALOGUE_PATH, rule('create', CATALOGUE_RESOURCE), validateBody(newCatalogueItemForm, renderNew), async (req, res) => {
     const item = await catalogueItemCreator(bodyOf(res, newCatalogueItemForm), by(req));
@@ -101,7 +99,7 @@ export function catalogueRouter(): Router {
   });
 
   router.get(COPY_PATH, rule('copy_year', CATALOGUE_RESOURCE), (req, res) =>
-    renderCopy(req, res, { values: { fromYear: now().getFullYear(), districtId: actorOf(req).districtId }, errors: {} }),
+    renderCopy(req, res, { values: { fromYear: thisYear(), districtId: actorOf(req).districtId }, errors: {} }),
   );
 
   router.post(COPY_PATH, rule('copy_year', CATALOGUE_RESOURCE), validateBody(copyYearForm, renderCopy), async (req, res) => {

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { evaluationScheduler } from '../server/commands/evaluations/evaluationScheduler.js';
 import { sampleDrawer } from '../server/commands/evaluations/sampleDrawer.js';
 import { templateCreator, templateUpdater } from '../server/commands/evaluations/evaluationTemplates.js';
-import { today } from '../server/clock.js';
+import { thisYear } from '../server/clock.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
@@ -58,7 +58,7 @@ const renderSchedule: OnInvalid = async (req, res, form) => {
 };
 
 const renderSamples: OnInvalid = async (req, res, form) => {
-  const values = Object.keys(form.values).length ? form.values : { districtId: actorOf(req).districtId, year: Number(today().slice(0, 4)) };
+  const values = Object.keys(form.values).length ? form.values : { districtId: actorOf(req).districtId, year: thisYear() };
   res.render('evaluations/samples', {
     pageTitle: req.t('evaluations.samples.title'),
     ...(await samplesPage(actorOf(req), langOf(req))),

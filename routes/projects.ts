@@ -9,7 +9,7 @@ import { projectItemAdder } from '../server/commands/projects/projectItemAdder.j
 import { projectItemRemover } from '../server/commands/projects/projectItemRemover.js';
 import { type ProjectStep, projectTransitioner } from '../server/commands/projects/projectTransitioner.js';
 import { projectUpdater } from '../server/commands/projects/projectUpdater.js';
-import { today } from '../server/clock.js';
+import { thisYear } from '../server/clock.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
@@ -120,7 +120,7 @@ export function projectsRouter(): Router {
   });
 
   router.get(`${PROJECTS_PATH}/new`, rule('create', PROJECT_RESOURCE), (req, res) =>
-    renderNew(req, res, { values: { year: Number(today().slice(0, 4)), districtId: actorOf(req).districtId }, errors: {} }),
+    renderNew(req, res, { values: { year: thisYear(), districtId: actorOf(req).districtId }, errors: {} }),
   );
 
   router.post(PROJECTS_PATH, rule('create', PROJECT_RESOURCE), validateBody(newProjectForm, renderNew), async (req, res) => {

@@ -18,6 +18,11 @@ export function beijingDayStart(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00Z`) - BEIJING_OFFSET_MS);
 }
 
+/** This year in Beijing (on 31 December after 16:00 UTC it is already the next one), from the one clock. */
+export function thisYear(): number {
+  return Number(today().slice(0, 4));
+}
+
 /** Today in Beijing, `YYYY-MM-DD`, from the one clock (so the test clock reaches every rule that asks). */
 export function today(): string {
   return beijingDay(now());

@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import { today } from '../clock.js';
+import { thisYear } from '../clock.js';
 import { getSequelize } from '../db.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, canMap } from '../policies/index.js';
@@ -26,7 +26,7 @@ export type TotalsRow = {
  * beyond): what was claimed, approved (approved or paid) and paid. One grouped query.
  */
 export async function claimTotals(actor: Actor, query: ClaimTotalsQuery, lang: Lang): Promise<TotalsRow[]> {
-  const year = query.year ?? Number(today().slice(0, 4));
+  const year = query.year ?? thisYear();
   const where: string[] = ['c.month LIKE ?', "c.status IN ('submitted', 'verified', 'approved', 'paid')"];
   const replacements: unknown[] = [`${year}-%`];
   const scope = claimScope(actor) as { organisationId?: number; districtId?: number };
@@ -77,7 +77,7 @@ export function totalsExportColumns(lang: Lang): ExportColumn<TotalsRow>[] {
 /** The totals page's view model. */
 export async function claimTotalsPage(actor: Actor, query: ClaimTotalsQuery, lang: Lang) {
   const rows = await claimTotals(actor, query, lang);
-  const year = query.year ?? Number(today().slice(0, 4));
+  const year = query.year ?? thisYear();
   const base = `${CLAIMS_PATH}/totals?year=${year}${query.districtId ? `&districtId=${query.districtId}` : ''}`;
   const sum = (k: 'claimedFen' | 'approvedFen' | 'paidFen') => formatFen(rows.reduce((s, r) => s + r[k], 0));
   return {

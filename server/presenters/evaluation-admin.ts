@@ -6,7 +6,7 @@ import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { COMPUTED_INDICATORS, EvaluationTemplateIndicator } from '../../models/EvaluationTemplateIndicator.js';
 import { District, Organisation, ServiceCategory } from '../../models/index.js';
 import { RectificationItem } from '../../models/RectificationItem.js';
-import { today } from '../clock.js';
+import { thisYear, today } from '../clock.js';
 import { addMonths } from '../services/calendar.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, districtScope } from '../policies/index.js';
@@ -287,7 +287,7 @@ export type RankingRow = {
  * hundredths) and ranked best first within each district. Three queries whatever the size.
  */
 export async function rankingPage(actor: Actor, query: RankingQuery, lang: Lang) {
-  const year = query.year ?? Number(today().slice(0, 4));
+  const year = query.year ?? thisYear();
   const where = {
     [Op.and]: [evaluationScope(actor), { status: 'confirmed', year }, query.districtId ? { districtId: query.districtId } : {}],
   } as WhereOptions<Evaluation>;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BEIJING_OFFSET_MS, beijingDay, beijingDayStart, setClock, today } from '../../server/clock.js';
+import { BEIJING_OFFSET_MS, beijingDay, beijingDayStart, setClock, thisYear, today } from '../../server/clock.js';
 
 describe('clock: the Beijing day', () => {
   afterEach(() => setClock(null));
@@ -23,5 +23,12 @@ describe('clock: the Beijing day', () => {
     expect(today()).to.equal('2026-07-01');
     setClock(new Date('2026-06-30T15:30:00Z'));
     expect(today()).to.equal('2026-06-30');
+  });
+
+  it('reads this year in Beijing: at 00:30 on 1 January it is the new year, though UTC still says 31 December', () => {
+    setClock(new Date('2026-12-31T16:30:00Z'));
+    expect(thisYear()).to.equal(2027);
+    setClock(new Date('2026-12-31T15:30:00Z'));
+    expect(thisYear()).to.equal(2026);
   });
 });
