@@ -1,9 +1,10 @@
-import { Op } from 'sequelize';
+import os from 'node:os';
+import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
 import { LoginAttempt } from '../models/index.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
 import { now } from './clock.js';
 import type { Config } from './config.js';
-import { withTransaction } from './db.js';
+import { dialectOf, getSequelize, withTransaction } from './db.js';
 import { logger } from './logger.js';
 import { LocalDiskStore, storeFor } from './services/storage/index.js';
 
@@ -16,24 +17,97 @@ export const ABANDONED_UPLOAD_AGE_MS = 60 * 60 * 1000;
 
 export type HousekeepingResult = { sessions: number; loginAttempts: number; uploadTemps: number };
 
+/** This process among the app servers sharing the database: host and pid, as a lease records it. */
+export const PROCESS_NAME = `${os.hostname()}:${process.pid}`.slice(0, 128);
+
 /**
- * One round of tidying: expired sessions (anonymous sign-in pages create them too), sign-in
- * attempts past any window that reads them, and upload temp files a crash left behind. Nothing
- * that any record points at is touched.
+ * An instant as the lease columns hold it, milliseconds kept (a Date replacement loses them on
+ * MySQL, which would let a second claim in the same second through): UTC, as Sequelize writes a
+ * DATE on either database.
  */
-export async function housekeeping(config: Pick<Config, 'uploadDir'>): Promise<HousekeepingResult> {
+function leaseTime(at: Date): string {
+  const text = at.toISOString().replace('T', ' ').replace('Z', '');
+  return dialectOf() === 'sqlite' ? `${text} +00:00` : text;
+}
+
+/**
+ * Claims this interval's run of the scheduled job `name` for `owner`: true for exactly one of
+ * any number of processes (servers) asking against the same database while the job is due; the
+ * winner moves `next_due_at` one interval on, so the others' conditional UPDATE matches no row
+ * until then. A job's row is made the first time it is asked for (due at once).
+ */
+export async function claimJob(name: string, intervalMs: number, owner: string = PROCESS_NAME): Promise<boolean> {
+  const at = leaseTime(now());
+  const next = leaseTime(new Date(now().getTime() + intervalMs));
+  const update = () =>
+    withTransaction((transaction) =>
+      getSequelize().query('UPDATE job_leases SET next_due_at = ?, claimed_by = ?, claimed_at = ? WHERE name = ? AND next_due_at <= ?', {
+        replacements: [next, owner, at, name, at],
+        type: QueryTypes.BULKUPDATE,
+        transaction,
+      }),
+    );
+  if ((await update()) === 1) return true;
+  const [row] = await getSequelize().query('SELECT name FROM job_leases WHERE name = ?', { replacements: [name], type: QueryTypes.SELECT });
+  if (row) return false;
+  try {
+    await withTransaction((transaction) =>
+      getSequelize().query('INSERT INTO job_leases (name, next_due_at) VALUES (?, ?)', { replacements: [name, at], type: QueryTypes.INSERT, transaction }),
+    );
+  } catch (err) {
+    // Another server made the row first: the UPDATE below decides between us.
+    if (!(err instanceof UniqueConstraintError)) throw err;
+  }
+  return (await update()) === 1;
+}
+
+/**
+ * The database's part of tidying: expired sessions (anonymous sign-in pages create them too) and
+ * sign-in attempts past any window that reads them. Shared by every server, so run once per
+ * interval across them (`housekeepingRound`).
+ */
+async function tidyDatabase(): Promise<Pick<HousekeepingResult, 'sessions' | 'loginAttempts'>> {
   const sessions = await purgeExpiredSessions();
   const cutoff = new Date(now().getTime() - LOGIN_ATTEMPT_RETENTION_MS);
   const loginAttempts = await withTransaction((transaction) => LoginAttempt.destroy({ where: { at: { [Op.lt]: cutoff } }, transaction }));
-  const store = storeFor(config);
-  const uploadTemps = store instanceof LocalDiskStore ? await store.removeAbandonedTemps(ABANDONED_UPLOAD_AGE_MS, now().getTime()) : 0;
-  return { sessions, loginAttempts, uploadTemps };
+  return { sessions, loginAttempts };
 }
 
-/** Runs `housekeeping` now and then every interval; a failed round is logged and the next one tries again. */
+/**
+ * This machine's part: upload temp files a crash left behind on the local disk. Each server has
+ * its own disk (and only it can tell its dead writers), so every process does it.
+ */
+async function tidyLocalUploads(config: Pick<Config, 'uploadDir'>): Promise<number> {
+  const store = storeFor(config);
+  return store instanceof LocalDiskStore ? await store.removeAbandonedTemps(ABANDONED_UPLOAD_AGE_MS, now().getTime()) : 0;
+}
+
+/**
+ * One round of tidying: expired sessions, sign-in attempts past any window that reads them, and
+ * upload temp files a crash left behind. Nothing that any record points at is touched.
+ */
+export async function housekeeping(config: Pick<Config, 'uploadDir'>): Promise<HousekeepingResult> {
+  return { ...(await tidyDatabase()), uploadTemps: await tidyLocalUploads(config) };
+}
+
+/**
+ * What each server's timer runs: its own upload temps every time, the database's tidying only
+ * when this process wins the interval's `housekeeping` lease (`database` false otherwise), so N
+ * servers tidy the shared database once per interval, not N times.
+ */
+export async function housekeepingRound(
+  config: Pick<Config, 'uploadDir'>,
+  owner: string = PROCESS_NAME,
+): Promise<{ database: boolean } & Partial<HousekeepingResult>> {
+  if (!(await claimJob('housekeeping', HOUSEKEEPING_INTERVAL_MS, owner))) return { database: false, uploadTemps: await tidyLocalUploads(config) };
+  const tidied = await tidyDatabase();
+  return { database: true, ...tidied, uploadTemps: await tidyLocalUploads(config) };
+}
+
+/** Runs `housekeepingRound` now and then every interval; a failed round is logged and the next one tries again. */
 export function startHousekeeping(config: Pick<Config, 'uploadDir'>): NodeJS.Timeout {
   const round = () =>
-    housekeeping(config)
+    housekeepingRound(config)
       .then((removed) => logger.info({ removed }, 'housekeeping'))
       .catch((err) => logger.error({ err: String(err) }, 'housekeeping failed'));
   void round();

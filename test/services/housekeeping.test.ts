@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { LoginAttempt, Session } from '../../models/index.js';
-import { housekeeping } from '../../server/housekeeping.js';
+import { setClock } from '../../server/clock.js';
+import { claimJob, HOUSEKEEPING_INTERVAL_MS, housekeeping, housekeepingRound } from '../../server/housekeeping.js';
 import { storeFor } from '../../server/services/storage/index.js';
 import { unique } from '../factories/index.js';
 import { testConfig } from '../support/hooks.js';
@@ -57,5 +58,47 @@ describe('housekeeping', () => {
     expect(removed.loginAttempts).to.be.at.least(1);
     expect(removed.uploadTemps).to.be.at.least(1);
     fs.rmSync(newTemp);
+  });
+
+  describe('once per interval across servers (job_leases)', () => {
+    afterEach(() => setClock(null));
+
+    it('a job is claimed by exactly one of several servers asking at once, and again once the interval has passed', async () => {
+      const job = unique('job');
+      const start = Date.now();
+      setClock(new Date(start));
+      const servers = ['server-a', 'server-b', 'server-c'];
+      const first = await Promise.all(servers.map((s) => claimJob(job, 60_000, s)));
+      expect(first.filter(Boolean)).to.have.length(1);
+      // The same interval: nobody, however often they ask.
+      expect((await Promise.all(servers.map((s) => claimJob(job, 60_000, s)))).filter(Boolean)).to.have.length(0);
+      setClock(new Date(start + 59_999));
+      expect((await Promise.all(servers.map((s) => claimJob(job, 60_000, s)))).filter(Boolean)).to.have.length(0);
+      setClock(new Date(start + 60_000));
+      expect((await Promise.all(servers.map((s) => claimJob(job, 60_000, s)))).filter(Boolean)).to.have.length(1);
+    });
+
+    it('two servers tidy the shared database once per housekeeping interval; each still sweeps its own upload temps', async () => {
+      // Past any lease an earlier start against this database took.
+      const at = Date.now() + HOUSEKEEPING_INTERVAL_MS + 1000;
+      setClock(new Date(at));
+      const config = testConfig();
+      const who = unique('hk');
+      await LoginAttempt.create({ username: who, ip: '10.0.0.2', outcome: 'failure', at: new Date(at - 25 * HOUR) });
+      const rounds = await Promise.all([housekeepingRound(config, 'server-a'), housekeepingRound(config, 'server-b')]);
+      expect(rounds.map((r) => r.database).sort()).to.deep.equal([false, true]);
+      for (const r of rounds) expect(r.uploadTemps).to.be.a('number');
+      expect(rounds.find((r) => r.database)!.loginAttempts).to.be.at.least(1);
+      expect(await LoginAttempt.count({ where: { username: who } })).to.equal(0);
+
+      // Their timers fire again within the interval: nothing runs twice.
+      setClock(new Date(at + HOUSEKEEPING_INTERVAL_MS - 1));
+      const again = await Promise.all([housekeepingRound(config, 'server-b'), housekeepingRound(config, 'server-a')]);
+      expect(again.map((r) => r.database)).to.deep.equal([false, false]);
+
+      setClock(new Date(at + HOUSEKEEPING_INTERVAL_MS));
+      const next = await Promise.all([housekeepingRound(config, 'server-b'), housekeepingRound(config, 'server-a')]);
+      expect(next.filter((r) => r.database)).to.have.length(1);
+    });
   });
 });
