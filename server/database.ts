@@ -1,7 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import { initModels } from '../models/index.js';
 import type { Config } from './config.js';
-import { createSequelize, prepareDatabase, setSequelize } from './db.js';
+import { armSilenceLimit, createSequelize, prepareDatabase, setSequelize } from './db.js';
 import { migrateUp } from './migrate.js';
 
 /** Connects, applies pending migrations and makes the models usable. */
@@ -12,5 +12,7 @@ export async function initDatabase(config: Pick<Config, 'databaseUrl' | 'sqlLog'
   setSequelize(sequelize);
   initModels(sequelize);
   if (opts.migrate !== false) await migrateUp(sequelize);
+  // Migrations may run long and silent; requests may not (see cutWhenSilent in db.ts).
+  armSilenceLimit(sequelize);
   return sequelize;
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, NotFoundError, ValidationError } from '../errors.js';
+import { isDatabaseUnavailable } from '../db.js';
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
 import { logger } from '../logger.js';
 import { recordAudit } from '../services/audit.js';
@@ -15,14 +16,15 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 const refusals = new RefusalThrottle();
 
 /** The statuses with a title of their own; other 4xx read as a bad request. */
-const TITLED = new Set([400, 403, 404, 409, 413, 415, 422, 429]);
+const TITLED = new Set([400, 403, 404, 409, 413, 415, 422, 429, 503]);
 
 /** What a refused request body is told, by status (anything else: the request is malformed). */
 const BODY_MESSAGES: Record<number, string> = { 413: 'errors.tooLarge', 415: 'errors.unsupportedMedia' };
 
 /**
  * Renders every error in the user's language. Expected outcomes (403, 404, 409, 422, 429) show
- * their message; anything else is a 500 with the request id, never a stack or SQL. Refused access
+ * their message; a database that cannot be reached or does not answer in time is a 503 (try again
+ * later); anything else is a 500 with the request id, never a stack or SQL. Refused access
  * is written to the audit trail (the first per user or address and path each minute, with the
  * count of repeats folded into the next one: see RefusalThrottle) and to the log.
  */
@@ -40,8 +42,11 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
   const known = err instanceof HttpError;
   const clientStatus = known ? null : clientErrorStatus(err);
   const bodyError = clientStatus !== null;
-  const status = known ? err.status : (clientStatus ?? 500);
-  if (status >= 500) {
+  const unavailable = !known && !bodyError && isDatabaseUnavailable(err);
+  const status = known ? err.status : (clientStatus ?? (unavailable ? 503 : 500));
+  if (unavailable) {
+    logger.warn({ requestId: req.id, err: errorSummary(err) }, 'database unavailable');
+  } else if (status >= 500) {
     logger.error({ requestId: req.id, err: errorSummary(err) }, 'unhandled error');
   }
   if (status === 403) {
@@ -60,9 +65,17 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
     }
   }
   if (res.headersSent) return;
-  const messageKey = known ? err.messageKey : bodyError ? (BODY_MESSAGES[status] ?? 'errors.badRequest') : 'errors.internal';
+  const messageKey = known
+    ? err.messageKey
+    : bodyError
+      ? (BODY_MESSAGES[status] ?? 'errors.badRequest')
+      : unavailable
+        ? 'errors.databaseUnavailable'
+        : 'errors.internal';
   const message = t(messageKey, known ? err.vars : undefined);
   res.status(status);
+  // A client (or a proxy in front) may try again after a moment.
+  if (unavailable) res.set('Retry-After', '10');
   if (!req.accepts('html')) {
     res.type('application/json').send(JSON.stringify({ error: message, requestId: req.id }));
     return;
