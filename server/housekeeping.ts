@@ -104,14 +104,26 @@ export async function housekeepingRound(
   return { database: true, ...tidied, uploadTemps: await tidyLocalUploads(config) };
 }
 
-/** Runs `housekeepingRound` now and then every interval; a failed round is logged and the next one tries again. */
-export function startHousekeeping(config: Pick<Config, 'uploadDir'>): NodeJS.Timeout {
-  const round = () =>
-    housekeepingRound(config)
+/**
+ * Runs `housekeepingRound` now and then every interval; a failed round is logged and the next one
+ * tries again. `stop()` ends the timer and resolves when a round in progress has finished.
+ */
+export function startHousekeeping(config: Pick<Config, 'uploadDir'>): { stop: () => Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const round = () => {
+    running = housekeepingRound(config)
       .then((removed) => logger.info({ removed }, 'housekeeping'))
       .catch((err) => logger.error({ err: String(err) }, 'housekeeping failed'));
-  void round();
+  };
+  round();
   const timer = setInterval(round, HOUSEKEEPING_INTERVAL_MS);
   timer.unref();
-  return timer;
+  // Shutdown waits for a round in progress: closing the pool under its queries failed the exit
+  // (SQLITE_MISUSE on a spawned server stopped right after start).
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return running;
+    },
+  };
 }

@@ -34,8 +34,7 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    clearInterval(housekeeping);
-    stopServer()
+    Promise.all([stopServer(), housekeeping.stop()])
       .then(() => sequelize.close())
       .then(
         () => {

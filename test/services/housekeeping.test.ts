@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { LoginAttempt, Session } from '../../models/index.js';
 import { setClock } from '../../server/clock.js';
-import { claimJob, HOUSEKEEPING_INTERVAL_MS, housekeeping, housekeepingRound } from '../../server/housekeeping.js';
+import { claimJob, HOUSEKEEPING_INTERVAL_MS, housekeeping, housekeepingRound, startHousekeeping } from '../../server/housekeeping.js';
 import { storeFor } from '../../server/services/storage/index.js';
 import { unique } from '../factories/index.js';
 import { testConfig } from '../support/hooks.js';
@@ -100,5 +102,19 @@ describe('housekeeping', () => {
       const next = await Promise.all([housekeepingRound(config, 'server-b'), housekeepingRound(config, 'server-a')]);
       expect(next.filter((r) => r.database)).to.have.length(1);
     });
+  });
+
+  it('stop() waits for the round in progress, so a shutdown never closes the pool under it', async () => {
+    // A temp file of a process of this machine that is gone: every round removes it at once.
+    const dir = fs.mkdtempSync(path.join(testConfig().uploadDir, 'housekeeping-stop-'));
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    const host = os.hostname().replace(/[^A-Za-z0-9-]/g, '_') || 'host';
+    const leftover = path.join(dir, `.incoming-${host}.${deadPid}.${unique()}`);
+    fs.writeFileSync(leftover, 'half an upload');
+    const running = startHousekeeping({ uploadDir: dir });
+    await running.stop();
+    // The first round ran to its end before stop() resolved.
+    expect(fs.existsSync(leftover)).to.equal(false);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
