@@ -11,7 +11,6 @@ import { childWorkersRouter } from './child-workers.js';
 import { claimsRouter } from './claims.js';
 import { contractsRouter } from './contracts.js';
 import { dashboardRouter } from './dashboard.js';
-import { healthRouter } from './health.js';
 import { evaluationAdminRouter } from './evaluation-admin.js';
 import { evaluationsRouter } from './evaluations.js';
 import { deliverableCallLogRouter } from './deliverable-call-log.js';
@@ -30,7 +29,6 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(languageRouter());
   app.use(accountRouter(config));
   app.use(dashboardRouter());
-  app.use(healthRouter());
   app.use(referenceRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));

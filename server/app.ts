@@ -11,6 +11,7 @@ import { requestContext } from './middleware/request-context.js';
 import { configureVisitorTokens, crossSiteProtection, securityHeaders } from './middleware/security.js';
 import { navigationFor } from './presenters/navigation.js';
 import { passwordChangeGate, saveSessionBeforeRedirect, sessionLifetime } from './middleware/session-guards.js';
+import { healthRouter } from '../routes/health.js';
 import { mountRoutes } from '../routes/index.js';
 
 /**
@@ -31,6 +32,10 @@ export function createApp(config: Config, options: { mountExtra?: (app: Express)
   app.use('/public', express.static(path.join(projectRoot, 'public'), staticOptions));
   app.use('/vendor/bootstrap', express.static(path.join(projectRoot, 'node_modules/bootstrap/dist'), staticOptions));
   app.use('/vendor/chart.js', express.static(path.join(projectRoot, 'node_modules/chart.js/dist'), staticOptions));
+
+  // Health checks come before the session: a load balancer's probe never reads the database for a
+  // session, so /healthz stays up while the database is away (and /readyz says so).
+  app.use(healthRouter());
 
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
