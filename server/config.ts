@@ -19,7 +19,75 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SQL_LOG: z.enum(['0', '1']).default('0'),
   UPLOAD_DIR: z.string().optional(),
+  /** `s3://ACCESS:SECRET@host:port/bucket[/prefix]?region=…&tls=0|1&forcePathStyle=0|1`; unset: the disk. */
+  STORAGE_URL: z.string().optional(),
 });
+
+/** Where an S3-compatible store is and how to sign in to it (`STORAGE_URL=s3://…`). */
+export type S3Location = {
+  /** `http(s)://host[:port]`. */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  /** Key prefix inside the bucket (`s3://…/bucket/some/prefix`): empty or ending in `/`. */
+  prefix: string;
+  /** The bucket in the path rather than the host name: what MinIO, Ceph and most bureau clouds need. */
+  forcePathStyle: boolean;
+  /**
+   * From the URL's user and password; absent: the SDK's own chain (`AWS_ACCESS_KEY_ID` and
+   * `AWS_SECRET_ACCESS_KEY`, an instance role). Not enumerable, so a logged config never shows it.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+};
+
+/** Where uploaded files live: the local disk under `uploadDir`, or an S3-compatible bucket. */
+export type StorageConfig = { kind: 'disk' } | ({ kind: 's3' } & S3Location);
+
+/**
+ * Reads `STORAGE_URL`. Problems are told without the URL itself, which may hold a secret.
+ */
+export function parseStorageUrl(value: string | undefined, problems: string[]): StorageConfig {
+  if (value === undefined || value === '') return { kind: 'disk' };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push('STORAGE_URL is not a URL (expected s3://ACCESS:SECRET@host:port/bucket?region=…)');
+    return { kind: 'disk' };
+  }
+  if (url.protocol !== 's3:') {
+    problems.push('STORAGE_URL must start with s3:// (leave it unset to store files on the disk under UPLOAD_DIR)');
+    return { kind: 'disk' };
+  }
+  const [bucket = '', ...rest] = url.pathname.replace(/^\/+/, '').split('/');
+  const flag = (name: string, fallback: boolean): boolean => {
+    const v = url.searchParams.get(name);
+    if (v === null) return fallback;
+    if (v !== '0' && v !== '1') problems.push(`STORAGE_URL: ${name} must be 0 or 1`);
+    return v === '1';
+  };
+  const known = new Set(['region', 'tls', 'forcePathStyle']);
+  for (const name of url.searchParams.keys())
+    if (!known.has(name)) problems.push(`STORAGE_URL: unknown parameter ${name} (known: region, tls, forcePathStyle)`);
+  if (!url.hostname) problems.push('STORAGE_URL has no host');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    problems.push('STORAGE_URL: the bucket (first path segment) must be 3-63 lower-case letters, digits, dots or hyphens');
+  if ((url.username === '') !== (url.password === '')) problems.push('STORAGE_URL: give both the access key and the secret, or neither');
+  const prefix = rest.filter(Boolean).map(decodeURIComponent).join('/');
+  const location: { kind: 's3' } & S3Location = {
+    kind: 's3',
+    endpoint: `${flag('tls', true) ? 'https' : 'http'}://${url.host}`,
+    region: url.searchParams.get('region') || 'us-east-1',
+    bucket,
+    prefix: prefix ? `${prefix}/` : '',
+    forcePathStyle: flag('forcePathStyle', true),
+  };
+  if (url.username) {
+    const credentials = { accessKeyId: decodeURIComponent(url.username), secretAccessKey: decodeURIComponent(url.password) };
+    Object.defineProperty(location, 'credentials', { value: credentials, enumerable: false });
+  }
+  return location;
+}
 
 export type Config = {
   env: 'development' | 'test' | 'production';
@@ -38,6 +106,8 @@ export type Config = {
   logLevel: string;
   sqlLog: boolean;
   uploadDir: string;
+  /** Where uploaded files live (`STORAGE_URL`); the disk under `uploadDir` when unset. */
+  storage: StorageConfig;
 };
 
 export class ConfigError extends Error {}
@@ -69,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataKeyHex = e.DATA_KEY ?? DEV_DATA_KEY;
   if (!/^[0-9a-fA-F]{64}$/.test(dataKeyHex)) problems.push('DATA_KEY must be 64 hexadecimal characters (32 bytes)');
   else if (isProduction && /^(.)\1*$/.test(dataKeyHex)) problems.push('DATA_KEY is a repeated character, not a key');
+  const storage = parseStorageUrl(e.STORAGE_URL, problems);
   if (problems.length) throw new ConfigError(`Refusing to start: ${problems.join('; ')}`);
 
   return {
@@ -85,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sqlLog: e.SQL_LOG === '1',
     uploadDir: e.UPLOAD_DIR ?? path.join(root, 'uploads'),
+    storage,
   };
 }
 

@@ -6,7 +6,7 @@ import { now } from './clock.js';
 import type { Config } from './config.js';
 import { dialectOf, getSequelize, withTransaction } from './db.js';
 import { logger } from './logger.js';
-import { LocalDiskStore, storeFor } from './services/storage/index.js';
+import { LocalDiskStore, S3Store, storeFor } from './services/storage/index.js';
 
 /** How often the running app tidies up after itself. */
 export const HOUSEKEEPING_INTERVAL_MS = 15 * 60 * 1000;
@@ -73,21 +73,28 @@ async function tidyDatabase(): Promise<Pick<HousekeepingResult, 'sessions' | 'lo
   return { sessions, loginAttempts };
 }
 
+/** Where uploads live: the disk under `uploadDir`, or the bucket `storage` names. */
+type UploadConfig = Pick<Config, 'uploadDir'> & Partial<Pick<Config, 'storage'>>;
+
 /**
- * This machine's part: upload temp files a crash left behind on the local disk. Each server has
- * its own disk (and only it can tell its dead writers), so every process does it.
+ * What a crash mid-upload leaves: temp files on the local disk, which each server has its own of
+ * (and only it can tell its dead writers), so every process sweeps them; or incomplete multipart
+ * uploads in the bucket, which the servers share, so only the one holding the interval's lease
+ * (`shared`) aborts them.
  */
-async function tidyLocalUploads(config: Pick<Config, 'uploadDir'>): Promise<number> {
+async function tidyUploads(config: UploadConfig, shared: boolean): Promise<number> {
   const store = storeFor(config);
-  return store instanceof LocalDiskStore ? await store.removeAbandonedTemps(ABANDONED_UPLOAD_AGE_MS, now().getTime()) : 0;
+  if (store instanceof LocalDiskStore) return await store.removeAbandonedTemps(ABANDONED_UPLOAD_AGE_MS, now().getTime());
+  if (store instanceof S3Store && shared) return await store.abortAbandonedUploads(ABANDONED_UPLOAD_AGE_MS, now().getTime());
+  return 0;
 }
 
 /**
  * One round of tidying: expired sessions, sign-in attempts past any window that reads them, and
  * upload temp files a crash left behind. Nothing that any record points at is touched.
  */
-export async function housekeeping(config: Pick<Config, 'uploadDir'>): Promise<HousekeepingResult> {
-  return { ...(await tidyDatabase()), uploadTemps: await tidyLocalUploads(config) };
+export async function housekeeping(config: UploadConfig): Promise<HousekeepingResult> {
+  return { ...(await tidyDatabase()), uploadTemps: await tidyUploads(config, true) };
 }
 
 /**
@@ -95,20 +102,17 @@ export async function housekeeping(config: Pick<Config, 'uploadDir'>): Promise<H
  * when this process wins the interval's `housekeeping` lease (`database` false otherwise), so N
  * servers tidy the shared database once per interval, not N times.
  */
-export async function housekeepingRound(
-  config: Pick<Config, 'uploadDir'>,
-  owner: string = PROCESS_NAME,
-): Promise<{ database: boolean } & Partial<HousekeepingResult>> {
-  if (!(await claimJob('housekeeping', HOUSEKEEPING_INTERVAL_MS, owner))) return { database: false, uploadTemps: await tidyLocalUploads(config) };
+export async function housekeepingRound(config: UploadConfig, owner: string = PROCESS_NAME): Promise<{ database: boolean } & Partial<HousekeepingResult>> {
+  if (!(await claimJob('housekeeping', HOUSEKEEPING_INTERVAL_MS, owner))) return { database: false, uploadTemps: await tidyUploads(config, false) };
   const tidied = await tidyDatabase();
-  return { database: true, ...tidied, uploadTemps: await tidyLocalUploads(config) };
+  return { database: true, ...tidied, uploadTemps: await tidyUploads(config, true) };
 }
 
 /**
  * Runs `housekeepingRound` now and then every interval; a failed round is logged and the next one
  * tries again. `stop()` ends the timer and resolves when a round in progress has finished.
  */
-export function startHousekeeping(config: Pick<Config, 'uploadDir'>): { stop: () => Promise<void> } {
+export function startHousekeeping(config: UploadConfig): { stop: () => Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   const round = () => {
     running = housekeepingRound(config)
