@@ -11,6 +11,7 @@ import { projectRoot } from '../../server/config.js';
 import { DEFAULT_LOCALE, translator } from '../../server/i18n/index.js';
 import { armSilenceLimit, createSequelize, databaseAnswers, dialectOf, getSequelize, isDatabaseUnavailable, withTransaction } from '../../server/db.js';
 import { csrfFrom } from '../support/agent.js';
+import { testConfig } from '../support/hooks.js';
 
 const PROBE = 'outage_probe';
 
@@ -121,7 +122,8 @@ async function until(check: () => Promise<boolean>): Promise<number> {
   throw new Error('did not recover within 20 s');
 }
 
-const mysqlUrl = () => (/^(mysql|mariadb):/.test(process.env.TEST_DATABASE_URL ?? '') ? (process.env.TEST_DATABASE_URL as string) : null);
+/** The MariaDB database this test worker runs on (TEST_DATABASE_URL's name with the worker's suffix), or null on SQLite. */
+const mysqlUrl = () => (/^(mysql|mariadb):/.test(testConfig().databaseUrl) ? testConfig().databaseUrl : null);
 
 /** A client with a cookie jar, not following redirects, that times what it asks. */
 class Browser {
