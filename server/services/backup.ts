@@ -203,7 +203,8 @@ export async function backup(databaseUrl: string, store: BlobStore, dir: string)
     const live = createSequelize(databaseUrl);
     try {
       // One read transaction over the live (WAL) database: writers go on, the copy is consistent.
-      await live.query(`VACUUM INTO '${copy.replace(/'/g, "''")}'`);
+      // The target is a bound value (VACUUM INTO takes any expression), never SQL built from a path.
+      await live.query('VACUUM INTO ?', { replacements: [copy] });
     } finally {
       await live.close();
     }
