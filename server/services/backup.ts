@@ -11,17 +11,17 @@
  * and are what an operator already trusts and can load by hand.
  */
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { QueryTypes, Sequelize } from 'sequelize';
 import { projectRoot } from '../config.js';
 import { createSequelize } from '../db.js';
 import { BlobNotFoundError, type BlobStore } from './storage/index.js';
+import { measuring } from './storage/measuring.js';
 
 export type BackupFile = { key: string; sha256: string; size: number };
 
@@ -79,20 +79,6 @@ async function migrationNames(s: Sequelize): Promise<string[]> {
 async function tableNames(s: Sequelize): Promise<string[]> {
   const list = (await s.getQueryInterface().showAllTables()) as unknown[];
   return list.map((t) => (typeof t === 'string' ? t : String((t as { tableName: string }).tableName)));
-}
-
-/** A hashing pass-through: the SHA-256 and size of what flowed through it. */
-function measuring(): { stream: Transform; digest: () => { sha256: string; size: number } } {
-  const hash = createHash('sha256');
-  let size = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  return { stream, digest: () => ({ sha256: hash.digest('hex'), size }) };
 }
 
 // ---------------------------------------------------------------------------------------------

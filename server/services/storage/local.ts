@@ -1,12 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError, type BlobStore, type PutResult } from './types.js';
+import { measuring } from './measuring.js';
 
 /** `ab/cd/abcd…-uuid`: a random UUID fanned out over two directory levels of 256 each. */
 const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/;
@@ -52,15 +53,7 @@ export class LocalDiskStore implements BlobStore {
     const id = randomUUID();
     const key = `${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`;
     const temp = path.join(this.root, `${TEMP_PREFIX}${HOST}.${process.pid}.${id}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    const { stream: measure, digest } = measuring();
     await fsp.mkdir(this.root, { recursive: true });
     const out = fs.createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true });
     try {
@@ -74,7 +67,7 @@ export class LocalDiskStore implements BlobStore {
       await fsp.rm(temp, { force: true });
       throw err;
     }
-    return { key, size, sha256: hash.digest('hex') };
+    return { key, ...digest() };
   }
 
   async get(key: string): Promise<Readable> {

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { type Readable, Transform } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Location } from '../../config.js';
+import { measuring } from './measuring.js';
 import { BlobNotFoundError, type BlobStore, type PutResult } from './types.js';
 
 /**
@@ -67,15 +68,7 @@ export class S3Store implements BlobStore {
 
   async put(source: Readable): Promise<PutResult> {
     const key = randomUUID();
-    const hash = createHash('sha256');
-    let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    const { stream: measure, digest } = measuring();
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: this.prefix + key, Body: measure },
@@ -96,7 +89,7 @@ export class S3Store implements BlobStore {
       if (uploaded.status === 'fulfilled') await this.delete(key).catch(() => undefined);
       throw failure;
     }
-    return { key, size, sha256: hash.digest('hex') };
+    return { key, ...digest() };
   }
 
   async get(key: string): Promise<Readable> {
