@@ -418,7 +418,8 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
     files: files
       .filter((f) => f.storedFile)
       .map((f) => ({
-        id: f.id,
+        // The stored file, not the link: a correction copies the links into its new version.
+        id: f.storedFileId,
         name: f.storedFile!.originalName,
         purpose: lang.t(`deliverables.purposes.${f.purpose}`),
         href: `${deliverableHref(d.id)}/files/${f.storedFileId}`,

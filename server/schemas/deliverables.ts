@@ -61,7 +61,7 @@ export const deliverableFileParams = idParams.extend({ fileId: recordId() });
 
 /**
  * The hand-in form: narrative, what the new files are, and the metric fields (`m_<key>`, checked
- * against the catalogue by the handler) and `remove_<fileId>` boxes, which vary by category.
+ * against the catalogue by the handler) and `remove_<storedFileId>` boxes, which vary by category.
  */
 export const draftForm = z
   .object({

@@ -10,7 +10,11 @@ import { auditActorOf, type By } from '../kernel.js';
 import { checkContractActive, lockedDeliverable } from './deliverableLocks.js';
 import { attachUploads, openDraftVersion } from './deliverableVersions.js';
 
-/** The parsed hand-in form: metrics (blank ones left out), narrative, new files with what they are, files to take off. */
+/**
+ * The parsed hand-in form: metrics (blank ones left out), narrative, new files with what they are,
+ * and the stored files to take off (by stored-file id: a correction's new version holds copies of
+ * the returned version's links, so the link ids the form showed are not the new version's).
+ */
 export type DraftForm = {
   metrics: MetricValues;
   narrative: string | null;
@@ -39,7 +43,7 @@ export async function deliverableDraftSaver(id: number, form: DraftForm, uploads
     if (form.narrative && form.narrative.length > NARRATIVE_MAX) errors.narrative = 'validation.tooLong';
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const removed = form.removeFileIds.length
-      ? await DeliverableFile.destroy({ where: { versionId: version.id, id: { [Op.in]: form.removeFileIds } }, transaction })
+      ? await DeliverableFile.destroy({ where: { versionId: version.id, storedFileId: { [Op.in]: form.removeFileIds } }, transaction })
       : 0;
     const added = await attachUploads(d, version, uploads, form.purpose, by.actor, transaction);
     await version.update({ metrics: form.metrics, metricsSource: 'form', narrative: form.narrative }, { transaction });

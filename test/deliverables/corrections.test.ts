@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import { Deliverable } from '../../models/Deliverable.js';
+import { DeliverableFile } from '../../models/DeliverableFile.js';
+import { DeliverableVersion } from '../../models/DeliverableVersion.js';
+import { StoredFile } from '../../models/index.js';
+import { buildDeliverableContract } from '../factories/deliverables.js';
+import { TEST_PASSWORD } from '../factories/index.js';
+import { type Agent, csrfFrom, loginAs, postForm } from '../support/agent.js';
+import { jpegWithGps } from '../support/files.js';
+
+/**
+ * Issue #12: a returned deliverable reaches its organisation, is corrected beside the reviewer's
+ * comments, and what the correction takes off is off.
+ */
+
+const uploadToken = async (agent: Agent) => encodeURIComponent(csrfFrom((await agent.get('/')).text));
+const fullVisits = { m_visits: '30', m_households: '25', m_followUps: '5' };
+
+async function saveDraft(agent: Agent, id: number, fields: Record<string, string>, file?: { bytes: Buffer; name: string }) {
+  let req = agent.post(`/deliverables/${id}/draft?_csrf=${await uploadToken(agent)}`);
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  if (file) req = req.attach('files', file.bytes, file.name);
+  const res = await req;
+  expect(res.status, res.text.slice(0, 400)).to.equal(302);
+}
+
+const fileNamesOf = async (versionId: number) =>
+  (await DeliverableFile.findAll({ where: { versionId }, include: [{ model: StoredFile, as: 'storedFile' }], order: [['id', 'ASC']] })).map(
+    (f) => f.storedFile!.originalName,
+  );
+
+/** A home-visit deliverable handed in with a photo and a sign-in sheet, then returned by the officer with comments. */
+async function returnedDeliverable() {
+  const built = await buildDeliverableContract();
+  const [d] = built.deliverables;
+  const org = await loginAs(built.orgUser, TEST_PASSWORD);
+  await saveDraft(org, d.id, { ...fullVisits, purpose: 'photo', narrative: '第一季度探访' }, { bytes: jpegWithGps(), name: '探访照片.jpg' });
+  await saveDraft(
+    org,
+    d.id,
+    { ...fullVisits, purpose: 'sign_in', narrative: '第一季度探访' },
+    { bytes: Buffer.from('日期,户数\n2026-03-01,5\n'), name: '签到表.csv' },
+  );
+  expect((await postForm(org, `/deliverables/${d.id}/submit`, {})).status).to.equal(302);
+  const officer = await loginAs(built.officer, TEST_PASSWORD);
+  const returned = await postForm(officer, `/deliverables/${d.id}/return`, {
+    c_general: '请更换签到表',
+    c_files: '签到表缺少签名，请删除后重新上传',
+    c_visits: '探访次数与签到表不符',
+  });
+  expect(returned.status).to.equal(302);
+  return { built, d, org, officer };
+}
+
+describe('deliverables: correcting a returned deliverable (#12)', () => {
+  it('a file removed in the correction is not in the new version nor accepted with it; the returned version keeps it, readable', async () => {
+    const { d, org, officer } = await returnedDeliverable();
+    const form = await org.get(`/deliverables/${d.id}/edit`);
+    expect(form.status).to.equal(200);
+    const box = /name="(remove_\d+)"[^>]*>\s*<label[^>]*>[^<]*<a [^>]*>签到表\.csv</.exec(form.text);
+    expect(box, 'a remove box for the sign-in sheet').to.not.equal(null);
+    await saveDraft(
+      org,
+      d.id,
+      { ...fullVisits, m_visits: '28', purpose: 'sign_in', narrative: '已更换签到表', [box![1]]: '1' },
+      {
+        bytes: Buffer.from('日期,户数,签名\n2026-03-01,5,有\n'),
+        name: '签到表-已签名.csv',
+      },
+    );
+    const versions = await DeliverableVersion.findAll({ where: { deliverableId: d.id }, order: [['version', 'ASC']] });
+    expect(versions.map((v) => v.status)).to.deep.equal(['returned', 'draft']);
+    expect(await fileNamesOf(versions[1].id)).to.deep.equal(['探访照片.jpg', '签到表-已签名.csv']);
+    expect(await fileNamesOf(versions[0].id)).to.deep.equal(['探访照片.jpg', '签到表.csv']);
+
+    expect((await postForm(org, `/deliverables/${d.id}/submit`, {})).status).to.equal(302);
+    expect((await postForm(officer, `/deliverables/${d.id}/accept`, {})).status).to.equal(302);
+    expect((await Deliverable.findByPk(d.id))!).to.include({ status: 'accepted', acceptedVersion: 2 });
+    expect(await fileNamesOf(versions[1].id)).to.deep.equal(['探访照片.jpg', '签到表-已签名.csv']);
+    const old = (await DeliverableFile.findAll({ where: { versionId: versions[0].id }, include: [{ model: StoredFile, as: 'storedFile' }] })).find(
+      (f) => f.storedFile!.originalName === '签到表.csv',
+    )!;
+    for (const agent of [org, officer]) {
+      const res = await agent.get(`/deliverables/${d.id}/files/${old.storedFileId}`);
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include('2026-03-01,5');
+    }
+    const page = await org.get(`/deliverables/${d.id}`);
+    const accepted = page.text.slice(page.text.indexOf('data-version="2"'), page.text.indexOf('data-version="1"'));
+    expect(accepted).to.include('签到表-已签名.csv');
+    expect(accepted).not.to.include('签到表.csv<');
+  });
+
+  it('a file removed from a draft that was never handed in is removed too', async () => {
+    const built = await buildDeliverableContract();
+    const [d] = built.deliverables;
+    const org = await loginAs(built.orgUser, TEST_PASSWORD);
+    await saveDraft(org, d.id, { m_visits: '3', purpose: 'photo' }, { bytes: jpegWithGps(), name: '错误照片.jpg' });
+    const form = await org.get(`/deliverables/${d.id}/edit`);
+    const box = /name="(remove_\d+)"/.exec(form.text)!;
+    await saveDraft(org, d.id, { m_visits: '3', purpose: 'photo', [box[1]]: '1' });
+    const [version] = await DeliverableVersion.findAll({ where: { deliverableId: d.id } });
+    expect(await fileNamesOf(version.id)).to.deep.equal([]);
+  });
+});
