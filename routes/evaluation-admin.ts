@@ -52,7 +52,7 @@ const renderSchedule: OnInvalid = async (req, res, form) => {
   const contract = await loadScheduleContract(actorOf(req), queryOf(res, contractQuery).contractId);
   authorize(req.user, 'schedule', EVALUATION_RESOURCE, contract);
   if (contract.status !== 'active') throw new ConflictError('evaluations.errors.contractNotActive', { status: contract.status });
-  const page = await scheduleFormPage(contract, langOf(req));
+  const page = await scheduleFormPage(actorOf(req), contract, langOf(req));
   const values = Object.keys(form.values).length ? form.values : page.defaults;
   res.render('evaluations/schedule-form', { pageTitle: req.t('evaluations.scheduleTitle', { number: contract.number }), ...page, values, errors: form.errors });
 };

@@ -118,7 +118,17 @@ async function templateOptions(districtId: number, lang: Lang) {
     attributes: ['id', 'name'],
     order: [['name', 'ASC']],
   });
-  return [{ value: '', label: lang.t('evaluations.chooseTemplate') }, ...templates.map((x) => ({ value: x.id, label: x.name }))];
+  const empty = lang.t(templates.length ? 'evaluations.chooseTemplate' : 'evaluations.templates.noneToChoose');
+  return [{ value: '', label: empty }, ...templates.map((x) => ({ value: x.id, label: x.name }))];
+}
+
+/**
+ * What a form offering templates says when there is none to choose: officers keep the templates
+ * (theirs or the city's), so it names them and links to the new-template form for one who may.
+ */
+function templateGap(actor: Actor, options: readonly unknown[]) {
+  if (options.length > 1) return null;
+  return { newHref: can(actor, 'create', EVALUATION_TEMPLATE_RESOURCE) ? `${TEMPLATES_PATH}/new` : null };
 }
 
 /** Loads a contract the officer keeps, for scheduling (404 otherwise). */
@@ -132,8 +142,9 @@ export async function loadScheduleContract(actor: Actor, id: number): Promise<Co
 }
 
 /** The scheduling form: the contract, the templates it may use, and defaults for the kind asked for (a final one covers the term). */
-export async function scheduleFormPage(contract: Contract, lang: Lang) {
+export async function scheduleFormPage(actor: Actor, contract: Contract, lang: Lang) {
   const { t } = lang;
+  const templates = await templateOptions(contract.districtId, lang);
   return {
     contract: {
       id: contract.id,
@@ -142,7 +153,8 @@ export async function scheduleFormPage(contract: Contract, lang: Lang) {
       organisationName: contract.organisation?.name ?? '',
       term: `${contract.termStart} – ${contract.termEnd}`,
     },
-    templates: await templateOptions(contract.districtId, lang),
+    templates,
+    templateGap: templateGap(actor, templates),
     kinds: ['interim', 'final', 'spot_check'].map((k) => ({ value: k, label: t(`evaluations.kind.${k}`) })),
     defaults: { kind: 'final', periodStart: contract.termStart, periodEnd: contract.termEnd, dueOn: contract.termEnd },
   };
@@ -218,6 +230,7 @@ export async function samplesPage(actor: Actor, lang: Lang) {
     districtsInOrder(districtScope(actor, 'id')),
   ]);
   const names = new Map(districts.map((d) => [d.id, districtName(d, lang)]));
+  const templates = await templateOptions(actor.districtId, lang);
   return {
     rows: samples.map((s) => ({
       id: s.id,
@@ -230,7 +243,8 @@ export async function samplesPage(actor: Actor, lang: Lang) {
       required: s.requiredCount,
     })),
     districts: districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
-    templates: await templateOptions(actor.districtId, lang),
+    templates,
+    templateGap: templateGap(actor, templates),
     can: canMap(actor, EVALUATION_RESOURCE, ['sample']),
   };
 }

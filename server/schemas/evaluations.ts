@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Consequence, CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, GRADES } from '../../models/Evaluation.js';
 import { COMPUTED_INDICATORS, type ComputedIndicator } from '../../models/EvaluationTemplateIndicator.js';
-import { idParams, recordId } from './common.js';
+import { idParams, MAX_ID, recordId } from './common.js';
 import { parseScore } from '../services/evaluation-grades.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 
@@ -86,10 +86,17 @@ export const templateForm = z
     };
   });
 
+/** A template chosen from a list: left at the empty choice, it says to choose one (not the generic "too short"). */
+const chosenTemplate = z.coerce
+  .number({ message: 'evaluations.validation.chooseTemplate' })
+  .int('evaluations.validation.chooseTemplate')
+  .positive('evaluations.validation.chooseTemplate')
+  .max(MAX_ID, 'evaluations.validation.chooseTemplate');
+
 /** Scheduling one evaluation of a contract. */
 export const scheduleForm = z.object({
   kind: z.enum(EVALUATION_KINDS, { message: 'validation.required' }),
-  templateId: recordId(),
+  templateId: chosenTemplate,
   periodStart: day,
   periodEnd: day,
   dueOn: day,
@@ -104,7 +111,7 @@ export const sampleForm = z.object({
     .union([z.literal(''), z.coerce.number().int().min(0, 'evaluations.validation.seed').max(4_294_967_295, 'evaluations.validation.seed')])
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v)),
-  templateId: recordId(),
+  templateId: chosenTemplate,
   dueOn: day,
   manualContracts: z
     .string()
