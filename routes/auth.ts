@@ -1,13 +1,14 @@
 import { type Request, type Response, Router } from 'express';
 import passport from 'passport';
 import { publicRoute } from '../server/middleware/rules.js';
+import type { FieldErrors } from '../server/errors.js';
 import { type OnInvalid, validateBody, validateQuery } from '../server/middleware/validate.js';
 import { signInForm, signInQuery } from '../server/schemas/auth.js';
 import { now } from '../server/clock.js';
 import { recordAudit } from '../server/services/audit.js';
 import { bodyOf, queryOf } from './kit.js';
 
-type SignInView = { values: { username?: unknown; next?: unknown }; errors: Record<string, string>; notice?: string };
+type SignInView = { values: { username?: unknown; next?: unknown }; errors: FieldErrors; notice?: string };
 
 function renderSignIn(res: Response, view: SignInView): void {
   res.render('auth/login', {

@@ -35,8 +35,11 @@ export class ConflictError extends HttpError {
   }
 }
 
-/** Field errors as locale keys, by field name: 422. */
-export type FieldErrors = Record<string, string>;
+/** A message that needs values: a locale key and what fills its placeholders. */
+export type FieldMessage = { key: string; vars: Record<string, string | number> };
+
+/** Field errors by field name, as locale keys (or a key with values, which `t` takes as well): 422. */
+export type FieldErrors = Record<string, string | FieldMessage>;
 
 export class ValidationError extends HttpError {
   constructor(readonly fieldErrors: FieldErrors) {

@@ -58,7 +58,10 @@ function lookup(tree: Tree, key: string): string | undefined {
   return typeof node === 'string' ? node : undefined;
 }
 
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+/** A locale key, or a key with the values of its placeholders (a field error that names what it found). */
+export type Message = string | { key: string; vars: Record<string, string | number> };
+
+export type Translate = (key: Message, vars?: Record<string, string | number>) => string;
 
 /** The user's language, as presenters and services need it: the translator and the locale (for district names). */
 export type Lang = { t: Translate; locale: Locale };
@@ -69,7 +72,9 @@ export type Lang = { t: Translate; locale: Locale };
  * test catches.
  */
 export function translator(locale: Locale): Translate {
-  return (key, vars) => {
+  return (message, given) => {
+    const key = typeof message === 'string' ? message : message.key;
+    const vars = typeof message === 'string' ? given : { ...message.vars, ...given };
     const text = lookup(catalogues[locale], key) ?? lookup(catalogues[DEFAULT_LOCALE], key) ?? key;
     if (!vars) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));

@@ -25,8 +25,8 @@ function messageOf(issue: z.core.$ZodIssue): string {
  * (shared or an area's), the telling option of a union, else a generic message for the code.
  * What every form shows (validateBody).
  */
-export function formErrorsOf(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
+export function formErrorsOf(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? '_form');
     if (out[field]) continue;

@@ -9,7 +9,7 @@ import { District, Organisation, StoredFile, User } from '../../models/index.js'
 import { Instalment } from '../../models/Instalment.js';
 import { ReportingSchedule } from '../../models/ReportingSchedule.js';
 import { today } from '../clock.js';
-import { NotFoundError } from '../errors.js';
+import { type FieldErrors, NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { DELIVERABLE_RESOURCE, deliverableScope, reviewQueueWhere } from '../policies/deliverable.js';
 import type { DeliverableFilter, DeliverableListQuery, DeliverableSortKey, ReviewQueueQuery } from '../schemas/deliverables.js';
@@ -311,7 +311,7 @@ export async function deliverableDetailPage(
   actor: Actor,
   d: Deliverable,
   lang: Lang,
-  extra: { findings?: FindingView[]; reviewErrors?: Record<string, string>; reviewValues?: Record<string, unknown> } = {},
+  extra: { findings?: FindingView[]; reviewErrors?: FieldErrors; reviewValues?: Record<string, unknown> } = {},
 ) {
   const category = d.categoryCode as DeliverableCategory;
   const [versions, files, comments] = await Promise.all([
@@ -379,7 +379,7 @@ export async function deliverableDetailPage(
 }
 
 /** The hand-in form: metric fields of the category (grouped), narrative, the draft's files, file purposes. */
-export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { values?: Record<string, unknown>; errors: Record<string, string> }) {
+export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { values?: Record<string, unknown>; errors: FieldErrors }) {
   const category = d.categoryCode as DeliverableCategory;
   const current = d.currentVersion ? await DeliverableVersion.findOne({ where: { deliverableId: d.id, version: d.currentVersion } }) : null;
   const files = current
@@ -485,7 +485,7 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
 }
 
 /** The schedule form: frequency, grace days, set dates, and a milestone condition per instalment still scheduled. */
-export async function scheduleFormPage(contract: Contract, lang: Lang, form?: { values: Record<string, unknown>; errors: Record<string, string> }) {
+export async function scheduleFormPage(contract: Contract, lang: Lang, form?: { values: Record<string, unknown>; errors: FieldErrors }) {
   const [schedule, instalments] = await Promise.all([
     ReportingSchedule.findOne({ where: { contractId: contract.id } }),
     Instalment.findAll({ where: { contractId: contract.id, status: { [Op.ne]: 'cancelled' } }, order: [['seq', 'ASC']] }),

@@ -4,7 +4,7 @@ import { CLAIM_KINDS, CLAIM_STATUSES } from '../../models/Claim.js';
 import { fapiaoSchema, idNumberSchema } from '../services/identifiers.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 import { MAX_FEN, parseMoneyToFen } from '../services/money.js';
-import { idParams, MAX_ID, recordId } from './common.js';
+import { idParams, MAX_ID, personalDataConfirmation, recordId } from './common.js';
 
 const required = () => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required');
 
@@ -51,6 +51,7 @@ export const claimLineForm = z
     fapiaoCode: z.string().max(64).optional().default(''),
     fapiaoNumber: required().max(64),
     fapiaoDigitalNumber: z.string().max(64).optional().default(''),
+    confirmPersonalData: personalDataConfirmation(),
   })
   .transform((v, ctx) => {
     const parsed = fapiaoSchema.safeParse({ code: v.fapiaoCode, number: v.fapiaoNumber });
@@ -65,7 +66,15 @@ export const claimLineForm = z
       ctx.addIssue({ code: 'custom', path: ['fapiaoDigitalNumber'], message: 'claims.validation.digitalNumber' });
       return z.NEVER;
     }
-    return { spentOn: v.spentOn, kind: v.kind, description: v.description, amountFen: v.amount, fapiao: parsed.data, digitalNumber: digital || null };
+    return {
+      spentOn: v.spentOn,
+      kind: v.kind,
+      description: v.description,
+      amountFen: v.amount,
+      fapiao: parsed.data,
+      digitalNumber: digital || null,
+      confirmPersonalData: v.confirmPersonalData,
+    };
   });
 export type ClaimLineForm = z.infer<typeof claimLineForm>;
 

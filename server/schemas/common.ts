@@ -8,3 +8,13 @@ export const recordId = () => z.coerce.number().int().positive().max(MAX_ID);
 
 /** `/:id` of every record page. */
 export const idParams = z.object({ id: recordId() });
+
+/**
+ * The tick that saves free text although personal numbers were found in it (the user confirmed
+ * they are not a child's): `confirmPersonalData=1`, else false.
+ */
+export const personalDataConfirmation = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v === '1');

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { PersonalDataFinding } from '../../models/DeliverableVersion.js';
 import type { StoredFile } from '../../models/StoredFile.js';
+import { type FieldErrors, ValidationError } from '../errors.js';
 import { findPersonalNumbers } from './identifiers.js';
 import type { BlobStore } from './storage/index.js';
 import { CsvStreamError, csvRecords } from './csv-stream.js';
@@ -95,3 +96,33 @@ export async function scanVersion(narrative: string | null | undefined, files: r
   }
   return found.slice(0, MAX_FINDINGS);
 }
+
+/**
+ * A free-text field that held personal numbers: its error names them, masked, beside the field,
+ * and the form offers the confirmation (`confirmPersonalData`) that saves it anyway.
+ */
+export class PersonalNumbersInTextError extends ValidationError {}
+
+/** The field error every form shows for personal numbers found in what was typed. */
+export const PERSONAL_NUMBERS_FOUND = 'personalData.found';
+
+/**
+ * The check before free text outside deliverables is saved (claim line descriptions, evaluation
+ * comments and responses, rectification reports, status reasons, document titles, training
+ * courses): ID-card and mobile numbers found in any of `fields` refuse the save with each field's
+ * numbers shown masked, unless the user has confirmed they are not about a child. Returns the
+ * names of the fields saved with numbers after that confirmation, for the command's audit event.
+ */
+export function checkFreeText(fields: Record<string, string | null | undefined>, confirmed: boolean): string[] {
+  const errors: FieldErrors = {};
+  for (const [name, text] of Object.entries(fields)) {
+    const found = text ? findPersonalNumbers(text) : [];
+    if (found.length) errors[name] = { key: PERSONAL_NUMBERS_FOUND, vars: { numbers: found.map((f) => f.masked).join('、'), count: found.length } };
+  }
+  const names = Object.keys(errors);
+  if (names.length && !confirmed) throw new PersonalNumbersInTextError(errors);
+  return names;
+}
+
+/** What a command adds to its audit detail when the user confirmed personal numbers in free text. */
+export const confirmedPersonalData = (fields: string[]) => (fields.length ? { personalDataConfirmed: fields } : {});

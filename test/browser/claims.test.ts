@@ -70,7 +70,15 @@ describe('browser: reimbursement claims', () => {
     const f = classicFapiao();
     await claimLineAdder(
       claim.id,
-      { spentOn: '2026-03-09', kind: 'transport', description: '福田—南山 往返', amountFen: 12_345, fapiao: { kind: 'classic', ...f }, digitalNumber: null },
+      {
+        spentOn: '2026-03-09',
+        kind: 'transport',
+        description: '福田—南山 往返',
+        amountFen: 12_345,
+        fapiao: { kind: 'classic', ...f },
+        digitalNumber: null,
+        confirmPersonalData: false,
+      },
       [receiptUpload()],
       byOrg,
     );

@@ -32,6 +32,7 @@ const line = (
   amountFen,
   fapiao: f.code ? { kind: 'classic' as const, code: f.code, number: f.number } : { kind: 'digital' as const, code: null, number: f.number },
   digitalNumber,
+  confirmPersonalData: false,
 });
 
 async function draft(s: ClaimSetup, month: string, engagement = s.engagement) {

@@ -103,6 +103,7 @@ export async function buildClaim(
         amountFen: l.amountFen ?? 5_000,
         fapiao: f.code ? { kind: 'classic', code: f.code, number: f.number } : { kind: 'digital', code: null, number: f.number },
         digitalNumber: l.digitalNumber ?? null,
+        confirmPersonalData: false,
       },
       [receiptUpload()],
       org,

@@ -27,7 +27,7 @@ describe('the list-page frame every list shares', () => {
   });
 
   it('leads a filter’s choices with “all”', () => {
-    const lang = { t: (key: string) => (key === 'list.all' ? '全部' : key), locale: 'zh-CN' as const };
+    const lang = { t: (key: unknown) => (key === 'list.all' ? '全部' : String(key)), locale: 'zh-CN' as const };
     expect(withAll(lang, [{ value: 1, label: '福田区' }])).to.deep.equal([
       { value: '', label: '全部' },
       { value: 1, label: '福田区' },

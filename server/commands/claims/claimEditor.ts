@@ -8,6 +8,7 @@ import { can } from '../../policies/index.js';
 import { CLAIM_RESOURCE } from '../../policies/claim.js';
 import type { ClaimLineForm, NewClaimForm } from '../../schemas/claims.js';
 import { recordAudit } from '../../services/audit.js';
+import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import { fapiaoKey } from '../../services/identifiers.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { holdFapiao } from './claimFapiao.js';
@@ -69,6 +70,7 @@ export async function claimCreator(form: NewClaimForm, by: By): Promise<Claim> {
  */
 export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploads: readonly UploadDescriptor[], by: By): Promise<ClaimLine> {
   const locked = await ownClaim(claimId, by);
+  const confirmed = checkFreeText({ description: form.description }, form.confirmPersonalData);
   return withTransaction(async (transaction) => {
     const { claim } = await locked(transaction);
     checkTransition('claims', CLAIM_TRANSITIONS, claim, 'edit');
@@ -114,6 +116,7 @@ export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploa
         fapiao: line.fapiaoKeys,
         storedFileId: file.id,
         sha256: file.sha256,
+        ...confirmedPersonalData(confirmed),
       },
       context: by.context,
     });

@@ -1,6 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import { ChildWorker } from '../../../models/ChildWorker.js';
 import { SubDistrict } from '../../../models/index.js';
+import type { FieldErrors } from '../../errors.js';
 import { formErrorsOf } from '../../middleware/validate.js';
 import { type NewWorkerForm, newWorkerForm } from '../../schemas/child-workers.js';
 import { maskIdNumber } from '../../services/identifiers.js';
@@ -8,7 +9,7 @@ import type { PersonalDataCipher } from '../../services/personal-data.js';
 import type { ImportField, ImportRow } from '../../services/worker-import.js';
 
 /** A problem with one cell: the field (column) and a locale key. Never the value. */
-export type ImportProblem = { field: ImportField | 'row'; message: string };
+export type ImportProblem = { field: ImportField | 'row'; message: FieldErrors[string] };
 export type RowOutcome = 'new' | 'update' | 'error';
 /** One row of the file as checked: what the preview shows (the ID number only masked) and what would be written. */
 export type CheckedRow = {
