@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALLOCATION_FUNDS, ALLOCATION_STATUSES } from '../../models/Allocation.js';
 import { FUND_SOURCES } from '../../models/BudgetLine.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
-import { moneyField } from '../services/money.js';
+import { moneyField } from './money.js';
 import { MAX_ID } from './common.js';
 import { MAX_YEAR, MIN_YEAR } from './finance.js';
 

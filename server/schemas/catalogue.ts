@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CATALOGUE_STATUSES } from '../../models/CatalogueItem.js';
 import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
-import { moneyField } from '../services/money.js';
+import { moneyField } from './money.js';
 
 /** The columns the catalogue list may be sorted by: an allow-list, never a column from the request. */
 export const CATALOGUE_SORT_KEYS = ['year', 'district', 'category', 'code', 'name', 'price', 'status', 'updatedAt'] as const;

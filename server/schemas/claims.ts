@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CLAIM_KINDS, CLAIM_STATUSES } from '../../models/Claim.js';
 import { fapiaoSchema, idNumberSchema } from '../services/identifiers.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
-import { MAX_FEN, parseMoneyToFen } from '../services/money.js';
+import { moneyField } from './money.js';
 import { idParams, MAX_ID, personalDataConfirmation, recordId } from './common.js';
 
 const required = () => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required');
@@ -11,16 +11,8 @@ const required = () => z.string({ message: 'validation.required' }).trim().min(1
 const day = () => required().refine(isCalendarDay, 'claims.validation.day');
 /** A claim month, `YYYY-MM`. */
 const month = () => required().refine((m) => /^\d{4}-(0[1-9]|1[0-2])$/.test(m), 'claims.validation.month');
-/** An amount in yuan (at most two decimals), parsed to positive integer fen. */
-const positiveMoney = () =>
-  required().transform((v, ctx) => {
-    const fen = parseMoneyToFen(v);
-    if (fen === null || fen <= 0 || fen > MAX_FEN) {
-      ctx.addIssue({ code: 'custom', message: 'claims.validation.amount' });
-      return z.NEVER;
-    }
-    return fen;
-  });
+/** An amount in yuan, more than 0, parsed to integer fen (the one money parser). */
+const positiveMoney = () => required().pipe(moneyField({ message: 'claims.validation.amount', positive: true }));
 
 /** `/:id/lines/:lineId` and `/:id/receipts/:fileId` of a claim. */
 export const lineParams = idParams.extend({ lineId: recordId() });
@@ -61,7 +53,7 @@ export const claimLineForm = z
       }
       return z.NEVER;
     }
-    const digital = v.fapiaoDigitalNumber.replace(/\s/g, '');
+    const digital = v.fapiaoDigitalNumber.normalize('NFKC').replace(/\s/g, '');
     if (digital && (!/^\d{20}$/.test(digital) || parsed.data.kind === 'digital')) {
       ctx.addIssue({ code: 'custom', path: ['fapiaoDigitalNumber'], message: 'claims.validation.digitalNumber' });
       return z.NEVER;

@@ -3,7 +3,7 @@ import { CONTRACT_DOCUMENTS, CONTRACT_STATUSES } from '../../models/Contract.js'
 import { idParams, recordId } from './common.js';
 import type { InstalmentInput, ScheduleMode } from '../services/contract-terms.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
-import { parseMoneyToFen } from '../services/money.js';
+import { parseMoneyToFen, parsePercentToBp } from './money.js';
 
 /** The columns the contract list may be sorted by: an allow-list. */
 export const CONTRACT_SORT_KEYS = ['number', 'year', 'value', 'termEnd', 'status', 'updatedAt'] as const;
@@ -91,13 +91,6 @@ const optionalDate = z
   .default('');
 const nullIfEmpty = (v: string) => (v.trim() === '' ? null : v.trim());
 
-/** A share in per cent with up to two decimals, as basis points (30 → 3000); null when not one. */
-function percentToBp(textValue: string): number | null {
-  const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(textValue.trim());
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
-
 const rowFields: Record<string, z.ZodType> = {};
 for (let i = 0; i < INSTALMENT_ROWS; i += 1) {
   rowFields[`figure_${i}`] = text(20);
@@ -119,7 +112,7 @@ function rowsOf(raw: Raw, mode: 'amount' | 'percent', ctx: z.RefinementCtx) {
     const figure = raw[`figure_${i}`] ?? '';
     const milestone = raw[`milestone_${i}`] ?? '';
     if (!figure && !milestone) continue;
-    const value = mode === 'amount' ? parseMoneyToFen(figure) : percentToBp(figure);
+    const value = mode === 'amount' ? parseMoneyToFen(figure) : parsePercentToBp(figure);
     if (value === null) ctx.addIssue({ code: 'custom', path: [`figure_${i}`], message: 'contracts.validation.figure' });
     if (!milestone) ctx.addIssue({ code: 'custom', path: [`milestone_${i}`], message: 'validation.required' });
     instalments.push({ [mode === 'amount' ? 'amountFen' : 'percentBp']: value ?? 0, milestone, dueOn: raw[`due_${i}`] || null });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FUND_SOURCES } from '../../models/BudgetLine.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
-import { moneyField, parseMoneyToFen } from '../services/money.js';
+import { moneyField, optionalMoneyField, optionalPercentField } from './money.js';
 
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
@@ -44,36 +44,6 @@ const year = z.coerce
   .max(MAX_YEAR, 'validation.financeYear');
 const requiredText = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 
-/** An optional amount in yuan: empty is none. */
-const optionalMoney = () =>
-  z
-    .string({ message: 'validation.money' })
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return null;
-      const fen = parseMoneyToFen(text);
-      if (fen === null) {
-        ctx.addIssue({ code: 'custom', message: 'validation.money' });
-        return z.NEVER;
-      }
-      return fen;
-    });
-
-/** A share in per cent with up to two decimals (`12.5`), as basis points (1250); empty is none. */
-const optionalPercent = () =>
-  z
-    .string({ message: 'validation.percent' })
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return null;
-      const bp = parseMoneyToFen(text);
-      if (bp === null || bp > 10_000) {
-        ctx.addIssue({ code: 'custom', message: 'validation.percent' });
-        return z.NEVER;
-      }
-      return bp;
-    });
-
 const optionalAgency = z
   .union([z.literal(''), z.coerce.number().int().positive()])
   .optional()
@@ -84,8 +54,8 @@ const lineFields = {
   name: requiredText(128),
   financeAgencyId: optionalAgency,
   amount: moneyField(),
-  lotteryTotal: optionalMoney(),
-  lotteryTarget: optionalPercent(),
+  lotteryTotal: optionalMoneyField(),
+  lotteryTarget: optionalPercentField(),
 };
 
 /** A new line: its year, district and fund source are chosen once, here. */

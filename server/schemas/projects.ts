@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PROCUREMENT_METHODS, PROJECT_STATUSES } from '../../models/Project.js';
 import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
-import { moneyField } from '../services/money.js';
+import { moneyField } from './money.js';
 import { MAX_YEAR, MIN_YEAR } from './catalogue.js';
 import { idParams, recordId } from './common.js';
 

@@ -370,8 +370,8 @@ export const fapiaoNumberSchema = z
 
 const FAPIAO_FIELDS: Record<FapiaoReason, { path: 'code' | 'number'; message: string }> = {
   codeFormat: { path: 'code', message: 'validation.fapiaoCodeInvalid' },
-  codeMissing: { path: 'code', message: 'validation.fapiaoCodeInvalid' },
-  codeUnexpected: { path: 'code', message: 'validation.fapiaoCodeInvalid' },
+  codeMissing: { path: 'code', message: 'validation.fapiaoCodeMissing' },
+  codeUnexpected: { path: 'code', message: 'validation.fapiaoCodeUnexpected' },
   numberFormat: { path: 'number', message: 'validation.fapiaoNumberInvalid' },
 };
 

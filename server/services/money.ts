@@ -1,23 +1,5 @@
-import { z } from 'zod';
-
 /** The largest amount the system accepts: 10^12 fen (¥10,000,000,000.00). */
 export const MAX_FEN = 1_000_000_000_000;
-
-const MONEY_TEXT = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
-
-/**
- * Parses an amount typed in yuan (`1234.56`, `1234.5`, `1234`) into integer fen by a strict rule
- * (SECURITY.md "Input"): digits, an optional point with one or two decimals, from 0 to 10^12 fen.
- * No signs, exponents, separators or currency symbols; the arithmetic is on the digits, never on
- * a floating-point number. Anything else is `null`.
- */
-export function parseMoneyToFen(text: string): number | null {
-  const m = MONEY_TEXT.exec(text.trim());
-  if (!m) return null;
-  const fen = BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
-  if (fen > BigInt(MAX_FEN)) return null;
-  return Number(fen);
-}
 
 function groupThousands(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -41,17 +23,6 @@ export function fenToInput(fen: number | bigint | null | undefined): string {
   const abs = negative ? -value : value;
   return `${negative ? '-' : ''}${(abs / 100n).toString()}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
-
-/** A form field holding an amount in yuan, parsed to integer fen; the error is `validation.money`. */
-export const moneyField = () =>
-  z.string({ message: 'validation.money' }).transform((text, ctx) => {
-    const fen = parseMoneyToFen(text);
-    if (fen === null) {
-      ctx.addIssue({ code: 'custom', message: 'validation.money' });
-      return z.NEVER;
-    }
-    return fen;
-  });
 
 const CAPITAL_DIGITS = '零壹贰叁肆伍陆柒捌玖';
 const CAPITAL_PLACES = ['', '拾', '佰', '仟'];

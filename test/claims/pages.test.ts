@@ -34,6 +34,49 @@ describe('claims: pages', () => {
     expect((await postForm(await loginAs(inspector, TEST_PASSWORD), `/claims/${claim.id}/approve`, {})).status).to.equal(403);
   });
 
+  it('takes a line typed as people type it (¥1,200.00, full-width digits from an IME) and refuses an ambiguous amount with an example', async () => {
+    const s = await buildClaimSetup({ ceilingFen: 1_000_000 });
+    const claim = await buildClaim(s);
+    const org = await loginAs(s.orgUser, TEST_PASSWORD);
+    const wide = (text: string) => text.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+    const f = classicFapiao();
+    const typed = await addLine(org, claim.id, {
+      spentOn: '2026-03-05',
+      kind: 'transport',
+      description: '宽字符',
+      amount: '￥１２．５０',
+      fapiaoCode: wide(f.code),
+      fapiaoNumber: wide(f.number),
+    });
+    expect(typed.status, fieldError(typed.text, 'amount') ?? fieldError(typed.text, 'fapiaoNumber') ?? '').to.equal(302);
+    const line = (await ClaimLine.findOne({ where: { claimId: claim.id, description: '宽字符' } }))!;
+    expect(line.amountFen).to.equal(1250);
+    expect(line.fapiaoNumber).to.equal(f.number);
+    const g = classicFapiao();
+    const ambiguous = await addLine(org, claim.id, {
+      spentOn: '2026-03-06',
+      kind: 'transport',
+      description: '含糊',
+      amount: '1,20',
+      fapiaoCode: g.code,
+      fapiaoNumber: g.number,
+    });
+    expect(ambiguous.status).to.equal(422);
+    expect(fieldError(ambiguous.text, 'amount')).to.contain('¥1,200.00');
+    const noCode = await addLine(org, claim.id, {
+      spentOn: '2026-03-06',
+      kind: 'transport',
+      description: '无代码',
+      amount: '1',
+      fapiaoCode: '',
+      fapiaoNumber: wide(g.number),
+    });
+    expect(noCode.status).to.equal(422);
+    expect(fieldError(noCode.text, 'fapiaoCode')).to.contain('8 位发票号码需同时填写发票代码');
+    expect(typed.headers.location).to.be.a('string');
+    expect((await org.get(`/claims/${claim.id}`)).text).to.match(/name="amount"[^>]*inputmode="decimal"/);
+  });
+
   it('the whole path through the pages: engage, claim with a receipt, submit, verify, approve, pay; the contract page shows the director share', async () => {
     const s = await buildClaimSetup({ ceilingFen: 100_000 });
     const { worker, idNumber } = await buildWorker({ kind: 'supervisor' });

@@ -346,7 +346,8 @@ describe('identifiers', () => {
       expect(message(fapiaoCodeSchema, '123')).to.deep.equal([['', 'validation.fapiaoCodeInvalid']]);
       expect(message(fapiaoNumberSchema, '123')).to.deep.equal([['', 'validation.fapiaoNumberInvalid']]);
       expect(message(fapiaoSchema, { code: '4403201130', number: '123' })).to.deep.equal([['number', 'validation.fapiaoNumberInvalid']]);
-      expect(message(fapiaoSchema, { number: '01234567' })).to.deep.equal([['code', 'validation.fapiaoCodeInvalid']]);
+      expect(message(fapiaoSchema, { number: '01234567' })).to.deep.equal([['code', 'validation.fapiaoCodeMissing']]);
+      expect(message(fapiaoSchema, { code: '4403201130', number: '24442000000123456789' })).to.deep.equal([['code', 'validation.fapiaoCodeUnexpected']]);
       expect(message(usccSchema, 'x'.repeat(1000))).to.deep.equal([['', 'validation.usccInvalid']]);
     });
   });
