@@ -57,7 +57,7 @@ describe('budget lines', () => {
     const missing = await postForm(agent, '/budget-lines', { ...base, amount: '100000' });
     expect(missing.status).to.equal(422);
     expect(missing.text).to.contain('id="f-lotteryTotal-error"').and.to.contain('福彩儿童关爱');
-    const badMoney = await postForm(agent, '/budget-lines', { ...base, amount: '1,000', lotteryTotal: '1000000', lotteryTarget: '10' });
+    const badMoney = await postForm(agent, '/budget-lines', { ...base, amount: '1,00', lotteryTotal: '1000000', lotteryTarget: '10' });
     expect(badMoney.status).to.equal(422);
     expect(badMoney.text).to.contain('id="f-amount-error"');
     const badShare = await postForm(agent, '/budget-lines', { ...base, amount: '1000', lotteryTotal: '1000000', lotteryTarget: '120' });
