@@ -19,6 +19,7 @@ import { checkTransition } from '../server/commands/kernel.js';
 import { CONTRACT_RESOURCE } from '../server/policies/contract.js';
 import { authorize } from '../server/policies/index.js';
 import {
+  amendmentScheduleNote,
   CONTRACTS_PATH,
   contractDetailPage,
   contractExportColumns,
@@ -63,6 +64,7 @@ async function renderForm(req: Request, res: Response, form: Form, mode: 'new' |
     values: form.values,
     errors: form.errors,
     options: await contractFormOptions(langOf(req)),
+    scheduleNote: mode === 'amend' ? await amendmentScheduleNote(contract!, langOf(req)) : null,
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form, 'new');

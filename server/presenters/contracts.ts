@@ -21,6 +21,7 @@ import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 import { addDays } from '../services/calendar.js';
+import { openShares } from '../services/contract-terms.js';
 import { targetMetricGroups } from './deliverables.js';
 
 export const CONTRACTS_PATH = '/contracts';
@@ -216,16 +217,33 @@ export async function contractFormValuesOf(c: Contract): Promise<Record<string, 
     announcementUrl: c.announcementUrl ?? '',
     announcedOn: c.announcedOn ?? '',
     value: fenToInput(c.valueFen),
-    scheduleMode: 'amount',
   };
   for (const f of ARTICLE_23_FIELDS) values[f] = c[f] ?? '';
+  // The schedule comes back the way it was entered: shares stay shares (#12).
+  const shares = openShares(instalments);
+  values.scheduleMode = shares ? 'percent' : 'amount';
   instalments.slice(0, INSTALMENT_ROWS).forEach((i, n) => {
-    Object.assign(values, { [`figure_${n}`]: fenToInput(i.amountFen), [`milestone_${n}`]: i.milestone, [`due_${n}`]: i.dueOn ?? '' });
+    const figure = shares ? percentInput(shares[n]) : fenToInput(i.amountFen);
+    Object.assign(values, { [`figure_${n}`]: figure, [`milestone_${n}`]: i.milestone, [`due_${n}`]: i.dueOn ?? '' });
   });
   targets.slice(0, TARGET_ROWS).forEach((x, n) => {
     Object.assign(values, { [`category_${n}`]: x.categoryCode, [`metric_${n}`]: x.metric, [`count_${n}`]: String(x.targetCount) });
   });
   return values;
+}
+
+/** Basis points as the form's per-cent figure: 3000 → "30", 5714 → "57.14", 3050 → "30.5". */
+const percentInput = (bp: number) => (bp % 100 === 0 ? String(bp / 100) : (bp / 100).toFixed(2).replace(/0$/, ''));
+
+/**
+ * What the amendment form says of the instalments it does not list (requested, approved or paid:
+ * fixed), so the officer knows the open ones share only the rest; null when none is fixed.
+ */
+export async function amendmentScheduleNote(c: Contract, lang: Lang): Promise<string | null> {
+  const fixed = await Instalment.findAll({ where: { contractId: c.id, status: { [Op.notIn]: ['scheduled', 'due', 'cancelled'] } } });
+  if (fixed.length === 0) return null;
+  const fixedFen = fixed.reduce((s, i) => s + i.amountFen, 0);
+  return lang.t('contracts.form.scheduleRest', { fixed: formatFen(fixedFen), rest: formatFen(c.valueFen - fixedFen) });
 }
 
 /** The choices of the forms: service categories for the targets, the schedule modes. */

@@ -70,3 +70,20 @@ export function buildSchedule(
   }));
   return { schedule, errors: {} };
 }
+
+/**
+ * The shares of the open instalments as the form shows them again, in basis points summing to
+ * 10 000, or null when the schedule was entered in amounts (any open instalment without a share).
+ * A schedule drafted in shares comes back as entered; once some instalments are fixed (requested
+ * or paid), the open ones are scaled to share the rest, rounded down, the last taking the remainder,
+ * as buildSchedule reads them back for an amendment.
+ */
+export function openShares(open: readonly { percentBasisPoints: number | null }[]): number[] | null {
+  if (open.length === 0 || open.some((i) => i.percentBasisPoints === null || i.percentBasisPoints <= 0)) return null;
+  const bps = open.map((i) => i.percentBasisPoints as number);
+  const total = bps.reduce((a, b) => a + b, 0);
+  if (total === 10_000) return bps;
+  const scaled = bps.map((bp) => Math.floor((bp * 10_000) / total));
+  scaled[scaled.length - 1] += 10_000 - scaled.reduce((a, b) => a + b, 0);
+  return scaled;
+}
