@@ -15,7 +15,7 @@ import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { District, Organisation, User } from '../../models/index.js';
 import { RECTIFICATION_TRANSITIONS, RectificationItem } from '../../models/RectificationItem.js';
 import { evaluatorChoices } from '../commands/evaluations/evaluationAssigner.js';
-import { CONSEQUENCES_OF } from '../commands/evaluations/evaluationConfirmer.js';
+import { CONSEQUENCES_OF, defaultIneligibleUntil } from '../commands/evaluations/evaluationConfirmer.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, canMap, movesOf } from '../policies/index.js';
 import { EVALUATION_RESOURCE, evaluationScope, RECTIFICATION_RESOURCE, rectificationOf } from '../policies/evaluation.js';
@@ -249,10 +249,16 @@ export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: La
       { value: '', label: t('evaluations.chooseEvaluator') },
       ...evaluators.map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` })),
     ],
-    consequenceOptions: (e.grade ? CONSEQUENCES_OF[e.grade as Grade] : CONSEQUENCES).map((c: string) => ({
-      value: c,
-      label: t(`evaluations.consequence.${c}`),
-    })),
+    // 不合格 offers no "none" and starts unchosen, so the officer picks its consequence (#12).
+    consequenceOptions: [
+      ...(e.grade === 'fail' ? [{ value: '', label: t('evaluations.confirm.chooseConsequence') }] : []),
+      ...(e.grade ? CONSEQUENCES_OF[e.grade as Grade] : CONSEQUENCES).map((c: string) => ({
+        value: c,
+        label: t(`evaluations.consequence.${c}`),
+      })),
+    ],
+    failing: e.grade === 'fail',
+    defaultIneligibleUntil: defaultIneligibleUntil(today()),
     rectificationRows: RECTIFICATION_ROWS,
     can,
   };

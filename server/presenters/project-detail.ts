@@ -15,7 +15,9 @@ import { fenToInput, formatFen } from '../services/money.js';
 import { formatDate, formatDateTime } from './format.js';
 import { districtName } from './format.js';
 import { projectSummaryOf } from './projects.js';
+import { evaluationWarningsOf } from '../commands/evaluations/evaluationWarnings.js';
 import { gradeHistory } from './evaluation-admin.js';
+import { evaluationSummary } from './evaluations.js';
 import type { Lang } from '../i18n/index.js';
 
 /** The audit actions that are steps of a project's life, shown as its history. */
@@ -119,8 +121,9 @@ export async function projectItemOptions(project: Project, lang: Lang) {
 
 /**
  * The award page: the organisations to choose from, and for the chosen one its status, whether it
- * may win today, its status history and its earlier awards, and its evaluation grades (its
- * confirmed evaluations, newest first).
+ * may win today, its status history and its earlier awards, its evaluation grades (its
+ * confirmed evaluations, newest first) and the warnings the award must acknowledge (every 不合格,
+ * every open rectification).
  */
 export async function awardPage(project: Project, organisationId: number | undefined, lang: Lang) {
   const { t } = lang;
@@ -136,7 +139,7 @@ export async function awardPage(project: Project, organisationId: number | undef
   let profile = null;
   if (chosen) {
     const full = await Organisation.findByPk(chosen.id, { include: [{ model: District, as: 'district' }] });
-    const [changes, awards, grades] = await Promise.all([
+    const [changes, awards, grades, warnings] = await Promise.all([
       OrganisationStatusChange.findAll({
         where: { organisationId: chosen.id },
         order: [
@@ -152,6 +155,7 @@ export async function awardPage(project: Project, organisationId: number | undef
         limit: 20,
       }),
       gradeHistory(chosen.id, lang),
+      evaluationWarningsOf(chosen.id),
     ]);
     const refusal = awardRefusal(full, today());
     profile = {
@@ -176,6 +180,11 @@ export async function awardPage(project: Project, organisationId: number | undef
         statusLabel: t(`projects.awardStatus.${a.status}`),
       })),
       grades,
+      // Every 不合格 and every open rectification, each linked to its evaluation (#12).
+      warnings: warnings.map((e) => {
+        const x = evaluationSummary(e, lang);
+        return { ...x, open: e.consequence === 'rectification' && !e.rectificationClosedAt, failed: e.grade === 'fail' };
+      }),
     };
   }
   return {

@@ -160,8 +160,17 @@ export const reportForm = z.object({ report: requiredText(4000) });
 const itemFields: Record<string, z.ZodType> = {};
 for (let i = 0; i < RECTIFICATION_ROWS; i += 1) itemFields[`item_${i}`] = text(2000);
 
-/** The confirmation as the command takes it: the consequence, a note, and for a rectification its deadline and items. */
-export type ConfirmForm = { consequence: Consequence; note: string | null; rectificationDeadline: string | null; items: string[] };
+/**
+ * The confirmation as the command takes it: the consequence, a note, for a rectification its
+ * deadline and items, for ineligibility the day it lasts to (none: the end of next year).
+ */
+export type ConfirmForm = {
+  consequence: Consequence;
+  note: string | null;
+  rectificationDeadline: string | null;
+  items: string[];
+  ineligibleUntil?: string | null;
+};
 
 /** The officer's confirmation: the consequence, a note, and for a rectification its deadline and items. */
 export const confirmForm = z
@@ -172,13 +181,23 @@ export const confirmForm = z
       .union([z.literal(''), day])
       .optional()
       .default(''),
+    ineligibleUntil: z
+      .union([z.literal(''), day])
+      .optional()
+      .default(''),
     ...itemFields,
   })
   .transform((raw): ConfirmForm => {
     const r = raw as unknown as Record<string, string>;
     const items: string[] = [];
     for (let i = 0; i < RECTIFICATION_ROWS; i += 1) if (r[`item_${i}`]) items.push(r[`item_${i}`]);
-    return { consequence: raw.consequence, note: raw.note || null, rectificationDeadline: raw.rectificationDeadline || null, items };
+    return {
+      consequence: raw.consequence,
+      note: raw.note || null,
+      rectificationDeadline: raw.rectificationDeadline || null,
+      items,
+      ineligibleUntil: raw.ineligibleUntil || null,
+    };
   });
 
 export const EVALUATION_SORT_KEYS = ['dueOn', 'year', 'status', 'total', 'updatedAt'] as const;

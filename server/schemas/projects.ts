@@ -87,8 +87,13 @@ export const awardForm = z.object({
   organisationId: requiredId(),
   amount: moneyField(),
   reasons: requiredText(4000),
+  /** The box "I have seen its 不合格 evaluations and open rectifications" (#12). */
+  acknowledged: z
+    .union([z.literal('1'), z.literal('')])
+    .optional()
+    .transform((v) => v === '1'),
 });
-export type AwardForm = z.infer<typeof awardForm>;
+export type AwardForm = Omit<z.infer<typeof awardForm>, 'acknowledged'> & { acknowledged?: boolean };
 
 /** A button's move; cancelling needs a reason. */
 export const transitionForm = z.object({ reason: z.string().trim().max(2000, 'validation.tooLong').default('') });

@@ -33,7 +33,7 @@ export type BuiltEvaluation = { evaluation: Evaluation; built: PaymentContract; 
  * An evaluation of a fresh active contract (福田, term 2026, the last instalment waiting for a final
  * evaluation) taken to `status` through the real commands: scheduled with an evaluator assigned,
  * `in_progress` (saved once), `submitted` with the scored indicators at `scores` (hundredths, by
- * order; default 85.00 each) or `confirmed` with `consequence` (default none).
+ * order; default 85.00 each) or `confirmed` with `consequence` (default none; for 不合格 a rectification).
  */
 export async function buildEvaluation(
   attrs: {
@@ -61,7 +61,8 @@ export async function buildEvaluation(
   const input = Object.fromEntries(scored.map((s, i) => [s.seq, { score: attrs.scores?.[i] ?? 8500, comment: `评语${s.seq}` }]));
   evaluation = await scoreSaver(evaluation.id, input, status !== 'in_progress', by(evaluator));
   if (status === 'confirmed') {
-    const consequence = attrs.consequence ?? 'none';
+    // 不合格 always has a consequence (#12): a rectification unless told.
+    const consequence = attrs.consequence ?? (evaluation.grade === 'fail' ? 'rectification' : 'none');
     evaluation = await evaluationConfirmer(
       evaluation.id,
       {

@@ -15,29 +15,40 @@ import { lockedEvaluation } from './evaluationLocks.js';
 
 /**
  * Which consequence fits which grade (Shenzhen's 2021 measures): a reward only for 优秀,
- * ineligibility for the next year only for 不合格, a rectification for anything below 优秀.
+ * ineligibility only for 不合格, a rectification for anything below 优秀. 不合格 always has one
+ * (#12): a rectification with its deadline, or ineligibility until a day; "none" would let the
+ * next award through as if nothing had happened.
  */
 export const CONSEQUENCES_OF: Record<Grade, readonly Consequence[]> = {
   excellent: ['none', 'reward'],
   good: ['none', 'rectification'],
   pass: ['none', 'rectification'],
-  fail: ['none', 'rectification', 'ineligibility'],
+  fail: ['rectification', 'ineligibility'],
 };
 
+/** The day ineligibility lasts to unless the officer chooses another: 31 December of the year after `today`. */
+export function defaultIneligibleUntil(today: string): string {
+  return `${Number(today.slice(0, 4)) + 1}-12-31`;
+}
+
+/** The consequence against the grade, and what it needs (items and a deadline to come, a day to come): 422 beside the field. */
 function checkConsequence(grade: Grade, form: ConfirmForm, today: string): void {
+  if (grade === 'fail' && form.consequence === 'none') throw new ValidationError({ consequence: 'evaluations.validation.failNeedsConsequence' });
   if (!CONSEQUENCES_OF[grade].includes(form.consequence)) throw new ValidationError({ consequence: 'evaluations.validation.consequenceForGrade' });
   if (form.consequence === 'rectification') {
     if (form.items.length === 0) throw new ValidationError({ item_0: 'evaluations.validation.rectificationItems' });
     if (!form.rectificationDeadline || form.rectificationDeadline <= today)
       throw new ValidationError({ rectificationDeadline: 'evaluations.validation.deadlineFuture' });
   }
+  if (form.consequence === 'ineligibility' && form.ineligibleUntil && form.ineligibleUntil <= today)
+    throw new ValidationError({ ineligibleUntil: 'evaluations.validation.ineligibleFuture' });
 }
 
 /**
- * Ineligibility for the next year: the organisation is `ineligible` until 31 December of the year
- * after the confirmation (so `eligibleOn` — and with it the award of a project — refuses it until
- * then), with its status history row and audit event; an organisation already ineligible for
- * longer keeps its later day.
+ * Ineligibility: the organisation is `ineligible` until the day the officer chose (by default 31
+ * December of the year after the confirmation), so `eligibleOn` — and with it the award of a
+ * project — refuses it until then, with its status history row and audit event; an organisation
+ * already ineligible for longer keeps its later day.
  */
 async function makeIneligible(evaluation: Evaluation, until: string, by: By, transaction: Transaction): Promise<void> {
   const organisation = await Organisation.findByPk(evaluation.organisationId, { transaction, lock: rowLock() });
@@ -74,7 +85,7 @@ export async function evaluationConfirmer(id: number, form: ConfirmForm, by: By)
     const at = now();
     const today = beijingDay(at);
     checkConsequence(evaluation.grade!, form, today);
-    const ineligibleUntil = form.consequence === 'ineligibility' ? `${Number(today.slice(0, 4)) + 1}-12-31` : null;
+    const ineligibleUntil = form.consequence === 'ineligibility' ? (form.ineligibleUntil ?? defaultIneligibleUntil(today)) : null;
     await evaluation.update(
       {
         status: to,

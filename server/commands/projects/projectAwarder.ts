@@ -7,6 +7,7 @@ import { dialectOf, withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { AwardForm } from '../../schemas/projects.js';
 import { recordAudit } from '../../services/audit.js';
+import { evaluationWarningsOf } from '../evaluations/evaluationWarnings.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { lockedProject } from './lockedProject.js';
 
@@ -24,7 +25,9 @@ export function awardRefusal(organisation: Organisation | null, day: string): st
 /**
  * Awards a project being tendered to an organisation (中标/成交): the organisation is re-read under
  * lock and must be eligible on the award day; the amount may not exceed the project's budget;
- * reasons are required. The award row (with the organisation's district at that moment), the
+ * reasons are required; an organisation with a 不合格 evaluation or an open rectification is
+ * awarded only when the officer has acknowledged them (422 beside the box otherwise, their ids in
+ * the audit event). The award row (with the organisation's district at that moment), the
  * project's move to `awarded` and the audit event are one transaction. A project not tendering is
  * a 409, also for the second of two awards racing (the project's lock, and then the unique
  * active award, answer for it).
@@ -51,6 +54,9 @@ function awardInTransaction(id: number, form: AwardForm, by: By): Promise<{ proj
     if (refusal || !organisation) throw new ValidationError({ organisationId: refusal ?? 'projects.errors.unknownOrganisation' });
     if (form.amount > project.budgetFen) throw new ValidationError({ amount: 'projects.errors.awardAboveBudget' });
     if (form.amount <= 0) throw new ValidationError({ amount: 'validation.money' });
+    // 不合格 evaluations and open rectifications do not bar the award, but the officer must have seen them (#12).
+    const warnings = await evaluationWarningsOf(organisation.id, transaction);
+    if (warnings.length && !form.acknowledged) throw new ValidationError({ acknowledged: 'projects.errors.acknowledgeRecord' });
     const award = await Award.create(
       {
         projectId: project.id,
@@ -79,6 +85,7 @@ function awardInTransaction(id: number, form: AwardForm, by: By): Promise<{ proj
         organisationName: organisation.name,
         amountFen: award.amountFen,
         reasons: award.reasons,
+        ...(warnings.length ? { acknowledgedEvaluations: warnings.map((e) => e.id) } : {}),
       },
       context: by.context,
     });
