@@ -3,7 +3,7 @@ import type { Role } from '../../models/User.js';
 import type { Actor } from './actor.js';
 import { keepsMoneyOf } from './finance.js';
 import { allow } from './registry.js';
-import { districtScope, inDistrictScope } from './scopes.js';
+import { districtScope, evidenceScope, inDistrictScope, loadedAsEvidence } from './scopes.js';
 
 /**
  * Engagements and reimbursement claims of child workers' costs (section 三(一), DOMAIN.md
@@ -12,7 +12,8 @@ import { districtScope, inDistrictScope } from './scopes.js';
  * approves and pays. Segregation of duties (DOMAIN.md), here and again in the commands: whoever
  * created or submitted a claim never verifies or approves it, the verifier never approves it, and
  * no member of the claiming organisation does either. Staff read in their district; the
- * administrator sets the city's default caps, an officer a contract's own.
+ * administrator sets the city's default caps, an officer a contract's own. An evaluator reads the
+ * claims of the contracts they evaluate.
  */
 export const ENGAGEMENT_RESOURCE = 'engagement';
 export const CLAIM_RESOURCE = 'claim';
@@ -25,6 +26,7 @@ export type ClaimLike = OwnedLike & { createdBy: number; submittedBy?: number | 
 /** Rows owned by an organisation in a district: the organisation user their own, staff their district's. */
 export function claimScope(actor: Actor): WhereOptions {
   if (actor.role === 'org') return { organisationId: actor.organisationId ?? -1 };
+  if (actor.role === 'evaluator') return evidenceScope(actor);
   return districtScope(actor);
 }
 
@@ -64,6 +66,8 @@ allow('org', 'create', ENGAGEMENT_RESOURCE, ownOrganisation);
 
 allow([...STAFF, 'org'], ['list', 'read', 'form'], CLAIM_RESOURCE, reads);
 allow([...STAFF, 'org'], 'totals', CLAIM_RESOURCE);
+// An evaluator reads the claims (and receipts) of the contracts they evaluate: claimScope loads only those.
+allow('evaluator', 'read', CLAIM_RESOURCE, loadedAsEvidence);
 allow(STAFF, 'export', CLAIM_RESOURCE);
 allow('org', ['create', 'edit', 'submit'], CLAIM_RESOURCE, ownOrganisation);
 allow(['officer', 'finance'], 'queue', CLAIM_RESOURCE);

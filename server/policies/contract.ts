@@ -3,14 +3,14 @@ import type { Contract } from '../../models/Contract.js';
 import type { Actor } from './actor.js';
 import { keepsProjectsOf } from './project.js';
 import { allow } from './registry.js';
-import { inDistrictScope } from './scopes.js';
+import { evidenceScope, inDistrictScope, loadedAsEvidence } from './scopes.js';
 
 /**
  * Contracts (合同). Officers of the project's district (city-level officers: any) create, edit a
  * draft, activate, amend and terminate. Finance and inspectors read them in their district scope;
  * the administrator reads (never keeps business records); an organisation user reads only their
  * own organisation's contracts, read-only. Every list and load goes through `contractScope`, so a
- * contract outside it answers 404.
+ * contract outside it answers 404. An evaluator reads the contracts of the evaluations assigned to them.
  */
 export const CONTRACT_RESOURCE = 'contract';
 
@@ -27,6 +27,7 @@ export const keepsContractsOf = keepsProjectsOf;
 export function contractScope(actor: Actor): WhereOptions<Contract> {
   if (actor.role === 'org') return { organisationId: Number.isSafeInteger(actor.organisationId) ? Number(actor.organisationId) : -1 };
   if (actor.role === 'admin') return {};
+  if (actor.role === 'evaluator') return evidenceScope(actor, 'id') as WhereOptions<Contract>;
   if (!(STAFF_READERS as readonly string[]).includes(actor.role)) return { id: -1 };
   if (actor.cityLevel) return {};
   return { districtId: actor.districtId };
@@ -40,5 +41,7 @@ allow(['admin', ...STAFF_READERS], 'export', CONTRACT_RESOURCE);
 allow(['admin', ...STAFF_READERS], 'read', CONTRACT_RESOURCE, inScope);
 // The organisation user's scope (their own organisation's contracts) already decided which ones load.
 allow('org', 'read', CONTRACT_RESOURCE, (actor: Actor, contract: Contract) => contract.organisationId === actor.organisationId);
+// An evaluator reads the contracts they evaluate (contractScope loads only those).
+allow('evaluator', 'read', CONTRACT_RESOURCE, loadedAsEvidence);
 allow('officer', 'create', CONTRACT_RESOURCE);
 allow('officer', ['update', 'activate', 'amend', 'complete', 'terminate'], CONTRACT_RESOURCE, keeps);

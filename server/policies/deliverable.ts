@@ -2,14 +2,14 @@ import { Op, type WhereOptions } from 'sequelize';
 import type { Actor } from './actor.js';
 import { keepsContractsOf } from './contract.js';
 import { allow } from './registry.js';
-import { districtScope, inDistrictScope } from './scopes.js';
+import { districtScope, evidenceScope, inDistrictScope, loadedAsEvidence } from './scopes.js';
 
 /**
  * Deliverables (服务成果). The organisation of the contract fills in, saves and hands in its own;
  * officers of the contract's district (city level: all) set the reporting schedule and milestone
  * conditions and review what is handed in (accept or return); finance, inspectors and the
  * administrator read. Every list, load, file and export goes through `deliverableScope`, so
- * another organisation's deliverable answers 404.
+ * another organisation's deliverable answers 404. An evaluator reads those of the contracts they evaluate.
  */
 export const DELIVERABLE_RESOURCE = 'deliverable';
 
@@ -20,6 +20,7 @@ type DeliverableLike = { districtId: number; organisationId: number };
 /** The deliverables an actor may see, as a query: an organisation its own (from the session), staff their district's. */
 export function deliverableScope(actor: Actor): WhereOptions {
   if (actor.role === 'org') return { organisationId: Number.isSafeInteger(actor.organisationId) ? Number(actor.organisationId) : -1 };
+  if (actor.role === 'evaluator') return evidenceScope(actor);
   if (!(STAFF_READERS as readonly string[]).includes(actor.role)) return { id: -1 };
   return districtScope(actor);
 }
@@ -33,6 +34,8 @@ const reads = (actor: Actor, d: DeliverableLike) => (actor.role === 'org' ? d.or
 
 allow([...STAFF_READERS, 'org'], ['list', 'export'], DELIVERABLE_RESOURCE);
 allow([...STAFF_READERS, 'org'], 'read', DELIVERABLE_RESOURCE, reads);
+// An evaluator reads (and opens the files of) the deliverables of the contracts they evaluate: deliverableScope loads only those.
+allow('evaluator', 'read', DELIVERABLE_RESOURCE, loadedAsEvidence);
 // `save` and `submit`, `accept` and `return` are the moves of DELIVERABLE_TRANSITIONS (movesOf).
 allow('org', ['hand_in', 'save', 'submit'], DELIVERABLE_RESOURCE, (actor: Actor, d: DeliverableLike) => d.organisationId === actor.organisationId);
 allow('officer', 'queue', DELIVERABLE_RESOURCE);

@@ -3,14 +3,14 @@ import type { Role } from '../../models/User.js';
 import type { Actor } from './actor.js';
 import { keepsMoneyOf } from './finance.js';
 import { allow } from './registry.js';
-import { districtScope, inDistrictScope } from './scopes.js';
+import { districtScope, evidenceScope, inDistrictScope, loadedAsEvidence } from './scopes.js';
 
 /**
  * Payments (拨付, DOMAIN.md "Payment"). Officers request instalment payments of their district's
  * contracts and mark milestones met; finance of the district (city level: all) approves, rejects
  * and records them paid, but never approves what they requested themselves (segregation of
  * duties: here and again in the command); inspectors and the administrator read; organisation
- * users read the payments of their own contracts. The finance dashboard is finance's, and the
+ * users read the payments of their own contracts, an evaluator those of the contracts they evaluate. The finance dashboard is finance's, and the
  * inspectors' and administrator's to read.
  */
 export const PAYMENT_RESOURCE = 'payment';
@@ -24,6 +24,7 @@ type ContractLike = { districtId: number };
 /** Payments an actor sees: an organisation user those of their organisation, staff their district's (city level: all). */
 export function paymentScope(actor: Actor): WhereOptions {
   if (actor.role === 'org') return { organisationId: actor.organisationId ?? -1 };
+  if (actor.role === 'evaluator') return evidenceScope(actor);
   return districtScope(actor);
 }
 
@@ -41,6 +42,8 @@ const readsPayment = (actor: Actor, p: PaymentLike) =>
   actor.role === 'org' ? p.organisationId === actor.organisationId : inDistrictScope(actor, p.districtId);
 
 allow([...STAFF, 'org'], ['list', 'read', 'form'], PAYMENT_RESOURCE, readsPayment);
+// An evaluator reads the payments of the contracts they evaluate (paymentScope loads only those).
+allow('evaluator', 'read', PAYMENT_RESOURCE, loadedAsEvidence);
 allow(STAFF, 'export', PAYMENT_RESOURCE);
 allow('officer', ['request', 'milestone'], PAYMENT_RESOURCE, (actor: Actor, c: ContractLike) => inDistrictScope(actor, c.districtId));
 allow('finance', 'queue', PAYMENT_RESOURCE);
