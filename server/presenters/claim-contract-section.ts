@@ -2,7 +2,7 @@ import { Op } from 'sequelize';
 import { CLAIM_STATUSES, Claim } from '../../models/Claim.js';
 import type { Contract } from '../../models/Contract.js';
 import { capsOf } from '../commands/claims/claimCaps.js';
-import { reservedOf } from '../commands/claims/claimCeiling.js';
+import { ceilingFundsOf } from '../commands/claims/claimCeiling.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
 import { CLAIM_RESOURCE, claimScope, ENGAGEMENT_RESOURCE } from '../policies/claim.js';
@@ -12,14 +12,14 @@ import { directorShare, engagementsOf } from './engagements.js';
 
 /**
  * The contract page's section on child workers (its own partial): how many workers are engaged and
- * the share of child directors among them, the ceiling and what claims hold of it, the caps in
+ * the share of child directors among them, the ceiling, the money committed behind it and what claims hold of it, the caps in
  * force, and the contract's claims by status, with the links the actor may follow.
  */
 export async function contractClaimsSection(actor: Actor, c: Contract, lang: Lang) {
   const { t } = lang;
-  const [engagements, reserved, caps, byStatus] = await Promise.all([
+  const [engagements, funds, caps, byStatus] = await Promise.all([
     engagementsOf(c.id),
-    reservedOf(c.id),
+    ceilingFundsOf(c),
     capsOf(c.id),
     Claim.count({ where: { [Op.and]: [claimScope(actor), { contractId: c.id }] }, group: ['status'] }) as unknown as Promise<
       { status: string; count: number }[]
@@ -28,9 +28,10 @@ export async function contractClaimsSection(actor: Actor, c: Contract, lang: Lan
   const counts = new Map(byStatus.map((r) => [r.status, Number(r.count)]));
   return {
     ...directorShare(engagements),
-    ceiling: formatFen(c.reimbursementCeilingFen),
-    reserved: formatFen(reserved),
-    left: formatFen(Math.max(0, c.reimbursementCeilingFen - reserved)),
+    ceiling: formatFen(funds.ceilingFen),
+    funded: formatFen(funds.fundedFen),
+    reserved: formatFen(funds.reservedFen),
+    left: formatFen(funds.leftFen),
     caps: {
       transport: formatFen(caps.transport),
       communication: formatFen(caps.communication),

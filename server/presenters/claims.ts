@@ -5,7 +5,7 @@ import { Contract } from '../../models/Contract.js';
 import { AuditEvent, District, Organisation, StoredFile, User } from '../../models/index.js';
 import { today } from '../clock.js';
 import { capsOf } from '../commands/claims/claimCaps.js';
-import { reservedOf } from '../commands/claims/claimCeiling.js';
+import { ceilingFundsOf } from '../commands/claims/claimCeiling.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { CLAIM_RESOURCE, claimQueueWhere, claimScope } from '../policies/claim.js';
@@ -24,7 +24,7 @@ export const CLAIMS_PATH = '/claims';
 
 /** What a row shows beside the claim, loaded in the same query (no N+1). */
 const WITH = [
-  { model: Contract, as: 'contract', attributes: ['id', 'number', 'reimbursementCeilingFen', 'status', 'projectId'] },
+  { model: Contract, as: 'contract', attributes: ['id', 'number', 'valueFen', 'reimbursementCeilingFen', 'status', 'projectId'] },
   { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
   { model: Organisation, as: 'organisation', attributes: ['id', 'name', 'uscc'] },
   { model: ChildWorker, as: 'worker', attributes: ['id', 'name', 'kind', 'idNumberMasked'] },
@@ -184,16 +184,15 @@ async function linesOf(claimId: number) {
  */
 export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
   const { t } = lang;
-  const [lines, events, caps, reserved] = await Promise.all([
+  const [lines, events, caps, funds] = await Promise.all([
     linesOf(c.id),
     AuditEvent.findAll({ where: { recordType: 'claim', recordId: String(c.id) }, order: [['seq', 'ASC']] }),
     capsOf(c.contractId),
-    reservedOf(c.contractId),
+    c.contract ? ceilingFundsOf(c.contract) : { ceilingFen: 0, fundedFen: 0, reservedFen: 0, leftFen: 0 },
   ]);
   const moves = movesOf(actor, CLAIM_RESOURCE, CLAIM_TRANSITIONS, c);
   // A claim is paid through its payment, which approval wrote.
   const may = { ...moves, pay: moves.pay && Boolean(c.paymentId), form: can(actor, 'form', CLAIM_RESOURCE, c) };
-  const ceiling = c.contract?.reimbursementCeilingFen ?? 0;
   return {
     claim: claimSummary(c, lang),
     // Why it was last returned or rejected, while it stays so.
@@ -221,7 +220,7 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
       what: actionLabel(e.action, t),
       reason: (JSON.parse(e.detail ?? '{}') as { reason?: string }).reason ?? '',
     })),
-    money: { ceiling: formatFen(ceiling), reserved: formatFen(reserved), left: formatFen(Math.max(0, ceiling - reserved)) },
+    money: { ceiling: formatFen(funds.ceilingFen), funded: formatFen(funds.fundedFen), reserved: formatFen(funds.reservedFen), left: formatFen(funds.leftFen) },
     caps: {
       transport: formatFen(caps.transport),
       communication: formatFen(caps.communication),

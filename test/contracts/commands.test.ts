@@ -137,22 +137,28 @@ describe('contracts: commands', () => {
       'contracts.missing.signedFile',
       'contracts.missing.breachLiability',
       'contracts.missing.allocations',
+      'contracts.missing.ceilingAllocations',
     ]);
     expect((await Contract.findByPk(contract.id))!.status).to.equal('draft');
   });
 
-  it('refuses activation when the approved allocations do not cover the value, then activates once they do', async () => {
+  it('refuses activation when the approved allocations do not cover the value, then the ceiling, then activates committing both', async () => {
     const { contract, officer, project } = await buildContract({ valueFen: 2_000_000 });
     await contract.update({ signedFileId: (await storedContractDocument(officer, project.districtId)).id });
     const line = await buildBudgetLine({ year: project.year });
     await buildAllocation({ status: 'approved', line, project, amountFen: 1_500_000 });
     await buildAllocation({ status: 'submitted', line, project, amountFen: 1_000_000 });
     const e = await failure(contractActivator(contract.id, { actor: actorOf(officer) }));
-    expect((e as ActivationRefusedError).reasons).to.deep.equal(['contracts.missing.allocations']);
-    const second = await buildAllocation({ status: 'approved', line, project, amountFen: 1_000_000 });
+    expect((e as ActivationRefusedError).reasons).to.deep.equal(['contracts.missing.allocations', 'contracts.missing.ceilingAllocations']);
+    await buildAllocation({ status: 'approved', line, project, amountFen: 600_000 });
+    // The value is covered, the ¥5,000.00 ceiling for child workers' costs is not: still refused, and named.
+    const ceiling = await failure(contractActivator(contract.id, { actor: actorOf(officer) }));
+    expect((ceiling as ActivationRefusedError).reasons).to.deep.equal(['contracts.missing.ceilingAllocations']);
+    expect((ceiling as ActivationRefusedError).funding).to.deep.include({ neededFen: 2_500_000, heldFen: 2_100_000 });
+    const third = await buildAllocation({ status: 'approved', line, project, amountFen: 1_000_000 });
     await contractActivator(contract.id, { actor: actorOf(officer) });
-    expect(await balance('contract_committed', contract.id)).to.equal(2_000_000);
-    expect(await balance('allocation', second.id)).to.equal(500_000);
+    expect(await balance('contract_committed', contract.id)).to.equal(2_500_000);
+    expect(await balance('allocation', third.id)).to.equal(600_000);
     expect((await Project.findByPk(project.id))!.status).to.equal('contracted');
     expect((await verifyLedger()).ok).to.equal(true);
   });
@@ -161,20 +167,20 @@ describe('contracts: commands', () => {
     const { contract, officer, project } = await buildContract({ valueFen: 700_000 });
     await contract.update({ signedFileId: (await storedContractDocument(officer, project.districtId)).id });
     const line = await buildBudgetLine({ year: project.year });
-    await buildAllocation({ status: 'approved', line, project, amountFen: 1_000_000 });
+    await buildAllocation({ status: 'approved', line, project, amountFen: 1_500_000 });
     const results = await Promise.allSettled([0, 1, 2].map(() => contractActivator(contract.id, { actor: actorOf(officer) })));
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
     for (const r of results) if (r.status === 'rejected') expect((r.reason as HttpError).status).to.equal(409);
-    expect(await balance('contract_committed', contract.id)).to.equal(700_000);
+    expect(await balance('contract_committed', contract.id), 'value and ceiling').to.equal(1_200_000);
     expect(await ContractVersion.count({ where: { contractId: contract.id } })).to.equal(1);
     expect((await verifyLedger()).ok).to.equal(true);
   });
 
-  it('activation commits the value, fixes version 1, and a second activation is 409', async () => {
+  it('activation commits the value and the reimbursement ceiling, fixes version 1, and a second activation is 409', async () => {
     const { contract, officer, allocation, project } = await buildContract({ status: 'active' });
     expect(contract.status).to.equal('active');
     expect(project.status).to.equal('contracted');
-    expect(await balance('contract_committed', contract.id)).to.equal(contract.valueFen);
+    expect(await balance('contract_committed', contract.id)).to.equal(contract.valueFen + contract.reimbursementCeilingFen);
     expect(await balance('allocation', allocation!.id)).to.equal(0);
     const v1 = await ContractVersion.findOne({ where: { contractId: contract.id, version: 1 } });
     expect(v1!.snapshot.instalments).to.have.length(3);
@@ -195,7 +201,7 @@ describe('contracts: commands', () => {
     expect(versions[1].snapshot.targets[0].targetCount).to.equal(800);
     expect(versions[1].reason).to.equal('服务量减少');
     expect(again.currentVersionId).to.equal(versions[1].id);
-    expect(await balance('contract_committed', contract.id)).to.equal(2_400_000);
+    expect(await balance('contract_committed', contract.id)).to.equal(2_400_000 + 500_000);
     expect(await balance('allocation', allocation!.id)).to.equal(600_000);
     const open = await Instalment.findAll({ where: { contractId: contract.id, status: 'scheduled' } });
     expect(open.map((i) => i.amountFen).reduce((a, b) => a + b, 0)).to.equal(2_400_000);
@@ -210,7 +216,7 @@ describe('contracts: commands', () => {
     const line = await buildBudgetLine({ year: project.year, fundSource: 'welfare_lottery_fund' });
     await buildAllocation({ status: 'approved', line, project, amountFen: 500_000 });
     await contractAmender(contract.id, amendment(contract, { valueFen: 1_200_000 }), { actor: actorOf(officer) });
-    expect(await balance('contract_committed', contract.id)).to.equal(1_200_000);
+    expect(await balance('contract_committed', contract.id)).to.equal(1_200_000 + 500_000);
     const bad = await failure(contractAmender(contract.id, amendment(contract, { valueFen: 1_200_000, reason: '' }), { actor: actorOf(officer) }));
     expect((bad as ValidationError).fieldErrors.reason).to.equal('validation.required');
     expect((await verifyLedger()).ok).to.equal(true);
@@ -246,7 +252,7 @@ describe('contracts: commands', () => {
     expect(again.endReason).to.equal('机构注销');
     expect((await Project.findByPk(contract.projectId))!.status, 'the project closes with its contract').to.equal('closed');
     expect(await balance('contract_committed', contract.id)).to.equal(0);
-    expect(await balance('allocation', allocation!.id)).to.equal(1_000_000);
+    expect(await balance('allocation', allocation!.id)).to.equal(1_000_000 + 500_000);
     expect(await Instalment.count({ where: { contractId: contract.id, status: 'cancelled' } })).to.equal(3);
     expect((await failure(contractTerminator(contract.id, '再次', { actor: actorOf(officer) }))).status).to.equal(409);
     expect((await failure(contractAmender(contract.id, amendment(again), { actor: actorOf(officer) }))).status).to.equal(409);

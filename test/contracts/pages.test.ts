@@ -118,7 +118,7 @@ describe('contracts: pages', () => {
     const page = await agent.get(`/contracts/${contract.id}`);
     expect(page.text.match(/data-testid="version"/g)).to.have.length(2);
     expect(page.text).to.contain('服务量调减');
-    expect(await balance('contract_committed', contract.id)).to.equal(800_000);
+    expect(await balance('contract_committed', contract.id)).to.equal(800_000 + 500_000);
     const bad = await postForm(agent, `/contracts/${contract.id}/terminate`, { reason: '' });
     expect(bad.status).to.equal(422);
     const end = await postForm(agent, `/contracts/${contract.id}/terminate`, { reason: '机构无法履约' });
@@ -215,10 +215,10 @@ describe('contracts: documents and activation through the pages', () => {
     const { agent: stranger } = await signedIn('officer', 'NS');
     expect((await stranger.get(`/contracts/${contract.id}/documents/signed`)).status).to.equal(404);
     const line = await buildBudgetLine({ year: project.year });
-    await buildAllocation({ status: 'approved', line, project, amountFen: contract.valueFen });
+    await buildAllocation({ status: 'approved', line, project, amountFen: contract.valueFen + contract.reimbursementCeilingFen });
     const activated = await postForm(agent, `/contracts/${contract.id}/activate`, {});
     expect(activated.status).to.equal(302);
-    expect(await balance('contract_committed', contract.id)).to.equal(contract.valueFen);
+    expect(await balance('contract_committed', contract.id)).to.equal(contract.valueFen + contract.reimbursementCeilingFen);
     expect(await AuditEvent.count({ where: { action: 'contract.activate', recordId: contract.id } })).to.equal(1);
     const page = await agent.get(`/contracts/${contract.id}`);
     expect(page.text).to.not.contain('data-testid="document-form-signed"');

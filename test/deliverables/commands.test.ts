@@ -270,7 +270,7 @@ describe('deliverables: the contract life cycle', () => {
     const signed = await storedContractDocument(built.officer, built.contract.districtId);
     await built.contract.update({ signedFileId: signed.id });
     const line = await buildBudgetLine({ districtCode: 'FT', year: built.project.year, amountFen: 10_000_000 });
-    await buildAllocation({ status: 'approved', line, project: built.project, amountFen: built.contract.valueFen });
+    await buildAllocation({ status: 'approved', line, project: built.project, amountFen: built.contract.valueFen + built.contract.reimbursementCeilingFen });
     await contractActivator(built.contract.id, by);
     const due = await Deliverable.findAll({ where: { contractId: built.contract.id }, order: [['dueOn', 'ASC']] });
     expect(due).to.have.length(12);

@@ -12,6 +12,7 @@ import { claimApprover, claimSubmitter, claimVerifier } from '../../server/comma
 import type { UploadDescriptor } from '../../server/services/storage/stored-files.js';
 import { actorOf, buildAllocation } from './finance.js';
 import { buildUser, unique } from './index.js';
+import { buildContract } from './contracts.js';
 import { buildPaymentContract } from './payments.js';
 import { addTrainings, buildWorker } from './workers.js';
 
@@ -53,18 +54,23 @@ export type ClaimSetup = {
  * An active contract of 2026 (福田 unless told) with a reimbursement ceiling (default ¥1,000.00)
  * that an extra approved allocation of the project holds, an organisation user of its provider, an
  * officer and a finance user of the district, and a child director trained on 2026-01-10 (so
- * trained through 2027-01-10) engaged for the whole year.
+ * trained through 2027-01-10) engaged for the whole year. With `activated`, the contract is made
+ * and activated through the real commands instead (its value and ceiling committed at activation).
  */
-export async function buildClaimSetup(attrs: { ceilingFen?: number; districtCode?: string; fundedFen?: number } = {}): Promise<ClaimSetup> {
+export async function buildClaimSetup(
+  attrs: { ceilingFen?: number; districtCode?: string; fundedFen?: number; activated?: boolean } = {},
+): Promise<ClaimSetup> {
   const districtCode = attrs.districtCode ?? 'FT';
   const ceilingFen = attrs.ceilingFen ?? 100_000;
-  const built = await buildPaymentContract({ districtCode });
-  const contract = await built.contract.update({ reimbursementCeilingFen: ceilingFen });
+  const built = attrs.activated
+    ? await buildContract({ status: 'active', districtCode, valueFen: 1_000_000, terms: { reimbursementCeilingFen: ceilingFen } })
+    : await buildPaymentContract({ districtCode });
+  const contract = attrs.activated ? built.contract : await built.contract.update({ reimbursementCeilingFen: ceilingFen });
   // The project's line (built with room to spare) funds a second allocation that holds the ceiling.
   const first = (await Allocation.findOne({ where: { projectId: contract.projectId } }))!;
   const line = (await BudgetLine.findByPk(first.budgetLineId))!;
   const project = (await Project.findByPk(contract.projectId))!;
-  const funded = attrs.fundedFen ?? ceilingFen;
+  const funded = attrs.activated ? 0 : (attrs.fundedFen ?? ceilingFen);
   if (funded > 0) await buildAllocation({ status: 'approved', line, project, amountFen: funded, requester: built.officer });
   const orgUser = (await buildUser('org', { organisation: built.organisation, districtCode })).user;
   const finance = (await buildUser('finance', { districtCode })).user;

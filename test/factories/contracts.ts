@@ -71,7 +71,7 @@ export type BuiltContract = {
 /**
  * A contract for a fresh awarded project (福田 unless told) worth `valueFen` (default ¥30,000.00),
  * made through the real commands: `draft` (default) as written by the officer, `active` with its
- * signed file and an approved allocation of exactly its value, activated (the value committed in
+ * signed file and an approved allocation of exactly its value plus its reimbursement ceiling, activated (both committed in
  * the ledger, the project contracted), `terminated` activated then terminated.
  */
 export async function buildContract(
@@ -90,13 +90,16 @@ export async function buildContract(
   const officer = attrs.officer ?? (await buildUser('officer', { districtCode })).user;
   const built = await buildProject({ status: 'awarded', districtCode, creator: officer, budgetFen: valueFen, organisation: attrs.organisation });
   const by = { actor: actorOf(officer) };
-  let contract = await contractCreator(built.project.id, contractTerms(attrs.terms), by);
+  const terms = contractTerms(attrs.terms);
+  let contract = await contractCreator(built.project.id, terms, by);
   let allocation: Allocation | null = null;
   if (attrs.status === 'active' || attrs.status === 'terminated') {
     const signed = await storedContractDocument(officer, built.project.districtId);
     await contract.update({ signedFileId: signed.id });
-    const line = await buildBudgetLine({ districtCode, year: built.project.year, amountFen: Math.max(valueFen, 10_000_000), creator: attrs.finance });
-    allocation = await buildAllocation({ status: 'approved', line, project: built.project, amountFen: valueFen, requester: officer });
+    const line = await buildBudgetLine({ districtCode, year: built.project.year, amountFen: Math.max(2 * valueFen, 10_000_000), creator: attrs.finance });
+    // Activation commits the value and the reimbursement ceiling: the allocation holds both.
+    const amountFen = valueFen + terms.reimbursementCeilingFen;
+    allocation = await buildAllocation({ status: 'approved', line, project: built.project, amountFen, requester: officer });
     contract = await contractActivator(contract.id, by);
   }
   if (attrs.status === 'terminated') contract = await contractTerminator(contract.id, '服务机构无法继续履约', by);

@@ -34,7 +34,7 @@ describe('payments: on contracts activated by the contracts part', () => {
       await paymentPayer(p.id, paid, by(finance));
     }
     expect(await balance('paid', contract.id)).to.equal(700_000);
-    expect(await balance('contract_committed', contract.id)).to.equal(300_000);
+    expect(await balance('contract_committed', contract.id), 'the last instalment and the ceiling').to.equal(300_000 + 500_000);
     const last = instalments[instalments.length - 1];
     expect(last.requiresFinalEvaluation).to.equal(true);
     await milestoneMarker(last.id, by(officer));

@@ -11,6 +11,7 @@ import { recordAudit } from '../../services/audit.js';
 import { formatFen } from '../../services/money.js';
 import { commitFrom } from '../contracts/contractCommitments.js';
 import { fundingAllocations, lineIdsOfProject, lockLines } from '../contracts/contractFunding.js';
+import { netCommittedOf } from '../contracts/contractReadiness.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { reservedOf } from './claimCeiling.js';
 import { holdFapiao } from './claimFapiao.js';
@@ -105,8 +106,9 @@ export function claimDecider(claimId: number, transition: 'return' | 'reject', r
  * transaction under the contract's lock and then the project's budget lines': the contract must be
  * active (409); the approved and paid claims plus this one must fit the contract's reimbursement
  * ceiling (409 naming what is left: two approvals racing queue on the lock, so together they never
- * exceed it); the amount is committed from the project's approved allocations to the contract in
- * the ledger (409 when they no longer hold it), and a `claim` payment is written, approved, for
+ * exceed it); the money behind it was committed with the ceiling at activation (`netCommittedOf`
+ * beyond the value); what is not (a contract activated before that) is committed now from the
+ * project's approved allocations (409 naming who provides it when they do not hold it), and a `claim` payment is written, approved, for
  * finance to record paid through the payments' path.
  */
 export async function claimApprover(claimId: number, by: By): Promise<Claim> {
@@ -123,9 +125,21 @@ export async function claimApprover(claimId: number, by: By): Promise<Claim> {
       const left = contract.reimbursementCeilingFen - reserved;
       if (claim.totalFen > left)
         throw new ConflictError('claims.errors.overCeiling', { amount: formatFen(claim.totalFen), left: formatFen(Math.max(0, left)) });
-      const funding = await fundingAllocations(contract.projectId, lineIds, transaction);
-      if (funding.reduce((s, f) => s + f.heldFen, 0) < claim.totalFen) throw new ConflictError('claims.errors.noFunds', { amount: formatFen(claim.totalFen) });
-      const committedFrom = await commitFrom(contract, funding, claim.totalFen, by.actor.id, transaction);
+      // Activation committed value + ceiling; a contract activated before that holds only its
+      // value and the claims approved since, so the rest is committed now if its allocations hold it.
+      const netCommitted = await netCommittedOf(contract.id, transaction);
+      const shortFen = Math.max(0, contract.valueFen + reserved + claim.totalFen - netCommitted);
+      let committedFrom: { allocationId: number; amountFen: number }[] = [];
+      if (shortFen > 0) {
+        const funding = await fundingAllocations(contract.projectId, lineIds, transaction);
+        if (funding.reduce((s, f) => s + f.heldFen, 0) < shortFen) {
+          throw new ConflictError('claims.errors.noFunds', {
+            amount: formatFen(claim.totalFen),
+            funded: formatFen(Math.max(0, netCommitted - contract.valueFen - reserved)),
+          });
+        }
+        committedFrom = await commitFrom(contract, funding, shortFen, by.actor.id, transaction);
+      }
       const at = now();
       const payment = await Payment.create(
         {

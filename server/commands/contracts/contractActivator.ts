@@ -7,10 +7,11 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
 import { formatFen } from '../../services/money.js';
 import { commitFrom } from './contractCommitments.js';
-import { fundingAllocations, lineIdsOfProject, lockLines } from './contractFunding.js';
+import { lineIdsOfProject, lockLines } from './contractFunding.js';
+import { type ActivationFunding, activationReadiness } from './contractReadiness.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { keepsContractsOf } from '../../policies/contract.js';
-import { snapshotOf, textsOf } from './contractSnapshot.js';
+import { snapshotOf } from './contractSnapshot.js';
 import { projectTransitioner } from '../projects/projectTransitioner.js';
 import { createDueDeliverables } from '../deliverables/dueDeliverables.js';
 
@@ -19,7 +20,10 @@ export const ACTIVATION_REASON = 'activation';
 
 /** Activation refused (409): `reasons` are the locale keys of every missing precondition. */
 export class ActivationRefusedError extends ConflictError {
-  constructor(readonly reasons: string[]) {
+  constructor(
+    readonly reasons: string[],
+    readonly funding?: ActivationFunding,
+  ) {
     super('contracts.errors.activationRefused', { missing: reasons.join(', ') });
   }
 }
@@ -27,10 +31,11 @@ export class ActivationRefusedError extends ConflictError {
 /**
  * Activates a draft contract in ONE transaction: locks the contract, then the budget lines of the
  * project's approved allocations (ascending), and refuses (409, every missing one named) unless it
- * has its announcement (notice file or URL, and date), its signed file and signing date, the art.
- * 23 texts, a schedule, and approved allocations of its project holding at least its value. It
- * then posts one `commit` movement of exactly the value from those allocations, OLDEST FIRST
- * (by id, each up to what it holds), to `contract_committed:<id>`, fixes version 1, moves the
+ * has everything `activationReadiness` calls blocking: announcement, signed file, the art. 23
+ * texts, targets, a schedule, and approved allocations of its project holding its value AND its
+ * reimbursement ceiling. It then posts one `commit` movement of value + ceiling from those
+ * allocations, OLDEST FIRST (by id, each up to what it holds), to `contract_committed:<id>` (so a
+ * child worker's claim approved later has money behind it), fixes version 1, moves the
  * project to `contracted` and audits.
  */
 export async function contractActivator(id: number, by: By): Promise<Contract> {
@@ -41,16 +46,10 @@ export async function contractActivator(id: number, by: By): Promise<Contract> {
     const contract = await lockedContract(id, transaction, (c) => keepsContractsOf(by.actor, c.districtId));
     checkTransition('contracts', CONTRACT_TRANSITIONS, contract, 'activate');
     await lockLines(lineIds, transaction);
-    const missing: string[] = [];
-    if (!(contract.announcementUrl || contract.announcementFileId) || !contract.announcedOn) missing.push('contracts.missing.announcement');
-    if (!contract.signedFileId || !contract.signedOn) missing.push('contracts.missing.signedFile');
-    for (const [field, text] of Object.entries(textsOf(contract))) if (!text?.trim()) missing.push(`contracts.missing.${field}`);
-    if ((await Instalment.count({ where: { contractId: contract.id }, transaction })) === 0) missing.push('contracts.missing.schedule');
-    const funding = await fundingAllocations(contract.projectId, lineIds, transaction);
-    const heldFen = funding.reduce((s, f) => s + f.heldFen, 0);
-    if (heldFen < contract.valueFen) missing.push('contracts.missing.allocations');
-    if (missing.length) throw new ActivationRefusedError(missing);
-    const parts = await commitFrom(contract, funding, contract.valueFen, by.actor.id, transaction);
+    const { items, funding, allocations } = await activationReadiness(contract, lineIds, transaction);
+    const missing = items.filter((i) => i.blocking && !i.ok).map((i) => `contracts.missing.${i.key}`);
+    if (missing.length) throw new ActivationRefusedError(missing, funding);
+    const parts = await commitFrom(contract, allocations, funding.neededFen, by.actor.id, transaction);
     await projectTransitioner(contract.projectId, 'contract', { actor: by.actor, context: by.context });
     const at = now();
     const version = await ContractVersion.create(
@@ -78,6 +77,7 @@ export async function contractActivator(id: number, by: By): Promise<Contract> {
         number: contract.number,
         valueFen: contract.valueFen,
         value: formatFen(contract.valueFen),
+        ceilingFen: contract.reimbursementCeilingFen,
         committedFrom: parts,
         status: { from: 'draft', to: 'active' },
       },

@@ -14,15 +14,18 @@ import { carryMilestoneConditions } from '../deliverables/milestoneConditions.js
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { keepsContractsOf } from '../../policies/contract.js';
 import { snapshotOf } from './contractSnapshot.js';
+import { netCommittedOf } from './contractReadiness.js';
+import { reservedOf } from '../claims/claimCeiling.js';
 import { targetErrors, writeInstalments, writeTargets } from './contractTerms.js';
 
 /**
  * Amends an active contract: the terms in force change on the contract row, and a NEW version
  * (n + 1) keeps a snapshot of them with the reason; earlier versions stay as they were. Instalments
  * already requested, approved or paid stay; the open ones are cancelled and replaced by the new
- * schedule, which sums to the new value minus the fixed ones (422 otherwise). A higher value
- * commits the difference from the project's approved allocations (oldest first; 409 when they do
- * not hold it); a lower one gives the difference back to the allocations it came from.
+ * schedule, which sums to the new value minus the fixed ones (422 otherwise). A higher value or
+ * ceiling commits the difference from the project's approved allocations (oldest first; 409 when
+ * they do not hold it); a lower one gives the difference back to the allocations it came from.
+ * The ceiling never drops below the claims approved or paid against it (422).
  */
 export async function contractAmender(id: number, form: AmendmentForm, by: By): Promise<Contract> {
   const projectId = (await Contract.findByPk(id, { attributes: ['projectId'] }))?.projectId;
@@ -36,6 +39,8 @@ export async function contractAmender(id: number, form: AmendmentForm, by: By): 
     if (!form.reason.trim()) errors.reason = 'validation.required';
     if (!Number.isSafeInteger(form.valueFen) || form.valueFen <= 0) errors.value = 'contracts.validation.valuePositive';
     if (form.reimbursementCeilingFen < 0) errors.reimbursementCeiling = 'contracts.validation.ceiling';
+    else if (form.reimbursementCeilingFen < (await reservedOf(contract.id, transaction)))
+      errors.reimbursementCeiling = 'contracts.validation.ceilingBelowClaims';
     const current = await Instalment.findAll({ where: { contractId: contract.id, status: { [Op.ne]: 'cancelled' } }, order: [['seq', 'ASC']], transaction });
     const fixed = current.filter((i) => !OPEN_INSTALMENT_STATUSES.includes(i.status));
     const fixedFen = fixed.reduce((s, i) => s + i.amountFen, 0);
@@ -46,7 +51,8 @@ export async function contractAmender(id: number, form: AmendmentForm, by: By): 
     Object.assign(errors, Object.keys(errors).length ? {} : scheduleErrors);
     if (Object.keys(errors).length) throw new ValidationError(errors);
 
-    const delta = form.valueFen - contract.valueFen;
+    // The contract holds its value and its ceiling committed (see contractActivator).
+    const delta = form.valueFen + form.reimbursementCeilingFen - (await netCommittedOf(contract.id, transaction));
     let moved: { allocationId: number; amountFen: number }[] = [];
     if (delta > 0) {
       const funding = await fundingAllocations(contract.projectId, lineIds, transaction);

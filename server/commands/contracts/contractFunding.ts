@@ -22,7 +22,7 @@ export async function lockLines(lineIds: readonly number[], transaction: Transac
  * The approved allocations of the project whose lines are locked, OLDEST FIRST (by id), with what
  * each still holds in the ledger. Activation and an increase commit from them in this order.
  */
-export async function fundingAllocations(projectId: number, lineIds: readonly number[], transaction: Transaction) {
+export async function fundingAllocations(projectId: number, lineIds: readonly number[], transaction?: Transaction) {
   const allocations = await Allocation.findAll({
     where: { projectId, status: 'approved', budgetLineId: { [Op.in]: [...lineIds, -1] } },
     order: [['id', 'ASC']],
