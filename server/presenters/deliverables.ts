@@ -389,6 +389,7 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
         order: [['id', 'ASC']],
       })
     : [];
+  const notes = await reviewNotesOf(d, current);
   const values: Record<string, unknown> = form?.values ?? {
     narrative: current?.narrative ?? '',
     ...Object.fromEntries(Object.entries(current?.metrics ?? {}).map(([k, v]) => [metricField(k), String(v)])),
@@ -400,7 +401,7 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
       : def.subtype
         ? lang.t(`deliverables.categories.${def.subtype}`)
         : lang.t('deliverables.groups.main');
-  const groups: { label: string; fields: { name: string; label: string; unit: string }[] }[] = [];
+  const groups: { label: string; fields: { name: string; label: string; unit: string; required: boolean; inputmode: string }[] }[] = [];
   for (const def of entered) {
     const label = group(def);
     let g = groups.find((x) => x.label === label);
@@ -408,7 +409,14 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
       g = { label, fields: [] };
       groups.push(g);
     }
-    g.fields.push({ name: metricField(def.key), label: metricLabel(def, lang), unit: lang.t(`deliverables.units.${def.unit}`) });
+    // What a hand-in needs (metricErrors with complete): every entered figure but the referrals by department.
+    g.fields.push({
+      name: metricField(def.key),
+      label: metricLabel(def, lang),
+      unit: lang.t(`deliverables.units.${def.unit}`),
+      required: !def.department,
+      inputmode: def.unit === 'hours' ? 'decimal' : 'numeric',
+    });
   }
   return {
     deliverable: deliverableSummaryOf(d, lang),
@@ -428,7 +436,31 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
     accept: acceptAttribute(uploadKind('deliverable_attachment')),
     newVersion: d.status === 'returned',
     subtypes: PSYCHOLOGICAL_SUBTYPES,
+    notes,
   };
+}
+
+/**
+ * The officer's comments on the version being corrected, keyed by the form field they are about
+ * (`general`, `narrative`, `files`, or a metric's field): the returned version's while the
+ * deliverable is returned, and still while its correction is a draft not yet handed in.
+ */
+async function reviewNotesOf(d: Deliverable, current: DeliverableVersion | null): Promise<Record<string, string>> {
+  if (!current) return {};
+  const returned =
+    current.status === 'returned'
+      ? current
+      : current.status === 'draft' && current.version > 1
+        ? await DeliverableVersion.findOne({ where: { deliverableId: d.id, version: current.version - 1, status: 'returned' } })
+        : null;
+  if (!returned) return {};
+  const comments = await DeliverableComment.findAll({ where: { versionId: returned.id }, order: [['id', 'ASC']] });
+  const notes: Record<string, string> = {};
+  for (const c of comments) {
+    const field = ['general', 'narrative', 'files'].includes(c.point) ? c.point : metricField(c.point);
+    notes[field] = notes[field] ? `${notes[field]}\n${c.body}` : c.body;
+  }
+  return notes;
 }
 
 /**
@@ -546,6 +578,12 @@ export async function deliverableDashboardCards(actor: Actor): Promise<{ labelKe
         labelKey: 'deliverables.dashboard.overdue',
         value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }),
         href: `${DELIVERABLES_PATH}?timeliness=overdue`,
+      },
+      // Returned by the officer: the organisation's next step is to correct and hand in again (#12).
+      {
+        labelKey: 'deliverables.dashboard.returned',
+        value: await Deliverable.count({ where: deliverableListWhere(actor, { status: 'returned' }, day) }),
+        href: `${DELIVERABLES_PATH}?status=returned`,
       },
     ];
   }

@@ -102,4 +102,32 @@ describe('deliverables: correcting a returned deliverable (#12)', () => {
     const [version] = await DeliverableVersion.findAll({ where: { deliverableId: d.id } });
     expect(await fileNamesOf(version.id)).to.deep.equal([]);
   });
+
+  it('the organisation sees a returned deliverable on its dashboard, and the reviewer’s comments beside the fields they are about while correcting', async () => {
+    const { d, org } = await returnedDeliverable();
+    const dashboard = (await org.get('/')).text;
+    expect(dashboard).to.match(/退回待修改的服务成果<\/div>\s*<div class="fs-3 fw-semibold"><a href="\/deliverables\?status=returned">1<\/a>/);
+    const list = (await org.get('/deliverables?status=returned')).text;
+    expect([...list.matchAll(/data-testid="deliverable-row" data-id="(\d+)"/g)].map((m) => Number(m[1]))).to.deep.equal([d.id]);
+
+    for (const step of ['returned', 'correction saved as a draft']) {
+      const form = (await org.get(`/deliverables/${d.id}/edit`)).text;
+      expect(form, step).to.match(/data-testid="review-general"[\s\S]*请更换签到表/);
+      expect(/id="f-m_visits"[^>]*aria-describedby="[^"]*f-m_visits-note/.test(form), step).to.equal(true);
+      expect(/id="f-m_visits-note"[^>]*>[\s\S]*?探访次数与签到表不符/.test(form), step).to.equal(true);
+      expect(/data-testid="current-files"[\s\S]*?签到表缺少签名，请删除后重新上传[\s\S]*?签到表\.csv/.test(form), step).to.equal(true);
+      expect(form, step).not.to.include('id="f-m_households-note"');
+      await saveDraft(org, d.id, { ...fullVisits, purpose: 'report' });
+    }
+    expect((await postForm(org, `/deliverables/${d.id}/submit`, {})).status).to.equal(302);
+    expect((await org.get('/')).text).to.match(/退回待修改的服务成果<\/div>\s*<div class="fs-3 fw-semibold"><a href="[^"]*">0<\/a>/);
+  });
+
+  it('marks the figures a hand-in needs as required and says a draft may be saved without them', async () => {
+    const built = await buildDeliverableContract();
+    const org = await loginAs(built.orgUser, TEST_PASSWORD);
+    const form = (await org.get(`/deliverables/${built.deliverables[0].id}/edit`)).text;
+    for (const name of ['m_visits', 'm_households', 'm_followUps']) expect(new RegExp(`id="f-${name}"[^>]*required`).test(form), name).to.equal(true);
+    expect(form).to.include('data-testid="required-hint"');
+  });
 });
