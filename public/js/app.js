@@ -9,4 +9,22 @@ document.addEventListener('DOMContentLoaded', () => {
       if (!window.confirm(form.dataset.confirm)) e.preventDefault();
     });
   }
+  // Navigation groups are <details>: one open at a time, closed by a click elsewhere or Escape.
+  const groups = [...document.querySelectorAll('details[data-nav-group]')];
+  for (const group of groups) {
+    group.addEventListener('toggle', () => {
+      if (group.open) for (const other of groups) if (other !== group) other.open = false;
+    });
+  }
+  document.addEventListener('click', (e) => {
+    for (const group of groups) if (group.open && !group.contains(e.target)) group.open = false;
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    for (const group of groups) {
+      if (!group.open) continue;
+      group.open = false;
+      group.querySelector('summary')?.focus();
+    }
+  });
 });

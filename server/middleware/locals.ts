@@ -10,7 +10,7 @@ export const LANG_COOKIE = 'lang';
  * the app hands in its presenter (`navigationFor`), so this middleware imports nothing above it.
  */
 export const locals =
-  (navigationOf: (user: Request['user']) => unknown) =>
+  (navigationOf: (user: Request['user'], path: string) => unknown) =>
   (req: Request, res: Response, next: NextFunction): void => {
     const fromCookie = (req.cookies as Record<string, unknown> | undefined)?.[LANG_COOKIE];
     req.locale = isLocale(fromCookie) ? fromCookie : DEFAULT_LOCALE;
@@ -20,7 +20,7 @@ export const locals =
     res.locals.currentPath = req.path;
     res.locals.requestId = req.id;
     res.locals.currentUser = req.user ? { displayName: req.user.displayName, role: req.user.role, username: req.user.username } : null;
-    res.locals.nav = navigationOf(req.user);
+    res.locals.nav = navigationOf(req.user, req.path);
     res.locals.csrfToken = () => csrfToken(req);
     res.locals.flash = req.session?.flash ?? [];
     if (req.session?.flash) delete req.session.flash;
