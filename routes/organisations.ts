@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { Organisation } from '../models/index.js';
+import { organisationContractsSection } from '../server/presenters/organisation-contracts.js';
 import { organisationDocumentUploader } from '../server/commands/organisations/organisationDocumentUploader.js';
 import { organisationRegistrar } from '../server/commands/organisations/organisationRegistrar.js';
 import { organisationStatusChanger } from '../server/commands/organisations/organisationStatusChanger.js';
@@ -127,6 +128,7 @@ export function organisationsRouter(config: Config): Router {
       pageTitle: organisation.name,
       ...(await organisationDetailPage(actorOf(req), organisation, langOf(req))),
       evaluationHistory: await organisationEvaluationsSection(actorOf(req), organisation.id, langOf(req)),
+      contracts: await organisationContractsSection(actorOf(req), organisation, langOf(req)),
     });
   });
 

@@ -23,6 +23,18 @@ export type TargetProgress = {
  * `through`, only those of reporting periods ending by that day (an evaluation's period).
  */
 export async function acceptedTotals(contractId: number, transaction?: Transaction, through?: string): Promise<Map<DeliverableCategory, MetricValues>> {
+  return (await acceptedTotalsOf([contractId], transaction, through)).get(contractId) ?? new Map();
+}
+
+/** acceptedTotals for several contracts in one query, by contract. */
+async function acceptedTotalsOf(
+  contractIds: readonly number[],
+  transaction?: Transaction,
+  through?: string,
+): Promise<Map<number, Map<DeliverableCategory, MetricValues>>> {
+  const byContract = new Map<number, Map<DeliverableCategory, MetricValues>>();
+  if (contractIds.length === 0) return byContract;
+  const contractId = contractIds.length === 1 ? contractIds[0] : { [Op.in]: [...contractIds] };
   const versions = await DeliverableVersion.findAll({
     where: { status: 'accepted' },
     attributes: ['id', 'metrics'],
@@ -31,20 +43,21 @@ export async function acceptedTotals(contractId: number, transaction?: Transacti
         model: Deliverable,
         as: 'deliverable',
         where: through ? { contractId, periodEnd: { [Op.lte]: through } } : { contractId },
-        attributes: ['id', 'categoryCode'],
+        attributes: ['id', 'contractId', 'categoryCode'],
       },
     ],
     transaction,
   });
-  const totals = new Map<DeliverableCategory, MetricValues>();
   for (const v of versions) {
-    const category = (v as DeliverableVersion & { deliverable: Deliverable }).deliverable.categoryCode;
+    const { categoryCode: category, contractId: of } = (v as DeliverableVersion & { deliverable: Deliverable }).deliverable;
     if (!isDeliverableCategory(category)) continue;
+    const totals = byContract.get(of) ?? new Map<DeliverableCategory, MetricValues>();
+    byContract.set(of, totals);
     const sum = totals.get(category) ?? {};
     for (const [k, n] of Object.entries(withDerived(category, v.metrics))) sum[k] = Math.round(((sum[k] ?? 0) + n) * 100) / 100;
     totals.set(category, sum);
   }
-  return totals;
+  return byContract;
 }
 
 /**
@@ -52,16 +65,24 @@ export async function acceptedTotals(contractId: number, transaction?: Transacti
  * per target the accepted sum of its metric and the share reached (`through`: see acceptedTotals).
  */
 export async function contractProgress(contractId: number, transaction?: Transaction, through?: string): Promise<TargetProgress[]> {
+  return (await progressOfContracts([contractId], transaction, through)).get(contractId) ?? [];
+}
+
+/** contractProgress for several contracts in two queries whatever their number (a list's rows), by contract. */
+export async function progressOfContracts(contractIds: readonly number[], transaction?: Transaction, through?: string): Promise<Map<number, TargetProgress[]>> {
+  const out = new Map<number, TargetProgress[]>(contractIds.map((id) => [id, []]));
+  if (contractIds.length === 0) return out;
   const [targets, totals] = await Promise.all([
-    ContractTarget.findAll({ where: { contractId }, order: [['id', 'ASC']], transaction }),
-    acceptedTotals(contractId, transaction, through),
+    ContractTarget.findAll({ where: { contractId: [...contractIds] }, order: [['id', 'ASC']], transaction }),
+    acceptedTotalsOf(contractIds, transaction, through),
   ]);
-  return targets.map((t) => {
+  for (const t of targets) {
     const at = targetMetricOf(t.categoryCode, t.metric);
-    const accepted = at ? (totals.get(at.category)?.[at.key] ?? 0) : 0;
+    const accepted = at ? (totals.get(t.contractId)?.get(at.category)?.[at.key] ?? 0) : 0;
     const shareBp = t.targetCount > 0 ? Math.min(10_000, Math.floor((accepted * 10_000) / t.targetCount)) : 0;
-    return { categoryCode: t.categoryCode, metric: t.metric, target: t.targetCount, accepted, shareBp, known: Boolean(at) };
-  });
+    out.get(t.contractId)?.push({ categoryCode: t.categoryCode, metric: t.metric, target: t.targetCount, accepted, shareBp, known: Boolean(at) });
+  }
+  return out;
 }
 
 /** Days late: handed in (or, not yet, today) after the due date; 0 when on time. */
