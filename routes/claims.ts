@@ -28,7 +28,7 @@ import {
   loadClaim,
   loadClaimsContract,
 } from '../server/presenters/claims.js';
-import { newClaimPage } from '../server/presenters/new-claim.js';
+import { claimStartPage, newClaimPage } from '../server/presenters/new-claim.js';
 import { idParams } from '../server/schemas/common.js';
 import { paidForm } from '../server/schemas/payments.js';
 import {
@@ -65,6 +65,15 @@ const renderDetail: OnInvalid = async (req, res, form) => {
 
 const renderNew: OnInvalid = async (req, res, form) => {
   const contractId = Number(form.values.contractId ?? (req.query as { contractId?: string }).contractId) || 0;
+  if (!contractId) {
+    res.render('claims/start', {
+      pageTitle: req.t('claims.newTitle'),
+      ...(await claimStartPage(actorOf(req), langOf(req))),
+      values: form.values,
+      errors: form.errors,
+    });
+    return;
+  }
   const contract = await loadClaimsContract(actorOf(req), contractId);
   res.render('claims/new', { pageTitle: req.t('claims.newTitle'), ...(await newClaimPage(contract, langOf(req))), values: form.values, errors: form.errors });
 };
@@ -137,7 +146,9 @@ export function claimsRouter(config: Config): Router {
   });
 
   router.get(`${CLAIMS_PATH}/new`, rule('create', CLAIM_RESOURCE), validateQuery(newClaimQuery), async (req, res) => {
-    const contract = await loadClaimsContract(actorOf(req), queryOf(res, newClaimQuery).contractId);
+    const { contractId } = queryOf(res, newClaimQuery);
+    if (!contractId) return renderNew(req, res, { values: {}, errors: {} });
+    const contract = await loadClaimsContract(actorOf(req), contractId);
     authorize(req.user, 'create', CLAIM_RESOURCE, contract);
     if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
     return renderNew(req, res, { values: { contractId: contract.id }, errors: {} });

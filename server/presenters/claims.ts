@@ -117,7 +117,7 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
         CLAIM_STATUSES.map((s) => ({ value: s, label: t(`claims.status.${s}`) })),
       ),
     },
-    can: canMap(actor, CLAIM_RESOURCE, ['export', 'queue', 'totals']),
+    can: canMap(actor, CLAIM_RESOURCE, ['export', 'queue', 'totals', 'create']),
   };
 }
 

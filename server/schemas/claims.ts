@@ -24,14 +24,18 @@ export const engagementForm = z.object({ idNumber: required().pipe(idNumberSchem
 });
 export type EngagementForm = z.infer<typeof engagementForm>;
 
-/** A new claim: the contract, the engaged worker and the month. */
+/**
+ * A new claim: the engaged worker and the month, and the contract when the form was a contract's
+ * (from the claims page the engagement names its contract).
+ */
 export const newClaimForm = z.object({
-  contractId: z.coerce.number({ message: 'validation.required' }).int().positive().max(MAX_ID),
-  engagementId: z.coerce.number({ message: 'validation.required' }).int().positive().max(MAX_ID),
+  contractId: optionalId(),
+  engagementId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required').max(MAX_ID),
   month: month(),
 });
 export type NewClaimForm = z.infer<typeof newClaimForm>;
-export const newClaimQuery = z.object({ contractId: recordId() });
+/** `/claims/new`: a contract's form with `contractId`, the claims page's start (every active contract) without. */
+export const newClaimQuery = z.object({ contractId: optionalId() });
 
 /** One line of a claim: day, kind, what it was for, the amount and the 发票 (code empty for a fully digitalised one). */
 export const claimLineForm = z

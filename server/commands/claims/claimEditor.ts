@@ -31,8 +31,11 @@ async function ownClaim(claimId: number, by: By) {
  * month the engagement reaches into (422 on the month otherwise). The lines are added next.
  */
 export async function claimCreator(form: NewClaimForm, by: By): Promise<Claim> {
+  // From the claims page the engagement names the contract; the lock below checks it is the actor's.
+  const contractId = form.contractId ?? (await Engagement.findByPk(form.engagementId, { attributes: ['contractId'] }))?.contractId;
+  if (!contractId) throw new ValidationError({ engagementId: 'claims.validation.engagementUnknown' });
   return withTransaction(async (transaction) => {
-    const contract = await lockedContract(form.contractId, transaction, (c) => can(by.actor, 'create', CLAIM_RESOURCE, c));
+    const contract = await lockedContract(contractId, transaction, (c) => can(by.actor, 'create', CLAIM_RESOURCE, c));
     if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
     const engagement = await Engagement.findByPk(form.engagementId, { transaction });
     if (!engagement || engagement.contractId !== contract.id) throw new ValidationError({ engagementId: 'claims.validation.engagementUnknown' });
