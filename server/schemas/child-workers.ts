@@ -4,6 +4,7 @@ import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, EMPLOYMENTS } from '../../mo
 import { TRAINING_KINDS } from '../../models/TrainingRecord.js';
 import { idNumberSchema, phoneSchema } from '../services/identifiers.js';
 import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
+import { personalDataConfirmation } from './common.js';
 
 /** The columns the registry may be sorted by (an allow-list). */
 export const WORKER_SORT_KEYS = ['name', 'kind', 'district', 'lastTrainingPassedOn', 'createdAt'] as const;
@@ -107,6 +108,7 @@ export const trainingForm = z.object({
   hours: hoursTenths,
   trainer: text(128),
   passed: z.enum(['yes', 'no'], { message: 'workers.validation.passedRequired' }).transform((v) => v === 'yes'),
+  confirmPersonalData: personalDataConfirmation(),
 });
 export type TrainingForm = z.infer<typeof trainingForm>;
 

@@ -4,6 +4,7 @@ import { ORGANISATION_DOCUMENT_TYPES } from '../../models/OrganisationDocument.j
 import { today } from '../clock.js';
 import { phoneSchema, usccSchema } from '../services/identifiers.js';
 import { listQuerySchema, optionalDate, optionalId, optionalText } from '../services/listing.js';
+import { personalDataConfirmation } from './common.js';
 
 /** The columns the organisation list may be sorted by: an allow-list. */
 export const ORGANISATION_SORT_KEYS = ['name', 'uscc', 'district', 'orgType', 'status', 'createdAt'] as const;
@@ -99,6 +100,7 @@ export const statusForm = z
     status: z.enum(ORGANISATION_STATUSES, { message: 'organisations.validation.statusRequired' }),
     reason: z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(1000, 'validation.tooLong'),
     ineligibleUntil: optionalDate(),
+    confirmPersonalData: personalDataConfirmation(),
   })
   .superRefine((form, ctx) => {
     if (form.status !== 'ineligible') return;
@@ -114,5 +116,6 @@ export type StatusForm = z.infer<typeof statusForm>;
 export const documentForm = z.object({
   docType: z.enum(ORGANISATION_DOCUMENT_TYPES, { message: 'organisations.validation.docTypeRequired' }),
   title: optionalField(255),
+  confirmPersonalData: personalDataConfirmation(),
 });
 export type DocumentForm = z.infer<typeof documentForm>;

@@ -72,7 +72,7 @@ export async function addTrainings(worker: ChildWorker, trainings: { kind: Train
   for (const t of trainings) {
     await trainingRecorder(
       worker.id,
-      { kind: t.kind, trainedOn: t.trainedOn, course: '儿童关爱保护', hours: 20, trainer: '市民政局', passed: t.passed ?? true },
+      { kind: t.kind, trainedOn: t.trainedOn, course: '儿童关爱保护', hours: 20, trainer: '市民政局', passed: t.passed ?? true, confirmPersonalData: false },
       [],
       { actor: toActor(actor) },
     );

@@ -1,10 +1,15 @@
 import { expect } from 'chai';
 import { AuditEvent } from '../../models/index.js';
 import { ClaimLine } from '../../models/Claim.js';
+import { Organisation } from '../../models/Organisation.js';
+import { OrganisationDocument } from '../../models/OrganisationDocument.js';
+import { TrainingRecord } from '../../models/TrainingRecord.js';
+import { beijingDay, now } from '../../server/clock.js';
 import { buildClaim, buildClaimSetup, classicFapiao } from '../factories/claims.js';
-import { TEST_PASSWORD } from '../factories/index.js';
-import { pdfBytes } from '../factories/organisations.js';
-import { type Agent, csrfFrom, fieldError, loginAs } from '../support/agent.js';
+import { buildUser, TEST_PASSWORD } from '../factories/index.js';
+import { buildRegisteredOrganisation, pdfBytes } from '../factories/organisations.js';
+import { buildWorker } from '../factories/workers.js';
+import { type Agent, csrfFrom, fieldError, loginAs, postForm } from '../support/agent.js';
 
 /**
  * DOMAIN.md "Children's personal information": free text is checked for ID-card and phone
@@ -14,6 +19,19 @@ import { type Agent, csrfFrom, fieldError, loginAs } from '../support/agent.js';
  */
 const PHONE = '13812345678';
 const PHONE_MASKED = '138****5678';
+
+async function signedIn(role: 'officer' | 'org', attrs: Parameters<typeof buildUser>[1] = {}): Promise<Agent> {
+  const { user, password } = await buildUser(role, attrs);
+  return loginAs(user, password);
+}
+
+/** A multipart form posted with its CSRF token (taken from `page`). */
+async function postMultipart(agent: Agent, page: string, url: string, fields: Record<string, string>, file: { field: string; name: string }) {
+  const token = csrfFrom((await agent.get(page)).text);
+  let req = agent.post(`${url}?_csrf=${encodeURIComponent(token)}`);
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  return req.attach(file.field, pdfBytes('文件'), file.name);
+}
 
 /** The confirmation box shown, the number masked at the field, never in full outside the kept input. */
 function expectRefusedAt(html: string, field: string) {
@@ -80,6 +98,66 @@ describe('personal numbers in free text outside deliverables', () => {
       });
       expect(saved.status).to.equal(302);
       expect(await auditDetail('claim.add_line', claim.id)).not.to.have.property('personalDataConfirmed');
+    });
+  });
+
+  describe('an organisation’s status reason', () => {
+    it('is refused with the number masked beside it, the status unchanged, then saved after confirmation (audited)', async () => {
+      const org = await buildRegisteredOrganisation();
+      const officer = await signedIn('officer');
+      const url = `/organisations/${org.id}/status`;
+      const form = { status: 'suspended', reason: `负责人电话 ${PHONE} 长期无人接听` };
+      const refused = await postForm(officer, url, form);
+      expect(refused.status).to.equal(422);
+      expectRefusedAt(refused.text, 'reason');
+      expect(refused.text).to.contain('长期无人接听');
+      expect((await Organisation.findByPk(org.id))!.status).to.equal('active');
+      expect((await postForm(officer, url, { ...form, confirmPersonalData: '1' })).status).to.equal(302);
+      expect((await Organisation.findByPk(org.id))!.status).to.equal('suspended');
+      expect(await auditDetail('organisation.change_status', org.id)).to.deep.include({ personalDataConfirmed: ['reason'] });
+    });
+  });
+
+  describe('a document’s title', () => {
+    it('is refused, also when the file’s own name (the title by default) holds the number, then saved after confirmation (audited)', async () => {
+      const own = await buildRegisteredOrganisation();
+      const agent = await signedIn('org', { organisation: own });
+      const url = `/organisations/${own.id}/documents`;
+      const typed = await postMultipart(agent, '/', url, { docType: 'qualification', title: `联系人 ${PHONE}` }, { field: 'files', name: '资质.pdf' });
+      expect(typed.status).to.equal(422);
+      expectRefusedAt(typed.text, 'title');
+      const named = await postMultipart(agent, '/', url, { docType: 'qualification' }, { field: 'files', name: `资质-${PHONE}.pdf` });
+      expect(named.status).to.equal(422);
+      expectRefusedAt(named.text, 'title');
+      expect(await OrganisationDocument.count({ where: { organisationId: own.id } })).to.equal(0);
+      const saved = await postMultipart(agent, '/', url, { docType: 'qualification', confirmPersonalData: '1' }, { field: 'files', name: `资质-${PHONE}.pdf` });
+      expect(saved.status, saved.text.slice(0, 300)).to.equal(302);
+      expect(await OrganisationDocument.count({ where: { organisationId: own.id } })).to.equal(1);
+      expect(await auditDetail('organisation.upload_document', own.id)).to.deep.include({ personalDataConfirmed: ['title'] });
+    });
+  });
+
+  describe('a training’s course and trainer', () => {
+    it('are refused with the number masked beside the field, then recorded after confirmation (audited)', async () => {
+      const officer = await signedIn('officer');
+      const { worker } = await buildWorker();
+      const fields = { kind: 'initial', trainedOn: beijingDay(now()), course: '儿童主任岗前培训', hours: '2', trainer: `王老师 ${PHONE}`, passed: 'yes' };
+      const page = `/workers/${worker.id}/trainings/new`;
+      const refused = await postMultipart(officer, page, `/workers/${worker.id}/trainings`, fields, { field: 'certificate', name: '证书.pdf' });
+      expect(refused.status).to.equal(422);
+      expectRefusedAt(refused.text, 'trainer');
+      expect(fieldError(refused.text, 'course')).to.equal(null);
+      expect(await TrainingRecord.count({ where: { childWorkerId: worker.id } })).to.equal(0);
+      const saved = await postMultipart(
+        officer,
+        page,
+        `/workers/${worker.id}/trainings`,
+        { ...fields, confirmPersonalData: '1' },
+        { field: 'certificate', name: '证书.pdf' },
+      );
+      expect(saved.status).to.equal(302);
+      expect(await TrainingRecord.count({ where: { childWorkerId: worker.id } })).to.equal(1);
+      expect(await auditDetail('child_worker.training', worker.id)).to.deep.include({ personalDataConfirmed: ['trainer'] });
     });
   });
 });

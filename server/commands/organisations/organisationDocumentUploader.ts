@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { findDuplicateFiles, saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { DocumentForm } from '../../schemas/organisations.js';
 import { recordAudit } from '../../services/audit.js';
+import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import type { By } from '../kernel.js';
 import { lockedOrganisation } from './lockedOrganisation.js';
 
@@ -18,6 +19,8 @@ export async function organisationDocumentUploader(
   form: DocumentForm,
   by: By,
 ): Promise<OrganisationDocument[]> {
+  // Without a title of its own each document is titled by its file's name, which is checked too.
+  const confirmed = checkFreeText({ title: form.title ?? uploads.map((u) => u.originalName).join(' ') }, form.confirmPersonalData);
   return withTransaction(async (transaction) => {
     const organisation = await lockedOrganisation(id, transaction);
     // The same file twice (a double submission, or one file picked twice) is recognised by its
@@ -63,6 +66,7 @@ export async function organisationDocumentUploader(
         name: organisation.name,
         docType: form.docType,
         files: files.map((f) => ({ storedFileId: f.id, name: f.originalName, size: f.size, sha256: f.sha256 })),
+        ...confirmedPersonalData(confirmed),
       },
       context: by.context,
     });

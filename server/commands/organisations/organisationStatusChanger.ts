@@ -5,6 +5,7 @@ import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import type { StatusForm } from '../../schemas/organisations.js';
 import { recordAudit } from '../../services/audit.js';
+import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import type { By } from '../kernel.js';
 import { lockedOrganisation } from './lockedOrganisation.js';
 
@@ -14,6 +15,7 @@ import { lockedOrganisation } from './lockedOrganisation.js';
  * the status it already has is a 409.
  */
 export async function organisationStatusChanger(id: number, form: StatusForm, by: By): Promise<void> {
+  const confirmed = checkFreeText({ reason: form.reason }, form.confirmPersonalData);
   await withTransaction(async (transaction) => {
     const organisation = await lockedOrganisation(id, transaction);
     const from: OrganisationStatus = organisation.status;
@@ -40,7 +42,13 @@ export async function organisationStatusChanger(id: number, form: StatusForm, by
       recordType: 'organisation',
       recordId: organisation.id,
       districtId: organisation.districtId,
-      detail: { name: organisation.name, status: { from, to: form.status }, reason: form.reason, ineligibleUntil: form.ineligibleUntil },
+      detail: {
+        name: organisation.name,
+        status: { from, to: form.status },
+        reason: form.reason,
+        ineligibleUntil: form.ineligibleUntil,
+        ...confirmedPersonalData(confirmed),
+      },
       context: by.context,
     });
   });

@@ -5,6 +5,7 @@ import { ConflictError, ValidationError } from '../../errors.js';
 import { saveStoredFiles, type UploadDescriptor } from '../../services/storage/stored-files.js';
 import type { TrainingForm } from '../../schemas/child-workers.js';
 import { recordAudit } from '../../services/audit.js';
+import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import { summariseTrainings } from '../../services/training-status.js';
 import type { By } from '../kernel.js';
 import { lockedWorker } from './lockedWorker.js';
@@ -16,6 +17,7 @@ import { lockedWorker } from './lockedWorker.js';
  */
 export async function trainingRecorder(workerId: number, input: TrainingForm, certificate: readonly UploadDescriptor[], by: By): Promise<TrainingRecord> {
   if (input.trainedOn > today()) throw new ValidationError({ trainedOn: 'workers.validation.futureDate' });
+  const confirmed = checkFreeText({ course: input.course, trainer: input.trainer }, input.confirmPersonalData);
   return withTransaction(async (transaction) => {
     const worker = await lockedWorker(workerId, transaction);
     // A double click or a replay must not record one training twice: under the worker's lock, the
@@ -54,7 +56,14 @@ export async function trainingRecorder(workerId: number, input: TrainingForm, ce
       recordType: 'child_worker',
       recordId: worker.id,
       districtId: worker.districtId,
-      detail: { trainingRecordId: record.id, kind: record.kind, trainedOn: record.trainedOn, passed: record.passed, certificate: certificate.length > 0 },
+      detail: {
+        trainingRecordId: record.id,
+        kind: record.kind,
+        trainedOn: record.trainedOn,
+        passed: record.passed,
+        certificate: certificate.length > 0,
+        ...confirmedPersonalData(confirmed),
+      },
       context: by.context,
     });
     return record;
