@@ -10,7 +10,7 @@ import { locals } from './middleware/locals.js';
 import { requestContext } from './middleware/request-context.js';
 import { configureVisitorTokens, crossSiteProtection, securityHeaders } from './middleware/security.js';
 import { navigationFor } from './presenters/navigation.js';
-import { passwordChangeGate, saveSessionBeforeRedirect, sessionLifetime } from './middleware/session-guards.js';
+import { keepSessionWhenUnreadable, passwordChangeGate, saveSessionBeforeRedirect, sessionLifetime } from './middleware/session-guards.js';
 import { healthRouter } from '../routes/health.js';
 import { mountRoutes } from '../routes/index.js';
 
@@ -42,16 +42,18 @@ export function createApp(config: Config, options: { mountExtra?: (app: Express)
   const secure = config.publicUrl?.startsWith('https://') ?? false;
   configureVisitorTokens(config.sessionSecret, secure);
   app.use(
-    session({
-      name: secure ? '__Host-careprocure' : 'careprocure.sid',
-      secret: config.sessionSecret,
-      store: new DatabaseSessionStore(),
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      unset: 'destroy',
-      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: IDLE_MS, path: '/' },
-    }),
+    keepSessionWhenUnreadable(
+      session({
+        name: secure ? '__Host-careprocure' : 'careprocure.sid',
+        secret: config.sessionSecret,
+        store: new DatabaseSessionStore(),
+        resave: false,
+        saveUninitialized: false,
+        rolling: true,
+        unset: 'destroy',
+        cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: IDLE_MS, path: '/' },
+      }),
+    ),
   );
   const passport = configurePassport(config);
   app.use(passport.initialize());

@@ -2,8 +2,10 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { User } from '../../models/index.js';
 import type { Config } from '../config.js';
+import { quickRead } from '../db.js';
 import type { Actor } from '../policies/actor.js';
 import { attemptSignIn, findUserForSession } from './signin.js';
+import { settle } from './session-store.js';
 
 declare global {
   namespace Express {
@@ -42,10 +44,11 @@ export function configurePassport(config: Config): passport.PassportStatic {
   );
   passport.serializeUser((user, done) => done(null, user.id));
   passport.deserializeUser((id: number, done) => {
-    findUserForSession(id)
-      // A disabled user's session ends at their next request.
-      .then((user) => done(null, user && user.status === 'active' ? toActor(user) : false))
-      .catch(done);
+    // A disabled user's session ends at their next request.
+    settle(
+      quickRead(() => findUserForSession(id)).then((user) => (user && user.status === 'active' ? toActor(user) : false)),
+      done,
+    );
   });
   return passport;
 }

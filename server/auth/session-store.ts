@@ -2,7 +2,7 @@ import session from 'express-session';
 import { Op } from 'sequelize';
 import { Session } from '../../models/index.js';
 import { now } from '../clock.js';
-import { withTransaction } from '../db.js';
+import { quickRead, withTransaction } from '../db.js';
 
 /** Idle expiry (SECURITY.md): a session unused for 30 minutes is over. */
 export const IDLE_MS = 30 * 60 * 1000;
@@ -10,6 +10,22 @@ export const IDLE_MS = 30 * 60 * 1000;
 export const ABSOLUTE_MS = 10 * 60 * 60 * 1000;
 
 type SessionData = session.SessionData & { passport?: { user?: number } };
+
+/**
+ * Hands a promise's outcome to a callback exactly once, outside the promise chain: a callback that
+ * goes on to run the rest of the request and throws there must not be called a second time with
+ * its own error (as `.then(cb).catch(cb)` would), which ran the error handler twice.
+ */
+export function settle<T>(outcome: Promise<T>, cb: (err: unknown, value?: T) => void): void {
+  outcome.then(
+    (value) => process.nextTick(cb, null, value),
+    (err) => process.nextTick(cb, err),
+  );
+}
+
+function settleLater(cb: ((err?: unknown) => void) | undefined, err?: unknown): void {
+  if (cb) process.nextTick(cb, err);
+}
 
 function userIdOf(sess: SessionData): number | null {
   const id = sess.passport?.user;
@@ -28,12 +44,12 @@ function expiryOf(sess: SessionData): Date {
  */
 export class DatabaseSessionStore extends session.Store {
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
-    Session.findByPk(sid)
-      .then((row) => {
-        if (!row || row.expiresAt.getTime() <= now().getTime()) return cb(null, null);
-        cb(null, JSON.parse(row.data));
-      })
-      .catch(cb);
+    settle(
+      quickRead(() => Session.findByPk(sid)).then((row) =>
+        !row || row.expiresAt.getTime() <= now().getTime() ? null : (JSON.parse(row.data) as session.SessionData),
+      ),
+      cb,
+    );
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
@@ -43,21 +59,24 @@ export class DatabaseSessionStore extends session.Store {
         { sid, userId: userIdOf(sess), data: JSON.stringify(sess), expiresAt: expiryOf(sess), createdAt: at, updatedAt: at },
         { transaction, fields: ['userId', 'data', 'expiresAt', 'updatedAt'] },
       ),
-    )
-      .then(() => cb?.())
-      .catch((err) => cb?.(err));
+    ).then(
+      () => settleLater(cb),
+      (err) => settleLater(cb, err),
+    );
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
-    withTransaction((transaction) => Session.update({ expiresAt: expiryOf(sess), updatedAt: now() }, { where: { sid }, transaction }))
-      .then(() => cb?.())
-      .catch((err) => cb?.(err));
+    withTransaction((transaction) => Session.update({ expiresAt: expiryOf(sess), updatedAt: now() }, { where: { sid }, transaction })).then(
+      () => settleLater(cb),
+      (err) => settleLater(cb, err),
+    );
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    withTransaction((transaction) => Session.destroy({ where: { sid }, transaction }))
-      .then(() => cb?.())
-      .catch((err) => cb?.(err));
+    withTransaction((transaction) => Session.destroy({ where: { sid }, transaction })).then(
+      () => settleLater(cb),
+      (err) => settleLater(cb, err),
+    );
   }
 }
 

@@ -48,3 +48,19 @@ export function saveSessionBeforeRedirect(req: Request, res: Response, next: Nex
   }) as Response['redirect'];
   next();
 }
+
+/**
+ * express-session, with `unset: 'destroy'`, deletes the stored session of a request whose session
+ * could not be read (its `req.session` stays empty) when the response ends, and holds the response
+ * until that delete is done. When the read failed because the database is away, that delete waits
+ * for the same database (the 503 came only after the general statement limit), would sign the
+ * user out if it reached a database that is back, and its failure ran the error handler a second
+ * time after the page was sent. A session the store could not read is therefore left alone.
+ */
+export function keepSessionWhenUnreadable(sessions: RequestHandler): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) =>
+    sessions(req, res, (err?: unknown) => {
+      if (err && !req.session) Reflect.deleteProperty(req, 'sessionID');
+      next(err);
+    });
+}

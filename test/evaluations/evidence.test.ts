@@ -23,7 +23,12 @@ describe('evaluations: the evaluator reads the evidence', () => {
     const mine = await evidenceOf(await buildClaimSetup());
     const { evaluation } = await buildEvaluation({ built: mine.built, evaluator });
     const withDeliverables = await buildDeliverableContract();
-    const deliverableBuilt = { contract: withDeliverables.contract, instalments: [], officer: withDeliverables.officer, organisation: withDeliverables.organisation };
+    const deliverableBuilt = {
+      contract: withDeliverables.contract,
+      instalments: [],
+      officer: withDeliverables.officer,
+      organisation: withDeliverables.organisation,
+    };
     await buildEvaluation({ built: deliverableBuilt, evaluator, kind: 'interim' });
     const deliverableUrl = `/deliverables/${withDeliverables.deliverables[0]!.id}`;
     const others = await evidenceOf(await buildClaimSetup());

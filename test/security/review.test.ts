@@ -260,7 +260,12 @@ describe('security review', () => {
       const org = await buildRegisteredOrganisation();
       const { agent, user } = await signedIn('officer');
       const number = idNumber();
-      const res = await postForm(agent, `/organisations/${org.id}/status`, { status: 'suspended', reason: `负责人身份证 ${number} 涉嫌违规` });
+      const res = await postForm(agent, `/organisations/${org.id}/status`, {
+        status: 'suspended',
+        reason: `负责人身份证 ${number} 涉嫌违规`,
+        // Saved only after the user confirms the number is not a child's (checkFreeText).
+        confirmPersonalData: '1',
+      });
       expect(res.status).to.equal(302);
       const event = await AuditEvent.findOne({ where: { actorId: user.id, action: 'organisation.change_status' } });
       expect(event!.detail).to.not.contain(number);
