@@ -457,7 +457,7 @@ describe('projects', () => {
       expect(above.status).to.equal(422);
       expect(fieldError(above.text, 'amount')).to.contain('预算');
       expect(fieldValue(above.text, 'amount')).to.equal('1000.01');
-      const bad = await postForm(agent, `/projects/${project.id}/award`, { organisationId: String(org.id), amount: '1,000', reasons: '' });
+      const bad = await postForm(agent, `/projects/${project.id}/award`, { organisationId: String(org.id), amount: '1,00', reasons: '' });
       expect(bad.status).to.equal(422);
       expect(fieldError(bad.text, 'amount')).to.not.equal(null);
       expect(fieldError(bad.text, 'reasons')).to.not.equal(null);
