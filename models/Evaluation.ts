@@ -20,6 +20,11 @@ export type Grade = (typeof GRADES)[number];
 /** Grades that count as at least 合格 (the final instalment needs one). */
 export const PASSING_GRADES: readonly Grade[] = ['excellent', 'good', 'pass'];
 
+/** The grades that reach `least` (GRADES runs from the best down): 良好 → 优秀 and 良好. */
+export function gradesAtLeast(least: Grade): Grade[] {
+  return GRADES.slice(0, GRADES.indexOf(least) + 1);
+}
+
 /** What a confirmed grade leads to; which consequence fits which grade is checked by the confirming command. */
 export const CONSEQUENCES = ['none', 'reward', 'rectification', 'ineligibility'] as const;
 export type Consequence = (typeof CONSEQUENCES)[number];

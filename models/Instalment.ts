@@ -14,11 +14,16 @@ export type InstalmentStatus = (typeof INSTALMENT_STATUSES)[number];
 /**
  * What makes an instalment's milestone met: `manual` (an officer marks it), `deliverables` (every
  * deliverable of the contract due on or before `milestoneThrough` accepted), `targets` (every
- * target reached to at least `milestoneShareBp` basis points). The tied ones are checked when a
- * deliverable is accepted (deliverables part).
+ * target reached to at least `milestoneShareBp` basis points), `evaluation` (a confirmed
+ * evaluation of `milestoneEvaluationKind` of at least `milestoneMinGrade`). The tied ones are
+ * checked when a deliverable is accepted (deliverables part) and an evaluation confirmed.
  */
-export const MILESTONE_KINDS = ['manual', 'deliverables', 'targets'] as const;
+export const MILESTONE_KINDS = ['manual', 'deliverables', 'targets', 'evaluation'] as const;
 export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
+
+/** The grades a milestone may ask at least (never 不合格). */
+export const MILESTONE_MIN_GRADES = ['pass', 'good', 'excellent'] as const;
+export type MilestoneMinGrade = (typeof MILESTONE_MIN_GRADES)[number];
 
 export const OPEN_INSTALMENT_STATUSES: readonly InstalmentStatus[] = ['scheduled', 'due'];
 
@@ -40,6 +45,12 @@ export class Instalment extends Model<InferAttributes<Instalment>, InferCreation
   declare milestoneKind: CreationOptional<MilestoneKind>;
   declare milestoneThrough: CreationOptional<string | null>;
   declare milestoneShareBp: CreationOptional<number | null>;
+  /**
+   * For an `evaluation` milestone: the kind of evaluation (an `EvaluationKind`: spot_check, interim,
+   * final; not imported, Evaluation's model leads back here through Contract) and the least grade it must reach.
+   */
+  declare milestoneEvaluationKind: CreationOptional<string | null>;
+  declare milestoneMinGrade: CreationOptional<MilestoneMinGrade | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -65,6 +76,8 @@ export class Instalment extends Model<InferAttributes<Instalment>, InferCreation
         milestoneKind: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'manual', validate: { isIn: [MILESTONE_KINDS] } },
         milestoneThrough: { type: DataTypes.DATEONLY, allowNull: true },
         milestoneShareBp: { type: DataTypes.INTEGER, allowNull: true },
+        milestoneEvaluationKind: { type: DataTypes.STRING(16), allowNull: true, validate: { isIn: [['spot_check', 'interim', 'final']] } },
+        milestoneMinGrade: { type: DataTypes.STRING(16), allowNull: true, validate: { isIn: [MILESTONE_MIN_GRADES] } },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -3,7 +3,8 @@ import { ARTICLE_23_FIELDS, CONTRACT_STATUSES, CONTRACT_TRANSITIONS, Contract, t
 import { ContractTarget } from '../../models/ContractTarget.js';
 import { ContractVersion } from '../../models/ContractVersion.js';
 import { District, Organisation, ServiceCategory } from '../../models/index.js';
-import { Instalment } from '../../models/Instalment.js';
+import { EVALUATION_KINDS } from '../../models/Evaluation.js';
+import { Instalment, MILESTONE_MIN_GRADES } from '../../models/Instalment.js';
 import { Project } from '../../models/Project.js';
 import { canMove } from '../../models/transitions.js';
 import { today } from '../clock.js';
@@ -23,6 +24,7 @@ import { districtsInOrder } from '../services/reference.js';
 import { addDays } from '../services/calendar.js';
 import { openShares } from '../services/contract-terms.js';
 import { targetMetricGroups } from './deliverables.js';
+import { evaluationTieLabel, instalmentFactsOf, instalmentWaitsFor, milestoneTieOf } from './instalment-steps.js';
 
 export const CONTRACTS_PATH = '/contracts';
 
@@ -150,13 +152,14 @@ export async function loadContract(actor: Actor, id: number): Promise<Contract> 
 /** The detail page: facts, art. 23 texts, targets, instalments with status, versions, money from the ledger. */
 export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) {
   const { t } = lang;
-  const [targets, instalments, versions, committed, paid, categories] = await Promise.all([
+  const [targets, instalments, versions, committed, paid, categories, facts] = await Promise.all([
     ContractTarget.findAll({ where: { contractId: c.id }, order: [['id', 'ASC']] }),
     Instalment.findAll({ where: { contractId: c.id }, order: [['seq', 'ASC']] }),
     ContractVersion.findAll({ where: { contractId: c.id }, order: [['version', 'DESC']] }),
     balance('contract_committed', c.id),
     balance('paid', c.id),
     ServiceCategory.findAll(),
+    instalmentFactsOf(c),
   ]);
   const categoryName = new Map(categories.map((k) => [k.code, lang.locale === 'en' ? k.nameEn : k.name]));
   return {
@@ -181,6 +184,9 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
       final: i.requiresFinalEvaluation,
       status: i.status,
       statusLabel: t(`contracts.instalmentStatus.${i.status}`),
+      // What meets its milestone, and what its payment still waits for (#12).
+      tie: milestoneTieOf(i, lang),
+      waits: c.status === 'draft' ? '' : instalmentWaitsFor(i, facts, lang),
     })),
     versions: versions.map((v) => ({
       version: v.version,
@@ -224,7 +230,8 @@ export async function contractFormValuesOf(c: Contract): Promise<Record<string, 
   values.scheduleMode = shares ? 'percent' : 'amount';
   instalments.slice(0, INSTALMENT_ROWS).forEach((i, n) => {
     const figure = shares ? percentInput(shares[n]) : fenToInput(i.amountFen);
-    Object.assign(values, { [`figure_${n}`]: figure, [`milestone_${n}`]: i.milestone, [`due_${n}`]: i.dueOn ?? '' });
+    const tie = i.milestoneKind === 'evaluation' ? `${i.milestoneEvaluationKind}:${i.milestoneMinGrade}` : '';
+    Object.assign(values, { [`figure_${n}`]: figure, [`milestone_${n}`]: i.milestone, [`due_${n}`]: i.dueOn ?? '', [`tie_${n}`]: tie });
   });
   targets.slice(0, TARGET_ROWS).forEach((x, n) => {
     Object.assign(values, { [`category_${n}`]: x.categoryCode, [`metric_${n}`]: x.metric, [`count_${n}`]: String(x.targetCount) });
@@ -256,6 +263,11 @@ export async function contractFormOptions(lang: Lang) {
       { value: 'amount', label: lang.t('contracts.form.modeAmount') },
     ],
     instalmentRows: INSTALMENT_ROWS,
+    // A milestone may be met by an evaluation of a kind reaching a grade (#12).
+    ties: [
+      { value: '', label: lang.t('contracts.tie.none') },
+      ...EVALUATION_KINDS.flatMap((kind) => MILESTONE_MIN_GRADES.map((grade) => ({ value: `${kind}:${grade}`, label: evaluationTieLabel(kind, grade, lang) }))),
+    ],
     targetRows: TARGET_ROWS,
     // The metrics a target may name, per service category (deliverables report them).
     metricGroups: targetMetricGroups(categories, lang),

@@ -36,6 +36,7 @@ import { addDays } from '../services/calendar.js';
 import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { filterValues, listFrame, pageWindow, withAll } from './list-page.js';
+import { milestoneTieOf } from './instalment-steps.js';
 
 export const DELIVERABLES_PATH = '/deliverables';
 export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;
@@ -546,7 +547,9 @@ export async function scheduleFormPage(contract: Contract, lang: Lang, form?: { 
       milestone: i.milestone,
       status: i.status,
       statusLabel: lang.t(`contracts.instalmentStatus.${i.status}`),
-      editable: i.status === 'scheduled',
+      // One tied to an evaluation is set in the contract's schedule (#12): shown, not offered here.
+      editable: i.status === 'scheduled' && i.milestoneKind !== 'evaluation',
+      tie: i.milestoneKind === 'evaluation' ? milestoneTieOf(i, lang) : '',
     })),
   };
 }

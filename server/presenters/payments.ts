@@ -4,7 +4,6 @@ import { District, Organisation, User } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { PAYMENT_STATUSES, PAYMENT_TRANSITIONS, Payment, type PaymentStatus } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
-import { hasPassingFinalEvaluation } from '../commands/evaluations/passingFinalEvaluation.js';
 import { NotFoundError } from '../errors.js';
 import { today } from '../clock.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
@@ -17,6 +16,7 @@ import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.j
 import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { instalmentFactsOf, instalmentWaitsFor, milestoneTieOf } from './instalment-steps.js';
 import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
@@ -206,7 +206,7 @@ export async function loadPaymentContract(actor: Actor, id: number): Promise<Con
  * paid), and for each instalment the buttons its state allows (mark the milestone met, request).
  */
 export async function contractPaymentsPage(actor: Actor, contract: Contract, lang: Lang) {
-  const [instalments, payments, committed, paid, finalPassed] = await Promise.all([
+  const [instalments, payments, committed, paid, facts] = await Promise.all([
     Instalment.findAll({
       where: { contractId: contract.id },
       order: [
@@ -217,7 +217,7 @@ export async function contractPaymentsPage(actor: Actor, contract: Contract, lan
     Payment.findAll({ where: { contractId: contract.id }, include: WITH, order: [['id', 'ASC']] }),
     balances('contract_committed', [contract.id]),
     balances('paid', [contract.id]),
-    hasPassingFinalEvaluation(contract.id),
+    instalmentFactsOf(contract),
   ]);
   const may = canMap(actor, PAYMENT_RESOURCE, ['request', 'milestone'], contract);
   const active = contract.status === 'active';
@@ -233,20 +233,26 @@ export async function contractPaymentsPage(actor: Actor, contract: Contract, lan
       committed: formatFen(committed.get(contract.id) ?? 0),
       paid: formatFen(paid.get(contract.id) ?? 0),
     },
-    instalments: instalments.map((i) => ({
-      id: i.id,
-      seq: i.seq,
-      milestone: i.milestone,
-      dueOn: i.dueOn ?? '',
-      amount: formatFen(i.amountFen),
-      status: i.status,
-      statusLabel: lang.t(`payments.instalmentStatus.${i.status}`),
-      finalEvaluation: i.requiresFinalEvaluation,
-      can: {
-        milestone: may.milestone && active && i.status === 'scheduled' && i.milestoneKind === 'manual',
-        request: may.request && active && i.status === 'due' && (!i.requiresFinalEvaluation || finalPassed),
-      },
-    })),
+    instalments: instalments.map((i) => {
+      // What the instalment still waits for ('' when nothing): said where a button is missing (#12).
+      const waits = instalmentWaitsFor(i, facts, lang);
+      return {
+        id: i.id,
+        seq: i.seq,
+        milestone: i.milestone,
+        dueOn: i.dueOn ?? '',
+        amount: formatFen(i.amountFen),
+        status: i.status,
+        statusLabel: lang.t(`payments.instalmentStatus.${i.status}`),
+        finalEvaluation: i.requiresFinalEvaluation,
+        tie: milestoneTieOf(i, lang),
+        waits,
+        can: {
+          milestone: may.milestone && active && i.status === 'scheduled' && i.milestoneKind === 'manual',
+          request: may.request && active && i.status === 'due' && !waits,
+        },
+      };
+    }),
     payments: payments.map((p) => paymentSummary(p, lang)),
   };
 }

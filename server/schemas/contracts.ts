@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { CONTRACT_DOCUMENTS, CONTRACT_STATUSES } from '../../models/Contract.js';
 import { idParams, recordId } from './common.js';
-import type { InstalmentInput, ScheduleMode } from '../services/contract-terms.js';
+import { EVALUATION_KINDS, type EvaluationKind } from '../../models/Evaluation.js';
+import { MILESTONE_MIN_GRADES, type MilestoneMinGrade } from '../../models/Instalment.js';
+import type { EvaluationTie, InstalmentInput, ScheduleMode } from '../services/contract-terms.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 import { parseMoneyToFen, parsePercentToBp } from './money.js';
 
@@ -91,11 +93,24 @@ const optionalDate = z
   .default('');
 const nullIfEmpty = (v: string) => (v.trim() === '' ? null : v.trim());
 
+/** The schedule row's evaluation choice, `kind:grade` (`interim:pass`: an interim evaluation of at least 合格), or '' for none (#12). */
+export const EVALUATION_TIES = EVALUATION_KINDS.flatMap((k) => MILESTONE_MIN_GRADES.map((g) => `${k}:${g}` as const));
+
+function evaluationTieOf(value: string): EvaluationTie | null {
+  if (!value) return null;
+  const [kind, grade] = value.split(':') as [EvaluationKind, MilestoneMinGrade];
+  return { kind, grade };
+}
+
 const rowFields: Record<string, z.ZodType> = {};
 for (let i = 0; i < INSTALMENT_ROWS; i += 1) {
   rowFields[`figure_${i}`] = text(20);
   rowFields[`milestone_${i}`] = text(500);
   rowFields[`due_${i}`] = optionalDate;
+  rowFields[`tie_${i}`] = z
+    .union([z.literal(''), z.enum(EVALUATION_TIES)])
+    .optional()
+    .default('');
 }
 for (let i = 0; i < TARGET_ROWS; i += 1) {
   rowFields[`category_${i}`] = text(32);
@@ -115,7 +130,12 @@ function rowsOf(raw: Raw, mode: 'amount' | 'percent', ctx: z.RefinementCtx) {
     const value = mode === 'amount' ? parseMoneyToFen(figure) : parsePercentToBp(figure);
     if (value === null) ctx.addIssue({ code: 'custom', path: [`figure_${i}`], message: 'contracts.validation.figure' });
     if (!milestone) ctx.addIssue({ code: 'custom', path: [`milestone_${i}`], message: 'validation.required' });
-    instalments.push({ [mode === 'amount' ? 'amountFen' : 'percentBp']: value ?? 0, milestone, dueOn: raw[`due_${i}`] || null });
+    instalments.push({
+      [mode === 'amount' ? 'amountFen' : 'percentBp']: value ?? 0,
+      milestone,
+      dueOn: raw[`due_${i}`] || null,
+      evaluationTie: evaluationTieOf(raw[`tie_${i}`] ?? ''),
+    });
   }
   const targets: TargetInput[] = [];
   for (let i = 0; i < TARGET_ROWS; i += 1) {

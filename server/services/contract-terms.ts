@@ -1,9 +1,20 @@
 import { TERM_MONTHS } from '../../models/Contract.js';
+import type { EvaluationKind } from '../../models/Evaluation.js';
+import type { MilestoneMinGrade } from '../../models/Instalment.js';
 import type { FieldErrors } from '../errors.js';
 import { addMonths } from './calendar.js';
 
-/** One instalment as entered: an amount in fen OR a share in basis points (30 % = 3000), and its milestone. */
-export type InstalmentInput = { amountFen?: number | null; percentBp?: number | null; milestone: string; dueOn?: string | null };
+/** A milestone tied to an evaluation (#12): met by a confirmed evaluation of `kind` reaching `grade`. */
+export type EvaluationTie = { kind: EvaluationKind; grade: MilestoneMinGrade };
+
+/** One instalment as entered: an amount in fen OR a share in basis points (30 % = 3000), its milestone, and the evaluation it may be tied to. */
+export type InstalmentInput = {
+  amountFen?: number | null;
+  percentBp?: number | null;
+  milestone: string;
+  dueOn?: string | null;
+  evaluationTie?: EvaluationTie | null;
+};
 
 /** One instalment as scheduled: its amount in fen always, its share when entered as one. */
 export type ScheduledInstalment = {
@@ -13,6 +24,10 @@ export type ScheduledInstalment = {
   milestone: string;
   dueOn: string | null;
   requiresFinalEvaluation: boolean;
+  /** `evaluation` when tied to one (else `manual`: deliverable and target conditions are set on the reporting schedule). */
+  milestoneKind: 'manual' | 'evaluation';
+  milestoneEvaluationKind: EvaluationKind | null;
+  milestoneMinGrade: MilestoneMinGrade | null;
 };
 
 export type ScheduleMode = 'amount' | 'percent';
@@ -67,6 +82,9 @@ export function buildSchedule(
     milestone: r.milestone.trim(),
     dueOn: r.dueOn || null,
     requiresFinalEvaluation: i === rows.length - 1,
+    milestoneKind: r.evaluationTie ? ('evaluation' as const) : ('manual' as const),
+    milestoneEvaluationKind: r.evaluationTie?.kind ?? null,
+    milestoneMinGrade: r.evaluationTie?.grade ?? null,
   }));
   return { schedule, errors: {} };
 }

@@ -9,8 +9,8 @@ export type MilestoneCondition = { instalmentId: number; kind: MilestoneKind; th
 
 /**
  * An amendment replaces the open instalments by a new schedule, written in the order the amend
- * form showed the old ones: the k-th new instalment keeps the milestone condition of the k-th
- * replaced one (a new one beyond them starts `manual`). Then any tied milestone already met moves
+ * form showed the old ones: the k-th new instalment keeps the deliverable or target condition of
+ * the k-th replaced one (a new one beyond them starts `manual`; an evaluation tie is the form's own). Then any tied milestone already met moves
  * its instalment to `due` again, inside the amendment's transaction.
  */
 export async function carryMilestoneConditions(
@@ -20,12 +20,17 @@ export async function carryMilestoneConditions(
   by: By,
   transaction: Transaction,
 ): Promise<void> {
-  if (!replaced.some((i) => i.milestoneKind !== 'manual')) return;
+  if (!replaced.some((i) => i.milestoneKind !== 'manual')) {
+    // Ties to evaluations come with the new schedule itself; one may already be met.
+    await markMilestonesMet(contract, by, transaction);
+    return;
+  }
   const fresh = await Instalment.findAll({ where: { contractId: contract.id, versionFrom, status: 'scheduled' }, order: [['seq', 'ASC']], transaction });
   const ordered = [...replaced].sort((a, b) => a.seq - b.seq);
   for (const [k, instalment] of fresh.entries()) {
     const old = ordered[k];
-    if (!old || old.milestoneKind === 'manual') continue;
+    // An evaluation tie is the amend form's own field: what the form says stands (#12).
+    if (!old || old.milestoneKind === 'manual' || old.milestoneKind === 'evaluation' || instalment.milestoneKind === 'evaluation') continue;
     await instalment.update(
       { milestoneKind: old.milestoneKind, milestoneThrough: old.milestoneThrough ?? null, milestoneShareBp: old.milestoneShareBp ?? null },
       { transaction },

@@ -50,7 +50,8 @@ export async function reportingScheduleSetter(contractId: number, form: Schedule
     const changed: { seq: number; kind: MilestoneKind }[] = [];
     for (const m of form.milestones) {
       const instalment = byId.get(m.instalmentId);
-      if (!instalment) continue;
+      // A milestone tied to an evaluation is set in the contract's schedule, not here (#12).
+      if (!instalment || instalment.milestoneKind === 'evaluation') continue;
       const next = {
         milestoneKind: m.kind,
         milestoneThrough: m.kind === 'deliverables' ? m.through : null,

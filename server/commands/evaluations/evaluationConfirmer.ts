@@ -10,7 +10,8 @@ import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import type { ConfirmForm } from '../../schemas/evaluations.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
+import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { lockedEvaluation } from './evaluationLocks.js';
 
 /**
@@ -75,7 +76,8 @@ async function makeIneligible(evaluation: Evaluation, until: string, by: By, tra
 /**
  * The officer confirms a submitted evaluation with its consequence: the grade stands, a reward is
  * recorded, a rectification gets its items and deadline, or the organisation becomes ineligible
- * for the next year; all in one transaction with the audit event.
+ * until a day; the contract's milestones tied to an evaluation it reaches are met; all in one
+ * transaction with the audit event.
  */
 export async function evaluationConfirmer(id: number, form: ConfirmForm, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
@@ -105,6 +107,8 @@ export async function evaluationConfirmer(id: number, form: ConfirmForm, by: By)
       );
     }
     if (ineligibleUntil) await makeIneligible(evaluation, ineligibleUntil, by, transaction);
+    // A milestone tied to an evaluation of this kind and grade is met now, in this transaction (#12).
+    await markMilestonesMet(await lockedContract(evaluation.contractId, transaction), by, transaction);
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'evaluation.confirm',

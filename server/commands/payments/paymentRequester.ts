@@ -22,7 +22,8 @@ export async function milestoneMarker(instalmentId: number, by: By): Promise<Ins
     const instalment = await lockedInstalment(instalmentId, contract, transaction);
     if (contract.status !== 'active') throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
     if (instalment.status !== 'scheduled') throw new ConflictError('payments.errors.notScheduled', { status: instalment.status });
-    // A milestone tied to deliverables is met by their acceptance (deliverables part), not by hand.
+    // A milestone tied to deliverables is met by their acceptance (deliverables part), one tied to an evaluation by its confirmation (#12), not by hand.
+    if (instalment.milestoneKind === 'evaluation') throw new ConflictError('payments.errors.milestoneTiedToEvaluation');
     if (instalment.milestoneKind !== 'manual') throw new ConflictError('deliverables.errors.milestoneTied');
     await instalment.update({ status: 'due' }, { transaction });
     await recordAudit({
