@@ -23,7 +23,14 @@ import {
   approvalQueuePage,
   loadAllocation,
 } from '../server/presenters/allocations.js';
-import { type AllocationListQuery, allocationForm, allocationListQuery, approvalForm, rejectionForm } from '../server/schemas/allocations.js';
+import {
+  type AllocationListQuery,
+  allocationForm,
+  allocationListQuery,
+  approvalForm,
+  newAllocationQuery,
+  rejectionForm,
+} from '../server/schemas/allocations.js';
 import { idParams } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
@@ -92,7 +99,10 @@ export function allocationsRouter(): Router {
     res.render('allocations/queue', { pageTitle: req.t('finance.allocations.queueTitle'), queue: await approvalQueuePage(actorOf(req), langOf(req)) });
   });
 
-  router.get(`${ALLOCATIONS_PATH}/new`, rule('create', ALLOCATION_RESOURCE), (req, res) => renderNew(req, res, { values: {}, errors: {} }));
+  router.get(`${ALLOCATIONS_PATH}/new`, rule('create', ALLOCATION_RESOURCE), validateQuery(newAllocationQuery), (req, res) => {
+    const { projectId, amount } = queryOf(res, newAllocationQuery);
+    return renderNew(req, res, { values: { projectId: projectId ?? '', amount: amount ?? '' }, errors: {} });
+  });
 
   router.post(ALLOCATIONS_PATH, rule('create', ALLOCATION_RESOURCE), validateBody(allocationForm, renderNew), async (req, res) => {
     const allocation = await allocationRequester(bodyOf(res, allocationForm), by(req));

@@ -10,7 +10,7 @@ import { contractDocumentAttacher } from '../server/commands/contracts/contractD
 import { contractTerminator } from '../server/commands/contracts/contractTerminator.js';
 import { contractUpdater } from '../server/commands/contracts/contractUpdater.js';
 import type { Config } from '../server/config.js';
-import { ConflictError, NotFoundError } from '../server/errors.js';
+import { NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { upload, uploadsOf } from '../server/middleware/upload.js';
@@ -45,6 +45,7 @@ import { idParams } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { contractClaimsSection } from '../server/presenters/claim-contract-section.js';
+import { contractNextSteps } from '../server/presenters/contract-readiness.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 
@@ -71,11 +72,13 @@ const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form, 'new
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, 'edit');
 const renderAmend: OnInvalid = (req, res, form) => renderForm(req, res, form, 'amend');
 
-async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY, documents: Form = EMPTY): Promise<void> {
+async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY, documents: Form = EMPTY, refusal = ''): Promise<void> {
   const contract = subjectOf(res);
   res.render('contracts/show', {
     pageTitle: contract.number,
     ...(await contractDetailPage(actorOf(req), contract, langOf(req))),
+    ...(await contractNextSteps(actorOf(req), contract, langOf(req))),
+    refusal,
     evaluations: await contractEvaluationsSection(actorOf(req), contract, langOf(req)),
     claimsSection: await contractClaimsSection(actorOf(req), contract, langOf(req)),
     terminateForm: terminate,
@@ -144,7 +147,9 @@ export function contractsRouter(config: Config): Router {
       await contractActivator(subjectOf(res).id, by(req));
     } catch (e) {
       if (!(e instanceof ActivationRefusedError)) throw e;
-      throw new ConflictError('contracts.errors.activationRefused', { missing: e.reasons.map((r) => req.t(r)).join('、') });
+      // Refused on the contract's own page, beside its checklist (a reload shows the page, not a 404).
+      res.status(409);
+      return renderDetail(req, res, EMPTY, EMPTY, req.t('contracts.errors.activationRefused', { missing: e.reasons.map((r) => req.t(r)).join('、') }));
     }
     flash(req, 'success', 'contracts.flash.activated', { number: subjectOf(res).number });
     res.redirect(detailHref(subjectOf(res).id));
@@ -181,7 +186,8 @@ export function contractsRouter(config: Config): Router {
     subject('terminate'),
     validateBody(terminateForm, renderTerminate),
     async (req, res) => {
-      await contractTerminator(subjectOf(res).id, bodyOf(res, terminateForm).reason, by(req));
+      const form = bodyOf(res, terminateForm);
+      await contractTerminator(subjectOf(res).id, form.reason, by(req), form.decisions);
       flash(req, 'success', 'contracts.flash.terminated', { number: subjectOf(res).number });
       res.redirect(detailHref(subjectOf(res).id));
     },

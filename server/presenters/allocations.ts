@@ -6,7 +6,7 @@ import { District, User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can as allowed, canMap, districtScope, movesOf } from '../policies/index.js';
-import { ALLOCATION_RESOURCE, allocationScope, budgetLineScope } from '../policies/finance.js';
+import { ALLOCATION_RESOURCE, allocationScope, BUDGET_LINE_RESOURCE, budgetLineScope } from '../policies/finance.js';
 import { ALLOCATION_SORT_KEYS, type AllocationFilter, type AllocationListQuery, type AllocationSortKey } from '../schemas/allocations.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
@@ -203,8 +203,17 @@ export async function allocationFormOptions(actor: Actor, lang: Lang) {
     }),
   ]);
   const choose = { value: '', label: lang.t('finance.form.choose') };
+  // An empty choice says who provides what is missing: budget lines are finance's.
+  const district = lines.length ? null : await District.findByPk(actor.districtId);
+  const noLines = lines.length
+    ? null
+    : {
+        hint: lang.t('finance.allocations.noLines', { district: districtName(district, lang) }),
+        link: allowed(actor, 'create', BUDGET_LINE_RESOURCE) ? { href: '/budget/new', label: lang.t('contracts.checklist.createBudgetLine') } : null,
+      };
   return {
     lines: [choose, ...lines.map((l) => ({ value: l.id, label: `${l.year} · ${districtName(l.district, lang)} · ${l.name}` }))],
+    noLines,
     projects: [choose, ...projects.map((p) => ({ value: p.id, label: `${p.year} · ${p.title}` }))],
     funds: [choose, ...ALLOCATION_FUNDS.map((f) => ({ value: f, label: lang.t(`finance.funds.${f}`) }))],
   };

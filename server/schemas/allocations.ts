@@ -46,6 +46,16 @@ export const allocationForm = z.object({
 });
 export type AllocationForm = z.infer<typeof allocationForm>;
 
+/** The request form may start from a project and an amount (a contract's checklist links here with what is short). */
+export const newAllocationQuery = z.object({
+  projectId: optionalId(),
+  amount: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,2})?$/)
+    .optional()
+    .catch(undefined),
+});
+
 /** A rejection says why. */
 export const rejectionForm = z.object({ reason: z.string().trim().min(1, 'validation.required').max(2000, 'validation.tooLong') });
 export type RejectionForm = z.infer<typeof rejectionForm>;

@@ -239,4 +239,18 @@ export const amendmentForm = z
 export const contractDocumentParams = idParams.extend({ which: z.enum(CONTRACT_DOCUMENTS) });
 
 /** Termination: why. */
-export const terminateForm = z.object({ reason: z.string().trim().min(1, 'validation.required').max(4000, 'validation.tooLong') });
+/**
+ * The termination form: the reason, and for each open payment the officer's decision in a field
+ * `decision_<paymentId>` (`pay` or `cancel`; the terminator refuses one left out, beside it).
+ */
+export const terminateForm = z
+  .object({ reason: z.string().trim().min(1, 'validation.required').max(4000, 'validation.tooLong') })
+  .catchall(z.string().max(16))
+  .transform((r) => ({
+    reason: r.reason,
+    decisions: Object.fromEntries(
+      Object.entries(r)
+        .filter(([k, v]) => /^decision_\d{1,10}$/.test(k) && (v === 'pay' || v === 'cancel'))
+        .map(([k, v]) => [Number(k.slice('decision_'.length)), v as 'pay' | 'cancel']),
+    ) as Record<number, 'pay' | 'cancel'>,
+  }));

@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import type { User } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
-import { Payment } from '../../models/Payment.js';
 import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
 import { paymentApprover } from '../../server/commands/payments/paymentApprover.js';
 import { paymentPayer } from '../../server/commands/payments/paymentPayer.js';
 import { paymentRejecter } from '../../server/commands/payments/paymentRejecter.js';
 import { milestoneMarker, paymentRequester } from '../../server/commands/payments/paymentRequester.js';
-import { ConflictError } from '../../server/errors.js';
+import { ConflictError, type ValidationError } from '../../server/errors.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { buildContract } from '../factories/contracts.js';
 import { actorOf } from '../factories/finance.js';
@@ -44,7 +43,7 @@ describe('payments: on contracts activated by the contracts part', () => {
     expect(report.ok, JSON.stringify(report)).to.equal(true);
   });
 
-  it('after termination an open payment can no longer be approved or paid (409), only rejected; its instalment stays cancelled', async () => {
+  it('a termination pays or cancels each open payment as decided: a kept one is approved and paid after it, a kept one rejected later gives its money back', async () => {
     const { contract, officer } = await buildContract({ status: 'active', valueFen: 1_000_000 });
     const finance = (await buildUser('finance')).user;
     const [first, second] = await Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC']] });
@@ -53,13 +52,18 @@ describe('payments: on contracts activated by the contracts part', () => {
     const requested = await paymentRequester(first.id, by(officer));
     const approved = await paymentRequester(second.id, by(officer));
     await paymentApprover(approved.id, by(finance));
-    await contractTerminator(contract.id, '服务机构无法继续履约', by(officer));
-    expect(await errorOf(paymentApprover(requested.id, by(finance)))).to.be.instanceOf(ConflictError);
-    expect(await errorOf(paymentPayer(approved.id, paid, by(finance)))).to.be.instanceOf(ConflictError);
-    expect(await balance('paid', contract.id)).to.equal(0);
+    const undecided = await errorOf(contractTerminator(contract.id, '服务机构无法继续履约', by(officer)));
+    expect((undecided as ValidationError).fieldErrors).to.have.keys(`decision_${requested.id}`, `decision_${approved.id}`);
+    await contractTerminator(contract.id, '服务机构无法继续履约', by(officer), { [requested.id]: 'pay', [approved.id]: 'pay' });
+    expect(await balance('contract_committed', contract.id), 'the two kept payments stay committed').to.equal(300_000 + 400_000);
+    await paymentApprover(requested.id, by(finance));
+    await paymentPayer(approved.id, paid, by(finance));
+    expect((await Instalment.findByPk(second.id))!.status).to.equal('paid');
     expect((await paymentRejecter(requested.id, '合同已解除', by(finance))).status).to.equal('rejected');
-    expect((await Instalment.findByPk(first.id))!.status).to.equal('cancelled');
-    expect((await Payment.findByPk(approved.id))!.status).to.equal('approved');
+    expect((await Instalment.findByPk(first.id))!.status, 'rejected after termination: ended, not due again').to.equal('cancelled');
+    expect(await balance('contract_committed', contract.id), 'nothing left stuck').to.equal(0);
+    expect(await balance('paid', contract.id)).to.equal(400_000);
+    expect(await errorOf(paymentRequester(Number(first.id), by(officer)))).to.be.instanceOf(ConflictError);
     const report = await verifyLedger();
     expect(report.ok, JSON.stringify(report)).to.equal(true);
   });

@@ -8,11 +8,16 @@ import { keepsMoneyOf } from '../../policies/finance.js';
 import { PAYMENT_RESOURCE } from '../../policies/payment.js';
 import { recordAudit } from '../../services/audit.js';
 import { claimPaid } from '../claims/claimPaid.js';
+import { uncommitTo } from '../contracts/contractCommitments.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { contractIdOf, lockedPayment } from './paymentLocks.js';
 
-/** Contracts whose payments may still be approved and paid. */
-const PAYABLE_CONTRACT: readonly string[] = ['active', 'completed'];
+/**
+ * Contracts whose payments may still be approved and paid. A terminated contract's open payments
+ * are the ones its termination decided to pay (it cancelled the others and kept their money
+ * committed), so they are approved and paid as usual.
+ */
+const PAYABLE_CONTRACT: readonly string[] = ['active', 'completed', 'terminated'];
 
 /**
  * The common frame of a finance decision on a payment, in ONE transaction: lock the contract (so
@@ -35,8 +40,6 @@ export async function paymentDecision(
     if (!can(by.actor, transition, PAYMENT_RESOURCE, payment)) throw new ForbiddenError('payments.errors.ownRequest');
     const from = payment.status;
     const to = checkTransition('payments', PAYMENT_TRANSITIONS, payment, transition);
-    // A terminated contract has released what it had not paid and cancelled its instalments:
-    // its open payments may still be rejected, never approved or paid.
     if (transition !== 'reject' && !PAYABLE_CONTRACT.includes(contract.status)) {
       throw new ConflictError('payments.errors.contractNotActive', { status: contract.status });
     }
@@ -45,8 +48,11 @@ export async function paymentDecision(
     if (payment.kind === 'claim' && transition === 'reject') throw new ConflictError('payments.errors.claimPayment');
     const detail = await change(payment, to, transaction);
     if (payment.kind === 'claim' && to === 'paid') await claimPaid(payment, by, transaction);
+    // A payment kept by a termination and then rejected: its money goes back and its instalment ends.
+    const ended = to === 'rejected' && contract.status === 'terminated';
+    if (ended) Object.assign(detail, { released: await uncommitTo(contract, payment.amountFen, by.actor.id, transaction) });
     if (payment.instalmentId) {
-      const instalmentStatus = to === 'rejected' ? 'due' : to;
+      const instalmentStatus = to === 'rejected' ? (ended ? 'cancelled' : 'due') : to;
       await Instalment.update({ status: instalmentStatus }, { where: { id: payment.instalmentId, status: { [Op.ne]: 'cancelled' } }, transaction });
     }
     await recordAudit({
