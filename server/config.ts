@@ -89,6 +89,11 @@ export function parseStorageUrl(value: string | undefined, problems: string[]): 
   return location;
 }
 
+/** A host name that stays on this machine. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
 export type Config = {
   env: 'development' | 'test' | 'production';
   isProduction: boolean;
@@ -140,6 +145,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[0-9a-fA-F]{64}$/.test(dataKeyHex)) problems.push('DATA_KEY must be 64 hexadecimal characters (32 bytes)');
   else if (isProduction && /^(.)\1*$/.test(dataKeyHex)) problems.push('DATA_KEY is a repeated character, not a key');
   const storage = parseStorageUrl(e.STORAGE_URL, problems);
+  // Files and the keys to the bucket cross the network: in clear only to the same machine.
+  if (isProduction && storage.kind === 's3' && storage.endpoint.startsWith('http://') && !isLoopback(new URL(storage.endpoint).hostname)) {
+    problems.push('STORAGE_URL: tls=0 is allowed in production only for a store on this machine (127.0.0.1, ::1, localhost)');
+  }
   if (problems.length) throw new ConfigError(`Refusing to start: ${problems.join('; ')}`);
 
   return {

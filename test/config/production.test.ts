@@ -54,6 +54,19 @@ describe('production start', () => {
     expect(loadConfig(GOOD as NodeJS.ProcessEnv).isProduction).to.equal(true);
   });
 
+  it('refuses object storage in clear text (tls=0) unless it is on this machine, without echoing the URL', () => {
+    const remote = 's3://KEY:SECRET-VALUE@oss.bureau.example:9000/careprocure?tls=0';
+    expect(() => loadConfig({ ...GOOD, STORAGE_URL: remote } as NodeJS.ProcessEnv))
+      .to.throw(ConfigError, /tls=0 is allowed in production only for a store on this machine/)
+      .with.property('message')
+      .that.does.not.contain('SECRET-VALUE');
+    for (const host of ['127.0.0.1:9000', 'localhost:9000', '[::1]:9000']) {
+      expect(loadConfig({ ...GOOD, STORAGE_URL: `s3://KEY:SECRET@${host}/careprocure?tls=0` } as NodeJS.ProcessEnv).storage.kind, host).to.equal('s3');
+    }
+    expect(loadConfig({ ...GOOD, STORAGE_URL: 's3://KEY:SECRET@oss.bureau.example/careprocure' } as NodeJS.ProcessEnv).storage.kind).to.equal('s3');
+    expect(loadConfig({ NODE_ENV: 'development', STORAGE_URL: remote } as NodeJS.ProcessEnv).storage.kind, 'outside production').to.equal('s3');
+  });
+
   it('does not start with the default secret: exits with a message, listening nowhere', async function () {
     // A process of its own: its start (tsx compiling the server) takes long on a busy machine.
     this.timeout(180_000);
