@@ -35,12 +35,15 @@ export class Agency extends Model<InferAttributes<Agency>, InferCreationAttribut
   declare active: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare district?: NonAttribute<District>;
 
   static initModel(sequelize: Sequelize): void {
     Agency.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         kind: { type: DataTypes.STRING(40), allowNull: false, validate: { isIn: [AGENCY_KINDS] } },
         name: { type: DataTypes.STRING(128), allowNull: false },
         active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },

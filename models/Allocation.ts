@@ -51,6 +51,8 @@ export class Allocation extends Model<InferAttributes<Allocation>, InferCreation
   declare releasedAt: Date | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare budgetLine?: NonAttribute<BudgetLine>;
   declare project?: NonAttribute<Project>;
   declare district?: NonAttribute<District>;
@@ -61,6 +63,7 @@ export class Allocation extends Model<InferAttributes<Allocation>, InferCreation
     Allocation.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         budgetLineId: { type: DataTypes.INTEGER, allowNull: false },
         projectId: { type: DataTypes.INTEGER, allowNull: false },
         districtId: { type: DataTypes.INTEGER, allowNull: false },

@@ -35,6 +35,8 @@ export class BudgetLine extends Model<InferAttributes<BudgetLine>, InferCreation
   declare createdBy: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare district?: NonAttribute<District>;
   declare financeAgency?: NonAttribute<Agency>;
 
@@ -42,6 +44,7 @@ export class BudgetLine extends Model<InferAttributes<BudgetLine>, InferCreation
     BudgetLine.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         year: { type: DataTypes.INTEGER, allowNull: false },
         districtId: { type: DataTypes.INTEGER, allowNull: false },
         fundSource: { type: DataTypes.STRING(32), allowNull: false, validate: { isIn: [FUND_SOURCES] } },

@@ -42,6 +42,8 @@ export class CatalogueItem extends Model<InferAttributes<CatalogueItem>, InferCr
   declare retiredAt: Date | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare district?: NonAttribute<District>;
   declare category?: NonAttribute<ServiceCategory>;
   declare creator?: NonAttribute<User>;
@@ -50,6 +52,7 @@ export class CatalogueItem extends Model<InferAttributes<CatalogueItem>, InferCr
     CatalogueItem.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         year: { type: DataTypes.INTEGER, allowNull: false },
         districtId: { type: DataTypes.INTEGER, allowNull: false },
         categoryCode: { type: DataTypes.STRING(40), allowNull: false },

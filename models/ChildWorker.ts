@@ -56,6 +56,8 @@ export class ChildWorker extends Model<InferAttributes<ChildWorker>, InferCreati
   declare createdBy: number | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare district?: NonAttribute<District>;
   declare subDistrict?: NonAttribute<SubDistrict | null>;
   declare trainingRecords?: NonAttribute<TrainingRecord[]>;
@@ -64,6 +66,7 @@ export class ChildWorker extends Model<InferAttributes<ChildWorker>, InferCreati
     ChildWorker.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         kind: { type: DataTypes.STRING(16), allowNull: false, validate: { isIn: [CHILD_WORKER_KINDS] } },
         name: { type: DataTypes.STRING(64), allowNull: false },
         idNumberEnc: { type: DataTypes.TEXT, allowNull: false },

@@ -87,6 +87,8 @@ export class Contract extends Model<InferAttributes<Contract>, InferCreationAttr
   declare createdBy: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare project?: NonAttribute<Project>;
   declare organisation?: NonAttribute<Organisation>;
   declare district?: NonAttribute<District>;
@@ -98,6 +100,7 @@ export class Contract extends Model<InferAttributes<Contract>, InferCreationAttr
     Contract.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         number: { type: DataTypes.STRING(64), allowNull: false, unique: true },
         projectId: { type: DataTypes.INTEGER, allowNull: false },
         awardId: { type: DataTypes.INTEGER, allowNull: false },

@@ -45,6 +45,8 @@ export class Deliverable extends Model<InferAttributes<Deliverable>, InferCreati
   declare acceptedVersion: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare contract?: NonAttribute<Contract>;
   declare organisation?: NonAttribute<Organisation>;
   declare district?: NonAttribute<District>;
@@ -53,6 +55,7 @@ export class Deliverable extends Model<InferAttributes<Deliverable>, InferCreati
     Deliverable.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         contractId: { type: DataTypes.INTEGER, allowNull: false },
         organisationId: { type: DataTypes.INTEGER, allowNull: false },
         districtId: { type: DataTypes.INTEGER, allowNull: false },

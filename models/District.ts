@@ -14,11 +14,14 @@ export class District extends Model<InferAttributes<District>, InferCreationAttr
   declare sortOrder: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
 
   static initModel(sequelize: Sequelize): void {
     District.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         code: { type: DataTypes.STRING(8), allowNull: false, unique: true },
         name: { type: DataTypes.STRING(64), allowNull: false },
         nameEn: { type: DataTypes.STRING(64), allowNull: false },

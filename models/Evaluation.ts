@@ -77,6 +77,8 @@ export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreation
   declare createdBy: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare contract?: NonAttribute<Contract>;
   declare organisation?: NonAttribute<Organisation>;
   declare district?: NonAttribute<District>;
@@ -91,6 +93,7 @@ export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreation
     Evaluation.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         contractId: { type: DataTypes.INTEGER, allowNull: false },
         templateId: { type: DataTypes.INTEGER, allowNull: false },
         sampleId: { type: DataTypes.INTEGER, allowNull: true },

@@ -15,6 +15,8 @@ export class EvaluationTemplate extends Model<InferAttributes<EvaluationTemplate
   declare createdBy: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare indicators?: NonAttribute<EvaluationTemplateIndicator[]>;
   declare district?: NonAttribute<District>;
 
@@ -22,6 +24,7 @@ export class EvaluationTemplate extends Model<InferAttributes<EvaluationTemplate
     EvaluationTemplate.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         districtId: { type: DataTypes.INTEGER, allowNull: false },
         name: { type: DataTypes.STRING(128), allowNull: false },
         categoryCode: { type: DataTypes.STRING(32), allowNull: true },

@@ -65,6 +65,8 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
   declare statusReason: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare district?: NonAttribute<District>;
 
   /**
@@ -82,6 +84,7 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
     Organisation.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         name: { type: DataTypes.STRING(128), allowNull: false },
         uscc: { type: DataTypes.STRING(18), allowNull: false, unique: true },
         status: {

@@ -77,6 +77,8 @@ export class Project extends Model<InferAttributes<Project>, InferCreationAttrib
   declare createdBy: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare district?: NonAttribute<District>;
   declare agency?: NonAttribute<Agency>;
   declare creator?: NonAttribute<User>;
@@ -86,6 +88,7 @@ export class Project extends Model<InferAttributes<Project>, InferCreationAttrib
     Project.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         year: { type: DataTypes.INTEGER, allowNull: false },
         districtId: { type: DataTypes.INTEGER, allowNull: false },
         agencyId: { type: DataTypes.INTEGER, allowNull: false },

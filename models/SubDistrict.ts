@@ -22,12 +22,15 @@ export class SubDistrict extends Model<InferAttributes<SubDistrict>, InferCreati
   declare sortOrder: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare district?: NonAttribute<District>;
 
   static initModel(sequelize: Sequelize): void {
     SubDistrict.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         name: { type: DataTypes.STRING(64), allowNull: false },
         kind: { type: DataTypes.STRING(16), allowNull: false, validate: { isIn: [SUB_DISTRICT_KINDS] } },
         sortOrder: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },

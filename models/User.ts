@@ -34,6 +34,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare lastSignInAt: Date | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
+  declare lockVersion: CreationOptional<number>;
   declare district?: NonAttribute<District>;
   declare agency?: NonAttribute<Agency | null>;
   declare organisation?: NonAttribute<Organisation | null>;
@@ -42,6 +44,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
     User.init(
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         username: { type: DataTypes.STRING(64), allowNull: false, unique: true },
         displayName: { type: DataTypes.STRING(64), allowNull: false },
         passwordHash: { type: DataTypes.STRING(255), allowNull: false },

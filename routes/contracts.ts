@@ -33,9 +33,10 @@ import { contractEvaluationsSection } from '../server/presenters/evaluation-admi
 import { contractDeliverablesSection } from '../server/presenters/deliverables.js';
 import { loadProject } from '../server/presenters/projects.js';
 import {
-  amendmentForm,
+  amendmentEditForm,
   type ContractListQuery,
   contractDocumentParams,
+  contractEditForm,
   contractForm,
   contractListQuery,
   newContractQuery,
@@ -47,11 +48,27 @@ import { sendStoredFile } from '../server/services/storage/download.js';
 import { contractClaimsSection } from '../server/presenters/claim-contract-section.js';
 import { contractNextSteps } from '../server/presenters/contract-readiness.js';
 import { storeFor } from '../server/services/storage/index.js';
-import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 const { subject, of: subjectOf } = subjectLoader(CONTRACT_RESOURCE, loadContract);
 const detailHref = (id: number) => `${CONTRACTS_PATH}/${id}`;
 type Form = Parameters<OnInvalid>[2];
+/** How a stale save's notice labels the contract form's fields (routes/kit.ts staleEdit). */
+const CONTRACT_LABELS = {
+  area: 'contracts',
+  keys: {
+    reimbursementCeiling: 'contracts.fields.ceilingYuan',
+    figure: 'contracts.fields.amount',
+    due: 'contracts.fields.dueOn',
+    count: 'contracts.fields.targetCount',
+    scheduleMode: 'contracts.form.mode',
+    reason: 'contracts.fields.amendReason',
+  },
+  choices: async (req: Request) => {
+    const options = await contractFormOptions(langOf(req));
+    return { category: options.categories, scheduleMode: options.modes };
+  },
+};
 const EMPTY: Form = { values: {}, errors: {} };
 
 async function renderForm(req: Request, res: Response, form: Form, mode: 'new' | 'edit' | 'amend'): Promise<void> {
@@ -136,11 +153,19 @@ export function contractsRouter(config: Config): Router {
     return renderEdit(req, res, { values: await contractFormValuesOf(subjectOf(res)), errors: {} });
   });
 
-  router.post(`${CONTRACTS_PATH}/:id`, rule('update', CONTRACT_RESOURCE), id, subject('update'), validateBody(contractForm, renderEdit), async (req, res) => {
-    const contract = await contractUpdater(subjectOf(res).id, bodyOf(res, contractForm), by(req));
-    flash(req, 'success', 'contracts.flash.updated', { number: contract.number });
-    res.redirect(detailHref(contract.id));
-  });
+  router.post(
+    `${CONTRACTS_PATH}/:id`,
+    rule('update', CONTRACT_RESOURCE),
+    id,
+    subject('update'),
+    staleEdit(contractFormValuesOf, CONTRACT_LABELS),
+    validateBody(contractEditForm, renderEdit),
+    async (req, res) => {
+      const contract = await contractUpdater(subjectOf(res).id, bodyOf(res, contractEditForm), by(req));
+      flash(req, 'success', 'contracts.flash.updated', { number: contract.number });
+      res.redirect(detailHref(contract.id));
+    },
+  );
 
   router.post(`${CONTRACTS_PATH}/:id/activate`, rule('activate', CONTRACT_RESOURCE), id, subject('activate'), async (req, res) => {
     try {
@@ -171,9 +196,10 @@ export function contractsRouter(config: Config): Router {
     rule('amend', CONTRACT_RESOURCE),
     id,
     subject('amend'),
-    validateBody(amendmentForm, renderAmend),
+    staleEdit(contractFormValuesOf, CONTRACT_LABELS),
+    validateBody(amendmentEditForm, renderAmend),
     async (req, res) => {
-      await contractAmender(subjectOf(res).id, bodyOf(res, amendmentForm), by(req));
+      await contractAmender(subjectOf(res).id, bodyOf(res, amendmentEditForm), by(req));
       flash(req, 'success', 'contracts.flash.amended', { number: subjectOf(res).number });
       res.redirect(detailHref(subjectOf(res).id));
     },

@@ -2,8 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { By } from '../server/commands/kernel.js';
 import type { Lang } from '../server/i18n/index.js';
+import { type OnInvalid, type OnStale, submittedValues } from '../server/middleware/validate.js';
 import { type Actor, authorize } from '../server/policies/index.js';
 import { idParams } from '../server/schemas/common.js';
+import { areaFieldLabel, type FieldChoices, type FormValues, openedDigestsOf, staleEditNotice, staleFormValues } from '../server/presenters/stale-edit.js';
 import { type AuditedExport, sendAuditedExport } from '../server/services/export.js';
 
 /**
@@ -54,4 +56,32 @@ export function subjectLoader<R>(resource: string, load: (actor: Actor, id: numb
 /** Sends an export after recording who exported what (`<recordType>.export`), as every list does. */
 export function auditedExport<R>(req: Request, res: Response, spec: AuditedExport<R>): Promise<number> {
   return sendAuditedExport(res, by(req), spec);
+}
+
+/**
+ * The edit form of a record under its optimistic lock (kernel `checkVersion`): a save the command
+ * refuses as stale shows the same form again, 409, with the user's input on the current version
+ * (they can save again) and the notice of what the other save changed, theirs beside yours. Goes
+ * before `validateBody(…, onInvalid)`, whose re-render it uses. `valuesOf` is the presenter that
+ * opens the form (its values from `editFormValues`: `_version` and `_opened`); the fields are labelled by `<area>.fields.<name>`,
+ * or by `keys[name]` where the form uses another locale key; `choices` are the form's selects, so
+ * their values show as the options' labels.
+ */
+export function staleEdit<R>(
+  valuesOf: (record: R) => FormValues | Promise<FormValues>,
+  labels: { area: string; keys?: Record<string, string>; choices?: (req: Request, res: Response) => Promise<FieldChoices> },
+): RequestHandler {
+  const onStale: OnStale = async (req, res, current) => {
+    const lang = langOf(req);
+    const values = await valuesOf(current as R);
+    const yours = submittedValues(req);
+    const labelOf = areaFieldLabel(labels.area, lang, labels.keys);
+    const choices = labels.choices ? await labels.choices(req, res) : {};
+    res.locals.staleEdit = staleEditNotice(openedDigestsOf(yours), values, yours, { labelOf, choices }, lang);
+    await (res.locals.onInvalid as OnInvalid)(req, res, { values: staleFormValues(values, yours), errors: {} });
+  };
+  return (_req, res, next) => {
+    res.locals.onStale = onStale;
+    next();
+  };
 }

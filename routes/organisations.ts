@@ -33,17 +33,25 @@ import {
   organisationListQuery,
   statusForm,
 } from '../server/schemas/organisations.js';
-import { idParams, recordId } from '../server/schemas/common.js';
+import { editing, idParams, recordId } from '../server/schemas/common.js';
 import { organisationEvaluationsSection } from '../server/presenters/evaluation-admin.js';
 import { inBatches } from '../server/services/export.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
-import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 const { subject, of: subjectOf } = subjectLoader('organisation', loadOrganisation);
 const documentParams = idParams.extend({ documentId: recordId() });
 type FormState = Parameters<OnInvalid>[2];
 const blank: FormState = { values: {}, errors: {} };
+const organisationEdit = editing(editOrganisationForm);
+const contactEdit = editing(contactForm);
+/** How a stale save's notice labels the organisation forms' fields (routes/kit.ts staleEdit). */
+const ORGANISATION_LABELS = {
+  area: 'organisations',
+  keys: { districtId: 'organisations.fields.district' },
+  choices: async (req: Request) => ({ orgType: (await organisationFormOptions(actorOf(req), langOf(req))).types }),
+};
 
 async function renderForm(req: Request, res: Response, form: FormState, organisation?: Organisation): Promise<void> {
   res.render('organisations/form', {
@@ -136,12 +144,20 @@ export function organisationsRouter(config: Config): Router {
     renderEdit(req, res, { values: formValuesOf(subjectOf(res)), errors: {} }),
   );
 
-  router.post(`${P}/:id`, rule('update', 'organisation'), id, subject('update'), validateBody(editOrganisationForm, renderEdit), async (req, res) => {
-    const organisation = subjectOf(res);
-    await organisationUpdater(organisation.id, bodyOf(res, editOrganisationForm), by(req));
-    flash(req, 'success', 'organisations.flash.updated', { name: organisation.name });
-    res.redirect(organisationHref(organisation.id));
-  });
+  router.post(
+    `${P}/:id`,
+    rule('update', 'organisation'),
+    id,
+    subject('update'),
+    staleEdit(formValuesOf, ORGANISATION_LABELS),
+    validateBody(organisationEdit, renderEdit),
+    async (req, res) => {
+      const organisation = subjectOf(res);
+      await organisationUpdater(organisation.id, bodyOf(res, organisationEdit), by(req));
+      flash(req, 'success', 'organisations.flash.updated', { name: organisation.name });
+      res.redirect(organisationHref(organisation.id));
+    },
+  );
 
   router.get(`${P}/:id/contact`, rule('update_contact', 'organisation'), id, subject('update_contact'), (req, res) =>
     renderContact(req, res, { values: formValuesOf(subjectOf(res)), errors: {} }),
@@ -152,10 +168,11 @@ export function organisationsRouter(config: Config): Router {
     rule('update_contact', 'organisation'),
     id,
     subject('update_contact'),
-    validateBody(contactForm, renderContact),
+    staleEdit(formValuesOf, ORGANISATION_LABELS),
+    validateBody(contactEdit, renderContact),
     async (req, res) => {
       const organisation = subjectOf(res);
-      await organisationContactUpdater(organisation.id, bodyOf(res, contactForm), by(req));
+      await organisationContactUpdater(organisation.id, bodyOf(res, contactEdit), by(req));
       flash(req, 'success', 'organisations.flash.contactUpdated', { name: organisation.name });
       res.redirect(organisationHref(organisation.id));
     },

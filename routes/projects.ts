@@ -25,7 +25,7 @@ import {
   projectFormValuesOf,
   projectListPage,
 } from '../server/presenters/projects.js';
-import { idParams } from '../server/schemas/common.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import {
   awardForm,
   awardPageQuery,
@@ -38,11 +38,21 @@ import {
   transitionForm,
 } from '../server/schemas/projects.js';
 import { inBatches } from '../server/services/export.js';
-import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 const { subject, of: subjectOf } = subjectLoader(PROJECT_RESOURCE, loadProject);
 const detailHref = (id: number) => `${PROJECTS_PATH}/${id}`;
 type Form = Parameters<OnInvalid>[2];
+const projectEdit = editing(editProjectForm);
+/** How a stale save's notice labels the project form's fields (routes/kit.ts staleEdit). */
+const PROJECT_LABELS = {
+  area: 'projects',
+  keys: { agencyId: 'projects.fields.agency', budget: 'projects.fields.budgetYuan', procurementMethod: 'projects.fields.method' },
+  choices: async (req: Request, res: Response) => {
+    const options = await projectFormOptions(actorOf(req), langOf(req), subjectOf(res).districtId);
+    return { agencyId: options.agencies, procurementMethod: options.methods };
+  },
+};
 const EMPTY: Form = { values: {}, errors: {} };
 
 /** Facts change only while planning: anything later is a 409 before any form is shown. */
@@ -135,11 +145,19 @@ export function projectsRouter(): Router {
     renderEdit(req, res, { values: projectFormValuesOf(subjectOf(res)), errors: {} }),
   );
 
-  router.post(`${PROJECTS_PATH}/:id`, rule('update', PROJECT_RESOURCE), id, subject('update'), validateBody(editProjectForm, renderEdit), async (req, res) => {
-    const project = await projectUpdater(subjectOf(res).id, bodyOf(res, editProjectForm), by(req));
-    flash(req, 'success', 'projects.flash.updated', { title: project.title });
-    res.redirect(detailHref(project.id));
-  });
+  router.post(
+    `${PROJECTS_PATH}/:id`,
+    rule('update', PROJECT_RESOURCE),
+    id,
+    subject('update'),
+    staleEdit(projectFormValuesOf, PROJECT_LABELS),
+    validateBody(projectEdit, renderEdit),
+    async (req, res) => {
+      const project = await projectUpdater(subjectOf(res).id, bodyOf(res, projectEdit), by(req));
+      flash(req, 'success', 'projects.flash.updated', { title: project.title });
+      res.redirect(detailHref(project.id));
+    },
+  );
 
   router.post(
     `${PROJECTS_PATH}/:id/items`,

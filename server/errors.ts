@@ -35,6 +35,18 @@ export class ConflictError extends HttpError {
   }
 }
 
+/**
+ * A save based on an older version of the record than the stored one (another tab, another user
+ * saved since the form was opened): 409. `current` is the record as it is now, read under the
+ * command's row lock, so the form can be shown again with the user's input on the current version
+ * and what changed since it was opened.
+ */
+export class StaleEditError extends ConflictError {
+  constructor(readonly current: unknown) {
+    super('errors.staleEdit');
+  }
+}
+
 /** A message that needs values: a locale key and what fills its placeholders. */
 export type FieldMessage = { key: string; vars: Record<string, string | number> };
 

@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import { Contract } from '../../models/Contract.js';
 import { canMove, type TransitionTable } from '../../models/transitions.js';
 import { rowLock } from '../db.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError, StaleEditError } from '../errors.js';
 import type { Actor } from '../policies/index.js';
 import type { AuditActor, AuditContext } from '../services/audit.js';
 
@@ -50,4 +50,17 @@ export function checkTransition<T extends TransitionTable, K extends keyof T & s
     throw new ConflictError(`${area}.errors.cannot.${transition}`, { status: record.status, to: table[transition].to ?? record.status });
   }
   return table[transition].to;
+}
+
+/**
+ * The optimistic lock of every edit form. `record` is read under the command's row lock (so two
+ * saves of one version cannot both pass); `submitted` is the version the form was opened on (its
+ * hidden `_version`, see schemas/common.ts `lockVersion`; a form without one parses as older than
+ * any). Another version is a StaleEditError: nothing is written, and the form comes back with the
+ * user's input and what the other save changed. `undefined` is a caller that is not a form (an
+ * import, a script), which edits what the lock shows it. Returns the bump to write with the save.
+ */
+export function checkVersion(record: { lockVersion: number }, submitted: number | undefined): { lockVersion: number } {
+  if (submitted !== undefined && submitted !== record.lockVersion) throw new StaleEditError(record);
+  return { lockVersion: record.lockVersion + 1 };
 }

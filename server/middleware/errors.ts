@@ -1,12 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError, NotFoundError, ValidationError } from '../errors.js';
+import { HttpError, NotFoundError, StaleEditError, ValidationError } from '../errors.js';
 import { isDatabaseUnavailable } from '../db.js';
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
 import { logger } from '../logger.js';
 import { recordAudit } from '../services/audit.js';
 import { RefusalThrottle } from '../services/refusal-throttle.js';
 import { LANG_COOKIE } from './locals.js';
-import { type OnInvalid, submittedValues } from './validate.js';
+import { type OnInvalid, type OnStale, submittedValues } from './validate.js';
 
 /** Every route that matched nothing. */
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
@@ -37,6 +37,12 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
   if (err instanceof ValidationError && onInvalid && !res.headersSent) {
     res.status(422);
     await onInvalid(req, res, { values: submittedValues(req), errors: err.fieldErrors });
+    return;
+  }
+  const onStale = res.locals.onStale as OnStale | undefined;
+  if (err instanceof StaleEditError && onStale && !res.headersSent) {
+    res.status(409);
+    await onStale(req, res, err.current);
     return;
   }
   const known = err instanceof HttpError;

@@ -60,6 +60,12 @@ export function validateParams<S extends z.ZodType>(schema: S): RequestHandler {
 /** Re-renders the form that failed: status 422, the input kept, the errors beside the fields. */
 export type OnInvalid = (req: Request, res: Response, form: { values: Record<string, unknown>; errors: FieldErrors }) => unknown;
 
+/**
+ * Shows an edit form again after its save was refused as stale (409): `current` is the record as
+ * stored now (StaleEditError). Set by the route's `staleEdit` (routes/kit.ts); the error handler calls it.
+ */
+export type OnStale = (req: Request, res: Response, current: unknown) => Promise<void>;
+
 /** The submitted form minus its CSRF token: what a re-rendered form shows again. */
 export function submittedValues(req: Request): Record<string, unknown> {
   const raw = { ...((req.body as Record<string, unknown> | undefined) ?? {}) };

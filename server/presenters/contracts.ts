@@ -1,4 +1,5 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { editFormValues } from './stale-edit.js';
 import { ARTICLE_23_FIELDS, CONTRACT_STATUSES, CONTRACT_TRANSITIONS, Contract, type ContractStatus } from '../../models/Contract.js';
 import { ContractTarget } from '../../models/ContractTarget.js';
 import { ContractVersion } from '../../models/ContractVersion.js';
@@ -236,7 +237,7 @@ export async function contractFormValuesOf(c: Contract): Promise<Record<string, 
   targets.slice(0, TARGET_ROWS).forEach((x, n) => {
     Object.assign(values, { [`category_${n}`]: x.categoryCode, [`metric_${n}`]: x.metric, [`count_${n}`]: String(x.targetCount) });
   });
-  return values;
+  return editFormValues(c, values);
 }
 
 /** Basis points as the form's per-cent figure: 3000 → "30", 5714 → "57.14", 3050 → "30.5". */

@@ -1,4 +1,5 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { editFormValues } from './stale-edit.js';
 import { District, Organisation, StoredFile, User } from '../../models/index.js';
 import { OrganisationDocument } from '../../models/OrganisationDocument.js';
 import { OrganisationStatusChange } from '../../models/OrganisationStatusChange.js';
@@ -223,7 +224,7 @@ export async function organisationDetailPage(actor: Actor, organisation: Organis
 
 /** The officer form's values for an organisation as it is. */
 export function formValuesOf(org: Organisation): Record<string, unknown> {
-  return {
+  return editFormValues(org, {
     name: org.name,
     uscc: org.uscc,
     orgType: org.orgType,
@@ -236,7 +237,7 @@ export function formValuesOf(org: Organisation): Record<string, unknown> {
     socialWorkerCount: org.socialWorkerCount,
     counsellorCount: org.counsellorCount,
     lawyerCount: org.lawyerCount,
-  };
+  });
 }
 
 /** The choices of the forms: the districts the officer keeps, the types, the statuses an organisation may move to, the document types. */

@@ -1,4 +1,5 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { editFormValues } from './stale-edit.js';
 import { Agency, District } from '../../models/index.js';
 import { OCDS_PROCUREMENT_METHOD, PROCUREMENT_METHODS, PROJECT_STATUSES, Project, type ProjectStatus } from '../../models/Project.js';
 import { getSequelize } from '../db.js';
@@ -156,13 +157,13 @@ export async function loadProject(actor: Actor, id: number): Promise<Project> {
 
 /** A form's values as the fields show them: the project as it is. */
 export function projectFormValuesOf(p: Project): Record<string, unknown> {
-  return {
+  return editFormValues(p, {
     agencyId: p.agencyId,
     title: p.title,
     targetGroup: p.targetGroup,
     budget: fenToInput(p.budgetFen),
     procurementMethod: p.procurementMethod,
-  };
+  });
 }
 
 /**

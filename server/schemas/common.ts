@@ -18,3 +18,27 @@ export const personalDataConfirmation = () =>
     .string()
     .optional()
     .transform((v) => v === '1');
+
+/** The version a form without a usable `_version` stands for: older than any record, so refused as stale. */
+export const UNKNOWN_VERSION = -1;
+
+/**
+ * The hidden `_version` of every edit form: the record's `lockVersion` when the form was opened,
+ * checked by the command (kernel `checkVersion`). Missing, empty or not a version (a tab opened
+ * before the deploy, a hand-made request) parses as UNKNOWN_VERSION, which the check refuses as
+ * stale rather than saving blindly: the user then sees the current values beside their input and
+ * saves again on the current version.
+ */
+export const lockVersion = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{1,10}$/.test(v) && Number(v) <= MAX_ID ? Number(v) : UNKNOWN_VERSION),
+  z.number().int(),
+);
+
+/**
+ * What an edit command takes: the form with the version it was opened on. A caller that is not a
+ * form (an import, a script) passes none and edits what the row lock shows it.
+ */
+export type Versioned<F> = F & { _version?: number };
+
+/** An edit form's schema with its `_version`: `editing(contractForm)`. */
+export const editing = <S extends z.ZodType>(schema: S) => z.intersection(schema, z.object({ _version: lockVersion }));

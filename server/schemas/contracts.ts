@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONTRACT_DOCUMENTS, CONTRACT_STATUSES } from '../../models/Contract.js';
-import { idParams, recordId } from './common.js';
+import { editing, idParams, recordId } from './common.js';
 import { EVALUATION_KINDS, type EvaluationKind } from '../../models/Evaluation.js';
 import { MILESTONE_MIN_GRADES, type MilestoneMinGrade } from '../../models/Instalment.js';
 import type { EvaluationTie, InstalmentInput, ScheduleMode } from '../services/contract-terms.js';
@@ -234,6 +234,12 @@ export const amendmentForm = z
       instalments,
     };
   });
+
+/** A draft's edit form, under the optimistic lock. */
+export const contractEditForm = editing(contractForm);
+
+/** An amendment's form, under the optimistic lock. */
+export const amendmentEditForm = editing(amendmentForm);
 
 /** The path of a contract's document: which one (the announcement notice, or the signed contract). */
 export const contractDocumentParams = idParams.extend({ which: z.enum(CONTRACT_DOCUMENTS) });

@@ -106,12 +106,14 @@ describe('contracts: pages', () => {
       ...draftFields({ scheduleMode: 'amount', figure_0: '8000', figure_1: '', milestone_1: '' }),
       value: '8000.00',
       reason: '',
+      _version: '0',
     });
     expect(noReason.status).to.equal(422);
     const ok = await postForm(agent, `/contracts/${contract.id}/amend`, {
       ...draftFields({ scheduleMode: 'amount', figure_0: '8000', figure_1: '', milestone_1: '' }),
       value: '8000.00',
       reason: '服务量调减',
+      _version: '0',
     });
     expect(ok.status).to.equal(302);
     expect(await ContractVersion.count({ where: { contractId: contract.id } })).to.equal(2);

@@ -185,6 +185,7 @@ describe('organisations: registry', () => {
         status: 'active',
         socialWorkerCount: '999',
         districtId: '1',
+        _version: '0',
       });
       expect(res.status).to.equal(302);
       await own.reload();
@@ -252,11 +253,11 @@ describe('organisations: registry', () => {
       const org = await buildRegisteredOrganisation();
       const taken = await buildRegisteredOrganisation();
       const { agent } = await signedIn('officer');
-      const form = { name: `${org.name}改`, uscc: org.uscc, orgType: 'foundation', lawyerCount: '2', contactPhone: '0755-12345678' };
+      const form = { name: `${org.name}改`, uscc: org.uscc, orgType: 'foundation', lawyerCount: '2', contactPhone: '0755-12345678', _version: '0' };
       expect((await postForm(agent, `/organisations/${org.id}`, form)).status).to.equal(302);
       await org.reload();
       expect(org).to.include({ name: form.name, orgType: 'foundation', lawyerCount: 2, contactName: null });
-      const dup = await postForm(agent, `/organisations/${org.id}`, { ...form, uscc: taken.uscc.toLowerCase() });
+      const dup = await postForm(agent, `/organisations/${org.id}`, { ...form, uscc: taken.uscc.toLowerCase(), _version: '1' });
       expect(dup.status).to.equal(422);
       expect(fieldError(dup.text, 'uscc')).to.equal('该统一社会信用代码已登记。');
       const negative = await postForm(agent, `/organisations/${org.id}`, { ...form, lawyerCount: '-1' });

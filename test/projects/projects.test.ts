@@ -219,7 +219,7 @@ describe('projects', () => {
       const { agent, user } = await signedIn('officer');
       const { project } = await buildProject({ creator: user });
       expect((await agent.get(`/projects/${project.id}/edit`)).status).to.equal(200);
-      const form = await newProjectForm({ title: '改过的名称', budget: '1000' });
+      const form = { ...(await newProjectForm({ title: '改过的名称', budget: '1000' })), _version: '0' };
       const res = await postForm(agent, `/projects/${project.id}`, form);
       expect(res.status).to.equal(302);
       await project.reload();

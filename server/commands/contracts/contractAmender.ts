@@ -5,13 +5,14 @@ import { Instalment, OPEN_INSTALMENT_STATUSES } from '../../../models/Instalment
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
+import type { Versioned } from '../../schemas/common.js';
 import type { AmendmentForm } from '../../schemas/contracts.js';
 import { buildSchedule, termErrors } from '../../services/contract-terms.js';
 import { commitFrom, uncommitTo } from './contractCommitments.js';
 import { fundingAllocations, lineIdsOfProject, lockLines } from './contractFunding.js';
 import { createDueDeliverables } from '../deliverables/dueDeliverables.js';
 import { carryMilestoneConditions } from '../deliverables/milestoneConditions.js';
-import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { auditActorOf, type By, checkTransition, checkVersion, lockedContract } from '../kernel.js';
 import { keepsContractsOf } from '../../policies/contract.js';
 import { snapshotOf } from './contractSnapshot.js';
 import { netCommittedOf } from './contractReadiness.js';
@@ -27,13 +28,14 @@ import { targetErrors, writeInstalments, writeTargets } from './contractTerms.js
  * they do not hold it); a lower one gives the difference back to the allocations it came from.
  * The ceiling never drops below the claims approved or paid against it (422).
  */
-export async function contractAmender(id: number, form: AmendmentForm, by: By): Promise<Contract> {
+export async function contractAmender(id: number, form: Versioned<AmendmentForm>, by: By): Promise<Contract> {
   const projectId = (await Contract.findByPk(id, { attributes: ['projectId'] }))?.projectId;
   if (!projectId) throw new NotFoundError();
   const lineIds = await lineIdsOfProject(projectId);
   return withTransaction(async (transaction) => {
     const contract = await lockedContract(id, transaction, (c) => keepsContractsOf(by.actor, c.districtId));
     checkTransition('contracts', CONTRACT_TRANSITIONS, contract, 'amend');
+    const bump = checkVersion(contract, form._version);
     await lockLines(lineIds, transaction);
     const errors = { ...termErrors(form.termStart, form.termEnd, form.termJustification), ...(await targetErrors(form.targets, transaction)) };
     if (!form.reason.trim()) errors.reason = 'validation.required';
@@ -87,6 +89,7 @@ export async function contractAmender(id: number, form: AmendmentForm, by: By): 
         termEnd: form.termEnd,
         termJustification: form.termJustification,
         reimbursementCeilingFen: form.reimbursementCeilingFen,
+        ...bump,
       },
       { transaction },
     );

@@ -1,7 +1,8 @@
 import { withTransaction } from '../../db.js';
+import type { Versioned } from '../../schemas/common.js';
 import type { ContactForm, EditOrganisationForm } from '../../schemas/organisations.js';
 import { recordAudit } from '../../services/audit.js';
-import type { By } from '../kernel.js';
+import { type By, checkVersion } from '../kernel.js';
 import { lockedOrganisation } from './lockedOrganisation.js';
 import { checkUsccFree, usccTakenOnUnique } from './organisationChecks.js';
 
@@ -21,9 +22,10 @@ export const OFFICER_FIELDS = [
 
 type Field = (typeof OFFICER_FIELDS)[number];
 
-async function update(id: number, input: Partial<Record<Field, unknown>>, fields: readonly Field[], action: string, by: By) {
+async function update(id: number, input: Versioned<Partial<Record<Field, unknown>>>, fields: readonly Field[], action: string, by: By) {
   await withTransaction(async (transaction) => {
     const organisation = await lockedOrganisation(id, transaction);
+    const bump = checkVersion(organisation, input._version);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const next: Record<string, unknown> = {};
     for (const field of fields) {
@@ -36,7 +38,7 @@ async function update(id: number, input: Partial<Record<Field, unknown>>, fields
     }
     if (Object.keys(changes).length === 0) return;
     if (changes.uscc) await checkUsccFree(String(next.uscc), organisation.id, transaction);
-    await organisation.update(next, { transaction }).catch(usccTakenOnUnique);
+    await organisation.update({ ...next, ...bump }, { transaction }).catch(usccTakenOnUnique);
     await recordAudit({
       actor: by.actor,
       action,
@@ -51,9 +53,10 @@ async function update(id: number, input: Partial<Record<Field, unknown>>, fields
 
 /**
  * An officer's edit of an organisation's record. The audit event records each changed field
- * before and after; a form that changes nothing records nothing.
+ * before and after; a form that changes nothing records nothing. A form opened before another save
+ * of the organisation (this one or the contact form) is refused as stale.
  */
-export async function organisationUpdater(id: number, input: EditOrganisationForm, by: By): Promise<void> {
+export async function organisationUpdater(id: number, input: Versioned<EditOrganisationForm>, by: By): Promise<void> {
   await update(id, input, OFFICER_FIELDS, 'organisation.update', by);
 }
 
@@ -61,6 +64,6 @@ export async function organisationUpdater(id: number, input: EditOrganisationFor
  * An organisation user's edit of their organisation's contact details: only the contact fields
  * are read from the input, whatever else it carries.
  */
-export async function organisationContactUpdater(id: number, input: ContactForm, by: By): Promise<void> {
+export async function organisationContactUpdater(id: number, input: Versioned<ContactForm>, by: By): Promise<void> {
   await update(id, input, CONTACT_FIELDS, 'organisation.update_contact', by);
 }
