@@ -11,11 +11,12 @@ import { restoreCommand } from '../../server/cli/restore.js';
 import { projectRoot } from '../../server/config.js';
 import { createSequelize } from '../../server/db.js';
 import { readManifest } from '../../server/services/backup.js';
-import { LocalDiskStore, storeFor } from '../../server/services/storage/index.js';
+import { LocalDiskStore, S3Store, storeFor } from '../../server/services/storage/index.js';
 import { storedContractDocument } from '../factories/contracts.js';
 import { buildUser } from '../factories/index.js';
 import { buildPaymentContract } from '../factories/payments.js';
 import { captured } from '../support/cli.js';
+import { type LocalS3, startLocalS3 } from '../support/s3-server.js';
 import { testConfig } from '../support/hooks.js';
 
 async function sha256Of(stream: Readable): Promise<string> {
@@ -154,6 +155,74 @@ describe('backup and restore (npm run backup / restore)', () => {
     expect(verified.stdout)
       .to.match(/Audit chain intact: \d+ events/)
       .and.to.match(/Ledger balanced: /);
+  });
+
+  describe('with the files in S3-compatible object storage (STORAGE_URL=s3://…)', () => {
+    let s3: LocalS3;
+    let dropS3: () => Promise<void> = async () => {};
+    before(async () => {
+      s3 = await startLocalS3();
+    });
+    after(async () => {
+      await dropS3();
+      await s3?.close();
+    });
+
+    it('copies the bucket’s files and restores them into an empty database and another bucket prefix, every sha-256 matching', async () => {
+      const config = { ...testConfig(), storage: { kind: 's3' as const, ...s3.location } };
+      const bucket = new S3Store(s3.location);
+      const built = await buildPaymentContract({ committedFen: 1_000 });
+      const contents = [Buffer.from('签到表：南山区家庭探访\n'), randomBytes(6 * 1024 * 1024)];
+      const files: StoredFile[] = [];
+      for (const [i, bytes] of contents.entries()) {
+        const put = await bucket.put(Readable.from([bytes]));
+        files.push(
+          await StoredFile.create({
+            storageKey: put.key,
+            kind: 'deliverable_attachment',
+            originalName: `签到表${i}.pdf`,
+            mimeType: 'application/pdf',
+            size: put.size,
+            sha256: put.sha256,
+            uploadedBy: built.officer.id,
+            ownerType: 'contract',
+            ownerId: built.contract.id,
+            districtId: built.contract.districtId,
+            organisationId: built.organisation.id,
+          }),
+        );
+      }
+      const backupDir = path.join(dir, 'copy-s3');
+      const out = captured();
+      expect(await backupCommand([backupDir], out, config), out.stderr()).to.equal(0);
+      const manifest = await readManifest(backupDir);
+      for (const f of files) expect(manifest.files).to.deep.include({ key: f.storageKey, sha256: f.sha256, size: f.size });
+
+      const target = await emptyDatabase(path.join(dir, 's3'));
+      fs.mkdirSync(path.join(dir, 's3'), { recursive: true });
+      dropS3 = target.drop;
+      const restoredLocation = { ...s3.location, prefix: 'restored/' };
+      const r = captured();
+      expect(
+        await restoreCommand([backupDir], r, { databaseUrl: target.url, uploadDir: path.join(dir, 'unused'), storage: { kind: 's3', ...restoredLocation } }),
+        r.stderr(),
+      ).to.equal(0);
+      expect(r.stderr()).not.to.contain('do not match');
+      const restored = createSequelize(target.url);
+      try {
+        const rows = await restored.query<{ id: number; storage_key: string }>('SELECT id, storage_key FROM stored_files', { type: QueryTypes.SELECT });
+        const into = new S3Store(restoredLocation);
+        for (const f of files) {
+          const row = rows.find((x) => x.id === f.id);
+          expect(row, `file ${f.id} restored`).to.not.equal(undefined);
+          expect(await sha256Of(await into.get(row!.storage_key))).to.equal(f.sha256);
+        }
+      } finally {
+        await restored.close();
+      }
+      expect(s3.objects().filter((k) => k.startsWith('restored/')).length).to.be.at.least(files.length);
+      expect(s3.pendingUploads()).to.deep.equal([]);
+    });
   });
 
   it('refuses a wrong command line and a folder without a backup', async () => {
