@@ -11,7 +11,7 @@ import type { User } from './User.js';
 export const EVALUATION_KINDS = ['spot_check', 'interim', 'final'] as const;
 export type EvaluationKind = (typeof EVALUATION_KINDS)[number];
 
-export const EVALUATION_STATUSES = ['scheduled', 'in_progress', 'submitted', 'confirmed'] as const;
+export const EVALUATION_STATUSES = ['scheduled', 'in_progress', 'submitted', 'confirmed', 'cancelled'] as const;
 export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
 
 /** Shenzhen's 2021 measures: 优秀 ≥ 90, 良好 80–89, 合格 60–79, 不合格 < 60. */
@@ -32,10 +32,15 @@ export type Consequence = (typeof CONSEQUENCES)[number];
 /**
  * The life of an evaluation, declared once (UI, policy, commands and tests read it). `assign`
  * keeps the status; the evaluator's first save starts it; the officer either confirms a submitted
- * evaluation or returns it to the evaluator (back to `in_progress`, with a reason).
+ * evaluation or returns it to the evaluator (back to `in_progress`, with a reason). Before it is
+ * submitted the officer may cancel it with a reason (it then blocks nothing: a new final one may be
+ * scheduled) or mark a computed indicator not applicable; before scoring starts, change its template.
  */
 export const EVALUATION_TRANSITIONS = {
   assign: { from: ['scheduled', 'in_progress'], to: null },
+  change_template: { from: ['scheduled'], to: null },
+  mark_not_applicable: { from: ['scheduled', 'in_progress'], to: null },
+  cancel: { from: ['scheduled', 'in_progress'], to: 'cancelled' },
   score: { from: ['scheduled', 'in_progress'], to: 'in_progress' },
   submit: { from: ['in_progress'], to: 'submitted' },
   return: { from: ['submitted'], to: 'in_progress' },
@@ -74,6 +79,9 @@ export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreation
   declare response: CreationOptional<string | null>;
   declare respondedBy: CreationOptional<number | null>;
   declare respondedAt: CreationOptional<Date | null>;
+  declare cancelReason: CreationOptional<string | null>;
+  declare cancelledBy: CreationOptional<number | null>;
+  declare cancelledAt: CreationOptional<Date | null>;
   declare createdBy: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -121,6 +129,9 @@ export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreation
         response: { type: DataTypes.TEXT, allowNull: true },
         respondedBy: { ...userId },
         respondedAt: { type: DataTypes.DATE, allowNull: true },
+        cancelReason: { type: DataTypes.TEXT, allowNull: true },
+        cancelledBy: { ...userId },
+        cancelledAt: { type: DataTypes.DATE, allowNull: true },
         createdBy: { type: DataTypes.INTEGER, allowNull: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

@@ -23,6 +23,8 @@ export class EvaluationScore extends Model<InferAttributes<EvaluationScore>, Inf
   declare scoreHundredths: CreationOptional<number | null>;
   declare comment: CreationOptional<string | null>;
   declare sources: CreationOptional<ScoreSource[] | null>;
+  /** Set when the officer marked this (computed) indicator not applicable: why. It then has no score and no weight in the total. */
+  declare notApplicableReason: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -49,6 +51,7 @@ export class EvaluationScore extends Model<InferAttributes<EvaluationScore>, Inf
             this.setDataValue('sources', (value ? JSON.stringify(value) : null) as never);
           },
         },
+        notApplicableReason: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

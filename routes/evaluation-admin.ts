@@ -7,7 +7,7 @@ import { thisYear } from '../server/clock.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, refusalsOnPage, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { EVALUATION_RESOURCE, EVALUATION_TEMPLATE_RESOURCE } from '../server/policies/evaluation.js';
 import {
@@ -25,7 +25,7 @@ import {
   templateFormValues,
   templateListPage,
 } from '../server/presenters/evaluation-admin.js';
-import { EVALUATIONS_PATH } from '../server/presenters/evaluations.js';
+import { EVALUATIONS_PATH, indicatorsWithoutData } from '../server/presenters/evaluations.js';
 import { idParams } from '../server/schemas/common.js';
 import { contractQuery, rankingQuery, sampleForm, scheduleForm, templateForm } from '../server/schemas/evaluations.js';
 import { actorOf, auditedExport, bodyOf, by, idOf, langOf, queryOf, subjectLoader } from './kit.js';
@@ -54,7 +54,13 @@ const renderSchedule: OnInvalid = async (req, res, form) => {
   if (contract.status !== 'active') throw new ConflictError('evaluations.errors.contractNotActive', { status: contract.status });
   const page = await scheduleFormPage(actorOf(req), contract, langOf(req));
   const values = Object.keys(form.values).length ? form.values : page.defaults;
-  res.render('evaluations/schedule-form', { pageTitle: req.t('evaluations.scheduleTitle', { number: contract.number }), ...page, values, errors: form.errors });
+  res.render('evaluations/schedule-form', {
+    pageTitle: req.t('evaluations.scheduleTitle', { number: contract.number }),
+    ...page,
+    values,
+    errors: form.errors,
+    refusal: form.refusal ?? null,
+  });
 };
 
 const renderSamples: OnInvalid = async (req, res, form) => {
@@ -110,10 +116,13 @@ export function evaluationAdminRouter(): Router {
     EVALUATIONS_PATH,
     rule('schedule', EVALUATION_RESOURCE),
     validateQuery(contractQuery),
+    refusalsOnPage,
     validateBody(scheduleForm, renderSchedule),
     async (req, res) => {
       const evaluation = await evaluationScheduler(queryOf(res, contractQuery).contractId, bodyOf(res, scheduleForm), by(req));
       flash(req, 'success', 'evaluations.flash.scheduled', { id: evaluation.id });
+      const withoutData = await indicatorsWithoutData(evaluation, langOf(req));
+      if (withoutData.length) flash(req, 'warning', 'evaluations.flash.nothingToCompute', { indicators: withoutData.join('、') });
       res.redirect(`${EVALUATIONS_PATH}/${evaluation.id}`);
     },
   );

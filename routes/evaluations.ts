@@ -4,6 +4,9 @@ import type { z } from 'zod';
 import { Evaluation } from '../models/Evaluation.js';
 import type { RectificationTransition } from '../models/RectificationItem.js';
 import { evaluationAssigner } from '../server/commands/evaluations/evaluationAssigner.js';
+import { evaluationCanceller } from '../server/commands/evaluations/evaluationCanceller.js';
+import { evaluationTemplateChanger } from '../server/commands/evaluations/evaluationTemplateChanger.js';
+import { notApplicableMarker } from '../server/commands/evaluations/notApplicableMarker.js';
 import { evaluationConfirmer } from '../server/commands/evaluations/evaluationConfirmer.js';
 import { evaluationResponder } from '../server/commands/evaluations/evaluationResponder.js';
 import { evaluationReturner } from '../server/commands/evaluations/evaluationReturner.js';
@@ -11,7 +14,7 @@ import { rectificationStep } from '../server/commands/evaluations/rectificationS
 import { scoreSaver } from '../server/commands/evaluations/scoreSaver.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, refusalsOnPage, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { EVALUATION_RESOURCE } from '../server/policies/evaluation.js';
 import { evaluationQueuePage } from '../server/presenters/evaluation-admin.js';
@@ -28,11 +31,13 @@ import {
   assignForm,
   confirmForm,
   evaluationListQuery,
+  notApplicableForm,
   reasonForm,
   rectificationParams,
   reportForm,
   responseForm,
   scoreForm,
+  templateChoiceForm,
 } from '../server/schemas/evaluations.js';
 import { idParams } from '../server/schemas/common.js';
 import { type ExportFormat, inBatches } from '../server/services/export.js';
@@ -44,14 +49,19 @@ const { subject, of: subjectOf } = subjectLoader(EVALUATION_RESOURCE, loadEvalua
 
 /** The detail page, with the form that failed (if any) keeping its input and errors. */
 const renderDetail: OnInvalid = async (req, res, form) => {
-  const evaluation = subjectOf(res);
+  // Read again: a refused submission has still saved the scores (and started the evaluation).
+  const evaluation = await loadEvaluation(actorOf(req), subjectOf(res).id);
   res.render('evaluations/show', {
     pageTitle: req.t('evaluations.detailTitle', { id: evaluation.id }),
     ...(await evaluationDetailPage(actorOf(req), evaluation, langOf(req))),
     values: form.values,
     errors: form.errors,
+    refusal: form.refusal ?? null,
   });
 };
+
+/** A POST of the evaluation page: a refused rule (409) or bad input (422) is shown on the page with the input kept. */
+const onPage = <S extends z.ZodType>(schema: S) => [refusalsOnPage, validateBody(schema, renderDetail)];
 
 async function exportEvaluations(req: Request, res: Response, query: z.infer<typeof evaluationListQuery>, format: ExportFormat): Promise<void> {
   authorize(req.user, 'export', EVALUATION_RESOURCE);
@@ -98,7 +108,7 @@ export function evaluationsRouter(): Router {
     rule('assign', EVALUATION_RESOURCE),
     id,
     subject('assign'),
-    validateBody(assignForm, renderDetail),
+    ...onPage(assignForm),
     async (req, res) => {
       await evaluationAssigner(idOf(res), bodyOf(res, assignForm).evaluatorId, by(req));
       flash(req, 'success', 'evaluations.flash.assigned');
@@ -111,7 +121,7 @@ export function evaluationsRouter(): Router {
     rule('score', EVALUATION_RESOURCE),
     id,
     subject('score'),
-    validateBody(scoreForm, renderDetail),
+    ...onPage(scoreForm),
     async (req, res) => {
       const { scores, submit } = bodyOf(res, scoreForm);
       await scoreSaver(idOf(res), scores, submit, by(req));
@@ -125,7 +135,7 @@ export function evaluationsRouter(): Router {
     rule('return', EVALUATION_RESOURCE),
     id,
     subject('return'),
-    validateBody(reasonForm, renderDetail),
+    ...onPage(reasonForm),
     async (req, res) => {
       await evaluationReturner(idOf(res), bodyOf(res, reasonForm).reason, by(req));
       flash(req, 'success', 'evaluations.flash.returned');
@@ -138,7 +148,7 @@ export function evaluationsRouter(): Router {
     rule('confirm', EVALUATION_RESOURCE),
     id,
     subject('confirm'),
-    validateBody(confirmForm, renderDetail),
+    ...onPage(confirmForm),
     async (req, res) => {
       await evaluationConfirmer(idOf(res), bodyOf(res, confirmForm), by(req));
       flash(req, 'success', 'evaluations.flash.confirmed');
@@ -151,10 +161,43 @@ export function evaluationsRouter(): Router {
     rule('respond', EVALUATION_RESOURCE),
     id,
     subject('respond'),
-    validateBody(responseForm, renderDetail),
+    ...onPage(responseForm),
     async (req, res) => {
       await evaluationResponder(idOf(res), bodyOf(res, responseForm).response, by(req));
       flash(req, 'success', 'evaluations.flash.responded');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
+
+  router.post(`${EVALUATIONS_PATH}/:id/cancel`, rule('cancel', EVALUATION_RESOURCE), id, subject('cancel'), ...onPage(reasonForm), async (req, res) => {
+    await evaluationCanceller(idOf(res), bodyOf(res, reasonForm).reason, by(req));
+    flash(req, 'success', 'evaluations.flash.cancelled');
+    res.redirect(detailHref(idOf(res)));
+  });
+
+  router.post(
+    `${EVALUATIONS_PATH}/:id/template`,
+    rule('change_template', EVALUATION_RESOURCE),
+    id,
+    subject('change_template'),
+    ...onPage(templateChoiceForm),
+    async (req, res) => {
+      await evaluationTemplateChanger(idOf(res), bodyOf(res, templateChoiceForm).templateId, by(req));
+      flash(req, 'success', 'evaluations.flash.templateChanged');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
+
+  router.post(
+    `${EVALUATIONS_PATH}/:id/not-applicable`,
+    rule('mark_not_applicable', EVALUATION_RESOURCE),
+    id,
+    subject('mark_not_applicable'),
+    ...onPage(notApplicableForm),
+    async (req, res) => {
+      const { seq, naReason, intent } = bodyOf(res, notApplicableForm);
+      await notApplicableMarker(idOf(res), seq, intent === 'mark' ? naReason : null, by(req));
+      flash(req, 'success', intent === 'mark' ? 'evaluations.flash.notApplicable' : 'evaluations.flash.applicable');
       res.redirect(detailHref(idOf(res)));
     },
   );
@@ -166,7 +209,7 @@ export function evaluationsRouter(): Router {
     ['reopen', 'close_rectification', reasonForm],
   ];
   for (const [step, action, schema] of steps) {
-    const body = schema ? [validateBody(schema, renderDetail)] : [];
+    const body = schema ? onPage(schema) : [refusalsOnPage];
     router.post(
       `${EVALUATIONS_PATH}/:id/rectification/:itemId/${step}`,
       rule(action, EVALUATION_RESOURCE),

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError, NotFoundError, StaleEditError, ValidationError } from '../errors.js';
+import { ConflictError, HttpError, NotFoundError, StaleEditError, ValidationError } from '../errors.js';
 import { isDatabaseUnavailable } from '../db.js';
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
 import { logger } from '../logger.js';
@@ -43,6 +43,11 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
   if (err instanceof StaleEditError && onStale && !res.headersSent) {
     res.status(409);
     await onStale(req, res, err.current);
+    return;
+  }
+  if (err instanceof ConflictError && onInvalid && res.locals.refusalsOnPage && !res.headersSent) {
+    res.status(409);
+    await onInvalid(req, res, { values: submittedValues(req), errors: {}, refusal: t(err.messageKey, err.vars) });
     return;
   }
   const known = err instanceof HttpError;

@@ -57,8 +57,22 @@ export function validateParams<S extends z.ZodType>(schema: S): RequestHandler {
   };
 }
 
-/** Re-renders the form that failed: status 422, the input kept, the errors beside the fields. */
-export type OnInvalid = (req: Request, res: Response, form: { values: Record<string, unknown>; errors: FieldErrors }) => unknown;
+/**
+ * Re-renders the form that failed: status 422, the input kept, the errors beside the fields; or,
+ * on a route that shows refusals on its page (`refusalsOnPage`), status 409 with the refused
+ * rule's message in `refusal` and the input kept.
+ */
+export type OnInvalid = (req: Request, res: Response, form: { values: Record<string, unknown>; errors: FieldErrors; refusal?: string }) => unknown;
+
+/**
+ * Marks a route whose refused business rule (409) is shown on the record's own page, through the
+ * route's re-render, with the user's input kept, instead of on the generic error page at the POST
+ * address (which a reload turns into a 404). Put before validateBody.
+ */
+export const refusalsOnPage: RequestHandler = (_req, res, next) => {
+  res.locals.refusalsOnPage = true;
+  next();
+};
 
 /**
  * Shows an edit form again after its save was refused as stale (409): `current` is the record as

@@ -58,6 +58,8 @@ allow([...STAFF, 'evaluator', 'org'], ['list', 'read', 'report'], EVALUATION_RES
 allow(['officer', 'evaluator'], 'queue', EVALUATION_RESOURCE);
 allow(STAFF, ['export', 'ranking'], EVALUATION_RESOURCE);
 allow('officer', ['schedule', 'sample', 'assign', 'confirm', 'return', 'close_rectification'], EVALUATION_RESOURCE, keeps);
+// An evaluation that cannot go on: the officer cancels it, changes its template before scoring starts, or marks a computed indicator not applicable.
+allow('officer', ['cancel', 'change_template', 'mark_not_applicable'], EVALUATION_RESOURCE, keeps);
 allow('evaluator', ['score', 'submit'], EVALUATION_RESOURCE, assignedTo);
 allow('org', ['respond', 'report_rectification'], EVALUATION_RESOURCE, ownConfirmed);
 

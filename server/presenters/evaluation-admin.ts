@@ -20,12 +20,12 @@ import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './format.js';
 import { withAll } from './list-page.js';
 import { evaluationSummary, EVALUATIONS_PATH } from './evaluations.js';
+import { cityDistrictId, TEMPLATES_PATH, templateGap, templateOptions } from './template-choices.js';
 import type { Lang } from '../i18n/index.js';
 
-export const TEMPLATES_PATH = `${EVALUATIONS_PATH}/templates`;
+export { TEMPLATES_PATH };
 export const SAMPLES_PATH = `${EVALUATIONS_PATH}/samples`;
 
-const cityDistrictId = async () => (await District.findOne({ where: { kind: 'city' }, attributes: ['id'] }))?.id ?? -1;
 
 /** The templates the actor may read, with their indicators (two queries). */
 export async function templateListPage(actor: Actor, lang: Lang) {
@@ -112,25 +112,6 @@ export async function templateFormOptions(actor: Actor, lang: Lang) {
 }
 
 /** Templates usable for a contract of `districtId`: the district's and the city level's. */
-async function templateOptions(districtId: number, lang: Lang) {
-  const templates = await EvaluationTemplate.findAll({
-    where: { districtId: [districtId, await cityDistrictId()] },
-    attributes: ['id', 'name'],
-    order: [['name', 'ASC']],
-  });
-  const empty = lang.t(templates.length ? 'evaluations.chooseTemplate' : 'evaluations.templates.noneToChoose');
-  return [{ value: '', label: empty }, ...templates.map((x) => ({ value: x.id, label: x.name }))];
-}
-
-/**
- * What a form offering templates says when there is none to choose: officers keep the templates
- * (theirs or the city's), so it names them and links to the new-template form for one who may.
- */
-function templateGap(actor: Actor, options: readonly unknown[]) {
-  if (options.length > 1) return null;
-  return { newHref: can(actor, 'create', EVALUATION_TEMPLATE_RESOURCE) ? `${TEMPLATES_PATH}/new` : null };
-}
-
 /** Loads a contract the officer keeps, for scheduling (404 otherwise). */
 export async function loadScheduleContract(actor: Actor, id: number): Promise<Contract> {
   const contract = await Contract.findOne({
@@ -169,7 +150,7 @@ export function finalProposalsWhere(actor: Actor): WhereOptions<Contract> {
     [Op.and]: [
       contractScope(actor),
       { status: 'active', termEnd: { [Op.lte]: addMonths(today(), 1) } },
-      { id: { [Op.notIn]: Evaluation.sequelize!.literal("(SELECT e.contract_id FROM evaluations e WHERE e.kind = 'final')") } },
+      { id: { [Op.notIn]: Evaluation.sequelize!.literal("(SELECT e.contract_id FROM evaluations e WHERE e.kind = 'final' AND e.status <> 'cancelled')") } },
     ],
   } as WhereOptions<Contract>;
 }

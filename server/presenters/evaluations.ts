@@ -20,7 +20,7 @@ import { NotFoundError } from '../errors.js';
 import { type Actor, canMap, movesOf } from '../policies/index.js';
 import { EVALUATION_RESOURCE, evaluationScope, RECTIFICATION_RESOURCE, rectificationOf } from '../policies/evaluation.js';
 import { EVALUATION_SORT_KEYS, type EvaluationFilter, type EvaluationListQuery, type EvaluationSortKey, RECTIFICATION_ROWS } from '../schemas/evaluations.js';
-import { formatScore } from '../services/evaluation-grades.js';
+import { formatScore, scaledWeight } from '../services/evaluation-grades.js';
 import { computeIndicator } from '../services/evaluation-indicators.js';
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
@@ -28,6 +28,7 @@ import { today } from '../clock.js';
 import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll } from './list-page.js';
+import { templateOptions } from './template-choices.js';
 
 export const EVALUATIONS_PATH = '/evaluations';
 
@@ -45,6 +46,7 @@ const STATUS_CLASS: Record<EvaluationStatus, string> = {
   in_progress: 'text-bg-info',
   submitted: 'text-bg-warning',
   confirmed: 'text-bg-success',
+  cancelled: 'text-bg-dark',
 };
 const GRADE_CLASS: Record<string, string> = { excellent: 'text-bg-success', good: 'text-bg-primary', pass: 'text-bg-info', fail: 'text-bg-danger' };
 
@@ -100,6 +102,8 @@ export function evaluationSummary(e: Evaluation, lang: Lang) {
     returnReason: e.returnReason ?? '',
     submittedAt: formatDateTime(e.submittedAt),
     confirmedAt: formatDateTime(e.confirmedAt),
+    cancelReason: e.cancelReason ?? '',
+    cancelledAt: formatDateTime(e.cancelledAt),
     response: e.response ?? '',
     respondedAt: formatDateTime(e.respondedAt),
   };
@@ -186,23 +190,31 @@ function sourcesOf(sources: ScoreSource[] | null, lang: Lang) {
 /**
  * The indicators of an evaluation as the page shows them: scored ones with score and comment;
  * computed ones either as fixed at submission (with the records they came from) or, before, as
- * they stand today — or "not available" when their source does not exist yet.
+ * they stand today — or "not available" when their source does not exist yet; one the officer
+ * marked not applicable with its reason. Each weight as it counts: scaled to 100 over the
+ * applicable ones.
  */
 async function indicatorsOf(e: Evaluation, lang: Lang) {
   const scores = await EvaluationScore.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] });
   const fixed = e.status === 'submitted' || e.status === 'confirmed';
   const contract = fixed ? null : await Contract.findByPk(e.contractId);
+  const applicableWeights = scores.filter((s) => !s.notApplicableReason).reduce((a, s) => a + s.weight, 0);
   return Promise.all(
     scores.map(async (s) => {
       const base = {
         seq: s.seq,
         name: s.name,
         weight: s.weight,
+        weightLabel: s.notApplicableReason ? '—' : scaledWeight(s.weight, applicableWeights),
+        scaled: !s.notApplicableReason && applicableWeights !== 100,
         scale: s.scale ?? '',
         computed: !!s.computedCode,
         computedLabel: s.computedCode ? lang.t(`evaluations.computed.${s.computedCode}`) : '',
+        notApplicable: !!s.notApplicableReason,
+        notApplicableReason: s.notApplicableReason ?? '',
       };
       if (!s.computedCode) return { ...base, score: formatScore(s.scoreHundredths), comment: s.comment ?? '', available: true, basis: '', sources: [] };
+      if (s.notApplicableReason) return { ...base, score: '', comment: '', available: true, basis: '', sources: [] };
       if (fixed)
         return { ...base, score: formatScore(s.scoreHundredths), comment: '', available: true, basis: s.comment ?? '', sources: sourcesOf(s.sources, lang) };
       const value = await computeIndicator(s.computedCode, contract!, { start: e.periodStart, end: e.periodEnd });
@@ -219,6 +231,24 @@ async function indicatorsOf(e: Evaluation, lang: Lang) {
   );
 }
 
+type IndicatorRow = Awaited<ReturnType<typeof indicatorsOf>>[number];
+
+/**
+ * Why the evaluation cannot be submitted yet, or null: a computed indicator with nothing to compute
+ * from (and not marked not applicable) refuses the submission, so the button is disabled with this
+ * reason, which says who can unblock it (the officer: not applicable, another template, or cancel).
+ */
+function submitBlockOf(indicators: IndicatorRow[], lang: Lang): string | null {
+  const stuck = indicators.filter((i) => i.computed && !i.notApplicable && !i.available);
+  if (!stuck.length) return null;
+  return lang.t('evaluations.submitBlocked', { indicators: stuck.map((i) => `“${i.name}”（${i.basis}）`).join('、') });
+}
+
+/** The computed indicators of a just-scheduled evaluation that have nothing to compute from today: what scheduling warns of. */
+export async function indicatorsWithoutData(e: Evaluation, lang: Lang): Promise<string[]> {
+  return (await indicatorsOf(e, lang)).filter((i) => i.computed && !i.notApplicable && !i.available).map((i) => `“${i.name}”（${i.basis}）`);
+}
+
 /** An evaluation's page: its facts, indicators, rectification items and the forms the policy and its state allow. */
 export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: Lang) {
   const { t } = lang;
@@ -226,13 +256,33 @@ export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: La
   const may = canMap(actor, EVALUATION_RESOURCE, ['submit', 'respond', 'report'], e);
   const can = {
     ...may,
-    ...movesOf(actor, EVALUATION_RESOURCE, EVALUATION_TRANSITIONS, e, ['assign', 'score', 'return', 'confirm']),
+    ...movesOf(actor, EVALUATION_RESOURCE, EVALUATION_TRANSITIONS, e, [
+      'assign',
+      'score',
+      'return',
+      'confirm',
+      'cancel',
+      'change_template',
+      'mark_not_applicable',
+    ]),
     respond: may.respond && !e.response,
   };
-  const evaluators = can.assign ? await evaluatorChoices() : [];
+  const [evaluators, templates] = await Promise.all([
+    can.assign ? evaluatorChoices() : [],
+    can.change_template ? templateOptions(e.districtId, lang) : [],
+  ]);
+  const computedLeft = indicators.filter((i) => i.computed && !i.notApplicable);
   return {
     evaluation: evaluationSummary(e, lang),
     indicators,
+    submitBlock: submitBlockOf(indicators, lang),
+    scaledWeights: indicators.some((i) => i.scaled),
+    templateOptions: templates.filter((o) => o.value !== e.templateId),
+    notApplicableOptions: [
+      { value: '', label: t('evaluations.notApplicable.choose') },
+      ...computedLeft.map((i) => ({ value: i.seq, label: `${i.seq}. ${i.name}${i.available ? '' : ` · ${t('evaluations.indicators.notAvailable')}`}` })),
+    ],
+    notApplicableDefault: computedLeft.find((i) => !i.available)?.seq ?? '',
     items: items.map((i) => ({
       id: i.id,
       seq: i.seq,

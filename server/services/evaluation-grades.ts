@@ -23,14 +23,28 @@ export function gradeOf(totalHundredths: number): Grade {
   return 'fail';
 }
 
-/** The weighted total in hundredths of a point, truncated; null while any indicator is unscored. */
-export function totalOf(scores: readonly { weight: number; scoreHundredths: number | null }[]): number | null {
+/**
+ * The weighted total in hundredths of a point, truncated; null while any indicator is unscored.
+ * An indicator marked not applicable (with its reason) leaves the total and the other weights are
+ * scaled to 100 (DOMAIN.md, "An indicator with nothing to judge"): Σ w × s / Σ w over the rest,
+ * which is Σ w × s / 100 when nothing is left out.
+ */
+export function totalOf(scores: readonly { weight: number; scoreHundredths: number | null; notApplicableReason?: string | null }[]): number | null {
   let sum = 0;
+  let weights = 0;
   for (const s of scores) {
+    if (s.notApplicableReason) continue;
     if (s.scoreHundredths === null || s.scoreHundredths === undefined) return null;
     sum += s.weight * s.scoreHundredths;
+    weights += s.weight;
   }
-  return Math.floor(sum / 100);
+  return weights > 0 ? Math.floor(sum / weights) : null;
+}
+
+/** A weight as it counts once some indicators are not applicable: scaled so the applicable ones sum to 100 ("42.86"). */
+export function scaledWeight(weight: number, applicableWeights: number): string {
+  if (applicableWeights <= 0 || applicableWeights === 100) return String(weight);
+  return formatScore(Math.floor((weight * 10000) / applicableWeights));
 }
 
 /** A score typed by an evaluator, 0–100 with at most two decimals, as hundredths; null when it is not one. */

@@ -1,4 +1,4 @@
-import type { Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { Contract } from '../../../models/Contract.js';
 import { Evaluation } from '../../../models/Evaluation.js';
 import { EvaluationScore } from '../../../models/EvaluationScore.js';
@@ -22,9 +22,17 @@ export async function usableTemplate(templateId: number, districtId: number, tra
   return template;
 }
 
+/** Gives an evaluation its own copy of a template's indicators (a later edit of the template never changes it). */
+export async function copyIndicators(evaluationId: number, templateId: number, transaction: Transaction): Promise<void> {
+  const indicators = await EvaluationTemplateIndicator.findAll({ where: { templateId }, order: [['seq', 'ASC']], transaction });
+  await EvaluationScore.bulkCreate(
+    indicators.map((i) => ({ evaluationId, seq: i.seq, name: i.name, computedCode: i.computedCode, weight: i.weight, scale: i.scale })),
+    { transaction },
+  );
+}
+
 /** Creates a scheduled evaluation with its own copy of the template's indicators. */
 export async function createEvaluation(contract: Contract, form: ScheduleForm, sampleId: number | null, by: By, transaction: Transaction): Promise<Evaluation> {
-  const indicators = await EvaluationTemplateIndicator.findAll({ where: { templateId: form.templateId }, order: [['seq', 'ASC']], transaction });
   const evaluation = await Evaluation.create(
     {
       contractId: contract.id,
@@ -41,10 +49,7 @@ export async function createEvaluation(contract: Contract, form: ScheduleForm, s
     },
     { transaction },
   );
-  await EvaluationScore.bulkCreate(
-    indicators.map((i) => ({ evaluationId: evaluation.id, seq: i.seq, name: i.name, computedCode: i.computedCode, weight: i.weight, scale: i.scale })),
-    { transaction },
-  );
+  await copyIndicators(evaluation.id, form.templateId, transaction);
   await recordAudit({
     actor: auditActorOf(by.actor),
     action: 'evaluation.schedule',
@@ -67,7 +72,8 @@ export async function createEvaluation(contract: Contract, form: ScheduleForm, s
 
 /**
  * An officer schedules an evaluation of an active contract of their district: the period lies
- * within the contract's term and ends before it is due; a contract has one final evaluation.
+ * within the contract's term and ends before it is due; a contract has one final evaluation that
+ * is not cancelled.
  */
 export async function evaluationScheduler(contractId: number, form: ScheduleForm, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
@@ -79,7 +85,7 @@ export async function evaluationScheduler(contractId: number, form: ScheduleForm
       throw new ValidationError({ periodEnd: 'evaluations.validation.periodInTerm' });
     }
     if (form.dueOn < form.periodEnd) throw new ValidationError({ dueOn: 'evaluations.validation.dueAfterPeriod' });
-    if (form.kind === 'final' && (await Evaluation.count({ where: { contractId, kind: 'final' }, transaction })) > 0) {
+    if (form.kind === 'final' && (await Evaluation.count({ where: { contractId, kind: 'final', status: { [Op.ne]: 'cancelled' } }, transaction })) > 0) {
       throw new ConflictError('evaluations.errors.finalExists');
     }
     return createEvaluation(contract, form, null, by, transaction);

@@ -20,25 +20,20 @@ async function scoresOf(evaluation: Evaluation, transaction: Transaction): Promi
 /**
  * Fixes the computed indicators at submission: each is computed from the records of the contract
  * over the evaluation's period and kept with the records it came from. One whose source does not
- * exist refuses the submission (409): no computed indicator scores without its records.
+ * exist refuses the submission (409) unless the officer marked it not applicable: no computed
+ * indicator scores without its records.
  */
 async function fixComputed(evaluation: Evaluation, scores: EvaluationScore[], transaction: Transaction): Promise<void> {
   const contract = await evaluatedContract(evaluation.contractId, transaction);
-  for (const s of scores.filter((x) => x.computedCode)) {
+  for (const s of scores.filter((x) => x.computedCode && !x.notApplicableReason)) {
     const value = await computeIndicator(s.computedCode!, contract, { start: evaluation.periodStart, end: evaluation.periodEnd });
     if (!value.available) throw new ConflictError('evaluations.errors.indicatorUnavailable', { name: s.name });
     await s.update({ scoreHundredths: value.scoreHundredths, sources: value.sources, comment: `${value.part}/${value.whole}` }, { transaction });
   }
 }
 
-/**
- * The assigned evaluator saves the scores and comments of the scored indicators (the first save
- * starts the evaluation: `scheduled → in_progress`) and, with `submit`, submits: every scored
- * indicator has a score and a comment (422 beside the first that lacks one), the computed ones are
- * fixed from the records (409 when a source is missing), and the total (truncated hundredths) and
- * its grade are written. Only the evaluator assigned may do it (404 for anyone else).
- */
-export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: By): Promise<Evaluation> {
+/** Saves what the evaluator typed (the first save starts the evaluation), in a transaction of its own. */
+async function saveDraft(id: number, input: ScoreInput, by: By): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
     if (!can(by.actor, 'score', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
@@ -50,21 +45,40 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
       if (typed) await s.update({ scoreHundredths: typed.score, comment: typed.comment || null }, { transaction });
     }
     await evaluation.update({ status: started }, { transaction });
-    if (!submit) {
-      if (from !== started) {
-        await recordAudit({
-          actor: auditActorOf(by.actor),
-          action: 'evaluation.start',
-          recordType: 'evaluation',
-          recordId: evaluation.id,
-          districtId: evaluation.districtId,
-          detail: { status: { from, to: started } },
-          context: by.context,
-        });
-      }
-      return evaluation;
+    if (from !== started) {
+      await recordAudit({
+        actor: auditActorOf(by.actor),
+        action: 'evaluation.start',
+        recordType: 'evaluation',
+        recordId: evaluation.id,
+        districtId: evaluation.districtId,
+        detail: { status: { from, to: started } },
+        context: by.context,
+      });
     }
+    return evaluation;
+  });
+}
+
+/**
+ * The assigned evaluator saves the scores and comments of the scored indicators (the first save
+ * starts the evaluation: `scheduled → in_progress`) and, with `submit`, submits: every scored
+ * indicator has a score and a comment (422 beside the first that lacks one), the computed ones are
+ * fixed from the records (409 when a source is missing and the indicator is not marked not
+ * applicable), and the total (truncated hundredths, the weights of applicable indicators scaled
+ * to 100) and its grade are written. The scores are saved first, in their own transaction, so a
+ * refused submission never loses what was typed (#12). Only the evaluator assigned may do it
+ * (404 for anyone else).
+ */
+export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: By): Promise<Evaluation> {
+  const saved = await saveDraft(id, input, by);
+  if (!submit) return saved;
+  return withTransaction(async (transaction) => {
+    const evaluation = await lockedEvaluation(id, transaction);
+    if (!can(by.actor, 'submit', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
+    const from = evaluation.status;
     const to = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'submit');
+    const scores = await scoresOf(evaluation, transaction);
     const missing = scores.find((s) => !s.computedCode && (s.scoreHundredths === null || !s.comment));
     if (missing) throw new ValidationError({ [`score_${missing.seq}`]: 'evaluations.validation.scoreAndComment' });
     await fixComputed(evaluation, scores, transaction);
@@ -83,7 +97,7 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
         status: { from, to },
         totalHundredths: total,
         grade: evaluation.grade,
-        scores: scores.map((s) => ({ seq: s.seq, weight: s.weight, score: s.scoreHundredths })),
+        scores: scores.map((s) => ({ seq: s.seq, weight: s.weight, score: s.scoreHundredths, ...(s.notApplicableReason ? { notApplicable: true } : {}) })),
       },
       context: by.context,
     });
