@@ -103,71 +103,36 @@ export function evaluationsRouter(): Router {
     res.render('evaluations/report', { pageTitle: req.t('evaluations.report.title'), ...(await evaluationReportPage(subjectOf(res), langOf(req))) });
   });
 
-  router.post(
-    `${EVALUATIONS_PATH}/:id/assign`,
-    rule('assign', EVALUATION_RESOURCE),
-    id,
-    subject('assign'),
-    ...onPage(assignForm),
-    async (req, res) => {
-      await evaluationAssigner(idOf(res), bodyOf(res, assignForm).evaluatorId, by(req));
-      flash(req, 'success', 'evaluations.flash.assigned');
-      res.redirect(detailHref(idOf(res)));
-    },
-  );
+  router.post(`${EVALUATIONS_PATH}/:id/assign`, rule('assign', EVALUATION_RESOURCE), id, subject('assign'), ...onPage(assignForm), async (req, res) => {
+    await evaluationAssigner(idOf(res), bodyOf(res, assignForm).evaluatorId, by(req));
+    flash(req, 'success', 'evaluations.flash.assigned');
+    res.redirect(detailHref(idOf(res)));
+  });
 
-  router.post(
-    `${EVALUATIONS_PATH}/:id/scores`,
-    rule('score', EVALUATION_RESOURCE),
-    id,
-    subject('score'),
-    ...onPage(scoreForm),
-    async (req, res) => {
-      const { scores, submit } = bodyOf(res, scoreForm);
-      await scoreSaver(idOf(res), scores, submit, by(req));
-      flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
-      res.redirect(detailHref(idOf(res)));
-    },
-  );
+  router.post(`${EVALUATIONS_PATH}/:id/scores`, rule('score', EVALUATION_RESOURCE), id, subject('score'), ...onPage(scoreForm), async (req, res) => {
+    const { scores, submit } = bodyOf(res, scoreForm);
+    await scoreSaver(idOf(res), scores, submit, by(req));
+    flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
+    res.redirect(detailHref(idOf(res)));
+  });
 
-  router.post(
-    `${EVALUATIONS_PATH}/:id/return`,
-    rule('return', EVALUATION_RESOURCE),
-    id,
-    subject('return'),
-    ...onPage(reasonForm),
-    async (req, res) => {
-      await evaluationReturner(idOf(res), bodyOf(res, reasonForm).reason, by(req));
-      flash(req, 'success', 'evaluations.flash.returned');
-      res.redirect(detailHref(idOf(res)));
-    },
-  );
+  router.post(`${EVALUATIONS_PATH}/:id/return`, rule('return', EVALUATION_RESOURCE), id, subject('return'), ...onPage(reasonForm), async (req, res) => {
+    await evaluationReturner(idOf(res), bodyOf(res, reasonForm).reason, by(req));
+    flash(req, 'success', 'evaluations.flash.returned');
+    res.redirect(detailHref(idOf(res)));
+  });
 
-  router.post(
-    `${EVALUATIONS_PATH}/:id/confirm`,
-    rule('confirm', EVALUATION_RESOURCE),
-    id,
-    subject('confirm'),
-    ...onPage(confirmForm),
-    async (req, res) => {
-      await evaluationConfirmer(idOf(res), bodyOf(res, confirmForm), by(req));
-      flash(req, 'success', 'evaluations.flash.confirmed');
-      res.redirect(detailHref(idOf(res)));
-    },
-  );
+  router.post(`${EVALUATIONS_PATH}/:id/confirm`, rule('confirm', EVALUATION_RESOURCE), id, subject('confirm'), ...onPage(confirmForm), async (req, res) => {
+    await evaluationConfirmer(idOf(res), bodyOf(res, confirmForm), by(req));
+    flash(req, 'success', 'evaluations.flash.confirmed');
+    res.redirect(detailHref(idOf(res)));
+  });
 
-  router.post(
-    `${EVALUATIONS_PATH}/:id/response`,
-    rule('respond', EVALUATION_RESOURCE),
-    id,
-    subject('respond'),
-    ...onPage(responseForm),
-    async (req, res) => {
-      await evaluationResponder(idOf(res), bodyOf(res, responseForm).response, by(req));
-      flash(req, 'success', 'evaluations.flash.responded');
-      res.redirect(detailHref(idOf(res)));
-    },
-  );
+  router.post(`${EVALUATIONS_PATH}/:id/response`, rule('respond', EVALUATION_RESOURCE), id, subject('respond'), ...onPage(responseForm), async (req, res) => {
+    await evaluationResponder(idOf(res), bodyOf(res, responseForm).response, by(req));
+    flash(req, 'success', 'evaluations.flash.responded');
+    res.redirect(detailHref(idOf(res)));
+  });
 
   router.post(`${EVALUATIONS_PATH}/:id/cancel`, rule('cancel', EVALUATION_RESOURCE), id, subject('cancel'), ...onPage(reasonForm), async (req, res) => {
     await evaluationCanceller(idOf(res), bodyOf(res, reasonForm).reason, by(req));

@@ -26,7 +26,6 @@ import type { Lang } from '../i18n/index.js';
 export { TEMPLATES_PATH };
 export const SAMPLES_PATH = `${EVALUATIONS_PATH}/samples`;
 
-
 /** The templates the actor may read, with their indicators (two queries). */
 export async function templateListPage(actor: Actor, lang: Lang) {
   const categories = await categoryNames(lang);

@@ -267,10 +267,7 @@ export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: La
     ]),
     respond: may.respond && !e.response,
   };
-  const [evaluators, templates] = await Promise.all([
-    can.assign ? evaluatorChoices() : [],
-    can.change_template ? templateOptions(e.districtId, lang) : [],
-  ]);
+  const [evaluators, templates] = await Promise.all([can.assign ? evaluatorChoices() : [], can.change_template ? templateOptions(e.districtId, lang) : []]);
   const computedLeft = indicators.filter((i) => i.computed && !i.notApplicable);
   return {
     evaluation: evaluationSummary(e, lang),

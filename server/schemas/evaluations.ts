@@ -157,13 +157,15 @@ export const reasonForm = z.object({ reason: requiredText(2000) });
 /** Another template for an evaluation not yet started. */
 export const templateChoiceForm = z.object({ templateId: chosenTemplate });
 /** A computed indicator (by its seq) marked not applicable with the reason, or taken back (`naReason` left out by the "applicable again" button). */
-export const notApplicableForm = z.object({
-  seq: z.coerce.number({ message: 'validation.required' }).int('validation.required').min(1, 'validation.required').max(SCORE_ROWS, 'validation.required'),
-  naReason: text(2000),
-  intent: z.enum(['mark', 'restore']).optional().default('mark'),
-}).superRefine((v, ctx) => {
-  if (v.intent === 'mark' && !v.naReason) ctx.addIssue({ code: 'custom', path: ['naReason'], message: 'validation.required' });
-});
+export const notApplicableForm = z
+  .object({
+    seq: z.coerce.number({ message: 'validation.required' }).int('validation.required').min(1, 'validation.required').max(SCORE_ROWS, 'validation.required'),
+    naReason: text(2000),
+    intent: z.enum(['mark', 'restore']).optional().default('mark'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.intent === 'mark' && !v.naReason) ctx.addIssue({ code: 'custom', path: ['naReason'], message: 'validation.required' });
+  });
 export const responseForm = z.object({ response: requiredText(4000) });
 export const reportForm = z.object({ report: requiredText(4000) });
 
