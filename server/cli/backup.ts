@@ -11,7 +11,11 @@ import { type Output, runAsScript } from './entry.js';
 
 const USAGE = 'usage: npm run backup -- DIR';
 
-export async function backupCommand(argv: string[], io: Output, config: Pick<Config, 'databaseUrl' | 'uploadDir'> & Partial<Pick<Config, 'storage'>> = loadConfig()): Promise<number> {
+export async function backupCommand(
+  argv: string[],
+  io: Output,
+  config: Pick<Config, 'databaseUrl' | 'uploadDir'> & Partial<Pick<Config, 'storage'>> = loadConfig(),
+): Promise<number> {
   if (argv.length !== 1 || argv[0].startsWith('-')) {
     io.err(`${USAGE}\n`);
     return 1;

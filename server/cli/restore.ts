@@ -12,7 +12,11 @@ import { type Output, runAsScript } from './entry.js';
 
 const USAGE = 'usage: npm run restore -- DIR [--force]';
 
-export async function restoreCommand(argv: string[], io: Output, config: Pick<Config, 'databaseUrl' | 'uploadDir'> & Partial<Pick<Config, 'storage'>> = loadConfig()): Promise<number> {
+export async function restoreCommand(
+  argv: string[],
+  io: Output,
+  config: Pick<Config, 'databaseUrl' | 'uploadDir'> & Partial<Pick<Config, 'storage'>> = loadConfig(),
+): Promise<number> {
   const force = argv.includes('--force');
   const rest = argv.filter((a) => a !== '--force');
   if (rest.length !== 1 || rest[0].startsWith('-')) {
