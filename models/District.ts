@@ -12,6 +12,12 @@ export class District extends Model<InferAttributes<District>, InferCreationAttr
   declare gbCode: string | null;
   declare kind: DistrictKind;
   declare sortOrder: number;
+  /**
+   * The administrator's recorded exception to separate approving and paying (DOMAIN.md): this
+   * district has one finance reviewer, who may record paid what they approved; with the reason.
+   */
+  declare singleFinanceReviewer: CreationOptional<boolean>;
+  declare singleFinanceReviewerNote: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
@@ -28,6 +34,8 @@ export class District extends Model<InferAttributes<District>, InferCreationAttr
         gbCode: { type: DataTypes.STRING(6), allowNull: true },
         kind: { type: DataTypes.STRING(20), allowNull: false, validate: { isIn: [DISTRICT_KINDS] } },
         sortOrder: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        singleFinanceReviewer: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        singleFinanceReviewerNote: { type: DataTypes.STRING(500), allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

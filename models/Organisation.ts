@@ -63,6 +63,9 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
   /** `YYYY-MM-DD`: the last day an `ineligible` organisation stays ineligible. */
   declare ineligibleUntil: CreationOptional<string | null>;
   declare statusReason: CreationOptional<string | null>;
+  /** The account payments go to: 开户行 and 账号 (digits only, stored without spaces). */
+  declare bankName: CreationOptional<string | null>;
+  declare bankAccount: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
@@ -109,6 +112,8 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
         lawyerCount: count(),
         ineligibleUntil: { type: DataTypes.DATEONLY, allowNull: true },
         statusReason: { type: DataTypes.TEXT, allowNull: true },
+        bankName: { type: DataTypes.STRING(128), allowNull: true },
+        bankAccount: { type: DataTypes.STRING(32), allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

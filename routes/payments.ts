@@ -133,8 +133,8 @@ export function paymentsRouter(): Router {
 
   router.get(`${PAYMENTS_PATH}/:id`, rule('read', PAYMENT_RESOURCE), id, subject('read'), (req, res) => renderDetail(req, res, { values: {}, errors: {} }));
 
-  router.get(`${PAYMENTS_PATH}/:id/form`, rule('form', PAYMENT_RESOURCE), id, subject('form'), (req, res) => {
-    res.render('payments/approval-form', { pageTitle: req.t('payments.form.title'), ...paymentFormPage(subjectOf(res), langOf(req)) });
+  router.get(`${PAYMENTS_PATH}/:id/form`, rule('form', PAYMENT_RESOURCE), id, subject('form'), async (req, res) => {
+    res.render('payments/approval-form', { pageTitle: req.t('payments.form.title'), ...(await paymentFormPage(subjectOf(res), langOf(req))) });
   });
 
   router.post(`${PAYMENTS_PATH}/:id/approve`, rule('approve', PAYMENT_RESOURCE), id, subject('approve'), async (req, res) => {

@@ -2,6 +2,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import type { Role } from '../../models/User.js';
 import type { Actor } from './actor.js';
 import { keepsMoneyOf } from './finance.js';
+import { type PayingDistrict, paysPayment } from './payment.js';
 import { allow } from './registry.js';
 import { districtScope, evidenceScope, inDistrictScope, loadedAsEvidence } from './scopes.js';
 
@@ -21,7 +22,14 @@ export const CLAIM_RESOURCE = 'claim';
 const STAFF: readonly Role[] = ['admin', 'officer', 'finance', 'inspector'];
 
 type OwnedLike = { districtId: number; organisationId: number };
-export type ClaimLike = OwnedLike & { createdBy: number; submittedBy?: number | null; verifiedBy?: number | null; status?: string };
+export type ClaimLike = OwnedLike & {
+  createdBy: number;
+  submittedBy?: number | null;
+  verifiedBy?: number | null;
+  approvedBy?: number | null;
+  status?: string;
+  district?: PayingDistrict;
+};
 
 /** Rows owned by an organisation in a district: the organisation user their own, staff their district's. */
 export function claimScope(actor: Actor): WhereOptions {
@@ -72,7 +80,9 @@ allow(STAFF, 'export', CLAIM_RESOURCE);
 allow('org', ['create', 'edit', 'submit'], CLAIM_RESOURCE, ownOrganisation);
 allow(['officer', 'finance'], 'queue', CLAIM_RESOURCE);
 allow('officer', 'verify', CLAIM_RESOURCE, verifiesClaim);
-allow('finance', ['approve', 'pay'], CLAIM_RESOURCE, approvesClaim);
+allow('finance', 'approve', CLAIM_RESOURCE, approvesClaim);
+// Paying is the claim payment's rule: not whoever approved it, unless the district's exception.
+allow('finance', 'pay', CLAIM_RESOURCE, (actor: Actor, c: ClaimLike) => approvesClaim(actor, c) && paysPayment(actor, c));
 allow(['officer', 'finance'], ['return', 'reject'], CLAIM_RESOURCE, decidesClaim);
 allow('admin', 'set_default_caps', CLAIM_RESOURCE);
 allow('officer', 'set_caps', CLAIM_RESOURCE, (actor: Actor, c: { districtId: number }) => inDistrictScope(actor, c.districtId));

@@ -2,6 +2,7 @@ import { Op, type Order, type WhereOptions } from 'sequelize';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimLine, type ClaimStatus } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
+import { Payment } from '../../models/Payment.js';
 import { AuditEvent, District, Organisation, StoredFile, User } from '../../models/index.js';
 import { today } from '../clock.js';
 import { capsOf } from '../commands/claims/claimCaps.js';
@@ -9,6 +10,7 @@ import { ceilingFundsOf } from '../commands/claims/claimCeiling.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { CLAIM_RESOURCE, claimQueueWhere, claimScope } from '../policies/claim.js';
+import { awaitsSecondReviewer } from '../policies/payment.js';
 import type { ClaimFilter, ClaimListQuery, ClaimSortKey } from '../schemas/claims.js';
 import { CLAIM_SORT_KEYS } from '../schemas/claims.js';
 import type { ExportColumn } from '../services/export.js';
@@ -25,7 +27,7 @@ export const CLAIMS_PATH = '/claims';
 /** What a row shows beside the claim, loaded in the same query (no N+1). */
 const WITH = [
   { model: Contract, as: 'contract', attributes: ['id', 'number', 'valueFen', 'reimbursementCeilingFen', 'status', 'projectId'] },
-  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
+  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder', 'singleFinanceReviewer'] },
   { model: Organisation, as: 'organisation', attributes: ['id', 'name', 'uscc'] },
   { model: ChildWorker, as: 'worker', attributes: ['id', 'name', 'kind', 'idNumberMasked'] },
   ...(['submitter', 'verifier', 'approver', 'decider'] as const).map((as) => ({ model: User, as, attributes: ['id', 'displayName'] })),
@@ -88,6 +90,7 @@ export function claimSummary(c: Claim, lang: Lang) {
     decidedAt: formatDateTime(c.decidedAt),
     reason: c.reason ?? '',
     paymentHref: c.paymentId ? `/payments/${c.paymentId}` : '',
+    paymentLabel: c.paymentId ? t('claims.paymentLink', { id: c.paymentId }) : '',
   };
 }
 
@@ -193,6 +196,7 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
   const moves = movesOf(actor, CLAIM_RESOURCE, CLAIM_TRANSITIONS, c);
   // A claim is paid through its payment, which approval wrote.
   const may = { ...moves, pay: moves.pay && Boolean(c.paymentId), form: can(actor, 'form', CLAIM_RESOURCE, c) };
+  const secondReviewer = c.status === 'approved' && awaitsSecondReviewer(actor, c);
   return {
     claim: claimSummary(c, lang),
     // Why it was last returned or rejected, while it stays so.
@@ -231,15 +235,28 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
       { value: 'communication', label: t('claims.kind.communication') },
     ],
     can: may,
+    secondReviewer,
     today: today(),
   };
 }
 
 /** The printable claim form (报销单): facts, lines, the total in figures and in Chinese capitals, who did what. */
 export async function claimFormPage(c: Claim, lang: Lang) {
-  const lines = await linesOf(c.id);
+  const [lines, payment] = await Promise.all([
+    linesOf(c.id),
+    c.paymentId
+      ? Payment.findByPk(c.paymentId, {
+          attributes: ['id', 'paidOn', 'bankReference', 'paidAt'],
+          include: [{ model: User, as: 'payer', attributes: ['id', 'displayName'] }],
+        })
+      : null,
+  ]);
   return {
     claim: claimSummary(c, lang),
+    // Once paid: the day the money left, the bank's reference and who recorded it.
+    paid: payment?.paidOn
+      ? { paidOn: payment.paidOn, bankReference: payment.bankReference ?? '', payer: payment.payer?.displayName ?? '', at: formatDateTime(payment.paidAt) }
+      : null,
     printedOn: today(),
     lines: lines.map((l) => ({
       spentOn: l.spentOn,

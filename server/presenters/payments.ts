@@ -1,13 +1,15 @@
-import { Op, type Order, type WhereOptions } from 'sequelize';
+import { Op, type Order, QueryTypes, type WhereOptions } from 'sequelize';
+import { Claim } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
 import { District, Organisation, User } from '../../models/index.js';
 import { Instalment } from '../../models/Instalment.js';
 import { PAYMENT_STATUSES, PAYMENT_TRANSITIONS, Payment, type PaymentStatus } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
+import { getSequelize } from '../db.js';
 import { NotFoundError } from '../errors.js';
 import { today } from '../clock.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
-import { approvalQueueWhere, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
+import { approvalQueueWhere, awaitsSecondReviewer, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
 import type { PaymentFilter, PaymentListQuery, PaymentSortKey } from '../schemas/payments.js';
 import { PAYMENT_SORT_KEYS } from '../schemas/payments.js';
 import type { ExportColumn } from '../services/export.js';
@@ -31,7 +33,7 @@ const WITH = [
     include: [{ model: Project, as: 'project', attributes: ['id', 'title'] }],
   },
   { model: Instalment, as: 'instalment', attributes: ['id', 'seq', 'milestone', 'amountFen', 'dueOn'] },
-  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder'] },
+  { model: District, as: 'district', attributes: ['id', 'name', 'nameEn', 'sortOrder', 'singleFinanceReviewer', 'singleFinanceReviewerNote'] },
   { model: Organisation, as: 'organisation', attributes: ['id', 'name', 'uscc'] },
   { model: User, as: 'requester', attributes: ['id', 'displayName'] },
   { model: User, as: 'approver', attributes: ['id', 'displayName'] },
@@ -185,7 +187,9 @@ export function paymentDetailPage(actor: Actor, p: Payment, lang: Lang) {
   const may = { ...moves, reject: moves.reject && p.kind !== 'claim', form: can(actor, 'form', PAYMENT_RESOURCE, p) };
   const payment = paymentSummary(p, lang);
   const rejection = p.status === 'rejected' ? { reason: payment.rejectionReason, rejecter: payment.rejecter, at: payment.rejectedAt } : null;
-  return { payment, rejection, can: may, today: today() };
+  // Approving and paying are separate duties: the approver is told who records the payment.
+  const secondReviewer = p.status === 'approved' && awaitsSecondReviewer(actor, p);
+  return { payment, rejection, can: may, secondReviewer, today: today() };
 }
 
 /** Loads a contract the actor may see (for its instalments page); anything else is a 404. */
@@ -258,6 +262,48 @@ export async function contractPaymentsPage(actor: Actor, contract: Contract, lan
 }
 
 /** The printable approval form (支付审批表): the payment with both forms of its amount. */
-export function paymentFormPage(p: Payment, lang: Lang) {
-  return { payment: paymentSummary(p, lang), printedOn: today() };
+export async function paymentFormPage(p: Payment, lang: Lang) {
+  const { t } = lang;
+  const [organisation, lines, claim] = await Promise.all([
+    Organisation.findByPk(p.organisationId, { attributes: ['id', 'bankName', 'bankAccount'] }),
+    fundingLinesOf(p.contractId),
+    p.kind === 'claim' ? Claim.findOne({ where: { paymentId: p.id }, attributes: ['id', 'month'] }) : null,
+  ]);
+  const payment = paymentSummary(p, lang);
+  return {
+    payment: {
+      ...payment,
+      // A claim's payment has no instalment: its line names the claim and its month instead.
+      instalmentText: claim ? t('payments.form.claimRef', { id: claim.id, month: claim.month }) : `${payment.kindLabel} ${payment.instalmentSeq}`,
+      milestone: claim ? t('payments.form.claimMilestone') : payment.milestone,
+      claimHref: claim ? `/claims/${claim.id}` : '',
+    },
+    // The printed form carries the payee's full account (lists mask it).
+    payee: { bankName: organisation?.bankName ?? '', bankAccount: groupedAccount(organisation?.bankAccount ?? '') },
+    funding: lines.map((l) => ({ line: l.name, year: l.year, fundSource: t(`finance.fundSource.${l.fundSource}`) })),
+    // The district's recorded exception, when the approver also recorded the payment.
+    singleReviewer:
+      p.approvedBy !== null && p.approvedBy === p.paidBy ? (p.district?.singleFinanceReviewerNote ?? t('payments.form.singleReviewerNoNote')) : null,
+    printedOn: today(),
+  };
+}
+
+/** An account number in groups of four, as banks print it. */
+function groupedAccount(digits: string): string {
+  return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
+/** The budget lines whose allocations hold money committed to the contract (net of what was given back), oldest first. */
+async function fundingLinesOf(contractId: number): Promise<{ name: string; year: number; fundSource: string }[]> {
+  const rows = await getSequelize().query<{ name: string; year: number; fund_source: string }>(
+    `SELECT b.name, b.year, b.fund_source FROM budget_lines b
+     JOIN allocations a ON a.budget_line_id = b.id
+     JOIN (SELECT account_id, SUM(amount_fen) AS net, MIN(id) AS first FROM ledger_entries
+           WHERE account_type = 'allocation' AND movement IN ('commit', 'uncommit') AND record_type = 'contract' AND record_id = ?
+           GROUP BY account_id) e ON e.account_id = a.id
+     WHERE e.net < 0
+     GROUP BY b.id, b.name, b.year, b.fund_source ORDER BY MIN(e.first)`,
+    { replacements: [contractId], type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({ name: r.name, year: Number(r.year), fundSource: r.fund_source }));
 }

@@ -21,7 +21,13 @@ export function districtFormView(district: District, form: FormState, t: Transla
     title: t('reference.editDistrictTitle', { name: district.name }),
     action: `/reference/districts/${district.id}`,
     backHref: `/reference/districts/${district.id}`,
-    values: { name: shownValue(form, 'name', district.name), nameEn: shownValue(form, 'nameEn', district.nameEn) },
+    values: {
+      name: shownValue(form, 'name', district.name),
+      nameEn: shownValue(form, 'nameEn', district.nameEn),
+      // A box sends nothing when cleared: after a refused post, what was sent; else the record's.
+      singleFinanceReviewer: Object.keys(form.values).length ? form.values.singleFinanceReviewer === '1' : district.singleFinanceReviewer,
+      singleFinanceReviewerNote: shownValue(form, 'singleFinanceReviewerNote', district.singleFinanceReviewerNote ?? ''),
+    },
     errors: form.errors,
   };
 }

@@ -100,6 +100,9 @@ export async function districtView(actor: Actor, district: District, t: Translat
       nameEn: district.nameEn,
       gbCode: gbCodeOf(district, t),
       kindLabel: t(`reference.districtKinds.${district.kind}`),
+      financeDuties: district.singleFinanceReviewer
+        ? t('reference.financeDuties.single', { note: district.singleFinanceReviewerNote ?? '' })
+        : t('reference.financeDuties.separate'),
     },
     can: { update, addSubDistrict: update && district.kind !== 'city', addAgency: update },
     links: {

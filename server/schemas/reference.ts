@@ -9,8 +9,26 @@ const name = (max: number) => z.string().trim().min(1, 'validation.required').ma
 export const districtsQuery = z.object({ format: z.enum(['csv', 'xlsx']).optional() });
 export type DistrictsQuery = z.infer<typeof districtsQuery>;
 
-/** An administrator corrects a district's names; its code, GB code and kind are fixed. */
-export const districtForm = z.object({ name: name(64), nameEn: name(64) });
+/**
+ * An administrator corrects a district's names (its code, GB code and kind are fixed) and records,
+ * with a reason, whether the district has one finance reviewer who may pay what they approved.
+ */
+export const districtForm = z
+  .object({
+    name: name(64),
+    nameEn: name(64),
+    // The recorded exception to separate approving and paying (DOMAIN.md): a box and its reason.
+    singleFinanceReviewer: z
+      .literal('1')
+      .optional()
+      .transform((v) => v === '1'),
+    singleFinanceReviewerNote: z.string().trim().max(500, 'validation.tooLong').optional().default(''),
+  })
+  .superRefine((v, ctx) => {
+    if (v.singleFinanceReviewer && !v.singleFinanceReviewerNote) {
+      ctx.addIssue({ code: 'custom', path: ['singleFinanceReviewerNote'], message: 'reference.validation.singleFinanceReviewerNote' });
+    }
+  });
 export type DistrictForm = z.infer<typeof districtForm>;
 
 export const subDistrictForm = z.object({

@@ -126,7 +126,10 @@ describe('claims: pages', () => {
     const finance = await loginAs(s.finance, TEST_PASSWORD);
     expect((await finance.get('/')).text).to.contain('待审批的报销申请');
     expect((await postForm(finance, `/claims/${claim.id}/approve`, {})).status).to.equal(302);
-    const paid = await postForm(finance, `/claims/${claim.id}/pay`, { bankReference: 'ICBC-0001', paidOn: '2026-04-01' });
+    expect((await finance.get(`/claims/${claim.id}`)).text, 'the approver is told who pays').to.contain('data-testid="second-reviewer"');
+    expect((await postForm(finance, `/claims/${claim.id}/pay`, { bankReference: 'ICBC-0001', paidOn: '2026-04-01' })).status, 'approver pays').to.equal(403);
+    const cashier = await loginAs(s.cashier, TEST_PASSWORD);
+    const paid = await postForm(cashier, `/claims/${claim.id}/pay`, { bankReference: 'ICBC-0001', paidOn: '2026-04-01' });
     expect(paid.status, paid.text.slice(0, 3000)).to.equal(302);
     expect((await Claim.findByPk(claim.id))!.status).to.equal('paid');
     const shown = await org.get(`/claims/${claim.id}`);
@@ -135,6 +138,15 @@ describe('claims: pages', () => {
     const form = await org.get(`/claims/${claim.id}/form`);
     expect(form.status).to.equal(200);
     expect(form.text).to.contain('壹佰贰拾叁元肆角伍分');
+    expect(form.text, 'the claim form carries the payment').to.match(/data-testid="paid-on">2026-04-01</);
+    expect(form.text).to.match(/data-testid="bank-reference">ICBC-0001</);
+    expect(shown.text, 'the payment link reads as words').to.match(/data-testid="payment-link">拨付 #\d+</);
+    await s.organisation.update({ bankName: '中国工商银行深圳福田支行', bankAccount: '4000021209200123456' });
+    const paymentForm = await org.get(`/payments/${(await Claim.findByPk(claim.id))!.paymentId}/form`);
+    expect(paymentForm.text).to.match(new RegExp(`data-testid="instalment">报销申请 #${claim.id}（2026-03）<`));
+    expect(paymentForm.text).to.contain('4000 0212 0920 0123 456');
+    expect(paymentForm.text).to.contain('中国工商银行深圳福田支行');
+    expect(paymentForm.text.match(/data-testid="funding">[^<]*/)?.[0]).to.match(/一般公共预算 · \d{4} /);
     expect((await verifyLedger()).ok).to.equal(true);
     const staff = await loginAs((await buildUser('officer')).user, TEST_PASSWORD);
     const workerPage = await staff.get(`/workers/${worker.id}`);

@@ -123,7 +123,7 @@ describe('claims: the workflow', () => {
     pay: async (id, s) => {
       const c = (await Claim.findByPk(id))!;
       if (!c.paymentId) throw new ConflictError('claims.errors.cannot.pay', { status: c.status });
-      return paymentPayer(c.paymentId, paid, by(s.finance));
+      return paymentPayer(c.paymentId, paid, by(s.cashier));
     },
     return: async (id, s) => claimDecider(id, 'return', '退回', by((await Claim.findByPk(id))!.status === 'verified' ? s.finance : s.officer)),
     reject: async (id, s) => claimDecider(id, 'reject', '驳回', by((await Claim.findByPk(id))!.status === 'verified' ? s.finance : s.officer)),
@@ -198,7 +198,7 @@ describe('claims: the contract around them', () => {
     await Instalment.update({ status: 'paid' }, { where: { contractId: s.contract.id } });
     const e = await errorOf(contractCompleter(s.contract.id, by(s.officer)));
     expect((e as ConflictError).messageKey).to.equal('contracts.errors.claimPaymentsOpen');
-    await paymentPayer((await Claim.findByPk(claim.id))!.paymentId!, paid, by(s.finance));
+    await paymentPayer((await Claim.findByPk(claim.id))!.paymentId!, paid, by(s.cashier));
     expect((await contractCompleter(s.contract.id, by(s.officer))).status).to.equal('completed');
     expect((await verifyLedger()).ok).to.equal(true);
   });

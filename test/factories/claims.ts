@@ -46,6 +46,8 @@ export type ClaimSetup = {
   orgUser: User;
   officer: User;
   finance: User;
+  /** A second finance user of the district: approving and paying are separate duties. */
+  cashier: User;
   worker: ChildWorker;
   engagement: Engagement;
 };
@@ -53,7 +55,7 @@ export type ClaimSetup = {
 /**
  * An active contract of 2026 (福田 unless told) with a reimbursement ceiling (default ¥1,000.00)
  * that an extra approved allocation of the project holds, an organisation user of its provider, an
- * officer and a finance user of the district, and a child director trained on 2026-01-10 (so
+ * officer and two finance users of the district (one approves, the other pays), and a child director trained on 2026-01-10 (so
  * trained through 2027-01-10) engaged for the whole year. With `activated`, the contract is made
  * and activated through the real commands instead (its value and ceiling committed at activation).
  */
@@ -74,6 +76,7 @@ export async function buildClaimSetup(
   if (funded > 0) await buildAllocation({ status: 'approved', line, project, amountFen: funded, requester: built.officer });
   const orgUser = (await buildUser('org', { organisation: built.organisation, districtCode })).user;
   const finance = (await buildUser('finance', { districtCode })).user;
+  const cashier = (await buildUser('finance', { districtCode })).user;
   const { worker } = await buildWorker({ districtCode });
   await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-10' }]);
   const engagement = await Engagement.create({
@@ -85,7 +88,7 @@ export async function buildClaimSetup(
     endsOn: '2026-12-31',
     createdBy: orgUser.id,
   });
-  return { contract, organisation: built.organisation, orgUser, officer: built.officer, finance, worker, engagement };
+  return { contract, organisation: built.organisation, orgUser, officer: built.officer, finance, cashier, worker, engagement };
 }
 
 export type LineInput = { spentOn?: string; kind?: ClaimKind; amountFen?: number; fapiao?: { code: string; number: string }; digitalNumber?: string };

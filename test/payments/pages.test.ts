@@ -44,7 +44,7 @@ describe('payments: pages', () => {
     expect((await postForm(agent, `/payments/${p.id}/approve`, {})).status).to.equal(403);
   });
 
-  it('an officer marks the milestone met and requests; finance approves and records it paid; the page shows each step', async () => {
+  it('an officer marks the milestone met and requests; finance approves and a second finance user records it paid; the page shows each step', async () => {
     const built = await buildPaymentContract({ instalmentStatus: 'scheduled' });
     const officer = await loginAs(built.officer, TEST_PASSWORD);
     const first = built.instalments[0];
@@ -62,12 +62,19 @@ describe('payments: pages', () => {
     const queue = await finance.get('/payments/queue');
     expect(queue.text).to.contain(`data-id="${payment.id}"`);
     expect((await postForm(finance, `/payments/${payment.id}/approve`, {})).status).to.equal(302);
-    const bad = await postForm(finance, `/payments/${payment.id}/pay`, { bankReference: '<script>', paidOn: '2026-02-31' });
+    const approverPage = await finance.get(`/payments/${payment.id}`);
+    expect(approverPage.text, 'the approver is told who pays').to.contain('data-testid="second-reviewer"');
+    expect(approverPage.text).not.to.contain('data-testid="pay-form"');
+    expect((await postForm(finance, `/payments/${payment.id}/pay`, { bankReference: 'ICBC-0001', paidOn: '2026-03-01' })).status, 'approver pays').to.equal(
+      403,
+    );
+    const { agent: cashier } = await signedIn('finance');
+    const bad = await postForm(cashier, `/payments/${payment.id}/pay`, { bankReference: '<script>', paidOn: '2026-02-31' });
     expect(bad.status).to.equal(422);
     expect(bad.text).to.contain('&lt;script&gt;');
     expect(bad.text).to.contain('id="f-bankReference-error"');
     expect(bad.text).to.contain('id="f-paidOn-error"');
-    const ok = await postForm(finance, `/payments/${payment.id}/pay`, { bankReference: 'ICBC-0001', paidOn: '2026-03-01' });
+    const ok = await postForm(cashier, `/payments/${payment.id}/pay`, { bankReference: 'ICBC-0001', paidOn: '2026-03-01' });
     expect(ok.status).to.equal(302);
     const shown = await finance.get(`/payments/${payment.id}`);
     expect(shown.text).to.contain('ICBC-0001');

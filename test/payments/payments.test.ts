@@ -27,6 +27,7 @@ describe('payments: commands', () => {
     it('runs scheduled → due → requested → approved → paid, moving the money once and auditing each step', async () => {
       const built = await buildPaymentContract({ instalmentStatus: 'scheduled' });
       const finance = (await buildUser('finance')).user;
+      const cashier = (await buildUser('finance')).user;
       const [first] = built.instalments;
       expect((await milestoneMarker(first.id, by(built.officer))).status).to.equal('due');
       const payment = await paymentRequester(first.id, by(built.officer));
@@ -34,7 +35,7 @@ describe('payments: commands', () => {
       expect((await Instalment.findByPk(first.id))!.status).to.equal('requested');
       expect((await paymentApprover(payment.id, by(finance))).status).to.equal('approved');
       expect((await Instalment.findByPk(first.id))!.status).to.equal('approved');
-      const done = await paymentPayer(payment.id, paid, by(finance));
+      const done = await paymentPayer(payment.id, paid, by(cashier));
       expect(done.status).to.equal('paid');
       expect(done.bankReference).to.equal(paid.bankReference);
       expect(done.paidOn).to.equal(paid.paidOn);

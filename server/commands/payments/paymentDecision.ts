@@ -1,4 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
+import { District } from '../../../models/District.js';
 import { Instalment } from '../../../models/Instalment.js';
 import { PAYMENT_TRANSITIONS, type Payment, type PaymentTransition } from '../../../models/Payment.js';
 import { withTransaction } from '../../db.js';
@@ -23,7 +24,8 @@ const PAYABLE_CONTRACT: readonly string[] = ['active', 'completed', 'terminated'
  * The common frame of a finance decision on a payment, in ONE transaction: lock the contract (so
  * parallel decisions on one contract queue), re-read the payment, check the actor keeps the
  * district's money (else 404, as if it were not there) and ask the policy registry whether they
- * may make the move (403: never a decision on one's own request), the transition table (409),
+ * may make the move (403: never a decision on one's own request, never paying what one approved
+ * unless the district's exception), the transition table (409),
  * then let `change` write; the instalment follows the payment's state.
  */
 export async function paymentDecision(
@@ -37,7 +39,11 @@ export async function paymentDecision(
     const contract = await lockedContract(contractId, transaction);
     const payment = await lockedPayment(paymentId, contract, transaction);
     if (!keepsMoneyOf(by.actor, payment.districtId)) throw new NotFoundError();
-    if (!can(by.actor, transition, PAYMENT_RESOURCE, payment)) throw new ForbiddenError('payments.errors.ownRequest');
+    // Whether the approver may also pay is the district's recorded exception: read it with the payment.
+    payment.district = (await District.findByPk(payment.districtId, { transaction })) ?? undefined;
+    if (!can(by.actor, transition, PAYMENT_RESOURCE, payment)) {
+      throw new ForbiddenError(transition === 'pay' ? 'payments.errors.ownApproval' : 'payments.errors.ownRequest');
+    }
     const from = payment.status;
     const to = checkTransition('payments', PAYMENT_TRANSITIONS, payment, transition);
     if (transition !== 'reject' && !PAYABLE_CONTRACT.includes(contract.status)) {

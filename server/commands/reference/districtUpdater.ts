@@ -1,22 +1,39 @@
-import { District } from '../../../models/index.js';
+import { Op } from 'sequelize';
+import { District, User } from '../../../models/index.js';
 import { rowLock, withTransaction } from '../../db.js';
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import type { DistrictForm } from '../../schemas/reference.js';
 import { recordAudit } from '../../services/audit.js';
 import type { By } from '../kernel.js';
 
 /**
- * The administrator corrects a district's Chinese and English names. Code, GB code and kind are
- * not editable: other records and reports key on them. Saving the same names again changes
- * nothing and records nothing.
+ * The administrator corrects a district's Chinese and English names (code, GB code and kind are
+ * not editable: other records and reports key on them) and records or withdraws the exception that
+ * lets the district's one finance reviewer record paid what they approved (DOMAIN.md, Decisions):
+ * refused (422) while the district has more than one active finance user, since then two people
+ * can handle the money. Saving the same values again changes nothing and records nothing.
  */
 export async function districtUpdater(id: number, form: DistrictForm, by: By): Promise<District> {
   return withTransaction(async (transaction) => {
     const district = await District.findByPk(id, { transaction, lock: rowLock() });
     if (!district) throw new NotFoundError();
-    const before = { name: district.name, nameEn: district.nameEn };
-    const after = { name: form.name, nameEn: form.nameEn };
-    if (before.name === after.name && before.nameEn === after.nameEn) return district;
+    const before = {
+      name: district.name,
+      nameEn: district.nameEn,
+      singleFinanceReviewer: district.singleFinanceReviewer,
+      singleFinanceReviewerNote: district.singleFinanceReviewerNote,
+    };
+    const after = {
+      name: form.name,
+      nameEn: form.nameEn,
+      singleFinanceReviewer: form.singleFinanceReviewer,
+      singleFinanceReviewerNote: form.singleFinanceReviewer ? form.singleFinanceReviewerNote : null,
+    };
+    if ((Object.keys(before) as (keyof typeof before)[]).every((k) => before[k] === after[k])) return district;
+    if (after.singleFinanceReviewer && !before.singleFinanceReviewer) {
+      const reviewers = await User.count({ where: { districtId: district.id, role: 'finance', status: { [Op.ne]: 'disabled' } }, transaction });
+      if (reviewers > 1) throw new ValidationError({ singleFinanceReviewer: 'reference.validation.severalFinanceReviewers' });
+    }
     await district.update(after, { transaction });
     await recordAudit({
       actor: by.actor,
@@ -24,9 +41,20 @@ export async function districtUpdater(id: number, form: DistrictForm, by: By): P
       recordType: 'district',
       recordId: district.id,
       districtId: district.id,
-      detail: { before, after },
+      detail: auditedChange(before, after),
       context: by.context,
     });
     return district;
   });
+}
+
+/** Names always; the finance-duties exception only when it changed, so a rename reads as one. */
+function auditedChange<T extends { name: string; nameEn: string; singleFinanceReviewer: boolean; singleFinanceReviewerNote: string | null }>(
+  before: T,
+  after: T,
+) {
+  if (before.singleFinanceReviewer === after.singleFinanceReviewer && before.singleFinanceReviewerNote === after.singleFinanceReviewerNote) {
+    return { before: { name: before.name, nameEn: before.nameEn }, after: { name: after.name, nameEn: after.nameEn } };
+  }
+  return { before, after };
 }
