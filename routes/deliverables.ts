@@ -4,7 +4,7 @@ import { Deliverable } from '../models/Deliverable.js';
 import { DeliverableFile } from '../models/DeliverableFile.js';
 import { StoredFile } from '../models/StoredFile.js';
 import type { z } from 'zod';
-import { deliverableDraftSaver } from '../server/commands/deliverables/deliverableDraftSaver.js';
+import { DELIVERABLE_UPLOAD_FIELDS, deliverableDraftSaver } from '../server/commands/deliverables/deliverableDraftSaver.js';
 import { deliverableAccepter, deliverableReturner, type ReviewComments } from '../server/commands/deliverables/deliverableReviews.js';
 import { deliverableSubmitter, PersonalNumbersFoundError } from '../server/commands/deliverables/deliverableSubmitter.js';
 import type { Config } from '../server/config.js';
@@ -111,7 +111,7 @@ export function deliverablesRouter(config: Config): Router {
     rule('hand_in', DELIVERABLE_RESOURCE),
     id,
     subject('hand_in'),
-    upload('deliverable_attachment', 'files', store, { required: false, onInvalid: renderEdit, fields: 200 }),
+    upload('deliverable_attachment', DELIVERABLE_UPLOAD_FIELDS, store, { required: false, onInvalid: renderEdit, fields: 200 }),
     validateBody(draftForm, renderEdit),
     async (req, res) => {
       const d = subjectOf(res);

@@ -93,7 +93,8 @@ class InspectingStorage implements multer.StorageEngine {
 const ABORT_MESSAGES = ['Request aborted', 'Request closed', 'Unexpected end of form', 'Unexpected end of file'];
 
 /** What the user is told: a field error for what they can change, 400 for a malformed form. */
-function refusalFor(err: unknown, req: Request, fieldName: string): unknown {
+function refusalFor(err: unknown, req: Request, fieldNames: readonly string[]): unknown {
+  const fieldName = fieldNames[0];
   const refuse = (reason: UploadRefusalReason) => new ValidationError({ [fieldName]: `upload.${reason}` });
   if (err instanceof UploadRefusedError) return refuse(err.reason);
   if (err instanceof MulterError) {
@@ -104,7 +105,7 @@ function refusalFor(err: unknown, req: Request, fieldName: string): unknown {
       case 'LIMIT_PART_COUNT':
         return refuse('tooMany');
       case 'LIMIT_UNEXPECTED_FILE':
-        return err.field === fieldName ? refuse('tooMany') : new BadRequestError();
+        return err.field && fieldNames.includes(err.field) ? refuse('tooMany') : new BadRequestError();
       default:
         return (err.code as string) === 'STREAM_DESTROYED' ? refuse('aborted') : new BadRequestError();
     }
@@ -119,7 +120,9 @@ function refusalFor(err: unknown, req: Request, fieldName: string): unknown {
 }
 
 /**
- * Accepts the files of one upload kind in one form field: `upload('receipt', 'file', store)`.
+ * Accepts the files of one upload kind in one form field: `upload('receipt', 'file', store)`, or
+ * in several (`['files', 'files_photo']`: each descriptor says its field; refusals are reported on
+ * the first).
  * Mount it on the route that needs it (never globally), after the route's rule; the CSRF check
  * has run already, from the `?_csrf=` query parameter, before any byte of the body is read.
  *
@@ -131,8 +134,9 @@ function refusalFor(err: unknown, req: Request, fieldName: string): unknown {
  * holds the descriptors; whatever the handler has not saved with `saveStoredFiles` by the time
  * the response is sent is deleted then, so a failed form or command orphans nothing.
  */
-export function upload(kindName: UploadKindName, fieldName: string, store: BlobStore, options: UploadOptions = {}): RequestHandler {
+export function upload(kindName: UploadKindName, fieldName: string | readonly string[], store: BlobStore, options: UploadOptions = {}): RequestHandler {
   const kind = uploadKind(kindName);
+  const fieldNames = typeof fieldName === 'string' ? [fieldName] : fieldName;
   const fields = options.fields ?? 50;
   const parser = multer({
     storage: new InspectingStorage(kind, store),
@@ -154,23 +158,25 @@ export function upload(kindName: UploadKindName, fieldName: string, store: BlobS
       if (typesForName(kind, cleanFileName(file.originalname)).length === 0) accept(new UploadRefusedError('wrongType'));
       else accept(null, true);
     },
-  }).array(fieldName, kind.maxFiles);
+  });
+  const parse =
+    fieldNames.length === 1 ? parser.array(fieldNames[0], kind.maxFiles) : parser.fields(fieldNames.map((name) => ({ name, maxCount: kind.maxFiles })));
 
   return (req: Request, res: Response, next: NextFunction) => {
     if (options.onInvalid) res.locals.onInvalid = options.onInvalid;
     const state: RequestUploads = { keys: new Set(), failed: false, writes: new Set() };
     inFlight.set(req, state);
-    parser(req, res, (err?: unknown) => {
+    parse(req, res, (err?: unknown) => {
       if (err) {
         state.failed = true;
         // multer may report the failure while a file's write is still removing its temp file:
         // wait for every write, then remove what was kept, then answer, so nothing stays behind.
         void Promise.allSettled([...state.writes])
           .then(() => Promise.all([...state.keys].map((key) => deleteQuietly(store, key))))
-          .then(() => next(refusalFor(err, req, fieldName)));
+          .then(() => next(refusalFor(err, req, fieldNames)));
         return;
       }
-      const files = (Array.isArray(req.files) ? req.files : []) as (Express.Multer.File & StoredInfo)[];
+      const files = (Array.isArray(req.files) ? req.files : Object.values(req.files ?? {}).flat()) as (Express.Multer.File & StoredInfo)[];
       const descriptors: UploadDescriptor[] = files.map((f) => ({
         key: f.key,
         kind: kindName,
@@ -183,7 +189,7 @@ export function upload(kindName: UploadKindName, fieldName: string, store: BlobS
       for (const d of descriptors) storeOf.set(d, store);
       res.locals.uploads = descriptors;
       if (descriptors.length === 0 && (options.required ?? true)) {
-        return next(new ValidationError({ [fieldName]: 'upload.required' }));
+        return next(new ValidationError({ [fieldNames[0]]: 'upload.required' }));
       }
       // Only once the response is complete is the handler done with the files; a client that
       // leaves mid-command may still see its command commit, so then nothing is deleted here.

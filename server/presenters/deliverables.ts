@@ -434,6 +434,11 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
         href: `${deliverableHref(d.id)}/files/${f.storedFileId}`,
       })),
     purposes: DELIVERABLE_FILE_PURPOSES.map((p) => ({ value: p, label: lang.t(`deliverables.purposes.${p}`) })),
+    // One file input per kind of file, so a photo and a sign-in sheet go in one save, each as what it is.
+    uploadInputs: (['photo', 'sign_in', 'report', ...(category === 'hotline' ? (['call_log'] as const) : []), 'other'] as const).map((p) => ({
+      name: `files_${p}`,
+      label: lang.t(`deliverables.purposes.${p}`),
+    })),
     accept: acceptAttribute(uploadKind('deliverable_attachment')),
     newVersion: d.status === 'returned',
     subtypes: PSYCHOLOGICAL_SUBTYPES,

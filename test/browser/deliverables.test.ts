@@ -40,9 +40,8 @@ describe('browser: deliverables', () => {
     await page.locator('#f-m_households').fill('35');
     await page.locator('#f-m_followUps').fill('6');
     await page.locator('#f-narrative').fill('第一季度完成入户探访。');
-    await page.locator('#f-purpose').selectOption('photo');
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
-    await page.locator('#f-files').setInputFiles({ name: '探访照片.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await page.locator('#f-files_photo').setInputFiles({ name: '探访照片.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await page.locator('[data-testid="save"]').click();
     await page.waitForURL((url) => url.pathname === `/deliverables/${d.id}`);
     await page.getByText('探访照片.jpg').first().waitFor({ state: 'visible' });

@@ -130,4 +130,23 @@ describe('deliverables: correcting a returned deliverable (#12)', () => {
     for (const name of ['m_visits', 'm_households', 'm_followUps']) expect(new RegExp(`id="f-${name}"[^>]*required`).test(form), name).to.equal(true);
     expect(form).to.include('data-testid="required-hint"');
   });
+
+  it('a photo and a sign-in sheet go in one save, each as what it is (one file input per kind)', async () => {
+    const built = await buildDeliverableContract();
+    const [d] = built.deliverables;
+    const org = await loginAs(built.orgUser, TEST_PASSWORD);
+    const form = (await org.get(`/deliverables/${d.id}/edit`)).text;
+    for (const name of ['files_photo', 'files_sign_in', 'files_report', 'files_other']) expect(form).to.include(`name="${name}"`);
+    const res = await org
+      .post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(org)}`)
+      .field('m_visits', '3')
+      .attach('files_photo', jpegWithGps(), '探访照片.jpg')
+      .attach('files_sign_in', Buffer.from('日期,户数\n2026-03-01,5\n'), '签到表.csv');
+    expect(res.status, res.text.slice(0, 300)).to.equal(302);
+    const links = await DeliverableFile.findAll({ where: { deliverableId: d.id }, include: [{ model: StoredFile, as: 'storedFile' }], order: [['id', 'ASC']] });
+    expect(links.map((l) => [l.storedFile!.originalName, l.purpose])).to.deep.equal([
+      ['探访照片.jpg', 'photo'],
+      ['签到表.csv', 'sign_in'],
+    ]);
+  });
 });

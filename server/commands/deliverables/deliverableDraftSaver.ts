@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
 import type { Deliverable } from '../../../models/Deliverable.js';
-import { DeliverableFile, type DeliverableFilePurpose } from '../../../models/DeliverableFile.js';
+import { DELIVERABLE_FILE_PURPOSES, DeliverableFile, type DeliverableFilePurpose } from '../../../models/DeliverableFile.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { UploadDescriptor } from '../../services/storage/stored-files.js';
@@ -21,6 +21,24 @@ export type DraftForm = {
   purpose: DeliverableFilePurpose;
   removeFileIds: number[];
 };
+
+/**
+ * The uploads grouped by what they are: a file sent in `files_<purpose>` (the form's input per
+ * purpose: photos, sign-in sheets … in one save) is that; one sent in `files` is the form's `purpose`.
+ */
+function byPurpose(uploads: readonly UploadDescriptor[], fallback: DeliverableFilePurpose): Map<DeliverableFilePurpose, UploadDescriptor[]> {
+  const groups = new Map<DeliverableFilePurpose, UploadDescriptor[]>();
+  for (const u of uploads) {
+    const named = u.fieldName.startsWith(UPLOAD_FIELD_PREFIX) ? u.fieldName.slice(UPLOAD_FIELD_PREFIX.length) : '';
+    const purpose = (DELIVERABLE_FILE_PURPOSES as readonly string[]).includes(named) ? (named as DeliverableFilePurpose) : fallback;
+    groups.set(purpose, [...(groups.get(purpose) ?? []), u]);
+  }
+  return groups;
+}
+
+/** The hand-in form's file inputs: `files` (with the `purpose` chosen) and one `files_<purpose>` per purpose. */
+const UPLOAD_FIELD_PREFIX = 'files_';
+export const DELIVERABLE_UPLOAD_FIELDS = ['files', ...DELIVERABLE_FILE_PURPOSES.map((p) => `${UPLOAD_FIELD_PREFIX}${p}`)];
 
 /** The most a narrative may hold (characters). */
 export const NARRATIVE_MAX = 20_000;
@@ -45,7 +63,8 @@ export async function deliverableDraftSaver(id: number, form: DraftForm, uploads
     const removed = form.removeFileIds.length
       ? await DeliverableFile.destroy({ where: { versionId: version.id, storedFileId: { [Op.in]: form.removeFileIds } }, transaction })
       : 0;
-    const added = await attachUploads(d, version, uploads, form.purpose, by.actor, transaction);
+    const added: number[] = [];
+    for (const [purpose, files] of byPurpose(uploads, form.purpose)) added.push(...(await attachUploads(d, version, files, purpose, by.actor, transaction)));
     await version.update({ metrics: form.metrics, metricsSource: 'form', narrative: form.narrative }, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
