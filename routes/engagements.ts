@@ -3,17 +3,18 @@ import type { Config } from '../server/config.js';
 import { capsOf } from '../server/commands/claims/claimCaps.js';
 import { claimCapsSetter } from '../server/commands/claims/claimCapsSetter.js';
 import { engagementRecorder } from '../server/commands/claims/engagementRecorder.js';
+import { engagementChanger, engagementRemover } from '../server/commands/claims/engagementEditor.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { CLAIM_RESOURCE, ENGAGEMENT_RESOURCE } from '../server/policies/claim.js';
 import { loadClaimsContract } from '../server/presenters/claims.js';
 import { engagementsPage } from '../server/presenters/engagements.js';
-import { capsForm, engagementForm } from '../server/schemas/claims.js';
+import { capsForm, engagementCorrectForm, engagementEndForm, engagementForm, engagementParams } from '../server/schemas/claims.js';
 import { idParams } from '../server/schemas/common.js';
 import { fenToInput } from '../server/services/money.js';
 import { PersonalDataCipher } from '../server/services/personal-data.js';
-import { actorOf, bodyOf, by, langOf, subjectLoader } from './kit.js';
+import { actorOf, bodyOf, by, langOf, paramsOf, subjectLoader } from './kit.js';
 
 /** The contract in the path, through the claims scope (organisation: their own; staff: their district), else 404. */
 const engagementContract = subjectLoader(ENGAGEMENT_RESOURCE, loadClaimsContract);
@@ -66,6 +67,49 @@ export function engagementsRouter(config: Config): Router {
       );
       flash(req, 'success', 'claims.flash.engaged');
       res.redirect(`/contracts/${contractOf(res).id}/engagements`);
+    },
+  );
+
+  const rowParams = validateParams(engagementParams);
+  const engagementIdOf = (res: Parameters<OnInvalid>[1]) => paramsOf(res, engagementParams).engagementId;
+  const backTo = (res: Parameters<OnInvalid>[1]) => `/contracts/${contractOf(res).id}/engagements`;
+
+  router.post(
+    '/contracts/:id/engagements/:engagementId/end',
+    rule('update', ENGAGEMENT_RESOURCE),
+    rowParams,
+    engagementContract.subject('update'),
+    validateBody(engagementEndForm, renderPage),
+    async (req, res) => {
+      await engagementChanger(engagementIdOf(res), { kind: 'end', endsOn: bodyOf(res, engagementEndForm).endsOn }, by(req));
+      flash(req, 'success', 'claims.flash.engagementEnded');
+      res.redirect(backTo(res));
+    },
+  );
+
+  router.post(
+    '/contracts/:id/engagements/:engagementId/correct',
+    rule('update', ENGAGEMENT_RESOURCE),
+    rowParams,
+    engagementContract.subject('update'),
+    validateBody(engagementCorrectForm, renderPage),
+    async (req, res) => {
+      const form = bodyOf(res, engagementCorrectForm);
+      await engagementChanger(engagementIdOf(res), { kind: 'correct', startsOn: form.startsOn, endsOn: form.endsOn }, by(req));
+      flash(req, 'success', 'claims.flash.engagementCorrected');
+      res.redirect(backTo(res));
+    },
+  );
+
+  router.post(
+    '/contracts/:id/engagements/:engagementId/delete',
+    rule('delete', ENGAGEMENT_RESOURCE),
+    rowParams,
+    engagementContract.subject('delete'),
+    async (req, res) => {
+      await engagementRemover(engagementIdOf(res), by(req));
+      flash(req, 'success', 'claims.flash.engagementRemoved');
+      res.redirect(backTo(res));
     },
   );
 

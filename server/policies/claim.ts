@@ -70,7 +70,7 @@ export function claimQueueWhere(actor: Actor): WhereOptions {
 }
 
 allow([...STAFF, 'org'], ['list', 'read'], ENGAGEMENT_RESOURCE, reads);
-allow('org', 'create', ENGAGEMENT_RESOURCE, ownOrganisation);
+allow('org', ['create', 'update', 'delete'], ENGAGEMENT_RESOURCE, ownOrganisation);
 
 allow([...STAFF, 'org'], ['list', 'read', 'form'], CLAIM_RESOURCE, reads);
 allow([...STAFF, 'org'], 'totals', CLAIM_RESOURCE);

@@ -1,6 +1,7 @@
 import { ChildWorker } from '../../models/ChildWorker.js';
 import type { Contract } from '../../models/Contract.js';
 import { Engagement } from '../../models/Engagement.js';
+import { Claim } from '../../models/Claim.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
 import { ENGAGEMENT_RESOURCE } from '../policies/claim.js';
@@ -24,9 +25,19 @@ export function directorShare(engagements: readonly Engagement[]) {
   return { engaged: workers.size, directors, share: workers.size ? `${Math.round((directors / workers.size) * 1000) / 10} %` : '—' };
 }
 
-/** A contract's engagements page: who is engaged when, the director share, and the form (organisation, active contract). */
+/**
+ * A contract's engagements page: who is engaged when, the director share, the form (organisation,
+ * active contract), and per engagement its claims and whether it may be ended, corrected or removed
+ * (only one without claims).
+ */
 export async function engagementsPage(actor: Actor, c: Contract, lang: Lang) {
-  const engagements = await engagementsOf(c.id);
+  const [engagements, claimed] = await Promise.all([
+    engagementsOf(c.id),
+    Claim.count({ where: { contractId: c.id }, group: ['engagementId'] }) as unknown as Promise<{ engagementId: number; count: number }[]>,
+  ]);
+  const claimsOf = new Map(claimed.map((r) => [Number(r.engagementId), Number(r.count)]));
+  const changes = can(actor, 'update', ENGAGEMENT_RESOURCE, c) && c.status === 'active';
+  const removes = can(actor, 'delete', ENGAGEMENT_RESOURCE, c) && c.status === 'active';
   return {
     contract: { id: c.id, number: c.number, href: `/contracts/${c.id}`, termStart: c.termStart, termEnd: c.termEnd },
     rows: engagements.map((e) => ({
@@ -37,8 +48,11 @@ export async function engagementsPage(actor: Actor, c: Contract, lang: Lang) {
       startsOn: e.startsOn,
       endsOn: e.endsOn,
       workerHref: `/workers/${e.childWorkerId}`,
+      claims: claimsOf.get(e.id) ?? 0,
+      href: `/contracts/${c.id}/engagements/${e.id}`,
+      can: { change: changes, remove: removes && !claimsOf.get(e.id) },
     })),
     ...directorShare(engagements),
-    can: { create: can(actor, 'create', ENGAGEMENT_RESOURCE, c) && c.status === 'active', readWorker: can(actor, 'list', 'child_worker') },
+    can: { create: can(actor, 'create', ENGAGEMENT_RESOURCE, c) && c.status === 'active', change: changes, readWorker: can(actor, 'list', 'child_worker') },
   };
 }

@@ -120,3 +120,14 @@ export const claimTotalsQuery = z.object({
   format: z.enum(['csv', 'xlsx']).optional(),
 });
 export type ClaimTotalsQuery = z.infer<typeof claimTotalsQuery>;
+
+/** `/contracts/:id/engagements/:engagementId/...`: the contract and one of its engagements. */
+export const engagementParams = z.object({ id: recordId(), engagementId: recordId() });
+
+/** Ending an engagement early: its new last day (`rowId` tells the page which row the errors belong to). */
+export const engagementEndForm = z.object({ rowId: z.string().max(12).optional(), endsOn: day() });
+
+/** Correcting an engagement's days. */
+export const engagementCorrectForm = z.object({ rowId: z.string().max(12).optional(), startsOn: day(), endsOn: day() }).superRefine((v, ctx) => {
+  if (v.endsOn < v.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'claims.validation.endsBeforeStart' });
+});
