@@ -187,7 +187,7 @@ export type ConfirmForm = {
 /** The officer's confirmation: the consequence, a note, and for a rectification its deadline and items. */
 export const confirmForm = z
   .object({
-    consequence: z.enum(CONSEQUENCES, { message: 'validation.required' }),
+    consequence: z.enum(CONSEQUENCES, { message: 'evaluations.validation.chooseConsequence' }),
     note: text(2000),
     rectificationDeadline: z
       .union([z.literal(''), day])
