@@ -31,9 +31,9 @@ import {
   newAllocationQuery,
   rejectionForm,
 } from '../server/schemas/allocations.js';
-import { idParams } from '../server/schemas/common.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
-import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 const { subject, of: subjectOf } = subjectLoader(ALLOCATION_RESOURCE, loadAllocation);
 const detailHref = (id: number) => `${ALLOCATIONS_PATH}/${id}`;
@@ -49,6 +49,16 @@ const renderForm = async (req: Request, res: Response, form: Parameters<OnInvali
   });
 
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const allocationEdit = editing(allocationForm);
+/** How a stale save's notice labels the allocation form's fields (routes/kit.ts staleEdit). */
+const ALLOCATION_LABELS = {
+  area: 'finance',
+  keys: { projectId: 'finance.fields.project', budgetLineId: 'finance.fields.budgetLine', amount: 'finance.fields.amountYuan' },
+  choices: async (req: Request) => {
+    const options = await allocationFormOptions(actorOf(req), langOf(req));
+    return { budgetLineId: options.lines, projectId: options.projects, funds: options.funds };
+  },
+};
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
 
 /** Only a draft is edited: anything else is a 409, before any form. */
@@ -124,9 +134,10 @@ export function allocationsRouter(): Router {
     id,
     subject('update'),
     draftOnly,
-    validateBody(allocationForm, renderEdit),
+    staleEdit(allocationFormValuesOf, ALLOCATION_LABELS),
+    validateBody(allocationEdit, renderEdit),
     async (req, res) => {
-      const allocation = await allocationEditor(subjectOf(res).id, bodyOf(res, allocationForm), by(req));
+      const allocation = await allocationEditor(subjectOf(res).id, bodyOf(res, allocationEdit), by(req));
       flash(req, 'success', 'finance.flash.updated', { id: allocation.id });
       res.redirect(detailHref(allocation.id));
     },

@@ -21,10 +21,10 @@ import {
   loadBudgetLine,
   lotteryShareTable,
 } from '../server/presenters/budget.js';
-import { idParams } from '../server/schemas/common.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { type BudgetLineListQuery, budgetLineListQuery, editBudgetLineForm, lotteryShareQuery, newBudgetLineForm } from '../server/schemas/finance.js';
 import { inBatches } from '../server/services/export.js';
-import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 const { subject, of: subjectOf } = subjectLoader(BUDGET_LINE_RESOURCE, loadBudgetLine);
 const detailHref = (id: number) => `${BUDGET_PATH}/${id}`;
@@ -42,6 +42,18 @@ async function renderForm(req: Request, res: Response, form: Parameters<OnInvali
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const budgetLineEdit = editing(editBudgetLineForm);
+/** How a stale save's notice labels the budget line form's fields (routes/kit.ts staleEdit). */
+const BUDGET_LINE_LABELS = {
+  area: 'finance',
+  keys: {
+    financeAgencyId: 'finance.fields.financeAgency',
+    amount: 'finance.fields.amountYuan',
+    lotteryTotal: 'finance.fields.lotteryTotalYuan',
+    lotteryTarget: 'finance.fields.lotteryTargetPercent',
+  },
+  choices: async (req: Request) => ({ financeAgencyId: (await budgetLineFormOptions(actorOf(req), langOf(req))).agencies }),
+};
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
 
 async function exportLines(req: Request, res: Response, query: BudgetLineListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
@@ -100,9 +112,10 @@ export function budgetRouter(): Router {
     rule('update', BUDGET_LINE_RESOURCE),
     id,
     subject('update'),
-    validateBody(editBudgetLineForm, renderEdit),
+    staleEdit(budgetLineFormValuesOf, BUDGET_LINE_LABELS),
+    validateBody(budgetLineEdit, renderEdit),
     async (req, res) => {
-      const line = await budgetLineEditor(subjectOf(res).id, bodyOf(res, editBudgetLineForm), by(req));
+      const line = await budgetLineEditor(subjectOf(res).id, bodyOf(res, budgetLineEdit), by(req));
       flash(req, 'success', 'finance.flash.lineUpdated', { name: line.name });
       res.redirect(detailHref(line.id));
     },

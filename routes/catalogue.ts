@@ -24,9 +24,9 @@ import {
   loadCatalogueItem,
 } from '../server/presenters/catalogue.js';
 import { type CatalogueListQuery, catalogueListQuery, copyYearForm, editCatalogueItemForm, newCatalogueItemForm } from '../server/schemas/catalogue.js';
-import { idParams } from '../server/schemas/common.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
-import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 const { subject, of: subjectOf } = subjectLoader(CATALOGUE_RESOURCE, loadCatalogueItem);
 const detailHref = (id: number) => `${CATALOGUE_PATH}/${id}`;
@@ -53,6 +53,16 @@ async function renderForm(req: Request, res: Response, form: Parameters<OnInvali
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const catalogueItemEdit = editing(editCatalogueItemForm);
+/** How a stale save's notice labels the catalogue form's fields (routes/kit.ts staleEdit). */
+const CATALOGUE_LABELS = {
+  area: 'catalogue',
+  keys: { districtId: 'catalogue.fields.district', categoryCode: 'catalogue.fields.category', referenceUnitPrice: 'catalogue.fields.referenceUnitPriceYuan' },
+  choices: async (req: Request) => {
+    const options = await catalogueFormOptions(actorOf(req), langOf(req));
+    return { categoryCode: options.categories, districtId: options.districts };
+  },
+};
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
 const renderCopy: OnInvalid = async (req, res, form) =>
   res.render('catalogue/copy-year', {
@@ -124,9 +134,10 @@ export function catalogueRouter(): Router {
     id,
     subject('update'),
     editable,
-    validateBody(editCatalogueItemForm, renderEdit),
+    staleEdit(catalogueFormValuesOf, CATALOGUE_LABELS),
+    validateBody(catalogueItemEdit, renderEdit),
     async (req, res) => {
-      const { item, newVersion } = await catalogueItemEditor(subjectOf(res).id, bodyOf(res, editCatalogueItemForm), by(req));
+      const { item, newVersion } = await catalogueItemEditor(subjectOf(res).id, bodyOf(res, catalogueItemEdit), by(req));
       flash(req, 'success', newVersion ? 'catalogue.flash.revised' : 'catalogue.flash.updated', { code: item.code, version: item.version });
       res.redirect(detailHref(item.id));
     },

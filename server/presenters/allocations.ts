@@ -1,4 +1,5 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { editFormValues } from './stale-edit.js';
 import { ALLOCATION_FUNDS, ALLOCATION_STATUSES, ALLOCATION_TRANSITIONS, Allocation, type AllocationStatus } from '../../models/Allocation.js';
 import { canMove } from '../../models/transitions.js';
 import { BudgetLine, FUND_SOURCES } from '../../models/BudgetLine.js';
@@ -178,7 +179,7 @@ export async function allocationDetailPage(actor: Actor, a: Allocation, lang: La
 
 /** A draft as the form shows it again. */
 export function allocationFormValuesOf(a: Allocation): Record<string, unknown> {
-  return { budgetLineId: a.budgetLineId, projectId: a.projectId, amount: fenToInput(a.amountFen), purpose: a.purpose, funds: a.funds };
+  return editFormValues(a, { budgetLineId: a.budgetLineId, projectId: a.projectId, amount: fenToInput(a.amountFen), purpose: a.purpose, funds: a.funds });
 }
 
 /** The request form's choices: lines the officer sees, open projects of their scope, what money funds. */

@@ -1,4 +1,5 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { editFormValues } from './stale-edit.js';
 import { BudgetLine, FUND_SOURCES, LOTTERY_FUND } from '../../models/BudgetLine.js';
 import { Agency, District } from '../../models/index.js';
 import { NotFoundError } from '../errors.js';
@@ -152,13 +153,13 @@ export async function budgetLineDetailPage(actor: Actor, line: BudgetLine, lang:
 }
 
 export function budgetLineFormValuesOf(line: BudgetLine): Record<string, unknown> {
-  return {
+  return editFormValues(line, {
     name: line.name,
     financeAgencyId: line.financeAgencyId ?? '',
     amount: fenToInput(line.amountFen),
     lotteryTotal: fenToInput(line.lotteryTotalFen),
     lotteryTarget: line.lotteryTargetBp === null ? '' : fenToInput(line.lotteryTargetBp),
-  };
+  });
 }
 
 /** The form's choices: the districts whose money the user keeps, their finance agencies, the fund sources. */

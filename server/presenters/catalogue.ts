@@ -1,4 +1,5 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { editFormValues } from './stale-edit.js';
 import { CATALOGUE_STATUSES, CATALOGUE_TRANSITIONS, CatalogueItem, type CatalogueStatus } from '../../models/CatalogueItem.js';
 import { District, ServiceCategory } from '../../models/index.js';
 import { getSequelize } from '../db.js';
@@ -194,7 +195,7 @@ export async function catalogueDetailPage(actor: Actor, item: CatalogueItem, lan
 
 /** A form's values as the fields show them: the item as it is. */
 export function catalogueFormValuesOf(item: CatalogueItem): Record<string, unknown> {
-  return {
+  return editFormValues(item, {
     year: item.year,
     districtId: item.districtId,
     code: item.code,
@@ -204,7 +205,7 @@ export function catalogueFormValuesOf(item: CatalogueItem): Record<string, unkno
     referenceUnitPrice: fenToInput(item.referenceUnitPriceFen),
     description: item.description,
     indicators: item.indicators,
-  };
+  });
 }
 
 /** The districts whose catalogue the officer keeps: their own, or (city level) the city and every district. */

@@ -68,6 +68,7 @@ const editForm = (item: CatalogueItem, overrides: Record<string, string> = {}) =
   referenceUnitPrice: (item.referenceUnitPriceFen / 100).toFixed(2),
   description: item.description,
   indicators: item.indicators,
+  _version: String(item.lockVersion),
   ...overrides,
 });
 

@@ -197,7 +197,13 @@ describe('allocations', () => {
     it('the requester edits a draft (others 403, a submitted one 409, bad input 422 kept)', async () => {
       const { agent, user } = await signedIn('officer');
       const a = await buildAllocation({ requester: user });
-      const fields = { budgetLineId: String(a.budgetLineId), projectId: String(a.projectId), purpose: '改为心理服务', funds: 'service_purchase' };
+      const fields = {
+        budgetLineId: String(a.budgetLineId),
+        projectId: String(a.projectId),
+        purpose: '改为心理服务',
+        funds: 'service_purchase',
+        _version: '0',
+      };
       expect((await agent.get(`/allocations/${a.id}/edit`)).status).to.equal(200);
       const bad = await postForm(agent, `/allocations/${a.id}`, { ...fields, amount: '12.345' });
       expect(bad.status).to.equal(422);
@@ -210,7 +216,7 @@ describe('allocations', () => {
       const other = await signedIn('officer');
       expect((await postForm(other.agent, `/allocations/${a.id}`, { ...fields, amount: '1' })).status).to.equal(403);
       await allocationSubmitter(a.id, by(user));
-      expect((await postForm(agent, `/allocations/${a.id}`, { ...fields, amount: '1' })).status).to.equal(409);
+      expect((await postForm(agent, `/allocations/${a.id}`, { ...fields, amount: '1', _version: '1' })).status).to.equal(409);
       expect((await Allocation.findByPk(a.id))!.amountFen).to.equal(9_999);
     });
 

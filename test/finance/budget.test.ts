@@ -73,7 +73,8 @@ describe('budget lines', () => {
     const { agent, user } = await signedIn('finance');
     const line = await buildBudgetLine({ amountFen: 100_000, creator: user });
     await buildAllocation({ line, status: 'approved', amountFen: 70_000 });
-    const edit = (amount: string) => postForm(agent, `/budget-lines/${line.id}`, { name: line.name, amount });
+    const edit = async (amount: string) =>
+      postForm(agent, `/budget-lines/${line.id}`, { name: line.name, amount, _version: String((await BudgetLine.findByPk(line.id))!.lockVersion) });
     expect((await edit('1500.00')).status).to.equal(302);
     expect(await balance('line_available', line.id)).to.equal(80_000);
     expect((await edit('900.00')).status).to.equal(302);

@@ -1,4 +1,9 @@
 import { expect } from 'chai';
+import { buildAllocation, buildBudgetLine } from '../factories/finance.js';
+import { buildCatalogueItem } from '../factories/catalogue.js';
+import { Allocation } from '../../models/Allocation.js';
+import { BudgetLine } from '../../models/BudgetLine.js';
+import { CatalogueItem } from '../../models/CatalogueItem.js';
 import { buildRegisteredOrganisation } from '../factories/organisations.js';
 import { buildProject } from '../factories/projects.js';
 import { Organisation } from '../../models/Organisation.js';
@@ -123,10 +128,55 @@ const CASES: Case[] = [
     yours: ['contactName', '赵六'],
     notice: ['138****8000', '0755-****5678'],
   },
+  {
+    name: 'catalogue item',
+    open: async () => {
+      const { user, agent } = await signedIn('officer');
+      const item = await buildCatalogueItem(user);
+      return {
+        agent,
+        page: `/catalogue/${item.id}/edit`,
+        action: `/catalogue/${item.id}`,
+        stored: async (f) => (await CatalogueItem.findByPk(item.id))?.get(f),
+      };
+    },
+    theirs: ['name', '家庭探访（修订）'],
+    yours: ['description', '每月入户探访一次'],
+  },
+  {
+    name: 'budget line',
+    open: async () => {
+      const { user, agent } = await signedIn('finance');
+      const line = await buildBudgetLine({ creator: user });
+      return {
+        agent,
+        page: `/budget-lines/${line.id}/edit`,
+        action: `/budget-lines/${line.id}`,
+        stored: async (f) => (await BudgetLine.findByPk(line.id))?.get(f),
+      };
+    },
+    theirs: ['name', '儿童福利专项（调整）'],
+    yours: ['amount', '200000.00'],
+  },
+  {
+    name: 'allocation',
+    open: async () => {
+      const { user, agent } = await signedIn('officer');
+      const allocation = await buildAllocation({ requester: user });
+      return {
+        agent,
+        page: `/allocations/${allocation.id}/edit`,
+        action: `/allocations/${allocation.id}`,
+        stored: async (f) => (await Allocation.findByPk(allocation.id))?.get(f),
+      };
+    },
+    theirs: ['purpose', '困境儿童探访服务（修订）'],
+    yours: ['amount', '9000.00'],
+  },
 ];
 
 /** Columns whose form field is named otherwise. */
-const COLUMN_OF: Record<string, string> = { reimbursementCeiling: 'reimbursementCeilingFen' };
+const COLUMN_OF: Record<string, string> = { reimbursementCeiling: 'reimbursementCeilingFen', amount: 'amountFen' };
 
 describe('stale edits: a save based on an older version is refused, shown and kept (#14)', () => {
   for (const c of CASES) {

@@ -1,7 +1,9 @@
 import type { Transaction } from 'sequelize';
+import { checkVersion } from '../kernel.js';
 import { CatalogueItem } from '../../../models/CatalogueItem.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
+import type { Versioned } from '../../schemas/common.js';
 import type { EditCatalogueItemForm } from '../../schemas/catalogue.js';
 import { recordAudit } from '../../services/audit.js';
 import type { By } from '../kernel.js';
@@ -72,11 +74,17 @@ async function revise(item: CatalogueItem, form: EditCatalogueItemForm, by: By, 
 /**
  * Saves an officer's edit. A draft changes in place (its code only while it has never been
  * published); a published item gets a new draft version instead (see `revise`); a retired one is
- * a 409. Returns the item that now holds the edit and whether it is a new version.
+ * a 409, and so is a form opened before another save of the item (stale). Returns the item that
+ * now holds the edit and whether it is a new version.
  */
-export async function catalogueItemEditor(itemId: number, form: EditCatalogueItemForm, by: By): Promise<{ item: CatalogueItem; newVersion: boolean }> {
+export async function catalogueItemEditor(
+  itemId: number,
+  form: Versioned<EditCatalogueItemForm>,
+  by: By,
+): Promise<{ item: CatalogueItem; newVersion: boolean }> {
   return withTransaction(async (transaction) => {
     const item = await lockedCatalogueItem(itemId, by.actor, transaction);
+    const bump = checkVersion(item, form._version);
     if (item.status === 'published') return { item: await revise(item, form, by, transaction), newVersion: true };
     if (item.status !== 'draft') throw new ConflictError('catalogue.errors.notEditable', { status: item.status });
     const category = await checkCategory(form.categoryCode, transaction);
@@ -86,7 +94,7 @@ export async function catalogueItemEditor(itemId: number, form: EditCatalogueIte
     }
     const values = valuesOf(form, category.unit, code);
     const changes = changesOf(item, values);
-    await item.update(values, { transaction });
+    await item.update({ ...values, ...bump }, { transaction });
     await recordAudit({
       actor: by.actor,
       action: 'catalogue.update',
