@@ -1,8 +1,9 @@
 import { Router } from 'express';
+import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
-import { auditExport, auditListView } from '../server/presenters/audit.js';
+import { auditExport, auditListView, auditVerification } from '../server/presenters/audit.js';
 import { auditQuery } from '../server/schemas/audit.js';
 import { actorOf, auditedExport, queryOf } from './kit.js';
 
@@ -18,6 +19,13 @@ export function auditRouter(): Router {
       return;
     }
     res.render('audit/index', { pageTitle: req.t('audit.title'), view: await auditListView(actorOf(req), query, req.t) });
+  });
+
+  // The chain check of `npm run audit:verify`, from the page; its result comes back as a message.
+  router.post('/audit/verify', rule('verify', 'audit'), async (req, res) => {
+    const result = await auditVerification();
+    flash(req, result.ok ? 'success' : 'danger', result.key, result.vars);
+    res.redirect(303, '/audit');
   });
 
   return router;

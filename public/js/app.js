@@ -27,4 +27,13 @@ document.addEventListener('DOMContentLoaded', () => {
       group.querySelector('summary')?.focus();
     }
   });
+  // A table that scrolls sideways (a phone) can be scrolled from the keyboard: it takes the focus.
+  const scrollers = () => {
+    for (const box of document.querySelectorAll('main .table-responsive, main table.table')) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute('tabindex', '0');
+      else if (box.getAttribute('tabindex') === '0') box.removeAttribute('tabindex');
+    }
+  };
+  scrollers();
+  window.addEventListener('resize', scrollers);
 });

@@ -1,13 +1,16 @@
 import { Op } from 'sequelize';
 import { ROLES } from '../../models/User.js';
-import { AuditEvent, District } from '../../models/index.js';
+import type { WhereOptions } from 'sequelize';
+import { AuditEvent, District, User } from '../../models/index.js';
 import { now } from '../clock.js';
 import type { Translate } from '../i18n/index.js';
-import { type Actor, can } from '../policies/index.js';
+import { type Actor, can, districtScope } from '../policies/index.js';
 import { AUDIT_SORT_KEYS, type AuditQuery } from '../schemas/audit.js';
 import { auditActionsPresent, auditTrailWhere } from '../services/audit-trail.js';
 import { type AuditedExport, type ExportColumn, type ExportFormat, inBatches } from '../services/export.js';
 import { hrefWith } from '../services/listing.js';
+import { verifyAuditChain } from '../services/audit.js';
+import { detailOf, factsOf, type RecordRef, recordRefsOf, stateChangeOf } from './audit-events.js';
 import { formatDate, formatDateTime } from './format.js';
 import { listFrame, pageWindow } from './list-page.js';
 
@@ -62,21 +65,39 @@ function roleLabel(role: string | null, t: Translate): string {
   return roles.has(role) ? t(`roles.${role}`) : role;
 }
 
-/** One event as the list shows it. */
-function eventRow(e: AuditEvent, t: Translate) {
+/** One event as the list shows it: a sentence of who did what to which record, and the technical facts apart. */
+function eventRow(e: AuditEvent, t: Translate, record: RecordRef | undefined, names: Map<number, string>) {
+  const detail = detailOf(e);
   return {
     seq: e.seq,
     time: formatDateTime(e.at),
-    actor: e.actorName ?? t('audit.noActor'),
+    actor: (e.actorId !== null && names.get(e.actorId)) || e.actorName || t('audit.noActor'),
+    username: e.actorName ?? '',
     role: roleLabel(e.actorRole, t),
     action: actionLabel(e.action, t),
     actionCode: e.action,
-    record: e.recordType ? `${recordTypeLabel(e.recordType, t)}${e.recordId ? ` #${e.recordId}` : ''}` : '',
-    recordHref: e.recordType && e.recordId ? hrefWith(PATH, {}, { recordType: e.recordType, recordId: e.recordId }) : null,
+    record: record?.label ?? '',
+    recordHref: record?.href ?? null,
+    change: stateChangeOf(e, detail, t),
+    facts: factsOf(detail, t),
     ip: e.ip ?? '',
     requestId: e.requestId ?? '',
     detail: e.detail ?? '',
   };
+}
+
+/** The record types present in what the actor may see, labelled, for the filter's choices (one grouped query). */
+async function recordTypeOptions(actor: Actor, current: string | undefined, t: Translate) {
+  const rows = await AuditEvent.findAll({
+    attributes: ['recordType'],
+    where: districtScope(actor) as WhereOptions<AuditEvent>,
+    group: ['recordType'],
+    raw: true,
+  });
+  const types = rows.map((r) => r.recordType).filter((x): x is string => Boolean(x));
+  if (current && !types.includes(current)) types.push(current);
+  const options = types.map((type) => ({ value: type, label: recordTypeLabel(type, t) })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN'));
+  return [{ value: '', label: t('audit.anyRecordType') }, ...options];
 }
 
 /**
@@ -94,9 +115,17 @@ export async function auditListView(actor: Actor, query: AuditQuery, t: Translat
     ...pageWindow({ page: frame.pagination.page, perPage: query.perPage }),
   });
   const actions = query.action && !actionsPresent.includes(query.action) ? [...actionsPresent, query.action] : actionsPresent;
+  const actorIds = [...new Set(events.map((e) => e.actorId).filter((id): id is number => id !== null))];
+  const [records, users, recordTypes] = await Promise.all([
+    recordRefsOf(events, t),
+    actorIds.length ? User.findAll({ where: { id: actorIds }, attributes: ['id', 'displayName'] }) : Promise.resolve([]),
+    recordTypeOptions(actor, query.recordType, t),
+  ]);
+  const names = new Map(users.map((u) => [u.id, u.displayName]));
   return {
     ...frame,
-    rows: events.map((e) => eventRow(e, t)),
+    rows: events.map((e) => eventRow(e, t, records.get(e), names)),
+    recordTypeOptions: recordTypes,
     actionOptions: [
       { value: '', label: t('audit.anyAction') },
       ...actions.map((a) => {
@@ -105,8 +134,18 @@ export async function auditListView(actor: Actor, query: AuditQuery, t: Translat
       }),
     ],
     resetHref: PATH,
-    can: { export: can(actor, 'export', 'audit') },
+    can: { export: can(actor, 'export', 'audit'), verify: can(actor, 'verify', 'audit') },
   };
+}
+
+/**
+ * The chain check of `npm run audit:verify`, run from the page: whether every event still
+ * matches its hash and its link to the one before, as a message for the user.
+ */
+export async function auditVerification(): Promise<{ ok: boolean; key: string; vars: Record<string, number> }> {
+  const report = await verifyAuditChain();
+  if (report.ok) return { ok: true, key: 'audit.verify.intact', vars: { count: report.count } };
+  return { ok: false, key: `audit.verify.broken.${report.code}`, vars: { seq: report.brokenAt, count: report.count } };
 }
 
 /**

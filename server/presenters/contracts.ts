@@ -24,7 +24,7 @@ import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 import { addDays } from '../services/calendar.js';
 import { openShares } from '../services/contract-terms.js';
-import { targetMetricGroups } from './deliverables.js';
+import { targetMetricGroups, targetMetricLabel } from './deliverables.js';
 import { evaluationTieLabel, instalmentFactsOf, instalmentWaitsFor, milestoneTieOf } from './instalment-steps.js';
 
 export const CONTRACTS_PATH = '/contracts';
@@ -175,7 +175,11 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
       endReason: c.endReason ?? '',
     },
     texts: ARTICLE_23_FIELDS.map((f) => ({ label: t(`contracts.fields.${f}`), value: c[f] ?? '' })),
-    targets: targets.map((x) => ({ category: categoryName.get(x.categoryCode) ?? x.categoryCode, metric: x.metric, count: x.targetCount })),
+    targets: targets.map((x) => ({
+      category: categoryName.get(x.categoryCode) ?? x.categoryCode,
+      metric: targetMetricLabel(x.categoryCode, x.metric, lang),
+      count: x.targetCount,
+    })),
     instalments: instalments.map((i) => ({
       seq: i.seq,
       amount: formatFen(i.amountFen),
@@ -195,7 +199,9 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
       value: formatFen(v.valueFen),
       term: `${v.snapshot.termStart} – ${v.snapshot.termEnd}`,
       instalments: v.snapshot.instalments.map((i) => `${i.seq}: ${formatFen(i.amountFen)}`).join('；'),
-      targets: v.snapshot.targets.map((x) => `${x.categoryCode}/${x.metric} ${x.targetCount}`).join('；'),
+      targets: v.snapshot.targets
+        .map((x) => `${categoryName.get(x.categoryCode) ?? x.categoryCode} · ${targetMetricLabel(x.categoryCode, x.metric, lang)} ${x.targetCount}`)
+        .join(lang.locale === 'en' ? '; ' : '；'),
       createdAt: formatDateTime(v.createdAt),
     })),
     // The moves the state and the policy allow now; a draft is updated (edited, its documents attached) in place.

@@ -100,7 +100,10 @@ export async function recordAudit(input: AuditInput): Promise<AuditEvent> {
   });
 }
 
-export type ChainReport = { ok: true; count: number; lastSeq: number } | { ok: false; count: number; brokenAt: number; reason: string };
+/** Why a chain does not hold: an event missing, a link or a hash that does not match, or a head that is not the last event. */
+export type ChainBreak = 'missing' | 'link' | 'hash' | 'head';
+
+export type ChainReport = { ok: true; count: number; lastSeq: number } | { ok: false; count: number; brokenAt: number; reason: string; code: ChainBreak };
 
 /**
  * Walks the chain in order, in pages, and names the first event whose hash or link does not
@@ -118,13 +121,13 @@ export async function verifyAuditChain(pageSize = 1000): Promise<ChainReport> {
     });
     for (const e of page) {
       if (e.seq !== expectedSeq) {
-        return { ok: false, count, brokenAt: expectedSeq, reason: `event ${expectedSeq} is missing` };
+        return { ok: false, count, brokenAt: expectedSeq, reason: `event ${expectedSeq} is missing`, code: 'missing' };
       }
       if (e.prevHash !== prevHash) {
-        return { ok: false, count, brokenAt: e.seq, reason: 'its link to the previous event does not match' };
+        return { ok: false, count, brokenAt: e.seq, reason: 'its link to the previous event does not match', code: 'link' };
       }
       if (eventHash(e.get({ plain: true })) !== e.hash) {
-        return { ok: false, count, brokenAt: e.seq, reason: 'its contents do not match its hash' };
+        return { ok: false, count, brokenAt: e.seq, reason: 'its contents do not match its hash', code: 'hash' };
       }
       prevHash = e.hash;
       expectedSeq += 1;
@@ -139,6 +142,7 @@ export async function verifyAuditChain(pageSize = 1000): Promise<ChainReport> {
       count,
       brokenAt: expectedSeq,
       reason: `the chain's head says event ${head?.lastSeq ?? '?'}, the last event found is ${expectedSeq - 1}`,
+      code: 'head',
     };
   }
   return { ok: true, count, lastSeq: expectedSeq - 1 };

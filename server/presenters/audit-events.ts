@@ -1,0 +1,156 @@
+import { Op } from 'sequelize';
+import { BudgetLine } from '../../models/BudgetLine.js';
+import { CatalogueItem } from '../../models/CatalogueItem.js';
+import { ChildWorker } from '../../models/ChildWorker.js';
+import { Contract } from '../../models/Contract.js';
+import { Instalment } from '../../models/Instalment.js';
+import { type AuditEvent, Organisation, User } from '../../models/index.js';
+import { Project } from '../../models/Project.js';
+import type { Translate } from '../i18n/index.js';
+import { formatFen } from '../services/money.js';
+
+/**
+ * What an audit event says, for a person to check it: who (name, username and role), which
+ * record (by its number or name, linked to the record's own page), from which state to which,
+ * and the amounts (in ¥) and other facts its detail records, each with a label. The detail's
+ * raw text stays for the technical view; internal codes and ids are left out of the sentence.
+ */
+
+/** The record's own page, per record type (the page applies its access rules itself). */
+const RECORD_PAGES: Record<string, (id: string) => string> = {
+  allocation: (id) => `/allocations/${id}`,
+  budget_line: (id) => `/budget-lines/${id}`,
+  catalogue_item: (id) => `/catalogue/${id}`,
+  child_worker: (id) => `/workers/${id}`,
+  claim: (id) => `/claims/${id}`,
+  contract: (id) => `/contracts/${id}`,
+  deliverable: (id) => `/deliverables/${id}`,
+  district: (id) => `/reference/districts/${id}`,
+  evaluation: (id) => `/evaluations/${id}`,
+  organisation: (id) => `/organisations/${id}`,
+  payment: (id) => `/payments/${id}`,
+  project: (id) => `/projects/${id}`,
+  user: (id) => `/admin/users/${id}`,
+};
+
+/** Where each record type's states are labelled in the locale files. */
+const STATE_LABELS: Record<string, string> = {
+  allocation: 'finance.allocationStatus',
+  catalogue_item: 'catalogue.status',
+  claim: 'claims.status',
+  contract: 'contracts.status',
+  deliverable: 'deliverables.status',
+  evaluation: 'evaluations.status',
+  instalment: 'contracts.instalmentStatus',
+  organisation: 'organisations.status',
+  payment: 'payments.status',
+  project: 'projects.status',
+  user: 'users.status',
+};
+
+/** A record's name as people know it: a contract's number, an organisation's or project's name… (one query per record type on the page). */
+type Namer = (ids: number[]) => Promise<Map<string, { name: string; href?: string }>>;
+
+const byId = <T extends { id: number }>(rows: T[], name: (r: T) => string, href?: (r: T) => string) =>
+  new Map(rows.map((r) => [String(r.id), { name: name(r), href: href?.(r) }]));
+const where = (ids: number[]) => ({ where: { id: { [Op.in]: ids } } });
+
+const NAMERS: Record<string, Namer> = {
+  contract: async (ids) => byId(await Contract.findAll({ ...where(ids), attributes: ['id', 'number'] }), (r) => r.number),
+  organisation: async (ids) => byId(await Organisation.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => r.name),
+  project: async (ids) => byId(await Project.findAll({ ...where(ids), attributes: ['id', 'title'] }), (r) => r.title),
+  budget_line: async (ids) => byId(await BudgetLine.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => r.name),
+  catalogue_item: async (ids) => byId(await CatalogueItem.findAll({ ...where(ids), attributes: ['id', 'code', 'name'] }), (r) => `${r.code} ${r.name}`),
+  child_worker: async (ids) => byId(await ChildWorker.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => r.name),
+  user: async (ids) => byId(await User.findAll({ ...where(ids), attributes: ['id', 'displayName'] }), (r) => r.displayName),
+  // An instalment has no page of its own: it is read on its contract's payments page.
+  instalment: async (ids) =>
+    byId(
+      await Instalment.findAll({ ...where(ids), attributes: ['id', 'seq', 'contractId'] }),
+      (r) => `${r.seq}`,
+      (r) => `/payments/contracts/${r.contractId}`,
+    ),
+};
+
+export type RecordRef = { label: string; href: string | null };
+export type Fact = { label: string; value: string };
+
+/** A label from the locale files, or null when they have none (t shows a missing key as itself). */
+function labelOf(key: string, t: Translate): string | null {
+  const text = t(key);
+  return text === key ? null : text;
+}
+
+/** Names and links of the records the events on a page refer to: one query per record type. */
+export async function recordRefsOf(events: AuditEvent[], t: Translate): Promise<Map<AuditEvent, RecordRef>> {
+  const idsByType = new Map<string, number[]>();
+  for (const e of events) {
+    if (!e.recordType || !e.recordId || !/^\d+$/.test(e.recordId) || !NAMERS[e.recordType]) continue;
+    idsByType.set(e.recordType, [...(idsByType.get(e.recordType) ?? []), Number(e.recordId)]);
+  }
+  const names = new Map<string, Map<string, { name: string; href?: string }>>();
+  await Promise.all([...idsByType].map(async ([type, ids]) => names.set(type, await NAMERS[type]([...new Set(ids)]))));
+  const refs = new Map<AuditEvent, RecordRef>();
+  for (const e of events) {
+    if (!e.recordType) continue;
+    const typeLabel = /^[a-z_]+$/.test(e.recordType) ? (labelOf(`audit.recordTypes.${e.recordType}`, t) ?? e.recordType) : e.recordType;
+    const known = e.recordId ? names.get(e.recordType)?.get(e.recordId) : undefined;
+    const name = known ? known.name : e.recordId ? `#${e.recordId}` : '';
+    const href = known?.href ?? (e.recordId && /^\d+$/.test(e.recordId) && RECORD_PAGES[e.recordType] ? RECORD_PAGES[e.recordType](e.recordId) : null);
+    refs.set(e, { label: name ? `${typeLabel} ${name}` : typeLabel, href });
+  }
+  return refs;
+}
+
+function stateLabel(recordType: string | null, state: unknown, t: Translate): string {
+  const code = String(state);
+  const prefix = recordType ? STATE_LABELS[recordType] : undefined;
+  return (prefix && labelOf(`${prefix}.${code}`, t)) ?? labelOf(`audit.states.${code}`, t) ?? code;
+}
+
+/** The change of state an event records (`status: {from, to}`, or `from`/`to`), as "草稿 → 履行中". */
+export function stateChangeOf(e: AuditEvent, detail: Record<string, unknown>, t: Translate): string {
+  const status = detail.status;
+  const change =
+    status && typeof status === 'object' && 'to' in status
+      ? (status as { from?: unknown; to: unknown })
+      : 'to' in detail && typeof detail.to === 'string'
+        ? detail
+        : null;
+  if (!change) return '';
+  const to = stateLabel(e.recordType, change.to, t);
+  return change.from == null || change.from === '' ? to : `${stateLabel(e.recordType, change.from, t)} → ${to}`;
+}
+
+/**
+ * The facts of a detail a person can read: amounts (`…Fen`) in ¥, and the keys the locale files
+ * label (`audit.fields.<key>`) with plain values. Ids, codes without a label and nested data are
+ * left to the technical view.
+ */
+export function factsOf(detail: Record<string, unknown>, t: Translate): Fact[] {
+  const facts: Fact[] = [];
+  for (const [key, value] of Object.entries(detail)) {
+    if (key === 'status' || key === 'from' || key === 'to') continue;
+    if (/Fen$/.test(key) && (typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value)))) {
+      facts.push({ label: labelOf(`audit.fields.${key}`, t) ?? t('audit.fields.amountFen'), value: formatFen(BigInt(value)) });
+      continue;
+    }
+    const label = labelOf(`audit.fields.${key}`, t);
+    if (!label || value === null || value === '' || typeof value === 'object') continue;
+    if (key === 'role' && typeof value === 'string') facts.push({ label, value: labelOf(`roles.${value}`, t) ?? value });
+    else if (typeof value === 'boolean') facts.push({ label, value: t(value ? 'audit.yes' : 'audit.no') });
+    else facts.push({ label, value: String(value) });
+  }
+  return facts;
+}
+
+/** The detail as an object, or {} for none or text that is not a JSON object. */
+export function detailOf(e: AuditEvent): Record<string, unknown> {
+  if (!e.detail) return {};
+  try {
+    const parsed: unknown = JSON.parse(e.detail);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

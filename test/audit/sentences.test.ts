@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
+import { AuditEvent } from '../../models/index.js';
+import type { Role } from '../../models/User.js';
+import { recordAudit } from '../../server/services/audit.js';
+import { buildPaymentContract } from '../factories/payments.js';
+import { buildUser } from '../factories/index.js';
+import { loginAs, postForm } from '../support/agent.js';
+import { testSequelize } from '../support/hooks.js';
+
+async function signedIn(role: Role, districtCode?: string) {
+  const built = await buildUser(role, districtCode ? { districtCode } : {});
+  return { ...built, agent: await loginAs(built.user, built.password) };
+}
+
+/** The text a person reads on the page: tags stripped, technical details (a closed <details>) left out. */
+function readable(html: string): string {
+  return html
+    .replace(/<details[\s\S]*?<\/details>/g, '')
+    .replace(/<(script|style|select)[\s\S]*?<\/\1>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
+}
+
+describe('audit trail as sentences', () => {
+  it('says who did what to which record (linked to the record), from which state to which, amounts in ¥', async () => {
+    const { user: officer } = await buildUser('officer', { districtCode: 'FT' });
+    const built = await buildPaymentContract({ officer });
+    const c = built.contract;
+    const event = await recordAudit({
+      actor: { id: officer.id, username: officer.username, role: 'officer' },
+      action: 'contract.activate',
+      recordType: 'contract',
+      recordId: c.id,
+      districtId: c.districtId,
+      detail: { number: c.number, valueFen: 3_000_000, ceilingFen: 500_000, status: { from: 'draft', to: 'active' } },
+      context: { requestId: '6708e68c-bcd7-4b1a-907b-b1cbdc96df58', ip: '127.0.0.1' },
+    });
+    const { agent } = await signedIn('admin');
+    const res = await agent.get('/audit').query({ recordType: 'contract', recordId: String(c.id) });
+    expect(res.status).to.equal(200);
+    const row = res.text.slice(res.text.indexOf(`data-seq="${event.seq}"`));
+    const item = row.slice(0, row.search(/data-testid="audit-event"|<\/ol>/));
+    expect(item).to.contain(`href="/contracts/${c.id}"`).and.to.contain(`合同 ${c.number}`);
+    const text = readable(item);
+    expect(text).to.contain(officer.displayName).and.to.contain('业务经办人');
+    expect(text).to.contain('草稿 → 履行中');
+    expect(text).to.contain('合同金额： ¥30,000.00').and.to.contain('报销上限： ¥5,000.00');
+    expect(text).to.not.match(/Fen|3000000|draft|6708e68c/);
+    // The request id and the raw detail stay, for the technical check.
+    expect(item).to.contain('6708e68c-bcd7-4b1a-907b-b1cbdc96df58');
+
+    const en = await agent
+      .get('/audit')
+      .query({ recordType: 'contract', recordId: String(c.id) })
+      .set('Cookie', 'lang=en');
+    expect(readable(en.text)).to.contain('Draft → Active').and.to.contain('Contract value: ¥30,000.00');
+  });
+
+  it('filters by a record type chosen by its name in the user’s language', async () => {
+    const { agent } = await signedIn('admin');
+    await recordAudit({ actor: null, action: 'contract.create', recordType: 'contract', recordId: 1, districtId: null, detail: null });
+    const res = await agent.get('/audit');
+    expect(res.text).to.match(/<select[^>]*name="recordType"[\s\S]*?<option value="contract"[^>]*>合同<\/option>/);
+    const en = await agent.get('/audit').set('Cookie', 'lang=en');
+    expect(en.text).to.match(/<option value="contract"[^>]*>Contract<\/option>/);
+  });
+
+  it('lets the administrator and inspectors verify the chain from the page, and says where it breaks', async () => {
+    for (const role of ['admin', 'inspector'] as Role[]) {
+      const { agent } = await signedIn(role);
+      expect((await agent.get('/audit')).text).to.contain('action="/audit/verify"');
+      const ok = await postForm(agent, '/audit/verify', {}, '/audit');
+      expect(ok.status).to.equal(303);
+      expect(ok.headers.location).to.equal('/audit');
+      expect((await agent.get('/audit')).text).to.contain('审计链完整');
+    }
+    const { agent } = await signedIn('admin');
+    const e = await recordAudit({ actor: null, action: 'custom.thing', recordType: 'x', recordId: 1, detail: { n: 1 } });
+    const set = (detail: string | null) =>
+      testSequelize().query('UPDATE audit_events SET detail = ? WHERE seq = ?', { replacements: [detail, e.seq], type: QueryTypes.UPDATE });
+    try {
+      await set(JSON.stringify({ n: 2 }));
+      await postForm(agent, '/audit/verify', {}, '/audit');
+      expect((await agent.get('/audit')).text).to.contain(`审计链已断开：第 ${e.seq} 条记录的内容与其哈希不一致`);
+    } finally {
+      await set(e.detail);
+    }
+    expect((await AuditEvent.findOne({ where: { seq: e.seq } }))!.detail).to.equal(e.detail);
+  });
+
+  it('refuses the check to everybody else', async () => {
+    for (const role of ['officer', 'finance', 'evaluator', 'org'] as Role[]) {
+      const { agent } = await signedIn(role);
+      expect((await postForm(agent, '/audit/verify', {})).status, role).to.equal(403);
+    }
+  });
+});
