@@ -8,7 +8,6 @@ import { type Actor, can, districtScope } from '../policies/index.js';
 import { AUDIT_SORT_KEYS, type AuditQuery } from '../schemas/audit.js';
 import { auditActionsPresent, auditTrailWhere } from '../services/audit-trail.js';
 import { type AuditedExport, type ExportColumn, type ExportFormat, inBatches } from '../services/export.js';
-import { hrefWith } from '../services/listing.js';
 import { verifyAuditChain } from '../services/audit.js';
 import { detailOf, factsOf, type RecordRef, recordRefsOf, stateChangeOf } from './audit-events.js';
 import { formatDate, formatDateTime } from './format.js';
