@@ -86,6 +86,7 @@ export function evaluationSummary(e: Evaluation, lang: Lang) {
     organisationHref: `/organisations/${e.organisationId}`,
     districtName: districtName(e.district, lang),
     templateName: e.template?.name ?? '',
+    evaluatorId: e.evaluatorId ?? '',
     evaluatorName: e.evaluator?.displayName ?? '',
     period: `${e.periodStart} – ${e.periodEnd}`,
     dueOn: e.dueOn,
