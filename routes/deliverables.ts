@@ -12,7 +12,7 @@ import { NotFoundError, ValidationError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { upload, uploadsOf } from '../server/middleware/upload.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, refusalsOnPage, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
 import { authorize } from '../server/policies/index.js';
 import {
@@ -38,20 +38,27 @@ import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectL
 
 const { subject, of: subjectOf } = subjectLoader(DELIVERABLE_RESOURCE, loadDeliverable);
 
-async function renderDetail(req: Request, res: Response, extra: Parameters<typeof deliverableDetailPage>[3] = {}): Promise<void> {
+async function renderDetail(req: Request, res: Response, extra: Parameters<typeof deliverableDetailPage>[3] & { refusal?: string } = {}): Promise<void> {
   const d = subjectOf(res);
   res.render('deliverables/show', {
     pageTitle: req.t('deliverables.detailTitle', { category: req.t(`deliverables.categories.${d.categoryCode}`), period: `${d.periodStart} – ${d.periodEnd}` }),
     ...(await deliverableDetailPage(actorOf(req), d, langOf(req), extra)),
+    refusal: extra.refusal,
   });
 }
 
 const renderEdit: OnInvalid = async (req, res, form) => {
-  res.render('deliverables/form', { pageTitle: req.t('deliverables.editTitle'), ...(await deliverableFormPage(subjectOf(res), langOf(req), form)) });
+  res.render('deliverables/form', {
+    pageTitle: req.t('deliverables.editTitle'),
+    ...(await deliverableFormPage(subjectOf(res), langOf(req), form)),
+    refusal: form.refusal,
+  });
 };
 /** A submission refused for its metrics shows the form with the draft's values and the errors beside them. */
-const renderSubmitInvalid: OnInvalid = (req, res, form) => renderEdit(req, res, { errors: form.errors, values: undefined as never });
-const renderReviewInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, { reviewErrors: form.errors, reviewValues: form.values });
+const renderSubmitInvalid: OnInvalid = (req, res, form) =>
+  form.refusal ? renderDetail(req, res, { refusal: form.refusal }) : renderEdit(req, res, { errors: form.errors, values: undefined as never });
+const renderReviewInvalid: OnInvalid = (req, res, form) =>
+  renderDetail(req, res, { reviewErrors: form.errors, reviewValues: form.values, refusal: form.refusal });
 
 /** The review form's comments keyed by point (general, narrative, files, a metric of the category). */
 function commentsOf(d: Deliverable, body: Record<string, string>): ReviewComments {
@@ -111,6 +118,7 @@ export function deliverablesRouter(config: Config): Router {
     rule('hand_in', DELIVERABLE_RESOURCE),
     id,
     subject('hand_in'),
+    refusalsOnPage,
     upload('deliverable_attachment', DELIVERABLE_UPLOAD_FIELDS, store, { required: false, onInvalid: renderEdit, fields: 200 }),
     validateBody(draftForm, renderEdit),
     async (req, res) => {
@@ -138,6 +146,7 @@ export function deliverablesRouter(config: Config): Router {
     rule('hand_in', DELIVERABLE_RESOURCE),
     id,
     subject('hand_in'),
+    refusalsOnPage,
     validateBody(submitForm, renderSubmitInvalid),
     async (req, res) => {
       const d = subjectOf(res);
@@ -158,6 +167,7 @@ export function deliverablesRouter(config: Config): Router {
     rule('review', DELIVERABLE_RESOURCE),
     id,
     subject('review'),
+    refusalsOnPage,
     validateBody(reviewForm, renderReviewInvalid),
     async (req, res) => {
       const d = subjectOf(res);
@@ -172,6 +182,7 @@ export function deliverablesRouter(config: Config): Router {
     rule('review', DELIVERABLE_RESOURCE),
     id,
     subject('review'),
+    refusalsOnPage,
     validateBody(reviewForm, renderReviewInvalid),
     async (req, res) => {
       const d = subjectOf(res);

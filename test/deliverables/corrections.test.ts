@@ -3,7 +3,9 @@ import { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableFile } from '../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
 import { StoredFile } from '../../models/index.js';
+import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
+import { actorOf } from '../factories/finance.js';
 import { TEST_PASSWORD } from '../factories/index.js';
 import { type Agent, csrfFrom, loginAs, postForm } from '../support/agent.js';
 import { jpegWithGps } from '../support/files.js';
@@ -148,5 +150,31 @@ describe('deliverables: correcting a returned deliverable (#12)', () => {
       ['探访照片.jpg', 'photo'],
       ['签到表.csv', 'sign_in'],
     ]);
+  });
+
+  it('a refused rule is shown on the record’s own page with the input kept: saving or reviewing on a contract no longer active', async () => {
+    const { built, d, org } = await returnedDeliverable();
+    await contractTerminator(built.contract.id, '服务机构无法继续履约', { actor: actorOf(built.officer) });
+    const token = await uploadToken(org);
+    const saved = await org.post(`/deliverables/${d.id}/draft?_csrf=${token}`).field('m_visits', '41').field('narrative', '已更换签到表，请审核');
+    expect(saved.status).to.equal(409);
+    expect(saved.text).to.include('data-testid="deliverable-form"');
+    expect(saved.text).to.match(/data-testid="refusal"[^>]*>[^<]*合同/);
+    expect(saved.text).to.include('value="41"');
+    expect(saved.text).to.include('已更换签到表，请审核');
+  });
+
+  it('an officer’s review refused on a contract no longer active keeps the comments typed, on the deliverable’s page', async () => {
+    const built = await buildDeliverableContract();
+    const [d] = built.deliverables;
+    const org = await loginAs(built.orgUser, TEST_PASSWORD);
+    await saveDraft(org, d.id, fullVisits);
+    expect((await postForm(org, `/deliverables/${d.id}/submit`, {})).status).to.equal(302);
+    await contractTerminator(built.contract.id, '服务机构无法继续履约', { actor: actorOf(built.officer) });
+    const officer = await loginAs(built.officer, TEST_PASSWORD);
+    const res = await postForm(officer, `/deliverables/${d.id}/return`, { c_general: '签到表缺少签名' });
+    expect(res.status).to.equal(409);
+    expect(res.text).to.include('data-testid="refusal"');
+    expect(res.text).to.include('data-testid="facts"');
   });
 });
