@@ -2,7 +2,7 @@ import { Op, type Order, QueryTypes, type WhereOptions } from 'sequelize';
 import { Claim } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
 import { District, Organisation, User } from '../../models/index.js';
-import { Instalment } from '../../models/Instalment.js';
+import { Instalment, OPEN_INSTALMENT_STATUSES } from '../../models/Instalment.js';
 import { PAYMENT_STATUSES, PAYMENT_TRANSITIONS, Payment, type PaymentStatus } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
 import { getSequelize } from '../db.js';
@@ -254,6 +254,8 @@ export async function contractPaymentsPage(actor: Actor, contract: Contract, lan
         can: {
           milestone: may.milestone && active && i.status === 'scheduled' && i.milestoneKind === 'manual',
           request: may.request && active && i.status === 'due' && !waits,
+          // The request the officer cannot make yet: shown disabled beside what it waits for (#12).
+          requestBlocked: may.request && OPEN_INSTALMENT_STATUSES.includes(i.status) && !!waits,
         },
       };
     }),

@@ -116,6 +116,12 @@ describe('browser journey 4: a final evaluation, 不合格 with its consequence,
     expect((await Evaluation.findByPk(evaluationId))!.consequence).to.equal('rectification');
     await screenshot(o, 'confirmed');
 
+    // The contract page says what the last instalment waits for: a final evaluation of at least 合格 (the latest was 不合格).
+    await click(o, `a[href="/contracts/${built.contract.id}"]`);
+    const waits = await o.locator('[data-testid="instalment-waits"]').last().textContent();
+    expect(waits).to.contain('终期评价').and.to.contain('不合格');
+    await screenshot(o, 'contract-waits');
+
     // The next award: the organisation's record warns of the 不合格 and the open rectification; the award asks the officer to acknowledge it.
     await o.goto(`/projects/${next.project.id}`);
     await click(o, '[data-testid="award"]');

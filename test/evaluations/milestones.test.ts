@@ -72,6 +72,7 @@ describe('evaluations: milestones tied to an evaluation (#12 defect 5)', () => {
     const waiting = await officer.get(`/payments/contracts/${built.contract.id}`);
     expect(waiting.text).to.match(new RegExp(`data-testid="waits-${tied.id}"[^>]*>[^<]*中期评价[^<]*合格`));
     expect(waiting.text).not.to.contain(`data-testid="request-${tied.id}"`);
+    expect(waiting.text).to.match(new RegExp(`<button[^>]*disabled aria-describedby="waits-${tied.id}"[^>]*data-testid="request-blocked-${tied.id}"`));
     const contractPage = await officer.get(`/contracts/${built.contract.id}`);
     expect(contractPage.text).to.match(/中期评价[^<]*不合格/);
 
