@@ -12,7 +12,7 @@ import { projectUpdater } from '../server/commands/projects/projectUpdater.js';
 import { thisYear } from '../server/clock.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, refusalsOnPage, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { PROJECT_RESOURCE } from '../server/policies/project.js';
 import { awardPage, projectDetailPage, projectItemOptions } from '../server/presenters/project-detail.js';
@@ -77,7 +77,7 @@ const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
 
 /** The project page; the item and cancel forms on it re-render here with their errors. */
-async function renderDetail(req: Request, res: Response, forms: { item?: Form; cancel?: Form } = {}): Promise<void> {
+async function renderDetail(req: Request, res: Response, forms: { item?: Form; cancel?: Form; refusal?: string } = {}): Promise<void> {
   const project = subjectOf(res);
   const page = await projectDetailPage(actorOf(req), project, langOf(req));
   res.render('projects/show', {
@@ -85,11 +85,12 @@ async function renderDetail(req: Request, res: Response, forms: { item?: Form; c
     ...page,
     itemForm: forms.item ?? EMPTY,
     cancelForm: forms.cancel ?? EMPTY,
+    refusal: forms.refusal ?? null,
     itemOptions: page.can.edit_items ? await projectItemOptions(project, langOf(req)) : [],
   });
 }
-const renderItemInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, { item: form });
-const renderCancelInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, { cancel: form });
+const renderItemInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, { item: form, refusal: form.refusal });
+const renderCancelInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, { cancel: form, refusal: form.refusal });
 
 const renderAward: OnInvalid = async (req, res, form) => {
   const organisationId = Number(form.values.organisationId) || undefined;
@@ -191,6 +192,7 @@ export function projectsRouter(): Router {
       rule(transition, PROJECT_RESOURCE),
       id,
       subject(transition),
+      refusalsOnPage,
       validateBody(transitionForm, onInvalid),
       async (req, res) => {
         const project = await projectTransitioner(subjectOf(res).id, transition, by(req), bodyOf(res, transitionForm).reason);

@@ -96,6 +96,9 @@ export async function projectDetailPage(actor: Actor, project: Project, lang: La
     })),
     itemsTotal: formatFen(total),
     overBudget: total > project.budgetFen,
+    nextStep: nextStepOf(project.status, items.length, contractLink !== null),
+    // Tendering needs something to buy: the button stays, disabled, with what it needs.
+    tenderBlocked: can.tender && items.length === 0 ? 'projects.next.needsItems' : null,
     awards: awards.map((a) => awardSummary(a, lang)),
     history: events.map((e) => {
       const detail = e.detail ? (JSON.parse(e.detail) as { reason?: string; status?: { to?: string } }) : {};
@@ -108,6 +111,26 @@ export async function projectDetailPage(actor: Actor, project: Project, lang: La
     }),
     can,
   };
+}
+
+/**
+ * What the project's next step is and what it needs (#12: the next step always in sight):
+ * planning → catalogue items, then tendering; tendering → the award; awarded → the contract;
+ * contracted → the contract's activation, on the contract's page. Closed and cancelled: none.
+ */
+function nextStepOf(status: Project['status'], itemCount: number, hasContractLink: boolean): string | null {
+  switch (status) {
+    case 'planning':
+      return itemCount === 0 ? 'projects.next.needsItems' : 'projects.next.tender';
+    case 'tendering':
+      return 'projects.next.award';
+    case 'awarded':
+      return hasContractLink ? 'projects.next.contract' : 'projects.next.contractByOfficer';
+    case 'contracted':
+      return 'projects.next.activate';
+    default:
+      return null;
+  }
 }
 
 /** The item form's choices: what the project may buy (published items of its year, district or city). */

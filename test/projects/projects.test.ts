@@ -349,7 +349,16 @@ describe('projects', () => {
     it('refuses to tender without items (409) and to cancel without a reason (422); cancelling withdraws the award', async () => {
       const { agent, user } = await signedIn('officer');
       const { project } = await buildProject({ creator: user });
-      expect((await postForm(agent, `/projects/${project.id}/tender`, {})).status).to.equal(409);
+      // The page says what tendering needs, with the button disabled beside it (#12: the next step in sight).
+      const planning = await agent.get(`/projects/${project.id}`);
+      expect(planning.text).to.match(/data-testid="next-step"[^>]*>[\s\S]*?至少一个已发布的目录条目/);
+      expect(planning.text).to.match(/<button[^>]*disabled[^>]*data-testid="tender"/);
+      // A refused step (a replayed or stale form) is shown on the project's own page, not on an error page.
+      const refused = await postForm(agent, `/projects/${project.id}/tender`, {});
+      expect(refused.status).to.equal(409);
+      expect(refused.text)
+        .to.match(/data-testid="refusal">请先添加至少一项采购内容，再提交采购。</)
+        .and.to.contain('data-testid="project-facts"');
       const noReason = await postForm(agent, `/projects/${project.id}/cancel`, { reason: '' });
       expect(noReason.status).to.equal(422);
       expect(fieldError(noReason.text, 'reason')).to.not.equal(null);
