@@ -161,7 +161,18 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
     ]),
     options: optionsFor(lang, districts),
     can: canMap(actor, DELIVERABLE_RESOURCE, ['export', 'queue']),
+    // Nothing at all (no filter): deliverables come from a contract's reporting schedule, which the officer sets.
+    emptyHint: count === 0 && !DELIVERABLE_FILTER_KEYS.some((k) => query[k]) ? noDeliverablesHint(actor, lang) : null,
   };
+}
+
+const DELIVERABLE_FILTER_KEYS = ['contractId', 'organisationId', 'districtId', 'category', 'status', 'dueFrom', 'dueTo', 'timeliness'] as const;
+
+/** Who makes deliverables appear: the officer who keeps the contract sets its reporting schedule. */
+function noDeliverablesHint(actor: Actor, lang: Lang) {
+  return can(actor, 'schedule', DELIVERABLE_RESOURCE)
+    ? { text: lang.t('deliverables.emptyHint.officer'), href: '/contracts?status=active', link: lang.t('deliverables.emptyHint.contracts') }
+    : { text: lang.t('deliverables.emptyHint.organisation'), href: null, link: '' };
 }
 
 /** The officer's review queue: handed-in deliverables of their district, oldest first. */
@@ -516,6 +527,10 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
     schedule: schedule
       ? { label: lang.t(`deliverables.frequency.${schedule.frequency}`), graceDays: schedule.graceDays, dates: schedule.dates.join('、') }
       : null,
+    // Without a schedule nothing is due yet: say who sets it (the officer keeping the contract has the button).
+    noScheduleHint: lang.t(
+      can(actor, 'schedule', DELIVERABLE_RESOURCE, contract) ? 'deliverables.section.noScheduleOfficer' : 'deliverables.section.noScheduleOthers',
+    ),
     scheduleHref:
       can(actor, 'schedule', DELIVERABLE_RESOURCE, contract) && ['draft', 'active'].includes(contract.status) ? `/contracts/${contract.id}/reporting` : null,
     listHref: `${DELIVERABLES_PATH}?contractId=${contract.id}`,

@@ -4,9 +4,10 @@ import { DeliverableFile } from '../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
 import { StoredFile } from '../../models/index.js';
 import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
+import { buildContract } from '../factories/contracts.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { actorOf } from '../factories/finance.js';
-import { TEST_PASSWORD } from '../factories/index.js';
+import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { type Agent, csrfFrom, loginAs, postForm } from '../support/agent.js';
 import { jpegWithGps } from '../support/files.js';
 
@@ -176,5 +177,22 @@ describe('deliverables: correcting a returned deliverable (#12)', () => {
     expect(res.status).to.equal(409);
     expect(res.text).to.include('data-testid="refusal"');
     expect(res.text).to.include('data-testid="facts"');
+  });
+});
+
+describe('deliverables: empty lists say who provides what is missing (#12)', () => {
+  it('without a reporting schedule, the organisation is told the officer sets it; the officer gets the way to set it', async () => {
+    const built = await buildContract({ status: 'active' });
+    const { user } = await buildUser('org', { organisation: built.organisation });
+    const org = await loginAs(user, TEST_PASSWORD);
+    const list = (await org.get('/deliverables')).text;
+    expect(list).to.match(/data-testid="empty">还没有要交的服务成果：合同生效后，由该区业务经办人设定合同的报送计划/);
+    expect((await org.get('/deliverables?status=returned')).text).to.include('data-testid="empty">没有符合条件的服务成果。');
+    const contractPage = (await org.get(`/contracts/${built.contract.id}`)).text;
+    expect(contractPage).to.match(/data-testid="schedule">尚未设置报送计划：由该合同所在区的业务经办人设定/);
+    const officer = await loginAs(built.officer, TEST_PASSWORD);
+    const officerPage = (await officer.get(`/contracts/${built.contract.id}`)).text;
+    expect(officerPage).to.match(/data-testid="schedule">尚未设置报送计划：请点击“报送计划”设定/);
+    expect(officerPage).to.include(`href="/contracts/${built.contract.id}/reporting"`);
   });
 });
