@@ -99,6 +99,7 @@ const renderAward: OnInvalid = async (req, res, form) => {
     ...(await awardPage(subjectOf(res), organisationId, langOf(req))),
     values: form.values,
     errors: form.errors,
+    refusal: form.refusal ?? null,
   });
 };
 
@@ -209,11 +210,20 @@ export function projectsRouter(): Router {
     return renderAward(req, res, { values: { organisationId: organisationId ?? '', amount: '', reasons: '' }, errors: {} });
   });
 
-  router.post(`${PROJECTS_PATH}/:id/award`, rule('award', PROJECT_RESOURCE), id, subject('award'), validateBody(awardForm, renderAward), async (req, res) => {
-    const { project } = await projectAwarder(subjectOf(res).id, bodyOf(res, awardForm), by(req));
-    flash(req, 'success', 'projects.flash.awarded', { title: project.title });
-    res.redirect(detailHref(project.id));
-  });
+  // A refused award (the project no longer tendering: another officer was first) is said on the award page, the input kept (#12).
+  router.post(
+    `${PROJECTS_PATH}/:id/award`,
+    rule('award', PROJECT_RESOURCE),
+    id,
+    subject('award'),
+    refusalsOnPage,
+    validateBody(awardForm, renderAward),
+    async (req, res) => {
+      const { project } = await projectAwarder(subjectOf(res).id, bodyOf(res, awardForm), by(req));
+      flash(req, 'success', 'projects.flash.awarded', { title: project.title });
+      res.redirect(detailHref(project.id));
+    },
+  );
 
   return router;
 }

@@ -83,6 +83,15 @@ describe('evaluations: 不合格 has a consequence, and the next award sees it (
     });
     expect(seen.status).to.equal(302);
     expect(await Award.count({ where: { projectId: project.id } })).to.equal(1);
+    // a second award (another officer was first) is refused on the award page, the input kept
+    const again = await postForm(officer, `/projects/${project.id}/award`, {
+      organisationId: String(organisationId),
+      amount: '100',
+      reasons: '第二次',
+      acknowledged: '1',
+    });
+    expect(again.status).to.equal(409);
+    expect(again.text).to.contain('data-testid="refusal"').and.to.contain('第二次');
   });
 
   it('warns of an open rectification after a passing grade too, and not once it is closed; a clean record needs no acknowledgement', async () => {
