@@ -12,6 +12,7 @@ import { ALLOCATION_SORT_KEYS, type AllocationFilter, type AllocationListQuery, 
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
 import { fenToInput, formatFen } from '../services/money.js';
+import { BUDGET_PATH } from './budget.js';
 import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
@@ -210,7 +211,7 @@ export async function allocationFormOptions(actor: Actor, lang: Lang) {
     ? null
     : {
         hint: lang.t('finance.allocations.noLines', { district: districtName(district, lang) }),
-        link: allowed(actor, 'create', BUDGET_LINE_RESOURCE) ? { href: '/budget/new', label: lang.t('contracts.checklist.createBudgetLine') } : null,
+        link: allowed(actor, 'create', BUDGET_LINE_RESOURCE) ? { href: `${BUDGET_PATH}/new`, label: lang.t('contracts.checklist.createBudgetLine') } : null,
       };
   return {
     lines: [choose, ...lines.map((l) => ({ value: l.id, label: `${l.year} · ${districtName(l.district, lang)} · ${l.name}` }))],

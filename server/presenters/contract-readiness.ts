@@ -14,6 +14,7 @@ import { DELIVERABLE_RESOURCE } from '../policies/deliverable.js';
 import { ALLOCATION_RESOURCE, BUDGET_LINE_RESOURCE } from '../policies/finance.js';
 import { balance } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
+import { BUDGET_PATH } from './budget.js';
 import { districtName } from './format.js';
 
 type Link = { href: string; label: string } | null;
@@ -50,7 +51,7 @@ export async function activationChecklist(actor: Actor, c: Contract, lang: Lang)
       case 'allocations':
       case 'ceilingAllocations':
         if (!hasLines) {
-          const link = can(actor, 'create', BUDGET_LINE_RESOURCE) ? { href: '/budget/new', label: t('contracts.checklist.createBudgetLine') } : null;
+          const link = can(actor, 'create', BUDGET_LINE_RESOURCE) ? { href: `${BUDGET_PATH}/new`, label: t('contracts.checklist.createBudgetLine') } : null;
           return { hint: t('contracts.checklist.hints.noBudgetLine', money), link };
         }
         return { hint: t(`contracts.checklist.hints.${key}`, money), link: allocationLink };
