@@ -110,8 +110,9 @@ export function evaluationsRouter(): Router {
   });
 
   router.post(`${EVALUATIONS_PATH}/:id/scores`, rule('score', EVALUATION_RESOURCE), id, subject('score'), ...onPage(scoreForm), async (req, res) => {
-    const { scores, submit } = bodyOf(res, scoreForm);
+    const { scores, submit, autosave } = bodyOf(res, scoreForm);
     await scoreSaver(idOf(res), scores, submit, by(req));
+    if (autosave) return res.status(204).end();
     flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
     res.redirect(detailHref(idOf(res)));
   });

@@ -134,7 +134,8 @@ export const assignForm = z.object({ evaluatorId: recordId() });
 /** What the evaluator typed for a scored indicator, by its seq: a score in hundredths (null: not yet) and a comment. */
 export type ScoreInput = Record<number, { score: number | null; comment: string }>;
 
-const scoreFields: Record<string, z.ZodType> = { intent: z.enum(['save', 'submit']).optional().default('save') };
+// `autosave`: the page's script saving a draft as the evaluator types (no page, no flash).
+const scoreFields: Record<string, z.ZodType> = { intent: z.enum(['save', 'submit', 'autosave']).optional().default('save') };
 for (let i = 1; i <= SCORE_ROWS; i += 1) {
   scoreFields[`score_${i}`] = text(6);
   scoreFields[`comment_${i}`] = text(2000);
@@ -150,7 +151,7 @@ export const scoreForm = z.object(scoreFields).transform((raw, ctx) => {
     if (r[`score_${i}`] !== '' && score === null) ctx.addIssue({ code: 'custom', path: [`score_${i}`], message: 'evaluations.validation.score' });
     scores[i] = { score, comment: r[`comment_${i}`] };
   }
-  return { scores, submit: r.intent === 'submit' };
+  return { scores, submit: r.intent === 'submit', autosave: r.intent === 'autosave' };
 });
 
 export const reasonForm = z.object({ reason: requiredText(2000) });

@@ -130,8 +130,16 @@ describe('browser: evaluations', () => {
       await e.locator('#f-score_2').fill('88');
       await e.locator('#f-comment_2').fill('服务记录完整，家访质量高');
       await e.locator('#f-score_3').fill('92');
+      // saved as a draft while typing (the page's script): a reload keeps them
+      const lastSave = e.waitForResponse((r) => r.url().endsWith('/scores') && r.status() === 204 && !!r.request().postData()?.includes('%E8%89%AF%E5%A5%BD'));
       await e.locator('#f-comment_3').fill('满意度调查结果良好');
+      await lastSave;
+      await e.getByTestId('draft-hint').filter({ hasText: '草稿已自动保存' }).waitFor();
       await shot(e, '3-evaluator-blocked');
+      await e.reload();
+      expect(await e.locator('#f-score_2').inputValue()).to.equal('88.00');
+      expect(await e.locator('#f-comment_3').inputValue()).to.equal('满意度调查结果良好');
+      await e.locator('#f-score_3').fill('92.5');
       violations.push(...(await seriousA11yViolations(e)).map((v) => `evaluator scoring ${v}`));
       // A page opened before the button was disabled (or a replayed post): the refusal comes back on the page, the input kept.
       await e.getByTestId('submit').evaluate((b) => b.removeAttribute('disabled'));
@@ -139,7 +147,8 @@ describe('browser: evaluations', () => {
       clicks.evaluator += 1;
       await e.getByTestId('refusal').waitFor();
       expect(new URL(e.url()).pathname).to.equal(`${evaluationUrl}/scores`);
-      expect(await e.locator('#f-score_2').inputValue()).to.equal('88');
+      expect(await e.locator('#f-score_2').inputValue()).to.equal('88.00');
+      expect(await e.locator('#f-score_3').inputValue()).to.equal('92.5');
       expect(await e.locator('#f-comment_3').inputValue()).to.equal('满意度调查结果良好');
       await shot(e, '4-evaluator-refused');
 
@@ -153,11 +162,11 @@ describe('browser: evaluations', () => {
 
       await e.goto(evaluationUrl);
       // the scores typed before the refusal were kept as a draft
-      expect(await e.locator('#f-score_3').inputValue()).to.equal('92.00');
+      expect(await e.locator('#f-score_3').inputValue()).to.equal('92.50');
       await Promise.all([e.waitForURL(`**${evaluationUrl}`), e.getByTestId('submit').click()]);
       clicks.evaluator += 1;
-      // (50 × 88 + 30 × 92) / 80 = 89.50 → 良好
-      expect(await e.getByTestId('grade').first().textContent()).to.contain('89.50');
+      // (50 × 88 + 30 × 92.5) / 80 = 89.68 (truncated) → 良好
+      expect(await e.getByTestId('grade').first().textContent()).to.contain('89.68');
       await shot(e, '6-submitted');
       // the refused submission's own 409 is the one expected console line
       const problems = evaluatorWatch.problems.filter((p) => !p.includes('409 (Conflict)'));

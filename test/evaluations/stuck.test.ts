@@ -23,6 +23,10 @@ describe('evaluations: an evaluation that cannot be submitted is not stuck (#12 
     expect(page.text).to.match(/data-testid="submit" disabled aria-describedby="submit-block"/);
     expect(page.text).to.contain('没有可计算的数据');
 
+    // the page's script saves a draft as the evaluator types: 204, no page
+    const autosaved = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { intent: 'autosave', score_2: '75', comment_2: '' });
+    expect(autosaved.status).to.equal(204);
+    expect((await EvaluationScore.findOne({ where: { evaluationId: evaluation.id, seq: 2 } }))!.scoreHundredths).to.equal(7500);
     // the button is disabled, but a replayed or scripted submit is refused on the page itself, the input kept and saved
     const refused = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { intent: 'submit', ...scores });
     expect(refused.status).to.equal(409);
