@@ -47,6 +47,16 @@ export class StaleEditError extends ConflictError {
   }
 }
 
+/**
+ * A list page asked for past its last page (a bookmark, a link from before rows went away): the
+ * user is sent to the last page there is (303), not shown an empty list labelled "page N of M".
+ */
+export class PageBeyondLastError extends HttpError {
+  constructor(readonly lastPageHref: string) {
+    super(303, 'errors.badRequest');
+  }
+}
+
 /** A message that needs values: a locale key and what fills its placeholders. */
 export type FieldMessage = { key: string; vars: Record<string, string | number> };
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ConflictError, HttpError, NotFoundError, StaleEditError, ValidationError } from '../errors.js';
+import { ConflictError, HttpError, NotFoundError, PageBeyondLastError, StaleEditError, ValidationError } from '../errors.js';
 import { isDatabaseUnavailable } from '../db.js';
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
 import { logger } from '../logger.js';
@@ -33,6 +33,10 @@ export async function errorHandler(err: unknown, req: Request, res: Response, _n
   // app's own page: the layout needs a translator, a user (none yet) and a navigation.
   ensurePageLocals(req, res);
   const t = req.t;
+  if (err instanceof PageBeyondLastError && !res.headersSent) {
+    res.redirect(303, err.lastPageHref);
+    return;
+  }
   const onInvalid = res.locals.onInvalid as OnInvalid | undefined;
   if (err instanceof ValidationError && onInvalid && !res.headersSent) {
     res.status(422);

@@ -1,3 +1,4 @@
+import { PageBeyondLastError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
 import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 
@@ -41,7 +42,10 @@ export type ListFrame<K extends string, F extends string> = {
   xlsxHref: string;
 };
 
-/** Pagination, sort links, filter values and export links of a list at `path` showing `total` rows. */
+/**
+ * Pagination, sort links, filter values and export links of a list at `path` showing `total` rows.
+ * A page past the last is answered by a redirect to the last page.
+ */
 export function listFrame<K extends string, F extends string>(
   path: string,
   query: ListQuery & { sort: K },
@@ -49,8 +53,10 @@ export function listFrame<K extends string, F extends string>(
   sortKeys: readonly K[],
   filters: readonly F[],
 ): ListFrame<K, F> {
+  const pagination = paginationOf(path, query, total);
+  if (query.page > pagination.pages) throw new PageBeyondLastError(hrefWith(path, query, { page: pagination.pages }));
   return {
-    pagination: paginationOf(path, query, total),
+    pagination,
     sort: sortLinks(path, query, sortKeys),
     filters: filterValues(query, filters),
     csvHref: exportHref(path, query, 'csv'),

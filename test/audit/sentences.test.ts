@@ -95,4 +95,13 @@ describe('audit trail as sentences', () => {
       expect((await postForm(agent, '/audit/verify', {})).status, role).to.equal(403);
     }
   });
+
+  it('sends a page number past the last page to the last page, filters kept', async () => {
+    const { agent } = await signedIn('admin');
+    const recordType = `rt${Date.now()}`;
+    for (let i = 0; i < 3; i++) await recordAudit({ actor: null, action: 'user.update', recordType, recordId: i });
+    const res = await agent.get('/audit').query({ recordType, perPage: '10', page: '5' });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.contain(`recordType=${recordType}`).and.to.contain('page=1');
+  });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { PageBeyondLastError } from '../../server/errors.js';
 import { exportHref, filterValues, listFrame, pageWindow, withAll } from '../../server/presenters/list-page.js';
 
 describe('the list-page frame every list shares', () => {
@@ -41,5 +42,16 @@ describe('the list-page frame every list shares', () => {
     expect(frame.sort.name.href).to.contain('dir=desc');
     expect(frame.sort.year.active).to.equal(false);
     expect(frame.csvHref).to.match(/format=csv$/);
+  });
+});
+
+describe('a list page past its last page', () => {
+  it('is sent to the last page there is, with its filters and sort', () => {
+    const query = { page: 9, perPage: 25, sort: 'name', dir: 'asc' as const, q: '福田' };
+    expect(() => listFrame('/projects', query, 60, ['name'] as const, ['q']))
+      .to.throw(PageBeyondLastError)
+      .with.property('lastPageHref')
+      .that.matches(/page=3/);
+    expect(() => listFrame('/projects', { ...query, page: 3 }, 60, ['name'] as const, ['q'])).to.not.throw();
   });
 });
