@@ -227,6 +227,16 @@ export function metricLabel(def: MetricDefinition, lang: Lang): string {
   return def.subtype ? `${lang.t(`deliverables.categories.${def.subtype}`)} · ${base}` : base;
 }
 
+/**
+ * Progress against a target as people read a percentage: rounded to the nearest whole percent
+ * (40 of 150 is 27 %, not 26 %), but never 100 % before the target is met nor 0 % once there is some.
+ */
+export function progressPercent(accepted: number, target: number): number {
+  if (target <= 0 || accepted >= target) return 100;
+  if (accepted <= 0) return 0;
+  return Math.min(99, Math.max(1, Math.round((accepted * 100) / target)));
+}
+
 /** A contract target's metric in the user's language (the key itself when the catalogue does not know it). */
 export function targetMetricLabel(categoryCode: string, metric: string, lang: Lang): string {
   const def = targetMetricChoices(categoryCode).find((x) => x.key === metric);
@@ -512,7 +522,7 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
       metric: targetMetricLabel(p.categoryCode, p.metric, lang),
       accepted: p.accepted,
       target: p.target,
-      percent: Math.floor(p.shareBp / 100),
+      percent: progressPercent(p.accepted, p.target),
       known: p.known,
     })),
     timeline: rows.map((d) => ({

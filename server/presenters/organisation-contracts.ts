@@ -7,7 +7,7 @@ import { CONTRACT_RESOURCE, contractScope } from '../policies/contract.js';
 import { progressOfContracts } from '../services/deliverable-progress.js';
 import { formatFen } from '../services/money.js';
 import { CONTRACT_PLACE, CONTRACT_STATUS_CLASS, CONTRACTS_PATH } from './contracts.js';
-import { targetMetricLabel } from './deliverables.js';
+import { progressPercent, targetMetricLabel } from './deliverables.js';
 
 /** How many contracts the organisation's page lists before pointing to the contract list. */
 const SHOWN = 20;
@@ -45,7 +45,7 @@ export async function organisationContractsSection(actor: Actor, organisation: O
         label: `${lang.t(`deliverables.categories.${p.categoryCode}`)} · ${targetMetricLabel(p.categoryCode, p.metric, lang)}`,
         accepted: p.accepted,
         target: p.target,
-        percent: Math.floor(p.shareBp / 100),
+        percent: progressPercent(p.accepted, p.target),
       })),
     })),
     count,
