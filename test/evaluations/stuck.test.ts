@@ -65,6 +65,11 @@ describe('evaluations: an evaluation that cannot be submitted is not stuck (#12 
     const done = (await Evaluation.findByPk(evaluation.id))!;
     // (50 × 80 + 30 × 70) / 80 = 76.25 → 合格
     expect([done.status, done.totalHundredths, done.grade]).to.deep.equal(['submitted', 7625, 'pass']);
+    // the printed report says so too
+    const report = await officer.get(`/evaluations/${evaluation.id}/report`);
+    expect(report.text).to.contain('不适用');
+    expect(report.text).to.contain('中期内没有到期的服务成果');
+    expect(report.text).to.contain('62.50（50）');
   });
 
   it('the officer cancels a scheduled or in-progress evaluation with a reason (audited), which then blocks no new final one; a submitted one is refused on its page', async () => {
