@@ -22,10 +22,10 @@ import {
   userFormOptions,
   userListPage,
 } from '../server/presenters/users.js';
-import { idParams } from '../server/schemas/common.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { editUserForm, newUserForm, type UserListQuery, userListQuery } from '../server/schemas/users.js';
 import { inBatches } from '../server/services/export.js';
-import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -61,6 +61,21 @@ async function renderForm(req: Request, res: Response, form: Parameters<OnInvali
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const userEdit = editing(editUserForm);
+/** How a stale save's notice labels the user form's fields (routes/kit.ts staleEdit). */
+const USER_LABELS = {
+  area: 'users',
+  keys: { districtId: 'users.fields.district', agencyId: 'users.fields.agency', organisationId: 'users.fields.organisation' },
+  choices: async (req: Request) => {
+    const options = await userFormOptions(langOf(req));
+    return {
+      role: options.roles,
+      districtId: options.districts,
+      agencyId: options.agencies.flatMap((g) => g.options),
+      organisationId: options.organisations.flatMap((g) => g.options),
+    };
+  },
+};
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, subjectOf(res));
 
 /** The filtered list as CSV or XLSX. The export is audited, with its filter and size, before it leaves. */
@@ -114,12 +129,20 @@ export function adminUsersRouter(config: Config): Router {
     renderEdit(req, res, { values: formValuesOf(subjectOf(res)), errors: {} }),
   );
 
-  router.post(`${USERS_PATH}/:id`, rule('update', 'user'), id, subject('update'), validateBody(editUserForm, renderEdit), async (req, res) => {
-    const user = subjectOf(res);
-    await userUpdater(user.id, bodyOf(res, editUserForm), by(req));
-    flash(req, 'success', 'users.flash.updated', { username: user.username });
-    res.redirect(detailHref(user.id));
-  });
+  router.post(
+    `${USERS_PATH}/:id`,
+    rule('update', 'user'),
+    id,
+    subject('update'),
+    staleEdit(formValuesOf, USER_LABELS),
+    validateBody(userEdit, renderEdit),
+    async (req, res) => {
+      const user = subjectOf(res);
+      await userUpdater(user.id, bodyOf(res, userEdit), by(req));
+      flash(req, 'success', 'users.flash.updated', { username: user.username });
+      res.redirect(detailHref(user.id));
+    },
+  );
 
   router.post(`${USERS_PATH}/:id/disable`, rule('disable', 'user'), id, subject('disable'), async (req, res) => {
     const user = subjectOf(res);

@@ -19,7 +19,7 @@ import { authorize } from '../server/policies/index.js';
 import { trainingFormOptions, workerDetailPage, workerFormOptions, workerFormValues } from '../server/presenters/child-worker-detail.js';
 import { loadWorker, WORKERS_PATH, workerExportColumns, workerExportQuery, workerListPage } from '../server/presenters/child-workers.js';
 import { editWorkerForm, newWorkerForm, revealForm, trainingForm, type WorkerListQuery, workerListQuery } from '../server/schemas/child-workers.js';
-import { idParams, recordId } from '../server/schemas/common.js';
+import { editing, idParams, recordId } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
 import { validateIdNumber } from '../server/services/identifiers.js';
 import { hrefWith } from '../server/services/listing.js';
@@ -28,7 +28,7 @@ import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { workerClaimsSection } from '../server/presenters/claim-worker-section.js';
 import { workerImportRouter } from './child-worker-import.js';
-import { actorOf, auditedExport, bodyOf, by as kitBy, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by as kitBy, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 const { subject, of: workerOf } = subjectLoader('child_worker', loadWorker);
 const detailHref = (id: number) => `${WORKERS_PATH}/${id}`;
@@ -46,6 +46,26 @@ async function renderForm(req: Request, res: Response, form: Parameters<OnInvali
   });
 }
 const renderNew: OnInvalid = (req, res, form) => renderForm(req, res, form);
+const workerEdit = editing(editWorkerForm);
+/** How a stale save's notice labels the worker form's fields (routes/kit.ts staleEdit). */
+const WORKER_LABELS = {
+  area: 'workers',
+  keys: {
+    districtId: 'workers.fields.district',
+    subDistrictId: 'workers.fields.subDistrict',
+    idNumberMasked: 'workers.fields.idNumber',
+    phoneMasked: 'workers.fields.phone',
+  },
+  choices: async (req: Request) => {
+    const options = await workerFormOptions(actorOf(req), langOf(req));
+    return {
+      kind: options.kinds,
+      employment: options.employments,
+      districtId: options.districts,
+      subDistrictId: options.subDistricts.flatMap((g) => g.options),
+    };
+  },
+};
 const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, workerOf(res));
 const renderTraining: OnInvalid = (req, res, form) => {
   const worker = workerOf(res);
@@ -121,14 +141,22 @@ export function childWorkersRouter(config: Config): Router {
     renderEdit(req, res, { values: workerFormValues(workerOf(res)), errors: {} }),
   );
 
-  router.post(`${WORKERS_PATH}/:id`, rule('update', 'child_worker'), id, subject('update'), validateBody(editWorkerForm, renderEdit), async (req, res) => {
-    const worker = workerOf(res);
-    const form = bodyOf(res, editWorkerForm);
-    authorize(req.user, 'update', 'child_worker', { districtId: form.districtId });
-    await childWorkerUpdater(worker.id, form, by(req));
-    flash(req, 'success', 'workers.flash.updated', { name: form.name });
-    res.redirect(detailHref(worker.id));
-  });
+  router.post(
+    `${WORKERS_PATH}/:id`,
+    rule('update', 'child_worker'),
+    id,
+    subject('update'),
+    staleEdit(workerFormValues, WORKER_LABELS),
+    validateBody(workerEdit, renderEdit),
+    async (req, res) => {
+      const worker = workerOf(res);
+      const form = bodyOf(res, workerEdit);
+      authorize(req.user, 'update', 'child_worker', { districtId: form.districtId });
+      await childWorkerUpdater(worker.id, form, by(req));
+      flash(req, 'success', 'workers.flash.updated', { name: form.name });
+      res.redirect(detailHref(worker.id));
+    },
+  );
 
   for (const transition of ['deactivate', 'activate'] as const) {
     router.post(`${WORKERS_PATH}/:id/${transition}`, rule(transition, 'child_worker'), id, subject(transition), async (req, res) => {

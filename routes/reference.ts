@@ -10,11 +10,19 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { districtExportColumns, districtExportRows, districtListView, districtView } from '../server/presenters/reference.js';
-import { agencyFormView, districtFormView, emptyFormState, subDistrictFormView } from '../server/presenters/reference-forms.js';
-import { idParams } from '../server/schemas/common.js';
+import {
+  agencyFormValues,
+  agencyFormView,
+  districtFormValues,
+  districtFormView,
+  emptyFormState,
+  subDistrictFormValues,
+  subDistrictFormView,
+} from '../server/presenters/reference-forms.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { agencyForm, agencyRenameForm, districtForm, districtsQuery, emptyForm, subDistrictForm, subDistrictRenameForm } from '../server/schemas/reference.js';
 import { findAgency, findDistrict, findSubDistrict } from '../server/services/reference.js';
-import { actorOf, auditedExport, bodyOf, by, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 const read = () => rule('read', 'reference');
 const update = () => rule('update', 'reference');
@@ -53,6 +61,20 @@ const renderAgencyRename: OnInvalid = (req, res, form) => {
   res.render('reference/agency-form', { pageTitle: view.title, view });
 };
 
+const districtEdit = editing(districtForm);
+const subDistrictRename = editing(subDistrictRenameForm);
+const agencyRename = editing(agencyRenameForm);
+/** How a stale save's notice labels the district form's fields (routes/kit.ts staleEdit). */
+const DISTRICT_LABELS = {
+  area: 'reference',
+  keys: {
+    name: 'reference.name',
+    nameEn: 'reference.nameEn',
+    singleFinanceReviewer: 'reference.financeDuties.checkbox',
+    singleFinanceReviewerNote: 'reference.financeDuties.note',
+  },
+};
+
 const noFields: OnInvalid = () => {
   throw new BadRequestError();
 };
@@ -87,12 +109,20 @@ export function referenceRouter(): Router {
 
   router.get('/reference/districts/:id/edit', update(), id, district.subject('update'), (req, res) => renderDistrictForm(req, res, emptyFormState()));
 
-  router.post('/reference/districts/:id', update(), id, district.subject('update'), validateBody(districtForm, renderDistrictForm), async (req, res) => {
-    const record = district.of(res);
-    await districtUpdater(record.id, bodyOf(res, districtForm), by(req));
-    flash(req, 'success', 'reference.saved');
-    res.redirect(`/reference/districts/${record.id}`);
-  });
+  router.post(
+    '/reference/districts/:id',
+    update(),
+    id,
+    district.subject('update'),
+    staleEdit(districtFormValues, DISTRICT_LABELS),
+    validateBody(districtEdit, renderDistrictForm),
+    async (req, res) => {
+      const record = district.of(res);
+      await districtUpdater(record.id, bodyOf(res, districtEdit), by(req));
+      flash(req, 'success', 'reference.saved');
+      res.redirect(`/reference/districts/${record.id}`);
+    },
+  );
 
   router.get('/reference/districts/:id/sub-districts/new', update(), id, district.subject('update'), (req, res) =>
     renderNewSubDistrict(req, res, emptyFormState()),
@@ -121,10 +151,11 @@ export function referenceRouter(): Router {
     update(),
     id,
     subDistrict.subject('update'),
-    validateBody(subDistrictRenameForm, renderSubDistrictRename),
+    staleEdit(subDistrictFormValues, { area: 'reference', keys: { name: 'reference.subDistrictName' } }),
+    validateBody(subDistrictRename, renderSubDistrictRename),
     async (req, res) => {
       const record = subDistrict.of(res);
-      await subDistrictRenamer(record.id, bodyOf(res, subDistrictRenameForm), by(req));
+      await subDistrictRenamer(record.id, bodyOf(res, subDistrictRename), by(req));
       flash(req, 'success', 'reference.saved');
       res.redirect(`/reference/districts/${record.districtId}`);
     },
@@ -141,12 +172,20 @@ export function referenceRouter(): Router {
 
   router.get('/reference/agencies/:id/edit', update(), id, agency.subject('update'), (req, res) => renderAgencyRename(req, res, emptyFormState()));
 
-  router.post('/reference/agencies/:id', update(), id, agency.subject('update'), validateBody(agencyRenameForm, renderAgencyRename), async (req, res) => {
-    const record = agency.of(res);
-    await agencyRenamer(record.id, bodyOf(res, agencyRenameForm), by(req));
-    flash(req, 'success', 'reference.saved');
-    res.redirect(`/reference/districts/${record.districtId}`);
-  });
+  router.post(
+    '/reference/agencies/:id',
+    update(),
+    id,
+    agency.subject('update'),
+    staleEdit(agencyFormValues, { area: 'reference', keys: { name: 'reference.agencyName' } }),
+    validateBody(agencyRename, renderAgencyRename),
+    async (req, res) => {
+      const record = agency.of(res);
+      await agencyRenamer(record.id, bodyOf(res, agencyRename), by(req));
+      flash(req, 'success', 'reference.saved');
+      res.redirect(`/reference/districts/${record.districtId}`);
+    },
+  );
 
   for (const [path, active] of [
     ['activate', true],

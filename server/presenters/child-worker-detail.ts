@@ -1,4 +1,5 @@
 import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, CHILD_WORKER_TRANSITIONS, type ChildWorker, EMPLOYMENTS } from '../../models/ChildWorker.js';
+import { editFormValues } from './stale-edit.js';
 import { AuditEvent, SubDistrict } from '../../models/index.js';
 import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
 import { type Actor, canMap, movesOf } from '../policies/index.js';
@@ -59,7 +60,7 @@ export async function workerDetailPage(actor: Actor, worker: ChildWorker, today:
 
 /** A form's values as the fields show them: the worker as they are; the numbers are typed only to change them. */
 export function workerFormValues(worker: ChildWorker): Record<string, unknown> {
-  return {
+  return editFormValues(worker, {
     kind: worker.kind,
     name: worker.name,
     districtId: worker.districtId,
@@ -68,7 +69,11 @@ export function workerFormValues(worker: ChildWorker): Record<string, unknown> {
     employment: worker.employment,
     idNumber: '',
     phone: '',
-  };
+    // Not fields of the form (its number fields stay empty): a stale save's notice shows another
+    // save's new numbers by these masks.
+    idNumberMasked: worker.idNumberMasked,
+    phoneMasked: worker.phoneMasked ?? '',
+  });
 }
 
 /** The choices of the new and edit forms: only the districts the actor keeps, and their sub-districts by district. */

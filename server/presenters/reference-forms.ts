@@ -3,6 +3,7 @@ import type { District } from '../../models/District.js';
 import { SUB_DISTRICT_KINDS, type SubDistrict } from '../../models/SubDistrict.js';
 import type { FieldErrors } from '../errors.js';
 import type { Translate } from '../i18n/index.js';
+import { editFormValues } from './stale-edit.js';
 
 /** What a form shows: the submitted values (kept after a failure) and the errors by field. */
 export type FormState = { values: Record<string, unknown>; errors: FieldErrors };
@@ -13,6 +14,34 @@ export const emptyFormState = (): FormState => ({ values: {}, errors: {} });
 function shownValue(form: FormState, field: string, fallback: string): string {
   const v = form.values[field];
   return typeof v === 'string' ? v : fallback;
+}
+
+/**
+ * The version and opened digests an edit form carries (presenters/stale-edit.ts): what was sent
+ * back after a refused post, else the record's as the form opens.
+ */
+function versionOf(form: FormState, opened: Record<string, unknown>) {
+  return form.values._version !== undefined ? { _version: form.values._version, _opened: form.values._opened } : opened;
+}
+
+/** A district's edit form as it opens (and as a stale save's notice compares it). */
+export function districtFormValues(district: District): Record<string, unknown> {
+  return editFormValues(district, {
+    name: district.name,
+    nameEn: district.nameEn,
+    singleFinanceReviewer: district.singleFinanceReviewer ? '1' : '',
+    singleFinanceReviewerNote: district.singleFinanceReviewerNote ?? '',
+  });
+}
+
+/** A sub-district's rename form as it opens. */
+export function subDistrictFormValues(subDistrict: SubDistrict): Record<string, unknown> {
+  return editFormValues(subDistrict, { name: subDistrict.name });
+}
+
+/** An agency's rename form as it opens. */
+export function agencyFormValues(agency: Agency): Record<string, unknown> {
+  return editFormValues(agency, { name: agency.name });
 }
 
 /** The form that corrects a district's names. */
@@ -27,6 +56,7 @@ export function districtFormView(district: District, form: FormState, t: Transla
       // A box sends nothing when cleared: after a refused post, what was sent; else the record's.
       singleFinanceReviewer: Object.keys(form.values).length ? form.values.singleFinanceReviewer === '1' : district.singleFinanceReviewer,
       singleFinanceReviewerNote: shownValue(form, 'singleFinanceReviewerNote', district.singleFinanceReviewerNote ?? ''),
+      ...versionOf(form, districtFormValues(district)),
     },
     errors: form.errors,
   };
@@ -40,7 +70,11 @@ export function subDistrictFormView(district: District, subDistrict: SubDistrict
     action: subDistrict ? `/reference/sub-districts/${subDistrict.id}` : `/reference/districts/${district.id}/sub-districts`,
     backHref: `/reference/districts/${district.id}`,
     isNew: !subDistrict,
-    values: { name: shownValue(form, 'name', subDistrict?.name ?? ''), kind: shownValue(form, 'kind', defaultKind) },
+    values: {
+      name: shownValue(form, 'name', subDistrict?.name ?? ''),
+      kind: shownValue(form, 'kind', defaultKind),
+      ...(subDistrict ? versionOf(form, subDistrictFormValues(subDistrict)) : {}),
+    },
     kindOptions: SUB_DISTRICT_KINDS.map((k) => ({ value: k, label: t(`reference.subDistrictKinds.${k}`) })),
     errors: form.errors,
   };
@@ -54,7 +88,11 @@ export function agencyFormView(district: District, agency: Agency | null, form: 
     backHref: `/reference/districts/${district.id}`,
     isNew: !agency,
     kindLabel: agency ? t(`reference.agencyKinds.${agency.kind}`) : '',
-    values: { name: shownValue(form, 'name', agency?.name ?? ''), kind: shownValue(form, 'kind', '') },
+    values: {
+      name: shownValue(form, 'name', agency?.name ?? ''),
+      kind: shownValue(form, 'kind', ''),
+      ...(agency ? versionOf(form, agencyFormValues(agency)) : {}),
+    },
     kindOptions: [{ value: '', label: t('reference.chooseKind') }, ...AGENCY_KINDS.map((k) => ({ value: k, label: t(`reference.agencyKinds.${k}`) }))],
     errors: form.errors,
   };

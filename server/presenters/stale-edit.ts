@@ -30,6 +30,7 @@ function shown(field: string, text: string, lang: Lang, choices: FieldChoices): 
   if (text === '') return lang.t('stale.empty');
   const choice = choices[field.replace(/_\d+$/, '')]?.find((o) => String(o.value) === text);
   if (choice) return choice.label;
+  if (/Masked$/.test(field)) return text;
   if (/idNumber/i.test(field)) return maskIdNumber(text);
   if (/phone/i.test(field)) return maskPhone(text);
   let out = '';

@@ -1,4 +1,5 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { editFormValues } from './stale-edit.js';
 import { Agency, AuditEvent, District, Organisation, Session, User } from '../../models/index.js';
 import { ROLES, USER_STATUSES } from '../../models/User.js';
 import { now } from '../clock.js';
@@ -167,13 +168,13 @@ export async function userDetailPage(actor: Actor, user: User, lang: Lang) {
 
 /** A form's values as the fields show them: what was submitted, or the user as they are. */
 export function formValuesOf(user: User): Record<string, unknown> {
-  return {
+  return editFormValues(user, {
     displayName: user.displayName,
     role: user.role,
     districtId: user.districtId,
     agencyId: user.agencyId ?? '',
     organisationId: user.organisationId ?? '',
-  };
+  });
 }
 
 function grouped<R extends { id: number; name: string; districtId: number }>(rows: R[], districts: District[], lang: Lang): OptionGroup[] {

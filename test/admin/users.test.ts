@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { versionNow } from '../support/forms.js';
 import ExcelJS from 'exceljs';
 import { AuditEvent, User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
@@ -397,6 +398,7 @@ describe('admin: users', () => {
       expect(form.text).to.contain(`value="${user.displayName}"`);
       const organisation = await buildOrganisation({ districtCode: 'FT' });
       const res = await postForm(agent, `/admin/users/${user.id}`, {
+        _version: await versionNow(user),
         displayName: '改名了',
         role: 'org',
         districtId: String(user.districtId),
@@ -422,12 +424,18 @@ describe('admin: users', () => {
     it('re-renders a bad edit with 422 and the input kept; a wrong organisation is refused by the command', async () => {
       const { agent } = await signedInAdmin();
       const { user } = await buildUser('officer');
-      const res = await postForm(agent, `/admin/users/${user.id}`, { displayName: '', role: 'finance', districtId: String(user.districtId) });
+      const res = await postForm(agent, `/admin/users/${user.id}`, {
+        _version: await versionNow(user),
+        displayName: '',
+        role: 'finance',
+        districtId: String(user.districtId),
+      });
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, 'displayName')).to.not.equal(null);
       expect(res.text).to.contain('<option value="finance" selected>');
       const elsewhere = await buildOrganisation({ districtCode: 'NS' });
       const wrong = await postForm(agent, `/admin/users/${user.id}`, {
+        _version: await versionNow(user),
         displayName: '新名',
         role: 'org',
         districtId: String(user.districtId),
@@ -553,7 +561,12 @@ describe('admin: users', () => {
       for (const action of ['disable', 'one-time-password', 'end-sessions']) {
         expect((await postForm(agent, `/admin/users/${admin.id}/${action}`, {})).status, action).to.equal(403);
       }
-      const edit = await postForm(agent, `/admin/users/${admin.id}`, { displayName: 'x', role: 'officer', districtId: String(admin.districtId) });
+      const edit = await postForm(agent, `/admin/users/${admin.id}`, {
+        _version: await versionNow(admin),
+        displayName: 'x',
+        role: 'officer',
+        districtId: String(admin.districtId),
+      });
       expect(edit.status).to.equal(403);
       expect((await agent.get(`/admin/users/${admin.id}/edit`)).status).to.equal(403);
       await admin.reload();

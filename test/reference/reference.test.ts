@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { versionNow } from '../support/forms.js';
 import path from 'node:path';
 import { expect } from 'chai';
 import { Op } from 'sequelize';
@@ -224,7 +225,11 @@ describe('reference data', () => {
         const form = await admin.get(`/reference/districts/${gm.id}/edit`);
         expect(form.status).to.equal(200);
         expect(form.text).to.contain('value="光明区"');
-        const res = await postForm(admin, `/reference/districts/${gm.id}`, { name: '光明区（测试）', nameEn: 'Guangming (test)' });
+        const res = await postForm(admin, `/reference/districts/${gm.id}`, {
+          _version: await versionNow(gm),
+          name: '光明区（测试）',
+          nameEn: 'Guangming (test)',
+        });
         expect(res.status).to.equal(302);
         expect(res.headers.location).to.equal(`/reference/districts/${gm.id}`);
         await gm.reload();
@@ -246,7 +251,7 @@ describe('reference data', () => {
     it('re-renders the district form with 422, the input kept and the error beside the field', async () => {
       const admin = await signedIn('admin');
       const gm = await district('GM');
-      const res = await postForm(admin, `/reference/districts/${gm.id}`, { name: '   ', nameEn: 'Kept <English>' });
+      const res = await postForm(admin, `/reference/districts/${gm.id}`, { _version: await versionNow(gm), name: '   ', nameEn: 'Kept <English>' });
       expect(res.status).to.equal(422);
       expect(res.text).to.contain('value="Kept &lt;English&gt;"');
       expect(res.text).to.match(/id="f-name-error">此项为必填项。/);
@@ -284,12 +289,12 @@ describe('reference data', () => {
       try {
         expect((await admin.get(`/reference/sub-districts/${row.id}/edit`)).text).to.contain(`value="${row.name}"`);
         const newName = `${unique('新')}街道`;
-        const res = await postForm(admin, `/reference/sub-districts/${row.id}`, { name: newName });
+        const res = await postForm(admin, `/reference/sub-districts/${row.id}`, { _version: await versionNow(row), name: newName });
         expect(res.status).to.equal(302);
         expect(res.headers.location).to.equal(`/reference/districts/${ps.id}`);
         const event = await lastEvent('reference.sub_district_rename', 'sub_district', row.id);
         expect(JSON.parse(event!.detail!)).to.deep.equal({ before: { name: row.name }, after: { name: newName } });
-        const taken = await postForm(admin, `/reference/sub-districts/${row.id}`, { name: '马峦街道' });
+        const taken = await postForm(admin, `/reference/sub-districts/${row.id}`, { _version: await versionNow(row), name: '马峦街道' });
         expect(taken.status).to.equal(422);
         expect(taken.text).to.contain('value="马峦街道"').and.to.contain('该区已有同名的街道（镇）。');
         expect((await SubDistrict.findByPk(row.id))?.name).to.equal(newName);
@@ -322,7 +327,7 @@ describe('reference data', () => {
         });
 
         const renamed = `${name}（更名）`;
-        expect((await postForm(admin, `/reference/agencies/${agency!.id}`, { name: renamed })).status).to.equal(302);
+        expect((await postForm(admin, `/reference/agencies/${agency!.id}`, { name: renamed, _version: await versionNow(agency!) })).status).to.equal(302);
         expect(JSON.parse((await lastEvent('reference.agency_rename', 'agency', agency!.id))!.detail!)).to.deep.equal({
           before: { name },
           after: { name: renamed },

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { versionNow } from '../support/forms.js';
 import { Agency, AuditEvent, StoredFile, User } from '../../models/index.js';
 import { OrganisationDocument } from '../../models/OrganisationDocument.js';
 import { TrainingRecord } from '../../models/TrainingRecord.js';
@@ -239,7 +240,7 @@ describe('security review', () => {
     const [a, b] = [`龙华区甲${unique()}`, taken];
     for (const name of [a, b]) expect((await postForm(agent, `/reference/districts/${lh.id}/agencies`, { kind: 'civil_affairs', name })).status).to.equal(302);
     const first = (await Agency.findOne({ where: { districtId: lh.id, name: a } }))!;
-    const res = await postForm(agent, `/reference/agencies/${first.id}`, { name: taken });
+    const res = await postForm(agent, `/reference/agencies/${first.id}`, { _version: await versionNow(first), name: taken });
     expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'name')).to.be.a('string').and.not.match(RAW_KEY);
     expect(await Agency.count({ where: { districtId: lh.id, name: taken } })).to.equal(1);

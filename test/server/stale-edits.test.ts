@@ -1,4 +1,10 @@
 import { expect } from 'chai';
+import { buildWorker } from '../factories/workers.js';
+import { SubDistrict } from '../../models/SubDistrict.js';
+import { Agency } from '../../models/Agency.js';
+import { District } from '../../models/District.js';
+import { ChildWorker } from '../../models/ChildWorker.js';
+import { User } from '../../models/User.js';
 import { buildAllocation, buildBudgetLine } from '../factories/finance.js';
 import { buildCatalogueItem } from '../factories/catalogue.js';
 import { Allocation } from '../../models/Allocation.js';
@@ -11,7 +17,7 @@ import { Project } from '../../models/Project.js';
 import { Contract } from '../../models/Contract.js';
 import type { Role } from '../../models/User.js';
 import { buildContract } from '../factories/contracts.js';
-import { buildUser, TEST_PASSWORD } from '../factories/index.js';
+import { buildUser, district, TEST_PASSWORD, unique } from '../factories/index.js';
 import { type Agent, loginAs, postForm } from '../support/agent.js';
 import { formValues, staleChanges } from '../support/forms.js';
 
@@ -173,6 +179,78 @@ const CASES: Case[] = [
     theirs: ['purpose', '困境儿童探访服务（修订）'],
     yours: ['amount', '9000.00'],
   },
+  {
+    name: 'user',
+    open: async () => {
+      const { agent } = await signedIn('admin');
+      const { user } = await buildUser('officer');
+      return { agent, page: `/admin/users/${user.id}/edit`, action: `/admin/users/${user.id}`, stored: async (f) => (await User.findByPk(user.id))?.get(f) };
+    },
+    theirs: ['displayName', '张科长'],
+    yours: ['role', 'inspector'],
+  },
+  {
+    name: 'child worker',
+    open: async () => {
+      const { agent } = await signedIn('officer');
+      const { worker } = await buildWorker();
+      return {
+        agent,
+        page: `/workers/${worker.id}/edit`,
+        action: `/workers/${worker.id}`,
+        stored: async (f) => (await ChildWorker.findByPk(worker.id))?.get(f),
+      };
+    },
+    theirs: ['name', '李主任'],
+    yours: ['community', '福民社区'],
+  },
+  {
+    name: 'district',
+    open: async () => {
+      const { agent } = await signedIn('admin');
+      const d = await District.create({ code: unique('D').slice(0, 8), name: '测试区', nameEn: 'Test District', kind: 'district', sortOrder: 99 });
+      return {
+        agent,
+        page: `/reference/districts/${d.id}/edit`,
+        action: `/reference/districts/${d.id}`,
+        stored: async (f) => (await District.findByPk(d.id))?.get(f),
+      };
+    },
+    theirs: ['name', '测试新区'],
+    yours: ['nameEn', 'Test New District'],
+  },
+  {
+    name: 'agency',
+    open: async () => {
+      const { agent } = await signedIn('admin');
+      const d = await district('FT');
+      const a = await Agency.create({ districtId: d.id, kind: 'civil_affairs', name: `测试局${unique()}` });
+      return {
+        agent,
+        page: `/reference/agencies/${a.id}/edit`,
+        action: `/reference/agencies/${a.id}`,
+        stored: async (f) => (await Agency.findByPk(a.id))?.get(f),
+      };
+    },
+    theirs: ['name', `民政局（甲）${unique()}`],
+    yours: ['name', `民政局（乙）${unique()}`],
+  },
+  {
+    name: 'sub-district',
+    open: async () => {
+      const { agent } = await signedIn('admin');
+      const d = await district('FT');
+      const s = await SubDistrict.create({ districtId: d.id, kind: 'subdistrict', name: `测试街道${unique()}`, sortOrder: 99 });
+      return {
+        agent,
+        page: `/reference/sub-districts/${s.id}/edit`,
+        action: `/reference/sub-districts/${s.id}`,
+        stored: async (f) => (await SubDistrict.findByPk(s.id))?.get(f),
+      };
+    },
+    theirs: ['name', `甲街道${unique()}`],
+    yours: ['name', `乙街道${unique()}`],
+  },
 ];
 
 /** Columns whose form field is named otherwise. */
@@ -196,7 +274,9 @@ describe('stale edits: a save based on an older version is refused, shown and ke
       expect(savedB.text).to.contain('data-testid="stale-edit"');
       expect(savedB.text).to.contain('记录已被他人修改');
       const changes = staleChanges(savedB.text);
-      expect(changes[theirField], `the notice names ${theirField}`).to.deep.equal(c.notice ?? [theirValue, tabB[theirField] || '（空）']);
+      expect(changes[theirField], `the notice names ${theirField}`).to.deep.equal(
+        c.notice ?? [theirValue, theirField === yourField ? yourValue : tabB[theirField] || '（空）'],
+      );
       expect(savedB.text, 'no personal number unmasked in the notice').not.to.contain('13800138000');
       const again = formValues(savedB.text, action);
       expect(again[yourField], 'B keeps its input').to.equal(yourValue);

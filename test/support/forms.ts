@@ -54,3 +54,12 @@ export function staleChanges(html: string): Record<string, [string, string]> {
   }
   return out;
 }
+
+/**
+ * The `_version` an edit form of `record` carries when opened now (its lockVersion as stored), for
+ * tests that post an edit form without opening it first.
+ */
+export async function versionNow(record: { reload(): Promise<unknown>; lockVersion: number }): Promise<string> {
+  await record.reload();
+  return String(record.lockVersion);
+}

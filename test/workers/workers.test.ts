@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { versionNow } from '../support/forms.js';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
@@ -354,7 +355,7 @@ describe('child workers: the real-name registry', () => {
         community: '新社区',
         employment: 'full_time',
       };
-      let res = await postForm(agent, `/workers/${worker.id}`, { ...base, idNumber: '', phone: '' });
+      let res = await postForm(agent, `/workers/${worker.id}`, { _version: await versionNow(worker), ...base, idNumber: '', phone: '' });
       expect(res.status).to.equal(302);
       await worker.reload();
       expect(worker.community).to.equal('新社区');
@@ -362,7 +363,7 @@ describe('child workers: the real-name registry', () => {
       expect(testCipher().decrypt(worker.phoneEnc!)).to.equal(phone);
 
       const newNumber = idNumber({ born: '1979-12-31' });
-      res = await postForm(agent, `/workers/${worker.id}`, { ...base, idNumber: newNumber, phone: '' });
+      res = await postForm(agent, `/workers/${worker.id}`, { _version: await versionNow(worker), ...base, idNumber: newNumber, phone: '' });
       expect(res.status).to.equal(302);
       await worker.reload();
       expect(worker.idNumberIndex).to.equal(testCipher().index('idNumber', newNumber));
@@ -382,6 +383,7 @@ describe('child workers: the real-name registry', () => {
       const { worker } = await buildWorker();
       const { idNumber: taken } = await buildWorker();
       const res = await postForm(agent, `/workers/${worker.id}`, {
+        _version: await versionNow(worker),
         kind: 'director',
         name: worker.name,
         districtId: String(worker.districtId),
@@ -408,7 +410,7 @@ describe('child workers: the real-name registry', () => {
         idNumber: '',
         phone: '',
       };
-      expect((await postForm(agent, `/workers/${worker.id}`, { ...fields, status: 'inactive' })).status).to.equal(302);
+      expect((await postForm(agent, `/workers/${worker.id}`, { _version: await versionNow(worker), ...fields, status: 'inactive' })).status).to.equal(302);
       await worker.reload();
       expect(worker.status, 'a status posted with the form is ignored').to.equal('active');
 

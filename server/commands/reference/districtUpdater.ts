@@ -1,8 +1,10 @@
 import { Op } from 'sequelize';
+import { checkVersion } from '../kernel.js';
 import { District, User } from '../../../models/index.js';
 import { rowLock, withTransaction } from '../../db.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { DistrictForm } from '../../schemas/reference.js';
+import type { Versioned } from '../../schemas/common.js';
 import { recordAudit } from '../../services/audit.js';
 import type { By } from '../kernel.js';
 
@@ -13,10 +15,11 @@ import type { By } from '../kernel.js';
  * refused (422) while the district has more than one active finance user, since then two people
  * can handle the money. Saving the same values again changes nothing and records nothing.
  */
-export async function districtUpdater(id: number, form: DistrictForm, by: By): Promise<District> {
+export async function districtUpdater(id: number, form: Versioned<DistrictForm>, by: By): Promise<District> {
   return withTransaction(async (transaction) => {
     const district = await District.findByPk(id, { transaction, lock: rowLock() });
     if (!district) throw new NotFoundError();
+    const bump = checkVersion(district, form._version);
     const before = {
       name: district.name,
       nameEn: district.nameEn,
@@ -34,7 +37,7 @@ export async function districtUpdater(id: number, form: DistrictForm, by: By): P
       const reviewers = await User.count({ where: { districtId: district.id, role: 'finance', status: { [Op.ne]: 'disabled' } }, transaction });
       if (reviewers > 1) throw new ValidationError({ singleFinanceReviewer: 'reference.validation.severalFinanceReviewers' });
     }
-    await district.update(after, { transaction });
+    await district.update({ ...after, ...bump }, { transaction });
     await recordAudit({
       actor: by.actor,
       action: 'reference.district_update',

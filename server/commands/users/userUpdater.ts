@@ -1,7 +1,8 @@
 import type { Role } from '../../../models/User.js';
 import { withTransaction } from '../../db.js';
 import { recordAudit } from '../../services/audit.js';
-import type { By } from '../kernel.js';
+import type { Versioned } from '../../schemas/common.js';
+import { type By, checkVersion } from '../kernel.js';
 import { lockedUser } from './lockedUser.js';
 import { checkMembership } from './checkMembership.js';
 
@@ -19,11 +20,12 @@ const FIELDS = ['displayName', 'role', 'districtId', 'agencyId', 'organisationId
  * Changes a user's display name, role and where they belong. Membership is checked again as at
  * creation (an organisation user belongs to an organisation of their district, staff to an
  * agency of it or none). The audit event records each changed field before and after; a form
- * that changes nothing records nothing.
+ * that changes nothing records nothing; a form opened before another save of the user is stale.
  */
-export async function userUpdater(userId: number, input: UserChanges, by: By): Promise<void> {
+export async function userUpdater(userId: number, input: Versioned<UserChanges>, by: By): Promise<void> {
   await withTransaction(async (transaction) => {
     const user = await lockedUser(userId, transaction);
+    const bump = checkVersion(user, input._version);
     await checkMembership(input, transaction);
     const next: UserChanges = {
       displayName: input.displayName,
@@ -37,7 +39,7 @@ export async function userUpdater(userId: number, input: UserChanges, by: By): P
       if ((user[field] ?? null) !== next[field]) changes[field] = { from: user[field] ?? null, to: next[field] };
     }
     if (Object.keys(changes).length === 0) return;
-    await user.update(next, { transaction });
+    await user.update({ ...next, ...bump }, { transaction });
     await recordAudit({
       actor: by.actor,
       action: 'user.update',

@@ -3,10 +3,11 @@ import type { ChildWorker } from '../../../models/ChildWorker.js';
 import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
 import type { EditWorkerForm } from '../../schemas/child-workers.js';
+import type { Versioned } from '../../schemas/common.js';
 import { recordAudit } from '../../services/audit.js';
 import type { PersonalDataCipher } from '../../services/personal-data.js';
 import { maskIdNumber, maskPhone } from '../../services/identifiers.js';
-import type { By } from '../kernel.js';
+import { type By, checkVersion } from '../kernel.js';
 import { ALREADY_REGISTERED, checkNotRegistered, checkPlace } from './childWorkerChecks.js';
 import { lockedWorker } from './lockedWorker.js';
 
@@ -16,13 +17,14 @@ const FIELDS = ['kind', 'name', 'districtId', 'subDistrictId', 'community', 'emp
  * Changes a worker's facts. A newly typed ID number is sealed and indexed again (and refused
  * when another worker holds it); a newly typed phone is sealed again; empty keeps both. The audit
  * event lists each changed field before and after, the numbers only as masks; a form that changes
- * nothing records nothing.
+ * nothing records nothing; a form opened before another save of the worker is stale.
  */
-export async function childWorkerUpdater(workerId: number, input: EditWorkerForm, by: By & { cipher: PersonalDataCipher }): Promise<void> {
+export async function childWorkerUpdater(workerId: number, input: Versioned<EditWorkerForm>, by: By & { cipher: PersonalDataCipher }): Promise<void> {
   const { cipher } = by;
   try {
     await withTransaction(async (transaction) => {
       const worker = await lockedWorker(workerId, transaction);
+      const bump = checkVersion(worker, input._version);
       await checkPlace(input.districtId, input.subDistrictId, transaction);
       const next: Partial<ChildWorker['_creationAttributes']> = {};
       const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -47,7 +49,7 @@ export async function childWorkerUpdater(workerId: number, input: EditWorkerForm
         changes.phone = { from: worker.phoneMasked, to: masked };
       }
       if (Object.keys(changes).length === 0) return;
-      await worker.update(next, { transaction });
+      await worker.update({ ...next, ...bump }, { transaction });
       await recordAudit({
         actor: by.actor,
         action: 'child_worker.update',
