@@ -9,7 +9,7 @@ import { DEMO_PASSWORD } from '../../server/seed.js';
 import { buildTemplate } from '../factories/evaluations.js';
 import { buildPaymentContract } from '../factories/payments.js';
 import { buildProject } from '../factories/projects.js';
-import { openPage, signIn, type WatchedPage } from './support/browser.js';
+import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 
 /**
  * Journey 4 of #12: a final evaluation scheduled (officer), scored (evaluator), confirmed 不合格
@@ -29,7 +29,7 @@ describe('browser journey 4: a final evaluation, 不合格 with its consequence,
   });
 
   const open = async () => {
-    const w = await openPage({ viewport: { width: 1366, height: 768 } });
+    const w = await openPage({ viewport: { width: 1366, height: 768 }, bypassCSP: true });
     watched.push(w);
     return w.page;
   };
@@ -42,7 +42,9 @@ describe('browser journey 4: a final evaluation, 不合格 with its consequence,
     clicks += 1;
     await page.selectOption(selector, value);
   };
+  const violations: string[] = [];
   const screenshot = async (page: Page, name: string) => {
+    violations.push(...(await seriousA11yViolations(page)).map((v) => `${name}: ${v}`));
     if (!process.env.SCREENSHOT_DIR) return;
     fs.mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
     shot += 1;
@@ -144,6 +146,7 @@ describe('browser journey 4: a final evaluation, 不合格 with its consequence,
     await o.waitForURL(`**/projects/${next.project.id}`);
     await screenshot(o, 'awarded');
     expect(await Award.count({ where: { projectId: next.project.id, organisationId: organisation.id } })).to.equal(1);
+    expect(violations, violations.join('\n')).to.deep.equal([]);
     process.stdout.write(`      journey 4: ${clicks} clicks (sign-ins and the refused confirmation and award included)\n`);
   });
 });
