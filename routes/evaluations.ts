@@ -110,8 +110,8 @@ export function evaluationsRouter(): Router {
   });
 
   router.post(`${EVALUATIONS_PATH}/:id/scores`, rule('score', EVALUATION_RESOURCE), id, subject('score'), ...onPage(scoreForm), async (req, res) => {
-    const { scores, submit, autosave } = bodyOf(res, scoreForm);
-    await scoreSaver(idOf(res), scores, submit, by(req));
+    const { scores, submit, autosave, confirmPersonalData } = bodyOf(res, scoreForm);
+    await scoreSaver(idOf(res), scores, submit, by(req), { confirmPersonalData });
     if (autosave) return res.status(204).end();
     flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
     res.redirect(detailHref(idOf(res)));
@@ -130,7 +130,8 @@ export function evaluationsRouter(): Router {
   });
 
   router.post(`${EVALUATIONS_PATH}/:id/response`, rule('respond', EVALUATION_RESOURCE), id, subject('respond'), ...onPage(responseForm), async (req, res) => {
-    await evaluationResponder(idOf(res), bodyOf(res, responseForm).response, by(req));
+    const { response, confirmPersonalData } = bodyOf(res, responseForm);
+    await evaluationResponder(idOf(res), response, by(req), { confirmPersonalData });
     flash(req, 'success', 'evaluations.flash.responded');
     res.redirect(detailHref(idOf(res)));
   });
@@ -183,8 +184,10 @@ export function evaluationsRouter(): Router {
       subject(action),
       ...body,
       async (req, res) => {
-        const form: { report?: string; reason?: string } = schema ? bodyOf(res, schema) : {};
-        await rectificationStep(idOf(res), paramsOf(res, rectificationParams).itemId, step, form.report ?? form.reason ?? null, by(req));
+        const form: { report?: string; reason?: string; confirmPersonalData?: boolean } = schema ? bodyOf(res, schema) : {};
+        await rectificationStep(idOf(res), paramsOf(res, rectificationParams).itemId, step, form.report ?? form.reason ?? null, by(req), {
+          confirmPersonalData: form.confirmPersonalData,
+        });
         flash(req, 'success', `evaluations.flash.rectification.${step}`);
         res.redirect(detailHref(idOf(res)));
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Consequence, CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, GRADES } from '../../models/Evaluation.js';
 import { COMPUTED_INDICATORS, type ComputedIndicator } from '../../models/EvaluationTemplateIndicator.js';
-import { idParams, MAX_ID, recordId } from './common.js';
+import { idParams, MAX_ID, personalDataConfirmation, recordId } from './common.js';
 import { parseScore } from '../services/evaluation-grades.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 
@@ -135,7 +135,10 @@ export const assignForm = z.object({ evaluatorId: recordId() });
 export type ScoreInput = Record<number, { score: number | null; comment: string }>;
 
 // `autosave`: the page's script saving a draft as the evaluator types (no page, no flash).
-const scoreFields: Record<string, z.ZodType> = { intent: z.enum(['save', 'submit', 'autosave']).optional().default('save') };
+const scoreFields: Record<string, z.ZodType> = {
+  intent: z.enum(['save', 'submit', 'autosave']).optional().default('save'),
+  confirmPersonalData: personalDataConfirmation(),
+};
 for (let i = 1; i <= SCORE_ROWS; i += 1) {
   scoreFields[`score_${i}`] = text(6);
   scoreFields[`comment_${i}`] = text(2000);
@@ -151,7 +154,12 @@ export const scoreForm = z.object(scoreFields).transform((raw, ctx) => {
     if (r[`score_${i}`] !== '' && score === null) ctx.addIssue({ code: 'custom', path: [`score_${i}`], message: 'evaluations.validation.score' });
     scores[i] = { score, comment: r[`comment_${i}`] };
   }
-  return { scores, submit: r.intent === 'submit', autosave: r.intent === 'autosave' };
+  return {
+    scores,
+    submit: r.intent === 'submit',
+    autosave: r.intent === 'autosave',
+    confirmPersonalData: (raw as { confirmPersonalData?: boolean }).confirmPersonalData === true,
+  };
 });
 
 export const reasonForm = z.object({ reason: requiredText(2000) });
@@ -167,8 +175,8 @@ export const notApplicableForm = z
   .superRefine((v, ctx) => {
     if (v.intent === 'mark' && !v.naReason) ctx.addIssue({ code: 'custom', path: ['naReason'], message: 'validation.required' });
   });
-export const responseForm = z.object({ response: requiredText(4000) });
-export const reportForm = z.object({ report: requiredText(4000) });
+export const responseForm = z.object({ response: requiredText(4000), confirmPersonalData: personalDataConfirmation() });
+export const reportForm = z.object({ report: requiredText(4000), confirmPersonalData: personalDataConfirmation() });
 
 const itemFields: Record<string, z.ZodType> = {};
 for (let i = 0; i < RECTIFICATION_ROWS; i += 1) itemFields[`item_${i}`] = text(2000);

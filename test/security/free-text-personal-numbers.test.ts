@@ -1,11 +1,15 @@
 import { expect } from 'chai';
 import { AuditEvent } from '../../models/index.js';
 import { ClaimLine } from '../../models/Claim.js';
+import { Evaluation } from '../../models/Evaluation.js';
+import { EvaluationScore } from '../../models/EvaluationScore.js';
 import { Organisation } from '../../models/Organisation.js';
+import { RectificationItem } from '../../models/RectificationItem.js';
 import { OrganisationDocument } from '../../models/OrganisationDocument.js';
 import { TrainingRecord } from '../../models/TrainingRecord.js';
 import { beijingDay, now } from '../../server/clock.js';
 import { buildClaim, buildClaimSetup, classicFapiao } from '../factories/claims.js';
+import { buildEvaluation } from '../factories/evaluations.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { buildRegisteredOrganisation, pdfBytes } from '../factories/organisations.js';
 import { buildWorker } from '../factories/workers.js';
@@ -158,6 +162,49 @@ describe('personal numbers in free text outside deliverables', () => {
       expect(saved.status).to.equal(302);
       expect(await TrainingRecord.count({ where: { childWorkerId: worker.id } })).to.equal(1);
       expect(await auditDetail('child_worker.training', worker.id)).to.deep.include({ personalDataConfirmed: ['trainer'] });
+    });
+  });
+
+  describe('evaluations: the evaluator’s comments, the organisation’s response and rectification report', () => {
+    it('a comment with a number stops the submission (the draft kept), and submits after confirmation (audited)', async () => {
+      const { evaluation, evaluator } = await buildEvaluation();
+      const agent = await loginAs(evaluator, TEST_PASSWORD);
+      const scored = await EvaluationScore.findAll({ where: { evaluationId: evaluation.id, computedCode: null }, order: [['seq', 'ASC']] });
+      const form: Record<string, string> = { intent: 'submit' };
+      for (const sc of scored) Object.assign(form, { [`score_${sc.seq}`]: '80', [`comment_${sc.seq}`]: '服务记录完整' });
+      const first = scored[0].seq;
+      form[`comment_${first}`] = `回访家长电话 ${PHONE}，满意`;
+      const refused = await postForm(agent, `/evaluations/${evaluation.id}/scores`, form);
+      expect(refused.status).to.equal(422);
+      expectRefusedAt(refused.text, `comment_${first}`);
+      expect((await Evaluation.findByPk(evaluation.id))!.status).not.to.equal('submitted');
+      const saved = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { ...form, confirmPersonalData: '1' });
+      expect(saved.status).to.equal(302);
+      expect((await Evaluation.findByPk(evaluation.id))!.status).to.equal('submitted');
+      expect(await auditDetail('evaluation.submit', evaluation.id)).to.deep.include({ personalDataConfirmed: [`comment_${first}`] });
+    });
+
+    it('the response and a rectification report are refused with the number masked, then saved after confirmation (audited)', async () => {
+      const { evaluation, built } = await buildEvaluation({ status: 'confirmed', scores: [3000, 3000] });
+      const organisation = (await Organisation.findByPk(built.contract.organisationId))!;
+      const org = await signedIn('org', { organisation });
+      const item = (await RectificationItem.findOne({ where: { evaluationId: evaluation.id }, order: [['seq', 'ASC']] }))!;
+      const reportUrl = `/evaluations/${evaluation.id}/rectification/${item.id}/report`;
+      const report = `已联系监护人（${PHONE}）补签台账`;
+      const refusedReport = await postForm(org, reportUrl, { report });
+      expect(refusedReport.status).to.equal(422);
+      expectRefusedAt(refusedReport.text, 'report');
+      expect((await RectificationItem.findByPk(item.id))!.status).to.equal('open');
+      expect((await postForm(org, reportUrl, { report, confirmPersonalData: '1' })).status).to.equal(302);
+      expect(await auditDetail('rectification.report', evaluation.id)).to.deep.include({ personalDataConfirmed: ['report'] });
+
+      const response = `如有疑问请致电 ${PHONE}`;
+      const refusedResponse = await postForm(org, `/evaluations/${evaluation.id}/response`, { response });
+      expect(refusedResponse.status).to.equal(422);
+      expectRefusedAt(refusedResponse.text, 'response');
+      expect((await Evaluation.findByPk(evaluation.id))!.response).to.equal(null);
+      expect((await postForm(org, `/evaluations/${evaluation.id}/response`, { response, confirmPersonalData: '1' })).status).to.equal(302);
+      expect(await auditDetail('evaluation.respond', evaluation.id)).to.deep.include({ personalDataConfirmed: ['response'] });
     });
   });
 });

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
+import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import { auditActorOf, type By } from '../kernel.js';
 import { lockedEvaluation } from './evaluationLocks.js';
 
@@ -11,7 +12,8 @@ import { lockedEvaluation } from './evaluationLocks.js';
  * The organisation writes its response to a confirmed evaluation of its own, kept with the
  * evaluation (once: a second one is a 409).
  */
-export async function evaluationResponder(id: number, response: string, by: By): Promise<void> {
+export async function evaluationResponder(id: number, response: string, by: By, options: { confirmPersonalData?: boolean } = {}): Promise<void> {
+  const confirmed = checkFreeText({ response }, options.confirmPersonalData ?? false);
   await withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
     if (!can(by.actor, 'respond', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
@@ -23,7 +25,7 @@ export async function evaluationResponder(id: number, response: string, by: By):
       recordType: 'evaluation',
       recordId: evaluation.id,
       districtId: evaluation.districtId,
-      detail: { response },
+      detail: { response, ...confirmedPersonalData(confirmed) },
       context: by.context,
     });
   });

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { RECTIFICATION_RESOURCE, rectificationOf } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
+import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import { auditActorOf, type By } from '../kernel.js';
 import { lockedEvaluation } from './evaluationLocks.js';
 
@@ -21,7 +22,9 @@ export async function rectificationStep(
   step: RectificationTransition,
   text: string | null,
   by: By,
+  options: { confirmPersonalData?: boolean } = {},
 ): Promise<RectificationItem> {
+  const confirmed = step === 'report' ? checkFreeText({ report: text }, options.confirmPersonalData ?? false) : [];
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(evaluationId, transaction);
     const item = await RectificationItem.findByPk(itemId, { transaction, lock: rowLock() });
@@ -46,7 +49,14 @@ export async function rectificationStep(
       recordType: 'evaluation',
       recordId: evaluation.id,
       districtId: evaluation.districtId,
-      detail: { itemId: item.id, seq: item.seq, status: { from: from[0], to }, text, closed: !!evaluation.rectificationClosedAt },
+      detail: {
+        itemId: item.id,
+        seq: item.seq,
+        status: { from: from[0], to },
+        text,
+        closed: !!evaluation.rectificationClosedAt,
+        ...confirmedPersonalData(confirmed),
+      },
       context: by.context,
     });
     return item;

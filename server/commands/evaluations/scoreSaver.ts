@@ -6,6 +6,7 @@ import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
+import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import { recordAudit } from '../../services/audit.js';
 import { gradeOf, totalOf } from '../../services/evaluation-grades.js';
 import { computeIndicator } from '../../services/evaluation-indicators.js';
@@ -70,9 +71,15 @@ async function saveDraft(id: number, input: ScoreInput, by: By): Promise<Evaluat
  * refused submission never loses what was typed (#12). Only the evaluator assigned may do it
  * (404 for anyone else).
  */
-export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: By): Promise<Evaluation> {
+export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: By, options: { confirmPersonalData?: boolean } = {}): Promise<Evaluation> {
   const saved = await saveDraft(id, input, by);
   if (!submit) return saved;
+  // The comments go to the organisation and into the report: checked for personal numbers before
+  // they are submitted (a draft is kept as typed, the check does not interrupt typing).
+  const confirmed = checkFreeText(
+    Object.fromEntries(Object.entries(input).map(([seq, typed]) => [`comment_${seq}`, typed.comment])),
+    options.confirmPersonalData ?? false,
+  );
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
     if (!can(by.actor, 'submit', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
@@ -98,6 +105,7 @@ export async function scoreSaver(id: number, input: ScoreInput, submit: boolean,
         totalHundredths: total,
         grade: evaluation.grade,
         scores: scores.map((s) => ({ seq: s.seq, weight: s.weight, score: s.scoreHundredths, ...(s.notApplicableReason ? { notApplicable: true } : {}) })),
+        ...confirmedPersonalData(confirmed),
       },
       context: by.context,
     });
