@@ -11,7 +11,7 @@ import { type Agent, loginAs, postForm } from '../support/agent.js';
 
 const PASSWORD = 'correct horse battery staple';
 
-const unescape = (s: string) =>
+const htmlDecoded = (s: string) =>
   s
     .replace(/&#34;|&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -26,11 +26,11 @@ function formValues(html: string, testid: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const m of form.matchAll(/<input\b[^>]*>/g)) {
     const name = /\bname="([^"]+)"/.exec(m[0])?.[1];
-    if (name) values[name] = unescape(/\bvalue="([^"]*)"/.exec(m[0])?.[1] ?? '');
+    if (name) values[name] = htmlDecoded(/\bvalue="([^"]*)"/.exec(m[0])?.[1] ?? '');
   }
-  for (const m of form.matchAll(/<textarea\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) values[m[1]] = unescape(m[2]);
+  for (const m of form.matchAll(/<textarea\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) values[m[1]] = htmlDecoded(m[2]);
   for (const m of form.matchAll(/<select\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    values[m[1]] = unescape(/<option value="([^"]*)"\s*selected/.exec(m[2])?.[1] ?? /<option value="([^"]*)"/.exec(m[2])?.[1] ?? '');
+    values[m[1]] = htmlDecoded(/<option value="([^"]*)"\s*selected/.exec(m[2])?.[1] ?? /<option value="([^"]*)"/.exec(m[2])?.[1] ?? '');
   }
   return values;
 }
