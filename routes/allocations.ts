@@ -34,6 +34,8 @@ import {
 import { editing, idParams } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
+import { confirmFirst } from '../server/middleware/confirm.js';
+import { allocationApprovalConfirmation } from '../server/presenters/confirmations.js';
 
 const { subject, of: subjectOf } = subjectLoader(ALLOCATION_RESOURCE, loadAllocation);
 const detailHref = (id: number) => `${ALLOCATIONS_PATH}/${id}`;
@@ -161,6 +163,7 @@ export function allocationsRouter(): Router {
     id,
     subject('approve'),
     validateBody(approvalForm, renderDetail),
+    confirmFirst((req, res) => allocationApprovalConfirmation(subjectOf(res), langOf(req))),
     async (req, res) => {
       const allocation = await allocationApprover(subjectOf(res).id, by(req), { reason: bodyOf(res, approvalForm).reason });
       flash(req, 'success', 'finance.flash.approve', { id: allocation.id });

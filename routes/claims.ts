@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { CLAIM_TRANSITIONS, type Claim, Claim as ClaimModel, ClaimLine } from '../models/Claim.js';
 import { StoredFile } from '../models/index.js';
@@ -48,6 +48,8 @@ import { fenToInput } from '../server/services/money.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, by, bodyOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { confirmFirst } from '../server/middleware/confirm.js';
+import { claimStepConfirmation, paidConfirmation } from '../server/presenters/confirmations.js';
 
 const { subject, of: subjectOf } = subjectLoader(CLAIM_RESOURCE, loadClaim);
 const detailHref = (id: number) => `${CLAIMS_PATH}/${id}`;
@@ -194,8 +196,11 @@ export function claimsRouter(config: Config): Router {
     res.redirect(detailHref(subjectOf(res).id));
   });
 
+  // Submitting (no more changes) and approving (money committed) ask for a second look; verifying does not.
+  const second = (action: 'submit' | 'verify' | 'approve'): RequestHandler[] =>
+    action === 'verify' ? [] : [confirmFirst((req, res) => claimStepConfirmation(subjectOf(res), action, langOf(req)))];
   const step = (action: 'submit' | 'verify' | 'approve', command: (claimId: number, b: By) => Promise<Claim>) =>
-    router.post(`${CLAIMS_PATH}/:id/${action}`, rule(action, CLAIM_RESOURCE), id, subject(action), async (req, res) => {
+    router.post(`${CLAIMS_PATH}/:id/${action}`, rule(action, CLAIM_RESOURCE), id, subject(action), ...second(action), async (req, res) => {
       // A submission the rules refuse shows the claim again with the errors beside its lines.
       res.locals.onInvalid = renderDetail;
       const claim = await command(subjectOf(res).id, by(req));
@@ -214,14 +219,30 @@ export function claimsRouter(config: Config): Router {
     });
   }
 
-  router.post(`${CLAIMS_PATH}/:id/pay`, rule('pay', CLAIM_RESOURCE), id, subject('pay'), validateBody(paidForm, renderDetail), async (req, res) => {
-    const claim = subjectOf(res);
-    checkTransition('claims', CLAIM_TRANSITIONS, claim, 'pay');
-    if (!claim.paymentId) throw new ConflictError('claims.errors.cannot.pay', { status: claim.status });
-    await paymentPayer(claim.paymentId, bodyOf(res, paidForm), by(req));
-    flash(req, 'success', 'claims.flash.pay', { id: claim.id });
-    res.redirect(detailHref(claim.id));
-  });
+  router.post(
+    `${CLAIMS_PATH}/:id/pay`,
+    rule('pay', CLAIM_RESOURCE),
+    id,
+    subject('pay'),
+    validateBody(paidForm, renderDetail),
+    confirmFirst((req, res) => {
+      const c = subjectOf(res);
+      return paidConfirmation(
+        { id: c.paymentId ?? 0, amountFen: c.totalFen, organisationId: c.organisationId },
+        bodyOf(res, paidForm),
+        detailHref(c.id),
+        langOf(req),
+      );
+    }),
+    async (req, res) => {
+      const claim = subjectOf(res);
+      checkTransition('claims', CLAIM_TRANSITIONS, claim, 'pay');
+      if (!claim.paymentId) throw new ConflictError('claims.errors.cannot.pay', { status: claim.status });
+      await paymentPayer(claim.paymentId, bodyOf(res, paidForm), by(req));
+      flash(req, 'success', 'claims.flash.pay', { id: claim.id });
+      res.redirect(detailHref(claim.id));
+    },
+  );
 
   return router;
 }

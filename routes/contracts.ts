@@ -49,6 +49,8 @@ import { contractClaimsSection } from '../server/presenters/claim-contract-secti
 import { contractNextSteps } from '../server/presenters/contract-readiness.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
+import { confirmFirst } from '../server/middleware/confirm.js';
+import { activationConfirmation } from '../server/presenters/confirmations.js';
 
 const { subject, of: subjectOf } = subjectLoader(CONTRACT_RESOURCE, loadContract);
 const detailHref = (id: number) => `${CONTRACTS_PATH}/${id}`;
@@ -167,18 +169,25 @@ export function contractsRouter(config: Config): Router {
     },
   );
 
-  router.post(`${CONTRACTS_PATH}/:id/activate`, rule('activate', CONTRACT_RESOURCE), id, subject('activate'), async (req, res) => {
-    try {
-      await contractActivator(subjectOf(res).id, by(req));
-    } catch (e) {
-      if (!(e instanceof ActivationRefusedError)) throw e;
-      // Refused on the contract's own page, beside its checklist (a reload shows the page, not a 404).
-      res.status(409);
-      return renderDetail(req, res, EMPTY, EMPTY, req.t('contracts.errors.activationRefused', { missing: e.reasons.map((r) => req.t(r)).join('、') }));
-    }
-    flash(req, 'success', 'contracts.flash.activated', { number: subjectOf(res).number });
-    res.redirect(detailHref(subjectOf(res).id));
-  });
+  router.post(
+    `${CONTRACTS_PATH}/:id/activate`,
+    rule('activate', CONTRACT_RESOURCE),
+    id,
+    subject('activate'),
+    confirmFirst((req, res) => activationConfirmation(subjectOf(res), langOf(req))),
+    async (req, res) => {
+      try {
+        await contractActivator(subjectOf(res).id, by(req));
+      } catch (e) {
+        if (!(e instanceof ActivationRefusedError)) throw e;
+        // Refused on the contract's own page, beside its checklist (a reload shows the page, not a 404).
+        res.status(409);
+        return renderDetail(req, res, EMPTY, EMPTY, req.t('contracts.errors.activationRefused', { missing: e.reasons.map((r) => req.t(r)).join('、') }));
+      }
+      flash(req, 'success', 'contracts.flash.activated', { number: subjectOf(res).number });
+      res.redirect(detailHref(subjectOf(res).id));
+    },
+  );
 
   router.post(`${CONTRACTS_PATH}/:id/complete`, rule('complete', CONTRACT_RESOURCE), id, subject('complete'), async (req, res) => {
     await contractCompleter(subjectOf(res).id, by(req));

@@ -35,6 +35,8 @@ import type { ExportFormat } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { confirmFirst } from '../server/middleware/confirm.js';
+import { deliverableSubmitConfirmation } from '../server/presenters/confirmations.js';
 
 const { subject, of: subjectOf } = subjectLoader(DELIVERABLE_RESOURCE, loadDeliverable);
 
@@ -148,6 +150,7 @@ export function deliverablesRouter(config: Config): Router {
     subject('hand_in'),
     refusalsOnPage,
     validateBody(submitForm, renderSubmitInvalid),
+    confirmFirst((req, res) => deliverableSubmitConfirmation(subjectOf(res), langOf(req))),
     async (req, res) => {
       const d = subjectOf(res);
       try {

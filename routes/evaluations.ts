@@ -42,6 +42,8 @@ import {
 import { idParams } from '../server/schemas/common.js';
 import { type ExportFormat, inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, idOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { confirmFirst } from '../server/middleware/confirm.js';
+import { evaluationConfirmConfirmation } from '../server/presenters/confirmations.js';
 
 const detailHref = (id: number) => `${EVALUATIONS_PATH}/${id}`;
 
@@ -123,11 +125,19 @@ export function evaluationsRouter(): Router {
     res.redirect(detailHref(idOf(res)));
   });
 
-  router.post(`${EVALUATIONS_PATH}/:id/confirm`, rule('confirm', EVALUATION_RESOURCE), id, subject('confirm'), ...onPage(confirmForm), async (req, res) => {
-    await evaluationConfirmer(idOf(res), bodyOf(res, confirmForm), by(req));
-    flash(req, 'success', 'evaluations.flash.confirmed');
-    res.redirect(detailHref(idOf(res)));
-  });
+  router.post(
+    `${EVALUATIONS_PATH}/:id/confirm`,
+    rule('confirm', EVALUATION_RESOURCE),
+    id,
+    subject('confirm'),
+    ...onPage(confirmForm),
+    confirmFirst((req, res) => evaluationConfirmConfirmation(subjectOf(res), langOf(req))),
+    async (req, res) => {
+      await evaluationConfirmer(idOf(res), bodyOf(res, confirmForm), by(req));
+      flash(req, 'success', 'evaluations.flash.confirmed');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
 
   router.post(`${EVALUATIONS_PATH}/:id/response`, rule('respond', EVALUATION_RESOURCE), id, subject('respond'), ...onPage(responseForm), async (req, res) => {
     const { response, confirmPersonalData } = bodyOf(res, responseForm);

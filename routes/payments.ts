@@ -36,6 +36,8 @@ import {
 } from '../server/schemas/payments.js';
 import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { confirmFirst } from '../server/middleware/confirm.js';
+import { instalmentRequestConfirmation, paidConfirmation, paymentApprovalConfirmation } from '../server/presenters/confirmations.js';
 
 const { subject, of: subjectOf } = subjectLoader(PAYMENT_RESOURCE, loadPayment);
 const detailHref = (id: number) => `${PAYMENTS_PATH}/${id}`;
@@ -124,6 +126,7 @@ export function paymentsRouter(): Router {
     rule('request', PAYMENT_RESOURCE),
     validateParams(instalmentParams),
     instalmentContract('request'),
+    confirmFirst((req, res) => instalmentRequestConfirmation(paramsOf(res, instalmentParams).instalmentId, res.locals.contractId as number, langOf(req))),
     async (req, res) => {
       const payment = await paymentRequester(paramsOf(res, instalmentParams).instalmentId, by(req));
       flash(req, 'success', 'payments.flash.request', { id: payment.id });
@@ -137,11 +140,18 @@ export function paymentsRouter(): Router {
     res.render('payments/approval-form', { pageTitle: req.t('payments.form.title'), ...(await paymentFormPage(subjectOf(res), langOf(req))) });
   });
 
-  router.post(`${PAYMENTS_PATH}/:id/approve`, rule('approve', PAYMENT_RESOURCE), id, subject('approve'), async (req, res) => {
-    const payment = await paymentApprover(subjectOf(res).id, by(req));
-    flash(req, 'success', 'payments.flash.approve', { id: payment.id });
-    res.redirect(detailHref(payment.id));
-  });
+  router.post(
+    `${PAYMENTS_PATH}/:id/approve`,
+    rule('approve', PAYMENT_RESOURCE),
+    id,
+    subject('approve'),
+    confirmFirst((req, res) => paymentApprovalConfirmation(subjectOf(res), langOf(req))),
+    async (req, res) => {
+      const payment = await paymentApprover(subjectOf(res).id, by(req));
+      flash(req, 'success', 'payments.flash.approve', { id: payment.id });
+      res.redirect(detailHref(payment.id));
+    },
+  );
 
   router.post(
     `${PAYMENTS_PATH}/:id/reject`,
@@ -156,11 +166,19 @@ export function paymentsRouter(): Router {
     },
   );
 
-  router.post(`${PAYMENTS_PATH}/:id/pay`, rule('pay', PAYMENT_RESOURCE), id, subject('pay'), validateBody(paidForm, renderDetail), async (req, res) => {
-    const payment = await paymentPayer(subjectOf(res).id, bodyOf(res, paidForm), by(req));
-    flash(req, 'success', 'payments.flash.pay', { id: payment.id });
-    res.redirect(detailHref(payment.id));
-  });
+  router.post(
+    `${PAYMENTS_PATH}/:id/pay`,
+    rule('pay', PAYMENT_RESOURCE),
+    id,
+    subject('pay'),
+    validateBody(paidForm, renderDetail),
+    confirmFirst((req, res) => paidConfirmation(subjectOf(res), bodyOf(res, paidForm), detailHref(subjectOf(res).id), langOf(req))),
+    async (req, res) => {
+      const payment = await paymentPayer(subjectOf(res).id, bodyOf(res, paidForm), by(req));
+      flash(req, 'success', 'payments.flash.pay', { id: payment.id });
+      res.redirect(detailHref(payment.id));
+    },
+  );
 
   return router;
 }

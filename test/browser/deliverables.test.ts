@@ -47,7 +47,11 @@ describe('browser: deliverables', () => {
     await page.getByText('探访照片.jpg').first().waitFor({ state: 'visible' });
     expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).to.equal(true);
     await check('detail-draft');
-    await Promise.all([page.waitForURL((url) => url.pathname === `/deliverables/${d.id}`), page.locator('[data-testid="submit"]').click()]);
+    await page.locator('[data-testid="submit"]').click();
+    // A second look: what submitting does ("不能再修改"), then the confirmed post.
+    await page.locator('[data-testid="confirmation"]').waitFor();
+    await check('submit-confirmation');
+    await Promise.all([page.waitForURL((url) => url.pathname === `/deliverables/${d.id}`), page.locator('[data-testid="confirm-action"]').click()]);
     await page.locator('[data-testid="status"]').filter({ hasText: '已提交' }).waitFor();
     await page.goto(`/contracts/${built.contract.id}`);
     await check('contract-org');

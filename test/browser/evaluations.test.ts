@@ -59,6 +59,9 @@ describe('browser: evaluations', () => {
     await checkOfficer('confirming');
     await officerPage.selectOption('#f-consequence', 'reward');
     await officerPage.click('[data-testid="confirm"]');
+    await officerPage.locator('[data-testid="confirmation"]').waitFor();
+    await checkOfficer('confirmation');
+    await officerPage.click('[data-testid="confirm-action"]');
     await officerPage.waitForURL(`**/evaluations/${evaluation.id}`);
     expect(await officerPage.locator('[data-testid="status"]').textContent()).to.equal('已确认');
     for (const [label, url] of [

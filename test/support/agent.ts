@@ -52,14 +52,23 @@ async function tokenOf(agent: Agent, page: string): Promise<string> {
   return csrf(agent, page);
 }
 
-/** Posts a form with this agent's CSRF token (fetched from a page only when its session is new). */
+/**
+ * Posts a form with this agent's CSRF token (fetched from a page only when its session is new).
+ * Actions that ask for a second look (middleware/confirm.ts) are posted as already confirmed
+ * (`confirmed=1`) unless the test sends `confirmed` itself: tests of the confirmation send `''`.
+ */
 export async function postForm(agent: Agent, url: string, fields: Record<string, string | string[]>, tokenPage?: string) {
   const token = await tokenOf(agent, tokenPage ?? '/');
+  const confirmed = SECOND_LOOK.test(url.split('?')[0]) ? { confirmed: '1' } : {};
   return agent
     .post(url)
     .type('form')
-    .send({ ...fields, _csrf: token });
+    .send({ ...confirmed, ...fields, _csrf: token });
 }
+
+/** The actions that ask for a second look (their forms are otherwise strict about extra fields). */
+const SECOND_LOOK =
+  /^\/(?:contracts\/\d+\/activate|allocations\/\d+\/approve|payments\/\d+\/(?:approve|pay)|payments\/instalments\/\d+\/request|claims\/\d+\/(?:submit|approve|pay)|deliverables\/\d+\/submit|evaluations\/\d+\/confirm)$/;
 
 /** Signs in through the real form and returns the signed-in agent: for the tests of sign-in. */
 export async function loginThroughForm(user: User | { username: string }, password: string): Promise<Agent> {
