@@ -71,6 +71,8 @@ function summaryOf(org: Organisation, lang: Lang) {
     contactName: org.contactName ?? '',
     contactPhone: org.contactPhone ?? '',
     contactEmail: org.contactEmail ?? '',
+    bankName: org.bankName ?? '',
+    bankAccountMasked: maskBankAccount(org.bankAccount),
     socialWorkerCount: org.socialWorkerCount,
     counsellorCount: org.counsellorCount,
     lawyerCount: org.lawyerCount,
@@ -137,6 +139,8 @@ export function organisationExportColumns(lang: Lang): ExportColumn<Organisation
     { header: f('contactName'), value: (o) => o.contactName ?? '' },
     { header: f('contactPhone'), value: (o) => o.contactPhone ?? '' },
     { header: f('contactEmail'), value: (o) => o.contactEmail ?? '' },
+    { header: f('bankName'), value: (o) => o.bankName ?? '' },
+    { header: f('bankAccount'), value: (o) => maskBankAccount(o.bankAccount) },
     { header: f('socialWorkerCount'), value: (o) => o.socialWorkerCount },
     { header: f('counsellorCount'), value: (o) => o.counsellorCount },
     { header: f('lawyerCount'), value: (o) => o.lawyerCount },
@@ -234,6 +238,8 @@ export function formValuesOf(org: Organisation): Record<string, unknown> {
     contactName: org.contactName ?? '',
     contactPhone: org.contactPhone ?? '',
     contactEmail: org.contactEmail ?? '',
+    bankName: org.bankName ?? '',
+    bankAccount: org.bankAccount ?? '',
     socialWorkerCount: org.socialWorkerCount,
     counsellorCount: org.counsellorCount,
     lawyerCount: org.lawyerCount,
@@ -259,4 +265,10 @@ export async function organisationFormOptions(actor: Actor, lang: Lang, organisa
       count: kind.maxFiles,
     }),
   };
+}
+
+/** An account number as pages and exports show it: its last four digits (the printed payment form shows it whole). */
+export function maskBankAccount(account: string | null | undefined): string {
+  if (!account) return '';
+  return `**** ${account.slice(-4)}`;
 }

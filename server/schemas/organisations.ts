@@ -59,12 +59,26 @@ const headCount = z
   .transform((v) => (v === '' || v === undefined ? 0 : v))
   .refine((v) => Number.isInteger(v) && v >= 0 && v <= 100_000, 'organisations.validation.countInvalid');
 
+/**
+ * The account payments go to (账号): what people type (full-width digits, spaces or hyphens in
+ * groups of four) kept as its digits, 8 to 30 of them; empty is none.
+ */
+const bankAccount = z
+  .string()
+  .max(64, 'organisations.validation.bankAccount')
+  .optional()
+  .transform((v) => (v ?? '').normalize('NFKC').replace(/[\s-]/g, ''))
+  .refine((v) => v === '' || /^\d{8,30}$/.test(v), 'organisations.validation.bankAccount')
+  .transform((v) => (v ? v : null));
+
 /** What an organisation user may change of their organisation, and nothing more (extra fields are dropped). */
 const contactFields = {
   address: optionalField(255),
   contactName: optionalField(64),
   contactPhone,
   contactEmail,
+  bankName: optionalField(128),
+  bankAccount,
 };
 
 /** What an officer keeps: everything but the district (set at registration) and the status (its own form). */

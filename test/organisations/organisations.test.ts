@@ -198,6 +198,28 @@ describe('organisations: registry', () => {
       expect(fieldError(bad.text, 'contactPhone')).to.not.equal(null);
       expect(bad.text).to.contain('value="12345"');
     });
+
+    it('records the bank account payments go to (digits as typed in groups or full-width), audited, masked on the page and in exports', async () => {
+      const own = await buildRegisteredOrganisation();
+      const { agent } = await signedIn('org', { organisation: own });
+      const refused = await postForm(agent, `/organisations/${own.id}/contact`, { bankName: '工商银行', bankAccount: '12AB', _version: '0' });
+      expect(refused.status).to.equal(422);
+      expect(fieldError(refused.text, 'bankAccount')).to.contain('8 至 30 位数字');
+      const res = await postForm(agent, `/organisations/${own.id}/contact`, {
+        contactName: own.contactName ?? '',
+        bankName: '中国工商银行深圳福田支行',
+        bankAccount: '４０００ 0212-0920 0123 456',
+        _version: '0',
+      });
+      expect(res.status).to.equal(302);
+      await own.reload();
+      expect(own).to.include({ bankName: '中国工商银行深圳福田支行', bankAccount: '4000021209200123456' });
+      const event = await AuditEvent.findOne({ where: { action: 'organisation.update_contact', recordId: String(own.id) }, order: [['seq', 'DESC']] });
+      expect(JSON.parse(event!.detail!).changes.bankAccount).to.deep.equal({ from: null, to: '4000021209200123456' });
+      const page = await agent.get(`/organisations/${own.id}`);
+      expect(page.text).to.match(/data-testid="bank-account">\*\*\*\* 3456</);
+      expect(page.text).not.to.contain('4000021209200123456');
+    });
   });
 
   describe('status', () => {

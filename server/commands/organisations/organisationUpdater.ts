@@ -7,7 +7,7 @@ import { lockedOrganisation } from './lockedOrganisation.js';
 import { checkUsccFree, usccTakenOnUnique } from './organisationChecks.js';
 
 /** What an organisation user may change of their own organisation. */
-export const CONTACT_FIELDS = ['address', 'contactName', 'contactPhone', 'contactEmail'] as const;
+export const CONTACT_FIELDS = ['address', 'contactName', 'contactPhone', 'contactEmail', 'bankName', 'bankAccount'] as const;
 /** What an officer may change (the district is set at registration, the status has its own form). */
 export const OFFICER_FIELDS = [
   'name',
