@@ -101,6 +101,7 @@ describe('browser: journey 2 — a deliverable handed in on a phone, returned, c
     await page.getByText('探访照片.jpg').first().waitFor();
     await shot(page, 'org-draft-saved');
     await click('org', page, page.getByRole('button', { name: '提交', exact: true }));
+    await click('org', page, page.locator('[data-testid="confirm-action"]'));
     await page.locator('[data-testid="status"]', { hasText: '已提交' }).waitFor();
     await shot(page, 'org-submitted');
     const handedIn = clicks.org;
@@ -148,6 +149,7 @@ describe('browser: journey 2 — a deliverable handed in on a phone, returned, c
     await click('org', page, page.getByRole('button', { name: '保存草稿' }));
     await shot(page, 'org-correction-saved');
     await click('org', page, page.getByRole('button', { name: '提交', exact: true }));
+    await click('org', page, page.locator('[data-testid="confirm-action"]'));
     await page.locator('[data-testid="status"]', { hasText: '已提交' }).waitFor();
     const corrected = clicks.org - before;
     problems.push(...watched.problems);

@@ -149,6 +149,8 @@ describe('browser: journey 1, from a catalogue item to an active contract', () =
     await go(page, page.locator('[data-testid="queue"]'));
     await go(page, page.locator('main table a').first());
     await go(page, page.locator('[data-testid="approve"]'));
+    // A second look (#13): the amount and what approving does, then the confirmed post.
+    await go(page, page.locator('[data-testid="confirm-action"]'));
     expect(await page.locator('[data-testid="allocation-status"]').textContent()).to.contain('已批准');
 
     // The officer activates.
@@ -158,6 +160,8 @@ describe('browser: journey 1, from a catalogue item to an active contract', () =
     expect(await page.locator('[data-testid="activate"]').isDisabled()).to.equal(false);
     await shot(page, '07-checklist-ready');
     await go(page, page.locator('[data-testid="activate"]'));
+    await shot(page, '07b-activation-confirmation');
+    await go(page, page.locator('[data-testid="confirm-action"]'));
     expect(await page.locator('[data-testid="status"]').textContent()).to.equal('履行中');
     expect(await page.locator('[data-testid="committed"]').textContent()).to.equal('¥105,000.00');
     await shot(page, '08-active');

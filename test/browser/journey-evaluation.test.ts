@@ -113,6 +113,9 @@ describe('browser journey 4: a final evaluation, 不合格 with its consequence,
     await o.fill('#f-rectificationDeadline', '2099-03-31');
     await o.fill('#f-item_0', '补齐全部家访记录并完成回访');
     await click(o, '[data-testid="confirm"]');
+    // A second look (#13): total and grade, then the confirmed post.
+    await o.locator('[data-testid="confirmation"]').waitFor();
+    await click(o, '[data-testid="confirm-action"]');
     await o.waitForURL(`**/evaluations/${evaluationId}`);
     expect(await o.locator('[data-testid="status"]').textContent()).to.equal('已确认');
     expect((await Evaluation.findByPk(evaluationId))!.consequence).to.equal('rectification');
