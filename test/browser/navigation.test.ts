@@ -1,68 +1,120 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DEMO_PASSWORD } from '../../server/seed.js';
 import type { Page } from 'playwright-core';
-import { baseUrl, openPage, signIn, type WatchedPage } from './support/browser.js';
+import { User } from '../../models/index.js';
+import { DEMO_PASSWORD } from '../../server/seed.js';
+import { DELIVERABLE_CATEGORIES, metricsOf } from '../../server/services/deliverable-metrics.js';
+import { buildDeliverableContract } from '../factories/deliverables.js';
+import { buildPayment, buildPaymentContract } from '../factories/payments.js';
+import { baseUrl, openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 
 /**
- * Every page a demo user reaches from the navigation, and every "new …" form those pages offer,
- * opens for that user on an empty database: status 200, the app's own page (no error page), no
- * console error, failed resource or CSP violation. A refactor that breaks one router, presenter
- * or view of any area fails here, whatever the area's own tests cover. Set SCREENSHOT_DIR to keep
- * a screenshot of each page for a person to look at.
+ * Every page a demo user reaches from the navigation, every "new …" form those pages offer and
+ * the first record each list links to, for each demo user on the office screen (1366×768) and
+ * on a phone (390×844), in Chinese and in English: status 200, the app's own page (no error
+ * page), no console error, failed resource or CSP violation, no page wider than the window, no
+ * serious or critical axe-core finding, and no internal code shown as text (a metric key, an
+ * amount in fen, a raw path). A refactor that breaks one router, presenter or view of any area
+ * fails here, whatever the area's own tests cover. Set SCREENSHOT_DIR to keep a screenshot of
+ * each page for a person to look at.
  */
-/** Each demo user at the office screen; the organisation also on a phone, where its staff hand in deliverables and claims. */
+const USERS = ['admin', 'officer.ft', 'finance.ft', 'evaluator', 'org.sunshine', 'inspector'] as const;
+const SCREENS = [
+  { width: 1366, height: 768 },
+  { width: 390, height: 844 },
+] as const;
 const LANGS = ['zh-CN', 'en'] as const;
+
+const METRIC_KEYS = [...new Set(DELIVERABLE_CATEGORIES.flatMap((c) => metricsOf(c).map((m) => m.key)))];
+/** Keys no English sentence contains as a word: camelCase, or a dotted key. */
+const CODE_LIKE_KEYS = METRIC_KEYS.filter((k) => /[A-Z.]/.test(k));
+
+/** What of the page's visible text is an internal code a person should not have to read. */
+async function internalCodesShown(page: Page, lang: string): Promise<string[]> {
+  const text = await page.locator('main').innerText();
+  const found: string[] = [];
+  const words = new Set(text.match(/[A-Za-z_][A-Za-z0-9_.]*/g) ?? []);
+  for (const key of lang === 'en' ? CODE_LIKE_KEYS : METRIC_KEYS) if (words.has(key)) found.push(`metric key "${key}"`);
+  for (const m of text.match(/\b[a-z]+(?:Fen|_fen)\b/g) ?? []) found.push(`fen field "${m}"`);
+  for (const m of text.match(/(?:^|[\s(（：:])\/[a-z][a-z-]*\/\d+[^\s]*/gm) ?? []) found.push(`raw path "${m.trim()}"`);
+  return found;
+}
 
 /** How far the page is wider than the window (0 when it fits). */
 async function overflowOf(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
-const WALKS = [
-  ...(['admin', 'officer.ft', 'finance.ft', 'evaluator', 'org.sunshine', 'inspector'] as const).map((username) => ({ username, width: 1366, height: 768 })),
-  { username: 'org.sunshine', width: 390, height: 844 },
-];
-
-describe('browser: every page of each role’s navigation opens', () => {
+describe('browser: every page of each role’s navigation opens, fits and reads', () => {
   let watched: WatchedPage | undefined;
+  const a11yChecked = new Set<string>();
+
+  before(async () => {
+    // Records to show: the demo organisation's contract with targets and reported deliverables,
+    // and a contract with instalments and a payment, so lists have rows and records have pages.
+    const [officer, finance, org] = await Promise.all(
+      ['officer.ft', 'finance.ft', 'org.sunshine'].map(async (username) => (await User.findOne({ where: { username } }))!),
+    );
+    await buildDeliverableContract({ officer, finance, orgUser: org, targets: [{ categoryCode: 'home_visit', metric: 'visits', targetCount: 150 }] });
+    const paid = await buildPaymentContract({ officer, finance });
+    await paid.contract.update({ organisationId: org.organisationId! });
+    await buildPayment(paid, paid.instalments[0], { requester: officer });
+  });
 
   afterEach(async () => {
     await watched?.context.close();
     watched = undefined;
   });
 
-  for (const { username, width, height } of WALKS) {
-    it(`as ${username} at ${width}×${height}`, async () => {
-      watched = await openPage({ viewport: { width, height } });
-      const { page, problems } = watched;
-      await signIn(page, username, DEMO_PASSWORD);
-      const navLinks = await page.locator('nav a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
-      const visited = new Set<string>();
-      const queue = [...new Set(navLinks)];
-      expect(queue.length, `${username} has a navigation`).to.be.greaterThan(1);
-      while (queue.length) {
-        const href = queue.shift()!;
-        if (visited.has(href)) continue;
-        visited.add(href);
-        const res = await page.goto(href);
-        expect(res?.status(), `${username} GET ${href}`).to.equal(200);
-        expect(await page.locator('[data-testid="error-page"]').count(), `${username} GET ${href} shows an error page`).to.equal(0);
-        expect(await page.locator('h1').count(), `${username} GET ${href} has a heading`).to.be.greaterThan(0);
-        if (process.env.SCREENSHOT_DIR) {
-          fs.mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
-          const name = `${username}-${width}${href.replace(/[^A-Za-z0-9]+/g, '_')}.png`;
-          await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, name), fullPage: true });
-        }
-        // The forms a list page offers to start ("new …"), one level deep.
-        if (navLinks.includes(href)) {
-          const forms = await page.locator('main a[href$="/new"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
-          queue.push(...forms.filter((f) => f.startsWith('/') && !visited.has(f)));
-        }
+  for (const username of USERS) {
+    for (const { width, height } of SCREENS) {
+      for (const lang of LANGS) {
+        it(`as ${username} at ${width}×${height} in ${lang}`, async () => {
+          // axe-core is served to the page from its own origin (support/browser.ts), so the CSP stays on.
+          watched = await openPage({ viewport: { width, height } });
+          const { page, context, problems } = watched;
+          await context.addCookies([{ name: 'lang', value: lang, url: baseUrl() }]);
+          await signIn(page, username, DEMO_PASSWORD);
+          const navLinks = await page.locator('nav a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+          const visited = new Set<string>();
+          const queue = [...new Set(navLinks)];
+          const findings: string[] = [];
+          expect(queue.length, `${username} has a navigation`).to.be.greaterThan(1);
+          while (queue.length) {
+            const href = queue.shift()!;
+            if (visited.has(href)) continue;
+            visited.add(href);
+            const res = await page.goto(href);
+            expect(res?.status(), `${username} GET ${href}`).to.equal(200);
+            expect(await page.locator('[data-testid="error-page"]').count(), `${username} GET ${href} shows an error page`).to.equal(0);
+            expect(await page.locator('h1').count(), `${username} GET ${href} has a heading`).to.be.greaterThan(0);
+            if (process.env.SCREENSHOT_DIR) {
+              fs.mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
+              const name = `${username}-${width}-${lang}${href.replace(/[^A-Za-z0-9]+/g, '_')}.png`;
+              await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, name), fullPage: true });
+            }
+            const overflow = await overflowOf(page);
+            if (overflow > 0) findings.push(`${href}: the page is ${overflow} px wider than the window`);
+            // The same page at the same size in the same language is checked once, whoever opens it first.
+            const a11yKey = `${width} ${lang} ${href}`;
+            if (!a11yChecked.has(a11yKey)) {
+              a11yChecked.add(a11yKey);
+              for (const v of await seriousA11yViolations(page)) findings.push(`${href}: ${v}`);
+            }
+            for (const c of await internalCodesShown(page, lang)) findings.push(`${href}: shows ${c}`);
+            // The forms a list page offers to start ("new …") and the first record it lists, one level deep.
+            if (navLinks.includes(href)) {
+              const forms = await page.locator('main a[href$="/new"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+              const record = await page.locator('main table tbody a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? '').slice(0, 1));
+              queue.push(...[...forms, ...record].filter((f) => f.startsWith('/') && !/\.(pdf|csv|xlsx)$|format=|\/download/.test(f) && !visited.has(f)));
+            }
+          }
+          expect(findings, findings.join('\n')).to.deep.equal([]);
+          expect(problems, problems.join('\n')).to.deep.equal([]);
+        });
       }
-      expect(problems, problems.join('\n')).to.deep.equal([]);
-    });
+    }
   }
 });
 
