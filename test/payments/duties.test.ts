@@ -8,6 +8,7 @@ import { actorOf } from '../factories/finance.js';
 import { buildUser, TEST_PASSWORD, unique } from '../factories/index.js';
 import { buildPayment, buildPaymentContract } from '../factories/payments.js';
 import { fieldError, loginAs, postForm } from '../support/agent.js';
+import { versionNow } from '../support/forms.js';
 
 const paid = { bankReference: 'ICBC-0042', paidOn: '2026-03-01' };
 const by = (user: Parameters<typeof actorOf>[0]) => ({ actor: actorOf(user) });
@@ -51,14 +52,18 @@ describe('payments: approving and paying are separate duties (DOMAIN.md, Decisio
 
   async function recordsTheException(district: District) {
     const admin = await loginAs((await buildUser('admin')).user, TEST_PASSWORD);
-    const base = { name: district.name, nameEn: 'Test' };
-    const noReason = await postForm(admin, `/reference/districts/${district.id}`, { ...base, singleFinanceReviewer: '1', singleFinanceReviewerNote: '' });
+    const base = async () => ({ name: district.name, nameEn: 'Test', _version: await versionNow(district) });
+    const noReason = await postForm(admin, `/reference/districts/${district.id}`, {
+      ...(await base()),
+      singleFinanceReviewer: '1',
+      singleFinanceReviewerNote: '',
+    });
     expect(noReason.status).to.equal(422);
     expect(fieldError(noReason.text, 'singleFinanceReviewerNote')).to.contain('理由');
     await buildUser('finance', { districtCode: district.code });
     const second = await buildUser('finance', { districtCode: district.code });
     const two = await postForm(admin, `/reference/districts/${district.id}`, {
-      ...base,
+      ...(await base()),
       singleFinanceReviewer: '1',
       singleFinanceReviewerNote: '编制只有一人',
     });
@@ -66,7 +71,11 @@ describe('payments: approving and paying are separate duties (DOMAIN.md, Decisio
     expect(two.text).to.contain('不止一名在职的财政审核人');
     expect(two.text, 'the box stays ticked').to.match(/name="singleFinanceReviewer" value="1" checked/);
     await second.user.update({ status: 'disabled' });
-    const ok = await postForm(admin, `/reference/districts/${district.id}`, { ...base, singleFinanceReviewer: '1', singleFinanceReviewerNote: '编制只有一人' });
+    const ok = await postForm(admin, `/reference/districts/${district.id}`, {
+      ...(await base()),
+      singleFinanceReviewer: '1',
+      singleFinanceReviewerNote: '编制只有一人',
+    });
     expect(ok.status).to.equal(302);
     const after = (await District.findByPk(district.id))!;
     expect(after.singleFinanceReviewer).to.equal(true);
@@ -76,7 +85,7 @@ describe('payments: approving and paying are separate duties (DOMAIN.md, Decisio
       after: { name: district.name, nameEn: 'Test', singleFinanceReviewer: true, singleFinanceReviewerNote: '编制只有一人' },
     });
     expect((await admin.get(`/reference/districts/${district.id}`)).text).to.contain('同一人可审批并登记支付');
-    const off = await postForm(admin, `/reference/districts/${district.id}`, base);
+    const off = await postForm(admin, `/reference/districts/${district.id}`, await base());
     expect(off.status).to.equal(302);
     expect((await District.findByPk(district.id))!.singleFinanceReviewer).to.equal(false);
   }
