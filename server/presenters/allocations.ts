@@ -66,7 +66,8 @@ function summaryOf(a: Allocation, heldFen: number | null, lang: Lang) {
     fundSourceLabel: t(`finance.fundSource.${a.fundSource}`),
     fundsLabel: t(`finance.funds.${a.funds}`),
     amount: formatFen(a.amountFen),
-    held: heldFen === null ? '' : formatFen(heldFen),
+    // Money moves into an allocation only when finance approves it: before that, or when refused, it holds nothing yet.
+    held: heldFen === null ? '' : a.status === 'approved' || a.status === 'released' ? formatFen(heldFen) : t('finance.heldNotYet'),
     released: formatFen(a.releasedFen),
     status: a.status,
     statusLabel: t(`finance.allocationStatus.${a.status}`),
