@@ -8,7 +8,7 @@ import { paymentRejecter } from '../server/commands/payments/paymentRejecter.js'
 import { milestoneMarker, paymentRequester } from '../server/commands/payments/paymentRequester.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, refusalsOnPage, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE } from '../server/policies/payment.js';
 import { financeDashboardPage } from '../server/presenters/finance-dashboard.js';
@@ -49,8 +49,24 @@ const renderDetail: OnInvalid = async (req, res, form) => {
     ...paymentDetailPage(actorOf(req), payment, langOf(req)),
     values: form.values,
     errors: form.errors,
+    refusal: form.refusal ?? null,
   });
 };
+
+/** The contract's instalments page, with a refused request or milestone (409) said above them. */
+const renderContractPayments: OnInvalid = async (req, res, form) => {
+  const contract = await loadPaymentContract(actorOf(req), res.locals.contractId as number);
+  const page = await contractPaymentsPage(actorOf(req), contract, langOf(req));
+  res.render('payments/contract', { pageTitle: req.t('payments.contractTitle', { number: contract.number }), ...page, refusal: form.refusal ?? null });
+};
+
+/** A refused step (409) is shown on `page` (the record's own page), not on the generic error page at the POST address. */
+const refusedOn =
+  (page: OnInvalid): RequestHandler =>
+  (req, res, next) => {
+    res.locals.onInvalid = page;
+    refusalsOnPage(req, res, next);
+  };
 
 async function exportPayments(req: Request, res: Response, query: PaymentListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', PAYMENT_RESOURCE);
@@ -106,7 +122,7 @@ export function paymentsRouter(): Router {
   router.get(`${PAYMENTS_PATH}/contracts/:contractId`, rule('list', PAYMENT_RESOURCE), validateParams(contractParams), async (req, res) => {
     const contract = await loadPaymentContract(actorOf(req), paramsOf(res, contractParams).contractId);
     const page = await contractPaymentsPage(actorOf(req), contract, langOf(req));
-    res.render('payments/contract', { pageTitle: req.t('payments.contractTitle', { number: contract.number }), ...page });
+    res.render('payments/contract', { pageTitle: req.t('payments.contractTitle', { number: contract.number }), ...page, refusal: null });
   });
 
   router.post(
@@ -114,6 +130,7 @@ export function paymentsRouter(): Router {
     rule('milestone', PAYMENT_RESOURCE),
     validateParams(instalmentParams),
     instalmentContract('milestone'),
+    refusedOn(renderContractPayments),
     async (req, res) => {
       await milestoneMarker(paramsOf(res, instalmentParams).instalmentId, by(req));
       flash(req, 'success', 'payments.flash.milestone');
@@ -126,6 +143,7 @@ export function paymentsRouter(): Router {
     rule('request', PAYMENT_RESOURCE),
     validateParams(instalmentParams),
     instalmentContract('request'),
+    refusedOn(renderContractPayments),
     confirmFirst((req, res) => instalmentRequestConfirmation(paramsOf(res, instalmentParams).instalmentId, res.locals.contractId as number, langOf(req))),
     async (req, res) => {
       const payment = await paymentRequester(paramsOf(res, instalmentParams).instalmentId, by(req));
@@ -145,6 +163,7 @@ export function paymentsRouter(): Router {
     rule('approve', PAYMENT_RESOURCE),
     id,
     subject('approve'),
+    refusedOn(renderDetail),
     confirmFirst((req, res) => paymentApprovalConfirmation(subjectOf(res), langOf(req))),
     async (req, res) => {
       const payment = await paymentApprover(subjectOf(res).id, by(req));
@@ -158,6 +177,7 @@ export function paymentsRouter(): Router {
     rule('reject', PAYMENT_RESOURCE),
     id,
     subject('reject'),
+    refusalsOnPage,
     validateBody(paymentRejectionForm, renderDetail),
     async (req, res) => {
       const payment = await paymentRejecter(subjectOf(res).id, bodyOf(res, paymentRejectionForm).reason, by(req));
@@ -171,6 +191,7 @@ export function paymentsRouter(): Router {
     rule('pay', PAYMENT_RESOURCE),
     id,
     subject('pay'),
+    refusalsOnPage,
     validateBody(paidForm, renderDetail),
     confirmFirst((req, res) => paidConfirmation(subjectOf(res), bodyOf(res, paidForm), detailHref(subjectOf(res).id), langOf(req))),
     async (req, res) => {
