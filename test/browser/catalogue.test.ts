@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEMO_PASSWORD } from '../../server/seed.js';
-import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
+import { openMenuLink, openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 
 describe('browser: catalogue', () => {
   let watched: WatchedPage | undefined;
@@ -20,7 +20,7 @@ describe('browser: catalogue', () => {
     const submit = (url: RegExp) =>
       Promise.all([page.waitForURL((u) => url.test(u.pathname)), page.locator('[data-testid="catalogue-form"] button[type="submit"]').click()]);
 
-    await page.getByRole('link', { name: '目录', exact: true }).click();
+    await (await openMenuLink(page, '目录')).click();
     await page.waitForURL((url) => url.pathname === '/catalogue');
     await check('list');
     await page.locator('[data-testid="new-item"]').click();

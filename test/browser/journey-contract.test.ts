@@ -136,7 +136,9 @@ describe('browser: journey 1, from a catalogue item to an active contract', () =
     expect(await page.locator('[data-testid="activation-checklist"]').textContent()).to.contain('报销上限');
     await go(page, page.locator('[data-testid="checklist-link-allocations"]'));
     expect(await page.locator('#f-amount').inputValue()).to.equal('105000.00');
-    await page.locator('#f-budgetLineId').selectOption({ index: 1 });
+    // The line finance just created (other tests may have left lines of the district too).
+    const line = page.locator('#f-budgetLineId option', { hasText: '困境儿童关爱服务' }).last();
+    await page.locator('#f-budgetLineId').selectOption((await line.getAttribute('value'))!);
     await page.locator('#f-funds').selectOption({ index: 1 });
     await page.locator('#f-purpose').fill('家庭探访服务及儿童主任交通通讯费');
     await shot(page, '06-allocation-form');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DEMO_PASSWORD } from '../../server/seed.js';
 import { usccOfType } from '../factories/organisations.js';
-import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
+import { openMenuLink, openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 
 describe('browser: organisations', () => {
   let watched: WatchedPage | undefined;
@@ -18,7 +18,7 @@ describe('browser: organisations', () => {
     const violations: string[] = [];
     const check = async (label: string) => violations.push(...(await seriousA11yViolations(page)).map((v) => `${label} ${v}`));
 
-    await page.getByRole('link', { name: '社会组织' }).click();
+    await (await openMenuLink(page, '社会组织')).click();
     await page.waitForURL((url) => url.pathname === '/organisations');
     await check('list');
     await page.locator('[data-testid="new-organisation"]').click();
@@ -55,7 +55,7 @@ describe('browser: organisations', () => {
     watched = await openPage();
     const { page, problems } = watched;
     await signIn(page, 'org.sunshine', DEMO_PASSWORD);
-    await Promise.all([page.waitForURL((url) => /^\/organisations\/\d+$/.test(url.pathname)), page.getByRole('link', { name: '本机构' }).click()]);
+    await Promise.all([page.waitForURL((url) => /^\/organisations\/\d+$/.test(url.pathname)), openMenuLink(page, '本机构').then((link) => link.click())]);
     expect(await page.locator('h1').textContent()).to.contain('阳光');
     expect(await page.getByRole('link', { name: '修改联系方式' }).isVisible()).to.equal(true);
     expect(await page.getByRole('link', { name: '编辑', exact: true }).count()).to.equal(0);
@@ -66,7 +66,7 @@ describe('browser: organisations', () => {
     watched = await openPage();
     const { page, problems } = watched;
     await signIn(page, 'org.sunshine', DEMO_PASSWORD);
-    await Promise.all([page.waitForURL((url) => /^\/organisations\/\d+$/.test(url.pathname)), page.getByRole('link', { name: '本机构' }).click()]);
+    await Promise.all([page.waitForURL((url) => /^\/organisations\/\d+$/.test(url.pathname)), openMenuLink(page, '本机构').then((link) => link.click())]);
     const orgPath = new URL(page.url()).pathname;
     await page.goto(`${orgPath}/documents/new`);
     // Note when the progress bar shows up: the page's script inserts it on submit.

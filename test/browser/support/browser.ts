@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { AxeResults } from 'axe-core';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 import type { Sequelize } from 'sequelize';
 import { createApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
@@ -139,4 +139,19 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`).join(', ')}`);
+}
+
+/**
+ * A link of the main menu by its label: the menu groups links under folded headings (采购, 服务,
+ * 资金, 管理), so the heading that holds it is opened first, as a person would.
+ */
+export async function openMenuLink(page: Page, label: string): Promise<Locator> {
+  const menu = page.locator('[data-testid="main-menu-items"]');
+  const link = menu.getByRole('link', { name: label, exact: true });
+  if (!(await link.isVisible()))
+    await menu
+      .locator('details', { has: page.locator('a', { hasText: label }) })
+      .locator('summary')
+      .click();
+  return link;
 }

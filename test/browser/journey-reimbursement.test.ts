@@ -78,9 +78,11 @@ describe('browser: journey 3 — a child director engaged, a month claimed, veri
     // A director registered and trained by the district (the browser app seals numbers with the development key).
     const cipher = new PersonalDataCipher(loadConfig({ NODE_ENV: 'test' }).dataKey);
     const id = idNumber();
+    // Its own name: other tests engage directors for the same demo organisation.
+    const workerName = `李主任${id.slice(-6)}`;
     const worker = await ChildWorker.create({
       kind: 'director',
-      name: '李儿童主任',
+      name: workerName,
       idNumberEnc: cipher.encrypt(id),
       idNumberIndex: cipher.index('idNumber', id),
       idNumberMasked: maskIdNumber(id),
@@ -126,6 +128,8 @@ describe('browser: journey 3 — a child director engaged, a month claimed, veri
     expect(await page.content()).not.to.contain(id);
     await page.goto('/claims');
     await click('org', page, page.getByRole('link', { name: '新建报销申请' }));
+    const option = page.locator('#f-engagementId option', { hasText: workerName });
+    await page.locator('#f-engagementId').selectOption((await option.getAttribute('value'))!);
     await page.getByLabel('月份').fill('2026-03');
     await click('org', page, page.getByRole('button', { name: '创建' }));
     await shot(page, 'org-claim-created');
