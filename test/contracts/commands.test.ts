@@ -8,6 +8,7 @@ import { contractAmender } from '../../server/commands/contracts/contractAmender
 import { contractCreator } from '../../server/commands/contracts/contractCreator.js';
 import { contractUpdater } from '../../server/commands/contracts/contractUpdater.js';
 import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
+import { reportingScheduleSetter } from '../../server/commands/deliverables/reportingScheduleSetter.js';
 import { HttpError, type ValidationError } from '../../server/errors.js';
 import { addMonths } from '../../server/services/calendar.js';
 import { buildSchedule, termErrors } from '../../server/services/contract-terms.js';
@@ -120,6 +121,36 @@ describe('contracts: commands', () => {
       actor: actorOf(officer),
     });
     expect(ok.status).to.equal('draft');
+  });
+
+  it('editing a draft keeps the deliverable and target conditions set on its reporting page (#12)', async () => {
+    const { contract, officer } = await buildContract();
+    const by = { actor: actorOf(officer) };
+    const [first, second] = await Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC']] });
+    await reportingScheduleSetter(
+      contract.id,
+      {
+        frequency: 'quarterly',
+        graceDays: 5,
+        dates: [],
+        milestones: [
+          { instalmentId: first.id, kind: 'deliverables', through: '2026-04-10', shareBp: null },
+          { instalmentId: second.id, kind: 'targets', through: null, shareBp: 5000 },
+        ],
+      },
+      by,
+    );
+    await contractUpdater(
+      contract.id,
+      { ...contractTerms({ number: contract.number, content: '改写后的服务内容' }), _version: (await Contract.findByPk(contract.id))!.lockVersion },
+      by,
+    );
+    const after = await Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC']] });
+    expect(after.map((i) => [i.milestone, i.milestoneKind, i.milestoneThrough ?? null, i.milestoneShareBp ?? null])).to.deep.equal([
+      ['合同签订后', 'deliverables', '2026-04-10', null],
+      ['中期评估合格', 'targets', null, 5000],
+      ['终期评估合格', 'manual', null, null],
+    ]);
   });
 
   it('refuses an officer of another district (404)', async () => {

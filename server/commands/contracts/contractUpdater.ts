@@ -6,6 +6,7 @@ import type { Versioned } from '../../schemas/common.js';
 import type { ContractTermsForm } from '../../schemas/contracts.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By, checkTransition, checkVersion, lockedContract } from '../kernel.js';
+import { carryMilestoneConditions } from '../deliverables/milestoneConditions.js';
 import { checkNumber, checkTerms, termsOf, writeInstalments, writeTargets } from './contractTerms.js';
 
 /**
@@ -21,8 +22,11 @@ export async function contractUpdater(id: number, form: Versioned<ContractTermsF
     await checkNumber(form.number, contract.id, transaction);
     await contract.update({ ...termsOf(form), ...bump }, { transaction });
     await writeTargets(contract.id, form.targets, transaction);
+    // The deliverable and target conditions set on the reporting page stay with the k-th instalment, as an amendment keeps them.
+    const replaced = await Instalment.findAll({ where: { contractId: contract.id }, transaction });
     await Instalment.destroy({ where: { contractId: contract.id }, transaction });
     await writeInstalments(contract.id, schedule, 0, transaction);
+    await carryMilestoneConditions(contract, replaced, 0, by, transaction);
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'contract.update',
