@@ -70,7 +70,8 @@ function eventRow(e: AuditEvent, t: Translate, record: RecordRef | undefined, na
   return {
     seq: e.seq,
     time: formatDateTime(e.at),
-    actor: (e.actorId !== null && names.get(e.actorId)) || e.actorName || t('audit.noActor'),
+    // No person: a visitor's request (signing in) has a request id; the system's own work (set-up, scheduled jobs) has none.
+    actor: (e.actorId !== null && names.get(e.actorId)) || e.actorName || t(e.requestId ? 'audit.noActor' : 'audit.systemActor'),
     username: e.actorName ?? '',
     role: roleLabel(e.actorRole, t),
     action: actionLabel(e.action, t),

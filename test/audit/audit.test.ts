@@ -126,9 +126,11 @@ describe('audit trail', () => {
     it('labels known actions, shows unknown codes as they are, and escapes the detail', async () => {
       const { agent } = await signedIn('admin');
       const { recordType, alice } = await someEvents();
+      // A visitor's request without a person (a failed sign-in) has a request id; the system's own work (set-up, jobs) has none.
+      await recordAudit({ actor: null, action: 'auth.login_failed', recordType, recordId: 4, districtId: null, context: { requestId: 'req-visitor' } });
       const res = await agent.get('/audit').query({ recordType });
       expect(res.text).to.contain('修改用户').and.to.contain('新建用户').and.to.contain('custom.unknown_thing');
-      expect(res.text).to.contain(alice.username).and.to.contain('业务经办人').and.to.contain('（未登录）');
+      expect(res.text).to.contain(alice.username).and.to.contain('业务经办人').and.to.contain('（未登录）').and.to.contain('（系统自动）');
       expect(res.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(res.text).to.not.contain('<script>alert(1)');
       expect(res.text).to.match(/<option value="user.create"[^>]*>新建用户 \(user.create\)<\/option>/);
