@@ -126,12 +126,10 @@ export async function auditListView(actor: Actor, query: AuditQuery, t: Translat
     ...frame,
     rows: events.map((e) => eventRow(e, t, records.get(e), names)),
     recordTypeOptions: recordTypes,
+    // What a person reads: the action's label, in the order of the labels (an unknown code shows as itself).
     actionOptions: [
       { value: '', label: t('audit.anyAction') },
-      ...actions.map((a) => {
-        const label = actionLabel(a, t);
-        return { value: a, label: label === a ? a : `${label} (${a})` };
-      }),
+      ...actions.map((a) => ({ value: a, label: actionLabel(a, t) })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
     ],
     resetHref: PATH,
     can: { export: can(actor, 'export', 'audit'), verify: can(actor, 'verify', 'audit') },

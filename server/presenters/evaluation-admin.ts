@@ -4,7 +4,7 @@ import { Evaluation } from '../../models/Evaluation.js';
 import { EvaluationSample } from '../../models/EvaluationSample.js';
 import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { COMPUTED_INDICATORS, EvaluationTemplateIndicator } from '../../models/EvaluationTemplateIndicator.js';
-import { District, Organisation, ServiceCategory } from '../../models/index.js';
+import { District, Organisation, ServiceCategory, User } from '../../models/index.js';
 import { RectificationItem } from '../../models/RectificationItem.js';
 import { thisYear, today } from '../clock.js';
 import { addMonths } from '../services/calendar.js';
@@ -185,6 +185,7 @@ export async function evaluationQueuePage(actor: Actor, lang: Lang) {
       { model: Contract, as: 'contract', attributes: ['id', 'number'] },
       { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
       { model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] },
+      { model: User, as: 'evaluator', attributes: ['id', 'displayName'] },
     ],
     order: [
       ['dueOn', 'ASC'],
@@ -192,7 +193,8 @@ export async function evaluationQueuePage(actor: Actor, lang: Lang) {
     ],
     limit: 200,
   });
-  return { rows: rows.map((e) => evaluationSummary(e, lang)), proposals: await finalProposals(actor) };
+  // An evaluator's own queue would repeat their own name on every row; an officer's says who scores each.
+  return { rows: rows.map((e) => evaluationSummary(e, lang)), show: { evaluator: actor.role !== 'evaluator' }, proposals: await finalProposals(actor) };
 }
 
 /** The samples of the officer's scope, newest first, and the form's choices. */

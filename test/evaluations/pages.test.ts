@@ -192,6 +192,19 @@ describe('evaluations: pages', () => {
     expect(dashboard.text).to.contain('建议安排的终期评价');
   });
 
+  it('the officer’s queue names who scored each evaluation; the evaluator’s own queue does not repeat their name', async () => {
+    const { evaluation, built, evaluator } = await buildEvaluation({ status: 'submitted' });
+    await evaluator.update({ displayName: '第三方评估员甲' });
+    const officerQueue = await (await agentOf(built.officer)).get('/evaluations/queue');
+    const row = officerQueue.text.slice(officerQueue.text.indexOf(`data-id="${evaluation.id}"`));
+    expect(row.slice(0, row.indexOf('</tr>'))).to.match(/data-testid="evaluator">第三方评估员甲</);
+    const mine = await buildEvaluation({ evaluator });
+    const ownQueue = await (await agentOf(evaluator)).get('/evaluations/queue');
+    expect(ownQueue.text).to.contain(`data-id="${mine.evaluation.id}"`);
+    expect(ownQueue.text).not.to.contain('data-testid="evaluator"');
+    expect(ownQueue.text).not.to.contain('<th scope="col">评估人员</th>');
+  });
+
   it('draws the yearly sample on its page, shows the seed and that it reproduces', async () => {
     const { user, agent } = await signedIn('officer', { districtCode: 'YT' });
     const template = await buildTemplate(user);
