@@ -132,7 +132,8 @@ export function projectsRouter(): Router {
   });
 
   router.get(`${PROJECTS_PATH}/new`, rule('create', PROJECT_RESOURCE), (req, res) =>
-    renderNew(req, res, { values: { year: thisYear(), districtId: actorOf(req).districtId }, errors: {} }),
+    // The officer's own purchasing body is chosen already (they may choose another they keep).
+    renderNew(req, res, { values: { year: thisYear(), districtId: actorOf(req).districtId, agencyId: actorOf(req).agencyId ?? '' }, errors: {} }),
   );
 
   router.post(PROJECTS_PATH, rule('create', PROJECT_RESOURCE), validateBody(newProjectForm, renderNew), async (req, res) => {

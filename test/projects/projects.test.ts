@@ -177,6 +177,13 @@ describe('projects', () => {
       expect(event?.actorId).to.equal(user.id);
     });
 
+    it('opens the new-project form with the officer’s own purchasing body chosen', async () => {
+      const { agent, user } = await signedIn('officer');
+      const page = await agent.get('/projects/new');
+      expect(user.agencyId).to.be.a('number');
+      expect(page.text).to.match(new RegExp(`<option value="${user.agencyId}"[^>]*selected`));
+    });
+
     it('refuses bad input with 422, the input kept and the error beside the field; status never comes from the form', async () => {
       const { agent } = await signedIn('officer');
       for (const [field, value] of [
