@@ -17,10 +17,13 @@ export type ClaimKind = (typeof CLAIM_KINDS)[number];
  * The state machine of a claim, declared once: the UI, the policy, the commands and the tests read
  * it. The organisation edits a draft or a returned claim and submits it; an officer verifies,
  * finance approves (reserving the amount against the contract's ceiling) and pays; the officer
- * (while submitted) or finance (while verified) may return it with reasons or reject it.
+ * (while submitted) or finance (while verified) may return it with reasons or reject it, or lower a
+ * line's amount with a reason (sanction) and go on.
  */
 export const CLAIM_TRANSITIONS = {
   edit: { from: ['draft', 'returned'], to: null },
+  /** Lowering a line's amount (partial sanction): at the verifier's stage or the approver's, the status stays. */
+  sanction: { from: ['submitted', 'verified'], to: null },
   submit: { from: ['draft', 'returned'], to: 'submitted' },
   verify: { from: ['submitted'], to: 'verified' },
   approve: { from: ['verified'], to: 'approved' },
@@ -53,7 +56,10 @@ export class Claim extends Model<InferAttributes<Claim>, InferCreationAttributes
   declare engagementId: number;
   declare month: string;
   declare status: CreationOptional<ClaimStatus>;
+  /** The total that counts: the sum of the lines' sanctioned amounts (what was claimed where none was lowered). */
   declare totalFen: CreationOptional<number>;
+  /** What the organisation claimed: the sum of the lines' amounts as handed in. */
+  declare claimedFen: CreationOptional<number>;
   declare createdBy: number;
   declare submittedBy: CreationOptional<number | null>;
   declare submittedAt: CreationOptional<Date | null>;
@@ -96,6 +102,7 @@ export class Claim extends Model<InferAttributes<Claim>, InferCreationAttributes
         month: { type: DataTypes.STRING(7), allowNull: false },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'draft', validate: { isIn: [CLAIM_STATUSES] } },
         totalFen: { ...fen('totalFen'), defaultValue: 0 },
+        claimedFen: { ...fen('claimedFen'), defaultValue: 0 },
         createdBy: { type: DataTypes.INTEGER, allowNull: false },
         submittedBy: userId(),
         submittedAt: { type: DataTypes.DATE, allowNull: true },
@@ -129,9 +136,20 @@ export class ClaimLine extends Model<InferAttributes<ClaimLine>, InferCreationAt
   /** The 20-digit 数电票号码 a paper 数电票 prints beside its classic code and number. */
   declare fapiaoDigitalNumber: string | null;
   declare receiptFileId: number;
+  /** What the officer verifying or finance approving lowered the line to (null: the amount claimed stands), why, who and when. */
+  declare sanctionedFen: CreationOptional<number | null>;
+  declare sanctionReason: CreationOptional<string | null>;
+  declare sanctionedBy: CreationOptional<number | null>;
+  declare sanctionedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare receipt?: NonAttribute<StoredFile>;
+  declare sanctioner?: NonAttribute<User>;
+
+  /** The amount that counts: the sanctioned one when it was lowered, else the amount claimed. */
+  get countedFen(): NonAttribute<number> {
+    return this.sanctionedFen ?? this.amountFen;
+  }
 
   /** Every key this line's 发票 is known by: its own, and a paper 数电票's 20-digit number. */
   get fapiaoKeys(): NonAttribute<string[]> {
@@ -152,6 +170,17 @@ export class ClaimLine extends Model<InferAttributes<ClaimLine>, InferCreationAt
         fapiaoKey: { type: DataTypes.STRING(40), allowNull: false },
         fapiaoDigitalNumber: { type: DataTypes.STRING(20), allowNull: true },
         receiptFileId: { type: DataTypes.INTEGER, allowNull: false },
+        sanctionedFen: {
+          type: DataTypes.BIGINT,
+          allowNull: true,
+          get(this: Model) {
+            const v = this.getDataValue('sanctionedFen');
+            return v === null || v === undefined ? null : Number(v);
+          },
+        },
+        sanctionReason: { type: DataTypes.STRING(500), allowNull: true },
+        sanctionedBy: { type: DataTypes.INTEGER, allowNull: true },
+        sanctionedAt: { type: DataTypes.DATE, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -6,6 +6,7 @@ import type { Config } from '../server/config.js';
 import { capsOf } from '../server/commands/claims/claimCaps.js';
 import { claimCapsSetter } from '../server/commands/claims/claimCapsSetter.js';
 import { claimCreator, claimLineAdder, claimLineRemover } from '../server/commands/claims/claimEditor.js';
+import { claimLineSanctioner } from '../server/commands/claims/claimSanctioner.js';
 import { claimApprover, claimDecider, claimSubmitter, claimVerifier } from '../server/commands/claims/claimWorkflow.js';
 import { type By, checkTransition } from '../server/commands/kernel.js';
 import { paymentPayer } from '../server/commands/payments/paymentPayer.js';
@@ -41,10 +42,11 @@ import {
   newClaimForm,
   newClaimQuery,
   reasonForm,
+  sanctionForm,
   type ClaimListQuery,
 } from '../server/schemas/claims.js';
 import { inBatches } from '../server/services/export.js';
-import { fenToInput } from '../server/services/money.js';
+import { fenToInput, formatFen } from '../server/services/money.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, by, bodyOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
@@ -210,6 +212,20 @@ export function claimsRouter(config: Config): Router {
   step('submit', claimSubmitter);
   step('verify', claimVerifier);
   step('approve', claimApprover);
+
+  // Partial sanction: the verifier or the approver lowers a line, with a reason the organisation sees.
+  router.post(
+    `${CLAIMS_PATH}/:id/sanction`,
+    rule('sanction', CLAIM_RESOURCE),
+    id,
+    subject('sanction'),
+    validateBody(sanctionForm, renderDetail),
+    async (req, res) => {
+      const { claim } = await claimLineSanctioner(subjectOf(res).id, bodyOf(res, sanctionForm), by(req));
+      flash(req, 'success', 'claims.flash.sanction', { id: claim.id, total: formatFen(claim.totalFen) });
+      res.redirect(detailHref(claim.id));
+    },
+  );
 
   for (const action of ['return', 'reject'] as const) {
     router.post(`${CLAIMS_PATH}/:id/${action}`, rule(action, CLAIM_RESOURCE), id, subject(action), validateBody(reasonForm, renderDetail), async (req, res) => {

@@ -33,4 +33,5 @@ export function initClaims(sequelize: Sequelize): void {
   }
   ClaimLine.belongsTo(Claim, { as: 'claim', foreignKey: 'claimId' });
   ClaimLine.belongsTo(StoredFile, { as: 'receipt', foreignKey: 'receiptFileId' });
+  ClaimLine.belongsTo(User, { as: 'sanctioner', foreignKey: 'sanctionedBy' });
 }

@@ -83,6 +83,7 @@ allow('officer', 'verify', CLAIM_RESOURCE, verifiesClaim);
 allow('finance', 'approve', CLAIM_RESOURCE, approvesClaim);
 // Paying is the claim payment's rule: not whoever approved it, unless the district's exception.
 allow('finance', 'pay', CLAIM_RESOURCE, (actor: Actor, c: ClaimLike) => approvesClaim(actor, c) && paysPayment(actor, c));
-allow(['officer', 'finance'], ['return', 'reject'], CLAIM_RESOURCE, decidesClaim);
+// Lowering a line (partial sanction) belongs to the same stage as a return: the verifier's or the approver's.
+allow(['officer', 'finance'], ['return', 'reject', 'sanction'], CLAIM_RESOURCE, decidesClaim);
 allow('admin', 'set_default_caps', CLAIM_RESOURCE);
 allow('officer', 'set_caps', CLAIM_RESOURCE, (actor: Actor, c: { districtId: number }) => inDistrictScope(actor, c.districtId));

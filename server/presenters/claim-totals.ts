@@ -23,7 +23,8 @@ export type TotalsRow = {
 
 /**
  * Monthly totals per organisation and district of the actor's claims of a year (submitted and
- * beyond): what was claimed, approved (approved or paid) and paid. One grouped query.
+ * beyond): what was claimed (as handed in), approved (approved or paid, as sanctioned) and paid.
+ * One grouped query.
  */
 export async function claimTotals(actor: Actor, query: ClaimTotalsQuery, lang: Lang): Promise<TotalsRow[]> {
   const year = query.year ?? thisYear();
@@ -39,7 +40,7 @@ export async function claimTotals(actor: Actor, query: ClaimTotalsQuery, lang: L
   if (query.districtId) and('c.district_id = ?', query.districtId);
   const rows = await getSequelize().query<Record<string, string | number>>(
     `SELECT c.month AS month, c.district_id AS district_id, d.name AS district, d.name_en AS district_en, c.organisation_id AS organisation_id, o.name AS organisation,
-       COUNT(*) AS n, SUM(c.total_fen) AS claimed,
+       COUNT(*) AS n, SUM(c.claimed_fen) AS claimed,
        SUM(CASE WHEN c.status IN ('approved', 'paid') THEN c.total_fen ELSE 0 END) AS approved,
        SUM(CASE WHEN c.status = 'paid' THEN c.total_fen ELSE 0 END) AS paid
      FROM claims c JOIN districts d ON d.id = c.district_id JOIN organisations o ON o.id = c.organisation_id

@@ -77,6 +77,9 @@ export function claimSummary(c: Claim, lang: Lang) {
     workerHref: `/workers/${c.childWorkerId}`,
     total: formatFen(c.totalFen),
     totalCapitals: fenToChineseCapitals(c.totalFen),
+    // What was claimed, shown beside the total when a line was lowered (partial sanction).
+    claimed: formatFen(c.claimedFen),
+    lowered: c.claimedFen !== c.totalFen,
     status: c.status,
     statusLabel: t(`claims.status.${c.status}`),
     statusClass: CLAIM_STATUS_CLASS[c.status as ClaimStatus],
@@ -149,6 +152,7 @@ export function claimExportColumns(lang: Lang): ExportColumn<Claim>[] {
     { header: f('organisation'), value: (c) => c.organisation?.name ?? '' },
     { header: f('worker'), value: (c) => c.worker?.name ?? '' },
     { header: f('idNumber'), value: (c) => c.worker?.idNumberMasked ?? '' },
+    { header: f('claimedYuan'), value: (c) => fenToInput(c.claimedFen) },
     { header: f('totalYuan'), value: (c) => fenToInput(c.totalFen) },
     { header: f('status'), value: (c) => t(`claims.status.${c.status}`) },
     { header: f('submittedAt'), value: (c) => formatDateTime(c.submittedAt) },
@@ -169,16 +173,30 @@ export async function loadClaim(actor: Actor, id: number): Promise<Claim> {
   return c;
 }
 
-/** The claim's lines with their receipts (one query). */
+/** The claim's lines with their receipts and who lowered them (one query). */
 async function linesOf(claimId: number) {
   return ClaimLine.findAll({
     where: { claimId },
-    include: [{ model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'size'] }],
+    include: [
+      { model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'size'] },
+      { model: User, as: 'sanctioner', attributes: ['id', 'displayName'] },
+    ],
     order: [
       ['spentOn', 'ASC'],
       ['id', 'ASC'],
     ],
   });
+}
+
+/** A line's partial sanction as the pages and the printed form show it ('' when the amount claimed stands). */
+function sanctionOf(l: ClaimLine) {
+  return {
+    counted: formatFen(l.countedFen),
+    sanctioned: l.sanctionedFen === null ? '' : formatFen(l.sanctionedFen),
+    sanctionReason: l.sanctionReason ?? '',
+    sanctioner: l.sanctioner?.displayName ?? '',
+    sanctionedAt: formatDateTime(l.sanctionedAt),
+  };
 }
 
 /**
@@ -211,6 +229,7 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
       kindLabel: t(`claims.kind.${l.kind}`),
       description: l.description,
       amount: formatFen(l.amountFen),
+      ...sanctionOf(l),
       fapiaoCode: l.fapiaoCode ?? '',
       fapiaoNumber: l.fapiaoNumber,
       fapiaoDigitalNumber: l.fapiaoDigitalNumber ?? '',
@@ -230,6 +249,8 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
       communication: formatFen(caps.communication),
       source: t(caps.own ? 'claims.caps.contract' : 'claims.caps.city'),
     },
+    // The lines the verifier or approver may lower, with what counts now.
+    sanctionChoices: lines.map((l) => ({ value: l.id, label: `${l.spentOn} ${t(`claims.kind.${l.kind}`)} ${formatFen(l.countedFen)}` })),
     kinds: [
       { value: 'transport', label: t('claims.kind.transport') },
       { value: 'communication', label: t('claims.kind.communication') },
@@ -263,6 +284,7 @@ export async function claimFormPage(c: Claim, lang: Lang) {
       kindLabel: lang.t(`claims.kind.${l.kind}`),
       description: l.description,
       amount: formatFen(l.amountFen),
+      ...sanctionOf(l),
       fapiao: [l.fapiaoCode, l.fapiaoNumber].filter(Boolean).join(' / ') + (l.fapiaoDigitalNumber ? ` (${l.fapiaoDigitalNumber})` : ''),
     })),
   };

@@ -269,7 +269,7 @@ export async function paymentFormPage(p: Payment, lang: Lang) {
   const [organisation, lines, claim] = await Promise.all([
     Organisation.findByPk(p.organisationId, { attributes: ['id', 'bankName', 'bankAccount'] }),
     fundingLinesOf(p.contractId),
-    p.kind === 'claim' ? Claim.findOne({ where: { paymentId: p.id }, attributes: ['id', 'month'] }) : null,
+    p.kind === 'claim' ? Claim.findOne({ where: { paymentId: p.id }, attributes: ['id', 'month', 'claimedFen', 'totalFen'] }) : null,
   ]);
   const payment = paymentSummary(p, lang);
   return {
@@ -279,6 +279,11 @@ export async function paymentFormPage(p: Payment, lang: Lang) {
       instalmentText: claim ? t('payments.form.claimRef', { id: claim.id, month: claim.month }) : `${payment.kindLabel} ${payment.instalmentSeq}`,
       milestone: claim ? t('payments.form.claimMilestone') : payment.milestone,
       claimHref: claim ? `/claims/${claim.id}` : '',
+      // A claim lowered at verification or approval: what was claimed beside what is paid.
+      claimLowered:
+        claim && claim.claimedFen !== claim.totalFen
+          ? t('claims.sanction.lowered', { claimed: formatFen(claim.claimedFen), total: formatFen(claim.totalFen) })
+          : '',
     },
     // The printed form carries the payee's full account (lists mask it).
     payee: { bankName: organisation?.bankName ?? '', bankAccount: groupedAccount(organisation?.bankAccount ?? '') },

@@ -78,6 +78,20 @@ export type ClaimLineForm = z.infer<typeof claimLineForm>;
 export const reasonForm = z.object({ reason: required().max(2000, 'validation.tooLong') });
 export type ReasonForm = z.infer<typeof reasonForm>;
 
+/**
+ * Partial sanction of a line: which line, what it is lowered to (yuan, 0 allowed: the line is not
+ * reimbursed) and why (the organisation reads it). Field names differ from the line form's so both
+ * forms can stand on one page.
+ */
+export const sanctionForm = z
+  .object({
+    lineId: recordId(),
+    sanctionAmount: required().pipe(moneyField({ message: 'claims.validation.sanctionAmount' })),
+    sanctionReason: required().max(500, 'validation.tooLong'),
+  })
+  .transform((v) => ({ lineId: v.lineId, amountFen: v.sanctionAmount, reason: v.sanctionReason }));
+export type SanctionFormInput = z.infer<typeof sanctionForm>;
+
 /** The monthly caps of a contract (or the city default), in yuan per worker per month. */
 export const capsForm = z.object({ transport: positiveMoney(), communication: positiveMoney() });
 export type CapsForm = z.infer<typeof capsForm>;

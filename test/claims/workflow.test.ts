@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { AuditEvent, type User } from '../../models/index.js';
-import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimedFapiao, type ClaimStatus, type ClaimTransition } from '../../models/Claim.js';
+import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimedFapiao, ClaimLine, type ClaimStatus, type ClaimTransition } from '../../models/Claim.js';
 import { Instalment } from '../../models/Instalment.js';
 import { LedgerEntry } from '../../models/LedgerEntry.js';
 import { Payment } from '../../models/Payment.js';
 import { claimLineAdder } from '../../server/commands/claims/claimEditor.js';
+import { claimLineSanctioner } from '../../server/commands/claims/claimSanctioner.js';
 import { contractCompleter } from '../../server/commands/contracts/contractCompleter.js';
 import { claimApprover, claimDecider, claimSubmitter, claimVerifier } from '../../server/commands/claims/claimWorkflow.js';
 import { paymentPayer } from '../../server/commands/payments/paymentPayer.js';
@@ -118,6 +119,11 @@ describe('claims: the workflow', () => {
         by(s.orgUser),
       ),
     submit: (id, s) => claimSubmitter(id, by(s.orgUser)),
+    sanction: async (id, s) => {
+      const line = (await ClaimLine.findOne({ where: { claimId: id } }))!;
+      const actor = (await Claim.findByPk(id))!.status === 'verified' ? s.finance : s.officer;
+      return claimLineSanctioner(id, { lineId: line.id, amountFen: 1, reason: '超标准' }, by(actor));
+    },
     verify: (id, s) => claimVerifier(id, by(s.officer)),
     approve: (id, s) => claimApprover(id, by(s.finance)),
     pay: async (id, s) => {

@@ -12,6 +12,7 @@ import { checkFreeText, confirmedPersonalData } from '../../services/personal-da
 import { fapiaoKey } from '../../services/identifiers.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { holdFapiao } from './claimFapiao.js';
+import { retotal } from './claimTotal.js';
 import { lineErrors, monthBounds } from './claimLineRules.js';
 import { contractIdOfClaim, lockedClaim } from './claimLocks.js';
 
@@ -104,7 +105,7 @@ export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploa
       { transaction },
     );
     await holdFapiao(line, claim.id, transaction);
-    await claim.update({ totalFen: claim.totalFen + line.amountFen }, { transaction });
+    await retotal(claim, transaction);
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'claim.add_line',
@@ -137,7 +138,7 @@ export async function claimLineRemover(claimId: number, lineId: number, by: By):
     if (!line) throw new NotFoundError();
     await ClaimedFapiao.destroy({ where: { claimLineId: line.id }, transaction });
     await line.destroy({ transaction });
-    await claim.update({ totalFen: claim.totalFen - line.amountFen }, { transaction });
+    await retotal(claim, transaction);
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'claim.remove_line',

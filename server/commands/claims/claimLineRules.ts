@@ -14,10 +14,10 @@ export function monthBounds(month: string): { first: string; last: string } {
   return { first: `${month}-01`, last };
 }
 
-/** What other live claims (submitted and beyond) of the worker under the contract already claim in `month`, per kind. */
+/** What other live claims (submitted and beyond) of the worker under the contract already claim in `month`, per kind (as sanctioned where a line was lowered). */
 async function usedByOthers(claim: Claim, transaction: Transaction): Promise<Record<ClaimKind, number>> {
   const rows = await getSequelize().query<{ kind: ClaimKind; total: number | string }>(
-    `SELECT l.kind AS kind, SUM(l.amount_fen) AS total FROM claim_lines l JOIN claims c ON c.id = l.claim_id
+    `SELECT l.kind AS kind, SUM(COALESCE(l.sanctioned_fen, l.amount_fen)) AS total FROM claim_lines l JOIN claims c ON c.id = l.claim_id
      WHERE c.contract_id = ? AND c.child_worker_id = ? AND c.month = ? AND c.id <> ? AND c.status IN (?) GROUP BY l.kind`,
     { replacements: [claim.contractId, claim.childWorkerId, claim.month, claim.id, CAPPED_STATUSES], type: QueryTypes.SELECT, transaction },
   );

@@ -1,4 +1,4 @@
-import type { Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { CLAIM_TRANSITIONS, type Claim, ClaimedFapiao, ClaimLine, type ClaimTransition } from '../../../models/Claim.js';
 import { Contract } from '../../../models/Contract.js';
 import { Payment } from '../../../models/Payment.js';
@@ -16,6 +16,7 @@ import { auditActorOf, type By, checkTransition, lockedContract } from '../kerne
 import { reservedOf } from './claimCeiling.js';
 import { holdFapiao } from './claimFapiao.js';
 import { lineErrors } from './claimLineRules.js';
+import { retotal } from './claimTotal.js';
 import { contractIdOfClaim, lockedClaim } from './claimLocks.js';
 
 type Step = (claim: Claim, contract: Contract, transaction: Transaction) => Promise<Record<string, unknown>>;
@@ -28,7 +29,7 @@ type Step = (claim: Claim, contract: Contract, transaction: Transaction) => Prom
  */
 async function move(
   claimId: number,
-  transition: Exclude<ClaimTransition, 'edit'>,
+  transition: Exclude<ClaimTransition, 'edit' | 'sanction'>,
   by: By,
   step: Step,
   lockFirst?: (t: Transaction) => Promise<void>,
@@ -66,7 +67,12 @@ async function move(
 export function claimSubmitter(claimId: number, by: By): Promise<Claim> {
   return move(claimId, 'submit', by, async (claim, contract, transaction) => {
     if (contract.status !== 'active') throw new ConflictError('claims.errors.contractNotActive', { status: contract.status });
-    const lines = await ClaimLine.findAll({ where: { claimId: claim.id }, order: [['id', 'ASC']], transaction });
+    // A resubmitted claim is handed in anew: what was lowered at its last verification counts as claimed again.
+    const cleared = await ClaimLine.update(
+      { sanctionedFen: null, sanctionReason: null, sanctionedBy: null, sanctionedAt: null },
+      { where: { claimId: claim.id, sanctionedFen: { [Op.ne]: null } }, transaction },
+    );
+    const lines = await retotal(claim, transaction);
     if (lines.length === 0) throw new ValidationError({ total: 'claims.validation.noLines' });
     const errors = await lineErrors(claim, lines, (i) => `line_${lines[i].id}`, transaction);
     if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -74,7 +80,7 @@ export function claimSubmitter(claimId: number, by: By): Promise<Claim> {
     const left = contract.reimbursementCeilingFen - (await reservedOf(contract.id, transaction));
     if (claim.totalFen > left) throw new ValidationError({ total: 'claims.validation.overCeiling' });
     await claim.update({ submittedBy: by.actor.id, submittedAt: now(), decidedBy: null, decidedAt: null, reason: null }, { transaction });
-    return { lines: lines.length, ceilingLeftFen: left };
+    return { lines: lines.length, ceilingLeftFen: left, ...(cleared[0] ? { sanctionsCleared: cleared[0] } : {}) };
   });
 }
 
