@@ -17,6 +17,7 @@ import { deliverableCallLogRouter } from './deliverable-call-log.js';
 import { deliverableScheduleRouter } from './deliverable-schedule.js';
 import { deliverablesRouter } from './deliverables.js';
 import { engagementsRouter } from './engagements.js';
+import { inboxRouter } from './inbox.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
 import { paymentsRouter } from './payments.js';
@@ -29,6 +30,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(languageRouter());
   app.use(accountRouter(config));
   app.use(dashboardRouter());
+  app.use(inboxRouter());
   app.use(referenceRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));

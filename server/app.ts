@@ -7,8 +7,10 @@ import { configurePassport } from './auth/passport.js';
 import { type Config, projectRoot } from './config.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
+import { pageBadges } from './middleware/page-badges.js';
 import { requestContext } from './middleware/request-context.js';
 import { configureVisitorTokens, crossSiteProtection, securityHeaders } from './middleware/security.js';
+import { pageBadgesFor } from './presenters/inbox.js';
 import { navigationFor } from './presenters/navigation.js';
 import { keepSessionWhenUnreadable, passwordChangeGate, saveSessionBeforeRedirect, sessionLifetime } from './middleware/session-guards.js';
 import { healthRouter } from '../routes/health.js';
@@ -61,6 +63,7 @@ export function createApp(config: Config, options: { mountExtra?: (app: Express)
   app.use(saveSessionBeforeRedirect);
   app.use(sessionLifetime(ABSOLUTE_MS));
   app.use(locals(navigationFor));
+  app.use(pageBadges(pageBadgesFor));
   app.use(crossSiteProtection);
   app.use(passwordChangeGate);
 

@@ -35,6 +35,12 @@ export function allocationScope(actor: Actor): WhereOptions {
   return districtScope(actor);
 }
 
+/** Allocations waiting for `actor` (finance) to decide: submitted ones on lines they keep, never their own request. */
+export function allocationQueueWhere(actor: Actor): WhereOptions {
+  const lines = actor.cityLevel ? {} : { lineDistrictId: actor.districtId };
+  return { [Op.and]: [lines, { status: 'submitted', requestedBy: { [Op.ne]: actor.id } }] };
+}
+
 type LineLike = { districtId: number };
 type AllocationLike = { lineDistrictId: number; districtId: number; requestedBy: number };
 

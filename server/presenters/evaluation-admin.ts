@@ -144,11 +144,11 @@ export async function scheduleFormPage(actor: Actor, contract: Contract, lang: L
  * The final evaluations the system proposes: active contracts the officer keeps that end within a
  * month (or have ended and are still open) and have no final evaluation yet, soonest first.
  */
-export function finalProposalsWhere(actor: Actor): WhereOptions<Contract> {
+export function finalProposalsWhere(actor: Actor, endingBy: string = addMonths(today(), 1)): WhereOptions<Contract> {
   return {
     [Op.and]: [
       contractScope(actor),
-      { status: 'active', termEnd: { [Op.lte]: addMonths(today(), 1) } },
+      { status: 'active', termEnd: { [Op.lte]: endingBy } },
       { id: { [Op.notIn]: Evaluation.sequelize!.literal("(SELECT e.contract_id FROM evaluations e WHERE e.kind = 'final' AND e.status <> 'cancelled')") } },
     ],
   } as WhereOptions<Contract>;
