@@ -52,14 +52,6 @@ export const OCDS_PROCUREMENT_METHOD: Readonly<Record<ProcurementMethod, 'open' 
   cooperation: 'direct',
 };
 
-/** The registered OCDS prefix plus the city: every project's ocid is this, a dash, and its id. */
-export const OCID_PREFIX = 'ocds-careprocure-SZ';
-
-/** The OCDS contracting-process identifier of project `id`. */
-export function ocidFor(id: number): string {
-  return `${OCID_PREFIX}-${id}`;
-}
-
 /** A service project (购买服务项目, DOMAIN.md "Project"). */
 export class Project extends Model<InferAttributes<Project>, InferCreationAttributes<Project>> {
   declare id: CreationOptional<number>;

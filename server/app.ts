@@ -15,6 +15,7 @@ import { navigationFor } from './presenters/navigation.js';
 import { keepSessionWhenUnreadable, passwordChangeGate, saveSessionBeforeRedirect, sessionLifetime } from './middleware/session-guards.js';
 import { healthRouter } from '../routes/health.js';
 import { mountRoutes } from '../routes/index.js';
+import { configureOcdsPrefix } from './services/ocds/identifiers.js';
 
 /**
  * Builds the Express application; `server/index.ts` listens, tests import this. The database
@@ -26,6 +27,7 @@ export function createApp(config: Config, options: { mountExtra?: (app: Express)
   app.set('view engine', 'ejs');
   app.set('views', path.join(projectRoot, 'views'));
   app.set('query parser', 'simple');
+  configureOcdsPrefix(config.ocdsPrefix);
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
 
   app.use(requestContext);

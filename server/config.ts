@@ -21,7 +21,27 @@ const schema = z.object({
   UPLOAD_DIR: z.string().optional(),
   /** `s3://ACCESS:SECRET@host:port/bucket[/prefix]?region=…&tls=0|1&forcePathStyle=0|1`; unset: the disk. */
   STORAGE_URL: z.string().optional(),
+  /** The registered OCDS ocid prefix (`ocds-` and six characters), see `ocdsPrefixFrom`. */
+  OCDS_PREFIX: z.string().optional(),
 });
+
+/**
+ * The ocid prefix of the data this installation publishes (OCDS 1.1.5): the registered form is
+ * `ocds-` and six characters, given by the Open Contracting Partnership to the publisher. The
+ * default is of that form for development and tests; a bureau that publishes sets its own. Read
+ * by the app at start and by the migration that gave existing projects their ocids; an ocid once
+ * given never changes (published identifiers stay), so a later change of prefix affects new
+ * projects only.
+ */
+export const DEFAULT_OCDS_PREFIX = 'ocds-cpsz19';
+export const OCDS_PREFIX_FORM = /^ocds-[a-z0-9]{6}$/;
+
+/** The prefix `env` names, or the default; a value not of the registered form is refused. */
+export function ocdsPrefixFrom(env: NodeJS.ProcessEnv): string {
+  const value = env.OCDS_PREFIX?.trim() || DEFAULT_OCDS_PREFIX;
+  if (!OCDS_PREFIX_FORM.test(value)) throw new ConfigError('OCDS_PREFIX must be ocds- and six lower-case letters or digits (e.g. ocds-213czf)');
+  return value;
+}
 
 /** Where an S3-compatible store is and how to sign in to it (`STORAGE_URL=s3://…`). */
 export type S3Location = {
@@ -113,6 +133,8 @@ export type Config = {
   uploadDir: string;
   /** Where uploaded files live (`STORAGE_URL`); the disk under `uploadDir` when unset. */
   storage: StorageConfig;
+  /** The OCDS ocid prefix (`OCDS_PREFIX`, registered form `ocds-xxxxxx`). */
+  ocdsPrefix: string;
 };
 
 export class ConfigError extends Error {}
@@ -145,6 +167,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[0-9a-fA-F]{64}$/.test(dataKeyHex)) problems.push('DATA_KEY must be 64 hexadecimal characters (32 bytes)');
   else if (isProduction && /^(.)\1*$/.test(dataKeyHex)) problems.push('DATA_KEY is a repeated character, not a key');
   const storage = parseStorageUrl(e.STORAGE_URL, problems);
+  let ocdsPrefix = DEFAULT_OCDS_PREFIX;
+  try {
+    ocdsPrefix = ocdsPrefixFrom(env);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
   // Files and the keys to the bucket cross the network: in clear only to the same machine.
   if (isProduction && storage.kind === 's3' && storage.endpoint.startsWith('http://') && !isLoopback(new URL(storage.endpoint).hostname)) {
     problems.push('STORAGE_URL: tls=0 is allowed in production only for a store on this machine (127.0.0.1, ::1, localhost)');
@@ -166,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqlLog: e.SQL_LOG === '1',
     uploadDir: e.UPLOAD_DIR ?? path.join(root, 'uploads'),
     storage,
+    ocdsPrefix,
   };
 }
 

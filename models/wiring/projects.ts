@@ -3,6 +3,7 @@ import { Agency } from '../Agency.js';
 import { Award } from '../Award.js';
 import { CatalogueItem } from '../CatalogueItem.js';
 import { District } from '../District.js';
+import { OcdsRelease } from '../OcdsRelease.js';
 import { Organisation } from '../Organisation.js';
 import { Project } from '../Project.js';
 import { ProjectItem } from '../ProjectItem.js';
@@ -13,6 +14,7 @@ export function initProjects(sequelize: Sequelize): void {
   Project.initModel(sequelize);
   ProjectItem.initModel(sequelize);
   Award.initModel(sequelize);
+  OcdsRelease.initModel(sequelize);
   Project.belongsTo(District, { as: 'district', foreignKey: 'districtId' });
   Project.belongsTo(Agency, { as: 'agency', foreignKey: 'agencyId' });
   Project.belongsTo(User, { as: 'creator', foreignKey: 'createdBy' });

@@ -1,6 +1,7 @@
 import { Award } from '../../models/Award.js';
 import { Agency, type Organisation, type User } from '../../models/index.js';
-import { type ProcurementMethod, Project, type ProjectStatus, ocidFor } from '../../models/Project.js';
+import { type ProcurementMethod, Project, type ProjectStatus } from '../../models/Project.js';
+import { ocidOf } from '../../server/services/ocds/identifiers.js';
 import { ProjectItem } from '../../models/ProjectItem.js';
 import { buildCatalogueItem } from './catalogue.js';
 import { buildOrganisation, buildUser, district, unique } from './index.js';
@@ -61,7 +62,7 @@ export async function buildProject(
     status,
     createdBy: creator.id,
   });
-  await project.update({ ocid: ocidFor(project.id) });
+  await project.update({ ocid: ocidOf(project.id) });
   if (TENDERED.includes(status)) {
     const item = await buildCatalogueItem(creator, { districtCode, year, status: 'published', priceFen: 15_000 });
     await ProjectItem.create({ projectId: project.id, catalogueItemId: item.id, quantity: 100, unitPriceFen: item.referenceUnitPriceFen });

@@ -5,6 +5,7 @@ import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { formatFen } from '../../services/money.js';
 import { commitFrom } from './contractCommitments.js';
 import { lineIdsOfProject, lockLines } from './contractFunding.js';
@@ -83,6 +84,7 @@ export async function contractActivator(id: number, by: By): Promise<Contract> {
       },
       context: by.context,
     });
+    await recordRelease(contract.projectId, ['contract'], transaction);
     return contract;
   });
 }

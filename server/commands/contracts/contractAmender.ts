@@ -5,6 +5,7 @@ import { Instalment, OPEN_INSTALMENT_STATUSES } from '../../../models/Instalment
 import { withTransaction } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import type { Versioned } from '../../schemas/common.js';
 import type { AmendmentForm } from '../../schemas/contracts.js';
 import { buildSchedule, termErrors } from '../../services/contract-terms.js';
@@ -121,6 +122,7 @@ export async function contractAmender(id: number, form: Versioned<AmendmentForm>
       },
       context: by.context,
     });
+    await recordRelease(contract.projectId, ['contractAmendment'], transaction);
     return contract;
   });
 }

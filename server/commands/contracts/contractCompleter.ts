@@ -6,6 +6,7 @@ import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { balance } from '../../services/ledger.js';
 import { uncommitTo } from './contractCommitments.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
@@ -39,6 +40,7 @@ export async function contractCompleter(id: number, by: By): Promise<Contract> {
       detail: { number: contract.number, releasedFen: unpaidFen, releasedTo: released, status: { from: 'active', to: 'completed' } },
       context: by.context,
     });
+    await recordRelease(contract.projectId, ['contractTermination'], transaction);
     return contract;
   });
 }

@@ -5,6 +5,7 @@ import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { type FieldErrors, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { balance } from '../../services/ledger.js';
 import { uncommitTo } from './contractCommitments.js';
 import { cancelOnTermination, closeClaim, openOnTermination, type Settlement, SETTLEMENTS, settlementField } from './contractSettlement.js';
@@ -69,6 +70,7 @@ export async function contractTerminator(id: number, reason: string, by: By, dec
       },
       context: by.context,
     });
+    await recordRelease(contract.projectId, ['contractTermination'], transaction);
     return contract;
   });
 }

@@ -3,6 +3,7 @@ import type { Contract } from '../../../models/Contract.js';
 import { Evaluation, type Grade, gradesAtLeast } from '../../../models/Evaluation.js';
 import { Instalment } from '../../../models/Instalment.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { acceptedThrough, contractProgress } from '../../services/deliverable-progress.js';
 import { auditActorOf, type By } from '../kernel.js';
 
@@ -55,5 +56,6 @@ export async function markMilestonesMet(contract: Contract, by: By, transaction:
       context: by.context,
     });
   }
+  if (met.length) await recordRelease(contract.projectId, ['implementation'], transaction);
   return met;
 }

@@ -8,6 +8,7 @@ import { can } from '../../policies/index.js';
 import { keepsMoneyOf } from '../../policies/finance.js';
 import { PAYMENT_RESOURCE } from '../../policies/payment.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { claimPaid } from '../claims/claimPaid.js';
 import { uncommitTo } from '../contracts/contractCommitments.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
@@ -61,6 +62,8 @@ export async function paymentDecision(
       const instalmentStatus = to === 'rejected' ? (ended ? 'cancelled' : 'due') : to;
       await Instalment.update({ status: instalmentStatus }, { where: { id: payment.instalmentId, status: { [Op.ne]: 'cancelled' } }, transaction });
     }
+    // Money that left is an implementation transaction of the contract (OCDS).
+    if (to === 'paid') await recordRelease(contract.projectId, ['implementation'], transaction);
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: `payment.${transition}`,

@@ -6,6 +6,7 @@ import { ConflictError } from '../../errors.js';
 import { can } from '../../policies/index.js';
 import { PAYMENT_RESOURCE } from '../../policies/payment.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { hasPassingFinalEvaluation } from '../evaluations/passingFinalEvaluation.js';
 import { auditActorOf, type By, lockedContract } from '../kernel.js';
 import { contractIdOf, lockedInstalment } from './paymentLocks.js';
@@ -35,6 +36,7 @@ export async function milestoneMarker(instalmentId: number, by: By): Promise<Ins
       detail: { contractId: contract.id, seq: instalment.seq, milestone: instalment.milestone, status: { from: 'scheduled', to: 'due' } },
       context: by.context,
     });
+    await recordRelease(contract.projectId, ['implementation'], transaction);
     return instalment;
   });
 }

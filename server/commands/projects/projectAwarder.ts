@@ -7,6 +7,7 @@ import { dialectOf, withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { AwardForm } from '../../schemas/projects.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { evaluationWarningsOf } from '../evaluations/evaluationWarnings.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { lockedProject } from './lockedProject.js';
@@ -89,6 +90,7 @@ function awardInTransaction(id: number, form: AwardForm, by: By): Promise<{ proj
       },
       context: by.context,
     });
+    await recordRelease(project.id, ['award'], transaction);
     return { project, award };
   });
 }

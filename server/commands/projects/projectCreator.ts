@@ -1,12 +1,15 @@
-import { Project, ocidFor } from '../../../models/Project.js';
+import { Project } from '../../../models/Project.js';
 import { withTransaction } from '../../db.js';
 import type { NewProjectForm } from '../../schemas/projects.js';
 import { recordAudit } from '../../services/audit.js';
+import { ocidOf } from '../../services/ocds/identifiers.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { auditActorOf, type By } from '../kernel.js';
 import { checkAgency, checkProjectDistrict } from './projectChecks.js';
 
 /**
- * Creates a project in `planning`, with its OCDS ocid (the prefix and its id). The district must
+ * Creates a project in `planning`, with its OCDS ocid (the configured prefix and its id) and its
+ * first OCDS release (`planning`). The district must
  * be one the officer keeps and the purchasing body an agency of it or of the city (422 beside the
  * field otherwise).
  */
@@ -27,7 +30,7 @@ export async function projectCreator(form: NewProjectForm, by: By): Promise<Proj
       },
       { transaction },
     );
-    await project.update({ ocid: ocidFor(project.id) }, { transaction });
+    await project.update({ ocid: ocidOf(project.id) }, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'project.create',
@@ -37,6 +40,7 @@ export async function projectCreator(form: NewProjectForm, by: By): Promise<Proj
       detail: { ocid: project.ocid, year: project.year, title: project.title, budgetFen: project.budgetFen, method: project.procurementMethod },
       context: by.context,
     });
+    await recordRelease(project.id, ['planning'], transaction);
     return project;
   });
 }

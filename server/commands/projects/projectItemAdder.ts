@@ -4,6 +4,7 @@ import { withTransaction } from '../../db.js';
 import { ValidationError } from '../../errors.js';
 import type { ProjectItemForm } from '../../schemas/projects.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { purchasableItem } from '../../services/catalogue.js';
 import { auditActorOf, type By } from '../kernel.js';
 import { checkPlanning } from './projectChecks.js';
@@ -37,6 +38,7 @@ export async function projectItemAdder(projectId: number, form: ProjectItemForm,
         detail: { catalogueItemId: item.id, code: item.code, version: item.version, quantity: line.quantity, unitPriceFen: line.unitPriceFen },
         context: by.context,
       });
+      await recordRelease(project.id, ['planningUpdate'], transaction);
       return line;
     });
   } catch (err) {

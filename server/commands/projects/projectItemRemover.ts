@@ -2,6 +2,7 @@ import { ProjectItem } from '../../../models/ProjectItem.js';
 import { withTransaction } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { auditActorOf, type By } from '../kernel.js';
 import { checkPlanning } from './projectChecks.js';
 import { lockedProject } from './lockedProject.js';
@@ -23,5 +24,6 @@ export async function projectItemRemover(projectId: number, itemId: number, by: 
       detail: { catalogueItemId: line.catalogueItemId, quantity: line.quantity, unitPriceFen: line.unitPriceFen },
       context: by.context,
     });
+    await recordRelease(project.id, ['planningUpdate'], transaction);
   });
 }

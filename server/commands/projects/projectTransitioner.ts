@@ -6,6 +6,7 @@ import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
+import { type ReleaseTag, recordRelease } from '../../services/ocds/release.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { lockedProject } from './lockedProject.js';
 
@@ -55,6 +56,16 @@ export async function projectTransitioner(
       detail: { status: { from, to }, ...(reason ? { reason } : {}), ...(cancelledAward ? { cancelledAward } : {}) },
       context: by.context,
     });
+    // `contract` and `close` are told by the contract's own release (activation, termination, completion).
+    const tags: ReleaseTag[] | null =
+      transition === 'tender'
+        ? ['tender']
+        : transition === 'cancel'
+          ? cancelledAward
+            ? ['tenderCancellation', 'awardCancellation']
+            : ['tenderCancellation']
+          : null;
+    if (tags) await recordRelease(project.id, tags, transaction);
     return project;
   });
 }

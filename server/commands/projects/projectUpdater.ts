@@ -3,6 +3,7 @@ import { withTransaction } from '../../db.js';
 import type { Versioned } from '../../schemas/common.js';
 import type { EditProjectForm } from '../../schemas/projects.js';
 import { recordAudit } from '../../services/audit.js';
+import { recordRelease } from '../../services/ocds/release.js';
 import { auditActorOf, type By, checkVersion } from '../kernel.js';
 import { checkAgency, checkPlanning } from './projectChecks.js';
 import { lockedProject } from './lockedProject.js';
@@ -28,6 +29,7 @@ export async function projectUpdater(id: number, form: Versioned<EditProjectForm
       detail: { before, after: { agencyId: form.agencyId, title: form.title, budgetFen: form.budget, method: form.procurementMethod } },
       context: by.context,
     });
+    await recordRelease(project.id, ['planningUpdate'], transaction);
     return project;
   });
 }

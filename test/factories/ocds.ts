@@ -1,0 +1,102 @@
+import { Agency, type Organisation, type User } from '../../models/index.js';
+import type { Contract } from '../../models/Contract.js';
+import { Instalment } from '../../models/Instalment.js';
+import { OcdsRelease } from '../../models/OcdsRelease.js';
+import type { ProcurementMethod, Project } from '../../models/Project.js';
+import { contractActivator } from '../../server/commands/contracts/contractActivator.js';
+import { contractAmender } from '../../server/commands/contracts/contractAmender.js';
+import { contractCreator } from '../../server/commands/contracts/contractCreator.js';
+import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
+import { paymentApprover } from '../../server/commands/payments/paymentApprover.js';
+import { paymentPayer } from '../../server/commands/payments/paymentPayer.js';
+import { milestoneMarker, paymentRequester } from '../../server/commands/payments/paymentRequester.js';
+import { projectAwarder } from '../../server/commands/projects/projectAwarder.js';
+import { projectCreator } from '../../server/commands/projects/projectCreator.js';
+import { projectItemAdder } from '../../server/commands/projects/projectItemAdder.js';
+import { projectTransitioner } from '../../server/commands/projects/projectTransitioner.js';
+import type { Release } from '../../server/services/ocds/release.js';
+import { buildCatalogueItem } from './catalogue.js';
+import { contractTerms, storedContractDocument } from './contracts.js';
+import { actorOf, buildAllocation, buildBudgetLine } from './finance.js';
+import { buildOrganisation, buildUser, district, unique } from './index.js';
+import { projectYear } from './projects.js';
+
+export type LivedProject = { project: Project; contract: Contract; organisation: Organisation; officer: User; finance: User; cashier: User };
+
+/**
+ * A project's whole life through the real commands (so every OCDS release is the one the app
+ * writes): created, an item added, tendered, awarded, its contract signed and activated, the first
+ * instalment's milestone met and paid, amended (the open instalments replaced), then terminated
+ * unless `end: 'active'`. 福田 unless told.
+ */
+export async function liveProject(
+  attrs: { districtCode?: string; year?: number; method?: ProcurementMethod; end?: 'active' | 'terminated' } = {},
+): Promise<LivedProject> {
+  const districtCode = attrs.districtCode ?? 'FT';
+  const d = await district(districtCode);
+  const officer = (await buildUser('officer', { districtCode })).user;
+  const finance = (await buildUser('finance', { districtCode })).user;
+  const cashier = (await buildUser('finance', { districtCode })).user;
+  const by = { actor: actorOf(officer) };
+  const agency = await Agency.findOne({ where: { districtId: d.id, kind: 'civil_affairs' } });
+  const year = attrs.year ?? projectYear();
+  const valueFen = 3_000_000;
+  const project = await projectCreator(
+    {
+      year,
+      districtId: d.id,
+      agencyId: agency!.id,
+      title: `困境儿童家庭探访服务${unique()}`,
+      targetGroup: '辖区困境儿童约 300 名',
+      budget: valueFen,
+      procurementMethod: attrs.method ?? 'competitive_consultation',
+    },
+    by,
+  );
+  const item = await buildCatalogueItem(officer, { districtCode, year, status: 'published', priceFen: 30_000 });
+  await projectItemAdder(project.id, { catalogueItemId: item.id, quantity: 100, unitPrice: null }, by);
+  await projectTransitioner(project.id, 'tender', by);
+  const organisation = await buildOrganisation({ districtCode });
+  await projectAwarder(project.id, { organisationId: organisation.id, amount: valueFen, reasons: '综合评分第一' }, by);
+  const terms = contractTerms();
+  let contract = await contractCreator(project.id, terms, by);
+  const signed = await storedContractDocument(officer, project.districtId);
+  await contract.update({ signedFileId: signed.id });
+  const line = await buildBudgetLine({ districtCode, year, amountFen: 10_000_000, creator: finance });
+  // More than activation commits: the amendment raises the value by ¥3,000.00.
+  await buildAllocation({ status: 'approved', line, project, amountFen: valueFen + terms.reimbursementCeilingFen + 1_000_000, requester: officer });
+  contract = await contractActivator(contract.id, by);
+  const [first] = await Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC']] });
+  await milestoneMarker(first.id, by);
+  const payment = await paymentRequester(first.id, by);
+  await paymentApprover(payment.id, { actor: actorOf(finance) });
+  await paymentPayer(payment.id, { bankReference: 'ICBC-20260301-0001', paidOn: '2026-03-01' }, { actor: actorOf(cashier) });
+  await contract.reload();
+  contract = await contractAmender(
+    contract.id,
+    {
+      reason: '服务范围扩大',
+      valueFen: 3_300_000,
+      termStart: contract.termStart,
+      termEnd: contract.termEnd,
+      termJustification: null,
+      reimbursementCeilingFen: contract.reimbursementCeilingFen,
+      targets: [{ categoryCode: 'home_visit', metric: 'visits', targetCount: 700 }],
+      scheduleMode: 'percent',
+      instalments: [
+        { percentBp: 5000, milestone: '中期评估合格' },
+        { percentBp: 5000, milestone: '终期评估合格' },
+      ],
+    },
+    by,
+  );
+  if (attrs.end !== 'active') contract = await contractTerminator(contract.id, '服务机构无法继续履约', by);
+  await project.reload();
+  return { project, contract, organisation, officer, finance, cashier };
+}
+
+/** The releases of a project as the app stored them, oldest first. */
+export async function releasesOf(projectId: number): Promise<Release[]> {
+  const rows = await OcdsRelease.findAll({ where: { projectId }, order: [['seq', 'ASC']] });
+  return rows.map((r) => JSON.parse(r.data) as Release);
+}
