@@ -1,19 +1,19 @@
 import { expect } from 'chai';
 import { Allocation } from '../../models/Allocation.js';
 import { BudgetLine } from '../../models/BudgetLine.js';
+import { ChildWorker } from '../../models/ChildWorker.js';
 import { Engagement } from '../../models/Engagement.js';
 import { User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import { claimCreator, claimLineAdder } from '../../server/commands/claims/claimEditor.js';
 import { claimSubmitter, claimVerifier } from '../../server/commands/claims/claimWorkflow.js';
 import { DEMO_PASSWORD } from '../../server/seed.js';
+import { maskIdNumber } from '../../server/services/identifiers.js';
+import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { classicFapiao, receiptUpload } from '../factories/claims.js';
 import { actorOf, buildAllocation } from '../factories/finance.js';
 import { buildPaymentContract } from '../factories/payments.js';
 import { addTrainings, idNumber } from '../factories/workers.js';
-import { ChildWorker } from '../../models/ChildWorker.js';
-import { maskIdNumber } from '../../server/services/identifiers.js';
-import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 
 describe('browser: reimbursement claims', () => {

@@ -1,15 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableFile } from '../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
 import { StoredFile, User } from '../../models/index.js';
 import { setClock } from '../../server/clock.js';
-import { DEMO_PASSWORD } from '../../server/seed.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { openPage, seriousA11yViolations, type WatchedPage } from './support/browser.js';
+import { Walk } from './support/journey.js';
 
 /**
  * Journey 2 of issue #12: the organisation, on a 390-pixel-wide phone, hands in a home-visit
@@ -25,38 +23,14 @@ const DESK = { width: 1366, height: 768 };
 const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
 
 describe('browser: journey 2 — a deliverable handed in on a phone, returned, corrected and accepted', () => {
+  const { clicks, shot, click, signIn } = new Walk('j2');
   let watched: WatchedPage | undefined;
-  const clicks: Record<string, number> = {};
-  let step = 0;
 
   afterEach(async () => {
     await watched?.context.close();
     watched = undefined;
     setClock(null);
   });
-
-  async function shot(page: Page, name: string) {
-    step += 1;
-    if (!process.env.SCREENSHOT_DIR) return;
-    fs.mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, `j2-${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
-  }
-
-  /** A click a person makes, counted for `who`; waits for the page it leads to when it navigates. */
-  async function click(who: string, page: Page, target: Locator, navigates = true) {
-    clicks[who] = (clicks[who] ?? 0) + 1;
-    await target.scrollIntoViewIfNeeded();
-    if (navigates) await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), target.click()]);
-    else await target.click();
-  }
-
-  async function signIn(who: string, page: Page, username: string) {
-    await page.goto('/login');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await click(who, page, page.getByRole('button', { name: '登录' }));
-    await page.locator('[data-testid="dashboard-heading"]').waitFor();
-  }
 
   /** The dashboard card with `label`: its figure is a link to the list it counts. */
   const card = (page: Page, label: string) => page.locator('.card', { hasText: label }).getByRole('link');

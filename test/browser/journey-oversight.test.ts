@@ -1,14 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { User } from '../../models/index.js';
 import { paymentApprover } from '../../server/commands/payments/paymentApprover.js';
 import { paymentRequester } from '../../server/commands/payments/paymentRequester.js';
-import { DEMO_PASSWORD } from '../../server/seed.js';
 import { actorOf } from '../factories/finance.js';
 import { buildPaymentContract } from '../factories/payments.js';
 import { openPage, seriousA11yViolations, type WatchedPage } from './support/browser.js';
+import { Walk } from './support/journey.js';
 
 /**
  * Journey 5 of issue #12: the inspector and the administrator read their dashboards and the audit
@@ -22,46 +20,13 @@ import { openPage, seriousA11yViolations, type WatchedPage } from './support/bro
 const DESK = { width: 1366, height: 768 };
 
 describe('browser: journey 5 — the inspector and the administrator read the dashboards and the audit trail', () => {
+  const { clicks, shot, click, signIn, fromMenu } = new Walk('j5');
   let watched: WatchedPage | undefined;
-  const clicks: Record<string, number> = {};
-  let step = 0;
 
   afterEach(async () => {
     await watched?.context.close();
     watched = undefined;
   });
-
-  async function shot(page: Page, name: string) {
-    step += 1;
-    if (!process.env.SCREENSHOT_DIR) return;
-    fs.mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, `j5-${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
-  }
-
-  async function click(who: string, page: Page, target: Locator, navigates = true) {
-    clicks[who] = (clicks[who] ?? 0) + 1;
-    await target.scrollIntoViewIfNeeded();
-    if (navigates) await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), target.click()]);
-    else await target.click();
-  }
-
-  async function signIn(who: string, page: Page, username: string) {
-    await page.goto('/login');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await click(who, page, page.getByRole('button', { name: '登录' }));
-    await page.locator('[data-testid="dashboard-heading"]').waitFor();
-  }
-
-  /** Opens a page from the menu: the link itself, or first the menu group that folds it. */
-  async function fromMenu(who: string, page: Page, label: string) {
-    const menu = page.locator('[data-testid="main-menu-items"]');
-    const link = menu.getByRole('link', { name: label, exact: true });
-    // A folded group hides its links from the accessibility tree: find it by the link's text.
-    const group = menu.locator('details', { has: page.locator('a', { hasText: label }) }).locator('summary');
-    if (!(await link.isVisible())) await click(who, page, group, false);
-    await click(who, page, link);
-  }
 
   /** What a person reads on the trail: sentences, amounts in ¥, no JSON, no fen, no internal codes. */
   async function expectReadableTrail(page: Page) {

@@ -1,21 +1,20 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { ChildWorker } from '../../models/ChildWorker.js';
 import { Claim } from '../../models/Claim.js';
 import { Organisation, User } from '../../models/index.js';
 import { setClock } from '../../server/clock.js';
+import { userCreator } from '../../server/commands/users/userCreator.js';
+import { loadConfig } from '../../server/config.js';
 import { DEMO_PASSWORD } from '../../server/seed.js';
+import { maskIdNumber } from '../../server/services/identifiers.js';
+import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { classicFapiao } from '../factories/claims.js';
 import { buildContract } from '../factories/contracts.js';
 import { pdfBytes } from '../factories/organisations.js';
 import { addTrainings, idNumber } from '../factories/workers.js';
-import { ChildWorker } from '../../models/ChildWorker.js';
-import { userCreator } from '../../server/commands/users/userCreator.js';
-import { loadConfig } from '../../server/config.js';
-import { maskIdNumber } from '../../server/services/identifiers.js';
-import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { openPage, seriousA11yViolations, type WatchedPage } from './support/browser.js';
+import { Walk } from './support/journey.js';
 
 /**
  * Journey 3 of issue #12: a child director engaged by the organisation on its phone (390×844), a
@@ -28,44 +27,14 @@ const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1366, height: 768 };
 
 describe('browser: journey 3 — a child director engaged, a month claimed, verified, approved, paid and printed', () => {
+  const { clicks, shot, click, signIn, confirm } = new Walk('j3');
   let watched: WatchedPage | undefined;
-  const clicks: Record<string, number> = {};
-  let step = 0;
 
   afterEach(async () => {
     await watched?.context.close();
     watched = undefined;
     setClock(null);
   });
-
-  async function shot(page: Page, name: string) {
-    step += 1;
-    if (!process.env.SCREENSHOT_DIR) return;
-    fs.mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, `j3-${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
-  }
-
-  async function click(who: string, page: Page, target: Locator, navigates = true) {
-    clicks[who] = (clicks[who] ?? 0) + 1;
-    await target.scrollIntoViewIfNeeded();
-    if (navigates) await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), target.click()]);
-    else await target.click();
-  }
-
-  async function signIn(who: string, page: Page, username: string, password = DEMO_PASSWORD) {
-    await page.goto('/login');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(password);
-    await click(who, page, page.getByRole('button', { name: '登录' }));
-    await page.locator('[data-testid="dashboard-heading"]').waitFor();
-  }
-
-  /** The second look before money moves: the confirmation states the amount; confirming acts. */
-  async function confirm(who: string, page: Page, amount: string) {
-    await page.locator('[data-testid="confirmation"]').waitFor();
-    expect(await page.locator('[data-testid="confirm-amount"]').innerText()).to.contain(amount);
-    await click(who, page, page.locator('[data-testid="confirm-action"]'));
-  }
 
   it('the organisation on a phone, the officer and two finance reviewers at a desk, counting clicks', async function () {
     this.timeout(300_000);
