@@ -17,6 +17,7 @@ import { initContracts } from './wiring/contracts.js';
 import { initDeliverables } from './wiring/deliverables.js';
 import { initEvaluations } from './wiring/evaluations.js';
 import { initFinance } from './wiring/finance.js';
+import { initNotifications } from './wiring/notifications.js';
 import { initOrganisationRegistry } from './wiring/organisation-registry.js';
 import { initPayments } from './wiring/payments.js';
 import { initProjects } from './wiring/projects.js';
@@ -48,6 +49,7 @@ export function initModels(sequelize: Sequelize): void {
   initEvaluations(sequelize);
   initDeliverables(sequelize);
   initClaims(sequelize);
+  initNotifications(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

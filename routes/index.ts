@@ -18,6 +18,7 @@ import { deliverableScheduleRouter } from './deliverable-schedule.js';
 import { deliverablesRouter } from './deliverables.js';
 import { engagementsRouter } from './engagements.js';
 import { inboxRouter } from './inbox.js';
+import { notificationsRouter } from './notifications.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
 import { paymentsRouter } from './payments.js';
@@ -31,6 +32,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(accountRouter(config));
   app.use(dashboardRouter());
   app.use(inboxRouter());
+  app.use(notificationsRouter());
   app.use(referenceRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));

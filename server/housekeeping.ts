@@ -6,6 +6,7 @@ import { now } from './clock.js';
 import type { Config } from './config.js';
 import { dialectOf, getSequelize, withTransaction } from './db.js';
 import { logger } from './logger.js';
+import { purgeOldNotifications } from './services/notifications.js';
 import { LocalDiskStore, S3Store, storeFor } from './services/storage/index.js';
 
 /** How often the running app tidies up after itself. */
@@ -15,7 +16,7 @@ export const LOGIN_ATTEMPT_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** An upload still being written after an hour was abandoned (a crash mid-request). */
 export const ABANDONED_UPLOAD_AGE_MS = 60 * 60 * 1000;
 
-export type HousekeepingResult = { sessions: number; loginAttempts: number; uploadTemps: number };
+export type HousekeepingResult = { sessions: number; loginAttempts: number; notifications: number; uploadTemps: number };
 
 /** This process among the app servers sharing the database: host and pid, as a lease records it. */
 export const PROCESS_NAME = `${os.hostname()}:${process.pid}`.slice(0, 128);
@@ -62,15 +63,16 @@ export async function claimJob(name: string, intervalMs: number, owner: string =
 }
 
 /**
- * The database's part of tidying: expired sessions (anonymous sign-in pages create them too) and
- * sign-in attempts past any window that reads them. Shared by every server, so run once per
- * interval across them (`housekeepingRound`).
+ * The database's part of tidying: expired sessions (anonymous sign-in pages create them too),
+ * sign-in attempts past any window that reads them and notifications older than a year (#16).
+ * Shared by every server, so run once per interval across them (`housekeepingRound`).
  */
-async function tidyDatabase(): Promise<Pick<HousekeepingResult, 'sessions' | 'loginAttempts'>> {
+async function tidyDatabase(): Promise<Pick<HousekeepingResult, 'sessions' | 'loginAttempts' | 'notifications'>> {
   const sessions = await purgeExpiredSessions();
   const cutoff = new Date(now().getTime() - LOGIN_ATTEMPT_RETENTION_MS);
   const loginAttempts = await withTransaction((transaction) => LoginAttempt.destroy({ where: { at: { [Op.lt]: cutoff } }, transaction }));
-  return { sessions, loginAttempts };
+  const notifications = await purgeOldNotifications();
+  return { sessions, loginAttempts, notifications };
 }
 
 /** Where uploads live: the disk under `uploadDir`, or the bucket `storage` names. */

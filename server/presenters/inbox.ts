@@ -28,16 +28,25 @@ function countSql(kind: InboxKind, actor: Actor, day: string): string {
   return `(${generator.selectQuery(kind.model.getTableName(), options, kind.model).replace(/;\s*$/, '')})`;
 }
 
+/** The actor's unread notifications, as a scalar subquery (the id is an integer from the session). */
+const unreadSql = (actor: Actor) =>
+  `(SELECT COUNT(*) FROM notifications n WHERE n.user_id = ${Number.isSafeInteger(actor.id) ? actor.id : -1} AND n.read_at IS NULL)`;
+
 /**
- * Every count of the actor's to-do list in one statement (`SELECT (…) AS k0, (…) AS k1`), so the
- * badge on every page costs one query whatever the data and the number of kinds.
+ * Every count of the actor's to-do list, and their unread notifications, in one statement
+ * (`SELECT (…) AS k0, (…) AS k1, (…) AS unread`), so the badges on every page cost one query
+ * whatever the data and the number of kinds.
  */
-export async function inboxCounts(actor: Actor, day: string = today()): Promise<InboxCounts> {
+async function badgeCounts(actor: Actor, day: string): Promise<{ counts: InboxCounts; unread: number }> {
   const kinds = kindsFor(actor);
-  if (kinds.length === 0) return {};
-  const sql = `SELECT ${kinds.map((k, i) => `${countSql(k, actor, day)} AS k${i}`).join(', ')}`;
+  const sql = `SELECT ${[...kinds.map((k, i) => `${countSql(k, actor, day)} AS k${i}`), `${unreadSql(actor)} AS unread`].join(', ')}`;
   const [row] = await getSequelize().query<Record<string, number | string>>(sql, { type: QueryTypes.SELECT });
-  return Object.fromEntries(kinds.map((k, i) => [k.key, Number(row?.[`k${i}`] ?? 0)]));
+  return { counts: Object.fromEntries(kinds.map((k, i) => [k.key, Number(row?.[`k${i}`] ?? 0)])), unread: Number(row?.unread ?? 0) };
+}
+
+/** How many items of each kind wait for the actor. */
+export async function inboxCounts(actor: Actor, day: string = today()): Promise<InboxCounts> {
+  return (await badgeCounts(actor, day)).counts;
 }
 
 /** The navigation's count: everything waiting for the actor. */
@@ -94,8 +103,8 @@ export async function inboxPage(actor: Actor, query: { kind?: string; page: numb
   };
 }
 
-/** What the navigation shows on every page of a signed-in user: the to-do count (and the counts it comes from, for the list page to reuse). */
-export async function pageBadgesFor(actor: Actor): Promise<{ counts: InboxCounts; todo: number }> {
-  const counts = await inboxCounts(actor);
-  return { counts, todo: inboxTotal(counts) };
+/** What the navigation shows on every page of a signed-in user: the to-do count (and the counts it comes from, for the list page to reuse) and the unread notifications. */
+export async function pageBadgesFor(actor: Actor): Promise<{ counts: InboxCounts; todo: number; unread: number }> {
+  const { counts, unread } = await badgeCounts(actor, today());
+  return { counts, todo: inboxTotal(counts), unread };
 }

@@ -267,7 +267,7 @@ describe('inbox: constant queries', () => {
     expect(large.length).to.equal(small.length);
     expect(largeHome.length).to.equal(smallHome.length);
     // The badge is one statement on every page, whatever the number of kinds.
-    expect(smallHome.filter((sql) => sql.includes('AS k0')).length).to.equal(1);
+    expect(smallHome.filter((sql) => sql.includes('AS unread')).length).to.equal(1);
     const page = await agent.get('/inbox');
     // Five of each decision kind (the rest a click away) and the line running low.
     expect(page.text.match(/data-testid="inbox-item"/g)?.length).to.equal(11);

@@ -1,7 +1,10 @@
 import type { Transaction } from 'sequelize';
 import { Claim } from '../../../models/Claim.js';
 import type { Payment } from '../../../models/Payment.js';
+import { Contract } from '../../../models/Contract.js';
 import { recordAudit } from '../../services/audit.js';
+import { formatFen } from '../../services/money.js';
+import { notify, organisationMembers } from '../../services/notifications.js';
 import { auditActorOf, type By } from '../kernel.js';
 
 /**
@@ -27,4 +30,16 @@ export async function claimPaid(payment: Payment, by: By, transaction: Transacti
     },
     context: by.context,
   });
+  const contract = await Contract.findByPk(claim.contractId, { attributes: ['id', 'number'], transaction });
+  await notify(
+    await organisationMembers(claim.organisationId),
+    {
+      kind: 'claimPaid',
+      recordType: 'claim',
+      recordId: claim.id,
+      href: `/claims/${claim.id}`,
+      params: { id: claim.id, contract: contract?.number, month: claim.month, amount: formatFen(claim.totalFen), paidOn: payment.paidOn },
+    },
+    by.actor.id,
+  );
 }

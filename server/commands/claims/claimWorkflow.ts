@@ -9,6 +9,7 @@ import { can } from '../../policies/index.js';
 import { CLAIM_RESOURCE } from '../../policies/claim.js';
 import { recordAudit } from '../../services/audit.js';
 import { formatFen } from '../../services/money.js';
+import { notify, organisationMembers } from '../../services/notifications.js';
 import { commitFrom } from '../contracts/contractCommitments.js';
 import { fundingAllocations, lineIdsOfProject, lockLines } from '../contracts/contractFunding.js';
 import { netCommittedOf } from '../contracts/contractReadiness.js';
@@ -18,6 +19,13 @@ import { holdFapiao } from './claimFapiao.js';
 import { lineErrors } from './claimLineRules.js';
 import { retotal } from './claimTotal.js';
 import { contractIdOfClaim, lockedClaim } from './claimLocks.js';
+
+/** The claim moves its organisation hears of (#16). */
+const CLAIM_NOTICES: Partial<Record<ClaimTransition, 'claimReturned' | 'claimRejected' | 'claimApproved'>> = {
+  return: 'claimReturned',
+  reject: 'claimRejected',
+  approve: 'claimApproved',
+};
 
 type Step = (claim: Claim, contract: Contract, transaction: Transaction) => Promise<Record<string, unknown>>;
 
@@ -53,6 +61,20 @@ async function move(
       detail: { contractId: contract.id, totalFen: claim.totalFen, ...detail, status: { from, to } },
       context: by.context,
     });
+    const told = CLAIM_NOTICES[transition];
+    if (told) {
+      await notify(
+        await organisationMembers(claim.organisationId),
+        {
+          kind: told,
+          recordType: 'claim',
+          recordId: claim.id,
+          href: `/claims/${claim.id}`,
+          params: { id: claim.id, contract: contract.number, month: claim.month, amount: formatFen(claim.totalFen), reason: claim.reason },
+        },
+        by.actor.id,
+      );
+    }
     return claim;
   });
 }

@@ -5,6 +5,7 @@ import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
+import { notify, organisationMembers } from '../../services/notifications.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { checkContractActive, contractIdOfDeliverable, lockedDeliverable } from './deliverableLocks.js';
@@ -54,6 +55,7 @@ export async function deliverableAccepter(id: number, comments: ReviewComments, 
       detail: { version: version.version, comments: written, firstSubmission: d.submissionCount === 1, status: { from: 'submitted', to: 'accepted' } },
       context: by.context,
     });
+    await tellOrganisation('deliverableAccepted', contract, d, by);
     const milestonesMet = await markMilestonesMet(contract, by, transaction);
     return { deliverable: d, milestonesMet };
   });
@@ -67,7 +69,7 @@ export async function deliverableAccepter(id: number, comments: ReviewComments, 
 export async function deliverableReturner(id: number, comments: ReviewComments, by: By): Promise<Deliverable> {
   const contractId = await contractIdOfDeliverable(id);
   return withTransaction(async (transaction) => {
-    const { d, version } = await lockedForReview(contractId, id, 'return', by, transaction);
+    const { contract, d, version } = await lockedForReview(contractId, id, 'return', by, transaction);
     if (!Object.values(comments).some((c) => c.trim())) throw new ValidationError({ general: 'deliverables.validation.commentRequired' });
     await version.update({ status: 'returned', reviewedBy: by.actor.id, reviewedAt: now() }, { transaction });
     await d.update({ status: 'returned' }, { transaction });
@@ -81,8 +83,24 @@ export async function deliverableReturner(id: number, comments: ReviewComments, 
       detail: { version: version.version, comments: written, status: { from: 'submitted', to: 'returned' } },
       context: by.context,
     });
+    await tellOrganisation('deliverableReturned', contract, d, by);
     return d;
   });
+}
+
+/** The organisation hears that its deliverable was accepted or returned (#16), in the review's transaction. */
+async function tellOrganisation(kind: 'deliverableAccepted' | 'deliverableReturned', contract: { number: string }, d: Deliverable, by: By): Promise<void> {
+  await notify(
+    await organisationMembers(d.organisationId),
+    {
+      kind,
+      recordType: 'deliverable',
+      recordId: d.id,
+      href: `/deliverables/${d.id}`,
+      params: { contract: contract.number, category: d.categoryCode, period: `${d.periodStart} – ${d.periodEnd}` },
+    },
+    by.actor.id,
+  );
 }
 
 async function writeComments(d: Deliverable, versionId: number, comments: ReviewComments, by: By, transaction: Transaction): Promise<string[]> {

@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
+import { notify } from '../../services/notifications.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { evaluatedContract, lockedEvaluation } from './evaluationLocks.js';
 
@@ -42,7 +43,8 @@ export async function evaluationAssigner(id: number, evaluatorId: number, by: By
     checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'assign');
     const evaluator = await User.findOne({ where: { id: evaluatorId, role: 'evaluator', status: 'active' }, transaction });
     if (!evaluator) throw new ValidationError({ evaluatorId: 'evaluations.validation.evaluator' });
-    const recusal = await recusalOf(evaluator, await evaluatedContract(evaluation.contractId, transaction), transaction);
+    const contract = await evaluatedContract(evaluation.contractId, transaction);
+    const recusal = await recusalOf(evaluator, contract, transaction);
     if (recusal) throw new ValidationError({ evaluatorId: recusal });
     const from = evaluation.evaluatorId;
     await evaluation.update({ evaluatorId: evaluator.id }, { transaction });
@@ -55,6 +57,17 @@ export async function evaluationAssigner(id: number, evaluatorId: number, by: By
       detail: { evaluatorId: { from, to: evaluator.id }, evaluator: evaluator.username },
       context: by.context,
     });
+    await notify(
+      [evaluator.id],
+      {
+        kind: 'evaluationAssigned',
+        recordType: 'evaluation',
+        recordId: evaluation.id,
+        href: `/evaluations/${evaluation.id}`,
+        params: { contract: contract.number, evaluationKind: evaluation.kind, dueOn: evaluation.dueOn },
+      },
+      by.actor.id,
+    );
     return evaluation;
   });
 }

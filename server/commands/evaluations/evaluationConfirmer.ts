@@ -10,6 +10,7 @@ import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import type { ConfirmForm } from '../../schemas/evaluations.js';
 import { recordAudit } from '../../services/audit.js';
+import { notify, organisationMembers } from '../../services/notifications.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { lockedEvaluation } from './evaluationLocks.js';
@@ -108,7 +109,8 @@ export async function evaluationConfirmer(id: number, form: ConfirmForm, by: By)
     }
     if (ineligibleUntil) await makeIneligible(evaluation, ineligibleUntil, by, transaction);
     // A milestone tied to an evaluation of this kind and grade is met now, in this transaction (#12).
-    await markMilestonesMet(await lockedContract(evaluation.contractId, transaction), by, transaction);
+    const contract = await lockedContract(evaluation.contractId, transaction);
+    await markMilestonesMet(contract, by, transaction);
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'evaluation.confirm',
@@ -127,6 +129,18 @@ export async function evaluationConfirmer(id: number, form: ConfirmForm, by: By)
       },
       context: by.context,
     });
+    // The organisation hears its result (to read and respond to), and the evaluator that their work is confirmed (#16).
+    await notify(
+      [...(await organisationMembers(evaluation.organisationId)), evaluation.evaluatorId],
+      {
+        kind: 'evaluationConfirmed',
+        recordType: 'evaluation',
+        recordId: evaluation.id,
+        href: `/evaluations/${evaluation.id}`,
+        params: { contract: contract.number, evaluationKind: evaluation.kind, grade: evaluation.grade },
+      },
+      by.actor.id,
+    );
     return evaluation;
   });
 }

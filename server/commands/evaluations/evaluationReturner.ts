@@ -1,6 +1,8 @@
 import { EVALUATION_TRANSITIONS, type Evaluation } from '../../../models/Evaluation.js';
 import { withTransaction } from '../../db.js';
+import { Contract } from '../../../models/Contract.js';
 import { recordAudit } from '../../services/audit.js';
+import { notify } from '../../services/notifications.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { lockedEvaluation } from './evaluationLocks.js';
 
@@ -19,6 +21,18 @@ export async function evaluationReturner(id: number, reason: string, by: By): Pr
       detail: { status: { from: 'submitted', to }, reason },
       context: by.context,
     });
+    const contract = await Contract.findByPk(evaluation.contractId, { attributes: ['id', 'number'], transaction });
+    await notify(
+      [evaluation.evaluatorId],
+      {
+        kind: 'evaluationReturned',
+        recordType: 'evaluation',
+        recordId: evaluation.id,
+        href: `/evaluations/${evaluation.id}`,
+        params: { contract: contract?.number, evaluationKind: evaluation.kind, reason },
+      },
+      by.actor.id,
+    );
     return evaluation;
   });
 }

@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { ALLOCATION_RESOURCE, keepsMoneyOf } from '../../policies/finance.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
+import { notify } from '../../services/notifications.js';
 import { balance, legsOf, post } from '../../services/ledger.js';
 import { formatFen } from '../../services/money.js';
 import { auditActorOf, checkTransition, type By } from '../kernel.js';
@@ -54,6 +55,17 @@ export async function allocationApprover(allocationId: number, by: By, options: 
       detail: { budgetLineId: line.id, amountFen: allocation.amountFen, availableBeforeFen: available, status: { from, to } },
       context: by.context,
     });
+    await notify(
+      [allocation.requestedBy],
+      {
+        kind: 'allocationApproved',
+        recordType: 'allocation',
+        recordId: allocation.id,
+        href: `/allocations/${allocation.id}`,
+        params: { id: allocation.id, amount: formatFen(allocation.amountFen) },
+      },
+      by.actor.id,
+    );
     return allocation;
   });
 }

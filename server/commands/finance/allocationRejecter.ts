@@ -5,6 +5,8 @@ import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { ALLOCATION_RESOURCE, keepsMoneyOf } from '../../policies/finance.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
+import { formatFen } from '../../services/money.js';
+import { notify } from '../../services/notifications.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { lineIdOfAllocation, lockedAllocation } from './financeLocks.js';
 
@@ -27,6 +29,17 @@ export async function allocationRejecter(allocationId: number, reason: string, b
       detail: { amountFen: allocation.amountFen, reason, status: { from: 'submitted', to } },
       context: by.context,
     });
+    await notify(
+      [allocation.requestedBy],
+      {
+        kind: 'allocationRejected',
+        recordType: 'allocation',
+        recordId: allocation.id,
+        href: `/allocations/${allocation.id}`,
+        params: { id: allocation.id, amount: formatFen(allocation.amountFen), reason },
+      },
+      by.actor.id,
+    );
     return allocation;
   });
 }

@@ -9,6 +9,8 @@ import { keepsMoneyOf } from '../../policies/finance.js';
 import { PAYMENT_RESOURCE } from '../../policies/payment.js';
 import { recordAudit } from '../../services/audit.js';
 import { recordRelease } from '../../services/ocds/release.js';
+import { formatFen } from '../../services/money.js';
+import { notify, organisationMembers } from '../../services/notifications.js';
 import { claimPaid } from '../claims/claimPaid.js';
 import { uncommitTo } from '../contracts/contractCommitments.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
@@ -73,6 +75,19 @@ export async function paymentDecision(
       detail: { contractId: contract.id, instalmentId: payment.instalmentId, amountFen: payment.amountFen, ...detail, status: { from, to } },
       context: by.context,
     });
+    // The officer who requested it hears of the decision; an instalment paid, the organisation too (a claim's payment: claimPaid tells it).
+    const members = to === 'paid' && payment.kind === 'instalment' ? await organisationMembers(payment.organisationId) : [];
+    await notify(
+      [payment.requestedBy, ...members],
+      {
+        kind: to === 'paid' ? 'paymentPaid' : to === 'rejected' ? 'paymentRejected' : 'paymentApproved',
+        recordType: 'payment',
+        recordId: payment.id,
+        href: `/payments/${payment.id}`,
+        params: { contract: contract.number, amount: formatFen(payment.amountFen), reason: payment.rejectionReason, paidOn: payment.paidOn },
+      },
+      by.actor.id,
+    );
     return payment;
   });
 }

@@ -1,0 +1,72 @@
+import { Op } from 'sequelize';
+import { Notification, type NotificationKind } from '../../models/Notification.js';
+import { User } from '../../models/User.js';
+import { now } from '../clock.js';
+import { withTransaction } from '../db.js';
+
+/**
+ * Notifications (通知, #16): what a command tells the people its change concerns. `notify` joins
+ * the command's transaction (withTransaction joins the one open in this async context), so a
+ * notification exists exactly when its change does: a change that rolls back leaves none.
+ * Delivery beyond the app (e-mail, other channels) reads these rows afterwards and never blocks
+ * the change.
+ */
+
+/** What the message of a notification needs: the record it is about, where it is seen, and the values its sentence names. */
+export type NotificationInput = {
+  kind: NotificationKind | string;
+  recordType: string;
+  recordId: number;
+  href: string;
+  /** Values of the sentence (no personal numbers: they are shown to the recipient and may be mailed). */
+  params?: Record<string, string | number | null | undefined>;
+  /** Once per key and recipient: a second write with the same key is ignored (reminders). */
+  dedupeKey?: string;
+};
+
+/** A notification is kept for a year, then housekeeping deletes it (#16). */
+export const NOTIFICATION_RETENTION_MS = 365 * 24 * 3600 * 1000;
+
+const cleanParams = (params: NotificationInput['params']) =>
+  Object.fromEntries(Object.entries(params ?? {}).filter(([, v]) => v !== null && v !== undefined)) as Record<string, string | number>;
+
+/**
+ * Writes one notification per recipient (each id once; none for `except`, the person who made the
+ * change, nor for a missing id), in the caller's transaction. Returns how many were written.
+ */
+export async function notify(recipients: readonly (number | null | undefined)[], input: NotificationInput, except?: number): Promise<number> {
+  const ids = [...new Set(recipients.filter((id): id is number => typeof id === 'number' && id !== except))];
+  if (ids.length === 0) return 0;
+  const at = now();
+  const params = cleanParams(input.params);
+  return withTransaction(async (transaction) => {
+    const rows = await Notification.bulkCreate(
+      ids.map((userId) => ({
+        userId,
+        kind: input.kind,
+        recordType: input.recordType,
+        recordId: input.recordId,
+        href: input.href,
+        params,
+        dedupeKey: input.dedupeKey ?? null,
+        createdAt: at,
+      })),
+      { transaction, ignoreDuplicates: input.dedupeKey !== undefined },
+    );
+    return rows.length;
+  });
+}
+
+/** The active users of an organisation: who hears of its records' events. */
+export async function organisationMembers(organisationId: number): Promise<number[]> {
+  return withTransaction(async (transaction) => {
+    const users = await User.findAll({ where: { organisationId, role: 'org', status: 'active' }, attributes: ['id'], transaction });
+    return users.map((u) => u.id);
+  });
+}
+
+/** Deletes notifications older than the retention period (housekeeping); returns how many. */
+export async function purgeOldNotifications(): Promise<number> {
+  const cutoff = new Date(now().getTime() - NOTIFICATION_RETENTION_MS);
+  return withTransaction((transaction) => Notification.destroy({ where: { createdAt: { [Op.lt]: cutoff } }, transaction }));
+}
