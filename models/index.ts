@@ -10,6 +10,7 @@ import { StoredFile } from './StoredFile.js';
 import { SubDistrict } from './SubDistrict.js';
 import { User } from './User.js';
 import { initAllocations } from './wiring/allocations.js';
+import { initBatches } from './wiring/batches.js';
 import { initCatalogue } from './wiring/catalogue.js';
 import { initChildWorkerRegistry } from './wiring/child-worker-registry.js';
 import { initClaims } from './wiring/claims.js';
@@ -50,6 +51,7 @@ export function initModels(sequelize: Sequelize): void {
   initDeliverables(sequelize);
   initClaims(sequelize);
   initNotifications(sequelize);
+  initBatches(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -31,6 +31,7 @@ import {
   newAllocationQuery,
   rejectionForm,
 } from '../server/schemas/allocations.js';
+import { queueFilterQuery } from '../server/schemas/batches.js';
 import { editing, idParams } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
@@ -107,8 +108,9 @@ export function allocationsRouter(): Router {
     res.render('allocations/index', { pageTitle: req.t('finance.allocations.title'), list: await allocationListPage(actorOf(req), query, langOf(req)) });
   });
 
-  router.get(`${ALLOCATIONS_PATH}/queue`, rule('queue', ALLOCATION_RESOURCE), async (req, res) => {
-    res.render('allocations/queue', { pageTitle: req.t('finance.allocations.queueTitle'), queue: await approvalQueuePage(actorOf(req), langOf(req)) });
+  router.get(`${ALLOCATIONS_PATH}/queue`, rule('queue', ALLOCATION_RESOURCE), validateQuery(queueFilterQuery), async (req, res) => {
+    const queue = await approvalQueuePage(actorOf(req), queryOf(res, queueFilterQuery), langOf(req));
+    res.render('allocations/queue', { pageTitle: req.t('finance.allocations.queueTitle'), queue });
   });
 
   router.get(`${ALLOCATIONS_PATH}/new`, rule('create', ALLOCATION_RESOURCE), validateQuery(newAllocationQuery), (req, res) => {

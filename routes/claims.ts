@@ -30,6 +30,7 @@ import {
   loadClaimsContract,
 } from '../server/presenters/claims.js';
 import { claimStartPage, newClaimPage } from '../server/presenters/new-claim.js';
+import { queueFilterQuery } from '../server/schemas/batches.js';
 import { idParams } from '../server/schemas/common.js';
 import { paidForm } from '../server/schemas/payments.js';
 import {
@@ -117,8 +118,11 @@ export function claimsRouter(config: Config): Router {
     res.render('claims/index', { pageTitle: req.t('claims.title'), list: await claimListPage(actorOf(req), query, langOf(req)) });
   });
 
-  router.get(`${CLAIMS_PATH}/queue`, rule('queue', CLAIM_RESOURCE), async (req, res) => {
-    res.render('claims/queue', { pageTitle: req.t('claims.queueTitle'), queue: await claimQueuePage(actorOf(req), langOf(req)) });
+  router.get(`${CLAIMS_PATH}/queue`, rule('queue', CLAIM_RESOURCE), validateQuery(queueFilterQuery), async (req, res) => {
+    res.render('claims/queue', {
+      pageTitle: req.t('claims.queueTitle'),
+      queue: await claimQueuePage(actorOf(req), queryOf(res, queueFilterQuery), langOf(req)),
+    });
   });
 
   router.get(`${CLAIMS_PATH}/totals`, rule('totals', CLAIM_RESOURCE), validateQuery(claimTotalsQuery), async (req, res) => {

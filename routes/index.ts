@@ -5,6 +5,7 @@ import { adminUsersRouter } from './admin-users.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
 import { allocationsRouter } from './allocations.js';
+import { batchesRouter } from './batches.js';
 import { budgetRouter } from './budget.js';
 import { catalogueRouter } from './catalogue.js';
 import { childWorkersRouter } from './child-workers.js';
@@ -42,6 +43,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(allocationsRouter());
   app.use(contractsRouter(config));
   app.use(paymentsRouter());
+  app.use(batchesRouter());
   app.use(evaluationAdminRouter());
   app.use(evaluationsRouter());
   app.use(deliverablesRouter(config));

@@ -24,6 +24,7 @@ import {
   paymentListPage,
   paymentQueuePage,
 } from '../server/presenters/payments.js';
+import { queueFilterQuery } from '../server/schemas/batches.js';
 import { idParams } from '../server/schemas/common.js';
 import {
   contractParams,
@@ -107,8 +108,11 @@ export function paymentsRouter(): Router {
     res.render('payments/index', { pageTitle: req.t('payments.title'), list: await paymentListPage(actorOf(req), query, langOf(req)) });
   });
 
-  router.get(`${PAYMENTS_PATH}/queue`, rule('queue', PAYMENT_RESOURCE), async (req, res) => {
-    res.render('payments/queue', { pageTitle: req.t('payments.queueTitle'), queue: await paymentQueuePage(actorOf(req), langOf(req)) });
+  router.get(`${PAYMENTS_PATH}/queue`, rule('queue', PAYMENT_RESOURCE), validateQuery(queueFilterQuery), async (req, res) => {
+    res.render('payments/queue', {
+      pageTitle: req.t('payments.queueTitle'),
+      queue: await paymentQueuePage(actorOf(req), queryOf(res, queueFilterQuery), langOf(req)),
+    });
   });
 
   router.get('/finance', rule('view', FINANCE_DASHBOARD_RESOURCE), validateQuery(financeDashboardQuery), async (req, res) => {

@@ -1,5 +1,6 @@
 // Importing a policy file registers its rules; this is the one registry.
 import './audit.js';
+import './batch.js';
 import './catalogue.js';
 import './claim.js';
 import './child-worker.js';

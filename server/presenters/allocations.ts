@@ -16,6 +16,9 @@ import { BUDGET_PATH } from './budget.js';
 import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
+import { BATCH_KIND_SPECS } from '../commands/batches/batchKinds.js';
+import type { QueueFilterQuery } from '../schemas/batches.js';
+import { queueBatchFrame, queueFilterChoices } from './batches.js';
 import { listFrame, pageWindow, withAll } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
@@ -120,18 +123,26 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
 }
 
 /** Finance's approval queue: submitted allocations of lines they keep, oldest first. */
-export async function approvalQueuePage(actor: Actor, lang: Lang) {
-  const where = actor.cityLevel ? {} : { lineDistrictId: actor.districtId };
-  const rows = await Allocation.findAll({
-    where: { ...where, status: 'submitted' },
-    include: WITH,
-    order: [
-      ['submittedAt', 'ASC'],
-      ['id', 'ASC'],
-    ],
-    limit: 200,
-  });
-  return { rows: rows.map((a) => summaryOf(a, null, lang)) };
+export async function approvalQueuePage(actor: Actor, filter: QueueFilterQuery, lang: Lang) {
+  const [rows, batch, choices] = await Promise.all([
+    Allocation.findAll({
+      where: BATCH_KIND_SPECS['allocation-approve'].where(actor, filter),
+      include: WITH,
+      order: [
+        ['submittedAt', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      limit: 200,
+    }),
+    queueBatchFrame('allocation-approve', actor, filter, lang),
+    queueFilterChoices('allocation-approve', actor, lang),
+  ]);
+  return {
+    rows: rows.map((a) => ({ ...summaryOf(a, null, lang), amountFen: a.amountFen })),
+    batch,
+    choices,
+    filters: { districtId: filter.districtId ? String(filter.districtId) : '' },
+  };
 }
 
 export function allocationExportColumns(lang: Lang): ExportColumn<Allocation>[] {

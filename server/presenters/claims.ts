@@ -9,9 +9,12 @@ import { capsOf } from '../commands/claims/claimCaps.js';
 import { ceilingFundsOf } from '../commands/claims/claimCeiling.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
-import { CLAIM_RESOURCE, claimQueueWhere, claimScope } from '../policies/claim.js';
+import { CLAIM_RESOURCE, claimScope } from '../policies/claim.js';
 import { awaitsSecondReviewer } from '../policies/payment.js';
+import { BATCH_KIND_SPECS } from '../commands/batches/batchKinds.js';
+import type { QueueFilterQuery } from '../schemas/batches.js';
 import type { ClaimFilter, ClaimListQuery, ClaimSortKey } from '../schemas/claims.js';
+import { queueBatchFrame, queueFilterChoices } from './batches.js';
 import { CLAIM_SORT_KEYS } from '../schemas/claims.js';
 import type { ExportColumn } from '../services/export.js';
 import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
@@ -127,18 +130,35 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
   };
 }
 
-/** The actor's queue: submitted claims for an officer, verified ones for finance, never their own; oldest first. */
-export async function claimQueuePage(actor: Actor, lang: Lang) {
-  const rows = await Claim.findAll({
-    where: claimQueueWhere(actor),
-    include: WITH,
-    order: [
-      ['updatedAt', 'ASC'],
-      ['id', 'ASC'],
-    ],
-    limit: 200,
-  });
-  return { rows: rows.map((c) => claimSummary(c, lang)) };
+/**
+ * The actor's queue: submitted claims for an officer, verified ones for finance, never their own;
+ * oldest first, narrowed by the queue's filter, with the batch bar (tick many, or all matching).
+ */
+export async function claimQueuePage(actor: Actor, filter: QueueFilterQuery, lang: Lang) {
+  const kind = actor.role === 'finance' ? 'claim-approve' : 'claim-verify';
+  const [rows, batch, choices] = await Promise.all([
+    Claim.findAll({
+      where: BATCH_KIND_SPECS[kind].where(actor, filter),
+      include: WITH,
+      order: [
+        ['updatedAt', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      limit: 200,
+    }),
+    queueBatchFrame(kind, actor, filter, lang),
+    queueFilterChoices(kind, actor, lang),
+  ]);
+  return {
+    rows: rows.map((c) => ({ ...claimSummary(c, lang), totalFen: c.totalFen })),
+    batch,
+    choices,
+    filters: {
+      month: filter.month ?? '',
+      organisationId: filter.organisationId ? String(filter.organisationId) : '',
+      districtId: filter.districtId ? String(filter.districtId) : '',
+    },
+  };
 }
 
 export function claimExportColumns(lang: Lang): ExportColumn<Claim>[] {

@@ -9,8 +9,11 @@ import { getSequelize } from '../db.js';
 import { NotFoundError } from '../errors.js';
 import { today } from '../clock.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
-import { approvalQueueWhere, awaitsSecondReviewer, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
+import { awaitsSecondReviewer, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
+import { BATCH_KIND_SPECS } from '../commands/batches/batchKinds.js';
+import type { QueueFilterQuery } from '../schemas/batches.js';
 import type { PaymentFilter, PaymentListQuery, PaymentSortKey } from '../schemas/payments.js';
+import { queueBatchFrame, queueFilterChoices } from './batches.js';
 import { PAYMENT_SORT_KEYS } from '../schemas/payments.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
@@ -132,18 +135,31 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
   };
 }
 
-/** Finance's approval queue: requested payments of their district (not their own requests), oldest first. */
-export async function paymentQueuePage(actor: Actor, lang: Lang) {
-  const rows = await Payment.findAll({
-    where: approvalQueueWhere(actor),
-    include: WITH,
-    order: [
-      ['requestedAt', 'ASC'],
-      ['id', 'ASC'],
-    ],
-    limit: 200,
-  });
-  return { rows: rows.map((p) => paymentSummary(p, lang)) };
+/** Finance's approval queue: requested payments of their district (not their own requests), oldest first, narrowed by the filter, with the batch bar. */
+export async function paymentQueuePage(actor: Actor, filter: QueueFilterQuery, lang: Lang) {
+  const [rows, batch, choices] = await Promise.all([
+    Payment.findAll({
+      where: BATCH_KIND_SPECS['payment-approve'].where(actor, filter),
+      include: WITH,
+      order: [
+        ['requestedAt', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      limit: 200,
+    }),
+    queueBatchFrame('payment-approve', actor, filter, lang),
+    queueFilterChoices('payment-approve', actor, lang),
+  ]);
+  return {
+    rows: rows.map((p) => ({ ...paymentSummary(p, lang), amountFen: p.amountFen })),
+    batch,
+    choices,
+    filters: {
+      paymentKind: filter.paymentKind ?? '',
+      organisationId: filter.organisationId ? String(filter.organisationId) : '',
+      districtId: filter.districtId ? String(filter.districtId) : '',
+    },
+  };
 }
 
 export function paymentExportColumns(lang: Lang): ExportColumn<Payment>[] {
