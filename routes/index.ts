@@ -24,6 +24,7 @@ import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
 import { paymentsRouter } from './payments.js';
 import { projectsRouter } from './projects.js';
+import { publicOcdsRouter } from './public-ocds.js';
 import { referenceRouter } from './reference.js';
 
 /** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
@@ -53,4 +54,5 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(childWorkersRouter(config));
   app.use(claimsRouter(config));
   app.use(engagementsRouter(config));
+  app.use(publicOcdsRouter(config));
 }

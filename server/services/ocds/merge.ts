@@ -122,9 +122,19 @@ function addVersion(node: VNode, k: string, value: Json, stamp: Stamp): void {
   node[k] = list;
 }
 
+/**
+ * A language variant of a text field (`title_en`): the versioned-release schema keeps these as
+ * plain strings (its patternProperties are not versioned), so the versioned release holds their
+ * latest value.
+ */
+const LANGUAGE_VARIANT = /^[A-Za-z]+_[a-z]{2,3}(?:[-_][A-Za-z0-9]+)*$/;
+
 function versionInto(node: VNode, source: Obj, stamp: Stamp): void {
   for (const [k, v] of Object.entries(source)) {
-    if (isObj(v)) {
+    if (LANGUAGE_VARIANT.test(k) && !isObj(v) && !Array.isArray(v)) {
+      if (v === null) delete node[k];
+      else node[k] = v;
+    } else if (isObj(v)) {
       const inner = isObj(node[k] as Json) && !Array.isArray(node[k]) ? (node[k] as VNode) : {};
       versionInto(inner, v, stamp);
       node[k] = inner;

@@ -243,7 +243,7 @@ export async function buildRelease(projectId: number, tags: ReleaseTag[], seq: n
 function milestoneOf(contract: Contract, i: Instalment): Record<string, unknown> {
   const id = `instalment-${i.id}`;
   if (i.status === 'cancelled' && (contract.status !== 'terminated' || i.versionFrom < contract.versionNumber)) {
-    return { id, title: null, type: null, status: null, dueDate: null, dateMet: null, description: null };
+    return { id, title: null, title_en: null, type: null, status: null, dueDate: null, dateMet: null, description: null };
   }
   const met = !['scheduled', 'cancelled'].includes(i.status);
   return clean({
