@@ -20,6 +20,15 @@ export const NOTIFICATION_KINDS = [
   'evaluationAssigned',
   'evaluationReturned',
   'evaluationConfirmed',
+  'reminderDeliverableDue',
+  'reminderRectification',
+  'reminderTrainingRenewal',
+  'reminderContractEnd',
+  'reminderFinalEvaluation',
+  'escalationDeliverableDue',
+  'escalationRectification',
+  'escalationContractEnd',
+  'escalationFinalEvaluation',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

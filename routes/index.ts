@@ -20,6 +20,7 @@ import { deliverablesRouter } from './deliverables.js';
 import { engagementsRouter } from './engagements.js';
 import { inboxRouter } from './inbox.js';
 import { notificationsRouter } from './notifications.js';
+import { reminderSettingsRouter } from './reminder-settings.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
 import { paymentsRouter } from './payments.js';
@@ -35,6 +36,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(dashboardRouter());
   app.use(inboxRouter());
   app.use(notificationsRouter());
+  app.use(reminderSettingsRouter());
   app.use(referenceRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));

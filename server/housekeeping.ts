@@ -2,11 +2,12 @@ import os from 'node:os';
 import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
 import { LoginAttempt } from '../models/index.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
-import { now } from './clock.js';
+import { now, today } from './clock.js';
 import type { Config } from './config.js';
 import { dialectOf, getSequelize, withTransaction } from './db.js';
 import { logger } from './logger.js';
 import { purgeOldNotifications } from './services/notifications.js';
+import { type ReminderRound, sendReminders } from './services/reminders.js';
 import { LocalDiskStore, S3Store, storeFor } from './services/storage/index.js';
 
 /** How often the running app tidies up after itself. */
@@ -110,6 +111,20 @@ export async function housekeepingRound(config: UploadConfig, owner: string = PR
   return { database: true, ...tidied, uploadTemps: await tidyUploads(config, true) };
 }
 
+/** How often the reminders are looked for: hourly is ample for deadlines counted in days. */
+export const REMINDERS_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * The reminders' round (#16), once per interval across every server sharing the database (the
+ * `reminders` lease): reminders due today and escalations of overdue items. A process that did not
+ * win the lease sends nothing (`ran` false); a reminder is written once per deadline and recipient
+ * in any case (services/reminders.ts).
+ */
+export async function remindersRound(owner: string = PROCESS_NAME): Promise<{ ran: boolean } & Partial<ReminderRound>> {
+  if (!(await claimJob('reminders', REMINDERS_INTERVAL_MS, owner))) return { ran: false };
+  return { ran: true, ...(await sendReminders(today())) };
+}
+
 /**
  * Runs `housekeepingRound` now and then every interval; a failed round is logged and the next one
  * tries again. `stop()` ends the timer and resolves when a round in progress has finished.
@@ -119,7 +134,12 @@ export function startHousekeeping(config: UploadConfig): { stop: () => Promise<v
   const round = () => {
     running = housekeepingRound(config)
       .then((removed) => logger.info({ removed }, 'housekeeping'))
-      .catch((err) => logger.error({ err: String(err) }, 'housekeeping failed'));
+      .catch((err) => logger.error({ err: String(err) }, 'housekeeping failed'))
+      .then(() => remindersRound())
+      .then((sent) => {
+        if (sent.ran) logger.info({ sent }, 'reminders');
+      })
+      .catch((err) => logger.error({ err: String(err) }, 'reminders failed'));
   };
   round();
   const timer = setInterval(round, HOUSEKEEPING_INTERVAL_MS);

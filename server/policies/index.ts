@@ -13,6 +13,7 @@ import './organisation.js';
 import './payment.js';
 import './project.js';
 import './reference.js';
+import './reminder.js';
 import './user.js';
 
 export type { Actor } from './actor.js';

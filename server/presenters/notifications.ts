@@ -15,6 +15,7 @@ const LABELLED: Record<string, (code: string, lang: Lang) => string> = {
   category: (c, lang) => lang.t(`deliverables.categories.${c}`),
   grade: (c, lang) => lang.t(`evaluations.grade.${c}`),
   evaluationKind: (c, lang) => lang.t(`evaluations.kind.${c}`),
+  workerKind: (c, lang) => lang.t(`workers.kinds.${c}`),
 };
 
 /** A notification's sentence in the reader's language, from its kind and parameters (never stored as text). */

@@ -57,6 +57,33 @@ export async function notify(recipients: readonly (number | null | undefined)[],
   });
 }
 
+/**
+ * Writes many notifications at once, in one transaction (a reminder round): each entry to its
+ * recipients. Entries with a `dedupeKey` already written for a recipient are skipped (the unique
+ * key decides, also between two servers writing at the same moment). Returns how many were new.
+ */
+export async function notifyMany(entries: readonly { recipients: readonly number[]; input: NotificationInput }[]): Promise<number> {
+  const at = now();
+  const rows = entries.flatMap(({ recipients, input }) =>
+    [...new Set(recipients)].map((userId) => ({
+      userId,
+      kind: input.kind,
+      recordType: input.recordType,
+      recordId: input.recordId,
+      href: input.href,
+      params: cleanParams(input.params),
+      dedupeKey: input.dedupeKey ?? null,
+      createdAt: at,
+    })),
+  );
+  if (rows.length === 0) return 0;
+  return withTransaction(async (transaction) => {
+    const before = await Notification.count({ where: { createdAt: at }, transaction });
+    await Notification.bulkCreate(rows, { transaction, ignoreDuplicates: true });
+    return (await Notification.count({ where: { createdAt: at }, transaction })) - before;
+  });
+}
+
 /** The active users of an organisation: who hears of its records' events. */
 export async function organisationMembers(organisationId: number): Promise<number[]> {
   return withTransaction(async (transaction) => {
