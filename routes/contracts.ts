@@ -110,7 +110,14 @@ const renderTerminate: OnInvalid = (req, res, form) => renderDetail(req, res, fo
 
 async function exportContracts(req: Request, res: Response, query: ContractListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(actorOf(req), 'export', CONTRACT_RESOURCE);
-  const filter = { year: query.year, districtId: query.districtId, organisationId: query.organisationId, status: query.status, ending: query.ending };
+  const filter = {
+    year: query.year,
+    districtId: query.districtId,
+    organisationId: query.organisationId,
+    status: query.status,
+    method: query.method,
+    ending: query.ending,
+  };
   const options = contractExportQuery(actorOf(req), filter);
   await auditedExport(req, res, {
     action: 'contract.export',

@@ -67,8 +67,8 @@ const onPage = <S extends z.ZodType>(schema: S) => [refusalsOnPage, validateBody
 
 async function exportEvaluations(req: Request, res: Response, query: z.infer<typeof evaluationListQuery>, format: ExportFormat): Promise<void> {
   authorize(req.user, 'export', EVALUATION_RESOURCE);
-  const { year, districtId, organisationId, contractId, kind, status, grade } = query;
-  const filter = { year, districtId, organisationId, contractId, kind, status, grade };
+  const { year, districtId, organisationId, contractId, kind, status, grade, rectification } = query;
+  const filter = { year, districtId, organisationId, contractId, kind, status, grade, rectification };
   const options = evaluationExportQuery(actorOf(req), filter);
   await auditedExport(req, res, {
     action: 'evaluation.export',

@@ -23,6 +23,7 @@ import { notificationsRouter } from './notifications.js';
 import { reminderSettingsRouter } from './reminder-settings.js';
 import { languageRouter } from './language.js';
 import { organisationsRouter } from './organisations.js';
+import { overviewRouter } from './overview.js';
 import { paymentsRouter } from './payments.js';
 import { projectsRouter } from './projects.js';
 import { publicOcdsRouter } from './public-ocds.js';
@@ -37,6 +38,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(inboxRouter());
   app.use(notificationsRouter());
   app.use(reminderSettingsRouter());
+  app.use(overviewRouter());
   app.use(referenceRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));

@@ -10,6 +10,7 @@ import './evaluation.js';
 import './deliverable.js';
 import './finance.js';
 import './organisation.js';
+import './overview.js';
 import './payment.js';
 import './project.js';
 import './reference.js';

@@ -1,4 +1,4 @@
-import { Op, type Order, type WhereOptions } from 'sequelize';
+import { literal, Op, type Order, type WhereOptions } from 'sequelize';
 import { editFormValues } from './stale-edit.js';
 import { ARTICLE_23_FIELDS, CONTRACT_STATUSES, CONTRACT_TRANSITIONS, Contract, type ContractStatus } from '../../models/Contract.js';
 import { ContractTarget } from '../../models/ContractTarget.js';
@@ -6,7 +6,8 @@ import { ContractVersion } from '../../models/ContractVersion.js';
 import { District, Organisation, ServiceCategory } from '../../models/index.js';
 import { EVALUATION_KINDS } from '../../models/Evaluation.js';
 import { Instalment, MILESTONE_MIN_GRADES } from '../../models/Instalment.js';
-import { Project } from '../../models/Project.js';
+import { PROCUREMENT_METHODS, Project } from '../../models/Project.js';
+import { getSequelize } from '../db.js';
 import { canMove } from '../../models/transitions.js';
 import { today } from '../clock.js';
 import { ACTIVATION_REASON } from '../commands/contracts/contractActivator.js';
@@ -43,6 +44,8 @@ export function contractListWhere(actor: Actor, filter: ContractFilter): WhereOp
   if (filter.districtId) and.push({ districtId: filter.districtId });
   if (filter.organisationId) and.push({ organisationId: filter.organisationId });
   if (filter.status) and.push({ status: filter.status });
+  if (filter.method)
+    and.push({ projectId: { [Op.in]: literal(`(SELECT id FROM projects WHERE procurement_method = ${getSequelize().escape(filter.method)})`) } });
   if (filter.ending) {
     const day = today();
     and.push({ status: 'active', termEnd: { [Op.between]: [day, addDays(day, 60)] } });
@@ -109,7 +112,7 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
   const [committed, paid] = await Promise.all([balances('contract_committed', ids), balances('paid', ids)]);
   return {
     rows: rows.map((c) => contractSummaryOf(c, lang, { committed: committed.get(c.id) ?? 0, paid: paid.get(c.id) ?? 0 })),
-    ...listFrame(CONTRACTS_PATH, query, count, CONTRACT_SORT_KEYS, ['year', 'districtId', 'organisationId', 'status', 'ending']),
+    ...listFrame(CONTRACTS_PATH, query, count, CONTRACT_SORT_KEYS, ['year', 'districtId', 'organisationId', 'status', 'method', 'ending']),
     options: {
       districts: withAll(
         lang,
@@ -118,6 +121,10 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
       statuses: withAll(
         lang,
         CONTRACT_STATUSES.map((s) => ({ value: s, label: t(`contracts.status.${s}`) })),
+      ),
+      methods: withAll(
+        lang,
+        PROCUREMENT_METHODS.map((m) => ({ value: m, label: t(`projects.method.${m}`) })),
       ),
       ending: withAll(lang, [{ value: '60', label: t('contracts.filters.ending60') }]),
     },

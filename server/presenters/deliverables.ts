@@ -68,6 +68,8 @@ export function deliverableListWhere(actor: Actor, filter: Partial<DeliverableFi
   if (filter.dueFrom) and.push({ dueOn: { [Op.gte]: filter.dueFrom } });
   if (filter.dueTo) and.push({ dueOn: { [Op.lte]: filter.dueTo } });
   if (filter.timeliness === 'overdue') and.push({ status: { [Op.in]: OPEN }, dueOn: { [Op.lt]: day } });
+  if (filter.timeliness === 'on_time') and.push({ submittedLateDays: 0 });
+  if (filter.timeliness === 'first_time') and.push({ status: 'accepted', submissionCount: 1 });
   if (filter.timeliness === 'late') {
     and.push({ [Op.or]: [{ status: { [Op.in]: OPEN }, dueOn: { [Op.lt]: day }, firstSubmittedAt: null }, { submittedLateDays: { [Op.gt]: 0 } }] });
   }
@@ -128,6 +130,8 @@ function optionsFor(lang: Lang, districts: District[]) {
     timeliness: withAll(lang, [
       { value: 'overdue', label: lang.t('deliverables.filters.overdue') },
       { value: 'late', label: lang.t('deliverables.filters.late') },
+      { value: 'on_time', label: lang.t('deliverables.filters.onTime') },
+      { value: 'first_time', label: lang.t('deliverables.filters.firstTime') },
     ]),
   };
 }

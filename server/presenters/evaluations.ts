@@ -56,6 +56,7 @@ export function evaluationListWhere(actor: Actor, filter: Partial<EvaluationFilt
   for (const key of ['year', 'districtId', 'organisationId', 'contractId', 'kind', 'status', 'grade'] as const) {
     if (filter[key]) and.push({ [key]: filter[key] });
   }
+  if (filter.rectification === 'open') and.push({ status: 'confirmed', consequence: 'rectification', rectificationClosedAt: null });
   return { [Op.and]: and } as WhereOptions<Evaluation>;
 }
 
@@ -125,7 +126,16 @@ export async function evaluationListPage(actor: Actor, query: EvaluationListQuer
   ]);
   return {
     rows: rows.map((e) => evaluationSummary(e, lang)),
-    ...listFrame(EVALUATIONS_PATH, query, count, EVALUATION_SORT_KEYS, ['year', 'districtId', 'organisationId', 'contractId', 'kind', 'status', 'grade']),
+    ...listFrame(EVALUATIONS_PATH, query, count, EVALUATION_SORT_KEYS, [
+      'year',
+      'districtId',
+      'organisationId',
+      'contractId',
+      'kind',
+      'status',
+      'grade',
+      'rectification',
+    ]),
     options: {
       districts: withAll(
         lang,
@@ -143,6 +153,7 @@ export async function evaluationListPage(actor: Actor, query: EvaluationListQuer
         lang,
         GRADES.map((g) => ({ value: g, label: t(`evaluations.grade.${g}`) })),
       ),
+      rectification: withAll(lang, [{ value: 'open', label: t('evaluations.filters.rectificationOpen') }]),
     },
     can: canMap(actor, EVALUATION_RESOURCE, ['export', 'queue', 'ranking', 'sample']),
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTRACT_DOCUMENTS, CONTRACT_STATUSES } from '../../models/Contract.js';
+import { PROCUREMENT_METHODS } from '../../models/Project.js';
 import { editing, idParams, recordId } from './common.js';
 import { EVALUATION_KINDS, type EvaluationKind } from '../../models/Evaluation.js';
 import { MILESTONE_MIN_GRADES, type MilestoneMinGrade } from '../../models/Instalment.js';
@@ -71,6 +72,11 @@ export const contractListQuery = listQuerySchema(
       .union([z.literal(''), z.enum(CONTRACT_STATUSES)])
       .optional()
       .transform(emptyToUndefined),
+    /** The project's procurement method (the city overview links its counts here). */
+    method: z
+      .union([z.literal(''), z.enum(PROCUREMENT_METHODS)])
+      .optional()
+      .transform(emptyToUndefined),
     ending: z
       .union([z.literal(''), z.literal('60')])
       .optional()
@@ -78,7 +84,8 @@ export const contractListQuery = listQuerySchema(
   },
 );
 export type ContractListQuery = z.infer<typeof contractListQuery>;
-export type ContractFilter = Pick<ContractListQuery, 'year' | 'districtId' | 'organisationId' | 'status' | 'ending'>;
+export type ContractFilter = Pick<ContractListQuery, 'year' | 'districtId' | 'organisationId' | 'status' | 'ending'> &
+  Partial<Pick<ContractListQuery, 'method'>>;
 
 export const newContractQuery = z.object({ projectId: recordId() });
 

@@ -28,9 +28,12 @@ const filters = {
   /** Due dates from and to (the period of an export). */
   dueFrom: optionalDate(),
   dueTo: optionalDate(),
-  /** `overdue`: due and not handed in; `late`: handed in or still open after the due date. */
+  /**
+   * `overdue`: due and not handed in; `late`: handed in or still open after the due date;
+   * `on_time`: first handed in by the due date; `first_time`: accepted at its first submission.
+   */
   timeliness: z
-    .union([z.literal(''), z.enum(['overdue', 'late'])])
+    .union([z.literal(''), z.enum(['overdue', 'late', 'on_time', 'first_time'])])
     .optional()
     .transform(emptyToUndefined),
 };

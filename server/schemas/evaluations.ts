@@ -239,10 +239,15 @@ export const evaluationListQuery = listQuerySchema(
     kind: optionalEnum(EVALUATION_KINDS),
     status: optionalEnum(EVALUATION_STATUSES),
     grade: optionalEnum(GRADES),
+    /** `open`: confirmed with a rectification not yet closed (the city overview links its count here). */
+    rectification: optionalEnum(['open'] as const),
   },
 );
 export type EvaluationListQuery = z.infer<typeof evaluationListQuery>;
-export type EvaluationFilter = Pick<EvaluationListQuery, 'year' | 'districtId' | 'organisationId' | 'contractId' | 'kind' | 'status' | 'grade'>;
+export type EvaluationFilter = Pick<
+  EvaluationListQuery,
+  'year' | 'districtId' | 'organisationId' | 'contractId' | 'kind' | 'status' | 'grade' | 'rectification'
+>;
 
 /** The ranking's query: a year (required in effect: default the current one) and optionally a district, with export. */
 export const rankingQuery = z.object({

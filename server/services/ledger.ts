@@ -16,7 +16,12 @@ import { getSequelize } from '../db.js';
 export type Leg = { accountType: AccountType; accountId: number; amountFen: number };
 
 /** What a movement is about and who made it. */
-export type LedgerContext = { recordType: string; recordId: number; createdBy: number | null };
+export type LedgerContext = {
+  recordType: string;
+  recordId: number;
+  createdBy: number | null /** When it moved: the clock's now unless a seeder of demo history says otherwise. */;
+  at?: Date;
+};
 
 /** Which account each movement takes money from and which it gives it to. */
 export const MOVEMENT_SHAPES: Record<Movement, { from: AccountType; to: AccountType }> = {
@@ -111,7 +116,7 @@ export async function post(movement: Movement, legs: readonly Leg[], ctx: Ledger
     }
   }
   const txn = randomUUID();
-  const at = now();
+  const at = ctx.at ?? now();
   await LedgerEntry.bulkCreate(
     legs.map((leg) => ({ txn, movement, ...leg, recordType: ctx.recordType, recordId: ctx.recordId, createdBy: ctx.createdBy, createdAt: at })),
     { transaction },
