@@ -5,6 +5,7 @@ import { adminUsersRouter } from './admin-users.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
 import { allocationsRouter } from './allocations.js';
+import { announcementsRouter } from './announcements.js';
 import { batchesRouter } from './batches.js';
 import { budgetRouter } from './budget.js';
 import { catalogueRouter } from './catalogue.js';
@@ -26,6 +27,7 @@ import { organisationsRouter } from './organisations.js';
 import { overviewRouter } from './overview.js';
 import { paymentsRouter } from './payments.js';
 import { projectsRouter } from './projects.js';
+import { publicAnnouncementsRouter } from './public-announcements.js';
 import { publicOcdsRouter } from './public-ocds.js';
 import { referenceRouter } from './reference.js';
 
@@ -59,4 +61,6 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(claimsRouter(config));
   app.use(engagementsRouter(config));
   app.use(publicOcdsRouter(config));
+  app.use(announcementsRouter());
+  app.use(publicAnnouncementsRouter());
 }

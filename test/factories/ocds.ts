@@ -27,10 +27,10 @@ export type LivedProject = { project: Project; contract: Contract; organisation:
  * A project's whole life through the real commands (so every OCDS release is the one the app
  * writes): created, an item added, tendered, awarded, its contract signed and activated, the first
  * instalment's milestone met and paid, amended (the open instalments replaced), then terminated
- * unless `end: 'active'`. 福田 unless told.
+ * unless `end: 'active'`. 福田 unless told; paid from a welfare-lottery budget line with `lottery`.
  */
 export async function liveProject(
-  attrs: { districtCode?: string; year?: number; method?: ProcurementMethod; end?: 'active' | 'terminated' } = {},
+  attrs: { districtCode?: string; year?: number; method?: ProcurementMethod; end?: 'active' | 'terminated'; lottery?: boolean } = {},
 ): Promise<LivedProject> {
   const districtCode = attrs.districtCode ?? 'FT';
   const d = await district(districtCode);
@@ -62,7 +62,14 @@ export async function liveProject(
   let contract = await contractCreator(project.id, terms, by);
   const signed = await storedContractDocument(officer, project.districtId);
   await contract.update({ signedFileId: signed.id });
-  const line = await buildBudgetLine({ districtCode, year, amountFen: 10_000_000, creator: finance });
+  // With `lottery`, a welfare-lottery line of a district fund of ¥1,000,000.00 and a 10 % target.
+  const line = await buildBudgetLine({
+    districtCode,
+    year,
+    amountFen: 10_000_000,
+    creator: finance,
+    ...(attrs.lottery ? { fundSource: 'welfare_lottery_fund' as const, lotteryTotalFen: 100_000_000, lotteryTargetBp: 1_000 } : {}),
+  });
   // More than activation commits: the amendment raises the value by ¥3,000.00.
   await buildAllocation({ status: 'approved', line, project, amountFen: valueFen + terms.reimbursementCeilingFen + 1_000_000, requester: officer });
   contract = await contractActivator(contract.id, by);
