@@ -10,7 +10,7 @@ import { userUpdater } from '../server/commands/users/userUpdater.js';
 import type { Config } from '../server/config.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import {
   formValuesOf,
@@ -26,6 +26,7 @@ import { editing, idParams } from '../server/schemas/common.js';
 import { editUserForm, newUserForm, type UserListQuery, userListQuery } from '../server/schemas/users.js';
 import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -100,7 +101,7 @@ export function adminUsersRouter(config: Config): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(USERS_PATH, rule('list', 'user'), validateQuery(userListQuery), async (req, res) => {
+  router.get(USERS_PATH, rule('list', 'user'), listQuery(userListQuery, USERS_PATH), async (req, res) => {
     const query = queryOf(res, userListQuery);
     if (query.format) return exportUsers(req, res, { ...query, format: query.format });
     res.render('admin/users/index', { pageTitle: req.t('users.title'), list: await userListPage(actorOf(req), query, langOf(req)) });

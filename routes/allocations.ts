@@ -37,6 +37,8 @@ import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { allocationApprovalConfirmation } from '../server/presenters/confirmations.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader(ALLOCATION_RESOURCE, loadAllocation);
 const detailHref = (id: number) => `${ALLOCATIONS_PATH}/${id}`;
@@ -90,7 +92,7 @@ async function exportAllocations(req: Request, res: Response, query: AllocationL
     recordType: 'allocation',
     format: query.format,
     filename: req.t('finance.allocations.exportFilename'),
-    columns: allocationExportColumns(langOf(req)),
+    columns: allocationExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: inBatches(Allocation, options),
     count: await Allocation.count({ where: options.where }),
     detail: { filter },
@@ -102,7 +104,7 @@ export function allocationsRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(ALLOCATIONS_PATH, rule('list', ALLOCATION_RESOURCE), validateQuery(allocationListQuery), async (req, res) => {
+  router.get(ALLOCATIONS_PATH, rule('list', ALLOCATION_RESOURCE), listQuery(allocationListQuery, ALLOCATIONS_PATH), async (req, res) => {
     const query = queryOf(res, allocationListQuery);
     if (query.format) return exportAllocations(req, res, { ...query, format: query.format });
     res.render('allocations/index', { pageTitle: req.t('finance.allocations.title'), list: await allocationListPage(actorOf(req), query, langOf(req)) });

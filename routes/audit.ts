@@ -1,17 +1,17 @@
 import { Router } from 'express';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { validateQuery } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { auditExport, auditListView, auditVerification } from '../server/presenters/audit.js';
 import { auditQuery } from '../server/schemas/audit.js';
 import { actorOf, auditedExport, queryOf } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
 
 /** The audit trail: the administrator and inspectors read it (inspectors of a district, theirs). */
 export function auditRouter(): Router {
   const router = Router();
 
-  router.get('/audit', rule('list', 'audit'), validateQuery(auditQuery), async (req, res) => {
+  router.get('/audit', rule('list', 'audit'), listQuery(auditQuery, '/audit'), async (req, res) => {
     const query = queryOf(res, auditQuery);
     if (query.format) {
       authorize(req.user, 'export', 'audit');

@@ -25,6 +25,8 @@ import { editing, idParams } from '../server/schemas/common.js';
 import { type BudgetLineListQuery, budgetLineListQuery, editBudgetLineForm, lotteryShareQuery, newBudgetLineForm } from '../server/schemas/finance.js';
 import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader(BUDGET_LINE_RESOURCE, loadBudgetLine);
 const detailHref = (id: number) => `${BUDGET_PATH}/${id}`;
@@ -65,7 +67,7 @@ async function exportLines(req: Request, res: Response, query: BudgetLineListQue
     recordType: 'budget_line',
     format: query.format,
     filename: req.t('finance.budget.exportFilename'),
-    columns: budgetLineExportColumns(langOf(req)),
+    columns: budgetLineExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: budgetLineExportRows(inBatches(BudgetLine, options)),
     count: await BudgetLine.count({ where: options.where }),
     detail: { filter },
@@ -77,7 +79,7 @@ export function budgetRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(BUDGET_PATH, rule('list', BUDGET_LINE_RESOURCE), validateQuery(budgetLineListQuery), async (req, res) => {
+  router.get(BUDGET_PATH, rule('list', BUDGET_LINE_RESOURCE), listQuery(budgetLineListQuery, BUDGET_PATH), async (req, res) => {
     const query = queryOf(res, budgetLineListQuery);
     if (query.format) return exportLines(req, res, { ...query, format: query.format });
     res.render('budget/index', { pageTitle: req.t('finance.budget.title'), list: await budgetLineListPage(actorOf(req), query, langOf(req)) });

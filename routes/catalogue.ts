@@ -9,7 +9,7 @@ import { thisYear } from '../server/clock.js';
 import { ConflictError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { CATALOGUE_RESOURCE } from '../server/policies/catalogue.js';
 import {
@@ -27,6 +27,8 @@ import { type CatalogueListQuery, catalogueListQuery, copyYearForm, editCatalogu
 import { editing, idParams } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader(CATALOGUE_RESOURCE, loadCatalogueItem);
 const detailHref = (id: number) => `${CATALOGUE_PATH}/${id}`;
@@ -82,7 +84,7 @@ async function exportCatalogue(req: Request, res: Response, query: CatalogueList
     recordType: 'catalogue_item',
     format: query.format,
     filename: req.t('catalogue.exportFilename'),
-    columns: await catalogueExportColumns(langOf(req)),
+    columns: await catalogueExportColumns(langOf(req), scopeShow(actorOf(req), 'many')),
     rows: inBatches(CatalogueItem, options),
     count: await CatalogueItem.count({ where: options.where }),
     detail: { filter },
@@ -94,7 +96,7 @@ export function catalogueRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(CATALOGUE_PATH, rule('list', CATALOGUE_RESOURCE), validateQuery(catalogueListQuery), async (req, res) => {
+  router.get(CATALOGUE_PATH, rule('list', CATALOGUE_RESOURCE), listQuery(catalogueListQuery, CATALOGUE_PATH), async (req, res) => {
     const query = queryOf(res, catalogueListQuery);
     if (query.format) return exportCatalogue(req, res, { ...query, format: query.format });
     res.render('catalogue/index', { pageTitle: req.t('catalogue.title'), list: await catalogueListPage(actorOf(req), query, langOf(req)) });

@@ -14,7 +14,7 @@ import { BadRequestError, NotFoundError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { upload, uploadsOf } from '../server/middleware/upload.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { trainingFormOptions, workerDetailPage, workerFormOptions, workerFormValues } from '../server/presenters/child-worker-detail.js';
 import { loadWorker, WORKERS_PATH, workerExportColumns, workerExportQuery, workerListPage } from '../server/presenters/child-workers.js';
@@ -22,13 +22,15 @@ import { editWorkerForm, newWorkerForm, revealForm, trainingForm, type WorkerLis
 import { editing, idParams, recordId } from '../server/schemas/common.js';
 import { inBatches } from '../server/services/export.js';
 import { validateIdNumber } from '../server/services/identifiers.js';
-import { hrefWith } from '../server/services/listing.js';
 import { PersonalDataCipher } from '../server/services/personal-data.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { workerClaimsSection } from '../server/presenters/claim-worker-section.js';
 import { workerImportRouter } from './child-worker-import.js';
 import { actorOf, auditedExport, bodyOf, by as kitBy, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { HELD } from '../server/services/listing.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: workerOf } = subjectLoader('child_worker', loadWorker);
 const detailHref = (id: number) => `${WORKERS_PATH}/${id}`;
@@ -93,7 +95,7 @@ async function exportWorkers(req: Request, res: Response, query: WorkerListQuery
     recordType: 'child_worker',
     format,
     filename: req.t('workers.exportFilename'),
-    columns: workerExportColumns(day, langOf(req)),
+    columns: workerExportColumns(day, langOf(req), scopeShow(actorOf(req))),
     rows: inBatches(ChildWorker, options),
     count: await ChildWorker.count({ where: options.where }),
     detail: { filter: { ...filter, idIndex: filter.idIndex ? true : undefined } },
@@ -109,13 +111,17 @@ export function childWorkersRouter(config: Config): Router {
   const by = (req: Request) => ({ ...kitBy(req), cipher });
   router.use(workerImportRouter(store, by));
 
-  router.get(WORKERS_PATH, rule('list', 'child_worker'), validateQuery(workerListQuery), async (req, res) => {
-    const query = queryOf(res, workerListQuery);
-    // An ID number typed into the search becomes its blind index at once, so the number itself
-    // never shows in the page's links, exports or the next request.
-    if (query.q && validateIdNumber(query.q).ok) {
-      return res.redirect(303, hrefWith(WORKERS_PATH, { ...query, q: undefined, idIndex: cipher.index('idNumber', query.q) }, { page: 1 }));
-    }
+  router.get(WORKERS_PATH, rule('list', 'child_worker'), listQuery(workerListQuery, WORKERS_PATH), async (req, res) => {
+    const searched = queryOf(res, workerListQuery);
+    // An ID number searched is held behind a token (listQuery: never in an address) and found
+    // through its blind index, which no link writes out either.
+    const query =
+      searched.q && validateIdNumber(searched.q).ok
+        ? Object.assign(
+            { ...searched, idIndex: cipher.index('idNumber', searched.q) },
+            { [HELD]: [...((searched as { [HELD]?: string[] })[HELD] ?? []), 'idIndex'] },
+          )
+        : searched;
     if (query.format) return exportWorkers(req, res, { ...query, format: query.format });
     const list = await workerListPage(actorOf(req), query, today(), langOf(req));
     res.render('workers/index', { pageTitle: req.t('workers.title'), list });

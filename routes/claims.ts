@@ -53,6 +53,8 @@ import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, by, bodyOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { claimStepConfirmation, paidConfirmation } from '../server/presenters/confirmations.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader(CLAIM_RESOURCE, loadClaim);
 const detailHref = (id: number) => `${CLAIMS_PATH}/${id}`;
@@ -91,15 +93,15 @@ const renderCaps: OnInvalid = async (req, res, form) => {
 
 async function exportClaims(req: Request, res: Response, query: ClaimListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', CLAIM_RESOURCE);
-  const { status, month, districtId, organisationId, contractId, childWorkerId } = query;
-  const filter = { status, month, districtId, organisationId, contractId, childWorkerId };
+  const { status, month, districtId, organisationId, contractId, childWorkerId, contractText, organisationText } = query;
+  const filter = { status, month, districtId, organisationId, contractId, childWorkerId, contractText, organisationText };
   const options = claimExportQuery(actorOf(req), filter);
   await auditedExport(req, res, {
     action: 'claim.export',
     recordType: 'claim',
     format: query.format,
     filename: req.t('claims.exportFilename'),
-    columns: claimExportColumns(langOf(req)),
+    columns: claimExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: inBatches(ClaimModel, options),
     count: await ClaimModel.count({ where: options.where }),
     detail: { filter },
@@ -112,7 +114,7 @@ export function claimsRouter(config: Config): Router {
   const store = storeFor(config);
   const id = validateParams(idParams);
 
-  router.get(CLAIMS_PATH, rule('list', CLAIM_RESOURCE), validateQuery(claimListQuery), async (req, res) => {
+  router.get(CLAIMS_PATH, rule('list', CLAIM_RESOURCE), listQuery(claimListQuery, CLAIMS_PATH), async (req, res) => {
     const query = queryOf(res, claimListQuery);
     if (query.format) return exportClaims(req, res, { ...query, format: query.format });
     res.render('claims/index', { pageTitle: req.t('claims.title'), list: await claimListPage(actorOf(req), query, langOf(req)) });

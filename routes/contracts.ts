@@ -51,6 +51,8 @@ import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { activationConfirmation } from '../server/presenters/confirmations.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader(CONTRACT_RESOURCE, loadContract);
 const detailHref = (id: number) => `${CONTRACTS_PATH}/${id}`;
@@ -114,6 +116,7 @@ async function exportContracts(req: Request, res: Response, query: ContractListQ
     year: query.year,
     districtId: query.districtId,
     organisationId: query.organisationId,
+    organisationText: query.organisationText,
     status: query.status,
     method: query.method,
     ending: query.ending,
@@ -124,7 +127,7 @@ async function exportContracts(req: Request, res: Response, query: ContractListQ
     recordType: 'contract',
     format: query.format,
     filename: req.t('contracts.exportFilename'),
-    columns: contractExportColumns(langOf(req)),
+    columns: contractExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: inBatches(Contract, options),
     count: await Contract.count({ where: options.where }),
     detail: { filter },
@@ -137,7 +140,7 @@ export function contractsRouter(config: Config): Router {
   const store = storeFor(config);
   const id = validateParams(idParams);
 
-  router.get(CONTRACTS_PATH, rule('list', CONTRACT_RESOURCE), validateQuery(contractListQuery), async (req, res) => {
+  router.get(CONTRACTS_PATH, rule('list', CONTRACT_RESOURCE), listQuery(contractListQuery, CONTRACTS_PATH), async (req, res) => {
     const query = queryOf(res, contractListQuery);
     if (query.format) return exportContracts(req, res, { ...query, format: query.format });
     res.render('contracts/index', { pageTitle: req.t('contracts.title'), list: await contractListPage(actorOf(req), query, langOf(req)) });

@@ -12,7 +12,7 @@ import { NotFoundError, ValidationError } from '../server/errors.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { upload, uploadsOf } from '../server/middleware/upload.js';
-import { type OnInvalid, refusalsOnPage, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, refusalsOnPage, validateBody, validateParams } from '../server/middleware/validate.js';
 import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
 import { authorize } from '../server/policies/index.js';
 import {
@@ -37,6 +37,8 @@ import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { deliverableSubmitConfirmation } from '../server/presenters/confirmations.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader(DELIVERABLE_RESOURCE, loadDeliverable);
 
@@ -83,7 +85,7 @@ async function exportDeliverables(req: Request, res: Response, query: z.infer<ty
     recordType: 'deliverable',
     format,
     filename: req.t('deliverables.exportFilename'),
-    columns: deliverableExportColumns(langOf(req)),
+    columns: deliverableExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: deliverableExportRows(actorOf(req), filter),
     count: await Deliverable.count({ where: deliverableListWhere(actorOf(req), filter) }),
     detail: { filter },
@@ -96,13 +98,13 @@ export function deliverablesRouter(config: Config): Router {
   const store = storeFor(config);
   const id = validateParams(idParams);
 
-  router.get(DELIVERABLES_PATH, rule('list', DELIVERABLE_RESOURCE), validateQuery(deliverableListQuery), async (req, res) => {
+  router.get(DELIVERABLES_PATH, rule('list', DELIVERABLE_RESOURCE), listQuery(deliverableListQuery, DELIVERABLES_PATH), async (req, res) => {
     const query = queryOf(res, deliverableListQuery);
     if (query.format) return exportDeliverables(req, res, query, query.format);
     res.render('deliverables/index', { pageTitle: req.t('deliverables.title'), list: await deliverableListPage(actorOf(req), query, langOf(req)) });
   });
 
-  router.get(`${DELIVERABLES_PATH}/queue`, rule('queue', DELIVERABLE_RESOURCE), validateQuery(reviewQueueQuery), async (req, res) => {
+  router.get(`${DELIVERABLES_PATH}/queue`, rule('queue', DELIVERABLE_RESOURCE), listQuery(reviewQueueQuery, `${DELIVERABLES_PATH}/queue`), async (req, res) => {
     res.render('deliverables/queue', {
       pageTitle: req.t('deliverables.queueTitle'),
       list: await reviewQueuePage(actorOf(req), queryOf(res, reviewQueueQuery), langOf(req)),

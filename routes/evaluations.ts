@@ -14,7 +14,7 @@ import { rectificationStep } from '../server/commands/evaluations/rectificationS
 import { scoreSaver } from '../server/commands/evaluations/scoreSaver.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type OnInvalid, refusalsOnPage, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, refusalsOnPage, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { EVALUATION_RESOURCE } from '../server/policies/evaluation.js';
 import { evaluationQueuePage } from '../server/presenters/evaluation-admin.js';
@@ -44,6 +44,8 @@ import { type ExportFormat, inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, idOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { evaluationConfirmConfirmation } from '../server/presenters/confirmations.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const detailHref = (id: number) => `${EVALUATIONS_PATH}/${id}`;
 
@@ -67,15 +69,15 @@ const onPage = <S extends z.ZodType>(schema: S) => [refusalsOnPage, validateBody
 
 async function exportEvaluations(req: Request, res: Response, query: z.infer<typeof evaluationListQuery>, format: ExportFormat): Promise<void> {
   authorize(req.user, 'export', EVALUATION_RESOURCE);
-  const { year, districtId, organisationId, contractId, kind, status, grade, rectification } = query;
-  const filter = { year, districtId, organisationId, contractId, kind, status, grade, rectification };
+  const { year, districtId, organisationId, contractId, contractText, organisationText, kind, status, grade, rectification } = query;
+  const filter = { year, districtId, organisationId, contractId, contractText, organisationText, kind, status, grade, rectification };
   const options = evaluationExportQuery(actorOf(req), filter);
   await auditedExport(req, res, {
     action: 'evaluation.export',
     recordType: 'evaluation',
     format,
     filename: req.t('evaluations.exportFilename'),
-    columns: evaluationExportColumns(langOf(req)),
+    columns: evaluationExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: inBatches(Evaluation, options),
     count: await Evaluation.count({ where: options.where }),
     detail: { filter },
@@ -87,7 +89,7 @@ export function evaluationsRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(EVALUATIONS_PATH, rule('list', EVALUATION_RESOURCE), validateQuery(evaluationListQuery), async (req, res) => {
+  router.get(EVALUATIONS_PATH, rule('list', EVALUATION_RESOURCE), listQuery(evaluationListQuery, EVALUATIONS_PATH), async (req, res) => {
     const query = queryOf(res, evaluationListQuery);
     if (query.format) return exportEvaluations(req, res, query, query.format);
     res.render('evaluations/index', { pageTitle: req.t('evaluations.title'), list: await evaluationListPage(actorOf(req), query, langOf(req)) });

@@ -23,6 +23,7 @@ import { inboxRouter } from './inbox.js';
 import { notificationsRouter } from './notifications.js';
 import { reminderSettingsRouter } from './reminder-settings.js';
 import { languageRouter } from './language.js';
+import { listFiltersRouter } from './list-filters.js';
 import { organisationsRouter } from './organisations.js';
 import { overviewRouter } from './overview.js';
 import { paymentsRouter } from './payments.js';
@@ -35,6 +36,7 @@ import { referenceRouter } from './reference.js';
 export function mountRoutes(app: Express, config: Config): void {
   app.use(authRouter());
   app.use(languageRouter());
+  app.use(listFiltersRouter());
   app.use(accountRouter(config));
   app.use(dashboardRouter());
   app.use(inboxRouter());

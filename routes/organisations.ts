@@ -10,7 +10,7 @@ import type { Config } from '../server/config.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { upload, uploadsOf } from '../server/middleware/upload.js';
-import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
+import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import {
   formValuesOf,
@@ -39,6 +39,8 @@ import { inBatches } from '../server/services/export.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader('organisation', loadOrganisation);
 const documentParams = idParams.extend({ documentId: recordId() });
@@ -94,7 +96,7 @@ async function exportOrganisations(req: Request, res: Response, query: Organisat
     recordType: 'organisation',
     format: query.format,
     filename: req.t('organisations.exportFilename'),
-    columns: organisationExportColumns(langOf(req)),
+    columns: organisationExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: inBatches(Organisation, options),
     count: await Organisation.count({ where: options.where }),
     detail: { filter },
@@ -108,7 +110,7 @@ export function organisationsRouter(config: Config): Router {
   const store = storeFor(config);
   const P = ORGANISATIONS_PATH;
 
-  router.get(P, rule('list', 'organisation'), validateQuery(organisationListQuery), async (req, res) => {
+  router.get(P, rule('list', 'organisation'), listQuery(organisationListQuery, P), async (req, res) => {
     const query = queryOf(res, organisationListQuery);
     if (query.format) return exportOrganisations(req, res, { ...query, format: query.format });
     res.render('organisations/index', { pageTitle: req.t('organisations.title'), list: await organisationListPage(actorOf(req), query, langOf(req)) });

@@ -39,6 +39,8 @@ import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { instalmentRequestConfirmation, paidConfirmation, paymentApprovalConfirmation } from '../server/presenters/confirmations.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader(PAYMENT_RESOURCE, loadPayment);
 const detailHref = (id: number) => `${PAYMENTS_PATH}/${id}`;
@@ -71,15 +73,15 @@ const refusedOn =
 
 async function exportPayments(req: Request, res: Response, query: PaymentListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', PAYMENT_RESOURCE);
-  const { year, districtId, status, organisationId, contractId } = query;
-  const filter = { year, districtId, status, organisationId, contractId };
+  const { year, districtId, status, organisationId, contractId, contractText, organisationText } = query;
+  const filter = { year, districtId, status, organisationId, contractId, contractText, organisationText };
   const options = paymentExportQuery(actorOf(req), filter);
   await auditedExport(req, res, {
     action: 'payment.export',
     recordType: 'payment',
     format: query.format,
     filename: req.t('payments.exportFilename'),
-    columns: paymentExportColumns(langOf(req)),
+    columns: paymentExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: inBatches(Payment, options),
     count: await Payment.count({ where: options.where }),
     detail: { filter },
@@ -102,7 +104,7 @@ export function paymentsRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(PAYMENTS_PATH, rule('list', PAYMENT_RESOURCE), validateQuery(paymentListQuery), async (req, res) => {
+  router.get(PAYMENTS_PATH, rule('list', PAYMENT_RESOURCE), listQuery(paymentListQuery, PAYMENTS_PATH), async (req, res) => {
     const query = queryOf(res, paymentListQuery);
     if (query.format) return exportPayments(req, res, { ...query, format: query.format });
     res.render('payments/index', { pageTitle: req.t('payments.title'), list: await paymentListPage(actorOf(req), query, langOf(req)) });

@@ -39,6 +39,8 @@ import {
 } from '../server/schemas/projects.js';
 import { inBatches } from '../server/services/export.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { scopeShow } from '../server/presenters/list-page.js';
 
 const { subject, of: subjectOf } = subjectLoader(PROJECT_RESOURCE, loadProject);
 const detailHref = (id: number) => `${PROJECTS_PATH}/${id}`;
@@ -113,7 +115,7 @@ async function exportProjects(req: Request, res: Response, query: ProjectListQue
     recordType: 'project',
     format: query.format,
     filename: req.t('projects.exportFilename'),
-    columns: projectExportColumns(langOf(req)),
+    columns: projectExportColumns(langOf(req), scopeShow(actorOf(req))),
     rows: inBatches(Project, options),
     count: await Project.count({ where: options.where }),
     detail: { filter },
@@ -125,7 +127,7 @@ export function projectsRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(PROJECTS_PATH, rule('list', PROJECT_RESOURCE), validateQuery(projectListQuery), async (req, res) => {
+  router.get(PROJECTS_PATH, rule('list', PROJECT_RESOURCE), listQuery(projectListQuery, PROJECTS_PATH), async (req, res) => {
     const query = queryOf(res, projectListQuery);
     if (query.format) return exportProjects(req, res, { ...query, format: query.format });
     res.render('projects/index', { pageTitle: req.t('projects.title'), list: await projectListPage(actorOf(req), query, langOf(req)) });

@@ -5,6 +5,8 @@ declare module 'express-session' {
   interface SessionData {
     csrfToken?: string;
     signedInAt?: number;
+    /** List searches kept out of addresses (middleware/held-filters.ts), by their token. */
+    heldFilters?: Record<string, { path: string; values: Record<string, string>; at: number }>;
     flash?: { type: 'success' | 'info' | 'warning' | 'danger'; key: string; vars?: Record<string, string | number> }[];
   }
 }

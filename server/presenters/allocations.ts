@@ -1,3 +1,4 @@
+import { linkedChoice } from './choice-filters.js';
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { editFormValues } from './stale-edit.js';
 import { ALLOCATION_FUNDS, ALLOCATION_STATUSES, ALLOCATION_TRANSITIONS, Allocation, type AllocationStatus } from '../../models/Allocation.js';
@@ -19,7 +20,7 @@ import type { Lang } from '../i18n/index.js';
 import { BATCH_KIND_SPECS } from '../commands/batches/batchKinds.js';
 import type { QueueFilterQuery } from '../schemas/batches.js';
 import { queueBatchFrame, queueFilterChoices } from './batches.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ALLOCATIONS_PATH = '/allocations';
@@ -87,6 +88,7 @@ function summaryOf(a: Allocation, heldFen: number | null, lang: Lang) {
 
 /** One page of allocations with what each holds (from the ledger, one grouped query). */
 export async function allocationListPage(actor: Actor, query: AllocationListQuery, lang: Lang) {
+  const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
     Allocation.findAndCountAll({
@@ -102,12 +104,21 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
     rows.map((r) => r.id),
   );
   return {
+    show,
     rows: rows.map((a) => summaryOf(a, held.get(a.id) ?? 0, lang)),
     ...listFrame(ALLOCATIONS_PATH, query, count, ALLOCATION_SORT_KEYS, ['year', 'districtId', 'fundSource', 'status', 'budgetLineId', 'projectId']),
+    // A budget line's or a project's allocations (a link from its page): shown by its name.
+    choices: {
+      budgetLine: linkedChoice('budgetLineId', t('finance.fields.budgetLine'), rows[0]?.budgetLine?.name ?? t('list.chosenRecord'), ALLOCATIONS_PATH, query),
+      project: linkedChoice('projectId', t('finance.fields.project'), rows[0]?.project?.title ?? t('list.chosenRecord'), ALLOCATIONS_PATH, query),
+    },
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       fundSources: withAll(
         lang,
@@ -142,27 +153,31 @@ export async function approvalQueuePage(actor: Actor, filter: QueueFilterQuery, 
     batch,
     choices,
     filters: { districtId: filter.districtId ? String(filter.districtId) : '' },
+    show: scopeShow(actor),
   };
 }
 
-export function allocationExportColumns(lang: Lang): ExportColumn<Allocation>[] {
+export function allocationExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Allocation>[] {
   const { t } = lang;
-  return [
-    { header: t('finance.fields.year'), value: (a) => a.year },
-    { header: t('finance.fields.district'), value: (a) => districtName(a.district, lang) },
-    { header: t('finance.fields.budgetLine'), value: (a) => a.budgetLine?.name ?? '' },
-    { header: t('finance.fields.fundSource'), value: (a) => t(`finance.fundSource.${a.fundSource}`) },
-    { header: t('finance.fields.project'), value: (a) => a.project?.title ?? '' },
-    { header: t('finance.fields.funds'), value: (a) => t(`finance.funds.${a.funds}`) },
-    { header: t('finance.fields.amountYuan'), value: (a) => fenToInput(a.amountFen) },
-    { header: t('finance.fields.releasedYuan'), value: (a) => fenToInput(a.releasedFen) },
-    { header: t('finance.fields.status'), value: (a) => t(`finance.allocationStatus.${a.status}`) },
-    { header: t('finance.fields.purpose'), value: (a) => a.purpose },
-    { header: t('finance.fields.requester'), value: (a) => a.requester?.displayName ?? '' },
-    { header: t('finance.fields.decider'), value: (a) => a.decider?.displayName ?? '' },
-    { header: t('finance.fields.decidedAt'), value: (a) => formatDateTime(a.decidedAt) },
-    { header: t('finance.fields.decisionReason'), value: (a) => a.decisionReason ?? '' },
-  ];
+  return scopedColumns(
+    [
+      { header: t('finance.fields.year'), value: (a) => a.year },
+      { header: t('finance.fields.district'), value: (a) => districtName(a.district, lang), scope: 'district' },
+      { header: t('finance.fields.budgetLine'), value: (a) => a.budgetLine?.name ?? '' },
+      { header: t('finance.fields.fundSource'), value: (a) => t(`finance.fundSource.${a.fundSource}`) },
+      { header: t('finance.fields.project'), value: (a) => a.project?.title ?? '' },
+      { header: t('finance.fields.funds'), value: (a) => t(`finance.funds.${a.funds}`) },
+      { header: t('finance.fields.amountYuan'), value: (a) => fenToInput(a.amountFen) },
+      { header: t('finance.fields.releasedYuan'), value: (a) => fenToInput(a.releasedFen) },
+      { header: t('finance.fields.status'), value: (a) => t(`finance.allocationStatus.${a.status}`) },
+      { header: t('finance.fields.purpose'), value: (a) => a.purpose },
+      { header: t('finance.fields.requester'), value: (a) => a.requester?.displayName ?? '' },
+      { header: t('finance.fields.decider'), value: (a) => a.decider?.displayName ?? '' },
+      { header: t('finance.fields.decidedAt'), value: (a) => formatDateTime(a.decidedAt) },
+      { header: t('finance.fields.decisionReason'), value: (a) => a.decisionReason ?? '' },
+    ],
+    show,
+  );
 }
 
 export function allocationExportQuery(actor: Actor, filter: AllocationFilter) {

@@ -11,7 +11,7 @@ import { balances } from '../services/ledger.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const BUDGET_PATH = '/budget-lines';
@@ -74,6 +74,7 @@ function summaryOf(line: BudgetLine, figures: { fundedFen: number; availableFen:
 
 /** One page of lines with allocated and available from the ledger: four queries whatever the page size. */
 export async function budgetLineListPage(actor: Actor, query: BudgetLineListQuery, lang: Lang) {
+  const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
     BudgetLine.findAndCountAll({
@@ -86,12 +87,16 @@ export async function budgetLineListPage(actor: Actor, query: BudgetLineListQuer
   ]);
   const figures = await ledgerFigures(rows.map((r) => r.id));
   return {
+    show,
     rows: rows.map((l) => summaryOf(l, figures(l.id), lang)),
     ...listFrame(BUDGET_PATH, query, count, BUDGET_LINE_SORT_KEYS, ['year', 'districtId', 'fundSource']),
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       fundSources: withAll(
         lang,
@@ -119,20 +124,23 @@ export async function* budgetLineExportRows(batches: AsyncIterable<BudgetLine>) 
 
 type ExportRow = { line: BudgetLine; fundedFen: number; availableFen: number; allocatedFen: number };
 
-export function budgetLineExportColumns(lang: Lang): ExportColumn<ExportRow>[] {
+export function budgetLineExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<ExportRow>[] {
   const { t } = lang;
-  return [
-    { header: t('finance.fields.year'), value: (r) => r.line.year },
-    { header: t('finance.fields.district'), value: (r) => districtName(r.line.district, lang) },
-    { header: t('finance.fields.fundSource'), value: (r) => t(`finance.fundSource.${r.line.fundSource}`) },
-    { header: t('finance.fields.name'), value: (r) => r.line.name },
-    { header: t('finance.fields.financeAgency'), value: (r) => r.line.financeAgency?.name ?? '' },
-    { header: t('finance.fields.amountYuan'), value: (r) => fenToInput(r.line.amountFen) },
-    { header: t('finance.fields.allocatedYuan'), value: (r) => fenToInput(r.allocatedFen) },
-    { header: t('finance.fields.availableYuan'), value: (r) => fenToInput(r.availableFen) },
-    { header: t('finance.fields.lotteryTotalYuan'), value: (r) => fenToInput(r.line.lotteryTotalFen) },
-    { header: t('finance.fields.lotteryTarget'), value: (r) => formatShare(r.line.lotteryTargetBp) },
-  ];
+  return scopedColumns(
+    [
+      { header: t('finance.fields.year'), value: (r) => r.line.year },
+      { header: t('finance.fields.district'), value: (r) => districtName(r.line.district, lang), scope: 'district' },
+      { header: t('finance.fields.fundSource'), value: (r) => t(`finance.fundSource.${r.line.fundSource}`) },
+      { header: t('finance.fields.name'), value: (r) => r.line.name },
+      { header: t('finance.fields.financeAgency'), value: (r) => r.line.financeAgency?.name ?? '' },
+      { header: t('finance.fields.amountYuan'), value: (r) => fenToInput(r.line.amountFen) },
+      { header: t('finance.fields.allocatedYuan'), value: (r) => fenToInput(r.allocatedFen) },
+      { header: t('finance.fields.availableYuan'), value: (r) => fenToInput(r.availableFen) },
+      { header: t('finance.fields.lotteryTotalYuan'), value: (r) => fenToInput(r.line.lotteryTotalFen) },
+      { header: t('finance.fields.lotteryTarget'), value: (r) => formatShare(r.line.lotteryTargetBp) },
+    ],
+    show,
+  );
 }
 
 export function budgetLineExportQuery(actor: Actor, filter: BudgetLineFilter) {

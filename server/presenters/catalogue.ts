@@ -11,7 +11,7 @@ import type { ExportColumn } from '../services/export.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const CATALOGUE_PATH = '/catalogue';
@@ -99,6 +99,7 @@ const allCategories = () => ServiceCategory.findAll({ order: [['sortOrder', 'ASC
  * and read in the database (a constant number of queries), plus the filter form's options.
  */
 export async function catalogueListPage(actor: Actor, query: CatalogueListQuery, lang: Lang) {
+  const show = scopeShow(actor, 'many');
   const { t } = lang;
   const [{ rows, count }, districts, categories] = await Promise.all([
     CatalogueItem.findAndCountAll({
@@ -111,12 +112,16 @@ export async function catalogueListPage(actor: Actor, query: CatalogueListQuery,
     allCategories(),
   ]);
   return {
+    show,
     ...listFrame(CATALOGUE_PATH, query, count, CATALOGUE_SORT_KEYS, ['q', 'year', 'districtId', 'category', 'status'] as const),
     rows: rows.map((i) => summaryOf(i, categories, lang)),
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       categories: withAll(
         lang,
@@ -132,23 +137,26 @@ export async function catalogueListPage(actor: Actor, query: CatalogueListQuery,
 }
 
 /** The export's columns: what the list shows, with the texts in full and the price in yuan. */
-export async function catalogueExportColumns(lang: Lang): Promise<ExportColumn<CatalogueItem>[]> {
+export async function catalogueExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): Promise<ExportColumn<CatalogueItem>[]> {
   const { t } = lang;
   const categories = await allCategories();
-  return [
-    { header: t('catalogue.fields.year'), value: (i) => i.year },
-    { header: t('catalogue.fields.district'), value: (i) => districtName(i.district, lang) },
-    { header: t('catalogue.fields.category'), value: (i) => categoryLabel(i.category, categories, lang) },
-    { header: t('catalogue.fields.code'), value: (i) => i.code },
-    { header: t('catalogue.fields.version'), value: (i) => i.version },
-    { header: t('catalogue.fields.name'), value: (i) => i.name },
-    { header: t('catalogue.fields.unit'), value: (i) => i.unit },
-    { header: t('catalogue.fields.referenceUnitPriceYuan'), value: (i) => fenToInput(i.referenceUnitPriceFen) },
-    { header: t('catalogue.fields.status'), value: (i) => t(`catalogue.status.${i.status}`) },
-    { header: t('catalogue.fields.description'), value: (i) => i.description },
-    { header: t('catalogue.fields.indicators'), value: (i) => i.indicators },
-    { header: t('catalogue.fields.publishedAt'), value: (i) => formatDateTime(i.publishedAt) },
-  ];
+  return scopedColumns(
+    [
+      { header: t('catalogue.fields.year'), value: (i) => i.year },
+      { header: t('catalogue.fields.district'), value: (i) => districtName(i.district, lang), scope: 'district' },
+      { header: t('catalogue.fields.category'), value: (i) => categoryLabel(i.category, categories, lang) },
+      { header: t('catalogue.fields.code'), value: (i) => i.code },
+      { header: t('catalogue.fields.version'), value: (i) => i.version },
+      { header: t('catalogue.fields.name'), value: (i) => i.name },
+      { header: t('catalogue.fields.unit'), value: (i) => i.unit },
+      { header: t('catalogue.fields.referenceUnitPriceYuan'), value: (i) => fenToInput(i.referenceUnitPriceFen) },
+      { header: t('catalogue.fields.status'), value: (i) => t(`catalogue.status.${i.status}`) },
+      { header: t('catalogue.fields.description'), value: (i) => i.description },
+      { header: t('catalogue.fields.indicators'), value: (i) => i.indicators },
+      { header: t('catalogue.fields.publishedAt'), value: (i) => formatDateTime(i.publishedAt) },
+    ],
+    show,
+  );
 }
 
 /** The options `inBatches` reads the export with: the list's filter and where items belong. */

@@ -8,7 +8,7 @@ import { TRAINING_FILTERS, WORKER_SORT_KEYS, type WorkerFilter, type WorkerListQ
 import type { ExportColumn } from '../services/export.js';
 import { earliestValidTrainingDay, latestLapsingTrainingDay, statusFromSummary } from '../services/training-status.js';
 import type { Lang } from '../i18n/index.js';
-import { type Choice, type ListFrame, listFrame, pageWindow, withAll } from './list-page.js';
+import { type Choice, type ListFrame, listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './format.js';
 
@@ -41,7 +41,8 @@ function trainingWhere(filter: WorkerFilter['training'], today: string): unknown
 /** The registry's filter as a query, inside the actor's scope; the export uses the very same one. */
 export function workerListWhere(actor: Actor, filter: WorkerFilter, today: string): WhereOptions<ChildWorker> {
   const and: unknown[] = [districtScope(actor)];
-  if (filter.q) and.push({ name: containing(filter.q) });
+  // An ID number searched finds its worker by the number's blind index, not by name.
+  if (filter.q && !filter.idIndex) and.push({ name: containing(filter.q) });
   if (filter.idIndex) and.push({ idNumberIndex: filter.idIndex });
   if (filter.districtId) and.push({ districtId: filter.districtId });
   if (filter.subDistrictId) and.push({ subDistrictId: filter.subDistrictId });
@@ -105,12 +106,14 @@ const FILTERS = ['q', 'idIndex', 'districtId', 'subDistrictId', 'kind', 'employm
 export type WorkerListView = ListFrame<WorkerSortKey, (typeof FILTERS)[number]> & {
   rows: WorkerSummary[];
   byIdNumber: boolean;
+  show: ScopeShow;
   options: Record<'districts' | 'subDistricts' | 'kinds' | 'employments' | 'statuses' | 'trainings', Choice[]>;
   can: Record<string, boolean>;
 };
 
 /** The registry list: one page of filtered, sorted workers with their places (two queries), and the filter options. */
 export async function workerListPage(actor: Actor, query: WorkerListQuery, today: string, lang: Lang): Promise<WorkerListView> {
+  const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts, subDistricts] = await Promise.all([
     ChildWorker.findAndCountAll({
@@ -136,13 +139,17 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
       values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) })),
     );
   return {
+    show,
     ...listFrame(WORKERS_PATH, query, count, WORKER_SORT_KEYS, FILTERS),
     rows: rows.map((w) => summaryOf(w, today, lang)),
     byIdNumber: !!query.idIndex,
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       subDistricts: withAll(
         lang,
@@ -158,23 +165,26 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
 }
 
 /** The export's columns: exactly what the list shows, the numbers masked. */
-export function workerExportColumns(today: string, lang: Lang): ExportColumn<ChildWorker>[] {
+export function workerExportColumns(today: string, lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<ChildWorker>[] {
   const { t } = lang;
   const cell = (w: ChildWorker) => summaryOf(w, today, lang);
-  return [
-    { header: t('workers.fields.name'), value: (w) => w.name },
-    { header: t('workers.fields.kind'), value: (w) => cell(w).kindLabel },
-    { header: t('workers.fields.idNumber'), value: (w) => w.idNumberMasked },
-    { header: t('workers.fields.phone'), value: (w) => w.phoneMasked ?? '' },
-    { header: t('workers.fields.district'), value: (w) => cell(w).districtName },
-    { header: t('workers.fields.subDistrict'), value: (w) => cell(w).subDistrictName },
-    { header: t('workers.fields.community'), value: (w) => w.community ?? '' },
-    { header: t('workers.fields.employment'), value: (w) => cell(w).employmentLabel },
-    { header: t('workers.fields.status'), value: (w) => cell(w).statusLabel },
-    { header: t('workers.fields.training'), value: (w) => cell(w).training.label },
-    { header: t('workers.fields.trainingPassedOn'), value: (w) => w.trainingPassedOn ?? '' },
-    { header: t('workers.fields.lastTrainingPassedOn'), value: (w) => w.lastTrainingPassedOn ?? '' },
-  ];
+  return scopedColumns(
+    [
+      { header: t('workers.fields.name'), value: (w) => w.name },
+      { header: t('workers.fields.kind'), value: (w) => cell(w).kindLabel },
+      { header: t('workers.fields.idNumber'), value: (w) => w.idNumberMasked },
+      { header: t('workers.fields.phone'), value: (w) => w.phoneMasked ?? '' },
+      { header: t('workers.fields.district'), value: (w) => cell(w).districtName, scope: 'district' },
+      { header: t('workers.fields.subDistrict'), value: (w) => cell(w).subDistrictName },
+      { header: t('workers.fields.community'), value: (w) => w.community ?? '' },
+      { header: t('workers.fields.employment'), value: (w) => cell(w).employmentLabel },
+      { header: t('workers.fields.status'), value: (w) => cell(w).statusLabel },
+      { header: t('workers.fields.training'), value: (w) => cell(w).training.label },
+      { header: t('workers.fields.trainingPassedOn'), value: (w) => w.trainingPassedOn ?? '' },
+      { header: t('workers.fields.lastTrainingPassedOn'), value: (w) => w.lastTrainingPassedOn ?? '' },
+    ],
+    show,
+  );
 }
 
 /** The options `inBatches` reads the export with: the list's filter and the places. */

@@ -1,3 +1,4 @@
+import { choiceTextConditions, contractChoice, organisationChoice, linkedChoice } from './choice-filters.js';
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimLine, type ClaimStatus } from '../../models/Claim.js';
@@ -23,7 +24,7 @@ import { actionLabel } from './audit.js';
 import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 
 export const CLAIMS_PATH = '/claims';
 
@@ -51,6 +52,7 @@ export function claimListWhere(actor: Actor, filter: ClaimFilter): WhereOptions<
   for (const key of ['status', 'month', 'districtId', 'organisationId', 'contractId', 'childWorkerId'] as const) {
     if (filter[key]) where[key] = filter[key];
   }
+  (where[Op.and] as unknown[]).push(...choiceTextConditions(filter));
   return where as WhereOptions<Claim>;
 }
 
@@ -102,6 +104,7 @@ export function claimSummary(c: Claim, lang: Lang) {
 
 /** One page of claims in the actor's scope: two queries (page with its parents, districts) whatever the size. */
 export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: Lang) {
+  const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
     Claim.findAndCountAll({
@@ -114,12 +117,30 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
     districtsInOrder(),
   ]);
   return {
+    show,
     rows: rows.map((c) => claimSummary(c, lang)),
-    ...listFrame(CLAIMS_PATH, query, count, CLAIM_SORT_KEYS, ['status', 'month', 'districtId', 'contractId', 'childWorkerId', 'organisationId']),
+    ...listFrame(CLAIMS_PATH, query, count, CLAIM_SORT_KEYS, [
+      'status',
+      'month',
+      'districtId',
+      'contractId',
+      'childWorkerId',
+      'organisationId',
+      'contractText',
+      'organisationText',
+    ]),
+    choices: {
+      contract: await contractChoice(actor, lang, CLAIMS_PATH, query, show.organisation),
+      organisation: await organisationChoice(actor, lang, CLAIMS_PATH, query, show.organisation),
+      worker: linkedChoice('childWorkerId', t('claims.fields.worker'), rows[0]?.worker?.name ?? t('list.chosenRecord'), CLAIMS_PATH, query),
+    },
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       statuses: withAll(
         lang,
@@ -158,28 +179,32 @@ export async function claimQueuePage(actor: Actor, filter: QueueFilterQuery, lan
       organisationId: filter.organisationId ? String(filter.organisationId) : '',
       districtId: filter.districtId ? String(filter.districtId) : '',
     },
+    show: scopeShow(actor),
   };
 }
 
-export function claimExportColumns(lang: Lang): ExportColumn<Claim>[] {
+export function claimExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Claim>[] {
   const { t } = lang;
   const f = (k: string) => t(`claims.fields.${k}`);
-  return [
-    { header: f('id'), value: (c) => c.id },
-    { header: f('month'), value: (c) => c.month },
-    { header: f('district'), value: (c) => districtName(c.district, lang) },
-    { header: f('contract'), value: (c) => c.contract?.number ?? '' },
-    { header: f('organisation'), value: (c) => c.organisation?.name ?? '' },
-    { header: f('worker'), value: (c) => c.worker?.name ?? '' },
-    { header: f('idNumber'), value: (c) => c.worker?.idNumberMasked ?? '' },
-    { header: f('claimedYuan'), value: (c) => fenToInput(c.claimedFen) },
-    { header: f('totalYuan'), value: (c) => fenToInput(c.totalFen) },
-    { header: f('status'), value: (c) => t(`claims.status.${c.status}`) },
-    { header: f('submittedAt'), value: (c) => formatDateTime(c.submittedAt) },
-    { header: f('verifier'), value: (c) => c.verifier?.displayName ?? '' },
-    { header: f('approver'), value: (c) => c.approver?.displayName ?? '' },
-    { header: f('reason'), value: (c) => c.reason ?? '' },
-  ];
+  return scopedColumns(
+    [
+      { header: f('id'), value: (c) => c.id },
+      { header: f('month'), value: (c) => c.month },
+      { header: f('district'), value: (c) => districtName(c.district, lang), scope: 'district' },
+      { header: f('contract'), value: (c) => c.contract?.number ?? '' },
+      { header: f('organisation'), value: (c) => c.organisation?.name ?? '', scope: 'organisation' },
+      { header: f('worker'), value: (c) => c.worker?.name ?? '' },
+      { header: f('idNumber'), value: (c) => c.worker?.idNumberMasked ?? '' },
+      { header: f('claimedYuan'), value: (c) => fenToInput(c.claimedFen) },
+      { header: f('totalYuan'), value: (c) => fenToInput(c.totalFen) },
+      { header: f('status'), value: (c) => t(`claims.status.${c.status}`) },
+      { header: f('submittedAt'), value: (c) => formatDateTime(c.submittedAt) },
+      { header: f('verifier'), value: (c) => c.verifier?.displayName ?? '' },
+      { header: f('approver'), value: (c) => c.approver?.displayName ?? '' },
+      { header: f('reason'), value: (c) => c.reason ?? '' },
+    ],
+    show,
+  );
 }
 
 export function claimExportQuery(actor: Actor, filter: ClaimFilter) {

@@ -1,3 +1,4 @@
+import { choiceTextConditions, organisationChoice } from './choice-filters.js';
 import { literal, Op, type Order, type WhereOptions } from 'sequelize';
 import { editFormValues } from './stale-edit.js';
 import { ARTICLE_23_FIELDS, CONTRACT_STATUSES, CONTRACT_TRANSITIONS, Contract, type ContractStatus } from '../../models/Contract.js';
@@ -21,7 +22,7 @@ import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime } from './format.js';
 import { districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 import { addDays } from '../services/calendar.js';
 import { openShares } from '../services/contract-terms.js';
@@ -43,6 +44,7 @@ export function contractListWhere(actor: Actor, filter: ContractFilter): WhereOp
   if (filter.year) and.push({ year: filter.year });
   if (filter.districtId) and.push({ districtId: filter.districtId });
   if (filter.organisationId) and.push({ organisationId: filter.organisationId });
+  and.push(...choiceTextConditions(filter, { organisation: 'organisationId' }));
   if (filter.status) and.push({ status: filter.status });
   if (filter.method)
     and.push({ projectId: { [Op.in]: literal(`(SELECT id FROM projects WHERE procurement_method = ${getSequelize().escape(filter.method)})`) } });
@@ -95,6 +97,7 @@ export function contractSummaryOf(c: Contract, lang: Lang, money: { committed: n
 
 /** The list: one page read in the database with its committed and paid sums (a constant number of queries). */
 export async function contractListPage(actor: Actor, query: ContractListQuery, lang: Lang) {
+  const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
     Contract.findAndCountAll({
@@ -111,12 +114,17 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
   const ids = rows.map((c) => c.id);
   const [committed, paid] = await Promise.all([balances('contract_committed', ids), balances('paid', ids)]);
   return {
+    show,
     rows: rows.map((c) => contractSummaryOf(c, lang, { committed: committed.get(c.id) ?? 0, paid: paid.get(c.id) ?? 0 })),
-    ...listFrame(CONTRACTS_PATH, query, count, CONTRACT_SORT_KEYS, ['year', 'districtId', 'organisationId', 'status', 'method', 'ending']),
+    ...listFrame(CONTRACTS_PATH, query, count, CONTRACT_SORT_KEYS, ['year', 'districtId', 'organisationId', 'organisationText', 'status', 'method', 'ending']),
+    choices: { organisation: await organisationChoice(actor, lang, CONTRACTS_PATH, query, show.organisation) },
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       statuses: withAll(
         lang,
@@ -133,19 +141,22 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
 }
 
 /** The export's columns: what the list shows, money in yuan. */
-export function contractExportColumns(lang: Lang): ExportColumn<Contract>[] {
+export function contractExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Contract>[] {
   const { t } = lang;
-  return [
-    { header: t('contracts.fields.number'), value: (c) => c.number },
-    { header: t('contracts.fields.year'), value: (c) => c.year },
-    { header: t('contracts.fields.district'), value: (c) => districtName(c.district, lang) },
-    { header: t('contracts.fields.organisation'), value: (c) => c.organisation?.name ?? '' },
-    { header: t('contracts.fields.project'), value: (c) => c.project?.title ?? '' },
-    { header: t('contracts.fields.valueYuan'), value: (c) => fenToInput(c.valueFen) },
-    { header: t('contracts.fields.termStart'), value: (c) => c.termStart },
-    { header: t('contracts.fields.termEnd'), value: (c) => c.termEnd },
-    { header: t('contracts.fields.status'), value: (c) => t(`contracts.status.${c.status}`) },
-  ];
+  return scopedColumns(
+    [
+      { header: t('contracts.fields.number'), value: (c) => c.number },
+      { header: t('contracts.fields.year'), value: (c) => c.year },
+      { header: t('contracts.fields.district'), value: (c) => districtName(c.district, lang), scope: 'district' },
+      { header: t('contracts.fields.organisation'), value: (c) => c.organisation?.name ?? '', scope: 'organisation' },
+      { header: t('contracts.fields.project'), value: (c) => c.project?.title ?? '' },
+      { header: t('contracts.fields.valueYuan'), value: (c) => fenToInput(c.valueFen) },
+      { header: t('contracts.fields.termStart'), value: (c) => c.termStart },
+      { header: t('contracts.fields.termEnd'), value: (c) => c.termEnd },
+      { header: t('contracts.fields.status'), value: (c) => t(`contracts.status.${c.status}`) },
+    ],
+    show,
+  );
 }
 
 export const contractExportQuery = (actor: Actor, filter: ContractFilter) => ({ where: contractListWhere(actor, filter), include: CONTRACT_PLACE });

@@ -1,3 +1,4 @@
+import { choiceTextConditions, contractChoice, organisationChoice } from './choice-filters.js';
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import type { Contract } from '../../models/Contract.js';
 import { Contract as ContractModel } from '../../models/Contract.js';
@@ -29,13 +30,12 @@ import {
 import { contractProgress, lateDays } from '../services/deliverable-progress.js';
 import type { ExportColumn } from '../services/export.js';
 import { REFERRAL_DEPARTMENTS } from '../services/hotline.js';
-import { paginationOf } from '../services/listing.js';
 import { districtsInOrder } from '../services/reference.js';
 import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
 import { addDays } from '../services/calendar.js';
 import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { filterValues, listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, type ScopedColumn, SHOW_ALL } from './list-page.js';
 import { milestoneTieOf } from './instalment-steps.js';
 
 export const DELIVERABLES_PATH = '/deliverables';
@@ -63,6 +63,7 @@ export function deliverableListWhere(actor: Actor, filter: Partial<DeliverableFi
   if (filter.contractId) and.push({ contractId: filter.contractId });
   if (filter.organisationId) and.push({ organisationId: filter.organisationId });
   if (filter.districtId) and.push({ districtId: filter.districtId });
+  and.push(...choiceTextConditions(filter));
   if (filter.category) and.push({ categoryCode: filter.category });
   if (filter.status) and.push({ status: filter.status });
   if (filter.dueFrom) and.push({ dueOn: { [Op.gte]: filter.dueFrom } });
@@ -113,11 +114,14 @@ export function deliverableSummaryOf(d: Deliverable, lang: Lang, day = today()) 
   };
 }
 
-function optionsFor(lang: Lang, districts: District[]) {
+function optionsFor(lang: Lang, districts: District[], show: ScopeShow) {
   return {
-    districts: withAll(
-      lang,
-      districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+    districts: choicesIf(
+      show.district,
+      withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
     ),
     categories: withAll(
       lang,
@@ -139,6 +143,7 @@ function optionsFor(lang: Lang, districts: District[]) {
 /** The list: one page read in the database (a constant number of queries). */
 export async function deliverableListPage(actor: Actor, query: DeliverableListQuery, lang: Lang) {
   const day = today();
+  const show = scopeShow(actor);
   const [{ rows, count }, districts] = await Promise.all([
     Deliverable.findAndCountAll({
       where: deliverableListWhere(actor, query, day),
@@ -152,10 +157,17 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
     districtsInOrder(),
   ]);
   return {
+    show,
     rows: rows.map((d) => deliverableSummaryOf(d, lang, day)),
+    choices: {
+      contract: await contractChoice(actor, lang, DELIVERABLES_PATH, query, show.organisation),
+      organisation: await organisationChoice(actor, lang, DELIVERABLES_PATH, query, show.organisation),
+    },
     ...listFrame(DELIVERABLES_PATH, query, count, DELIVERABLE_SORT_KEYS, [
       'contractId',
       'organisationId',
+      'contractText',
+      'organisationText',
       'districtId',
       'category',
       'status',
@@ -163,7 +175,7 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
       'dueTo',
       'timeliness',
     ]),
-    options: optionsFor(lang, districts),
+    options: optionsFor(lang, districts, show),
     can: canMap(actor, DELIVERABLE_RESOURCE, ['export', 'queue']),
     // Nothing at all (no filter): deliverables come from a contract's reporting schedule, which the officer sets.
     emptyHint: count === 0 && !DELIVERABLE_FILTER_KEYS.some((k) => query[k]) ? noDeliverablesHint(actor, lang) : null,
@@ -181,10 +193,12 @@ function noDeliverablesHint(actor: Actor, lang: Lang) {
 
 /** The officer's review queue: handed-in deliverables of their district, oldest first. */
 export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lang: Lang) {
+  const show = scopeShow(actor);
   const and: unknown[] = [reviewQueueWhere(actor)];
   if (query.contractId) and.push({ contractId: query.contractId });
   if (query.organisationId) and.push({ organisationId: query.organisationId });
   if (query.districtId) and.push({ districtId: query.districtId });
+  and.push(...choiceTextConditions(query));
   if (query.category) and.push({ categoryCode: query.category });
   const path = `${DELIVERABLES_PATH}/queue`;
   const [{ rows, count }, districts] = await Promise.all([
@@ -200,10 +214,15 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
     districtsInOrder(),
   ]);
   return {
+    show,
     rows: rows.map((d) => deliverableSummaryOf(d, lang)),
-    pagination: paginationOf(path, query, count),
-    filters: filterValues(query, ['contractId', 'organisationId', 'districtId', 'category']),
-    options: optionsFor(lang, districts),
+    // A page past the last redirects to the last, as on every list (listFrame).
+    ...listFrame(path, query, count, ['submittedAt'] as const, ['contractId', 'organisationId', 'contractText', 'organisationText', 'districtId', 'category']),
+    choices: {
+      contract: await contractChoice(actor, lang, path, query, show.organisation),
+      organisation: await organisationChoice(actor, lang, path, query, show.organisation),
+    },
+    options: optionsFor(lang, districts, show),
   };
 }
 
@@ -271,13 +290,13 @@ export function metricRows(category: DeliverableCategory, values: MetricValues, 
 }
 
 /** The export's columns: the deliverable, then every metric of every category (blank where it does not apply). */
-export function deliverableExportColumns(lang: Lang): ExportColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] {
+export function deliverableExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] {
   const { t } = lang;
   const day = today();
-  const base: ExportColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] = [
+  const base: ScopedColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] = [
     { header: t('deliverables.fields.contract'), value: (d) => d.contract?.number ?? '' },
-    { header: t('deliverables.fields.organisation'), value: (d) => d.organisation?.name ?? '' },
-    { header: t('deliverables.fields.district'), value: (d) => districtName(d.district, lang) },
+    { header: t('deliverables.fields.organisation'), value: (d) => d.organisation?.name ?? '', scope: 'organisation' },
+    { header: t('deliverables.fields.district'), value: (d) => districtName(d.district, lang), scope: 'district' },
     { header: t('deliverables.fields.category'), value: (d) => categoryLabel(d.categoryCode, lang) },
     { header: t('deliverables.fields.periodStart'), value: (d) => d.periodStart },
     { header: t('deliverables.fields.periodEnd'), value: (d) => d.periodEnd },
@@ -294,7 +313,7 @@ export function deliverableExportColumns(lang: Lang): ExportColumn<Deliverable &
       value: (d: Deliverable & { acceptedMetrics?: MetricValues }) => (d.categoryCode === c ? (d.acceptedMetrics?.[def.key] ?? '') : ''),
     })),
   );
-  return [...base, ...metricColumns];
+  return [...scopedColumns(base, show), ...metricColumns];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { choiceTextConditions, contractChoice, organisationChoice } from './choice-filters.js';
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { Contract } from '../../models/Contract.js';
 import {
@@ -27,7 +28,7 @@ import { districtsInOrder } from '../services/reference.js';
 import { today } from '../clock.js';
 import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { templateOptions } from './template-choices.js';
 
 export const EVALUATIONS_PATH = '/evaluations';
@@ -57,6 +58,7 @@ export function evaluationListWhere(actor: Actor, filter: Partial<EvaluationFilt
     if (filter[key]) and.push({ [key]: filter[key] });
   }
   if (filter.rectification === 'open') and.push({ status: 'confirmed', consequence: 'rectification', rectificationClosedAt: null });
+  and.push(...choiceTextConditions(filter));
   return { [Op.and]: and } as WhereOptions<Evaluation>;
 }
 
@@ -113,6 +115,8 @@ export function evaluationSummary(e: Evaluation, lang: Lang) {
 
 /** One page of evaluations in the actor's scope: two queries (page with its parents, districts) whatever the size. */
 export async function evaluationListPage(actor: Actor, query: EvaluationListQuery, lang: Lang) {
+  // An evaluator's list is theirs alone: their name on every row says nothing either.
+  const show = { ...scopeShow(actor), evaluator: actor.role !== 'evaluator' };
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
     Evaluation.findAndCountAll({
@@ -125,21 +129,31 @@ export async function evaluationListPage(actor: Actor, query: EvaluationListQuer
     districtsInOrder(),
   ]);
   return {
+    show,
     rows: rows.map((e) => evaluationSummary(e, lang)),
     ...listFrame(EVALUATIONS_PATH, query, count, EVALUATION_SORT_KEYS, [
       'year',
       'districtId',
       'organisationId',
       'contractId',
+      'contractText',
+      'organisationText',
       'kind',
       'status',
       'grade',
       'rectification',
     ]),
+    choices: {
+      contract: await contractChoice(actor, lang, EVALUATIONS_PATH, query, show.organisation),
+      organisation: await organisationChoice(actor, lang, EVALUATIONS_PATH, query, show.organisation),
+    },
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       kinds: withAll(
         lang,
@@ -159,25 +173,28 @@ export async function evaluationListPage(actor: Actor, query: EvaluationListQuer
   };
 }
 
-export function evaluationExportColumns(lang: Lang): ExportColumn<Evaluation>[] {
+export function evaluationExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Evaluation>[] {
   const { t } = lang;
   const f = (k: string) => t(`evaluations.fields.${k}`);
-  return [
-    { header: f('id'), value: (e) => e.id },
-    { header: f('year'), value: (e) => e.year },
-    { header: f('district'), value: (e) => districtName(e.district, lang) },
-    { header: f('contract'), value: (e) => e.contract?.number ?? '' },
-    { header: f('organisation'), value: (e) => e.organisation?.name ?? '' },
-    { header: f('kind'), value: (e) => t(`evaluations.kind.${e.kind}`) },
-    { header: f('period'), value: (e) => `${e.periodStart} – ${e.periodEnd}` },
-    { header: f('dueOn'), value: (e) => e.dueOn },
-    { header: f('status'), value: (e) => t(`evaluations.status.${e.status}`) },
-    { header: f('evaluator'), value: (e) => e.evaluator?.displayName ?? '' },
-    { header: f('total'), value: (e) => formatScore(e.totalHundredths) },
-    { header: f('grade'), value: (e) => (e.grade ? t(`evaluations.grade.${e.grade}`) : '') },
-    { header: f('consequence'), value: (e) => (e.consequence ? t(`evaluations.consequence.${e.consequence}`) : '') },
-    { header: f('confirmedAt'), value: (e) => formatDateTime(e.confirmedAt) },
-  ];
+  return scopedColumns(
+    [
+      { header: f('id'), value: (e) => e.id },
+      { header: f('year'), value: (e) => e.year },
+      { header: f('district'), value: (e) => districtName(e.district, lang), scope: 'district' },
+      { header: f('contract'), value: (e) => e.contract?.number ?? '' },
+      { header: f('organisation'), value: (e) => e.organisation?.name ?? '', scope: 'organisation' },
+      { header: f('kind'), value: (e) => t(`evaluations.kind.${e.kind}`) },
+      { header: f('period'), value: (e) => `${e.periodStart} – ${e.periodEnd}` },
+      { header: f('dueOn'), value: (e) => e.dueOn },
+      { header: f('status'), value: (e) => t(`evaluations.status.${e.status}`) },
+      { header: f('evaluator'), value: (e) => e.evaluator?.displayName ?? '' },
+      { header: f('total'), value: (e) => formatScore(e.totalHundredths) },
+      { header: f('grade'), value: (e) => (e.grade ? t(`evaluations.grade.${e.grade}`) : '') },
+      { header: f('consequence'), value: (e) => (e.consequence ? t(`evaluations.consequence.${e.consequence}`) : '') },
+      { header: f('confirmedAt'), value: (e) => formatDateTime(e.confirmedAt) },
+    ],
+    show,
+  );
 }
 
 export const evaluationExportQuery = (actor: Actor, filter: EvaluationFilter) => ({ where: evaluationListWhere(actor, filter), include: WITH });

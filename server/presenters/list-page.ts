@@ -1,5 +1,7 @@
 import { PageBeyondLastError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
+import type { Actor } from '../policies/index.js';
+import type { ExportColumn } from '../services/export.js';
 import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 
 /**
@@ -36,6 +38,8 @@ export function withAll(lang: Lang, choices: readonly Choice[]): Choice[] {
 
 export type ListFrame<K extends string, F extends string> = {
   pagination: Pagination;
+  /** How many filters are set: what the folded filter form's toggle says (views/partials/list-filters.ejs). */
+  active: number;
   sort: Record<K, SortLink>;
   filters: Record<F, string> & Pick<ListQuery, 'sort' | 'dir' | 'perPage'>;
   csvHref: string;
@@ -57,9 +61,43 @@ export function listFrame<K extends string, F extends string>(
   if (query.page > pagination.pages) throw new PageBeyondLastError(hrefWith(path, query, { page: pagination.pages }));
   return {
     pagination,
+    active: filters.filter((f) => query[f] !== undefined && query[f] !== null && query[f] !== '').length,
     sort: sortLinks(path, query, sortKeys),
     filters: filterValues(query, filters),
     csvHref: exportHref(path, query, 'csv'),
     xlsxHref: exportHref(path, query, 'xlsx'),
   };
+}
+
+/** Which of a list's district and organisation columns and filters mean something to the reader. */
+export type ScopeShow = { district: boolean; organisation: boolean };
+
+/** Both shown: what an export shows when no reader is named. */
+export const SHOW_ALL: ScopeShow = { district: true, organisation: true };
+
+/**
+ * What the reader's scope does not already fix (#13): an organisation user sees only their own
+ * organisation's records, so its name on every row and filters by organisation or district say
+ * nothing to them; district staff (not city level) see one district, so a district column or
+ * filter says nothing either, unless the list spans more (`districts: 'many'`: the catalogue,
+ * whose city items apply to every district). Administrators, city staff and evaluators (whose
+ * assignments may lie anywhere) see both.
+ */
+export function scopeShow(actor: Actor, districts: 'scoped' | 'many' = 'scoped'): ScopeShow {
+  if (actor.role === 'org') return { district: districts === 'many', organisation: false };
+  const oneDistrict = districts === 'scoped' && actor.role !== 'admin' && actor.role !== 'evaluator' && !actor.cityLevel;
+  return { district: !oneDistrict, organisation: true };
+}
+
+/** An export column, marked when it is the district or organisation the reader's scope may fix. */
+export type ScopedColumn<R> = ExportColumn<R> & { scope?: keyof ScopeShow };
+
+/** The export's columns without those the reader's scope fixes: the export is what the list shows. */
+export function scopedColumns<R>(columns: readonly ScopedColumn<R>[], show: ScopeShow): ExportColumn<R>[] {
+  return columns.filter((c) => !c.scope || show[c.scope]);
+}
+
+/** A filter's choices only where the scope leaves a choice (`[]` hides the filter). */
+export function choicesIf(shown: boolean, choices: Choice[]): Choice[] {
+  return shown ? choices : [];
 }

@@ -14,7 +14,7 @@ import type { ExportColumn } from '../services/export.js';
 import { acceptAttribute, FILE_TYPES, uploadKind } from '../services/storage/kinds.js';
 import { formatDate, formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ORGANISATIONS_PATH = '/organisations';
@@ -91,6 +91,7 @@ async function districtsFor(actor: Actor): Promise<District[]> {
  * and read in the database (a constant number of queries), plus the filter form's options.
  */
 export async function organisationListPage(actor: Actor, query: OrganisationListQuery, lang: Lang) {
+  const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
     Organisation.findAndCountAll({
@@ -102,12 +103,16 @@ export async function organisationListPage(actor: Actor, query: OrganisationList
     districtsFor(actor),
   ]);
   return {
+    show,
     ...listFrame(ORGANISATIONS_PATH, query, count, ORGANISATION_SORT_KEYS, ['q', 'districtId', 'status', 'orgType'] as const),
     rows: rows.map((o) => summaryOf(o, lang)),
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       statuses: withAll(
         lang,
@@ -123,29 +128,32 @@ export async function organisationListPage(actor: Actor, query: OrganisationList
 }
 
 /** The export's columns: what the list shows and the rest of the record. */
-export function organisationExportColumns(lang: Lang): ExportColumn<Organisation>[] {
+export function organisationExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Organisation>[] {
   const { t } = lang;
   const s = (o: Organisation) => summaryOf(o, lang);
   const f = (key: string) => t(`organisations.fields.${key}`);
-  return [
-    { header: f('name'), value: (o) => o.name },
-    { header: f('uscc'), value: (o) => o.uscc },
-    { header: f('orgType'), value: (o) => s(o).orgTypeLabel },
-    { header: f('district'), value: (o) => s(o).districtName },
-    { header: f('status'), value: (o) => s(o).statusLabel },
-    { header: f('ineligibleUntil'), value: (o) => o.ineligibleUntil ?? '' },
-    { header: f('legalRepresentative'), value: (o) => o.legalRepresentative ?? '' },
-    { header: f('address'), value: (o) => o.address ?? '' },
-    { header: f('contactName'), value: (o) => o.contactName ?? '' },
-    { header: f('contactPhone'), value: (o) => o.contactPhone ?? '' },
-    { header: f('contactEmail'), value: (o) => o.contactEmail ?? '' },
-    { header: f('bankName'), value: (o) => o.bankName ?? '' },
-    { header: f('bankAccount'), value: (o) => maskBankAccount(o.bankAccount) },
-    { header: f('socialWorkerCount'), value: (o) => o.socialWorkerCount },
-    { header: f('counsellorCount'), value: (o) => o.counsellorCount },
-    { header: f('lawyerCount'), value: (o) => o.lawyerCount },
-    { header: f('createdAt'), value: (o) => formatDateTime(o.createdAt) },
-  ];
+  return scopedColumns(
+    [
+      { header: f('name'), value: (o) => o.name },
+      { header: f('uscc'), value: (o) => o.uscc },
+      { header: f('orgType'), value: (o) => s(o).orgTypeLabel },
+      { header: f('district'), value: (o) => s(o).districtName, scope: 'district' },
+      { header: f('status'), value: (o) => s(o).statusLabel },
+      { header: f('ineligibleUntil'), value: (o) => o.ineligibleUntil ?? '' },
+      { header: f('legalRepresentative'), value: (o) => o.legalRepresentative ?? '' },
+      { header: f('address'), value: (o) => o.address ?? '' },
+      { header: f('contactName'), value: (o) => o.contactName ?? '' },
+      { header: f('contactPhone'), value: (o) => o.contactPhone ?? '' },
+      { header: f('contactEmail'), value: (o) => o.contactEmail ?? '' },
+      { header: f('bankName'), value: (o) => o.bankName ?? '' },
+      { header: f('bankAccount'), value: (o) => maskBankAccount(o.bankAccount) },
+      { header: f('socialWorkerCount'), value: (o) => o.socialWorkerCount },
+      { header: f('counsellorCount'), value: (o) => o.counsellorCount },
+      { header: f('lawyerCount'), value: (o) => o.lawyerCount },
+      { header: f('createdAt'), value: (o) => formatDateTime(o.createdAt) },
+    ],
+    show,
+  );
 }
 
 /** The options `inBatches` reads the export with: the list's filter and the districts. */

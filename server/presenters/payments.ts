@@ -1,3 +1,4 @@
+import { choiceTextConditions, contractChoice, organisationChoice } from './choice-filters.js';
 import { Op, type Order, QueryTypes, type WhereOptions } from 'sequelize';
 import { Claim } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
@@ -22,7 +23,7 @@ import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { instalmentFactsOf, instalmentWaitsFor, milestoneTieOf } from './instalment-steps.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PAYMENTS_PATH = '/payments';
@@ -56,6 +57,7 @@ export function paymentListWhere(actor: Actor, filter: PaymentFilter): WhereOpti
   for (const key of ['year', 'districtId', 'status', 'organisationId', 'contractId'] as const) {
     if (filter[key]) where[key] = filter[key];
   }
+  (where[Op.and] as unknown[]).push(...choiceTextConditions(filter));
   return where as WhereOptions<Payment>;
 }
 
@@ -107,6 +109,7 @@ export function paymentSummary(p: Payment, lang: Lang) {
 
 /** One page of payments in the actor's scope: two queries (page with its parents, districts) whatever the size. */
 export async function paymentListPage(actor: Actor, query: PaymentListQuery, lang: Lang) {
+  const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
     Payment.findAndCountAll({
@@ -119,12 +122,28 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
     districtsInOrder(),
   ]);
   return {
+    show,
     rows: rows.map((p) => paymentSummary(p, lang)),
-    ...listFrame(PAYMENTS_PATH, query, count, PAYMENT_SORT_KEYS, ['year', 'districtId', 'status', 'organisationId', 'contractId']),
+    ...listFrame(PAYMENTS_PATH, query, count, PAYMENT_SORT_KEYS, [
+      'year',
+      'districtId',
+      'status',
+      'organisationId',
+      'contractId',
+      'contractText',
+      'organisationText',
+    ]),
+    choices: {
+      contract: await contractChoice(actor, lang, PAYMENTS_PATH, query, show.organisation),
+      organisation: await organisationChoice(actor, lang, PAYMENTS_PATH, query, show.organisation),
+    },
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       statuses: withAll(
         lang,
@@ -159,30 +178,34 @@ export async function paymentQueuePage(actor: Actor, filter: QueueFilterQuery, l
       organisationId: filter.organisationId ? String(filter.organisationId) : '',
       districtId: filter.districtId ? String(filter.districtId) : '',
     },
+    show: scopeShow(actor),
   };
 }
 
-export function paymentExportColumns(lang: Lang): ExportColumn<Payment>[] {
+export function paymentExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Payment>[] {
   const { t } = lang;
   const f = (k: string) => t(`payments.fields.${k}`);
-  return [
-    { header: f('id'), value: (p) => p.id },
-    { header: f('year'), value: (p) => p.year },
-    { header: f('district'), value: (p) => districtName(p.district, lang) },
-    { header: f('contract'), value: (p) => p.contract?.number ?? '' },
-    { header: f('organisation'), value: (p) => p.organisation?.name ?? '' },
-    { header: f('kind'), value: (p) => t(`payments.kind.${p.kind}`) },
-    { header: f('instalment'), value: (p) => p.instalment?.seq ?? '' },
-    { header: f('amountYuan'), value: (p) => fenToInput(p.amountFen) },
-    { header: f('status'), value: (p) => t(`payments.status.${p.status}`) },
-    { header: f('requester'), value: (p) => p.requester?.displayName ?? '' },
-    { header: f('requestedAt'), value: (p) => formatDateTime(p.requestedAt) },
-    { header: f('approver'), value: (p) => p.approver?.displayName ?? '' },
-    { header: f('approvedAt'), value: (p) => formatDateTime(p.approvedAt) },
-    { header: f('bankReference'), value: (p) => p.bankReference ?? '' },
-    { header: f('paidOn'), value: (p) => p.paidOn ?? '' },
-    { header: f('rejectionReason'), value: (p) => p.rejectionReason ?? '' },
-  ];
+  return scopedColumns(
+    [
+      { header: f('id'), value: (p) => p.id },
+      { header: f('year'), value: (p) => p.year },
+      { header: f('district'), value: (p) => districtName(p.district, lang), scope: 'district' },
+      { header: f('contract'), value: (p) => p.contract?.number ?? '' },
+      { header: f('organisation'), value: (p) => p.organisation?.name ?? '', scope: 'organisation' },
+      { header: f('kind'), value: (p) => t(`payments.kind.${p.kind}`) },
+      { header: f('instalment'), value: (p) => p.instalment?.seq ?? '' },
+      { header: f('amountYuan'), value: (p) => fenToInput(p.amountFen) },
+      { header: f('status'), value: (p) => t(`payments.status.${p.status}`) },
+      { header: f('requester'), value: (p) => p.requester?.displayName ?? '' },
+      { header: f('requestedAt'), value: (p) => formatDateTime(p.requestedAt) },
+      { header: f('approver'), value: (p) => p.approver?.displayName ?? '' },
+      { header: f('approvedAt'), value: (p) => formatDateTime(p.approvedAt) },
+      { header: f('bankReference'), value: (p) => p.bankReference ?? '' },
+      { header: f('paidOn'), value: (p) => p.paidOn ?? '' },
+      { header: f('rejectionReason'), value: (p) => p.rejectionReason ?? '' },
+    ],
+    show,
+  );
 }
 
 export function paymentExportQuery(actor: Actor, filter: PaymentFilter) {

@@ -11,7 +11,7 @@ import type { ExportColumn } from '../services/export.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PROJECTS_PATH = '/projects';
@@ -97,6 +97,7 @@ export const methodOptions = (lang: Lang): Option[] => PROCUREMENT_METHODS.map((
  * counted and read in the database (a constant number of queries), plus the filter form's options.
  */
 export async function projectListPage(actor: Actor, query: ProjectListQuery, lang: Lang) {
+  const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
     Project.findAndCountAll({
@@ -108,12 +109,16 @@ export async function projectListPage(actor: Actor, query: ProjectListQuery, lan
     districtsInOrder(),
   ]);
   return {
+    show,
     rows: rows.map((p) => projectSummaryOf(p, lang)),
     ...listFrame(PROJECTS_PATH, query, count, PROJECT_SORT_KEYS, ['q', 'year', 'districtId', 'status', 'method']),
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       statuses: withAll(
         lang,
@@ -126,21 +131,24 @@ export async function projectListPage(actor: Actor, query: ProjectListQuery, lan
 }
 
 /** The export's columns: what the list shows, with the budget in yuan and the OCDS method. */
-export function projectExportColumns(lang: Lang): ExportColumn<Project>[] {
+export function projectExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Project>[] {
   const { t } = lang;
-  return [
-    { header: t('projects.fields.ocid'), value: (p) => p.ocid },
-    { header: t('projects.fields.year'), value: (p) => p.year },
-    { header: t('projects.fields.district'), value: (p) => districtName(p.district, lang) },
-    { header: t('projects.fields.agency'), value: (p) => p.agency?.name ?? '' },
-    { header: t('projects.fields.title'), value: (p) => p.title },
-    { header: t('projects.fields.targetGroup'), value: (p) => p.targetGroup },
-    { header: t('projects.fields.budgetYuan'), value: (p) => fenToInput(p.budgetFen) },
-    { header: t('projects.fields.method'), value: (p) => t(`projects.method.${p.procurementMethod}`) },
-    { header: t('projects.fields.ocdsMethod'), value: (p) => OCDS_PROCUREMENT_METHOD[p.procurementMethod] },
-    { header: t('projects.fields.status'), value: (p) => t(`projects.status.${p.status}`) },
-    { header: t('projects.fields.updatedAt'), value: (p) => formatDateTime(p.updatedAt) },
-  ];
+  return scopedColumns(
+    [
+      { header: t('projects.fields.ocid'), value: (p) => p.ocid },
+      { header: t('projects.fields.year'), value: (p) => p.year },
+      { header: t('projects.fields.district'), value: (p) => districtName(p.district, lang), scope: 'district' },
+      { header: t('projects.fields.agency'), value: (p) => p.agency?.name ?? '' },
+      { header: t('projects.fields.title'), value: (p) => p.title },
+      { header: t('projects.fields.targetGroup'), value: (p) => p.targetGroup },
+      { header: t('projects.fields.budgetYuan'), value: (p) => fenToInput(p.budgetFen) },
+      { header: t('projects.fields.method'), value: (p) => t(`projects.method.${p.procurementMethod}`) },
+      { header: t('projects.fields.ocdsMethod'), value: (p) => OCDS_PROCUREMENT_METHOD[p.procurementMethod] },
+      { header: t('projects.fields.status'), value: (p) => t(`projects.status.${p.status}`) },
+      { header: t('projects.fields.updatedAt'), value: (p) => formatDateTime(p.updatedAt) },
+    ],
+    show,
+  );
 }
 
 /** The options `inBatches` reads the export with: the list's filter and where projects belong. */

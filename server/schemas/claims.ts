@@ -2,7 +2,7 @@ import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { CLAIM_KINDS, CLAIM_STATUSES } from '../../models/Claim.js';
 import { fapiaoSchema, idNumberSchema } from '../services/identifiers.js';
-import { listQuerySchema, optionalId } from '../services/listing.js';
+import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
 import { moneyField } from './money.js';
 import { idParams, MAX_ID, personalDataConfirmation, recordId } from './common.js';
 
@@ -119,10 +119,15 @@ export const claimListQuery = listQuerySchema(
     organisationId: optionalId(),
     contractId: optionalId(),
     childWorkerId: optionalId(),
+    contractText: optionalText(64),
+    organisationText: optionalText(64),
   },
 );
 export type ClaimListQuery = z.infer<typeof claimListQuery>;
-export type ClaimFilter = Pick<ClaimListQuery, 'status' | 'month' | 'districtId' | 'organisationId' | 'contractId' | 'childWorkerId'>;
+export type ClaimFilter = Pick<
+  ClaimListQuery,
+  'status' | 'month' | 'districtId' | 'organisationId' | 'contractId' | 'childWorkerId' | 'contractText' | 'organisationText'
+>;
 
 /** Monthly totals: a year (default the current one), optionally a district. */
 export const claimTotalsQuery = z.object({

@@ -5,7 +5,7 @@ import { editing, idParams, recordId } from './common.js';
 import { EVALUATION_KINDS, type EvaluationKind } from '../../models/Evaluation.js';
 import { MILESTONE_MIN_GRADES, type MilestoneMinGrade } from '../../models/Instalment.js';
 import type { EvaluationTie, InstalmentInput, ScheduleMode } from '../services/contract-terms.js';
-import { listQuerySchema, optionalId } from '../services/listing.js';
+import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
 import { parseMoneyToFen, parsePercentToBp } from './money.js';
 
 /** The columns the contract list may be sorted by: an allow-list. */
@@ -68,6 +68,7 @@ export const contractListQuery = listQuerySchema(
       .transform(emptyToUndefined),
     districtId: optionalId(),
     organisationId: optionalId(),
+    organisationText: optionalText(64),
     status: z
       .union([z.literal(''), z.enum(CONTRACT_STATUSES)])
       .optional()
@@ -84,7 +85,7 @@ export const contractListQuery = listQuerySchema(
   },
 );
 export type ContractListQuery = z.infer<typeof contractListQuery>;
-export type ContractFilter = Pick<ContractListQuery, 'year' | 'districtId' | 'organisationId' | 'status' | 'ending'> &
+export type ContractFilter = Pick<ContractListQuery, 'year' | 'districtId' | 'organisationId' | 'organisationText' | 'status' | 'ending'> &
   Partial<Pick<ContractListQuery, 'method'>>;
 
 export const newContractQuery = z.object({ projectId: recordId() });

@@ -4,7 +4,7 @@ import { DELIVERABLE_FILE_PURPOSES } from '../../models/DeliverableFile.js';
 import { MILESTONE_KINDS } from '../../models/Instalment.js';
 import { idParams, recordId } from './common.js';
 import { DELIVERABLE_CATEGORIES } from '../services/deliverable-metrics.js';
-import { listQuerySchema, optionalDate, optionalId } from '../services/listing.js';
+import { listQuerySchema, optionalDate, optionalId, optionalText } from '../services/listing.js';
 import { REPORTING_FREQUENCIES } from '../../models/ReportingSchedule.js';
 
 /** The columns the deliverable list may be sorted by: an allow-list. */
@@ -16,6 +16,8 @@ const emptyToUndefined = <T>(v: T | '' | undefined) => (v === '' ? undefined : v
 const filters = {
   contractId: optionalId(),
   organisationId: optionalId(),
+  contractText: optionalText(64),
+  organisationText: optionalText(64),
   districtId: optionalId(),
   category: z
     .union([z.literal(''), z.enum(DELIVERABLE_CATEGORIES)])
@@ -43,7 +45,7 @@ export const deliverableListQuery = listQuerySchema(DELIVERABLE_SORT_KEYS, { sor
 export type DeliverableListQuery = z.infer<typeof deliverableListQuery>;
 export type DeliverableFilter = Pick<
   DeliverableListQuery,
-  'contractId' | 'organisationId' | 'districtId' | 'category' | 'status' | 'dueFrom' | 'dueTo' | 'timeliness'
+  'contractId' | 'organisationId' | 'contractText' | 'organisationText' | 'districtId' | 'category' | 'status' | 'dueFrom' | 'dueTo' | 'timeliness'
 >;
 
 /** The review queue's query: oldest handed in first, filtered by contract, organisation, category, district. */
@@ -53,6 +55,8 @@ export const reviewQueueQuery = listQuerySchema(
   {
     contractId: filters.contractId,
     organisationId: filters.organisationId,
+    contractText: filters.contractText,
+    organisationText: filters.organisationText,
     districtId: filters.districtId,
     category: filters.category,
   },

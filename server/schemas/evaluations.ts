@@ -3,7 +3,7 @@ import { type Consequence, CONSEQUENCES, EVALUATION_KINDS, EVALUATION_STATUSES, 
 import { COMPUTED_INDICATORS, type ComputedIndicator } from '../../models/EvaluationTemplateIndicator.js';
 import { idParams, MAX_ID, personalDataConfirmation, recordId } from './common.js';
 import { parseScore } from '../services/evaluation-grades.js';
-import { listQuerySchema, optionalId } from '../services/listing.js';
+import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
 
 /** Rows the forms offer (blank rows are ignored). */
 export const INDICATOR_ROWS = 10;
@@ -236,6 +236,8 @@ export const evaluationListQuery = listQuerySchema(
     districtId: optionalId(),
     organisationId: optionalId(),
     contractId: optionalId(),
+    contractText: optionalText(64),
+    organisationText: optionalText(64),
     kind: optionalEnum(EVALUATION_KINDS),
     status: optionalEnum(EVALUATION_STATUSES),
     grade: optionalEnum(GRADES),
@@ -246,7 +248,7 @@ export const evaluationListQuery = listQuerySchema(
 export type EvaluationListQuery = z.infer<typeof evaluationListQuery>;
 export type EvaluationFilter = Pick<
   EvaluationListQuery,
-  'year' | 'districtId' | 'organisationId' | 'contractId' | 'kind' | 'status' | 'grade' | 'rectification'
+  'year' | 'districtId' | 'organisationId' | 'contractId' | 'contractText' | 'organisationText' | 'kind' | 'status' | 'grade' | 'rectification'
 >;
 
 /** The ranking's query: a year (required in effect: default the current one) and optionally a district, with export. */

@@ -1,7 +1,7 @@
 import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from '../../models/Payment.js';
-import { listQuerySchema, optionalId } from '../services/listing.js';
+import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
 import { today } from '../clock.js';
 import { recordId } from './common.js';
 import { MAX_YEAR, MIN_YEAR } from './finance.js';
@@ -25,10 +25,12 @@ export const paymentListQuery = listQuerySchema(
       .transform((v) => (v ? v : undefined)),
     organisationId: optionalId(),
     contractId: optionalId(),
+    contractText: optionalText(64),
+    organisationText: optionalText(64),
   },
 );
 export type PaymentListQuery = z.infer<typeof paymentListQuery>;
-export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'status' | 'organisationId' | 'contractId'>;
+export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'status' | 'organisationId' | 'contractId' | 'contractText' | 'organisationText'>;
 
 export const contractParams = z.object({ contractId: recordId() });
 export const instalmentParams = z.object({ instalmentId: recordId() });

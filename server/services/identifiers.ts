@@ -313,6 +313,19 @@ export function findPersonalNumbers(text: string, today: Date = now()): Personal
   return found.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * Whether text typed into a search may be a phone or ID number: eleven digits or more in a row (a
+ * mobile number, a landline with its area code, an ID number, also one with a wrong check digit),
+ * or seventeen and an X, once full-width digits are folded and spaces and hyphens dropped. Such a
+ * search is kept out of addresses (#13); a long number that is not personal (a 发票 number) loses
+ * nothing but a shorter address. A date, a month, a year or a valid credit code never counts.
+ */
+export function looksLikePersonalNumber(text: string): boolean {
+  // An organisation's unified social credit code is public, not personal.
+  if (validateUscc(text.trim()).ok) return false;
+  return /\d{11,}|\d{17}[Xx]/.test(foldSameLength(text).replace(/[\s-]/g, ''));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Form schemas: their messages are locale keys
 // ---------------------------------------------------------------------------------------------

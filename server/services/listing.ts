@@ -3,6 +3,16 @@ import { z } from 'zod';
 export const PER_PAGE_CHOICES = [10, 25, 50, 100] as const;
 
 /**
+ * The names of a list query's values that are held on the server behind its `held` token
+ * (middleware/held-filters.ts): a search that looks like a phone or ID number. The query carries
+ * them for filtering, but no link (pagination, sort, export) writes them into an address.
+ */
+export const HELD = Symbol('careprocure.heldFilters');
+
+/** The opaque token of held filter values, as a link carries it. */
+export const HELD_TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+/**
  * The query schema of a list page: page, page size, sort (from an allow-list) and direction,
  * an optional export format, plus the page's own filters. A repeated key or a nested object
  * fails the schema and answers 400.
@@ -22,6 +32,7 @@ export function listQuerySchema<const K extends readonly [string, ...string[]], 
     sort: z.enum(sortKeys).default(defaults.sort as never),
     dir: z.enum(['asc', 'desc']).default(defaults.dir),
     format: z.enum(['csv', 'xlsx']).optional(),
+    held: z.string().regex(HELD_TOKEN).optional(),
     ...filters,
   });
 }
@@ -62,10 +73,11 @@ export const optionalDate = () =>
     .transform((v) => (v ? v : undefined));
 
 /** A link to the same list with some query values changed (and the rest kept). */
-export function hrefWith(path: string, query: Record<string, unknown>, changes: Record<string, unknown>): string {
+export function hrefWith(path: string, query: Record<string | symbol, unknown>, changes: Record<string, unknown>): string {
   const params = new URLSearchParams();
+  const held = (query[HELD] as readonly string[] | undefined) ?? [];
   for (const [k, v] of Object.entries({ ...query, ...changes })) {
-    if (v === undefined || v === null || v === '' || k === 'format') continue;
+    if (v === undefined || v === null || v === '' || k === 'format' || held.includes(k)) continue;
     params.set(k, v instanceof Date ? v.toISOString() : String(v));
   }
   const qs = params.toString();

@@ -273,4 +273,45 @@ describe('claims: pages', () => {
     const fifty = await countQueries(`/claims?contractId=${s.contract.id}&perPage=50&sort=total`, 50);
     expect(fifty).to.equal(five);
   });
+
+  it('each reader sees the columns and filters that mean something to them, choosing a contract or organisation by name (#13)', async () => {
+    const s = await buildClaimSetup();
+    const claim = await buildClaim(s, { status: 'submitted' });
+    const org = await loginAs(s.orgUser, TEST_PASSWORD);
+    const own = (await org.get('/claims')).text;
+    expect(own).to.contain(`data-id="${claim.id}"`);
+    // Their own organisation's name on every row, and filters by district or organisation, say nothing to them.
+    expect(own).to.not.contain('<th scope="col">社会组织</th>').and.not.contain('<th scope="col">区</th>');
+    expect(own).to.not.contain(s.organisation.name);
+    expect(own).to.not.match(/name="(?:districtId|organisationId|organisationText)"/);
+    expect(own).to.match(new RegExp(`<select[^>]*name="contractId"[^]*?<option value="${s.contract.id}">${s.contract.number}</option>`));
+    // A Futian officer sees one district: no district column or filter; organisations and contracts by name.
+    const officer = await loginAs(s.officer, TEST_PASSWORD);
+    const staff = (await officer.get('/claims')).text;
+    expect(staff).to.contain('<th scope="col">社会组织</th>').and.not.contain('<th scope="col">区</th>');
+    expect(staff).to.not.match(/name="districtId"/);
+    expect(staff).to.match(new RegExp(`<option value="${s.organisation.id}">${s.organisation.name}</option>`));
+    expect(staff).to.contain(`<option value="${s.contract.id}">${s.contract.number}（${s.organisation.name}）</option>`);
+    expect(staff).to.not.match(/type="number"[^>]*name="(?:contractId|organisationId)"|name="(?:contractId|organisationId)"[^>]*type="number"/);
+    const csv = await officer.get(`/claims?contractId=${s.contract.id}&format=csv`);
+    const header = csv.text
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')[0]
+      .split(',');
+    expect(header).to.include('社会组织').and.not.include('区');
+    // A city inspector sees every district: the column and the filter are there.
+    const city = await loginAs((await buildUser('inspector', { districtCode: 'SZ' })).user, TEST_PASSWORD);
+    const all = (await city.get(`/claims?contractId=${s.contract.id}`)).text;
+    expect(all)
+      .to.contain('<th scope="col">区</th>')
+      .and.match(/name="districtId"/);
+    // A worker's claims (a link from the worker's page) show the worker by name, with a way to clear it.
+    const byWorker = (await officer.get(`/claims?childWorkerId=${s.worker.id}`)).text;
+    expect(byWorker).to.contain('data-testid="chosen-childWorkerId"').and.contain(`已选：${s.worker.name}`);
+    const chip = byWorker.slice(byWorker.indexOf('data-testid="chosen-childWorkerId"'));
+    const clear = /<a class="small ms-1" href="([^"]+)">取消<\/a>/.exec(chip)![1];
+    expect(clear)
+      .to.match(/^\/claims/)
+      .and.not.contain('childWorkerId');
+  });
 });

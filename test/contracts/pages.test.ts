@@ -250,6 +250,7 @@ describe('contracts: the "ending within 60 days" filter', () => {
         year: undefined,
         districtId: undefined,
         status: undefined,
+        organisationText: undefined,
         organisationId: organisation.id,
         ending: '60',
       }),
