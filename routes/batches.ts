@@ -15,6 +15,7 @@ import { BATCHES_PATH, batchConfirmation, batchListPage, batchPage, batchProgres
 import { batchItemsQuery, batchListQuery, batchStartForm } from '../server/schemas/batches.js';
 import { idParams } from '../server/schemas/common.js';
 import { actorOf, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
 
 const { subject, of: subjectOf } = subjectLoader(BATCH_RESOURCE, loadBatch);
 
@@ -65,7 +66,7 @@ export function batchesRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(BATCHES_PATH, rule('list', BATCH_RESOURCE), validateQuery(batchListQuery), async (req, res) => {
+  router.get(BATCHES_PATH, rule('list', BATCH_RESOURCE), listQuery(batchListQuery, BATCHES_PATH), async (req, res) => {
     res.render('batches/index', { pageTitle: req.t('batches.title'), list: await batchListPage(actorOf(req), queryOf(res, batchListQuery), langOf(req)) });
   });
 

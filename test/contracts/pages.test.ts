@@ -4,6 +4,7 @@ import { ContractVersion } from '../../models/ContractVersion.js';
 import { AuditEvent, type Organisation, type User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
 import { setClock } from '../../server/clock.js';
+import { CHOICE_LIMIT } from '../../server/presenters/choice-filters.js';
 import { contractListWhere } from '../../server/presenters/contracts.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';
 import { buildContract } from '../factories/contracts.js';
@@ -260,5 +261,35 @@ describe('contracts: the "ending within 60 days" filter', () => {
     expect(ids).to.include.members([endsToday, endsIn60Days]);
     expect(ids).not.to.include(endedYesterday);
     expect(ids).not.to.include(endsIn61Days);
+  });
+
+  it('finds contracts by part of an organisation’s name when there are too many organisations to list, and shows one chosen by a link by its name (#13)', async () => {
+    const tag = unique('机构');
+    // More organisations in the district than a list of choices holds.
+    for (let n = 0; n < CHOICE_LIMIT + 1; n += 1) await buildOrganisation({ districtCode: 'LG', name: `${tag}${n}号` });
+    const wanted = await buildOrganisation({ districtCode: 'LG', name: `${tag}阳光` });
+    const { contract } = await buildContract({ districtCode: 'LG', organisation: wanted });
+    const { agent } = await signedIn('officer', 'LG');
+    const page = (await agent.get('/contracts')).text;
+    expect(page).to.match(/<input[^>]*name="organisationText"[^>]*type="search"/);
+    expect(page).to.not.match(/name="organisationId"/);
+    const posted = await postForm(agent, '/lists/filter', { _list: '/contracts', organisationText: `${tag}阳光` }, '/contracts');
+    expect(posted.headers.location).to.equal(`/contracts?organisationText=${encodeURIComponent(`${tag}阳光`)}`);
+    const found = (await agent.get(posted.headers.location)).text;
+    expect([...found.matchAll(/data-testid="contract-row" data-id="(\d+)"/g)].map((m) => Number(m[1]))).to.deep.equal([contract.id]);
+    expect(found).to.contain(`value="${tag}阳光"`);
+    const linked = (await agent.get(`/contracts?organisationId=${wanted.id}`)).text;
+    expect(linked).to.contain('data-testid="chosen-organisationId"').and.contain(`已选：${tag}阳光`);
+    // The export takes the same search.
+    const csv = await agent.get(`/contracts?organisationText=${encodeURIComponent(`${tag}阳光`)}&format=csv`);
+    expect(
+      csv.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n'),
+    ).to.have.length(2);
+    // Someone else's organisation chosen by a link is not named.
+    const other = await buildOrganisation({ districtCode: 'FT', name: `${tag}福田` });
+    expect((await agent.get(`/contracts?organisationId=${other.id}`)).text).to.not.contain(`${tag}福田`);
   });
 });
