@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { User } from '../../models/index.js';
+import { unique } from '../factories/index.js';
+import { buildPaymentContract } from '../factories/payments.js';
+import { openPage, seriousA11yViolations, type WatchedPage } from './support/browser.js';
+import { Walk } from './support/journey.js';
+
+const PHONE = { width: 390, height: 844 };
+const DESK = { width: 1366, height: 768 };
+
+const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+/**
+ * Lists as their readers use them (#13): on a phone the organisation finds its filters folded
+ * behind one toggle that says how many are set, and none by district or organisation; at the desk
+ * the officer's filters are open, a phone number searched never shows in an address, and finance
+ * chooses an organisation by its name.
+ */
+describe('browser: lists for their readers', () => {
+  let watched: WatchedPage | undefined;
+
+  afterEach(async () => {
+    await watched?.context.close();
+    watched = undefined;
+  });
+
+  it('the organisation on a 390×844 phone: filters fold behind 筛选条件 with the count set, no district or organisation filter or column', async () => {
+    const [officer, finance, org] = await Promise.all(
+      ['officer.ft', 'finance.ft', 'org.sunshine'].map(async (username) => (await User.findOne({ where: { username } }))!),
+    );
+    const built = await buildPaymentContract({ officer, finance });
+    const number = unique('SZHT-LIST-');
+    const contract = await built.contract.update({ organisationId: org.organisationId!, number });
+    const walk = new Walk('lists-org');
+    watched = await openPage({ viewport: PHONE, bypassCSP: true });
+    const { page } = watched;
+    await walk.signIn('org', page, 'org.sunshine');
+    await walk.click('org', page, page.locator('[data-testid="menu-toggle"]'), false);
+    await walk.fromMenu('org', page, '合同');
+    await walk.shot(page, 'contracts-folded');
+    const filters = page.locator('[data-testid="list-filters"]');
+    expect(await filters.locator('form').isVisible()).to.equal(false);
+    expect(await page.locator('[data-testid="filters-toggle"]').innerText()).to.equal('筛选条件');
+    expect(await page.locator(`[data-testid="contract-row"][data-id="${contract.id}"]`).isVisible()).to.equal(true);
+    expect(await pageWidth(page)).to.be.at.most(PHONE.width);
+    // Their own organisation is on every row: no column, no filter by it or by district.
+    const headers = await page.locator('[data-testid="contracts-table"] thead th').allInnerTexts();
+    expect(headers.map((h) => h.trim())).to.not.include.members(['服务机构', '区']);
+    for (const name of ['districtId', 'organisationId', 'organisationText']) expect(await page.locator(`[name="${name}"]`).count(), name).to.equal(0);
+    await walk.click('org', page, page.locator('[data-testid="filters-toggle"]'), false);
+    expect(await filters.locator('form').isVisible()).to.equal(true);
+    await walk.shot(page, 'contracts-filters-open');
+    expect(await pageWidth(page)).to.be.at.most(PHONE.width);
+    await page.getByLabel('状态').selectOption({ label: '履行中' });
+    await walk.click('org', page, filters.getByRole('button', { name: '筛选', exact: true }));
+    expect(new URL(page.url()).search).to.contain('status=active');
+    expect(await filters.locator('form').isVisible()).to.equal(false);
+    expect(await page.locator('[data-testid="active-filters"]').innerText()).to.equal('已选 1 项');
+    expect(await page.locator(`[data-testid="contract-row"][data-id="${contract.id}"]`).isVisible()).to.equal(true);
+    await walk.shot(page, 'contracts-filtered');
+    expect(await seriousA11yViolations(page), 'axe').to.deep.equal([]);
+    expect(watched.problems).to.deep.equal([]);
+    console.log(`      (clicks: organisation ${walk.clicks.org})`);
+  });
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`the officer at 1366×768 (${locale}): filters open, a phone number searched is in no address the browser asks for`, async () => {
+      const walk = new Walk(`lists-officer-${locale}`);
+      watched = await openPage({ viewport: DESK, bypassCSP: true });
+      const { page } = watched;
+      const asked: string[] = [];
+      page.on('request', (r) => asked.push(r.url()));
+      await walk.signIn('officer', page, 'officer.ft');
+      if (locale === 'en') await watched.context.addCookies([{ name: 'lang', value: 'en', url: new URL(page.url()).origin }]);
+      await page.goto('/organisations');
+      const filters = page.locator('[data-testid="list-filters"]');
+      expect(await filters.locator('form').isVisible()).to.equal(true);
+      expect(await page.locator('[data-testid="filters-toggle"]').isVisible()).to.equal(false);
+      // A Futian officer sees one district: no district filter.
+      expect(await page.locator('[name="districtId"]').count()).to.equal(0);
+      const phone = '138 0013 8000';
+      await page.locator('#f-q').fill(phone);
+      await walk.click('officer', page, filters.getByRole('button', { name: locale === 'en' ? 'Filter' : '筛选', exact: true }));
+      await walk.shot(page, 'organisations-searched');
+      expect(page.url()).to.match(/\/organisations\?held=[A-Za-z0-9_-]{22}$/);
+      expect(await page.locator('#f-q').inputValue()).to.equal(phone);
+      const exportHref = await page.locator('[data-testid="export-csv"]').getAttribute('href');
+      expect(exportHref).to.contain('held=');
+      for (const url of asked) expect(url).to.not.contain('13800138000').and.not.contain('138%200013').and.not.contain('138+0013');
+      expect(await seriousA11yViolations(page), 'axe').to.deep.equal([]);
+      expect(watched.problems).to.deep.equal([]);
+    });
+  }
+
+  it('finance at 1366×768: the payments list offers organisations and contracts by name, no district filter', async () => {
+    watched = await openPage({ viewport: DESK, bypassCSP: true });
+    const { page } = watched;
+    const walk = new Walk('lists-finance');
+    await walk.signIn('finance', page, 'finance.ft');
+    await page.goto('/payments');
+    await walk.shot(page, 'payments');
+    expect(await page.locator('[name="districtId"]').count()).to.equal(0);
+    for (const name of ['contractId', 'organisationId']) {
+      const box = page.locator(`[name="${name}"], [name="${name.replace('Id', 'Text')}"]`);
+      expect(await box.count(), name).to.equal(1);
+      expect(await box.getAttribute('type'), name).to.not.equal('number');
+    }
+    expect(await pageWidth(page)).to.be.at.most(DESK.width);
+    expect(await seriousA11yViolations(page), 'axe').to.deep.equal([]);
+  });
+});
