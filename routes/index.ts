@@ -13,6 +13,7 @@ import { childWorkersRouter } from './child-workers.js';
 import { claimsRouter } from './claims.js';
 import { contractsRouter } from './contracts.js';
 import { dashboardRouter } from './dashboard.js';
+import { dossierRouter } from './dossier.js';
 import { evaluationAdminRouter } from './evaluation-admin.js';
 import { evaluationsRouter } from './evaluations.js';
 import { deliverableCallLogRouter } from './deliverable-call-log.js';
@@ -51,6 +52,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(budgetRouter());
   app.use(allocationsRouter());
   app.use(contractsRouter(config));
+  app.use(dossierRouter(config));
   app.use(paymentsRouter());
   app.use(batchesRouter());
   app.use(evaluationAdminRouter());

@@ -7,6 +7,7 @@ import './claim.js';
 import './child-worker.js';
 import './contract.js';
 import './dashboard.js';
+import './dossier.js';
 import './evaluation.js';
 import './deliverable.js';
 import './finance.js';

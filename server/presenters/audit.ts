@@ -166,7 +166,7 @@ export async function auditExport(actor: Actor, query: AuditQuery, format: Expor
 }
 
 /** The columns of the export, headed in the user's language; one query for the district names. */
-async function auditExportColumns(t: Translate): Promise<ExportColumn<AuditEvent>[]> {
+export async function auditExportColumns(t: Translate): Promise<ExportColumn<AuditEvent>[]> {
   const districts = new Map((await District.findAll({ attributes: ['id', 'name'] })).map((d) => [d.id, d.name]));
   return [
     { header: t('audit.seq'), value: (e) => e.seq },

@@ -14,6 +14,7 @@ import { today } from '../clock.js';
 import { ACTIVATION_REASON } from '../commands/contracts/contractActivator.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
+import { DOSSIER_RESOURCE } from '../policies/dossier.js';
 import { CONTRACT_RESOURCE, contractScope } from '../policies/contract.js';
 import { CONTRACT_SORT_KEYS, type ContractFilter, type ContractListQuery, type ContractSortKey, INSTALMENT_ROWS, TARGET_ROWS } from '../schemas/contracts.js';
 import type { ExportColumn } from '../services/export.js';
@@ -229,6 +230,8 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
     },
     // Its instalments and their payments live on the payments pages.
     paymentsHref: c.status !== 'draft' && can(actor, 'list', 'payment') ? `/payments/contracts/${c.id}` : null,
+    // The whole contract in one ZIP for auditors and inspectors (#20).
+    dossierHref: can(actor, 'download', DOSSIER_RESOURCE, c) ? `${CONTRACTS_PATH}/${c.id}/dossier.zip` : null,
   };
 }
 

@@ -30,7 +30,7 @@ type Hashed = Omit<AuditEvent['_creationAttributes'], 'hash' | 'id'>;
  * A last line of defence for "before/after (masked)" (DOMAIN.md): any ID or mobile number left in
  * a detail's text (a search typed by the user, a reason written in free text) is stored masked.
  */
-function maskingPersonalNumbers(_key: string, value: unknown): unknown {
+export function maskingPersonalNumbers(_key: string, value: unknown): unknown {
   // Digests (a file's SHA-256) are no numbers of a person, though a run of their digits may look like one.
   if (typeof value !== 'string' || /^[0-9a-f]{32,}$/i.test(value)) return value;
   const found = findPersonalNumbers(value);

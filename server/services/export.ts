@@ -40,6 +40,11 @@ function csvField(value: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One CSV record (CRLF-ended) of `cells`, each safe from spreadsheet formulas and quoted where needed. */
+export function csvRow(cells: readonly (string | number | null | undefined)[]): string {
+  return `${cells.map((c) => csvField(safeCell(c))).join(',')}\r\n`;
+}
+
 /**
  * Streams rows to the response as CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX, as an
  * attachment named `filename` (Chinese survives: RFC 5987). Returns the number of rows written.
