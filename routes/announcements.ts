@@ -29,6 +29,7 @@ import {
   newAnnouncementForm,
 } from '../server/schemas/announcements.js';
 import { actorOf, auditedExport, bodyOf, by, idOf, langOf, queryOf, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
 
 const { subject, of: subjectOf } = subjectLoader(ANNOUNCEMENT_RESOURCE, loadAnnouncement);
 
@@ -58,7 +59,7 @@ export function announcementsRouter(): Router {
   const router = Router();
   const id = validateParams(idParams);
 
-  router.get(ANNOUNCEMENTS_PATH, rule('list', ANNOUNCEMENT_RESOURCE), validateQuery(announcementListQuery), async (req, res) => {
+  router.get(ANNOUNCEMENTS_PATH, rule('list', ANNOUNCEMENT_RESOURCE), listQuery(announcementListQuery, ANNOUNCEMENTS_PATH), async (req, res) => {
     const query = queryOf(res, announcementListQuery);
     if (query.format) {
       authorize(actorOf(req), 'export', ANNOUNCEMENT_RESOURCE);

@@ -14,7 +14,7 @@ import { formatFen } from '../services/money.js';
 import { districtsInOrder } from '../services/reference.js';
 import { formatShare } from './budget.js';
 import { districtName, formatDate, formatDateTime } from './format.js';
-import { listFrame, pageWindow, withAll } from './list-page.js';
+import { choicesIf, listFrame, pageWindow, scopeShow, withAll } from './list-page.js';
 
 export const ANNOUNCEMENTS_PATH = '/announcements';
 export const PUBLIC_ANNOUNCEMENTS_PATH = '/public/announcements';
@@ -95,6 +95,7 @@ function listWhere(actor: Actor, q: Pick<AnnouncementListQuery, 'year' | 'distri
 /** The announcements list: year, district and status filters, sort, pagination, export. */
 export async function announcementListPage(actor: Actor, query: AnnouncementListQuery, lang: Lang) {
   const where = listWhere(actor, query);
+  const show = scopeShow(actor);
   const order = SORT_COLUMNS[query.sort].map((o) => [...o, query.dir]) as never;
   const [{ rows, count }, districts] = await Promise.all([
     LotteryAnnouncement.findAndCountAll({ where, include: PLACE, order, ...pageWindow(query), distinct: true }),
@@ -102,11 +103,15 @@ export async function announcementListPage(actor: Actor, query: AnnouncementList
   ]);
   return {
     ...listFrame(ANNOUNCEMENTS_PATH, query, count, ['year', 'agency', 'status', 'updatedAt'] as const, ['year', 'districtId', 'status'] as const),
+    show,
     rows: rows.map((a) => rowOf(a, lang)),
     options: {
-      districts: withAll(
-        lang,
-        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
       ),
       statuses: withAll(
         lang,
