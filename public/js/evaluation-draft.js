@@ -23,7 +23,9 @@ document.addEventListener('DOMContentLoaded', () => {
   let last = typed();
   let inFlight = null;
   let again = false;
-  let stale = false;
+  // A page that shows a stale save's notice waits for the evaluator to save it on purpose: an
+  // autosave would apply the form over the other save's change before they have decided.
+  let stale = !!form.querySelector('[data-testid="stale-edit"]');
   let submitting = false;
   const stopAsStale = (message) => {
     stale = true;
