@@ -44,6 +44,8 @@ export class Notification extends Model<InferAttributes<Notification>, InferCrea
   declare dedupeKey: CreationOptional<string | null>;
   declare createdAt: Date;
   declare readAt: CreationOptional<Date | null>;
+  /** When the delivery round turned it into its deliveries beyond the app (null: not yet). */
+  declare dispatchedAt: CreationOptional<Date | null>;
 
   static initModel(sequelize: Sequelize): void {
     Notification.init(
@@ -72,6 +74,7 @@ export class Notification extends Model<InferAttributes<Notification>, InferCrea
         dedupeKey: { type: DataTypes.STRING(160), allowNull: true },
         createdAt: { type: DataTypes.DATE(3), allowNull: false },
         readAt: { type: DataTypes.DATE(3), allowNull: true },
+        dispatchedAt: { type: DataTypes.DATE(3), allowNull: true },
       },
       { sequelize, tableName: 'notifications', underscored: true, timestamps: false },
     );

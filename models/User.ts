@@ -32,6 +32,10 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare mustChangePassword: CreationOptional<boolean>;
   declare passwordChangedAt: Date | null;
   declare lastSignInAt: Date | null;
+  /** Where e-mail notifications go (#16); none: in the app only. */
+  declare email: CreationOptional<string | null>;
+  /** The language of the person's e-mails (#16); none: Chinese. */
+  declare locale: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
@@ -55,6 +59,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         passwordChangedAt: { type: DataTypes.DATE, allowNull: true },
         lastSignInAt: { type: DataTypes.DATE, allowNull: true },
+        email: { type: DataTypes.STRING(254), allowNull: true },
+        locale: { type: DataTypes.STRING(8), allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

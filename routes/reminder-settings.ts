@@ -3,7 +3,7 @@ import { reminderSettingsSaver } from '../server/commands/notifications/reminder
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody } from '../server/middleware/validate.js';
-import { REMINDER_SETTINGS_RESOURCE } from '../server/policies/reminder.js';
+import { REMINDER_SETTINGS_RESOURCE } from '../server/policies/notification.js';
 import { REMINDER_SETTINGS_PATH, reminderSettingsForm } from '../server/presenters/reminder-settings.js';
 import { reminderSettingsForm as settingsSchema, reminderSettingsOf } from '../server/schemas/reminders.js';
 import { bodyOf, by, langOf } from './kit.js';

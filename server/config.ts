@@ -23,6 +23,8 @@ const schema = z.object({
   STORAGE_URL: z.string().optional(),
   /** The registered OCDS ocid prefix (`ocds-` and six characters), see `ocdsPrefixFrom`. */
   OCDS_PREFIX: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().optional(),
 });
 
 /**
@@ -135,6 +137,10 @@ export type Config = {
   storage: StorageConfig;
   /** The OCDS ocid prefix (`OCDS_PREFIX`, registered form `ocds-xxxxxx`). */
   ocdsPrefix: string;
+  /** The SMTP server notifications are e-mailed through (`SMTP_URL`, e.g. `smtp://user:pass@mail.example:587`); none: in the app only. */
+  smtpUrl: string | undefined;
+  /** The sender of those e-mails (`MAIL_FROM`). */
+  mailFrom: string;
 };
 
 export class ConfigError extends Error {}
@@ -195,6 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: e.UPLOAD_DIR ?? path.join(root, 'uploads'),
     storage,
     ocdsPrefix,
+    smtpUrl: e.SMTP_URL?.trim() || undefined,
+    mailFrom: e.MAIL_FROM?.trim() || 'CareProcure <noreply@localhost>',
   };
 }
 

@@ -8,6 +8,8 @@ import { dialectOf, getSequelize, withTransaction } from './db.js';
 import { logger } from './logger.js';
 import { purgeOldNotifications } from './services/notifications.js';
 import { type ReminderRound, sendReminders } from './services/reminders.js';
+import { emailChannel, registerChannel } from './services/channels.js';
+import { deliveryRound } from './services/deliveries.js';
 import { LocalDiskStore, S3Store, storeFor } from './services/storage/index.js';
 
 /** How often the running app tidies up after itself. */
@@ -146,6 +148,46 @@ export function startHousekeeping(config: UploadConfig): { stop: () => Promise<v
   timer.unref();
   // Shutdown waits for a round in progress: closing the pool under its queries failed the exit
   // (SQLITE_MISUSE on a spawned server stopped right after start).
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return running;
+    },
+  };
+}
+
+/** How often notifications are delivered beyond the app: each minute, so "immediately" is within a minute or two. */
+export const DELIVERIES_INTERVAL_MS = 60 * 1000;
+
+/**
+ * The delivery round (#16), once per interval across the servers (the `deliveries` lease; each
+ * send is claimed on its own row as well, so no message goes twice). A process that did not win the
+ * lease sends nothing (`ran` false).
+ */
+export async function deliveriesRound(config: Pick<Config, 'publicUrl'>, owner: string = PROCESS_NAME) {
+  if (!(await claimJob('deliveries', DELIVERIES_INTERVAL_MS, owner))) return { ran: false };
+  return { ran: true, ...(await deliveryRound({ baseUrl: config.publicUrl })) };
+}
+
+/**
+ * Registers the channels the configuration names (e-mail when SMTP_URL is set) and runs the
+ * delivery round every interval; a failed round is logged and the next one tries again. Nothing
+ * here runs inside a request: a slow or failing channel never holds a change.
+ */
+export function startDeliveries(config: Pick<Config, 'publicUrl' | 'smtpUrl' | 'mailFrom'>): { stop: () => Promise<void> } {
+  if (config.smtpUrl) registerChannel(emailChannel(config.smtpUrl, config.mailFrom));
+  let running: Promise<void> = Promise.resolve();
+  const round = () => {
+    running = running
+      .then(() => deliveriesRound(config))
+      .then((r) => {
+        if (r.ran && 'dispatched' in r && (r.dispatched || r.immediate.sent || r.immediate.failed || r.digests.sent || r.digests.failed))
+          logger.info({ delivered: r }, 'deliveries');
+      })
+      .catch((err) => logger.error({ err: String(err) }, 'deliveries failed'));
+  };
+  const timer = setInterval(round, DELIVERIES_INTERVAL_MS);
+  timer.unref();
   return {
     stop: () => {
       clearInterval(timer);

@@ -1,7 +1,7 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { initDatabase } from './database.js';
-import { startHousekeeping } from './housekeeping.js';
+import { startDeliveries, startHousekeeping } from './housekeeping.js';
 import { logger } from './logger.js';
 import { seedUsers } from './seed.js';
 import { thisYear } from './clock.js';
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     process.stdout.write('\n');
   }
   const housekeeping = startHousekeeping(config);
+  const deliveries = startDeliveries(config);
   const app = createApp(config);
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    Promise.all([stopServer(), housekeeping.stop()])
+    Promise.all([stopServer(), housekeeping.stop(), deliveries.stop()])
       .then(() => sequelize.close())
       .then(
         () => {

@@ -16,7 +16,7 @@ import './overview.js';
 import './payment.js';
 import './project.js';
 import './reference.js';
-import './reminder.js';
+import './notification.js';
 import './user.js';
 
 export type { Actor } from './actor.js';

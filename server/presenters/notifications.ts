@@ -3,30 +3,13 @@ import { Notification } from '../../models/Notification.js';
 import type { Lang } from '../i18n/index.js';
 import type { Actor } from '../policies/index.js';
 import type { NotificationsQuery } from '../schemas/notifications.js';
+import { notificationMessage } from '../services/notifications.js';
 import { hrefWith, paginationOf } from '../services/listing.js';
 import { formatDateTime } from './format.js';
 
 /** The notifications page's address (通知, #16). */
 export const NOTIFICATIONS_PATH = '/notifications';
 const PER_PAGE = 20;
-
-/** Parameters that are codes, shown as their label in the reader's language. */
-const LABELLED: Record<string, (code: string, lang: Lang) => string> = {
-  category: (c, lang) => lang.t(`deliverables.categories.${c}`),
-  grade: (c, lang) => lang.t(`evaluations.grade.${c}`),
-  evaluationKind: (c, lang) => lang.t(`evaluations.kind.${c}`),
-  workerKind: (c, lang) => lang.t(`workers.kinds.${c}`),
-};
-
-/** A notification's sentence in the reader's language, from its kind and parameters (never stored as text). */
-export function notificationMessage(n: Pick<Notification, 'kind' | 'params'>, lang: Lang): string {
-  const vars = Object.fromEntries(Object.entries(n.params).map(([k, v]) => [k, LABELLED[k] && typeof v === 'string' ? LABELLED[k](v, lang) : v])) as Record<
-    string,
-    string | number
-  >;
-  const message = lang.t(`notifications.kinds.${n.kind}`, vars);
-  return vars.reason ? `${message} ${lang.t('notifications.reason', { reason: vars.reason })}` : message;
-}
 
 /** The actor's notifications, newest first, unread only unless asked for all; paginated in the database. */
 export async function notificationsPage(actor: Actor, query: NotificationsQuery, lang: Lang) {

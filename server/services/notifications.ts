@@ -1,8 +1,10 @@
-import { Op } from 'sequelize';
+import { literal, Op } from 'sequelize';
+import { Delivery, Digest } from '../../models/Delivery.js';
 import { Notification, type NotificationKind } from '../../models/Notification.js';
 import { User } from '../../models/User.js';
 import { now } from '../clock.js';
 import { withTransaction } from '../db.js';
+import type { Lang } from '../i18n/index.js';
 
 /**
  * Notifications (通知, #16): what a command tells the people its change concerns. `notify` joins
@@ -95,5 +97,34 @@ export async function organisationMembers(organisationId: number): Promise<numbe
 /** Deletes notifications older than the retention period (housekeeping); returns how many. */
 export async function purgeOldNotifications(): Promise<number> {
   const cutoff = new Date(now().getTime() - NOTIFICATION_RETENTION_MS);
-  return withTransaction((transaction) => Notification.destroy({ where: { createdAt: { [Op.lt]: cutoff } }, transaction }));
+  return withTransaction(async (transaction) => {
+    // Their deliveries first (they point at them), then the digests nothing points at any more.
+    const old = (await Notification.findAll({ attributes: ['id'], where: { createdAt: { [Op.lt]: cutoff } }, transaction })).map((n) => n.id);
+    if (old.length === 0) return 0;
+    await Delivery.destroy({ where: { notificationId: { [Op.in]: old } }, transaction });
+    const removed = await Notification.destroy({ where: { id: { [Op.in]: old } }, transaction });
+    await Digest.destroy({
+      where: { createdAt: { [Op.lt]: cutoff }, id: { [Op.notIn]: literal('(SELECT d.digest_id FROM deliveries d WHERE d.digest_id IS NOT NULL)') } },
+      transaction,
+    });
+    return removed;
+  });
+}
+
+/** Parameters that are codes, shown as their label in the reader's language. */
+const LABELLED: Record<string, (code: string, lang: Lang) => string> = {
+  category: (c, lang) => lang.t(`deliverables.categories.${c}`),
+  grade: (c, lang) => lang.t(`evaluations.grade.${c}`),
+  evaluationKind: (c, lang) => lang.t(`evaluations.kind.${c}`),
+  workerKind: (c, lang) => lang.t(`workers.kinds.${c}`),
+};
+
+/** A notification's sentence in the reader's language, from its kind and parameters (never stored as text). */
+export function notificationMessage(n: Pick<Notification, 'kind' | 'params'>, lang: Lang): string {
+  const vars = Object.fromEntries(Object.entries(n.params).map(([k, v]) => [k, LABELLED[k] && typeof v === 'string' ? LABELLED[k](v, lang) : v])) as Record<
+    string,
+    string | number
+  >;
+  const message = lang.t(`notifications.kinds.${n.kind}`, vars);
+  return vars.reason ? `${message} ${lang.t('notifications.reason', { reason: vars.reason })}` : message;
 }

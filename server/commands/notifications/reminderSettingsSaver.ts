@@ -3,7 +3,7 @@ import { now } from '../../clock.js';
 import { rowLock, withTransaction } from '../../db.js';
 import { ForbiddenError } from '../../errors.js';
 import { can } from '../../policies/index.js';
-import { REMINDER_SETTINGS_RESOURCE } from '../../policies/reminder.js';
+import { REMINDER_SETTINGS_RESOURCE } from '../../policies/notification.js';
 import type { ReminderSettingInput } from '../../schemas/reminders.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By } from '../kernel.js';
