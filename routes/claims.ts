@@ -24,6 +24,7 @@ import {
   claimExportColumns,
   claimExportQuery,
   claimFormPage,
+  claimFormValuesOf,
   claimListPage,
   claimQueuePage,
   loadClaim,
@@ -31,7 +32,7 @@ import {
 } from '../server/presenters/claims.js';
 import { claimStartPage, newClaimPage } from '../server/presenters/new-claim.js';
 import { queueFilterQuery } from '../server/schemas/batches.js';
-import { idParams } from '../server/schemas/common.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { paidForm } from '../server/schemas/payments.js';
 import {
   capsForm,
@@ -40,6 +41,7 @@ import {
   claimTotalsQuery,
   fileParams,
   lineParams,
+  lineRemovalForm,
   newClaimForm,
   newClaimQuery,
   reasonForm,
@@ -50,7 +52,7 @@ import { inBatches } from '../server/services/export.js';
 import { fenToInput, formatFen } from '../server/services/money.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
-import { actorOf, auditedExport, by, bodyOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, by, bodyOf, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { claimStepConfirmation, paidConfirmation } from '../server/presenters/confirmations.js';
 import { listQuery } from '../server/middleware/held-filters.js';
@@ -59,16 +61,25 @@ import { scopeShow } from '../server/presenters/list-page.js';
 const { subject, of: subjectOf } = subjectLoader(CLAIM_RESOURCE, loadClaim);
 const detailHref = (id: number) => `${CLAIMS_PATH}/${id}`;
 
-/** The claim's page; a refused form (line, reason, payment) shows again with its errors beside its fields. */
+/**
+ * The claim's page; a refused form (line, reason, payment) shows again with its errors beside its
+ * fields, and the receipt it carried, which was not kept, is asked for again. The line forms carry
+ * the claim's version they were opened on (a refused form keeps the one it was sent with).
+ */
 const renderDetail: OnInvalid = async (req, res, form) => {
   const claim = await loadClaim(actorOf(req), subjectOf(res).id);
   res.render('claims/show', {
     pageTitle: req.t('claims.detailTitle', { id: claim.id }),
     ...(await claimDetailPage(actorOf(req), claim, langOf(req))),
-    values: form.values,
+    values: { ...(await claimFormValuesOf(claim)), ...form.values },
     errors: form.errors,
+    chosenFiles: uploadsOf(res).map((u) => u.originalName),
   });
 };
+/** The line forms under the claim's optimistic lock, and how a stale save's notice labels them. */
+const claimLineEdit = editing(claimLineForm);
+const claimLineRemoval = editing(lineRemovalForm);
+const CLAIM_LABELS = { area: 'claims' };
 
 const renderNew: OnInvalid = async (req, res, form) => {
   const contractId = Number(form.values.contractId ?? (req.query as { contractId?: string }).contractId) || 0;
@@ -190,19 +201,28 @@ export function claimsRouter(config: Config): Router {
     id,
     subject('edit'),
     upload('receipt', 'receipt', store, { onInvalid: renderDetail }),
-    validateBody(claimLineForm, renderDetail),
+    staleEdit(claimFormValuesOf, CLAIM_LABELS),
+    validateBody(claimLineEdit, renderDetail),
     async (req, res) => {
-      await claimLineAdder(subjectOf(res).id, bodyOf(res, claimLineForm), uploadsOf(res), by(req));
+      await claimLineAdder(subjectOf(res).id, bodyOf(res, claimLineEdit), uploadsOf(res), by(req));
       flash(req, 'success', 'claims.flash.lineAdded');
       res.redirect(detailHref(subjectOf(res).id));
     },
   );
 
-  router.post(`${CLAIMS_PATH}/:id/lines/:lineId/delete`, rule('edit', CLAIM_RESOURCE), validateParams(lineParams), subject('edit'), async (req, res) => {
-    await claimLineRemover(subjectOf(res).id, paramsOf(res, lineParams).lineId, by(req));
-    flash(req, 'success', 'claims.flash.lineRemoved');
-    res.redirect(detailHref(subjectOf(res).id));
-  });
+  router.post(
+    `${CLAIMS_PATH}/:id/lines/:lineId/delete`,
+    rule('edit', CLAIM_RESOURCE),
+    validateParams(lineParams),
+    subject('edit'),
+    staleEdit(claimFormValuesOf, CLAIM_LABELS),
+    validateBody(claimLineRemoval, renderDetail),
+    async (req, res) => {
+      await claimLineRemover(subjectOf(res).id, paramsOf(res, lineParams).lineId, by(req), bodyOf(res, claimLineRemoval));
+      flash(req, 'success', 'claims.flash.lineRemoved');
+      res.redirect(detailHref(subjectOf(res).id));
+    },
+  );
 
   // Submitting (no more changes) and approving (money committed) ask for a second look; verifying does not.
   const second = (action: 'submit' | 'verify' | 'approve'): RequestHandler[] =>

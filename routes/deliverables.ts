@@ -19,6 +19,8 @@ import {
   DELIVERABLES_PATH,
   deliverableDetailPage,
   deliverableExportColumns,
+  deliverableFieldLabels,
+  deliverableFormValuesOf,
   deliverableExportRows,
   deliverableFormPage,
   deliverableHref,
@@ -34,7 +36,7 @@ import { idParams } from '../server/schemas/common.js';
 import type { ExportFormat } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
-import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { deliverableSubmitConfirmation } from '../server/presenters/confirmations.js';
 import { listQuery } from '../server/middleware/held-filters.js';
@@ -51,13 +53,17 @@ async function renderDetail(req: Request, res: Response, extra: Parameters<typeo
   });
 }
 
+/** The hand-in form; a refused save (invalid, stale) shows its input again and names the files it carried, which were not kept. */
 const renderEdit: OnInvalid = async (req, res, form) => {
+  const chosen = uploadsOf(res).map((u) => u.originalName);
   res.render('deliverables/form', {
     pageTitle: req.t('deliverables.editTitle'),
-    ...(await deliverableFormPage(subjectOf(res), langOf(req), form)),
+    ...(await deliverableFormPage(subjectOf(res), langOf(req), form, chosen)),
     refusal: form.refusal,
   });
 };
+/** How a stale save's notice labels the hand-in form's fields (routes/kit.ts staleEdit): the figures as the form does. */
+const DELIVERABLE_LABELS = { area: 'deliverables', fields: (req: Request, res: Response) => deliverableFieldLabels(subjectOf(res), langOf(req)) };
 /** A submission refused for its metrics shows the form with the draft's values and the errors beside them. */
 const renderSubmitInvalid: OnInvalid = (req, res, form) =>
   form.refusal ? renderDetail(req, res, { refusal: form.refusal }) : renderEdit(req, res, { errors: form.errors, values: undefined as never });
@@ -124,6 +130,7 @@ export function deliverablesRouter(config: Config): Router {
     subject('hand_in'),
     refusalsOnPage,
     upload('deliverable_attachment', DELIVERABLE_UPLOAD_FIELDS, store, { required: false, onInvalid: renderEdit, fields: 200 }),
+    staleEdit(deliverableFormValuesOf, DELIVERABLE_LABELS),
     validateBody(draftForm, renderEdit),
     async (req, res) => {
       const d = subjectOf(res);
@@ -136,7 +143,7 @@ export function deliverablesRouter(config: Config): Router {
         .map((k) => Number(k.slice('remove_'.length)));
       await deliverableDraftSaver(
         d.id,
-        { metrics: values, narrative: body.narrative.trim() || null, purpose: body.purpose, removeFileIds },
+        { metrics: values, narrative: body.narrative.trim() || null, purpose: body.purpose, removeFileIds, _version: body._version },
         uploadsOf(res),
         by(req),
       );

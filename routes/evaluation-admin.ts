@@ -19,16 +19,18 @@ import {
   sampleDetailPage,
   samplesPage,
   scheduleFormPage,
+  currentTemplateFormValues,
   TEMPLATES_PATH,
   templateDetailPage,
+  templateFieldLabels,
   templateFormOptions,
   templateFormValues,
   templateListPage,
 } from '../server/presenters/evaluation-admin.js';
 import { EVALUATIONS_PATH, indicatorsWithoutData } from '../server/presenters/evaluations.js';
-import { idParams } from '../server/schemas/common.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { contractQuery, rankingQuery, sampleForm, scheduleForm, templateForm } from '../server/schemas/evaluations.js';
-import { actorOf, auditedExport, bodyOf, by, idOf, langOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, idOf, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
 type Form = Parameters<OnInvalid>[2];
 
@@ -47,6 +49,17 @@ async function renderTemplateForm(req: Request, res: Response, form: Form, id: n
 }
 const renderNewTemplate: OnInvalid = (req, res, form) => renderTemplateForm(req, res, form, null);
 const renderEditTemplate: OnInvalid = (req, res, form) => renderTemplateForm(req, res, form, idOf(res));
+/** A template's edit under its optimistic lock; a stale save's notice labels the rows and shows selects by their options. */
+const templateEdit = editing(templateForm);
+const TEMPLATE_LABELS = {
+  area: 'evaluations',
+  fields: (req: Request) => templateFieldLabels(langOf(req)),
+  choices: async (req: Request) => {
+    const options = await templateFormOptions(actorOf(req), langOf(req));
+    const codes = Object.fromEntries(Array.from({ length: options.rows }, (_, i) => [`code_${i}`, options.codes]));
+    return { districtId: options.districts, categoryCode: options.categories, ...codes };
+  },
+};
 
 const renderSchedule: OnInvalid = async (req, res, form) => {
   const contract = await loadScheduleContract(actorOf(req), queryOf(res, contractQuery).contractId);
@@ -101,9 +114,10 @@ export function evaluationAdminRouter(): Router {
     rule('update', EVALUATION_TEMPLATE_RESOURCE),
     id,
     templateSubject('update'),
-    validateBody(templateForm, renderEditTemplate),
+    staleEdit(currentTemplateFormValues, TEMPLATE_LABELS),
+    validateBody(templateEdit, renderEditTemplate),
     async (req, res) => {
-      const template = await templateUpdater(idOf(res), bodyOf(res, templateForm), by(req));
+      const template = await templateUpdater(idOf(res), bodyOf(res, templateEdit), by(req));
       flash(req, 'success', 'evaluations.flash.templateSaved', { name: template.name });
       res.redirect(`${TEMPLATES_PATH}/${template.id}`);
     },

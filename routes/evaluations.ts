@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import type { z } from 'zod';
 import { Evaluation } from '../models/Evaluation.js';
@@ -14,7 +14,7 @@ import { rectificationStep } from '../server/commands/evaluations/rectificationS
 import { scoreSaver } from '../server/commands/evaluations/scoreSaver.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
-import { type OnInvalid, refusalsOnPage, validateBody, validateParams } from '../server/middleware/validate.js';
+import { type OnInvalid, type OnStale, refusalsOnPage, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { EVALUATION_RESOURCE } from '../server/policies/evaluation.js';
 import { evaluationQueuePage } from '../server/presenters/evaluation-admin.js';
@@ -26,6 +26,8 @@ import {
   evaluationListPage,
   evaluationReportPage,
   loadEvaluation,
+  scoreFieldLabels,
+  scoreFormValuesOf,
 } from '../server/presenters/evaluations.js';
 import {
   assignForm,
@@ -39,15 +41,17 @@ import {
   scoreForm,
   templateChoiceForm,
 } from '../server/schemas/evaluations.js';
-import { idParams } from '../server/schemas/common.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { type ExportFormat, inBatches } from '../server/services/export.js';
-import { actorOf, auditedExport, bodyOf, by, idOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, idOf, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 import { confirmFirst } from '../server/middleware/confirm.js';
 import { evaluationConfirmConfirmation } from '../server/presenters/confirmations.js';
 import { listQuery } from '../server/middleware/held-filters.js';
 import { scopeShow } from '../server/presenters/list-page.js';
 
 const detailHref = (id: number) => `${EVALUATIONS_PATH}/${id}`;
+/** What an autosave is answered: the version and digests the form now carries. */
+const autosaveAnswer = (values: Record<string, unknown>) => ({ version: values._version, opened: values._opened });
 
 const { subject, of: subjectOf } = subjectLoader(EVALUATION_RESOURCE, loadEvaluation);
 
@@ -55,13 +59,29 @@ const { subject, of: subjectOf } = subjectLoader(EVALUATION_RESOURCE, loadEvalua
 const renderDetail: OnInvalid = async (req, res, form) => {
   // Read again: a refused submission has still saved the scores (and started the evaluation).
   const evaluation = await loadEvaluation(actorOf(req), subjectOf(res).id);
+  const page = await evaluationDetailPage(actorOf(req), evaluation, langOf(req));
+  // After that save the score form goes on from the version it made, not the one it was sent with.
+  const { _version, _opened } = page.scoreValues;
+  const values = res.locals.savedDraft ? { ...form.values, _version, _opened } : form.values;
   res.render('evaluations/show', {
     pageTitle: req.t('evaluations.detailTitle', { id: evaluation.id }),
-    ...(await evaluationDetailPage(actorOf(req), evaluation, langOf(req))),
-    values: form.values,
+    ...page,
+    values,
     errors: form.errors,
     refusal: form.refusal ?? null,
   });
+};
+
+/** The score form under the evaluation's optimistic lock; a stale save's notice names each field by its indicator. */
+const scoreEdit = editing(scoreForm);
+const SCORE_LABELS = { area: 'evaluations', fields: (req: Request, res: Response) => scoreFieldLabels(subjectOf(res), langOf(req)) };
+/** A stale autosave is answered in JSON, which the page's script tells the user (public/js/evaluation-draft.js): nothing saved. */
+const staleAutosave: OnStale = async (req, res) => {
+  res.json({ stale: true, message: req.t('evaluations.autosave.stale') });
+};
+const autosaveAnswers: RequestHandler = (_req, res, next) => {
+  if (bodyOf(res, scoreEdit).autosave) res.locals.onStale = staleAutosave;
+  next();
 };
 
 /** A POST of the evaluation page: a refused rule (409) or bad input (422) is shown on the page with the input kept. */
@@ -113,13 +133,27 @@ export function evaluationsRouter(): Router {
     res.redirect(detailHref(idOf(res)));
   });
 
-  router.post(`${EVALUATIONS_PATH}/:id/scores`, rule('score', EVALUATION_RESOURCE), id, subject('score'), ...onPage(scoreForm), async (req, res) => {
-    const { scores, submit, autosave, confirmPersonalData } = bodyOf(res, scoreForm);
-    await scoreSaver(idOf(res), scores, submit, by(req), { confirmPersonalData });
-    if (autosave) return res.status(204).end();
-    flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
-    res.redirect(detailHref(idOf(res)));
-  });
+  router.post(
+    `${EVALUATIONS_PATH}/:id/scores`,
+    rule('score', EVALUATION_RESOURCE),
+    id,
+    subject('score'),
+    refusalsOnPage,
+    staleEdit(scoreFormValuesOf, SCORE_LABELS),
+    validateBody(scoreEdit, renderDetail),
+    autosaveAnswers,
+    async (req, res) => {
+      const { scores, submit, autosave, confirmPersonalData, _version } = bodyOf(res, scoreEdit);
+      const onDraftSaved = (draft: Evaluation) => {
+        res.locals.savedDraft = draft;
+      };
+      const saved = await scoreSaver(idOf(res), scores, submit, by(req), { confirmPersonalData, version: _version, onDraftSaved });
+      // The autosave hears the version its save made, which the page's next save goes on from.
+      if (autosave) return res.json(autosaveAnswer(await scoreFormValuesOf(saved)));
+      flash(req, 'success', submit ? 'evaluations.flash.submitted' : 'evaluations.flash.saved');
+      res.redirect(detailHref(idOf(res)));
+    },
+  );
 
   router.post(`${EVALUATIONS_PATH}/:id/return`, rule('return', EVALUATION_RESOURCE), id, subject('return'), ...onPage(reasonForm), async (req, res) => {
     await evaluationReturner(idOf(res), bodyOf(res, reasonForm).reason, by(req));

@@ -27,6 +27,7 @@ import { languageRouter } from './language.js';
 import { listFiltersRouter } from './list-filters.js';
 import { organisationsRouter } from './organisations.js';
 import { overviewRouter } from './overview.js';
+import { paymentRunsRouter } from './payment-runs.js';
 import { paymentsRouter } from './payments.js';
 import { projectsRouter } from './projects.js';
 import { publicAnnouncementsRouter } from './public-announcements.js';
@@ -55,6 +56,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(dossierRouter(config));
   app.use(paymentsRouter());
   app.use(batchesRouter());
+  app.use(paymentRunsRouter());
   app.use(evaluationAdminRouter());
   app.use(evaluationsRouter());
   app.use(deliverablesRouter(config));

@@ -64,18 +64,26 @@ export function auditedExport<R>(req: Request, res: Response, spec: AuditedExpor
  * (they can save again) and the notice of what the other save changed, theirs beside yours. Goes
  * before `validateBody(…, onInvalid)`, whose re-render it uses. `valuesOf` is the presenter that
  * opens the form (its values from `editFormValues`: `_version` and `_opened`); the fields are labelled by `<area>.fields.<name>`,
- * or by `keys[name]` where the form uses another locale key; `choices` are the form's selects, so
- * their values show as the options' labels.
+ * or by `keys[name]` where the form uses another locale key, or by `fields(…)[name]` where the
+ * label is made (a deliverable's metric, an evaluation's indicator); `choices` are the form's
+ * selects, so their values show as the options' labels.
  */
 export function staleEdit<R>(
   valuesOf: (record: R) => FormValues | Promise<FormValues>,
-  labels: { area: string; keys?: Record<string, string>; choices?: (req: Request, res: Response) => Promise<FieldChoices> },
+  labels: {
+    area: string;
+    keys?: Record<string, string>;
+    fields?: (req: Request, res: Response) => Record<string, string> | Promise<Record<string, string>>;
+    choices?: (req: Request, res: Response) => Promise<FieldChoices>;
+  },
 ): RequestHandler {
   const onStale: OnStale = async (req, res, current) => {
     const lang = langOf(req);
     const values = await valuesOf(current as R);
     const yours = submittedValues(req);
-    const labelOf = areaFieldLabel(labels.area, lang, labels.keys);
+    const byArea = areaFieldLabel(labels.area, lang, labels.keys);
+    const made = labels.fields ? await labels.fields(req, res) : {};
+    const labelOf = (field: string) => made[field] ?? byArea(field);
     const choices = labels.choices ? await labels.choices(req, res) : {};
     res.locals.staleEdit = staleEditNotice(openedDigestsOf(yours), values, yours, { labelOf, choices }, lang);
     await (res.locals.onInvalid as OnInvalid)(req, res, { values: staleFormValues(values, yours), errors: {} });

@@ -29,3 +29,18 @@ allow(
   (actor: Actor, b: BatchLike) => b.createdBy === actor.id || inDistrictScope(actor, b.districtId),
 );
 allow(['finance', 'officer'], 'resume', BATCH_RESOURCE, (actor: Actor, b: BatchLike) => b.createdBy === actor.id);
+
+/**
+ * Payment runs (拨付清单): finance of the district gathers approved payments, prints or exports
+ * the list for the bank and records it paid (each payment by the payment's own rule: not by whoever
+ * approved it, unless the district's exception); inspectors and the administrator read.
+ */
+export const PAYMENT_RUN_RESOURCE = 'payment_run';
+
+type RunLike = { districtId: number };
+const inScope = (actor: Actor, r: RunLike) => inDistrictScope(actor, r.districtId);
+
+allow('finance', 'create', PAYMENT_RUN_RESOURCE);
+allow('finance', 'pay', PAYMENT_RUN_RESOURCE, inScope);
+allow(['finance', 'inspector', 'admin'], 'list', PAYMENT_RUN_RESOURCE);
+allow(['finance', 'inspector', 'admin'], ['read', 'print', 'export'], PAYMENT_RUN_RESOURCE, inScope);

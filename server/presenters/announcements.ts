@@ -99,7 +99,7 @@ export async function announcementListPage(actor: Actor, query: AnnouncementList
   const order = SORT_COLUMNS[query.sort].map((o) => [...o, query.dir]) as never;
   const [{ rows, count }, districts] = await Promise.all([
     LotteryAnnouncement.findAndCountAll({ where, include: PLACE, order, ...pageWindow(query), distinct: true }),
-    districtsInOrder(districtScope(actor) as WhereOptions<District>),
+    districtsInOrder(districtScope(actor, 'id') as WhereOptions<District>),
   ]);
   return {
     ...listFrame(ANNOUNCEMENTS_PATH, query, count, ['year', 'agency', 'status', 'updatedAt'] as const, ['year', 'districtId', 'status'] as const),

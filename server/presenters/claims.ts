@@ -25,6 +25,7 @@ import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
+import { editFormValues, type FormValues } from './stale-edit.js';
 
 export const CLAIMS_PATH = '/claims';
 
@@ -216,6 +217,23 @@ export async function loadClaim(actor: Actor, id: number): Promise<Claim> {
   const c = await Claim.findOne({ where: { [Op.and]: [claimScope(actor), { id }] }, include: WITH });
   if (!c) throw new NotFoundError();
   return c;
+}
+
+/**
+ * What the claim's line forms (adding one, removing one) were opened on: the claim's version and
+ * its lines as stored (day, what for, amount), so a stale save's notice shows the lines another
+ * save added or removed (routes/kit.ts staleEdit).
+ */
+export async function claimFormValuesOf(c: Claim): Promise<FormValues> {
+  const lines = await ClaimLine.findAll({
+    where: { claimId: c.id },
+    attributes: ['spentOn', 'description', 'amountFen'],
+    order: [
+      ['spentOn', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
+  return editFormValues(c, { lines: lines.map((l) => `${l.spentOn} ${l.description} ${formatFen(l.amountFen)}`) });
 }
 
 /** The claim's lines with their receipts and who lowered them (one query). */

@@ -6,6 +6,7 @@ import type { Evaluation } from '../../models/Evaluation.js';
 import { Instalment } from '../../models/Instalment.js';
 import { Organisation } from '../../models/index.js';
 import type { Payment } from '../../models/Payment.js';
+import type { PaymentRun } from '../../models/PaymentRun.js';
 import type { Lang } from '../i18n/index.js';
 import type { Confirmation } from '../middleware/confirm.js';
 import { formatScore } from '../services/evaluation-grades.js';
@@ -118,5 +119,20 @@ export function evaluationConfirmConfirmation(e: Evaluation, { t }: Lang): Confi
     ],
     back: `/evaluations/${e.id}`,
     button: t('confirm.evaluationConfirm.button'),
+  };
+}
+
+/** Recording a payment run paid: every payment of it not yet recorded, each with its own bank reference, on the bank's day. */
+export function runPaidConfirmation(run: PaymentRun, paidOn: string, { t }: Lang): Confirmation {
+  return {
+    title: t('confirm.runPay.title', { id: run.id }),
+    amount: formatFen(run.totalFen),
+    consequences: [
+      t('confirm.runPay.moves', { count: run.itemCount, amount: formatFen(run.totalFen), paidOn }),
+      t('confirm.runPay.each'),
+      t('confirm.pay.final'),
+    ],
+    back: `/payment-runs/${run.id}`,
+    button: t('confirm.runPay.button'),
   };
 }

@@ -37,6 +37,7 @@ import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, type ScopedColumn, SHOW_ALL } from './list-page.js';
 import { milestoneTieOf } from './instalment-steps.js';
+import { editFormValues, type FormValues } from './stale-edit.js';
 
 export const DELIVERABLES_PATH = '/deliverables';
 export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;
@@ -423,9 +424,8 @@ export async function deliverableDetailPage(
   };
 }
 
-/** The hand-in form: metric fields of the category (grouped), narrative, the draft's files, file purposes. */
-export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { values?: Record<string, unknown>; errors: FieldErrors }) {
-  const category = d.categoryCode as DeliverableCategory;
+/** The version being written and its files, as the hand-in form shows them. */
+async function draftOf(d: Deliverable) {
   const current = d.currentVersion ? await DeliverableVersion.findOne({ where: { deliverableId: d.id, version: d.currentVersion } }) : null;
   const files = current
     ? await DeliverableFile.findAll({
@@ -434,11 +434,57 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
         order: [['id', 'ASC']],
       })
     : [];
-  const notes = await reviewNotesOf(d, current);
-  const values: Record<string, unknown> = form?.values ?? {
+  return { current, files };
+}
+
+/**
+ * The hand-in form's values as stored: every figure the form asks for (empty when not given), the
+ * narrative, and the names of the files attached (not a field the user types, but a change another
+ * save made to them shows in a stale save's notice), with the draft's version and digests.
+ */
+function draftValuesOf(d: Deliverable, { current, files }: Awaited<ReturnType<typeof draftOf>>): FormValues {
+  const metrics: Record<string, unknown> = current?.metrics ?? {};
+  const entered = isDeliverableCategory(d.categoryCode) ? metricsOf(d.categoryCode).filter((x) => x.entered) : [];
+  return editFormValues(d, {
+    ...Object.fromEntries(
+      entered.map((def) => [metricField(def.key), metrics[def.key] === undefined || metrics[def.key] === null ? '' : String(metrics[def.key])]),
+    ),
     narrative: current?.narrative ?? '',
-    ...Object.fromEntries(Object.entries(current?.metrics ?? {}).map(([k, v]) => [metricField(k), String(v)])),
-  };
+    files: files.map((f) => f.storedFile?.originalName ?? '').filter(Boolean),
+  });
+}
+
+/** The hand-in form's values as stored now, as a stale save's notice compares them (routes/kit.ts staleEdit). */
+export async function deliverableFormValuesOf(d: Deliverable): Promise<FormValues> {
+  return draftValuesOf(d, await draftOf(d));
+}
+
+/**
+ * How a stale save's notice labels the hand-in form's figures: as the form does (the category's
+ * metric, a referral's department).
+ */
+export function deliverableFieldLabels(d: Deliverable, lang: Lang): Record<string, string> {
+  const entered = isDeliverableCategory(d.categoryCode) ? metricsOf(d.categoryCode).filter((x) => x.entered) : [];
+  return Object.fromEntries(entered.map((def) => [metricField(def.key), metricLabel(def, lang)]));
+}
+
+/**
+ * The hand-in form: metric fields of the category (grouped), narrative, the draft's files, file
+ * purposes; the figures, narrative and files of the version being written, or the input
+ * of a save that was refused (`form.values`); `chosenFiles` are the names of the files that
+ * refused save carried, which were not kept: the form asks for them again beside the file fields.
+ */
+export async function deliverableFormPage(
+  d: Deliverable,
+  lang: Lang,
+  form?: { values?: Record<string, unknown>; errors: FieldErrors },
+  chosenFiles: string[] = [],
+) {
+  const category = d.categoryCode as DeliverableCategory;
+  const draft = await draftOf(d);
+  const { current, files } = draft;
+  const notes = await reviewNotesOf(d, current);
+  const values: Record<string, unknown> = form?.values ?? draftValuesOf(d, draft);
   const entered = isDeliverableCategory(category) ? metricsOf(category).filter((x) => x.entered) : [];
   const group = (def: MetricDefinition) =>
     def.department
@@ -487,6 +533,7 @@ export async function deliverableFormPage(d: Deliverable, lang: Lang, form?: { v
     newVersion: d.status === 'returned',
     subtypes: PSYCHOLOGICAL_SUBTYPES,
     notes,
+    chosenFiles,
   };
 }
 

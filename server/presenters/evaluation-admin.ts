@@ -22,6 +22,7 @@ import { withAll } from './list-page.js';
 import { evaluationSummary, EVALUATIONS_PATH } from './evaluations.js';
 import { cityDistrictId, TEMPLATES_PATH, templateGap, templateOptions } from './template-choices.js';
 import type { Lang } from '../i18n/index.js';
+import { editFormValues, type FormValues } from './stale-edit.js';
 
 export { TEMPLATES_PATH };
 export const SAMPLES_PATH = `${EVALUATIONS_PATH}/samples`;
@@ -88,15 +89,43 @@ export async function templateDetailPage(actor: Actor, tpl: EvaluationTemplate, 
 }
 
 /** The form's values for a template as it is. */
-export function templateFormValues(tpl: EvaluationTemplate): Record<string, unknown> {
+export function templateFormValues(tpl: EvaluationTemplate, indicators = tpl.indicators ?? []): Record<string, unknown> {
   const values: Record<string, unknown> = { name: tpl.name, districtId: tpl.districtId, categoryCode: tpl.categoryCode ?? '', projectId: tpl.projectId ?? '' };
-  for (const i of tpl.indicators ?? []) {
+  for (const i of indicators) {
     values[`name_${i.seq - 1}`] = i.name;
     values[`code_${i.seq - 1}`] = i.computedCode ?? '';
     values[`weight_${i.seq - 1}`] = i.weight;
     values[`scale_${i.seq - 1}`] = i.scale ?? '';
   }
-  return values;
+  return editFormValues(tpl, values);
+}
+
+/**
+ * The template form's values as stored now, its indicators read again: what a stale save's notice
+ * compares (routes/kit.ts staleEdit; the template the error carries has no indicators loaded).
+ */
+export async function currentTemplateFormValues(tpl: EvaluationTemplate): Promise<FormValues> {
+  return templateFormValues(tpl, await EvaluationTemplateIndicator.findAll({ where: { templateId: tpl.id }, order: [['seq', 'ASC']] }));
+}
+
+/** How a stale save's notice labels the template form's fields: the template's own, then each indicator row's. */
+export function templateFieldLabels(lang: Lang): Record<string, string> {
+  const out: Record<string, string> = {
+    name: lang.t('evaluations.templates.name'),
+    districtId: lang.t('evaluations.fields.district'),
+    categoryCode: lang.t('evaluations.templates.category'),
+    projectId: lang.t('evaluations.templates.projectId'),
+  };
+  const columns: [string, string][] = [
+    ['name', 'evaluations.fields.indicator'],
+    ['code', 'evaluations.templates.kind'],
+    ['weight', 'evaluations.fields.weight'],
+    ['scale', 'evaluations.templates.scale'],
+  ];
+  for (let i = 0; i < INDICATOR_ROWS; i += 1) {
+    for (const [field, key] of columns) out[`${field}_${i}`] = lang.t('stale.row', { label: lang.t(key), n: i + 1 });
+  }
+  return out;
 }
 
 /** The template form's choices: districts the officer keeps, categories, computed indicators. */

@@ -30,6 +30,7 @@ import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { templateOptions } from './template-choices.js';
+import { editFormValues, type FormValues } from './stale-edit.js';
 
 export const EVALUATIONS_PATH = '/evaluations';
 
@@ -278,6 +279,40 @@ export async function indicatorsWithoutData(e: Evaluation, lang: Lang): Promise<
   return (await indicatorsOf(e, lang)).filter((i) => i.computed && !i.notApplicable && !i.available).map((i) => `“${i.name}”（${i.basis}）`);
 }
 
+/** The indicators the evaluator scores (neither computed nor marked not applicable), by seq. */
+async function scoredRowsOf(e: Evaluation): Promise<EvaluationScore[]> {
+  const scores = await EvaluationScore.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] });
+  return scores.filter((s) => !s.computedCode && !s.notApplicableReason);
+}
+
+/**
+ * The evaluator's score form as stored: each scored indicator's score and comment, with the
+ * evaluation's version and digests (what the form, its autosave and a stale save's notice compare).
+ */
+export async function scoreFormValuesOf(e: Evaluation): Promise<FormValues> {
+  const rows = await scoredRowsOf(e);
+  return editFormValues(
+    e,
+    Object.fromEntries(
+      rows.flatMap((s) => [
+        [`score_${s.seq}`, formatScore(s.scoreHundredths)],
+        [`comment_${s.seq}`, s.comment ?? ''],
+      ]),
+    ),
+  );
+}
+
+/** How a stale save's notice labels the score form's fields: by the indicator's number and name. */
+export async function scoreFieldLabels(e: Evaluation, lang: Lang): Promise<Record<string, string>> {
+  const rows = await scoredRowsOf(e);
+  return Object.fromEntries(
+    rows.flatMap((s) => [
+      [`score_${s.seq}`, `${s.seq}. ${s.name} · ${lang.t('evaluations.fields.score')}`],
+      [`comment_${s.seq}`, `${s.seq}. ${s.name} · ${lang.t('evaluations.fields.comment')}`],
+    ]),
+  );
+}
+
 /** An evaluation's page: its facts, indicators, rectification items and the forms the policy and its state allow. */
 export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: Lang) {
   const { t } = lang;
@@ -301,6 +336,8 @@ export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: La
   return {
     evaluation: evaluationSummary(e, lang),
     indicators,
+    // The score form's version and digests as opened (the lock-version partial).
+    scoreValues: can.score ? await scoreFormValuesOf(e) : {},
     submitBlock: submitBlockOf(indicators, lang),
     scaledWeights: indicators.some((i) => i.scaled),
     templateOptions: templates.filter((o) => o.value !== e.templateId),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BATCH_OUTCOMES, BATCH_STATUSES } from '../../models/Batch.js';
 import { listQuerySchema, optionalId } from '../services/listing.js';
 import { MAX_ID } from './common.js';
+import { paidForm } from './payments.js';
 
 const optionalMonth = () =>
   z
@@ -21,7 +22,7 @@ export const queueFilterQuery = z.object(queueFilterShape);
 export type QueueFilterQuery = z.infer<typeof queueFilterQuery>;
 
 /** Ids as a form sends them: repeated checkboxes, or one comma-separated field (the confirmation carries them so). */
-const idList = z
+export const idList = z
   .union([z.string(), z.array(z.string()).max(1000)])
   .optional()
   .transform((v, ctx) => {
@@ -69,3 +70,22 @@ export const batchItemsQuery = listQuerySchema(
   },
 );
 export type BatchItemsQuery = z.infer<typeof batchItemsQuery>;
+
+/** Gathering a payment run: the ticked approved payments. */
+export const paymentRunForm = z.object({ ids: idList });
+
+/** Recording a run paid: the bank's day, and `ref_<paymentId>` per payment (its bank reference, checked by the command). */
+export const paymentRunPaidForm = paidForm
+  .pick({ paidOn: true })
+  .catchall(z.string().max(200))
+  .transform((v) => {
+    const references: Record<number, string> = {};
+    for (const [k, value] of Object.entries(v)) {
+      const m = /^ref_(\d+)$/.exec(k);
+      if (m && typeof value === 'string') references[Number(m[1])] = value;
+    }
+    return { paidOn: v.paidOn as string, references };
+  });
+
+/** A run's page, or its export for the bank. */
+export const paymentRunQuery = z.object({ format: z.enum(['csv', 'xlsx']).optional() });

@@ -74,6 +74,9 @@ export const claimLineForm = z
   });
 export type ClaimLineForm = z.infer<typeof claimLineForm>;
 
+/** Taking a line off: nothing but the claim's version the page was opened on (`editing`). */
+export const lineRemovalForm = z.object({});
+
 /** A return or a rejection says why. */
 export const reasonForm = z.object({ reason: required().max(2000, 'validation.tooLong') });
 export type ReasonForm = z.infer<typeof reasonForm>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DELIVERABLE_STATUSES } from '../../models/Deliverable.js';
 import { DELIVERABLE_FILE_PURPOSES } from '../../models/DeliverableFile.js';
 import { MILESTONE_KINDS } from '../../models/Instalment.js';
-import { idParams, recordId } from './common.js';
+import { idParams, lockVersion, recordId } from './common.js';
 import { DELIVERABLE_CATEGORIES } from '../services/deliverable-metrics.js';
 import { listQuerySchema, optionalDate, optionalId, optionalText } from '../services/listing.js';
 import { REPORTING_FREQUENCIES } from '../../models/ReportingSchedule.js';
@@ -68,12 +68,18 @@ export const deliverableFileParams = idParams.extend({ fileId: recordId() });
 
 /**
  * The hand-in form: narrative, what the new files are, and the metric fields (`m_<key>`, checked
- * against the catalogue by the handler) and `remove_<storedFileId>` boxes, which vary by category.
+ * against the catalogue by the handler) and `remove_<storedFileId>` boxes, which vary by category;
+ * with the draft's version it was opened on (as `editing()` adds it: an older one is refused as stale).
  */
 export const draftForm = z
   .object({
     narrative: z.string().max(20_000, 'validation.tooLong').optional().default(''),
     purpose: z.enum(DELIVERABLE_FILE_PURPOSES).optional().default('report'),
+    // What `editing()` adds to a form, here inside the object: an intersection would meet the
+    // catch-all's string `_version` and fail to merge it with the parsed number.
+    _version: lockVersion,
+    // The digests of the values the form was opened with (a stale save's notice compares them).
+    _opened: z.string().max(4000).optional(),
   })
   .catchall(z.string().max(32));
 

@@ -134,7 +134,7 @@ describe('browser: evaluations', () => {
       await e.locator('#f-comment_2').fill('服务记录完整，家访质量高');
       await e.locator('#f-score_3').fill('92');
       // saved as a draft while typing (the page's script): a reload keeps them
-      const lastSave = e.waitForResponse((r) => r.url().endsWith('/scores') && r.status() === 204 && !!r.request().postData()?.includes('%E8%89%AF%E5%A5%BD'));
+      const lastSave = e.waitForResponse((r) => r.url().endsWith('/scores') && r.status() === 200 && !!r.request().postData()?.includes('%E8%89%AF%E5%A5%BD'));
       await e.locator('#f-comment_3').fill('满意度调查结果良好');
       await lastSave;
       await e.getByTestId('draft-hint').filter({ hasText: '草稿已自动保存' }).waitFor();
@@ -157,8 +157,10 @@ describe('browser: evaluations', () => {
 
       await o.reload();
       await o.getByLabel('不适用的原因').fill('本次终期评价期间内没有到期的服务成果');
-      await Promise.all([o.waitForURL(`**${evaluationUrl}`), o.getByRole('button', { name: '标记为不适用' }).click()]);
+      // The page posts back to the address it is on: wait for the answer, not for the address.
+      await Promise.all([o.waitForResponse((r) => r.url().endsWith('/not-applicable')), o.getByRole('button', { name: '标记为不适用' }).click()]);
       clicks.officer += 1;
+      await o.getByTestId('not-applicable').first().waitFor();
       expect(await o.getByTestId('not-applicable').count()).to.equal(1);
       await shot(o, '5-not-applicable');
       violations.push(...(await seriousA11yViolations(o)).map((v) => `officer not applicable ${v}`));

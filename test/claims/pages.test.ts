@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { expect } from 'chai';
+import { formValues } from '../support/forms.js';
 import { AuditEvent } from '../../models/index.js';
 import { Claim, ClaimLine } from '../../models/Claim.js';
 import { Engagement } from '../../models/Engagement.js';
@@ -12,8 +13,10 @@ import { type Agent, anonymous, binaryParser, csrfFrom, fieldError, loginAs, pos
 import { testSequelize } from '../support/hooks.js';
 
 async function addLine(agent: Agent, claimId: number, fields: Record<string, string>, file = pdfBytes('发票')) {
-  const token = csrfFrom((await agent.get(`/claims/${claimId}`)).text);
-  let req = agent.post(`/claims/${claimId}/lines?_csrf=${encodeURIComponent(token)}`);
+  const page = (await agent.get(`/claims/${claimId}`)).text;
+  const token = csrfFrom(page);
+  // The line form's claim version, as the page carries it (a stale one is refused, #14).
+  let req = agent.post(`/claims/${claimId}/lines?_csrf=${encodeURIComponent(token)}`).field('_version', formValues(page, `/claims/${claimId}/lines`)._version);
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req.attach('receipt', file, '发票.pdf');
 }

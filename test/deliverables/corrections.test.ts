@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { versionNow } from '../support/forms.js';
 import { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableFile } from '../../models/DeliverableFile.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
@@ -20,7 +21,7 @@ const uploadToken = async (agent: Agent) => encodeURIComponent(csrfFrom((await a
 const fullVisits = { m_visits: '30', m_households: '25', m_followUps: '5' };
 
 async function saveDraft(agent: Agent, id: number, fields: Record<string, string>, file?: { bytes: Buffer; name: string }) {
-  let req = agent.post(`/deliverables/${id}/draft?_csrf=${await uploadToken(agent)}`);
+  let req = agent.post(`/deliverables/${id}/draft?_csrf=${await uploadToken(agent)}`).field('_version', await versionNow((await Deliverable.findByPk(id))!));
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   if (file) req = req.attach('files', file.bytes, file.name);
   const res = await req;
@@ -142,6 +143,7 @@ describe('deliverables: correcting a returned deliverable (#12)', () => {
     for (const name of ['files_photo', 'files_sign_in', 'files_report', 'files_other']) expect(form).to.include(`name="${name}"`);
     const res = await org
       .post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(org)}`)
+      .field('_version', await versionNow(d))
       .field('m_visits', '3')
       .attach('files_photo', jpegWithGps(), '探访照片.jpg')
       .attach('files_sign_in', Buffer.from('日期,户数\n2026-03-01,5\n'), '签到表.csv');
@@ -157,7 +159,11 @@ describe('deliverables: correcting a returned deliverable (#12)', () => {
     const { built, d, org } = await returnedDeliverable();
     await contractTerminator(built.contract.id, '服务机构无法继续履约', { actor: actorOf(built.officer) });
     const token = await uploadToken(org);
-    const saved = await org.post(`/deliverables/${d.id}/draft?_csrf=${token}`).field('m_visits', '41').field('narrative', '已更换签到表，请审核');
+    const saved = await org
+      .post(`/deliverables/${d.id}/draft?_csrf=${token}`)
+      .field('_version', await versionNow(d))
+      .field('m_visits', '41')
+      .field('narrative', '已更换签到表，请审核');
     expect(saved.status).to.equal(409);
     expect(saved.text).to.include('data-testid="deliverable-form"');
     expect(saved.text).to.match(/data-testid="refusal"[^>]*>[^<]*合同/);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { versionNow } from '../support/forms.js';
 import ExcelJS from 'exceljs';
 import { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableFile } from '../../models/DeliverableFile.js';
@@ -30,7 +31,12 @@ describe('deliverables: pages', () => {
     const agent = await loginAs(built.orgUser, TEST_PASSWORD);
     expect((await agent.get(`/deliverables/${d.id}/edit`)).status).to.equal(200);
     const token = await uploadToken(agent);
-    const bad = await agent.post(`/deliverables/${d.id}/draft?_csrf=${token}`).field('m_visits', '10').field('m_households', '11').field('narrative', '草稿');
+    const bad = await agent
+      .post(`/deliverables/${d.id}/draft?_csrf=${token}`)
+      .field('_version', await versionNow(d))
+      .field('m_visits', '10')
+      .field('m_households', '11')
+      .field('narrative', '草稿');
     expect(bad.status).to.equal(422);
     expect(fieldError(bad.text, 'm_households')).to.not.equal(null);
     expect(bad.text).to.include('value="11"');
@@ -38,6 +44,7 @@ describe('deliverables: pages', () => {
     const csv = Buffer.from('日期,联系电话,备注\n2026-03-01,13912345678,回访\n', 'utf8');
     let res = await agent
       .post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(agent)}`)
+      .field('_version', await versionNow(d))
       .field('m_visits', '30')
       .field('purpose', 'photo')
       .field('narrative', '第一季度探访')
@@ -45,6 +52,7 @@ describe('deliverables: pages', () => {
     expect(res.status, res.text.slice(0, 300)).to.equal(302);
     res = await agent
       .post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(agent)}`)
+      .field('_version', await versionNow(d))
       .field('m_visits', '30')
       .field('m_households', '25')
       .field('m_followUps', '5')
@@ -80,6 +88,7 @@ describe('deliverables: pages', () => {
     const owner = await loginAs(built.orgUser, TEST_PASSWORD);
     await owner
       .post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(owner)}`)
+      .field('_version', await versionNow(d))
       .field('m_visits', '3')
       .attach('files', Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n'), '报告.pdf');
     const link = (await DeliverableFile.findOne({ where: { deliverableId: d.id } }))!;
@@ -102,7 +111,7 @@ describe('deliverables: pages', () => {
     const [q1, q2] = built.deliverables;
     const org = await loginAs(built.orgUser, TEST_PASSWORD);
     for (const d of [q2, q1]) {
-      let req = org.post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(org)}`);
+      let req = org.post(`/deliverables/${d.id}/draft?_csrf=${await uploadToken(org)}`).field('_version', await versionNow(d));
       for (const [k, v] of Object.entries(fullVisits)) req = req.field(k, v);
       expect((await req).status).to.equal(302);
       expect((await postForm(org, `/deliverables/${d.id}/submit`, {})).status).to.equal(302);
@@ -134,7 +143,7 @@ describe('deliverables: pages', () => {
     const built = await buildDeliverableContract();
     const [q1] = built.deliverables;
     const org = await loginAs(built.orgUser, TEST_PASSWORD);
-    let req = org.post(`/deliverables/${q1.id}/draft?_csrf=${await uploadToken(org)}`);
+    let req = org.post(`/deliverables/${q1.id}/draft?_csrf=${await uploadToken(org)}`).field('_version', await versionNow(q1));
     for (const [k, v] of Object.entries(fullVisits)) req = req.field(k, v);
     await req;
     await postForm(org, `/deliverables/${q1.id}/submit`, {});
@@ -214,7 +223,7 @@ describe('deliverables: pages', () => {
       const overdue = await org.get('/deliverables?timeliness=overdue');
       expect([...overdue.text.matchAll(/data-testid="deliverable-row" data-id="(\d+)"/g)].map((m) => Number(m[1]))).to.deep.equal([q1.id]);
       expect(overdue.text).to.include('逾期 71 天');
-      let req = org.post(`/deliverables/${q1.id}/draft?_csrf=${await uploadToken(org)}`);
+      let req = org.post(`/deliverables/${q1.id}/draft?_csrf=${await uploadToken(org)}`).field('_version', await versionNow(q1));
       for (const [k, v] of Object.entries(fullVisits)) req = req.field(k, v);
       expect((await req).status).to.equal(302);
       expect((await postForm(org, `/deliverables/${q1.id}/submit`, {})).status).to.equal(302);
@@ -222,7 +231,7 @@ describe('deliverables: pages', () => {
       // Handed in late stays late; Q2 handed in on time is not.
       setClock(new Date('2026-07-09T04:00:00Z'));
       org = await loginAs(built.orgUser, TEST_PASSWORD); // the session of 19 days ago has expired
-      req = org.post(`/deliverables/${q2.id}/draft?_csrf=${await uploadToken(org)}`);
+      req = org.post(`/deliverables/${q2.id}/draft?_csrf=${await uploadToken(org)}`).field('_version', await versionNow(q2));
       for (const [k, v] of Object.entries(fullVisits)) req = req.field(k, v);
       await req;
       await postForm(org, `/deliverables/${q2.id}/submit`, {});

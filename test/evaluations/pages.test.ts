@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { versionNow } from '../support/forms.js';
 import ExcelJS from 'exceljs';
 import { Evaluation } from '../../models/Evaluation.js';
 import { AuditEvent, Organisation, type User } from '../../models/index.js';
@@ -52,6 +53,7 @@ describe('evaluations: pages', () => {
     expect(page.text).to.contain('data-testid="score-form"');
     expect(page.text).to.match(/data-testid="computed-score">100\.00</);
     const bad = await postForm(agent, `/evaluations/${evaluation.id}/scores`, {
+      _version: await versionNow(evaluation),
       intent: 'submit',
       score_2: '101',
       comment_2: '很好',
@@ -62,6 +64,7 @@ describe('evaluations: pages', () => {
     expect(fieldError(bad.text, 'score_2')).to.equal('得分须为 0–100，最多两位小数。');
     expect(bad.text).to.contain('value="101"');
     const missing = await postForm(agent, `/evaluations/${evaluation.id}/scores`, {
+      _version: await versionNow(evaluation),
       intent: 'submit',
       score_2: '70',
       comment_2: '服务记录完整',
@@ -71,6 +74,7 @@ describe('evaluations: pages', () => {
     expect(missing.status).to.equal(422);
     expect(fieldError(missing.text, 'score_3')).to.equal('每项指标都须填写得分和评分说明。');
     const ok = await postForm(agent, `/evaluations/${evaluation.id}/scores`, {
+      _version: await versionNow(evaluation),
       intent: 'submit',
       score_2: '70',
       comment_2: '服务记录完整',

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { versionNow } from '../support/forms.js';
 import { Evaluation } from '../../models/Evaluation.js';
 import { EvaluationScore } from '../../models/EvaluationScore.js';
 import { AuditEvent } from '../../models/index.js';
@@ -23,12 +24,18 @@ describe('evaluations: an evaluation that cannot be submitted is not stuck (#12 
     expect(page.text).to.match(/data-testid="submit" disabled aria-describedby="submit-block"/);
     expect(page.text).to.contain('没有可计算的数据');
 
-    // the page's script saves a draft as the evaluator types: 204, no page
-    const autosaved = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { intent: 'autosave', score_2: '75', comment_2: '' });
-    expect(autosaved.status).to.equal(204);
+    // the page's script saves a draft as the evaluator types: no page, the version its save made (#14)
+    const autosaved = await postForm(agent, `/evaluations/${evaluation.id}/scores`, {
+      _version: await versionNow(evaluation),
+      intent: 'autosave',
+      score_2: '75',
+      comment_2: '',
+    });
+    expect(autosaved.status).to.equal(200);
+    expect(autosaved.body.version).to.equal(Number(await versionNow(evaluation)));
     expect((await EvaluationScore.findOne({ where: { evaluationId: evaluation.id, seq: 2 } }))!.scoreHundredths).to.equal(7500);
     // the button is disabled, but a replayed or scripted submit is refused on the page itself, the input kept and saved
-    const refused = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { intent: 'submit', ...scores });
+    const refused = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { _version: await versionNow(evaluation), intent: 'submit', ...scores });
     expect(refused.status).to.equal(409);
     expect(refused.text).to.contain('data-testid="refusal"');
     expect(refused.text).to.contain('已填写的评分已保存为草稿');
@@ -60,7 +67,7 @@ describe('evaluations: an evaluation that cannot be submitted is not stuck (#12 
     expect(scaled.text).to.contain('37.50');
     expect(scaled.text).not.to.contain('data-testid="submit-block"');
 
-    const submitted = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { intent: 'submit', ...scores });
+    const submitted = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { _version: await versionNow(evaluation), intent: 'submit', ...scores });
     expect(submitted.status).to.equal(302);
     const done = (await Evaluation.findByPk(evaluation.id))!;
     // (50 × 80 + 30 × 70) / 80 = 76.25 → 合格
@@ -124,7 +131,12 @@ describe('evaluations: an evaluation that cannot be submitted is not stuck (#12 
     expect(names[0]).to.equal('按时提交率');
     expect((await Evaluation.findByPk(evaluation.id))!.templateId).to.equal(other.id);
     expect(await AuditEvent.count({ where: { action: 'evaluation.change_template', recordId: evaluation.id } })).to.equal(1);
-    await postForm(await agentOf(evaluator), `/evaluations/${evaluation.id}/scores`, { intent: 'save', score_2: '80', comment_2: '' });
+    await postForm(await agentOf(evaluator), `/evaluations/${evaluation.id}/scores`, {
+      _version: await versionNow(evaluation),
+      intent: 'save',
+      score_2: '80',
+      comment_2: '',
+    });
     const late = await postForm(officer, `/evaluations/${evaluation.id}/template`, { templateId: String(evaluation.templateId) });
     expect(late.status).to.equal(409);
     expect(late.text).to.contain('不能再更换模板');

@@ -30,13 +30,21 @@ export type LivedProject = { project: Project; contract: Contract; organisation:
  * unless `end: 'active'`. 福田 unless told; paid from a welfare-lottery budget line with `lottery`.
  */
 export async function liveProject(
-  attrs: { districtCode?: string; year?: number; method?: ProcurementMethod; end?: 'active' | 'terminated'; lottery?: boolean } = {},
+  attrs: {
+    districtCode?: string;
+    year?: number;
+    method?: ProcurementMethod;
+    end?: 'active' | 'terminated';
+    lottery?: boolean;
+    /** Existing users to act (the browser walks pass the demo users); new ones otherwise. */
+    users?: { officer: User; finance: User; cashier: User };
+  } = {},
 ): Promise<LivedProject> {
   const districtCode = attrs.districtCode ?? 'FT';
   const d = await district(districtCode);
-  const officer = (await buildUser('officer', { districtCode })).user;
-  const finance = (await buildUser('finance', { districtCode })).user;
-  const cashier = (await buildUser('finance', { districtCode })).user;
+  const officer = attrs.users?.officer ?? (await buildUser('officer', { districtCode })).user;
+  const finance = attrs.users?.finance ?? (await buildUser('finance', { districtCode })).user;
+  const cashier = attrs.users?.cashier ?? (await buildUser('finance', { districtCode })).user;
   const by = { actor: actorOf(officer) };
   const agency = await Agency.findOne({ where: { districtId: d.id, kind: 'civil_affairs' } });
   const year = attrs.year ?? projectYear();

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { formValues, versionNow } from '../support/forms.js';
 import { AuditEvent } from '../../models/index.js';
 import { ClaimLine } from '../../models/Claim.js';
 import { Evaluation } from '../../models/Evaluation.js';
@@ -56,8 +57,12 @@ async function auditDetail(action: string, recordId: number): Promise<Record<str
 describe('personal numbers in free text outside deliverables', () => {
   describe('a claim line’s description', () => {
     async function addLine(agent: Agent, claimId: number, fields: Record<string, string>) {
-      const token = csrfFrom((await agent.get(`/claims/${claimId}`)).text);
-      let req = agent.post(`/claims/${claimId}/lines?_csrf=${encodeURIComponent(token)}`);
+      const page = (await agent.get(`/claims/${claimId}`)).text;
+      const token = csrfFrom(page);
+      // The line form's claim version, as the page carries it (a stale one is refused, #14).
+      let req = agent
+        .post(`/claims/${claimId}/lines?_csrf=${encodeURIComponent(token)}`)
+        .field('_version', formValues(page, `/claims/${claimId}/lines`)._version);
       for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
       return req.attach('receipt', pdfBytes('发票'), '发票.pdf');
     }
@@ -174,11 +179,15 @@ describe('personal numbers in free text outside deliverables', () => {
       for (const sc of scored) Object.assign(form, { [`score_${sc.seq}`]: '80', [`comment_${sc.seq}`]: '服务记录完整' });
       const first = scored[0].seq;
       form[`comment_${first}`] = `回访家长电话 ${PHONE}，满意`;
-      const refused = await postForm(agent, `/evaluations/${evaluation.id}/scores`, form);
+      const refused = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { ...form, _version: await versionNow(evaluation) });
       expect(refused.status).to.equal(422);
       expectRefusedAt(refused.text, `comment_${first}`);
       expect((await Evaluation.findByPk(evaluation.id))!.status).not.to.equal('submitted');
-      const saved = await postForm(agent, `/evaluations/${evaluation.id}/scores`, { ...form, confirmPersonalData: '1' });
+      const saved = await postForm(agent, `/evaluations/${evaluation.id}/scores`, {
+        _version: await versionNow(evaluation),
+        ...form,
+        confirmPersonalData: '1',
+      });
       expect(saved.status).to.equal(302);
       expect((await Evaluation.findByPk(evaluation.id))!.status).to.equal('submitted');
       expect(await auditDetail('evaluation.submit', evaluation.id)).to.deep.include({ personalDataConfirmed: [`comment_${first}`] });

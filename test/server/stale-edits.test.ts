@@ -1,4 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
+import { StoredFile } from '../../models/index.js';
+import { ClaimLine } from '../../models/Claim.js';
+import { buildClaim, buildClaimSetup, classicFapiao } from '../factories/claims.js';
+import { pdfBytes } from '../factories/organisations.js';
+import { jpegWithGps } from '../support/files.js';
+import { testConfig } from '../support/hooks.js';
 import { buildWorker } from '../factories/workers.js';
 import { SubDistrict } from '../../models/SubDistrict.js';
 import { Agency } from '../../models/Agency.js';
@@ -18,8 +26,14 @@ import { Contract } from '../../models/Contract.js';
 import type { Role } from '../../models/User.js';
 import { buildContract } from '../factories/contracts.js';
 import { buildUser, district, TEST_PASSWORD, unique } from '../factories/index.js';
-import { type Agent, loginAs, postForm } from '../support/agent.js';
-import { formValues, staleChanges } from '../support/forms.js';
+import { type Agent, csrfFrom, loginAs, postForm } from '../support/agent.js';
+import { formAction, formValues, staleChanges } from '../support/forms.js';
+import { DeliverableVersion } from '../../models/DeliverableVersion.js';
+import { EvaluationScore } from '../../models/EvaluationScore.js';
+import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
+import { EvaluationTemplateIndicator } from '../../models/EvaluationTemplateIndicator.js';
+import { buildDeliverableContract } from '../factories/deliverables.js';
+import { buildEvaluation, buildTemplate } from '../factories/evaluations.js';
 
 /**
  * Issue #14: a save based on an older version of a record is refused (409), shows what the other
@@ -37,6 +51,18 @@ type Opened = {
   action: string;
   /** The stored value of a field, read again from the database. */
   stored: (field: string) => Promise<unknown>;
+  /** How the form is posted when not url-encoded (a multipart form: the CSRF token in the query). */
+  send?: Send;
+};
+
+type Send = (agent: Agent, action: string, fields: Record<string, string>) => Promise<{ status: number; text: string }>;
+
+/** Posts a multipart form as the browser does: the fields, no file chosen, the CSRF token in the query. */
+const multipart: Send = async (agent, action, fields) => {
+  const token = csrfFrom((await agent.get('/')).text);
+  let req = agent.post(`${action.split('?')[0]}?_csrf=${encodeURIComponent(token)}`);
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  return req;
 };
 
 type Case = {
@@ -251,6 +277,62 @@ const CASES: Case[] = [
     theirs: ['name', `甲街道${unique()}`],
     yours: ['name', `乙街道${unique()}`],
   },
+  {
+    name: 'deliverable draft (multipart, organisation user)',
+    open: async () => {
+      const built = await buildDeliverableContract();
+      const [d] = built.deliverables;
+      const agent = await loginAs(built.orgUser, TEST_PASSWORD);
+      const current = async () => DeliverableVersion.findOne({ where: { deliverableId: d.id }, order: [['version', 'DESC']] });
+      return {
+        agent,
+        page: `/deliverables/${d.id}/edit`,
+        action: `/deliverables/${d.id}/draft`,
+        send: multipart,
+        stored: async (f) => {
+          const v = await current();
+          return f.startsWith('m_') ? v?.metrics?.[f.slice(2)] : v?.get(f);
+        },
+      };
+    },
+    theirs: ['narrative', '本季度完成入户探访（甲）'],
+    yours: ['m_visits', '28'],
+  },
+  {
+    name: 'evaluation scores (evaluator)',
+    open: async () => {
+      const { evaluation, evaluator } = await buildEvaluation();
+      const agent = await loginAs(evaluator, TEST_PASSWORD);
+      const score = async (f: string) => EvaluationScore.findOne({ where: { evaluationId: evaluation.id, seq: Number(f.split('_')[1]) } });
+      return {
+        agent,
+        page: `/evaluations/${evaluation.id}`,
+        action: `/evaluations/${evaluation.id}/scores`,
+        stored: async (f) => (f.startsWith('comment_') ? (await score(f))?.comment : (await score(f))?.scoreHundredths),
+      };
+    },
+    theirs: ['comment_2', '服务记录完整（甲）'],
+    yours: ['score_3', '88'],
+  },
+  {
+    name: 'evaluation template',
+    open: async () => {
+      const { user, agent } = await signedIn('officer');
+      const template = await buildTemplate(user);
+      return {
+        agent,
+        page: `/evaluations/templates/${template.id}/edit`,
+        action: `/evaluations/templates/${template.id}`,
+        stored: async (f) => {
+          const row = /^(\w+)_(\d+)$/.exec(f);
+          if (!row) return (await EvaluationTemplate.findByPk(template.id))?.get(f);
+          return (await EvaluationTemplateIndicator.findOne({ where: { templateId: template.id, seq: Number(row[2]) + 1 } }))?.get(row[1]);
+        },
+      };
+    },
+    theirs: ['name', '年度末期评价模板（修订）'],
+    yours: ['scale_1', '90 分以上为优'],
+  },
 ];
 
 /** Columns whose form field is named otherwise. */
@@ -259,17 +341,17 @@ const COLUMN_OF: Record<string, string> = { reimbursementCeiling: 'reimbursement
 describe('stale edits: a save based on an older version is refused, shown and kept (#14)', () => {
   for (const c of CASES) {
     it(`${c.name}: two tabs, the later save is refused with the other save's change shown and its input kept`, async () => {
-      const { agent, page, action, stored } = await c.open();
+      const { agent, page, action, stored, send = postForm } = await c.open();
       const tabA = { ...formValues((await agent.get(page)).text, action), ...c.fill };
       const tabB = { ...formValues((await agent.get(page)).text, action), ...c.fill };
       expect(tabA._version, 'the form carries its version').to.match(/^\d+$/);
       const [theirField, theirValue] = c.theirs;
       const [yourField, yourValue] = c.yours;
 
-      const savedA = await postForm(agent, action, { ...tabA, [theirField]: theirValue });
+      const savedA = await send(agent, action, { ...tabA, [theirField]: theirValue });
       expect(savedA.status, savedA.text.slice(0, 300)).to.equal(302);
 
-      const savedB = await postForm(agent, action, { ...tabB, [yourField]: yourValue });
+      const savedB = await send(agent, action, { ...tabB, [yourField]: yourValue });
       expect(savedB.status).to.equal(409);
       expect(savedB.text).to.contain('data-testid="stale-edit"');
       expect(savedB.text).to.contain('记录已被他人修改');
@@ -284,16 +366,170 @@ describe('stale edits: a save based on an older version is refused, shown and ke
       expect(String(await stored(theirField)), "A's change is still stored").to.equal(theirValue);
       expect(String(await stored(COLUMN_OF[yourField] ?? yourField))).not.to.equal(yourValue);
 
-      const savedAgain = await postForm(agent, action, again);
+      const savedAgain = await send(agent, action, again);
       expect(savedAgain.status, 'saved again on the current version').to.equal(302);
     });
 
     it(`${c.name}: a save without a version (a tab from before the deploy) is refused as stale`, async () => {
-      const { agent, page, action } = await c.open();
+      const { agent, page, action, send = postForm } = await c.open();
       const { _version, _opened, ...fields } = formValues((await agent.get(page)).text, action);
-      const res = await postForm(agent, action, { ...fields, ...c.fill, [c.yours[0]]: c.yours[1] });
+      const res = await send(agent, action, { ...fields, ...c.fill, [c.yours[0]]: c.yours[1] });
       expect(res.status).to.equal(409);
       expect(formValues(res.text, action)[c.yours[0]]).to.equal(c.yours[1]);
     });
   }
+});
+
+/** Every stored blob of the test store (temp files aside): what a refused save must leave as it found. */
+function storedBlobs(): string[] {
+  const dir = testConfig().uploadDir;
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+/** Polls until `check` holds (the upload middleware removes unsaved files once the response has finished). */
+async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+describe('stale edits of forms with files: nothing of a refused save is stored (#14)', () => {
+  it('deliverable draft: a stale save with photos stores no file (no row, no blob), keeps the typed text and asks to choose the files again', async () => {
+    const built = await buildDeliverableContract();
+    const [d] = built.deliverables;
+    const agent = await loginAs(built.orgUser, TEST_PASSWORD);
+    const action = `/deliverables/${d.id}/draft`;
+    const tabA = formValues((await agent.get(`/deliverables/${d.id}/edit`)).text, action);
+    const tabB = formValues((await agent.get(`/deliverables/${d.id}/edit`)).text, action);
+    expect((await multipart(agent, action, { ...tabA, m_visits: '30' })).status).to.equal(302);
+    const rowsBefore = await StoredFile.count();
+    const blobsBefore = storedBlobs();
+
+    const token = csrfFrom((await agent.get('/')).text);
+    let req = agent.post(`${action}?_csrf=${encodeURIComponent(token)}`);
+    for (const [k, v] of Object.entries({ ...tabB, narrative: '乙窗口写的总结', m_households: '12' })) req = req.field(k, v);
+    const stale = await req.attach('files_photo', jpegWithGps(), '探访照片.jpg').attach('files_report', pdfBytes('报告'), '季度报告.pdf');
+    expect(stale.status).to.equal(409);
+    expect(stale.text).to.contain('data-testid="stale-edit"');
+    expect(staleChanges(stale.text).m_visits, 'the notice names the other save’s figure').to.deep.equal(['30', '（空）']);
+    const again = formValues(stale.text, action);
+    expect(again).to.include({ narrative: '乙窗口写的总结', m_households: '12' });
+    expect(stale.text, 'told beside the file fields to choose the files again').to.match(/data-testid="files-again"[^>]*>[^<]*重新选择/);
+    expect(stale.text).to.contain('探访照片.jpg');
+    expect(stale.text).to.contain('季度报告.pdf');
+    expect(await StoredFile.count(), 'no stored-file row').to.equal(rowsBefore);
+    await eventually(() => storedBlobs().join() === blobsBefore.join(), 'the refused save’s blobs are removed');
+
+    let retry = agent.post(formAction(stale.text, action));
+    for (const [k, v] of Object.entries(again)) retry = retry.field(k, v);
+    const saved = await retry.attach('files_photo', jpegWithGps(), '探访照片.jpg');
+    expect(saved.status, saved.text.slice(0, 300)).to.equal(302);
+    expect(await StoredFile.count()).to.equal(rowsBefore + 1);
+  });
+
+  it('claim draft: a line added on an older page is refused (another line came in meanwhile), its receipt not stored, the typed line kept; added again it saves', async () => {
+    const s = await buildClaimSetup({ ceilingFen: 1_000_000 });
+    const claim = await buildClaim(s, { lines: [] });
+    const agent = await loginAs(s.orgUser, TEST_PASSWORD);
+    const page = `/claims/${claim.id}`;
+    const action = `/claims/${claim.id}/lines`;
+    const line = (description: string) => {
+      const f = classicFapiao();
+      return { spentOn: '2026-03-05', kind: 'transport', description, amount: '12.50', fapiaoCode: f.code, fapiaoNumber: f.number };
+    };
+    const post = async (fields: Record<string, string>) => {
+      const token = csrfFrom((await agent.get('/')).text);
+      let req = agent.post(`${action}?_csrf=${encodeURIComponent(token)}`);
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return req.attach('receipt', pdfBytes('发票'), '发票.pdf');
+    };
+    const tabA = formValues((await agent.get(page)).text, action);
+    const tabB = formValues((await agent.get(page)).text, action);
+    expect(tabA._version, 'the line form carries the claim’s version').to.match(/^\d+$/);
+    expect((await post({ ...tabA, ...line('甲窗口：福田—沙头 往返') })).status).to.equal(302);
+    const rowsBefore = await StoredFile.count();
+    const blobsBefore = storedBlobs();
+
+    const stale = await post({ ...tabB, ...line('乙窗口：福田—香蜜湖 往返') });
+    expect(stale.status).to.equal(409);
+    expect(stale.text).to.contain('data-testid="stale-edit"');
+    const changes = staleChanges(stale.text);
+    expect(changes.lines?.[0], 'the notice shows the line the other save added').to.contain('甲窗口：福田—沙头 往返');
+    const again = formValues(stale.text, action);
+    expect(again.description).to.equal('乙窗口：福田—香蜜湖 往返');
+    expect(stale.text).to.match(/data-testid="files-again"/);
+    expect(await ClaimLine.count({ where: { claimId: claim.id } })).to.equal(1);
+    expect(await StoredFile.count(), 'no stored-file row').to.equal(rowsBefore);
+    await eventually(() => storedBlobs().join() === blobsBefore.join(), 'the refused receipt’s blob is removed');
+
+    expect((await post(again)).status, 'added again on the current version').to.equal(302);
+    expect(await ClaimLine.count({ where: { claimId: claim.id } })).to.equal(2);
+  });
+
+  it('claim draft: removing a line from an older page is refused and shown; from the current page it is removed', async () => {
+    const s = await buildClaimSetup({ ceilingFen: 1_000_000 });
+    const claim = await buildClaim(s, { lines: [{ spentOn: '2026-03-03' }, { spentOn: '2026-03-04' }] });
+    const agent = await loginAs(s.orgUser, TEST_PASSWORD);
+    const [first, second] = await ClaimLine.findAll({ where: { claimId: claim.id }, order: [['id', 'ASC']] });
+    const html = (await agent.get(`/claims/${claim.id}`)).text;
+    const removeFirst = formValues(html, `/claims/${claim.id}/lines/${first.id}/delete`);
+    const removeSecond = formValues(html, `/claims/${claim.id}/lines/${second.id}/delete`);
+    expect(removeFirst._version).to.match(/^\d+$/);
+    expect((await postForm(agent, `/claims/${claim.id}/lines/${first.id}/delete`, removeFirst)).status).to.equal(302);
+    const stale = await postForm(agent, `/claims/${claim.id}/lines/${second.id}/delete`, removeSecond);
+    expect(stale.status).to.equal(409);
+    expect(stale.text).to.contain('data-testid="stale-edit"');
+    expect(await ClaimLine.count({ where: { claimId: claim.id } })).to.equal(1);
+    const fresh = formValues(stale.text, `/claims/${claim.id}/lines/${second.id}/delete`);
+    expect((await postForm(agent, `/claims/${claim.id}/lines/${second.id}/delete`, fresh)).status).to.equal(302);
+    expect(await ClaimLine.count({ where: { claimId: claim.id } })).to.equal(0);
+  });
+});
+
+describe('stale edits: the evaluation’s autosave carries the version (#14)', () => {
+  it('an autosave answers the new version, so the next save of the same page is not stale against it; a stale autosave is a 409 that says so and saves nothing', async () => {
+    const { evaluation, evaluator } = await buildEvaluation();
+    const agent = await loginAs(evaluator, TEST_PASSWORD);
+    const action = `/evaluations/${evaluation.id}/scores`;
+    const tabA = formValues((await agent.get(`/evaluations/${evaluation.id}`)).text, action);
+    const tabB = formValues((await agent.get(`/evaluations/${evaluation.id}`)).text, action);
+
+    const auto = await postForm(agent, action, { ...tabA, score_2: '86', intent: 'autosave' });
+    expect(auto.status).to.equal(200);
+    expect(auto.body.version, 'the version after the autosave').to.equal(Number(tabA._version) + 1);
+    expect(auto.body.opened).to.be.a('string');
+    const next = await postForm(agent, action, { ...tabA, score_2: '87', _version: String(auto.body.version), _opened: auto.body.opened, intent: 'autosave' });
+    expect(next.status, 'the page’s next autosave goes on from its own').to.equal(200);
+
+    const stale = await postForm(agent, action, { ...tabB, comment_3: '乙窗口的评语', intent: 'autosave' });
+    expect(stale.status).to.equal(409);
+    expect(stale.body.stale).to.equal(true);
+    expect(stale.body.message).to.contain('保存评分');
+    const row = await EvaluationScore.findOne({ where: { evaluationId: evaluation.id, seq: 3 } });
+    expect(row?.comment ?? null, 'the stale autosave saved nothing').to.equal(null);
+    expect((await EvaluationScore.findOne({ where: { evaluationId: evaluation.id, seq: 2 } }))?.scoreHundredths).to.equal(8700);
+  });
+});
+
+describe('stale edits: a submission refused after its draft was saved goes on from that save (#14)', () => {
+  it('the page of a submission refused for a personal number carries the version its draft save made: confirmed, it submits without a stale refusal', async () => {
+    const { evaluation, evaluator } = await buildEvaluation();
+    const agent = await loginAs(evaluator, TEST_PASSWORD);
+    const action = `/evaluations/${evaluation.id}/scores`;
+    const opened = formValues((await agent.get(`/evaluations/${evaluation.id}`)).text, action);
+    const typed = { ...opened, score_2: '80', comment_2: '回访家长电话 13800138000，满意', score_3: '75', comment_3: '满意度良好', intent: 'submit' };
+    const refused = await postForm(agent, action, typed);
+    expect(refused.status).to.equal(422);
+    const again = formValues(refused.text, action);
+    expect(again._version, 'the version of the draft save').to.equal(String(Number(opened._version) + 1));
+    expect(again.comment_3).to.equal('满意度良好');
+    const submitted = await postForm(agent, action, { ...again, confirmPersonalData: '1', intent: 'submit' });
+    expect(submitted.status, submitted.text.slice(0, 200)).to.equal(302);
+  });
 });

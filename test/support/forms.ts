@@ -17,10 +17,16 @@ const attr = (tag: string, name: string) => {
   return m ? unescapeHtml(m[1]) : null;
 };
 
-/** The fields of the form on `html` whose action is `action` (the first form when none is named). */
+/** A form's action without its query (a multipart form carries its CSRF token there). */
+const pathOf = (action: string | null) => action?.split('?')[0] ?? null;
+
+/**
+ * The fields of the form on `html` whose action is `action` (its path: a multipart form's
+ * `?_csrf=` is left aside), the first form when none is named.
+ */
 export function formValues(html: string, action?: string): Record<string, string> {
   const forms = [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0]);
-  const form = action ? forms.find((f) => attr(f.slice(0, f.indexOf('>') + 1), 'action') === action) : forms[0];
+  const form = action ? forms.find((f) => pathOf(attr(f.slice(0, f.indexOf('>') + 1), 'action')) === pathOf(action)) : forms[0];
   if (!form) throw new Error(`No form with action ${action} on the page`);
   const out: Record<string, string> = {};
   for (const [tag] of form.matchAll(/<input\b[^>]*>/g)) {
@@ -42,6 +48,15 @@ export function formValues(html: string, action?: string): Record<string, string
     if (name) out[name] = unescapeHtml(body.replace(/^\n/, ''));
   }
   return out;
+}
+
+/** The action of the form on `html` whose action's path is `path` (with its query: a multipart form's CSRF token). */
+export function formAction(html: string, path: string): string {
+  for (const [tag] of html.matchAll(/<form\b[^>]*>/g)) {
+    const action = attr(tag, 'action');
+    if (pathOf(action) === path) return action!;
+  }
+  throw new Error(`No form with action ${path} on the page`);
 }
 
 /** The rows of the "changed since you opened it" notice: field → [theirs, yours]. */

@@ -25,7 +25,7 @@ function isDeadlock(err: unknown): boolean {
 }
 
 /** Why an item was refused, as a locale key and its values (a refused form's first field error). */
-function reasonOf(err: HttpError): { reasonKey: string; reasonVars: string | null } {
+export function reasonOf(err: HttpError): { reasonKey: string; reasonVars: string | null } {
   const first = err instanceof ValidationError ? Object.values(err.fieldErrors)[0] : undefined;
   const { key, vars } = typeof first === 'string' ? { key: first, vars: {} } : (first ?? { key: err.messageKey, vars: err.vars });
   return { reasonKey: key, reasonVars: Object.keys(vars).length ? JSON.stringify(vars).slice(0, 1000) : null };

@@ -10,7 +10,8 @@ import type { ClaimLineForm, NewClaimForm } from '../../schemas/claims.js';
 import { recordAudit } from '../../services/audit.js';
 import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import { fapiaoKey } from '../../services/identifiers.js';
-import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import type { Versioned } from '../../schemas/common.js';
+import { auditActorOf, type By, checkTransition, checkVersion, lockedContract } from '../kernel.js';
 import { holdFapiao } from './claimFapiao.js';
 import { retotal } from './claimTotal.js';
 import { lineErrors, monthBounds } from './claimLineRules.js';
@@ -70,13 +71,16 @@ export async function claimCreator(form: NewClaimForm, by: By): Promise<Claim> {
 /**
  * Adds a line with its receipt (upload kind `receipt`, exactly one file) to a draft or returned
  * claim (409 otherwise), checking the line's day, the cap of its kind and its 发票 (422 beside the
- * field, see `lineErrors` and `holdFapiao`); the claim's total follows.
+ * field, see `lineErrors` and `holdFapiao`); the claim's total follows. A line typed on a page of
+ * the claim opened before another change of its lines is refused as stale (409, kernel
+ * `checkVersion`) before anything is written, its receipt kept nowhere.
  */
-export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploads: readonly UploadDescriptor[], by: By): Promise<ClaimLine> {
+export async function claimLineAdder(claimId: number, form: Versioned<ClaimLineForm>, uploads: readonly UploadDescriptor[], by: By): Promise<ClaimLine> {
   const locked = await ownClaim(claimId, by);
   const confirmed = checkFreeText({ description: form.description }, form.confirmPersonalData);
   return withTransaction(async (transaction) => {
     const { claim } = await locked(transaction);
+    const bump = checkVersion(claim, form._version);
     checkTransition('claims', CLAIM_TRANSITIONS, claim, 'edit');
     if (uploads.length !== 1) throw new ValidationError({ receipt: 'claims.validation.oneReceipt' });
     const existing = await ClaimLine.findAll({ where: { claimId: claim.id }, transaction });
@@ -106,6 +110,7 @@ export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploa
     );
     await holdFapiao(line, claim.id, transaction);
     await retotal(claim, transaction);
+    await claim.update(bump, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'claim.add_line',
@@ -128,17 +133,22 @@ export async function claimLineAdder(claimId: number, form: ClaimLineForm, uploa
   });
 }
 
-/** Removes a line of a draft or returned claim (409 otherwise); its 发票 is free again, its receipt stays stored. */
-export async function claimLineRemover(claimId: number, lineId: number, by: By): Promise<Claim> {
+/**
+ * Removes a line of a draft or returned claim (409 otherwise); its 发票 is free again, its receipt
+ * stays stored. From a page opened before another change of the claim's lines: refused as stale (409).
+ */
+export async function claimLineRemover(claimId: number, lineId: number, by: By, form: Versioned<object> = {}): Promise<Claim> {
   const locked = await ownClaim(claimId, by);
   return withTransaction(async (transaction) => {
     const { claim } = await locked(transaction);
+    const bump = checkVersion(claim, form._version);
     checkTransition('claims', CLAIM_TRANSITIONS, claim, 'edit');
     const line = await ClaimLine.findOne({ where: { id: lineId, claimId: claim.id }, transaction });
     if (!line) throw new NotFoundError();
     await ClaimedFapiao.destroy({ where: { claimLineId: line.id }, transaction });
     await line.destroy({ transaction });
     await retotal(claim, transaction);
+    await claim.update(bump, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'claim.remove_line',

@@ -6,7 +6,8 @@ import { ConflictError, ValidationError } from '../../errors.js';
 import type { UploadDescriptor } from '../../services/storage/stored-files.js';
 import { recordAudit } from '../../services/audit.js';
 import { isDeliverableCategory, type MetricValues, metricErrors } from '../../services/deliverable-metrics.js';
-import { auditActorOf, type By } from '../kernel.js';
+import type { Versioned } from '../../schemas/common.js';
+import { auditActorOf, type By, checkVersion } from '../kernel.js';
 import { checkContractActive, lockedDeliverable } from './deliverableLocks.js';
 import { attachUploads, openDraftVersion } from './deliverableVersions.js';
 
@@ -49,11 +50,14 @@ export const NARRATIVE_MAX = 20_000;
  * the field), the narrative, new attachments (stored through the storage service: photos without
  * their EXIF) and files taken off this version. A returned deliverable starts its next version
  * here. Another organisation's deliverable is 404; a submitted or accepted one 409; only while the
- * contract is active (409).
+ * contract is active (409); a form opened before another save of the draft is refused as stale
+ * (409, kernel `checkVersion`) before anything is written, so its new files are stored nowhere
+ * (the upload middleware removes what no committed row holds).
  */
-export async function deliverableDraftSaver(id: number, form: DraftForm, uploads: readonly UploadDescriptor[], by: By): Promise<Deliverable> {
+export async function deliverableDraftSaver(id: number, form: Versioned<DraftForm>, uploads: readonly UploadDescriptor[], by: By): Promise<Deliverable> {
   return withTransaction(async (transaction) => {
     const d = await lockedDeliverable(id, transaction, by.actor, 'hand_in');
+    const bump = checkVersion(d, form._version);
     await checkContractActive(d, transaction);
     if (!isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
     const { version, created } = await openDraftVersion(d, by.actor, transaction);
@@ -66,6 +70,7 @@ export async function deliverableDraftSaver(id: number, form: DraftForm, uploads
     const added: number[] = [];
     for (const [purpose, files] of byPurpose(uploads, form.purpose)) added.push(...(await attachUploads(d, version, files, purpose, by.actor, transaction)));
     await version.update({ metrics: form.metrics, metricsSource: 'form', narrative: form.narrative }, { transaction });
+    await d.update(bump, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'deliverable.save',

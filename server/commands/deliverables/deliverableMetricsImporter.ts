@@ -7,7 +7,7 @@ import type { UploadDescriptor } from '../../services/storage/stored-files.js';
 import { recordAudit } from '../../services/audit.js';
 import { hotlineValuesOf, metricErrors } from '../../services/deliverable-metrics.js';
 import type { HotlineMetrics } from '../../services/hotline.js';
-import { auditActorOf, type By } from '../kernel.js';
+import { auditActorOf, type By, checkVersion } from '../kernel.js';
 import { checkContractActive, lockedDeliverable } from './deliverableLocks.js';
 import { attachUploads, openDraftVersion } from './deliverableVersions.js';
 
@@ -46,6 +46,8 @@ export async function deliverableMetricsImporter(id: number, metrics: HotlineMet
       fileId = stored.id;
     }
     await version.update({ metrics: values, metricsSource: 'import' }, { transaction });
+    // The draft's figures changed: a hand-in form opened before the import is stale now.
+    await d.update(checkVersion(d, undefined), { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'deliverable.import_metrics',

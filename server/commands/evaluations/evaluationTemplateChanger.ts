@@ -5,7 +5,7 @@ import { NotFoundError } from '../../errors.js';
 import { EVALUATION_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { auditActorOf, type By, checkTransition, checkVersion } from '../kernel.js';
 import { lockedEvaluation } from './evaluationLocks.js';
 import { copyIndicators, usableTemplate } from './evaluationScheduler.js';
 
@@ -23,7 +23,8 @@ export async function evaluationTemplateChanger(id: number, templateId: number, 
     const from = evaluation.templateId;
     await EvaluationScore.destroy({ where: { evaluationId: evaluation.id }, transaction });
     await copyIndicators(evaluation.id, templateId, transaction);
-    await evaluation.update({ templateId }, { transaction });
+    // Other indicators now: a score form opened on the old ones is stale (its rows are not these).
+    await evaluation.update({ templateId, ...checkVersion(evaluation, undefined) }, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: 'evaluation.change_template',

@@ -9,7 +9,8 @@ import { EVALUATION_TEMPLATE_RESOURCE } from '../../policies/evaluation.js';
 import { can } from '../../policies/index.js';
 import type { TemplateForm } from '../../schemas/evaluations.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type By } from '../kernel.js';
+import type { Versioned } from '../../schemas/common.js';
+import { auditActorOf, type By, checkVersion } from '../kernel.js';
 
 /**
  * The rules a template keeps whatever the form said: at least one indicator, weights summing to
@@ -71,13 +72,20 @@ export async function templateCreator(form: TemplateForm, by: By): Promise<Evalu
   });
 }
 
-/** An officer rewrites a template of their district: its facts and all its indicators. */
-export async function templateUpdater(id: number, form: TemplateForm, by: By): Promise<EvaluationTemplate> {
+/**
+ * An officer rewrites a template of their district: its facts and all its indicators; from a form
+ * opened before another save of the template: refused as stale (409, kernel `checkVersion`).
+ */
+export async function templateUpdater(id: number, form: Versioned<TemplateForm>, by: By): Promise<EvaluationTemplate> {
   await checkTemplate(form, by);
   return withTransaction(async (transaction) => {
     const template = await EvaluationTemplate.findByPk(id, { transaction, lock: rowLock() });
     if (!template || !can(by.actor, 'update', EVALUATION_TEMPLATE_RESOURCE, template)) throw new NotFoundError();
-    await template.update({ districtId: form.districtId, name: form.name, categoryCode: form.categoryCode, projectId: form.projectId }, { transaction });
+    const bump = checkVersion(template, form._version);
+    await template.update(
+      { districtId: form.districtId, name: form.name, categoryCode: form.categoryCode, projectId: form.projectId, ...bump },
+      { transaction },
+    );
     await writeIndicators(template, form, by, transaction, 'evaluation_template.update');
     return template;
   });

@@ -11,7 +11,7 @@ import { recordAudit } from '../../services/audit.js';
 import { gradeOf, totalOf } from '../../services/evaluation-grades.js';
 import { computeIndicator } from '../../services/evaluation-indicators.js';
 import type { ScoreInput } from '../../schemas/evaluations.js';
-import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { auditActorOf, type By, checkTransition, checkVersion } from '../kernel.js';
 import { evaluatedContract, lockedEvaluation } from './evaluationLocks.js';
 
 async function scoresOf(evaluation: Evaluation, transaction: Transaction): Promise<EvaluationScore[]> {
@@ -33,11 +33,15 @@ async function fixComputed(evaluation: Evaluation, scores: EvaluationScore[], tr
   }
 }
 
-/** Saves what the evaluator typed (the first save starts the evaluation), in a transaction of its own. */
-async function saveDraft(id: number, input: ScoreInput, by: By): Promise<Evaluation> {
+/**
+ * Saves what the evaluator typed (the first save starts the evaluation), in a transaction of its
+ * own; a form opened on an older version of the scores is refused as stale (409, kernel `checkVersion`).
+ */
+async function saveDraft(id: number, input: ScoreInput, by: By, version: number | undefined): Promise<Evaluation> {
   return withTransaction(async (transaction) => {
     const evaluation = await lockedEvaluation(id, transaction);
     if (!can(by.actor, 'score', EVALUATION_RESOURCE, evaluation)) throw new NotFoundError();
+    const bump = checkVersion(evaluation, version);
     const from = evaluation.status;
     const started = checkTransition('evaluations', EVALUATION_TRANSITIONS, evaluation, 'score');
     const scores = await scoresOf(evaluation, transaction);
@@ -45,7 +49,7 @@ async function saveDraft(id: number, input: ScoreInput, by: By): Promise<Evaluat
       const typed = input[s.seq];
       if (typed) await s.update({ scoreHundredths: typed.score, comment: typed.comment || null }, { transaction });
     }
-    await evaluation.update({ status: started }, { transaction });
+    await evaluation.update({ status: started, ...bump }, { transaction });
     if (from !== started) {
       await recordAudit({
         actor: auditActorOf(by.actor),
@@ -68,11 +72,20 @@ async function saveDraft(id: number, input: ScoreInput, by: By): Promise<Evaluat
  * fixed from the records (409 when a source is missing and the indicator is not marked not
  * applicable), and the total (truncated hundredths, the weights of applicable indicators scaled
  * to 100) and its grade are written. The scores are saved first, in their own transaction, so a
- * refused submission never loses what was typed (#12). Only the evaluator assigned may do it
- * (404 for anyone else).
+ * refused submission never loses what was typed (#12); `onDraftSaved` hears of that save (the page
+ * then carries the version it made). From a form opened before another save of the scores
+ * (`options.version` older than the stored one): refused as stale (409), nothing saved. Only the
+ * evaluator assigned may do it (404 for anyone else).
  */
-export async function scoreSaver(id: number, input: ScoreInput, submit: boolean, by: By, options: { confirmPersonalData?: boolean } = {}): Promise<Evaluation> {
-  const saved = await saveDraft(id, input, by);
+export async function scoreSaver(
+  id: number,
+  input: ScoreInput,
+  submit: boolean,
+  by: By,
+  options: { confirmPersonalData?: boolean; version?: number; onDraftSaved?: (draft: Evaluation) => void } = {},
+): Promise<Evaluation> {
+  const saved = await saveDraft(id, input, by, options.version);
+  options.onDraftSaved?.(saved);
   if (!submit) return saved;
   // The comments go to the organisation and into the report: checked for personal numbers before
   // they are submitted (a draft is kept as typed, the check does not interrupt typing).
