@@ -222,9 +222,20 @@ export async function lotteryShareTable(actor: Actor, filter: { districtId?: num
     };
   });
   const districts = await districtsInOrder();
+  // District finance sees its own district's lines only: nothing to choose, nothing to repeat.
+  const show = scopeShow(actor);
   return {
     rows,
+    show,
     filters: { districtId: filter.districtId ? String(filter.districtId) : '' },
-    options: { districts: [{ value: '', label: lang.t('list.all') }, ...districts.map((d) => ({ value: d.id, label: districtName(d, lang) }))] },
+    options: {
+      districts: choicesIf(
+        show.district,
+        withAll(
+          lang,
+          districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+        ),
+      ),
+    },
   };
 }

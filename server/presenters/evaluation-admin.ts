@@ -18,7 +18,7 @@ import { drawSample } from '../services/evaluation-sample.js';
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName } from './format.js';
-import { withAll } from './list-page.js';
+import { choicesIf, scopeShow, withAll } from './list-page.js';
 import { evaluationSummary, EVALUATIONS_PATH } from './evaluations.js';
 import { cityDistrictId, TEMPLATES_PATH, templateGap, templateOptions } from './template-choices.js';
 import type { Lang } from '../i18n/index.js';
@@ -346,13 +346,19 @@ export async function rankingPage(actor: Actor, query: RankingQuery, lang: Lang)
     }
   }
   const base = `${EVALUATIONS_PATH}/ranking?year=${year}${query.districtId ? `&districtId=${query.districtId}` : ''}`;
+  // A district's staff rank their own district's contractors: no district to choose or repeat.
+  const show = scopeShow(actor);
   return {
     year,
     districtId: query.districtId ? String(query.districtId) : '',
     rows,
-    districts: withAll(
-      lang,
-      districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+    show,
+    districts: choicesIf(
+      show.district,
+      withAll(
+        lang,
+        districts.map((d) => ({ value: d.id, label: districtName(d, lang) })),
+      ),
     ),
     csvHref: `${base}&format=csv`,
     xlsxHref: `${base}&format=xlsx`,
