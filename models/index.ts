@@ -20,6 +20,7 @@ import { initEvaluations } from './wiring/evaluations.js';
 import { initFinance } from './wiring/finance.js';
 import { initNotifications } from './wiring/notifications.js';
 import { initOrganisationRegistry } from './wiring/organisation-registry.js';
+import { initOversight } from './wiring/oversight.js';
 import { initPayments } from './wiring/payments.js';
 import { initProjects } from './wiring/projects.js';
 
@@ -52,6 +53,7 @@ export function initModels(sequelize: Sequelize): void {
   initClaims(sequelize);
   initNotifications(sequelize);
   initBatches(sequelize);
+  initOversight(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -5,12 +5,14 @@ import { ChildWorker } from '../../models/ChildWorker.js';
 import { Claim } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
 import { Deliverable } from '../../models/Deliverable.js';
+import { DeliverableVersion } from '../../models/DeliverableVersion.js';
 import { Engagement } from '../../models/Engagement.js';
 import { Evaluation, type Grade } from '../../models/Evaluation.js';
 import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { Agency, District, Organisation, SubDistrict, User } from '../../models/index.js';
 import { Payment } from '../../models/Payment.js';
 import { type ProcurementMethod, Project } from '../../models/Project.js';
+import { ReferralFollowUp } from '../../models/ReferralFollowUp.js';
 import { beijingDayStart } from '../clock.js';
 import { withTransaction } from '../db.js';
 import { idCheckDigit, maskIdNumber, maskPhone, usccCheckCharacter } from './identifiers.js';
@@ -185,7 +187,7 @@ async function seedDistrictYear(
         const late = (i + c + m) % 5 === 0 ? 3 + ((i + m) % 9) : 0;
         const twice = (i + m) % 4 === 0;
         const open = future || overdue;
-        await Deliverable.create(
+        const deliverable = await Deliverable.create(
           {
             contractId: contract.id,
             organisationId: organisation.id,
@@ -202,6 +204,44 @@ async function seedDistrictYear(
           },
           { transaction },
         );
+        if (c === 1 && !open) {
+          // The 12355 line's monthly figures (counts only), from which the hotline page adds up.
+          const received = 120 + ((i * 37 + m * 11) % 90);
+          const answered = received - ((i + m) % 9) - 3;
+          const metrics: Record<string, number> = {
+            callsReceived: received,
+            callsAnswered: answered,
+            averageAnswerSeconds: 12 + ((i * 5 + m) % 25),
+            casesClosed: Math.round(answered * 0.7),
+            'referrals.public_security': 2 + ((i + m) % 4),
+            'referrals.education': 1 + ((i * 3 + m) % 3),
+            'referrals.civil_affairs': 3 + ((i + 2 * m) % 3),
+            'referrals.disabled_persons_federation': (i + m) % 3,
+            'referrals.justice': (i + m) % 2,
+          };
+          await deliverable.update({ acceptedVersion: twice ? 2 : 1, acceptedAt: at(dueOn) }, { transaction });
+          await DeliverableVersion.create(
+            { deliverableId: deliverable.id, version: twice ? 2 : 1, status: 'accepted', metrics, createdBy: admin.id, submittedAt: at(dueOn) },
+            { transaction },
+          );
+          if (current && m % 3 === 0 && m <= 9) {
+            for (const department of ['public_security', 'civil_affairs', 'disabled_persons_federation']) {
+              const sent = metrics[`referrals.${department}`] * 3;
+              await ReferralFollowUp.create(
+                {
+                  districtId: district.id,
+                  year,
+                  quarter: m / 3,
+                  department,
+                  handledCount: Math.max(0, sent - ((i + m) % 3)),
+                  closedCount: Math.max(0, sent - 2 - ((i + m) % 3)),
+                  recordedBy: admin.id,
+                },
+                { transaction },
+              );
+            }
+          }
+        }
       }
       if (c < 2) {
         const grade = GRADES[(i + c + year) % GRADES.length];

@@ -16,6 +16,8 @@ export const REFERRAL_DEPARTMENTS = [
   { code: 'youth_league', name: '团委', nameEn: 'Youth league' },
   { code: 'court', name: '法院', nameEn: 'Court' },
   { code: 'procuratorate', name: '检察院', nameEn: 'Procuratorate' },
+  // Section 四(二) of the policy: 残联 protects disabled children's rights (#17).
+  { code: 'disabled_persons_federation', name: '残联', nameEn: "Disabled persons' federation" },
   { code: 'other', name: '其他', nameEn: 'Other' },
 ] as const;
 

@@ -124,4 +124,18 @@ describe('browser: the city overview and its charts under the CSP', () => {
     expect(problems).to.deep.equal([]);
     expect(clicks.officer).to.equal(4);
   });
+
+  it('the inspector reads the 12355 hotline and its referrals: two charts under the CSP, axe-clean', async () => {
+    watched = await openPage({ viewport: DESK });
+    const { page, problems } = watched;
+    await signIn('hotline', page, 'inspector', DEMO_PASSWORD);
+    await openOverview('hotline', page);
+    await click('hotline', page, page.getByRole('link', { name: '12355 热线与转介' }));
+    for (const id of ['hotline-trend-chart', 'hotline-department-chart']) await page.locator(`#${id}[data-drawn="1"]`).waitFor();
+    expect(await page.locator('[data-testid="department-row"]', { hasText: '残联' }).count()).to.equal(1);
+    await shot(page, 'hotline');
+    expect(await seriousA11yViolations(page)).to.deep.equal([]);
+    expect(problems).to.deep.equal([]);
+    expect(clicks.hotline).to.equal(4);
+  });
 });
