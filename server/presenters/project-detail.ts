@@ -1,3 +1,4 @@
+import { publishedLinksOf } from '../services/ocds/packages.js';
 import { Op } from 'sequelize';
 import { Award } from '../../models/Award.js';
 import { CatalogueItem } from '../../models/CatalogueItem.js';
@@ -80,8 +81,10 @@ export async function projectDetailPage(actor: Actor, project: Project, lang: La
     if (contract && contract.status !== 'terminated') contractLink = { href: `/contracts/${contract.id}`, labelKey: 'projects.actions.openContract' };
     else if (project.status === 'awarded') contractLink = { href: `/contracts/new?projectId=${project.id}`, labelKey: 'projects.actions.newContract' };
   }
+  const published = await publishedLinksOf(project.id);
   return {
     contractLink,
+    published,
     project: projectSummaryOf(project, lang),
     items: items.map((i) => ({
       id: i.id,

@@ -6,6 +6,9 @@ import { paymentApprover } from '../../server/commands/payments/paymentApprover.
 import { paymentPayer } from '../../server/commands/payments/paymentPayer.js';
 import { milestoneMarker, paymentRequester } from '../../server/commands/payments/paymentRequester.js';
 import { draftAnnouncement } from '../../server/services/lottery-announcement.js';
+import { announcementCreator } from '../../server/commands/announcements/announcementCreator.js';
+import { announcementTransitioner } from '../../server/commands/announcements/announcementTransitioner.js';
+import { projectYear } from '../factories/projects.js';
 import { actorOf } from '../factories/finance.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { liveProject } from '../factories/ocds.js';
@@ -126,5 +129,30 @@ describe('the yearly lottery-fund usage announcement (#19)', () => {
     expect((await (await loginAs(other, TEST_PASSWORD)).get(page)).status).to.equal(404);
     const ns = await Agency.findOne({ where: { districtId: other.districtId } });
     expect((await postForm(officer, '/announcements', { agencyId: String(ns!.id), year: String(year) }, '/announcements/new')).status).to.equal(422);
+  });
+});
+
+describe('the lottery-fund announcement: the change on the previous year (#19)', () => {
+  it('takes the previous year’s share from its issued announcement, as issued', async () => {
+    const first = projectYear();
+    const second = projectYear();
+    const earlier = await liveProject({ lottery: true, end: 'active', year: first });
+    const o = { actor: actorOf(earlier.officer) };
+    const a = await announcementCreator({ agencyId: earlier.project.agencyId, year: first }, o);
+    await announcementTransitioner(a.id, 'submit', o);
+    await announcementTransitioner(a.id, 'approve', { actor: actorOf(earlier.finance) });
+    await announcementTransitioner(a.id, 'issue', o);
+    // The earlier year's records change after its announcement was issued: the next year still compares with what was issued.
+    const open = await Instalment.findOne({ where: { contractId: earlier.contract.id, status: 'scheduled' }, order: [['seq', 'ASC']] });
+    await milestoneMarker(open!.id, o);
+    const p = await paymentRequester(open!.id, o);
+    await paymentApprover(p.id, { actor: actorOf(earlier.finance) });
+    await paymentPayer(p.id, { bankReference: 'ICBC-20260701-0004', paidOn: '2026-07-01' }, { actor: actorOf(earlier.cashier) });
+    await liveProject({ lottery: true, end: 'active', year: second });
+    const c = await draftAnnouncement(earlier.project.agencyId, second);
+    expect(c.previousSpentShareBp).to.equal(90);
+    expect(c.spentShareBp).to.equal(90);
+    expect(c.changeBp).to.equal(0);
+    expect((await draftAnnouncement(earlier.project.agencyId, first)).spentShareBp).to.be.greaterThan(90);
   });
 });

@@ -6,9 +6,10 @@ import { paymentPayer } from '../../server/commands/payments/paymentPayer.js';
 import { findPersonalNumbers } from '../../server/services/identifiers.js';
 import { buildClaim, buildClaimSetup } from '../factories/claims.js';
 import { actorOf } from '../factories/finance.js';
+import { TEST_PASSWORD } from '../factories/index.js';
 import { liveProject } from '../factories/ocds.js';
 import { buildProject } from '../factories/projects.js';
-import { anonymous, sessionCookie } from '../support/agent.js';
+import { anonymous, loginAs, sessionCookie } from '../support/agent.js';
 import { ocdsErrors } from '../support/ocds-schema.js';
 
 type Json = Record<string, any>;
@@ -136,5 +137,15 @@ describe('OCDS packages on the public pages (#19)', () => {
       expect(findPersonalNumbers(text)).to.deep.equal([]);
       for (const f of forbidden) expect(text.includes(f), f).to.equal(false);
     }
+  });
+});
+
+describe('the project page links its published data (#19)', () => {
+  it('shows the release and record package links once the project has published a release', async () => {
+    const lived = await liveProject({ end: 'active' });
+    const page = await (await loginAs(lived.officer, TEST_PASSWORD)).get(`/projects/${lived.project.id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include(`href="/public/ocds/releases/${lived.project.ocid}.json"`);
+    expect(page.text).to.include(`href="/public/ocds/records/${lived.project.ocid}.json"`);
   });
 });

@@ -80,6 +80,14 @@ async function recordPackageOf(groups: ReleaseLike[][], uri: string, base: Packa
   };
 }
 
+/** Where a project's published data is downloaded, or null while it has no release (nothing published). */
+export async function publishedLinksOf(projectId: number): Promise<{ releaseHref: string; recordHref: string; releases: number } | null> {
+  const releases = await OcdsRelease.count({ where: { projectId } });
+  if (!releases) return null;
+  const row = await OcdsRelease.findOne({ where: { projectId }, attributes: ['ocid'] });
+  return row ? { releaseHref: releasePackagePath(row.ocid), recordHref: recordPackagePath(row.ocid), releases } : null;
+}
+
 /** The release package of one contracting process, or null when it has published nothing. */
 export async function projectReleasePackage(ocid: string, base: PackageBase) {
   const group = (await releasesWhere({ ocid })).get(ocid);
