@@ -114,6 +114,8 @@ export type WorkerListView = ListFrame<WorkerSortKey, (typeof FILTERS)[number]> 
 /** The registry list: one page of filtered, sorted workers with their places (two queries), and the filter options. */
 export async function workerListPage(actor: Actor, query: WorkerListQuery, today: string, lang: Lang): Promise<WorkerListView> {
   const show = scopeShow(actor);
+  // Sub-districts of the district chosen, or of the only district the reader sees.
+  const subDistrictOf = query.districtId ?? (show.district ? undefined : actor.districtId);
   const { t } = lang;
   const [{ rows, count }, districts, subDistricts] = await Promise.all([
     ChildWorker.findAndCountAll({
@@ -123,9 +125,9 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
       ...pageWindow(query),
     }),
     districtsFor(actor),
-    query.districtId
+    subDistrictOf
       ? SubDistrict.findAll({
-          where: { districtId: query.districtId },
+          where: { districtId: subDistrictOf },
           order: [
             ['sortOrder', 'ASC'],
             ['id', 'ASC'],

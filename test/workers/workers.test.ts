@@ -220,6 +220,19 @@ describe('child workers: the real-name registry', () => {
     });
   });
 
+  describe('the registry list for district staff (#13)', () => {
+    it('offers no district filter or column to a district officer, and their district’s sub-districts at once; the city sees both', async () => {
+      const { agent } = await signedIn('officer', 'FT');
+      const ft = await district('FT');
+      const sub = (await SubDistrict.findOne({ where: { districtId: ft.id }, order: [['sortOrder', 'ASC']] }))!;
+      const page = (await agent.get('/workers')).text;
+      expect(page).to.not.match(/name="districtId"/);
+      expect(page).to.match(new RegExp(`<select[^>]*name="subDistrictId"[^]*?<option value="${sub.id}">${sub.name}</option>`));
+      const city = (await (await signedIn('officer', 'SZ')).agent.get('/workers')).text;
+      expect(city).to.match(/name="districtId"/);
+    });
+  });
+
   describe('masked everywhere', () => {
     it('shows masks on the list and finds a worker by exact ID number through the blind index', async () => {
       const { agent } = await signedIn('officer');
