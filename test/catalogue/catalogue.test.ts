@@ -5,6 +5,7 @@ import { AuditEvent, type User } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
 import { catalogueItemEditor } from '../../server/commands/catalogue/catalogueItemEditor.js';
 import { catalogueItemTransitioner } from '../../server/commands/catalogue/catalogueItemTransitioner.js';
+import { codeForYear } from '../../server/commands/catalogue/catalogueYearCopier.js';
 import type { Actor } from '../../server/policies/index.js';
 import { purchasableItem, purchasableItems } from '../../server/services/catalogue.js';
 import { buildCatalogueItem, catalogueCode, freshYear } from '../factories/catalogue.js';
@@ -470,6 +471,41 @@ describe('catalogue', () => {
       expect(await CatalogueItem.count({ where: { year: year + 1 } })).to.equal(2);
       const nothing = await postForm(agent, '/catalogue/copy-year', { fromYear: String(freshYear()), districtId: String(ft.id) });
       expect(nothing.status).to.equal(409);
+    });
+
+    it("gives each copy the new year's code: FT-2030-HV-01 becomes FT-2031-HV-01, a code without its year stays", async () => {
+      const { agent, user } = await signedIn('officer');
+      const year = freshYear();
+      const tag = catalogueCode('C').slice(2);
+      const dated = await buildCatalogueItem(user, { year, status: 'published', code: `FT-${year}-HV-${tag}` });
+      const plain = await buildCatalogueItem(user, { year, status: 'published', code: `FT-HV-${tag}` });
+      const longer = await buildCatalogueItem(user, { year, status: 'published', code: `FT-${year}5-${tag}` });
+      const ft = await district('FT');
+      expect((await postForm(agent, '/catalogue/copy-year', { fromYear: String(year), districtId: String(ft.id) })).status).to.equal(302);
+      const codes = (await CatalogueItem.findAll({ where: { year: year + 1, districtId: ft.id } })).map((c) => c.code);
+      expect(codes).to.have.members([`FT-${year + 1}-HV-${tag}`, plain.code, longer.code]);
+      expect(codes).not.to.include(dated.code);
+      const list = await agent.get(`/catalogue?year=${year + 1}`);
+      expect(list.text).to.contain(`FT-${year + 1}-HV-${tag}`);
+    });
+
+    it('changes only the year written as a whole four-digit part of a code', () => {
+      expect(codeForYear('FT-2030-HV-01', 2030, 2031)).to.equal('FT-2031-HV-01');
+      expect(codeForYear('2030HV', 2030, 2031)).to.equal('2031HV');
+      expect(codeForYear('FT-20301-HV', 2030, 2031)).to.equal('FT-20301-HV');
+      expect(codeForYear('FT-HV-01', 2030, 2031)).to.equal('FT-HV-01');
+    });
+
+    it('keeps both codes when the new year would make two of them equal', async () => {
+      const { agent, user } = await signedIn('officer');
+      const year = freshYear();
+      const tag = catalogueCode('D').slice(2);
+      await buildCatalogueItem(user, { year, status: 'published', code: `LH-${year}-${tag}` });
+      await buildCatalogueItem(user, { year, status: 'published', code: `LH-${year + 1}-${tag}` });
+      const ft = await district('FT');
+      expect((await postForm(agent, '/catalogue/copy-year', { fromYear: String(year), districtId: String(ft.id) })).status).to.equal(302);
+      const codes = (await CatalogueItem.findAll({ where: { year: year + 1, districtId: ft.id } })).map((c) => c.code);
+      expect(codes).to.have.members([`LH-${year}-${tag}`, `LH-${year + 1}-${tag}`]);
     });
 
     it("refuses another district's catalogue and a bad year with 422, the input kept", async () => {

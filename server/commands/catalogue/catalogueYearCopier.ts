@@ -7,8 +7,17 @@ import type { By } from '../kernel.js';
 import { checkDistrict } from './catalogueChecks.js';
 
 /**
+ * An item's code in the next year's catalogue: codes are made as district-year-category-number
+ * (`FT-2026-HV-01`, catalogue.form.codeHint), so the year written in the code as a whole
+ * four-digit part becomes the new year (`FT-2027-HV-01`); a code without its year stays as it is.
+ */
+export function codeForYear(code: string, fromYear: number, toYear: number): string {
+  return code.replace(new RegExp(`(?<![0-9])${fromYear}(?![0-9])`, 'g'), String(toYear));
+}
+
+/**
  * Starts next year's catalogue of a district from this year's: every published item of
- * `fromYear` becomes a draft of `fromYear + 1` with the same code, as version 1 of a new lineage
+ * `fromYear` becomes a draft of `fromYear + 1` with the code for that year (codeForYear), as version 1 of a new lineage
  * (next year's item is a new record, not a revision of this year's). One transaction; refused
  * with a 409 when the target year already has items there, or when there is nothing to copy.
  */
@@ -25,13 +34,16 @@ export async function catalogueYearCopier(form: CopyYearForm, by: By): Promise<{
     });
     if (sources.length === 0) throw new ConflictError('catalogue.errors.nothingToCopy', { year: form.fromYear });
     const ids: number[] = [];
-    for (const s of sources) {
+    const renamed = sources.map((s) => codeForYear(s.code, form.fromYear, toYear));
+    for (const [i, s] of sources.entries()) {
+      // Two codes of one year that the new year would make equal (FT-2026-A beside FT-2027-A) keep their own.
+      const code = renamed.filter((c) => c === renamed[i]).length > 1 ? s.code : renamed[i];
       const copy = await CatalogueItem.create(
         {
           year: toYear,
           districtId: s.districtId,
           categoryCode: s.categoryCode,
-          code: s.code,
+          code,
           name: s.name,
           unit: s.unit,
           referenceUnitPriceFen: s.referenceUnitPriceFen,
