@@ -19,20 +19,26 @@ document.addEventListener('DOMContentLoaded', () => {
       type: 'bar',
       data: {
         labels: data.fundSources.labels,
-        datasets: data.fundSources.datasets.map((d, i) => ({ ...d, backgroundColor: colours[i % colours.length] })),
+        datasets: data.fundSources.datasets.map((d, i) => ({ ...d, backgroundColor: colours[i % colours.length], maxBarThickness: 48 })),
       },
-      options: { responsive: true, maintainAspectRatio: true },
+      options: { responsive: true, maintainAspectRatio: false },
     });
   }
   const lottery = document.getElementById('lottery-chart');
   if (lottery && data.lottery.labels.length) {
+    // One or two years are bars (a line of two dots says little); from three years on, the trend as a line.
+    const line = data.lottery.type === 'line';
     new window.Chart(lottery, {
-      type: 'line',
+      type: line ? 'line' : 'bar',
       data: {
         labels: data.lottery.labels,
-        datasets: data.lottery.datasets.map((d, i) => ({ ...d, borderColor: colours[i % colours.length], borderDash: i === 1 ? [6, 4] : [] })),
+        datasets: data.lottery.datasets.map((d, i) =>
+          line
+            ? { ...d, borderColor: colours[i % colours.length], borderDash: i === 1 ? [6, 4] : [] }
+            : { ...d, backgroundColor: colours[i % colours.length], maxBarThickness: 48 },
+        ),
       },
-      options: { responsive: true, maintainAspectRatio: true, scales: { y: { beginAtZero: true, ticks: { callback: (v) => `${v}%` } } } },
+      options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { callback: (v) => `${v}%` } } } },
     });
   }
 });

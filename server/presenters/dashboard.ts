@@ -8,7 +8,7 @@ import { ChildWorker } from '../../models/ChildWorker.js';
 import { workerListWhere } from './child-workers.js';
 import { evaluationDashboardCards } from './evaluation-admin.js';
 import { deliverableDashboardCards } from './deliverables.js';
-import { financeDashboardCard } from './finance-dashboard.js';
+import { financeDashboardCards } from './finance-dashboard.js';
 import { claimDashboardCards } from './claim-dashboard.js';
 import type { DashboardCard } from './dashboard-card.js';
 
@@ -70,8 +70,7 @@ export async function dashboardFor(actor: Actor, t: Translate): Promise<Dashboar
   cards.push(...(await evaluationDashboardCards(actor)));
   cards.push(...(await deliverableDashboardCards(actor)));
   cards.push(...(await claimDashboardCards(actor)));
-  const finance = await financeDashboardCard(actor);
-  if (finance) cards.push(finance);
+  cards.push(...(await financeDashboardCards(actor)));
   return {
     greeting: t('dashboard.greeting', { name: actor.displayName }),
     roleLabel: t(`roles.${actor.role}`),

@@ -4,12 +4,14 @@ import { BudgetLine, FUND_SOURCES, LOTTERY_FUND } from '../../models/BudgetLine.
 import { Payment } from '../../models/Payment.js';
 import { getSequelize } from '../db.js';
 import { type Actor, can, canMap, districtScope } from '../policies/index.js';
-import { budgetLineScope } from '../policies/finance.js';
+import { ALLOCATION_RESOURCE, allocationQueueWhere, budgetLineScope } from '../policies/finance.js';
+import { thisYear } from '../clock.js';
 import { approvalQueueWhere, PAYMENT_RESOURCE } from '../policies/payment.js';
 import { balances } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
 import { formatShare } from './budget.js';
 import type { Lang } from '../i18n/index.js';
+import type { DashboardCard } from './dashboard-card.js';
 
 type Row = Record<string, string | number | null>;
 
@@ -127,15 +129,42 @@ async function lotteryByYear(actor: Actor) {
   });
 }
 
-/** The finance dashboard: money per fund source, the approval queues, the lottery share by year; chart data alongside the tables. */
-export async function financeDashboardPage(actor: Actor, filter: { year?: number }, lang: Lang) {
+/** The budget years with lines in the actor's scope, latest first. */
+async function budgetYears(actor: Actor): Promise<number[]> {
+  const rows = await BudgetLine.findAll({ attributes: ['year'], where: budgetLineScope(actor), group: ['year'], order: [['year', 'DESC']], raw: true });
+  return rows.map((r) => Number(r.year));
+}
+
+/**
+ * The year the dashboard opens on: this budget year (server/clock.ts) when it has lines, else the
+ * latest year before it that has, else the latest there is, else this year.
+ */
+export function defaultBudgetYear(years: readonly number[], current: number): number {
+  if (years.includes(current)) return current;
+  return years.find((y) => y < current) ?? years[0] ?? current;
+}
+
+/** What finance must decide: the submitted allocations waiting for them, how many and their total in fen. */
+export async function allocationsAwaiting(actor: Actor): Promise<{ count: number; totalFen: number }> {
+  const where = actor.role === 'finance' ? allocationQueueWhere(actor) : { [Op.and]: [districtScope(actor), { status: 'submitted' }] };
+  const [count, total] = await Promise.all([Allocation.count({ where }), Allocation.sum('amountFen', { where })]);
+  return { count, totalFen: Number(total ?? 0) };
+}
+
+/**
+ * The finance dashboard: money per fund source of one budget year (or all), the approval queues,
+ * the lottery share by year; chart data alongside the tables. With no year asked for it shows the
+ * current budget year with data (defaultBudgetYear); an empty year choice means all years.
+ */
+export async function financeDashboardPage(actor: Actor, filter: { year?: number | null }, lang: Lang) {
   const { t } = lang;
-  const allocationQueue = actor.role === 'finance' ? (actor.cityLevel ? {} : { lineDistrictId: actor.districtId }) : districtScope(actor);
+  const years = await budgetYears(actor);
+  const year = filter.year === undefined ? defaultBudgetYear(years, thisYear()) : filter.year;
   const [figures, lottery, paymentsWaiting, allocationsWaiting] = await Promise.all([
-    fundSourceFigures(actor, filter.year),
+    fundSourceFigures(actor, year ?? undefined),
     lotteryByYear(actor),
     Payment.count({ where: actor.role === 'finance' ? approvalQueueWhere(actor) : { [Op.and]: [districtScope(actor), { status: 'requested' }] } }),
-    Allocation.count({ where: { [Op.and]: [allocationQueue, { status: 'submitted' }] } }),
+    allocationsAwaiting(actor),
   ]);
   const sources = [...figures].map(([source, f]) => ({
     source,
@@ -155,7 +184,9 @@ export async function financeDashboardPage(actor: Actor, filter: { year?: number
         { label: t('payments.dashboard.paid'), data: sources.map((s) => yuan(s.paidFen)) },
       ],
     },
+    // A line needs points to join: with one or two years the share is drawn as bars.
     lottery: {
+      type: lottery.length > 2 ? 'line' : 'bar',
       labels: lottery.map((y) => String(y.year)),
       datasets: [
         { label: t('payments.dashboard.share'), data: lottery.map((y) => (y.shareBp === null ? null : y.shareBp / 100)) },
@@ -163,18 +194,42 @@ export async function financeDashboardPage(actor: Actor, filter: { year?: number
       ],
     },
   };
+  const shown = year !== null && !years.includes(year) ? [year, ...years].sort((a, b) => b - a) : years;
   return {
-    year: filter.year ? String(filter.year) : '',
+    year: year === null ? '' : String(year),
+    yearLabel: year === null ? t('payments.dashboard.allYears') : t('payments.dashboard.yearLabel', { year }),
+    yearOptions: [{ value: '', label: t('payments.dashboard.allYears') }, ...shown.map((y) => ({ value: String(y), label: String(y) }))],
     sources,
+    // Bars of nothing say nothing: the chart is drawn once some money has moved.
+    sourcesChart: sources.some((s) => s.allocatedFen || s.committedFen || s.paidFen),
     lottery,
-    queues: { payments: paymentsWaiting, allocations: allocationsWaiting },
+    queues: {
+      payments: paymentsWaiting,
+      allocations: allocationsWaiting.count,
+      allocationsTotal: formatFen(allocationsWaiting.totalFen),
+    },
     chartJson: JSON.stringify(chart),
-    can: { ...canMap(actor, PAYMENT_RESOURCE, ['queue']), ...canMap(actor, 'allocation', ['queue']) },
+    can: { ...canMap(actor, PAYMENT_RESOURCE, ['queue']), ...canMap(actor, ALLOCATION_RESOURCE, ['queue']) },
   };
 }
 
-/** The start page's card for finance: payments waiting for them, linking to the finance dashboard. */
-export async function financeDashboardCard(actor: Actor): Promise<{ labelKey: string; value: number; href: string } | null> {
-  if (!can(actor, 'queue', PAYMENT_RESOURCE)) return null;
-  return { labelKey: 'payments.dashboard.paymentsWaiting', value: await Payment.count({ where: approvalQueueWhere(actor) }), href: '/finance' };
+/**
+ * The start page's cards for finance: payments waiting for them (to the finance dashboard) and
+ * allocations waiting for their decision, with their total (to the allocation queue).
+ */
+export async function financeDashboardCards(actor: Actor): Promise<DashboardCard[]> {
+  const cards: DashboardCard[] = [];
+  if (can(actor, 'queue', PAYMENT_RESOURCE)) {
+    cards.push({ labelKey: 'payments.dashboard.paymentsWaiting', value: await Payment.count({ where: approvalQueueWhere(actor) }), href: '/finance' });
+  }
+  if (can(actor, 'queue', ALLOCATION_RESOURCE)) {
+    const waiting = await allocationsAwaiting(actor);
+    cards.push({
+      labelKey: 'payments.dashboard.allocationsWaiting',
+      value: waiting.count,
+      href: '/allocations/queue',
+      detail: { key: 'payments.dashboard.allocationsWaitingTotal', vars: { total: formatFen(waiting.totalFen) } },
+    });
+  }
+  return cards;
 }

@@ -59,9 +59,10 @@ export const paymentRejectionForm = z.object({
 export type PaymentRejectionForm = z.infer<typeof paymentRejectionForm>;
 
 /** The finance dashboard's query: optionally one budget year (a filter only, so any four-digit year). */
+/** The finance dashboard's year: absent → the budget year the page chooses; '' → all years; else that year. */
 export const financeDashboardQuery = z.object({
   year: z
     .union([z.literal(''), z.coerce.number().int().min(1000).max(9999)])
     .optional()
-    .transform((v) => (v === '' ? undefined : v)),
+    .transform((v) => (v === '' ? null : v)),
 });

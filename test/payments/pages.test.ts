@@ -4,9 +4,11 @@ import { AuditEvent, type User } from '../../models/index.js';
 import { Payment } from '../../models/Payment.js';
 import type { Role } from '../../models/User.js';
 import { paymentPayer } from '../../server/commands/payments/paymentPayer.js';
-import { fundSourceFigures } from '../../server/presenters/finance-dashboard.js';
+import { allocationsAwaiting, defaultBudgetYear, fundSourceFigures } from '../../server/presenters/finance-dashboard.js';
+import { setClock } from '../../server/clock.js';
+import { formatFen } from '../../server/services/money.js';
 import { balance } from '../../server/services/ledger.js';
-import { actorOf } from '../factories/finance.js';
+import { actorOf, buildAllocation, buildBudgetLine, financeYear } from '../factories/finance.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { buildPayment, buildPaymentContract } from '../factories/payments.js';
 import { type Agent, anonymous, loginAs, postForm } from '../support/agent.js';
@@ -169,7 +171,8 @@ describe('payments: pages', () => {
     expect(general.paidFen).to.be.at.least(300_000);
     expect(general.committedFen).to.be.at.least(general.paidFen);
     expect(general.allocatedFen).to.be.at.least(general.committedFen);
-    const res = await agent.get('/finance');
+    // All years: the empty year choice (with no year asked for, the page opens on one budget year).
+    const res = await agent.get('/finance?year=');
     expect(res.status).to.equal(200);
     const row =
       /data-source="general_budget">[\s\S]*?data-testid="allocated">([^<]+)<[\s\S]*?data-testid="committed">([^<]+)<[\s\S]*?data-testid="paid">([^<]+)</.exec(
@@ -189,6 +192,39 @@ describe('payments: pages', () => {
   });
 });
 
+describe('payments: the finance dashboard’s year', () => {
+  afterEach(() => setClock(null));
+
+  it('opens on the current budget year (server clock) when it has lines, else the latest before it, else the latest', () => {
+    expect(defaultBudgetYear([2027, 2026, 2024], 2026)).to.equal(2026);
+    expect(defaultBudgetYear([2027, 2025, 2024], 2026)).to.equal(2025);
+    expect(defaultBudgetYear([2028, 2027], 2026)).to.equal(2028);
+    expect(defaultBudgetYear([], 2026)).to.equal(2026);
+  });
+
+  it('shows that year chosen in the year box and its figures; the empty choice shows all years', async () => {
+    const year = financeYear();
+    const { agent, user } = await signedIn('finance', 'YT');
+    const line = await buildBudgetLine({ districtCode: 'YT', year, creator: user });
+    await buildAllocation({ line, status: 'approved', amountFen: 1_234_500 });
+    setClock(new Date(`${year}-06-01T04:00:00Z`));
+    const page = await agent.get('/finance');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.match(new RegExp(`<option value="${year}" selected>${year}</option>`));
+    expect(/data-testid="year-shown">([^<]+)</.exec(page.text)![1]).to.equal(`${year} 年度`);
+    expect(/data-source="general_budget">[\s\S]*?data-testid="allocated">([^<]+)</.exec(page.text)![1]).to.equal('¥12,345.00');
+    expect(page.text).to.contain('class="chart-box');
+    const all = await agent.get('/finance?year=');
+    expect(all.text).to.match(/<option value="" selected>全部年度<\/option>/);
+    expect(/data-testid="year-shown">([^<]+)</.exec(all.text)![1]).to.equal('全部年度');
+    // A year without money says so instead of drawing empty bars.
+    const empty = await agent.get(`/finance?year=${year + 500}`);
+    expect(empty.text).to.contain('data-testid="no-money"');
+    expect(empty.text).not.to.contain('id="fund-source-chart"');
+    expect(empty.text).to.match(new RegExp(`<option value="${year + 500}" selected>`));
+  });
+});
+
 describe('payments: the finance start page', () => {
   it('shows finance a card of the payments waiting for them that links to the finance dashboard; officers get none', async () => {
     const built = await buildPaymentContract({ districtCode: 'PS' });
@@ -199,5 +235,25 @@ describe('payments: the finance start page', () => {
     expect(home.text).to.match(/<a href="\/finance">[1-9]\d*<\/a>/);
     const officer = await loginAs(built.officer, TEST_PASSWORD);
     expect((await officer.get('/')).text).not.to.contain('href="/finance"');
+  });
+
+  it('shows finance a card of the allocations waiting for their decision, with their total, linking to the allocation queue', async () => {
+    const { agent, user } = await signedIn('finance', 'GM');
+    const card = async () => {
+      const home = (await agent.get('/')).text;
+      const m = /<a href="\/allocations\/queue">(\d+)<\/a><\/div>\s*<div class="small mono" data-testid="card-detail">合计 ([^<]+)</.exec(home);
+      expect(m, 'the allocations card').not.to.equal(null);
+      return { count: Number(m![1]), total: m![2] };
+    };
+    const before = await allocationsAwaiting(actorOf(user));
+    expect(await card()).to.deep.equal({ count: before.count, total: formatFen(before.totalFen) });
+    await buildAllocation({ districtCode: 'GM', status: 'submitted', amountFen: 100_000 });
+    await buildAllocation({ districtCode: 'GM', status: 'submitted', amountFen: 23_456 });
+    await buildAllocation({ districtCode: 'GM', status: 'draft', amountFen: 99_999 });
+    expect(await card()).to.deep.equal({ count: before.count + 2, total: formatFen(before.totalFen + 123_456) });
+    const queue = await agent.get('/allocations/queue');
+    expect(queue.text.match(/data-testid="queue-row"/g)?.length).to.equal(before.count + 2);
+    const officer = await loginAs((await buildUser('officer', { districtCode: 'GM' })).user, TEST_PASSWORD);
+    expect((await officer.get('/')).text).not.to.contain('href="/allocations/queue"');
   });
 });
