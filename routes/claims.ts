@@ -32,7 +32,7 @@ import {
 } from '../server/presenters/claims.js';
 import { claimStartPage, newClaimPage } from '../server/presenters/new-claim.js';
 import { queueFilterQuery } from '../server/schemas/batches.js';
-import { editing, idParams } from '../server/schemas/common.js';
+import { editing, fileQuery, idParams } from '../server/schemas/common.js';
 import { paidForm } from '../server/schemas/payments.js';
 import {
   capsForm,
@@ -187,13 +187,20 @@ export function claimsRouter(config: Config): Router {
     res.render('claims/form', { pageTitle: req.t('claims.formTitle'), ...(await claimFormPage(subjectOf(res), langOf(req))) });
   });
 
-  router.get(`${CLAIMS_PATH}/:id/receipts/:fileId`, rule('read', CLAIM_RESOURCE), validateParams(fileParams), subject('read'), async (_req, res) => {
-    const { fileId } = paramsOf(res, fileParams);
-    const line = await ClaimLine.findOne({ where: { claimId: subjectOf(res).id, receiptFileId: fileId }, attributes: ['id'] });
-    const file = line ? await StoredFile.findByPk(fileId) : null;
-    if (!file) throw new NotFoundError();
-    await sendStoredFile(res, file, store);
-  });
+  router.get(
+    `${CLAIMS_PATH}/:id/receipts/:fileId`,
+    rule('read', CLAIM_RESOURCE),
+    validateParams(fileParams),
+    validateQuery(fileQuery),
+    subject('read'),
+    async (_req, res) => {
+      const { fileId } = paramsOf(res, fileParams);
+      const line = await ClaimLine.findOne({ where: { claimId: subjectOf(res).id, receiptFileId: fileId }, attributes: ['id'] });
+      const file = line ? await StoredFile.findByPk(fileId) : null;
+      if (!file) throw new NotFoundError();
+      await sendStoredFile(res, file, store, { inline: queryOf(res, fileQuery).inline === '1' });
+    },
+  );
 
   router.post(
     `${CLAIMS_PATH}/:id/lines`,

@@ -192,7 +192,13 @@ export function contractsRouter(config: Config): Router {
         if (!(e instanceof ActivationRefusedError)) throw e;
         // Refused on the contract's own page, beside its checklist (a reload shows the page, not a 404).
         res.status(409);
-        return renderDetail(req, res, EMPTY, EMPTY, req.t('contracts.errors.activationRefused', { missing: e.reasons.map((r) => req.t(r)).join('、') }));
+        return renderDetail(
+          req,
+          res,
+          EMPTY,
+          EMPTY,
+          req.t('contracts.errors.activationRefused', { missing: e.reasons.map((r) => req.t(r)).join(req.t('punct.listSep')) }),
+        );
       }
       flash(req, 'success', 'contracts.flash.activated', { number: subjectOf(res).number });
       res.redirect(detailHref(subjectOf(res).id));

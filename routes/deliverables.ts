@@ -32,7 +32,7 @@ import {
 import { deliverableFileParams, deliverableListQuery, draftForm, reviewForm, reviewQueueQuery, submitForm } from '../server/schemas/deliverables.js';
 import { enteredMetricsOf, isDeliverableCategory, parseMetricFields } from '../server/services/deliverable-metrics.js';
 import { maskedPlace } from '../server/presenters/deliverable-findings.js';
-import { idParams } from '../server/schemas/common.js';
+import { fileQuery, idParams } from '../server/schemas/common.js';
 import type { ExportFormat } from '../server/services/export.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
@@ -208,13 +208,14 @@ export function deliverablesRouter(config: Config): Router {
     `${DELIVERABLES_PATH}/:id/files/:fileId`,
     rule('read', DELIVERABLE_RESOURCE),
     validateParams(deliverableFileParams),
+    validateQuery(fileQuery),
     subject('read'),
     async (_req, res) => {
       const { fileId } = paramsOf(res, deliverableFileParams);
       const link = await DeliverableFile.findOne({ where: { deliverableId: subjectOf(res).id, storedFileId: fileId } });
       const file = link ? await StoredFile.findByPk(fileId) : null;
       if (!file) throw new NotFoundError();
-      await sendStoredFile(res, file, store);
+      await sendStoredFile(res, file, store, { inline: queryOf(res, fileQuery).inline === '1' });
     },
   );
 

@@ -136,7 +136,7 @@ export function evaluationAdminRouter(): Router {
       const evaluation = await evaluationScheduler(queryOf(res, contractQuery).contractId, bodyOf(res, scheduleForm), by(req));
       flash(req, 'success', 'evaluations.flash.scheduled', { id: evaluation.id });
       const withoutData = await indicatorsWithoutData(evaluation, langOf(req));
-      if (withoutData.length) flash(req, 'warning', 'evaluations.flash.nothingToCompute', { indicators: withoutData.join('、') });
+      if (withoutData.length) flash(req, 'warning', 'evaluations.flash.nothingToCompute', { indicators: withoutData.join(req.t('punct.listSep')) });
       res.redirect(`${EVALUATIONS_PATH}/${evaluation.id}`);
     },
   );

@@ -1,5 +1,6 @@
 import { choiceTextConditions, contractChoice, organisationChoice, linkedChoice } from './choice-filters.js';
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { previewKindOf } from '../services/storage/download.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimLine, type ClaimStatus } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
@@ -241,7 +242,7 @@ async function linesOf(claimId: number) {
   return ClaimLine.findAll({
     where: { claimId },
     include: [
-      { model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'size'] },
+      { model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'mimeType', 'size'] },
       { model: User, as: 'sanctioner', attributes: ['id', 'displayName'] },
     ],
     order: [
@@ -298,6 +299,9 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
       fapiaoDigitalNumber: l.fapiaoDigitalNumber ?? '',
       receiptName: l.receipt?.originalName ?? '',
       receiptHref: `${CLAIMS_PATH}/${c.id}/receipts/${l.receiptFileId}`,
+      // The receipt beside its line for whoever checks it: a photo in the page, a PDF in a frame.
+      receiptPreview: previewKindOf(l.receipt?.mimeType),
+      receiptPreviewHref: `${CLAIMS_PATH}/${c.id}/receipts/${l.receiptFileId}?inline=1`,
       removeHref: `${CLAIMS_PATH}/${c.id}/lines/${l.id}/delete`,
     })),
     history: events.map((e) => ({

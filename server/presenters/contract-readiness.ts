@@ -75,7 +75,7 @@ export async function activationChecklist(actor: Actor, c: Contract, lang: Lang)
   return {
     rows,
     ready: missing.length === 0,
-    disabledReason: missing.length ? t('contracts.checklist.disabled', { missing: missing.map((r) => r.label).join('、') }) : '',
+    disabledReason: missing.length ? t('contracts.checklist.disabled', { missing: missing.map((r) => r.label).join(t('punct.listSep')) }) : '',
     funding: money,
   };
 }

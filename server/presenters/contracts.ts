@@ -217,10 +217,10 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
       reason: v.reason === ACTIVATION_REASON && v.version === 1 ? t('contracts.versions.activation') : v.reason,
       value: formatFen(v.valueFen),
       term: `${v.snapshot.termStart} – ${v.snapshot.termEnd}`,
-      instalments: v.snapshot.instalments.map((i) => `${i.seq}: ${formatFen(i.amountFen)}`).join('；'),
+      instalments: v.snapshot.instalments.map((i) => `${i.seq}: ${formatFen(i.amountFen)}`).join(t('punct.semicolon')),
       targets: v.snapshot.targets
         .map((x) => `${categoryName.get(x.categoryCode) ?? x.categoryCode} · ${targetMetricLabel(x.categoryCode, x.metric, lang)} ${x.targetCount}`)
-        .join(lang.locale === 'en' ? '; ' : '；'),
+        .join(t('punct.semicolon')),
       createdAt: formatDateTime(v.createdAt),
     })),
     // The moves the state and the policy allow now; a draft is updated (edited, its documents attached) in place.

@@ -1,5 +1,6 @@
 import { choiceTextConditions, contractChoice, organisationChoice } from './choice-filters.js';
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { previewKindOf } from '../services/storage/download.js';
 import type { Contract } from '../../models/Contract.js';
 import { Contract as ContractModel } from '../../models/Contract.js';
 import { DELIVERABLE_STATUSES, DELIVERABLE_TRANSITIONS, Deliverable, type DeliverableStatus } from '../../models/Deliverable.js';
@@ -398,6 +399,9 @@ export async function deliverableDetailPage(
           id: f.id,
           name: f.storedFile!.originalName,
           href: `${deliverableHref(d.id)}/files/${f.storedFileId}`,
+          // A photo is shown in the page, a PDF in a frame (same address, same access rule, inline).
+          preview: previewKindOf(f.storedFile!.mimeType),
+          previewHref: `${deliverableHref(d.id)}/files/${f.storedFileId}?inline=1`,
           purpose: lang.t(`deliverables.purposes.${f.purpose}`),
           size: f.storedFile!.size,
         })),
@@ -605,7 +609,7 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
       version: current.get(d.id)?.currentVersion ?? 0,
     })),
     schedule: schedule
-      ? { label: lang.t(`deliverables.frequency.${schedule.frequency}`), graceDays: schedule.graceDays, dates: schedule.dates.join('、') }
+      ? { label: lang.t(`deliverables.frequency.${schedule.frequency}`), graceDays: schedule.graceDays, dates: schedule.dates.join(lang.t('punct.listSep')) }
       : null,
     // Without a schedule nothing is due yet: say who sets it (the officer keeping the contract has the button).
     noScheduleHint: lang.t(

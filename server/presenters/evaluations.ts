@@ -21,7 +21,7 @@ import { NotFoundError } from '../errors.js';
 import { type Actor, canMap, movesOf } from '../policies/index.js';
 import { EVALUATION_RESOURCE, evaluationScope, RECTIFICATION_RESOURCE, rectificationOf } from '../policies/evaluation.js';
 import { EVALUATION_SORT_KEYS, type EvaluationFilter, type EvaluationListQuery, type EvaluationSortKey, RECTIFICATION_ROWS } from '../schemas/evaluations.js';
-import { formatScore, scaledWeight } from '../services/evaluation-grades.js';
+import { formatScore, scaledWeight, weightedParts } from '../services/evaluation-grades.js';
 import { computeIndicator } from '../services/evaluation-indicators.js';
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
@@ -243,14 +243,32 @@ async function indicatorsOf(e: Evaluation, lang: Lang) {
         notApplicable: !!s.notApplicableReason,
         notApplicableReason: s.notApplicableReason ?? '',
       };
-      if (!s.computedCode) return { ...base, score: formatScore(s.scoreHundredths), comment: s.comment ?? '', available: true, basis: '', sources: [] };
-      if (s.notApplicableReason) return { ...base, score: '', comment: '', available: true, basis: '', sources: [] };
+      if (!s.computedCode)
+        return {
+          ...base,
+          scoreHundredths: s.scoreHundredths,
+          score: formatScore(s.scoreHundredths),
+          comment: s.comment ?? '',
+          available: true,
+          basis: '',
+          sources: [],
+        };
+      if (s.notApplicableReason) return { ...base, scoreHundredths: null, score: '', comment: '', available: true, basis: '', sources: [] };
       if (fixed)
-        return { ...base, score: formatScore(s.scoreHundredths), comment: '', available: true, basis: s.comment ?? '', sources: sourcesOf(s.sources, lang) };
+        return {
+          ...base,
+          scoreHundredths: s.scoreHundredths,
+          score: formatScore(s.scoreHundredths),
+          comment: '',
+          available: true,
+          basis: s.comment ?? '',
+          sources: sourcesOf(s.sources, lang),
+        };
       const value = await computeIndicator(s.computedCode, contract!, { start: e.periodStart, end: e.periodEnd });
-      if (!value.available) return { ...base, score: '', comment: '', available: false, basis: lang.t(value.reasonKey), sources: [] };
+      if (!value.available) return { ...base, scoreHundredths: null, score: '', comment: '', available: false, basis: lang.t(value.reasonKey), sources: [] };
       return {
         ...base,
+        scoreHundredths: value.scoreHundredths as number | null,
         score: formatScore(value.scoreHundredths),
         comment: '',
         available: true,
@@ -263,6 +281,11 @@ async function indicatorsOf(e: Evaluation, lang: Lang) {
 
 type IndicatorRow = Awaited<ReturnType<typeof indicatorsOf>>[number];
 
+/** “Name” (basis), with the reader's language's quotes and brackets. */
+function indicatorWithBasis(i: { name: string; basis: string }, lang: Lang): string {
+  return `${lang.t('punct.quoted', { text: i.name })}${lang.t('punct.paren', { text: i.basis })}`;
+}
+
 /**
  * Why the evaluation cannot be submitted yet, or null: a computed indicator with nothing to compute
  * from (and not marked not applicable) refuses the submission, so the button is disabled with this
@@ -271,12 +294,12 @@ type IndicatorRow = Awaited<ReturnType<typeof indicatorsOf>>[number];
 function submitBlockOf(indicators: IndicatorRow[], lang: Lang): string | null {
   const stuck = indicators.filter((i) => i.computed && !i.notApplicable && !i.available);
   if (!stuck.length) return null;
-  return lang.t('evaluations.submitBlocked', { indicators: stuck.map((i) => `“${i.name}”（${i.basis}）`).join('、') });
+  return lang.t('evaluations.submitBlocked', { indicators: stuck.map((i) => indicatorWithBasis(i, lang)).join(lang.t('punct.listSep')) });
 }
 
 /** The computed indicators of a just-scheduled evaluation that have nothing to compute from today: what scheduling warns of. */
 export async function indicatorsWithoutData(e: Evaluation, lang: Lang): Promise<string[]> {
-  return (await indicatorsOf(e, lang)).filter((i) => i.computed && !i.notApplicable && !i.available).map((i) => `“${i.name}”（${i.basis}）`);
+  return (await indicatorsOf(e, lang)).filter((i) => i.computed && !i.notApplicable && !i.available).map((i) => indicatorWithBasis(i, lang));
 }
 
 /** The indicators the evaluator scores (neither computed nor marked not applicable), by seq. */
@@ -360,7 +383,7 @@ export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: La
     })),
     evaluatorOptions: [
       { value: '', label: t('evaluations.chooseEvaluator') },
-      ...evaluators.map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` })),
+      ...evaluators.map((u) => ({ value: u.id, label: `${u.displayName}${t('punct.paren', { text: u.username })}` })),
     ],
     // 不合格 offers no "none" and starts unchosen, so the officer picks its consequence (#12).
     consequenceOptions: [
@@ -380,9 +403,13 @@ export async function evaluationDetailPage(actor: Actor, e: Evaluation, lang: La
 /** The printable evaluation report: the facts, every indicator with its score, the grade and the consequence. */
 export async function evaluationReportPage(e: Evaluation, lang: Lang) {
   const [indicators, items] = await Promise.all([indicatorsOf(e, lang), RectificationItem.findAll({ where: { evaluationId: e.id }, order: [['seq', 'ASC']] })]);
+  // The weighted score of each indicator, so the column visibly adds up to the total.
+  const parts = weightedParts(
+    indicators.map((i) => ({ weight: i.weight, scoreHundredths: i.scoreHundredths, notApplicableReason: i.notApplicableReason || null })),
+  );
   return {
     evaluation: evaluationSummary(e, lang),
-    indicators,
+    indicators: indicators.map((i, n) => ({ ...i, weighted: i.notApplicable ? '—' : formatScore(parts[n]) })),
     items: items.map((i) => ({ seq: i.seq, description: i.description, statusLabel: lang.t(`evaluations.rectificationStatus.${i.status}`) })),
     printedOn: today(),
   };

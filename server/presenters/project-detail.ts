@@ -141,7 +141,10 @@ export async function projectItemOptions(project: Project, lang: Lang) {
   const items = await purchasableItems({ year: project.year, districtId: project.districtId });
   return [
     { value: '', label: lang.t('projects.items.choose') },
-    ...items.map((i) => ({ value: i.id, label: `${i.code} v${i.version} ${i.name}（${formatFen(i.referenceUnitPriceFen)}/${i.unit}）` })),
+    ...items.map((i) => ({
+      value: i.id,
+      label: `${i.code} v${i.version} ${i.name}${lang.t('punct.paren', { text: `${formatFen(i.referenceUnitPriceFen)}/${i.unit}` })}`,
+    })),
   ];
 }
 

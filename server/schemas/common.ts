@@ -9,6 +9,9 @@ export const recordId = () => z.coerce.number().int().positive().max(MAX_ID);
 /** `/:id` of every record page. */
 export const idParams = z.object({ id: recordId() });
 
+/** A stored file's address: `?inline=1` asks for the preview (a photo or PDF shown in the page), else it downloads. */
+export const fileQuery = z.object({ inline: z.literal('1').optional() });
+
 /**
  * The tick that saves free text although personal numbers were found in it (the user confirmed
  * they are not a child's): `confirmPersonalData=1`, else false.

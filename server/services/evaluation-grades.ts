@@ -41,6 +41,31 @@ export function totalOf(scores: readonly { weight: number; scoreHundredths: numb
   return weights > 0 ? Math.floor(sum / weights) : null;
 }
 
+/**
+ * Each indicator's part of the total (its weighted score), in hundredths, so the printed report's
+ * column adds up to the total exactly: w × s / Σw each, truncated, with the hundredths the
+ * truncation of the total leaves over given to the largest remainders (ties: the earlier
+ * indicator). Not applicable → null; all null while any applicable indicator is unscored.
+ */
+export function weightedParts(scores: readonly { weight: number; scoreHundredths: number | null; notApplicableReason?: string | null }[]): (number | null)[] {
+  const total = totalOf(scores);
+  if (total === null) return scores.map(() => null);
+  const weights = scores.reduce((a, s) => a + (s.notApplicableReason ? 0 : s.weight), 0);
+  const parts = scores.map((s, i) =>
+    s.notApplicableReason
+      ? null
+      : { i, part: Math.floor((s.weight * (s.scoreHundredths ?? 0)) / weights), rest: (s.weight * (s.scoreHundredths ?? 0)) % weights },
+  );
+  const counted = parts.filter((p): p is { i: number; part: number; rest: number } => p !== null);
+  let left = total - counted.reduce((a, p) => a + p.part, 0);
+  for (const p of [...counted].sort((a, b) => b.rest - a.rest || a.i - b.i)) {
+    if (left <= 0) break;
+    p.part += 1;
+    left -= 1;
+  }
+  return parts.map((p) => (p === null ? null : p.part));
+}
+
 /** A weight as it counts once some indicators are not applicable: scaled so the applicable ones sum to 100 ("42.86"). */
 export function scaledWeight(weight: number, applicableWeights: number): string {
   if (applicableWeights <= 0 || applicableWeights === 100) return String(weight);

@@ -117,7 +117,7 @@ export function checkFreeText(fields: Record<string, string | null | undefined>,
   const errors: FieldErrors = {};
   for (const [name, text] of Object.entries(fields)) {
     const found = text ? findPersonalNumbers(text) : [];
-    if (found.length) errors[name] = { key: PERSONAL_NUMBERS_FOUND, vars: { numbers: found.map((f) => f.masked).join('、'), count: found.length } };
+    if (found.length) errors[name] = { key: PERSONAL_NUMBERS_FOUND, vars: { numbers: found.map((f) => f.masked).join(' · '), count: found.length } };
   }
   const names = Object.keys(errors);
   if (names.length && !confirmed) throw new PersonalNumbersInTextError(errors);

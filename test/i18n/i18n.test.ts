@@ -39,6 +39,27 @@ describe('languages', () => {
     expect(missing).to.deep.equal([]);
   });
 
+  it('English says its punctuation in English: no full-width colon, bracket, comma or list mark in en', () => {
+    const t = translator('en');
+    // The call-log template names the Chinese list mark people may type between departments.
+    const quotesTheMark = new Set(['callLog.template.notes.referral']);
+    const found = keysOf('en')
+      .filter((k) => !quotesTheMark.has(k) && /[\u3000-\u303f\uff00-\uffef]/.test(t(k)))
+      .map((k) => `${k}: ${t(k)}`);
+    expect(found).to.deep.equal([]);
+  });
+
+  it('views take punctuation between their texts from the locale (punct.*), so an English page gets English punctuation', () => {
+    const found: string[] = [];
+    for (const file of viewFiles(path.join(projectRoot, 'views'))) {
+      const text = fs.readFileSync(file, 'utf8').replace(/<%#[\s\S]*?%>/g, '');
+      for (const [n, line] of text.split('\n').entries()) {
+        if (/[\u3000-\u303f\uff00-\uffef]/.test(line)) found.push(`${path.relative(projectRoot, file)}:${n + 1}: ${line.trim()}`);
+      }
+    }
+    expect(found).to.deep.equal([]);
+  });
+
   it('is Chinese by default and switches to English, and back', async () => {
     const agent = anonymous();
     expect((await agent.get('/login')).text).to.contain('<html lang="zh-CN">');

@@ -235,7 +235,7 @@ describe('upload middleware', () => {
     expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(disposition)![1])).to.equal(name);
     expect(down.headers['content-type']).to.equal('application/pdf');
     expect(down.headers['x-content-type-options']).to.equal('nosniff');
-    expect(down.headers['content-security-policy']).to.equal("sandbox; default-src 'none'");
+    expect(down.headers['content-security-policy']).to.equal("sandbox; default-src 'none'; frame-ancestors 'none'");
     expect(down.headers['cache-control']).to.equal('private, no-store');
     expect((down.body as Buffer).equals(bytes)).to.equal(true);
   });

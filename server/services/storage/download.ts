@@ -17,18 +17,31 @@ function asciiFallback(name: string): string {
   return `download${extensionOf(name)}`;
 }
 
-/** `attachment; filename="…"; filename*=UTF-8''…`: Chinese names survive the round trip. */
-export function contentDisposition(name: string): string {
-  return `attachment; filename="${asciiFallback(name)}"; filename*=UTF-8''${encodeRfc5987(name)}`;
+/** `attachment; filename="…"; filename*=UTF-8''…` (or `inline; …`): Chinese names survive the round trip. */
+export function contentDisposition(name: string, type: 'attachment' | 'inline' = 'attachment'): string {
+  return `${type}; filename="${asciiFallback(name)}"; filename*=UTF-8''${encodeRfc5987(name)}`;
 }
 
 /**
- * Sends a stored file as a download: always an attachment under its original name, with its
- * sniffed MIME type, `nosniff` and a sandboxing CSP, so nothing uploaded ever runs in the app's
- * origin, and never cached. The caller has checked the policy and loaded `file` through the
- * user's scope; a file whose bytes are missing answers 404.
+ * What a browser may show in a page (a preview) rather than only save: a photo (JPEG, PNG) or a
+ * PDF, whose type the upload sniffed from the bytes. Anything else (Word, Excel, CSV …) is only
+ * ever downloaded.
  */
-export async function sendStoredFile(res: Response, file: StoredFile, store: BlobStore): Promise<void> {
+const PREVIEWS: Record<string, 'image' | 'pdf'> = { 'image/jpeg': 'image', 'image/png': 'image', 'application/pdf': 'pdf' };
+
+/** How a stored file of `mimeType` is previewed in a page: 'image' inline, 'pdf' in a frame, or null (download only). */
+export function previewKindOf(mimeType: string | null | undefined): 'image' | 'pdf' | null {
+  return (mimeType && PREVIEWS[mimeType]) || null;
+}
+
+/**
+ * Sends a stored file: as a download (an attachment under its original name), or — asked for
+ * `inline` and only for a photo or a PDF (previewKindOf) — for the page to show in an <img> or a
+ * frame of the app's own pages. Always with its sniffed MIME type, `nosniff` and a sandboxing CSP,
+ * so nothing uploaded ever runs in the app's origin, and never cached. The caller has checked the
+ * policy and loaded `file` through the user's scope; a file whose bytes are missing answers 404.
+ */
+export async function sendStoredFile(res: Response, file: StoredFile, store: BlobStore, options: { inline?: boolean } = {}): Promise<void> {
   let body: Awaited<ReturnType<BlobStore['get']>>;
   try {
     body = await store.get(file.storageKey);
@@ -36,13 +49,15 @@ export async function sendStoredFile(res: Response, file: StoredFile, store: Blo
     if (err instanceof BlobNotFoundError) throw new NotFoundError();
     throw err;
   }
+  const inline = options.inline === true && previewKindOf(file.mimeType) !== null;
   res.status(200);
   res.set({
     'Content-Type': file.mimeType,
     'Content-Length': String(file.size),
-    'Content-Disposition': contentDisposition(file.originalName),
+    'Content-Disposition': contentDisposition(file.originalName, inline ? 'inline' : 'attachment'),
     'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "sandbox; default-src 'none'",
+    // A preview may be framed by the app's own pages only; a download by none.
+    'Content-Security-Policy': `sandbox; default-src 'none'; frame-ancestors ${inline ? "'self'" : "'none'"}`,
     'Cache-Control': 'private, no-store',
   });
   await pipeline(body, res);
