@@ -36,12 +36,15 @@ describe('evaluations: the printed report', () => {
         counted.reduce((a, b) => a + b, 0),
         JSON.stringify(scores),
       ).to.equal(totalOf(scores));
-      scores.forEach((s, i) => {
-        if (s.scoreHundredths === null) return expect(parts[i]).to.equal(null);
+      for (const [i, s] of scores.entries()) {
+        if (s.scoreHundredths === null) {
+          expect(parts[i]).to.equal(null);
+          continue;
+        }
         const weights = scores.filter((x) => !('notApplicableReason' in x) || !x.notApplicableReason).reduce((a, x) => a + x.weight, 0);
         // Each part is its exact share, at most one hundredth above its truncation.
         expect(parts[i]! - Math.floor((s.weight * s.scoreHundredths) / weights)).to.be.within(0, 1);
-      });
+      }
     }
     expect(weightedParts([{ weight: 100, scoreHundredths: null }])).to.deep.equal([null]);
   });
