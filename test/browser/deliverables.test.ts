@@ -51,7 +51,8 @@ describe('browser: deliverables', () => {
     // A second look: what submitting does ("不能再修改"), then the confirmed post.
     await page.locator('[data-testid="confirmation"]').waitFor();
     await check('submit-confirmation');
-    await Promise.all([page.waitForURL((url) => url.pathname === `/deliverables/${d.id}`), page.locator('[data-testid="confirm-action"]').click()]);
+    await Promise.all([page.waitForNavigation(), page.locator('[data-testid="confirm-action"]').click()]);
+    expect(new URL(page.url()).pathname).to.equal(`/deliverables/${d.id}`);
     await page.locator('[data-testid="status"]').filter({ hasText: '已提交' }).waitFor();
     await page.goto(`/contracts/${built.contract.id}`);
     await check('contract-org');

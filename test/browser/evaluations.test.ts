@@ -61,7 +61,7 @@ describe('browser: evaluations', () => {
     await officerPage.click('[data-testid="confirm"]');
     await officerPage.locator('[data-testid="confirmation"]').waitFor();
     await checkOfficer('confirmation');
-    await officerPage.click('[data-testid="confirm-action"]');
+    await Promise.all([officerPage.waitForNavigation(), officerPage.click('[data-testid="confirm-action"]')]);
     await officerPage.waitForURL(`**/evaluations/${evaluation.id}`);
     expect(await officerPage.locator('[data-testid="status"]').textContent()).to.equal('已确认');
     for (const [label, url] of [

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../server/seed.js';
 import { pdfBytes } from '../factories/organisations.js';
-import { openPage, signIn, type WatchedPage } from './support/browser.js';
+import { clickThrough, openPage, signIn, type WatchedPage } from './support/browser.js';
 
 /**
  * Journey 1 of #12: the officer from a catalogue item to an active contract, by visible Chinese
@@ -32,7 +32,7 @@ describe('browser: journey 1, from a catalogue item to an active contract', () =
   /** A click that loads a page. */
   async function go(page: Page, target: ReturnType<Page['locator']>) {
     clicks += 1;
-    await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), target.click()]);
+    await clickThrough(page, target);
   }
   async function as(username: string): Promise<Page> {
     await watched?.context.close();

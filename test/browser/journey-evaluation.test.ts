@@ -116,7 +116,7 @@ describe('browser journey 4: a final evaluation, 不合格 with its consequence,
     await click(o, '[data-testid="confirm"]');
     // A second look (#13): total and grade, then the confirmed post.
     await o.locator('[data-testid="confirmation"]').waitFor();
-    await click(o, '[data-testid="confirm-action"]');
+    await Promise.all([o.waitForNavigation(), click(o, '[data-testid="confirm-action"]')]);
     await o.waitForURL(`**/evaluations/${evaluationId}`);
     expect(await o.locator('[data-testid="status"]').textContent()).to.equal('已确认');
     expect((await Evaluation.findByPk(evaluationId))!.consequence).to.equal('rectification');

@@ -6,7 +6,13 @@ import { buildClaim, buildClaimSetup } from '../factories/claims.js';
 import { buildContract } from '../factories/contracts.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { buildPayment, buildPaymentContract } from '../factories/payments.js';
-import { loginAs, postForm } from '../support/agent.js';
+import { Allocation } from '../../models/Allocation.js';
+import { buildDeliverableContract } from '../factories/deliverables.js';
+import { buildEvaluation } from '../factories/evaluations.js';
+import { buildAllocation } from '../factories/finance.js';
+import { type Agent, csrfFrom, loginAs, postForm } from '../support/agent.js';
+import { testApp } from '../support/hooks.js';
+import { routesOf } from '../support/routes.js';
 
 /** The confirmation's page: its amount, what it says, and the fields it posts again. */
 function confirmationOf(html: string) {
@@ -61,5 +67,85 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     expect((await Claim.findByPk(claim.id))!.status).to.equal('draft');
     expect((await postForm(org, `/claims/${claim.id}/submit`, { confirmed: '1' })).status).to.equal(302);
     expect((await Claim.findByPk(claim.id))!.status).to.equal('submitted');
+  });
+
+  it('with JavaScript the same confirmation comes as a modal for the page it was asked from, and changes nothing', async () => {
+    const built = await buildPaymentContract();
+    const p = await buildPayment(built, built.instalments[0], { status: 'approved' });
+    const cashier = await loginAs((await buildUser('finance')).user, TEST_PASSWORD);
+    const token = csrfFrom((await cashier.get(`/payments/${p.id}`)).text);
+    const fields = { bankReference: 'ICBC-8', paidOn: '2026-03-01', _csrf: token };
+    const preview = await cashier.post(`/payments/${p.id}/pay`).set('X-Confirm-Preview', '1').type('form').send(fields);
+    expect(preview.status).to.equal(200);
+    expect(preview.headers['x-confirmation']).to.equal('1');
+    expect(preview.text.trim()).to.match(/^<div class="modal fade" id="confirm-modal"/);
+    expect(preview.text).not.to.contain('<html');
+    const c = confirmationOf(preview.text);
+    expect([c.shown, c.amount]).to.deep.equal([true, '¥3,000.00']);
+    expect(c.hidden).to.deep.include.members([
+      ['bankReference', 'ICBC-8'],
+      ['confirmed', '1'],
+    ]);
+    expect(preview.text).to.match(/<button class="btn btn-outline-secondary" type="button" data-bs-dismiss="modal" data-testid="confirm-cancel">/);
+    expect(preview.text).to.contain(`action="/payments/${p.id}/pay"`);
+    expect((await Payment.findByPk(p.id))!.status).to.equal('approved');
+    // A refused form is answered as without JavaScript (the script then posts it the ordinary way).
+    const refused = await cashier.post(`/payments/${p.id}/pay`).set('X-Confirm-Preview', '1').type('form').send({ ...fields, bankReference: '' });
+    expect(refused.status).to.equal(422);
+    expect(refused.headers['x-confirmation']).to.equal(undefined);
+    // Without the header: the page, as before.
+    const page = await cashier.post(`/payments/${p.id}/pay`).type('form').send(fields);
+    expect(page.text).to.contain('<html');
+    expect(page.text).to.contain(`href="/payments/${p.id}" data-testid="confirm-cancel"`);
+  });
+
+  it('every button marked for the modal posts to a route that asks for a second look, and every such route has its marked button', async () => {
+    const guarded = routesOf(testApp())
+      .filter((r) => r.method === 'POST' && r.secondLook)
+      .map((r) => ({ path: r.path, re: new RegExp(`^${r.path.replace(/:[A-Za-z]+/g, '\\d+')}$`) }));
+    expect(guarded.length).to.be.greaterThan(8);
+    const marked = new Set<string>();
+    const collect = async (agent: Agent, url: string) => {
+      const html = (await agent.get(url)).text;
+      for (const m of html.matchAll(/<button[^>]*data-confirm-first[^>]*>/g)) {
+        const formaction = /formaction="([^"]+)"/.exec(m[0])?.[1];
+        const forms = [...html.slice(0, m.index).matchAll(/<form[^>]*action="([^"]+)"/g)];
+        const action = formaction ?? forms[forms.length - 1]?.[1] ?? '';
+        const route = guarded.find((g) => g.re.test(action));
+        expect(route, `${url}: the marked button posts to ${action}, which asks for no second look`).not.to.equal(undefined);
+        marked.add(route!.path);
+      }
+    };
+    const { contract, officer } = await buildContract({ status: 'draft' });
+    await collect(await loginAs(officer, TEST_PASSWORD), `/contracts/${contract.id}`);
+    const built = await buildPaymentContract();
+    const requested = await buildPayment(built, built.instalments[0]);
+    const approved = await buildPayment(built, built.instalments[1], { status: 'approved' });
+    const finance = await loginAs((await buildUser('finance')).user, TEST_PASSWORD);
+    await collect(finance, `/payments/${requested.id}`);
+    await collect(finance, `/payments/${approved.id}`);
+    await collect(await loginAs(built.officer, TEST_PASSWORD), `/payments/contracts/${built.contract.id}`);
+    const s = await buildClaimSetup();
+    const draft = await buildClaim(s);
+    const verified = await buildClaim(s, { status: 'verified', month: '2026-04' });
+    const approvedClaim = await buildClaim(s, { status: 'approved', month: '2026-05' });
+    await collect(await loginAs(s.orgUser, TEST_PASSWORD), `/claims/${draft.id}`);
+    await collect(await loginAs(s.finance, TEST_PASSWORD), `/claims/${verified.id}`);
+    await collect(await loginAs(s.cashier, TEST_PASSWORD), `/claims/${approvedClaim.id}`);
+    const allocation = await buildAllocation({ status: 'submitted' });
+    await collect(await loginAs((await buildUser('finance', { districtCode: 'FT' })).user, TEST_PASSWORD), `/allocations/${allocation.id}`);
+    const { evaluation, built: evaluated } = await buildEvaluation({ status: 'submitted' });
+    await collect(await loginAs(evaluated.officer, TEST_PASSWORD), `/evaluations/${evaluation.id}`);
+    const withDeliverables = await buildDeliverableContract();
+    const [d] = withDeliverables.deliverables;
+    const org = await loginAs(withDeliverables.orgUser, TEST_PASSWORD);
+    const upload = encodeURIComponent(csrfFrom((await org.get('/')).text));
+    await org.post(`/deliverables/${d.id}/draft?_csrf=${upload}`).field('m_visits', '30').field('m_households', '25').field('m_followUps', '5').field('narrative', '探访');
+    await collect(org, `/deliverables/${d.id}`);
+    expect(
+      guarded.map((g) => g.path).filter((path) => !marked.has(path)),
+      'guarded routes without a marked button on their page',
+    ).to.deep.equal([]);
+    expect((await Allocation.findByPk(allocation.id))!.status).to.equal('submitted');
   });
 });

@@ -1,3 +1,4 @@
+import { asksSecondLook } from '../../server/middleware/confirm.js';
 import { type RuleDescription, ruleOf } from '../../server/middleware/rules.js';
 
 type Layer = {
@@ -6,7 +7,7 @@ type Layer = {
   handle: unknown;
 };
 
-export type RouteEntry = { method: string; path: string; rules: RuleDescription[] };
+export type RouteEntry = { method: string; path: string; rules: RuleDescription[]; secondLook: boolean };
 
 /**
  * Every route of an Express app or router, with the rules its handlers state, found by walking
@@ -21,7 +22,8 @@ export function routesOf(appOrRouter: unknown, prefix = ''): RouteEntry[] {
     if (layer.route) {
       const methods = [...new Set(layer.route.stack.map((l) => l.method ?? 'all'))];
       const rules = layer.route.stack.map((l) => ruleOf(l.handle)).filter((r): r is RuleDescription => !!r);
-      for (const method of methods) out.push({ method: method.toUpperCase(), path: prefix + String(layer.route.path), rules });
+      const secondLook = layer.route.stack.some((l) => asksSecondLook(l.handle));
+      for (const method of methods) out.push({ method: method.toUpperCase(), path: prefix + String(layer.route.path), rules, secondLook });
     } else if (Array.isArray((layer.handle as { stack?: unknown }).stack)) {
       out.push(...routesOf(layer.handle, prefix + (path === '/' ? '' : path)));
     }

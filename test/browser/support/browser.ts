@@ -155,3 +155,23 @@ export async function openMenuLink(page: Page, label: string): Promise<Locator> 
       .click();
   return link;
 }
+
+/**
+ * Clicks a button or link and waits for what it leads to: a page, or — for a button that asks for
+ * a second look (data-confirm-first, public/js/confirm-modal.js) — the confirmation modal on the
+ * same page (or the page the server answered instead, e.g. a refused form).
+ */
+export async function clickThrough(page: Page, target: Locator): Promise<void> {
+  const guarded = (await target.getAttribute('data-confirm-first').catch(() => null)) !== null;
+  if (!guarded) {
+    await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), target.click()]);
+    return;
+  }
+  const modal = page.locator('#confirm-modal.show [data-testid="confirm-action"]').waitFor({ state: 'visible' });
+  const navigation = page.waitForNavigation();
+  modal.catch(() => undefined);
+  navigation.catch(() => undefined);
+  await target.click();
+  await Promise.race([modal, navigation]);
+  await page.waitForLoadState('load');
+}

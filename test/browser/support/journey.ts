@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../../server/seed.js';
+import { clickThrough } from './browser.js';
 
 /**
  * A journey walked as people would: every click a person makes counted under who made it, a
@@ -23,11 +24,11 @@ export class Walk {
     await page.screenshot({ path: path.join(dir, `${this.prefix}-${String(this.step).padStart(2, '0')}-${name}.png`), fullPage: true });
   };
 
-  /** A click a person makes, counted for `who`; waits for the page it leads to when it navigates. */
+  /** A click a person makes, counted for `who`; waits for the page it leads to when it navigates (or the confirmation modal it opens). */
   click = async (who: string, page: Page, target: Locator, navigates = true): Promise<void> => {
     this.clicks[who] = (this.clicks[who] ?? 0) + 1;
     await target.scrollIntoViewIfNeeded();
-    if (navigates) await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), target.click()]);
+    if (navigates) await clickThrough(page, target);
     else await target.click();
   };
 
