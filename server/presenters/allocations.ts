@@ -72,7 +72,8 @@ function summaryOf(a: Allocation, heldFen: number | null, lang: Lang) {
     amount: formatFen(a.amountFen),
     // Money moves into an allocation only when finance approves it: before that, or when refused, it holds nothing yet.
     held: heldFen === null ? '' : a.status === 'approved' || a.status === 'released' ? formatFen(heldFen) : t('finance.heldNotYet'),
-    released: formatFen(a.releasedFen),
+    // Nothing is released before approval: a dash, not ¥0.00.
+    released: a.releasedFen > 0 || a.status === 'released' ? formatFen(a.releasedFen) : '—',
     status: a.status,
     statusLabel: t(`finance.allocationStatus.${a.status}`),
     statusClass: STATUS_CLASS[a.status as AllocationStatus],

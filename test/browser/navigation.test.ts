@@ -4,18 +4,15 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { User } from '../../models/index.js';
 import { DEMO_PASSWORD } from '../../server/seed.js';
-import { DELIVERABLE_CATEGORIES, metricsOf } from '../../server/services/deliverable-metrics.js';
+import { internalCodesIn } from '../support/internal-codes.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { buildPayment, buildPaymentContract } from '../factories/payments.js';
-import { buildClaim, buildClaimSetup } from '../factories/claims.js';
-import { buildEvaluation } from '../factories/evaluations.js';
 import { baseUrl, openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 
 /**
  * Every page a demo user reaches from the navigation, every "new …" form those pages offer,
- * the first record each list links to and record pages of each kind the lists may not reach (a
- * claim approved for payment with its payment link, the printed claim and payment forms, an
- * evaluation and its printed report), for each demo user on the office screen (1366×768) and
+ * and the first record each list links to (test/routes/internal-codes.test.ts renders a record
+ * page of every kind, printed forms included, with the same check), for each demo user on the office screen (1366×768) and
  * on a phone (390×844), in Chinese and in English: status 200, the app's own page (no error
  * page), no console error, failed resource or CSP violation, no page wider than the window, no
  * serious or critical axe-core finding, and no internal code shown as text (a metric key, an
@@ -30,21 +27,9 @@ const SCREENS = [
 ] as const;
 const LANGS = ['zh-CN', 'en'] as const;
 
-const METRIC_KEYS = [...new Set(DELIVERABLE_CATEGORIES.flatMap((c) => metricsOf(c).map((m) => m.key)))];
-/** Keys no English sentence contains as a word: camelCase, or a dotted key. */
-const CODE_LIKE_KEYS = METRIC_KEYS.filter((k) => /[A-Z.]/.test(k));
-
 /** What of the page's visible text is an internal code a person should not have to read. */
 async function internalCodesShown(page: Page, lang: string): Promise<string[]> {
-  const text = await page.locator('main').innerText();
-  const found: string[] = [];
-  const words = new Set(text.match(/[A-Za-z_][A-Za-z0-9_.]*/g) ?? []);
-  for (const key of lang === 'en' ? CODE_LIKE_KEYS : METRIC_KEYS) if (words.has(key)) found.push(`metric key "${key}"`);
-  for (const m of text.match(/\b[a-z]+(?:Fen|_fen)\b/g) ?? []) found.push(`fen field "${m}"`);
-  for (const m of text.match(/(?:^|[\s(（：:])\/[a-z][a-z-]*\/\d+[^\s]*/gm) ?? []) found.push(`raw path "${m.trim()}"`);
-  // English text with Chinese punctuation (the records' own Chinese text may keep theirs).
-  if (lang === 'en') for (const m of text.match(/[A-Za-z0-9)][\u3000-\u303f\uff00-\uffef]/g) ?? []) found.push(`full-width punctuation "${m}"`);
-  return found;
+  return internalCodesIn(await page.locator('main').innerText(), lang);
 }
 
 /** How far the page is wider than the window (0 when it fits). */
@@ -55,8 +40,6 @@ async function overflowOf(page: Page): Promise<number> {
 describe('browser: every page of each role’s navigation opens, fits and reads', () => {
   let watched: WatchedPage | undefined;
   const a11yChecked = new Set<string>();
-  /** Record pages of each kind besides the lists' first rows, by who reads them: a claim with its payment link, printed forms, an evaluation and its report. */
-  const records: Record<string, string[]> = {};
 
   before(async () => {
     // Records to show: the demo organisation's contract with targets and reported deliverables,
@@ -68,16 +51,6 @@ describe('browser: every page of each role’s navigation opens, fits and reads'
     const paid = await buildPaymentContract({ officer, finance });
     await paid.contract.update({ organisationId: org.organisationId! });
     await buildPayment(paid, paid.instalments[0], { requester: officer });
-    // A claim approved for payment (its page links the payment), and a confirmed evaluation assigned to the demo evaluator.
-    const s = await buildClaimSetup();
-    const claim = await buildClaim(s, { status: 'approved' });
-    const evaluator = (await User.findOne({ where: { username: 'evaluator' } }))!;
-    const { evaluation } = await buildEvaluation({ status: 'confirmed', evaluator });
-    const claimPages = [`/claims/${claim.id}`, `/claims/${claim.id}/form`, `/payments/${claim.paymentId}`, `/payments/${claim.paymentId}/form`];
-    const evaluationPages = [`/evaluations/${evaluation.id}`, `/evaluations/${evaluation.id}/report`];
-    for (const username of ['officer.ft', 'finance.ft']) records[username] = [...claimPages, ...evaluationPages];
-    records.inspector = [`/claims/${claim.id}`, `/payments/${claim.paymentId}`, `/evaluations/${evaluation.id}`];
-    records.evaluator = evaluationPages;
   });
 
   afterEach(async () => {
@@ -96,7 +69,7 @@ describe('browser: every page of each role’s navigation opens, fits and reads'
           await signIn(page, username, DEMO_PASSWORD);
           const navLinks = await page.locator('nav a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
           const visited = new Set<string>();
-          const queue = [...new Set([...navLinks, ...(records[username] ?? [])])];
+          const queue = [...new Set(navLinks)];
           const findings: string[] = [];
           expect(queue.length, `${username} has a navigation`).to.be.greaterThan(1);
           while (queue.length) {

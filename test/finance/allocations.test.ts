@@ -86,6 +86,7 @@ describe('allocations', () => {
       const form = await agent.get(`/allocations/${a.id}`);
       expect(form.text).to.contain('data-testid="approve"').and.to.contain('data-testid="reject"');
       expect(form.text, 'a pending allocation holds nothing yet, and says so instead of ¥0.00').to.match(/data-testid="held">—（批准后划入）</);
+      expect(form.text, 'nor has it released anything').to.match(/data-testid="released">—</);
       const res = await postForm(agent, `/allocations/${a.id}/approve`, { reason: '符合年度安排' });
       expect(res.status).to.equal(302);
       expect(await statusOf(a.id)).to.equal('approved');

@@ -90,7 +90,11 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     expect(preview.text).to.contain(`action="/payments/${p.id}/pay"`);
     expect((await Payment.findByPk(p.id))!.status).to.equal('approved');
     // A refused form is answered as without JavaScript (the script then posts it the ordinary way).
-    const refused = await cashier.post(`/payments/${p.id}/pay`).set('X-Confirm-Preview', '1').type('form').send({ ...fields, bankReference: '' });
+    const refused = await cashier
+      .post(`/payments/${p.id}/pay`)
+      .set('X-Confirm-Preview', '1')
+      .type('form')
+      .send({ ...fields, bankReference: '' });
     expect(refused.status).to.equal(422);
     expect(refused.headers['x-confirmation']).to.equal(undefined);
     // Without the header: the page, as before.
@@ -140,7 +144,12 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     const [d] = withDeliverables.deliverables;
     const org = await loginAs(withDeliverables.orgUser, TEST_PASSWORD);
     const upload = encodeURIComponent(csrfFrom((await org.get('/')).text));
-    await org.post(`/deliverables/${d.id}/draft?_csrf=${upload}`).field('m_visits', '30').field('m_households', '25').field('m_followUps', '5').field('narrative', '探访');
+    await org
+      .post(`/deliverables/${d.id}/draft?_csrf=${upload}`)
+      .field('m_visits', '30')
+      .field('m_households', '25')
+      .field('m_followUps', '5')
+      .field('narrative', '探访');
     await collect(org, `/deliverables/${d.id}`);
     expect(
       guarded.map((g) => g.path).filter((path) => !marked.has(path)),
