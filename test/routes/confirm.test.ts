@@ -133,11 +133,18 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     const draft = await buildClaim(s);
     const verified = await buildClaim(s, { status: 'verified', month: '2026-04' });
     const approvedClaim = await buildClaim(s, { status: 'approved', month: '2026-05' });
+    await buildClaim(s, { status: 'submitted', month: '2026-06' });
     await collect(await loginAs(s.orgUser, TEST_PASSWORD), `/claims/${draft.id}`);
     await collect(await loginAs(s.finance, TEST_PASSWORD), `/claims/${verified.id}`);
     await collect(await loginAs(s.cashier, TEST_PASSWORD), `/claims/${approvedClaim.id}`);
+    // The queues' batch bars: many decisions, one confirmation.
+    await collect(await loginAs(s.officer, TEST_PASSWORD), '/claims/queue');
+    await collect(await loginAs(s.finance, TEST_PASSWORD), '/claims/queue');
+    await collect(finance, '/payments/queue');
     const allocation = await buildAllocation({ status: 'submitted' });
-    await collect(await loginAs((await buildUser('finance', { districtCode: 'FT' })).user, TEST_PASSWORD), `/allocations/${allocation.id}`);
+    const allocationFinance = await loginAs((await buildUser('finance', { districtCode: 'FT' })).user, TEST_PASSWORD);
+    await collect(allocationFinance, `/allocations/${allocation.id}`);
+    await collect(allocationFinance, '/allocations/queue');
     const { evaluation, built: evaluated } = await buildEvaluation({ status: 'submitted' });
     await collect(await loginAs(evaluated.officer, TEST_PASSWORD), `/evaluations/${evaluation.id}`);
     const withDeliverables = await buildDeliverableContract();
