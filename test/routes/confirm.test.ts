@@ -13,6 +13,8 @@ import { buildAllocation } from '../factories/finance.js';
 import { type Agent, csrfFrom, loginAs, postForm } from '../support/agent.js';
 import { testApp } from '../support/hooks.js';
 import { routesOf } from '../support/routes.js';
+import { LotteryAnnouncement } from '../../models/LotteryAnnouncement.js';
+import { liveProject } from '../factories/ocds.js';
 
 /** The confirmation's page: its amount, what it says, and the fields it posts again. */
 function confirmationOf(html: string) {
@@ -158,6 +160,18 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
       .field('m_followUps', '5')
       .field('narrative', '探访');
     await collect(org, `/deliverables/${d.id}`);
+    // A lottery-fund announcement approved by finance, which the officer issues (published, frozen).
+    const lived = await liveProject({ lottery: true, end: 'active' });
+    const announcer = await loginAs(lived.officer, TEST_PASSWORD);
+    const approver = await loginAs(lived.finance, TEST_PASSWORD);
+    const where = { agencyId: lived.project.agencyId, year: lived.project.year };
+    await postForm(announcer, '/announcements', { agencyId: String(where.agencyId), year: String(where.year) }, '/announcements/new');
+    const announcement = (await LotteryAnnouncement.findOne({ where }))!;
+    const page = `/announcements/${announcement.id}`;
+    await postForm(announcer, `${page}/text`, { bodyText: '福彩公益金全部用于困境儿童关爱服务。', _version: String(announcement.lockVersion) }, page);
+    expect((await postForm(announcer, `${page}/submit`, {}, page)).status).to.equal(302);
+    expect((await postForm(approver, `${page}/approve`, {}, page)).status).to.equal(302);
+    await collect(announcer, page);
     expect(
       guarded.map((g) => g.path).filter((path) => !marked.has(path)),
       'guarded routes without a marked button on their page',
