@@ -1,3 +1,4 @@
+import { versionNow } from '../support/forms.js';
 import { expect } from 'chai';
 import { Claim } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
@@ -155,6 +156,7 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     const upload = encodeURIComponent(csrfFrom((await org.get('/')).text));
     await org
       .post(`/deliverables/${d.id}/draft?_csrf=${upload}`)
+      .field('_version', await versionNow(d))
       .field('m_visits', '30')
       .field('m_households', '25')
       .field('m_followUps', '5')

@@ -1,3 +1,4 @@
+import { versionNow } from '../support/forms.js';
 import { expect } from 'chai';
 import { DeliverableFile } from '../../models/DeliverableFile.js';
 import { buildCatalogueItem } from '../factories/catalogue.js';
@@ -29,6 +30,7 @@ describe('pages show no internal code as text', () => {
     const token = encodeURIComponent(csrfFrom((await org.get('/')).text));
     const saved = await org
       .post(`/deliverables/${d.id}/draft?_csrf=${token}`)
+      .field('_version', await versionNow(d))
       .field('m_visits', '30')
       .field('m_households', '25')
       .field('m_followUps', '5')

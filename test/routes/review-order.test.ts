@@ -1,3 +1,4 @@
+import { versionNow } from '../support/forms.js';
 import { expect } from 'chai';
 import { Organisation } from '../../models/index.js';
 import { RectificationItem } from '../../models/RectificationItem.js';
@@ -34,6 +35,7 @@ describe('review pages: the submission first, the review form after it', () => {
       (
         await org
           .post(`/deliverables/${d.id}/draft?_csrf=${token}`)
+          .field('_version', await versionNow(d))
           .field('m_visits', '30')
           .field('m_households', '25')
           .field('m_followUps', '5')

@@ -1,3 +1,4 @@
+import { versionNow } from '../support/forms.js';
 import { expect } from 'chai';
 import { ClaimLine } from '../../models/Claim.js';
 import { DeliverableFile } from '../../models/DeliverableFile.js';
@@ -43,6 +44,7 @@ describe('files: previews of photos and PDFs', () => {
     const org = await loginAs(built.orgUser, TEST_PASSWORD);
     const saved = await org
       .post(`/deliverables/${d.id}/draft?_csrf=${await token(org)}`)
+      .field('_version', await versionNow(d))
       .field('m_visits', '3')
       .field('narrative', '探访')
       .attach('files_photo', jpegWithGps(), '探访现场.jpg')
@@ -84,6 +86,7 @@ describe('files: previews of photos and PDFs', () => {
     const csrf = encodeURIComponent(csrfFrom((await org.get(`/claims/${claim.id}`)).text));
     const added = await org
       .post(`/claims/${claim.id}/lines?_csrf=${csrf}`)
+      .field('_version', await versionNow(claim))
       .field('spentOn', '2026-03-05')
       .field('kind', 'transport')
       .field('description', '往返')
