@@ -139,7 +139,12 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     await buildClaim(s, { status: 'submitted', month: '2026-06' });
     await collect(await loginAs(s.orgUser, TEST_PASSWORD), `/claims/${draft.id}`);
     await collect(await loginAs(s.finance, TEST_PASSWORD), `/claims/${verified.id}`);
-    await collect(await loginAs(s.cashier, TEST_PASSWORD), `/claims/${approvedClaim.id}`);
+    const cashier = await loginAs(s.cashier, TEST_PASSWORD);
+    await collect(cashier, `/claims/${approvedClaim.id}`);
+    // A payment run (拨付清单) recorded paid at once.
+    const run = await postForm(cashier, '/payment-runs', { ids: [String(approvedClaim.paymentId)] });
+    expect(run.status).to.equal(303);
+    await collect(cashier, run.headers.location);
     // The queues' batch bars: many decisions, one confirmation.
     await collect(await loginAs(s.officer, TEST_PASSWORD), '/claims/queue');
     await collect(await loginAs(s.finance, TEST_PASSWORD), '/claims/queue');
