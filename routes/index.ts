@@ -14,6 +14,7 @@ import { claimsRouter } from './claims.js';
 import { contractsRouter } from './contracts.js';
 import { dashboardRouter } from './dashboard.js';
 import { dossierRouter } from './dossier.js';
+import { printablePdfRouter } from './printable-pdf.js';
 import { evaluationAdminRouter } from './evaluation-admin.js';
 import { evaluationsRouter } from './evaluations.js';
 import { deliverableCallLogRouter } from './deliverable-call-log.js';
@@ -54,6 +55,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(allocationsRouter());
   app.use(contractsRouter(config));
   app.use(dossierRouter(config));
+  app.use(printablePdfRouter(config));
   app.use(paymentsRouter());
   app.use(batchesRouter());
   app.use(paymentRunsRouter());

@@ -25,6 +25,8 @@ const schema = z.object({
   OCDS_PREFIX: z.string().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().optional(),
+  /** The headless Chromium that prints PDFs of the printable forms (#20); Debian's by default. */
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
 });
 
 /**
@@ -141,6 +143,8 @@ export type Config = {
   smtpUrl: string | undefined;
   /** The sender of those e-mails (`MAIL_FROM`). */
   mailFrom: string;
+  /** The Chromium that prints PDFs (`CHROMIUM_PATH`); when it is missing, PDFs are refused with a clear message. */
+  chromiumPath: string;
 };
 
 export class ConfigError extends Error {}
@@ -203,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ocdsPrefix,
     smtpUrl: e.SMTP_URL?.trim() || undefined,
     mailFrom: e.MAIL_FROM?.trim() || 'CareProcure <noreply@localhost>',
+    chromiumPath: e.CHROMIUM_PATH,
   };
 }
 

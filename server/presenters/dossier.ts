@@ -28,19 +28,17 @@ import type { Actor } from '../policies/index.js';
 import { type ChainReport, maskingPersonalNumbers, recordAudit } from '../services/audit.js';
 import { auditActorOf, type By } from '../commands/kernel.js';
 import { csvRow, inBatches } from '../services/export.js';
-import { standalonePrintable } from '../services/dossier/printable.js';
+import { PdfPrinter, PdfUnavailableError } from '../services/dossier/pdf.js';
 import type { DossierEntry, DossierRecord, ManifestRow } from '../services/dossier/zip-writer.js';
 import type { BlobStore } from '../services/storage/index.js';
 import { auditExportColumns } from './audit.js';
-import { claimFormPage, loadClaim } from './claims.js';
-import { evaluationReportPage, loadEvaluation } from './evaluations.js';
+import { loadClaim } from './claims.js';
+import { loadEvaluation } from './evaluations.js';
 import { formatDateTime } from './format.js';
-import { loadPayment, paymentFormPage } from './payments.js';
+import { loadPayment } from './payments.js';
+import { claimPrintable, evaluationPrintable, type Printable, paymentPrintable, type RenderView, standaloneHtml } from './printable.js';
 
-/** Renders a view to HTML with the request's locals (`res.render` with a callback). */
-export type RenderView = (view: string, locals: Record<string, unknown>) => Promise<string>;
-
-export type DossierSources = { actor: Actor; lang: Lang; render: RenderView; store: BlobStore };
+export type DossierSources = { actor: Actor; lang: Lang; render: RenderView; store: BlobStore; chromiumPath: string };
 
 /** What a JSON file of the dossier holds: the row's columns, personal numbers in free text masked as the audit trail masks them. */
 function json(value: unknown): string {
@@ -97,7 +95,36 @@ const filesById = async (ids: (number | null)[]) =>
  * a large dossier is held at once.
  */
 export async function* dossierEntries(contract: Contract, src: DossierSources): AsyncGenerator<DossierEntry> {
-  const { store, lang, render, actor } = src;
+  const printer = new PdfPrinter(src.chromiumPath);
+  try {
+    yield* entriesOf(contract, src, printer);
+  } finally {
+    await printer.close();
+  }
+}
+
+/**
+ * A printable form as the page prints it (standalone HTML) and as a PDF beside it (one Chromium
+ * prints every form of the dossier). Without a PDF printer on the server, the HTML stays and one
+ * note at the top of the dossier says why there is no PDF.
+ */
+async function* printedForm(name: string, record: DossierRecord, printable: Printable, src: DossierSources, printer: PdfPrinter & { missing?: boolean }) {
+  const html = await standaloneHtml(printable, src.render);
+  yield textEntry(`${name}.html`, record, html);
+  if (printer.missing) return;
+  try {
+    const pdf = await printer.print(html);
+    yield { name: `${name}.pdf`, record, open: async () => pdf, store: true } satisfies DossierEntry;
+  } catch (err) {
+    if (!(err instanceof PdfUnavailableError)) throw err;
+    printer.missing = true;
+    yield textEntry('PDF-UNAVAILABLE.txt', null, `${src.lang.t('dossier.pdfUnavailableNote')}\n${err.message}\n`);
+  }
+}
+
+async function* entriesOf(contract: Contract, src: DossierSources, printer: PdfPrinter): AsyncGenerator<DossierEntry> {
+  const { store, lang, actor } = src;
+  const forms = (name: string, record: DossierRecord, printable: Printable) => printedForm(name, record, printable, src, printer);
   const C = { type: 'contract', id: contract.id };
   const [targets, instalments, versions] = await Promise.all([
     ContractTarget.findAll({ where: { contractId: contract.id }, order: [['id', 'ASC']] }),
@@ -153,8 +180,7 @@ export async function* dossierEntries(contract: Contract, src: DossierSources): 
     ]);
     const { contract: _c, organisation: _eo, district: _ed, template: _t, evaluator: _ev, ...eRow } = plain(e);
     yield textEntry(`evaluations/${id}/evaluation.json`, E, json({ ...eRow, scores: scores.map(plain), rectifications: items.map(plain) }));
-    const html = await render('evaluations/report', { pageTitle: lang.t('evaluations.report.title'), ...(await evaluationReportPage(e, lang)) });
-    yield textEntry(`evaluations/${id}/report.html`, E, standalonePrintable(html));
+    yield* forms(`evaluations/${id}/report`, E, await evaluationPrintable(e, lang));
   }
 
   for (const { id } of await Payment.findAll({ where: { contractId: contract.id }, attributes: ['id'], order: [['id', 'ASC']] })) {
@@ -162,8 +188,7 @@ export async function* dossierEntries(contract: Contract, src: DossierSources): 
     const P = { type: 'payment', id };
     const { contract: _c, instalment: _i, district: _pd, organisation: _po, ...pRow } = plain(p);
     yield textEntry(`payments/${id}/payment.json`, P, json(pRow));
-    const html = await render('payments/approval-form', { pageTitle: lang.t('payments.form.title'), ...(await paymentFormPage(p, lang)) });
-    yield textEntry(`payments/${id}/approval-form.html`, P, standalonePrintable(html));
+    yield* forms(`payments/${id}/approval-form`, P, await paymentPrintable(p, lang));
   }
 
   const engagements = await Engagement.findAll({
@@ -178,8 +203,7 @@ export async function* dossierEntries(contract: Contract, src: DossierSources): 
     const lines = await ClaimLine.findAll({ where: { claimId: id }, order: [['id', 'ASC']] });
     const { contract: _c, district: _kd, organisation: _ko, submitter: _s, verifier: _v, approver: _a, decider: _dd, ...kRow } = plain(c);
     yield textEntry(`claims/${id}/claim.json`, K, json({ ...kRow, lines: lines.map(plain) }));
-    const html = await render('claims/form', { pageTitle: lang.t('claims.formTitle'), ...(await claimFormPage(c, lang)) });
-    yield textEntry(`claims/${id}/claim-form.html`, K, standalonePrintable(html));
+    yield* forms(`claims/${id}/claim-form`, K, await claimPrintable(c, lang));
     const receipts = await filesById(lines.map((l) => l.receiptFileId));
     for (const l of lines) {
       const file = receipts.get(l.receiptFileId);

@@ -123,7 +123,7 @@ export async function buildDossierFixture(store: BlobStore = storeFor(testConfig
 
   const { evaluation } = await buildEvaluation({
     status: 'confirmed',
-    scores: [5000, 5000, 5000],
+    scores: [2000, 2000, 2000],
     built: { contract, instalments: [], officer, organisation: s.organisation },
   });
   const [first] = await Instalment.findAll({ where: { contractId: contract.id }, order: [['seq', 'ASC']] });
