@@ -6,6 +6,7 @@ import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
 import { allocationsRouter } from './allocations.js';
 import { announcementsRouter } from './announcements.js';
+import { bankStatementsRouter } from './bank-statements.js';
 import { batchesRouter } from './batches.js';
 import { budgetRouter } from './budget.js';
 import { catalogueRouter } from './catalogue.js';
@@ -59,6 +60,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(paymentsRouter());
   app.use(batchesRouter());
   app.use(paymentRunsRouter());
+  app.use(bankStatementsRouter(config));
   app.use(evaluationAdminRouter());
   app.use(evaluationsRouter());
   app.use(deliverablesRouter(config));

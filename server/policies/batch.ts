@@ -44,3 +44,11 @@ allow('finance', 'create', PAYMENT_RUN_RESOURCE);
 allow('finance', 'pay', PAYMENT_RUN_RESOURCE, inScope);
 allow(['finance', 'inspector', 'admin'], 'list', PAYMENT_RUN_RESOURCE);
 allow(['finance', 'inspector', 'admin'], ['read', 'print', 'export'], PAYMENT_RUN_RESOURCE, inScope);
+
+/** Bank statements: finance of the district imports and reconciles them (recording matched payments paid); inspectors and the administrator read. */
+export const BANK_STATEMENT_RESOURCE = 'bank_statement';
+
+allow('finance', 'import', BANK_STATEMENT_RESOURCE);
+allow('finance', 'reconcile', BANK_STATEMENT_RESOURCE, inScope);
+allow(['finance', 'inspector', 'admin'], 'list', BANK_STATEMENT_RESOURCE);
+allow(['finance', 'inspector', 'admin'], 'read', BANK_STATEMENT_RESOURCE, inScope);

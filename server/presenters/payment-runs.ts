@@ -212,6 +212,7 @@ export function paymentRunExportColumns(lang: Lang): ExportColumn<RunLine>[] {
   const f = (k: string) => lang.t(`paymentRuns.fields.${k}`);
   return [
     { header: f('paymentId'), value: (l) => l.paymentId },
+    { header: f('paymentRef'), value: (l) => `CP-${l.paymentId}` },
     { header: f('payee'), value: (l) => l.payee },
     { header: f('bankName'), value: (l) => l.bankName },
     { header: f('bankAccount'), value: (l) => l.bankAccount.replace(/\s/g, '') },

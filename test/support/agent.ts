@@ -68,7 +68,7 @@ export async function postForm(agent: Agent, url: string, fields: Record<string,
 
 /** The actions that ask for a second look (their forms are otherwise strict about extra fields). */
 const SECOND_LOOK =
-  /^\/(?:contracts\/\d+\/activate|allocations\/\d+\/approve|payments\/\d+\/(?:approve|pay)|payments\/instalments\/\d+\/request|claims\/\d+\/(?:submit|approve|pay)|batches\/[a-z]+-[a-z]+|payment-runs\/\d+\/pay|deliverables\/\d+\/submit|evaluations\/\d+\/confirm)$/;
+  /^\/(?:contracts\/\d+\/activate|allocations\/\d+\/approve|payments\/\d+\/(?:approve|pay)|payments\/instalments\/\d+\/request|claims\/\d+\/(?:submit|approve|pay)|batches\/[a-z]+-[a-z]+|payment-runs\/\d+\/pay|bank-statements\/\d+\/confirm|deliverables\/\d+\/submit|evaluations\/\d+\/confirm)$/;
 
 /** Signs in through the real form and returns the signed-in agent: for the tests of sign-in. */
 export async function loginThroughForm(user: User | { username: string }, password: string): Promise<Agent> {

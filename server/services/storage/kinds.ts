@@ -56,6 +56,8 @@ export const UPLOAD_KINDS = {
   receipt: kind('receipt', ['pdf', 'jpeg', 'png'], 10, 5),
   /** The signed contract and its amendments. */
   contract_document: kind('contract_document', ['pdf'], 30, 5),
+  /** A bank statement or treasury payment file to reconcile payments with. */
+  bank_statement: kind('bank_statement', ['csv', 'xlsx'], 10, 1),
   /** A list of child directors to import. */
   worker_import: kind('worker_import', ['csv', 'xlsx'], 20, 1),
 } as const satisfies Record<string, UploadKind>;
