@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import { now as clockNow } from '../clock.js';
 import { BadRequestError } from '../errors.js';
 import { looksLikePersonalNumber } from '../services/identifiers.js';
 import { HELD, HELD_TOKEN, hrefWith } from '../services/listing.js';
@@ -34,7 +35,7 @@ function heldOf(req: Request): Record<string, Held> {
 }
 
 /** Keeps `values` for the list at `path` in the user's session; returns their token. */
-export function holdFilters(req: Request, path: string, values: Record<string, string>, now = Date.now()): string {
+export function holdFilters(req: Request, path: string, values: Record<string, string>, now = clockNow().getTime()): string {
   const held = heldOf(req);
   for (const [token, h] of Object.entries(held)) if (now - h.at > HELD_MS) delete held[token];
   const tokens = Object.keys(held).sort((a, b) => held[a].at - held[b].at);
@@ -45,7 +46,7 @@ export function holdFilters(req: Request, path: string, values: Record<string, s
 }
 
 /** The values held behind `token` for this list, refreshed; null when unknown, lapsed or of another list. */
-function heldValues(req: Request, token: unknown, path: string, now = Date.now()): Record<string, string> | null {
+function heldValues(req: Request, token: unknown, path: string, now = clockNow().getTime()): Record<string, string> | null {
   if (typeof token !== 'string' || !HELD_TOKEN.test(token)) return null;
   const held = heldOf(req);
   const h = held[token];
@@ -93,7 +94,9 @@ export function listQuery<S extends z.ZodType>(schema: S, path: string): Request
         Object.assign(raw, values);
         heldKeys = Object.keys(values);
       } else {
+        // A lapsed search shows the list saying so; an export of it would take everything instead.
         delete raw.held;
+        delete raw.format;
         res.locals.heldLapsed = true;
       }
     }

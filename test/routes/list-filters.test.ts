@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { AuditEvent } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
+import { setClock } from '../../server/clock.js';
 import { logger } from '../../server/logger.js';
 import { looksLikePersonalNumber } from '../../server/services/identifiers.js';
 import { buildRegisteredOrganisation } from '../factories/organisations.js';
@@ -133,6 +134,28 @@ describe('list filters: a searched phone or ID number never enters an address (#
     expect(elsewhere.text).to.contain('data-testid="held-lapsed"').and.not.contain(idNumber);
     const otherList = await first.agent.get(address.replace('/workers', '/organisations'));
     expect(otherList.text).to.contain('data-testid="held-lapsed"');
+    // Its export link does not turn into an export of the whole registry.
+    const exported = await second.agent.get(`${address}&format=csv`);
+    expect(exported.headers['content-type']).to.match(/^text\/html/);
+    expect(exported.text).to.contain('data-testid="held-lapsed"');
+  });
+
+  it('a token lapses 30 minutes after its last use', async () => {
+    const { agent } = await signedIn('officer');
+    const { worker, idNumber } = await buildWorker();
+    setClock(new Date('2026-06-01T02:00:00Z'));
+    try {
+      const address = (await postForm(agent, '/lists/filter', { _list: '/workers', q: idNumber }, '/workers')).headers.location as string;
+      setClock(new Date('2026-06-01T02:29:00Z'));
+      expect((await agent.get(address)).text).to.contain(`data-id="${worker.id}"`);
+      // Used at 02:29, so it holds until 02:59.
+      setClock(new Date('2026-06-01T02:58:00Z'));
+      expect((await agent.get(address)).text).to.contain(`data-id="${worker.id}"`);
+      setClock(new Date('2026-06-01T03:29:00Z'));
+      expect((await agent.get(address)).text).to.contain('data-testid="held-lapsed"');
+    } finally {
+      setClock(null);
+    }
   });
 
   it('posts only to a list, only signed in, only scalars', async () => {
