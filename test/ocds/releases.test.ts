@@ -9,6 +9,8 @@ import { projectTransitioner } from '../../server/commands/projects/projectTrans
 import { ocdsPrefixFrom } from '../../server/config.js';
 import { configureOcdsPrefix, ocdsPrefix } from '../../server/services/ocds/identifiers.js';
 import { recordRelease } from '../../server/services/ocds/release.js';
+import { compileReleases } from '../../server/services/ocds/merge.js';
+import { setClock } from '../../server/clock.js';
 import { withTransaction } from '../../server/db.js';
 import { rewriteOcids } from '../../server/migrations/20261205070001-ocds-releases.js';
 import { actorOf } from '../factories/finance.js';
@@ -164,5 +166,30 @@ describe('OCDS schema copy', () => {
         .sort();
     expect(files(SCHEMA_DIR)).to.deep.equal(files(official));
     for (const f of files(official)) expect(fs.readFileSync(path.join(SCHEMA_DIR, f), 'utf8'), f).to.equal(fs.readFileSync(path.join(official, f), 'utf8'));
+  });
+});
+
+describe('OCDS releases: payments listed once, not in every release (#19)', () => {
+  it('a release lists the payments since the previous release; the compiled release holds them all', async () => {
+    const day = 24 * 3600_000;
+    const start = new Date('2026-03-01T02:00:00Z');
+    try {
+      setClock(start);
+      const { project } = await liveProject({ end: 'active' });
+      // Two days later an implementation release is written (nothing paid since): it lists no transaction.
+      setClock(new Date(start.getTime() + 2 * day));
+      await withTransaction((t) => recordRelease(project.id, ['implementation'], t));
+      setClock(new Date(start.getTime() + 4 * day));
+      await withTransaction((t) => recordRelease(project.id, ['implementation'], t));
+      const releases = (await releasesOf(project.id)) as Record<string, any>[];
+      const last = releases.at(-1)!;
+      expect(last.contracts[0].implementation).to.equal(undefined);
+      expect(last.parties.find((p: any) => p.roles.includes('supplier')).roles).to.deep.equal(['supplier', 'payee']);
+      const compiled = compileReleases(releases as never) as Record<string, any>;
+      expect(compiled.contracts[0].implementation.transactions).to.have.length(1);
+      expect(ocdsErrors('release-schema.json', last)).to.deep.equal([]);
+    } finally {
+      setClock(null);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import { col, Op, type Transaction } from 'sequelize';
 import { Agency } from '../../../models/Agency.js';
 import { Award } from '../../../models/Award.js';
 import { CatalogueItem } from '../../../models/CatalogueItem.js';
@@ -74,13 +74,32 @@ function clean<T extends Record<string, unknown>>(o: T): T {
 }
 
 /**
+ * Payments a release lists as transactions: those paid since the project's previous release (a
+ * day's margin against clocks of several app processes; a transaction listed twice merges into
+ * one by its id). Every payment writes a release in its own transaction, so each is listed at
+ * least once, and a contract paid hundreds of claims does not repeat all of them in every
+ * release (which would grow with the square of the payments).
+ */
+const TRANSACTION_MARGIN_MS = 24 * 3600_000;
+function paidSince(previousAt: Date | null) {
+  return previousAt ? { paidAt: { [Op.gte]: new Date(previousAt.getTime() - TRANSACTION_MARGIN_MS) } } : {};
+}
+
+/**
  * The release of project `projectId` as its records stand inside `transaction`: every release
- * carries all that is known of the contracting process at that moment (so the compiled release is
- * the latest state and the versioned release its history). Organisations appear by their unified
+ * carries all that is known of the contracting process at that moment, but for the payments,
+ * which it lists from the previous release on (`paidSince`); by the merge rules the compiled
+ * release is the latest state, every transaction included, and the versioned release its history. Organisations appear by their unified
  * social credit code (scheme CN-USCC); no natural person (no legal representative, contact, child
  * worker, user) is read, let alone written.
  */
-export async function buildRelease(projectId: number, tags: ReleaseTag[], seq: number, transaction: Transaction): Promise<Release> {
+export async function buildRelease(
+  projectId: number,
+  tags: ReleaseTag[],
+  seq: number,
+  transaction: Transaction,
+  previousAt: Date | null = null,
+): Promise<Release> {
   const project = await Project.findByPk(projectId, { transaction, rejectOnEmpty: true });
   const ocid = project.ocid ?? '';
   const [agency, district, lines, awards, contracts] = await Promise.all([
@@ -97,20 +116,23 @@ export async function buildRelease(projectId: number, tags: ReleaseTag[], seq: n
     Contract.findAll({ where: { projectId, status: { [Op.ne]: 'draft' } }, order: [['id', 'ASC']], transaction }),
   ]);
   const contractIds = contracts.map((c) => c.id);
-  const [instalments, payments, versions] = contractIds.length
+  const [instalments, payments, versions, payees] = contractIds.length
     ? await Promise.all([
         Instalment.findAll({ where: { contractId: contractIds }, order: [['seq', 'ASC']], transaction }),
-        Payment.findAll({ where: { contractId: contractIds, status: 'paid' }, order: [['id', 'ASC']], transaction }),
+        Payment.findAll({ where: { contractId: contractIds, status: 'paid', ...paidSince(previousAt) }, order: [['id', 'ASC']], transaction }),
         ContractVersion.findAll({ where: { contractId: contractIds, version: { [Op.gt]: 1 } }, order: [['version', 'ASC']], transaction }),
+        // Who was ever paid (the roles payer and payee), whatever this release lists.
+        Payment.findAll({ where: { contractId: contractIds, status: 'paid' }, attributes: ['organisationId'], group: [col('organisation_id')], transaction }),
       ])
-    : [[], [], []];
+    : [[], [], [], []];
+  const paidOrganisations = new Set(payees.map((p) => p.organisationId));
 
   const buyer = { id: agencyPartyId(agency.id), name: agency.name };
   const parties: Record<string, unknown>[] = [
     {
       ...buyer,
       address: { region: district.name, locality: '深圳市', countryName: '中国' },
-      roles: payments.length ? ['buyer', 'procuringEntity', 'payer'] : ['buyer', 'procuringEntity'],
+      roles: paidOrganisations.size ? ['buyer', 'procuringEntity', 'payer'] : ['buyer', 'procuringEntity'],
     },
   ];
   const suppliers = new Map<number, { id: string; name: string }>();
@@ -118,7 +140,7 @@ export async function buildRelease(projectId: number, tags: ReleaseTag[], seq: n
     const o = a.organisation;
     if (!o || suppliers.has(o.id)) continue;
     suppliers.set(o.id, { id: organisationPartyId(o.uscc), name: o.name });
-    const paid = payments.some((p) => p.organisationId === o.id);
+    const paid = paidOrganisations.has(o.id);
     parties.push({
       id: organisationPartyId(o.uscc),
       name: o.name,
@@ -263,9 +285,9 @@ function milestoneOf(contract: Contract, i: Instalment): Record<string, unknown>
  */
 export async function recordRelease(projectId: number, tags: ReleaseTag[], transaction: Transaction): Promise<OcdsRelease> {
   const project = await Project.findByPk(projectId, { transaction, attributes: ['id', 'ocid', 'districtId', 'year'], rejectOnEmpty: true });
-  const last = await OcdsRelease.max<number | null, OcdsRelease>('seq', { where: { projectId }, transaction });
-  const seq = Number(last ?? 0) + 1;
-  const release = await buildRelease(projectId, tags, seq, transaction);
+  const last = await OcdsRelease.findOne({ where: { projectId }, order: [['seq', 'DESC']], attributes: ['seq', 'releasedAt'], transaction });
+  const seq = (last?.seq ?? 0) + 1;
+  const release = await buildRelease(projectId, tags, seq, transaction, last?.releasedAt ?? null);
   return OcdsRelease.create(
     {
       projectId,
