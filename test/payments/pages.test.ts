@@ -204,10 +204,11 @@ describe('payments: the finance dashboard’s year', () => {
 
   it('shows that year chosen in the year box and its figures; the empty choice shows all years', async () => {
     const year = financeYear();
+    // Signed in under the stopped clock: a session is idle-timed by the app's clock.
+    setClock(new Date(`${year}-06-01T04:00:00Z`));
     const { agent, user } = await signedIn('finance', 'YT');
     const line = await buildBudgetLine({ districtCode: 'YT', year, creator: user });
     await buildAllocation({ line, status: 'approved', amountFen: 1_234_500 });
-    setClock(new Date(`${year}-06-01T04:00:00Z`));
     const page = await agent.get('/finance');
     expect(page.status).to.equal(200);
     expect(page.text).to.match(new RegExp(`<option value="${year}" selected>${year}</option>`));

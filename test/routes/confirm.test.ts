@@ -131,6 +131,15 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     const finance = await loginAs((await buildUser('finance')).user, TEST_PASSWORD);
     await collect(finance, `/payments/${requested.id}`);
     await collect(finance, `/payments/${approved.id}`);
+    // A bank statement whose line matches the approved payment by our reference: confirming records it paid (#18).
+    const statement = Buffer.from(
+      `\ufeff交易日期,交易流水号,对方户名,对方账号,借方发生额,摘要\n2026-04-02,CONFIRM${approved.id},收款人,1,${(approved.amountFen / 100).toFixed(2)},CP-${approved.id}`,
+      'utf8',
+    );
+    const statementToken = encodeURIComponent(csrfFrom((await finance.get('/bank-statements')).text));
+    const imported = await finance.post(`/bank-statements?_csrf=${statementToken}`).attach('file', statement, '对账单.csv');
+    expect(imported.status).to.equal(303);
+    await collect(finance, imported.headers.location);
     await collect(await loginAs(built.officer, TEST_PASSWORD), `/payments/contracts/${built.contract.id}`);
     const s = await buildClaimSetup();
     const draft = await buildClaim(s);
