@@ -43,7 +43,9 @@ describe('contracts: the activation checklist', () => {
 
     await buildAllocation({ status: 'approved', line, project, amountFen: 500_000 });
     page = (await agent.get(`/contracts/${contract.id}`)).text;
-    expect(activateButton(page)).to.contain('data-confirm-first').and.not.match(/ disabled/);
+    expect(activateButton(page))
+      .to.contain('data-confirm-first')
+      .and.not.match(/ disabled/);
     expect((await postForm(agent, `/contracts/${contract.id}/activate`, {})).status).to.equal(302);
     expect((await Contract.findByPk(contract.id))!.status).to.equal('active');
   });

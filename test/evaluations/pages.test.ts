@@ -284,7 +284,9 @@ describe('evaluations: pages', () => {
     };
     // The same filters over every evaluation and over none: the rows do not add queries.
     expect(await countQueries('/evaluations?perPage=100')).to.equal(await countQueries('/evaluations?perPage=100&year=2001'));
-    expect(await countQueries(`/evaluations?contractId=${a.built.contract.id}`)).to.equal(await countQueries(`/evaluations?contractId=${a.built.contract.id}&year=2001`));
+    expect(await countQueries(`/evaluations?contractId=${a.built.contract.id}`)).to.equal(
+      await countQueries(`/evaluations?contractId=${a.built.contract.id}&year=2001`),
+    );
     expect(await countQueries(`/evaluations/ranking?year=${year}`)).to.equal(await countQueries('/evaluations/ranking?year=2001'));
   });
 
