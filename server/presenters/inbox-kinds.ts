@@ -43,7 +43,8 @@ export type InboxKind = {
   where: (actor: Actor, day: string) => WhereOptions;
   include?: Includeable[];
   order: Order;
-  row: (record: never, lang: Lang) => InboxRow;
+  /** The item as the actor reads it. */
+  row: (record: never, lang: Lang, actor: Actor) => InboxRow;
   /** The area's own list of all of them, where there is one. */
   allHref?: string;
 };
@@ -59,47 +60,47 @@ const ORGANISATION = { model: Organisation, as: 'organisation', attributes: ['id
 const CONTRACT = { model: Contract, as: 'contract', attributes: ['id', 'number'] };
 /** A session id as SQL: an integer, or -1. */
 const idSql = (n: number | null | undefined) => (Number.isSafeInteger(n) ? Number(n) : -1);
+/** Oldest first by `column`, ties by id. */
+const oldestFirst = (column: string): Order => [
+  [column, 'ASC'],
+  ['id', 'ASC'],
+];
+/** Whether the actor's role may take `action` on `resource` at all. */
+const may = (action: string, resource: string) => (a: Actor) => can(a, action, resource);
 
 type WithContract = { contract?: { number: string } | null; organisation?: { name: string } | null };
-const contractLine = (r: WithContract) => [r.contract?.number, r.organisation?.name].filter(Boolean).join(' · ');
+/** The contract and its organisation; an organisation's own people are not told their own name on every line. */
+const contractLine = (r: WithContract, actor: Actor) =>
+  [r.contract?.number, actor.organisationId === null ? r.organisation?.name : null].filter(Boolean).join(' · ');
 
-const allocationDecide: InboxKind = {
-  key: 'allocationDecide',
-  applies: (a) => can(a, 'queue', ALLOCATION_RESOURCE),
-  model: Allocation,
-  where: (a) => allocationQueueWhere(a),
-  include: [{ model: Project, as: 'project', attributes: ['id', 'title'] }],
-  order: [
-    ['submittedAt', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: (r: Allocation) => ({ subject: r.project?.title ?? `#${r.id}`, detail: formatFen(r.amountFen), href: `/allocations/${r.id}`, dueOn: null }),
-  allHref: '/allocations/queue',
-};
+type Question = Pick<InboxKind, 'applies' | 'where'> & Partial<Pick<InboxKind, 'order' | 'allHref'>>;
 
-const paymentDecide: InboxKind = {
-  key: 'paymentDecide',
-  applies: (a) => can(a, 'queue', PAYMENT_RESOURCE),
-  model: Payment,
-  where: (a) => approvalQueueWhere(a),
-  include: [CONTRACT, ORGANISATION],
-  order: [
-    ['requestedAt', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: (r: Payment, lang) => ({
-    subject: contractLine(r),
+/**
+ * The kinds asked of one model's records, which hang off a contract (payments, claims,
+ * deliverables, evaluations): read with their contract and organisation and shown by one `row`;
+ * each kind brings its own question (who, which records) and may order or link otherwise.
+ */
+function contractRecords<R>(
+  model: ModelStatic<Model>,
+  row: (r: R, lang: Lang, actor: Actor) => InboxRow,
+  defaults: Pick<InboxKind, 'order'> & { allHref?: string },
+) {
+  return (key: string, question: Question): InboxKind => ({ key, model, include: [CONTRACT, ORGANISATION], row, ...defaults, ...question });
+}
+
+const payments = contractRecords(
+  Payment,
+  (r: Payment, lang, actor) => ({
+    subject: contractLine(r, actor),
     detail: `${lang.t(`inbox.paymentKind.${r.kind}`)} ${formatFen(r.amountFen)}`,
     href: `/payments/${r.id}`,
     dueOn: null,
   }),
-  allHref: '/payments/queue',
-};
-
-const paymentPay: InboxKind = {
-  key: 'paymentPay',
-  applies: (a) => can(a, 'pay', PAYMENT_RESOURCE),
-  model: Payment,
+  { order: oldestFirst('requestedAt') },
+);
+const paymentDecide = payments('paymentDecide', { applies: may('queue', PAYMENT_RESOURCE), where: (a) => approvalQueueWhere(a), allHref: '/payments/queue' });
+const paymentPay = payments('paymentPay', {
+  applies: may('pay', PAYMENT_RESOURCE),
   // Approved payments of the district, but not those the actor approved, unless the district's recorded one-reviewer exception.
   where: (a) => ({
     [Op.and]: [
@@ -113,210 +114,142 @@ const paymentPay: InboxKind = {
       },
     ],
   }),
-  include: [CONTRACT, ORGANISATION],
-  order: [
-    ['approvedAt', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: (r: Payment, lang) => ({
-    subject: contractLine(r),
-    detail: `${lang.t(`inbox.paymentKind.${r.kind}`)} ${formatFen(r.amountFen)}`,
-    href: `/payments/${r.id}`,
-    dueOn: null,
-  }),
-};
-
-const claimRow = (r: Claim) => ({ subject: contractLine(r), detail: `${r.month} · ${formatFen(r.totalFen)}`, href: `/claims/${r.id}`, dueOn: null });
-const claimDecide = (key: string, action: 'verify' | 'approve'): InboxKind => ({
-  key,
-  applies: (a) => can(a, 'queue', CLAIM_RESOURCE) && can(a, action, CLAIM_RESOURCE),
-  model: Claim,
-  where: (a) => claimQueueWhere(a),
-  include: [CONTRACT, ORGANISATION],
-  order: [
-    ['submittedAt', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: claimRow,
-  allHref: '/claims/queue',
+  order: oldestFirst('approvedAt'),
 });
 
-const claimReturned: InboxKind = {
-  key: 'claimReturned',
-  applies: (a) => can(a, 'edit', CLAIM_RESOURCE),
-  model: Claim,
+const claims = contractRecords(
+  Claim,
+  (r: Claim, _lang, actor) => ({ subject: contractLine(r, actor), detail: `${r.month} · ${formatFen(r.totalFen)}`, href: `/claims/${r.id}`, dueOn: null }),
+  { order: oldestFirst('submittedAt'), allHref: '/claims/queue' },
+);
+const claimDecide = (key: string, action: 'verify' | 'approve') =>
+  claims(key, { applies: (a) => can(a, 'queue', CLAIM_RESOURCE) && can(a, action, CLAIM_RESOURCE), where: (a) => claimQueueWhere(a) });
+const claimReturned = claims('claimReturned', {
+  applies: may('edit', CLAIM_RESOURCE),
   where: (a) => ({ [Op.and]: [claimScope(a), { status: 'returned' }] }),
-  include: [CONTRACT, ORGANISATION],
-  order: [
-    ['updatedAt', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: claimRow,
+  order: oldestFirst('updatedAt'),
   allHref: '/claims?status=returned',
-};
-
-const deliverableRow = (r: Deliverable, lang: Lang) => ({
-  subject: contractLine(r),
-  detail: `${lang.t(`deliverables.categories.${r.categoryCode}`)} · ${r.periodStart} – ${r.periodEnd}`,
-  href: `/deliverables/${r.id}`,
-  dueOn: r.dueOn,
 });
-const byDue: Order = [
-  ['dueOn', 'ASC'],
-  ['id', 'ASC'],
-];
 
-const deliverableReview: InboxKind = {
-  key: 'deliverableReview',
-  applies: (a) => can(a, 'queue', DELIVERABLE_RESOURCE),
-  model: Deliverable,
+const deliverables = contractRecords(
+  Deliverable,
+  (r: Deliverable, lang, actor) => ({
+    subject: contractLine(r, actor),
+    detail: `${lang.t(`deliverables.categories.${r.categoryCode}`)} · ${r.periodStart} – ${r.periodEnd}`,
+    href: `/deliverables/${r.id}`,
+    dueOn: r.dueOn,
+  }),
+  { order: oldestFirst('dueOn') },
+);
+const deliverableReview = deliverables('deliverableReview', {
+  applies: may('queue', DELIVERABLE_RESOURCE),
   where: (a) => reviewQueueWhere(a),
-  include: [CONTRACT, ORGANISATION],
-  order: [
-    ['submittedAt', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: deliverableRow,
+  order: oldestFirst('submittedAt'),
   allHref: '/deliverables/queue',
-};
-
-const deliverableReturned: InboxKind = {
-  key: 'deliverableReturned',
-  applies: (a) => can(a, 'hand_in', DELIVERABLE_RESOURCE),
-  model: Deliverable,
+});
+const deliverableReturned = deliverables('deliverableReturned', {
+  applies: may('hand_in', DELIVERABLE_RESOURCE),
   where: (a) => ({ [Op.and]: [deliverableScope(a), { status: 'returned' }] }),
-  include: [CONTRACT, ORGANISATION],
-  order: byDue,
-  row: deliverableRow,
   allHref: '/deliverables?status=returned',
-};
-
-const deliverableDue: InboxKind = {
-  key: 'deliverableDue',
-  applies: (a) => can(a, 'hand_in', DELIVERABLE_RESOURCE),
-  model: Deliverable,
+});
+const deliverableDue = deliverables('deliverableDue', {
+  applies: may('hand_in', DELIVERABLE_RESOURCE),
   where: (a, day) => ({ [Op.and]: [deliverableScope(a), { status: 'draft', dueOn: { [Op.lte]: addDays(day, DUE_WITHIN_DAYS) } }] }),
-  include: [CONTRACT, ORGANISATION],
-  order: byDue,
-  row: deliverableRow,
-};
-
-const evaluationRow = (r: Evaluation, lang: Lang) => ({
-  subject: contractLine(r),
-  detail: `${lang.t(`evaluations.kind.${r.kind}`)}${r.returnReason && r.status === 'in_progress' ? ` · ${lang.t('inbox.returnedBecause', { reason: r.returnReason })}` : ''}`,
-  href: `/evaluations/${r.id}`,
-  dueOn: r.dueOn,
-});
-const evaluationOfEvaluator = (key: string, status: string): InboxKind => ({
-  key,
-  applies: (a) => can(a, 'score', EVALUATION_RESOURCE),
-  model: Evaluation,
-  where: (a) => ({ [Op.and]: [evaluationScope(a), { status }] }),
-  include: [CONTRACT, ORGANISATION],
-  order: byDue,
-  row: evaluationRow,
-  allHref: '/evaluations/queue',
 });
 
-const evaluationConfirm: InboxKind = {
-  key: 'evaluationConfirm',
-  applies: (a) => can(a, 'confirm', EVALUATION_RESOURCE),
-  model: Evaluation,
-  where: (a) => ({ [Op.and]: [evaluationScope(a), { status: 'submitted' }] }),
-  include: [CONTRACT, ORGANISATION],
-  order: byDue,
-  row: evaluationRow,
-  allHref: '/evaluations/queue',
-};
+const evaluations = contractRecords(
+  Evaluation,
+  (r: Evaluation, lang, actor) => ({
+    subject: contractLine(r, actor),
+    detail: `${lang.t(`evaluations.kind.${r.kind}`)}${r.returnReason && r.status === 'in_progress' ? ` · ${lang.t('inbox.returnedBecause', { reason: r.returnReason })}` : ''}`,
+    href: `/evaluations/${r.id}`,
+    dueOn: r.dueOn,
+  }),
+  { order: oldestFirst('dueOn'), allHref: '/evaluations/queue' },
+);
+/** Evaluations in `status` for whoever may take `action` on them: the evaluator's to start and submit, the officer's to confirm. */
+const evaluationIn = (key: string, action: 'score' | 'confirm', status: string) =>
+  evaluations(key, { applies: may(action, EVALUATION_RESOURCE), where: (a) => ({ [Op.and]: [evaluationScope(a), { status }] }) });
 
 type ItemWithEvaluation = RectificationItem & { evaluation?: Evaluation & WithContract };
-const rectificationRow = (r: ItemWithEvaluation) => ({
-  subject: r.evaluation ? contractLine(r.evaluation) : '',
-  detail: r.description,
-  href: `/evaluations/${r.evaluationId}`,
-  dueOn: r.evaluation?.rectificationDeadline ?? null,
-});
-const rectificationInclude: Includeable[] = [
-  { model: Evaluation, as: 'evaluation', attributes: ['id', 'rectificationDeadline'], include: [CONTRACT, ORGANISATION] },
-];
-
-const rectificationReport: InboxKind = {
-  key: 'rectificationReport',
-  applies: (a) => can(a, 'report_rectification', EVALUATION_RESOURCE),
+/** Rectification items, read with their evaluation's deadline, contract and organisation. */
+const rectificationItems = (key: string, question: Question & Pick<InboxKind, 'order'>): InboxKind => ({
+  key,
   model: RectificationItem,
+  include: [{ model: Evaluation, as: 'evaluation', attributes: ['id', 'rectificationDeadline'], include: [CONTRACT, ORGANISATION] }],
+  row: (r: ItemWithEvaluation, _lang, actor) => ({
+    subject: r.evaluation ? contractLine(r.evaluation, actor) : '',
+    detail: r.description,
+    href: `/evaluations/${r.evaluationId}`,
+    dueOn: r.evaluation?.rectificationDeadline ?? null,
+  }),
+  ...question,
+});
+const rectificationReport = rectificationItems('rectificationReport', {
+  applies: may('report_rectification', EVALUATION_RESOURCE),
   where: (a) => ({ organisationId: idSql(a.organisationId), status: 'open' }),
-  include: rectificationInclude,
   order: [
     ['evaluationId', 'ASC'],
     ['seq', 'ASC'],
   ],
-  row: rectificationRow,
-};
-
-const rectificationClose: InboxKind = {
-  key: 'rectificationClose',
-  applies: (a) => can(a, 'close_rectification', EVALUATION_RESOURCE),
-  model: RectificationItem,
+});
+const rectificationClose = rectificationItems('rectificationClose', {
+  applies: may('close_rectification', EVALUATION_RESOURCE),
   where: (a) => ({
     status: 'reported',
     ...(a.cityLevel ? {} : { evaluationId: { [Op.in]: literal(`(SELECT ev.id FROM evaluations ev WHERE ev.district_id = ${idSql(a.districtId)})`) } }),
   }),
-  include: rectificationInclude,
-  order: [
-    ['reportedAt', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: rectificationRow,
-};
+  order: oldestFirst('reportedAt'),
+});
 
 type ContractRow = Contract & { organisation?: { name: string } | null };
-const contractFinalEvaluation: InboxKind = {
-  key: 'contractFinalEvaluation',
-  applies: (a) => can(a, 'schedule', EVALUATION_RESOURCE),
+/** Contracts the officer must act on, read with their organisation; `href` is where it is done. */
+const contracts = (
+  key: string,
+  question: Question & Pick<InboxKind, 'order'>,
+  href: (c: Contract) => string,
+  dueOn: (c: Contract) => string | null,
+): InboxKind => ({
+  key,
   model: Contract,
-  where: (a, day) => finalProposalsWhere(a, addDays(day, FINAL_EVALUATION_WITHIN_DAYS)) as WhereOptions,
   include: [ORGANISATION],
-  order: [
-    ['termEnd', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: (r: ContractRow) => ({
-    subject: contractLine({ contract: r, organisation: r.organisation }),
+  row: (r: ContractRow, _lang: Lang, actor: Actor) => ({
+    subject: contractLine({ contract: r, organisation: r.organisation }, actor),
     detail: '',
-    href: `/evaluations/new?contractId=${r.id}`,
-    dueOn: r.termEnd,
+    href: href(r),
+    dueOn: dueOn(r),
   }),
-};
-
-const contractReportingMissing: InboxKind = {
-  key: 'contractReportingMissing',
-  applies: (a) => can(a, 'schedule', DELIVERABLE_RESOURCE),
-  model: Contract,
-  where: (a) => ({
-    [Op.and]: [contractScope(a), { status: 'active' }, { id: { [Op.notIn]: literal('(SELECT rs.contract_id FROM reporting_schedules rs)') } }],
-  }),
-  include: [ORGANISATION],
-  order: [
-    ['termStart', 'ASC'],
-    ['id', 'ASC'],
-  ],
-  row: (r: ContractRow) => ({
-    subject: contractLine({ contract: r, organisation: r.organisation }),
-    detail: '',
-    href: `/contracts/${r.id}/reporting`,
-    dueOn: null,
-  }),
-};
+  ...question,
+});
+const contractFinalEvaluation = contracts(
+  'contractFinalEvaluation',
+  {
+    applies: may('schedule', EVALUATION_RESOURCE),
+    where: (a, day) => finalProposalsWhere(a, addDays(day, FINAL_EVALUATION_WITHIN_DAYS)) as WhereOptions,
+    order: oldestFirst('termEnd'),
+  },
+  (c) => `/evaluations/new?contractId=${c.id}`,
+  (c) => c.termEnd,
+);
+const contractReportingMissing = contracts(
+  'contractReportingMissing',
+  {
+    applies: may('schedule', DELIVERABLE_RESOURCE),
+    where: (a) => ({
+      [Op.and]: [contractScope(a), { status: 'active' }, { id: { [Op.notIn]: literal('(SELECT rs.contract_id FROM reporting_schedules rs)') } }],
+    }),
+    order: oldestFirst('termStart'),
+  },
+  (c) => `/contracts/${c.id}/reporting`,
+  () => null,
+);
 
 const workerTrainingLapsing: InboxKind = {
   key: 'workerTrainingLapsing',
-  applies: (a) => can(a, 'record_training', 'child_worker'),
+  applies: may('record_training', 'child_worker'),
   model: ChildWorker,
   where: (a, day) => workerListWhere(a, { status: 'active', training: 'lapsing' } as Parameters<typeof workerListWhere>[1], day) as WhereOptions,
-  order: [
-    ['lastTrainingPassedOn', 'ASC'],
-    ['id', 'ASC'],
-  ],
+  order: oldestFirst('lastTrainingPassedOn'),
   row: (r: ChildWorker, lang) => ({
     subject: r.name,
     detail: lang.t(`workers.kinds.${r.kind}`),
@@ -326,9 +259,20 @@ const workerTrainingLapsing: InboxKind = {
   allHref: '/workers?status=active&training=lapsing',
 };
 
+const allocationDecide: InboxKind = {
+  key: 'allocationDecide',
+  applies: may('queue', ALLOCATION_RESOURCE),
+  model: Allocation,
+  where: (a) => allocationQueueWhere(a),
+  include: [{ model: Project, as: 'project', attributes: ['id', 'title'] }],
+  order: oldestFirst('submittedAt'),
+  row: (r: Allocation) => ({ subject: r.project?.title ?? `#${r.id}`, detail: formatFen(r.amountFen), href: `/allocations/${r.id}`, dueOn: null }),
+  allHref: '/allocations/queue',
+};
+
 const budgetLineLow: InboxKind = {
   key: 'budgetLineLow',
-  applies: (a) => can(a, 'update', BUDGET_LINE_RESOURCE),
+  applies: may('update', BUDGET_LINE_RESOURCE),
   model: BudgetLine,
   // Lines of this year the actor keeps with less than a tenth of their amount still available (the ledger's line_available account).
   where: (a) => ({
@@ -360,10 +304,10 @@ export const INBOX_KINDS: readonly InboxKind[] = [
   claimDecide('claimVerify', 'verify'),
   claimDecide('claimApprove', 'approve'),
   deliverableReview,
-  evaluationConfirm,
+  evaluationIn('evaluationConfirm', 'confirm', 'submitted'),
   rectificationClose,
-  evaluationOfEvaluator('evaluationStart', 'scheduled'),
-  evaluationOfEvaluator('evaluationSubmit', 'in_progress'),
+  evaluationIn('evaluationStart', 'score', 'scheduled'),
+  evaluationIn('evaluationSubmit', 'score', 'in_progress'),
   deliverableReturned,
   claimReturned,
   deliverableDue,

@@ -59,7 +59,7 @@ type ItemView = InboxRow & { action: string; dueLabel: string; overdue: boolean 
 async function itemsOf(kind: InboxKind, actor: Actor, lang: Lang, day: string, window: { limit: number; offset: number }): Promise<ItemView[]> {
   const rows = await kind.model.findAll({ where: kind.where(actor, day), include: kind.include, order: kind.order, ...window });
   return rows.map((r) => {
-    const row = kind.row(r as never, lang);
+    const row = kind.row(r as never, lang, actor);
     const overdue = row.dueOn !== null && row.dueOn < day;
     const dueLabel = row.dueOn ? lang.t(overdue ? 'inbox.overdueSince' : 'inbox.dueOn', { day: row.dueOn }) : '';
     return { ...row, action: lang.t(`inbox.kinds.${kind.key}.action`), dueLabel, overdue };

@@ -223,6 +223,28 @@ describe('inbox: the page and the badge', () => {
     expect(calm.text).to.contain('目前没有等您处理的事项').and.not.to.contain('data-testid="inbox-count"');
   });
 
+  it('names the organisation to the officer, and only the contract to the organisation’s own people', async () => {
+    const built = await buildDeliverableContract({ districtCode: 'BA' });
+    const [d] = built.deliverables;
+    const org = by(built.orgUser);
+    await deliverableDraftSaver(
+      d.id,
+      { metrics: { visits: 3, households: 3, followUps: 0 }, narrative: '本季度完成入户探访。', purpose: 'report', removeFileIds: [] },
+      [],
+      org,
+    );
+    await deliverableSubmitter(d.id, { confirmNoChildData: false }, storeFor(testConfig()), org);
+    const itemsOn = async (user: User, kind: string) => {
+      const page = await (await loginAs(user, TEST_PASSWORD)).get(`/inbox?kind=${kind}`);
+      return (page.text.match(/data-testid="inbox-item"[\s\S]*?<\/li>/g) ?? []).filter((item) => item.includes(`/deliverables/${d.id}"`));
+    };
+    const [toReview] = await itemsOn(built.officer, 'deliverableReview');
+    expect(toReview).to.contain(built.contract.number).and.to.contain(built.organisation.name);
+    await deliverableReturner(d.id, { general: '请补充签到表' }, by(built.officer));
+    const [returned] = await itemsOn(built.orgUser, 'deliverableReturned');
+    expect(returned).to.contain(built.contract.number).and.not.to.contain(built.organisation.name);
+  });
+
   it('sends an anonymous visitor to sign in', async () => {
     const res = await anonymous().get('/inbox').set('Accept', 'text/html');
     expect(res.status).to.equal(302);
