@@ -27,9 +27,13 @@ export class TrainingRecord extends Model<InferAttributes<TrainingRecord>, Infer
   declare trainer: string;
   declare passed: boolean;
   declare certificateFileId: ForeignKey<StoredFile['id']> | null;
+  /** The session whose roster this result is on; null for a training recorded on the worker's page. */
+  declare trainingSessionId: CreationOptional<number | null>;
   declare createdBy: number;
   declare createdAt: CreationOptional<Date>;
   declare certificate?: NonAttribute<StoredFile | null>;
+  /** The session (models/TrainingSession.ts, which imports this file: typed by its shape here). */
+  declare session?: NonAttribute<{ id: number; districtId: number; title: string } | null>;
 
   static initModel(sequelize: Sequelize): void {
     TrainingRecord.init(
@@ -42,6 +46,7 @@ export class TrainingRecord extends Model<InferAttributes<TrainingRecord>, Infer
         trainer: { type: DataTypes.STRING(128), allowNull: false },
         passed: { type: DataTypes.BOOLEAN, allowNull: false },
         certificateFileId: { type: DataTypes.INTEGER, allowNull: true },
+        trainingSessionId: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
         createdBy: { type: DataTypes.INTEGER, allowNull: false },
         createdAt: DataTypes.DATE,
       },

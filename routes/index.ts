@@ -35,6 +35,7 @@ import { projectsRouter } from './projects.js';
 import { publicAnnouncementsRouter } from './public-announcements.js';
 import { publicOcdsRouter } from './public-ocds.js';
 import { referenceRouter } from './reference.js';
+import { trainingSessionsRouter } from './training-sessions.js';
 
 /** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
 export function mountRoutes(app: Express, config: Config): void {
@@ -68,6 +69,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(deliverableScheduleRouter());
   app.use(organisationsRouter(config));
   app.use(childWorkersRouter(config));
+  app.use(trainingSessionsRouter(config));
   app.use(claimsRouter(config));
   app.use(engagementsRouter(config));
   app.use(publicOcdsRouter(config));

@@ -17,6 +17,7 @@ import './payment.js';
 import './project.js';
 import './reference.js';
 import './notification.js';
+import './training-session.js';
 import './user.js';
 
 export type { Actor } from './actor.js';

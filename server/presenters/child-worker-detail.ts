@@ -2,7 +2,8 @@ import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, CHILD_WORKER_TRANSITIONS, ty
 import { editFormValues } from './stale-edit.js';
 import { AuditEvent, SubDistrict } from '../../models/index.js';
 import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
-import { type Actor, canMap, movesOf } from '../policies/index.js';
+import { type Actor, can as can_, canMap, movesOf } from '../policies/index.js';
+import { TrainingSession } from '../../models/TrainingSession.js';
 import { districtName } from './format.js';
 import { districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
 import { formatDateTime } from './format.js';
@@ -21,6 +22,7 @@ export async function workerDetailPage(actor: Actor, worker: ChildWorker, today:
   const [records, events] = await Promise.all([
     TrainingRecord.findAll({
       where: { childWorkerId: worker.id },
+      include: [{ model: TrainingSession, as: 'session', attributes: ['id', 'districtId'] }],
       order: [
         ['trainedOn', 'DESC'],
         ['id', 'DESC'],
@@ -43,6 +45,7 @@ export async function workerDetailPage(actor: Actor, worker: ChildWorker, today:
       trainer: r.trainer,
       passed: r.passed,
       passedLabel: t(r.passed ? 'workers.passed.yes' : 'workers.passed.no'),
+      sessionHref: r.session && can_(actor, 'read', 'training_session', r.session) ? `/trainings/${r.session.id}` : null,
       certificateHref: r.certificateFileId ? `${WORKERS_PATH}/${worker.id}/trainings/${r.id}/certificate` : null,
     })),
     events: events.map((e) => {

@@ -17,6 +17,7 @@ const ITEMS: { href: string; labelKey: string; action: string; resource: string;
   { href: '/deliverables', labelKey: 'nav.deliverables', action: 'list', resource: 'deliverable', group: 'deliver' },
   { href: '/evaluations', labelKey: 'nav.evaluations', action: 'list', resource: 'evaluation', group: 'deliver' },
   { href: '/workers', labelKey: 'nav.workers', action: 'list', resource: 'child_worker', group: 'deliver' },
+  { href: '/trainings', labelKey: 'nav.trainings', action: 'list', resource: 'training_session', group: 'deliver' },
   { href: '/budget-lines', labelKey: 'nav.budgetLines', action: 'list', resource: 'budget_line', group: 'pay' },
   { href: '/allocations', labelKey: 'nav.allocations', action: 'list', resource: 'allocation', group: 'pay' },
   { href: '/payments', labelKey: 'nav.payments', action: 'list', resource: 'payment', group: 'pay' },
