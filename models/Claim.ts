@@ -218,6 +218,7 @@ export class ClaimCap extends Model<InferAttributes<ClaimCap>, InferCreationAttr
   declare kind: ClaimKind;
   declare capFen: number;
   declare updatedBy: number | null;
+  declare lockVersion: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -229,6 +230,7 @@ export class ClaimCap extends Model<InferAttributes<ClaimCap>, InferCreationAttr
         kind: { type: DataTypes.STRING(16), allowNull: false, validate: { isIn: [CLAIM_KINDS] } },
         capFen: fen('capFen'),
         updatedBy: { type: DataTypes.INTEGER, allowNull: true },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

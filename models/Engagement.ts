@@ -15,6 +15,7 @@ export class Engagement extends Model<InferAttributes<Engagement>, InferCreation
   declare startsOn: string;
   declare endsOn: string;
   declare createdBy: number;
+  declare lockVersion: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare contract?: NonAttribute<Contract>;
@@ -31,6 +32,7 @@ export class Engagement extends Model<InferAttributes<Engagement>, InferCreation
         startsOn: { type: DataTypes.DATEONLY, allowNull: false },
         endsOn: { type: DataTypes.DATEONLY, allowNull: false },
         createdBy: { type: DataTypes.INTEGER, allowNull: false },
+        lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

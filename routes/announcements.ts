@@ -16,6 +16,7 @@ import {
   announcementContentExport,
   announcementExport,
   announcementFormOptions,
+  announcementFormValuesOf,
   announcementListPage,
   announcementPage,
   loadAnnouncement,
@@ -28,7 +29,7 @@ import {
   announcementTextForm,
   newAnnouncementForm,
 } from '../server/schemas/announcements.js';
-import { actorOf, auditedExport, bodyOf, by, idOf, langOf, queryOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, idOf, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 import { listQuery } from '../server/middleware/held-filters.js';
 
 const { subject, of: subjectOf } = subjectLoader(ANNOUNCEMENT_RESOURCE, loadAnnouncement);
@@ -48,8 +49,14 @@ async function renderShow(req: Request, res: Response, status = 200, extra: Reco
   res.status(status).render('announcements/show', { pageTitle: page.content.title, a: page, errors: {}, values: {}, refusal: null, ...extra });
 }
 
+/** A refused form on the announcement's page: 409 for a refused rule, 422 beside the fields, else (a stale save) the status already set. */
 const onInvalidText: OnInvalid = (req, res, form) =>
-  renderShow(req, res, form.refusal ? 409 : 422, { errors: form.errors, values: form.values, refusal: form.refusal ?? null });
+  renderShow(req, res, form.refusal ? 409 : Object.keys(form.errors).length ? 422 : res.statusCode, {
+    errors: form.errors,
+    values: form.values,
+    refusal: form.refusal ?? null,
+  });
+const textEdit = editing(announcementTextForm);
 
 /**
  * The yearly lottery-fund usage announcements (福利彩票公益金使用情况公告, #19): officers draft,
@@ -97,9 +104,10 @@ export function announcementsRouter(): Router {
     id,
     subject('update'),
     refusalsOnPage,
-    validateBody(editing(announcementTextForm), onInvalidText),
+    staleEdit(announcementFormValuesOf, { area: 'announcements' }),
+    validateBody(textEdit, onInvalidText),
     async (req, res) => {
-      await announcementEditor(idOf(res), bodyOf(res, editing(announcementTextForm)), by(req));
+      await announcementEditor(idOf(res), bodyOf(res, textEdit), by(req));
       flash(req, 'success', 'announcements.flash.saved');
       res.redirect(`${ANNOUNCEMENTS_PATH}/${idOf(res)}`);
     },

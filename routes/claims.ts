@@ -3,7 +3,6 @@ import { Router } from 'express';
 import { CLAIM_TRANSITIONS, type Claim, Claim as ClaimModel, ClaimLine } from '../models/Claim.js';
 import { StoredFile } from '../models/index.js';
 import type { Config } from '../server/config.js';
-import { capsOf } from '../server/commands/claims/claimCaps.js';
 import { claimCapsSetter } from '../server/commands/claims/claimCapsSetter.js';
 import { claimCreator, claimLineAdder, claimLineRemover } from '../server/commands/claims/claimEditor.js';
 import { claimLineSanctioner } from '../server/commands/claims/claimSanctioner.js';
@@ -25,6 +24,8 @@ import {
   claimExportQuery,
   claimFormPage,
   claimFormValuesOf,
+  CAPS_LABELS,
+  capsFormValuesOf,
   claimListPage,
   claimQueuePage,
   loadClaim,
@@ -35,7 +36,7 @@ import { queueFilterQuery } from '../server/schemas/batches.js';
 import { editing, fileQuery, idParams } from '../server/schemas/common.js';
 import { paidForm } from '../server/schemas/payments.js';
 import {
-  capsForm,
+  capsEdit,
   claimLineForm,
   claimListQuery,
   claimTotalsQuery,
@@ -49,7 +50,7 @@ import {
   type ClaimListQuery,
 } from '../server/schemas/claims.js';
 import { inBatches } from '../server/services/export.js';
-import { fenToInput, formatFen } from '../server/services/money.js';
+import { formatFen } from '../server/services/money.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { actorOf, auditedExport, by, bodyOf, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
@@ -79,7 +80,9 @@ const renderDetail: OnInvalid = async (req, res, form) => {
 /** The line forms under the claim's optimistic lock, and how a stale save's notice labels them. */
 const claimLineEdit = editing(claimLineForm);
 const claimLineRemoval = editing(lineRemovalForm);
+const claimSanction = editing(sanctionForm);
 const CLAIM_LABELS = { area: 'claims' };
+const capsOfStale = (current: { contractId: number | null }) => capsFormValuesOf(current.contractId);
 
 const renderNew: OnInvalid = async (req, res, form) => {
   const contractId = Number(form.values.contractId ?? (req.query as { contractId?: string }).contractId) || 0;
@@ -97,8 +100,7 @@ const renderNew: OnInvalid = async (req, res, form) => {
 };
 
 const renderCaps: OnInvalid = async (req, res, form) => {
-  const caps = await capsOf(0);
-  const values = Object.keys(form.values).length ? form.values : { transport: fenToInput(caps.transport), communication: fenToInput(caps.communication) };
+  const values = Object.keys(form.values).length ? form.values : await capsFormValuesOf(null);
   res.render('claims/caps', { pageTitle: req.t('claims.capsTitle'), values, errors: form.errors, action: `${CLAIMS_PATH}/caps` });
 };
 
@@ -160,11 +162,17 @@ export function claimsRouter(config: Config): Router {
 
   router.get(`${CLAIMS_PATH}/caps`, rule('set_default_caps', CLAIM_RESOURCE), (req, res) => renderCaps(req, res, { values: {}, errors: {} }));
 
-  router.post(`${CLAIMS_PATH}/caps`, rule('set_default_caps', CLAIM_RESOURCE), validateBody(capsForm, renderCaps), async (req, res) => {
-    await claimCapsSetter(null, bodyOf(res, capsForm), by(req));
-    flash(req, 'success', 'claims.flash.caps');
-    res.redirect(`${CLAIMS_PATH}/caps`);
-  });
+  router.post(
+    `${CLAIMS_PATH}/caps`,
+    rule('set_default_caps', CLAIM_RESOURCE),
+    staleEdit(capsOfStale, CAPS_LABELS),
+    validateBody(capsEdit, renderCaps),
+    async (req, res) => {
+      await claimCapsSetter(null, bodyOf(res, capsEdit), by(req));
+      flash(req, 'success', 'claims.flash.caps');
+      res.redirect(`${CLAIMS_PATH}/caps`);
+    },
+  );
 
   router.get(`${CLAIMS_PATH}/new`, rule('create', CLAIM_RESOURCE), validateQuery(newClaimQuery), async (req, res) => {
     const { contractId } = queryOf(res, newClaimQuery);
@@ -252,9 +260,10 @@ export function claimsRouter(config: Config): Router {
     rule('sanction', CLAIM_RESOURCE),
     id,
     subject('sanction'),
-    validateBody(sanctionForm, renderDetail),
+    staleEdit(claimFormValuesOf, CLAIM_LABELS),
+    validateBody(claimSanction, renderDetail),
     async (req, res) => {
-      const { claim } = await claimLineSanctioner(subjectOf(res).id, bodyOf(res, sanctionForm), by(req));
+      const { claim } = await claimLineSanctioner(subjectOf(res).id, bodyOf(res, claimSanction), by(req));
       flash(req, 'success', 'claims.flash.sanction', { id: claim.id, total: formatFen(claim.totalFen) });
       res.redirect(detailHref(claim.id));
     },

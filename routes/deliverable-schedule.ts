@@ -8,10 +8,10 @@ import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
 import { loadContract } from '../server/presenters/contracts.js';
-import { scheduleFormPage } from '../server/presenters/deliverables.js';
+import { scheduleChoices, scheduleFieldLabels, scheduleFormPage, scheduleFormValuesOf } from '../server/presenters/deliverables.js';
 import { idParams } from '../server/schemas/common.js';
-import { scheduleForm } from '../server/schemas/deliverables.js';
-import { bodyOf, by, langOf, subjectLoader } from './kit.js';
+import { scheduleEdit } from '../server/schemas/deliverables.js';
+import { bodyOf, by, langOf, staleEdit, subjectLoader } from './kit.js';
 
 /** The contract named in the path, in the actor's scope (else 404), whose schedule the actor may set (else 403). */
 const { subject, of: contractOf } = subjectLoader(DELIVERABLE_RESOURCE, loadContract);
@@ -27,15 +27,15 @@ const renderForm: OnInvalid = async (req, res, form) => {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The milestone conditions of the form (`kind_<instalmentId>`, `through_<id>`, `share_<id>` in per cent). */
-function milestonesOf(body: Record<string, string>): { milestones: MilestoneCondition[]; errors: FieldErrors } {
+function milestonesOf(body: Record<string, unknown>): { milestones: MilestoneCondition[]; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const milestones: MilestoneCondition[] = [];
   for (const [key, value] of Object.entries(body)) {
     const m = /^kind_(\d{1,10})$/.exec(key);
-    if (!m || !(MILESTONE_KINDS as readonly string[]).includes(value)) continue;
+    if (!m || typeof value !== 'string' || !(MILESTONE_KINDS as readonly string[]).includes(value)) continue;
     const instalmentId = Number(m[1]);
-    const through = (body[`through_${instalmentId}`] ?? '').trim();
-    const share = (body[`share_${instalmentId}`] ?? '').trim();
+    const through = String(body[`through_${instalmentId}`] ?? '').trim();
+    const share = String(body[`share_${instalmentId}`] ?? '').trim();
     if (value === 'deliverables' && !DAY.test(through)) errors[`through_${instalmentId}`] = 'deliverables.validation.throughInTerm';
     const shareBp = /^\d{1,3}(?:\.\d{1,2})?$/.test(share) ? Math.round(Number(share) * 100) : null;
     milestones.push({ instalmentId, kind: value as MilestoneKind, through: DAY.test(through) ? through : null, shareBp });
@@ -57,15 +57,21 @@ export function deliverableScheduleRouter(): Router {
     rule('schedule', DELIVERABLE_RESOURCE),
     id,
     subject('schedule'),
-    validateBody(scheduleForm, renderForm),
+    // The form is under the contract's version: another schedule save, or the contract edited or amended since, is refused as stale.
+    staleEdit(scheduleFormValuesOf, {
+      area: 'deliverables',
+      fields: (req, res) => scheduleFieldLabels(contractOf(res).id, langOf(req)),
+      choices: async (req) => scheduleChoices(langOf(req)),
+    }),
+    validateBody(scheduleEdit, renderForm),
     async (req, res) => {
       const contract = contractOf(res);
-      const body = bodyOf(res, scheduleForm);
+      const body = bodyOf(res, scheduleEdit);
       const dates = body.dates.split(/[\s,，、]+/).filter(Boolean);
       const { milestones, errors } = milestonesOf(body);
       if (dates.some((d) => !DAY.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))) errors.dates = 'deliverables.validation.dates';
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      await reportingScheduleSetter(contract.id, { frequency: body.frequency, graceDays: body.graceDays, dates, milestones }, by(req));
+      await reportingScheduleSetter(contract.id, { frequency: body.frequency, graceDays: body.graceDays, dates, milestones, _version: body._version }, by(req));
       flash(req, 'success', 'deliverables.flash.scheduleSaved');
       res.redirect(`/contracts/${contract.id}`);
     },

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Config } from '../server/config.js';
-import { capsOf } from '../server/commands/claims/claimCaps.js';
 import { claimCapsSetter } from '../server/commands/claims/claimCapsSetter.js';
 import { engagementRecorder } from '../server/commands/claims/engagementRecorder.js';
 import { engagementChanger, engagementRemover } from '../server/commands/claims/engagementEditor.js';
@@ -8,19 +7,23 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { CLAIM_RESOURCE, ENGAGEMENT_RESOURCE } from '../server/policies/claim.js';
-import { loadClaimsContract } from '../server/presenters/claims.js';
-import { engagementsPage } from '../server/presenters/engagements.js';
-import { capsForm, engagementCorrectForm, engagementEndForm, engagementForm, engagementParams } from '../server/schemas/claims.js';
-import { idParams } from '../server/schemas/common.js';
-import { fenToInput } from '../server/services/money.js';
+import { CAPS_LABELS, capsFormValuesOf, loadClaimsContract } from '../server/presenters/claims.js';
+import { engagementFormValuesOf, engagementsPage } from '../server/presenters/engagements.js';
+import { capsEdit, engagementCorrectForm, engagementEndForm, engagementForm, engagementParams } from '../server/schemas/claims.js';
+import { editing, idParams } from '../server/schemas/common.js';
 import { PersonalDataCipher } from '../server/services/personal-data.js';
-import { actorOf, bodyOf, by, langOf, paramsOf, subjectLoader } from './kit.js';
+import { actorOf, bodyOf, by, langOf, paramsOf, staleEdit, subjectLoader } from './kit.js';
 
 /** The contract in the path, through the claims scope (organisation: their own; staff: their district), else 404. */
 const engagementContract = subjectLoader(ENGAGEMENT_RESOURCE, loadClaimsContract);
 const capsContract = subjectLoader(CLAIM_RESOURCE, loadClaimsContract);
 const contractOf = engagementContract.of;
 const params = validateParams(idParams);
+
+/** An engagement's end and correct forms under its optimistic lock; a stale save's notice labels the days as the page does. */
+const endEdit = editing(engagementEndForm);
+const correctEdit = editing(engagementCorrectForm);
+const ENGAGEMENT_LABELS = { area: 'claims' };
 
 const renderPage: OnInvalid = async (req, res, form) => {
   const c = contractOf(res);
@@ -79,9 +82,11 @@ export function engagementsRouter(config: Config): Router {
     rule('update', ENGAGEMENT_RESOURCE),
     rowParams,
     engagementContract.subject('update'),
-    validateBody(engagementEndForm, renderPage),
+    staleEdit(engagementFormValuesOf, ENGAGEMENT_LABELS),
+    validateBody(endEdit, renderPage),
     async (req, res) => {
-      await engagementChanger(engagementIdOf(res), { kind: 'end', endsOn: bodyOf(res, engagementEndForm).endsOn }, by(req));
+      const { endsOn, _version } = bodyOf(res, endEdit);
+      await engagementChanger(engagementIdOf(res), { kind: 'end', endsOn, _version }, by(req));
       flash(req, 'success', 'claims.flash.engagementEnded');
       res.redirect(backTo(res));
     },
@@ -92,10 +97,11 @@ export function engagementsRouter(config: Config): Router {
     rule('update', ENGAGEMENT_RESOURCE),
     rowParams,
     engagementContract.subject('update'),
-    validateBody(engagementCorrectForm, renderPage),
+    staleEdit(engagementFormValuesOf, ENGAGEMENT_LABELS),
+    validateBody(correctEdit, renderPage),
     async (req, res) => {
-      const form = bodyOf(res, engagementCorrectForm);
-      await engagementChanger(engagementIdOf(res), { kind: 'correct', startsOn: form.startsOn, endsOn: form.endsOn }, by(req));
+      const form = bodyOf(res, correctEdit);
+      await engagementChanger(engagementIdOf(res), { kind: 'correct', startsOn: form.startsOn, endsOn: form.endsOn, _version: form._version }, by(req));
       flash(req, 'success', 'claims.flash.engagementCorrected');
       res.redirect(backTo(res));
     },
@@ -114,8 +120,7 @@ export function engagementsRouter(config: Config): Router {
   );
 
   router.get('/contracts/:id/claim-caps', rule('set_caps', CLAIM_RESOURCE), params, capsContract.subject('set_caps'), async (req, res) => {
-    const caps = await capsOf(contractOf(res).id);
-    return renderCaps(req, res, { values: { transport: fenToInput(caps.transport), communication: fenToInput(caps.communication) }, errors: {} });
+    return renderCaps(req, res, { values: await capsFormValuesOf(contractOf(res).id), errors: {} });
   });
 
   router.post(
@@ -123,9 +128,10 @@ export function engagementsRouter(config: Config): Router {
     rule('set_caps', CLAIM_RESOURCE),
     params,
     capsContract.subject('set_caps'),
-    validateBody(capsForm, renderCaps),
+    staleEdit((current: { contractId: number | null }) => capsFormValuesOf(current.contractId), CAPS_LABELS),
+    validateBody(capsEdit, renderCaps),
     async (req, res) => {
-      await claimCapsSetter(contractOf(res).id, bodyOf(res, capsForm), by(req));
+      await claimCapsSetter(contractOf(res).id, bodyOf(res, capsEdit), by(req));
       flash(req, 'success', 'claims.flash.caps');
       res.redirect(`/contracts/${contractOf(res).id}`);
     },

@@ -7,12 +7,19 @@ import { rule, signedIn } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { DELIVERY_LOG_RESOURCE } from '../server/policies/notification.js';
 import { DELIVERY_LOG_PATH, deliveryLogPage } from '../server/presenters/delivery-log.js';
-import { DELIVERY_PREFERENCES_PATH, deliveryPreferencesForm } from '../server/presenters/delivery-preferences.js';
+import {
+  DELIVERY_PREFERENCES_PATH,
+  deliveryPreferencesForm,
+  PREFERENCES_LABEL_KEYS,
+  preferencesChoices,
+  preferencesFormValuesOf,
+} from '../server/presenters/delivery-preferences.js';
 import { deliveryPreferencesForm as preferencesSchema } from '../server/schemas/delivery-preferences.js';
 import { NOTIFICATIONS_PATH, notificationsPage, notificationTarget } from '../server/presenters/notifications.js';
 import { idParams } from '../server/schemas/common.js';
 import { deliveryLogQuery, notificationsQuery } from '../server/schemas/notifications.js';
-import { actorOf, bodyOf, by, idOf, langOf, queryOf } from './kit.js';
+import { actorOf, bodyOf, by, idOf, langOf, queryOf, staleEdit } from './kit.js';
+import type { User } from '../models/User.js';
 
 const renderPreferences: OnInvalid = async (req: Request, res: Response, form) => {
   const view = await deliveryPreferencesForm(
@@ -45,11 +52,21 @@ export function notificationsRouter(): Router {
   });
   // Each person's own settings: where and how often notifications reach them beyond the app.
   router.get(DELIVERY_PREFERENCES_PATH, signedIn, (req, res) => renderPreferences(req, res, { values: {}, errors: {} }));
-  router.post(DELIVERY_PREFERENCES_PATH, signedIn, validateBody(preferencesSchema, renderPreferences), async (req, res) => {
-    await deliveryPreferencesSaver(bodyOf(res, preferencesSchema), by(req));
-    flash(req, 'success', 'deliveryPrefs.saved');
-    res.redirect(303, DELIVERY_PREFERENCES_PATH);
-  });
+  router.post(
+    DELIVERY_PREFERENCES_PATH,
+    signedIn,
+    staleEdit((user: User) => preferencesFormValuesOf(user), {
+      area: 'deliveryPrefs',
+      keys: PREFERENCES_LABEL_KEYS,
+      choices: async (req) => preferencesChoices(langOf(req)),
+    }),
+    validateBody(preferencesSchema, renderPreferences),
+    async (req, res) => {
+      await deliveryPreferencesSaver(bodyOf(res, preferencesSchema), by(req));
+      flash(req, 'success', 'deliveryPrefs.saved');
+      res.redirect(303, DELIVERY_PREFERENCES_PATH);
+    },
+  );
   router.get(DELIVERY_LOG_PATH, rule('list', DELIVERY_LOG_RESOURCE), validateQuery(deliveryLogQuery), async (req, res) => {
     const log = await deliveryLogPage(queryOf(res, deliveryLogQuery), langOf(req));
     res.render('notifications/delivery-log', { pageTitle: req.t('deliveryLog.title'), log });

@@ -4,9 +4,15 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody } from '../server/middleware/validate.js';
 import { REMINDER_SETTINGS_RESOURCE } from '../server/policies/notification.js';
-import { REMINDER_SETTINGS_PATH, reminderSettingsForm } from '../server/presenters/reminder-settings.js';
-import { reminderSettingsForm as settingsSchema, reminderSettingsOf } from '../server/schemas/reminders.js';
-import { bodyOf, by, langOf } from './kit.js';
+import {
+  REMINDER_SETTINGS_PATH,
+  reminderChoices,
+  reminderFieldLabels,
+  reminderFormValuesOf,
+  reminderSettingsForm,
+} from '../server/presenters/reminder-settings.js';
+import { reminderSettingsForm as settingsSchema, reminderSettingsOf, withUntickedBoxes } from '../server/schemas/reminders.js';
+import { bodyOf, by, langOf, staleEdit } from './kit.js';
 
 const render: OnInvalid = async (req: Request, res: Response, form) => {
   const view = await reminderSettingsForm(langOf(req), form.values && Object.keys(form.values).length ? { values: form.values, errors: form.errors } : null);
@@ -17,10 +23,26 @@ const render: OnInvalid = async (req: Request, res: Response, form) => {
 export function reminderSettingsRouter(): Router {
   const router = Router();
   router.get(REMINDER_SETTINGS_PATH, rule('read', REMINDER_SETTINGS_RESOURCE), (req, res) => render(req, res, { values: {}, errors: {} }));
-  router.post(REMINDER_SETTINGS_PATH, rule('update', REMINDER_SETTINGS_RESOURCE), validateBody(settingsSchema, render), async (req, res) => {
-    await reminderSettingsSaver(reminderSettingsOf(bodyOf(res, settingsSchema)), by(req));
-    flash(req, 'success', 'reminders.saved');
-    res.redirect(303, REMINDER_SETTINGS_PATH);
-  });
+  router.post(
+    REMINDER_SETTINGS_PATH,
+    rule('update', REMINDER_SETTINGS_RESOURCE),
+    (req, _res, next) => {
+      req.body = withUntickedBoxes((req.body as Record<string, unknown> | undefined) ?? {});
+      next();
+    },
+    // A save based on settings another administrator (or another tab) saved since is refused, shown and kept.
+    staleEdit(() => reminderFormValuesOf(), {
+      area: 'reminders',
+      fields: (req) => reminderFieldLabels(langOf(req)),
+      choices: async (req) => reminderChoices(langOf(req)),
+    }),
+    validateBody(settingsSchema, render),
+    async (req, res) => {
+      const body = bodyOf(res, settingsSchema);
+      await reminderSettingsSaver(reminderSettingsOf(body), by(req), body._version);
+      flash(req, 'success', 'reminders.saved');
+      res.redirect(303, REMINDER_SETTINGS_PATH);
+    },
+  );
   return router;
 }

@@ -15,6 +15,7 @@ import { districtsInOrder } from '../services/reference.js';
 import { formatShare } from './budget.js';
 import { districtName, formatDate, formatDateTime } from './format.js';
 import { choicesIf, listFrame, pageWindow, scopeShow, withAll } from './list-page.js';
+import { editFormValues, type FormValues } from './stale-edit.js';
 
 export const ANNOUNCEMENTS_PATH = '/announcements';
 export const PUBLIC_ANNOUNCEMENTS_PATH = '/public/announcements';
@@ -164,6 +165,11 @@ const NEXT: Record<string, string> = {
   issued: 'announcements.next.issued',
 };
 
+/** What the body's text form is opened with: the text as stored, under the announcement's version (kernel `checkVersion`). */
+export function announcementFormValuesOf(a: LotteryAnnouncement): FormValues {
+  return editFormValues(a, { bodyText: a.bodyText ?? '' });
+}
+
 /** The announcement's page: its content (live while a draft, stored after), the body's text, the steps the actor may take. */
 export async function announcementPage(actor: Actor, a: LotteryAnnouncement, lang: Lang) {
   const content = await contentOf(a);
@@ -174,7 +180,7 @@ export async function announcementPage(actor: Actor, a: LotteryAnnouncement, lan
     statusLabel: lang.t(`announcements.status.${a.status}`),
     live: !a.content,
     bodyText: a.bodyText ?? '',
-    lockVersion: a.lockVersion,
+    form: announcementFormValuesOf(a),
     returnReason: a.returnReason ?? '',
     next: lang.t(NEXT[a.status]),
     history: [

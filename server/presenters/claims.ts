@@ -7,7 +7,7 @@ import { Contract } from '../../models/Contract.js';
 import { Payment } from '../../models/Payment.js';
 import { AuditEvent, District, Organisation, StoredFile, User } from '../../models/index.js';
 import { today } from '../clock.js';
-import { capsOf } from '../commands/claims/claimCaps.js';
+import { capsOf, capsRowsOf, capsVersionOf } from '../commands/claims/claimCaps.js';
 import { ceilingFundsOf } from '../commands/claims/claimCeiling.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
@@ -221,20 +221,34 @@ export async function loadClaim(actor: Actor, id: number): Promise<Claim> {
 }
 
 /**
- * What the claim's line forms (adding one, removing one) were opened on: the claim's version and
- * its lines as stored (day, what for, amount), so a stale save's notice shows the lines another
- * save added or removed (routes/kit.ts staleEdit).
+ * What the claim's line forms (adding one, removing one, lowering one: partial sanction) were
+ * opened on: the claim's version and its lines as stored (day, what for, amount, and what a line
+ * was lowered to), so a stale save's notice shows the lines another save added, removed or
+ * lowered (routes/kit.ts staleEdit).
  */
 export async function claimFormValuesOf(c: Claim): Promise<FormValues> {
   const lines = await ClaimLine.findAll({
     where: { claimId: c.id },
-    attributes: ['spentOn', 'description', 'amountFen'],
+    attributes: ['spentOn', 'description', 'amountFen', 'sanctionedFen'],
     order: [
       ['spentOn', 'ASC'],
       ['id', 'ASC'],
     ],
   });
-  return editFormValues(c, { lines: lines.map((l) => `${l.spentOn} ${l.description} ${formatFen(l.amountFen)}`) });
+  const lowered = (l: ClaimLine) => (l.sanctionedFen === null || l.sanctionedFen === undefined ? '' : ` → ${formatFen(l.sanctionedFen)}`);
+  return editFormValues(c, { lines: lines.map((l) => `${l.spentOn} ${l.description} ${formatFen(l.amountFen)}${lowered(l)}`) });
+}
+
+/** How a stale caps save's notice labels the two caps, as the form does. */
+export const CAPS_LABELS = { area: 'claims', keys: { transport: 'claims.fields.capTransport', communication: 'claims.fields.capCommunication' } };
+
+/**
+ * The caps form's values (the city default's, `contractId` null, or a contract's: its own, else
+ * the default it follows) under the version of the set it saves (`capsVersionOf`).
+ */
+export async function capsFormValuesOf(contractId: number | null): Promise<FormValues> {
+  const [caps, rows] = await Promise.all([capsOf(contractId ?? 0), capsRowsOf(contractId)]);
+  return editFormValues({ lockVersion: capsVersionOf(rows) }, { transport: fenToInput(caps.transport), communication: fenToInput(caps.communication) });
 }
 
 /** The claim's lines with their receipts and who lowered them (one query). */

@@ -621,30 +621,67 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
   };
 }
 
-/** The schedule form: frequency, grace days, set dates, and a milestone condition per instalment still scheduled. */
-export async function scheduleFormPage(contract: Contract, lang: Lang, form?: { values: Record<string, unknown>; errors: FieldErrors }) {
-  const [schedule, instalments] = await Promise.all([
-    ReportingSchedule.findOne({ where: { contractId: contract.id } }),
-    Instalment.findAll({ where: { contractId: contract.id, status: { [Op.ne]: 'cancelled' } }, order: [['seq', 'ASC']] }),
-  ]);
-  const values: Record<string, unknown> = form?.values ?? {
+/** The schedule form's values as stored: the reporting schedule and each open instalment's milestone, under the contract's version. */
+function scheduleValuesOf(contract: Contract, schedule: ReportingSchedule | null, instalments: readonly Instalment[]): FormValues {
+  return editFormValues(contract, {
     frequency: schedule?.frequency ?? 'quarterly',
     graceDays: String(schedule?.graceDays ?? 10),
     dates: schedule?.dates.join('\n') ?? '',
     ...Object.fromEntries(
-      instalments.flatMap((i) => [
-        [`kind_${i.id}`, i.milestoneKind],
-        [`through_${i.id}`, i.milestoneThrough ?? ''],
-        [`share_${i.id}`, i.milestoneShareBp ? String(i.milestoneShareBp / 100) : ''],
-      ]),
+      instalments
+        .filter((i) => i.status === 'scheduled' && i.milestoneKind !== 'evaluation')
+        .flatMap((i) => [
+          [`kind_${i.id}`, i.milestoneKind],
+          [`through_${i.id}`, i.milestoneThrough ?? ''],
+          [`share_${i.id}`, i.milestoneShareBp ? String(i.milestoneShareBp / 100) : ''],
+        ]),
     ),
+  });
+}
+
+const scheduleRowsOf = (contractId: number) =>
+  Promise.all([
+    ReportingSchedule.findOne({ where: { contractId } }),
+    Instalment.findAll({ where: { contractId, status: { [Op.ne]: 'cancelled' } }, order: [['seq', 'ASC']] }),
+  ]);
+
+/**
+ * The reporting schedule form's values as stored now, under the contract's version (the schedule
+ * saves move it on, as the contract's edit and amendment do: kernel `checkVersion`).
+ */
+export async function scheduleFormValuesOf(contract: Contract): Promise<FormValues> {
+  const [schedule, instalments] = await scheduleRowsOf(contract.id);
+  return scheduleValuesOf(contract, schedule, instalments);
+}
+
+/** How a stale schedule save's notice labels each instalment's milestone fields: by the instalment's number, as the form shows them. */
+export async function scheduleFieldLabels(contractId: number, lang: Lang): Promise<Record<string, string>> {
+  const instalments = await Instalment.findAll({ where: { contractId }, attributes: ['id', 'seq'] });
+  return Object.fromEntries(
+    instalments.flatMap((i) =>
+      (['kind', 'through', 'share'] as const).map((f) => [`${f}_${i.id}`, `#${i.seq} ${lang.t(`deliverables.fields.${f === 'kind' ? 'milestoneKind' : f}`)}`]),
+    ),
+  );
+}
+
+/** The schedule form's selects (frequency, milestone kind), by field, so a stale save's notice shows their labels. */
+export function scheduleChoices(lang: Lang) {
+  return {
+    frequency: (['monthly', 'quarterly', 'dates'] as const).map((f) => ({ value: f, label: lang.t(`deliverables.frequency.${f}`) })),
+    kind: (['manual', 'deliverables', 'targets'] as const).map((k) => ({ value: k, label: lang.t(`deliverables.milestoneKinds.${k}`) })),
   };
+}
+
+/** The schedule form: frequency, grace days, set dates, and a milestone condition per instalment still scheduled. */
+export async function scheduleFormPage(contract: Contract, lang: Lang, form?: { values: Record<string, unknown>; errors: FieldErrors }) {
+  const [schedule, instalments] = await scheduleRowsOf(contract.id);
+  const values: Record<string, unknown> = form?.values ?? scheduleValuesOf(contract, schedule, instalments);
   return {
     contract: { id: contract.id, number: contract.number, href: `/contracts/${contract.id}`, term: `${contract.termStart} – ${contract.termEnd}` },
     values,
     errors: form?.errors ?? {},
-    frequencies: (['monthly', 'quarterly', 'dates'] as const).map((f) => ({ value: f, label: lang.t(`deliverables.frequency.${f}`) })),
-    kinds: (['manual', 'deliverables', 'targets'] as const).map((k) => ({ value: k, label: lang.t(`deliverables.milestoneKinds.${k}`) })),
+    frequencies: scheduleChoices(lang).frequency,
+    kinds: scheduleChoices(lang).kind,
     instalments: instalments.map((i) => ({
       id: i.id,
       seq: i.seq,

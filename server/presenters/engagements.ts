@@ -5,6 +5,7 @@ import { Claim } from '../../models/Claim.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
 import { ENGAGEMENT_RESOURCE } from '../policies/claim.js';
+import { editFormValues, type FormValues } from './stale-edit.js';
 
 /** The engagements of a contract with their workers (one query). */
 export function engagementsOf(contractId: number) {
@@ -23,6 +24,11 @@ export function directorShare(engagements: readonly Engagement[]) {
   const workers = new Map(engagements.map((e) => [e.childWorkerId, e.worker?.kind]));
   const directors = [...workers.values()].filter((k) => k === 'director').length;
   return { engaged: workers.size, directors, share: workers.size ? `${Math.round((directors / workers.size) * 1000) / 10} %` : '—' };
+}
+
+/** The values an engagement's end and correct forms are opened with: its days, under its version (kernel `checkVersion`). */
+export function engagementFormValuesOf(e: Engagement): FormValues {
+  return editFormValues(e, { startsOn: e.startsOn, endsOn: e.endsOn });
 }
 
 /**
@@ -51,6 +57,7 @@ export async function engagementsPage(actor: Actor, c: Contract, lang: Lang) {
       claims: claimsOf.get(e.id) ?? 0,
       href: `/contracts/${c.id}/engagements/${e.id}`,
       can: { change: changes, remove: removes && !claimsOf.get(e.id) },
+      form: engagementFormValuesOf(e),
     })),
     ...directorShare(engagements),
     can: { create: can(actor, 'create', ENGAGEMENT_RESOURCE, c) && c.status === 'active', change: changes, readWorker: can(actor, 'list', 'child_worker') },

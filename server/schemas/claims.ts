@@ -4,7 +4,7 @@ import { CLAIM_KINDS, CLAIM_STATUSES } from '../../models/Claim.js';
 import { fapiaoSchema, idNumberSchema } from '../services/identifiers.js';
 import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
 import { moneyField } from './money.js';
-import { idParams, MAX_ID, personalDataConfirmation, recordId } from './common.js';
+import { editing, idParams, MAX_ID, personalDataConfirmation, recordId } from './common.js';
 
 const required = () => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required');
 
@@ -98,6 +98,8 @@ export type SanctionFormInput = z.infer<typeof sanctionForm>;
 /** The monthly caps of a contract (or the city default), in yuan per worker per month. */
 export const capsForm = z.object({ transport: positiveMoney(), communication: positiveMoney() });
 export type CapsForm = z.infer<typeof capsForm>;
+/** The caps form under the version of its set of caps (the city default's or a contract's own; kernel `checkVersion`). */
+export const capsEdit = editing(capsForm);
 
 export const CLAIM_SORT_KEYS = ['month', 'total', 'status', 'updatedAt'] as const;
 export type ClaimSortKey = (typeof CLAIM_SORT_KEYS)[number];

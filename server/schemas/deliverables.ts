@@ -102,4 +102,17 @@ export const scheduleForm = z
   })
   .catchall(z.string().max(32));
 
+/**
+ * The schedule form under the contract's optimistic lock (kernel `checkVersion`): its own hidden
+ * `_version` and `_opened` are kept from the milestone fields' catch-all (whose 32 characters the
+ * opened digests exceed).
+ */
+export const scheduleEdit = z.intersection(
+  z.preprocess(
+    (v) => (v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== '_version' && k !== '_opened')) : v),
+    scheduleForm,
+  ),
+  z.object({ _version: lockVersion }),
+);
+
 export { MILESTONE_KINDS };

@@ -7,6 +7,7 @@ import { buildClaim, buildClaimSetup } from '../factories/claims.js';
 import { actorOf } from '../factories/finance.js';
 import { addTrainings, buildWorker } from '../factories/workers.js';
 import { fieldError, loginAs, postForm } from '../support/agent.js';
+import { versionNow } from '../support/forms.js';
 
 const PASSWORD = 'correct horse battery staple';
 const errorOf = (p: Promise<unknown>) =>
@@ -26,16 +27,17 @@ describe('claims: ending, correcting and removing an engagement', () => {
     expect(page).to.contain(`action="${base}/end"`);
     expect(page).to.contain('已有 1 份报销申请，不能删除');
 
-    const orphaning = await postForm(agent, `${base}/end`, { rowId: String(s.engagement.id), change: 'end', endsOn: '2026-03-01' });
+    const v = () => versionNow(s.engagement);
+    const orphaning = await postForm(agent, `${base}/end`, { rowId: String(s.engagement.id), change: 'end', endsOn: '2026-03-01', _version: await v() });
     expect(orphaning.status).to.equal(422);
     expect(fieldError(orphaning.text, 'endsOn')).to.contain('这一天之后已有报销明细');
     expect(orphaning.text).to.contain('value="2026-03-01"');
     expect((await Engagement.findByPk(s.engagement.id))!.endsOn).to.equal('2026-12-31');
 
-    const ended = await postForm(agent, `${base}/end`, { rowId: String(s.engagement.id), change: 'end', endsOn: '2026-03-31' });
+    const ended = await postForm(agent, `${base}/end`, { rowId: String(s.engagement.id), change: 'end', endsOn: '2026-03-31', _version: await v() });
     expect(ended.status).to.equal(302);
     expect((await Engagement.findByPk(s.engagement.id))!.endsOn).to.equal('2026-03-31');
-    const later = await postForm(agent, `${base}/end`, { rowId: String(s.engagement.id), change: 'end', endsOn: '2026-04-30' });
+    const later = await postForm(agent, `${base}/end`, { rowId: String(s.engagement.id), change: 'end', endsOn: '2026-04-30', _version: await v() });
     expect(fieldError(later.text, 'endsOn')).to.contain('须早于现在的结束日期');
 
     const corrected = await postForm(agent, `${base}/correct`, {
@@ -43,6 +45,7 @@ describe('claims: ending, correcting and removing an engagement', () => {
       change: 'correct',
       startsOn: '2026-02-01',
       endsOn: '2026-04-15',
+      _version: await v(),
     });
     expect(corrected.status).to.equal(302);
     expect((await Engagement.findByPk(s.engagement.id))!.get({ plain: true })).to.include({ startsOn: '2026-02-01', endsOn: '2026-04-15' });

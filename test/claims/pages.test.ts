@@ -231,7 +231,8 @@ describe('claims: pages', () => {
     expect(bad.status).to.equal(422);
     expect(fieldError(bad.text, 'transport')).to.not.equal(null);
     const officer = await loginAs(s.officer, TEST_PASSWORD);
-    expect((await postForm(officer, `/contracts/${s.contract.id}/claim-caps`, { transport: '500', communication: '150.50' })).status).to.equal(302);
+    const opened = formValues((await officer.get(`/contracts/${s.contract.id}/claim-caps`)).text, `/contracts/${s.contract.id}/claim-caps`);
+    expect((await postForm(officer, `/contracts/${s.contract.id}/claim-caps`, { ...opened, transport: '500', communication: '150.50' })).status).to.equal(302);
     expect((await officer.get(`/contracts/${s.contract.id}`)).text).to.contain('本合同设定');
     expect((await postForm(officer, '/claims/caps', { transport: '1', communication: '1' })).status).to.equal(403);
   });

@@ -12,6 +12,7 @@ import { buildClaim, buildClaimSetup } from '../factories/claims.js';
 import { actorOf } from '../factories/finance.js';
 import { TEST_PASSWORD } from '../factories/index.js';
 import { fieldError, loginAs, postForm } from '../support/agent.js';
+import { versionNow } from '../support/forms.js';
 
 const by = (u: User) => ({ actor: actorOf(u) });
 const errorOf = (p: Promise<unknown>) =>
@@ -31,11 +32,17 @@ describe('claims: partial sanction (#18)', () => {
       lineId: String(a.id),
       sanctionAmount: '80.00',
       sanctionReason: '超出公交票价标准',
+      _version: await versionNow(claim),
     });
     expect(lowered.status, fieldError(lowered.text, 'sanctionAmount') ?? '').to.equal(302);
     expect(await Claim.findByPk(claim.id)).to.include({ claimedFen: 15_456, totalFen: 11_456, status: 'submitted' });
     // Never raised: not by the officer, not back to what was claimed.
-    const raise = await postForm(officer, `/claims/${claim.id}/sanction`, { lineId: String(a.id), sanctionAmount: '100.00', sanctionReason: '恢复' });
+    const raise = await postForm(officer, `/claims/${claim.id}/sanction`, {
+      lineId: String(a.id),
+      sanctionAmount: '100.00',
+      sanctionReason: '恢复',
+      _version: await versionNow(claim),
+    });
     expect(raise.status).to.equal(422);
     expect(fieldError(raise.text, 'sanctionAmount')).to.contain('只能调低');
     expect(raise.text, 'the input is kept').to.contain('value="100.00"');

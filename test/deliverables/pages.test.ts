@@ -173,10 +173,20 @@ describe('deliverables: pages', () => {
     const officer = await loginAs(built.officer, TEST_PASSWORD);
     const form = await officer.get(`/contracts/${built.contract.id}/reporting`);
     expect(form.status).to.equal(200);
-    const bad = await postForm(officer, `/contracts/${built.contract.id}/reporting`, { frequency: 'dates', graceDays: '0', dates: '2027-05-01' });
+    const bad = await postForm(officer, `/contracts/${built.contract.id}/reporting`, {
+      frequency: 'dates',
+      graceDays: '0',
+      dates: '2027-05-01',
+      _version: await versionNow(built.contract),
+    });
     expect(bad.status).to.equal(422);
     expect(fieldError(bad.text, 'dates')).to.not.equal(null);
-    const ok = await postForm(officer, `/contracts/${built.contract.id}/reporting`, { frequency: 'monthly', graceDays: '5', dates: '' });
+    const ok = await postForm(officer, `/contracts/${built.contract.id}/reporting`, {
+      frequency: 'monthly',
+      graceDays: '5',
+      dates: '',
+      _version: await versionNow(built.contract),
+    });
     expect(ok.status).to.equal(302);
     expect(await Deliverable.count({ where: { contractId: built.contract.id } })).to.equal(12);
     const org = await loginAs(built.orgUser, TEST_PASSWORD);

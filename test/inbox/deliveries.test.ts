@@ -10,6 +10,7 @@ import { notify } from '../../server/services/notifications.js';
 import { actorOf, buildAllocation } from '../factories/finance.js';
 import { buildUser, TEST_PASSWORD, unique } from '../factories/index.js';
 import { loginAs, postForm } from '../support/agent.js';
+import { formValues } from '../support/forms.js';
 import { startSmtpServer } from '../support/smtp.js';
 
 /** Noon, or `hour` o'clock, Beijing time on `day`. */
@@ -193,6 +194,7 @@ describe('delivery: the pages', () => {
       mode_evaluations: 'daily',
       mode_reminders: 'off',
       mode_escalations: 'daily',
+      _version: formValues(form.text, '/account/notifications')._version,
     });
     const bad = await postForm(agent, '/account/notifications', fields('not-an-address'), '/account/notifications');
     expect(bad.status).to.equal(422);

@@ -12,6 +12,7 @@ import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { buildPaymentContract } from '../factories/payments.js';
 import { addTrainings, buildWorker } from '../factories/workers.js';
 import { csrfFrom, loginAs, postForm } from '../support/agent.js';
+import { formValues } from '../support/forms.js';
 
 /** Stops the clock at noon (Beijing) of `day` and runs a reminders round for it. */
 async function roundOn(day: string) {
@@ -133,6 +134,7 @@ describe('reminder settings: the administrator’s page', () => {
       ),
       deliverableDue_daysBefore: deliverableDays,
       deliverableDue_escalateAfter: '3',
+      _version: formValues(page.text, '/admin/reminders')._version,
     });
     const bad = await postForm(agent, '/admin/reminders', fields('七天'), '/admin/reminders');
     expect(bad.status).to.equal(422);

@@ -34,6 +34,15 @@ import { EvaluationTemplate } from '../../models/EvaluationTemplate.js';
 import { EvaluationTemplateIndicator } from '../../models/EvaluationTemplateIndicator.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { buildEvaluation, buildTemplate } from '../factories/evaluations.js';
+import { ClaimCap } from '../../models/Claim.js';
+import { Engagement } from '../../models/Engagement.js';
+import { LotteryAnnouncement } from '../../models/LotteryAnnouncement.js';
+import { ReminderSetting } from '../../models/ReminderSetting.js';
+import { NotificationPreference } from '../../models/Delivery.js';
+import { ReportingSchedule } from '../../models/ReportingSchedule.js';
+import { fenToInput } from '../../server/services/money.js';
+import { announcementCreator } from '../../server/commands/announcements/announcementCreator.js';
+import { actorOf } from '../factories/finance.js';
 
 /**
  * Issue #14: a save based on an older version of a record is refused (409), shows what the other
@@ -53,6 +62,8 @@ type Opened = {
   stored: (field: string) => Promise<unknown>;
   /** How the form is posted when not url-encoded (a multipart form: the CSRF token in the query). */
   send?: Send;
+  /** Puts back what the test changed that other tests share (the city's settings). */
+  restore?: () => Promise<void>;
 };
 
 type Send = (agent: Agent, action: string, fields: Record<string, string>) => Promise<{ status: number; text: string }>;
@@ -333,6 +344,145 @@ const CASES: Case[] = [
     theirs: ['name', '年度末期评价模板（修订）'],
     yours: ['scale_1', '90 分以上为优'],
   },
+  {
+    name: 'lottery announcement draft (body text)',
+    open: async () => {
+      const { user: officer, agent } = await signedIn('officer');
+      const agency = await Agency.create({ districtId: (await district('FT')).id, kind: 'civil_affairs', name: `福彩公告测试局${unique()}` });
+      const a = await announcementCreator({ agencyId: agency.id, year: 2025 }, { actor: actorOf(officer) });
+      return {
+        agent,
+        page: `/announcements/${a.id}`,
+        action: `/announcements/${a.id}/text`,
+        stored: async (f) => (await LotteryAnnouncement.findByPk(a.id))?.get(f),
+      };
+    },
+    theirs: ['bodyText', '本局福彩公益金全部用于困境儿童关爱服务（甲）。'],
+    yours: ['bodyText', '本局福彩公益金用于困境儿童关爱服务（乙）。'],
+  },
+  {
+    name: 'city default claim caps (administrator)',
+    open: async () => {
+      const { agent } = await signedIn('admin');
+      const before = await ClaimCap.findAll({ where: { contractId: null } });
+      return {
+        agent,
+        page: '/claims/caps',
+        action: '/claims/caps',
+        stored: async (f) => {
+          const row = await ClaimCap.findOne({ where: { contractId: null, kind: f } });
+          return row ? fenToInput(row.capFen) : null;
+        },
+        restore: async () => {
+          for (const r of before) await ClaimCap.update({ capFen: r.capFen }, { where: { id: r.id } });
+        },
+      };
+    },
+    theirs: ['transport', '320.00'],
+    yours: ['communication', '120.00'],
+  },
+  {
+    name: 'a contract’s own claim caps (officer)',
+    open: async () => {
+      const s = await buildClaimSetup();
+      const agent = await loginAs(s.officer, TEST_PASSWORD);
+      return {
+        agent,
+        page: `/contracts/${s.contract.id}/claim-caps`,
+        action: `/contracts/${s.contract.id}/claim-caps`,
+        stored: async (f) => {
+          const row = await ClaimCap.findOne({ where: { contractId: s.contract.id, kind: f } });
+          return row ? fenToInput(row.capFen) : null;
+        },
+      };
+    },
+    theirs: ['transport', '450.00'],
+    yours: ['communication', '150.00'],
+  },
+  {
+    name: 'reminder settings (administrator)',
+    open: async () => {
+      const { agent } = await signedIn('admin');
+      const before = (await ReminderSetting.findAll()).map((r) => r.get({ plain: true }));
+      const column: Record<string, string> = { daysBefore: 'daysBefore', escalateAfter: 'escalateAfterDays', escalateTo: 'escalateTo' };
+      return {
+        agent,
+        page: '/admin/reminders',
+        action: '/admin/reminders',
+        stored: async (f) => {
+          const [kind, field] = f.split('_');
+          return (await ReminderSetting.findByPk(kind))?.get(column[field]);
+        },
+        restore: async () => {
+          for (const r of before) await ReminderSetting.update(r, { where: { kind: r.kind } });
+        },
+      };
+    },
+    theirs: ['contractEnd_daysBefore', '45'],
+    yours: ['rectification_daysBefore', '9'],
+  },
+  {
+    name: 'reporting schedule (officer)',
+    open: async () => {
+      const built = await buildDeliverableContract();
+      const agent = await loginAs(built.officer, TEST_PASSWORD);
+      return {
+        agent,
+        page: `/contracts/${built.contract.id}/reporting`,
+        action: `/contracts/${built.contract.id}/reporting`,
+        stored: async (f) => (await ReportingSchedule.findOne({ where: { contractId: built.contract.id } }))?.get(f),
+      };
+    },
+    theirs: ['graceDays', '7'],
+    yours: ['frequency', 'monthly'],
+  },
+  {
+    name: 'engagement corrected (organisation user)',
+    open: async () => {
+      const s = await buildClaimSetup();
+      const agent = await loginAs(s.orgUser, TEST_PASSWORD);
+      return {
+        agent,
+        page: `/contracts/${s.contract.id}/engagements`,
+        action: `/contracts/${s.contract.id}/engagements/${s.engagement.id}/correct`,
+        stored: async (f) => (await Engagement.findByPk(s.engagement.id))?.get(f),
+      };
+    },
+    theirs: ['endsOn', '2026-11-30'],
+    yours: ['startsOn', '2026-02-01'],
+  },
+  {
+    name: 'engagement ended early (organisation user)',
+    open: async () => {
+      const s = await buildClaimSetup();
+      const agent = await loginAs(s.orgUser, TEST_PASSWORD);
+      return {
+        agent,
+        page: `/contracts/${s.contract.id}/engagements`,
+        action: `/contracts/${s.contract.id}/engagements/${s.engagement.id}/end`,
+        stored: async (f) => (await Engagement.findByPk(s.engagement.id))?.get(f),
+      };
+    },
+    theirs: ['endsOn', '2026-11-30'],
+    yours: ['endsOn', '2026-10-31'],
+  },
+  {
+    name: 'notification settings (their own, any user)',
+    open: async () => {
+      const { user, agent } = await signedIn('officer');
+      return {
+        agent,
+        page: '/account/notifications',
+        action: '/account/notifications',
+        stored: async (f) =>
+          f.startsWith('mode_')
+            ? (await NotificationPreference.findOne({ where: { userId: user.id, kind: f.slice(5) } }))?.mode
+            : (await User.findByPk(user.id))?.get(f),
+      };
+    },
+    theirs: ['email', 'zhang@example.test'],
+    yours: ['mode_reminders', 'off'],
+  },
 ];
 
 /** Columns whose form field is named otherwise. */
@@ -341,33 +491,12 @@ const COLUMN_OF: Record<string, string> = { reimbursementCeiling: 'reimbursement
 describe('stale edits: a save based on an older version is refused, shown and kept (#14)', () => {
   for (const c of CASES) {
     it(`${c.name}: two tabs, the later save is refused with the other save's change shown and its input kept`, async () => {
-      const { agent, page, action, stored, send = postForm } = await c.open();
-      const tabA = { ...formValues((await agent.get(page)).text, action), ...c.fill };
-      const tabB = { ...formValues((await agent.get(page)).text, action), ...c.fill };
-      expect(tabA._version, 'the form carries its version').to.match(/^\d+$/);
-      const [theirField, theirValue] = c.theirs;
-      const [yourField, yourValue] = c.yours;
-
-      const savedA = await send(agent, action, { ...tabA, [theirField]: theirValue });
-      expect(savedA.status, savedA.text.slice(0, 300)).to.equal(302);
-
-      const savedB = await send(agent, action, { ...tabB, [yourField]: yourValue });
-      expect(savedB.status).to.equal(409);
-      expect(savedB.text).to.contain('data-testid="stale-edit"');
-      expect(savedB.text).to.contain('记录已被他人修改');
-      const changes = staleChanges(savedB.text);
-      expect(changes[theirField], `the notice names ${theirField}`).to.deep.equal(
-        c.notice ?? [theirValue, theirField === yourField ? yourValue : tabB[theirField] || '（空）'],
-      );
-      expect(savedB.text, 'no personal number unmasked in the notice').not.to.contain('13800138000');
-      const again = formValues(savedB.text, action);
-      expect(again[yourField], 'B keeps its input').to.equal(yourValue);
-      expect(Number(again._version)).to.be.greaterThan(Number(tabB._version));
-      expect(String(await stored(theirField)), "A's change is still stored").to.equal(theirValue);
-      expect(String(await stored(COLUMN_OF[yourField] ?? yourField))).not.to.equal(yourValue);
-
-      const savedAgain = await send(agent, action, again);
-      expect(savedAgain.status, 'saved again on the current version').to.equal(302);
+      const { agent, page, action, stored, send = postForm, restore } = await c.open();
+      try {
+        await twoTabs(c, { agent, page, action, stored, send });
+      } finally {
+        await restore?.();
+      }
     });
 
     it(`${c.name}: a save without a version (a tab from before the deploy) is refused as stale`, async () => {
@@ -379,6 +508,36 @@ describe('stale edits: a save based on an older version is refused, shown and ke
     });
   }
 });
+
+/** Tab A saves one field, tab B (opened before) another: B is refused, shown A's change and keeps its input; saved again it goes through. */
+async function twoTabs(c: Case, { agent, page, action, stored, send }: Required<Omit<Opened, 'restore'>>): Promise<void> {
+  const tabA = { ...formValues((await agent.get(page)).text, action), ...c.fill };
+  const tabB = { ...formValues((await agent.get(page)).text, action), ...c.fill };
+  expect(tabA._version, 'the form carries its version').to.match(/^\d+$/);
+  const [theirField, theirValue] = c.theirs;
+  const [yourField, yourValue] = c.yours;
+
+  const savedA = await send(agent, action, { ...tabA, [theirField]: theirValue });
+  expect(savedA.status, savedA.text.slice(0, 300)).to.be.oneOf([302, 303]);
+
+  const savedB = await send(agent, action, { ...tabB, [yourField]: yourValue });
+  expect(savedB.status).to.equal(409);
+  expect(savedB.text).to.contain('data-testid="stale-edit"');
+  expect(savedB.text).to.contain('记录已被他人修改');
+  const changes = staleChanges(savedB.text);
+  expect(changes[theirField], `the notice names ${theirField}`).to.deep.equal(
+    c.notice ?? [theirValue, theirField === yourField ? yourValue : tabB[theirField] || '（空）'],
+  );
+  expect(savedB.text, 'no personal number unmasked in the notice').not.to.contain('13800138000');
+  const again = formValues(savedB.text, action);
+  expect(again[yourField], 'B keeps its input').to.equal(yourValue);
+  expect(Number(again._version)).to.be.greaterThan(Number(tabB._version));
+  expect(String(await stored(theirField)), "A's change is still stored").to.equal(theirValue);
+  expect(String(await stored(COLUMN_OF[yourField] ?? yourField))).not.to.equal(yourValue);
+
+  const savedAgain = await send(agent, action, again);
+  expect(savedAgain.status, 'saved again on the current version').to.be.oneOf([302, 303]);
+}
 
 /** Every stored blob of the test store (temp files aside): what a refused save must leave as it found. */
 function storedBlobs(): string[] {
@@ -489,6 +648,33 @@ describe('stale edits of forms with files: nothing of a refused save is stored (
     const fresh = formValues(stale.text, `/claims/${claim.id}/lines/${second.id}/delete`);
     expect((await postForm(agent, `/claims/${claim.id}/lines/${second.id}/delete`, fresh)).status).to.equal(302);
     expect(await ClaimLine.count({ where: { claimId: claim.id } })).to.equal(0);
+  });
+});
+
+describe('stale edits: partial sanction of a claim’s lines (#14)', () => {
+  it('a line lowered from an older page is refused (another line was lowered meanwhile), shown with the other lowering, the input kept; lowered again it saves', async () => {
+    const s = await buildClaimSetup({ ceilingFen: 1_000_000 });
+    const claim = await buildClaim(s, { lines: [{ amountFen: 12_000 }, { amountFen: 3_456, kind: 'communication' }], status: 'submitted' });
+    const [a, b] = await ClaimLine.findAll({ where: { claimId: claim.id }, order: [['id', 'ASC']] });
+    const agent = await loginAs(s.officer, TEST_PASSWORD);
+    const page = `/claims/${claim.id}`;
+    const action = `/claims/${claim.id}/sanction`;
+    const tabA = formValues((await agent.get(page)).text, action);
+    const tabB = formValues((await agent.get(page)).text, action);
+    expect(tabA._version, 'the sanction form carries the claim’s version').to.match(/^\d+$/);
+    const savedA = await postForm(agent, action, { ...tabA, lineId: String(a.id), sanctionAmount: '80.00', sanctionReason: '超出公交票价标准' });
+    expect(savedA.status, savedA.text.slice(0, 300)).to.equal(302);
+
+    const stale = await postForm(agent, action, { ...tabB, lineId: String(b.id), sanctionAmount: '30.00', sanctionReason: '话费超出套餐部分' });
+    expect(stale.status).to.equal(409);
+    expect(stale.text).to.contain('data-testid="stale-edit"');
+    expect(staleChanges(stale.text).lines?.[0], 'the notice shows the line the other save lowered').to.contain('→ ¥80.00');
+    const again = formValues(stale.text, action);
+    expect(again).to.include({ lineId: String(b.id), sanctionAmount: '30.00', sanctionReason: '话费超出套餐部分' });
+    expect((await ClaimLine.findByPk(b.id))?.sanctionedFen ?? null, 'nothing lowered by the refused save').to.equal(null);
+
+    expect((await postForm(agent, action, again)).status, 'lowered again on the current version').to.equal(302);
+    expect((await ClaimLine.findByPk(b.id))?.sanctionedFen).to.equal(3_000);
   });
 });
 

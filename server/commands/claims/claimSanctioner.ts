@@ -5,12 +5,12 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
 import { can } from '../../policies/index.js';
 import { CLAIM_RESOURCE } from '../../policies/claim.js';
 import { recordAudit } from '../../services/audit.js';
-import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
+import { auditActorOf, type By, checkTransition, checkVersion, lockedContract } from '../kernel.js';
 import { contractIdOfClaim, lockedClaim } from './claimLocks.js';
 import { retotal } from './claimTotal.js';
 
 /** What a partial sanction says: the line's new amount (fen) and why, which the organisation sees. */
-export type SanctionForm = { lineId: number; amountFen: number; reason: string };
+export type SanctionForm = { lineId: number; amountFen: number; reason: string; _version?: number };
 
 /**
  * Partial sanction (issue #18): the officer verifying a submitted claim, or finance approving a
@@ -19,7 +19,9 @@ export type SanctionForm = { lineId: number; amountFen: number; reason: string }
  * locks, in ONE transaction: the new amount must be lower than what counts now and not below 0,
  * never higher (422 beside the amount); the claim must keep something to pay (422: reject it
  * instead); the claim's total that counts follows (ceilings, the payment, the ledger and the
- * printed forms read it), the claimed total stays. Audited with both amounts and the reason.
+ * printed forms read it), the claimed total stays. A page opened on an older version of the claim
+ * (another line lowered since, by a second tab or the other reviewer) is refused as stale (409,
+ * kernel `checkVersion`) and shows what changed. Audited with both amounts and the reason.
  */
 export async function claimLineSanctioner(claimId: number, form: SanctionForm, by: By) {
   const contractId = await contractIdOfClaim(claimId, by.actor);
@@ -28,6 +30,7 @@ export async function claimLineSanctioner(claimId: number, form: SanctionForm, b
     const claim = await lockedClaim(claimId, contract, transaction);
     checkTransition('claims', CLAIM_TRANSITIONS, claim, 'sanction');
     if (!can(by.actor, 'sanction', CLAIM_RESOURCE, claim)) throw new ForbiddenError('claims.errors.notYours');
+    const bump = checkVersion(claim, form._version);
     const line = await ClaimLine.findOne({ where: { id: form.lineId, claimId: claim.id }, transaction });
     if (!line) throw new NotFoundError();
     const reason = form.reason.trim();
@@ -38,6 +41,7 @@ export async function claimLineSanctioner(claimId: number, form: SanctionForm, b
     if (claim.totalFen - (fromFen - form.amountFen) <= 0) throw new ValidationError({ sanctionAmount: 'claims.validation.sanctionNothingLeft' });
     const totalBeforeFen = claim.totalFen;
     await line.update({ sanctionedFen: form.amountFen, sanctionReason: reason, sanctionedBy: by.actor.id, sanctionedAt: now() }, { transaction });
+    await claim.update(bump, { transaction });
     await retotal(claim, transaction);
     await recordAudit({
       actor: auditActorOf(by.actor),

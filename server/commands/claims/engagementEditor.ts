@@ -9,10 +9,13 @@ import { can } from '../../policies/index.js';
 import { ENGAGEMENT_RESOURCE } from '../../policies/claim.js';
 import { recordAudit } from '../../services/audit.js';
 import { isTrainedOn } from '../../services/training-status.js';
-import { auditActorOf, type By, lockedContract } from '../kernel.js';
+import { auditActorOf, type By, checkVersion, lockedContract } from '../kernel.js';
 
-/** What a change of an engagement may do: end it early (a new last day) or correct both days. */
-export type EngagementChange = { kind: 'end'; endsOn: string } | { kind: 'correct'; startsOn: string; endsOn: string };
+/**
+ * What a change of an engagement may do: end it early (a new last day) or correct both days;
+ * `_version` is the engagement's version the form was opened on (kernel `checkVersion`).
+ */
+export type EngagementChange = ({ kind: 'end'; endsOn: string } | { kind: 'correct'; startsOn: string; endsOn: string }) & { _version?: number };
 
 /** The contract of an engagement, read before the transaction opens (404 when there is none). */
 async function contractIdOfEngagement(engagementId: number): Promise<number> {
@@ -39,12 +42,14 @@ const liveClaims = (engagementId: number) => ({ engagementId, status: { [Op.ne]:
  * outside the contract's term or the last before the first; an end that is not earlier than the
  * current one; a first day on which the worker was not trained; an overlap with another engagement
  * of the worker on the contract; and any day already claimed (a line of a claim not rejected) that
- * the new days would leave uncovered: those claims would lose their engagement. Audited with the
- * days before and after.
+ * the new days would leave uncovered: those claims would lose their engagement. A form opened on
+ * an older version of the engagement is refused as stale (409) before any of that. Audited with
+ * the days before and after.
  */
 export async function engagementChanger(engagementId: number, change: EngagementChange, by: By): Promise<Engagement> {
   return withTransaction(async (transaction) => {
     const { contract, engagement } = await lockedEngagement(engagementId, by, transaction);
+    const bump = checkVersion(engagement, change._version);
     const startsOn = change.kind === 'correct' ? change.startsOn : engagement.startsOn;
     const endsOn = change.endsOn;
     const errors: FieldErrors = {};
@@ -82,7 +87,7 @@ export async function engagementChanger(engagementId: number, change: Engagement
     if (outside.some((l) => l.spentOn < startsOn)) errors.startsOn = 'claims.validation.claimedBefore';
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const before = { startsOn: engagement.startsOn, endsOn: engagement.endsOn };
-    await engagement.update({ startsOn, endsOn }, { transaction });
+    await engagement.update({ startsOn, endsOn, ...bump }, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: `engagement.${change.kind}`,

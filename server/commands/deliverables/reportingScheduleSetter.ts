@@ -10,12 +10,12 @@ import { recordAudit } from '../../services/audit.js';
 import type { ReportingFrequency } from '../../../models/ReportingSchedule.js';
 import { MAX_GRACE_DAYS } from '../../services/reporting-schedule.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
-import { auditActorOf, type By, lockedContract } from '../kernel.js';
+import { auditActorOf, type By, checkVersion, lockedContract } from '../kernel.js';
 import { createDueDeliverables } from './dueDeliverables.js';
 import type { MilestoneCondition } from './milestoneConditions.js';
 
 /** The parsed schedule form: how often deliverables fall due, and what each open instalment's milestone is tied to. */
-export type ScheduleForm = { frequency: ReportingFrequency; graceDays: number; dates: string[]; milestones: MilestoneCondition[] };
+export type ScheduleForm = { frequency: ReportingFrequency; graceDays: number; dates: string[]; milestones: MilestoneCondition[]; _version?: number };
 
 function scheduleErrors(form: ScheduleForm, contract: Contract): FieldErrors {
   const errors: FieldErrors = {};
@@ -37,12 +37,17 @@ function scheduleErrors(form: ScheduleForm, contract: Contract): FieldErrors {
  * deliverables (manual, all due through a date accepted, or every target reached to a share), in
  * one transaction: the contract locked first, 404 outside the officer's district, 409 once the
  * contract is completed or terminated, 422 beside the fields. On an active contract the due
- * deliverables follow at once, and milestones already met move their instalments to `due`.
+ * deliverables follow at once, and milestones already met move their instalments to `due`. The
+ * form is under the contract's version (kernel `checkVersion`): one opened before another schedule
+ * save, or before the contract was edited or amended (which may change its term and instalments),
+ * is refused as stale (409); a save moves the version on, so a contract edit opened before it is
+ * refused in turn instead of recreating the instalments without the milestones set here.
  */
 export async function reportingScheduleSetter(contractId: number, form: ScheduleForm, by: By): Promise<ReportingSchedule> {
   return withTransaction(async (transaction) => {
     const contract = await lockedContract(contractId, transaction, (c) => can(by.actor, 'schedule', DELIVERABLE_RESOURCE, c));
     if (!['draft', 'active'].includes(contract.status)) throw new ConflictError('deliverables.errors.contractEnded', { status: contract.status });
+    const bump = checkVersion(contract, form._version);
     const errors = scheduleErrors(form, contract);
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const open = await Instalment.findAll({ where: { contractId, status: { [Op.in]: ['scheduled'] } }, transaction });
@@ -78,6 +83,7 @@ export async function reportingScheduleSetter(contractId: number, form: Schedule
       updatedBy: by.actor.id,
     });
     await schedule.save({ transaction });
+    await contract.update(bump, { transaction });
     const made = await createDueDeliverables(contract, transaction);
     await recordAudit({
       actor: auditActorOf(by.actor),
