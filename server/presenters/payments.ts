@@ -11,6 +11,7 @@ import { NotFoundError } from '../errors.js';
 import { today } from '../clock.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { awaitsSecondReviewer, FINANCE_DASHBOARD_RESOURCE, PAYMENT_RESOURCE, paymentScope } from '../policies/payment.js';
+import { BANK_STATEMENT_RESOURCE, PAYMENT_RUN_RESOURCE } from '../policies/batch.js';
 import { BATCH_KIND_SPECS } from '../commands/batches/batchKinds.js';
 import type { QueueFilterQuery } from '../schemas/batches.js';
 import type { PaymentFilter, PaymentListQuery, PaymentSortKey } from '../schemas/payments.js';
@@ -150,7 +151,13 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
         PAYMENT_STATUSES.map((s) => ({ value: s, label: t(`payments.status.${s}`) })),
       ),
     },
-    can: { ...canMap(actor, PAYMENT_RESOURCE, ['export', 'queue']), ...canMap(actor, FINANCE_DASHBOARD_RESOURCE, ['view']) },
+    can: {
+      ...canMap(actor, PAYMENT_RESOURCE, ['export', 'queue']),
+      ...canMap(actor, FINANCE_DASHBOARD_RESOURCE, ['view']),
+      // Where finance pays from: the payment runs for the bank and the bank's statements (#18).
+      runs: can(actor, 'list', PAYMENT_RUN_RESOURCE),
+      statements: can(actor, 'list', BANK_STATEMENT_RESOURCE),
+    },
   };
 }
 

@@ -119,6 +119,23 @@ describe('bank reconciliation (#18)', () => {
     expect((await verifyLedger()).ok).to.equal(true);
   });
 
+  it('imports an export as the bank writes it: GBK, the bank and account named above the header row', async () => {
+    const s = await buildClaimSetup();
+    const file = gbk(
+      [
+        '中国工商银行 账户交易明细',
+        '账号：4000021209200000001',
+        '起止日期：2026-04-01 至 2026-04-30',
+        '交易日期,交易流水号,对方户名,对方账号,借方发生额（元）,贷方发生额（元）,摘要',
+        `2026-04-02,ICBC${Date.now()}T,阳光社工,6222000000000077,88.00,,服务费`,
+      ].join('\r\n'),
+    );
+    const res = await importFile(await loginAs(s.cashier, TEST_PASSWORD), file, '工行明细.csv');
+    expect(res.status).to.equal(303);
+    const lines = await BankStatementLine.findAll({ where: { bankStatementId: idOf(res.headers.location) } });
+    expect(lines.map((l) => [l.payeeName, l.amountFen, l.status])).to.deep.equal([['阳光社工', 8_800, 'unmatched']]);
+  });
+
   it('the approver cannot record from a statement (separate duties): the line keeps the reason', async () => {
     const built = await buildPaymentContract();
     const s = await buildClaimSetup();

@@ -327,6 +327,9 @@ describe('file storage', () => {
       expect(sniff((await xlsx(true)).subarray(0, SNIFF_BYTES)), 'a streamed workbook within the first bytes').to.equal('xlsx');
       expect(sniff(Buffer.from('\ufeff姓名,电话,日期\r\n张三,138,2026-11-29\r\n', 'utf8'))).to.equal('csv');
       expect(sniff(Buffer.from('name\tcalls\nA\t3\n', 'utf8'))).to.equal('csv');
+      // A bank's export names the bank and the account above its header row (#18).
+      expect(sniff(Buffer.from('\ufeff中国工商银行 账户交易明细\r\n交易日期,交易流水号,借方发生额\r\n', 'utf8'))).to.equal('csv');
+      expect(sniff(Buffer.from('just a line of text\nand another\n', 'utf8'))).to.equal(null);
     });
 
     it('recognises nothing else', () => {

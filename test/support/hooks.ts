@@ -6,6 +6,7 @@ import { Sequelize } from 'sequelize';
 import { createApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config.js';
 import { initDatabase } from '../../server/database.js';
+import { verifyLedger } from '../../server/services/ledger.js';
 
 /**
  * One database per test process, built by the real migrations: a temp SQLite file by default (so
@@ -67,12 +68,40 @@ export async function mochaGlobalTeardown(): Promise<void> {
   if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
 }
 
+/** The newest ledger entry's id (0: none), or undefined when the database cannot be asked (a test of an outage). */
+async function lastLedgerEntry(): Promise<number | undefined> {
+  if (!sequelize) return undefined;
+  try {
+    const [row] = await sequelize.query<{ last: number | string | null }>('SELECT MAX(id) AS last FROM ledger_entries', { type: 'SELECT' as never });
+    return Number(row?.last ?? 0);
+  } catch {
+    return undefined;
+  }
+}
+
+let ledgerBefore: number | undefined;
+
 export const mochaHooks = {
   // Before each file in a parallel run (the root hooks run per file there), once in a serial one.
   async beforeAll(this: Mocha.Context) {
     this.timeout(120_000);
     ready ??= build();
     await ready;
+  },
+  async beforeEach() {
+    ledgerBefore = await lastLedgerEntry();
+  },
+  /**
+   * `ledger:verify` after every test that moved money (#18): when the test wrote a ledger entry,
+   * the books must still balance (every movement sums to zero, no account negative, every budget
+   * line and allocation adds up), whatever the test itself checked.
+   */
+  async afterEach(this: Mocha.Context) {
+    const before = ledgerBefore;
+    const after = await lastLedgerEntry();
+    if (before === undefined || after === undefined || after === before) return;
+    const report = await verifyLedger();
+    if (!report.ok) throw new Error(`ledger:verify after "${this.currentTest?.fullTitle()}": ${report.problem}`);
   },
 };
 

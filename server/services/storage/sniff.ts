@@ -75,7 +75,13 @@ function decodeSample(body: Buffer): { text: string; encoding: CsvEncoding } | n
   return null;
 }
 
-/** Text (UTF-8 or GB 18030) without NULs or control characters whose first line has a delimiter. */
+/**
+ * How many lines a CSV may start with before the first one with a delimiter: bank and treasury
+ * exports put the bank's name, the account and the period above the header row (#18).
+ */
+const CSV_TITLE_LINES = 10;
+
+/** Text (UTF-8 or GB 18030) without NULs or control characters with a delimiter in one of its first lines. */
 function looksLikeCsv(head: Buffer): boolean {
   const body = startsWith(head, UTF8_BOM) ? head.subarray(UTF8_BOM.length) : head;
   if (body.length === 0 || body.includes(0)) return false;
@@ -84,8 +90,7 @@ function looksLikeCsv(head: Buffer): boolean {
   const trimmed = sample.text.trimStart();
   // Markup is not a spreadsheet, whatever its name says.
   if (trimmed.startsWith('<')) return false;
-  const firstLine = trimmed.split(/\r?\n/, 1)[0];
-  return /[,;\t]/.test(firstLine);
+  return trimmed.split(/\r?\n/, CSV_TITLE_LINES).some((line) => /[,;\t]/.test(line));
 }
 
 /** The type of a file from its first bytes (`SNIFF_BYTES` or the whole file), or null. */
