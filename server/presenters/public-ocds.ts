@@ -17,6 +17,8 @@ function rowOf(release: Json, releases: number, districtLabel: string, lang: Lan
   return {
     ocid: String(release.ocid),
     title: String(tender.title ?? ''),
+    // The English page adds the published English title (title_en) under the title as published.
+    titleEn: lang.locale === 'en' ? String(tender.title_en ?? '') : '',
     buyer: String(release.buyer?.name ?? ''),
     district: districtLabel,
     method: lang.locale === 'en' ? String(tender.procurementMethodDetails_en ?? '') : String(tender.procurementMethodDetails ?? ''),

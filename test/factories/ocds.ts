@@ -5,6 +5,7 @@ import { OcdsRelease } from '../../models/OcdsRelease.js';
 import type { ProcurementMethod, Project } from '../../models/Project.js';
 import { contractActivator } from '../../server/commands/contracts/contractActivator.js';
 import { contractAmender } from '../../server/commands/contracts/contractAmender.js';
+import { contractCompleter } from '../../server/commands/contracts/contractCompleter.js';
 import { contractCreator } from '../../server/commands/contracts/contractCreator.js';
 import { contractTerminator } from '../../server/commands/contracts/contractTerminator.js';
 import { paymentApprover } from '../../server/commands/payments/paymentApprover.js';
@@ -16,6 +17,7 @@ import { projectItemAdder } from '../../server/commands/projects/projectItemAdde
 import { projectTransitioner } from '../../server/commands/projects/projectTransitioner.js';
 import type { Release } from '../../server/services/ocds/release.js';
 import { buildCatalogueItem } from './catalogue.js';
+import { buildEvaluation } from './evaluations.js';
 import { contractTerms, storedContractDocument } from './contracts.js';
 import { actorOf, buildAllocation, buildBudgetLine } from './finance.js';
 import { buildOrganisation, buildUser, district, unique } from './index.js';
@@ -27,14 +29,15 @@ export type LivedProject = { project: Project; contract: Contract; organisation:
  * A project's whole life through the real commands (so every OCDS release is the one the app
  * writes): created, an item added, tendered, awarded, its contract signed and activated, the first
  * instalment's milestone met and paid, amended (the open instalments replaced), then terminated
- * unless `end: 'active'`. 福田 unless told; paid from a welfare-lottery budget line with `lottery`.
+ * unless `end: 'active'`; with `end: 'completed'` the amended instalments' milestones are met (by
+ * hand, the last by a confirmed final evaluation) and paid in turn and the contract completed instead. 福田 unless told; paid from a welfare-lottery budget line with `lottery`.
  */
 export async function liveProject(
   attrs: {
     districtCode?: string;
     year?: number;
     method?: ProcurementMethod;
-    end?: 'active' | 'terminated';
+    end?: 'active' | 'terminated' | 'completed';
     lottery?: boolean;
     /** Existing users to act (the browser walks pass the demo users); new ones otherwise. */
     users?: { officer: User; finance: User; cashier: User };
@@ -105,7 +108,22 @@ export async function liveProject(
     },
     by,
   );
-  if (attrs.end !== 'active') contract = await contractTerminator(contract.id, '服务机构无法继续履约', by);
+  if (attrs.end === 'completed') {
+    let paidOn = 2;
+    for (const open of await Instalment.findAll({ where: { contractId: contract.id, status: 'scheduled' }, order: [['seq', 'ASC']] })) {
+      // The last instalment waits for the final evaluation: its confirmation meets the milestone.
+      if (open.milestoneKind === 'evaluation' || open.requiresFinalEvaluation) {
+        await buildEvaluation({ status: 'confirmed', built: { contract, instalments: [], officer, organisation } });
+      }
+      if ((await open.reload()).status === 'scheduled') await milestoneMarker(open.id, by);
+      const next = await paymentRequester(open.id, by);
+      await paymentApprover(next.id, { actor: actorOf(finance) });
+      const day = `2026-0${3 + paidOn}-01`;
+      await paymentPayer(next.id, { bankReference: `ICBC-${day.replaceAll('-', '')}-000${paidOn}`, paidOn: day }, { actor: actorOf(cashier) });
+      paidOn += 1;
+    }
+    contract = await contractCompleter(contract.id, by);
+  } else if (attrs.end !== 'active') contract = await contractTerminator(contract.id, '服务机构无法继续履约', by);
   await project.reload();
   return { project, contract, organisation, officer, finance, cashier };
 }

@@ -49,6 +49,11 @@ describe('OCDS releases (#19)', () => {
       chineseProcurementMethod: 'competitive_consultation',
     });
     expect(tender.tender.items).to.have.length(1);
+    // English where the schema has a language variant for a title: the district, year and services in English.
+    expect(planning.tender.title_en).to.equal(`${project.year} child-care services, Futian`);
+    expect(tender.tender.title_en).to.match(new RegExp(`^${project.year} child-care services, Futian \\([A-Za-z ,-]+\\)$`));
+    expect(award.awards[0].title_en).to.equal(tender.tender.title_en);
+    expect(contract.contracts[0].title_en).to.equal(`${tender.tender.title_en}, contract ${contract.contracts[0].title.match(/（(.+)）$/)[1]}`);
     expect(award.awards[0]).to.include({ status: 'active' });
     expect(award.awards[0].suppliers).to.deep.equal([{ id: `CN-USCC-${organisation.uscc}`, name: organisation.name }]);
     const supplier = award.parties.find((p: any) => p.roles.includes('supplier'));
@@ -65,12 +70,56 @@ describe('OCDS releases (#19)', () => {
     expect(ms.filter((m: any) => m.title === null).length).to.equal(2);
     expect(ms.filter((m: any) => m.status === 'scheduled').length).to.equal(2);
     expect(amendment.contracts[0].amendments).to.deep.equal([
-      { id: 'version-2', date: amendment.contracts[0].amendments[0].date, rationale: '服务范围扩大', description: '合同变更（第 2 版）' },
+      {
+        id: 'version-2',
+        date: amendment.contracts[0].amendments[0].date,
+        rationale: '服务范围扩大',
+        description: '合同变更（第 2 版）',
+        description_en: 'Contract amendment (version 2)',
+      },
     ]);
     expect(amendment.contracts[0].value.amount).to.equal(33000);
     expect(termination.contracts[0].status).to.equal('terminated');
     expect(termination.contracts[0].milestones.filter((m: any) => m.status === 'notMet').length).to.equal(2);
     expect(termination.tender.status).to.equal('complete');
+  });
+
+  it('a project’s full life ending in completion: every milestone met and paid, then the contract completed and the project closed', async () => {
+    const { project, contract } = await liveProject({ end: 'completed' });
+    expect(contract.status).to.equal('completed');
+    expect(project.status).to.equal('closed');
+    const releases = (await releasesOf(project.id)) as Record<string, any>[];
+    expect(releases.map((r) => r.tag)).to.deep.equal([
+      ['planning'],
+      ['planningUpdate'],
+      ['tender'],
+      ['award'],
+      ['contract'],
+      ['implementation'],
+      ['implementation'],
+      ['contractAmendment'],
+      // The amended schedule: each milestone met, then its payment paid.
+      ['implementation'],
+      ['implementation'],
+      ['implementation'],
+      ['implementation'],
+      ['contractTermination'],
+    ]);
+    expect(releases.map((r) => r.id)).to.deep.equal(releases.map((_, i) => `${project.ocid}-${i + 1}`));
+    for (const r of releases) expect(ocdsErrors('release-schema.json', r), r.id).to.deep.equal([]);
+    // Each payment is listed by the release written when it was paid (and, within a day's margin, by the next ones).
+    const paidIn = releases.map((r) => (r.contracts?.[0]?.implementation?.transactions ?? []).map((t: any) => t.id));
+    expect(new Set(paidIn.flat()).size).to.equal(3);
+    expect(paidIn[6]).to.have.length(1);
+    expect(paidIn[9]).to.have.length(2);
+    expect(paidIn[11]).to.have.length(3);
+    const last = releases.at(-1)!;
+    expect(last.contracts[0].status).to.equal('terminated');
+    expect(last.tender.status).to.equal('complete');
+    const compiled = compileReleases(releases as never) as Record<string, any>;
+    expect(compiled.contracts[0].implementation.transactions.map((t: any) => t.value.amount)).to.deep.equal([9000, 12000, 12000]);
+    expect(compiled.contracts[0].milestones.map((m: any) => m.status ?? 'removed')).to.deep.equal(['met', 'removed', 'removed', 'met', 'met']);
+    expect(ocdsErrors('release-schema.json', compiled)).to.deep.equal([]);
   });
 
   it('the ocid has the registered form from the configured prefix; a prefix of another form is refused', async () => {

@@ -11,6 +11,7 @@ import { Organisation } from '../../../models/Organisation.js';
 import { Payment } from '../../../models/Payment.js';
 import { OCDS_PROCUREMENT_METHOD, Project, type ProjectStatus } from '../../../models/Project.js';
 import { ProjectItem } from '../../../models/ProjectItem.js';
+import { ServiceCategory } from '../../../models/ServiceCategory.js';
 import { now } from '../../clock.js';
 import { translator } from '../../i18n/index.js';
 import { findPersonalNumbers } from '../identifiers.js';
@@ -105,7 +106,12 @@ export async function buildRelease(
   const [agency, district, lines, awards, contracts] = await Promise.all([
     Agency.findByPk(project.agencyId, { transaction, rejectOnEmpty: true }),
     District.findByPk(project.districtId, { transaction, rejectOnEmpty: true }),
-    ProjectItem.findAll({ where: { projectId }, include: [{ model: CatalogueItem, as: 'catalogueItem' }], order: [['id', 'ASC']], transaction }),
+    ProjectItem.findAll({
+      where: { projectId },
+      include: [{ model: CatalogueItem, as: 'catalogueItem', include: [{ model: ServiceCategory, as: 'category', attributes: ['code', 'nameEn'] }] }],
+      order: [['id', 'ASC']],
+      transaction,
+    }),
     Award.findAll({
       where: { projectId },
       include: [{ model: Organisation, as: 'organisation', include: [{ model: District, as: 'district' }] }],
@@ -150,6 +156,9 @@ export async function buildRelease(
     });
   }
 
+  // The English title (the schema's language variant `title_en`): the project's district, year and
+  // the services it buys, in the reference data's English names.
+  const titleEn = englishTitle(project, district, lines);
   const method = project.procurementMethod;
   const release: Release = {
     ocid,
@@ -167,6 +176,7 @@ export async function buildRelease(
     tender: {
       id: `${ocid}-tender`,
       title: project.title,
+      title_en: titleEn,
       status: TENDER_STATUS[project.status as ProjectStatus],
       procurementMethod: OCDS_PROCUREMENT_METHOD[method],
       procurementMethodDetails: zh(`projects.method.${method}`),
@@ -194,6 +204,7 @@ export async function buildRelease(
       clean({
         id: `award-${a.id}`,
         title: project.title,
+        title_en: titleEn,
         status: a.status === 'active' ? 'active' : 'cancelled',
         date: a.awardedAt.toISOString(),
         value: value(a.amountFen),
@@ -211,6 +222,7 @@ export async function buildRelease(
         id: `contract-${c.id}`,
         awardID: `award-${c.awardId}`,
         title: `${project.title}（${c.number}）`,
+        title_en: en('ocds.contractTitle', { title: titleEn, number: c.number }),
         description: publicText(c.content),
         status: c.status === 'active' ? 'active' : 'terminated',
         period: { startDate: day(c.termStart), endDate: day(c.termEnd) },
@@ -222,6 +234,7 @@ export async function buildRelease(
                 id: 'announcement',
                 documentType: 'contractNotice',
                 title: zh('ocds.contractNotice'),
+                title_en: en('ocds.contractNotice'),
                 url: c.announcementUrl,
                 datePublished: day(c.announcedOn),
               }),
@@ -235,6 +248,7 @@ export async function buildRelease(
                 date: v.createdAt.toISOString(),
                 rationale: publicText(v.reason),
                 description: zh('ocds.amendment', { version: v.version }),
+                description_en: en('ocds.amendment', { version: v.version }),
               }),
             )
           : undefined,
@@ -255,6 +269,19 @@ export async function buildRelease(
     });
   }
   return release;
+}
+
+/**
+ * The project's title in English for the schema's language variants (`title_en`): the records hold
+ * the title in Chinese only, so it is said from the reference data's English names — the district,
+ * the budget year and the service categories bought (in the order of the project's lines) — e.g.
+ * "2026 child-care services, Futian (Home visits, Case management)".
+ */
+function englishTitle(project: Project, district: District, lines: ProjectItem[]): string {
+  const services = [...new Set(lines.map((l) => l.catalogueItem?.category?.nameEn).filter((n): n is string => Boolean(n)))];
+  return services.length
+    ? en('ocds.tenderTitle', { district: district.nameEn, year: project.year, services: services.join(', ') })
+    : en('ocds.tenderTitlePlain', { district: district.nameEn, year: project.year });
 }
 
 /**
