@@ -242,7 +242,7 @@ export async function announcementFormOptions(actor: Actor, lang: Lang) {
   return {
     agencies: agencies
       .filter((a) => keepsProjectsOf(actor, a.districtId))
-      .map((a) => ({ value: a.id, label: `${a.name}（${districtName(a.district, lang)}）` })),
+      .map((a) => ({ value: a.id, label: `${a.name}${lang.t('punct.paren', { text: districtName(a.district, lang) })}` })),
   };
 }
 

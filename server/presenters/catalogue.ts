@@ -192,7 +192,11 @@ export async function catalogueDetailPage(actor: Actor, item: CatalogueItem, lan
     item: {
       ...summaryOf(item, categories, lang),
       description: item.description,
-      indicators: item.indicators,
+      // One indicator a line, as the officer typed them (the form's hint asks for that).
+      indicatorLines: (item.indicators ?? '')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
       supersedesHref: item.supersedesId ? `${CATALOGUE_PATH}/${item.supersedesId}` : null,
     },
     history: versions.map((v) => ({ ...summaryOf(v, categories, lang), current: v.id === item.id })),

@@ -70,7 +70,7 @@ export async function contractChoice(actor: Actor, lang: Lang, path: string, que
     ],
     limit: CHOICE_LIMIT + 1,
   });
-  const labelOf = (c: Contract) => (showOrganisation && c.organisation ? `${c.number}（${c.organisation.name}）` : c.number);
+  const labelOf = (c: Contract) => (showOrganisation && c.organisation ? `${c.number}${lang.t('punct.paren', { text: c.organisation.name })}` : c.number);
   const id = Number(query.contractId) || null;
   if (rows.length <= CHOICE_LIMIT) {
     return {

@@ -48,7 +48,7 @@ export async function deliveryLogPage(query: DeliveryLogQuery, lang: Lang) {
       const who = (n as Notification & { recipient?: User }).recipient;
       return {
         id: n.id,
-        recipient: who ? `${who.displayName}（${who.username}）` : `#${n.userId}`,
+        recipient: who ? `${who.displayName}${t('punct.paren', { text: who.username })}` : `#${n.userId}`,
         message: notificationMessage(n, lang),
         at: formatDateTime(n.createdAt),
         inApp: n.readAt ? t('deliveryLog.read', { at: formatDateTime(n.readAt) }) : t('deliveryLog.unread'),

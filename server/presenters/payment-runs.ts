@@ -69,10 +69,11 @@ async function fundingOf(contractIds: readonly number[], lang: Lang): Promise<Ma
     const prev = out.get(id);
     const fundSource = lang.t(`finance.fundSource.${r.fund_source}`);
     const budgetLine = `${r.year} ${r.name}`;
+    const sep = lang.t('punct.semicolon');
     out.set(
       id,
       prev
-        ? { fundSource: [...new Set([...prev.fundSource.split('；'), fundSource])].join('；'), budgetLine: `${prev.budgetLine}；${budgetLine}` }
+        ? { fundSource: [...new Set([...prev.fundSource.split(sep), fundSource])].join(sep), budgetLine: `${prev.budgetLine}${sep}${budgetLine}` }
         : { fundSource, budgetLine },
     );
   }

@@ -14,10 +14,16 @@ export type FormValues = Record<string, unknown>;
 /** The options of a form's selects, by field: a value is shown by its option's label. */
 export type FieldChoices = Record<string, { value: unknown; label: string }[]>;
 
-/** The text a value stands for in a form: empty for nothing, a list joined, anything else as a string. */
-function textOf(value: unknown): string {
+/**
+ * What a list's items are joined with in a value's digest: fixed, whatever the reader's language, so a
+ * form opened before a language switch (or a deploy) still compares as unchanged.
+ */
+const DIGEST_LIST_SEP = '、';
+
+/** The text a value stands for in a form: empty for nothing, a list joined (by `sep`), anything else as a string. */
+function textOf(value: unknown, sep = DIGEST_LIST_SEP): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.map(textOf).join('、');
+  if (Array.isArray(value)) return value.map((v) => textOf(v, sep)).join(sep);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value).trim();
 }
@@ -108,12 +114,12 @@ export function staleEditNotice(
   const changes: StaleChange[] = [];
   for (const [field, value] of Object.entries(fieldsOf(current))) {
     if (now[field] === (opened ? opened[field] : mine[field])) continue;
-    const theirs = textOf(value);
+    const sep = lang.t('punct.listSep');
     changes.push({
       field,
       label: labels.labelOf(field),
-      theirs: shown(field, theirs, lang, choices),
-      yours: field in yours ? shown(field, textOf(yours[field]), lang, choices) : lang.t('stale.notInForm'),
+      theirs: shown(field, textOf(value, sep), lang, choices),
+      yours: field in yours ? shown(field, textOf(yours[field], sep), lang, choices) : lang.t('stale.notInForm'),
     });
   }
   return { changes };

@@ -155,25 +155,46 @@ describe('browser: the menu', () => {
   });
 
   for (const lang of LANGS) {
-    it(`at 1366×768 in ${lang}: one line of menu, with the language switch and sign-out on screen; a group opens as a list and closes on Escape`, async () => {
+    it(`at 1366×768 in ${lang}, for every role: one line of menu, with the language switch and sign-out on screen`, async () => {
+      for (const username of USERS) {
+        watched = await openPage({ viewport: { width: 1366, height: 768 } });
+        const { page, context, problems } = watched;
+        await context.addCookies([{ name: 'lang', value: lang, url: baseUrl() }]);
+        await signIn(page, username, DEMO_PASSWORD);
+        const header = await page.locator('header').boundingBox();
+        expect(header!.height, `${username}: the menu takes one line`).to.be.lessThan(80);
+        for (const name of ['[data-testid="language-button"]', 'form[action="/logout"] button']) {
+          const box = await page.locator(name).boundingBox();
+          expect(box!.x + box!.width, `${username}: ${name} is on screen`).to.be.at.most(1366);
+          expect(box!.y + box!.height, `${username}: ${name} is in the header's line`).to.be.at.most(header!.height);
+        }
+        const heights = await page.locator('nav .nav-link').evaluateAll((links) => links.map((l) => l.getBoundingClientRect().height));
+        expect(Math.max(...heights), `${username}: no menu item wraps onto two lines`).to.be.lessThan(50);
+        expect(await overflowOf(page), username).to.equal(0);
+        expect(problems, problems.join('\n')).to.deep.equal([]);
+        await context.close();
+        watched = undefined;
+      }
+    });
+
+    it(`at 1366×768 in ${lang}: a group opens as a list and closes on Escape; the person's name opens their settings`, async () => {
       watched = await openPage({ viewport: { width: 1366, height: 768 } });
       const { page, context, problems } = watched;
       await context.addCookies([{ name: 'lang', value: lang, url: baseUrl() }]);
       await signIn(page, 'inspector', DEMO_PASSWORD);
-      const header = await page.locator('header').boundingBox();
-      expect(header!.height, 'the menu takes one line').to.be.lessThan(80);
-      for (const name of ['#lang-select', 'form[action="/logout"] button']) {
-        const box = await page.locator(name).boundingBox();
-        expect(box!.x + box!.width, `${name} is on screen`).to.be.at.most(1366);
-      }
-      const heights = await page.locator('nav .nav-link').evaluateAll((links) => links.map((l) => l.getBoundingClientRect().height));
-      expect(Math.max(...heights), 'no menu item wraps onto two lines').to.be.lessThan(50);
       const summary = page.locator('details[data-nav-group] > summary').first();
       await summary.click();
       const first = page.locator('details[data-nav-group][open] .dropdown-item').first();
       await first.waitFor({ state: 'visible' });
       await page.keyboard.press('Escape');
       await first.waitFor({ state: 'hidden' });
+      await page.locator('[data-testid="account-menu"] > summary').click();
+      const password = page.locator('[data-testid="account-menu"] a[href="/account/password"]');
+      await password.waitFor({ state: 'visible' });
+      await Promise.all([page.waitForURL((url) => url.pathname === '/account/password'), password.click()]);
+      // One click switches to the other language and stays on the page.
+      await Promise.all([page.waitForURL((url) => url.pathname === '/account/password'), page.locator('[data-testid="language-button"]').click()]);
+      expect(await page.locator('html').getAttribute('lang')).to.equal(lang === 'en' ? 'zh-CN' : 'en');
       expect(await overflowOf(page)).to.equal(0);
       expect(problems, problems.join('\n')).to.deep.equal([]);
     });

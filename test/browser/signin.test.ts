@@ -57,10 +57,10 @@ describe('browser: sign-in', () => {
     await signIn(page, 'finance.ft', DEMO_PASSWORD);
     expect(await page.locator('[data-testid="signed-in-as"]').textContent()).to.contain('当前用户');
 
-    // app.js submits the form when the select changes; the button is there for keyboards and no-JS.
+    // One button switches to the other language.
     await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/lang'),
-      page.locator('#lang-select').selectOption('en'),
+      page.locator('[data-testid="language-button"]').click(),
     ]);
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     await page.locator('[data-testid="dashboard-heading"]').waitFor({ state: 'visible' });
@@ -81,8 +81,7 @@ describe('browser: sign-in', () => {
     watched = await openPage({ javaScriptEnabled: false });
     const { page } = watched;
     await page.goto('/login');
-    await page.locator('#lang-select').selectOption('en');
-    await Promise.all([page.waitForURL((url) => url.pathname === '/login'), page.locator('[data-testid="language-switch"] button[type="submit"]').click()]);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/login'), page.locator('[data-testid="language-button"]').click()]);
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
     expect(await page.locator('form[action="/login"] button[type="submit"]').textContent()).to.contain('Sign in');
     expect(await page.locator('label[for="f-username"]').textContent()).to.contain('Username');

@@ -181,6 +181,18 @@ describe('catalogue', () => {
     });
   });
 
+  describe('the item page', () => {
+    it('shows each indicator on its own line and keeps the description’s lines, as the officer typed them (#13)', async () => {
+      const { agent, user } = await signedIn('officer');
+      const item = await buildCatalogueItem(user);
+      await item.update({ indicators: '探访完成率 ≥ 95%\r\n\n家庭满意度 ≥ 90%\n', description: '每户每月探访一次\n节假日顺延' });
+      const html = (await agent.get(`/catalogue/${item.id}`)).text;
+      const list = /<ul[^>]*data-testid="item-indicators">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+      expect([...list.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1])).to.deep.equal(['探访完成率 ≥ 95%', '家庭满意度 ≥ 90%']);
+      expect(html).to.match(/class="[^"]*pre-wrap[^"]*" data-testid="item-description">每户每月探访一次\n节假日顺延</);
+    });
+  });
+
   describe('versions', () => {
     it('editing a published item makes version 2; v1 stays as it was until v2 is published, then v1 is retired', async () => {
       const { agent, user } = await signedIn('officer');
