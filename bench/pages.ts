@@ -1,0 +1,260 @@
+/**
+ * bench:pages — the key pages of a seeded national slice (`npm run bench:seed`) measured from
+ * outside against a bare baseline, in the same run, alternating (#15).
+ *
+ *   DATABASE_URL=mysql://root@127.0.0.1:3306/cp_bench npm run bench:pages
+ *   BENCH_CONNECTIONS=1,20 BENCH_REQUESTS=5 BENCH_PAGES=contracts,officer BENCH_OUT=/tmp/p.md npm run bench:pages
+ *
+ * The app runs in a child process in production mode (views compiled once, as served), on the
+ * database DATABASE_URL names, with a second, bare Express server in the same process: for each
+ * page, the statements the app ran for it (captured once from Sequelize's log, the writes left
+ * out) run again through the raw driver (mysql2, or sqlite3 on SQLite) in the same order, and
+ * their rows are rendered in a bare EJS table. autocannon loads the page and then its baseline
+ * for BENCH_REQUESTS requests per connection at each concurrency of BENCH_CONNECTIONS; the table gives the
+ * throughput of each, their ratio (page ÷ baseline), p50/p99, and the statements the page ran
+ * (all of them: the session's and the user's too), and the answers that were not 2xx (a 503
+ * when the pool had no connection free in time, a timeout) rather than refusing the run. The load average is recorded beside each row.
+ */
+import './quiet.js';
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const PER_CONNECTION = Number(process.env.BENCH_REQUESTS ?? 10);
+const TIME_LIMIT = Number(process.env.BENCH_TIME_LIMIT ?? 60);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,20').split(',').map(Number);
+const OUT = process.env.BENCH_OUT ?? path.join(import.meta.dirname, 'results', 'pages.md');
+const MODE = process.env.BENCH_ENV ?? 'production';
+
+type PageSpec = { key: string; user: string; path: (facts: Facts) => string; label: string };
+type Facts = { contracts: number; deliverables: number; workers: number; audit: number; dialect: string };
+
+/** The key pages: each role's start page, the largest lists, and a deep page of the contract list. */
+const PAGES: PageSpec[] = [
+  { key: 'contracts', user: 'inspector', path: () => '/contracts', label: 'contract list (inspector, city)' },
+  {
+    key: 'contracts-deep',
+    user: 'inspector',
+    path: (f) => `/contracts?page=${Math.max(1, Math.floor((f.contracts / 25) * 0.8))}`,
+    label: 'contract list, deep page',
+  },
+  { key: 'contracts-officer', user: 'officer.ft', path: () => '/contracts', label: 'contract list (officer, district)' },
+  { key: 'org', user: 'org.sunshine', path: () => '/', label: "organisation's start page" },
+  { key: 'officer', user: 'officer.ft', path: () => '/', label: "officer's start page" },
+  { key: 'finance', user: 'finance.ft', path: () => '/', label: "finance's start page" },
+  { key: 'inspector', user: 'inspector', path: () => '/', label: "inspector's start page" },
+  { key: 'deliverables', user: 'inspector', path: () => '/deliverables', label: "inspector's deliverable list" },
+];
+
+type Ready = { port: number; basePort: number; facts: Facts };
+type Message = { id: number; kind: 'capture-on' } | { id: number; kind: 'capture-off' } | { id: number; kind: 'baseline'; key: string; statements: string[] };
+
+/** The app and the bare baseline server, in the child process. */
+async function serve(): Promise<void> {
+  // Express reads the environment itself (view cache, error pages): the app runs as it is served.
+  process.env.NODE_ENV = MODE;
+  const [{ loadConfig }, { initDatabase }, { createApp }, { getSequelize }, express, ejs] = await Promise.all([
+    import('../server/config.js'),
+    import('../server/database.js'),
+    import('../server/app.js'),
+    import('../server/db.js'),
+    import('express'),
+    import('ejs'),
+  ]);
+  const url = process.env.DATABASE_URL ?? '';
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: MODE,
+    SESSION_SECRET: randomBytes(36).toString('base64'),
+    DATA_KEY: process.env.DATA_KEY ?? randomBytes(32).toString('hex'),
+    PASSWORD_COST: '17',
+    UPLOAD_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-bench-pages-')),
+  });
+  const sequelize = await initDatabase(config);
+  const dialect = sequelize.getDialect();
+  let captured: string[] | null = null;
+  (sequelize as unknown as { options: { logging: (sql: string) => void } }).options.logging = (sql: string) => {
+    captured?.push(sql.replace(/^Executing \([^)]*\): /, ''));
+  };
+  const count = async (table: string) =>
+    Number(((await getSequelize().query(`SELECT COUNT(*) AS n FROM ${table}`, { type: 'SELECT' })) as { n: number }[])[0].n);
+  const facts: Facts = {
+    contracts: await count('contracts'),
+    deliverables: await count('deliverables'),
+    workers: await count('child_workers'),
+    audit: await count('audit_events'),
+    dialect,
+  };
+
+  // The raw driver: a mysql2 pool of the app's size, or one sqlite3 connection on the same file.
+  let run: (sql: string) => Promise<Record<string, unknown>[]>;
+  if (dialect === 'mysql') {
+    const mysql = await import('mysql2/promise');
+    const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: 10, timezone: 'Z', supportBigNumbers: true });
+    run = async (sql) => (await pool.query(sql))[0] as Record<string, unknown>[];
+  } else {
+    const sqlite3 = (await import('sqlite3')).default;
+    const db = new sqlite3.Database(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
+    run = (sql) => new Promise((resolve, reject) => db.all(sql, (err, rows) => (err ? reject(err) : resolve(rows as Record<string, unknown>[]))));
+  }
+  const table = (ejs.default ?? ejs).compile(
+    '<!doctype html><html><body><% for (const rows of sets) { %><table><% for (const r of rows) { %><tr><% for (const v of Object.values(r)) { %><td><%= v %></td><% } %></tr><% } %></table><% } %></body></html>',
+  );
+  const baselines = new Map<string, string[]>();
+  const bare = express.default();
+  bare.get('/base/:key', async (req, res) => {
+    const statements = baselines.get(req.params.key) ?? [];
+    const sets: Record<string, unknown>[][] = [];
+    for (const sql of statements) sets.push(await run(sql));
+    res.type('html').send(table({ sets }));
+  });
+
+  const app = createApp(config).listen(0, '127.0.0.1');
+  const base = bare.listen(0, '127.0.0.1');
+  await Promise.all([app, base].map((s) => new Promise((resolve, reject) => s.once('listening', resolve).once('error', reject))));
+  process.on('message', (m: Message) => {
+    if (m.kind === 'capture-on') captured = [];
+    if (m.kind === 'capture-off') {
+      process.send?.({ id: m.id, statements: captured ?? [] });
+      captured = null;
+      return;
+    }
+    if (m.kind === 'baseline') baselines.set(m.key, m.statements);
+    process.send?.({ id: m.id });
+  });
+  process.on('disconnect', () => process.exit(0));
+  const ready: Ready = { port: (app.address() as AddressInfo).port, basePort: (base.address() as AddressInfo).port, facts };
+  process.send?.(ready);
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+async function signIn(base: string, username: string): Promise<string> {
+  const page = await fetch(`${base}/login`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(page) },
+    body: new URLSearchParams({ username, password: 'careprocure-demo-2026', _csrf: token }).toString(),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 302) throw new Error(`Sign-in of ${username} failed: ${res.status}`);
+  return cookiesOf(res);
+}
+
+type Measure = { rps: number; p50: number; p99: number; total: number; failed: number };
+
+async function load(url: string, connections: number, headers: Record<string, string>): Promise<Measure> {
+  // A number of requests per connection rather than a duration: on a loaded machine a page slower
+  // than the duration would count as nothing served. Bounded in time all the same.
+  const t0 = performance.now();
+  const r = await autocannon({ url, connections, amount: connections * PER_CONNECTION, duration: TIME_LIMIT, headers, timeout: 30 });
+  return {
+    rps: (r.requests.total * 1000) / (performance.now() - t0),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r.requests.total,
+    failed: r.non2xx + r.errors + r.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL names the seeded database (npm run bench:seed first)');
+  const chosen = process.env.BENCH_PAGES ? PAGES.filter((p) => process.env.BENCH_PAGES?.split(',').includes(p.key)) : PAGES;
+  // BENCH_CPU_PROF=<dir>: the app process writes a V8 CPU profile there when it ends.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(import.meta.filename, ['--serve'], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let nextId = 0;
+  const ask = (m: Record<string, unknown>) =>
+    new Promise<{ statements?: string[] }>((resolve) => {
+      const id = ++nextId;
+      const on = (reply: { id?: number; statements?: string[] }) => {
+        if (reply.id !== id) return;
+        child.off('message', on);
+        resolve(reply);
+      };
+      child.on('message', on);
+      child.send({ ...m, id });
+    });
+  try {
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as Ready));
+      child.once('exit', (code) => reject(new Error(`The app process ended before it listened (exit ${code})`)));
+    });
+    const app = `http://127.0.0.1:${ready.port}`;
+    const bare = `http://127.0.0.1:${ready.basePort}`;
+    const cookies = new Map<string, string>();
+    for (const u of new Set(chosen.map((p) => p.user))) cookies.set(u, await signIn(app, u));
+    const rows: string[] = [];
+    const started = new Date();
+    for (const page of chosen) {
+      const headers = { cookie: cookies.get(page.user) ?? '' };
+      const url = `${app}${page.path(ready.facts)}`;
+      // Warm: the first request compiles views and fills the caches the app keeps.
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(url, { headers, redirect: 'manual' });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${page.key}: ${url} answered ${res.status}`);
+      }
+      await ask({ kind: 'capture-on' });
+      await (await fetch(url, { headers })).arrayBuffer();
+      const statements = (await ask({ kind: 'capture-off' })).statements ?? [];
+      const reads = statements.filter((s) => /^\s*(SELECT|WITH)\b/i.test(s));
+      if (process.env.BENCH_SQL_DIR) fs.writeFileSync(path.join(process.env.BENCH_SQL_DIR, `${page.key}.sql`), `${statements.join(';\n\n')};\n`);
+      await ask({ kind: 'baseline', key: page.key, statements: reads });
+      for (const c of CONNECTIONS) {
+        const loadAvg = os.loadavg()[0];
+        process.stdout.write(`… ${page.key} at ${c}: page, then baseline, ${c * PER_CONNECTION} requests each\n`);
+        const p = await load(url, c, headers);
+        const b = await load(`${bare}/base/${page.key}`, c, {});
+        rows.push(
+          `| ${page.label} | ${c} | ${fmt(p.rps, 1)} | ${fmt(b.rps, 1)} | **${fmt(p.rps / b.rps, 2)}** | ${fmt(p.p50)} / ${fmt(p.p99)} ms | ${fmt(b.p50)} / ${fmt(b.p99)} ms | ${statements.length} (${reads.length} reads) | ${p.failed + b.failed ? `${p.failed} / ${b.failed}` : ''} | ${loadAvg.toFixed(1)} |`,
+        );
+        process.stdout.write(`${rows[rows.length - 1]}\n`);
+      }
+    }
+    const f = ready.facts;
+    const lines = [
+      `# bench:pages — ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      '',
+      `- Database: ${f.dialect === 'mysql' ? 'MariaDB/MySQL' : 'SQLite'}; ${fmt(f.contracts)} contracts, ${fmt(f.deliverables)} deliverables, ${fmt(f.workers)} child workers, ${fmt(f.audit)} audit events (scale ≈ ${fmt(f.contracts / 50_000, 2)})`,
+      `- App: NODE_ENV=${MODE}, one process under tsx, with the bare baseline server in the same process; autocannon in the parent process`,
+      `- Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), shared; Node ${process.version}; ${PER_CONNECTION} requests per connection per run (at most ${TIME_LIMIT} s), page then its baseline`,
+      `- Load average (1 min) at the start: ${os.loadavg()[0].toFixed(2)} — the machine is shared: compare ratios, not absolute figures`,
+      '',
+      '| page | conn. | page req/s | baseline req/s | ratio | page p50 / p99 | baseline p50 / p99 | statements | failed (page / baseline) | load avg |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...rows,
+      '',
+    ];
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, lines.join('\n'));
+    process.stdout.write(`Wrote ${OUT}\n`);
+  } finally {
+    if (child.connected) child.disconnect();
+  }
+}
+
+if (process.argv.includes('--serve')) {
+  serve().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
