@@ -8,6 +8,18 @@ import { quickRead, withTransaction } from '../db.js';
 export const IDLE_MS = 30 * 60 * 1000;
 /** Absolute expiry: 10 hours after sign-in, whatever the activity. */
 export const ABSOLUTE_MS = 10 * 60 * 60 * 1000;
+/**
+ * How far a request must move a session's idle expiry before its row is written (#15): a request
+ * within a minute of the last write leaves the row alone, so reading pages costs no write
+ * transaction each. The idle expiry is then between 29 and 30 minutes after the last request,
+ * never later than SECURITY.md's 30.
+ */
+export const TOUCH_EVERY_MS = 60 * 1000;
+
+/** The stored expiry of each request's session, as its row said when it was read (see `createSession`). */
+const storedExpiry = new WeakMap<object, number>();
+/** Where `get` hands the row's expiry to `createSession`; never kept in the session itself. */
+const STORED_UNTIL = '__storedUntil';
 
 type SessionData = session.SessionData & { passport?: { user?: number } };
 
@@ -46,10 +58,20 @@ export class DatabaseSessionStore extends session.Store {
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
     settle(
       quickRead(() => Session.findByPk(sid)).then((row) =>
-        !row || row.expiresAt.getTime() <= now().getTime() ? null : (JSON.parse(row.data) as session.SessionData),
+        !row || row.expiresAt.getTime() <= now().getTime()
+          ? null
+          : { ...(JSON.parse(row.data) as session.SessionData), [STORED_UNTIL]: row.expiresAt.getTime() },
       ),
       cb,
     );
+  }
+
+  /** express-session builds the request's session from what `get` read: the row's expiry is kept beside the request, not in the session. */
+  override createSession(req: Parameters<session.Store['createSession']>[0], sess: session.SessionData): session.Session & session.SessionData {
+    const data = sess as session.SessionData & { [STORED_UNTIL]?: unknown };
+    if (typeof data[STORED_UNTIL] === 'number') storedExpiry.set(req, data[STORED_UNTIL]);
+    delete data[STORED_UNTIL];
+    return super.createSession(req, sess);
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
@@ -66,6 +88,9 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    const req = (sess as { req?: object }).req;
+    const stored = req ? storedExpiry.get(req) : undefined;
+    if (stored !== undefined && expiryOf(sess).getTime() - stored < TOUCH_EVERY_MS) return settleLater(cb);
     withTransaction((transaction) => Session.update({ expiresAt: expiryOf(sess), updatedAt: now() }, { where: { sid }, transaction })).then(
       () => settleLater(cb),
       (err) => settleLater(cb, err),

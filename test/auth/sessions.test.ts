@@ -3,6 +3,7 @@ import request from 'supertest';
 import { Session, User } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
 import { buildUser } from '../factories/index.js';
+import { DatabaseSessionStore, IDLE_MS, TOUCH_EVERY_MS } from '../../server/auth/session-store.js';
 import { csrf, loginThroughForm, postForm, sessionCookie } from '../support/agent.js';
 import { testConfig } from '../support/hooks.js';
 
@@ -44,6 +45,47 @@ describe('sessions', () => {
     await Session.update({ expiresAt: new Date(Date.now() - 1000) }, { where: { sid } });
     const res = await agent.get('/');
     expect(res.headers.location).to.match(/^\/login/);
+  });
+
+  it('reads pages without writing the session row while its expiry is fresh (#15)', async () => {
+    const { agent, sid } = await signInAndKeepCookie('officer');
+    const before = (await Session.findByPk(sid))!;
+    for (const path of ['/', '/contracts', '/']) expect((await agent.get(path)).status).to.equal(200);
+    const after = (await Session.findByPk(sid))!;
+    expect(after.updatedAt.getTime(), 'no write').to.equal(before.updatedAt.getTime());
+    expect(after.expiresAt.getTime()).to.equal(before.expiresAt.getTime());
+  });
+
+  it('moves the idle expiry once the last write is over a minute old, so an active user stays signed in (#15)', async () => {
+    const { agent, sid } = await signInAndKeepCookie('officer');
+    // As if the row was last written 25 minutes ago: 5 minutes of idle time left.
+    const stale = new Date(Date.now() + IDLE_MS - 25 * 60_000);
+    await Session.update({ expiresAt: stale }, { where: { sid } });
+    expect((await agent.get('/')).status).to.equal(200);
+    const moved = (await Session.findByPk(sid))!.expiresAt.getTime();
+    expect(moved, 'the expiry moved to 30 minutes from now').to.be.closeTo(Date.now() + IDLE_MS, 60_000);
+    // Just under the threshold: left alone.
+    // Whole seconds: MariaDB's DATETIME keeps no fraction.
+    const recent = new Date(Math.floor((Date.now() + IDLE_MS - TOUCH_EVERY_MS + 5_000) / 1000) * 1000);
+    await Session.update({ expiresAt: recent }, { where: { sid } });
+    expect((await agent.get('/')).status).to.equal(200);
+    expect((await Session.findByPk(sid))!.expiresAt.getTime()).to.equal(recent.getTime());
+  });
+
+  it('never stores the row expiry it reads in the session itself (#15)', async () => {
+    const store = new DatabaseSessionStore();
+    const sid = `test-${Date.now()}-${Math.random()}`;
+    const cookie = { originalMaxAge: IDLE_MS, expires: new Date(Date.now() + IDLE_MS).toISOString(), httpOnly: true, path: '/' };
+    await new Promise<void>((resolve, reject) => store.set(sid, { cookie, flash: [] } as never, (err) => (err ? reject(err) : resolve())));
+    const loaded = await new Promise<Record<string, unknown>>((resolve, reject) =>
+      store.load(sid, (err, sess) => (err || !sess ? reject(err ?? new Error('not found')) : resolve(sess as never))),
+    );
+    expect(loaded).not.to.have.property('__storedUntil');
+    loaded.flash = [{ type: 'info', key: 'x' }];
+    await new Promise<void>((resolve, reject) => store.set(sid, loaded as never, (err) => (err ? reject(err) : resolve())));
+    const data = JSON.parse((await Session.findByPk(sid))!.data);
+    expect(data).not.to.have.property('__storedUntil');
+    expect(data.flash).to.deep.equal([{ type: 'info', key: 'x' }]);
   });
 
   it('ends a session 10 hours after sign-in, however active', async () => {
