@@ -143,6 +143,22 @@ describe('browser: publication — the lottery-fund announcement and OCDS data (
       expect(v.problems, `visitor ${size}`).to.deep.equal([]);
       expect((await v.context.cookies()).filter((c) => c.name.includes('sid'))).to.deep.equal([]);
     }
+    // A visitor reading in English: the published English title under the title as published.
+    const en = await openPage({ viewport: DESK });
+    watched.push(en);
+    await en.page.goto('/public/ocds');
+    await en.page.locator('#lang-select').selectOption('en');
+    clicks['visitor-en'] = 1;
+    await click('visitor-en', en.page, en.page.locator('[data-testid="language-switch"] button'));
+    await en.page.locator('#f-year').fill(String(year));
+    await click('visitor-en', en.page, en.page.getByRole('button', { name: 'Filter' }));
+    const enRow = en.page.locator(`[data-testid="ocds-process"][data-ocid="${lived.project.ocid}"]`);
+    expect(await enRow.locator('[data-testid="title-en"]').innerText()).to.match(new RegExp(`^${lived.project.year} child-care services, Futian \\(.+\\)$`));
+    expect(await enRow.innerText()).to.contain(lived.project.title);
+    await shot(en.page, 'visitor-en-ocds');
+    await axe(en.page, 'public ocds en');
+    expect(en.problems, 'visitor en').to.deep.equal([]);
+    expect((await en.context.cookies()).filter((c) => c.name.includes('sid'))).to.deep.equal([]);
     expect(o.problems, 'officer').to.deep.equal([]);
     expect(f.problems, 'finance').to.deep.equal([]);
     console.log(`      clicks: ${JSON.stringify(clicks)}`);
