@@ -29,6 +29,8 @@ import { languageRouter } from './language.js';
 import { listFiltersRouter } from './list-filters.js';
 import { organisationsRouter } from './organisations.js';
 import { overviewRouter } from './overview.js';
+import { redFlagsRouter } from './red-flags.js';
+import { inspectionsRouter } from './inspections.js';
 import { paymentRunsRouter } from './payment-runs.js';
 import { paymentsRouter } from './payments.js';
 import { projectsRouter } from './projects.js';
@@ -48,6 +50,8 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(notificationsRouter());
   app.use(reminderSettingsRouter());
   app.use(overviewRouter());
+  app.use(redFlagsRouter());
+  app.use(inspectionsRouter());
   app.use(referenceRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));

@@ -2,7 +2,8 @@ import os from 'node:os';
 import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
 import { LoginAttempt } from '../models/index.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
-import { now, today } from './clock.js';
+import { beijingDay, BEIJING_OFFSET_MS, now, today } from './clock.js';
+import { redFlagRound, type RedFlagRoundResult } from './commands/oversight/redFlagRound.js';
 import type { Config } from './config.js';
 import { dialectOf, getSequelize, withTransaction } from './db.js';
 import { logger } from './logger.js';
@@ -127,6 +128,23 @@ export async function remindersRound(owner: string = PROCESS_NAME): Promise<{ ra
   return { ran: true, ...(await sendReminders(today())) };
 }
 
+/** The red flags are computed once a night (#17): a lease of 20 hours, so a round claimed late in one night is due again early in the next. */
+export const RED_FLAGS_INTERVAL_MS = 20 * 60 * 60 * 1000;
+/** …at night in Beijing, before this hour, so the day's work is in and the offices are not yet busy. */
+export const RED_FLAGS_NIGHT_ENDS_HOUR = 6;
+
+/**
+ * The red flags' nightly round (#17), once a day across every server sharing the database (the
+ * `red_flags` lease), only between midnight and 06:00 in Beijing: housekeeping's quarter-hourly
+ * timer asks, and the first ask of the night wins the day's lease. `ran` false otherwise.
+ */
+export async function redFlagsRound(owner: string = PROCESS_NAME, at: Date = now()): Promise<{ ran: boolean } & Partial<RedFlagRoundResult>> {
+  const hour = new Date(at.getTime() + BEIJING_OFFSET_MS).getUTCHours();
+  if (hour >= RED_FLAGS_NIGHT_ENDS_HOUR) return { ran: false };
+  if (!(await claimJob('red_flags', RED_FLAGS_INTERVAL_MS, owner))) return { ran: false };
+  return { ran: true, ...(await redFlagRound(beijingDay(at))) };
+}
+
 /**
  * Runs `housekeepingRound` now and then every interval; a failed round is logged and the next one
  * tries again. `stop()` ends the timer and resolves when a round in progress has finished.
@@ -141,7 +159,12 @@ export function startHousekeeping(config: UploadConfig): { stop: () => Promise<v
       .then((sent) => {
         if (sent.ran) logger.info({ sent }, 'reminders');
       })
-      .catch((err) => logger.error({ err: String(err) }, 'reminders failed'));
+      .catch((err) => logger.error({ err: String(err) }, 'reminders failed'))
+      .then(() => redFlagsRound())
+      .then((flags) => {
+        if (flags.ran) logger.info({ flags }, 'red flags');
+      })
+      .catch((err) => logger.error({ err: String(err) }, 'red flags failed'));
   };
   round();
   const timer = setInterval(round, HOUSEKEEPING_INTERVAL_MS);

@@ -4,7 +4,8 @@ import { initDatabase } from './database.js';
 import { startDeliveries, startHousekeeping } from './housekeeping.js';
 import { logger } from './logger.js';
 import { seedUsers } from './seed.js';
-import { thisYear } from './clock.js';
+import { thisYear, today } from './clock.js';
+import { redFlagRound } from './commands/oversight/redFlagRound.js';
 import { seedDemoOverview } from './services/demo-overview.js';
 import { PersonalDataCipher } from './services/personal-data.js';
 import { gracefulStop } from './shutdown.js';
@@ -15,7 +16,11 @@ async function main(): Promise<void> {
   const sequelize = await initDatabase(config);
   const accounts = await seedUsers(config);
   // A demo database also gets a history the city overview can compare (#17); never in production.
-  if (accounts.length && !config.isProduction) await seedDemoOverview(thisYear(), new PersonalDataCipher(config.dataKey));
+  if (accounts.length && !config.isProduction) {
+    await seedDemoOverview(thisYear(), new PersonalDataCipher(config.dataKey));
+    // …and its red flags at once, rather than after the first night.
+    await redFlagRound(today());
+  }
   if (accounts.length) {
     // Printed once, to the console of whoever started the app; never logged as JSON.
     const heading = config.isProduction ? 'First administrator created. Sign in and change this one-time password now:' : 'Demo accounts (development only):';

@@ -6,6 +6,7 @@ import { Claim } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
 import { Deliverable } from '../../models/Deliverable.js';
 import { Evaluation } from '../../models/Evaluation.js';
+import { Inspection, InspectionFinding } from '../../models/Inspection.js';
 import { Organisation } from '../../models/Organisation.js';
 import { Payment } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
@@ -19,6 +20,7 @@ import { DELIVERABLE_RESOURCE, deliverableScope, reviewQueueWhere } from '../pol
 import { EVALUATION_RESOURCE, evaluationScope } from '../policies/evaluation.js';
 import { ALLOCATION_RESOURCE, allocationQueueWhere, BUDGET_LINE_RESOURCE } from '../policies/finance.js';
 import { approvalQueueWhere, PAYMENT_RESOURCE } from '../policies/payment.js';
+import { FINDING_RESOURCE } from '../policies/inspection.js';
 import { addDays } from '../services/calendar.js';
 import { formatFen } from '../services/money.js';
 import { statusFromSummary } from '../services/training-status.js';
@@ -296,6 +298,50 @@ const budgetLineLow: InboxKind = {
   row: (r: BudgetLine, lang) => ({ subject: r.name, detail: lang.t(`finance.fundSource.${r.fundSource}`), href: `/budget-lines/${r.id}`, dueOn: null }),
 };
 
+type FindingRow = InspectionFinding & { inspection?: Inspection };
+const findingRow = (r: FindingRow, lang: Lang): InboxRow => ({
+  subject: r.inspection?.title ?? `#${r.inspectionId}`,
+  detail: `${lang.t('overview.inspections.findingHeading', { seq: r.seq })} · ${lang.t(`overview.inspections.findingStatus.${r.status}`)}`,
+  href: `/overview/inspections/${r.inspectionId}#finding-${r.id}`,
+  dueOn: r.status === 'rectifying' ? r.deadline : null,
+});
+const INSPECTION = { model: Inspection, as: 'inspection', attributes: ['id', 'title'] };
+/** Open inspections (of the agency `agencyId` or of the whole district, when given), as a subquery: the counts take no include. */
+const openInspections = (agencyId?: number | null) =>
+  literal(
+    `(SELECT i.id FROM inspections i WHERE i.status = 'open'${agencyId === undefined ? '' : ` AND (i.agency_id IS NULL OR i.agency_id = ${idSql(agencyId)})`})`,
+  );
+
+/** Findings of open inspections of the officer's district (of their agency, where one is named) waiting for an answer or a rectification (#17). */
+const inspectionAnswer: InboxKind = {
+  key: 'inspectionAnswer',
+  applies: (a) => can(a, 'answer', FINDING_RESOURCE),
+  model: InspectionFinding,
+  where: (a) => ({ districtId: a.districtId, status: ['open', 'rectifying'], inspectionId: { [Op.in]: openInspections(a.agencyId) } }),
+  include: [INSPECTION],
+  order: [
+    ['deadline', 'ASC'],
+    ['id', 'ASC'],
+  ],
+  row: findingRow,
+  allHref: '/overview/inspections',
+};
+
+/** Answers and rectification reports of the inspector's scope waiting for their decision (#17). */
+const inspectionReview: InboxKind = {
+  key: 'inspectionReview',
+  applies: (a) => can(a, 'accept', FINDING_RESOURCE),
+  model: InspectionFinding,
+  where: (a) => ({ [Op.and]: [districtScope(a), { status: ['answered', 'rectified'] }, { inspectionId: { [Op.in]: openInspections() } }] }),
+  include: [INSPECTION],
+  order: [
+    ['updatedAt', 'ASC'],
+    ['id', 'ASC'],
+  ],
+  row: findingRow,
+  allHref: '/overview/inspections',
+};
+
 /** Every kind, in the order the list shows them: decisions first, then work due, then what to watch. */
 export const INBOX_KINDS: readonly InboxKind[] = [
   allocationDecide,
@@ -306,12 +352,14 @@ export const INBOX_KINDS: readonly InboxKind[] = [
   deliverableReview,
   evaluationIn('evaluationConfirm', 'confirm', 'submitted'),
   rectificationClose,
+  inspectionReview,
   evaluationIn('evaluationStart', 'score', 'scheduled'),
   evaluationIn('evaluationSubmit', 'score', 'in_progress'),
   deliverableReturned,
   claimReturned,
   deliverableDue,
   rectificationReport,
+  inspectionAnswer,
   contractFinalEvaluation,
   contractReportingMissing,
   workerTrainingLapsing,

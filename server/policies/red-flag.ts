@@ -1,0 +1,14 @@
+import type { Actor } from './actor.js';
+import { allow } from './registry.js';
+import { inDistrictScope } from './scopes.js';
+
+/** The resource name of red flags in the registry. */
+export const RED_FLAG_RESOURCE = 'red_flag';
+
+/**
+ * Red flags (#17): inspectors, the administrator and officers read them in their district scope
+ * (the city level all of them; the list scopes by `districtScope`, a flag outside it is a 404).
+ * Inspectors dismiss an open flag of their scope with a reason; no one deletes one.
+ */
+allow(['admin', 'inspector', 'officer'], ['list', 'export'], RED_FLAG_RESOURCE);
+allow('inspector', 'dismiss', RED_FLAG_RESOURCE, (actor: Actor, flag: { districtId: number }) => inDistrictScope(actor, flag.districtId));

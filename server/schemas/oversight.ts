@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { RED_FLAG_STATUSES } from '../../models/RedFlag.js';
+import { isCalendarDay, listQuerySchema, optionalId } from '../services/listing.js';
+import { RED_FLAG_RULE_KEYS } from '../services/red-flag-rules.js';
+import { personalDataConfirmation } from './common.js';
+
+const text = (max: number) => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.tooLong');
+
+export const RED_FLAG_SORT_KEYS = ['lastFoundOn', 'rule', 'district', 'firstFoundOn'] as const;
+
+/** The red flags' list: rule, status (open unless chosen otherwise; empty is every status) and district. */
+export const redFlagListQuery = listQuerySchema(
+  RED_FLAG_SORT_KEYS,
+  { sort: 'lastFoundOn', dir: 'desc' },
+  {
+    rule: z
+      .union([z.literal(''), z.enum(RED_FLAG_RULE_KEYS)])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+    status: z
+      .union([z.literal(''), z.enum(RED_FLAG_STATUSES)])
+      .optional()
+      .transform((v) => (v === undefined ? 'open' : v === '' ? undefined : v)),
+    districtId: optionalId(),
+  },
+);
+export type RedFlagListQuery = z.infer<typeof redFlagListQuery>;
+
+/** Dismissing a flag: the inspector's reason. */
+export const dismissForm = z.object({ reason: text(2000), confirmPersonalData: personalDataConfirmation() });
+export type DismissForm = z.infer<typeof dismissForm>;
+
+/** The most findings one inspection opens with. */
+export const MAX_FINDINGS = 30;
+
+/** A new inspection: the district (and the purchasing agency, when it is one agency's), a title, and the findings one per line. */
+export const inspectionForm = z.object({
+  districtId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required'),
+  agencyId: optionalId(),
+  title: text(200),
+  findings: text(20_000)
+    .transform((v) =>
+      v
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean),
+    )
+    .refine((lines) => lines.length <= MAX_FINDINGS, 'overview.inspections.validation.tooManyFindings')
+    .refine((lines) => lines.every((l) => l.length <= 2000), 'validation.tooLong'),
+  confirmPersonalData: personalDataConfirmation(),
+});
+export type InspectionForm = z.infer<typeof inspectionForm>;
+
+/** The district's answer to a finding, or its report of the rectification. */
+export const findingTextForm = z.object({ text: text(4000), confirmPersonalData: personalDataConfirmation() });
+/** The inspector's requirement of a rectification and its deadline. */
+export const requirementForm = z.object({
+  text: text(2000),
+  deadline: z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').refine(isCalendarDay, 'overview.inspections.validation.date'),
+  confirmPersonalData: personalDataConfirmation(),
+});
+/** Closing a finding or the inspection: nothing to fill in. */
+export const emptyForm = z.object({});
