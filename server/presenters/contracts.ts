@@ -25,6 +25,7 @@ import { districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { districtsInOrder } from '../services/reference.js';
+import { findListPage } from '../services/list-query.js';
 import { addDays } from '../services/calendar.js';
 import { openShares } from '../services/contract-terms.js';
 import { targetMetricGroups, targetMetricLabel } from './deliverables.js';
@@ -101,7 +102,7 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
   const show = scopeShow(actor);
   const { t } = lang;
   const [{ rows, count }, districts] = await Promise.all([
-    Contract.findAndCountAll({
+    findListPage(Contract, {
       where: contractListWhere(actor, query),
       include: CONTRACT_PLACE,
       order: [

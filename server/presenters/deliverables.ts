@@ -32,6 +32,7 @@ import { contractProgress, lateDays } from '../services/deliverable-progress.js'
 import type { ExportColumn } from '../services/export.js';
 import { REFERRAL_DEPARTMENTS } from '../services/hotline.js';
 import { districtsInOrder } from '../services/reference.js';
+import { findListPage } from '../services/list-query.js';
 import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
 import { addDays } from '../services/calendar.js';
 import { districtName, formatDateTime } from './format.js';
@@ -147,7 +148,7 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
   const day = today();
   const show = scopeShow(actor);
   const [{ rows, count }, districts] = await Promise.all([
-    Deliverable.findAndCountAll({
+    findListPage(Deliverable, {
       where: deliverableListWhere(actor, query, day),
       include: PLACE,
       order: [
@@ -204,7 +205,7 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
   if (query.category) and.push({ categoryCode: query.category });
   const path = `${DELIVERABLES_PATH}/queue`;
   const [{ rows, count }, districts] = await Promise.all([
-    Deliverable.findAndCountAll({
+    findListPage(Deliverable, {
       where: { [Op.and]: and } as WhereOptions,
       include: PLACE,
       order: [

@@ -194,6 +194,33 @@ describe('contracts: pages', () => {
     };
     expect(await countQueries(many.id, 50)).to.equal(await countQueries(few.id, 5));
   });
+
+  it('lists on a deep page the rows its order puts there, with as many statements as on the first (#15)', async () => {
+    const officer = (await buildUser('officer')).user;
+    const organisation = await buildOrganisation({ districtCode: 'FT' });
+    for (let i = 0; i < 23; i += 1) await buildContract({ organisation, officer });
+    // Equal values on purpose: the order's last key (the id) decides between them.
+    await Contract.update({ valueFen: 100_000 }, { where: { organisationId: organisation.id } });
+    const { agent } = await signedIn('officer', 'SZ');
+    const sequelize = testSequelize();
+    const expected = (await Contract.findAll({ where: { organisationId: organisation.id }, order: [['valueFen', 'ASC'], ['id', 'DESC']] })).map((c) => c.id);
+    const pageOf = async (page: number) => {
+      let n = 0;
+      sequelize.addHook('beforeQuery', 'count-deep-page', () => {
+        n += 1;
+      });
+      try {
+        const res = await agent.get(`/contracts?organisationId=${organisation.id}&perPage=10&sort=value&dir=asc&page=${page}`);
+        expect(res.status).to.equal(200);
+        return { ids: listedIds(res.text), statements: n };
+      } finally {
+        sequelize.removeHook('beforeQuery', 'count-deep-page');
+      }
+    };
+    const pages = [await pageOf(1), await pageOf(2), await pageOf(3)];
+    expect(pages.map((p) => p.ids)).to.deep.equal([expected.slice(0, 10), expected.slice(10, 20), expected.slice(20)]);
+    expect(pages[2].statements).to.equal(pages[0].statements);
+  });
 });
 
 describe('contracts: documents and activation through the pages', () => {
