@@ -49,6 +49,8 @@ export class ChildWorker extends Model<InferAttributes<ChildWorker>, InferCreati
   declare districtId: ForeignKey<District['id']>;
   declare subDistrictId: ForeignKey<SubDistrict['id']> | null;
   declare community: string | null;
+  /** The community (reference data) the worker is placed in: found by `community` in the sub-district's list. */
+  declare communityId: CreationOptional<number | null>;
   declare employment: Employment;
   declare status: CreationOptional<ChildWorkerStatus>;
   declare trainingPassedOn: CreationOptional<string | null>;
@@ -76,6 +78,7 @@ export class ChildWorker extends Model<InferAttributes<ChildWorker>, InferCreati
         phoneMasked: { type: DataTypes.STRING(24), allowNull: true },
         subDistrictId: { type: DataTypes.INTEGER, allowNull: true },
         community: { type: DataTypes.STRING(64), allowNull: true },
+        communityId: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
         employment: { type: DataTypes.STRING(16), allowNull: false, validate: { isIn: [EMPLOYMENTS] } },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'active', validate: { isIn: [CHILD_WORKER_STATUSES] } },
         trainingPassedOn: { type: DataTypes.DATEONLY, allowNull: true, defaultValue: null },

@@ -27,6 +27,7 @@ import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { workerClaimsSection } from '../server/presenters/claim-worker-section.js';
 import { workerImportRouter } from './child-worker-import.js';
+import { coverageRouter } from './coverage.js';
 import { actorOf, auditedExport, bodyOf, by as kitBy, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 import { listQuery } from '../server/middleware/held-filters.js';
 import { HELD } from '../server/services/listing.js';
@@ -110,6 +111,7 @@ export function childWorkersRouter(config: Config): Router {
   const id = validateParams(idParams);
   const by = (req: Request) => ({ ...kitBy(req), cipher });
   router.use(workerImportRouter(store, by));
+  router.use(coverageRouter());
 
   router.get(WORKERS_PATH, rule('list', 'child_worker'), listQuery(workerListQuery, WORKERS_PATH), async (req, res) => {
     const searched = queryOf(res, workerListQuery);

@@ -37,6 +37,7 @@ import { projectsRouter } from './projects.js';
 import { publicAnnouncementsRouter } from './public-announcements.js';
 import { publicOcdsRouter } from './public-ocds.js';
 import { referenceRouter } from './reference.js';
+import { communitiesRouter } from './communities.js';
 import { trainingSessionsRouter } from './training-sessions.js';
 
 /** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
@@ -53,6 +54,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(redFlagsRouter());
   app.use(inspectionsRouter());
   app.use(referenceRouter());
+  app.use(communitiesRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));
   app.use(catalogueRouter());

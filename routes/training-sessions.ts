@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { trainingRosterRecorder } from '../server/commands/workers/trainingRosterRecorder.js';
 import { trainingSessionCreator } from '../server/commands/workers/trainingSessionCreator.js';

@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { ChildWorker } from '../ChildWorker.js';
+import { Community } from '../Community.js';
 import { District } from '../District.js';
 import { StoredFile } from '../StoredFile.js';
 import { SubDistrict } from '../SubDistrict.js';
@@ -11,6 +12,8 @@ import { TrainingSessionTopic, TrainingTopic } from '../TrainingTopic.js';
 export function initChildWorkerRegistry(sequelize: Sequelize): void {
   ChildWorker.initModel(sequelize);
   TrainingRecord.initModel(sequelize);
+  Community.initModel(sequelize);
+  Community.belongsTo(SubDistrict, { as: 'subDistrict', foreignKey: 'subDistrictId' });
   TrainingSession.initModel(sequelize);
   TrainingTopic.initModel(sequelize);
   TrainingSessionTopic.initModel(sequelize);

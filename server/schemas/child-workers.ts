@@ -115,3 +115,18 @@ export type TrainingForm = z.infer<typeof trainingForm>;
 /** Which number a reveal shows. */
 export const revealForm = z.object({ field: z.enum(['idNumber', 'phone']) });
 export type RevealForm = z.infer<typeof revealForm>;
+
+/** Coverage of communities by child directors (#21): a full-time director, a part-time one only, or none. */
+export const COVERAGE_LEVELS = ['full_time', 'part_time', 'none'] as const;
+export type CoverageLevel = (typeof COVERAGE_LEVELS)[number];
+export const COVERAGE_SORT_KEYS = ['subDistrict', 'name', 'fullTime'] as const;
+export const coverageQuery = listQuerySchema(
+  COVERAGE_SORT_KEYS,
+  { sort: 'subDistrict', dir: 'asc' },
+  {
+    districtId: optionalId(),
+    subDistrictId: optionalId(),
+    coverage: optionalChoice(COVERAGE_LEVELS),
+  },
+);
+export type CoverageQuery = z.infer<typeof coverageQuery>;

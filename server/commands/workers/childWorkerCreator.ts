@@ -20,7 +20,7 @@ export async function childWorkerCreator(input: NewWorkerForm, by: By & { cipher
   const idNumberIndex = cipher.index('idNumber', input.idNumber);
   try {
     return await withTransaction(async (transaction) => {
-      await checkPlace(input.districtId, input.subDistrictId, transaction);
+      const { communityId } = await checkPlace(input.districtId, input.subDistrictId, transaction, input.community);
       await checkNotRegistered(idNumberIndex, transaction);
       const worker = await ChildWorker.create(
         {
@@ -34,6 +34,7 @@ export async function childWorkerCreator(input: NewWorkerForm, by: By & { cipher
           districtId: input.districtId,
           subDistrictId: input.subDistrictId,
           community: input.community,
+          communityId,
           employment: input.employment,
           createdBy: by.actor.id,
         },

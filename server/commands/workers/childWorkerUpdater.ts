@@ -25,7 +25,7 @@ export async function childWorkerUpdater(workerId: number, input: Versioned<Edit
     await withTransaction(async (transaction) => {
       const worker = await lockedWorker(workerId, transaction);
       const bump = checkVersion(worker, input._version);
-      await checkPlace(input.districtId, input.subDistrictId, transaction);
+      const { communityId } = await checkPlace(input.districtId, input.subDistrictId, transaction, input.community);
       const next: Partial<ChildWorker['_creationAttributes']> = {};
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       for (const field of FIELDS) {
@@ -49,7 +49,7 @@ export async function childWorkerUpdater(workerId: number, input: Versioned<Edit
         changes.phone = { from: worker.phoneMasked, to: masked };
       }
       if (Object.keys(changes).length === 0) return;
-      await worker.update({ ...next, ...bump }, { transaction });
+      await worker.update({ ...next, communityId, ...bump }, { transaction });
       await recordAudit({
         actor: by.actor,
         action: 'child_worker.update',
