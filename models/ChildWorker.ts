@@ -56,6 +56,8 @@ export class ChildWorker extends Model<InferAttributes<ChildWorker>, InferCreati
   declare trainingPassedOn: CreationOptional<string | null>;
   declare lastTrainingPassedOn: CreationOptional<string | null>;
   declare createdBy: number | null;
+  /** When the retention job irreversibly anonymised the worker (#20): name, ID number and phone are gone. */
+  declare anonymisedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   /** Bumped by every save of the record's edit form: a save based on an older one is refused (checkVersion). */
@@ -84,6 +86,7 @@ export class ChildWorker extends Model<InferAttributes<ChildWorker>, InferCreati
         trainingPassedOn: { type: DataTypes.DATEONLY, allowNull: true, defaultValue: null },
         lastTrainingPassedOn: { type: DataTypes.DATEONLY, allowNull: true, defaultValue: null },
         createdBy: { type: DataTypes.INTEGER, allowNull: true },
+        anonymisedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

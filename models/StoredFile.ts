@@ -19,6 +19,8 @@ export class StoredFile extends Model<InferAttributes<StoredFile>, InferCreation
   declare ownerId: number | null;
   declare districtId: number | null;
   declare organisationId: number | null;
+  /** When the retention job removed the bytes (#20): the row stays, the file is gone. */
+  declare deletedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize): void {
@@ -44,6 +46,7 @@ export class StoredFile extends Model<InferAttributes<StoredFile>, InferCreation
         ownerId: { type: DataTypes.INTEGER, allowNull: true },
         districtId: { type: DataTypes.INTEGER, allowNull: true },
         organisationId: { type: DataTypes.INTEGER, allowNull: true },
+        deletedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
         createdAt: DataTypes.DATE,
       },
       { sequelize, tableName: 'stored_files', updatedAt: false },

@@ -23,6 +23,7 @@ import { initOrganisationRegistry } from './wiring/organisation-registry.js';
 import { initOversight } from './wiring/oversight.js';
 import { initPayments } from './wiring/payments.js';
 import { initProjects } from './wiring/projects.js';
+import { initRetention } from './wiring/retention.js';
 
 /**
  * Initialises every model on `sequelize` and wires their associations: the shared models here, each
@@ -54,6 +55,7 @@ export function initModels(sequelize: Sequelize): void {
   initNotifications(sequelize);
   initBatches(sequelize);
   initOversight(sequelize);
+  initRetention(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { contractRetention } from '../server/presenters/retention.js';
 import { Router } from 'express';
 import { CONTRACT_TRANSITIONS, Contract, DOCUMENT_COLUMN } from '../models/Contract.js';
 import { StoredFile } from '../models/StoredFile.js';
@@ -105,6 +106,7 @@ async function renderDetail(req: Request, res: Response, terminate: Form = EMPTY
     terminateForm: terminate,
     documentForm: documents,
     deliverables: await contractDeliverablesSection(actorOf(req), contract, langOf(req)),
+    retention: await contractRetention(actorOf(req), contract, langOf(req)),
   });
 }
 const renderDocumentInvalid: OnInvalid = (req, res, form) => renderDetail(req, res, EMPTY, form);

@@ -25,6 +25,7 @@ import { engagementsRouter } from './engagements.js';
 import { inboxRouter } from './inbox.js';
 import { notificationsRouter } from './notifications.js';
 import { reminderSettingsRouter } from './reminder-settings.js';
+import { retentionRouter } from './retention.js';
 import { languageRouter } from './language.js';
 import { listFiltersRouter } from './list-filters.js';
 import { organisationsRouter } from './organisations.js';
@@ -50,6 +51,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(inboxRouter());
   app.use(notificationsRouter());
   app.use(reminderSettingsRouter());
+  app.use(retentionRouter(config));
   app.use(overviewRouter());
   app.use(redFlagsRouter());
   app.use(inspectionsRouter());

@@ -2,13 +2,15 @@ import os from 'node:os';
 import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
 import { LoginAttempt } from '../models/index.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
-import { beijingDay, BEIJING_OFFSET_MS, now, today } from './clock.js';
+import { BEIJING_OFFSET_MS, beijingDay, beijingDayStart, now, today } from './clock.js';
 import { redFlagRound, type RedFlagRoundResult } from './commands/oversight/redFlagRound.js';
+import { addDays } from './services/calendar.js';
 import type { Config } from './config.js';
 import { dialectOf, getSequelize, withTransaction } from './db.js';
 import { logger } from './logger.js';
 import { purgeOldNotifications } from './services/notifications.js';
 import { type ReminderRound, sendReminders } from './services/reminders.js';
+import { applyRetention, type RetentionRound } from './commands/retention/retentionJob.js';
 import { emailChannel, registerChannel } from './services/channels.js';
 import { deliveryRound } from './services/deliveries.js';
 import { LocalDiskStore, S3Store, storeFor } from './services/storage/index.js';
@@ -145,6 +147,28 @@ export async function redFlagsRound(owner: string = PROCESS_NAME, at: Date = now
   return { ran: true, ...(await redFlagRound(beijingDay(at))) };
 }
 
+/** The hour (Beijing) at which the retention of personal data is applied each night (#20). */
+export const RETENTION_HOUR = 2;
+
+/** From `at` to the next RETENTION_HOUR:00 in Beijing: the retention lease's interval. */
+export function untilRetentionHour(at: Date): number {
+  const hour = RETENTION_HOUR * 3600_000;
+  const day = beijingDay(at);
+  let next = beijingDayStart(day).getTime() + hour;
+  if (next <= at.getTime()) next = beijingDayStart(addDays(day, 1)).getTime() + hour;
+  return next - at.getTime();
+}
+
+/**
+ * The retention round (#20), once a day across the servers sharing the database (the `retention`
+ * lease; the first round when the app starts, then each night at 02:00 Beijing): removes the personal data of ended contracts whose period has passed and that no hold
+ * stops (commands/retention/retentionJob.ts). A process that did not win the lease does nothing.
+ */
+export async function retentionRound(config: UploadConfig, owner: string = PROCESS_NAME): Promise<{ ran: boolean } & Partial<RetentionRound>> {
+  if (!(await claimJob('retention', untilRetentionHour(now()), owner))) return { ran: false };
+  return { ran: true, ...(await applyRetention(storeFor(config), today())) };
+}
+
 /**
  * Runs `housekeepingRound` now and then every interval; a failed round is logged and the next one
  * tries again. `stop()` ends the timer and resolves when a round in progress has finished.
@@ -164,7 +188,12 @@ export function startHousekeeping(config: UploadConfig): { stop: () => Promise<v
       .then((flags) => {
         if (flags.ran) logger.info({ flags }, 'red flags');
       })
-      .catch((err) => logger.error({ err: String(err) }, 'red flags failed'));
+      .catch((err) => logger.error({ err: String(err) }, 'red flags failed'))
+      .then(() => retentionRound(config))
+      .then((applied) => {
+        if (applied.ran) logger.info({ applied }, 'retention');
+      })
+      .catch((err) => logger.error({ err: String(err) }, 'retention failed'));
   };
   round();
   const timer = setInterval(round, HOUSEKEEPING_INTERVAL_MS);

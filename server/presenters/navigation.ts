@@ -28,6 +28,7 @@ const ITEMS: { href: string; labelKey: string; action: string; resource: string;
   { href: '/audit', labelKey: 'nav.audit', action: 'list', resource: 'audit', group: 'oversee' },
   { href: '/reference/districts', labelKey: 'nav.reference', action: 'read', resource: 'reference', group: 'oversee' },
   { href: '/admin/reminders', labelKey: 'nav.reminders', action: 'update', resource: 'reminder_settings', group: 'oversee' },
+  { href: '/admin/retention', labelKey: 'nav.retention', action: 'read', resource: 'retention', group: 'oversee' },
   { href: '/admin/deliveries', labelKey: 'nav.deliveryLog', action: 'list', resource: 'delivery_log', group: 'oversee' },
 ];
 

@@ -88,6 +88,11 @@ export function baseUrl(): string {
   return current().baseUrl;
 }
 
+/** Where the browser app keeps its uploads (its UPLOAD_DIR): for fixtures with real stored files. */
+export function browserUploadDir(): string {
+  return current().tmpDir;
+}
+
 /** A page in a fresh context, with a list that collects console errors, page errors and CSP violations. */
 export type WatchedPage = { page: Page; context: BrowserContext; problems: string[] };
 
