@@ -147,9 +147,7 @@ describe('browser: publication — the lottery-fund announcement and OCDS data (
     const en = await openPage({ viewport: DESK });
     watched.push(en);
     await en.page.goto('/public/ocds');
-    await en.page.locator('#lang-select').selectOption('en');
-    clicks['visitor-en'] = 1;
-    await click('visitor-en', en.page, en.page.locator('[data-testid="language-switch"] button'));
+    await click('visitor-en', en.page, en.page.locator('[data-testid="language-button"]'));
     await en.page.locator('#f-year').fill(String(year));
     await click('visitor-en', en.page, en.page.getByRole('button', { name: 'Filter' }));
     const enRow = en.page.locator(`[data-testid="ocds-process"][data-ocid="${lived.project.ocid}"]`);
