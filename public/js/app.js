@@ -33,4 +33,13 @@ document.addEventListener('DOMContentLoaded', () => {
   };
   scrollers();
   window.addEventListener('resize', scrollers);
+  // A save refused as stale (#14) comes back as the whole page, whose form may stand far below the
+  // top (a claim's receipts, a contract's sections): its notice, with the kept input under it, is
+  // brought into view and takes the focus, so the user reads why nothing was saved.
+  const stale = document.querySelector('[data-testid="stale-edit"]');
+  if (stale && window.scrollY === 0) {
+    stale.setAttribute('tabindex', '-1');
+    stale.scrollIntoView({ block: 'start' });
+    stale.focus({ preventScroll: true });
+  }
 });

@@ -12,6 +12,20 @@ import { buildDeliverableContract } from '../factories/deliverables.js';
 import { buildEvaluation } from '../factories/evaluations.js';
 import { buildPaymentContract } from '../factories/payments.js';
 import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
+import { Allocation } from '../../models/Allocation.js';
+import { BudgetLine } from '../../models/BudgetLine.js';
+import { ChildWorker } from '../../models/ChildWorker.js';
+import { ClaimLine } from '../../models/Claim.js';
+import { Engagement } from '../../models/Engagement.js';
+import { Project } from '../../models/Project.js';
+import { claimCreator, claimLineAdder } from '../../server/commands/claims/claimEditor.js';
+import { claimSubmitter } from '../../server/commands/claims/claimWorkflow.js';
+import { maskIdNumber } from '../../server/services/identifiers.js';
+import { PersonalDataCipher } from '../../server/services/personal-data.js';
+import { classicFapiao, receiptUpload } from '../factories/claims.js';
+import { actorOf, buildAllocation } from '../factories/finance.js';
+import { addTrainings, idNumber } from '../factories/workers.js';
+import { Walk } from './support/journey.js';
 
 /** Keeps a screenshot when SCREENSHOT_DIR is set (to look at, not to compare). */
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
@@ -235,5 +249,135 @@ describe('browser: stale saves of a deliverable draft and of evaluation scores i
     ]);
     expect(clicks).to.deep.equal({ a: 1, b: 2 });
     expect(unexpected(watched.problems, /\/scores/)).to.deep.equal([]);
+  });
+});
+
+/**
+ * A claim of the demo organisation (阳光社工) submitted under a Futian contract: a child director
+ * engaged for the year, a transport line of ¥120.00 and a phone line of ¥34.56 (the browser app has
+ * its own configuration: the ID number is sealed with any key, pages show only its mask).
+ */
+async function submittedClaimOfDemoOrganisation(): Promise<number> {
+  const [officer, finance, org] = await Promise.all(
+    ['officer.ft', 'finance.ft', 'org.sunshine'].map(async (username) => (await User.findOne({ where: { username } }))!),
+  );
+  const built = await buildPaymentContract({ officer, finance });
+  const contract = await built.contract.update({ organisationId: org.organisationId!, reimbursementCeilingFen: 100_000 });
+  const first = (await Allocation.findOne({ where: { projectId: contract.projectId } }))!;
+  await buildAllocation({
+    status: 'approved',
+    line: (await BudgetLine.findByPk(first.budgetLineId))!,
+    project: (await Project.findByPk(contract.projectId))!,
+    amountFen: 100_000,
+    requester: officer,
+  });
+  const cipher = new PersonalDataCipher(Buffer.alloc(32, 7));
+  const id = idNumber();
+  const worker = await ChildWorker.create({
+    kind: 'director',
+    name: '儿童主任核减测试',
+    idNumberEnc: cipher.encrypt(id),
+    idNumberIndex: cipher.index('idNumber', id),
+    idNumberMasked: maskIdNumber(id),
+    phoneEnc: null,
+    phoneMasked: null,
+    districtId: contract.districtId,
+    subDistrictId: null,
+    community: '测试社区',
+    employment: 'part_time',
+    createdBy: null,
+  });
+  await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-05' }], officer);
+  const engagement = await Engagement.create({
+    contractId: contract.id,
+    organisationId: contract.organisationId,
+    districtId: contract.districtId,
+    childWorkerId: worker.id,
+    startsOn: '2026-01-05',
+    endsOn: '2026-12-31',
+    createdBy: org.id,
+  });
+  const byOrg = { actor: actorOf(org) };
+  const claim = await claimCreator({ contractId: contract.id, engagementId: engagement.id, month: '2026-03' }, byOrg);
+  const lines = [
+    { spentOn: '2026-03-09', kind: 'transport' as const, description: '福田—南山 往返', amountFen: 12_000 },
+    { spentOn: '2026-03-20', kind: 'communication' as const, description: '三月话费', amountFen: 3_456 },
+  ];
+  for (const line of lines) {
+    await claimLineAdder(
+      claim.id,
+      { ...line, fapiao: { kind: 'classic', ...classicFapiao() }, digitalNumber: null, confirmPersonalData: false },
+      [receiptUpload()],
+      byOrg,
+    );
+  }
+  await claimSubmitter(claim.id, byOrg);
+  return claim.id;
+}
+
+/**
+ * A claim's partial sanction (核减) in two tabs of the Futian officer verifying it (Chinese,
+ * 1366×768): tab A lowers the transport line; tab B, opened before, lowers the phone line and is
+ * told that the claim changed since (the line A lowered, with its new amount), its choice, amount
+ * and reason still in the form; B lowers it again on purpose.
+ */
+describe('browser: a stale partial sanction of a claim in two tabs (#14)', () => {
+  let watched: WatchedPage | undefined;
+
+  afterEach(async () => {
+    await watched?.context.close();
+    watched = undefined;
+  });
+
+  it('refuses the later lowering, shows the other tab’s beside it with the input kept, then lowers on the current version', async () => {
+    const claimId = await submittedClaimOfDemoOrganisation();
+    const [transport, phone] = await ClaimLine.findAll({ where: { claimId }, order: [['id', 'ASC']] });
+    const walk = new Walk('stale-sanction');
+    watched = await openPage({ viewport: { width: 1366, height: 768 } });
+    const tabA = watched.page;
+    await walk.signIn('officer', tabA, 'officer.ft');
+    const tabB = await watched.context.newPage();
+    await tabA.goto(`/claims/${claimId}`);
+    await tabB.goto(`/claims/${claimId}`);
+
+    const lower = async (tab: Page, lineId: number, amount: string, reason: string) => {
+      const form = tab.locator('[data-testid="sanction-form"]');
+      await form.locator('select[name="lineId"]').selectOption(String(lineId));
+      await form.getByLabel('核定金额').fill(amount);
+      await form.getByLabel('调减理由').fill(reason);
+      await walk.click('officer', tab, form.getByRole('button', { name: '调减' }));
+    };
+    await lower(tabA, transport.id, '80.00', '超出公交票价标准');
+    expect((await ClaimLine.findByPk(transport.id))!.sanctionedFen).to.equal(8_000);
+
+    await lower(tabB, phone.id, '30.00', '话费超出套餐部分');
+    const notice = tabB.locator('[data-testid="stale-edit"]');
+    await notice.waitFor({ state: 'visible' });
+    // Below the claim's lines and receipts, the notice is brought into view and focused (app.js).
+    expect(await notice.evaluate((el) => el === document.activeElement), 'the notice has the focus').to.equal(true);
+    const box = (await notice.boundingBox())!;
+    expect(box.y, 'the notice is in view').to.be.within(-1, 768 - 100);
+    await shot(tabB, 'sanction-refused-in-view');
+    expect(await notice.innerText())
+      .to.contain('保存未生效')
+      .and.to.contain('明细')
+      .and.to.contain('→ ¥80.00');
+    const form = tabB.locator('[data-testid="sanction-form"]');
+    expect(await form.locator('select[name="lineId"]').inputValue()).to.equal(String(phone.id));
+    expect(await form.getByLabel('核定金额').inputValue()).to.equal('30.00');
+    expect(await form.getByLabel('调减理由').inputValue()).to.equal('话费超出套餐部分');
+    expect((await ClaimLine.findByPk(phone.id))!.sanctionedFen ?? null, 'nothing lowered by the refused save').to.equal(null);
+    expect(await seriousA11yViolations(tabB)).to.deep.equal([]);
+    await walk.shot(tabB, 'refused');
+
+    await walk.click('officer', tabB, form.getByRole('button', { name: '调减' }));
+    await tabB.locator('[data-testid="claim-lowered"]').waitFor();
+    expect((await ClaimLine.findByPk(phone.id))!.sanctionedFen).to.equal(3_000);
+    await walk.shot(tabB, 'lowered');
+    expect(walk.clicks.officer, 'sign-in, A lowers, B lowers (refused), B lowers again').to.equal(4);
+    // The receipts were made by the factory without a stored file the browser app can serve: their
+    // previews answer 404 in the frame (an error page may not be framed). Nothing else may go wrong.
+    const receiptPreviews = (p: string) => /frame-ancestors 'none'|chrome-error:\/\/chromewebdata/.test(p);
+    expect(unexpected(watched.problems, /sanction/).filter((p) => !receiptPreviews(p))).to.deep.equal([]);
   });
 });
