@@ -17,7 +17,9 @@ type Ctx = { context: QueryInterface };
 export async function up({ context: qi }: Ctx): Promise<void> {
   await qi.addIndex('ledger_entries', ['account_type', 'account_id', 'amount_fen'], { name: 'ledger_entries_account_amount' });
   await qi.removeIndex('ledger_entries', 'ledger_entries_account');
-  await qi.addIndex('child_workers', ['district_id', 'status', 'last_training_passed_on', 'training_passed_on'], { name: 'child_workers_district_status_training' });
+  await qi.addIndex('child_workers', ['district_id', 'status', 'last_training_passed_on', 'training_passed_on'], {
+    name: 'child_workers_district_status_training',
+  });
   await qi.addIndex('child_workers', ['status', 'last_training_passed_on', 'training_passed_on'], { name: 'child_workers_status_training' });
 }
 

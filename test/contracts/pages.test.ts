@@ -203,7 +203,15 @@ describe('contracts: pages', () => {
     await Contract.update({ valueFen: 100_000 }, { where: { organisationId: organisation.id } });
     const { agent } = await signedIn('officer', 'SZ');
     const sequelize = testSequelize();
-    const expected = (await Contract.findAll({ where: { organisationId: organisation.id }, order: [['valueFen', 'ASC'], ['id', 'DESC']] })).map((c) => c.id);
+    const expected = (
+      await Contract.findAll({
+        where: { organisationId: organisation.id },
+        order: [
+          ['valueFen', 'ASC'],
+          ['id', 'DESC'],
+        ],
+      })
+    ).map((c) => c.id);
     const pageOf = async (page: number) => {
       let n = 0;
       sequelize.addHook('beforeQuery', 'count-deep-page', () => {
