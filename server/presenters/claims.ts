@@ -256,7 +256,7 @@ async function linesOf(claimId: number) {
   return ClaimLine.findAll({
     where: { claimId },
     include: [
-      { model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'mimeType', 'size'] },
+      { model: StoredFile, as: 'receipt', attributes: ['id', 'originalName', 'mimeType', 'size', 'deletedAt'] },
       { model: User, as: 'sanctioner', attributes: ['id', 'displayName'] },
     ],
     order: [
@@ -314,7 +314,9 @@ export async function claimDetailPage(actor: Actor, c: Claim, lang: Lang) {
       receiptName: l.receipt?.originalName ?? '',
       receiptHref: `${CLAIMS_PATH}/${c.id}/receipts/${l.receiptFileId}`,
       // The receipt beside its line for whoever checks it: a photo in the page, a PDF in a frame.
-      receiptPreview: previewKindOf(l.receipt?.mimeType),
+      // Removed after its retention period (#20): the line stays, the image is gone.
+      receiptDeleted: Boolean(l.receipt?.deletedAt),
+      receiptPreview: l.receipt?.deletedAt ? null : previewKindOf(l.receipt?.mimeType),
       receiptPreviewHref: `${CLAIMS_PATH}/${c.id}/receipts/${l.receiptFileId}?inline=1`,
       removeHref: `${CLAIMS_PATH}/${c.id}/lines/${l.id}/delete`,
     })),

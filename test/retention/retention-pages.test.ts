@@ -108,5 +108,10 @@ describe("retention page and the organisation's download (#20)", () => {
     const after = await agent.get(`/contracts/${f.contract.id}`);
     expect(after.text).to.not.contain('data-testid="personal-data-link"');
     expect(after.text).to.contain('data-state="done"');
+    // The claim keeps its lines and amounts; its receipts say they were deleted, no preview of what is gone.
+    const claimPage = await officer.get(`/claims/${f.claim.id}`);
+    expect(claimPage.status).to.equal(200);
+    expect(claimPage.text.match(/data-testid="receipt-deleted"/g)).to.have.length(2);
+    expect(claimPage.text).to.not.contain('?inline=1');
   });
 });
