@@ -12,6 +12,8 @@ import { verifyAuditChain } from '../services/audit.js';
 import { detailOf, factsOf, type RecordRef, recordRefsOf, stateChangeOf } from './audit-events.js';
 import { formatDate, formatDateTime } from './format.js';
 import { listFrame, pageWindow } from './list-page.js';
+import type { ChoiceFilter } from './choice-filters.js';
+import { hrefWith } from '../services/listing.js';
 
 const PATH = '/audit';
 
@@ -65,8 +67,10 @@ function roleLabel(role: string | null, t: Translate): string {
 }
 
 /** One event as the list shows it: a sentence of who did what to which record, and the technical facts apart. */
-function eventRow(e: AuditEvent, t: Translate, record: RecordRef | undefined, names: Map<number, string>) {
+function eventRow(e: AuditEvent, t: Translate, record: RecordRef | undefined, names: Map<number, string>, query: AuditQuery) {
   const detail = detailOf(e);
+  // Every event of the same record: the trail narrowed by a click on an event, never by an id typed into a box.
+  const ofThisRecord = e.recordType && e.recordId && !(query.recordId === e.recordId && query.recordType === e.recordType);
   return {
     seq: e.seq,
     time: formatDateTime(e.at),
@@ -78,11 +82,29 @@ function eventRow(e: AuditEvent, t: Translate, record: RecordRef | undefined, na
     actionCode: e.action,
     record: record?.label ?? '',
     recordHref: record?.href ?? null,
+    recordHistoryHref: ofThisRecord ? hrefWith(PATH, { recordType: e.recordType, recordId: e.recordId }, {}) : null,
     change: stateChangeOf(e, detail, t),
     facts: factsOf(detail, t),
     ip: e.ip ?? '',
     requestId: e.requestId ?? '',
     detail: e.detail ?? '',
+  };
+}
+
+/**
+ * The record the trail is narrowed to (from an event's "all events of this record" or a record's
+ * own link): shown by its name with a link that clears it; there is no box to type a record's id.
+ */
+function recordChoiceOf(query: AuditQuery, shown: AuditEvent | undefined, records: Map<AuditEvent, RecordRef>, t: Translate): ChoiceFilter {
+  const clearHref = hrefWith(PATH, query, { recordId: undefined, page: 1 });
+  const label = (shown && records.get(shown)?.label) || `${query.recordType ? recordTypeLabel(query.recordType, t) : t('audit.record')} #${query.recordId}`;
+  return {
+    name: 'recordId',
+    textName: 'recordId',
+    label: t('audit.record'),
+    mode: 'hidden',
+    options: [],
+    chosen: query.recordId ? { label, clearHref } : null,
   };
 }
 
@@ -124,8 +146,14 @@ export async function auditListView(actor: Actor, query: AuditQuery, t: Translat
   const names = new Map(users.map((u) => [u.id, u.displayName]));
   return {
     ...frame,
-    rows: events.map((e) => eventRow(e, t, records.get(e), names)),
+    rows: events.map((e) => eventRow(e, t, records.get(e), names, query)),
     recordTypeOptions: recordTypes,
+    recordChoice: recordChoiceOf(
+      query,
+      events.find((e) => e.recordId === query.recordId && (!query.recordType || e.recordType === query.recordType)),
+      records,
+      t,
+    ),
     // What a person reads: the action's label, in the order of the labels (an unknown code shows as itself).
     actionOptions: [
       { value: '', label: t('audit.anyAction') },

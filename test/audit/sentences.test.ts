@@ -57,6 +57,34 @@ describe('audit trail as sentences', () => {
     expect(readable(en.text)).to.contain('Draft → Active').and.to.contain('Contract value: ¥30,000.00');
   });
 
+  it('narrows to one record by a click on one of its events, shown by its name, never by an id typed into a box (#13)', async () => {
+    const { user: officer } = await buildUser('officer', { districtCode: 'FT' });
+    const built = await buildPaymentContract({ officer });
+    const c = built.contract;
+    const actor = { id: officer.id, username: officer.username, role: 'officer' as const };
+    await recordAudit({ actor, action: 'contract.update', recordType: 'contract', recordId: c.id, districtId: c.districtId, detail: null });
+    await recordAudit({ actor, action: 'contract.activate', recordType: 'contract', recordId: c.id, districtId: c.districtId, detail: null });
+    const { agent } = await signedIn('admin');
+    const trail = (await agent.get('/audit').query({ recordType: 'contract' })).text;
+    expect(trail, 'a box for a record id').to.not.match(/<input[^>]*name="recordId"(?![^>]*type="hidden")/);
+    const href = `/audit?recordType=contract&amp;recordId=${c.id}`;
+    expect(trail).to.contain(`href="${href}" data-testid="audit-record-history"`);
+    const narrowed = (await agent.get(href.replace('&amp;', '&'))).text;
+    const seqs = [...narrowed.matchAll(/data-testid="audit-event" data-seq="(\d+)"/g)].map((m) => Number(m[1]));
+    const events = await AuditEvent.findAll({ where: { recordType: 'contract', recordId: String(c.id) } });
+    expect(seqs.sort()).to.deep.equal(events.map((e) => e.seq).sort());
+    // The chosen record by its name, kept by the filter form, with a link that lets it go.
+    const chosen = /data-testid="chosen-recordId">([\s\S]*?)<\/div>/.exec(narrowed)?.[1] ?? '';
+    expect(chosen).to.contain(`合同 ${c.number}`).and.to.contain(`name="recordId" value="${c.id}"`);
+    const clear = /<a[^>]*href="([^"]*)"/.exec(chosen)?.[1].replace(/&amp;/g, '&') ?? '';
+    expect(clear)
+      .to.match(/^\/audit\?/)
+      .and.to.contain('recordType=contract')
+      .and.not.contain('recordId');
+    // Each event of that record no longer offers to narrow to it again.
+    expect(narrowed).to.not.contain('data-testid="audit-record-history"');
+  });
+
   it('filters by a record type chosen by its name in the user’s language', async () => {
     const { agent } = await signedIn('admin');
     await recordAudit({ actor: null, action: 'contract.create', recordType: 'contract', recordId: 1, districtId: null, detail: null });

@@ -73,6 +73,11 @@ describe('browser: journey 5 — the inspector and the administrator read the da
       const approved = page.locator('[data-testid="audit-event"]', { hasText: '批准' }).first();
       expect(await approved.innerText()).to.contain('finance.ft');
       await shot(page, `${who}-trail-payments`);
+      // One record's events, by a click on one of them (no box for a record id): shown by its name.
+      await click(who, page, approved.locator('[data-testid="audit-record-history"]'));
+      expect(await page.locator('[data-testid="chosen-recordId"]').innerText()).to.match(/拨付/);
+      expect(await page.locator('input[name="recordId"]:not([type="hidden"])').count()).to.equal(0);
+      await shot(page, `${who}-trail-one-record`);
 
       // The chain verified from the page.
       await click(who, page, page.getByRole('button', { name: '校验审计链' }));
