@@ -32,6 +32,7 @@ import { organisationsRouter } from './organisations.js';
 import { overviewRouter } from './overview.js';
 import { redFlagsRouter } from './red-flags.js';
 import { inspectionsRouter } from './inspections.js';
+import { briefingsRouter } from './briefings.js';
 import { paymentRunsRouter } from './payment-runs.js';
 import { paymentsRouter } from './payments.js';
 import { projectsRouter } from './projects.js';
@@ -55,6 +56,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(overviewRouter());
   app.use(redFlagsRouter());
   app.use(inspectionsRouter());
+  app.use(briefingsRouter());
   app.use(referenceRouter());
   app.use(communitiesRouter());
   app.use(auditRouter());

@@ -2,6 +2,7 @@
 import './announcement.js';
 import './audit.js';
 import './batch.js';
+import './briefing.js';
 import './catalogue.js';
 import './claim.js';
 import './child-worker.js';

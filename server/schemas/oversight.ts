@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { RED_FLAG_STATUSES } from '../../models/RedFlag.js';
 import { isCalendarDay, listQuerySchema, optionalId } from '../services/listing.js';
 import { RED_FLAG_RULE_KEYS } from '../services/red-flag-rules.js';
-import { personalDataConfirmation } from './common.js';
+import { editing, personalDataConfirmation } from './common.js';
+import { OVERVIEW_PERIODS } from '../services/overview-periods.js';
+import { MAX_YEAR, MIN_YEAR } from './finance.js';
 
 const text = (max: number) => z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 
@@ -61,3 +63,21 @@ export const requirementForm = z.object({
 });
 /** Closing a finding or the inspection: nothing to fill in. */
 export const emptyForm = z.object({});
+
+/** A briefing: the period it covers, its title and the inspector's commentary. */
+export const briefingForm = z.object({
+  year: z.coerce
+    .number({ message: 'validation.required' })
+    .int()
+    .min(MIN_YEAR, 'overview.briefings.validation.year')
+    .max(MAX_YEAR, 'overview.briefings.validation.year'),
+  period: z.enum(OVERVIEW_PERIODS),
+  title: text(200),
+  commentary: text(20_000),
+  confirmPersonalData: personalDataConfirmation(),
+});
+export type BriefingForm = z.infer<typeof briefingForm>;
+/** The briefing's edit, on the version the form was opened on. */
+export const briefingEditForm = editing(briefingForm);
+/** A briefing's export: the XLSX of its tables. */
+export const briefingQuery = z.object({ format: z.enum(['xlsx', 'csv']).optional() });

@@ -1,0 +1,184 @@
+import { Briefing } from '../../models/Briefing.js';
+import type { District } from '../../models/District.js';
+import { Inspection, InspectionFinding } from '../../models/Inspection.js';
+import { RedFlag } from '../../models/RedFlag.js';
+import { type Lang, LOCALES, type Locale, translator } from '../i18n/index.js';
+import { type Actor, can, canMap, movesOf } from '../policies/index.js';
+import { BRIEFING_RESOURCE } from '../policies/briefing.js';
+import { overviewSeesEveryDistrict } from '../policies/overview.js';
+import { BRIEFING_TRANSITIONS } from '../../models/Briefing.js';
+import { NotFoundError } from '../errors.js';
+import type { ExportColumn } from '../services/export.js';
+import { OVERVIEW_PERIODS, type OverviewPeriod } from '../services/overview-periods.js';
+import { RED_FLAG_RULES } from '../services/red-flag-rules.js';
+import { districtsInOrder } from '../services/reference.js';
+import { districtName, formatDateTime } from './format.js';
+import { overviewPage } from './overview.js';
+import { editFormValues } from './stale-edit.js';
+
+export const BRIEFINGS_PATH = '/overview/briefings';
+
+type OverviewTables = Awaited<ReturnType<typeof overviewPage>>['tables'];
+/** One district's line of the red flags' or the inspections' table: its figures by key. */
+type DistrictLine = { districtId: number; label: Record<Locale, string>; values: Record<string, number> };
+/** What a briefing holds: the overview's tables in both languages, the red flags and the inspections per district, as of when it was drafted or issued. */
+export type BriefingContent = {
+  asOf: string;
+  tables: Record<Locale, OverviewTables>;
+  flags: DistrictLine[];
+  inspections: DistrictLine[];
+};
+
+const INSPECTION_FIGURES = ['open', 'waitingDistrict', 'waitingInspector', 'closedFindings', 'findings'] as const;
+
+/** The briefing's content as the records stand now: every district (a city-level view), links left out (an issued briefing does not follow the lists). */
+export async function draftBriefingContent(actor: Actor, year: number, period: OverviewPeriod['kind'] | 'year'): Promise<BriefingContent> {
+  const city: Actor = { ...actor, cityLevel: true };
+  const tables = {} as Record<Locale, OverviewTables>;
+  for (const locale of LOCALES) {
+    const page = await overviewPage(city, { year, period: period as never, fundSource: undefined }, { t: translator(locale), locale });
+    tables[locale] = page.tables.map((table) => ({
+      ...table,
+      exportHref: '',
+      rows: table.rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c, href: null })) })),
+    }));
+  }
+  const [districts, flagCounts, inspections] = await Promise.all([
+    districtsInOrder(),
+    RedFlag.count({ where: { status: 'open' }, group: ['districtId', 'rule'] }) as unknown as Promise<{ districtId: number; rule: string; count: number }[]>,
+    Inspection.findAll({ include: [{ model: InspectionFinding, as: 'findings', attributes: ['status'] }] }),
+  ]);
+  const label = (d: District) => ({
+    'zh-CN': districtName(d, { t: translator('zh-CN'), locale: 'zh-CN' }),
+    en: districtName(d, { t: translator('en'), locale: 'en' }),
+  });
+  const flags = districts.map((d) => ({
+    districtId: d.id,
+    label: label(d),
+    values: Object.fromEntries(RED_FLAG_RULES.map((r) => [r.key, Number(flagCounts.find((c) => c.districtId === d.id && c.rule === r.key)?.count ?? 0)])),
+  }));
+  const inspectionLines = districts.map((d) => {
+    const mine = inspections.filter((i) => i.districtId === d.id);
+    const findings = mine.flatMap((i) => i.findings ?? []);
+    return {
+      districtId: d.id,
+      label: label(d),
+      values: {
+        open: mine.filter((i) => i.status === 'open').length,
+        waitingDistrict: findings.filter((f) => f.status === 'open' || f.status === 'rectifying').length,
+        waitingInspector: findings.filter((f) => f.status === 'answered' || f.status === 'rectified').length,
+        closedFindings: findings.filter((f) => f.status === 'closed').length,
+        findings: findings.length,
+      },
+    };
+  });
+  return { asOf: formatDateTime(new Date()), tables, flags, inspections: inspectionLines };
+}
+
+/** The stored content of an issued briefing; a draft's as the records stand now. */
+export async function briefingContent(actor: Actor, b: Briefing): Promise<BriefingContent> {
+  return b.content ? (JSON.parse(b.content) as BriefingContent) : draftBriefingContent(actor, b.year, b.period as never);
+}
+
+/** Which briefings the actor reads: their authors every one, everyone else the issued ones (a draft is the inspectors' own). */
+const readable = (actor: Actor) => (can(actor, 'create', BRIEFING_RESOURCE) ? {} : { status: 'issued' });
+
+/** A briefing the actor may read, else 404. */
+export async function loadBriefing(actor: Actor, id: number): Promise<Briefing> {
+  const b = await Briefing.findOne({ where: { id, ...readable(actor) } });
+  if (!b) throw new NotFoundError();
+  return b;
+}
+
+/** The edit form's values with its version and what it was opened with (stale edits). */
+export const briefingFormValues = (b: Briefing) => editFormValues(b, { year: b.year, period: b.period, title: b.title, commentary: b.commentary });
+
+const periodLabel = (b: { year: number; period: string }, lang: Lang) => `${b.year} ${lang.t(`overview.periods.${b.period}`)}`;
+
+/** The briefings, newest first, and the new briefing's choices. */
+export async function briefingListPage(actor: Actor, lang: Lang) {
+  const briefings = await Briefing.findAll({ where: readable(actor), order: [['id', 'DESC']] });
+  return {
+    rows: briefings.map((b) => ({
+      id: b.id,
+      href: `${BRIEFINGS_PATH}/${b.id}`,
+      title: b.title,
+      period: periodLabel(b, lang),
+      statusLabel: lang.t(`overview.briefings.status.${b.status}`),
+      issuedAt: formatDateTime(b.issuedAt),
+    })),
+    periodChoices: OVERVIEW_PERIODS.map((k) => ({ value: k, label: lang.t(`overview.periods.${k}`) })),
+    can: canMap(actor, BRIEFING_RESOURCE, ['create']),
+  };
+}
+
+/**
+ * A briefing's page in the reader's language: the tables, charts, red flags and inspections as
+ * issued (or as they stand, while a draft), for district staff their own district and the median
+ * only, as on the overview.
+ */
+export async function briefingPage(actor: Actor, b: Briefing, lang: Lang) {
+  const content = await briefingContent(actor, b);
+  const every = overviewSeesEveryDistrict(actor);
+  const visible = (r: { districtId?: number | null; kind?: string }) => every || r.kind === 'median' || r.districtId === actor.districtId;
+  const tables = content.tables[lang.locale].map((t) => ({ ...t, rows: t.rows.filter((r) => visible(r)) }));
+  const districtLines = (lines: DistrictLine[]) => lines.filter((l) => every || l.districtId === actor.districtId);
+  const bars = (table: string, figure: string) => {
+    const rows = tables.find((t) => t.key === table)?.rows.filter((r) => r.kind === 'district' || r.kind === 'median') ?? [];
+    return {
+      labels: rows.map((r) => r.label),
+      datasets: [
+        {
+          label: figure,
+          data: rows.map((r) => {
+            const raw = r.cells.find((c) => c.key === figure)?.raw;
+            return raw === null || raw === undefined ? null : raw / 100;
+          }),
+        },
+      ],
+    };
+  };
+  return {
+    id: b.id,
+    title: b.title,
+    period: periodLabel(b, lang),
+    commentary: b.commentary,
+    status: b.status,
+    statusLabel: lang.t(`overview.briefings.status.${b.status}`),
+    tone: b.status === 'issued' ? 'success' : 'warning',
+    issuedAt: formatDateTime(b.issuedAt),
+    asOf: content.asOf,
+    seesEveryDistrict: every,
+    tables,
+    flagRules: RED_FLAG_RULES.map((r) => ({ key: r.key, label: lang.t(`overview.flags.rules.${r.key}.label`) })),
+    flags: districtLines(content.flags).map((l) => ({ label: l.label[lang.locale], values: l.values })),
+    inspectionFigures: INSPECTION_FIGURES.map((k) => ({ key: k, label: lang.t(`overview.briefings.inspectionFigures.${k}`) })),
+    inspections: districtLines(content.inspections).map((l) => ({ label: l.label[lang.locale], values: l.values })),
+    chartJson: JSON.stringify({ execution: bars('money', 'execution'), onTime: bars('deliverables', 'onTimeRate') }),
+    values: briefingFormValues(b),
+    periodChoices: OVERVIEW_PERIODS.map((k) => ({ value: k, label: lang.t(`overview.periods.${k}`) })),
+    can: movesOf(actor, BRIEFING_RESOURCE, BRIEFING_TRANSITIONS, b),
+  };
+}
+
+/** The briefing as one worksheet: each table under its title, then the red flags, the inspections and the commentary. */
+export async function briefingExport(actor: Actor, b: Briefing, lang: Lang) {
+  const page = await briefingPage(actor, b, lang);
+  const lines: string[][] = [[page.title], [page.period, page.statusLabel, page.issuedAt || page.asOf], []];
+  for (const table of page.tables) {
+    lines.push([table.title, table.basis], [lang.t('overview.district'), ...table.headers.map((h) => h.label)]);
+    for (const row of table.rows) lines.push([row.label, ...row.cells.map((c) => (c.change ? `${c.value} (${c.change})` : c.value))]);
+    lines.push([]);
+  }
+  lines.push([lang.t('overview.briefings.flagsTitle')], [lang.t('overview.district'), ...page.flagRules.map((r) => r.label)]);
+  for (const l of page.flags) lines.push([l.label, ...page.flagRules.map((r) => String(l.values[r.key] ?? 0))]);
+  lines.push([], [lang.t('overview.briefings.inspectionsTitle')], [lang.t('overview.district'), ...page.inspectionFigures.map((f) => f.label)]);
+  for (const l of page.inspections) lines.push([l.label, ...page.inspectionFigures.map((f) => String(l.values[f.key] ?? 0))]);
+  lines.push([], [lang.t('overview.briefings.fields.commentary')], [page.commentary]);
+  const width = Math.max(...lines.map((l) => l.length));
+  const columns: ExportColumn<string[]>[] = Array.from({ length: width }, (_, i) => ({
+    header: i === 0 ? lang.t('overview.briefings.title') : '',
+    value: (r) => r[i] ?? '',
+  }));
+  return { filename: `${lang.t('overview.briefings.title')}-${page.period}`.replace(/\s+/g, ''), columns, rows: lines };
+}
