@@ -28,6 +28,7 @@ import { storeFor } from '../server/services/storage/index.js';
 import { workerClaimsSection } from '../server/presenters/claim-worker-section.js';
 import { workerImportRouter } from './child-worker-import.js';
 import { coverageRouter } from './coverage.js';
+import { workerNotesRouter } from './worker-notes.js';
 import { actorOf, auditedExport, bodyOf, by as kitBy, langOf, paramsOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 import { listQuery } from '../server/middleware/held-filters.js';
 import { HELD } from '../server/services/listing.js';
@@ -112,6 +113,7 @@ export function childWorkersRouter(config: Config): Router {
   const by = (req: Request) => ({ ...kitBy(req), cipher });
   router.use(workerImportRouter(store, by));
   router.use(coverageRouter());
+  router.use(workerNotesRouter());
 
   router.get(WORKERS_PATH, rule('list', 'child_worker'), listQuery(workerListQuery, WORKERS_PATH), async (req, res) => {
     const searched = queryOf(res, workerListQuery);

@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { ChildWorker } from '../ChildWorker.js';
+import { ChildWorkerNote } from '../ChildWorkerNote.js';
 import { Community } from '../Community.js';
 import { District } from '../District.js';
 import { StoredFile } from '../StoredFile.js';
@@ -13,6 +14,8 @@ export function initChildWorkerRegistry(sequelize: Sequelize): void {
   ChildWorker.initModel(sequelize);
   TrainingRecord.initModel(sequelize);
   Community.initModel(sequelize);
+  ChildWorkerNote.initModel(sequelize);
+  ChildWorker.hasMany(ChildWorkerNote, { as: 'notes', foreignKey: 'childWorkerId' });
   Community.belongsTo(SubDistrict, { as: 'subDistrict', foreignKey: 'subDistrictId' });
   TrainingSession.initModel(sequelize);
   TrainingTopic.initModel(sequelize);

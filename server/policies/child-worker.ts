@@ -18,7 +18,7 @@ type WorkerLike = InDistrict & { kind?: string };
 const inScope = (actor: Actor, record: InDistrict) => inDistrictScope(actor, record.districtId);
 
 allow(['officer', 'finance', 'inspector'], ['list', 'read', 'export'], 'child_worker', inScope);
-allow('officer', ['create', 'import', 'update', 'reveal', 'activate', 'deactivate'], 'child_worker', inScope);
+allow('officer', ['create', 'import', 'update', 'reveal', 'activate', 'deactivate', 'note'], 'child_worker', inScope);
 allow('officer', 'record_training', 'child_worker', (actor: Actor, worker: WorkerLike) =>
   worker.kind === 'supervisor' ? actor.cityLevel : inScope(actor, worker),
 );

@@ -1,6 +1,7 @@
 import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, CHILD_WORKER_TRANSITIONS, type ChildWorker, EMPLOYMENTS } from '../../models/ChildWorker.js';
 import { editFormValues } from './stale-edit.js';
-import { AuditEvent, SubDistrict } from '../../models/index.js';
+import { AuditEvent, SubDistrict, User } from '../../models/index.js';
+import { WORKER_NOTE_KINDS, ChildWorkerNote } from '../../models/ChildWorkerNote.js';
 import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
 import { type Actor, can as can_, canMap, movesOf } from '../policies/index.js';
 import { TrainingSession } from '../../models/TrainingSession.js';
@@ -19,7 +20,7 @@ const hoursOf = (tenths: number) => (tenths % 10 === 0 ? String(tenths / 10) : (
  */
 export async function workerDetailPage(actor: Actor, worker: ChildWorker, today: string, lang: Lang) {
   const { t } = lang;
-  const [records, events] = await Promise.all([
+  const [records, events, notes] = await Promise.all([
     TrainingRecord.findAll({
       where: { childWorkerId: worker.id },
       include: [{ model: TrainingSession, as: 'session', attributes: ['id', 'districtId'] }],
@@ -29,9 +30,18 @@ export async function workerDetailPage(actor: Actor, worker: ChildWorker, today:
       ],
     }),
     AuditEvent.findAll({ where: { recordType: 'child_worker', recordId: String(worker.id) }, order: [['seq', 'DESC']], limit: 20 }),
+    ChildWorkerNote.findAll({
+      where: { childWorkerId: worker.id },
+      order: [
+        ['notedOn', 'DESC'],
+        ['id', 'DESC'],
+      ],
+    }),
   ]);
+  const authors = notes.length ? await User.findAll({ where: { id: [...new Set(notes.map((n) => n.recordedBy))] }, attributes: ['id', 'displayName'] }) : [];
+  const authorOf = new Map(authors.map((u) => [u.id, u.displayName]));
   const can = {
-    ...canMap(actor, 'child_worker', ['update', 'reveal', 'record_training'], worker),
+    ...canMap(actor, 'child_worker', ['update', 'reveal', 'record_training', 'note'], worker),
     ...movesOf(actor, 'child_worker', CHILD_WORKER_TRANSITIONS, worker),
   };
   return {
@@ -47,6 +57,13 @@ export async function workerDetailPage(actor: Actor, worker: ChildWorker, today:
       passedLabel: t(r.passed ? 'workers.passed.yes' : 'workers.passed.no'),
       sessionHref: r.session && can_(actor, 'read', 'training_session', r.session) ? `/trainings/${r.session.id}` : null,
       certificateHref: r.certificateFileId ? `${WORKERS_PATH}/${worker.id}/trainings/${r.id}/certificate` : null,
+    })),
+    notes: notes.map((n) => ({
+      notedOn: n.notedOn,
+      kind: n.kind,
+      kindLabel: t(`workers.notes.kinds.${n.kind}`),
+      text: n.text,
+      by: authorOf.get(n.recordedBy) ?? '',
     })),
     events: events.map((e) => {
       const field = e.action === 'child_worker.reveal' ? (JSON.parse(e.detail ?? '{}') as { field?: string }).field : undefined;
@@ -117,4 +134,10 @@ export function trainingFormOptions(lang: Lang) {
       { value: 'no', label: t('workers.passed.no') },
     ],
   };
+}
+
+/** The choices of the note form. */
+export function workerNoteOptions(lang: Lang) {
+  const { t } = lang;
+  return { kinds: [{ value: '', label: t('workers.form.choose') }, ...WORKER_NOTE_KINDS.map((k) => ({ value: k, label: t(`workers.notes.kinds.${k}`) }))] };
 }

@@ -2,6 +2,7 @@ import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { CHILD_WORKER_KINDS, CHILD_WORKER_STATUSES, EMPLOYMENTS } from '../../models/ChildWorker.js';
 import { TRAINING_KINDS } from '../../models/TrainingRecord.js';
+import { WORKER_NOTE_KINDS } from '../../models/ChildWorkerNote.js';
 import { idNumberSchema, phoneSchema } from '../services/identifiers.js';
 import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
 import { personalDataConfirmation } from './common.js';
@@ -130,3 +131,15 @@ export const coverageQuery = listQuerySchema(
   },
 );
 export type CoverageQuery = z.infer<typeof coverageQuery>;
+
+/** A note in a worker's tracking history: a commendation, a note on performance, an adjustment. Its day is checked against today by the command. */
+export const workerNoteForm = z.object({
+  kind: z.enum(WORKER_NOTE_KINDS, { message: 'workers.notes.kindRequired' }),
+  notedOn: z
+    .string({ message: 'workers.validation.date' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'workers.validation.date')
+    .refine(isCalendarDay, 'workers.validation.date'),
+  text: text(500),
+  confirmPersonalData: personalDataConfirmation(),
+});
+export type WorkerNoteForm = z.infer<typeof workerNoteForm>;

@@ -120,4 +120,52 @@ describe('browser: training sessions and their roster (#21)', () => {
       problems.join('\n'),
     ).to.deep.equal([]);
   });
+  it('the officer commends a worker on the worker’s page (a first save without text keeps the kind and says so beside the field)', async () => {
+    const ft = await district('FT');
+    const cipher = new PersonalDataCipher(loadConfig({ NODE_ENV: 'test' }).dataKey);
+    const id = idNumber();
+    const name = unique('表扬走查');
+    const worker = await ChildWorker.create({
+      kind: 'director',
+      name,
+      idNumberEnc: cipher.encrypt(id),
+      idNumberIndex: cipher.index('idNumber', id),
+      idNumberMasked: maskIdNumber(id),
+      phoneEnc: null,
+      phoneMasked: null,
+      districtId: ft.id,
+      subDistrictId: null,
+      community: null,
+      employment: 'full_time',
+      createdBy: null,
+    });
+    watched = await openPage({ viewport: DESK });
+    const { page, problems } = watched;
+    const walk = new Walk('worker-notes');
+    const { click, shot } = walk;
+    const violations: string[] = [];
+    const check = async (label: string) => violations.push(...(await seriousA11yViolations(page)).map((v) => `${label} ${v}`));
+    await walk.signIn('officer', page, 'officer.ft');
+    await page.goto(`/workers?q=${encodeURIComponent(name)}`);
+    await click('officer', page, page.getByRole('link', { name }));
+    await click('officer', page, page.locator('[data-testid="add-note"]'));
+    await page.locator('#f-kind').selectOption('commendation');
+    await click('officer', page, page.locator('[data-testid="note-form"] button[type="submit"]'));
+    await page.locator('#f-text-error').waitFor();
+    await shot(page, 'note-error');
+    await check('note-422');
+    await page.locator('#f-text').fill('入户探访认真细致，获区民政局通报表扬');
+    await click('officer', page, page.locator('[data-testid="note-form"] button[type="submit"]'));
+    await page.locator('[data-testid="notes"]').waitFor();
+    expect(await page.locator('[data-testid="note"]').first().getAttribute('data-kind')).to.equal('commendation');
+    await shot(page, 'worker-notes');
+    await check('worker-notes');
+    console.log(`      clicks: ${JSON.stringify(walk.clicks)}`);
+    expect(worker.id).to.be.a('number');
+    expect(violations, violations.join('\n')).to.deep.equal([]);
+    expect(
+      problems.filter((p) => !/status of 422/.test(p)),
+      problems.join('\n'),
+    ).to.deep.equal([]);
+  });
 });
