@@ -40,6 +40,7 @@ import { publicAnnouncementsRouter } from './public-announcements.js';
 import { publicOcdsRouter } from './public-ocds.js';
 import { referenceRouter } from './reference.js';
 import { communitiesRouter } from './communities.js';
+import { trainingTopicsRouter } from './training-topics.js';
 import { trainingSessionsRouter } from './training-sessions.js';
 
 /** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
@@ -59,6 +60,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(briefingsRouter());
   app.use(referenceRouter());
   app.use(communitiesRouter());
+  app.use(trainingTopicsRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));
   app.use(catalogueRouter());

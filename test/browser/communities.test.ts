@@ -97,4 +97,30 @@ describe('browser: communities and coverage (#21)', () => {
       watched.problems.join('\n'),
     ).to.deep.equal([]);
   });
+  it('the administrator adds a training topic (a first save without the English name keeps the Chinese one beside its error)', async () => {
+    watched = await openPage({ viewport: DESK });
+    const { page, problems } = watched;
+    const walk = new Walk('topics');
+    const { click, shot } = walk;
+    await walk.signIn('admin', page, 'admin');
+    await walk.fromMenu('admin', page, '基础数据');
+    await click('admin', page, page.getByRole('link', { name: '福田区', exact: true }));
+    await click('admin', page, page.locator('[data-testid="topics-link"]'));
+    const name = unique('心理急救');
+    await page.locator('#f-name').fill(name);
+    await click('admin', page, page.locator('[data-testid="topic-form"] button[type="submit"]'));
+    await page.locator('#f-nameEn-error').waitFor();
+    expect(await page.locator('#f-name').inputValue()).to.equal(name);
+    await page.locator('#f-nameEn').fill(`First aid ${name}`);
+    await click('admin', page, page.locator('[data-testid="topic-form"] button[type="submit"]'));
+    await page.locator('[data-testid="topic"]', { hasText: name }).waitFor();
+    await shot(page, 'topics');
+    const violations = await seriousA11yViolations(page);
+    console.log(`      clicks: ${JSON.stringify(walk.clicks)}`);
+    expect(violations, violations.join('\n')).to.deep.equal([]);
+    expect(
+      problems.filter((p) => !/status of 422/.test(p)),
+      problems.join('\n'),
+    ).to.deep.equal([]);
+  });
 });
