@@ -5,6 +5,7 @@ import { WORKER_NOTE_KINDS, ChildWorkerNote } from '../../models/ChildWorkerNote
 import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
 import { type Actor, can as can_, canMap, movesOf } from '../policies/index.js';
 import { TrainingSession } from '../../models/TrainingSession.js';
+import { Community } from '../../models/Community.js';
 import { districtName } from './format.js';
 import { districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
 import { formatDateTime } from './format.js';
@@ -108,8 +109,20 @@ export async function workerFormOptions(actor: Actor, lang: Lang) {
       ['id', 'ASC'],
     ],
   });
+  const communities = subs.length
+    ? await Community.findAll({
+        where: { subDistrictId: subs.map((s) => s.id) },
+        attributes: ['name', 'subDistrictId'],
+        order: [
+          ['sortOrder', 'ASC'],
+          ['id', 'ASC'],
+        ],
+      })
+    : [];
+  const subName = new Map(subs.map((s) => [s.id, s.name]));
   const choose = (key: string) => ({ value: '', label: t(key) });
   return {
+    communities: communities.map((c) => ({ name: c.name, subDistrict: subName.get(c.subDistrictId) ?? '' })),
     kinds: [choose('workers.form.choose'), ...CHILD_WORKER_KINDS.map((k) => ({ value: k, label: t(`workers.kinds.${k}`) }))],
     employments: [choose('workers.form.choose'), ...EMPLOYMENTS.map((e) => ({ value: e, label: t(`workers.employments.${e}`) }))],
     statuses: CHILD_WORKER_STATUSES.map((s) => ({ value: s, label: t(`workers.statuses.${s}`) })),

@@ -90,6 +90,11 @@ describe('browser: communities and coverage (#21)', () => {
     expect(await page.locator(`[data-testid="coverage-sub-district"][data-name="${sub.name}"]`).innerText()).to.contain('33.3%');
     await shot(page, 'coverage');
     await check('coverage');
+    // Registering a worker offers the list's names as the community is typed.
+    await page.goto('/workers/new');
+    expect(await page.locator('#f-community').getAttribute('list')).to.equal('communities-list');
+    expect(await page.locator(`#communities-list option[value="${none}"]`).count()).to.equal(1);
+    await check('worker-form');
     console.log(`      clicks: admin ${adminClicks}, officer ${walk.clicks.officer}`);
     expect(violations, violations.join('\n')).to.deep.equal([]);
     expect(

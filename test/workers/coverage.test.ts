@@ -63,6 +63,8 @@ describe('communities and coverage (#21)', () => {
       subDistrictId: String(sub.id),
       employment: 'full_time',
     };
+    const form = await agent.get('/workers/new');
+    expect(form.text).to.contain('list="communities-list"').and.contain(`<option value="${listed.name}">${sub.name}</option>`);
     const refused = await postForm(agent, '/workers', { ...fields, community: '不在名单社区' });
     expect(refused.status).to.equal(422);
     expect(fieldError(refused.text, 'community')).to.contain('名单中没有这个社区');
