@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { Allocation } from '../../models/Allocation.js';
+import { BudgetLine } from '../../models/BudgetLine.js';
 import { CatalogueItem } from '../../models/CatalogueItem.js';
 import { Deliverable } from '../../models/Deliverable.js';
 import { User } from '../../models/index.js';
@@ -101,10 +102,13 @@ describe('browser: the pages of #13 walked by finance, the officer, the evaluato
     this.timeout(300_000);
     const [officer, finance] = await Promise.all(['officer.ft', 'finance.ft'].map(async (u) => (await User.findOne({ where: { username: u } }))!));
     const year = thisYear();
-    const line = await buildBudgetLine({ districtCode: 'FT', year, amountFen: 50_000_000, creator: finance });
+    // The district's general budget of this year: the demo's own when the app seeded one (one line per year and source).
+    const line =
+      (await BudgetLine.findOne({ where: { districtId: finance.districtId!, year, fundSource: 'general_budget' } })) ??
+      (await buildBudgetLine({ districtCode: 'FT', year, amountFen: 50_000_000, creator: finance }));
     const project = await buildFinanceProject({ year, districtCode: 'FT', creator: officer });
-    const allocation = await buildAllocation({ status: 'submitted', line, project, amountFen: 12_345_600, requester: officer });
-    await buildAllocation({ status: 'approved', line, project, amountFen: 8_000_000, requester: officer });
+    const allocation = await buildAllocation({ status: 'submitted', line, project, amountFen: 123_456, requester: officer });
+    await buildAllocation({ status: 'approved', line, project, amountFen: 80_000, requester: officer });
 
     const page = await open(DESK);
     await signIn('finance', page, 'finance.ft');
@@ -121,9 +125,9 @@ describe('browser: the pages of #13 walked by finance, the officer, the evaluato
     expect(new URL(page.url()).pathname, 'the modal opens on the allocation').to.equal(`/allocations/${allocation.id}`);
     await shot(page, 'finance-confirm-modal');
     await check(page, 'finance confirm modal');
-    await confirm('finance', page, '¥123,456.00');
+    await confirm('finance', page, '¥1,234.56');
     expect((await Allocation.findByPk(allocation.id))!.status).to.equal('approved');
-    expect(await page.locator('[data-testid="held"]').textContent()).to.equal('¥123,456.00');
+    expect(await page.locator('[data-testid="held"]').textContent()).to.equal('¥1,234.56');
     // The dashboard is reached from the start page's card of payments waiting.
     await fromMenu('finance', page, '工作台');
     await click('finance', page, page.locator('.card', { hasText: '待审批拨付' }).getByRole('link'));
