@@ -138,6 +138,11 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   const source = axeSource;
   await page.route(`**${AXE_PATH}`, (route) => route.fulfill({ status: 200, contentType: 'application/javascript', body: source }));
   await page.addScriptTag({ url: AXE_PATH });
+  // Colours read in the middle of a fade (a modal and its backdrop opening) are neither the start's nor the end's.
+  // (A spinner's endless animation is no fade.)
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Number.POSITIVE_INFINITY),
+  );
   const results = await page.evaluate(() =>
     (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<AxeResults> } }).axe.run(document, { resultTypes: ['violations'] }),
   );
