@@ -61,7 +61,9 @@ describe('browser: every page of each role’s navigation opens, fits and reads'
   for (const username of USERS) {
     for (const { width, height } of SCREENS) {
       for (const lang of LANGS) {
-        it(`as ${username} at ${width}×${height} in ${lang}`, async () => {
+        it(`as ${username} at ${width}×${height} in ${lang}`, async function () {
+          // Forty-odd pages each read by axe: on a busy shared machine this takes minutes, not seconds.
+          this.timeout(900_000);
           // axe-core is served to the page from its own origin (support/browser.ts), so the CSP stays on.
           watched = await openPage({ viewport: { width, height } });
           const { page, context, problems } = watched;
