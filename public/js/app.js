@@ -37,9 +37,9 @@ document.addEventListener('DOMContentLoaded', () => {
   // top (a claim's receipts, a contract's sections): its notice, with the kept input under it, is
   // brought into view and takes the focus, so the user reads why nothing was saved.
   const stale = document.querySelector('[data-testid="stale-edit"]');
-  if (stale && window.scrollY === 0) {
+  if (stale) {
     stale.setAttribute('tabindex', '-1');
     stale.scrollIntoView({ block: 'start' });
-    stale.focus({ preventScroll: true });
+    stale.focus();
   }
 });

@@ -173,7 +173,10 @@ describe('browser: to-do list, notifications and reminders as each role (#16)', 
       ['deliverableDue', overdue.id],
     ] as const) {
       const item = p.locator(`[data-testid="inbox-group"][data-kind="${kind}"] [data-testid="inbox-item"]:has(a[href="/deliverables/${id}"])`);
+      // The start of the list shows five of a kind: the shared browser database may hold more of the organisation's, so read the kind's own list.
+      if (!(await item.count())) await p.goto(`/inbox?kind=${kind}`);
       const text = await item.innerText();
+      if (!p.url().endsWith('/inbox')) await p.goto('/inbox');
       expect(text, `${kind} ${id}`).to.contain(contract).and.not.to.contain(built.organisation.name);
       if (id === overdue.id) expect(text).to.contain(`已于 ${addDays(today(), -8)} 到期`);
     }

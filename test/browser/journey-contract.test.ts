@@ -1,3 +1,4 @@
+import { thisYear } from '../../server/clock.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -54,6 +55,9 @@ describe('browser: journey 1, from a catalogue item to an active contract', () =
     let page = await as('officer.ft');
     await menu(page, '采购', '目录');
     await go(page, page.locator('[data-testid="new-item"]'));
+    // Next year's catalogue and project: the demo already has this year's budget lines, and the journey shows finance creating the line.
+    const projectYear = String(thisYear() + 1);
+    await page.locator('#f-year').fill(projectYear);
     await page.getByLabel('编码').fill('FT-J1-HV');
     await page.locator('#f-categoryCode').selectOption('home_visit');
     await page.locator('#f-name').fill('困境儿童家庭探访');
@@ -66,6 +70,7 @@ describe('browser: journey 1, from a catalogue item to an active contract', () =
     await menu(page, '采购', '项目');
     await go(page, page.locator('[data-testid="new-project"]'));
     await page.locator('#f-agencyId').selectOption({ index: 1 });
+    await page.locator('#f-year').fill(projectYear);
     await page.locator('#f-title').fill('福田区困境儿童家庭探访服务');
     await page.locator('#f-targetGroup').fill('困境儿童家庭');
     await page.locator('#f-budget').fill('100000');
@@ -123,6 +128,7 @@ describe('browser: journey 1, from a catalogue item to an active contract', () =
     page = await as('finance.ft');
     await menu(page, '资金', '预算');
     await go(page, page.locator('[data-testid="new-line"]'));
+    await page.locator('#f-year').fill(projectYear);
     await page.locator('#f-fundSource').selectOption('general_budget');
     await page.locator('#f-name').fill('困境儿童关爱服务');
     await page.locator('#f-amount').fill('500000');
