@@ -1,22 +1,17 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { Batch } from '../../models/Batch.js';
-import { ChildWorker } from '../../models/ChildWorker.js';
 import { Claim } from '../../models/Claim.js';
-import { Engagement } from '../../models/Engagement.js';
 import { User } from '../../models/index.js';
 import { claimCreator, claimLineAdder } from '../../server/commands/claims/claimEditor.js';
 import { claimSubmitter, claimVerifier } from '../../server/commands/claims/claimWorkflow.js';
 import { userCreator } from '../../server/commands/users/userCreator.js';
-import { loadConfig } from '../../server/config.js';
-import { maskIdNumber } from '../../server/services/identifiers.js';
-import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { verifyLedger } from '../../server/services/ledger.js';
 import { classicFapiao, receiptUpload } from '../factories/claims.js';
 import { buildContract } from '../factories/contracts.js';
 import { actorOf } from '../factories/finance.js';
-import { buildOrganisation } from '../factories/index.js';
-import { addTrainings, idNumber } from '../factories/workers.js';
+import { buildOrganisation, unique } from '../factories/index.js';
+import { buildEngagedDirector } from '../factories/workers.js';
 import { openPage, seriousA11yViolations, type WatchedPage } from './support/browser.js';
 import { Walk } from './support/journey.js';
 
@@ -58,32 +53,7 @@ describe('browser: batch approval of claims (#18)', () => {
       { actor: null, passwordCost: 12 },
     );
     const { contract } = await buildContract({ status: 'active', officer, finance, organisation, terms: { reimbursementCeilingFen: 50_000 } });
-    const cipher = new PersonalDataCipher(loadConfig({ NODE_ENV: 'test' }).dataKey);
-    const id = idNumber();
-    const worker = await ChildWorker.create({
-      kind: 'director',
-      name: `王主任${id.slice(-6)}`,
-      idNumberEnc: cipher.encrypt(id),
-      idNumberIndex: cipher.index('idNumber', id),
-      idNumberMasked: maskIdNumber(id),
-      phoneEnc: null,
-      phoneMasked: null,
-      districtId: contract.districtId,
-      subDistrictId: null,
-      community: '沙头社区',
-      employment: 'part_time',
-      createdBy: officer.id,
-    });
-    await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-10' }], officer);
-    const engagement = await Engagement.create({
-      contractId: contract.id,
-      organisationId: organisation.id,
-      districtId: contract.districtId,
-      childWorkerId: worker.id,
-      startsOn: '2026-01-10',
-      endsOn: '2026-12-31',
-      createdBy: orgUser.id,
-    });
+    const { engagement } = await buildEngagedDirector(contract, { orgUser, officer }, { name: `王主任${unique('').slice(-6)}`, community: '沙头社区' });
     // Four claims handed in and verified through the commands: ¥150 + ¥120 + ¥180 fit the ¥500 ceiling, the last ¥90 does not.
     const org = { actor: actorOf(orgUser) };
     const claims: Claim[] = [];

@@ -1,19 +1,15 @@
 import { expect } from 'chai';
 import { Allocation } from '../../models/Allocation.js';
 import { BudgetLine } from '../../models/BudgetLine.js';
-import { ChildWorker } from '../../models/ChildWorker.js';
-import { Engagement } from '../../models/Engagement.js';
 import { User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import { claimCreator, claimLineAdder } from '../../server/commands/claims/claimEditor.js';
 import { claimSubmitter, claimVerifier } from '../../server/commands/claims/claimWorkflow.js';
 import { DEMO_PASSWORD } from '../../server/seed.js';
-import { maskIdNumber } from '../../server/services/identifiers.js';
-import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { classicFapiao, receiptUpload } from '../factories/claims.js';
 import { actorOf, buildAllocation } from '../factories/finance.js';
 import { buildPaymentContract } from '../factories/payments.js';
-import { addTrainings, idNumber } from '../factories/workers.js';
+import { buildEngagedDirector } from '../factories/workers.js';
 import { openPage, seriousA11yViolations, signIn, type WatchedPage } from './support/browser.js';
 
 describe('browser: reimbursement claims', () => {
@@ -38,33 +34,7 @@ describe('browser: reimbursement claims', () => {
       amountFen: 100_000,
       requester: officer,
     });
-    // The browser app has its own configuration: seal the numbers with any key (pages show only the masks).
-    const cipher = new PersonalDataCipher(Buffer.alloc(32, 7));
-    const id = idNumber();
-    const worker = await ChildWorker.create({
-      kind: 'director',
-      name: '儿童主任浏览器测试',
-      idNumberEnc: cipher.encrypt(id),
-      idNumberIndex: cipher.index('idNumber', id),
-      idNumberMasked: maskIdNumber(id),
-      phoneEnc: null,
-      phoneMasked: null,
-      districtId: contract.districtId,
-      subDistrictId: null,
-      community: '测试社区',
-      employment: 'part_time',
-      createdBy: null,
-    });
-    await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-05' }], officer);
-    const engagement = await Engagement.create({
-      contractId: contract.id,
-      organisationId: contract.organisationId,
-      districtId: contract.districtId,
-      childWorkerId: worker.id,
-      startsOn: '2026-01-05',
-      endsOn: '2026-12-31',
-      createdBy: org.id,
-    });
+    const { engagement } = await buildEngagedDirector(contract, { orgUser: org, officer }, { name: '儿童主任浏览器测试', trainedOn: '2026-01-05' });
     const byOrg = { actor: actorOf(org) };
     const claim = await claimCreator({ contractId: contract.id, engagementId: engagement.id, month: '2026-03' }, byOrg);
     const f = classicFapiao();

@@ -1,19 +1,16 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { ChildWorker } from '../../models/ChildWorker.js';
 import { Claim } from '../../models/Claim.js';
 import { Organisation, User } from '../../models/index.js';
 import { setClock } from '../../server/clock.js';
 import { userCreator } from '../../server/commands/users/userCreator.js';
-import { loadConfig } from '../../server/config.js';
 import { DEMO_PASSWORD } from '../../server/seed.js';
-import { maskIdNumber } from '../../server/services/identifiers.js';
-import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { classicFapiao } from '../factories/claims.js';
 import { buildContract } from '../factories/contracts.js';
 import { pdfBytes } from '../factories/organisations.js';
-import { addTrainings, idNumber } from '../factories/workers.js';
+import { addTrainings, buildWorker } from '../factories/workers.js';
 import { openPage, seriousA11yViolations, type WatchedPage } from './support/browser.js';
+import { unique } from '../factories/index.js';
 import { Walk } from './support/journey.js';
 
 /**
@@ -45,24 +42,9 @@ describe('browser: journey 3 — a child director engaged, a month claimed, veri
     const organisation = (await Organisation.findByPk(orgUser.organisationId!))!;
     const { contract } = await buildContract({ status: 'active', officer, finance, organisation, terms: { reimbursementCeilingFen: 100_000 } });
     // A director registered and trained by the district (the browser app seals numbers with the development key).
-    const cipher = new PersonalDataCipher(loadConfig({ NODE_ENV: 'test' }).dataKey);
-    const id = idNumber();
     // Its own name: other tests engage directors for the same demo organisation.
-    const workerName = `李主任${id.slice(-6)}`;
-    const worker = await ChildWorker.create({
-      kind: 'director',
-      name: workerName,
-      idNumberEnc: cipher.encrypt(id),
-      idNumberIndex: cipher.index('idNumber', id),
-      idNumberMasked: maskIdNumber(id),
-      phoneEnc: null,
-      phoneMasked: null,
-      districtId: contract.districtId,
-      subDistrictId: null,
-      community: '沙头社区',
-      employment: 'part_time',
-      createdBy: officer.id,
-    });
+    const workerName = `李主任${unique('').slice(-6)}`;
+    const { worker, idNumber: id } = await buildWorker({ districtId: contract.districtId, name: workerName, community: '沙头社区', createdBy: officer });
     await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-10' }], officer);
     // A second finance reviewer of 福田区: who approved a payment does not record it paid.
     const cashierName = `cashier.${Date.now()}`;

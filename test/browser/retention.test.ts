@@ -1,22 +1,18 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { ChildWorker } from '../../models/ChildWorker.js';
 import { ClaimLine } from '../../models/Claim.js';
-import { Engagement } from '../../models/Engagement.js';
 import { Organisation, User } from '../../models/index.js';
 import { RetentionHold } from '../../models/Retention.js';
-import { loadConfig } from '../../server/config.js';
-import { maskIdNumber } from '../../server/services/identifiers.js';
-import { PersonalDataCipher } from '../../server/services/personal-data.js';
 import { buildClaim } from '../factories/claims.js';
 import { buildContract } from '../factories/contracts.js';
 import { storedBytes } from '../factories/dossier.js';
 import { pdfBytes } from '../factories/organisations.js';
-import { addTrainings, idNumber } from '../factories/workers.js';
+import { buildEngagedDirector } from '../factories/workers.js';
 import { readZip } from '../support/zip.js';
 import { LocalDiskStore } from '../../server/services/storage/index.js';
 import { browserUploadDir, openPage, seriousA11yViolations, type WatchedPage } from './support/browser.js';
+import { unique } from '../factories/index.js';
 import { Walk } from './support/journey.js';
 
 /**
@@ -51,32 +47,7 @@ describe('browser: retention of personal data (#20)', () => {
     const organisation = (await Organisation.findByPk(orgUser.organisationId!))!;
     const { contract } = await buildContract({ status: 'active', officer, finance, organisation, terms: { reimbursementCeilingFen: 100_000 } });
     // A director of the contract (the browser app seals numbers with the development key), with a claim of two receipts.
-    const cipher = new PersonalDataCipher(loadConfig({ NODE_ENV: 'test' }).dataKey);
-    const id = idNumber();
-    const worker = await ChildWorker.create({
-      kind: 'director',
-      name: `周主任${id.slice(-6)}`,
-      idNumberEnc: cipher.encrypt(id),
-      idNumberIndex: cipher.index('idNumber', id),
-      idNumberMasked: maskIdNumber(id),
-      phoneEnc: null,
-      phoneMasked: null,
-      districtId: contract.districtId,
-      subDistrictId: null,
-      community: '沙头社区',
-      employment: 'part_time',
-      createdBy: officer.id,
-    });
-    await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-10' }], officer);
-    const engagement = await Engagement.create({
-      contractId: contract.id,
-      organisationId: contract.organisationId,
-      districtId: contract.districtId,
-      childWorkerId: worker.id,
-      startsOn: '2026-01-10',
-      endsOn: '2026-12-31',
-      createdBy: orgUser.id,
-    });
+    const { worker, engagement } = await buildEngagedDirector(contract, { orgUser, officer }, { name: `周主任${unique('').slice(-6)}`, community: '沙头社区' });
     const claim = await buildClaim(
       { contract, organisation, orgUser, officer, finance, cashier: finance, worker, engagement },
       { lines: [{ amountFen: 5_000 }, { kind: 'communication', amountFen: 3_000 }] },

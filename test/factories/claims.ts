@@ -4,7 +4,7 @@ import { Allocation } from '../../models/Allocation.js';
 import { BudgetLine } from '../../models/BudgetLine.js';
 import { Claim, type ClaimKind } from '../../models/Claim.js';
 import type { Contract } from '../../models/Contract.js';
-import { Engagement } from '../../models/Engagement.js';
+import type { Engagement } from '../../models/Engagement.js';
 import type { Organisation, User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import { claimCreator, claimLineAdder } from '../../server/commands/claims/claimEditor.js';
@@ -14,7 +14,7 @@ import { actorOf, buildAllocation } from './finance.js';
 import { buildUser, unique } from './index.js';
 import { buildContract } from './contracts.js';
 import { buildPaymentContract } from './payments.js';
-import { addTrainings, buildWorker } from './workers.js';
+import { buildEngagedDirector } from './workers.js';
 
 const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
 
@@ -77,17 +77,7 @@ export async function buildClaimSetup(
   const orgUser = (await buildUser('org', { organisation: built.organisation, districtCode })).user;
   const finance = (await buildUser('finance', { districtCode })).user;
   const cashier = (await buildUser('finance', { districtCode })).user;
-  const { worker } = await buildWorker({ districtCode });
-  await addTrainings(worker, [{ kind: 'initial', trainedOn: '2026-01-10' }]);
-  const engagement = await Engagement.create({
-    contractId: contract.id,
-    organisationId: contract.organisationId,
-    districtId: contract.districtId,
-    childWorkerId: worker.id,
-    startsOn: '2026-01-10',
-    endsOn: '2026-12-31',
-    createdBy: orgUser.id,
-  });
+  const { worker, engagement } = await buildEngagedDirector(contract, { orgUser });
   return { contract, organisation: built.organisation, orgUser, officer: built.officer, finance, cashier, worker, engagement };
 }
 

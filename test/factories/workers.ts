@@ -1,17 +1,22 @@
 import type { ChildWorkerKind, Employment } from '../../models/ChildWorker.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
-import type { District, User } from '../../models/index.js';
+import { Engagement } from '../../models/Engagement.js';
+import type { Contract } from '../../models/Contract.js';
+import type { User } from '../../models/index.js';
 import type { TrainingKind } from '../../models/TrainingRecord.js';
 import { toActor } from '../../server/auth/passport.js';
 import { trainingRecorder } from '../../server/commands/workers/trainingRecorder.js';
 import { idCheckDigit, maskIdNumber, maskPhone } from '../../server/services/identifiers.js';
+import { loadConfig } from '../../server/config.js';
 import { PersonalDataCipher } from '../../server/services/personal-data.js';
-import { testConfig } from '../support/hooks.js';
 import { buildUser, district, unique } from './index.js';
 
-/** The cipher the app under test uses (the same data key). */
+/**
+ * The cipher the app under test uses: the test environment's data key, the same for the unit
+ * suite's apps and the browser suite's (neither sets DATA_KEY).
+ */
 export function testCipher(): PersonalDataCipher {
-  return new PersonalDataCipher(testConfig().dataKey);
+  return new PersonalDataCipher(loadConfig({ NODE_ENV: 'test' }).dataKey);
 }
 
 let sequence = 0;
@@ -42,9 +47,19 @@ export type BuiltWorker = { worker: ChildWorker; idNumber: string; phone: string
  * them. The plain numbers are returned for the test to look for (and not find) in pages.
  */
 export async function buildWorker(
-  attrs: { districtCode?: string; kind?: ChildWorkerKind; name?: string; idNumber?: string; employment?: Employment; subDistrictId?: number | null } = {},
+  attrs: {
+    districtCode?: string;
+    districtId?: number;
+    kind?: ChildWorkerKind;
+    name?: string;
+    idNumber?: string;
+    employment?: Employment;
+    subDistrictId?: number | null;
+    community?: string;
+    createdBy?: User;
+  } = {},
 ): Promise<BuiltWorker> {
-  const d: District = await district(attrs.districtCode ?? 'FT');
+  const districtId = attrs.districtId ?? (await district(attrs.districtCode ?? 'FT')).id;
   const cipher = testCipher();
   let number = attrs.idNumber ?? idNumber();
   while (!attrs.idNumber && (await ChildWorker.count({ where: { idNumberIndex: cipher.index('idNumber', number) } })) > 0) number = idNumber();
@@ -57,13 +72,38 @@ export async function buildWorker(
     idNumberMasked: maskIdNumber(number),
     phoneEnc: cipher.encrypt(phone),
     phoneMasked: maskPhone(phone),
-    districtId: d.id,
+    districtId,
     subDistrictId: attrs.subDistrictId ?? null,
-    community: '测试社区',
+    community: attrs.community ?? '测试社区',
     employment: attrs.employment ?? 'part_time',
-    createdBy: null,
+    createdBy: attrs.createdBy?.id ?? null,
   });
   return { worker, idNumber: number, phone };
+}
+
+/**
+ * A child director of the contract's district, trained by `officer` on `trainedOn` (default
+ * 2026-01-10, so trained through 2027-01-10) and engaged by the organisation user `orgUser` under
+ * the contract from that day to the end of 2026.
+ */
+export async function buildEngagedDirector(
+  contract: Contract,
+  people: { orgUser: User; officer?: User },
+  attrs: { name?: string; trainedOn?: string; community?: string } = {},
+): Promise<BuiltWorker & { engagement: Engagement }> {
+  const trainedOn = attrs.trainedOn ?? '2026-01-10';
+  const built = await buildWorker({ districtId: contract.districtId, name: attrs.name, community: attrs.community, createdBy: people.officer });
+  await addTrainings(built.worker, [{ kind: 'initial', trainedOn }], people.officer);
+  const engagement = await Engagement.create({
+    contractId: contract.id,
+    organisationId: contract.organisationId,
+    districtId: contract.districtId,
+    childWorkerId: built.worker.id,
+    startsOn: trainedOn,
+    endsOn: '2026-12-31',
+    createdBy: people.orgUser.id,
+  });
+  return { ...built, engagement };
 }
 
 /** Records trainings of a worker through the command (so the worker's training days are kept), by `by` or a new city officer. */
