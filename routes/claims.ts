@@ -106,8 +106,8 @@ const renderCaps: OnInvalid = async (req, res, form) => {
 
 async function exportClaims(req: Request, res: Response, query: ClaimListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', CLAIM_RESOURCE);
-  const { status, month, districtId, organisationId, contractId, childWorkerId, contractText, organisationText } = query;
-  const filter = { status, month, districtId, organisationId, contractId, childWorkerId, contractText, organisationText };
+  const { status, month, districtId, organisationId, contractId, childWorkerId, contractText, organisationText, paidFrom, paidTo, workerKind } = query;
+  const filter = { status, month, districtId, organisationId, contractId, childWorkerId, contractText, organisationText, paidFrom, paidTo, workerKind };
   const options = claimExportQuery(actorOf(req), filter);
   await auditedExport(req, res, {
     action: 'claim.export',

@@ -1,7 +1,8 @@
 import { choiceTextConditions, contractChoice, organisationChoice, linkedChoice } from './choice-filters.js';
-import { Op, type Order, type WhereOptions } from 'sequelize';
+import { literal, Op, type Order, type WhereOptions } from 'sequelize';
+import { getSequelize } from '../db.js';
 import { previewKindOf } from '../services/storage/download.js';
-import { ChildWorker } from '../../models/ChildWorker.js';
+import { CHILD_WORKER_KINDS, ChildWorker } from '../../models/ChildWorker.js';
 import { CLAIM_STATUSES, CLAIM_TRANSITIONS, Claim, ClaimLine, type ClaimStatus } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
 import { Payment } from '../../models/Payment.js';
@@ -49,12 +50,28 @@ export const CLAIM_STATUS_CLASS: Record<ClaimStatus, string> = {
   rejected: 'text-bg-danger',
 };
 
+/**
+ * The overview's claims figures (#17) as a list: paid within a period (the payment's paid day) and
+ * to one kind of worker. Subqueries on the claim's own columns, so the list's count stays on the
+ * claims table alone.
+ */
+function paidWithin(filter: ClaimFilter): WhereOptions<Claim>[] {
+  const and: WhereOptions<Claim>[] = [];
+  const q = (v: string) => getSequelize().escape(v);
+  if (filter.paidFrom || filter.paidTo) {
+    const days = [filter.paidFrom ? `paid_on >= ${q(filter.paidFrom)}` : '', filter.paidTo ? `paid_on <= ${q(filter.paidTo)}` : ''].filter(Boolean);
+    and.push({ paymentId: { [Op.in]: literal(`(SELECT id FROM payments WHERE ${days.join(' AND ')})`) } });
+  }
+  if (filter.workerKind) and.push({ childWorkerId: { [Op.in]: literal(`(SELECT id FROM child_workers WHERE kind = ${q(filter.workerKind)})`) } });
+  return and;
+}
+
 export function claimListWhere(actor: Actor, filter: ClaimFilter): WhereOptions<Claim> {
   const where: Record<string | symbol, unknown> = { [Op.and]: [claimScope(actor)] };
   for (const key of ['status', 'month', 'districtId', 'organisationId', 'contractId', 'childWorkerId'] as const) {
     if (filter[key]) where[key] = filter[key];
   }
-  (where[Op.and] as unknown[]).push(...choiceTextConditions(filter));
+  (where[Op.and] as unknown[]).push(...choiceTextConditions(filter), ...paidWithin(filter));
   return where as WhereOptions<Claim>;
 }
 
@@ -130,6 +147,9 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
       'organisationId',
       'contractText',
       'organisationText',
+      'paidFrom',
+      'paidTo',
+      'workerKind',
     ]),
     choices: {
       contract: await contractChoice(actor, lang, CLAIMS_PATH, query, show.organisation),
@@ -147,6 +167,10 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
       statuses: withAll(
         lang,
         CLAIM_STATUSES.map((s) => ({ value: s, label: t(`claims.status.${s}`) })),
+      ),
+      workerKinds: withAll(
+        lang,
+        CHILD_WORKER_KINDS.map((k) => ({ value: k, label: t(`workers.kinds.${k}`) })),
       ),
     },
     can: canMap(actor, CLAIM_RESOURCE, ['export', 'queue', 'totals', 'create']),

@@ -186,7 +186,7 @@ const FAMILIES: Family[] = [
     table: 'claims',
     basis: 'inPeriod',
     figures: (() => {
-      const link = (x: LinkContext) => href('/claims', { ...d(x), status: 'paid' });
+      const link = (x: LinkContext) => href('/claims', { ...d(x), status: 'paid', workerKind: 'director', paidFrom: x.period.from, paidTo: x.period.to });
       return [
         { key: 'claimsPaid', kind: 'fen', value: (s: Sample) => s.p.claims.paidFen, link },
         { key: 'claimsCount', kind: 'count', value: (s: Sample) => s.p.claims.claims, link },

@@ -2,7 +2,8 @@ import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { CLAIM_KINDS, CLAIM_STATUSES } from '../../models/Claim.js';
 import { fapiaoSchema, idNumberSchema } from '../services/identifiers.js';
-import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
+import { listQuerySchema, optionalDate, optionalId, optionalText } from '../services/listing.js';
+import { CHILD_WORKER_KINDS } from '../../models/ChildWorker.js';
 import { moneyField } from './money.js';
 import { editing, idParams, MAX_ID, personalDataConfirmation, recordId } from './common.js';
 
@@ -126,12 +127,29 @@ export const claimListQuery = listQuerySchema(
     childWorkerId: optionalId(),
     contractText: optionalText(64),
     organisationText: optionalText(64),
+    // The overview's claims figures (#17): paid within a period, to child directors.
+    paidFrom: optionalDate(),
+    paidTo: optionalDate(),
+    workerKind: z
+      .union([z.literal(''), z.enum(CHILD_WORKER_KINDS)])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
   },
 );
 export type ClaimListQuery = z.infer<typeof claimListQuery>;
 export type ClaimFilter = Pick<
   ClaimListQuery,
-  'status' | 'month' | 'districtId' | 'organisationId' | 'contractId' | 'childWorkerId' | 'contractText' | 'organisationText'
+  | 'status'
+  | 'month'
+  | 'districtId'
+  | 'organisationId'
+  | 'contractId'
+  | 'childWorkerId'
+  | 'contractText'
+  | 'organisationText'
+  | 'paidFrom'
+  | 'paidTo'
+  | 'workerKind'
 >;
 
 /** Monthly totals: a year (default the current one), optionally a district. */

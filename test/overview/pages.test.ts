@@ -105,7 +105,9 @@ describe('city overview: who sees what, the links, the exports and the queries (
       ...links('grades'),
       ...links('organisations'),
       ...links('directors').filter((l) => ['registered', 'trained', 'lapsing'].includes(l.figure)),
+      ...links('claims').filter((l) => l.figure === 'claimsCount'),
     ];
+    expect(counted.map((l) => l.figure)).to.include('claimsCount');
     expect(counted.length).to.be.greaterThan(20);
     for (const l of counted) {
       const res = await agent.get(l.href);
