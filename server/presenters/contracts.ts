@@ -101,7 +101,7 @@ export function contractSummaryOf(c: Contract, lang: Lang, money: { committed: n
 export async function contractListPage(actor: Actor, query: ContractListQuery, lang: Lang) {
   const show = scopeShow(actor);
   const { t } = lang;
-  const [{ rows, count }, districts] = await Promise.all([
+  const [{ rows, ...count }, districts] = await Promise.all([
     findListPage(Contract, {
       where: contractListWhere(actor, query),
       include: CONTRACT_PLACE,

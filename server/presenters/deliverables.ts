@@ -147,7 +147,7 @@ function optionsFor(lang: Lang, districts: District[], show: ScopeShow) {
 export async function deliverableListPage(actor: Actor, query: DeliverableListQuery, lang: Lang) {
   const day = today();
   const show = scopeShow(actor);
-  const [{ rows, count }, districts] = await Promise.all([
+  const [{ rows, ...count }, districts] = await Promise.all([
     findListPage(Deliverable, {
       where: deliverableListWhere(actor, query, day),
       include: PLACE,
@@ -181,7 +181,7 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
     options: optionsFor(lang, districts, show),
     can: canMap(actor, DELIVERABLE_RESOURCE, ['export', 'queue']),
     // Nothing at all (no filter): deliverables come from a contract's reporting schedule, which the officer sets.
-    emptyHint: count === 0 && !DELIVERABLE_FILTER_KEYS.some((k) => query[k]) ? noDeliverablesHint(actor, lang) : null,
+    emptyHint: count.count === 0 && !DELIVERABLE_FILTER_KEYS.some((k) => query[k]) ? noDeliverablesHint(actor, lang) : null,
   };
 }
 
@@ -204,7 +204,7 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
   and.push(...choiceTextConditions(query));
   if (query.category) and.push({ categoryCode: query.category });
   const path = `${DELIVERABLES_PATH}/queue`;
-  const [{ rows, count }, districts] = await Promise.all([
+  const [{ rows, ...count }, districts] = await Promise.all([
     findListPage(Deliverable, {
       where: { [Op.and]: and } as WhereOptions,
       include: PLACE,

@@ -2,6 +2,7 @@ import { PageBeyondLastError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
 import type { Actor } from '../policies/index.js';
 import type { ExportColumn } from '../services/export.js';
+import type { ListCount } from '../services/list-query.js';
 import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 
 /**
@@ -47,17 +48,18 @@ export type ListFrame<K extends string, F extends string> = {
 };
 
 /**
- * Pagination, sort links, filter values and export links of a list at `path` showing `total` rows.
+ * Pagination, sort links, filter values and export links of a list at `path` showing `total` rows
+ * (a number, or a count that may have stopped at its cap: findListPage).
  * A page past the last is answered by a redirect to the last page.
  */
 export function listFrame<K extends string, F extends string>(
   path: string,
   query: ListQuery & { sort: K },
-  total: number,
+  total: number | ListCount,
   sortKeys: readonly K[],
   filters: readonly F[],
 ): ListFrame<K, F> {
-  const pagination = paginationOf(path, query, total);
+  const pagination = typeof total === 'number' ? paginationOf(path, query, total) : paginationOf(path, query, total.count, total.exact);
   if (query.page > pagination.pages) throw new PageBeyondLastError(hrefWith(path, query, { page: pagination.pages }));
   return {
     pagination,

@@ -1,4 +1,4 @@
-import { type FindOptions, type Includeable, type Model, type ModelStatic, Op, type Order, type WhereOptions } from 'sequelize';
+import { type FindOptions, type Includeable, type Model, type ModelStatic, Op, type Order, QueryTypes, Utils, type WhereOptions } from 'sequelize';
 
 /** What a list page reads: its filter, its related records, its order (ending on the id) and its window. */
 export type ListPageQuery = {
@@ -10,12 +10,41 @@ export type ListPageQuery = {
 };
 
 /**
+ * How many rows a list counts at most (#15). A list is counted exactly up to this many rows;
+ * beyond it the page says "more than 10,000" and pages on with its next link, which is all a
+ * reader does with a count that large, so the count reads at most this many index entries
+ * instead of the whole table (every request of the city's deliverable list or audit trail had
+ * counted a million rows). Below the cap nothing changes.
+ */
+export const LIST_COUNT_CAP = { rows: 10_000 };
+
+/** A list's count: exact, or "at least" when it reached the cap. */
+export type ListCount = { count: number; exact: boolean };
+
+/**
+ * The rows `where` matches, counted up to `cap` + 1 (a derived table with a LIMIT, so the
+ * database stops reading there): exact when fewer, otherwise `{ count: cap, exact: false }`.
+ */
+export async function countCapped<M extends Model>(model: ModelStatic<M>, where: WhereOptions, cap: number): Promise<ListCount> {
+  const sequelize = model.sequelize;
+  if (!sequelize) throw new Error(`${model.name} is not initialised`);
+  const options = Utils.mapOptionFieldNames({ where, attributes: [] as string[] }, model as never) as { where: WhereOptions };
+  const generator = (sequelize.getQueryInterface() as unknown as { queryGenerator: { selectQuery: (...a: unknown[]) => string } }).queryGenerator;
+  const inner = generator
+    .selectQuery(model.getTableName(), { attributes: [[sequelize.literal('1'), 'one']], where: options.where, limit: cap + 1 }, model)
+    .replace(/;\s*$/, '');
+  const [row] = (await sequelize.query(`SELECT COUNT(*) AS n FROM (${inner}) AS capped`, { type: QueryTypes.SELECT })) as { n: number | string }[];
+  const n = Number(row?.n ?? 0);
+  return n > cap ? { count: cap, exact: false } : { count: n, exact: true };
+}
+
+/**
  * One page of a list and how many rows its filter matches, in three statements whatever the page
  * (#15), instead of `findAndCountAll`'s two that grow with the table:
  *
- * - the count runs on the table alone: the related records shown on a row never filter it (the
- *   filter is on the table's own columns), so the joins `findAndCountAll` adds to its count only
- *   made the database read more;
+ * - the count runs on the table alone (the related records shown on a row never filter it, so
+ *   the joins `findAndCountAll` adds to its count only made the database read more), and stops
+ *   at the cap (LIST_COUNT_CAP) or just past the page asked for, whichever is further;
  * - the page's ids are found first from the filter and the order alone (a deferred join), which
  *   an index on the sort column answers without reading the rows it skips, so a deep page no
  *   longer sorts and skips whole rows with their joins;
@@ -24,14 +53,14 @@ export type ListPageQuery = {
  * The `where` must name the table's own columns only (no `$association.column$`), and the order
  * must end on a unique column so that both reads agree on it.
  */
-export async function findListPage<M extends Model>(model: ModelStatic<M>, query: ListPageQuery): Promise<{ rows: M[]; count: number }> {
+export async function findListPage<M extends Model>(model: ModelStatic<M>, query: ListPageQuery): Promise<{ rows: M[]; count: number; exact: boolean }> {
   const pk = model.primaryKeyAttribute;
-  const [count, picked] = await Promise.all([
-    model.count({ where: query.where }),
+  const [counted, picked] = await Promise.all([
+    countCapped(model, query.where, Math.max(LIST_COUNT_CAP.rows, query.offset + query.limit)),
     model.findAll({ attributes: [pk], where: query.where, order: query.order, limit: query.limit, offset: query.offset, raw: true } as FindOptions),
   ]);
   const ids = (picked as unknown as Record<string, unknown>[]).map((r) => r[pk]);
-  if (!ids.length) return { rows: [], count };
+  if (!ids.length) return { rows: [], ...counted };
   const rows = await model.findAll({ where: { [pk]: { [Op.in]: ids } } as WhereOptions, include: query.include, order: query.order } as FindOptions);
-  return { rows: rows as M[], count };
+  return { rows: rows as M[], ...counted };
 }

@@ -84,16 +84,23 @@ export function hrefWith(path: string, query: Record<string | symbol, unknown>, 
   return qs ? `${path}?${qs}` : path;
 }
 
-export type Pagination = { page: number; pages: number; total: number; prevHref: string | null; nextHref: string | null };
+/**
+ * The pagination partial's view model. `exact` is false when the list was counted only up to a
+ * cap (services/list-query.ts): `total` is then a lower bound, the page count unknown, and there
+ * is a next page (the count reached past this one).
+ */
+export type Pagination = { page: number; pages: number; total: number; exact: boolean; prevHref: string | null; nextHref: string | null };
 
 /** The pagination partial's view model. */
-export function paginationOf(path: string, query: Record<string, unknown> & { page: number; perPage: number }, total: number): Pagination {
-  const pages = Math.max(1, Math.ceil(total / query.perPage));
+export function paginationOf(path: string, query: Record<string, unknown> & { page: number; perPage: number }, total: number, exact = true): Pagination {
+  const counted = Math.max(1, Math.ceil(total / query.perPage));
+  const pages = exact ? counted : Math.max(counted, query.page + 1);
   const page = Math.min(query.page, pages);
   return {
     page,
     pages,
     total,
+    exact,
     prevHref: page > 1 ? hrefWith(path, query, { page: page - 1 }) : null,
     nextHref: page < pages ? hrefWith(path, query, { page: page + 1 }) : null,
   };

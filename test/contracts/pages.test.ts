@@ -7,6 +7,7 @@ import { setClock } from '../../server/clock.js';
 import { CHOICE_LIMIT } from '../../server/presenters/choice-filters.js';
 import { contractListWhere } from '../../server/presenters/contracts.js';
 import { balance, verifyLedger } from '../../server/services/ledger.js';
+import { LIST_COUNT_CAP } from '../../server/services/list-query.js';
 import { buildContract } from '../factories/contracts.js';
 import { actorOf, buildAllocation, buildBudgetLine } from '../factories/finance.js';
 import { buildOrganisation, buildUser, unique } from '../factories/index.js';
@@ -21,6 +22,7 @@ async function signedIn(role: Role, districtCode?: string, organisation?: Organi
 }
 
 const fieldError = (html: string, name: string) => new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
+const totalOf = (html: string) => /data-testid="list-total">([^<]*)</.exec(html)?.[1].replace(/\s+/g, ' ').trim() ?? null;
 const listedIds = (html: string) => [...html.matchAll(/data-testid="contract-row" data-id="(\d+)"/g)].map((m) => Number(m[1]));
 
 function draftFields(attrs: Record<string, string> = {}): Record<string, string> {
@@ -228,6 +230,31 @@ describe('contracts: pages', () => {
     const pages = [await pageOf(1), await pageOf(2), await pageOf(3)];
     expect(pages.map((p) => p.ids)).to.deep.equal([expected.slice(0, 10), expected.slice(10, 20), expected.slice(20)]);
     expect(pages[2].statements).to.equal(pages[0].statements);
+  });
+
+  it('counts a list only up to its cap: past it the page says "more than" and pages on by its next link; the last page counts exactly (#15)', async () => {
+    const officer = (await buildUser('officer')).user;
+    const organisation = await buildOrganisation({ districtCode: 'FT' });
+    for (let i = 0; i < 12; i += 1) await buildContract({ organisation, officer });
+    const { agent } = await signedIn('officer', 'SZ');
+    const kept = LIST_COUNT_CAP.rows;
+    LIST_COUNT_CAP.rows = 5;
+    try {
+      const first = await agent.get(`/contracts?organisationId=${organisation.id}&perPage=10`);
+      expect(first.status).to.equal(200);
+      expect(listedIds(first.text)).to.have.length(10);
+      // Counted to the page's end and one more (10 + 1 of 12): more than 10, page 1, a next page.
+      expect(totalOf(first.text)).to.equal('超过 10 条 · 第 1 页');
+      expect(first.text).to.include(`href="/contracts?page=2&amp;perPage=10&amp;sort=updatedAt&amp;dir=desc&amp;organisationId=${organisation.id}">下一页`);
+      const second = await agent.get(`/contracts?organisationId=${organisation.id}&perPage=10&page=2`);
+      expect(listedIds(second.text)).to.have.length(2);
+      expect(totalOf(second.text)).to.equal('共 12 条 · 第 2 / 2 页');
+      // Under the cap nothing changes.
+      LIST_COUNT_CAP.rows = 100;
+      expect(totalOf((await agent.get(`/contracts?organisationId=${organisation.id}&perPage=10`)).text)).to.equal('共 12 条 · 第 1 / 2 页');
+    } finally {
+      LIST_COUNT_CAP.rows = kept;
+    }
   });
 });
 
