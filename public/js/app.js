@@ -35,11 +35,13 @@ document.addEventListener('DOMContentLoaded', () => {
   window.addEventListener('resize', scrollers);
   // A save refused as stale (#14) comes back as the whole page, whose form may stand far below the
   // top (a claim's receipts, a contract's sections): its notice, with the kept input under it, is
-  // brought into view and takes the focus, so the user reads why nothing was saved.
+  // brought into view and takes the focus, so the user reads why nothing was saved. The scroll is
+  // instant (Bootstrap makes scrolling smooth: an animated one still runs while the user starts to
+  // read, and a focus that scrolls too would re-aim it), and the focus does not scroll again.
   const stale = document.querySelector('[data-testid="stale-edit"]');
   if (stale) {
     stale.setAttribute('tabindex', '-1');
-    stale.scrollIntoView({ block: 'start' });
-    stale.focus();
+    stale.scrollIntoView({ block: 'start', behavior: 'instant' });
+    stale.focus({ preventScroll: true });
   }
 });
