@@ -7,11 +7,13 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, refusalsOnPage, validateBody, validateParams } from '../server/middleware/validate.js';
 import { FINDING_RESOURCE, INSPECTION_RESOURCE } from '../server/policies/inspection.js';
-import { INSPECTIONS_PATH, inspectionListPage, inspectionPage, loadInspection, newInspectionPage } from '../server/presenters/inspections.js';
+import { INSPECTIONS_PATH, inspectionExport, inspectionListPage, inspectionPage, loadInspection, newInspectionPage } from '../server/presenters/inspections.js';
 import { idParams, recordId } from '../server/schemas/common.js';
-import { emptyForm, findingTextForm, inspectionForm, requirementForm } from '../server/schemas/oversight.js';
+import { emptyForm, findingTextForm, inspectionForm, inspectionListQuery, requirementForm } from '../server/schemas/oversight.js';
 import { z } from 'zod';
-import { actorOf, bodyOf, by, idOf, langOf, paramsOf, subjectLoader } from './kit.js';
+import { actorOf, auditedExport, bodyOf, by, idOf, langOf, paramsOf, queryOf, subjectLoader } from './kit.js';
+import { listQuery } from '../server/middleware/held-filters.js';
+import { authorize } from '../server/policies/index.js';
 
 type FormState = { values: Record<string, unknown>; errors: Record<string, unknown>; refusal?: string };
 const findingParams = z.object({ id: recordId(), findingId: recordId() });
@@ -29,8 +31,24 @@ export function inspectionsRouter(): Router {
     res.render('overview/inspection', { pageTitle: inspection.title, inspection: inspectionPage(actorOf(req), inspection, langOf(req)), form });
   };
 
-  router.get(INSPECTIONS_PATH, rule('list', INSPECTION_RESOURCE), async (req, res) => {
-    res.render('overview/inspections', { pageTitle: req.t('overview.inspections.title'), list: await inspectionListPage(actorOf(req), langOf(req)) });
+  router.get(INSPECTIONS_PATH, rule('list', INSPECTION_RESOURCE), listQuery(inspectionListQuery, INSPECTIONS_PATH), async (req, res) => {
+    const query = queryOf(res, inspectionListQuery);
+    if (query.format) {
+      authorize(actorOf(req), 'export', INSPECTION_RESOURCE);
+      const { rows, columns } = await inspectionExport(actorOf(req), query, langOf(req));
+      await auditedExport(req, res, {
+        action: 'inspection.export',
+        recordType: 'inspection',
+        format: query.format,
+        filename: req.t('overview.inspections.exportFilename'),
+        columns,
+        rows,
+        count: rows.length,
+        detail: { filter: { districtId: query.districtId, status: query.status, overdue: query.overdue } },
+      });
+      return;
+    }
+    res.render('overview/inspections', { pageTitle: req.t('overview.inspections.title'), list: await inspectionListPage(actorOf(req), query, langOf(req)) });
   });
   router.get(`${INSPECTIONS_PATH}/new`, rule('open', INSPECTION_RESOURCE), (req, res) => renderNew(req, res, { values: {}, errors: {} }));
   router.post(INSPECTIONS_PATH, rule('open', INSPECTION_RESOURCE), validateBody(inspectionForm, renderNew), async (req, res) => {

@@ -18,7 +18,7 @@ const inspected = (actor: Actor, i: InspectionSubject) => actor.districtId === i
  * findings (close, ask for a rectification, close the inspection); the inspected district's
  * officers (of the agency, when one is named) answer the findings and report rectifications.
  */
-allow(['admin', 'inspector', 'officer'], ['list', 'view'], INSPECTION_RESOURCE);
+allow(['admin', 'inspector', 'officer'], ['list', 'view', 'export'], INSPECTION_RESOURCE);
 allow('inspector', 'open', INSPECTION_RESOURCE, (actor: Actor, i: { districtId: number }) => inDistrictScope(actor, i.districtId));
 allow('inspector', 'close', INSPECTION_RESOURCE, (actor: Actor, i: InspectionSubject) => inDistrictScope(actor, i.districtId));
 allow('inspector', ['accept', 'require'], FINDING_RESOURCE, (actor: Actor, i: InspectionSubject) => inDistrictScope(actor, i.districtId));

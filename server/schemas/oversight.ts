@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INSPECTION_STATUSES } from '../../models/Inspection.js';
 import { RED_FLAG_STATUSES } from '../../models/RedFlag.js';
 import { isCalendarDay, listQuerySchema, optionalId } from '../services/listing.js';
 import { RED_FLAG_RULE_KEYS } from '../services/red-flag-rules.js';
@@ -27,6 +28,26 @@ export const redFlagListQuery = listQuerySchema(
   },
 );
 export type RedFlagListQuery = z.infer<typeof redFlagListQuery>;
+
+export const INSPECTION_SORT_KEYS = ['openedOn', 'title', 'district', 'status'] as const;
+
+/** The inspections' list: district, state (open or closed; empty is both) and whether a rectification is past its deadline. */
+export const inspectionListQuery = listQuerySchema(
+  INSPECTION_SORT_KEYS,
+  { sort: 'openedOn', dir: 'desc' },
+  {
+    districtId: optionalId(),
+    status: z
+      .union([z.literal(''), z.enum(INSPECTION_STATUSES)])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+    overdue: z
+      .union([z.literal(''), z.literal('yes')])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+  },
+);
+export type InspectionListQuery = z.infer<typeof inspectionListQuery>;
 
 /** Dismissing a flag: the inspector's reason. */
 export const dismissForm = z.object({ reason: text(2000), confirmPersonalData: personalDataConfirmation() });
