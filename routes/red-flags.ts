@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { redFlagDismisser } from '../server/commands/oversight/redFlagDismisser.js';
+import { redFlagsComputer } from '../server/commands/oversight/redFlagsComputer.js';
 import { NotFoundError } from '../server/errors.js';
 import { listQuery } from '../server/middleware/held-filters.js';
 import { flash } from '../server/middleware/locals.js';
@@ -9,10 +10,10 @@ import { authorize } from '../server/policies/index.js';
 import { RED_FLAG_RESOURCE } from '../server/policies/red-flag.js';
 import { loadRedFlag, RED_FLAGS_PATH, redFlagExport, redFlagListPage } from '../server/presenters/red-flags.js';
 import { idParams } from '../server/schemas/common.js';
-import { dismissForm, type RedFlagListQuery, redFlagListQuery } from '../server/schemas/oversight.js';
+import { dismissForm, emptyForm, type RedFlagListQuery, redFlagListQuery } from '../server/schemas/oversight.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, subjectLoader } from './kit.js';
 
-type DismissFormState = { flagId: number; values: Record<string, unknown>; errors: Record<string, unknown>; refusal?: string };
+type DismissFormState = { flagId: number; compute?: boolean; values: Record<string, unknown>; errors: Record<string, unknown>; refusal?: string };
 
 /** The red flags' page, with a refused dismissal's input and errors beside its flag. */
 async function renderList(req: Request, res: Response, query: RedFlagListQuery, form: DismissFormState | null = null) {
@@ -46,6 +47,15 @@ export function redFlagsRouter(): Router {
       return;
     }
     await renderList(req, res, query);
+  });
+
+  // The round computed now (#17): refused with the page's notice while another round runs.
+  const computeRefused: OnInvalid = (req, res, form) =>
+    renderList(req, res, redFlagListQuery.parse({}), { flagId: 0, compute: true, values: {}, errors: {}, refusal: form.refusal });
+  router.post(`${RED_FLAGS_PATH}/compute`, rule('compute', RED_FLAG_RESOURCE), refusalsOnPage, validateBody(emptyForm, computeRefused), async (req, res) => {
+    const result = await redFlagsComputer(by(req));
+    flash(req, 'success', 'overview.flags.computed', { found: result.found, opened: result.opened, cleared: result.cleared });
+    res.redirect(303, RED_FLAGS_PATH);
   });
 
   const dismissInvalid: OnInvalid = async (req, res, form) => {

@@ -1,18 +1,18 @@
-import os from 'node:os';
-import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
+import { Op } from 'sequelize';
 import { LoginAttempt } from '../models/index.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
 import { BEIJING_OFFSET_MS, beijingDay, beijingDayStart, now, today } from './clock.js';
 import { redFlagRound, type RedFlagRoundResult } from './commands/oversight/redFlagRound.js';
 import { addDays } from './services/calendar.js';
 import type { Config } from './config.js';
-import { dialectOf, getSequelize, withTransaction } from './db.js';
+import { withTransaction } from './db.js';
 import { logger } from './logger.js';
 import { purgeOldNotifications } from './services/notifications.js';
 import { type ReminderRound, sendReminders } from './services/reminders.js';
 import { applyRetention, type RetentionRound } from './commands/retention/retentionJob.js';
 import { emailChannel, registerChannel } from './services/channels.js';
 import { deliveryRound } from './services/deliveries.js';
+import { claimJob, PROCESS_NAME, RED_FLAGS_RUNNING, RED_FLAGS_RUNNING_TTL_MS, releaseJob } from './services/job-leases.js';
 import { LocalDiskStore, S3Store, storeFor } from './services/storage/index.js';
 
 /** How often the running app tidies up after itself. */
@@ -24,49 +24,7 @@ export const ABANDONED_UPLOAD_AGE_MS = 60 * 60 * 1000;
 
 export type HousekeepingResult = { sessions: number; loginAttempts: number; notifications: number; uploadTemps: number };
 
-/** This process among the app servers sharing the database: host and pid, as a lease records it. */
-export const PROCESS_NAME = `${os.hostname()}:${process.pid}`.slice(0, 128);
-
-/**
- * An instant as the lease columns hold it, milliseconds kept (a Date replacement loses them on
- * MySQL, which would let a second claim in the same second through): UTC, as Sequelize writes a
- * DATE on either database.
- */
-function leaseTime(at: Date): string {
-  const text = at.toISOString().replace('T', ' ').replace('Z', '');
-  return dialectOf() === 'sqlite' ? `${text} +00:00` : text;
-}
-
-/**
- * Claims this interval's run of the scheduled job `name` for `owner`: true for exactly one of
- * any number of processes (servers) asking against the same database while the job is due; the
- * winner moves `next_due_at` one interval on, so the others' conditional UPDATE matches no row
- * until then. A job's row is made the first time it is asked for (due at once).
- */
-export async function claimJob(name: string, intervalMs: number, owner: string = PROCESS_NAME): Promise<boolean> {
-  const at = leaseTime(now());
-  const next = leaseTime(new Date(now().getTime() + intervalMs));
-  const update = () =>
-    withTransaction((transaction) =>
-      getSequelize().query('UPDATE job_leases SET next_due_at = ?, claimed_by = ?, claimed_at = ? WHERE name = ? AND next_due_at <= ?', {
-        replacements: [next, owner, at, name, at],
-        type: QueryTypes.BULKUPDATE,
-        transaction,
-      }),
-    );
-  if ((await update()) === 1) return true;
-  const [row] = await getSequelize().query('SELECT name FROM job_leases WHERE name = ?', { replacements: [name], type: QueryTypes.SELECT });
-  if (row) return false;
-  try {
-    await withTransaction((transaction) =>
-      getSequelize().query('INSERT INTO job_leases (name, next_due_at) VALUES (?, ?)', { replacements: [name, at], type: QueryTypes.INSERT, transaction }),
-    );
-  } catch (err) {
-    // Another server made the row first: the UPDATE below decides between us.
-    if (!(err instanceof UniqueConstraintError)) throw err;
-  }
-  return (await update()) === 1;
-}
+export { claimJob, PROCESS_NAME } from './services/job-leases.js';
 
 /**
  * The database's part of tidying: expired sessions (anonymous sign-in pages create them too),
@@ -143,8 +101,14 @@ export const RED_FLAGS_NIGHT_ENDS_HOUR = 6;
 export async function redFlagsRound(owner: string = PROCESS_NAME, at: Date = now()): Promise<{ ran: boolean } & Partial<RedFlagRoundResult>> {
   const hour = new Date(at.getTime() + BEIJING_OFFSET_MS).getUTCHours();
   if (hour >= RED_FLAGS_NIGHT_ENDS_HOUR) return { ran: false };
-  if (!(await claimJob('red_flags', RED_FLAGS_INTERVAL_MS, owner))) return { ran: false };
-  return { ran: true, ...(await redFlagRound(beijingDay(at))) };
+  // A round someone asked for is running: the night's is left for the next quarter hour.
+  if (!(await claimJob(RED_FLAGS_RUNNING, RED_FLAGS_RUNNING_TTL_MS, owner))) return { ran: false };
+  try {
+    if (!(await claimJob('red_flags', RED_FLAGS_INTERVAL_MS, owner))) return { ran: false };
+    return { ran: true, ...(await redFlagRound(beijingDay(at))) };
+  } finally {
+    await releaseJob(RED_FLAGS_RUNNING, owner);
+  }
 }
 
 /** The hour (Beijing) at which the retention of personal data is applied each night (#20). */

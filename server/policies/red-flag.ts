@@ -8,7 +8,9 @@ export const RED_FLAG_RESOURCE = 'red_flag';
 /**
  * Red flags (#17): inspectors, the administrator and officers read them in their district scope
  * (the city level all of them; the list scopes by `districtScope`, a flag outside it is a 404).
- * Inspectors dismiss an open flag of their scope with a reason; no one deletes one.
+ * Inspectors dismiss an open flag of their scope with a reason; no one deletes one. Inspectors and
+ * the administrator may have the flags computed now rather than wait for the night.
  */
 allow(['admin', 'inspector', 'officer'], ['list', 'export'], RED_FLAG_RESOURCE);
+allow(['admin', 'inspector'], 'compute', RED_FLAG_RESOURCE);
 allow('inspector', 'dismiss', RED_FLAG_RESOURCE, (actor: Actor, flag: { districtId: number }) => inDistrictScope(actor, flag.districtId));

@@ -1,5 +1,6 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { District } from '../../models/District.js';
+import { AuditEvent } from '../../models/index.js';
 import { RED_FLAG_STATUSES, RED_FLAG_TRANSITIONS, RedFlag } from '../../models/RedFlag.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, canMap, districtScope, movesOf } from '../policies/index.js';
@@ -88,12 +89,13 @@ export async function redFlagListPage(actor: Actor, query: RedFlagListQuery, lan
   const where = listWhere(actor, query);
   const show = scopeShow(actor);
   const order = SORT_COLUMNS[query.sort].map((o) => [...o, query.dir]) as Order;
-  const [{ rows, count }, districts, counts] = await Promise.all([
+  const [{ rows, count }, districts, counts, lastRound] = await Promise.all([
     RedFlag.findAndCountAll({ where, include: [{ model: District, as: 'district' }], order, ...pageWindow(query) }),
     districtsInOrder(districtScope(actor, 'id') as WhereOptions<District>),
     RedFlag.count({ where: { [Op.and]: [districtScope(actor), { status: 'open' }] }, group: ['rule'] }) as unknown as Promise<
       { rule: string; count: number }[]
     >,
+    AuditEvent.findOne({ where: { action: 'red_flags.round' }, order: [['at', 'DESC']], attributes: ['at', 'actorName'] }),
   ]);
   const openByRule = new Map(counts.map((c) => [c.rule, Number(c.count)]));
   return {
@@ -122,7 +124,13 @@ export async function redFlagListPage(actor: Actor, query: RedFlagListQuery, lan
         ),
       ),
     },
-    can: canMap(actor, RED_FLAG_RESOURCE, ['export']),
+    lastRound: lastRound
+      ? lang.t(lastRound.actorName ? 'overview.flags.lastRoundBy' : 'overview.flags.lastRoundNightly', {
+          at: formatDateTime(lastRound.at),
+          name: lastRound.actorName ?? '',
+        })
+      : lang.t('overview.flags.neverComputed'),
+    can: canMap(actor, RED_FLAG_RESOURCE, ['export', 'compute']),
   };
 }
 

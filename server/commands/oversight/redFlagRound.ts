@@ -3,6 +3,7 @@ import { RedFlag } from '../../../models/RedFlag.js';
 import { withTransaction } from '../../db.js';
 import { recordAudit } from '../../services/audit.js';
 import { findRedFlags } from '../../services/red-flag-rules.js';
+import { auditActorOf, type By } from '../kernel.js';
 
 export type RedFlagRoundResult = { found: number; opened: number; reopened: number; cleared: number };
 
@@ -10,9 +11,10 @@ export type RedFlagRoundResult = { found: number; opened: number; reopened: numb
  * The red flags' round (#17), run nightly (housekeeping's `red_flags` lease) as of `today`: every
  * rule asked once; a new finding opens a flag, a known one gets its evidence as found today (an
  * open or dismissed flag stays so; a cleared one opens again), and an open flag no rule finds any
- * more is cleared. Nothing is deleted. One audit event says what the round did.
+ * more is cleared. Nothing is deleted. One audit event says what the round did (and who asked for
+ * it, when an inspector or the administrator did: redFlagsComputer).
  */
-export async function redFlagRound(today: string): Promise<RedFlagRoundResult> {
+export async function redFlagRound(today: string, by?: By): Promise<RedFlagRoundResult> {
   const findings = await findRedFlags(today);
   return withTransaction(async (transaction) => {
     const fingerprints = findings.map((f) => f.fingerprint);
@@ -56,7 +58,13 @@ export async function redFlagRound(today: string): Promise<RedFlagRoundResult> {
       await flag.update({ status: 'cleared', clearedOn: today }, { transaction });
       result.cleared += 1;
     }
-    await recordAudit({ actor: null, action: 'red_flags.round', recordType: 'red_flag', detail: { day: today, ...result } });
+    await recordAudit({
+      actor: by ? auditActorOf(by.actor) : null,
+      action: 'red_flags.round',
+      recordType: 'red_flag',
+      detail: { day: today, ...result, asked: Boolean(by) },
+      context: by?.context,
+    });
     return result;
   });
 }
