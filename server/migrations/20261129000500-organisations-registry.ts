@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -77,10 +78,5 @@ export async function down({ context: qi }: Ctx): Promise<void> {
   for (const index of ['organisations_created', 'organisations_name', 'organisations_status', 'organisations_org_type']) {
     await qi.removeIndex('organisations', index);
   }
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35): Sequelize's SQLite removeColumn rebuilds
-  // the table, which would lose its other indexes and trip the foreign keys that point at it.
-  for (const name of Object.keys(COLUMNS).reverse()) {
-    // The names are this file's own constants, quoted as identifiers; no input reaches this SQL.
-    await qi.sequelize.query('ALTER TABLE organisations DROP COLUMN ' + qi.quoteIdentifier(name));
-  }
+  await dropColumns(qi, 'organisations', Object.keys(COLUMNS).reverse());
 }

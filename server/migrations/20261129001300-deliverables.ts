@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -124,11 +125,7 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35), as the organisations migration does:
-  // Sequelize's SQLite removeColumn would rebuild the table. Names are this file's constants.
-  for (const name of Object.keys(INSTALMENT_COLUMNS).reverse()) {
-    await qi.sequelize.query('ALTER TABLE instalments DROP COLUMN ' + qi.quoteIdentifier(name));
-  }
+  await dropColumns(qi, 'instalments', Object.keys(INSTALMENT_COLUMNS).reverse());
   await qi.dropTable('deliverable_comments');
   await qi.dropTable('deliverable_files');
   await qi.dropTable('deliverable_versions');

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -17,8 +18,6 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  await qi.removeColumn('evaluation_scores', 'not_applicable_reason');
-  await qi.removeColumn('evaluations', 'cancelled_at');
-  await qi.removeColumn('evaluations', 'cancelled_by');
-  await qi.removeColumn('evaluations', 'cancel_reason');
+  await dropColumns(qi, 'evaluation_scores', ['not_applicable_reason']);
+  await dropColumns(qi, 'evaluations', ['cancelled_at', 'cancelled_by', 'cancel_reason']);
 }

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -17,8 +18,5 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35), as the deliverables migration does.
-  for (const name of Object.keys(COLUMNS).reverse()) {
-    await qi.sequelize.query('ALTER TABLE instalments DROP COLUMN ' + qi.quoteIdentifier(name));
-  }
+  await dropColumns(qi, 'instalments', Object.keys(COLUMNS).reverse());
 }

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -17,14 +18,6 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35): Sequelize's SQLite removeColumn rebuilds
-  // the table and trips the foreign keys pointing at it. Names are this file's constants.
-  for (const [table, column] of [
-    ['organisations', 'bank_account'],
-    ['organisations', 'bank_name'],
-    ['districts', 'single_finance_reviewer_note'],
-    ['districts', 'single_finance_reviewer'],
-  ]) {
-    await qi.sequelize.query(`ALTER TABLE ${qi.quoteIdentifier(table)} DROP COLUMN ${qi.quoteIdentifier(column)}`);
-  }
+  await dropColumns(qi, 'organisations', ['bank_account', 'bank_name']);
+  await dropColumns(qi, 'districts', ['single_finance_reviewer_note', 'single_finance_reviewer']);
 }

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -73,10 +74,6 @@ export async function down({ context: qi }: Ctx): Promise<void> {
   await qi.dropTable('digests');
   await qi.dropTable('notification_preferences');
   await qi.removeIndex('notifications', 'notifications_dispatched');
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35): Sequelize's SQLite removeColumn rebuilds
-  // the table, which trips the foreign keys that point at it.
-  const drop = (table: string, column: string) => qi.sequelize.query(`ALTER TABLE ${qi.quoteIdentifier(table)} DROP COLUMN ${qi.quoteIdentifier(column)}`);
-  await drop('notifications', 'dispatched_at');
-  await drop('users', 'locale');
-  await drop('users', 'email');
+  await dropColumns(qi, 'notifications', ['dispatched_at']);
+  await dropColumns(qi, 'users', ['locale', 'email']);
 }

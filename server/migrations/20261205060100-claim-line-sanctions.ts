@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -19,14 +20,6 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35), as the other migrations do.
-  for (const [table, column] of [
-    ['claims', 'claimed_fen'],
-    ['claim_lines', 'sanctioned_at'],
-    ['claim_lines', 'sanctioned_by'],
-    ['claim_lines', 'sanction_reason'],
-    ['claim_lines', 'sanctioned_fen'],
-  ]) {
-    await qi.sequelize.query(`ALTER TABLE ${qi.quoteIdentifier(table)} DROP COLUMN ${qi.quoteIdentifier(column)}`);
-  }
+  await dropColumns(qi, 'claims', ['claimed_fen']);
+  await dropColumns(qi, 'claim_lines', ['sanctioned_at', 'sanctioned_by', 'sanction_reason', 'sanctioned_fen']);
 }

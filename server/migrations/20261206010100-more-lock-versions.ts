@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -16,9 +17,5 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35): Sequelize's SQLite removeColumn rebuilds
-  // the table, which trips the foreign keys that point at it. The names are this file's constants.
-  for (const table of TABLES) {
-    await qi.sequelize.query(`ALTER TABLE ${qi.quoteIdentifier(table)} DROP COLUMN ${qi.quoteIdentifier('lock_version')}`);
-  }
+  for (const table of TABLES) await dropColumns(qi, table, ['lock_version']);
 }

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -63,8 +64,8 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  await qi.removeColumn('child_workers', 'anonymised_at');
-  await qi.removeColumn('stored_files', 'deleted_at');
+  await dropColumns(qi, 'child_workers', ['anonymised_at']);
+  await dropColumns(qi, 'stored_files', ['deleted_at']);
   await qi.dropTable('retention_actions');
   await qi.dropTable('retention_holds');
   await qi.dropTable('retention_rules');

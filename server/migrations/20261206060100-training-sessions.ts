@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -74,8 +75,8 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  await qi.removeIndex('training_records', 'training_records_session_worker');
-  await qi.removeColumn('training_records', 'training_session_id');
+  // With its index (training_records_session_worker) and foreign key: MariaDB keeps an index a key leans on.
+  await dropColumns(qi, 'training_records', ['training_session_id']);
   await qi.dropTable('training_session_topics');
   await qi.dropTable('training_sessions');
   await qi.dropTable('training_topics');

@@ -1,4 +1,5 @@
 import { DataTypes, QueryTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -43,7 +44,7 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  await qi.removeIndex('child_workers', 'child_workers_community');
-  await qi.removeColumn('child_workers', 'community_id');
+  // With its index (child_workers_community) and foreign key: MariaDB keeps an index a key leans on.
+  await dropColumns(qi, 'child_workers', ['community_id']);
   await qi.dropTable('communities');
 }
