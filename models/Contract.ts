@@ -57,6 +57,11 @@ export class Contract extends Model<InferAttributes<Contract>, InferCreationAttr
   declare organisationId: number;
   declare districtId: number;
   declare year: number;
+  /**
+   * The year of the service-category version the contract bought (#21): its targets, deliverables
+   * and progress read that version, whatever later years change. Null: the version its year resolves to.
+   */
+  declare categoryYear: CreationOptional<number | null>;
   declare status: CreationOptional<ContractStatus>;
   declare valueFen: number;
   declare reimbursementCeilingFen: CreationOptional<number>;
@@ -107,6 +112,7 @@ export class Contract extends Model<InferAttributes<Contract>, InferCreationAttr
         organisationId: { type: DataTypes.INTEGER, allowNull: false },
         districtId: { type: DataTypes.INTEGER, allowNull: false },
         year: { type: DataTypes.INTEGER, allowNull: false },
+        categoryYear: { type: DataTypes.INTEGER, allowNull: true },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'draft', validate: { isIn: [CONTRACT_STATUSES] } },
         valueFen: fen('valueFen'),
         reimbursementCeilingFen: { ...fen('reimbursementCeilingFen'), defaultValue: 0 },

@@ -24,6 +24,7 @@ import { initOversight } from './wiring/oversight.js';
 import { initPayments } from './wiring/payments.js';
 import { initProjects } from './wiring/projects.js';
 import { initRetention } from './wiring/retention.js';
+import { initServiceCategories } from './wiring/service-categories.js';
 
 /**
  * Initialises every model on `sequelize` and wires their associations: the shared models here, each
@@ -56,6 +57,7 @@ export function initModels(sequelize: Sequelize): void {
   initBatches(sequelize);
   initOversight(sequelize);
   initRetention(sequelize);
+  initServiceCategories(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

@@ -86,7 +86,7 @@ async function renderForm(req: Request, res: Response, form: Form, mode: 'new' |
     cancelHref: contract ? detailHref(contract.id) : `/projects/${projectId}`,
     values: form.values,
     errors: form.errors,
-    options: await contractFormOptions(langOf(req)),
+    options: await contractFormOptions(langOf(req), { contract, projectId }),
     scheduleNote: mode === 'amend' ? await amendmentScheduleNote(contract!, langOf(req)) : null,
   });
 }

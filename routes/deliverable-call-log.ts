@@ -21,7 +21,7 @@ import { upload, uploadsOf } from '../server/middleware/upload.js';
 import { type OnInvalid, validateParams, validateQuery } from '../server/middleware/validate.js';
 import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
 import { describeCallLogFileError, presentCallLogResult } from '../server/presenters/call-log.js';
-import { DELIVERABLES_PATH, deliverableHref, deliverableSummaryOf, loadHotlineDeliverable } from '../server/presenters/deliverables.js';
+import { DELIVERABLES_PATH, deliverableHref, deliverableFactsOf, loadHotlineDeliverable } from '../server/presenters/deliverables.js';
 import { formatDateTime } from '../server/presenters/format.js';
 import { CallLogFileError, type CallLogResult, importCallLog } from '../server/services/call-log.js';
 import { callLogTemplate } from '../server/services/call-log-template.js';
@@ -45,7 +45,7 @@ const renderUpload: OnInvalid = async (req, res, form) => {
   const d = subjectOf(res);
   res.render('deliverables/call-log', {
     pageTitle: req.t('callLog.page.title'),
-    deliverable: deliverableSummaryOf(d, langOf(req)),
+    deliverable: await deliverableFactsOf(d, langOf(req)),
     action: callLogHref(d),
     templates: { csv: `${callLogHref(d)}/template?format=csv`, xlsx: `${callLogHref(d)}/template?format=xlsx` },
     accept: acceptAttribute(uploadKind('call_log')),
@@ -56,13 +56,13 @@ const renderUpload: OnInvalid = async (req, res, form) => {
 type PreviewExtra = { file?: StoredFile; duplicate?: boolean; importedAt?: Date | null; fileName: string };
 
 /** The preview: the figures as the deliverable would take them, the row errors, and what may be done. */
-function renderPreview(req: Request, res: Response, result: CallLogResult, extra: PreviewExtra): void {
+async function renderPreview(req: Request, res: Response, result: CallLogResult, extra: PreviewExtra): Promise<void> {
   const d = subjectOf(res);
   const personal = holdsPersonalNumbers(result);
   const usable = !personal && !extra.importedAt && extra.file !== undefined && result.countedRows > 0;
   res.render('deliverables/call-log-preview', {
     pageTitle: req.t('callLog.page.previewTitle'),
-    deliverable: deliverableSummaryOf(d, langOf(req)),
+    deliverable: await deliverableFactsOf(d, langOf(req)),
     fileName: extra.fileName,
     result: presentCallLogResult(result, langOf(req)),
     notice: personal ? 'personal' : extra.importedAt ? 'imported' : extra.duplicate ? 'duplicate' : result.countedRows === 0 ? 'nothingCounted' : null,
@@ -133,7 +133,7 @@ export function deliverableCallLogRouter(config: Config): Router {
       }
       const kept = await callLogKeeper(d.id, uploaded, actorOf(req));
       const { importedAt } = await callLogStateOf(d, kept.file);
-      renderPreview(req, res, result, { file: kept.file, duplicate: kept.duplicate, importedAt, fileName: kept.file.originalName });
+      await renderPreview(req, res, result, { file: kept.file, duplicate: kept.duplicate, importedAt, fileName: kept.file.originalName });
     },
   );
 
@@ -141,7 +141,7 @@ export function deliverableCallLogRouter(config: Config): Router {
     const d = subjectOf(res);
     const stored = await callLogFileOf(d, fileIdOf(res));
     const { importedAt } = await callLogStateOf(d, stored);
-    renderPreview(req, res, await readStoredCallLog(d, stored, store), { file: stored, importedAt, fileName: stored.originalName });
+    await renderPreview(req, res, await readStoredCallLog(d, stored, store), { file: stored, importedAt, fileName: stored.originalName });
   });
 
   router.post(`${base}/:fileId/use`, rule('hand_in', DELIVERABLE_RESOURCE), file, hotlineSubject, async (req, res) => {

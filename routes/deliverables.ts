@@ -17,6 +17,7 @@ import { DELIVERABLE_RESOURCE } from '../server/policies/deliverable.js';
 import { authorize } from '../server/policies/index.js';
 import {
   DELIVERABLES_PATH,
+  categoriesOfDeliverable,
   deliverableDetailPage,
   deliverableExportColumns,
   deliverableFieldLabels,
@@ -30,7 +31,7 @@ import {
   reviewQueuePage,
 } from '../server/presenters/deliverables.js';
 import { deliverableFileParams, deliverableListQuery, draftForm, reviewForm, reviewQueueQuery, submitForm } from '../server/schemas/deliverables.js';
-import { enteredMetricsOf, isDeliverableCategory, parseMetricFields } from '../server/services/deliverable-metrics.js';
+import { allPublishedCategories } from '../server/services/service-categories.js';
 import { maskedPlace } from '../server/presenters/deliverable-findings.js';
 import { fileQuery, idParams } from '../server/schemas/common.js';
 import type { ExportFormat } from '../server/services/export.js';
@@ -46,9 +47,10 @@ const { subject, of: subjectOf } = subjectLoader(DELIVERABLE_RESOURCE, loadDeliv
 
 async function renderDetail(req: Request, res: Response, extra: Parameters<typeof deliverableDetailPage>[3] & { refusal?: string } = {}): Promise<void> {
   const d = subjectOf(res);
+  const page = await deliverableDetailPage(actorOf(req), d, langOf(req), extra);
   res.render('deliverables/show', {
-    pageTitle: req.t('deliverables.detailTitle', { category: req.t(`deliverables.categories.${d.categoryCode}`), period: `${d.periodStart} – ${d.periodEnd}` }),
-    ...(await deliverableDetailPage(actorOf(req), d, langOf(req), extra)),
+    pageTitle: req.t('deliverables.detailTitle', { category: page.deliverable.categoryLabel, period: `${d.periodStart} – ${d.periodEnd}` }),
+    ...page,
     refusal: extra.refusal,
   });
 }
@@ -71,13 +73,9 @@ const renderReviewInvalid: OnInvalid = (req, res, form) =>
   renderDetail(req, res, { reviewErrors: form.errors, reviewValues: form.values, refusal: form.refusal });
 
 /** The review form's comments keyed by point (general, narrative, files, a metric of the category). */
-function commentsOf(d: Deliverable, body: Record<string, string>): ReviewComments {
-  const points = new Set([
-    'general',
-    'narrative',
-    'files',
-    ...(isDeliverableCategory(d.categoryCode) ? enteredMetricsOf(d.categoryCode).map((x) => x.key) : []),
-  ]);
+async function commentsOf(d: Deliverable, body: Record<string, string>): Promise<ReviewComments> {
+  const set = await categoriesOfDeliverable(d);
+  const points = new Set(['general', 'narrative', 'files', ...set.enteredMetricsOf(d.categoryCode).map((x) => x.key)]);
   const out: ReviewComments = {};
   for (const [k, v] of Object.entries(body)) if (k.startsWith('c_') && points.has(k.slice(2)) && v.trim()) out[k.slice(2)] = v;
   return out;
@@ -91,7 +89,7 @@ async function exportDeliverables(req: Request, res: Response, query: z.infer<ty
     recordType: 'deliverable',
     format,
     filename: req.t('deliverables.exportFilename'),
-    columns: deliverableExportColumns(langOf(req), scopeShow(actorOf(req))),
+    columns: deliverableExportColumns(langOf(req), await allPublishedCategories(), scopeShow(actorOf(req))),
     rows: deliverableExportRows(actorOf(req), filter),
     count: await Deliverable.count({ where: deliverableListWhere(actorOf(req), filter) }),
     detail: { filter },
@@ -135,8 +133,9 @@ export function deliverablesRouter(config: Config): Router {
     async (req, res) => {
       const d = subjectOf(res);
       const body = bodyOf(res, draftForm);
-      if (!isDeliverableCategory(d.categoryCode)) throw new NotFoundError();
-      const { values, errors } = parseMetricFields(d.categoryCode, body);
+      const set = await categoriesOfDeliverable(d);
+      if (!set.isDeliverableCategory(d.categoryCode)) throw new NotFoundError();
+      const { values, errors } = set.parseMetricFields(d.categoryCode, body);
       if (Object.keys(errors).length) throw new ValidationError(errors);
       const removeFileIds = Object.keys(body)
         .filter((k) => /^remove_\d{1,10}$/.test(k) && body[k] === '1')
@@ -183,7 +182,7 @@ export function deliverablesRouter(config: Config): Router {
     validateBody(reviewForm, renderReviewInvalid),
     async (req, res) => {
       const d = subjectOf(res);
-      const { milestonesMet } = await deliverableAccepter(d.id, commentsOf(d, bodyOf(res, reviewForm)), by(req));
+      const { milestonesMet } = await deliverableAccepter(d.id, await commentsOf(d, bodyOf(res, reviewForm)), by(req));
       flash(req, 'success', milestonesMet.length ? 'deliverables.flash.acceptedMilestones' : 'deliverables.flash.accepted', { count: milestonesMet.length });
       res.redirect(`${DELIVERABLES_PATH}/queue`);
     },
@@ -198,7 +197,7 @@ export function deliverablesRouter(config: Config): Router {
     validateBody(reviewForm, renderReviewInvalid),
     async (req, res) => {
       const d = subjectOf(res);
-      await deliverableReturner(d.id, commentsOf(d, bodyOf(res, reviewForm)), by(req));
+      await deliverableReturner(d.id, await commentsOf(d, bodyOf(res, reviewForm)), by(req));
       flash(req, 'success', 'deliverables.flash.returned');
       res.redirect(`${DELIVERABLES_PATH}/queue`);
     },

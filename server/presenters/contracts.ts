@@ -4,7 +4,8 @@ import { editFormValues } from './stale-edit.js';
 import { ARTICLE_23_FIELDS, CONTRACT_STATUSES, CONTRACT_TRANSITIONS, Contract, type ContractStatus } from '../../models/Contract.js';
 import { ContractTarget } from '../../models/ContractTarget.js';
 import { ContractVersion } from '../../models/ContractVersion.js';
-import { District, Organisation, ServiceCategory } from '../../models/index.js';
+import { District, Organisation } from '../../models/index.js';
+import { allPublishedCategories, categorySetOf, categorySetOfContract, categoryYearFor } from '../services/service-categories.js';
 import { EVALUATION_KINDS } from '../../models/Evaluation.js';
 import { Instalment, MILESTONE_MIN_GRADES } from '../../models/Instalment.js';
 import { PROCUREMENT_METHODS, Project } from '../../models/Project.js';
@@ -179,10 +180,10 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
     ContractVersion.findAll({ where: { contractId: c.id }, order: [['version', 'DESC']] }),
     balance('contract_committed', c.id),
     balance('paid', c.id),
-    ServiceCategory.findAll(),
+    categorySetOfContract(c),
     instalmentFactsOf(c),
   ]);
-  const categoryName = new Map(categories.map((k) => [k.code, lang.locale === 'en' ? k.nameEn : k.name]));
+  const categoryName = new Map(categories.categories.map((k) => [k.code, categories.categoryName(k.code, lang.locale)]));
   return {
     contract: contractSummaryOf(c, lang, { committed, paid }),
     facts: {
@@ -197,7 +198,7 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
     texts: ARTICLE_23_FIELDS.map((f) => ({ label: t(`contracts.fields.${f}`), value: c[f] ?? '' })),
     targets: targets.map((x) => ({
       category: categoryName.get(x.categoryCode) ?? x.categoryCode,
-      metric: targetMetricLabel(x.categoryCode, x.metric, lang),
+      metric: targetMetricLabel(x.categoryCode, x.metric, lang, categories),
       count: x.targetCount,
     })),
     instalments: instalments.map((i) => ({
@@ -220,7 +221,7 @@ export async function contractDetailPage(actor: Actor, c: Contract, lang: Lang) 
       term: `${v.snapshot.termStart} – ${v.snapshot.termEnd}`,
       instalments: v.snapshot.instalments.map((i) => `${i.seq}: ${formatFen(i.amountFen)}`).join(t('punct.semicolon')),
       targets: v.snapshot.targets
-        .map((x) => `${categoryName.get(x.categoryCode) ?? x.categoryCode} · ${targetMetricLabel(x.categoryCode, x.metric, lang)} ${x.targetCount}`)
+        .map((x) => `${categoryName.get(x.categoryCode) ?? x.categoryCode} · ${targetMetricLabel(x.categoryCode, x.metric, lang, categories)} ${x.targetCount}`)
         .join(t('punct.semicolon')),
       createdAt: formatDateTime(v.createdAt),
     })),
@@ -282,11 +283,20 @@ export async function amendmentScheduleNote(c: Contract, lang: Lang): Promise<st
   return lang.t('contracts.form.scheduleRest', { fixed: formatFen(fixedFen), rest: formatFen(c.valueFen - fixedFen) });
 }
 
-/** The choices of the forms: service categories for the targets, the schedule modes. */
-export async function contractFormOptions(lang: Lang) {
-  const categories = await ServiceCategory.findAll({ order: [['sortOrder', 'ASC']] });
+/**
+ * The choices of the forms: the service categories for the targets (of the version the contract
+ * bought, or a new contract of the project's year buys; every published one when neither is
+ * known), the schedule modes.
+ */
+export async function contractFormOptions(lang: Lang, of?: { contract: Contract | null; projectId: number }) {
+  const project = of && !of.contract && of.projectId ? await Project.findByPk(of.projectId, { attributes: ['id', 'year'] }) : null;
+  const categories = of?.contract
+    ? await categorySetOfContract(of.contract)
+    : project
+      ? await categorySetOf(await categoryYearFor(project.year))
+      : await allPublishedCategories();
   return {
-    categories: [{ value: '', label: '—' }, ...categories.map((k) => ({ value: k.code, label: lang.locale === 'en' ? k.nameEn : k.name }))],
+    categories: [{ value: '', label: '—' }, ...categories.categories.map((k) => ({ value: k.code, label: categories.categoryName(k.code, lang.locale) }))],
     modes: [
       { value: 'percent', label: lang.t('contracts.form.modePercent') },
       { value: 'amount', label: lang.t('contracts.form.modeAmount') },
@@ -300,5 +310,6 @@ export async function contractFormOptions(lang: Lang) {
     targetRows: TARGET_ROWS,
     // The metrics a target may name, per service category (deliverables report them).
     metricGroups: targetMetricGroups(categories, lang),
+    categoryYear: categories.year,
   };
 }

@@ -16,21 +16,10 @@ import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { DELIVERABLE_RESOURCE, deliverableScope, reviewQueueWhere } from '../policies/deliverable.js';
 import type { DeliverableFilter, DeliverableListQuery, DeliverableSortKey, ReviewQueueQuery } from '../schemas/deliverables.js';
 import { DELIVERABLE_SORT_KEYS } from '../schemas/deliverables.js';
-import {
-  DELIVERABLE_CATEGORIES,
-  type DeliverableCategory,
-  isDeliverableCategory,
-  type MetricDefinition,
-  type MetricValues,
-  metricField,
-  metricsOf,
-  PSYCHOLOGICAL_SUBTYPES,
-  targetMetricChoices,
-  withDerived,
-} from '../services/deliverable-metrics.js';
+import { type CategorySet, type MetricDefinition, type MetricValues, metricField } from '../services/deliverable-metrics.js';
+import { allPublishedCategories, CategorySets, categorySetOfContract } from '../services/service-categories.js';
 import { contractProgress, lateDays } from '../services/deliverable-progress.js';
 import type { ExportColumn } from '../services/export.js';
-import { REFERRAL_DEPARTMENTS } from '../services/hotline.js';
 import { districtsInOrder } from '../services/reference.js';
 import { findListPage } from '../services/list-query.js';
 import { acceptAttribute, uploadKind } from '../services/storage/kinds.js';
@@ -45,7 +34,7 @@ export const DELIVERABLES_PATH = '/deliverables';
 export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;
 
 const PLACE = [
-  { model: ContractModel, as: 'contract', attributes: ['id', 'number', 'status'] },
+  { model: ContractModel, as: 'contract', attributes: ['id', 'number', 'status', 'year', 'categoryYear'] },
   { model: Organisation, as: 'organisation', attributes: ['id', 'name'] },
   { model: District, as: 'district', attributes: ['id', 'code', 'name', 'nameEn', 'sortOrder', 'kind'] },
 ];
@@ -88,10 +77,23 @@ const SORT_COLUMN: Record<DeliverableSortKey, string> = {
   updatedAt: 'updatedAt',
 };
 
-const categoryLabel = (code: string, lang: Lang) => lang.t(`deliverables.categories.${code}`);
+/**
+ * The service categories a deliverable reads: those of the version its contract bought (#21). A
+ * deliverable loaded by this module carries its contract's years; another is looked up.
+ */
+export async function categoriesOfDeliverable(d: Deliverable): Promise<CategorySet> {
+  const contract = d.contract?.year ? d.contract : await ContractModel.findByPk(d.contractId, { attributes: ['id', 'year', 'categoryYear'] });
+  if (!contract) throw new NotFoundError();
+  return categorySetOfContract(contract);
+}
 
-/** A list row / the facts of a deliverable. */
-export function deliverableSummaryOf(d: Deliverable, lang: Lang, day = today()) {
+/** The facts of one deliverable, its category named by the version its contract bought. */
+export async function deliverableFactsOf(d: Deliverable, lang: Lang) {
+  return deliverableSummaryOf(d, lang, await categoriesOfDeliverable(d));
+}
+
+/** A list row / the facts of a deliverable; `names` names its category (the version it reads, or every published one). */
+export function deliverableSummaryOf(d: Deliverable, lang: Lang, names: CategorySet, day = today()) {
   const late = lateDays(d, day);
   const overdue = OPEN.includes(d.status) && d.dueOn < day && !d.firstSubmittedAt;
   return {
@@ -102,7 +104,7 @@ export function deliverableSummaryOf(d: Deliverable, lang: Lang, day = today()) 
     organisationName: d.organisation?.name ?? '',
     districtName: districtName(d.district, lang),
     category: d.categoryCode,
-    categoryLabel: categoryLabel(d.categoryCode, lang),
+    categoryLabel: names.categoryName(d.categoryCode, lang.locale),
     period: `${d.periodStart} – ${d.periodEnd}`,
     dueOn: d.dueOn,
     status: d.status,
@@ -117,7 +119,7 @@ export function deliverableSummaryOf(d: Deliverable, lang: Lang, day = today()) 
   };
 }
 
-function optionsFor(lang: Lang, districts: District[], show: ScopeShow) {
+function optionsFor(lang: Lang, districts: District[], show: ScopeShow, names: CategorySet) {
   return {
     districts: choicesIf(
       show.district,
@@ -128,7 +130,7 @@ function optionsFor(lang: Lang, districts: District[], show: ScopeShow) {
     ),
     categories: withAll(
       lang,
-      DELIVERABLE_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c, lang) })),
+      names.deliverableCategories().map((c) => ({ value: c.code, label: names.categoryName(c.code, lang.locale) })),
     ),
     statuses: withAll(
       lang,
@@ -147,7 +149,7 @@ function optionsFor(lang: Lang, districts: District[], show: ScopeShow) {
 export async function deliverableListPage(actor: Actor, query: DeliverableListQuery, lang: Lang) {
   const day = today();
   const show = scopeShow(actor);
-  const [{ rows, ...count }, districts] = await Promise.all([
+  const [{ rows, ...count }, districts, names] = await Promise.all([
     findListPage(Deliverable, {
       where: deliverableListWhere(actor, query, day),
       include: PLACE,
@@ -158,10 +160,11 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
       ...pageWindow(query),
     }),
     districtsInOrder(),
+    allPublishedCategories(),
   ]);
   return {
     show,
-    rows: rows.map((d) => deliverableSummaryOf(d, lang, day)),
+    rows: rows.map((d) => deliverableSummaryOf(d, lang, names, day)),
     choices: {
       contract: await contractChoice(actor, lang, DELIVERABLES_PATH, query, show.organisation),
       organisation: await organisationChoice(actor, lang, DELIVERABLES_PATH, query, show.organisation),
@@ -178,7 +181,7 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
       'dueTo',
       'timeliness',
     ]),
-    options: optionsFor(lang, districts, show),
+    options: optionsFor(lang, districts, show, names),
     can: canMap(actor, DELIVERABLE_RESOURCE, ['export', 'queue']),
     // Nothing at all (no filter): deliverables come from a contract's reporting schedule, which the officer sets.
     emptyHint: count.count === 0 && !DELIVERABLE_FILTER_KEYS.some((k) => query[k]) ? noDeliverablesHint(actor, lang) : null,
@@ -204,7 +207,7 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
   and.push(...choiceTextConditions(query));
   if (query.category) and.push({ categoryCode: query.category });
   const path = `${DELIVERABLES_PATH}/queue`;
-  const [{ rows, ...count }, districts] = await Promise.all([
+  const [{ rows, ...count }, districts, names] = await Promise.all([
     findListPage(Deliverable, {
       where: { [Op.and]: and } as WhereOptions,
       include: PLACE,
@@ -215,17 +218,18 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
       ...pageWindow(query),
     }),
     districtsInOrder(),
+    allPublishedCategories(),
   ]);
   return {
     show,
-    rows: rows.map((d) => deliverableSummaryOf(d, lang)),
+    rows: rows.map((d) => deliverableSummaryOf(d, lang, names)),
     // A page past the last redirects to the last, as on every list (listFrame).
     ...listFrame(path, query, count, ['submittedAt'] as const, ['contractId', 'organisationId', 'contractText', 'organisationText', 'districtId', 'category']),
     choices: {
       contract: await contractChoice(actor, lang, path, query, show.organisation),
       organisation: await organisationChoice(actor, lang, path, query, show.organisation),
     },
-    options: optionsFor(lang, districts, show),
+    options: optionsFor(lang, districts, show, names),
   };
 }
 
@@ -239,18 +243,13 @@ export async function loadDeliverable(actor: Actor, id: number): Promise<Deliver
 /** Loads a hotline deliverable the actor may see (another category's is a 404 too): what the call-log import works on. */
 export async function loadHotlineDeliverable(actor: Actor, id: number): Promise<Deliverable> {
   const d = await loadDeliverable(actor, id);
-  if (d.categoryCode !== 'hotline') throw new NotFoundError();
+  if (!(await categoriesOfDeliverable(d)).isHotline(d.categoryCode)) throw new NotFoundError();
   return d;
 }
 
-/** A metric's label in the user's language (a referral names its department; a psychological measure its subtype). */
-export function metricLabel(def: MetricDefinition, lang: Lang): string {
-  if (def.department) {
-    const dept = REFERRAL_DEPARTMENTS.find((x) => x.code === def.department);
-    return lang.t(def.labelKey, { department: (lang.locale === 'en' ? dept?.nameEn : dept?.name) ?? def.department });
-  }
-  const base = lang.t(def.labelKey);
-  return def.subtype ? `${lang.t(`deliverables.categories.${def.subtype}`)} · ${base}` : base;
+/** A metric's label in the user's language (a sub-category's measure names its sub-category). */
+export function metricLabel(def: MetricDefinition, lang: Lang, set: CategorySet): string {
+  return set.metricLabel(def, lang.locale);
 }
 
 /**
@@ -263,44 +262,52 @@ export function progressPercent(accepted: number, target: number): number {
   return Math.min(99, Math.max(1, Math.round((accepted * 100) / target)));
 }
 
-/** A contract target's metric in the user's language (the key itself when the catalogue does not know it). */
-export function targetMetricLabel(categoryCode: string, metric: string, lang: Lang): string {
-  const def = targetMetricChoices(categoryCode).find((x) => x.key === metric);
-  return def ? metricLabel(def, lang) : metric;
+/** A contract target's metric in the user's language (the key itself when the version does not know it). */
+export function targetMetricLabel(categoryCode: string, metric: string, lang: Lang, set: CategorySet): string {
+  const def = set.targetMetricChoices(categoryCode).find((x) => x.key === metric);
+  return def ? metricLabel(def, lang, set) : metric;
 }
 
-/** The contract form's metric choices: per service category, the metrics a target may name. */
-export function targetMetricGroups(categories: readonly { code: string; name: string; nameEn: string }[], lang: Lang) {
-  return categories.map((c) => ({
+/** The contract form's metric choices: per service category of the version, the metrics a target may name. */
+export function targetMetricGroups(set: CategorySet, lang: Lang) {
+  return set.categories.map((c) => ({
     code: c.code,
-    label: lang.locale === 'en' ? c.nameEn : c.name,
-    options: targetMetricChoices(c.code).map((def) => ({ value: def.key, label: metricLabel(def, lang) })),
+    label: set.categoryName(c.code, lang.locale),
+    options: set.targetMetricChoices(c.code).map((def) => ({ value: def.key, label: metricLabel(def, lang, set) })),
   }));
 }
 
-/** A version's metrics as rows (label, value), derived ones included; blank when not entered. */
-export function metricRows(category: DeliverableCategory, values: MetricValues, lang: Lang) {
-  const all = withDerived(category, values);
-  return metricsOf(category)
-    .filter((def) => !def.department || all[def.key] !== undefined)
+/** A version's metrics as rows (label, value), derived ones included; an optional one only when given. */
+export function metricRows(set: CategorySet, category: string, values: MetricValues, lang: Lang) {
+  const all = set.withDerived(category, values);
+  return set
+    .metricsOf(category)
+    .filter((def) => !def.optional || all[def.key] !== undefined)
     .map((def) => ({
       key: def.key,
       field: metricField(def.key),
-      label: metricLabel(def, lang),
+      label: metricLabel(def, lang, set),
       value: all[def.key] === undefined ? '' : String(all[def.key]),
       derived: !def.entered,
     }));
 }
 
-/** The export's columns: the deliverable, then every metric of every category (blank where it does not apply). */
-export function deliverableExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): ExportColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] {
+/**
+ * The export's columns: the deliverable, then every metric of every category any published
+ * version defines (`names`, #21; blank where it does not apply).
+ */
+export function deliverableExportColumns(
+  lang: Lang,
+  names: CategorySet,
+  show: ScopeShow = SHOW_ALL,
+): ExportColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] {
   const { t } = lang;
   const day = today();
   const base: ScopedColumn<Deliverable & { acceptedMetrics?: MetricValues }>[] = [
     { header: t('deliverables.fields.contract'), value: (d) => d.contract?.number ?? '' },
     { header: t('deliverables.fields.organisation'), value: (d) => d.organisation?.name ?? '', scope: 'organisation' },
     { header: t('deliverables.fields.district'), value: (d) => districtName(d.district, lang), scope: 'district' },
-    { header: t('deliverables.fields.category'), value: (d) => categoryLabel(d.categoryCode, lang) },
+    { header: t('deliverables.fields.category'), value: (d) => names.categoryName(d.categoryCode, lang.locale) },
     { header: t('deliverables.fields.periodStart'), value: (d) => d.periodStart },
     { header: t('deliverables.fields.periodEnd'), value: (d) => d.periodEnd },
     { header: t('deliverables.fields.dueOn'), value: (d) => d.dueOn },
@@ -310,10 +317,10 @@ export function deliverableExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL)
     { header: t('deliverables.fields.acceptedAt'), value: (d) => formatDateTime(d.acceptedAt) },
     { header: t('deliverables.fields.lateDays'), value: (d) => lateDays(d, day) },
   ];
-  const metricColumns = DELIVERABLE_CATEGORIES.flatMap((c) =>
-    metricsOf(c).map((def) => ({
-      header: `${categoryLabel(c, lang)} · ${metricLabel(def, lang)}`,
-      value: (d: Deliverable & { acceptedMetrics?: MetricValues }) => (d.categoryCode === c ? (d.acceptedMetrics?.[def.key] ?? '') : ''),
+  const metricColumns = names.deliverableCategories().flatMap((c) =>
+    names.metricsOf(c.code).map((def) => ({
+      header: `${names.categoryName(c.code, lang.locale)} · ${metricLabel(def, lang, names)}`,
+      value: (d: Deliverable & { acceptedMetrics?: MetricValues }) => (d.categoryCode === c.code ? (d.acceptedMetrics?.[def.key] ?? '') : ''),
     })),
   );
   return [...scopedColumns(base, show), ...metricColumns];
@@ -328,6 +335,7 @@ export async function* deliverableExportRows(
   filter: Partial<DeliverableFilter>,
 ): AsyncGenerator<Deliverable & { acceptedMetrics?: MetricValues }> {
   const where = deliverableListWhere(actor, filter);
+  const sets = new CategorySets();
   let lastId = 0;
   for (;;) {
     const batch = await Deliverable.findAll({
@@ -345,7 +353,8 @@ export async function* deliverableExportRows(
     for (const v of versions) if ((latest.get(v.deliverableId)?.version ?? 0) < v.version) latest.set(v.deliverableId, v);
     for (const d of batch) {
       const v = latest.get(d.id);
-      yield Object.assign(d, { acceptedMetrics: v && isDeliverableCategory(d.categoryCode) ? withDerived(d.categoryCode, v.metrics) : undefined });
+      const set = d.contract ? await sets.forContract(d.contract) : undefined;
+      yield Object.assign(d, { acceptedMetrics: v && set?.isDeliverableCategory(d.categoryCode) ? set.withDerived(d.categoryCode, v.metrics) : undefined });
     }
     if (batch.length < 500) return;
     lastId = batch[batch.length - 1].id;
@@ -361,8 +370,8 @@ export async function deliverableDetailPage(
   lang: Lang,
   extra: { findings?: FindingView[]; reviewErrors?: FieldErrors; reviewValues?: Record<string, unknown> } = {},
 ) {
-  const category = d.categoryCode as DeliverableCategory;
-  const [versions, files, comments] = await Promise.all([
+  const category = d.categoryCode;
+  const [versions, files, comments, set] = await Promise.all([
     DeliverableVersion.findAll({ where: { deliverableId: d.id }, order: [['version', 'DESC']] }),
     DeliverableFile.findAll({
       where: { deliverableId: d.id },
@@ -374,20 +383,22 @@ export async function deliverableDetailPage(
       include: [{ model: User, as: 'author', attributes: ['id', 'displayName'] }],
       order: [['id', 'ASC']],
     }),
+    categoriesOfDeliverable(d),
   ]);
+  const known = set.isDeliverableCategory(category);
   const moves = movesOf(actor, DELIVERABLE_RESOURCE, DELIVERABLE_TRANSITIONS, d);
   const pointLabel = (point: string) => {
     if (['general', 'narrative', 'files'].includes(point)) return lang.t(`deliverables.points.${point}`);
-    const def = isDeliverableCategory(category) ? metricsOf(category).find((x) => x.key === point) : undefined;
-    return def ? metricLabel(def, lang) : point;
+    const def = set.metricsOf(category).find((x) => x.key === point);
+    return def ? metricLabel(def, lang, set) : point;
   };
   return {
-    deliverable: deliverableSummaryOf(d, lang),
+    deliverable: deliverableSummaryOf(d, lang, set),
     versions: versions.map((v) => ({
       version: v.version,
       status: v.status,
       statusLabel: lang.t(`deliverables.status.${v.status}`),
-      metrics: isDeliverableCategory(category) ? metricRows(category, v.metrics, lang) : [],
+      metrics: known ? metricRows(set, category, v.metrics, lang) : [],
       imported: v.metricsSource === 'import',
       narrative: v.narrative ?? '',
       submittedAt: formatDateTime(v.submittedAt),
@@ -415,10 +426,11 @@ export async function deliverableDetailPage(
       { field: 'c_general', label: lang.t('deliverables.points.general') },
       { field: 'c_narrative', label: lang.t('deliverables.points.narrative') },
       { field: 'c_files', label: lang.t('deliverables.points.files') },
-      ...(isDeliverableCategory(category)
-        ? metricsOf(category)
-            .filter((x) => x.entered && !x.department)
-            .map((def) => ({ field: `c_${def.key}`, label: metricLabel(def, lang) }))
+      ...(known
+        ? set
+            .metricsOf(category)
+            .filter((x) => x.entered && !x.optional)
+            .map((def) => ({ field: `c_${def.key}`, label: metricLabel(def, lang, set) }))
         : []),
     ],
     reviewErrors: extra.reviewErrors ?? {},
@@ -447,9 +459,9 @@ async function draftOf(d: Deliverable) {
  * narrative, and the names of the files attached (not a field the user types, but a change another
  * save made to them shows in a stale save's notice), with the draft's version and digests.
  */
-function draftValuesOf(d: Deliverable, { current, files }: Awaited<ReturnType<typeof draftOf>>): FormValues {
+function draftValuesOf(d: Deliverable, set: CategorySet, { current, files }: Awaited<ReturnType<typeof draftOf>>): FormValues {
   const metrics: Record<string, unknown> = current?.metrics ?? {};
-  const entered = isDeliverableCategory(d.categoryCode) ? metricsOf(d.categoryCode).filter((x) => x.entered) : [];
+  const entered = set.enteredMetricsOf(d.categoryCode);
   return editFormValues(d, {
     ...Object.fromEntries(
       entered.map((def) => [metricField(def.key), metrics[def.key] === undefined || metrics[def.key] === null ? '' : String(metrics[def.key])]),
@@ -461,16 +473,17 @@ function draftValuesOf(d: Deliverable, { current, files }: Awaited<ReturnType<ty
 
 /** The hand-in form's values as stored now, as a stale save's notice compares them (routes/kit.ts staleEdit). */
 export async function deliverableFormValuesOf(d: Deliverable): Promise<FormValues> {
-  return draftValuesOf(d, await draftOf(d));
+  const [set, draft] = await Promise.all([categoriesOfDeliverable(d), draftOf(d)]);
+  return draftValuesOf(d, set, draft);
 }
 
 /**
  * How a stale save's notice labels the hand-in form's figures: as the form does (the category's
  * metric, a referral's department).
  */
-export function deliverableFieldLabels(d: Deliverable, lang: Lang): Record<string, string> {
-  const entered = isDeliverableCategory(d.categoryCode) ? metricsOf(d.categoryCode).filter((x) => x.entered) : [];
-  return Object.fromEntries(entered.map((def) => [metricField(def.key), metricLabel(def, lang)]));
+export async function deliverableFieldLabels(d: Deliverable, lang: Lang): Promise<Record<string, string>> {
+  const set = await categoriesOfDeliverable(d);
+  return Object.fromEntries(set.enteredMetricsOf(d.categoryCode).map((def) => [metricField(def.key), metricLabel(def, lang, set)]));
 }
 
 /**
@@ -485,18 +498,13 @@ export async function deliverableFormPage(
   form?: { values?: Record<string, unknown>; errors: FieldErrors },
   chosenFiles: string[] = [],
 ) {
-  const category = d.categoryCode as DeliverableCategory;
-  const draft = await draftOf(d);
+  const category = d.categoryCode;
+  const [draft, set] = await Promise.all([draftOf(d), categoriesOfDeliverable(d)]);
   const { current, files } = draft;
   const notes = await reviewNotesOf(d, current);
-  const values: Record<string, unknown> = form?.values ?? draftValuesOf(d, draft);
-  const entered = isDeliverableCategory(category) ? metricsOf(category).filter((x) => x.entered) : [];
-  const group = (def: MetricDefinition) =>
-    def.department
-      ? lang.t('deliverables.groups.referrals')
-      : def.subtype
-        ? lang.t(`deliverables.categories.${def.subtype}`)
-        : lang.t('deliverables.groups.main');
+  const values: Record<string, unknown> = form?.values ?? draftValuesOf(d, set, draft);
+  const entered = set.enteredMetricsOf(category);
+  const group = (def: MetricDefinition) => set.groupLabel(def, lang.locale) ?? lang.t('deliverables.groups.main');
   const groups: { label: string; fields: { name: string; label: string; unit: string; required: boolean; inputmode: string }[] }[] = [];
   for (const def of entered) {
     const label = group(def);
@@ -505,17 +513,18 @@ export async function deliverableFormPage(
       g = { label, fields: [] };
       groups.push(g);
     }
-    // What a hand-in needs (metricErrors with complete): every entered figure but the referrals by department.
+    // What a hand-in needs (metricErrors with complete): every entered figure but the optional ones (referrals by department).
     g.fields.push({
       name: metricField(def.key),
-      label: metricLabel(def, lang),
+      label: metricLabel(def, lang, set),
       unit: lang.t(`deliverables.units.${def.unit}`),
-      required: !def.department,
+      required: !def.optional,
       inputmode: def.unit === 'hours' ? 'decimal' : 'numeric',
     });
   }
   return {
-    deliverable: deliverableSummaryOf(d, lang),
+    deliverable: deliverableSummaryOf(d, lang, set),
+    hotline: set.isHotline(category),
     groups,
     values,
     errors: form?.errors ?? {},
@@ -530,13 +539,12 @@ export async function deliverableFormPage(
       })),
     purposes: DELIVERABLE_FILE_PURPOSES.map((p) => ({ value: p, label: lang.t(`deliverables.purposes.${p}`) })),
     // One file input per kind of file, so a photo and a sign-in sheet go in one save, each as what it is.
-    uploadInputs: (['photo', 'sign_in', 'report', ...(category === 'hotline' ? (['call_log'] as const) : []), 'other'] as const).map((p) => ({
+    uploadInputs: (['photo', 'sign_in', 'report', ...(set.isHotline(category) ? (['call_log'] as const) : []), 'other'] as const).map((p) => ({
       name: `files_${p}`,
       label: lang.t(`deliverables.purposes.${p}`),
     })),
     accept: acceptAttribute(uploadKind('deliverable_attachment')),
     newVersion: d.status === 'returned',
-    subtypes: PSYCHOLOGICAL_SUBTYPES,
     notes,
     chosenFiles,
   };
@@ -572,7 +580,7 @@ async function reviewNotesOf(d: Deliverable, current: DeliverableVersion | null)
  */
 export async function contractDeliverablesSection(actor: Actor, contract: Contract, lang: Lang) {
   const day = today();
-  const [progress, rows, schedule] = await Promise.all([
+  const [progress, rows, schedule, set] = await Promise.all([
     contractProgress(contract.id),
     Deliverable.findAll({
       where: { [Op.and]: [deliverableScope(actor), { contractId: contract.id }] } as WhereOptions,
@@ -582,6 +590,7 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
       ],
     }),
     ReportingSchedule.findOne({ where: { contractId: contract.id } }),
+    categorySetOfContract(contract),
   ]);
   const files = rows.length
     ? await DeliverableFile.findAll({
@@ -593,15 +602,15 @@ export async function contractDeliverablesSection(actor: Actor, contract: Contra
   const current = new Map(rows.map((d) => [d.id, d]));
   return {
     progress: progress.map((p) => ({
-      category: categoryLabel(p.categoryCode, lang),
-      metric: targetMetricLabel(p.categoryCode, p.metric, lang),
+      category: set.categoryName(p.categoryCode, lang.locale),
+      metric: targetMetricLabel(p.categoryCode, p.metric, lang, set),
       accepted: p.accepted,
       target: p.target,
       percent: progressPercent(p.accepted, p.target),
       known: p.known,
     })),
     timeline: rows.map((d) => ({
-      ...deliverableSummaryOf(d, lang, day),
+      ...deliverableSummaryOf(d, lang, set, day),
       // The files of its latest version, as the organisation and the officers see them.
       files: files
         .filter((f) => f.deliverableId === d.id && f.storedFile)

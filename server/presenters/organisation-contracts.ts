@@ -5,6 +5,7 @@ import type { Lang } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
 import { CONTRACT_RESOURCE, contractScope } from '../policies/contract.js';
 import { progressOfContracts } from '../services/deliverable-progress.js';
+import { CategorySets } from '../services/service-categories.js';
 import { formatFen } from '../services/money.js';
 import { CONTRACT_PLACE, CONTRACT_STATUS_CLASS, CONTRACTS_PATH } from './contracts.js';
 import { progressPercent, targetMetricLabel } from './deliverables.js';
@@ -30,9 +31,10 @@ export async function organisationContractsSection(actor: Actor, organisation: O
     ],
     limit: SHOWN,
   });
-  const progress = await progressOfContracts(rows.map((c) => c.id));
+  const sets = new CategorySets();
+  const [progress, versions] = await Promise.all([progressOfContracts(rows.map((c) => c.id)), Promise.all(rows.map((c) => sets.forContract(c)))]);
   return {
-    rows: rows.map((c) => ({
+    rows: rows.map((c, i) => ({
       id: c.id,
       href: `${CONTRACTS_PATH}/${c.id}`,
       number: c.number,
@@ -42,7 +44,7 @@ export async function organisationContractsSection(actor: Actor, organisation: O
       value: formatFen(c.valueFen),
       term: `${c.termStart} – ${c.termEnd}`,
       progress: (progress.get(c.id) ?? []).map((p) => ({
-        label: `${lang.t(`deliverables.categories.${p.categoryCode}`)} · ${targetMetricLabel(p.categoryCode, p.metric, lang)}`,
+        label: `${versions[i].categoryName(p.categoryCode, lang.locale)} · ${targetMetricLabel(p.categoryCode, p.metric, lang, versions[i])}`,
         accepted: p.accepted,
         target: p.target,
         percent: progressPercent(p.accepted, p.target),

@@ -1,201 +1,74 @@
+import type { CategorySpecial, MetricAggregation, MetricUnit } from '../../models/ServiceCategoryVersion.js';
 import { type HotlineMetrics, REFERRAL_DEPARTMENTS, type ReferralDepartment } from './hotline.js';
 
 /**
- * The metrics each service category reports in a deliverable (DOMAIN.md "Deliverable"), declared
- * once: the hand-in form, its validation, the review page, the exports, contract targets and the
- * progress against them all read this catalogue. Every value is an aggregate count (or hours, or
- * seconds): nothing about a single child.
+ * The metrics each service category reports in a deliverable (DOMAIN.md "Deliverable"), as a
+ * year's version of the service categories defines them (#21: data kept by the administrator,
+ * loaded by services/service-categories.ts): the hand-in form, its validation, the review page,
+ * the exports, contract targets and the progress against them all read a `CategorySet`. Every
+ * value is an aggregate count (or hours, or seconds): nothing about a single child.
  *
- * A deliverable is handed in per top-level category; the psychological service reports each of
- * its three subtypes (人际调适, 精神慰藉, 心理疏导) with sessions, hours and participants, keyed
- * `<subtype>.<measure>`. Hotline referrals are kept per department as `referrals.<department>`.
- * Derived metrics (a hotline's total referrals, the psychological totals) are computed, never
- * entered, and may be named by a contract target.
+ * A deliverable is handed in per top-level category; a sub-category (the psychological subtypes
+ * 人际调适, 精神慰藉, 心理疏导; the venues of the venue-based services) is reported inside its
+ * parent's deliverable, its metrics keyed `<sub-category>.<measure>`. Derived metrics (a
+ * hotline's total referrals, the psychological totals) are sums of others, never entered, and may
+ * be named by a contract target.
  */
 
-export const DELIVERABLE_CATEGORIES = [
-  'hotline',
-  'guardianship_assessment',
-  'targeted_assistance',
-  'policy_publicity',
-  'training',
-  'home_visit',
-  'psychological_service',
-] as const;
-export type DeliverableCategory = (typeof DELIVERABLE_CATEGORIES)[number];
-
-export const PSYCHOLOGICAL_SUBTYPES = ['interpersonal_adjustment', 'emotional_comfort', 'psychological_counselling'] as const;
-export type PsychologicalSubtype = (typeof PSYCHOLOGICAL_SUBTYPES)[number];
-const PSYCHOLOGICAL_MEASURES = ['sessions', 'hours', 'participants'] as const;
-
-/** `count`: a whole number; `hours`: up to two decimals; `seconds`: a whole number of seconds (an average). */
-export type MetricUnit = 'count' | 'hours' | 'seconds';
+export type { MetricUnit };
 
 export type MetricDefinition = {
   key: string;
   unit: MetricUnit;
-  /** Locale key of the label. */
-  labelKey: string;
-  /** Entered by the organisation (false: computed from other metrics). */
+  name: string;
+  nameEn: string;
+  aggregation: MetricAggregation;
+  /** Entered by the organisation (false: the sum of `sumOf`). */
   entered: boolean;
   /** Whether a contract target may name it (an average cannot add up to a target). */
   targetable: boolean;
-  /** A hotline referral department, for the form's grouping. */
-  department?: ReferralDepartment;
-  /** A psychological subtype, for the form's grouping. */
-  subtype?: PsychologicalSubtype;
+  /** May stay blank at hand-in (a hotline's referral departments: none referred). */
+  optional: boolean;
+  /** The form's group: a sub-category's code, or a group named by `groupName`. */
+  group: string | null;
+  groupName: string | null;
+  groupNameEn: string | null;
+  sumOf: string[] | null;
+};
+
+/** A cross-field rule: `key` may not exceed `other` (not_more_than), or be above 0 unless `other` is (needs). */
+export type MetricRule = { kind: 'not_more_than' | 'needs'; key: string; other: string };
+
+export type CategoryDefinition = {
+  code: string;
+  parentCode: string | null;
+  name: string;
+  nameEn: string;
+  unit: string;
+  unitEn: string;
+  special: CategorySpecial | null;
+  metrics: MetricDefinition[];
+  rules: MetricRule[];
 };
 
 /** Values as stored with a deliverable version: metric key → number. */
 export type MetricValues = Record<string, number>;
 
-/** A cross-field rule: `key` may not exceed the sum of `atMost` (e.g. answered ≤ received). */
-type NotMoreThan = { key: string; atMost: string; messageKey: string };
-/** A rule that `key` > 0 needs `needs` > 0 (hours of psychological service need a session). */
-type Needs = { key: string; needs: string; messageKey: string };
-
-type CategoryDefinition = { metrics: MetricDefinition[]; notMoreThan: NotMoreThan[]; needs: Needs[] };
-
-const label = (category: string, key: string) => `deliverables.metrics.${category}.${key}`;
-const m = (category: string, key: string, unit: MetricUnit = 'count', extra: Partial<MetricDefinition> = {}): MetricDefinition => ({
-  key,
-  unit,
-  labelKey: label(category, key),
-  entered: true,
-  targetable: unit !== 'seconds',
-  ...extra,
-});
-const atMost = (key: string, max: string) => ({ key, atMost: max, messageKey: `deliverables.validation.notMoreThan` });
-
-const REFERRAL_PREFIX = 'referrals.';
-const referralKey = (d: ReferralDepartment) => `${REFERRAL_PREFIX}${d}`;
-
-const CATALOGUE: Record<DeliverableCategory, CategoryDefinition> = {
-  hotline: {
-    metrics: [
-      m('hotline', 'callsReceived'),
-      m('hotline', 'callsAnswered'),
-      m('hotline', 'averageAnswerSeconds', 'seconds'),
-      ...REFERRAL_DEPARTMENTS.map((d) => ({ ...m('hotline', referralKey(d.code)), labelKey: 'deliverables.metrics.hotline.referralTo', department: d.code })),
-      { ...m('hotline', 'referrals'), entered: false },
-      m('hotline', 'casesClosed'),
-    ],
-    notMoreThan: [
-      atMost('callsAnswered', 'callsReceived'),
-      atMost('casesClosed', 'callsReceived'),
-      ...REFERRAL_DEPARTMENTS.map((d) => atMost(referralKey(d.code), 'callsReceived')),
-    ],
-    needs: [{ key: 'averageAnswerSeconds', needs: 'callsAnswered', messageKey: 'deliverables.validation.needs' }],
-  },
-  guardianship_assessment: {
-    metrics: [m('guardianship_assessment', 'assessments'), m('guardianship_assessment', 'highRisk'), m('guardianship_assessment', 'referrals')],
-    notMoreThan: [atMost('highRisk', 'assessments'), atMost('referrals', 'assessments')],
-    needs: [],
-  },
-  targeted_assistance: {
-    metrics: [m('targeted_assistance', 'families'), m('targeted_assistance', 'measures')],
-    notMoreThan: [],
-    needs: [{ key: 'measures', needs: 'families', messageKey: 'deliverables.validation.needs' }],
-  },
-  policy_publicity: {
-    metrics: [m('policy_publicity', 'events'), m('policy_publicity', 'reach')],
-    notMoreThan: [],
-    needs: [{ key: 'reach', needs: 'events', messageKey: 'deliverables.validation.needs' }],
-  },
-  training: {
-    metrics: [m('training', 'sessions'), m('training', 'trainees'), m('training', 'passed')],
-    notMoreThan: [atMost('passed', 'trainees')],
-    needs: [{ key: 'trainees', needs: 'sessions', messageKey: 'deliverables.validation.needs' }],
-  },
-  home_visit: {
-    metrics: [m('home_visit', 'visits'), m('home_visit', 'households'), m('home_visit', 'followUps')],
-    notMoreThan: [atMost('households', 'visits'), atMost('followUps', 'visits')],
-    needs: [],
-  },
-  psychological_service: {
-    metrics: [
-      ...PSYCHOLOGICAL_SUBTYPES.flatMap((s) =>
-        PSYCHOLOGICAL_MEASURES.map((x) => ({
-          ...m('psychological_service', `${s}.${x}`, x === 'hours' ? 'hours' : 'count'),
-          labelKey: label('psychological_service', x),
-          subtype: s,
-        })),
-      ),
-      ...PSYCHOLOGICAL_MEASURES.map((x) => ({ ...m('psychological_service', x, x === 'hours' ? 'hours' : 'count'), entered: false })),
-    ],
-    notMoreThan: [],
-    needs: PSYCHOLOGICAL_SUBTYPES.flatMap((s) => [
-      { key: `${s}.hours`, needs: `${s}.sessions`, messageKey: 'deliverables.validation.needs' },
-      { key: `${s}.participants`, needs: `${s}.sessions`, messageKey: 'deliverables.validation.needs' },
-    ]),
-  },
-};
+export type MetricErrors = Record<string, string>;
 
 /** The largest value one metric of one deliverable may have: more is a typing mistake. */
 export const METRIC_MAX = 10_000_000;
 
-export function isDeliverableCategory(code: string): code is DeliverableCategory {
-  return (DELIVERABLE_CATEGORIES as readonly string[]).includes(code);
-}
-
-/** Every metric of a category, entered and derived, in the order the form shows them. */
-export function metricsOf(category: DeliverableCategory): readonly MetricDefinition[] {
-  return CATALOGUE[category].metrics;
-}
-
-/** The metrics an organisation enters for a category. */
-export function enteredMetricsOf(category: DeliverableCategory): MetricDefinition[] {
-  return CATALOGUE[category].metrics.filter((x) => x.entered);
-}
-
 /** The form field name of a metric (`m_callsReceived`, `m_referrals__education`): flat, no dots. */
 export const metricField = (key: string) => `m_${key.replace(/\./g, '__')}`;
 
-/**
- * The deliverable category and metric key a contract target (category code, metric) counts in:
- * a psychological subtype's target counts that subtype's measure, any other its own category's
- * metric. Undefined when the catalogue has no such targetable metric.
- */
-export function targetMetricOf(categoryCode: string, metric: string): { category: DeliverableCategory; key: string } | undefined {
-  const subtype = (PSYCHOLOGICAL_SUBTYPES as readonly string[]).includes(categoryCode);
-  const category = subtype ? 'psychological_service' : categoryCode;
-  if (!isDeliverableCategory(category)) return undefined;
-  const key = subtype ? `${categoryCode}.${metric}` : metric;
-  const def = CATALOGUE[category].metrics.find((x) => x.key === key);
-  return def?.targetable ? { category, key } : undefined;
-}
+/** A name in the user's language: English when the locale is `en`, Chinese otherwise. */
+export const nameIn = (x: { name: string; nameEn: string }, locale: string) => (locale === 'en' ? x.nameEn : x.name);
 
-/** The metrics a contract target of `categoryCode` may name (keys as the target stores them). */
-export function targetMetricChoices(categoryCode: string): MetricDefinition[] {
-  if ((PSYCHOLOGICAL_SUBTYPES as readonly string[]).includes(categoryCode)) {
-    return PSYCHOLOGICAL_MEASURES.map((x) => ({ ...m('psychological_service', x, x === 'hours' ? 'hours' : 'count') }));
-  }
-  if (!isDeliverableCategory(categoryCode)) return [];
-  return CATALOGUE[categoryCode].metrics.filter((x) => x.targetable && !x.department && !x.subtype);
-}
-
-/** The deliverable category a contract buys with a target of `categoryCode` (subtypes: the psychological service). */
-export function deliverableCategoryOf(categoryCode: string): DeliverableCategory | undefined {
-  if ((PSYCHOLOGICAL_SUBTYPES as readonly string[]).includes(categoryCode)) return 'psychological_service';
-  return isDeliverableCategory(categoryCode) ? categoryCode : undefined;
-}
-
-/** The derived metrics from the entered ones (hotline referral total; psychological totals). */
-export function withDerived(category: DeliverableCategory, entered: MetricValues): MetricValues {
-  const out: MetricValues = { ...entered };
-  if (category === 'hotline') {
-    out.referrals = REFERRAL_DEPARTMENTS.reduce((sum, d) => sum + (entered[referralKey(d.code)] ?? 0), 0);
-  }
-  if (category === 'psychological_service') {
-    for (const x of PSYCHOLOGICAL_MEASURES) {
-      const total = PSYCHOLOGICAL_SUBTYPES.reduce((sum, s) => sum + (entered[`${s}.${x}`] ?? 0), 0);
-      out[x] = x === 'hours' ? Math.round(total * 100) / 100 : total;
-    }
-  }
-  return out;
-}
-
-export type MetricErrors = Record<string, string>;
+const MESSAGE: Record<MetricRule['kind'], string> = {
+  not_more_than: 'deliverables.validation.notMoreThan',
+  needs: 'deliverables.validation.needs',
+};
 
 /** Whether text is a value of `unit`: digits (hours: up to two decimals), within METRIC_MAX. */
 function parseValue(text: string, unit: MetricUnit): number | null {
@@ -206,68 +79,180 @@ function parseValue(text: string, unit: MetricUnit): number | null {
   return n <= METRIC_MAX ? n : null;
 }
 
-/**
- * Parses a form's metric fields for `category`. Blank fields are left out (a draft may be
- * incomplete); text that is not a non-negative number of the metric's unit is an error beside
- * its field. Only the catalogue's entered metrics are read.
- */
-export function parseMetricFields(category: DeliverableCategory, fields: Record<string, unknown>): { values: MetricValues; errors: MetricErrors } {
-  const values: MetricValues = {};
-  const errors: MetricErrors = {};
-  for (const def of enteredMetricsOf(category)) {
-    const raw = fields[metricField(def.key)];
-    if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) continue;
-    const n = typeof raw === 'string' ? parseValue(raw, def.unit) : null;
-    if (n === null) errors[metricField(def.key)] = def.unit === 'hours' ? 'deliverables.validation.hours' : 'deliverables.validation.count';
-    else values[def.key] = n;
-  }
-  return { values, errors };
-}
+const unitError = (unit: MetricUnit) => (unit === 'hours' ? 'deliverables.validation.hours' : 'deliverables.validation.count');
 
 /**
- * Checks a category's values: every value a non-negative number of its unit within METRIC_MAX,
- * the cross-field rules (answered ≤ received, high-risk ≤ assessments, passed ≤ trainees …),
- * and, when `complete`, that every entered metric has a value (what submission asks; a draft may
- * leave some blank; a hotline's referral departments may stay blank, meaning none). Errors are
- * keyed by form field name.
+ * One year's service categories with their metrics and rules: what a contract of that version
+ * buys and its deliverables report. Built from the rows of a published version (or a draft, on
+ * the administrator's pages); never changes once built.
  */
-export function metricErrors(category: DeliverableCategory, values: MetricValues, complete: boolean): MetricErrors {
-  const def = CATALOGUE[category];
-  const errors: MetricErrors = {};
-  const known = new Map(def.metrics.filter((x) => x.entered).map((x) => [x.key, x]));
-  for (const [key, v] of Object.entries(values)) {
-    const d = known.get(key);
-    if (!d) errors._form = 'deliverables.validation.unknownMetric';
-    else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > METRIC_MAX || (d.unit !== 'hours' && !Number.isInteger(v))) {
-      errors[metricField(key)] = d.unit === 'hours' ? 'deliverables.validation.hours' : 'deliverables.validation.count';
+export class CategorySet {
+  private readonly byCode: Map<string, CategoryDefinition>;
+
+  constructor(
+    readonly year: number,
+    readonly categories: readonly CategoryDefinition[],
+  ) {
+    this.byCode = new Map(categories.map((c) => [c.code, c]));
+  }
+
+  get(code: string): CategoryDefinition | undefined {
+    return this.byCode.get(code);
+  }
+
+  /** A category a deliverable is handed in for: a top-level one (a sub-category reports inside its parent). */
+  isDeliverableCategory(code: string): boolean {
+    const c = this.byCode.get(code);
+    return !!c && !c.parentCode;
+  }
+
+  /** The top-level categories, in the version's order. */
+  deliverableCategories(): CategoryDefinition[] {
+    return this.categories.filter((c) => !c.parentCode);
+  }
+
+  /** Every metric of a category, entered and derived, in the order the form shows them. */
+  metricsOf(code: string): readonly MetricDefinition[] {
+    return this.byCode.get(code)?.metrics ?? [];
+  }
+
+  /** The metrics an organisation enters for a category. */
+  enteredMetricsOf(code: string): MetricDefinition[] {
+    return this.metricsOf(code).filter((x) => x.entered);
+  }
+
+  /** The deliverable category a contract buys with a target of `code` (a sub-category: its parent). */
+  deliverableCategoryOf(code: string): string | undefined {
+    const c = this.byCode.get(code);
+    if (!c) return undefined;
+    return c.parentCode && this.isDeliverableCategory(c.parentCode) ? c.parentCode : c.parentCode ? undefined : c.code;
+  }
+
+  /**
+   * The deliverable category and metric key a contract target (category code, metric) counts in:
+   * a sub-category's target counts that sub-category's measure in its parent, any other its own
+   * category's metric. Undefined when the version has no such targetable metric.
+   */
+  targetMetricOf(categoryCode: string, metric: string): { category: string; key: string } | undefined {
+    const category = this.deliverableCategoryOf(categoryCode);
+    if (!category) return undefined;
+    const key = category === categoryCode ? metric : `${categoryCode}.${metric}`;
+    const def = this.metricsOf(category).find((x) => x.key === key);
+    return def?.targetable ? { category, key } : undefined;
+  }
+
+  /** The metrics a contract target of `categoryCode` may name (keys as the target stores them). */
+  targetMetricChoices(categoryCode: string): MetricDefinition[] {
+    const category = this.deliverableCategoryOf(categoryCode);
+    if (!category) return [];
+    if (category !== categoryCode) {
+      const prefix = `${categoryCode}.`;
+      return this.metricsOf(category)
+        .filter((x) => x.targetable && x.group === categoryCode && x.key.startsWith(prefix))
+        .map((x) => ({ ...x, key: x.key.slice(prefix.length), group: null }));
     }
+    return this.metricsOf(category).filter((x) => x.targetable && !x.group);
   }
-  if (complete) {
-    for (const d of known.values()) {
-      if (d.department) continue;
-      if (values[d.key] === undefined && !errors[metricField(d.key)]) errors[metricField(d.key)] = 'deliverables.validation.required';
+
+  /** The derived metrics from the entered ones (sums; hours to two decimals). */
+  withDerived(category: string, entered: MetricValues): MetricValues {
+    const out: MetricValues = { ...entered };
+    for (const def of this.metricsOf(category)) {
+      if (def.entered || !def.sumOf) continue;
+      const total = def.sumOf.reduce((sum, k) => sum + (entered[k] ?? 0), 0);
+      out[def.key] = def.unit === 'hours' ? Math.round(total * 100) / 100 : total;
     }
+    return out;
   }
-  for (const r of def.notMoreThan) {
-    const v = values[r.key];
-    const max = values[r.atMost];
-    if (v !== undefined && max !== undefined && v > max && !errors[metricField(r.key)]) errors[metricField(r.key)] = r.messageKey;
+
+  /**
+   * Parses a form's metric fields for `category`. Blank fields are left out (a draft may be
+   * incomplete); text that is not a non-negative number of the metric's unit is an error beside
+   * its field. Only the version's entered metrics are read.
+   */
+  parseMetricFields(category: string, fields: Record<string, unknown>): { values: MetricValues; errors: MetricErrors } {
+    const values: MetricValues = {};
+    const errors: MetricErrors = {};
+    for (const def of this.enteredMetricsOf(category)) {
+      const raw = fields[metricField(def.key)];
+      if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) continue;
+      const n = typeof raw === 'string' ? parseValue(raw, def.unit) : null;
+      if (n === null) errors[metricField(def.key)] = unitError(def.unit);
+      else values[def.key] = n;
+    }
+    return { values, errors };
   }
-  for (const r of def.needs) {
-    const v = values[r.key];
-    const base = values[r.needs];
-    if (v !== undefined && v > 0 && base !== undefined && base <= 0 && !errors[metricField(r.key)]) errors[metricField(r.key)] = r.messageKey;
+
+  /**
+   * Checks a category's values: every value a non-negative number of its unit within METRIC_MAX,
+   * the rules between metrics (answered ≤ received, high-risk ≤ assessments, hours need a
+   * session …), and, when `complete`, that every entered metric not optional has a value (what
+   * submission asks; a draft may leave some blank). Errors are keyed by form field name.
+   */
+  metricErrors(category: string, values: MetricValues, complete: boolean): MetricErrors {
+    const def = this.byCode.get(category);
+    const errors: MetricErrors = {};
+    const known = new Map((def?.metrics ?? []).filter((x) => x.entered).map((x) => [x.key, x]));
+    for (const [key, v] of Object.entries(values)) {
+      const d = known.get(key);
+      if (!d) errors._form = 'deliverables.validation.unknownMetric';
+      else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > METRIC_MAX || (d.unit !== 'hours' && !Number.isInteger(v))) {
+        errors[metricField(key)] = unitError(d.unit);
+      }
+    }
+    if (complete) {
+      for (const d of known.values()) {
+        if (d.optional) continue;
+        if (values[d.key] === undefined && !errors[metricField(d.key)]) errors[metricField(d.key)] = 'deliverables.validation.required';
+      }
+    }
+    for (const kind of ['not_more_than', 'needs'] as const) {
+      for (const r of (def?.rules ?? []).filter((x) => x.kind === kind)) {
+        const v = values[r.key];
+        const other = values[r.other];
+        if (v === undefined || other === undefined || errors[metricField(r.key)]) continue;
+        const broken = kind === 'not_more_than' ? v > other : v > 0 && other <= 0;
+        if (broken) errors[metricField(r.key)] = MESSAGE[kind];
+      }
+    }
+    return errors;
   }
-  return errors;
+
+  /** The rule behind an error on `field`, so the message can name the other metric. */
+  ruleOf(category: string, field: string): { other: string } | undefined {
+    const rules = this.byCode.get(category)?.rules ?? [];
+    const hit = rules.find((r) => r.kind === 'not_more_than' && metricField(r.key) === field) ?? rules.find((r) => metricField(r.key) === field);
+    return hit ? { other: hit.other } : undefined;
+  }
+
+  /** A category's name in the user's language (its code when the version does not know it). */
+  categoryName(code: string, locale: string): string {
+    const c = this.byCode.get(code);
+    return c ? nameIn(c, locale) : code;
+  }
+
+  /** A metric's label: a sub-category's measure names its sub-category (人际调适 · 服务次数). */
+  metricLabel(def: MetricDefinition, locale: string): string {
+    const sub = def.group ? this.byCode.get(def.group) : undefined;
+    return sub ? `${nameIn(sub, locale)} · ${nameIn(def, locale)}` : nameIn(def, locale);
+  }
+
+  /** The form's heading of a metric's group (null: the category's main figures). */
+  groupLabel(def: MetricDefinition, locale: string): string | null {
+    if (!def.group) return null;
+    const sub = this.byCode.get(def.group);
+    if (sub) return nameIn(sub, locale);
+    return (locale === 'en' ? def.groupNameEn : def.groupName) ?? def.group;
+  }
+
+  /** Whether the category has the hotline's call-log import (a `special` the code handles). */
+  isHotline(code: string): boolean {
+    return this.byCode.get(code)?.special === 'hotline';
+  }
 }
 
-/** The rule behind an error on `field`, so the message can name the other metric. */
-export function ruleOf(category: DeliverableCategory, field: string): { other: string } | undefined {
-  const def = CATALOGUE[category];
-  const hit = def.notMoreThan.find((r) => metricField(r.key) === field) ?? def.needs.find((r) => metricField(r.key) === field);
-  if (!hit) return undefined;
-  return { other: 'atMost' in hit ? hit.atMost : hit.needs };
-}
+const REFERRAL_PREFIX = 'referrals.';
+const referralKey = (d: ReferralDepartment) => `${REFERRAL_PREFIX}${d}`;
 
 /** A hotline's metrics (as the call-log import computes them) as the values a deliverable stores. */
 export function hotlineValuesOf(h: HotlineMetrics): MetricValues {

@@ -1,8 +1,23 @@
 import { expect } from 'chai';
-import { hotlineMetricsOf, hotlineValuesOf, metricErrors, parseMetricFields, targetMetricOf, withDerived } from '../../server/services/deliverable-metrics.js';
+import { type CategorySet, hotlineMetricsOf, hotlineValuesOf } from '../../server/services/deliverable-metrics.js';
 import { reportingPeriods } from '../../server/services/reporting-schedule.js';
+import { categorySetOf } from '../../server/services/service-categories.js';
 
 describe('deliverables: metric catalogue and reporting schedule', () => {
+  // The categories are data (#21): the seeded version of this year holds what the code held before.
+  let set: CategorySet;
+  let metricErrors: CategorySet['metricErrors'];
+  let parseMetricFields: CategorySet['parseMetricFields'];
+  let targetMetricOf: CategorySet['targetMetricOf'];
+  let withDerived: CategorySet['withDerived'];
+  before(async () => {
+    set = await categorySetOf(2026);
+    metricErrors = set.metricErrors.bind(set);
+    parseMetricFields = set.parseMetricFields.bind(set);
+    targetMetricOf = set.targetMetricOf.bind(set);
+    withDerived = set.withDerived.bind(set);
+  });
+
   it('refuses negative, fractional and non-numeric counts beside their fields; hours take two decimals', () => {
     const parsed = parseMetricFields('home_visit', { m_visits: '-3', m_households: '2.5', m_followUps: 'abc' });
     expect(parsed.errors).to.deep.equal({

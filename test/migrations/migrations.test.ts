@@ -24,7 +24,7 @@ async function expectSeeded(s: Sequelize): Promise<void> {
   expect(await count(s, 'SELECT COUNT(*) AS n FROM sub_districts')).to.equal(78);
   expect(await count(s, "SELECT COUNT(*) AS n FROM sub_districts WHERE kind = 'town'")).to.equal(4);
   expect(await count(s, 'SELECT COUNT(*) AS n FROM agencies')).to.equal(12 * 11);
-  expect(await count(s, 'SELECT COUNT(*) AS n FROM service_categories')).to.equal(10);
+  expect(await count(s, 'SELECT COUNT(*) AS n FROM service_categories')).to.equal(18);
   expect(await count(s, 'SELECT COUNT(*) AS n FROM audit_heads WHERE last_seq = 0')).to.equal(1);
 }
 

@@ -1,6 +1,7 @@
-import { DELIVERABLE_CATEGORIES, metricsOf } from '../../server/services/deliverable-metrics.js';
+import { SEEDED_CATEGORIES } from '../../server/migrations/20261207010100-service-category-versions.js';
 
-const METRIC_KEYS = [...new Set(DELIVERABLE_CATEGORIES.flatMap((c) => metricsOf(c).map((m) => m.key)))];
+/** The metric keys of the seeded service categories (#21: the categories are data; these are the ones every database has). */
+const METRIC_KEYS = [...new Set(SEEDED_CATEGORIES.flatMap((c) => c.metrics.map((m) => m.key)))];
 /** Keys no English sentence contains as a word: camelCase, or a dotted key. */
 const CODE_LIKE_KEYS = METRIC_KEYS.filter((k) => /[A-Z.]/.test(k));
 

@@ -19,6 +19,7 @@ import { snapshotOf } from './contractSnapshot.js';
 import { netCommittedOf } from './contractReadiness.js';
 import { reservedOf } from '../claims/claimCeiling.js';
 import { targetErrors, writeInstalments, writeTargets } from './contractTerms.js';
+import { contractCategoryYear } from '../../services/service-categories.js';
 
 /**
  * Amends an active contract: the terms in force change on the contract row, and a NEW version
@@ -38,7 +39,10 @@ export async function contractAmender(id: number, form: Versioned<AmendmentForm>
     checkTransition('contracts', CONTRACT_TRANSITIONS, contract, 'amend');
     const bump = checkVersion(contract, form._version);
     await lockLines(lineIds, transaction);
-    const errors = { ...termErrors(form.termStart, form.termEnd, form.termJustification), ...(await targetErrors(form.targets, transaction)) };
+    const errors = {
+      ...termErrors(form.termStart, form.termEnd, form.termJustification),
+      ...(await targetErrors(form.targets, contractCategoryYear(contract), transaction)),
+    };
     if (!form.reason.trim()) errors.reason = 'validation.required';
     if (!Number.isSafeInteger(form.valueFen) || form.valueFen <= 0) errors.value = 'contracts.validation.valuePositive';
     if (form.reimbursementCeilingFen < 0) errors.reimbursementCeiling = 'contracts.validation.ceiling';

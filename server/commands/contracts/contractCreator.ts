@@ -9,6 +9,7 @@ import type { ContractTermsForm } from '../../schemas/contracts.js';
 import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By } from '../kernel.js';
 import { checkNumber, checkTerms, termsOf, writeInstalments, writeTargets } from './contractTerms.js';
+import { categoryYearFor } from '../../services/service-categories.js';
 
 /** A contract is written for an awarded project only (409 before the award or after it is contracted). */
 export function checkAwarded(project: Project): void {
@@ -30,7 +31,9 @@ export async function contractCreator(projectId: number, form: ContractTermsForm
     if (open) throw new ConflictError('contracts.errors.projectHasContract');
     const award = await Award.findOne({ where: { activeProjectId: projectId }, transaction });
     if (!award) throw new ConflictError('contracts.errors.projectNotAwarded', { status: project.status });
-    const schedule = await checkTerms(form, award.amountFen, transaction);
+    // The contract buys the service categories of its year's published version, and keeps them (#21).
+    const categoryYear = await categoryYearFor(project.year, transaction);
+    const schedule = await checkTerms(form, award.amountFen, categoryYear, transaction);
     await checkNumber(form.number, 0, transaction);
     const contract = await Contract.create(
       {
@@ -40,6 +43,7 @@ export async function contractCreator(projectId: number, form: ContractTermsForm
         organisationId: award.organisationId,
         districtId: project.districtId,
         year: project.year,
+        categoryYear,
         valueFen: award.amountFen,
         createdBy: by.actor.id,
       },

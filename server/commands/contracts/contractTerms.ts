@@ -2,21 +2,23 @@ import { Op, type Transaction } from 'sequelize';
 import { Contract } from '../../../models/Contract.js';
 import { ContractTarget } from '../../../models/ContractTarget.js';
 import { Instalment } from '../../../models/Instalment.js';
-import { ServiceCategory } from '../../../models/ServiceCategory.js';
 import { type FieldErrors, ValidationError } from '../../errors.js';
 import type { ContractTermsForm, TargetInput } from '../../schemas/contracts.js';
-import { targetMetricOf } from '../../services/deliverable-metrics.js';
+import { categorySetOf } from '../../services/service-categories.js';
 import { buildSchedule, type ScheduledInstalment, termErrors } from '../../services/contract-terms.js';
 
-/** Targets: a known service category, a metric key, a positive count; one per category metric. */
-export async function targetErrors(targets: readonly TargetInput[], transaction: Transaction): Promise<FieldErrors> {
+/**
+ * Targets: a service category of the version the contract buys (`categoryYear`, #21), a metric
+ * key, a positive count; one per category metric.
+ */
+export async function targetErrors(targets: readonly TargetInput[], categoryYear: number, transaction: Transaction): Promise<FieldErrors> {
   const errors: FieldErrors = {};
-  const codes = new Set((await ServiceCategory.findAll({ attributes: ['code'], transaction })).map((c) => c.code));
+  const set = await categorySetOf(categoryYear, transaction);
   const seen = new Set<string>();
   targets.forEach((t, i) => {
-    if (!codes.has(t.categoryCode)) errors[`category_${i}`] = 'contracts.validation.unknownCategory';
-    // The metric must be one the deliverables report (services/deliverable-metrics.ts), so progress can be computed.
-    else if (!targetMetricOf(t.categoryCode, t.metric)) errors[`metric_${i}`] = 'contracts.validation.metric';
+    if (!set.get(t.categoryCode)) errors[`category_${i}`] = 'contracts.validation.unknownCategory';
+    // The metric must be one the deliverables report (the version's metrics), so progress can be computed.
+    else if (!set.targetMetricOf(t.categoryCode, t.metric)) errors[`metric_${i}`] = 'contracts.validation.metric';
     if (!Number.isSafeInteger(t.targetCount) || t.targetCount <= 0) errors[`count_${i}`] = 'contracts.validation.countPositive';
     const key = `${t.categoryCode}/${t.metric}`;
     if (seen.has(key)) errors[`metric_${i}`] = 'contracts.validation.duplicateTarget';
@@ -26,8 +28,17 @@ export async function targetErrors(targets: readonly TargetInput[], transaction:
 }
 
 /** Checks the term, targets and schedule of `form` for `valueFen`: 422 with every error beside its field. */
-export async function checkTerms(form: ContractTermsForm, valueFen: number, transaction: Transaction, fixedFen = 0): Promise<ScheduledInstalment[]> {
-  const errors: FieldErrors = { ...termErrors(form.termStart, form.termEnd, form.termJustification), ...(await targetErrors(form.targets, transaction)) };
+export async function checkTerms(
+  form: ContractTermsForm,
+  valueFen: number,
+  categoryYear: number,
+  transaction: Transaction,
+  fixedFen = 0,
+): Promise<ScheduledInstalment[]> {
+  const errors: FieldErrors = {
+    ...termErrors(form.termStart, form.termEnd, form.termJustification),
+    ...(await targetErrors(form.targets, categoryYear, transaction)),
+  };
   if (form.reimbursementCeilingFen < 0) errors.reimbursementCeiling = 'contracts.validation.ceiling';
   const { schedule, errors: scheduleErrors } = buildSchedule(valueFen - fixedFen, form.scheduleMode, form.instalments);
   Object.assign(errors, scheduleErrors);

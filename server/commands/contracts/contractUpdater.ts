@@ -8,6 +8,7 @@ import { recordAudit } from '../../services/audit.js';
 import { auditActorOf, type By, checkTransition, checkVersion, lockedContract } from '../kernel.js';
 import { carryMilestoneConditions } from '../deliverables/milestoneConditions.js';
 import { checkNumber, checkTerms, termsOf, writeInstalments, writeTargets } from './contractTerms.js';
+import { contractCategoryYear } from '../../services/service-categories.js';
 
 /**
  * Edits a draft in place (409 once active: an active contract is amended, never edited; 409 with
@@ -18,7 +19,7 @@ export async function contractUpdater(id: number, form: Versioned<ContractTermsF
     const contract = await lockedContract(id, transaction, (c) => keepsContractsOf(by.actor, c.districtId));
     checkTransition('contracts', CONTRACT_TRANSITIONS, contract, 'edit');
     const bump = checkVersion(contract, form._version);
-    const schedule = await checkTerms(form, contract.valueFen, transaction);
+    const schedule = await checkTerms(form, contract.valueFen, contractCategoryYear(contract), transaction);
     await checkNumber(form.number, contract.id, transaction);
     await contract.update({ ...termsOf(form), ...bump }, { transaction });
     await writeTargets(contract.id, form.targets, transaction);

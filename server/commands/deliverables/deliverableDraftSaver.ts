@@ -5,7 +5,8 @@ import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { UploadDescriptor } from '../../services/storage/stored-files.js';
 import { recordAudit } from '../../services/audit.js';
-import { isDeliverableCategory, type MetricValues, metricErrors } from '../../services/deliverable-metrics.js';
+import type { MetricValues } from '../../services/deliverable-metrics.js';
+import { categorySetOfContract } from '../../services/service-categories.js';
 import type { Versioned } from '../../schemas/common.js';
 import { auditActorOf, type By, checkVersion } from '../kernel.js';
 import { checkContractActive, lockedDeliverable } from './deliverableLocks.js';
@@ -58,10 +59,10 @@ export async function deliverableDraftSaver(id: number, form: Versioned<DraftFor
   return withTransaction(async (transaction) => {
     const d = await lockedDeliverable(id, transaction, by.actor, 'hand_in');
     const bump = checkVersion(d, form._version);
-    await checkContractActive(d, transaction);
-    if (!isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
+    const set = await categorySetOfContract(await checkContractActive(d, transaction), transaction);
+    if (!set.isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
     const { version, created } = await openDraftVersion(d, by.actor, transaction);
-    const errors = metricErrors(d.categoryCode, form.metrics, false);
+    const errors = set.metricErrors(d.categoryCode, form.metrics, false);
     if (form.narrative && form.narrative.length > NARRATIVE_MAX) errors.narrative = 'validation.tooLong';
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const removed = form.removeFileIds.length

@@ -8,7 +8,7 @@ import { ConflictError, HttpError, NotFoundError, ValidationError } from '../../
 import { DELIVERABLE_RESOURCE } from '../../policies/deliverable.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
-import { isDeliverableCategory, metricErrors } from '../../services/deliverable-metrics.js';
+import { categorySetOfContract } from '../../services/service-categories.js';
 import { lateDays } from '../../services/deliverable-progress.js';
 import { scanVersion } from '../../services/personal-data-scan.js';
 import type { BlobStore } from '../../services/storage/index.js';
@@ -56,15 +56,16 @@ export async function deliverableSubmitter(id: number, options: { confirmNoChild
 
   return withTransaction(async (transaction) => {
     const d = await lockedDeliverable(id, transaction, by.actor, 'hand_in');
-    await checkContractActive(d, transaction);
+    const contract = await checkContractActive(d, transaction);
     checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, 'submit');
     const version = await currentVersionOf(d, transaction);
     const fileIds = (
       await DeliverableFile.findAll({ where: { versionId: version?.id ?? 0 }, attributes: ['storedFileId'], order: [['id', 'ASC']], transaction })
     ).map((f) => f.storedFileId);
     if (version?.status !== 'draft' || fingerprint(version.updatedAt, fileIds) !== checked) throw new ConflictError('deliverables.errors.changedMeanwhile');
-    if (!isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
-    const errors = metricErrors(d.categoryCode, version.metrics, true);
+    const set = await categorySetOfContract(contract, transaction);
+    if (!set.isDeliverableCategory(d.categoryCode)) throw new ConflictError('deliverables.errors.unknownCategory');
+    const errors = set.metricErrors(d.categoryCode, version.metrics, true);
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const at = now();
     const confirmed = findings.length > 0;

@@ -1,0 +1,151 @@
+import { Op, type Transaction } from 'sequelize';
+import type { Contract } from '../../models/Contract.js';
+import { Contract as ContractModel } from '../../models/Contract.js';
+import { ServiceCategoryDefinition, ServiceCategoryMetric, ServiceCategoryRule, ServiceCategoryVersion } from '../../models/ServiceCategoryVersion.js';
+import { thisYear } from '../clock.js';
+import { type CategoryDefinition, CategorySet } from './deliverable-metrics.js';
+
+/**
+ * Loads the service categories of a year's version (#21) from the database: what contracts of that
+ * year bought and their deliverables report. Nothing is kept between requests (several processes
+ * serve the same database); a page that needs several years loads each once.
+ */
+
+/** The published version a year reads: its own, else the latest before it, else the earliest there is. */
+export async function publishedVersionFor(year: number, transaction?: Transaction): Promise<ServiceCategoryVersion | null> {
+  const atOrBefore = await ServiceCategoryVersion.findOne({
+    where: { status: 'published', year: { [Op.lte]: year } },
+    order: [['year', 'DESC']],
+    transaction,
+  });
+  return atOrBefore ?? ServiceCategoryVersion.findOne({ where: { status: 'published' }, order: [['year', 'ASC']], transaction });
+}
+
+/** The definitions of versions by version id, each in its order: three queries whatever their number. */
+async function definitionsOf(versionIds: readonly number[], transaction?: Transaction): Promise<Map<number, CategoryDefinition[]>> {
+  const out = new Map<number, CategoryDefinition[]>(versionIds.map((id) => [id, []]));
+  if (versionIds.length === 0) return out;
+  const inVersions = { model: ServiceCategoryDefinition, as: 'definition', attributes: [], where: { versionId: [...versionIds] } };
+  const [defs, metrics, rules] = await Promise.all([
+    ServiceCategoryDefinition.findAll({
+      where: { versionId: [...versionIds] },
+      order: [
+        ['sortOrder', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      transaction,
+    }),
+    ServiceCategoryMetric.findAll({
+      include: [inVersions],
+      order: [
+        ['sortOrder', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      transaction,
+    }),
+    ServiceCategoryRule.findAll({
+      include: [inVersions],
+      order: [
+        ['sortOrder', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      transaction,
+    }),
+  ]);
+  for (const d of defs) {
+    out.get(d.versionId)?.push({
+      code: d.code,
+      parentCode: d.parentCode,
+      name: d.name,
+      nameEn: d.nameEn,
+      unit: d.unit,
+      unitEn: d.unitEn,
+      special: d.special,
+      metrics: metrics
+        .filter((m) => m.definitionId === d.id)
+        .map((m) => ({
+          key: m.metricKey,
+          unit: m.unit,
+          name: m.name,
+          nameEn: m.nameEn,
+          aggregation: m.aggregation,
+          entered: Boolean(m.entered),
+          targetable: Boolean(m.targetable),
+          optional: Boolean(m.optional),
+          group: m.groupCode,
+          groupName: m.groupName,
+          groupNameEn: m.groupNameEn,
+          sumOf: m.sumOf ? m.sumOf.split(',') : null,
+        })),
+      rules: rules.filter((r) => r.definitionId === d.id).map((r) => ({ kind: r.kind, key: r.metricKey, other: r.otherKey })),
+    });
+  }
+  return out;
+}
+
+/** The definitions of one version (draft or published), in its order. */
+export async function categorySetOfVersion(version: ServiceCategoryVersion, transaction?: Transaction): Promise<CategorySet> {
+  return new CategorySet(version.year, (await definitionsOf([version.id], transaction)).get(version.id) ?? []);
+}
+
+const EMPTY = (year: number) => new CategorySet(year, []);
+
+/** The categories a year reads (its published version, or the one it falls back to). */
+export async function categorySetOf(year: number, transaction?: Transaction): Promise<CategorySet> {
+  const version = await publishedVersionFor(year, transaction);
+  return version ? categorySetOfVersion(version, transaction) : EMPTY(year);
+}
+
+/** The version year a contract of `year` buys now: recorded on the contract when it is written. */
+export async function categoryYearFor(year: number, transaction?: Transaction): Promise<number> {
+  return (await publishedVersionFor(year, transaction))?.year ?? year;
+}
+
+/** The version year a contract reads: the one it bought, else its own year's. */
+export const contractCategoryYear = (c: Pick<Contract, 'year' | 'categoryYear'>) => c.categoryYear ?? c.year;
+
+/** The categories of the version a contract bought. */
+export function categorySetOfContract(c: Pick<Contract, 'year' | 'categoryYear'>, transaction?: Transaction): Promise<CategorySet> {
+  return categorySetOf(contractCategoryYear(c), transaction);
+}
+
+/** The categories of the version the contract with this id bought. */
+export async function categorySetOfContractId(contractId: number, transaction?: Transaction): Promise<CategorySet> {
+  const c = await ContractModel.findByPk(contractId, { attributes: ['id', 'year', 'categoryYear'], transaction });
+  return c ? categorySetOfContract(c, transaction) : categorySetOf(thisYear(), transaction);
+}
+
+/** Sets for several version years, each loaded once (a list's rows, an export's batch). */
+export class CategorySets {
+  private readonly loaded = new Map<number, Promise<CategorySet>>();
+
+  constructor(private readonly transaction?: Transaction) {}
+
+  of(year: number): Promise<CategorySet> {
+    let p = this.loaded.get(year);
+    if (!p) {
+      p = categorySetOf(year, this.transaction);
+      this.loaded.set(year, p);
+    }
+    return p;
+  }
+
+  forContract(c: Pick<Contract, 'year' | 'categoryYear'>): Promise<CategorySet> {
+    return this.of(contractCategoryYear(c));
+  }
+}
+
+/**
+ * Every category any published version defines, by code, the latest version's names first: what a
+ * filter over all years offers and how a list names a category whatever its year.
+ */
+export async function allPublishedCategories(transaction?: Transaction): Promise<CategorySet> {
+  const versions = await ServiceCategoryVersion.findAll({ where: { status: 'published' }, order: [['year', 'DESC']], transaction });
+  const defs = await definitionsOf(
+    versions.map((v) => v.id),
+    transaction,
+  );
+  const seen = new Map<string, CategoryDefinition>();
+  for (const v of versions) for (const c of defs.get(v.id) ?? []) if (!seen.has(c.code)) seen.set(c.code, c);
+  return new CategorySet(versions[0]?.year ?? thisYear(), [...seen.values()]);
+}
