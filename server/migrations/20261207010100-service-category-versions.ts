@@ -1,5 +1,6 @@
 import { DataTypes, QueryTypes, type QueryInterface } from 'sequelize';
 import { thisYear } from '../clock.js';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -493,7 +494,7 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 export async function down({ context: qi }: Ctx): Promise<void> {
   // Catalogue items or templates that name an added category go first: they did not exist before.
   await qi.bulkDelete('service_categories', { code: ADDED.map((c) => c.code) });
-  await qi.removeColumn('contracts', 'category_year');
+  await dropColumns(qi, 'contracts', ['category_year']);
   await qi.dropTable('service_category_rules');
   await qi.dropTable('service_category_metrics');
   await qi.dropTable('service_category_definitions');
