@@ -1,5 +1,6 @@
 import { choiceTextConditions, contractChoice, organisationChoice } from './choice-filters.js';
 import { Op, type Order, type WhereOptions } from 'sequelize';
+import { type CardPlan, countCard } from './dashboard-card.js';
 import { previewKindOf } from '../services/storage/download.js';
 import type { Contract } from '../../models/Contract.js';
 import { Contract as ContractModel } from '../../models/Contract.js';
@@ -706,39 +707,34 @@ export async function scheduleFormPage(contract: Contract, lang: Lang, form?: { 
 }
 
 /** Dashboard cards: officers the deliverables waiting for review and overdue; organisations what is due within 30 days and overdue. */
-export async function deliverableDashboardCards(actor: Actor): Promise<{ labelKey: string; value: number; href: string }[]> {
+export function deliverableDashboardCards(actor: Actor): CardPlan[] {
   const day = today();
+  const overdue = countCard(
+    'deliverables.dashboard.overdue',
+    { model: Deliverable, where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) },
+    `${DELIVERABLES_PATH}?timeliness=overdue`,
+  );
   if (can(actor, 'queue', DELIVERABLE_RESOURCE)) {
-    return [
-      { labelKey: 'deliverables.dashboard.waiting', value: await Deliverable.count({ where: reviewQueueWhere(actor) }), href: `${DELIVERABLES_PATH}/queue` },
-      {
-        labelKey: 'deliverables.dashboard.overdue',
-        value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }),
-        href: `${DELIVERABLES_PATH}?timeliness=overdue`,
-      },
-    ];
+    return [countCard('deliverables.dashboard.waiting', { model: Deliverable, where: reviewQueueWhere(actor) }, `${DELIVERABLES_PATH}/queue`), overdue];
   }
   if (can(actor, 'hand_in', DELIVERABLE_RESOURCE)) {
     const soon = addDays(day, 30);
     return [
-      {
-        labelKey: 'deliverables.dashboard.dueSoon',
-        value: await Deliverable.count({
+      countCard(
+        'deliverables.dashboard.dueSoon',
+        {
+          model: Deliverable,
           where: { [Op.and]: [deliverableListWhere(actor, { dueFrom: day, dueTo: soon }, day), { status: { [Op.in]: OPEN } }] } as WhereOptions,
-        }),
-        href: `${DELIVERABLES_PATH}?dueFrom=${day}&dueTo=${soon}`,
-      },
-      {
-        labelKey: 'deliverables.dashboard.overdue',
-        value: await Deliverable.count({ where: deliverableListWhere(actor, { timeliness: 'overdue' }, day) }),
-        href: `${DELIVERABLES_PATH}?timeliness=overdue`,
-      },
+        },
+        `${DELIVERABLES_PATH}?dueFrom=${day}&dueTo=${soon}`,
+      ),
+      overdue,
       // Returned by the officer: the organisation's next step is to correct and hand in again (#12).
-      {
-        labelKey: 'deliverables.dashboard.returned',
-        value: await Deliverable.count({ where: deliverableListWhere(actor, { status: 'returned' }, day) }),
-        href: `${DELIVERABLES_PATH}?status=returned`,
-      },
+      countCard(
+        'deliverables.dashboard.returned',
+        { model: Deliverable, where: deliverableListWhere(actor, { status: 'returned' }, day) },
+        `${DELIVERABLES_PATH}?status=returned`,
+      ),
     ];
   }
   return [];

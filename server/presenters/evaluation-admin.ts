@@ -1,4 +1,5 @@
 import { fn, col, Op, type WhereOptions } from 'sequelize';
+import { type CardPlan, countCard } from './dashboard-card.js';
 import { Contract } from '../../models/Contract.js';
 import { Evaluation } from '../../models/Evaluation.js';
 import { EvaluationSample } from '../../models/EvaluationSample.js';
@@ -418,36 +419,22 @@ export async function organisationEvaluationsSection(actor: Actor, organisationI
 }
 
 /** The dashboard's evaluation cards: an evaluator's open assignments, an officer's to confirm and to schedule, an organisation's open rectification items. */
-export async function evaluationDashboardCards(actor: Actor): Promise<{ labelKey: string; value: number; href?: string }[]> {
+export function evaluationDashboardCards(actor: Actor): CardPlan[] {
   const queue = `${EVALUATIONS_PATH}/queue`;
   if (can(actor, 'score', EVALUATION_RESOURCE)) {
-    return [
-      {
-        labelKey: 'evaluations.dashboard.assigned',
-        value: await Evaluation.count({ where: { evaluatorId: actor.id, status: ['scheduled', 'in_progress'] } }),
-        href: queue,
-      },
-    ];
+    return [countCard('evaluations.dashboard.assigned', { model: Evaluation, where: { evaluatorId: actor.id, status: ['scheduled', 'in_progress'] } }, queue)];
   }
   if (can(actor, 'confirm', EVALUATION_RESOURCE)) {
-    const [toConfirm, proposals] = await Promise.all([
-      Evaluation.count({ where: { [Op.and]: [evaluationScope(actor), { status: 'submitted' }] } }),
-      Contract.count({ where: finalProposalsWhere(actor) }),
-    ]);
     return [
-      { labelKey: 'evaluations.dashboard.toConfirm', value: toConfirm, href: queue },
-      { labelKey: 'evaluations.dashboard.proposals', value: proposals, href: queue },
+      countCard('evaluations.dashboard.toConfirm', { model: Evaluation, where: { [Op.and]: [evaluationScope(actor), { status: 'submitted' }] } }, queue),
+      countCard('evaluations.dashboard.proposals', { model: Contract, where: finalProposalsWhere(actor) }, queue),
     ];
   }
   if (can(actor, 'respond', EVALUATION_RESOURCE)) {
     const organisationId = actor.organisationId ?? -1;
-    const [results, open] = await Promise.all([
-      Evaluation.count({ where: { organisationId, status: 'confirmed' } }),
-      RectificationItem.count({ where: { organisationId, status: 'open' } }),
-    ]);
     return [
-      { labelKey: 'evaluations.dashboard.results', value: results, href: EVALUATIONS_PATH },
-      { labelKey: 'evaluations.dashboard.openItems', value: open, href: EVALUATIONS_PATH },
+      countCard('evaluations.dashboard.results', { model: Evaluation, where: { organisationId, status: 'confirmed' } }, EVALUATIONS_PATH),
+      countCard('evaluations.dashboard.openItems', { model: RectificationItem, where: { organisationId, status: 'open' } }, EVALUATIONS_PATH),
     ];
   }
   return [];

@@ -1,4 +1,4 @@
-import { Op, QueryTypes } from 'sequelize';
+import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { Allocation } from '../../models/Allocation.js';
 import { BudgetLine, FUND_SOURCES, LOTTERY_FUND } from '../../models/BudgetLine.js';
 import { Payment } from '../../models/Payment.js';
@@ -11,7 +11,8 @@ import { balances } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
 import { formatShare } from './budget.js';
 import type { Lang } from '../i18n/index.js';
-import type { DashboardCard } from './dashboard-card.js';
+import { type CardPlan, countCard } from './dashboard-card.js';
+import { readFigures } from '../services/figures.js';
 
 type Row = Record<string, string | number | null>;
 
@@ -144,9 +145,14 @@ export function defaultBudgetYear(years: readonly number[], current: number): nu
   return years.find((y) => y < current) ?? years[0] ?? current;
 }
 
+/** The submitted allocations waiting for finance's decision (or, for other readers, submitted in their scope). */
+function allocationsAwaitingWhere(actor: Actor): WhereOptions {
+  return actor.role === 'finance' ? allocationQueueWhere(actor) : { [Op.and]: [districtScope(actor), { status: 'submitted' }] };
+}
+
 /** What finance must decide: the submitted allocations waiting for them, how many and their total in fen. */
 export async function allocationsAwaiting(actor: Actor): Promise<{ count: number; totalFen: number }> {
-  const where = actor.role === 'finance' ? allocationQueueWhere(actor) : { [Op.and]: [districtScope(actor), { status: 'submitted' }] };
+  const where = allocationsAwaitingWhere(actor);
   const [count, total] = await Promise.all([Allocation.count({ where }), Allocation.sum('amountFen', { where })]);
   return { count, totalFen: Number(total ?? 0) };
 }
@@ -160,12 +166,18 @@ export async function financeDashboardPage(actor: Actor, filter: { year?: number
   const { t } = lang;
   const years = await budgetYears(actor);
   const year = filter.year === undefined ? defaultBudgetYear(years, thisYear()) : filter.year;
-  const [figures, lottery, paymentsWaiting, allocationsWaiting] = await Promise.all([
+  const awaiting = allocationsAwaitingWhere(actor);
+  const [figures, lottery, [paymentsWaiting, allocationsCount, allocationsTotal]] = await Promise.all([
     fundSourceFigures(actor, year ?? undefined),
     lotteryByYear(actor),
-    Payment.count({ where: actor.role === 'finance' ? approvalQueueWhere(actor) : { [Op.and]: [districtScope(actor), { status: 'requested' }] } }),
-    allocationsAwaiting(actor),
+    // The queues' three figures in one statement (#15).
+    readFigures([
+      { model: Payment, where: actor.role === 'finance' ? approvalQueueWhere(actor) : { [Op.and]: [districtScope(actor), { status: 'requested' }] } },
+      { model: Allocation, where: awaiting },
+      { model: Allocation, where: awaiting, sum: 'amountFen' },
+    ]),
   ]);
+  const allocationsWaiting = { count: allocationsCount, totalFen: allocationsTotal };
   const sources = [...figures].map(([source, f]) => ({
     source,
     label: t(`finance.fundSource.${source}`),
@@ -217,18 +229,24 @@ export async function financeDashboardPage(actor: Actor, filter: { year?: number
  * The start page's cards for finance: payments waiting for them (to the finance dashboard) and
  * allocations waiting for their decision, with their total (to the allocation queue).
  */
-export async function financeDashboardCards(actor: Actor): Promise<DashboardCard[]> {
-  const cards: DashboardCard[] = [];
+export function financeDashboardCards(actor: Actor): CardPlan[] {
+  const cards: CardPlan[] = [];
   if (can(actor, 'queue', PAYMENT_RESOURCE)) {
-    cards.push({ labelKey: 'payments.dashboard.paymentsWaiting', value: await Payment.count({ where: approvalQueueWhere(actor) }), href: '/finance' });
+    cards.push(countCard('payments.dashboard.paymentsWaiting', { model: Payment, where: approvalQueueWhere(actor) }, '/finance'));
   }
   if (can(actor, 'queue', ALLOCATION_RESOURCE)) {
-    const waiting = await allocationsAwaiting(actor);
+    const where = allocationsAwaitingWhere(actor);
     cards.push({
-      labelKey: 'payments.dashboard.allocationsWaiting',
-      value: waiting.count,
-      href: '/allocations/queue',
-      detail: { key: 'payments.dashboard.allocationsWaitingTotal', vars: { total: formatFen(waiting.totalFen) } },
+      figures: [
+        { model: Allocation, where },
+        { model: Allocation, where, sum: 'amountFen' },
+      ],
+      card: ([count, totalFen]) => ({
+        labelKey: 'payments.dashboard.allocationsWaiting',
+        value: count,
+        href: '/allocations/queue',
+        detail: { key: 'payments.dashboard.allocationsWaitingTotal', vars: { total: formatFen(totalFen) } },
+      }),
     });
   }
   return cards;

@@ -1,8 +1,9 @@
-import { col, fn, QueryTypes, Utils } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { today } from '../clock.js';
 import { getSequelize } from '../db.js';
 import type { Lang } from '../i18n/index.js';
 import type { Actor } from '../policies/index.js';
+import { figureSql } from '../services/figures.js';
 import { paginationOf } from '../services/listing.js';
 import { type InboxKind, type InboxRow, kindsFor } from './inbox-kinds.js';
 
@@ -16,16 +17,9 @@ export const ITEMS_PER_PAGE = 20;
 /** How many items of each kind wait for the actor, by kind key (kinds that cannot concern them are absent). */
 export type InboxCounts = Record<string, number>;
 
-type SelectGenerator = { selectQuery: (table: unknown, options: unknown, model: unknown) => string };
-
-/** The SQL of one kind's count, as a scalar subquery (Sequelize's own generator, so scopes keep their one spelling). */
+/** The SQL of one kind's count, as a scalar subquery (services/figures.ts). */
 function countSql(kind: InboxKind, actor: Actor, day: string): string {
-  const generator = (getSequelize().getQueryInterface() as unknown as { queryGenerator: SelectGenerator }).queryGenerator;
-  const options = (Utils as unknown as { mapOptionFieldNames: (o: unknown, m: unknown) => unknown }).mapOptionFieldNames(
-    { attributes: [[fn('COUNT', col('*')), 'n']], where: kind.where(actor, day) },
-    kind.model,
-  );
-  return `(${generator.selectQuery(kind.model.getTableName(), options, kind.model).replace(/;\s*$/, '')})`;
+  return figureSql({ model: kind.model, where: kind.where(actor, day) });
 }
 
 /** The actor's unread notifications, as a scalar subquery (the id is an integer from the session). */
