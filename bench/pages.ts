@@ -31,7 +31,7 @@ const OUT = process.env.BENCH_OUT ?? path.join(import.meta.dirname, 'results', '
 const MODE = process.env.BENCH_ENV ?? 'production';
 
 type PageSpec = { key: string; user: string; path: (facts: Facts) => string; label: string };
-type Facts = { contracts: number; deliverables: number; workers: number; audit: number; dialect: string };
+type Facts = { contracts: number; deliverables: number; workers: number; audit: number; contractId: number; dialect: string };
 
 /** The key pages: each role's start page, the largest lists, and a deep page of the contract list. */
 const PAGES: PageSpec[] = [
@@ -48,6 +48,30 @@ const PAGES: PageSpec[] = [
   { key: 'finance', user: 'finance.ft', path: () => '/', label: "finance's start page" },
   { key: 'inspector', user: 'inspector', path: () => '/', label: "inspector's start page" },
   { key: 'deliverables', user: 'inspector', path: () => '/deliverables', label: "inspector's deliverable list" },
+  {
+    key: 'deliverables-deep',
+    user: 'inspector',
+    path: (f) => `/deliverables?page=${Math.max(1, Math.floor((f.deliverables / 25) * 0.8))}`,
+    label: 'deliverable list, deep page',
+  },
+  { key: 'deliverables-filtered', user: 'inspector', path: () => '/deliverables?status=submitted', label: 'deliverable list, filtered (handed in)' },
+  { key: 'queue', user: 'officer.ft', path: () => '/deliverables/queue', label: "officer's review queue" },
+  { key: 'contract', user: 'inspector', path: (f) => `/contracts/${f.contractId}`, label: 'a contract page' },
+  { key: 'claims', user: 'officer.ft', path: () => '/claims', label: "officer's claim list" },
+  { key: 'claims-city', user: 'inspector', path: () => '/claims', label: 'claim list (inspector, city)' },
+  { key: 'payments', user: 'inspector', path: () => '/payments', label: 'payment list (inspector, city)' },
+  { key: 'allocations', user: 'inspector', path: () => '/allocations', label: 'allocation list (inspector, city)' },
+  { key: 'evaluations', user: 'inspector', path: () => '/evaluations', label: 'evaluation list (inspector, city)' },
+  { key: 'workers', user: 'inspector', path: () => '/workers', label: 'child worker list (inspector, city)' },
+  { key: 'organisations', user: 'inspector', path: () => '/organisations', label: 'organisation list (inspector)' },
+  { key: 'audit', user: 'inspector', path: () => '/audit', label: 'audit trail (inspector, city)' },
+  {
+    key: 'audit-deep',
+    user: 'inspector',
+    path: (f) => `/audit?page=${Math.max(1, Math.floor((f.audit / 25) * 0.8))}`,
+    label: 'audit trail, deep page',
+  },
+  { key: 'finance-dashboard', user: 'finance.ft', path: () => '/finance', label: 'finance dashboard' },
 ];
 
 type Ready = { port: number; basePort: number; facts: Facts };
@@ -87,6 +111,9 @@ async function serve(): Promise<void> {
     deliverables: await count('deliverables'),
     workers: await count('child_workers'),
     audit: await count('audit_events'),
+    contractId: Number(
+      ((await getSequelize().query("SELECT MIN(id) AS id FROM contracts WHERE status = 'active'", { type: 'SELECT' })) as { id: number }[])[0]?.id ?? 1,
+    ),
     dialect,
   };
 

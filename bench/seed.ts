@@ -49,6 +49,11 @@ const ROWS_PER_INSERT = 500;
 
 /** The tables the seed fills, children first (the order they are emptied in). */
 const SEEDED = [
+  'claimed_fapiaos',
+  'claim_lines',
+  'claims',
+  'engagements',
+  'evaluations',
   'deliverable_versions',
   'deliverables',
   'ledger_entries',
@@ -111,6 +116,7 @@ async function main(): Promise<void> {
   await seedUsers(config);
   // Emptied children first; the demo users, their organisation and the reference data stay.
   for (const table of SEEDED) await withTransaction((transaction) => sequelize.query(`DELETE FROM ${table}`, { transaction }));
+  await withTransaction((transaction) => sequelize.query(`DELETE FROM stored_files WHERE storage_key LIKE 'bench/%'`, { transaction }));
   await withTransaction((transaction) =>
     sequelize.query(`DELETE FROM organisations WHERE id NOT IN (SELECT organisation_id FROM users WHERE organisation_id IS NOT NULL)`, { transaction }),
   );
@@ -598,9 +604,13 @@ async function main(): Promise<void> {
   const cipher = new PersonalDataCipher(config.dataKey);
   const workerCount = Math.max(100, Math.round(600_000 * scale));
   const trainings: Row[] = [];
+  const workersOf = new Map<number, number[]>();
   function* workers(): Generator<Row> {
     for (let id = 1; id <= workerCount; id += 1) {
       const d = pick(weighted);
+      const inDistrict = workersOf.get(d.id) ?? [];
+      inDistrict.push(id);
+      workersOf.set(d.id, inDistrict);
       const subs = subDistricts.filter((s) => s.district_id === d.id);
       const birth = `19${60 + Math.floor(rnd() * 40)}0101`;
       const idNumber = `440304${birth}${String(id % 1000).padStart(3, '0')}`;
@@ -656,6 +666,296 @@ async function main(): Promise<void> {
     'training_records',
     ['child_worker_id', 'kind', 'trained_on', 'course', 'hours_tenths', 'trainer', 'passed', 'created_by', 'created_at'],
     trainings,
+  );
+
+  // Engagements of child workers on contracts of their district, and their monthly claims of
+  // transport or phone costs (one line each, with its 发票 and receipt file): 200,000·S claims.
+  const claimCount = Math.max(200, Math.round(200_000 * scale));
+  const signed = contractFacts.filter((c) => c.status !== 'draft' && c.start < todayIso);
+  const engagementRows: Row[] = [];
+  const claimRows: Row[] = [];
+  const lineRows2: unknown[][] = [];
+  const fileRows: unknown[][] = [];
+  const fapiaoRows: Row[] = [];
+  let claimId = 0;
+  for (let e = 1; claimId < claimCount && signed.length; e += 1) {
+    const c = pick(signed);
+    const pool = workersOf.get(c.districtId) ?? workersOf.values().next().value ?? [1];
+    const worker = pick(pool);
+    engagementRows.push([e, c.id, c.orgId, c.districtId, worker, c.start, c.end, orgUser, now, now, 0]);
+    for (let m = 0; m < 4 && claimId < claimCount; m += 1) {
+      const month = addDaysTo(c.start, 31 * (m * 3 + Math.floor(rnd() * 3))).slice(0, 7);
+      if (`${month}-28` >= todayIso) break;
+      claimId += 1;
+      const r = rnd();
+      const recent = addDaysTo(`${month}-28`, 60) >= todayIso;
+      const status = recent
+        ? r < 0.3
+          ? 'submitted'
+          : r < 0.5
+            ? 'verified'
+            : r < 0.65
+              ? 'approved'
+              : r < 0.75
+                ? 'returned'
+                : r < 0.85
+                  ? 'draft'
+                  : 'paid'
+        : r < 0.9
+          ? 'paid'
+          : r < 0.95
+            ? 'rejected'
+            : 'approved';
+      const amount = (100 + Math.floor(rnd() * 500)) * 100;
+      const submitted = status === 'draft' ? null : new Date(Date.parse(`${month}-28T03:00:00Z`) + 3 * 86_400_000);
+      const verified = ['verified', 'approved', 'paid', 'rejected'].includes(status) && submitted ? new Date(submitted.getTime() + 2 * 86_400_000) : null;
+      const approved = ['approved', 'paid'].includes(status) && verified ? new Date(verified.getTime() + 2 * 86_400_000) : null;
+      const decided = status === 'rejected' || status === 'returned' ? (verified ?? submitted) : null;
+      claimRows.push([
+        claimId,
+        c.id,
+        c.orgId,
+        c.districtId,
+        worker,
+        e,
+        month,
+        status,
+        amount,
+        amount,
+        orgUser,
+        submitted ? orgUser : null,
+        submitted,
+        verified ? officer : null,
+        verified,
+        approved ? financeUser : null,
+        approved,
+        decided ? officer : null,
+        decided,
+        decided ? '票据不清晰' : null,
+        null,
+        submitted ?? now,
+        approved ?? verified ?? submitted ?? now,
+        0,
+      ]);
+      const digital = `2644${String(claimId).padStart(16, '0')}`;
+      fileRows.push([
+        claimId,
+        `bench/receipt-${claimId}`,
+        'claim_receipt',
+        `receipt-${claimId}.jpg`,
+        'image/jpeg',
+        120_000,
+        '0'.repeat(64),
+        orgUser,
+        'claim',
+        claimId,
+        c.districtId,
+        c.orgId,
+        submitted ?? now,
+      ]);
+      lineRows2.push([
+        claimId,
+        claimId,
+        `${month}-15`,
+        m % 2 ? 'communication' : 'transport',
+        m % 2 ? '话费' : '入户探访交通',
+        amount,
+        null,
+        digital,
+        `e:${digital}`,
+        digital,
+        claimId,
+        now,
+        now,
+      ]);
+      if (status !== 'draft' && status !== 'rejected') fapiaoRows.push([claimId, `e:${digital}`, claimId, claimId, submitted ?? now]);
+    }
+  }
+  const fileStart = Number((await q<{ m: number | null }>('SELECT MAX(id) AS m FROM stored_files'))[0].m ?? 0);
+  for (const f of fileRows) f[0] = (f[0] as number) + fileStart;
+  for (const l of lineRows2) l[10] = (l[10] as number) + fileStart;
+  await ins.insert(
+    'stored_files',
+    [
+      'id',
+      'storage_key',
+      'kind',
+      'original_name',
+      'mime_type',
+      'size',
+      'sha256',
+      'uploaded_by',
+      'owner_type',
+      'owner_id',
+      'district_id',
+      'organisation_id',
+      'created_at',
+    ],
+    fileRows,
+  );
+  await ins.insert(
+    'engagements',
+    [
+      'id',
+      'contract_id',
+      'organisation_id',
+      'district_id',
+      'child_worker_id',
+      'starts_on',
+      'ends_on',
+      'created_by',
+      'created_at',
+      'updated_at',
+      'lock_version',
+    ],
+    engagementRows,
+  );
+  await ins.insert(
+    'claims',
+    [
+      'id',
+      'contract_id',
+      'organisation_id',
+      'district_id',
+      'child_worker_id',
+      'engagement_id',
+      'month',
+      'status',
+      'total_fen',
+      'claimed_fen',
+      'created_by',
+      'submitted_by',
+      'submitted_at',
+      'verified_by',
+      'verified_at',
+      'approved_by',
+      'approved_at',
+      'decided_by',
+      'decided_at',
+      'reason',
+      'payment_id',
+      'created_at',
+      'updated_at',
+      'lock_version',
+    ],
+    claimRows,
+  );
+  await ins.insert(
+    'claim_lines',
+    [
+      'id',
+      'claim_id',
+      'spent_on',
+      'kind',
+      'description',
+      'amount_fen',
+      'fapiao_code',
+      'fapiao_number',
+      'fapiao_key',
+      'fapiao_digital_number',
+      'receipt_file_id',
+      'created_at',
+      'updated_at',
+    ],
+    lineRows2,
+  );
+  await ins.insert('claimed_fapiaos', ['id', 'fapiao_key', 'claim_id', 'claim_line_id', 'created_at'], fapiaoRows);
+
+  // Evaluations: a final one of every ended contract (most confirmed, with a grade), an interim
+  // one of most running contracts; on a template per district.
+  const templateOf = new Map<number, number>();
+  for (const d of districts) {
+    const found = await q<{ id: number }>(`SELECT id FROM evaluation_templates WHERE district_id = ${d.id} ORDER BY id LIMIT 1`);
+    if (found.length) templateOf.set(d.id, found[0].id);
+    else {
+      await withTransaction((transaction) =>
+        sequelize.query(
+          `INSERT INTO evaluation_templates (district_id, name, category_code, project_id, created_by, created_at, updated_at, lock_version) VALUES (${d.id}, '${d.code}服务成效评估模板', NULL, NULL, ${officer}, ${sequelize.escape(day(now))}, ${sequelize.escape(day(now))}, 0)`,
+          { transaction },
+        ),
+      );
+      templateOf.set(d.id, (await q<{ id: number }>(`SELECT MAX(id) AS id FROM evaluation_templates WHERE district_id = ${d.id}`))[0].id);
+    }
+  }
+  const evaluatorId = users.find((u) => u.role === 'evaluator')?.id ?? null;
+  const evaluationRows: Row[] = [];
+  let evaluationId = 0;
+  for (const c of contractFacts) {
+    if (c.status === 'draft') continue;
+    const ended = c.end < todayIso;
+    if (!ended && rnd() < 0.3) continue;
+    evaluationId += 1;
+    const kind = ended ? 'final' : 'interim';
+    const due = ended ? addDaysTo(c.end, 30) : addDaysTo(c.start, 200);
+    const r = rnd();
+    const status = ended
+      ? r < 0.9
+        ? 'confirmed'
+        : r < 0.95
+          ? 'submitted'
+          : 'in_progress'
+      : due < todayIso
+        ? r < 0.7
+          ? 'confirmed'
+          : 'submitted'
+        : 'scheduled';
+    const done = status === 'confirmed' || status === 'submitted';
+    const total = done ? 5_500 + Math.floor(rnd() * 4_400) : null;
+    const grade = total === null ? null : total >= 9_000 ? 'excellent' : total >= 8_000 ? 'good' : total >= 6_000 ? 'pass' : 'fail';
+    const submittedAt = done ? new Date(Date.parse(`${due}T03:00:00Z`) - 5 * 86_400_000) : null;
+    const confirmedAt = status === 'confirmed' && submittedAt ? new Date(submittedAt.getTime() + 3 * 86_400_000) : null;
+    evaluationRows.push([
+      evaluationId,
+      c.id,
+      templateOf.get(c.districtId) ?? 1,
+      c.districtId,
+      c.orgId,
+      c.year,
+      kind,
+      status,
+      c.start,
+      ended ? c.end : addDaysTo(c.start, 180),
+      due,
+      evaluatorId,
+      total,
+      status === 'confirmed' ? grade : null,
+      submittedAt ? evaluatorId : null,
+      submittedAt,
+      confirmedAt ? officer : null,
+      confirmedAt,
+      officer,
+      submittedAt ?? now,
+      confirmedAt ?? submittedAt ?? now,
+      0,
+    ]);
+  }
+  await ins.insert(
+    'evaluations',
+    [
+      'id',
+      'contract_id',
+      'template_id',
+      'district_id',
+      'organisation_id',
+      'year',
+      'kind',
+      'status',
+      'period_start',
+      'period_end',
+      'due_on',
+      'evaluator_id',
+      'total_hundredths',
+      'grade',
+      'submitted_by',
+      'submitted_at',
+      'confirmed_by',
+      'confirmed_at',
+      'created_by',
+      'created_at',
+      'updated_at',
+      'lock_version',
+    ],
+    evaluationRows,
   );
 
   // Audit events over three years with a valid chain, the head pointing at the last one.
@@ -727,7 +1027,7 @@ async function main(): Promise<void> {
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `bench:seed scale ${scale} on ${dialect}: ${contractCount} contracts, ${orgCount} organisations, ${workerCount} child workers, ${auditCount} audit events; ${ins.rows} rows in ${seconds} s\n`,
+    `bench:seed scale ${scale} on ${dialect}: ${contractCount} contracts, ${orgCount} organisations, ${workerCount} child workers, ${claimId} claims, ${evaluationRows.length} evaluations, ${auditCount} audit events; ${ins.rows} rows in ${seconds} s\n`,
   );
   await sequelize.close();
 }
