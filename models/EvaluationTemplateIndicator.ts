@@ -4,7 +4,7 @@ import { type CreationOptional, DataTypes, type InferAttributes, type InferCreat
  * The indicators the system computes from its own records (DOMAIN.md "Evaluation"); an indicator
  * without a code is scored by the evaluator against its described scale.
  */
-export const COMPUTED_INDICATORS = ['target_completion', 'timeliness', 'first_acceptance', 'financial_compliance'] as const;
+export const COMPUTED_INDICATORS = ['target_completion', 'timeliness', 'first_acceptance', 'financial_compliance', 'child_director_share'] as const;
 export type ComputedIndicator = (typeof COMPUTED_INDICATORS)[number];
 
 /** One weighted indicator of a template: `weight` whole points (all of a template's sum to 100). */

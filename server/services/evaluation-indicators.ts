@@ -3,7 +3,9 @@ import { Claim } from '../../models/Claim.js';
 import type { Contract } from '../../models/Contract.js';
 import type { ScoreSource } from '../../models/EvaluationScore.js';
 import type { ComputedIndicator } from '../../models/EvaluationTemplateIndicator.js';
+import { ChildWorker } from '../../models/ChildWorker.js';
 import { Deliverable } from '../../models/Deliverable.js';
+import { Engagement } from '../../models/Engagement.js';
 import { Instalment } from '../../models/Instalment.js';
 import { Payment } from '../../models/Payment.js';
 import { beijingDayStart, today } from '../clock.js';
@@ -138,12 +140,37 @@ export async function firstAcceptance(contract: Contract, period: IndicatorPerio
   return { available: true, scoreHundredths: shareHundredths(part, decided.length)!, part, whole: decided.length, sources };
 }
 
+/**
+ * The share of engaged child directors (儿童主任参与占比, DOMAIN.md "Child worker": the policy asks
+ * organisations to prefer child directors): of the contract's engagements that overlap the period,
+ * the share whose worker is a child director (the rest are supervisors). No engagement in the
+ * period: not available.
+ */
+export async function childDirectorShare(contract: Contract, period: IndicatorPeriod): Promise<IndicatorValue> {
+  const rows = await Engagement.findAll({
+    where: { contractId: contract.id, startsOn: { [Op.lte]: period.end }, endsOn: { [Op.gte]: period.start } },
+    include: [{ model: ChildWorker, as: 'worker', attributes: ['id', 'kind'] }],
+    order: [['id', 'ASC']],
+  });
+  if (rows.length === 0) return { available: false, reasonKey: 'evaluations.indicators.noEngagements' };
+  const sources: ScoreSource[] = rows.map((e) => ({
+    kind: 'engagement',
+    id: e.id,
+    href: `/contracts/${contract.id}/engagements`,
+    state: e.worker?.kind ?? 'director',
+    counts: e.worker?.kind === 'director',
+  }));
+  const part = sources.filter((x) => x.counts).length;
+  return { available: true, scoreHundredths: shareHundredths(part, rows.length)!, part, whole: rows.length, sources };
+}
+
 /** The sources, by indicator: each reads the system's own records of the contract over the period. */
 export const INDICATOR_SOURCES: Record<ComputedIndicator, IndicatorSource> = {
   target_completion: targetCompletion,
   timeliness,
   first_acceptance: firstAcceptance,
   financial_compliance: financialCompliance,
+  child_director_share: childDirectorShare,
 };
 
 /** The value of one computed indicator for a contract over a period. */

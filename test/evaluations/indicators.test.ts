@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { ContractTarget } from '../../models/ContractTarget.js';
 import type { Deliverable } from '../../models/Deliverable.js';
 import { DeliverableVersion } from '../../models/DeliverableVersion.js';
-import { firstAcceptance, targetCompletion, timeliness } from '../../server/services/evaluation-indicators.js';
+import { Engagement } from '../../models/Engagement.js';
+import { childDirectorShare, firstAcceptance, targetCompletion, timeliness } from '../../server/services/evaluation-indicators.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
+import { buildEngagedDirector, buildWorker } from '../factories/workers.js';
 
 /** Puts a deliverable in a known state, with its accepted version's metrics when accepted. */
 async function settle(d: Deliverable, state: { status: Deliverable['status']; submissions: number; firstSubmitted: string; visits?: number }, by: number) {
@@ -69,5 +71,36 @@ describe('evaluations: indicators computed from deliverables', () => {
     // without targets there is nothing to complete
     await ContractTarget.destroy({ where: { contractId: built.contract.id } });
     expect(await targetCompletion(built.contract, early)).to.deep.equal({ available: false, reasonKey: 'evaluations.indicators.noTargets' });
+  });
+
+  it('computes the share of engaged child directors from the engagements of the period, with the engagements it came from (#21)', async () => {
+    const built = await buildDeliverableContract();
+    const year = { start: '2026-01-01', end: '2026-12-31' };
+    expect(await childDirectorShare(built.contract, year)).to.deep.equal({ available: false, reasonKey: 'evaluations.indicators.noEngagements' });
+    const d1 = await buildEngagedDirector(built.contract, { orgUser: built.orgUser });
+    const d2 = await buildEngagedDirector(built.contract, { orgUser: built.orgUser });
+    const { worker: supervisor } = await buildWorker({ districtId: built.contract.districtId, kind: 'supervisor' });
+    const engage = (childWorkerId: number, startsOn: string, endsOn: string) =>
+      Engagement.create({
+        contractId: built.contract.id,
+        organisationId: built.contract.organisationId,
+        districtId: built.contract.districtId,
+        childWorkerId,
+        startsOn,
+        endsOn,
+        createdBy: built.orgUser.id,
+      });
+    const sup = await engage(supervisor.id, '2026-03-01', '2026-12-31');
+    // A supervisor engaged only in 2025 is outside the period and not counted.
+    await engage(supervisor.id, '2025-03-01', '2025-12-31');
+    const share = await childDirectorShare(built.contract, year);
+    if (!share.available) throw new Error('the share must be available');
+    // 2 directors of 3 engagements: 66.66
+    expect([share.part, share.whole, share.scoreHundredths]).to.deep.equal([2, 3, 6666]);
+    expect(share.sources.map((x) => [x.kind, x.id, x.state, x.counts])).to.deep.equal([
+      ['engagement', d1.engagement.id, 'director', true],
+      ['engagement', d2.engagement.id, 'director', true],
+      ['engagement', sup.id, 'supervisor', false],
+    ]);
   });
 });
