@@ -60,6 +60,7 @@ export function briefingsRouter(): Router {
           columns: spec.columns,
           rows: spec.rows,
           count: spec.rows.length,
+          sheets: spec.sheets,
           detail: { id: of(res).id },
         });
         return;

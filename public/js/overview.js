@@ -13,6 +13,7 @@ document.addEventListener('DOMContentLoaded', () => {
   } catch {
     return;
   }
+  // No animation: a page printed (or a briefing saved as PDF) right after it loads shows the bars whole.
   const colours = ['#0d6efd', '#fd7e14', '#198754', '#6f42c1', '#d63384'];
   const percent = { y: { beginAtZero: true, ticks: { callback: (v) => `${v}%` } } };
   const bars = (id, chart) => {
@@ -22,7 +23,7 @@ document.addEventListener('DOMContentLoaded', () => {
     new window.Chart(canvas, {
       type: 'bar',
       data: { labels: chart.labels, datasets: chart.datasets.map((d, i) => ({ ...d, backgroundColor: colours[i % colours.length] })) },
-      options: { responsive: true, maintainAspectRatio: true, scales: percent, plugins: { legend: { display: false } } },
+      options: { responsive: true, maintainAspectRatio: true, animation: false, scales: percent, plugins: { legend: { display: false } } },
     });
   };
   bars('overview-execution-chart', data.execution);
@@ -36,7 +37,7 @@ document.addEventListener('DOMContentLoaded', () => {
         labels: data.trend.labels,
         datasets: data.trend.datasets.map((d, i) => ({ ...d, borderColor: colours[i % colours.length], backgroundColor: colours[i % colours.length], borderDash: i === 1 ? [6, 4] : [] })),
       },
-      options: { responsive: true, maintainAspectRatio: true, scales: percent },
+      options: { responsive: true, maintainAspectRatio: true, animation: false, scales: percent },
     });
   }
 });

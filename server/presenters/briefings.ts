@@ -8,7 +8,8 @@ import { BRIEFING_RESOURCE } from '../policies/briefing.js';
 import { overviewSeesEveryDistrict } from '../policies/overview.js';
 import { BRIEFING_TRANSITIONS } from '../../models/Briefing.js';
 import { NotFoundError } from '../errors.js';
-import type { ExportColumn } from '../services/export.js';
+import { now } from '../clock.js';
+import type { ExportColumn, ExportSheet } from '../services/export.js';
 import { OVERVIEW_PERIODS, type OverviewPeriod } from '../services/overview-periods.js';
 import { RED_FLAG_RULES } from '../services/red-flag-rules.js';
 import { districtsInOrder } from '../services/reference.js';
@@ -48,10 +49,10 @@ export async function draftBriefingContent(actor: Actor, year: number, period: O
     RedFlag.count({ where: { status: 'open' }, group: ['districtId', 'rule'] }) as unknown as Promise<{ districtId: number; rule: string; count: number }[]>,
     Inspection.findAll({ include: [{ model: InspectionFinding, as: 'findings', attributes: ['status'] }] }),
   ]);
-  const label = (d: District) => ({
-    'zh-CN': districtName(d, { t: translator('zh-CN'), locale: 'zh-CN' }),
-    en: districtName(d, { t: translator('en'), locale: 'en' }),
-  });
+  // The city's own row is named as in the overview's tables (市本级), not as the city.
+  const nameIn = (d: District, locale: Locale) =>
+    d.kind === 'city' ? translator(locale)('overview.cityLevel') : districtName(d, { t: translator(locale), locale });
+  const label = (d: District) => ({ 'zh-CN': nameIn(d, 'zh-CN'), en: nameIn(d, 'en') });
   const flags = districts.map((d) => ({
     districtId: d.id,
     label: label(d),
@@ -72,7 +73,7 @@ export async function draftBriefingContent(actor: Actor, year: number, period: O
       },
     };
   });
-  return { asOf: formatDateTime(new Date()), tables, flags, inspections: inspectionLines };
+  return { asOf: formatDateTime(now()), tables, flags, inspections: inspectionLines };
 }
 
 /** The stored content of an issued briefing; a draft's as the records stand now. */
@@ -122,7 +123,13 @@ export async function briefingPage(actor: Actor, b: Briefing, lang: Lang) {
   const every = overviewSeesEveryDistrict(actor);
   const visible = (r: { districtId?: number | null; kind?: string }) => every || r.kind === 'median' || r.districtId === actor.districtId;
   const tables = content.tables[lang.locale].map((t) => ({ ...t, rows: t.rows.filter((r) => visible(r)) }));
-  const districtLines = (lines: DistrictLine[]) => lines.filter((l) => every || l.districtId === actor.districtId);
+  /** The lines the reader sees, in their language; for city readers with the city's total under them. */
+  const districtLines = (lines: DistrictLine[], keys: readonly string[]) => {
+    const shown = lines.filter((l) => every || l.districtId === actor.districtId).map((l) => ({ label: l.label[lang.locale], total: false, values: l.values }));
+    if (!every) return shown;
+    const sum = Object.fromEntries(keys.map((k) => [k, shown.reduce((n, l) => n + (l.values[k] ?? 0), 0)]));
+    return [...shown, { label: lang.t('overview.cityTotal'), total: true, values: sum }];
+  };
   const bars = (table: string, figure: string) => {
     const rows = tables.find((t) => t.key === table)?.rows.filter((r) => r.kind === 'district' || r.kind === 'median') ?? [];
     return {
@@ -151,9 +158,12 @@ export async function briefingPage(actor: Actor, b: Briefing, lang: Lang) {
     seesEveryDistrict: every,
     tables,
     flagRules: RED_FLAG_RULES.map((r) => ({ key: r.key, label: lang.t(`overview.flags.rules.${r.key}.label`) })),
-    flags: districtLines(content.flags).map((l) => ({ label: l.label[lang.locale], values: l.values })),
+    flags: districtLines(
+      content.flags,
+      RED_FLAG_RULES.map((r) => r.key),
+    ),
     inspectionFigures: INSPECTION_FIGURES.map((k) => ({ key: k, label: lang.t(`overview.briefings.inspectionFigures.${k}`) })),
-    inspections: districtLines(content.inspections).map((l) => ({ label: l.label[lang.locale], values: l.values })),
+    inspections: districtLines(content.inspections, INSPECTION_FIGURES),
     chartJson: JSON.stringify({ execution: bars('money', 'execution'), onTime: bars('deliverables', 'onTimeRate') }),
     values: briefingFormValues(b),
     periodChoices: OVERVIEW_PERIODS.map((k) => ({ value: k, label: lang.t(`overview.periods.${k}`) })),
@@ -161,24 +171,54 @@ export async function briefingPage(actor: Actor, b: Briefing, lang: Lang) {
   };
 }
 
-/** The briefing as one worksheet: each table under its title, then the red flags, the inspections and the commentary. */
+/**
+ * The briefing as a workbook, one sheet per part (#17): the briefing itself (title, period, when
+ * issued, the commentary), each overview table (a row per district, each figure with its change),
+ * the open red flags per district and rule, and the inspections per district. A CSV (one table)
+ * holds the same parts one under the other.
+ */
 export async function briefingExport(actor: Actor, b: Briefing, lang: Lang) {
   const page = await briefingPage(actor, b, lang);
-  const lines: string[][] = [[page.title], [page.period, page.statusLabel, page.issuedAt || page.asOf], []];
-  for (const table of page.tables) {
-    lines.push([table.title, table.basis], [lang.t('overview.district'), ...table.headers.map((h) => h.label)]);
-    for (const row of table.rows) lines.push([row.label, ...row.cells.map((c) => (c.change ? `${c.value} (${c.change})` : c.value))]);
-    lines.push([]);
-  }
-  lines.push([lang.t('overview.briefings.flagsTitle')], [lang.t('overview.district'), ...page.flagRules.map((r) => r.label)]);
-  for (const l of page.flags) lines.push([l.label, ...page.flagRules.map((r) => String(l.values[r.key] ?? 0))]);
-  lines.push([], [lang.t('overview.briefings.inspectionsTitle')], [lang.t('overview.district'), ...page.inspectionFigures.map((f) => f.label)]);
-  for (const l of page.inspections) lines.push([l.label, ...page.inspectionFigures.map((f) => String(l.values[f.key] ?? 0))]);
-  lines.push([], [lang.t('overview.briefings.fields.commentary')], [page.commentary]);
+  const district = lang.t('overview.district');
+  const changeOf = (label: string) => `${label} ${lang.t('overview.changeShort')}`;
+  const sheets: ExportSheet[] = [
+    {
+      name: lang.t('overview.briefings.sheets.briefing'),
+      header: [lang.t('overview.briefings.fields.title'), page.title],
+      rows: [
+        [lang.t('overview.period'), page.period],
+        [lang.t('overview.briefings.fields.status'), page.statusLabel],
+        [page.issuedAt ? lang.t('overview.briefings.fields.issuedAt') : lang.t('overview.briefings.fields.asOf'), page.issuedAt || page.asOf],
+        [lang.t('overview.briefings.fields.commentary'), page.commentary],
+      ],
+    },
+    ...page.tables.map((table) => ({
+      name: table.title,
+      header: [district, ...table.headers.flatMap((h) => [h.label, changeOf(h.label)])],
+      rows: [...table.rows.map((row) => [row.label, ...row.cells.flatMap((c) => [c.value, c.change])]), [], [table.basis]],
+    })),
+    {
+      name: lang.t('overview.briefings.flagsTitle'),
+      header: [district, ...page.flagRules.map((r) => r.label)],
+      rows: page.flags.map((l) => [l.label, ...page.flagRules.map((r) => l.values[r.key] ?? 0)]),
+    },
+    {
+      name: lang.t('overview.briefings.inspectionsTitle'),
+      header: [district, ...page.inspectionFigures.map((f) => f.label)],
+      rows: page.inspections.map((l) => [l.label, ...page.inspectionFigures.map((f) => l.values[f.key] ?? 0)]),
+    },
+  ];
+  // The CSV: the sheets one under the other, each under its name.
+  const lines = sheets.flatMap((sheet) => [
+    [sheet.name],
+    sheet.header,
+    ...sheet.rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c)))),
+    [],
+  ]);
   const width = Math.max(...lines.map((l) => l.length));
   const columns: ExportColumn<string[]>[] = Array.from({ length: width }, (_, i) => ({
     header: i === 0 ? lang.t('overview.briefings.title') : '',
     value: (r) => r[i] ?? '',
   }));
-  return { filename: `${lang.t('overview.briefings.title')}-${page.period}`.replace(/\s+/g, ''), columns, rows: lines };
+  return { filename: `${lang.t('overview.briefings.title')}-${page.period}`.replace(/\s+/g, ''), columns, rows: lines, sheets };
 }

@@ -45,6 +45,57 @@ export function csvRow(cells: readonly (string | number | null | undefined)[]): 
   return `${cells.map((c) => csvField(safeCell(c))).join(',')}\r\n`;
 }
 
+/** The headers of a download named `full` (Chinese survives: RFC 5987), never sniffed or cached. */
+function attachment(res: Response, full: string): void {
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${full.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(full)}`,
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'no-store');
+}
+
+/** One worksheet of a workbook: its name (cut to Excel's 31 characters), its header row and its rows. */
+export type ExportSheet = { name: string; header: string[]; rows: (string | number | null | undefined)[][] };
+
+/** A sheet name Excel accepts: none of `[]:*?/\`, at most 31 characters, unique in the workbook. */
+function sheetName(name: string, taken: Set<string>): string {
+  const base =
+    name
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .trim()
+      .slice(0, 31) || 'Sheet';
+  let candidate = base;
+  for (let i = 2; taken.has(candidate.toLowerCase()); i += 1) candidate = `${base.slice(0, 31 - String(i).length - 1)} ${i}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+/**
+ * Sends an XLSX workbook of several sheets, one per part of a document whose parts are tables of
+ * their own (a briefing: its commentary, each overview table, the red flags, the inspections), so
+ * each can be sorted and filtered in Excel. Returns the number of rows written over all sheets.
+ */
+export async function sendWorkbook(res: Response, filename: string, sheets: ExportSheet[]): Promise<number> {
+  attachment(res, `${filename}.xlsx`);
+  res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
+  const taken = new Set<string>();
+  let count = 0;
+  for (const part of sheets) {
+    const sheet = workbook.addWorksheet(sheetName(part.name, taken));
+    sheet.columns = part.header.map((h, i) => ({ header: h, width: i === 0 ? 18 : Math.max(12, h.length * 2 + 2) }));
+    sheet.getRow(1).font = { bold: true };
+    for (const row of part.rows) {
+      sheet.addRow(row.map((c) => safeCell(c))).commit();
+      count += 1;
+    }
+    sheet.commit();
+  }
+  await workbook.commit();
+  return count;
+}
+
 /**
  * Streams rows to the response as CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX, as an
  * attachment named `filename` (Chinese survives: RFC 5987). Returns the number of rows written.
@@ -56,13 +107,7 @@ export async function sendExport<R>(
   columns: ExportColumn<R>[],
   rows: AsyncIterable<R> | Iterable<R>,
 ): Promise<number> {
-  const full = `${filename}.${format}`;
-  res.setHeader(
-    'Content-Disposition',
-    `attachment; filename="${full.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(full)}`,
-  );
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'no-store');
+  attachment(res, `${filename}.${format}`);
   let count = 0;
   if (format === 'csv') {
     res.type('text/csv; charset=utf-8');
@@ -105,6 +150,8 @@ export type AuditedExport<R> = {
   count?: number;
   /** What the export was filtered by; any other facts the event should keep. */
   detail?: Record<string, unknown>;
+  /** An XLSX of several sheets instead of `columns` and `rows` (which a CSV still takes). */
+  sheets?: ExportSheet[];
 };
 
 /**
@@ -125,6 +172,7 @@ export async function sendAuditedExport<R>(
     detail: { ...spec.detail, format: spec.format, ...(spec.count === undefined ? {} : { rows: spec.count }) },
     context: by.context,
   });
+  if (spec.sheets && spec.format === 'xlsx') return sendWorkbook(res, spec.filename, spec.sheets);
   const rows = typeof spec.rows === 'function' ? spec.rows(event) : spec.rows;
   return sendExport(res, spec.format, spec.filename, spec.columns, rows);
 }

@@ -1,15 +1,25 @@
+import ExcelJS from 'exceljs';
 import { expect } from 'chai';
 import { AuditEvent, type District, type User } from '../../models/index.js';
 import { Briefing } from '../../models/Briefing.js';
+import { Inspection } from '../../models/Inspection.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { buildFixtureDistrict, fixtureContract } from '../factories/overview.js';
 import { type Agent, binaryParser, loginAs, postForm } from '../support/agent.js';
 
 const YEAR = 2094;
+const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 /** The figure of a row of a table of the page (the row found by its label). */
 const cell = (html: string, table: string, label: string, figure: string) => {
   const section = html.split(`data-table="${table}"`)[1]?.split('</section>')[0] ?? '';
+  const row = section.split('<tr').find((r) => r.includes(`>${label}</th>`)) ?? '';
+  return (new RegExp(`data-figure="${figure}">([^<]*)<`).exec(row)?.[1] ?? '').trim();
+};
+
+/** A figure of the red flags' or the inspections' part of the page (the row found by its district's name). */
+const partCell = (html: string, part: string, label: string, figure: string) => {
+  const section = html.split(`data-testid="briefing-${part}"`)[1]?.split('</section>')[0] ?? '';
   const row = section.split('<tr').find((r) => r.includes(`>${label}</th>`)) ?? '';
   return (new RegExp(`data-figure="${figure}">([^<]*)<`).exec(row)?.[1] ?? '').trim();
 };
@@ -62,8 +72,13 @@ describe('the 通报 (#17): drafted from the overview, the red flags and the ins
     expect((await postForm(inspector, `/overview/briefings/${briefing.id}/issue`, {}, `/overview/briefings/${briefing.id}`)).status).to.equal(303);
     expect((await postForm(inspector, `/overview/briefings/${briefing.id}/issue`, {}, `/overview/briefings/${briefing.id}`)).status).to.equal(409);
     await fixtureContract(a, officerA, YEAR, 'open', 'active');
+    // An inspection opened after the issue is not in it either.
+    const opener = (await buildUser('inspector', { districtCode: 'SZ' })).user;
+    await Inspection.create({ districtId: a.id, agencyId: null, title: '印发后的督查', openedBy: opener.id, openedOn: `${YEAR}-12-01` });
     const issued = (await inspector.get(`/overview/briefings/${briefing.id}`).expect(200)).text;
     expect(cell(issued, 'contracts', a.name, 'contractsTotal')).to.equal('1');
+    expect(partCell(issued, 'inspections', a.name, 'open')).to.equal('0');
+    expect(partCell(issued, 'inspections', '全市合计', 'findings')).to.match(/^\d+$/);
     expect(issued).to.contain('已印发');
     expect(issued).not.to.contain('name="commentary"');
     const edit = await postForm(
@@ -77,7 +92,9 @@ describe('the 通报 (#17): drafted from the overview, the red flags and the ins
     // A new draft of the same period reads the data as it stands.
     await postForm(inspector, '/overview/briefings', { year: String(YEAR), period: 'year', title: '第二期', commentary: '跟进' }, '/overview/briefings');
     const second = (await Briefing.findOne({ where: { title: '第二期' } }))!;
-    expect(cell((await inspector.get(`/overview/briefings/${second.id}`)).text, 'contracts', a.name, 'contractsTotal')).to.equal('2');
+    const secondPage = (await inspector.get(`/overview/briefings/${second.id}`)).text;
+    expect(cell(secondPage, 'contracts', a.name, 'contractsTotal')).to.equal('2');
+    expect(partCell(secondPage, 'inspections', a.name, 'open')).to.equal('1');
     expect(await AuditEvent.count({ where: { action: 'briefing.issue', recordId: String(briefing.id) } })).to.equal(1);
   });
 
@@ -90,6 +107,38 @@ describe('the 通报 (#17): drafted from the overview, the red flags and the ins
       .to.contain(`${YEAR} 年困境儿童保障工作通报`)
       .and.not.to.contain('第二期');
     const xlsx = await inspector.get(`/overview/briefings/${briefing.id}?format=xlsx`).buffer(true).parse(binaryParser).expect(200);
-    expect((xlsx.body as Buffer).subarray(0, 2).toString()).to.equal('PK');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(toArrayBuffer(xlsx.body as Buffer));
+    // One sheet per part: the briefing, each overview table, the red flags, the inspections.
+    expect(book.worksheets.map((w) => w.name)).to.deep.equal(
+      [
+        '通报正文',
+        '预算与执行',
+        '福利彩票公益金用于儿童关爱的比例',
+        '合同（按阶段）',
+        '合同（按采购方式）',
+        '服务成果',
+        '绩效评价等级',
+        '整改中与不合格资格的社会组织',
+        '儿童主任',
+        '儿童主任交通通讯费报销',
+        '待处理的红旗预警（按规则）',
+        '督查进展',
+      ].map((n) => n.slice(0, 31)),
+    );
+    const text = book.getWorksheet('通报正文')!;
+    expect(text.getRow(1).values).to.include(`${YEAR} 年困境儿童保障工作通报`);
+    expect(JSON.stringify(text.getSheetValues())).to.contain('各区执行进度不均');
+    const contracts = book.getWorksheet('合同（按阶段）')!;
+    expect(contracts.getRow(1).getCell(2).value).to.equal('合同总数');
+    expect(contracts.getRow(1).getCell(3).value).to.equal('合同总数 变化');
+    // As issued: district A's one contract, not the one made after issue.
+    const rowA = contracts.getSheetValues().find((r) => Array.isArray(r) && r[1] === a.name) as unknown[];
+    expect(rowA[2]).to.equal('1');
+    const flags = book.getWorksheet('待处理的红旗预警（按规则）')!;
+    expect(flags.getRow(1).getCell(1).value).to.equal('区');
+    expect(flags.rowCount).to.be.greaterThan(2);
+    const csv = await inspector.get(`/overview/briefings/${briefing.id}?format=csv`).expect(200);
+    expect(csv.text).to.contain('通报正文').and.to.contain('督查进展').and.to.contain('各区执行进度不均');
   });
 });
