@@ -3,9 +3,15 @@ import type { Agency } from './Agency.js';
 import type { District } from './District.js';
 
 /** The fund sources of DOMAIN.md "Reference data". */
-export const FUND_SOURCES = ['general_budget', 'welfare_lottery_fund', 'assistance_subsidy', 'other'] as const;
+export const FUND_SOURCES = ['general_budget', 'welfare_lottery_fund', 'assistance_subsidy', 'child_worker_allowance', 'other'] as const;
 export type FundSource = (typeof FUND_SOURCES)[number];
 export const LOTTERY_FUND: FundSource = 'welfare_lottery_fund';
+/**
+ * The child workers' allowance (儿童主任津补贴, section 二(一)): its own fund source, so the money
+ * budgeted for allowances pays allowances only (and service purchases never draw on it), and a
+ * district's allowance spending reads straight off its lines.
+ */
+export const ALLOWANCE_FUND: FundSource = 'child_worker_allowance';
 
 /** BIGINT may come back from MySQL as a string; fen are always safe integers (≤ 10^12). */
 const fen = (name: string, allowNull = false) => ({

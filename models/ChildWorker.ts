@@ -55,6 +55,8 @@ export class ChildWorker extends Model<InferAttributes<ChildWorker>, InferCreati
   declare status: CreationOptional<ChildWorkerStatus>;
   declare trainingPassedOn: CreationOptional<string | null>;
   declare lastTrainingPassedOn: CreationOptional<string | null>;
+  /** The first day out of post, set when the worker is marked out of post and cleared when back: a past month's allowance list reads it. */
+  declare leftPostOn: CreationOptional<string | null>;
   declare createdBy: number | null;
   /** When the retention job irreversibly anonymised the worker (#20): name, ID number and phone are gone. */
   declare anonymisedAt: CreationOptional<Date | null>;
@@ -85,6 +87,7 @@ export class ChildWorker extends Model<InferAttributes<ChildWorker>, InferCreati
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'active', validate: { isIn: [CHILD_WORKER_STATUSES] } },
         trainingPassedOn: { type: DataTypes.DATEONLY, allowNull: true, defaultValue: null },
         lastTrainingPassedOn: { type: DataTypes.DATEONLY, allowNull: true, defaultValue: null },
+        leftPostOn: { type: DataTypes.DATEONLY, allowNull: true, defaultValue: null },
         createdBy: { type: DataTypes.INTEGER, allowNull: true },
         anonymisedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
         createdAt: DataTypes.DATE,

@@ -1,9 +1,9 @@
 import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 
-export const ACCOUNT_TYPES = ['funding', 'line_available', 'allocation', 'contract_committed', 'paid'] as const;
+export const ACCOUNT_TYPES = ['funding', 'line_available', 'allocation', 'contract_committed', 'paid', 'allowance_committed', 'allowance_paid'] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
-export const MOVEMENTS = ['fund', 'defund', 'allocate', 'release', 'commit', 'uncommit', 'pay'] as const;
+export const MOVEMENTS = ['fund', 'defund', 'allocate', 'release', 'commit', 'uncommit', 'pay', 'allowance_commit', 'allowance_pay'] as const;
 export type Movement = (typeof MOVEMENTS)[number];
 
 /**

@@ -10,6 +10,7 @@ import { StoredFile } from './StoredFile.js';
 import { SubDistrict } from './SubDistrict.js';
 import { User } from './User.js';
 import { initAllocations } from './wiring/allocations.js';
+import { initAllowances } from './wiring/allowances.js';
 import { initBatches } from './wiring/batches.js';
 import { initCatalogue } from './wiring/catalogue.js';
 import { initChildWorkerRegistry } from './wiring/child-worker-registry.js';
@@ -58,6 +59,7 @@ export function initModels(sequelize: Sequelize): void {
   initOversight(sequelize);
   initRetention(sequelize);
   initServiceCategories(sequelize);
+  initAllowances(sequelize);
 }
 
 export { Agency, AuditEvent, AuditHead, District, LoginAttempt, Organisation, ServiceCategory, Session, StoredFile, SubDistrict, User };

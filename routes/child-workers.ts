@@ -26,6 +26,7 @@ import { PersonalDataCipher } from '../server/services/personal-data.js';
 import { sendStoredFile } from '../server/services/storage/download.js';
 import { storeFor } from '../server/services/storage/index.js';
 import { workerClaimsSection } from '../server/presenters/claim-worker-section.js';
+import { workerAllowancesSection } from '../server/presenters/worker-allowances.js';
 import { workerImportRouter } from './child-worker-import.js';
 import { coverageRouter } from './coverage.js';
 import { workerNotesRouter } from './worker-notes.js';
@@ -144,7 +145,12 @@ export function childWorkersRouter(config: Config): Router {
   router.get(`${WORKERS_PATH}/:id`, rule('read', 'child_worker'), id, subject('read'), async (req, res) => {
     const worker = workerOf(res);
     const page = await workerDetailPage(actorOf(req), worker, today(), langOf(req));
-    res.render('workers/show', { pageTitle: worker.name, ...page, workerClaims: await workerClaimsSection(actorOf(req), worker.id, langOf(req)) });
+    res.render('workers/show', {
+      pageTitle: worker.name,
+      ...page,
+      workerClaims: await workerClaimsSection(actorOf(req), worker.id, langOf(req)),
+      workerAllowances: await workerAllowancesSection(actorOf(req), worker, langOf(req)),
+    });
   });
 
   router.get(`${WORKERS_PATH}/:id/edit`, rule('update', 'child_worker'), id, subject('update'), (req, res) =>

@@ -5,6 +5,7 @@ import { adminUsersRouter } from './admin-users.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
 import { allocationsRouter } from './allocations.js';
+import { allowancesRouter } from './allowances.js';
 import { announcementsRouter } from './announcements.js';
 import { bankStatementsRouter } from './bank-statements.js';
 import { batchesRouter } from './batches.js';
@@ -67,6 +68,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(projectsRouter());
   app.use(budgetRouter());
   app.use(allocationsRouter());
+  app.use(allowancesRouter());
   app.use(contractsRouter(config));
   app.use(dossierRouter(config));
   app.use(printablePdfRouter(config));

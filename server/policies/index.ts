@@ -1,4 +1,5 @@
 // Importing a policy file registers its rules; this is the one registry.
+import './allowance.js';
 import './announcement.js';
 import './audit.js';
 import './batch.js';

@@ -1,9 +1,11 @@
 import { type Includeable, literal, type Model, type ModelStatic, Op, type Order, type WhereOptions } from 'sequelize';
 import { Allocation } from '../../models/Allocation.js';
+import { AllowanceList } from '../../models/AllowanceList.js';
 import { BudgetLine } from '../../models/BudgetLine.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { Claim } from '../../models/Claim.js';
 import { Contract } from '../../models/Contract.js';
+import { District } from '../../models/District.js';
 import { Deliverable } from '../../models/Deliverable.js';
 import { Evaluation } from '../../models/Evaluation.js';
 import { Inspection, InspectionFinding } from '../../models/Inspection.js';
@@ -14,6 +16,7 @@ import { RectificationItem } from '../../models/RectificationItem.js';
 import { thisYear, today } from '../clock.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, can, districtScope } from '../policies/index.js';
+import { ALLOWANCE_LIST_RESOURCE, allowanceQueueWhere } from '../policies/allowance.js';
 import { CLAIM_RESOURCE, claimQueueWhere, claimScope } from '../policies/claim.js';
 import { contractScope } from '../policies/contract.js';
 import { DELIVERABLE_RESOURCE, deliverableScope, reviewQueueWhere } from '../policies/deliverable.js';
@@ -26,6 +29,7 @@ import { formatFen } from '../services/money.js';
 import { statusFromSummary } from '../services/training-status.js';
 import { workerListWhere } from './child-workers.js';
 import { finalProposalsWhere } from './evaluation-admin.js';
+import { districtName } from './format.js';
 
 /**
  * The kinds of to-do (待办, #16): each a question asked of the records' state — what waits for
@@ -272,6 +276,46 @@ const allocationDecide: InboxKind = {
   allHref: '/allocations/queue',
 };
 
+const ALLOWANCE_DISTRICT = { model: District, as: 'district', attributes: ['id', 'name', 'nameEn'] };
+const allowanceRow = (r: AllowanceList, lang: Lang): InboxRow => ({
+  subject: `${districtName(r.district, lang)} · ${r.month}`,
+  detail: `${lang.t('allowances.inboxDetail', { count: r.workerCount })} · ${formatFen(r.totalFen)}`,
+  href: `/allowances/${r.id}`,
+  dueOn: null,
+});
+
+/** Submitted allowance lists of the district that finance decides (never one they generated or submitted, #21). */
+const allowanceDecide: InboxKind = {
+  key: 'allowanceDecide',
+  applies: may('approve', ALLOWANCE_LIST_RESOURCE),
+  model: AllowanceList,
+  where: (a) => allowanceQueueWhere(a),
+  include: [ALLOWANCE_DISTRICT],
+  order: oldestFirst('submittedAt'),
+  row: allowanceRow,
+  allHref: '/allowances?status=submitted',
+};
+
+/** Approved allowance lists waiting to be recorded paid, but not by whoever approved them (unless the district's exception). */
+const allowancePay: InboxKind = {
+  key: 'allowancePay',
+  applies: may('pay', ALLOWANCE_LIST_RESOURCE),
+  model: AllowanceList,
+  where: (a) => ({
+    [Op.and]: [
+      districtScope(a),
+      { status: 'approved' },
+      {
+        [Op.or]: [{ decidedBy: { [Op.ne]: a.id } }, { districtId: { [Op.in]: literal('(SELECT d.id FROM districts d WHERE d.single_finance_reviewer = 1)') } }],
+      },
+    ],
+  }),
+  include: [ALLOWANCE_DISTRICT],
+  order: oldestFirst('decidedAt'),
+  row: allowanceRow,
+  allHref: '/allowances?status=approved',
+};
+
 const budgetLineLow: InboxKind = {
   key: 'budgetLineLow',
   applies: may('update', BUDGET_LINE_RESOURCE),
@@ -347,6 +391,8 @@ export const INBOX_KINDS: readonly InboxKind[] = [
   allocationDecide,
   paymentDecide,
   paymentPay,
+  allowanceDecide,
+  allowancePay,
   claimDecide('claimVerify', 'verify'),
   claimDecide('claimApprove', 'approve'),
   deliverableReview,

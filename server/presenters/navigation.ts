@@ -22,6 +22,7 @@ const ITEMS: { href: string; labelKey: string; action: string; resource: string;
   { href: '/allocations', labelKey: 'nav.allocations', action: 'list', resource: 'allocation', group: 'pay' },
   { href: '/payments', labelKey: 'nav.payments', action: 'list', resource: 'payment', group: 'pay' },
   { href: '/claims', labelKey: 'nav.claims', action: 'list', resource: 'claim', group: 'pay' },
+  { href: '/allowances', labelKey: 'nav.allowances', action: 'list', resource: 'allowance_list', group: 'pay' },
   { href: '/announcements', labelKey: 'nav.announcements', action: 'list', resource: 'lottery_announcement', group: 'pay' },
   { href: '/overview', labelKey: 'nav.overview', action: 'view', resource: 'overview', group: 'oversee' },
   { href: '/admin/users', labelKey: 'nav.users', action: 'list', resource: 'user', group: 'oversee' },

@@ -11,7 +11,9 @@ import { getSequelize } from '../db.js';
  *
  * Accounts: `funding:<lineId>` (where a line's money comes from: the only account that goes
  * negative), `line_available:<lineId>`, `allocation:<allocationId>`,
- * `contract_committed:<contractId>`, `paid:<contractId>`.
+ * `contract_committed:<contractId>`, `paid:<contractId>`; and for child workers' allowances (#21),
+ * which go from a line of the allowance fund source straight to a month's list:
+ * `allowance_committed:<listId>` (approved, not yet paid) and `allowance_paid:<listId>`.
  */
 export type Leg = { accountType: AccountType; accountId: number; amountFen: number };
 
@@ -32,6 +34,8 @@ export const MOVEMENT_SHAPES: Record<Movement, { from: AccountType; to: AccountT
   commit: { from: 'allocation', to: 'contract_committed' },
   uncommit: { from: 'contract_committed', to: 'allocation' },
   pay: { from: 'contract_committed', to: 'paid' },
+  allowance_commit: { from: 'line_available', to: 'allowance_committed' },
+  allowance_pay: { from: 'allowance_committed', to: 'allowance_paid' },
 };
 
 /** A movement the ledger refuses: unbalanced, of the wrong shape, or overdrawing an account. */
@@ -176,5 +180,31 @@ export async function verifyLedger(): Promise<LedgerReport> {
       }
     }
   }
+  if (tables.some((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName) === 'allowance_lists')) {
+    const problem = await allowanceProblem(q);
+    if (problem) return { ok: false, problem };
+  }
   return { ok: true, entries: Number(counts.entries), movements: Number(counts.movements) };
+}
+
+/**
+ * The allowance lists against the ledger: an approved list holds its total committed and nothing
+ * paid, a paid list has its total paid and nothing left committed, and any other list has no money.
+ */
+async function allowanceProblem(q: (sql: string) => Promise<Row[]>): Promise<string | null> {
+  const lists = await q(
+    `SELECT l.id, l.status, l.total_fen,
+      COALESCE(SUM(CASE WHEN e.account_type = 'allowance_committed' THEN e.amount_fen ELSE 0 END), 0) AS committed,
+      COALESCE(SUM(CASE WHEN e.account_type = 'allowance_paid' THEN e.amount_fen ELSE 0 END), 0) AS paid
+     FROM allowance_lists l LEFT JOIN ledger_entries e ON e.account_type IN ('allowance_committed', 'allowance_paid') AND e.account_id = l.id
+     GROUP BY l.id, l.status, l.total_fen ORDER BY l.id`,
+  );
+  for (const l of lists) {
+    const total = Number(l.total_fen);
+    const expected = l.status === 'approved' ? [total, 0] : l.status === 'paid' ? [0, total] : [0, 0];
+    if (Number(l.committed) !== expected[0] || Number(l.paid) !== expected[1]) {
+      return `allowance list ${l.id} (${l.status}): committed ${Number(l.committed)} and paid ${Number(l.paid)} fen do not match its total ${total} fen`;
+    }
+  }
+  return null;
 }

@@ -16,6 +16,7 @@ import { testApp } from '../support/hooks.js';
 import { routesOf } from '../support/routes.js';
 import { LotteryAnnouncement } from '../../models/LotteryAnnouncement.js';
 import { liveProject } from '../factories/ocds.js';
+import { buildAllowanceList } from '../factories/allowances.js';
 
 /** The confirmation's page: its amount, what it says, and the fields it posts again. */
 function confirmationOf(html: string) {
@@ -188,6 +189,11 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     expect((await postForm(announcer, `${page}/submit`, {}, page)).status).to.equal(302);
     expect((await postForm(approver, `${page}/approve`, {}, page)).status).to.equal(302);
     await collect(announcer, page);
+    // A month's allowance list (#21): finance approves it, a second finance reviewer records it paid.
+    const submittedList = await buildAllowanceList('submitted');
+    await collect(await loginAs(submittedList.finance.user, TEST_PASSWORD), `/allowances/${submittedList.list.id}`);
+    const approvedList = await buildAllowanceList('approved');
+    await collect(await loginAs(approvedList.finance2.user, TEST_PASSWORD), `/allowances/${approvedList.list.id}`);
     expect(
       guarded.map((g) => g.path).filter((path) => !marked.has(path)),
       'guarded routes without a marked button on their page',

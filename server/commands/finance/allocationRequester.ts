@@ -1,6 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import { Allocation, type AllocationFunds } from '../../../models/Allocation.js';
-import { BudgetLine, LOTTERY_FUND } from '../../../models/BudgetLine.js';
+import { ALLOWANCE_FUND, BudgetLine, LOTTERY_FUND } from '../../../models/BudgetLine.js';
 import { District } from '../../../models/index.js';
 import { Project } from '../../../models/Project.js';
 import { withTransaction } from '../../db.js';
@@ -38,6 +38,8 @@ export async function checkRequest(form: AllocationForm, actor: Actor, transacti
     throw new ValidationError({ budgetLineId: 'finance.errors.lineOtherDistrict' });
   }
   if (line.year !== project.year) throw new ValidationError({ budgetLineId: 'finance.errors.lineYear' });
+  // Allowance money pays child workers' allowances only, through their monthly lists (#21).
+  if (line.fundSource === ALLOWANCE_FUND) throw new ValidationError({ budgetLineId: 'finance.errors.allowanceLine' });
   if (!fundsAllowed(line.fundSource, form.funds)) throw new ValidationError({ funds: 'finance.errors.lotteryRunningCosts' });
   if (form.amount <= 0) throw new ValidationError({ amount: 'finance.errors.amountPositive' });
   return { project, line };

@@ -1,5 +1,6 @@
 import { CHILD_WORKER_TRANSITIONS, type ChildWorkerTransition } from '../../../models/ChildWorker.js';
 import { canMove } from '../../../models/transitions.js';
+import { today } from '../../clock.js';
 import { withTransaction } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
@@ -18,14 +19,15 @@ export async function childWorkerStatusChanger(workerId: number, transition: Chi
     const worker = await lockedWorker(workerId, transaction);
     if (!canMove(CHILD_WORKER_TRANSITIONS, worker.status, transition)) throw new ConflictError(`workers.conflict.already_${to}`);
     const from = worker.status;
-    await worker.update({ status: to }, { transaction });
+    // The first day out of post: a past month's allowance list still pays the months before it (#21).
+    await worker.update({ status: to, leftPostOn: to === 'inactive' ? today() : null }, { transaction });
     await recordAudit({
       actor: by.actor,
       action: `child_worker.${transition}`,
       recordType: 'child_worker',
       recordId: worker.id,
       districtId: worker.districtId,
-      detail: { status: { from, to } },
+      detail: { status: { from, to }, ...(to === 'inactive' ? { leftPostOn: today() } : {}) },
       context: by.context,
     });
   });
