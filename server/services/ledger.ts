@@ -69,6 +69,12 @@ export async function balance(accountType: AccountType, accountId: number, trans
   return Number(sum ?? 0);
 }
 
+/** The balances of one owner's accounts of several types added up, in one read (locked as for `balance`). */
+export async function balanceAcross(accountTypes: readonly AccountType[], accountId: number, transaction?: Transaction): Promise<number> {
+  const sum = await LedgerEntry.sum('amountFen', { where: { accountType: { [Op.in]: [...accountTypes] }, accountId }, transaction });
+  return Number(sum ?? 0);
+}
+
 /** The balances of many accounts of one type in one grouped query (for list pages). Missing ones are 0. */
 export async function balances(accountType: AccountType, ids: readonly number[], transaction?: Transaction): Promise<Map<number, number>> {
   const out = new Map<number, number>(ids.map((id) => [id, 0]));

@@ -1,6 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import { CLAIM_TRANSITIONS, type Claim, ClaimedFapiao, ClaimLine, type ClaimTransition } from '../../../models/Claim.js';
-import { Contract } from '../../../models/Contract.js';
+import type { Contract } from '../../../models/Contract.js';
 import { Payment } from '../../../models/Payment.js';
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db.js';
@@ -18,7 +18,7 @@ import { reservedOf } from './claimCeiling.js';
 import { holdFapiao } from './claimFapiao.js';
 import { lineErrors } from './claimLineRules.js';
 import { retotal } from './claimTotal.js';
-import { contractIdOfClaim, lockedClaim } from './claimLocks.js';
+import { contractAndProjectOfClaim, contractIdOfClaim, lockedClaim } from './claimLocks.js';
 
 /** The claim moves its organisation hears of (#16). */
 const CLAIM_NOTICES: Partial<Record<ClaimTransition, 'claimReturned' | 'claimRejected' | 'claimApproved'>> = {
@@ -27,7 +27,11 @@ const CLAIM_NOTICES: Partial<Record<ClaimTransition, 'claimReturned' | 'claimRej
   approve: 'claimApproved',
 };
 
+/** What a move writes beside its status: set on the claim (`claim.set`), saved with the status in one UPDATE. */
 type Step = (claim: Claim, contract: Contract, transaction: Transaction) => Promise<Record<string, unknown>>;
+
+/** What a move may be given: rows to lock right after the contract, and the claim's contract when the caller read it already (scoped, as `contractIdOfClaim`). */
+type MoveOptions = { lockFirst?: (t: Transaction) => Promise<void>; contractId?: number };
 
 /**
  * The common frame of a claim move, in ONE transaction: lock the contract (every claim and payment
@@ -35,23 +39,18 @@ type Step = (claim: Claim, contract: Contract, transaction: Transaction) => Prom
  * transition table (409) and ask the policy registry whether the actor may make the move (403:
  * segregation of duties), then let `step` write, set the status and audit. `lockFirst` locks further rows right after the contract (the budget lines, for approval).
  */
-async function move(
-  claimId: number,
-  transition: Exclude<ClaimTransition, 'edit' | 'sanction'>,
-  by: By,
-  step: Step,
-  lockFirst?: (t: Transaction) => Promise<void>,
-): Promise<Claim> {
-  const contractId = await contractIdOfClaim(claimId, by.actor);
+async function move(claimId: number, transition: Exclude<ClaimTransition, 'edit' | 'sanction'>, by: By, step: Step, options: MoveOptions = {}): Promise<Claim> {
+  const contractId = options.contractId ?? (await contractIdOfClaim(claimId, by.actor));
   return withTransaction(async (transaction) => {
     const contract = await lockedContract(contractId, transaction);
-    await lockFirst?.(transaction);
+    await options.lockFirst?.(transaction);
     const claim = await lockedClaim(claimId, contract, transaction);
     const to = checkTransition('claims', CLAIM_TRANSITIONS, claim, transition);
     if (!can(by.actor, transition, CLAIM_RESOURCE, claim)) throw new ForbiddenError('claims.errors.notYours');
     const from = claim.status;
     const detail = await step(claim, contract, transaction);
-    await claim.update({ status: to }, { transaction });
+    claim.set({ status: to });
+    await claim.save({ transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
       action: `claim.${transition}`,
@@ -101,15 +100,15 @@ export function claimSubmitter(claimId: number, by: By): Promise<Claim> {
     for (const line of lines) await holdFapiao(line, claim.id, transaction);
     const left = contract.reimbursementCeilingFen - (await reservedOf(contract.id, transaction));
     if (claim.totalFen > left) throw new ValidationError({ total: 'claims.validation.overCeiling' });
-    await claim.update({ submittedBy: by.actor.id, submittedAt: now(), decidedBy: null, decidedAt: null, reason: null }, { transaction });
+    claim.set({ submittedBy: by.actor.id, submittedAt: now(), decidedBy: null, decidedAt: null, reason: null });
     return { lines: lines.length, ceilingLeftFen: left, ...(cleared[0] ? { sanctionsCleared: cleared[0] } : {}) };
   });
 }
 
 /** An officer of the district verifies a submitted claim; never its author or submitter, nor one of its organisation (403). */
 export function claimVerifier(claimId: number, by: By): Promise<Claim> {
-  return move(claimId, 'verify', by, async (claim, _contract, transaction) => {
-    await claim.update({ verifiedBy: by.actor.id, verifiedAt: now() }, { transaction });
+  return move(claimId, 'verify', by, async (claim) => {
+    claim.set({ verifiedBy: by.actor.id, verifiedAt: now() });
     return {};
   });
 }
@@ -124,7 +123,7 @@ export function claimDecider(claimId: number, transition: 'return' | 'reject', r
     if (!reason.trim()) throw new ValidationError({ reason: 'validation.required' });
     await ClaimedFapiao.destroy({ where: { claimId: claim.id }, transaction });
     const reset = transition === 'return' ? { verifiedBy: null, verifiedAt: null } : {};
-    await claim.update({ ...reset, decidedBy: by.actor.id, decidedAt: now(), reason: reason.trim() }, { transaction });
+    claim.set({ ...reset, decidedBy: by.actor.id, decidedAt: now(), reason: reason.trim() });
     return { reason: reason.trim() };
   });
 }
@@ -140,8 +139,9 @@ export function claimDecider(claimId: number, transition: 'return' | 'reject', r
  * finance to record paid through the payments' path.
  */
 export async function claimApprover(claimId: number, by: By): Promise<Claim> {
-  // The project's lines are read before the transaction opens (see lineIdsOfProject).
-  const projectId = (await Contract.findByPk(await contractIdOfClaim(claimId, by.actor), { attributes: ['projectId'] }))?.projectId ?? 0;
+  // The project's lines are read before the transaction opens (see lineIdsOfProject); the claim's
+  // contract, read with its project, is not read again by `move`.
+  const { contractId, projectId } = await contractAndProjectOfClaim(claimId, by.actor);
   const lineIds = await lineIdsOfProject(projectId);
   return move(
     claimId,
@@ -187,9 +187,9 @@ export async function claimApprover(claimId: number, by: By): Promise<Claim> {
         },
         { transaction },
       );
-      await claim.update({ approvedBy: by.actor.id, approvedAt: at, paymentId: payment.id }, { transaction });
+      claim.set({ approvedBy: by.actor.id, approvedAt: at, paymentId: payment.id });
       return { paymentId: payment.id, reservedBeforeFen: reserved, ceilingFen: contract.reimbursementCeilingFen, committedFrom };
     },
-    (transaction) => lockLines(lineIds, transaction),
+    { contractId, lockFirst: (transaction) => lockLines(lineIds, transaction) },
   );
 }

@@ -3,7 +3,7 @@ import type { Contract } from '../../../models/Contract.js';
 import { ContractTarget } from '../../../models/ContractTarget.js';
 import { Instalment } from '../../../models/Instalment.js';
 import { ReportingSchedule } from '../../../models/ReportingSchedule.js';
-import { balance } from '../../services/ledger.js';
+import { balanceAcross } from '../../services/ledger.js';
 import { fundingAllocations } from './contractFunding.js';
 import { textsOf } from './contractSnapshot.js';
 
@@ -56,5 +56,5 @@ export async function activationReadiness(
  * before the ceiling was committed with it holds its value plus the claims approved since.
  */
 export async function netCommittedOf(contractId: number, transaction?: Transaction): Promise<number> {
-  return (await balance('contract_committed', contractId, transaction)) + (await balance('paid', contractId, transaction));
+  return balanceAcross(['contract_committed', 'paid'], contractId, transaction);
 }
