@@ -4,6 +4,7 @@ import { AllowanceList } from '../../models/AllowanceList.js';
 import { AllowanceListRow } from '../../models/AllowanceListRow.js';
 import type { ChildWorker, Employment } from '../../models/ChildWorker.js';
 import { AuditEvent } from '../../models/index.js';
+import { Notification } from '../../models/Notification.js';
 import { allowanceListApprover } from '../../server/commands/allowances/allowanceListApprover.js';
 import { allowanceListGenerator } from '../../server/commands/allowances/allowanceListGenerator.js';
 import { allowanceListPayer } from '../../server/commands/allowances/allowanceListPayer.js';
@@ -129,6 +130,8 @@ describe('child workers’ allowances (#21)', () => {
       (e) => e.action,
     );
     expect(actions).to.deep.equal(['allowance_list.generate', 'allowance_list.submit', 'allowance_list.approve', 'allowance_list.pay']);
+    const told = await Notification.findAll({ where: { userId: f.officer.user.id, recordType: 'allowance_list', recordId: list.id }, order: [['id', 'ASC']] });
+    expect(told.map((n) => n.kind)).to.deep.equal(['allowanceApproved', 'allowancePaid']);
 
     // The worker's page shows the month paid.
     const workerPage = await officer.get(`/workers/${full.id}`);

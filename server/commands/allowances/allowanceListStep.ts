@@ -7,6 +7,8 @@ import { ForbiddenError } from '../../errors.js';
 import { ALLOWANCE_LIST_RESOURCE } from '../../policies/allowance.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
+import { formatFen } from '../../services/money.js';
+import { notify } from '../../services/notifications.js';
 import { lockedBudgetLine } from '../finance/financeLocks.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
 import { lockedAllowanceList } from './allowanceLocks.js';
@@ -51,9 +53,31 @@ export async function allowanceListStep(
       detail: { month: list.month, workerCount: list.workerCount, totalFen: list.totalFen, ...detail, status: { from, to } },
       context: by.context,
     });
+    // The officers who generated and submitted the list hear of finance's decision and of the payment.
+    const told = TOLD[transition];
+    if (told) {
+      await notify(
+        [list.generatedBy, list.submittedBy],
+        {
+          kind: told,
+          recordType: 'allowance_list',
+          recordId: list.id,
+          href: `/allowances/${list.id}`,
+          params: { month: list.month, amount: formatFen(list.totalFen), count: list.workerCount, reason: list.decisionReason, paidOn: list.paidOn },
+        },
+        by.actor.id,
+      );
+    }
     return list;
   });
 }
+
+/** What the officers are told of a step, if anything. */
+const TOLD: Partial<Record<AllowanceListTransition, 'allowanceApproved' | 'allowanceRejected' | 'allowancePaid'>> = {
+  approve: 'allowanceApproved',
+  reject: 'allowanceRejected',
+  pay: 'allowancePaid',
+};
 
 /** The audit actions of the steps, written out so the labels test finds each. */
 const AUDIT_ACTIONS: Record<AllowanceListTransition, string> = {
