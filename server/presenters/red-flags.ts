@@ -1,6 +1,6 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { District } from '../../models/District.js';
-import { AuditEvent } from '../../models/index.js';
+import { AuditEvent, User } from '../../models/index.js';
 import { RED_FLAG_STATUSES, RED_FLAG_TRANSITIONS, RedFlag } from '../../models/RedFlag.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, canMap, districtScope, movesOf } from '../policies/index.js';
@@ -95,8 +95,10 @@ export async function redFlagListPage(actor: Actor, query: RedFlagListQuery, lan
     RedFlag.count({ where: { [Op.and]: [districtScope(actor), { status: 'open' }] }, group: ['rule'] }) as unknown as Promise<
       { rule: string; count: number }[]
     >,
-    AuditEvent.findOne({ where: { action: 'red_flags.round' }, order: [['at', 'DESC']], attributes: ['at', 'actorName'] }),
+    AuditEvent.findOne({ where: { action: 'red_flags.round' }, order: [['at', 'DESC']], attributes: ['at', 'actorId', 'actorName'] }),
   ]);
+  // Who asked for the last round, by the name people know them by (the audit keeps the username).
+  const asker = lastRound?.actorId ? await User.findByPk(lastRound.actorId, { attributes: ['displayName'] }) : null;
   const openByRule = new Map(counts.map((c) => [c.rule, Number(c.count)]));
   return {
     ...listFrame(RED_FLAGS_PATH, query, count, ['lastFoundOn', 'rule', 'district', 'firstFoundOn'] as const, ['rule', 'status', 'districtId'] as const),
@@ -125,9 +127,9 @@ export async function redFlagListPage(actor: Actor, query: RedFlagListQuery, lan
       ),
     },
     lastRound: lastRound
-      ? lang.t(lastRound.actorName ? 'overview.flags.lastRoundBy' : 'overview.flags.lastRoundNightly', {
+      ? lang.t(lastRound.actorId ? 'overview.flags.lastRoundBy' : 'overview.flags.lastRoundNightly', {
           at: formatDateTime(lastRound.at),
-          name: lastRound.actorName ?? '',
+          name: asker?.displayName ?? lastRound.actorName ?? '',
         })
       : lang.t('overview.flags.neverComputed'),
     can: canMap(actor, RED_FLAG_RESOURCE, ['export', 'compute']),

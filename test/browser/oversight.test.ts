@@ -3,7 +3,9 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import type { Contract } from '../../models/Contract.js';
-import type { District, User } from '../../models/index.js';
+import { type District, User } from '../../models/index.js';
+import { Inspection, InspectionFinding } from '../../models/Inspection.js';
+import ExcelJS from 'exceljs';
 import { today } from '../../server/clock.js';
 import { redFlagRound } from '../../server/commands/oversight/redFlagRound.js';
 import { loadConfig } from '../../server/config.js';
@@ -32,6 +34,7 @@ describe('browser: red flags, inspections and the 通报', () => {
   let endedA: Contract;
   let endedB: Contract;
   const title = `困境儿童保障专项督查${Date.now() % 100000}`;
+  const overdueTitle = `儿童主任台账督查${Date.now() % 100000}`;
   const clicks: Record<string, number> = {};
 
   before(async () => {
@@ -45,6 +48,24 @@ describe('browser: red flags, inspections and the 通报', () => {
     endedA = await ended(a, officerA);
     endedB = await ended(b, officerA);
     await redFlagRound(today());
+    // An inspection of district A with a rectification past its deadline, for the list's overdue filter.
+    const demoInspector = await User.findOne({ where: { username: 'inspector' } });
+    const late = await Inspection.create({
+      districtId: a.id,
+      agencyId: null,
+      title: overdueTitle,
+      openedBy: demoInspector!.id,
+      openedOn: addDays(today(), -60),
+    });
+    await InspectionFinding.create({
+      inspectionId: late.id,
+      districtId: a.id,
+      seq: 1,
+      text: '儿童主任台账不全',
+      status: 'rectifying',
+      requirement: '补齐台账',
+      deadline: addDays(today(), -5),
+    });
   });
   afterEach(async () => {
     await watched?.context.close();
@@ -108,6 +129,14 @@ describe('browser: red flags, inspections and the 通报', () => {
     await shot(page, 'flag-dismissed');
     expect(clicks.inspector).to.equal(7);
 
+    // The flags computed now rather than at night: the page says so, when, and who asked.
+    await click('inspector', page, page.locator('[data-testid="compute-now"]'));
+    expect(await page.locator('.alert-success').innerText()).to.contain('红旗预警已计算');
+    expect(await page.locator('[data-testid="last-round"]').innerText()).to.match(/^上次计算：.+（.+发起）$/);
+    await shot(page, 'flags-computed');
+    expect(await seriousA11yViolations(page)).to.deep.equal([]);
+    expect(clicks.inspector).to.equal(8);
+
     await openTab('inspector', page, '督查');
     await click('inspector', page, page.locator('[data-testid="new-inspection"]'));
     await page.locator('#f-districtId').selectOption({ label: a.name });
@@ -118,8 +147,26 @@ describe('browser: red flags, inspections and the 通报', () => {
     expect(await page.locator('[data-testid="finding"]').count()).to.equal(2);
     await shot(page, 'inspection-opened');
     expect(await seriousA11yViolations(page)).to.deep.equal([]);
+    expect(clicks.inspector).to.equal(11);
+
+    // The inspections list: the district's inspections with a rectification past its deadline, by title, exported as filtered.
+    await openTab('inspector', page, '督查');
+    const filters = page.locator('[data-testid="list-filters"]');
+    await filters.locator('select[name="districtId"]').selectOption({ label: a.name });
+    await filters.locator('select[name="overdue"]').selectOption({ label: '有逾期未整改' });
+    await click('inspector', page, filters.locator('button[type="submit"]'));
+    const rows = page.locator('[data-testid="inspection-row"]');
+    expect(await rows.count()).to.equal(1);
+    expect(await rows.first().innerText()).to.contain(overdueTitle);
+    expect(await rows.first().locator('[data-testid="overdue"]').innerText()).to.equal('逾期 1 项');
+    await click('inspector', page, page.locator('[data-testid="inspections-table"] thead').getByRole('link', { name: '督查事项' }));
+    expect(await page.locator('[data-testid="inspections-table"] th[aria-sort="ascending"]').innerText()).to.contain('督查事项');
+    const xlsx = await page.locator('a[href*="format=xlsx"]').getAttribute('href');
+    expect(xlsx).to.contain(`districtId=${a.id}`).and.to.contain('overdue=yes');
+    await shot(page, 'inspections-list');
+    expect(await seriousA11yViolations(page)).to.deep.equal([]);
     expect(problems).to.deep.equal([]);
-    expect(clicks.inspector).to.equal(10);
+    expect(clicks.inspector).to.equal(14);
   });
 
   it("the district's officer answers the finding from the to-do list, and sees its own district's flags only", async () => {
@@ -155,9 +202,32 @@ describe('browser: red flags, inspections and the 通报', () => {
     expect(await page.locator('[data-testid="briefing-state"]').innerText()).to.contain('已印发');
     for (const id of ['overview-execution-chart', 'overview-ontime-chart']) await page.locator(`#${id}[data-drawn="1"]`).waitFor();
     expect(await page.locator('[data-testid="briefing-inspections"]').innerText()).to.contain(a.name);
+    expect(await page.locator('[data-testid="briefing-inspections"] tr[data-row="total"]').innerText()).to.contain('全市合计');
     await shot(page, 'briefing-issued');
     expect(await seriousA11yViolations(page)).to.deep.equal([]);
+
+    // Printed: no navigation, tabs or buttons; each chart inside its column of the A4 page.
+    await page.emulateMedia({ media: 'print' });
+    for (const chrome of ['nav.navbar', '[data-testid="overview-tabs"]', '[data-testid="export-briefing"]', 'footer'])
+      expect(await page.locator(chrome).first().isVisible(), chrome).to.equal(false);
+    const pdf = await page.pdf({ format: 'A4' });
+    if (process.env.SCREENSHOT_DIR) fs.writeFileSync(path.join(process.env.SCREENSHOT_DIR, 'oversight-briefing.pdf'), pdf);
+    for (const id of ['overview-execution-chart', 'overview-ontime-chart']) {
+      const chart = (await page.locator(`#${id}`).boundingBox())!;
+      const column = (await page.locator(`.briefing-charts > div:has(#${id})`).boundingBox())!;
+      expect(chart.x + chart.width, id).to.be.at.most(column.x + column.width + 1);
+      expect(chart.height, id).to.be.greaterThan(50);
+    }
+    await page.emulateMedia({ media: 'screen' });
+
+    // Exported: one sheet per part of the briefing.
+    clicks.briefing += 1;
+    const download = await page.request.get((await page.locator('[data-testid="export-briefing"]').getAttribute('href'))!);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await download.body()) as unknown as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).to.include.members(['通报正文', '预算与执行', '待处理的红旗预警（按规则）', '督查进展']);
+    expect(book.worksheets).to.have.length(12);
     expect(problems).to.deep.equal([]);
-    expect(clicks.briefing).to.equal(6);
+    expect(clicks.briefing).to.equal(7);
   });
 });

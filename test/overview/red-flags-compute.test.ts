@@ -33,7 +33,9 @@ describe('red flags computed now (#17): an inspector or the administrator need n
     expect(await RedFlag.count({ where: { districtId: district.id, rule: 'final_evaluation_missing', status: 'open' } })).to.equal(1);
     const page = (await agent.get('/overview/flags').expect(200)).text;
     expect(page).to.contain('红旗预警已计算').and.to.contain(number);
-    expect(page).to.match(/上次计算：[^<]+（[^<]*发起）/);
+    expect(page)
+      .to.match(/上次计算：[^<]+（[^<]*发起）/)
+      .and.to.contain(`（${inspector.user.displayName} 发起）`);
     const event = await AuditEvent.findOne({ where: { action: 'red_flags.round' }, order: [['id', 'DESC']] });
     expect(event?.actorId).to.equal(inspector.user.id);
     expect(JSON.parse(event?.detail ?? '{}')).to.include({ asked: true, day: today() });
