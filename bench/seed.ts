@@ -75,6 +75,17 @@ class Inserter {
   constructor(private readonly sequelize: Sequelize) {}
   rows = 0;
 
+  /**
+   * A value as SQL. An instant keeps its milliseconds on MySQL (escape() drops them there, and
+   * the audit chain hashes the instant to the millisecond, so audit:verify failed on the seed).
+   */
+  private literal(v: unknown): string {
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number') return String(v);
+    if (v instanceof Date && dialectOf(this.sequelize) === 'mysql') return `'${v.toISOString().slice(0, 23).replace('T', ' ')}'`;
+    return this.sequelize.escape(v as string);
+  }
+
   /** Inserts `rows` (values in `columns` order) in multi-row INSERTs, in one transaction per table. */
   async insert(table: string, columns: readonly string[], rows: Iterable<Row>): Promise<number> {
     const s = this.sequelize;
@@ -89,7 +100,7 @@ class Inserter {
         batch = [];
       };
       for (const row of rows) {
-        batch.push(`(${row.map((v) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : s.escape(v as string))).join(', ')})`);
+        batch.push(`(${row.map((v) => this.literal(v)).join(', ')})`);
         n += 1;
         if (batch.length === ROWS_PER_INSERT) await flush();
       }

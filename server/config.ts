@@ -149,7 +149,9 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
-const root = path.resolve(import.meta.dirname, '..');
+// The project's folder: this file's parent's, or, compiled into dist/server (npm run build), dist's parent.
+const here = path.resolve(import.meta.dirname, '..');
+const root = path.basename(here) === 'dist' ? path.dirname(here) : here;
 
 /**
  * Parses the environment once. Production refuses a missing or default session secret or data
