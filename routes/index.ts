@@ -60,7 +60,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(inspectionsRouter());
   app.use(briefingsRouter());
   app.use(referenceRouter());
-  app.use(communitiesRouter());
+  app.use(communitiesRouter(config));
   app.use(trainingTopicsRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));

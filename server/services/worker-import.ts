@@ -106,9 +106,14 @@ async function xlsxRows(stream: Readable): Promise<string[][]> {
   return Array.from(rows, (r) => r ?? []);
 }
 
+/** The cells of an uploaded table, row by row: a CSV (UTF-8, at most `maxBytes`) or the first sheet of an XLSX. An unreadable file is an ImportFileError. */
+export async function readTable(stream: Readable, format: 'csv' | 'xlsx', maxBytes: number): Promise<string[][]> {
+  return format === 'csv' ? parseCsv(await textOf(stream, maxBytes)) : xlsxRows(stream);
+}
+
 /** Rows of an import file, each with its line number in the file (the header is line 1); blank rows are skipped. */
 export async function readImportFile(stream: Readable, format: 'csv' | 'xlsx', maxBytes: number): Promise<ImportRow[]> {
-  const table = format === 'csv' ? parseCsv(await textOf(stream, maxBytes)) : await xlsxRows(stream);
+  const table = await readTable(stream, format, maxBytes);
   const header = (table[0] ?? []).map((h) => HEADER_ALIASES[h.trim().replace(/\s/g, '')] ?? HEADER_ALIASES[h.trim().toLowerCase()]);
   if (!header.includes('idNumber') || !header.includes('name')) throw new ImportFileError('noHeader');
   const rows: ImportRow[] = [];

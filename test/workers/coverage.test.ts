@@ -1,11 +1,12 @@
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { Community } from '../../models/Community.js';
 import { AuditEvent, SubDistrict } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
 import { buildUser, district, unique } from '../factories/index.js';
 import { buildWorker, idNumber, mobile } from '../factories/workers.js';
-import { fieldError, loginAs, postForm } from '../support/agent.js';
+import { csrf, fieldError, loginAs, postForm } from '../support/agent.js';
 
 async function signedIn(role: Role, districtCode?: string) {
   const { user, password } = await buildUser(role, { districtCode });
@@ -47,6 +48,39 @@ describe('communities and coverage (#21)', () => {
     const { agent: officer } = await signedIn('officer', 'LG');
     expect((await officer.get(`/reference/districts/${lg.id}/communities`)).status).to.equal(200);
     expect((await postForm(officer, `/reference/districts/${lg.id}/communities`, { communities: `${sub.name} x` })).status).to.equal(403);
+  });
+
+  it('the administrator imports communities from an uploaded CSV or XLSX file; a row naming no sub-district refuses it all beside the file field', async () => {
+    const { agent } = await signedIn('admin', 'SZ');
+    const sub = await freshSubDistrict('LG');
+    const lg = await district('LG');
+    const [a, b, c] = [unique('甲社区'), unique('乙社区'), unique('丙社区')];
+    const post = async (file: Buffer, name: string) => {
+      const token = await csrf(agent, `/reference/districts/${lg.id}/communities`);
+      return agent.post(`/reference/districts/${lg.id}/communities/file?_csrf=${encodeURIComponent(token)}`).attach('file', file, name);
+    };
+    const bad = await post(Buffer.from(`\uFEFF街道,社区\r\n${sub.name},${a}\r\n不存在街道,${b}\r\n`, 'utf8'), '社区.csv');
+    expect(bad.status).to.equal(422);
+    expect(fieldError(bad.text, 'file')).to.contain('第 3 行');
+    expect(await Community.count({ where: { subDistrictId: sub.id } })).to.equal(0);
+    const csv = await post(Buffer.from(`\uFEFF街道,社区\r\n${sub.name},${a}\r\n${sub.name},${b}\r\n`, 'utf8'), '社区.csv');
+    expect(csv.status).to.equal(302);
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('社区');
+    sheet.addRow(['街道', '社区']);
+    sheet.addRow([sub.name, b]);
+    sheet.addRow([sub.name, c]);
+    const xlsx = await post(Buffer.from(await book.xlsx.writeBuffer()), '社区.xlsx');
+    expect(xlsx.status).to.equal(302);
+    expect((await Community.findAll({ where: { subDistrictId: sub.id }, order: [['sortOrder', 'ASC']] })).map((x) => x.name)).to.deep.equal([a, b, c]);
+    const picture = await post(Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), '社区.csv');
+    expect(picture.status).to.equal(422);
+    const { agent: officer } = await signedIn('officer', 'LG');
+    const token = await csrf(officer, `/reference/districts/${lg.id}/communities`);
+    const refused = await officer
+      .post(`/reference/districts/${lg.id}/communities/file?_csrf=${encodeURIComponent(token)}`)
+      .attach('file', Buffer.from(`${sub.name},x`), 'x.csv');
+    expect(refused.status).to.equal(403);
   });
 
   it('places a registered worker in a community of the list, and refuses a name not on it beside the field', async () => {

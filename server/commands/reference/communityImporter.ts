@@ -9,6 +9,21 @@ import type { By } from '../kernel.js';
 export type CommunityImport = { added: number; kept: number };
 
 /**
+ * An uploaded table (CSV or XLSX: sub-district in the first column, community in the second) as
+ * the importer's lines. A header row (its first cell names the sub-district column: 街道 / 镇 /
+ * sub-district) becomes an empty line, so the line numbers an error names are the file's rows.
+ */
+export function communityTextOf(table: readonly (readonly string[])[]): string {
+  return table
+    .map((cells, i) => {
+      const [sub = '', name = ''] = cells.map((c) => c.trim());
+      if (i === 0 && /街道|镇|sub-?district/i.test(sub)) return '';
+      return sub || name ? `${sub}\t${name}` : '';
+    })
+    .join('\n');
+}
+
+/**
  * Adds a district's communities (社区) from a list, one "sub-district community" a line (a space,
  * comma or tab between; the file's two columns pasted, or a CSV): a community already listed under
  * its sub-district is kept, a new one added at the end. A sub-district name the district does not

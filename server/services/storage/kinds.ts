@@ -60,6 +60,8 @@ export const UPLOAD_KINDS = {
   bank_statement: kind('bank_statement', ['csv', 'xlsx'], 10, 1),
   /** A list of child directors to import. */
   worker_import: kind('worker_import', ['csv', 'xlsx'], 20, 1),
+  /** A district's communities (社区) to import: sub-district and community a row (#21). */
+  community_import: kind('community_import', ['csv', 'xlsx'], 5, 1),
 } as const satisfies Record<string, UploadKind>;
 
 export type UploadKindName = keyof typeof UPLOAD_KINDS;
