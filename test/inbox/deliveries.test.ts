@@ -32,7 +32,7 @@ const rejected = (user: User, reason = '项目预算重复', id = 9001) =>
     recordType: 'allocation',
     recordId: id,
     href: `/allocations/${id}`,
-    params: { id, amount: '¥1,000.00', reason },
+    params: { id, project: '困境儿童关爱服务', line: '福彩公益金', amount: '¥1,000.00', reason },
   });
 
 describe('delivery: e-mail through a real SMTP server on localhost', () => {
@@ -65,11 +65,13 @@ describe('delivery: e-mail through a real SMTP server on localhost', () => {
     const [zhMail] = mailsTo(zh);
     expect(mailsTo(zh)).to.have.length(1);
     expect(zhMail.subject).to.contain('2031-03-02 通知汇总（2 条）');
-    expect(zhMail.text).to.contain('您申请的资金安排 #9001（¥1,000.00）未获批准。').and.to.contain('https://careprocure.example.gov.cn/allocations/9002');
+    expect(zhMail.text)
+      .to.contain('您为项目“困境儿童关爱服务”申请的资金安排（福彩公益金，¥1,000.00）未获批准。')
+      .and.to.contain('https://careprocure.example.gov.cn/allocations/9002');
     expect(zhMail.text).to.contain('138****8000').and.not.to.contain('13800138000');
     const [enMail] = mailsTo(en);
     expect(enMail.subject).to.contain('Notifications of 2031-03-02 (1)');
-    expect(enMail.text).to.contain('Your allocation #9001 (¥1,000.00) was rejected. Reason: duplicate budget');
+    expect(enMail.text).to.contain('Your allocation for project “困境儿童关爱服务” (福彩公益金, ¥1,000.00) was rejected. Reason: duplicate budget');
     // The next notification waits for tomorrow's digest: one a day.
     setClock(beijing('2031-03-02', 15));
     await rejected(zh, '第三条', 9003);
@@ -78,7 +80,7 @@ describe('delivery: e-mail through a real SMTP server on localhost', () => {
     setClock(beijing('2031-03-03', 8));
     await deliveryRound(ctx);
     expect(mailsTo(zh)).to.have.length(2);
-    expect(mailsTo(zh)[1].text).to.contain('#9003');
+    expect(mailsTo(zh)[1].text).to.contain('/allocations/9003').and.to.contain('第三条');
   });
 
   it('honours each person’s preference: immediately, daily, off', async () => {

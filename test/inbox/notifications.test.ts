@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { Allocation } from '../../models/Allocation.js';
+import { BudgetLine } from '../../models/BudgetLine.js';
 import { Notification } from '../../models/Notification.js';
+import { Project } from '../../models/Project.js';
 import { type User, User as UserModel } from '../../models/index.js';
 import { claimDecider, claimVerifier, claimApprover } from '../../server/commands/claims/claimWorkflow.js';
 import { deliverableDraftSaver } from '../../server/commands/deliverables/deliverableDraftSaver.js';
@@ -165,16 +167,20 @@ describe('notifications: the page', () => {
     const allocation = await buildAllocation({ status: 'submitted', districtCode: 'SS' });
     await allocationRejecter(allocation.id, '项目预算重复', by(finance));
     const officer = (await Notification.findOne({ where: { userId: allocation.requestedBy, recordType: 'allocation', recordId: allocation.id } }))!;
+    // The notice names the project and the budget line the money was asked of, not a bare number.
+    const project = (await Project.findByPk(allocation.projectId))!.title;
+    const line = (await BudgetLine.findByPk(allocation.budgetLineId))!.name;
     const user = (await UserModel.findByPk(officer.userId))!;
     const agent = await loginAs(user, TEST_PASSWORD);
     const home = await agent.get('/');
     expect(home.text).to.match(/data-testid="notifications-count">1</);
     const page = await agent.get('/notifications');
     expect(page.status).to.equal(200);
-    expect(page.text).to.contain(`您申请的资金安排 #${allocation.id}（¥10,000.00）未获批准。 原因：项目预算重复`);
+    expect(page.text).to.contain(`您为项目“${project}”申请的资金安排（${line}，¥10,000.00）未获批准。 原因：项目预算重复`);
+    expect(page.text).not.to.contain(`资金安排 #${allocation.id}`);
     await postForm(agent, '/lang', { lang: 'en' });
     const en = await agent.get('/notifications');
-    expect(en.text).to.contain(`Your allocation #${allocation.id} (¥10,000.00) was rejected. Reason: 项目预算重复`);
+    expect(en.text).to.contain(`Your allocation for project “${project}” (${line}, ¥10,000.00) was rejected. Reason: 项目预算重复`);
     const other = await loginAs(finance, TEST_PASSWORD);
     expect((await postForm(other, `/notifications/${officer.id}/open`, {})).status).to.equal(404);
     const opened = await postForm(agent, `/notifications/${officer.id}/open`, {});
@@ -184,7 +190,7 @@ describe('notifications: the page', () => {
     const unread = await agent.get('/notifications');
     expect(unread.text).to.contain('No unread notifications.');
     const all = await agent.get('/notifications?show=all');
-    expect(all.text).to.contain(`Your allocation #${allocation.id}`);
+    expect(all.text).to.contain(`Your allocation for project “${project}”`);
     await Notification.create({
       userId: user.id,
       kind: 'allocationApproved',

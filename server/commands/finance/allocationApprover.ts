@@ -9,6 +9,7 @@ import { notify } from '../../services/notifications.js';
 import { balance, legsOf, post } from '../../services/ledger.js';
 import { formatFen } from '../../services/money.js';
 import { auditActorOf, checkTransition, type By } from '../kernel.js';
+import { allocationNamed } from './allocationNamed.js';
 import { lineIdOfAllocation, lockedAllocation } from './financeLocks.js';
 
 /**
@@ -62,7 +63,7 @@ export async function allocationApprover(allocationId: number, by: By, options: 
         recordType: 'allocation',
         recordId: allocation.id,
         href: `/allocations/${allocation.id}`,
-        params: { id: allocation.id, amount: formatFen(allocation.amountFen) },
+        params: await allocationNamed(allocation, line, transaction),
       },
       by.actor.id,
     );

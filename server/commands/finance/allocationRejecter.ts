@@ -5,16 +5,16 @@ import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { ALLOCATION_RESOURCE, keepsMoneyOf } from '../../policies/finance.js';
 import { can } from '../../policies/index.js';
 import { recordAudit } from '../../services/audit.js';
-import { formatFen } from '../../services/money.js';
 import { notify } from '../../services/notifications.js';
 import { auditActorOf, type By, checkTransition } from '../kernel.js';
+import { allocationNamed } from './allocationNamed.js';
 import { lineIdOfAllocation, lockedAllocation } from './financeLocks.js';
 
 /** Finance rejects a submitted allocation with a reason; the requester never decides their own. No money moves. */
 export async function allocationRejecter(allocationId: number, reason: string, by: By): Promise<Allocation> {
   const lineId = await lineIdOfAllocation(allocationId);
   return withTransaction(async (transaction) => {
-    const { allocation } = await lockedAllocation(allocationId, lineId, transaction);
+    const { line, allocation } = await lockedAllocation(allocationId, lineId, transaction);
     if (!keepsMoneyOf(by.actor, allocation.lineDistrictId)) throw new NotFoundError();
     // Segregation of duties: finance of the line's district decides, never whoever requested it.
     if (!can(by.actor, 'reject', ALLOCATION_RESOURCE, allocation)) throw new ForbiddenError('finance.errors.ownRequest');
@@ -36,7 +36,7 @@ export async function allocationRejecter(allocationId: number, reason: string, b
         recordType: 'allocation',
         recordId: allocation.id,
         href: `/allocations/${allocation.id}`,
-        params: { id: allocation.id, amount: formatFen(allocation.amountFen), reason },
+        params: { ...(await allocationNamed(allocation, line, transaction)), reason },
       },
       by.actor.id,
     );
