@@ -4,6 +4,7 @@ import { Contract } from '../../models/Contract.js';
 import { Deliverable } from '../../models/Deliverable.js';
 import { District } from '../../models/District.js';
 import { Evaluation } from '../../models/Evaluation.js';
+import { Organisation } from '../../models/Organisation.js';
 import { REMINDER_KINDS, type ReminderKind, ReminderSetting } from '../../models/ReminderSetting.js';
 import { User } from '../../models/User.js';
 import { addDays, addMonths } from './calendar.js';
@@ -169,6 +170,14 @@ async function peopleFor(items: readonly Due[]) {
 
 type People = Awaited<ReturnType<typeof peopleFor>>;
 
+/** The names of the items' organisations, in one query: an escalation goes to supervisors, who read which organisation is late. */
+async function organisationNames(items: readonly Due[]): Promise<Map<number, string>> {
+  const ids = [...new Set(items.map((i) => i.organisationId).filter((id): id is number => id !== null))];
+  if (ids.length === 0) return new Map();
+  const rows = await Organisation.findAll({ where: { id: { [Op.in]: ids } }, attributes: ['id', 'name'] });
+  return new Map(rows.map((o) => [o.id, o.name]));
+}
+
 function remindedOf(audience: Audience, item: Due, people: People): number[] {
   if (audience === 'organisation') return people.members(item.organisationId);
   if (audience === 'officers') return people.officers(item.districtId);
@@ -203,11 +212,18 @@ export async function sendReminders(day: string): Promise<ReminderRound> {
         input: { kind: `reminder${capitalised(kind)}`, ...item, dedupeKey: `remind:${kind}:${item.recordId}:${item.deadline}` },
       });
     }
+    const names = await organisationNames(overdue);
     for (const item of overdue) {
+      const organisation = item.organisationId === null ? undefined : names.get(item.organisationId);
       const supervisors = setting.escalateTo === 'cityOfficer' ? people.cityOfficers() : people.inspectors(item.districtId);
       escalations.push({
         recipients: supervisors,
-        input: { kind: `escalation${capitalised(kind)}`, ...item, dedupeKey: `escalate:${kind}:${item.recordId}:${item.deadline}` },
+        input: {
+          kind: `escalation${capitalised(kind)}`,
+          ...item,
+          params: { ...item.params, organisation },
+          dedupeKey: `escalate:${kind}:${item.recordId}:${item.deadline}`,
+        },
       });
     }
   }

@@ -2,9 +2,12 @@ import { expect } from 'chai';
 import { Op } from 'sequelize';
 import { AuditEvent, type User } from '../../models/index.js';
 import { Notification } from '../../models/Notification.js';
+import { Organisation } from '../../models/Organisation.js';
 import { ReminderSetting } from '../../models/ReminderSetting.js';
 import { setClock, today } from '../../server/clock.js';
 import { remindersRound } from '../../server/housekeeping.js';
+import { translator } from '../../server/i18n/index.js';
+import { notificationMessage } from '../../server/services/notifications.js';
 import { sendReminders } from '../../server/services/reminders.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { buildEvaluation } from '../factories/evaluations.js';
@@ -58,6 +61,14 @@ describe('reminders before deadlines (frozen clock)', () => {
     const [n] = await Notification.findAll({ where: { userId: inspector.id, kind: 'escalationDeliverableDue', recordId: d.id } });
     expect(n.href).to.equal(`/deliverables/${d.id}`);
     expect(n.params).to.include({ deadline: '2026-04-10', category: 'home_visit' });
+    // The inspector reads which organisation is late, not only a contract number.
+    const organisation = (await Organisation.findByPk(d.organisationId))!.name;
+    expect(notificationMessage(n, { t: translator('zh-CN'), locale: 'zh-CN' })).to.contain(`督办：${organisation}（合同 ${built.contract.number}）的服务成果`);
+    expect(notificationMessage(n, { t: translator('en'), locale: 'en' })).to.contain(
+      `the deliverable of ${organisation} under contract ${built.contract.number}`,
+    );
+    const reminder = (await Notification.findOne({ where: { userId: built.orgUser.id, kind: 'reminderDeliverableDue', recordId: d.id } }))!;
+    expect(reminder.params, 'the organisation’s own reminder does not name it').not.to.have.property('organisation');
   });
 
   it('follows the settings: days before, escalation to the city officers, or off', async () => {
