@@ -3,7 +3,18 @@ import { expect } from 'chai';
 import { AuditEvent } from '../../models/index.js';
 import { setClock } from '../../server/clock.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
-import { buildFixtureDistrict, fixtureContract, fixtureDeliverable } from '../factories/overview.js';
+import {
+  buildFixtureDistrict,
+  fixtureAllocate,
+  fixtureCommit,
+  fixtureContract,
+  fixtureDeliverable,
+  fixtureDirector,
+  fixtureEvaluation,
+  fixtureLine,
+  fixturePaidClaim,
+  fixturePay,
+} from '../factories/overview.js';
 import { anonymous, binaryParser, loginAs } from '../support/agent.js';
 import { testSequelize } from '../support/hooks.js';
 import { buildOverviewFixture, type Fixture, YEAR } from './fixture.js';
@@ -117,8 +128,8 @@ describe('city overview: who sees what, the links, the exports and the queries (
     }
   });
 
-  it('reads the overview with the same number of queries for one contract as for twenty', async () => {
-    const { district, officer } = await buildFixtureDistrict(1);
+  it('reads the overview with the same number of queries for one contract as for twenty, with their money, evaluations, directors and claims', async () => {
+    const { district, officer, subDistricts } = await buildFixtureDistrict(1);
     const agent = await loginAs((await buildUser('inspector', { districtCode: 'SZ' })).user, TEST_PASSWORD);
     const sequelize = testSequelize();
     const count = async () => {
@@ -136,9 +147,20 @@ describe('city overview: who sees what, the links, the exports and the queries (
     const one = await fixtureContract(district, officer, YEAR + 1, 'open', 'active');
     await fixtureDeliverable(one.contract, `${YEAR + 1}-03-01`, { status: 'accepted', submissions: 1, lateDays: 0 });
     const small = await count();
+    // Twenty times of every family the page counts: contracts, deliverables, money lines and their
+    // movements, evaluations, directors and their paid claims.
+    const general = await fixtureLine(district, officer, YEAR + 1, 'general_budget', 10_000_000);
+    const lottery = await fixtureLine(district, officer, YEAR + 1, 'welfare_lottery_fund', 10_000_000, { totalFen: 100_000_000, targetBp: 1000 });
     for (let i = 0; i < 19; i += 1) {
       const c = await fixtureContract(district, officer, YEAR + 1, i % 2 ? 'open' : 'entrustment', 'active');
       await fixtureDeliverable(c.contract, `${YEAR + 1}-0${1 + (i % 9)}-01`, { status: 'draft', submissions: 0, lateDays: null });
+      const line = i % 2 ? general : lottery;
+      const allocation = await fixtureAllocate(line, c.project.id, officer, 50_000);
+      await fixtureCommit(allocation, c.contract, officer, 40_000);
+      await fixturePay(c.contract, officer, 10_000);
+      await fixtureEvaluation(c.contract, officer, i % 3 ? 'good' : 'fail', i % 3 === 0);
+      const director = await fixtureDirector(district, { subDistrictId: subDistricts[0].id, employment: 'full_time', trainedOn: `${YEAR}-06-01` });
+      await fixturePaidClaim(c.contract, director.id, officer, 5_000, `${YEAR + 1}-0${1 + (i % 9)}-15`);
     }
     const large = await count();
     expect(large).to.equal(small);
