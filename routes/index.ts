@@ -42,6 +42,7 @@ import { publicOcdsRouter } from './public-ocds.js';
 import { referenceRouter } from './reference.js';
 import { communitiesRouter } from './communities.js';
 import { trainingTopicsRouter } from './training-topics.js';
+import { serviceCategoriesRouter } from './service-categories.js';
 import { trainingSessionsRouter } from './training-sessions.js';
 
 /** Mounts every area's router. Each route states its rule (see test/routes/rules.test.ts). */
@@ -62,6 +63,7 @@ export function mountRoutes(app: Express, config: Config): void {
   app.use(referenceRouter());
   app.use(communitiesRouter(config));
   app.use(trainingTopicsRouter());
+  app.use(serviceCategoriesRouter());
   app.use(auditRouter());
   app.use(adminUsersRouter(config));
   app.use(catalogueRouter());

@@ -83,12 +83,21 @@ export async function buildContract(
     officer?: User;
     finance?: User;
     terms?: Partial<ContractTermsForm>;
+    /** The project's year (default: the factories' project year), so the contract buys that year's service categories. */
+    year?: number;
   } = {},
 ): Promise<BuiltContract> {
   const districtCode = attrs.districtCode ?? 'FT';
   const valueFen = attrs.valueFen ?? 3_000_000;
   const officer = attrs.officer ?? (await buildUser('officer', { districtCode })).user;
-  const built = await buildProject({ status: 'awarded', districtCode, creator: officer, budgetFen: valueFen, organisation: attrs.organisation });
+  const built = await buildProject({
+    status: 'awarded',
+    districtCode,
+    creator: officer,
+    budgetFen: valueFen,
+    organisation: attrs.organisation,
+    year: attrs.year,
+  });
   const by = { actor: actorOf(officer) };
   const terms = contractTerms(attrs.terms);
   let contract = await contractCreator(built.project.id, terms, by);

@@ -27,6 +27,7 @@ export async function buildDeliverableContract(
     officer?: User;
     finance?: User;
     orgUser?: User;
+    year?: number;
   } = {},
 ): Promise<BuiltDeliverables> {
   const organisation = attrs.orgUser?.organisationId ? ((await Organisation.findByPk(attrs.orgUser.organisationId)) ?? undefined) : undefined;
@@ -37,6 +38,7 @@ export async function buildDeliverableContract(
     finance: attrs.finance,
     organisation,
     terms: attrs.targets ? { targets: attrs.targets } : {},
+    year: attrs.year,
   });
   const milestones = attrs.milestones ? await attrs.milestones(built) : [];
   await reportingScheduleSetter(

@@ -4,6 +4,7 @@ import { District, ServiceCategory } from '../../../models/index.js';
 import { ValidationError } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import { keepsCatalogueOf } from '../../policies/catalogue.js';
+import { categorySetOf } from '../../services/service-categories.js';
 
 /** The district must exist and be one whose catalogue the officer keeps. */
 export async function checkDistrict(actor: Actor, districtId: number, transaction: Transaction): Promise<District> {
@@ -13,10 +14,13 @@ export async function checkDistrict(actor: Actor, districtId: number, transactio
   return district;
 }
 
-/** The category must be one of the fixed service categories (section 三(一) of the policy). */
-export async function checkCategory(code: string, transaction: Transaction): Promise<ServiceCategory> {
-  const category = await ServiceCategory.findByPk(code, { transaction });
-  if (!category) throw new ValidationError({ categoryCode: 'catalogue.errors.unknownCategory' });
+/**
+ * The category must be a service category of the year's version (#21: the categories are data,
+ * versioned per year), so what the item sells can be bought, reported and evaluated.
+ */
+export async function checkCategory(code: string, year: number, transaction: Transaction): Promise<ServiceCategory> {
+  const [category, set] = await Promise.all([ServiceCategory.findByPk(code, { transaction }), categorySetOf(year, transaction)]);
+  if (!category || !set.get(code)) throw new ValidationError({ categoryCode: 'catalogue.errors.unknownCategory' });
   return category;
 }
 

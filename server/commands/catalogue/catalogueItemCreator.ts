@@ -16,7 +16,7 @@ export async function catalogueItemCreator(form: NewCatalogueItemForm, by: By): 
   try {
     return await withTransaction(async (transaction) => {
       await checkDistrict(by.actor, form.districtId, transaction);
-      const category = await checkCategory(form.categoryCode, transaction);
+      const category = await checkCategory(form.categoryCode, form.year, transaction);
       await checkCodeFree({ year: form.year, districtId: form.districtId, code: form.code }, transaction);
       const item = await CatalogueItem.create(
         {

@@ -43,7 +43,7 @@ async function revise(item: CatalogueItem, form: EditCatalogueItemForm, by: By, 
   const open = await CatalogueItem.findOne({ where: { lineageId: item.lineageId, status: 'draft' }, transaction });
   if (open) throw new ConflictError('catalogue.errors.draftExists', { version: open.version });
   const latest = (await CatalogueItem.max<number, CatalogueItem>('version', { where: { lineageId: item.lineageId }, transaction })) ?? item.version;
-  const category = await checkCategory(form.categoryCode, transaction);
+  const category = await checkCategory(form.categoryCode, item.year, transaction);
   const values = valuesOf(form, category.unit, item.code);
   const draft = await CatalogueItem.create(
     {
@@ -87,7 +87,7 @@ export async function catalogueItemEditor(
     const bump = checkVersion(item, form._version);
     if (item.status === 'published') return { item: await revise(item, form, by, transaction), newVersion: true };
     if (item.status !== 'draft') throw new ConflictError('catalogue.errors.notEditable', { status: item.status });
-    const category = await checkCategory(form.categoryCode, transaction);
+    const category = await checkCategory(form.categoryCode, item.year, transaction);
     const code = item.version === 1 && form.code ? form.code : item.code;
     if (code !== item.code) {
       await checkCodeFree({ year: item.year, districtId: item.districtId, code, exceptLineageId: item.lineageId }, transaction);
