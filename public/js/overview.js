@@ -22,7 +22,14 @@ document.addEventListener('DOMContentLoaded', () => {
     canvas.dataset.drawn = '1';
     new window.Chart(canvas, {
       type: 'bar',
-      data: { labels: chart.labels, datasets: chart.datasets.map((d, i) => ({ ...d, backgroundColor: colours[i % colours.length] })) },
+      data: {
+        labels: chart.labels,
+        datasets: chart.datasets.map((d, i) => ({
+          ...d,
+          // The median's bar (chart.highlight) in the median line's colour; the districts' in the first.
+          backgroundColor: chart.labels.map((_, bar) => (bar === chart.highlight ? colours[1] : colours[i % colours.length])),
+        })),
+      },
       options: { responsive: true, maintainAspectRatio: true, animation: false, scales: percent, plugins: { legend: { display: false } } },
     });
   };

@@ -134,6 +134,7 @@ export async function briefingPage(actor: Actor, b: Briefing, lang: Lang) {
     const rows = tables.find((t) => t.key === table)?.rows.filter((r) => r.kind === 'district' || r.kind === 'median') ?? [];
     return {
       labels: rows.map((r) => r.label),
+      highlight: rows.findIndex((r) => r.kind === 'median'),
       datasets: [
         {
           label: figure,

@@ -321,6 +321,8 @@ export async function overviewPage(actor: Actor, query: OverviewQuery, lang: Lan
   const onTimeRate = FAMILIES.find((f) => f.table === 'deliverables')!.figures.find((f) => f.key === 'onTimeRate')!;
   // Bars per district (and the median); the city level's own row is not a district and stays in the tables.
   const barRows = rows.filter((r) => r.kind === 'district' || r.kind === 'median');
+  // The median's bar stands out, in the colour of its line, so each district reads against it.
+  const medianBar = barRows.findIndex((r) => r.kind === 'median');
   const percent = (bp: number | null) => (bp === null ? null : bp / 100);
   // Lines: the city total and the median; district staff their own district first, then the median.
   const lineRows = overviewSeesEveryDistrict(actor) ? rows.filter((r) => r.kind === 'total' || r.kind === 'median') : rows;
@@ -328,10 +330,12 @@ export async function overviewPage(actor: Actor, query: OverviewQuery, lang: Lan
     execution: {
       labels: barRows.map((r) => r.label),
       datasets: [{ label: figureLabel('execution', lang), data: barRows.map((r) => percent(valueAt(r, execution, 0))) }],
+      highlight: medianBar,
     },
     onTime: {
       labels: barRows.map((r) => r.label),
       datasets: [{ label: figureLabel('onTimeRate', lang), data: barRows.map((r) => percent(valueAt(r, onTimeRate, 0))) }],
+      highlight: medianBar,
     },
     trend: {
       labels: p.quarters.map((q) => t(`overview.periods.${q.kind}`)),
