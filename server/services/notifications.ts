@@ -125,6 +125,9 @@ export function notificationMessage(n: Pick<Notification, 'kind' | 'params'>, la
     string,
     string | number
   >;
+  // A service category is data (#21): the notice carries its names as the version it was sent under called it.
+  if (typeof n.params.categoryName === 'string')
+    vars.category = lang.locale === 'en' ? String(n.params.categoryNameEn ?? n.params.categoryName) : n.params.categoryName;
   const message = lang.t(`notifications.kinds.${n.kind}`, vars);
   return vars.reason ? `${message} ${lang.t('notifications.reason', { reason: vars.reason })}` : message;
 }

@@ -1,5 +1,6 @@
 import { literal, Op } from 'sequelize';
 import { ChildWorker } from '../../models/ChildWorker.js';
+import { CategorySets } from './service-categories.js';
 import { Contract } from '../../models/Contract.js';
 import { Deliverable } from '../../models/Deliverable.js';
 import { District } from '../../models/District.js';
@@ -42,26 +43,35 @@ type Audience = 'organisation' | 'officers' | 'organisationAndOfficers' | 'evalu
 
 type KindSpec = { audience: Audience; open: (from: string, to: string) => Promise<Due[]> };
 
-const CONTRACT = { model: Contract, as: 'contract', attributes: ['id', 'number'] };
+const CONTRACT = { model: Contract, as: 'contract', attributes: ['id', 'number', 'year', 'categoryYear'] };
 
 const SPECS: Record<ReminderKind, KindSpec> = {
   deliverableDue: {
     audience: 'organisation',
-    open: async (from, to) =>
-      (
-        await Deliverable.findAll({
-          where: { status: { [Op.in]: ['draft', 'returned'] }, dueOn: { [Op.between]: [from, to] } },
-          include: [CONTRACT],
-        })
-      ).map((d) => ({
+    open: async (from, to) => {
+      const rows = await Deliverable.findAll({
+        where: { status: { [Op.in]: ['draft', 'returned'] }, dueOn: { [Op.between]: [from, to] } },
+        include: [CONTRACT],
+      });
+      // The category's names as each contract's version calls it (#21), each version loaded once.
+      const sets = new CategorySets();
+      const names = await Promise.all(rows.map(async (d) => (d.contract ? (await sets.forContract(d.contract)).get(d.categoryCode) : undefined)));
+      return rows.map((d, i) => ({
         recordType: 'deliverable',
         recordId: d.id,
         deadline: d.dueOn,
         href: `/deliverables/${d.id}`,
         districtId: d.districtId,
         organisationId: d.organisationId,
-        params: { contract: d.contract?.number, category: d.categoryCode, period: `${d.periodStart} – ${d.periodEnd}`, deadline: d.dueOn },
-      })),
+        params: {
+          contract: d.contract?.number,
+          category: d.categoryCode,
+          ...(names[i] ? { categoryName: names[i].name, categoryNameEn: names[i].nameEn } : {}),
+          period: `${d.periodStart} – ${d.periodEnd}`,
+          deadline: d.dueOn,
+        },
+      }));
+    },
   },
   rectification: {
     audience: 'organisation',

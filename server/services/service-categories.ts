@@ -149,3 +149,16 @@ export async function allPublishedCategories(transaction?: Transaction): Promise
   for (const v of versions) for (const c of defs.get(v.id) ?? []) if (!seen.has(c.code)) seen.set(c.code, c);
   return new CategorySet(versions[0]?.year ?? thisYear(), [...seen.values()]);
 }
+
+/**
+ * A notice's parameters for a deliverable's category: its code and its names in both languages as
+ * the contract's version calls it, so the notice reads right whatever categories later years add.
+ */
+export async function categoryParamsOf(
+  contract: Pick<Contract, 'year' | 'categoryYear'>,
+  code: string,
+  transaction?: Transaction,
+): Promise<{ category: string; categoryName?: string; categoryNameEn?: string }> {
+  const c = (await categorySetOfContract(contract, transaction)).get(code);
+  return c ? { category: code, categoryName: c.name, categoryNameEn: c.nameEn } : { category: code };
+}

@@ -3,7 +3,10 @@ import { CatalogueItem } from '../../models/CatalogueItem.js';
 import { AuditEvent, ServiceCategory } from '../../models/index.js';
 import { ProjectItem } from '../../models/ProjectItem.js';
 import { ServiceCategoryDefinition, ServiceCategoryVersion } from '../../models/ServiceCategoryVersion.js';
+import { Notification } from '../../models/Notification.js';
+import { translator } from '../../server/i18n/index.js';
 import { targetCompletion } from '../../server/services/evaluation-indicators.js';
+import { notificationMessage } from '../../server/services/notifications.js';
 import { catalogueCode } from '../factories/catalogue.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
 import { buildUser, district, TEST_PASSWORD } from '../factories/index.js';
@@ -166,6 +169,10 @@ describe('service categories and metrics as data (#21)', () => {
     expect((await saveDraft(org, q1, { m_metric_1: '2', m_metric_2: '50', m_metric_3: '90' })).status).to.equal(302);
     expect((await postForm(org, `/deliverables/${q1.id}/submit`, {})).status).to.equal(302);
     expect((await postForm(officer, `/deliverables/${q1.id}/accept`, {})).status).to.equal(302);
+    // The organisation's notice names the category in its language.
+    const notice = await Notification.findOne({ where: { userId: built.orgUser.id, kind: 'deliverableAccepted', recordId: q1.id } });
+    expect(notificationMessage(notice!, { t: translator('zh-CN'), locale: 'zh-CN' })).to.include('心理健康讲座');
+    expect(notificationMessage(notice!, { t: translator('en'), locale: 'en' })).to.include('心理健康讲座 talks');
 
     // Progress and evaluation read it: 50 of 200 listeners.
     const contractPage = await org.get(`/contracts/${built.contract.id}`);

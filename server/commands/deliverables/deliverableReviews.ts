@@ -6,6 +6,7 @@ import { withTransaction } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import { recordAudit } from '../../services/audit.js';
 import { notify, organisationMembers } from '../../services/notifications.js';
+import { categoryParamsOf } from '../../services/service-categories.js';
 import { markMilestonesMet } from '../contracts/markMilestonesMet.js';
 import { auditActorOf, type By, checkTransition, lockedContract } from '../kernel.js';
 import { checkContractActive, contractIdOfDeliverable, lockedDeliverable } from './deliverableLocks.js';
@@ -89,7 +90,12 @@ export async function deliverableReturner(id: number, comments: ReviewComments, 
 }
 
 /** The organisation hears that its deliverable was accepted or returned (#16), in the review's transaction. */
-async function tellOrganisation(kind: 'deliverableAccepted' | 'deliverableReturned', contract: { number: string }, d: Deliverable, by: By): Promise<void> {
+async function tellOrganisation(
+  kind: 'deliverableAccepted' | 'deliverableReturned',
+  contract: { number: string; year: number; categoryYear: number | null },
+  d: Deliverable,
+  by: By,
+): Promise<void> {
   await notify(
     await organisationMembers(d.organisationId),
     {
@@ -97,7 +103,7 @@ async function tellOrganisation(kind: 'deliverableAccepted' | 'deliverableReturn
       recordType: 'deliverable',
       recordId: d.id,
       href: `/deliverables/${d.id}`,
-      params: { contract: contract.number, category: d.categoryCode, period: `${d.periodStart} – ${d.periodEnd}` },
+      params: { contract: contract.number, ...(await categoryParamsOf(contract, d.categoryCode)), period: `${d.periodStart} – ${d.periodEnd}` },
     },
     by.actor.id,
   );
