@@ -59,15 +59,17 @@ const FAMILIES: Family[] = [
     basis: 'asAtEnd',
     figures: (() => {
       const link = (x: LinkContext) => href('/budget-lines', { year: x.period.year, ...d(x), fundSource: LOTTERY_FUND });
+      // The share and its target are what the finance pages' lottery-share table shows per district and year.
+      const share = (x: LinkContext) => href('/budget-lines/lottery-share', d(x));
       return [
         { key: 'lotteryTotal', kind: 'fen', value: (s: Sample) => s.p.lottery.totalFen, link },
         { key: 'lotteryAllocated', kind: 'fen', value: (s: Sample) => s.p.lottery.allocatedFen, link },
-        { key: 'lotteryShare', kind: 'bp', value: (s: Sample) => ratioBp(s.p.lottery.allocatedFen, s.p.lottery.totalFen), link },
+        { key: 'lotteryShare', kind: 'bp', value: (s: Sample) => ratioBp(s.p.lottery.allocatedFen, s.p.lottery.totalFen), link: share },
         {
           key: 'lotteryTarget',
           kind: 'bp',
           value: (s: Sample) => (s.p.lottery.totalFen > 0 ? Math.round(s.p.lottery.targetWeighted / s.p.lottery.totalFen) : null),
-          link,
+          link: share,
         },
       ] as Figure[];
     })(),

@@ -108,11 +108,11 @@ describe('city overview: every figure against a hand-computed fixture of two dis
     // 600,000 / 1,400,000 = 42.86 %; Q1 300,000 / 1,400,000 = 21.43 %.
     expect(cell(html, 'money', a, 'execution')).to.include({ text: '42.9%', change: '+21.4 个百分点' });
     expect(cell(html, 'money', b, 'execution')).to.include({ text: '50.0%', change: '+50.0 个百分点' });
-    expect(cell(html, 'lottery', a, 'lotteryShare')).to.include({
-      text: '5.0%',
-      href: `/budget-lines?year=${YEAR}&districtId=${a}&fundSource=welfare_lottery_fund`,
-    });
+    expect(cell(html, 'lottery', a, 'lotteryShare')).to.include({ text: '5.0%', href: `/budget-lines/lottery-share?districtId=${a}` });
     expect(cell(html, 'lottery', a, 'lotteryTarget').text).to.equal('10.0%');
+    // The share's link: the finance pages' lottery-share table, the district's year at the same share and target.
+    const shareRow = (await inspector.get(`/budget-lines/lottery-share?districtId=${a}`).expect(200)).text;
+    expect(shareRow).to.contain('5.00%').and.to.contain('10.00%');
     expect(cell(html, 'contracts', a, 'contract_active')).to.deep.equal({
       text: '1',
       href: `/contracts?year=${YEAR}&districtId=${a}&status=active`,
