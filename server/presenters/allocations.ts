@@ -21,6 +21,7 @@ import { BATCH_KIND_SPECS } from '../commands/batches/batchKinds.js';
 import type { QueueFilterQuery } from '../schemas/batches.js';
 import { queueBatchFrame, queueFilterChoices } from './batches.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
+import { countCapped, listCountCap } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ALLOCATIONS_PATH = '/allocations';
@@ -91,13 +92,11 @@ function summaryOf(a: Allocation, heldFen: number | null, lang: Lang) {
 export async function allocationListPage(actor: Actor, query: AllocationListQuery, lang: Lang) {
   const show = scopeShow(actor);
   const { t } = lang;
-  const [{ rows, count }, districts] = await Promise.all([
-    Allocation.findAndCountAll({
-      where: allocationListWhere(actor, query),
-      include: WITH,
-      order: orderOf(query.sort, query.dir),
-      ...pageWindow(query),
-    }),
+  // Counted on the table alone up to its cap (#15); the order may be the district's, so the page is read with its joins.
+  const where = allocationListWhere(actor, query);
+  const [count, rows, districts] = await Promise.all([
+    countCapped(Allocation, where, listCountCap(query)),
+    Allocation.findAll({ where, include: WITH, order: orderOf(query.sort, query.dir), ...pageWindow(query) }),
     districtsInOrder(),
   ]);
   const held = await balances(

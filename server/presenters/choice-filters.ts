@@ -64,10 +64,9 @@ export async function contractChoice(actor: Actor, lang: Lang, path: string, que
     where: contractScope(actor),
     attributes: ['id', 'number'],
     include: [{ model: Organisation, as: 'organisation', attributes: ['id', 'name'] }],
-    order: [
-      ['number', 'ASC'],
-      ['id', 'ASC'],
-    ],
+    // Numbers are unique (contracts_number): ordered by the number alone, the index answers it;
+    // a tie-break on the id made MariaDB sort every contract in scope on each list page (#15).
+    order: [['number', 'ASC']],
     limit: CHOICE_LIMIT + 1,
   });
   const labelOf = (c: Contract) => (showOrganisation && c.organisation ? `${c.number}${lang.t('punct.paren', { text: c.organisation.name })}` : c.number);

@@ -27,6 +27,7 @@ import { districtName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
+import { findListPage } from '../services/list-query.js';
 import { editFormValues, type FormValues } from './stale-edit.js';
 
 export const CLAIMS_PATH = '/claims';
@@ -125,13 +126,13 @@ export function claimSummary(c: Claim, lang: Lang) {
 export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: Lang) {
   const show = scopeShow(actor);
   const { t } = lang;
-  const [{ rows, count }, districts] = await Promise.all([
-    Claim.findAndCountAll({
+  // The count on the claims alone, up to its cap, and the page's ids from the order's index (#15).
+  const [{ rows, ...count }, districts] = await Promise.all([
+    findListPage(Claim, {
       where: claimListWhere(actor, query),
       include: WITH,
       order: orderOf(query.sort, query.dir),
       ...pageWindow(query),
-      distinct: true,
     }),
     districtsInOrder(),
   ]);

@@ -25,6 +25,7 @@ import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { instalmentFactsOf, instalmentWaitsFor, milestoneTieOf } from './instalment-steps.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
+import { findListPage } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PAYMENTS_PATH = '/payments';
@@ -112,13 +113,13 @@ export function paymentSummary(p: Payment, lang: Lang) {
 export async function paymentListPage(actor: Actor, query: PaymentListQuery, lang: Lang) {
   const show = scopeShow(actor);
   const { t } = lang;
-  const [{ rows, count }, districts] = await Promise.all([
-    Payment.findAndCountAll({
+  // The count on the payments alone, up to its cap, and the page's ids from the order's index (#15).
+  const [{ rows, ...count }, districts] = await Promise.all([
+    findListPage(Payment, {
       where: paymentListWhere(actor, query),
       include: WITH,
       order: orderOf(query.sort, query.dir),
       ...pageWindow(query),
-      distinct: true,
     }),
     districtsInOrder(),
   ]);

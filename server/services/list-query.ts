@@ -18,6 +18,11 @@ export type ListPageQuery = {
  */
 export const LIST_COUNT_CAP = { rows: 10_000 };
 
+/** The cap a list page counts to: LIST_COUNT_CAP, or just past the page asked for when that is further. */
+export function listCountCap(query: { page: number; perPage: number }): number {
+  return Math.max(LIST_COUNT_CAP.rows, query.page * query.perPage);
+}
+
 /** A list's count: exact, or "at least" when it reached the cap. */
 export type ListCount = { count: number; exact: boolean };
 

@@ -52,9 +52,11 @@ const PAGES: Page[] = [
 /**
  * Pages over the target of 10 today, with their count: the contract page shows the contract with
  * its versions, documents, instalments, payments, money, deliverables, evaluations, claims and
- * engagements, a section each (the note of #15 says so).
+ * engagements, a section each; the deliverable pages read the published service categories
+ * (versions, definitions, metrics, rules: 4 statements, #21 keeps nothing between requests) on
+ * each request. The note of #15 says so.
  */
-const CEILING: Record<string, number> = { 'a contract page': 30 };
+const CEILING: Record<string, number> = { 'a contract page': 38, 'deliverable list': 13, 'review queue': 13 };
 
 describe('key pages: a fixed number of SQL statements whatever the data (#15)', function () {
   this.timeout(240_000);
