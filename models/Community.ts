@@ -19,6 +19,8 @@ export class Community extends Model<InferAttributes<Community>, InferCreationAt
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare lockVersion: CreationOptional<number>;
+  /** When the administrator retired it (merged or abolished): takes no new workers, not counted in coverage. */
+  declare retiredAt: CreationOptional<Date | null>;
   declare subDistrict?: NonAttribute<SubDistrict>;
 
   static initModel(sequelize: Sequelize): void {
@@ -30,6 +32,7 @@ export class Community extends Model<InferAttributes<Community>, InferCreationAt
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
         lockVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        retiredAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
       },
       { sequelize, tableName: 'communities' },
     );

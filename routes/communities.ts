@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { communityRenamer, communityRetirer } from '../server/commands/reference/communityEditor.js';
 import { communityImporter, communityTextOf } from '../server/commands/reference/communityImporter.js';
 import type { Config } from '../server/config.js';
 import { ValidationError } from '../server/errors.js';
@@ -11,12 +12,14 @@ import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { communitiesView } from '../server/presenters/communities.js';
-import { idParams } from '../server/schemas/common.js';
+import { idParams, recordId } from '../server/schemas/common.js';
 import { findDistrict } from '../server/services/reference.js';
-import { actorOf, bodyOf, by, langOf, subjectLoader } from './kit.js';
+import { actorOf, bodyOf, by, langOf, paramsOf, subjectLoader } from './kit.js';
 
 const district = subjectLoader('reference', (_actor, id) => findDistrict(id));
 const importForm = z.object({ communities: z.string().max(200_000, 'validation.tooLong').default('') });
+const communityParams = z.object({ id: recordId(), communityId: recordId() });
+const renameForm = z.object({ name: z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(64, 'validation.tooLong') });
 
 const render: OnInvalid = async (req, res, form) => {
   const d = district.of(res);
@@ -77,5 +80,39 @@ export function communitiesRouter(config: Config): Router {
       res.redirect(`/reference/districts/${d.id}/communities`);
     },
   );
+  // One community: renamed (its workers follow), retired (merged or abolished) or restored.
+  const one = validateParams(communityParams);
+  const communityOf = (res: Parameters<OnInvalid>[1]) => paramsOf(res, communityParams).communityId;
+  const back = (districtId: number) => `/reference/districts/${districtId}/communities`;
+  router.post(
+    '/reference/districts/:id/communities/:communityId/rename',
+    rule('update', 'reference'),
+    one,
+    district.subject('update'),
+    validateBody(renameForm, render),
+    async (req, res) => {
+      const d = district.of(res);
+      const community = await communityRenamer(d.id, communityOf(res), bodyOf(res, renameForm).name, by(req));
+      flash(req, 'success', 'reference.communities.flash.rename', { name: community.name });
+      res.redirect(back(d.id));
+    },
+  );
+  for (const [action, retire] of [
+    ['retire', true],
+    ['restore', false],
+  ] as const) {
+    router.post(
+      `/reference/districts/:id/communities/:communityId/${action}`,
+      rule('update', 'reference'),
+      one,
+      district.subject('update'),
+      async (req, res) => {
+        const d = district.of(res);
+        const community = await communityRetirer(d.id, communityOf(res), retire, by(req));
+        flash(req, 'success', `reference.communities.flash.${action}`, { name: community.name });
+        res.redirect(back(d.id));
+      },
+    );
+  }
   return router;
 }

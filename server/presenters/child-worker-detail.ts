@@ -111,7 +111,7 @@ export async function workerFormOptions(actor: Actor, lang: Lang) {
   });
   const communities = subs.length
     ? await Community.findAll({
-        where: { subDistrictId: subs.map((s) => s.id) },
+        where: { subDistrictId: subs.map((s) => s.id), retiredAt: null },
         attributes: ['name', 'subDistrictId'],
         order: [
           ['sortOrder', 'ASC'],

@@ -6,7 +6,7 @@ import type { Lang } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
 import { districtName } from './format.js';
 
-/** A district's communities by sub-district, with how many workers are placed in each. */
+/** A district's communities by sub-district, with how many workers are placed in each and which are retired (the administrator renames and retires them). */
 export async function communitiesView(actor: Actor, district: District, lang: Lang) {
   const subs = await SubDistrict.findAll({
     where: { districtId: district.id },
@@ -34,10 +34,19 @@ export async function communitiesView(actor: Actor, district: District, lang: La
   const workers = new Map(placed.map((p) => [p.communityId, Number(p.n)]));
   return {
     district: { id: district.id, name: districtName(district, lang), href: `/reference/districts/${district.id}` },
-    total: communities.length,
+    total: communities.filter((c) => !c.retiredAt).length,
+    retired: communities.filter((c) => c.retiredAt).length,
     subDistricts: subs.map((s) => ({
       name: s.name,
-      communities: communities.filter((c) => c.subDistrictId === s.id).map((c) => ({ name: c.name, workers: workers.get(c.id) ?? 0 })),
+      communities: communities
+        .filter((c) => c.subDistrictId === s.id)
+        .map((c) => ({
+          id: c.id,
+          name: c.name,
+          workers: workers.get(c.id) ?? 0,
+          retired: !!c.retiredAt,
+          href: `/reference/districts/${district.id}/communities/${c.id}`,
+        })),
     })),
     coverageHref: `/workers/coverage?districtId=${district.id}`,
     can: { import: can(actor, 'update', 'reference'), coverage: can(actor, 'list', 'child_worker') },

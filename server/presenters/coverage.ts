@@ -13,11 +13,12 @@ export const COVERAGE_PATH = '/workers/coverage';
 
 type Filter = Pick<CoverageQuery, 'districtId' | 'subDistrictId' | 'coverage'>;
 
-/** The directors in post per community, full- and part-time: what coverage is read from (section 二(一)). */
+/** The directors in post per community in use (a retired one is not counted), full- and part-time: what coverage is read from (section 二(一)). */
 const PER_COMMUNITY = `SELECT c.id, c.name, c.sub_district_id, s.name AS sub_district_name, s.sort_order AS sub_order, s.district_id,
   (SELECT COUNT(*) FROM child_workers w WHERE w.community_id = c.id AND w.kind = 'director' AND w.status = 'active' AND w.employment = 'full_time') AS full_time,
   (SELECT COUNT(*) FROM child_workers w WHERE w.community_id = c.id AND w.kind = 'director' AND w.status = 'active' AND w.employment = 'part_time') AS part_time
-  FROM communities c JOIN sub_districts s ON s.id = c.sub_district_id`;
+  FROM communities c JOIN sub_districts s ON s.id = c.sub_district_id
+  WHERE c.retired_at IS NULL`;
 
 const LEVEL_SQL: Record<CoverageLevel, string> = {
   full_time: 'x.full_time > 0',

@@ -32,6 +32,11 @@ export function topicsInOrder(): Promise<TrainingTopic[]> {
   return TrainingTopic.findAll({ order: [['sortOrder', 'ASC']] });
 }
 
+/** The topics a new session may cover: those not retired, in the policy's order. */
+export function topicsInUse(): Promise<TrainingTopic[]> {
+  return TrainingTopic.findAll({ where: { retiredAt: null }, order: [['sortOrder', 'ASC']] });
+}
+
 export const topicName = (topic: { name: string; nameEn: string }, lang: Lang) => (lang.locale === 'en' ? topic.nameEn : topic.name);
 
 function containing(text: string) {
@@ -208,7 +213,7 @@ export async function loadSession(actor: Actor, id: number): Promise<TrainingSes
 /** The choices of the new-session form: only the levels and districts the actor may hold. */
 export async function sessionFormOptions(actor: Actor, lang: Lang) {
   const { t } = lang;
-  const [districts, topics] = await Promise.all([districtsFor(actor), topicsInOrder()]);
+  const [districts, topics] = await Promise.all([districtsFor(actor), topicsInUse()]);
   const districtChoices = districts.filter((d) => d.kind !== 'city');
   const levels = TRAINING_LEVELS.filter((l) => (l === 'city' ? actor.cityLevel : districtChoices.length > 0));
   const choose = { value: '', label: t('workers.form.choose') };

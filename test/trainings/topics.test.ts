@@ -31,4 +31,49 @@ describe('training topics (#21)', () => {
     expect((await officer.get('/trainings/new')).text).to.contain(`value="${topic!.code}"`);
     expect((await postForm(officer, '/reference/training-topics', { name: unique('x'), nameEn: unique('y') })).status).to.equal(403);
   });
+
+  it('the administrator renames a topic (sessions keep it) and retires an added one: new sessions no longer offer it; the policy’s six are never retired', async () => {
+    const { agent } = await signedIn('admin', 'SZ');
+    const name = unique('心理急救');
+    await postForm(agent, '/reference/training-topics', { name, nameEn: `First aid ${name}` });
+    const topic = (await TrainingTopic.findOne({ where: { name } }))!;
+    const renamed = unique('心理危机干预');
+    const ok = await postForm(
+      agent,
+      `/reference/training-topics/${topic.code}/rename`,
+      { name: renamed, nameEn: `Crisis ${renamed}` },
+      '/reference/training-topics',
+    );
+    expect(ok.status).to.equal(302);
+    expect((await topic.reload()).name).to.equal(renamed);
+    const taken = await postForm(
+      agent,
+      `/reference/training-topics/${topic.code}/rename`,
+      { name: '强制报告', nameEn: 'Other name' },
+      '/reference/training-topics',
+    );
+    expect(taken.status).to.equal(422);
+    expect(taken.text).to.contain('data-testid="rename-error"').and.contain('value="Other name"');
+
+    expect((await postForm(agent, `/reference/training-topics/${topic.code}/retire`, {}, '/reference/training-topics')).status).to.equal(302);
+    expect((await topic.reload()).retiredAt).to.not.equal(null);
+    expect((await postForm(agent, `/reference/training-topics/${topic.code}/retire`, {}, '/reference/training-topics')).status).to.equal(409);
+    const { agent: officer } = await signedIn('officer', 'FT');
+    expect((await officer.get('/trainings/new')).text).to.not.contain(`value="${topic.code}"`);
+    expect((await officer.get('/trainings')).text).to.contain(renamed);
+    expect((await postForm(officer, `/reference/training-topics/${topic.code}/restore`, {}, '/reference/training-topics')).status).to.equal(403);
+    expect((await postForm(agent, `/reference/training-topics/${topic.code}/restore`, {}, '/reference/training-topics')).status).to.equal(302);
+    expect((await officer.get('/trainings/new')).text).to.contain(`value="${topic.code}"`);
+
+    const policy = await postForm(agent, '/reference/training-topics/mandatory_reporting/retire', {}, '/reference/training-topics');
+    expect(policy.status).to.equal(409);
+    expect((await TrainingTopic.findByPk('mandatory_reporting'))!.retiredAt).to.equal(null);
+    const actions = (await AuditEvent.findAll({ where: { recordType: 'training_topic', recordId: topic.code }, order: [['seq', 'ASC']] })).map((e) => e.action);
+    expect(actions).to.deep.equal([
+      'reference.training_topic_create',
+      'reference.training_topic_rename',
+      'reference.training_topic_retire',
+      'reference.training_topic_restore',
+    ]);
+  });
 });

@@ -83,6 +83,52 @@ describe('communities and coverage (#21)', () => {
     expect(refused.status).to.equal(403);
   });
 
+  it('the administrator renames a community (its workers follow) and retires one: no new workers, out of coverage; restored, it counts again', async () => {
+    const { agent } = await signedIn('admin', 'SZ');
+    const sub = await freshSubDistrict('GM');
+    const gm = await district('GM');
+    const [a, b] = await Promise.all(['甲社区', '乙社区'].map((n, i) => Community.create({ subDistrictId: sub.id, name: unique(n), sortOrder: i + 1 })));
+    const { worker } = await buildWorker({ districtCode: 'GM', subDistrictId: sub.id, employment: 'full_time' });
+    await worker.update({ communityId: a.id, community: a.name });
+    const base = `/reference/districts/${gm.id}/communities`;
+    const newName = unique('丙社区');
+    expect((await postForm(agent, `${base}/${a.id}/rename`, { name: newName }, base)).status).to.equal(302);
+    expect((await a.reload()).name).to.equal(newName);
+    expect((await worker.reload()).community).to.equal(newName);
+    const clash = await postForm(agent, `${base}/${a.id}/rename`, { name: b.name }, base);
+    expect(clash.status).to.equal(422);
+    expect(clash.text).to.contain('data-testid="rename-error"').and.contain('该街道已有同名社区');
+    const other = await district('LH');
+    expect((await postForm(agent, `/reference/districts/${other.id}/communities/${a.id}/retire`, {}, base)).status).to.equal(404);
+
+    expect((await postForm(agent, `${base}/${b.id}/retire`, {}, base)).status).to.equal(302);
+    expect((await postForm(agent, `${base}/${b.id}/retire`, {}, base)).status).to.equal(409);
+    const { agent: officer } = await signedIn('officer', 'GM');
+    const coverage = await officer.get(`/workers/coverage?subDistrictId=${sub.id}`);
+    expect(coverage.text).to.contain(newName).and.not.contain(b.name);
+    const form = await officer.get('/workers/new');
+    expect(form.text).to.not.contain(`<option value="${b.name}">`);
+    const refused = await postForm(officer, '/workers', {
+      kind: 'director',
+      name: unique('李'),
+      idNumber: idNumber(),
+      phone: mobile(),
+      districtId: String(gm.id),
+      subDistrictId: String(sub.id),
+      employment: 'part_time',
+      community: b.name,
+    });
+    expect(refused.status).to.equal(422);
+    expect(fieldError(refused.text, 'community')).to.contain('已停用');
+    expect((await postForm(officer, `${base}/${b.id}/restore`, {}, base)).status).to.equal(403);
+    expect((await postForm(agent, `${base}/${b.id}/restore`, {}, base)).status).to.equal(302);
+    expect((await officer.get(`/workers/coverage?subDistrictId=${sub.id}`)).text).to.contain(b.name);
+    const actions = (await AuditEvent.findAll({ where: { recordType: 'community', recordId: [String(a.id), String(b.id)] }, order: [['seq', 'ASC']] })).map(
+      (e) => e.action,
+    );
+    expect(actions).to.deep.equal(['reference.community_rename', 'reference.community_retire', 'reference.community_restore']);
+  });
+
   it('places a registered worker in a community of the list, and refuses a name not on it beside the field', async () => {
     const { agent } = await signedIn('officer', 'LG');
     const sub = await freshSubDistrict('LG');

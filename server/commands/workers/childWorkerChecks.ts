@@ -24,7 +24,9 @@ export async function checkPlace(
   const sub = await SubDistrict.findByPk(subDistrictId, { transaction });
   if (!sub || sub.districtId !== districtId) throw new ValidationError({ subDistrictId: 'workers.validation.subDistrictOutside' });
   if (!community) return { communityId: null };
-  const found = await Community.findOne({ where: { subDistrictId, name: community }, attributes: ['id'], transaction });
+  const found = await Community.findOne({ where: { subDistrictId, name: community }, attributes: ['id', 'retiredAt'], transaction });
+  // A retired community (merged or abolished, #21) takes no worker: the form asks for one in use.
+  if (found?.retiredAt) throw new ValidationError({ community: { key: 'workers.validation.communityRetired', vars: { subDistrict: sub.name } } });
   if (found) return { communityId: found.id };
   if (await Community.count({ where: { subDistrictId }, transaction })) {
     throw new ValidationError({ community: { key: 'workers.validation.communityOutside', vars: { subDistrict: sub.name } } });

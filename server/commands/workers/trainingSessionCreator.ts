@@ -25,7 +25,7 @@ export async function trainingSessionCreator(input: SessionForm, by: By): Promis
     throw new ValidationError({ level: input.level === 'city' ? 'trainings.validation.cityOnly' : 'trainings.validation.notYourDistrict' });
   }
   const topics = [...new Set(input.topics)];
-  const known = await TrainingTopic.count({ where: { code: topics } });
+  const known = await TrainingTopic.count({ where: { code: topics, retiredAt: null } });
   if (known !== topics.length) throw new ValidationError({ topics: 'trainings.validation.unknownTopic' });
   return withTransaction(async (transaction) => {
     const session = await TrainingSession.create(
