@@ -30,6 +30,9 @@ export const CHILD_WORKER_TRANSITIONS = {
 } as const satisfies TransitionTable<ChildWorkerStatus>;
 export type ChildWorkerTransition = keyof typeof CHILD_WORKER_TRANSITIONS;
 
+/** The name the retention job leaves in a person's place (#20): nobody's, and the same in every language; shown translated (presenters/format.ts workerName). */
+export const anonymisedName = (id: number): string => `*** #${id}`;
+
 /**
  * A child director or supervisor of the real-name registry. The ID number and the phone are
  * held only as `PersonalDataCipher` tokens (`*Enc`); a worker is found by ID number through its

@@ -17,6 +17,7 @@ import { upload, uploadsOf } from '../server/middleware/upload.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
 import { authorize } from '../server/policies/index.js';
 import { trainingFormOptions, workerDetailPage, workerFormOptions, workerFormValues } from '../server/presenters/child-worker-detail.js';
+import { workerName } from '../server/presenters/format.js';
 import { loadWorker, WORKERS_PATH, workerExportColumns, workerExportQuery, workerListPage } from '../server/presenters/child-workers.js';
 import { editWorkerForm, newWorkerForm, revealForm, trainingForm, type WorkerListQuery, workerListQuery } from '../server/schemas/child-workers.js';
 import { editing, idParams, recordId } from '../server/schemas/common.js';
@@ -41,7 +42,7 @@ const certificateParams = idParams.extend({ trainingId: recordId() });
 
 async function renderForm(req: Request, res: Response, form: Parameters<OnInvalid>[2], worker?: ChildWorker): Promise<void> {
   res.render('workers/form', {
-    pageTitle: worker ? req.t('workers.editTitle', { name: worker.name }) : req.t('workers.newTitle'),
+    pageTitle: worker ? req.t('workers.editTitle', { name: workerName(worker, req.t) }) : req.t('workers.newTitle'),
     action: worker ? detailHref(worker.id) : WORKERS_PATH,
     cancelHref: worker ? detailHref(worker.id) : WORKERS_PATH,
     worker: worker ? { idNumber: worker.idNumberMasked, phone: worker.phoneMasked ?? '' } : null,
@@ -75,7 +76,7 @@ const renderEdit: OnInvalid = (req, res, form) => renderForm(req, res, form, wor
 const renderTraining: OnInvalid = (req, res, form) => {
   const worker = workerOf(res);
   res.render('workers/training-form', {
-    pageTitle: req.t('workers.trainingTitle', { name: worker.name }),
+    pageTitle: req.t('workers.trainingTitle', { name: workerName(worker, req.t) }),
     action: `${detailHref(worker.id)}/trainings`,
     cancelHref: detailHref(worker.id),
     values: form.values,
@@ -146,7 +147,7 @@ export function childWorkersRouter(config: Config): Router {
     const worker = workerOf(res);
     const page = await workerDetailPage(actorOf(req), worker, today(), langOf(req));
     res.render('workers/show', {
-      pageTitle: worker.name,
+      pageTitle: workerName(worker, req.t),
       ...page,
       workerClaims: await workerClaimsSection(actorOf(req), worker.id, langOf(req)),
       workerAllowances: await workerAllowancesSection(actorOf(req), worker, langOf(req)),
@@ -208,7 +209,12 @@ export function childWorkersRouter(config: Config): Router {
     const value = await childWorkerRevealer(worker.id, field, by(req));
     if (value === null) throw new NotFoundError();
     res.set('Cache-Control', 'no-store');
-    res.render('workers/reveal', { pageTitle: req.t('workers.reveal.title', { name: worker.name }), field, value, backHref: detailHref(worker.id) });
+    res.render('workers/reveal', {
+      pageTitle: req.t('workers.reveal.title', { name: workerName(worker, req.t) }),
+      field,
+      value,
+      backHref: detailHref(worker.id),
+    });
   });
 
   router.get(

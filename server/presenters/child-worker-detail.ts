@@ -6,7 +6,7 @@ import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
 import { type Actor, can as can_, canMap, movesOf } from '../policies/index.js';
 import { TrainingSession } from '../../models/TrainingSession.js';
 import { Community } from '../../models/Community.js';
-import { districtName } from './format.js';
+import { districtName, workerName } from './format.js';
 import { districtsFor, summaryOf, WORKERS_PATH } from './child-workers.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';

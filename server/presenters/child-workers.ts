@@ -11,7 +11,7 @@ import type { Lang } from '../i18n/index.js';
 import { type Choice, type ListFrame, listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { countCapped, listCountCap } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
-import { districtName } from './format.js';
+import { districtName, workerName } from './format.js';
 
 export const WORKERS_PATH = '/workers';
 
@@ -81,7 +81,7 @@ export function summaryOf(worker: ChildWorker, today: string, lang: Lang) {
   return {
     id: worker.id,
     href: `${WORKERS_PATH}/${worker.id}`,
-    name: worker.name,
+    name: workerName(worker, t),
     kind: worker.kind,
     kindLabel: t(`workers.kinds.${worker.kind}`),
     idNumber: worker.idNumberMasked,
@@ -171,7 +171,7 @@ export function workerExportColumns(today: string, lang: Lang, show: ScopeShow =
   const cell = (w: ChildWorker) => summaryOf(w, today, lang);
   return scopedColumns(
     [
-      { header: t('workers.fields.name'), value: (w) => w.name },
+      { header: t('workers.fields.name'), value: (w) => workerName(w, t) },
       { header: t('workers.fields.kind'), value: (w) => cell(w).kindLabel },
       { header: t('workers.fields.idNumber'), value: (w) => w.idNumberMasked },
       { header: t('workers.fields.phone'), value: (w) => w.phoneMasked ?? '' },

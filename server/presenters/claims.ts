@@ -23,7 +23,7 @@ import type { ExportColumn } from '../services/export.js';
 import { fenToChineseCapitals, fenToInput, formatFen } from '../services/money.js';
 import { districtsInOrder } from '../services/reference.js';
 import { actionLabel } from './audit.js';
-import { districtName } from './format.js';
+import { districtName, workerName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
@@ -96,7 +96,7 @@ export function claimSummary(c: Claim, lang: Lang) {
     contractHref: `/contracts/${c.contractId}`,
     organisationName: c.organisation?.name ?? '',
     districtName: districtName(c.district, lang),
-    workerName: c.worker?.name ?? '',
+    workerName: workerName(c.worker, t),
     workerKind: c.worker ? t(`workers.kinds.${c.worker.kind}`) : '',
     workerIdMasked: c.worker?.idNumberMasked ?? '',
     workerHref: `/workers/${c.childWorkerId}`,
@@ -155,7 +155,13 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
     choices: {
       contract: await contractChoice(actor, lang, CLAIMS_PATH, query, show.organisation),
       organisation: await organisationChoice(actor, lang, CLAIMS_PATH, query, show.organisation),
-      worker: linkedChoice('childWorkerId', t('claims.fields.worker'), rows[0]?.worker?.name ?? t('list.chosenRecord'), CLAIMS_PATH, query),
+      worker: linkedChoice(
+        'childWorkerId',
+        t('claims.fields.worker'),
+        rows[0]?.worker ? workerName(rows[0].worker, t) : t('list.chosenRecord'),
+        CLAIMS_PATH,
+        query,
+      ),
     },
     options: {
       districts: choicesIf(
@@ -220,7 +226,7 @@ export function claimExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): Expo
       { header: f('district'), value: (c) => districtName(c.district, lang), scope: 'district' },
       { header: f('contract'), value: (c) => c.contract?.number ?? '' },
       { header: f('organisation'), value: (c) => c.organisation?.name ?? '', scope: 'organisation' },
-      { header: f('worker'), value: (c) => c.worker?.name ?? '' },
+      { header: f('worker'), value: (c) => workerName(c.worker, t) },
       { header: f('idNumber'), value: (c) => c.worker?.idNumberMasked ?? '' },
       { header: f('claimedYuan'), value: (c) => fenToInput(c.claimedFen) },
       { header: f('totalYuan'), value: (c) => fenToInput(c.totalFen) },

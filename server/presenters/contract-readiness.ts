@@ -15,7 +15,7 @@ import { ALLOCATION_RESOURCE, BUDGET_LINE_RESOURCE } from '../policies/finance.j
 import { balance } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
 import { BUDGET_PATH } from './budget.js';
-import { districtName } from './format.js';
+import { districtName, workerName } from './format.js';
 
 type Link = { href: string; label: string } | null;
 
@@ -100,7 +100,7 @@ export async function terminationPlan(c: Contract, lang: Lang) {
   });
   const seqOf = new Map(instalments.map((i) => [i.id, i]));
   const claimOf = new Map(payingClaims.map((x) => [x.paymentId, x]));
-  const workerName = new Map(workers.map((w) => [w.id, w.name]));
+  const workerNames = new Map(workers.map((w) => [w.id, workerName(w, t)]));
   const payments = open.payments.map((p) => {
     const instalment = p.instalmentId ? seqOf.get(p.instalmentId) : undefined;
     const claim = claimOf.get(p.id);
@@ -120,7 +120,7 @@ export async function terminationPlan(c: Contract, lang: Lang) {
     payments,
     claims: open.claims.map((x) => ({
       id: x.id,
-      label: t('contracts.termination.claimOf', { id: x.id, month: x.month, worker: workerName.get(x.childWorkerId) ?? '' }),
+      label: t('contracts.termination.claimOf', { id: x.id, month: x.month, worker: workerNames.get(x.childWorkerId) ?? '' }),
       statusLabel: t(`claims.status.${x.status}`),
       total: formatFen(x.totalFen),
       href: `/claims/${x.id}`,

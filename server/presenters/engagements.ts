@@ -6,6 +6,7 @@ import type { Lang } from '../i18n/index.js';
 import { type Actor, can } from '../policies/index.js';
 import { ENGAGEMENT_RESOURCE } from '../policies/claim.js';
 import { editFormValues, type FormValues } from './stale-edit.js';
+import { workerName } from './format.js';
 
 /** The engagements of a contract with their workers (one query). */
 export function engagementsOf(contractId: number) {
@@ -48,7 +49,7 @@ export async function engagementsPage(actor: Actor, c: Contract, lang: Lang) {
     contract: { id: c.id, number: c.number, href: `/contracts/${c.id}`, termStart: c.termStart, termEnd: c.termEnd },
     rows: engagements.map((e) => ({
       id: e.id,
-      workerName: e.worker?.name ?? '',
+      workerName: workerName(e.worker, lang.t),
       workerKind: e.worker ? lang.t(`workers.kinds.${e.worker.kind}`) : '',
       idMasked: e.worker?.idNumberMasked ?? '',
       startsOn: e.startsOn,

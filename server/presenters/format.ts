@@ -1,4 +1,5 @@
-import type { Lang } from '../i18n/index.js';
+import { anonymisedName } from '../../models/ChildWorker.js';
+import type { Lang, Translate } from '../i18n/index.js';
 /** Dates and times as people in the bureaus read them: Asia/Shanghai, 24-hour clock. */
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
@@ -30,3 +31,9 @@ export function formatDate(value: Date | string | null | undefined): string {
 /** A district's name in the user's language; empty for none. */
 export const districtName = (d: { name: string; nameEn: string } | undefined | null, lang: Lang): string =>
   d ? (lang.locale === 'en' ? d.nameEn : d.name) : '';
+
+/** A child worker's name as shown: an anonymised one (retention, #20) says so in the reader's language. */
+export function workerName(w: { id: number; name: string } | null | undefined, t: Translate): string {
+  if (!w) return '';
+  return w.name === anonymisedName(w.id) ? t('workers.anonymisedName', { id: w.id }) : w.name;
+}

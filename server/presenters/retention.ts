@@ -18,7 +18,7 @@ import { csvRow } from '../services/export.js';
 import { formatFen } from '../services/money.js';
 import type { DossierEntry } from '../services/dossier/zip-writer.js';
 import type { BlobStore } from '../services/storage/index.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, workerName } from './format.js';
 
 /** The retention page's address (#20). */
 export const RETENTION_PATH = '/admin/retention';
@@ -206,7 +206,14 @@ export async function* personalDataEntries(contract: Contract, store: BlobStore,
       t('retention.download.to'),
     ]);
   for (const e of engagements)
-    csv += csvRow([e.worker?.name, e.worker ? t(`workers.kinds.${e.worker.kind}`) : '', e.worker?.idNumberMasked, e.worker?.phoneMasked, e.startsOn, e.endsOn]);
+    csv += csvRow([
+      workerName(e.worker, t),
+      e.worker ? t(`workers.kinds.${e.worker.kind}`) : '',
+      e.worker?.idNumberMasked,
+      e.worker?.phoneMasked,
+      e.startsOn,
+      e.endsOn,
+    ]);
   yield textEntry('engagements.csv', csv);
   const claims = await Claim.findAll({
     where: { contractId: contract.id },
@@ -233,7 +240,7 @@ export async function* personalDataEntries(contract: Contract, store: BlobStore,
       csv += csvRow([
         c.id,
         c.month,
-        c.worker?.name,
+        workerName(c.worker, t),
         c.worker?.idNumberMasked,
         `${l.spentOn} ${t(`claims.kind.${l.kind}`)}`,
         formatFen(l.amountFen),

@@ -9,7 +9,7 @@ import { GAP_SORT_KEYS, type GapListQuery } from '../schemas/training-sessions.j
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
 import { PLACE, summaryOf } from './child-workers.js';
-import { districtName } from './format.js';
+import { districtName, workerName } from './format.js';
 import { choicesIf, listFrame, pageWindow, scopedColumns, scopeShow, type ScopeShow, SHOW_ALL, withAll } from './list-page.js';
 import { topicName, topicsInOrder } from './training-sessions.js';
 
@@ -138,7 +138,7 @@ export function gapExportColumns(lang: Lang, show: ScopeShow = SHOW_ALL): Export
   const { t } = lang;
   return scopedColumns(
     [
-      { header: t('workers.fields.name'), value: (w) => w.name },
+      { header: t('workers.fields.name'), value: (w) => workerName(w, t) },
       { header: t('workers.fields.kind'), value: (w) => t(`workers.kinds.${w.kind}`) },
       { header: t('workers.fields.idNumber'), value: (w) => w.idNumberMasked },
       { header: t('workers.fields.district'), value: (w) => districtName(w.district, lang), scope: 'district' },

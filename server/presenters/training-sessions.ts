@@ -13,7 +13,7 @@ import { SESSION_SORT_KEYS, type RosterQuery, type SessionListQuery } from '../s
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtsFor, PLACE } from './child-workers.js';
-import { districtName } from './format.js';
+import { districtName, workerName } from './format.js';
 import { type Choice, choicesIf, listFrame, pageWindow, scopedColumns, scopeShow, type ScopeShow, SHOW_ALL, withAll } from './list-page.js';
 
 export const SESSIONS_PATH = '/trainings';
@@ -239,7 +239,7 @@ export async function sessionDetailPage(actor: Actor, session: TrainingSession &
       return {
         workerId: w.id,
         href: `/workers/${w.id}`,
-        name: w.name,
+        name: workerName(w, t),
         idNumber: w.idNumberMasked,
         districtName: districtName(w.district, lang),
         subDistrictName: w.subDistrict?.name ?? '',
@@ -306,7 +306,7 @@ export async function rosterPage(session: TrainingSession, query: RosterQuery, l
     subDistricts: subs.length ? subChoices : [],
     candidates: workers.map((w) => ({
       id: w.id,
-      name: w.name,
+      name: workerName(w, lang.t),
       idNumber: w.idNumberMasked,
       districtName: districtName(w.district, lang),
       subDistrictName: w.subDistrict?.name ?? '',

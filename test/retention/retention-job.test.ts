@@ -11,6 +11,8 @@ import { verifyAuditChain } from '../../server/services/audit.js';
 import { verifyLedger } from '../../server/services/ledger.js';
 import { storeFor } from '../../server/services/storage/index.js';
 import { buildDossierFixture, type DossierFixture } from '../factories/dossier.js';
+import { TEST_PASSWORD } from '../factories/index.js';
+import { loginAs, postForm } from '../support/agent.js';
 import { testConfig } from '../support/hooks.js';
 
 /**
@@ -146,6 +148,22 @@ describe('retention of personal data (frozen clock)', () => {
     expect((await ChildWorker.findByPk(f.worker.id))!.anonymisedAt).to.not.equal(null);
     const action = (await RetentionAction.findOne({ where: { contractId: f.contract.id, kind: 'workerNumbers' } }))!;
     expect([action.removed, action.kept]).to.deep.equal([1, 0]);
+
+    // Their pages and their claims name them as anonymised, in the reader's language (not the stored marker).
+    setClock(null);
+    const officer = await loginAs(f.officer, TEST_PASSWORD);
+    const id = f.worker.id;
+    for (const [lang, shown] of [
+      ['zh-CN', `已匿名人员 #${id}`],
+      ['en', `Anonymised person #${id}`],
+    ]) {
+      await postForm(officer, '/lang', { lang });
+      for (const href of [`/workers/${id}`, `/claims/${f.claim.id}`, '/claims']) {
+        const page = await officer.get(href);
+        expect(page.status, href).to.equal(200);
+        expect(page.text, `${href} in ${lang}`).to.contain(shown).and.not.to.contain(`*** #${id}`);
+      }
+    }
   });
 
   it('runs once a day across servers (the retention lease), at 02:00 Beijing after the first round', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
-import { ChildWorker } from '../../../models/ChildWorker.js';
+import { anonymisedName, ChildWorker } from '../../../models/ChildWorker.js';
 import { Claim, ClaimLine } from '../../../models/Claim.js';
 import { Contract } from '../../../models/Contract.js';
 import { Engagement } from '../../../models/Engagement.js';
@@ -95,7 +95,7 @@ async function workerNumbers(contract: Contract, round: Round, transaction: Tran
     }
     await worker.update(
       {
-        name: `*** #${worker.id}`,
+        name: anonymisedName(worker.id),
         idNumberEnc: '',
         // A random value in the blind index's place: unique, and no number's keyed hash will ever meet it.
         idNumberIndex: randomBytes(32).toString('hex'),
