@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { retentionHoldLifter, retentionHoldPlacer, retentionRulesSaver } from '../server/commands/retention/retentionRules.js';
 import type { Config } from '../server/config.js';
+import { confirmFirst } from '../server/middleware/confirm.js';
 import { flash } from '../server/middleware/locals.js';
 import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, validateBody, validateParams } from '../server/middleware/validate.js';
@@ -8,6 +9,7 @@ import { PERSONAL_DATA_RESOURCE, RETENTION_RESOURCE } from '../server/policies/r
 import { loadContract } from '../server/presenters/contracts.js';
 import {
   auditPersonalDataDownload,
+  holdLiftConfirmation,
   personalDataEntries,
   personalDataFilename,
   personalDataManifest,
@@ -50,11 +52,17 @@ export function retentionRouter(config: Config): Router {
     flash(req, 'success', 'retention.placed', { number: contract.number });
     res.redirect(303, `${RETENTION_PATH}#held`);
   });
-  router.post(`${RETENTION_PATH}/holds/:id/release`, rule('release', RETENTION_RESOURCE), validateParams(idParams), async (req, res) => {
-    await retentionHoldLifter(idOf(res), by(req));
-    flash(req, 'success', 'retention.released');
-    res.redirect(303, `${RETENTION_PATH}#held`);
-  });
+  router.post(
+    `${RETENTION_PATH}/holds/:id/release`,
+    rule('release', RETENTION_RESOURCE),
+    validateParams(idParams),
+    confirmFirst((req, res) => holdLiftConfirmation(idOf(res), langOf(req))),
+    async (req, res) => {
+      await retentionHoldLifter(idOf(res), by(req));
+      flash(req, 'success', 'retention.released');
+      res.redirect(303, `${RETENTION_PATH}#held`);
+    },
+  );
 
   router.get('/contracts/:id/personal-data.zip', rule('download', PERSONAL_DATA_RESOURCE), validateParams(idParams), subject('download'), async (req, res) => {
     const contract = contractOf(res);

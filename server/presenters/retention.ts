@@ -8,8 +8,9 @@ import { RETENTION_KINDS, RetentionAction, RetentionHold, type RetentionKind, Re
 import { today } from '../clock.js';
 import { auditActorOf, type By } from '../commands/kernel.js';
 import { endedOn, retentionDueOn, retentionMonths } from '../commands/retention/retentionJob.js';
-import type { FieldErrors } from '../errors.js';
+import { type FieldErrors, NotFoundError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
+import type { Confirmation } from '../middleware/confirm.js';
 import { type Actor, can } from '../policies/index.js';
 import { PERSONAL_DATA_RESOURCE } from '../policies/retention.js';
 import { recordAudit } from '../services/audit.js';
@@ -283,4 +284,18 @@ export async function auditPersonalDataDownload(contract: Contract, by: By): Pro
     detail: { number: contract.number },
     context: by.context,
   });
+}
+
+/** The second look before a legal hold is lifted (#20): what was held and why, and that what is due then goes for good. 404 when the contract holds none. */
+export async function holdLiftConfirmation(contractId: number, { t }: Lang): Promise<Confirmation> {
+  const hold = await RetentionHold.findByPk(contractId);
+  const contract = hold && (await Contract.findByPk(contractId, { attributes: ['id', 'number'] }));
+  if (!hold || !contract) throw new NotFoundError();
+  const placedBy = await User.findByPk(hold.placedBy, { attributes: ['displayName'] });
+  return {
+    title: t('retention.held.confirmTitle', { number: contract.number }),
+    consequences: [t('retention.held.confirmReason', { reason: hold.reason, placedBy: placedBy?.displayName ?? '' }), t('retention.held.confirmConsequence')],
+    back: `${RETENTION_PATH}#held`,
+    button: t('retention.held.release'),
+  };
 }

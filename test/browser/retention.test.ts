@@ -86,6 +86,15 @@ describe('browser: retention of personal data (#20)', () => {
     expect(await RetentionHold.findByPk(contract.id)).to.not.equal(null);
     await shot(page, 'admin-held');
     await click('admin', page, held.getByRole('button', { name: '解除保留' }));
+    // Lifting lets the night's round delete what is due: the confirm modal says so first, and nothing is lifted yet.
+    const modal = page.locator('#confirm-modal');
+    expect(await modal.locator('[data-testid="confirmation"]').innerText())
+      .to.contain(`解除合同 ${number} 的法律保留`)
+      .and.contain('无法恢复');
+    expect(await RetentionHold.findByPk(contract.id)).to.not.equal(null);
+    await shot(page, 'admin-release-confirm');
+    violations.push(...(await seriousA11yViolations(page)).map((v) => `admin confirm modal ${v}`));
+    await click('admin', page, modal.locator('[data-testid="confirm-action"]'));
     await due.waitFor();
     expect(await RetentionHold.findByPk(contract.id)).to.equal(null);
     await shot(page, 'admin-released');

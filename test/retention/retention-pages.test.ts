@@ -57,7 +57,17 @@ describe("retention page and the organisation's download (#20)", () => {
       .to.match(new RegExp(`data-testid="retention-held-row" data-number="${f.contract.number}"`))
       .and.contain('区审计局专项审计');
     expect(withHold.text).to.not.match(new RegExp(`data-testid="retention-due-row" data-number="${f.contract.number}"`));
-    const lifted = await postForm(agent, `/admin/retention/holds/${f.contract.id}/release`, {}, '/admin/retention');
+    expect(withHold.text, 'the lift button asks the confirm modal first').to.match(/data-testid="release" data-confirm-first/);
+    // Lifting lets the night's round delete what is due: the first post only says so, and lifts nothing.
+    const asked = await postForm(agent, `/admin/retention/holds/${f.contract.id}/release`, {}, '/admin/retention');
+    expect(asked.status).to.equal(200);
+    expect(asked.text)
+      .to.contain('data-testid="confirmation"')
+      .and.contain(`解除合同 ${f.contract.number} 的法律保留`)
+      .and.contain('区审计局专项审计')
+      .and.contain('无法恢复');
+    expect(await RetentionHold.findByPk(f.contract.id), 'nothing lifted before the confirmation').to.not.equal(null);
+    const lifted = await postForm(agent, `/admin/retention/holds/${f.contract.id}/release`, { confirmed: '1' }, '/admin/retention');
     expect(lifted.status).to.equal(303);
     expect(await RetentionHold.findByPk(f.contract.id)).to.equal(null);
     expect(await AuditEvent.count({ where: { action: ['retention.hold', 'retention.release'], recordId: String(f.contract.id) } })).to.equal(2);

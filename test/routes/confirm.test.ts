@@ -15,6 +15,7 @@ import { type Agent, csrfFrom, loginAs, postForm } from '../support/agent.js';
 import { testApp } from '../support/hooks.js';
 import { routesOf } from '../support/routes.js';
 import { LotteryAnnouncement } from '../../models/LotteryAnnouncement.js';
+import { RetentionHold } from '../../models/Retention.js';
 import { liveProject } from '../factories/ocds.js';
 import { buildAllowanceList } from '../factories/allowances.js';
 
@@ -194,6 +195,10 @@ describe('a second look before money moves or a record locks (issue #13)', () =>
     await collect(await loginAs(submittedList.finance.user, TEST_PASSWORD), `/allowances/${submittedList.list.id}`);
     const approvedList = await buildAllowanceList('approved');
     await collect(await loginAs(approvedList.finance2.user, TEST_PASSWORD), `/allowances/${approvedList.list.id}`);
+    // A legal hold on personal data (#20): lifting it lets the night's round delete what is due.
+    const admin = await buildUser('admin');
+    await RetentionHold.create({ contractId: contract.id, reason: '专项审计', placedBy: admin.user.id, placedAt: new Date() });
+    await collect(await loginAs(admin.user, TEST_PASSWORD), '/admin/retention');
     expect(
       guarded.map((g) => g.path).filter((path) => !marked.has(path)),
       'guarded routes without a marked button on their page',
