@@ -10,6 +10,7 @@ import { BRIEFING_RESOURCE } from '../server/policies/briefing.js';
 import {
   BRIEFINGS_PATH,
   briefingExport,
+  briefingListExport,
   briefingFormValues,
   briefingListPage,
   briefingPage,
@@ -17,7 +18,8 @@ import {
   loadBriefing,
 } from '../server/presenters/briefings.js';
 import { idParams } from '../server/schemas/common.js';
-import { briefingEditForm, briefingForm, briefingQuery, emptyForm } from '../server/schemas/oversight.js';
+import { briefingEditForm, briefingForm, type BriefingListQuery, briefingListQuery, briefingQuery, emptyForm } from '../server/schemas/oversight.js';
+import { listQuery } from '../server/middleware/held-filters.js';
 import { thisYear } from '../server/clock.js';
 import { actorOf, auditedExport, bodyOf, by, langOf, queryOf, staleEdit, subjectLoader } from './kit.js';
 
@@ -28,15 +30,36 @@ export function briefingsRouter(): Router {
   const router = Router();
   const { subject, of } = subjectLoader(BRIEFING_RESOURCE, loadBriefing);
 
-  const renderList = async (req: Request, res: Response, form: FormState) =>
-    res.render('overview/briefings', { pageTitle: req.t('overview.briefings.title'), list: await briefingListPage(actorOf(req), langOf(req)), form });
+  /** The list (as filtered, or as first shown when a new briefing's form is shown again) with the new briefing's form. */
+  const renderList = async (req: Request, res: Response, form: FormState) => {
+    const query = (res.locals.query as BriefingListQuery | undefined) ?? briefingListQuery.parse({});
+    res.render('overview/briefings', { pageTitle: req.t('overview.briefings.title'), list: await briefingListPage(actorOf(req), query, langOf(req)), form });
+  };
   const renderPage = async (req: Request, res: Response, form: FormState | null = null) => {
     const briefing = of(res);
     const page = await briefingPage(actorOf(req), briefing, langOf(req));
     res.render('overview/briefing', { pageTitle: page.title, briefing: page, form: form ?? { values: page.values, errors: {} } });
   };
 
-  router.get(BRIEFINGS_PATH, rule('list', BRIEFING_RESOURCE), (req, res) => renderList(req, res, { values: { year: thisYear(), period: 'year' }, errors: {} }));
+  router.get(BRIEFINGS_PATH, rule('list', BRIEFING_RESOURCE), listQuery(briefingListQuery, BRIEFINGS_PATH), async (req, res) => {
+    const query = queryOf(res, briefingListQuery);
+    if (query.format) {
+      authorize(actorOf(req), 'export', BRIEFING_RESOURCE);
+      const { rows, columns } = await briefingListExport(actorOf(req), query, langOf(req));
+      await auditedExport(req, res, {
+        action: 'briefing.list_export',
+        recordType: 'briefing',
+        format: query.format,
+        filename: req.t('overview.briefings.listFilename'),
+        columns,
+        rows,
+        count: rows.length,
+        detail: { filter: { year: query.periodYear, status: query.status } },
+      });
+      return;
+    }
+    await renderList(req, res, { values: { year: thisYear(), period: 'year' }, errors: {} });
+  });
   router.post(BRIEFINGS_PATH, rule('create', BRIEFING_RESOURCE), validateBody(briefingForm, renderList), async (req, res) => {
     const briefing = await briefingSaver(null, bodyOf(res, briefingForm), by(req));
     flash(req, 'success', 'overview.briefings.drafted');

@@ -6,7 +6,11 @@ import { type Lang, LOCALES, type Locale, translator } from '../i18n/index.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
 import { BRIEFING_RESOURCE } from '../policies/briefing.js';
 import { overviewSeesEveryDistrict } from '../policies/overview.js';
-import { BRIEFING_TRANSITIONS } from '../../models/Briefing.js';
+import { BRIEFING_STATUSES, BRIEFING_TRANSITIONS } from '../../models/Briefing.js';
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import { BRIEFING_SORT_KEYS, type BriefingListQuery } from '../schemas/oversight.js';
+import { findListPage } from '../services/list-query.js';
+import { listFrame, pageWindow, withAll } from './list-page.js';
 import { NotFoundError } from '../errors.js';
 import { now } from '../clock.js';
 import type { ExportColumn, ExportSheet } from '../services/export.js';
@@ -96,21 +100,58 @@ export const briefingFormValues = (b: Briefing) => editFormValues(b, { year: b.y
 
 const periodLabel = (b: { year: number; period: string }, lang: Lang) => `${b.year} ${lang.t(`overview.periods.${b.period}`)}`;
 
-/** The briefings, newest first, and the new briefing's choices. */
-export async function briefingListPage(actor: Actor, lang: Lang) {
-  const briefings = await Briefing.findAll({ where: readable(actor), order: [['id', 'DESC']] });
+const BRIEFING_ORDER: Record<BriefingListQuery['sort'], string> = { created: 'id', year: 'year', title: 'title', issuedAt: 'issuedAt' };
+
+function briefingWhere(actor: Actor, q: Pick<BriefingListQuery, 'periodYear' | 'status'>): WhereOptions {
+  const and: WhereOptions[] = [readable(actor)];
+  if (q.periodYear) and.push({ year: q.periodYear });
+  if (q.status) and.push({ status: q.status });
+  return { [Op.and]: and };
+}
+
+const briefingRow = (b: Briefing, lang: Lang) => ({
+  id: b.id,
+  href: `${BRIEFINGS_PATH}/${b.id}`,
+  title: b.title,
+  period: periodLabel(b, lang),
+  statusLabel: lang.t(`overview.briefings.status.${b.status}`),
+  issuedAt: formatDateTime(b.issuedAt),
+});
+
+/** One page of the briefings the actor reads (the house list frame: filters, sort, pages, export), and the new briefing's choices. */
+export async function briefingListPage(actor: Actor, query: BriefingListQuery, lang: Lang) {
+  const order = [
+    [BRIEFING_ORDER[query.sort], query.dir],
+    ['id', query.dir],
+  ] as Order;
+  const { rows, count } = await findListPage(Briefing, { where: briefingWhere(actor, query), order, ...pageWindow(query) });
   return {
-    rows: briefings.map((b) => ({
-      id: b.id,
-      href: `${BRIEFINGS_PATH}/${b.id}`,
-      title: b.title,
-      period: periodLabel(b, lang),
-      statusLabel: lang.t(`overview.briefings.status.${b.status}`),
-      issuedAt: formatDateTime(b.issuedAt),
-    })),
+    ...listFrame(BRIEFINGS_PATH, query, count, BRIEFING_SORT_KEYS, ['periodYear', 'status'] as const),
+    rows: rows.map((b) => briefingRow(b, lang)),
     periodChoices: OVERVIEW_PERIODS.map((k) => ({ value: k, label: lang.t(`overview.periods.${k}`) })),
-    can: canMap(actor, BRIEFING_RESOURCE, ['create']),
+    statusChoices: withAll(
+      lang,
+      BRIEFING_STATUSES.map((s) => ({ value: s, label: lang.t(`overview.briefings.status.${s}`) })),
+    ),
+    can: canMap(actor, BRIEFING_RESOURCE, ['create', 'export']),
   };
+}
+
+/** The list's export: every briefing the filter holds, in the list's order. */
+export async function briefingListExport(actor: Actor, query: BriefingListQuery, lang: Lang) {
+  const order = [
+    [BRIEFING_ORDER[query.sort], query.dir],
+    ['id', query.dir],
+  ] as Order;
+  const rows = (await Briefing.findAll({ where: briefingWhere(actor, query), order })).map((b) => briefingRow(b, lang));
+  const f = (k: string) => lang.t(`overview.briefings.fields.${k}`);
+  const columns: ExportColumn<(typeof rows)[number]>[] = [
+    { header: f('title'), value: (r) => r.title },
+    { header: lang.t('overview.period'), value: (r) => r.period },
+    { header: f('status'), value: (r) => r.statusLabel },
+    { header: f('issuedAt'), value: (r) => r.issuedAt },
+  ];
+  return { rows, columns };
 }
 
 /**

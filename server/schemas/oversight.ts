@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BRIEFING_STATUSES } from '../../models/Briefing.js';
 import { INSPECTION_STATUSES } from '../../models/Inspection.js';
 import { RED_FLAG_STATUSES } from '../../models/RedFlag.js';
 import { isCalendarDay, listQuerySchema, optionalId } from '../services/listing.js';
@@ -100,5 +101,25 @@ export const briefingForm = z.object({
 export type BriefingForm = z.infer<typeof briefingForm>;
 /** The briefing's edit, on the version the form was opened on. */
 export const briefingEditForm = editing(briefingForm);
+export const BRIEFING_SORT_KEYS = ['created', 'year', 'title', 'issuedAt'] as const;
+
+/** The briefings' list: year and state (draft or issued; empty is both), newest first. */
+export const briefingListQuery = listQuerySchema(
+  BRIEFING_SORT_KEYS,
+  { sort: 'created', dir: 'desc' },
+  {
+    // Not `year`: the new briefing's form on the same page has its own year field (and its id).
+    periodYear: z
+      .union([z.literal(''), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR)])
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    status: z
+      .union([z.literal(''), z.enum(BRIEFING_STATUSES)])
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+  },
+);
+export type BriefingListQuery = z.infer<typeof briefingListQuery>;
+
 /** A briefing's export: the XLSX of its tables. */
 export const briefingQuery = z.object({ format: z.enum(['xlsx', 'csv']).optional() });

@@ -141,4 +141,21 @@ describe('the 通报 (#17): drafted from the overview, the red flags and the ins
     const csv = await inspector.get(`/overview/briefings/${briefing.id}?format=csv`).expect(200);
     expect(csv.text).to.contain('通报正文').and.to.contain('督查进展').and.to.contain('各区执行进度不均');
   });
+
+  it('lists the briefings by year and state, sorted and paged, exported as filtered; district staff list the issued ones only', async () => {
+    const draft = (await inspector.get(`/overview/briefings?periodYear=${YEAR}&status=draft`).expect(200)).text;
+    expect(draft).to.contain('第二期').and.not.to.contain(`${YEAR} 年困境儿童保障工作通报`);
+    expect(/共 (\d+) 条/.exec(draft)?.[1]).to.equal('1');
+    const byTitle = (await inspector.get(`/overview/briefings?periodYear=${YEAR}&sort=title&dir=asc`).expect(200)).text;
+    expect(byTitle).to.contain('aria-sort="ascending"');
+    expect((await inspector.get('/overview/briefings?sort=commentary')).status).to.equal(400);
+    const csv = await inspector.get(`/overview/briefings?periodYear=${YEAR}&status=issued&format=csv`).expect(200);
+    const lines = csv.text.trim().split(/\r?\n/);
+    expect(lines).to.have.length(2);
+    expect(lines[1]).to.contain(`${YEAR} 年困境儿童保障工作通报`).and.to.contain('已印发');
+    expect(await AuditEvent.count({ where: { action: 'briefing.list_export' } })).to.be.greaterThan(0);
+    const officer = await loginAs(officerA, TEST_PASSWORD);
+    const drafts = (await officer.get(`/overview/briefings?periodYear=${YEAR}&status=draft`).expect(200)).text;
+    expect(drafts).not.to.contain('第二期');
+  });
 });
