@@ -36,3 +36,8 @@ export function setClock(at: Date | null): void {
   if (process.env.NODE_ENV === 'production') throw new Error('The clock cannot be set in production');
   fixed = at ? new Date(at.getTime()) : null;
 }
+
+/** Tests only: where the clock was stopped (null while it runs), so a helper that stops it can put it back. */
+export function stoppedClock(): Date | null {
+  return fixed ? new Date(fixed.getTime()) : null;
+}

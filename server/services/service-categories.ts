@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Contract } from '../../models/Contract.js';
 import { Contract as ContractModel } from '../../models/Contract.js';
 import { ServiceCategoryDefinition, ServiceCategoryMetric, ServiceCategoryRule, ServiceCategoryVersion } from '../../models/ServiceCategoryVersion.js';
@@ -7,18 +7,50 @@ import { type CategoryDefinition, CategorySet } from './deliverable-metrics.js';
 
 /**
  * Loads the service categories of a year's version (#21) from the database: what contracts of that
- * year bought and their deliverables report. Nothing is kept between requests (several processes
- * serve the same database); a page that needs several years loads each once.
+ * year bought and their deliverables report. Which versions are published is read on every call
+ * (one small query: several processes serve the same database). A published version's definitions
+ * never change (the administrator's commands refuse it, categoryVersionLocks.ts), so each process
+ * keeps them once read, keyed by the version row's identity; a draft's are always read afresh.
  */
 
-/** The published version a year reads: its own, else the latest before it, else the earliest there is. */
-export async function publishedVersionFor(year: number, transaction?: Transaction): Promise<ServiceCategoryVersion | null> {
-  const atOrBefore = await ServiceCategoryVersion.findOne({
-    where: { status: 'published', year: { [Op.lte]: year } },
-    order: [['year', 'DESC']],
+type PublishedVersion = Pick<ServiceCategoryVersion, 'id' | 'year' | 'createdAt' | 'publishedAt'>;
+
+/** The published versions, by year ascending: the one query each page asks for its categories. */
+async function publishedVersions(transaction?: Transaction): Promise<PublishedVersion[]> {
+  return ServiceCategoryVersion.findAll({
+    where: { status: 'published' },
+    attributes: ['id', 'year', 'createdAt', 'publishedAt'],
+    order: [['year', 'ASC']],
     transaction,
   });
-  return atOrBefore ?? ServiceCategoryVersion.findOne({ where: { status: 'published' }, order: [['year', 'ASC']], transaction });
+}
+
+/** The published version a year reads: its own, else the latest before it, else the earliest there is. */
+function versionForYear(versions: readonly PublishedVersion[], year: number): PublishedVersion | null {
+  const atOrBefore = versions.filter((v) => v.year <= year).at(-1);
+  return atOrBefore ?? versions[0] ?? null;
+}
+
+/** The published version a year reads: its own, else the latest before it, else the earliest there is. */
+export async function publishedVersionFor(year: number, transaction?: Transaction): Promise<PublishedVersion | null> {
+  return versionForYear(await publishedVersions(transaction), year);
+}
+
+/** Published versions' definitions read by this process, by the version row's identity (a row re-created after a rollback is another). */
+const publishedDefinitions = new Map<string, readonly CategoryDefinition[]>();
+const identityOf = (v: PublishedVersion) => `${v.id}:${v.createdAt?.getTime()}:${v.publishedAt?.getTime() ?? ''}`;
+
+/** The definitions of published versions: from this process's copy, reading only those it has not read yet. */
+async function definitionsOfPublished(versions: readonly PublishedVersion[], transaction?: Transaction): Promise<Map<number, readonly CategoryDefinition[]>> {
+  const missing = versions.filter((v) => !publishedDefinitions.has(identityOf(v)));
+  if (missing.length > 0) {
+    const read = await definitionsOf(
+      missing.map((v) => v.id),
+      transaction,
+    );
+    for (const v of missing) publishedDefinitions.set(identityOf(v), read.get(v.id) ?? []);
+  }
+  return new Map(versions.map((v) => [v.id, publishedDefinitions.get(identityOf(v)) ?? []]));
 }
 
 /** The definitions of versions by version id, each in its order: three queries whatever their number. */
@@ -85,15 +117,20 @@ async function definitionsOf(versionIds: readonly number[], transaction?: Transa
 
 /** The definitions of one version (draft or published), in its order. */
 export async function categorySetOfVersion(version: ServiceCategoryVersion, transaction?: Transaction): Promise<CategorySet> {
-  return new CategorySet(version.year, (await definitionsOf([version.id], transaction)).get(version.id) ?? []);
+  const definitions =
+    version.status === 'published'
+      ? (await definitionsOfPublished([version], transaction)).get(version.id)
+      : (await definitionsOf([version.id], transaction)).get(version.id);
+  return new CategorySet(version.year, definitions ?? []);
 }
 
 const EMPTY = (year: number) => new CategorySet(year, []);
 
 /** The categories a year reads (its published version, or the one it falls back to). */
 export async function categorySetOf(year: number, transaction?: Transaction): Promise<CategorySet> {
-  const version = await publishedVersionFor(year, transaction);
-  return version ? categorySetOfVersion(version, transaction) : EMPTY(year);
+  const version = versionForYear(await publishedVersions(transaction), year);
+  if (!version) return EMPTY(year);
+  return new CategorySet(version.year, (await definitionsOfPublished([version], transaction)).get(version.id) ?? []);
 }
 
 /** The version year a contract of `year` buys now: recorded on the contract when it is written. */
@@ -140,11 +177,8 @@ export class CategorySets {
  * filter over all years offers and how a list names a category whatever its year.
  */
 export async function allPublishedCategories(transaction?: Transaction): Promise<CategorySet> {
-  const versions = await ServiceCategoryVersion.findAll({ where: { status: 'published' }, order: [['year', 'DESC']], transaction });
-  const defs = await definitionsOf(
-    versions.map((v) => v.id),
-    transaction,
-  );
+  const versions = (await publishedVersions(transaction)).reverse();
+  const defs = await definitionsOfPublished(versions, transaction);
   const seen = new Map<string, CategoryDefinition>();
   for (const v of versions) for (const c of defs.get(v.id) ?? []) if (!seen.has(c.code)) seen.set(c.code, c);
   return new CategorySet(versions[0]?.year ?? thisYear(), [...seen.values()]);

@@ -52,11 +52,10 @@ const PAGES: Page[] = [
 /**
  * Pages over the target of 10 today, with their count: the contract page shows the contract with
  * its versions, documents, instalments, payments, money, deliverables, evaluations, claims and
- * engagements, a section each; the deliverable pages read the published service categories
- * (versions, definitions, metrics, rules: 4 statements, #21 keeps nothing between requests) on
- * each request. The note of #15 says so.
+ * engagements, a section each (the note of #15 says so), and asks twice which service-category
+ * versions are published (#21: the contract's facts and its deliverables' progress).
  */
-const CEILING: Record<string, number> = { 'a contract page': 38, 'deliverable list': 13, 'review queue': 13 };
+const CEILING: Record<string, number> = { 'a contract page': 32 };
 
 describe('key pages: a fixed number of SQL statements whatever the data (#15)', function () {
   this.timeout(240_000);
@@ -121,6 +120,9 @@ describe('key pages: a fixed number of SQL statements whatever the data (#15)', 
 
   it('reads each key page in as many statements with 1 contract as with 4, and at most 10', async () => {
     await grow(1);
+    // Once unmeasured: what a process reads once and keeps (the published service categories) is
+    // not a statement of every request.
+    for (const page of PAGES) await statementsOf(page.role, page.path(fixture));
     const small = new Map<string, number>();
     for (const page of PAGES) small.set(page.key, await statementsOf(page.role, page.path(fixture)));
     await grow(3);
