@@ -14,6 +14,7 @@ import { Payment } from '../../models/Payment.js';
 import { Project } from '../../models/Project.js';
 import { RectificationItem } from '../../models/RectificationItem.js';
 import { thisYear, today } from '../clock.js';
+import { allPublishedCategories } from '../services/service-categories.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, can, districtScope } from '../policies/index.js';
 import { ALLOWANCE_LIST_RESOURCE, allowanceQueueWhere } from '../policies/allowance.js';
@@ -51,6 +52,8 @@ export type InboxKind = {
   order: Order;
   /** The item as the actor reads it. */
   row: (record: never, lang: Lang, actor: Actor) => InboxRow;
+  /** Reads what the rows of one page need besides their own columns (once per page, before `row`). */
+  prepare?: (records: never[], lang: Lang) => Promise<void>;
   /** The area's own list of all of them, where there is one. */
   allHref?: string;
 };
@@ -137,16 +140,26 @@ const claimReturned = claims('claimReturned', {
   allHref: '/claims?status=returned',
 });
 
-const deliverables = contractRecords(
-  Deliverable,
-  (r: Deliverable, lang, actor) => ({
-    subject: contractLine(r, actor),
-    detail: `${lang.t(`deliverables.categories.${r.categoryCode}`)} · ${r.periodStart} – ${r.periodEnd}`,
-    href: `/deliverables/${r.id}`,
-    dueOn: r.dueOn,
-  }),
-  { order: oldestFirst('dueOn') },
-);
+/** A deliverable with its category's name, which `prepare` reads (the categories are data, #21). */
+type NamedDeliverable = Deliverable & { categoryLabel?: string };
+
+const deliverables = (key: string, question: Question): InboxKind => ({
+  ...contractRecords(
+    Deliverable,
+    (r: NamedDeliverable, lang, actor) => ({
+      subject: contractLine(r, actor),
+      detail: `${r.categoryLabel ?? lang.t(`deliverables.categories.${r.categoryCode}`)} · ${r.periodStart} – ${r.periodEnd}`,
+      href: `/deliverables/${r.id}`,
+      dueOn: r.dueOn,
+    }),
+    { order: oldestFirst('dueOn') },
+  )(key, question),
+  prepare: async (records: NamedDeliverable[], lang) => {
+    if (records.length === 0) return;
+    const names = await allPublishedCategories();
+    for (const r of records) r.categoryLabel = names.categoryName(r.categoryCode, lang.locale);
+  },
+});
 const deliverableReview = deliverables('deliverableReview', {
   applies: may('queue', DELIVERABLE_RESOURCE),
   where: (a) => reviewQueueWhere(a),

@@ -52,6 +52,7 @@ type ItemView = InboxRow & { action: string; dueLabel: string; overdue: boolean 
 
 async function itemsOf(kind: InboxKind, actor: Actor, lang: Lang, day: string, window: { limit: number; offset: number }): Promise<ItemView[]> {
   const rows = await kind.model.findAll({ where: kind.where(actor, day), include: kind.include, order: kind.order, ...window });
+  await kind.prepare?.(rows as never[], lang);
   return rows.map((r) => {
     const row = kind.row(r as never, lang, actor);
     const overdue = row.dueOn !== null && row.dueOn < day;

@@ -159,6 +159,8 @@ describe('service categories and metrics as data (#21)', () => {
     const [q1] = built.deliverables;
     expect(q1.categoryCode).to.equal(code);
     const org = await loginAs(built.orgUser, TEST_PASSWORD);
+    // The organisation's to-do list names the category of what is due.
+    expect((await org.get('/inbox')).text).to.include(`心理健康讲座 · ${q1.periodStart}`);
     const form = await org.get(`/deliverables/${q1.id}/edit`);
     expect(form.status).to.equal(200);
     for (const label of ['讲座场次', '听众人次', '平均满意度']) expect(form.text).to.include(label);
