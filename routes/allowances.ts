@@ -118,7 +118,7 @@ export function allowancesRouter(): Router {
         columns: allowanceListExportColumns(langOf(req), scopeShow(actorOf(req))),
         rows: inBatches(AllowanceList, options),
         count: await AllowanceList.count({ where: options.where }),
-        detail: { filter: { year: query.year, month: query.month, districtId: query.districtId, status: query.status } },
+        detail: { filter: { year: query.year, month: query.month, districtId: query.districtId, status: query.status, budgetLineId: query.budgetLineId } },
       });
       return;
     }

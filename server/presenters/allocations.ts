@@ -3,7 +3,7 @@ import { Op, type Order, type WhereOptions } from 'sequelize';
 import { editFormValues } from './stale-edit.js';
 import { ALLOCATION_FUNDS, ALLOCATION_STATUSES, ALLOCATION_TRANSITIONS, Allocation, type AllocationStatus } from '../../models/Allocation.js';
 import { canMove } from '../../models/transitions.js';
-import { BudgetLine, FUND_SOURCES } from '../../models/BudgetLine.js';
+import { ALLOWANCE_FUND, BudgetLine, FUND_SOURCES } from '../../models/BudgetLine.js';
 import { District, User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import { NotFoundError } from '../errors.js';
@@ -214,7 +214,8 @@ export function allocationFormValuesOf(a: Allocation): Record<string, unknown> {
 export async function allocationFormOptions(actor: Actor, lang: Lang) {
   const [lines, projects] = await Promise.all([
     BudgetLine.findAll({
-      where: budgetLineScope(actor),
+      // Allowance lines pay child workers' allowance lists only (#21): never offered to a project.
+      where: { [Op.and]: [budgetLineScope(actor), { fundSource: { [Op.ne]: ALLOWANCE_FUND } }] },
       include: [{ model: District, as: 'district' }],
       order: [
         ['year', 'DESC'],

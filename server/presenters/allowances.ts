@@ -45,12 +45,16 @@ const LINE = { model: BudgetLine, as: 'budgetLine', attributes: ['id', 'name', '
 export const lastMonth = () => addMonths(today(), -1).slice(0, 7);
 
 /** The list's filter inside the actor's scope; the export uses the same. */
-export function allowanceListWhere(actor: Actor, q: Pick<AllowanceListQuery, 'year' | 'month' | 'districtId' | 'status'>): WhereOptions<AllowanceList> {
+export function allowanceListWhere(
+  actor: Actor,
+  q: Pick<AllowanceListQuery, 'year' | 'month' | 'districtId' | 'status' | 'budgetLineId'>,
+): WhereOptions<AllowanceList> {
   const and: unknown[] = [allowanceListScope(actor)];
   if (q.year) and.push({ year: q.year });
   if (q.month) and.push({ month: q.month });
   if (q.districtId) and.push({ districtId: q.districtId });
   if (q.status) and.push({ status: q.status });
+  if (q.budgetLineId) and.push({ budgetLineId: q.budgetLineId });
   return { [Op.and]: and } as WhereOptions<AllowanceList>;
 }
 
@@ -82,7 +86,7 @@ function orderOf(sort: AllowanceListQuery['sort'], dir: 'asc' | 'desc'): Order {
   return [first, ['id', d]] as Order;
 }
 
-const FILTERS = ['year', 'month', 'districtId', 'status'] as const;
+const FILTERS = ['year', 'month', 'districtId', 'status', 'budgetLineId'] as const;
 
 /** The districts an officer may generate for or keep the schedule of (not the city level). */
 export async function allowanceDistricts(actor: Actor): Promise<District[]> {

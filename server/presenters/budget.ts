@@ -1,6 +1,6 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { editFormValues } from './stale-edit.js';
-import { BudgetLine, FUND_SOURCES, LOTTERY_FUND } from '../../models/BudgetLine.js';
+import { ALLOWANCE_FUND, BudgetLine, FUND_SOURCES, LOTTERY_FUND } from '../../models/BudgetLine.js';
 import { Agency, District } from '../../models/index.js';
 import { NotFoundError } from '../errors.js';
 import { type Actor, canMap } from '../policies/index.js';
@@ -66,6 +66,8 @@ function summaryOf(line: BudgetLine, figures: { fundedFen: number; availableFen:
     available: formatFen(figures.availableFen),
     availableFen: figures.availableFen,
     lottery: line.fundSource === LOTTERY_FUND,
+    /** An allowance line (#21) pays allowance lists, not allocations: its page links those. */
+    allowance: line.fundSource === ALLOWANCE_FUND,
     lotteryTotal: line.lotteryTotalFen === null ? '' : formatFen(line.lotteryTotalFen),
     lotteryTarget: formatShare(line.lotteryTargetBp),
     updatedAt: formatDateTime(line.updatedAt),

@@ -36,6 +36,7 @@ export const allowanceListQuery = listQuerySchema(
     month: optionalMonth(),
     districtId: optionalId(),
     status: optionalChoice(ALLOWANCE_LIST_STATUSES),
+    budgetLineId: optionalId(),
   },
 );
 export type AllowanceListQuery = z.infer<typeof allowanceListQuery>;

@@ -133,6 +133,13 @@ describe('child workers’ allowances (#21)', () => {
     const told = await Notification.findAll({ where: { userId: f.officer.user.id, recordType: 'allowance_list', recordId: list.id }, order: [['id', 'ASC']] });
     expect(told.map((n) => n.kind)).to.deep.equal(['allowanceApproved', 'allowancePaid']);
 
+    // The line's page leads to the lists it paid; the lists filtered by it show this one; a project's request never offers it.
+    const linePage = await finance2.get(`/budget-lines/${f.line.id}`);
+    expect(linePage.text).to.contain(`/allowances?budgetLineId=${f.line.id}`).and.not.contain('data-testid="line-allocations"');
+    const ofLine = await finance2.get(`/allowances?budgetLineId=${f.line.id}`);
+    expect(ofLine.text).to.contain(`href="/allowances/${list.id}"`);
+    expect((await officer.get('/allocations/new')).text).to.not.contain(`value="${f.line.id}"`);
+
     // The worker's page shows the month paid.
     const workerPage = await officer.get(`/workers/${full.id}`);
     expect(workerPage.text).to.contain('data-testid="worker-allowances"').and.contain(f.month).and.contain('¥1,500.00').and.contain('已发放');
