@@ -194,6 +194,10 @@ describe('browser: red flags, inspections and the 通报', () => {
     const { page, problems } = watched;
     await signIn('briefing', page, 'inspector', DEMO_PASSWORD);
     await openTab('briefing', page, '通报');
+    // The briefings' list (filters, sort, export) above the new briefing's form.
+    expect(await page.locator('[data-testid="list-filters"] input[name="periodYear"]').count()).to.equal(1);
+    expect(await page.locator('a[href*="/overview/briefings?"][href*="format=xlsx"]').count()).to.equal(1);
+    expect(await seriousA11yViolations(page)).to.deep.equal([]);
     await page.getByLabel('标题').fill(`${title} 通报`);
     await page.getByLabel('督查评述').fill('各区终期评价滞后，请于月底前补齐。');
     await click('briefing', page, page.getByRole('button', { name: '起草', exact: true }));
