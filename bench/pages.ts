@@ -23,12 +23,15 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { APP_SOURCES, buildDist, DIST } from '../server/cli/build.js';
+import { projectRoot } from '../server/config.js';
 
 const PER_CONNECTION = Number(process.env.BENCH_REQUESTS ?? 10);
 const TIME_LIMIT = Number(process.env.BENCH_TIME_LIMIT ?? 60);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,20').split(',').map(Number);
 const OUT = process.env.BENCH_OUT ?? path.join(import.meta.dirname, 'results', 'pages.md');
 const MODE = process.env.BENCH_ENV ?? 'production';
+const TSX = process.env.BENCH_TSX === '1';
 
 type PageSpec = { key: string; user: string; path: (facts: Facts) => string; label: string };
 type Facts = { contracts: number; deliverables: number; workers: number; audit: number; contractId: number; dialect: string };
@@ -204,7 +207,16 @@ async function main(): Promise<void> {
   const chosen = process.env.BENCH_PAGES ? PAGES.filter((p) => process.env.BENCH_PAGES?.split(',').includes(p.key)) : PAGES;
   // BENCH_CPU_PROF=<dir>: the app process writes a V8 CPU profile there when it ends.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = fork(import.meta.filename, ['--serve'], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The app as `npm start` serves it: compiled by npm run build and run by node alone (the bench
+  // compiled beside it); BENCH_TSX=1 runs the sources under tsx's loader instead, as before.
+  let script = import.meta.filename;
+  let loader = ['--import', 'tsx'];
+  if (!TSX) {
+    await buildDist(projectRoot, [...APP_SOURCES, 'bench']);
+    script = path.join(projectRoot, DIST, 'bench', 'pages.js');
+    loader = [];
+  }
+  const child = fork(script, ['--serve'], { execArgv: [...loader, ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let nextId = 0;
   const ask = (m: Record<string, unknown>) =>
     new Promise<{ statements?: string[] }>((resolve) => {
@@ -259,7 +271,7 @@ async function main(): Promise<void> {
       `# bench:pages — ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       '',
       `- Database: ${f.dialect === 'mysql' ? 'MariaDB/MySQL' : 'SQLite'}; ${fmt(f.contracts)} contracts, ${fmt(f.deliverables)} deliverables, ${fmt(f.workers)} child workers, ${fmt(f.audit)} audit events (scale ≈ ${fmt(f.contracts / 50_000, 2)})`,
-      `- App: NODE_ENV=${MODE}, one process under tsx, with the bare baseline server in the same process; autocannon in the parent process`,
+      `- App: NODE_ENV=${MODE}, one process ${TSX ? 'under tsx' : 'compiled (npm run build, node alone)'}, with the bare baseline server in the same process; autocannon in the parent process`,
       `- Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), shared; Node ${process.version}; ${PER_CONNECTION} requests per connection per run (at most ${TIME_LIMIT} s), page then its baseline`,
       `- Load average (1 min) at the start: ${os.loadavg()[0].toFixed(2)} — the machine is shared: compare ratios, not absolute figures`,
       '',

@@ -15,7 +15,8 @@ import { build } from 'esbuild';
 import { projectRoot } from '../config.js';
 import { type Output, runAsScript } from './entry.js';
 
-const SOURCES = ['server', 'models', 'routes'];
+/** The folders of the app's code. */
+export const APP_SOURCES = ['server', 'models', 'routes'] as const;
 export const DIST = 'dist';
 
 function filesUnder(dir: string): string[] {
@@ -26,13 +27,13 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Builds `dist/` afresh from the sources under `root`; the number of files written. */
-export async function buildDist(root: string = projectRoot): Promise<{ compiled: number; copied: number }> {
+export async function buildDist(root: string = projectRoot, sources: readonly string[] = APP_SOURCES): Promise<{ compiled: number; copied: number }> {
   const out = path.join(root, DIST);
   fs.rmSync(out, { recursive: true, force: true });
-  const files = SOURCES.flatMap((d) => filesUnder(path.join(root, d)));
-  const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  const files = sources.flatMap((d) => filesUnder(path.join(root, d)));
+  const scripts = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
   await build({
-    entryPoints: sources,
+    entryPoints: scripts,
     outdir: out,
     outbase: root,
     format: 'esm',
@@ -50,7 +51,7 @@ export async function buildDist(root: string = projectRoot): Promise<{ compiled:
   }
   // node reads the compiled files as ES modules by the nearest package.json's "type".
   fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify({ type: 'module', private: true })}\n`);
-  return { compiled: sources.length, copied: assets.length };
+  return { compiled: scripts.length, copied: assets.length };
 }
 
 runAsScript(import.meta.url, async (io: Output) => {

@@ -24,7 +24,7 @@ import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
 import { districtsInOrder } from '../services/reference.js';
-import { districtName, formatDateTime } from './format.js';
+import { byChinese, districtName, formatDateTime } from './format.js';
 import { type Choice, choicesIf, listFrame, pageWindow, scopedColumns, scopeShow, type ScopeShow, SHOW_ALL, withAll } from './list-page.js';
 
 export const ALLOWANCES_PATH = '/allowances';
@@ -293,7 +293,7 @@ export async function allowanceDetailPage(actor: Actor, list: AllowanceList, que
           count: Number(g.n),
           total: formatFen(Number(g.total)),
         }))
-        .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
+        .sort((a, b) => byChinese(a.label, b.label)),
     },
     ...listFrame(path, query, count, ALLOWANCE_ROW_SORT_KEYS, ROW_FILTERS),
     rows: rows.map((r) => rowSummary(r, lang)),

@@ -10,7 +10,7 @@ import { auditActionsPresent, auditTrailWhere } from '../services/audit-trail.js
 import { type AuditedExport, type ExportColumn, type ExportFormat, inBatches } from '../services/export.js';
 import { verifyAuditChain } from '../services/audit.js';
 import { detailOf, factsOf, type RecordRef, recordRefsOf, stateChangeOf } from './audit-events.js';
-import { formatDate, formatDateTime } from './format.js';
+import { byChinese, formatDate, formatDateTime } from './format.js';
 import { listFrame, pageWindow } from './list-page.js';
 import type { ChoiceFilter } from './choice-filters.js';
 import { hrefWith } from '../services/listing.js';
@@ -119,7 +119,7 @@ async function recordTypeOptions(actor: Actor, current: string | undefined, t: T
   });
   const types = rows.map((r) => r.recordType).filter((x): x is string => Boolean(x));
   if (current && !types.includes(current)) types.push(current);
-  const options = types.map((type) => ({ value: type, label: recordTypeLabel(type, t) })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN'));
+  const options = types.map((type) => ({ value: type, label: recordTypeLabel(type, t) })).sort((a, b) => byChinese(a.label, b.label));
   return [{ value: '', label: t('audit.anyRecordType') }, ...options];
 }
 
@@ -161,7 +161,7 @@ export async function auditListView(actor: Actor, query: AuditQuery, t: Translat
     // What a person reads: the action's label, in the order of the labels (an unknown code shows as itself).
     actionOptions: [
       { value: '', label: t('audit.anyAction') },
-      ...actions.map((a) => ({ value: a, label: actionLabel(a, t) })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
+      ...actions.map((a) => ({ value: a, label: actionLabel(a, t) })).sort((a, b) => byChinese(a.label, b.label)),
     ],
     resetHref: PATH,
     can: { export: can(actor, 'export', 'audit'), verify: can(actor, 'verify', 'audit') },

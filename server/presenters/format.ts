@@ -37,3 +37,9 @@ export function workerName(w: { id: number; name: string } | null | undefined, t
   if (!w) return '';
   return w.name === anonymisedName(w.id) ? t('workers.anonymisedName', { id: w.id }) : w.name;
 }
+
+/**
+ * Two texts in Chinese order: one collator made once. `localeCompare(b, 'zh-CN')` builds one per
+ * comparison, about 3 ms a sort of the audit trail's 120 actions on each request (#15).
+ */
+export const byChinese: (a: string, b: string) => number = new Intl.Collator('zh-CN').compare;

@@ -13,7 +13,7 @@ import { SESSION_SORT_KEYS, type RosterQuery, type SessionListQuery } from '../s
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtsFor, PLACE } from './child-workers.js';
-import { districtName, workerName } from './format.js';
+import { byChinese, districtName, workerName } from './format.js';
 import { type Choice, choicesIf, listFrame, pageWindow, scopedColumns, scopeShow, type ScopeShow, SHOW_ALL, withAll } from './list-page.js';
 
 export const SESSIONS_PATH = '/trainings';
@@ -247,7 +247,7 @@ export async function sessionDetailPage(actor: Actor, session: TrainingSession &
         resultLabel: t(r.passed ? 'workers.passed.yes' : 'workers.passed.no'),
       };
     })
-    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+    .sort((a, b) => byChinese(a.name, b.name));
   const passed = roster.filter((r) => r.passed).length;
   return {
     session: sessionSummary(session, lang, { attended: roster.length, passed }),

@@ -49,7 +49,8 @@ export async function countCapped<M extends Model>(model: ModelStatic<M>, where:
  *
  * - the count runs on the table alone (the related records shown on a row never filter it, so
  *   the joins `findAndCountAll` adds to its count only made the database read more), and stops
- *   at the cap (LIST_COUNT_CAP) or just past the page asked for, whichever is further;
+ *   at the cap (LIST_COUNT_CAP); a page past the cap is not counted at all: its ids are read with
+ *   one more, which says whether a next page follows;
  * - the page's ids are found first from the filter and the order alone (a deferred join), which
  *   an index on the sort column answers without reading the rows it skips, so a deep page no
  *   longer sorts and skips whole rows with their joins;
@@ -60,11 +61,30 @@ export async function countCapped<M extends Model>(model: ModelStatic<M>, where:
  */
 export async function findListPage<M extends Model>(model: ModelStatic<M>, query: ListPageQuery): Promise<{ rows: M[]; count: number; exact: boolean }> {
   const pk = model.primaryKeyAttribute;
-  const [counted, picked] = await Promise.all([
-    countCapped(model, query.where, Math.max(LIST_COUNT_CAP.rows, query.offset + query.limit)),
-    model.findAll({ attributes: [pk], where: query.where, order: query.order, limit: query.limit, offset: query.offset, raw: true } as FindOptions),
-  ]);
-  const ids = (picked as unknown as Record<string, unknown>[]).map((r) => r[pk]);
+  const idsOf = async (limit: number) =>
+    (
+      (await model.findAll({
+        attributes: [pk],
+        where: query.where,
+        order: query.order,
+        limit,
+        offset: query.offset,
+        raw: true,
+      } as FindOptions)) as unknown as Record<string, unknown>[]
+    ).map((r) => r[pk]);
+  let counted: ListCount;
+  let ids: unknown[];
+  if (query.offset >= LIST_COUNT_CAP.rows) {
+    // Past the cap the count says no more than the page does: one id more than the page tells
+    // whether another follows, and the index is read to the page's end once rather than twice.
+    ids = await idsOf(query.limit + 1);
+    if (!ids.length) counted = await countCapped(model, query.where, query.offset);
+    else if (ids.length > query.limit) counted = { count: query.offset + query.limit, exact: false };
+    else counted = { count: query.offset + ids.length, exact: true };
+    ids = ids.slice(0, query.limit);
+  } else {
+    [counted, ids] = await Promise.all([countCapped(model, query.where, Math.max(LIST_COUNT_CAP.rows, query.offset + query.limit)), idsOf(query.limit)]);
+  }
   if (!ids.length) return { rows: [], ...counted };
   const rows = await model.findAll({ where: { [pk]: { [Op.in]: ids } } as WhereOptions, include: query.include, order: query.order } as FindOptions);
   return { rows: rows as M[], ...counted };

@@ -235,23 +235,35 @@ describe('contracts: pages', () => {
   it('counts a list only up to its cap: past it the page says "more than" and pages on by its next link; the last page counts exactly (#15)', async () => {
     const officer = (await buildUser('officer')).user;
     const organisation = await buildOrganisation({ districtCode: 'FT' });
-    for (let i = 0; i < 12; i += 1) await buildContract({ organisation, officer });
+    for (let i = 0; i < 22; i += 1) await buildContract({ organisation, officer });
     const { agent } = await signedIn('officer', 'SZ');
     const kept = LIST_COUNT_CAP.rows;
     LIST_COUNT_CAP.rows = 5;
+    const list = (page: number) => agent.get(`/contracts?organisationId=${organisation.id}&perPage=10&page=${page}`);
+    const next = (page: number) => `href="/contracts?page=${page}&amp;perPage=10&amp;sort=updatedAt&amp;dir=desc&amp;organisationId=${organisation.id}">下一页`;
     try {
-      const first = await agent.get(`/contracts?organisationId=${organisation.id}&perPage=10`);
+      const first = await list(1);
       expect(first.status).to.equal(200);
       expect(listedIds(first.text)).to.have.length(10);
-      // Counted to the page's end and one more (10 + 1 of 12): more than 10, page 1, a next page.
+      // Counted to the page's end and one more (10 + 1 of 22): more than 10, page 1, a next page.
       expect(totalOf(first.text)).to.equal('超过 10 条 · 第 1 页');
-      expect(first.text).to.include(`href="/contracts?page=2&amp;perPage=10&amp;sort=updatedAt&amp;dir=desc&amp;organisationId=${organisation.id}">下一页`);
-      const second = await agent.get(`/contracts?organisationId=${organisation.id}&perPage=10&page=2`);
-      expect(listedIds(second.text)).to.have.length(2);
-      expect(totalOf(second.text)).to.equal('共 12 条 · 第 2 / 2 页');
+      expect(first.text).to.include(next(2));
+      // Past the cap the page is not counted: its ids and one more say a next page follows.
+      const second = await list(2);
+      expect(listedIds(second.text)).to.have.length(10);
+      expect(totalOf(second.text)).to.equal('超过 20 条 · 第 2 页');
+      expect(second.text).to.include(next(3));
+      const third = await list(3);
+      expect(listedIds(third.text)).to.have.length(2);
+      expect(totalOf(third.text)).to.equal('共 22 条 · 第 3 / 3 页');
+      const beyond = await list(4);
+      expect(beyond.status).to.equal(303);
+      expect(beyond.headers.location).to.include('page=3');
+      const all = [first, second, third].flatMap((r) => listedIds(r.text));
+      expect(new Set(all).size).to.equal(22);
       // Under the cap nothing changes.
       LIST_COUNT_CAP.rows = 100;
-      expect(totalOf((await agent.get(`/contracts?organisationId=${organisation.id}&perPage=10`)).text)).to.equal('共 12 条 · 第 1 / 2 页');
+      expect(totalOf((await list(1)).text)).to.equal('共 22 条 · 第 1 / 3 页');
     } finally {
       LIST_COUNT_CAP.rows = kept;
     }
