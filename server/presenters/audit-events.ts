@@ -8,6 +8,7 @@ import { type AuditEvent, Organisation, User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
 import type { Translate } from '../i18n/index.js';
 import { formatFen } from '../services/money.js';
+import { workerName } from './format.js';
 
 /**
  * What an audit event says, for a person to check it: who (name, username and role), which
@@ -49,7 +50,7 @@ const STATE_LABELS: Record<string, string> = {
 };
 
 /** A record's name as people know it: a contract's number, an organisation's or project's name… (one query per record type on the page). */
-type Namer = (ids: number[]) => Promise<Map<string, { name: string; href?: string }>>;
+type Namer = (ids: number[], t: Translate) => Promise<Map<string, { name: string; href?: string }>>;
 
 const byId = <T extends { id: number }>(rows: T[], name: (r: T) => string, href?: (r: T) => string) =>
   new Map(rows.map((r) => [String(r.id), { name: name(r), href: href?.(r) }]));
@@ -61,7 +62,7 @@ const NAMERS: Record<string, Namer> = {
   project: async (ids) => byId(await Project.findAll({ ...where(ids), attributes: ['id', 'title'] }), (r) => r.title),
   budget_line: async (ids) => byId(await BudgetLine.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => r.name),
   catalogue_item: async (ids) => byId(await CatalogueItem.findAll({ ...where(ids), attributes: ['id', 'code', 'name'] }), (r) => `${r.code} ${r.name}`),
-  child_worker: async (ids) => byId(await ChildWorker.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => r.name),
+  child_worker: async (ids, t) => byId(await ChildWorker.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => workerName(r, t)),
   user: async (ids) => byId(await User.findAll({ ...where(ids), attributes: ['id', 'displayName'] }), (r) => r.displayName),
   // An instalment has no page of its own: it is read on its contract's payments page.
   instalment: async (ids) =>
@@ -89,7 +90,7 @@ export async function recordRefsOf(events: AuditEvent[], t: Translate): Promise<
     idsByType.set(e.recordType, [...(idsByType.get(e.recordType) ?? []), Number(e.recordId)]);
   }
   const names = new Map<string, Map<string, { name: string; href?: string }>>();
-  await Promise.all([...idsByType].map(async ([type, ids]) => names.set(type, await NAMERS[type]([...new Set(ids)]))));
+  await Promise.all([...idsByType].map(async ([type, ids]) => names.set(type, await NAMERS[type]([...new Set(ids)], t))));
   const refs = new Map<AuditEvent, RecordRef>();
   for (const e of events) {
     if (!e.recordType) continue;

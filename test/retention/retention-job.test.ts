@@ -7,11 +7,11 @@ import { RetentionAction, RetentionHold, RetentionRule } from '../../models/Rete
 import { applyRetention, retentionDueOn } from '../../server/commands/retention/retentionJob.js';
 import { setClock, today } from '../../server/clock.js';
 import { retentionRound, untilRetentionHour } from '../../server/housekeeping.js';
-import { verifyAuditChain } from '../../server/services/audit.js';
+import { recordAudit, verifyAuditChain } from '../../server/services/audit.js';
 import { verifyLedger } from '../../server/services/ledger.js';
 import { storeFor } from '../../server/services/storage/index.js';
 import { buildDossierFixture, type DossierFixture } from '../factories/dossier.js';
-import { TEST_PASSWORD } from '../factories/index.js';
+import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import { loginAs, postForm } from '../support/agent.js';
 import { testConfig } from '../support/hooks.js';
 
@@ -164,6 +164,19 @@ describe('retention of personal data (frozen clock)', () => {
         expect(page.text, `${href} in ${lang}`).to.contain(shown).and.not.to.contain(`*** #${id}`);
       }
     }
+    // The audit trail names the record the same way.
+    await recordAudit({
+      actor: null,
+      action: 'child_worker.reveal',
+      recordType: 'child_worker',
+      recordId: id,
+      districtId: f.worker.districtId,
+      detail: { field: 'phone' },
+    });
+    const admin = await loginAs((await buildUser('admin')).user, TEST_PASSWORD);
+    const trail = await admin.get(`/audit?recordType=child_worker&recordId=${id}`);
+    expect(trail.status).to.equal(200);
+    expect(trail.text).to.contain(`已匿名人员 #${id}`).and.not.to.contain(`*** #${id}`);
   });
 
   it('runs once a day across servers (the retention lease), at 02:00 Beijing after the first round', async () => {
