@@ -16,6 +16,7 @@ import {
   ALLOCATIONS_PATH,
   allocationDetailPage,
   allocationExportColumns,
+  allocationFlashVars,
   allocationExportQuery,
   allocationFormOptions,
   allocationFormValuesOf,
@@ -122,7 +123,7 @@ export function allocationsRouter(): Router {
 
   router.post(ALLOCATIONS_PATH, rule('create', ALLOCATION_RESOURCE), validateBody(allocationForm, renderNew), async (req, res) => {
     const allocation = await allocationRequester(bodyOf(res, allocationForm), by(req));
-    flash(req, 'success', 'finance.flash.requested', { id: allocation.id });
+    flash(req, 'success', 'finance.flash.requested', await allocationFlashVars(actorOf(req), allocation.id));
     res.redirect(detailHref(allocation.id));
   });
 
@@ -144,7 +145,7 @@ export function allocationsRouter(): Router {
     validateBody(allocationEdit, renderEdit),
     async (req, res) => {
       const allocation = await allocationEditor(subjectOf(res).id, bodyOf(res, allocationEdit), by(req));
-      flash(req, 'success', 'finance.flash.updated', { id: allocation.id });
+      flash(req, 'success', 'finance.flash.updated', await allocationFlashVars(actorOf(req), allocation.id));
       res.redirect(detailHref(allocation.id));
     },
   );
@@ -156,7 +157,7 @@ export function allocationsRouter(): Router {
   for (const [action, command] of Object.entries(commands)) {
     router.post(`${ALLOCATIONS_PATH}/:id/${action}`, rule(action, ALLOCATION_RESOURCE), id, subject(action), async (req, res) => {
       const allocation = await command(subjectOf(res).id, req);
-      flash(req, 'success', `finance.flash.${action}`, { id: allocation.id });
+      flash(req, 'success', `finance.flash.${action}`, await allocationFlashVars(actorOf(req), allocation.id));
       res.redirect(detailHref(allocation.id));
     });
   }
@@ -170,7 +171,7 @@ export function allocationsRouter(): Router {
     confirmFirst((req, res) => allocationApprovalConfirmation(subjectOf(res), langOf(req))),
     async (req, res) => {
       const allocation = await allocationApprover(subjectOf(res).id, by(req), { reason: bodyOf(res, approvalForm).reason });
-      flash(req, 'success', 'finance.flash.approve', { id: allocation.id });
+      flash(req, 'success', 'finance.flash.approve', await allocationFlashVars(actorOf(req), allocation.id));
       res.redirect(detailHref(allocation.id));
     },
   );
@@ -183,7 +184,7 @@ export function allocationsRouter(): Router {
     validateBody(rejectionForm, renderDetail),
     async (req, res) => {
       const allocation = await allocationRejecter(subjectOf(res).id, bodyOf(res, rejectionForm).reason, by(req));
-      flash(req, 'success', 'finance.flash.reject', { id: allocation.id });
+      flash(req, 'success', 'finance.flash.reject', await allocationFlashVars(actorOf(req), allocation.id));
       res.redirect(detailHref(allocation.id));
     },
   );

@@ -191,6 +191,12 @@ export async function loadAllocation(actor: Actor, id: number): Promise<Allocati
   return a;
 }
 
+/** What a flash about an allocation names, as its notices do: its project and amount (a bare "#id" is no name). */
+export async function allocationFlashVars(actor: Actor, id: number): Promise<{ project: string; amount: string }> {
+  const a = await loadAllocation(actor, id);
+  return { project: a.project?.title ?? '', amount: formatFen(a.amountFen) };
+}
+
 /** An allocation's page: its facts, what it holds (ledger), and the buttons the policy and its state allow. */
 export async function allocationDetailPage(actor: Actor, a: Allocation, lang: Lang) {
   const [held, lineAvailable] = await Promise.all([

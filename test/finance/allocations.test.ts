@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Project } from '../../models/Project.js';
 import { Op } from 'sequelize';
 import { Allocation } from '../../models/Allocation.js';
 import { AuditEvent, type User } from '../../models/index.js';
@@ -95,6 +96,8 @@ describe('allocations', () => {
       expect(await balance('allocation', a.id)).to.equal(200_000);
       expect(await AuditEvent.count({ where: { action: 'allocation.approve', recordId: String(a.id) } })).to.equal(1);
       const page = await agent.get(`/budget-lines/${line.id}`);
+      const project = (await Project.findByPk(a.projectId))!.title;
+      expect(page.text, 'the notice (the next page shows it) names the project and amount').to.contain(`项目“${project}”的资金安排（¥2,000.00）已批准。`);
       expect(page.text).to.contain('¥3,000.00').and.to.contain('¥2,000.00');
       expect(page.text).to.contain(`/allocations?budgetLineId=${line.id}`);
       const detail = await agent.get(`/allocations/${a.id}`);
@@ -191,6 +194,7 @@ describe('allocations', () => {
       expect(a.amountFen).to.equal(123_456);
       expect(a.status).to.equal('draft');
       expect(a.requestedBy).to.equal(user.id);
+      expect((await agent.get(`/allocations/${a.id}`)).text).to.contain(`项目“${project.title}”的资金安排（¥1,234.56）已保存为草稿。`);
       expect((await postForm(agent, `/allocations/${a.id}/submit`, {})).status).to.equal(302);
       expect(await statusOf(a.id)).to.equal('submitted');
       expect(await AuditEvent.count({ where: { action: { [Op.in]: ['allocation.create', 'allocation.submit'] }, recordId: String(a.id) } })).to.equal(2);
