@@ -18,6 +18,7 @@ import { withTransaction } from '../db.js';
 import { idCheckDigit, maskIdNumber, maskPhone, usccCheckCharacter } from './identifiers.js';
 import { legsOf, post } from './ledger.js';
 import type { PersonalDataCipher } from './personal-data.js';
+import { categoryYearFor } from './service-categories.js';
 
 /**
  * Demo history for the city overview (#17), development only: for `year` and the year before, in
@@ -137,6 +138,8 @@ async function seedDistrictYear(
           organisationId: organisation.id,
           districtId: district.id,
           year,
+          // The service categories it buys, as the contract creator records them (#21).
+          categoryYear: await categoryYearFor(year, transaction),
           status: draft ? 'draft' : current ? 'active' : 'completed',
           valueFen,
           termStart: `${year}-03-01`,
