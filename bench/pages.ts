@@ -212,8 +212,9 @@ async function main(): Promise<void> {
   let script = import.meta.filename;
   let loader = ['--import', 'tsx'];
   if (!TSX) {
-    await buildDist(projectRoot, [...APP_SOURCES, 'bench']);
     script = path.join(projectRoot, DIST, 'bench', 'pages.js');
+    // BENCH_BUILD=0 reuses the dist/ an earlier run built (two runs at once must not rebuild it under each other).
+    if (process.env.BENCH_BUILD !== '0' || !fs.existsSync(script)) await buildDist(projectRoot, [...APP_SOURCES, 'bench']);
     loader = [];
   }
   const child = fork(script, ['--serve'], { execArgv: [...loader, ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
