@@ -319,6 +319,9 @@ describe('identifiers', () => {
     it('finds nothing in text without personal numbers', () => {
       expect(findPersonalNumbers('本月家庭探访 600 户，热线接听 1234 次，12355 转介 8 宗。', TODAY)).to.deep.equal([]);
       expect(findPersonalNumbers('', TODAY)).to.deep.equal([]);
+      // A request id or stored file name whose hex groups happen to read 3-4-4 digits.
+      expect(findPersonalNumbers('请求 7f3ac131-4567-5630-8d2e-0a1b2c3d4e5f 已记录', TODAY)).to.deep.equal([]);
+      expect(findPersonalNumbers('7f3ac131-4567-5630-8d2e-0a1b2c3d4e5f 139-1234-5678', TODAY).map((f) => f.masked)).to.deep.equal(['139****5678']);
     });
   });
 
