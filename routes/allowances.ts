@@ -176,7 +176,7 @@ export function allowancesRouter(): Router {
     subject('approve'),
     refusalsOnPage,
     validateBody(allowanceApprovalForm, renderDetail),
-    confirmFirst((req, res) => allowanceApprovalConfirmation(listOf(res), langOf(req))),
+    confirmFirst((req, res) => allowanceApprovalConfirmation(listOf(res), bodyOf(res, allowanceApprovalForm).budgetLineId, langOf(req))),
     async (req, res) => {
       const form = bodyOf(res, allowanceApprovalForm);
       const list = await allowanceListApprover(listOf(res).id, { budgetLineId: form.budgetLineId, reason: form.reason }, by(req));

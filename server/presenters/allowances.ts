@@ -343,12 +343,13 @@ export function allowanceRowExportQuery(list: AllowanceList, query: AllowanceRow
 }
 
 /** The second look before approving: the amount and the line it is committed from. */
-export function allowanceApprovalConfirmation(list: AllowanceList, lang: Lang): Confirmation {
+export async function allowanceApprovalConfirmation(list: AllowanceList, budgetLineId: number, lang: Lang): Promise<Confirmation> {
   const { t } = lang;
+  const line = await BudgetLine.findByPk(budgetLineId, { attributes: ['id', 'name'] });
   return {
     title: t('allowances.confirm.approveTitle', { month: list.month }),
     amount: formatFen(list.totalFen),
-    consequences: [t('allowances.confirm.approveMoves', { amount: formatFen(list.totalFen), count: list.workerCount })],
+    consequences: [t('allowances.confirm.approveMoves', { amount: formatFen(list.totalFen), count: list.workerCount, line: line?.name ?? '' })],
     back: allowanceListHref(list.id),
     button: t('allowances.actions.approve'),
   };

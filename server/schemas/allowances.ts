@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALLOWANCE_LIST_STATUSES } from '../../models/AllowanceList.js';
 import { CHILD_WORKER_KINDS, EMPLOYMENTS } from '../../models/ChildWorker.js';
 import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
-import { recordId } from './common.js';
+import { MAX_ID } from './common.js';
 import { moneyField } from './money.js';
 
 export { paidForm as allowancePaidForm } from './payments.js';
@@ -83,9 +83,12 @@ export const rateQuery = z.object({ districtId: optionalId() });
 
 /** Finance approves against a line of the allowance fund source, with an optional note. */
 export const allowanceApprovalForm = z.object({
-  budgetLineId: recordId()
-    .or(z.literal('').transform(() => undefined))
-    .refine((v) => v !== undefined, 'allowances.validation.lineRequired'),
+  // '' (no line chosen) reads as 0 and is refused with the field's message.
+  budgetLineId: z.coerce
+    .number({ message: 'allowances.validation.lineRequired' })
+    .int('allowances.validation.lineRequired')
+    .positive('allowances.validation.lineRequired')
+    .max(MAX_ID, 'allowances.validation.lineRequired'),
   reason: z.string().trim().max(2000, 'validation.tooLong').optional(),
 });
 

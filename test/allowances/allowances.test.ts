@@ -99,7 +99,10 @@ describe('child workers’ allowances (#21)', () => {
     expect(review.text).to.contain('data-testid="approve"').and.contain(f.line.name);
     const asked = await postForm(finance, `/allowances/${list.id}/approve`, { budgetLineId: String(f.line.id) }, `/allowances/${list.id}`);
     expect(asked.status).to.equal(200);
-    expect(asked.text).to.contain('批准');
+    expect(asked.text).to.contain('批准').and.contain(f.line.name);
+    const noLine = await postForm(finance, `/allowances/${list.id}/approve`, { budgetLineId: '' }, `/allowances/${list.id}`);
+    expect(noLine.status).to.equal(422);
+    expect(fieldError(noLine.text, 'budgetLineId')).to.contain('请选择预算');
     expect((await list.reload()).status).to.equal('submitted');
     const approved = await postForm(finance, `/allowances/${list.id}/approve`, { budgetLineId: String(f.line.id), confirmed: '1' }, `/allowances/${list.id}`);
     expect(approved.status).to.equal(302);
