@@ -124,7 +124,8 @@ describe('browser: to-do list, notifications and reminders as each role (#16)', 
     await click('officer', o, badgeOf(o, 'notifications-link'));
     await shot(o, 'officer-notifications');
     await axe(o, 'officer notifications');
-    await openNotification('officer', o, `#${allocation.id}`, '已获批准');
+    // The notice names the project and the budget line the money was asked of.
+    await openNotification('officer', o, `项目“${project.title}”`, line.name, '已获批准');
     expect(new URL(o.url()).pathname).to.equal(`/allocations/${allocation.id}`);
     await click('officer', o, badgeOf(o, 'inbox-link'));
     await shot(o, 'officer-inbox');
