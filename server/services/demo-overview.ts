@@ -13,9 +13,11 @@ import { Agency, District, Organisation, SubDistrict, User } from '../../models/
 import { Payment } from '../../models/Payment.js';
 import { type ProcurementMethod, Project } from '../../models/Project.js';
 import { ReferralFollowUp } from '../../models/ReferralFollowUp.js';
+import { TrainingRecord } from '../../models/TrainingRecord.js';
 import { beijingDayStart } from '../clock.js';
 import { withTransaction } from '../db.js';
 import { idCheckDigit, maskIdNumber, maskPhone, usccCheckCharacter } from './identifiers.js';
+import { seedDemoAllowances } from './demo-allowances.js';
 import { legsOf, post } from './ledger.js';
 import type { PersonalDataCipher } from './personal-data.js';
 import { categoryYearFor } from './service-categories.js';
@@ -41,6 +43,7 @@ export async function seedDemoOverview(year: number, cipher: PersonalDataCipher)
       await seedDistrictYear(district, y, i, y === year, admin, template.id, cipher, serial);
     }
   }
+  await seedDemoAllowances(districts, year, admin);
 }
 
 const METHODS: ProcurementMethod[] = ['open', 'competitive_consultation', 'single_source', 'entrustment', 'request_for_quotation', 'competitive_negotiation'];
@@ -314,6 +317,23 @@ async function seedDirectors(
       },
       { transaction },
     );
+    // The training the registry's days summarise, as its record (what an allowance list reads, #21).
+    if (trained) {
+      await TrainingRecord.create(
+        {
+          childWorkerId: worker.id,
+          kind: 'initial',
+          trainedOn,
+          course: '儿童主任岗前培训（演示）',
+          hoursTenths: 160,
+          trainer: `${district.name}民政局`,
+          passed: true,
+          certificateFileId: null,
+          createdBy: admin.id,
+        },
+        { transaction },
+      );
+    }
     if (!trained || w % 2) continue;
     const engagement = await Engagement.create(
       {
