@@ -119,6 +119,16 @@ const LABELLED: Record<string, (code: string, lang: Lang) => string> = {
   workerKind: (c, lang) => lang.t(`workers.kinds.${c}`),
 };
 
+/**
+ * Kinds whose sentence came to name more than it did (an allocation's project and budget line
+ * since 2026-12-04): a notice stored before carries the earlier parameters, so it reads with the
+ * earlier sentence instead of showing an empty placeholder.
+ */
+const EARLIER_SENTENCES: Record<string, { lacking: string }> = {
+  allocationApproved: { lacking: 'project' },
+  allocationRejected: { lacking: 'project' },
+};
+
 /** A notification's sentence in the reader's language, from its kind and parameters (never stored as text). */
 export function notificationMessage(n: Pick<Notification, 'kind' | 'params'>, lang: Lang): string {
   const vars = Object.fromEntries(Object.entries(n.params).map(([k, v]) => [k, LABELLED[k] && typeof v === 'string' ? LABELLED[k](v, lang) : v])) as Record<
@@ -128,6 +138,8 @@ export function notificationMessage(n: Pick<Notification, 'kind' | 'params'>, la
   // A service category is data (#21): the notice carries its names as the version it was sent under called it.
   if (typeof n.params.categoryName === 'string')
     vars.category = lang.locale === 'en' ? String(n.params.categoryNameEn ?? n.params.categoryName) : n.params.categoryName;
-  const message = lang.t(`notifications.kinds.${n.kind}`, vars);
+  const earlier = EARLIER_SENTENCES[n.kind];
+  const key = earlier && n.params[earlier.lacking] === undefined ? `notifications.earlierKinds.${n.kind}` : `notifications.kinds.${n.kind}`;
+  const message = lang.t(key, vars);
   return vars.reason ? `${message} ${lang.t('notifications.reason', { reason: vars.reason })}` : message;
 }

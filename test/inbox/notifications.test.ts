@@ -16,6 +16,8 @@ import { paymentPayer } from '../../server/commands/payments/paymentPayer.js';
 import { paymentRejecter } from '../../server/commands/payments/paymentRejecter.js';
 import { setClock, today } from '../../server/clock.js';
 import { housekeeping } from '../../server/housekeeping.js';
+import { translator } from '../../server/i18n/index.js';
+import { notificationMessage } from '../../server/services/notifications.js';
 import { storeFor } from '../../server/services/storage/index.js';
 import { buildClaim, buildClaimSetup } from '../factories/claims.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
@@ -50,6 +52,18 @@ describe('notifications: written with the change that causes them', () => {
     expect(n.params).to.include({ reason: '项目预算重复', amount: '¥10,000.00' });
     expect(n.href).to.equal(`/allocations/${rejected.id}`);
     expect(n.readAt).to.equal(null);
+  });
+
+  it('reads a notice of an allocation stored before it named the project with the sentence it was sent under', () => {
+    const before = { kind: 'allocationApproved', params: { id: 12, amount: '¥10,000.00' } };
+    expect(notificationMessage(before, { t: translator('zh-CN'), locale: 'zh-CN' })).to.equal('您申请的资金安排 #12（¥10,000.00）已获批准。');
+    expect(notificationMessage({ ...before, kind: 'allocationRejected' }, { t: translator('en'), locale: 'en' })).to.equal(
+      'Your allocation #12 (¥10,000.00) was rejected.',
+    );
+    const now = { kind: 'allocationApproved', params: { id: 12, project: '困境儿童探访', line: '2026 一般公共预算', amount: '¥10,000.00' } };
+    expect(notificationMessage(now, { t: translator('zh-CN'), locale: 'zh-CN' })).to.equal(
+      '您为项目“困境儿童探访”申请的资金安排（2026 一般公共预算，¥10,000.00）已获批准。',
+    );
   });
 
   it('writes none when the change rolls back', async () => {
