@@ -60,6 +60,7 @@ describe('every list in the navigation, for each role (#13)', () => {
       for (const href of lists) {
         const res = await agent.get(href);
         expect(res.status, href).to.equal(200);
+        expect(res.text, `${href}: a value written as [object Object]`).to.not.contain('[object Object]');
         for (const f of internalCodesIn(readText(res.text), 'en')) findings.push(`${href}: ${f}`);
         // The forms the page offers to start ("new …"): their choices name records too.
         for (const m of res.text.matchAll(/<main[\s\S]*?href="(\/[a-z/-]+\/new)"/g)) {
