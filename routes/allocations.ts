@@ -85,8 +85,8 @@ const renderDetail: OnInvalid = async (req, res, form) => {
 
 async function exportAllocations(req: Request, res: Response, query: AllocationListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(actorOf(req), 'export', ALLOCATION_RESOURCE);
-  const { year, districtId, fundSource, status, budgetLineId, projectId } = query;
-  const filter = { year, districtId, fundSource, status, budgetLineId, projectId };
+  const { year, districtId, fundSource, status, budgetLineId, projectId, asAt } = query;
+  const filter = { year, districtId, fundSource, status, budgetLineId, projectId, asAt };
   const options = allocationExportQuery(actorOf(req), filter);
   await auditedExport(req, res, {
     action: 'allocation.export',

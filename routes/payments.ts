@@ -73,8 +73,8 @@ const refusedOn =
 
 async function exportPayments(req: Request, res: Response, query: PaymentListQuery & { format: 'csv' | 'xlsx' }): Promise<void> {
   authorize(req.user, 'export', PAYMENT_RESOURCE);
-  const { year, districtId, status, organisationId, contractId, contractText, organisationText } = query;
-  const filter = { year, districtId, status, organisationId, contractId, contractText, organisationText };
+  const { year, districtId, status, organisationId, contractId, contractText, organisationText, paidTo } = query;
+  const filter = { year, districtId, status, organisationId, contractId, contractText, organisationText, paidTo };
   const options = paymentExportQuery(actorOf(req), filter);
   await auditedExport(req, res, {
     action: 'payment.export',

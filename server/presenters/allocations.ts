@@ -1,5 +1,5 @@
 import { linkedChoice } from './choice-filters.js';
-import { Op, type Order, type WhereOptions } from 'sequelize';
+import { literal, Op, type Order, type WhereOptions } from 'sequelize';
 import { editFormValues } from './stale-edit.js';
 import { ALLOCATION_FUNDS, ALLOCATION_STATUSES, ALLOCATION_TRANSITIONS, Allocation, type AllocationStatus } from '../../models/Allocation.js';
 import { canMove } from '../../models/transitions.js';
@@ -21,7 +21,9 @@ import { BATCH_KIND_SPECS } from '../commands/batches/batchKinds.js';
 import type { QueueFilterQuery } from '../schemas/batches.js';
 import { queueBatchFrame, queueFilterChoices } from './batches.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
-import { countCapped, listCountCap } from '../services/list-query.js';
+import { beijingDayStart } from '../clock.js';
+import { addDays } from '../services/calendar.js';
+import { countCapped, listCountCap, sumsOf } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ALLOCATIONS_PATH = '/allocations';
@@ -35,11 +37,26 @@ const WITH = [
   { model: User, as: 'decider', attributes: ['id', 'displayName'] },
 ];
 
+/**
+ * What the list's allocations add up to, from the ledger's movements on them (as the overview
+ * counts, #17): allocated (allocated less released) and committed to contracts (less what
+ * contracts gave back), as at the end of `asAt` when it is set, otherwise now.
+ */
+function ledgerSums(asAt: string | undefined) {
+  const before = asAt ? ` AND e.created_at < ${Allocation.sequelize!.escape(beijingDayStart(addDays(asAt, 1)))}` : '';
+  const moved = (movements: string, sign: string) =>
+    literal(
+      `(SELECT ${sign}COALESCE(SUM(e.amount_fen), 0) FROM ledger_entries e WHERE e.account_type = 'allocation' AND e.account_id = Allocation.id AND e.movement IN (${movements})${before})`,
+    );
+  return { allocated: moved("'allocate', 'release'", ''), committed: moved("'commit', 'uncommit'", '-') };
+}
+
 export function allocationListWhere(actor: Actor, filter: AllocationFilter): WhereOptions<Allocation> {
   const where: Record<string | symbol, unknown> = { [Op.and]: [allocationScope(actor)] };
   for (const key of ['year', 'districtId', 'fundSource', 'status', 'budgetLineId', 'projectId'] as const) {
     if (filter[key]) where[key] = filter[key];
   }
+  if (filter.asAt) (where[Op.and] as unknown[]).push({ decidedAt: { [Op.lt]: beijingDayStart(addDays(filter.asAt, 1)) } });
   return where as WhereOptions<Allocation>;
 }
 
@@ -94,10 +111,11 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
   const { t } = lang;
   // Counted on the table alone up to its cap (#15); the order may be the district's, so the page is read with its joins.
   const where = allocationListWhere(actor, query);
-  const [count, rows, districts] = await Promise.all([
+  const [count, rows, districts, sum] = await Promise.all([
     countCapped(Allocation, where, listCountCap(query)),
     Allocation.findAll({ where, include: WITH, order: orderOf(query.sort, query.dir), ...pageWindow(query) }),
     districtsInOrder(),
+    sumsOf(Allocation, where, ledgerSums(query.asAt)),
   ]);
   const held = await balances(
     'allocation',
@@ -106,7 +124,17 @@ export async function allocationListPage(actor: Actor, query: AllocationListQuer
   return {
     show,
     rows: rows.map((a) => summaryOf(a, held.get(a.id) ?? 0, lang)),
-    ...listFrame(ALLOCATIONS_PATH, query, count, ALLOCATION_SORT_KEYS, ['year', 'districtId', 'fundSource', 'status', 'budgetLineId', 'projectId']),
+    ...listFrame(
+      ALLOCATIONS_PATH,
+      query,
+      count,
+      ALLOCATION_SORT_KEYS,
+      ['year', 'districtId', 'fundSource', 'status', 'budgetLineId', 'projectId', 'asAt'],
+      [
+        { key: 'allocated', label: t('finance.fields.allocated'), value: formatFen(sum.allocated) },
+        { key: 'committed', label: t('finance.fields.committed'), value: formatFen(sum.committed) },
+      ],
+    ),
     // A budget line's or a project's allocations (a link from its page): shown by its name.
     choices: {
       budgetLine: linkedChoice('budgetLineId', t('finance.fields.budgetLine'), rows[0]?.budgetLine?.name ?? t('list.chosenRecord'), ALLOCATIONS_PATH, query),

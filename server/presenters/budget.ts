@@ -8,6 +8,7 @@ import { BUDGET_LINE_RESOURCE, budgetLineScope, keepsMoneyOf } from '../policies
 import { BUDGET_LINE_SORT_KEYS, type BudgetLineFilter, type BudgetLineListQuery, type BudgetLineSortKey } from '../schemas/finance.js';
 import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
+import { sumsOf } from '../services/list-query.js';
 import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
@@ -78,20 +79,29 @@ function summaryOf(line: BudgetLine, figures: { fundedFen: number; availableFen:
 export async function budgetLineListPage(actor: Actor, query: BudgetLineListQuery, lang: Lang) {
   const show = scopeShow(actor);
   const { t } = lang;
-  const [{ rows, count }, districts] = await Promise.all([
+  const where = budgetLineListWhere(actor, query);
+  const [{ rows, count }, districts, sum] = await Promise.all([
     BudgetLine.findAndCountAll({
-      where: budgetLineListWhere(actor, query),
+      where,
       include: PLACE,
       order: orderOf(query.sort, query.dir),
       ...pageWindow(query),
     }),
     districtsInOrder(),
+    sumsOf(BudgetLine, where, { amount: 'amountFen' }),
   ]);
   const figures = await ledgerFigures(rows.map((r) => r.id));
   return {
     show,
     rows: rows.map((l) => summaryOf(l, figures(l.id), lang)),
-    ...listFrame(BUDGET_PATH, query, count, BUDGET_LINE_SORT_KEYS, ['year', 'districtId', 'fundSource']),
+    ...listFrame(
+      BUDGET_PATH,
+      query,
+      count,
+      BUDGET_LINE_SORT_KEYS,
+      ['year', 'districtId', 'fundSource'],
+      [{ key: 'amount', label: t('finance.fields.amount'), value: formatFen(sum.amount) }],
+    ),
     options: {
       districts: choicesIf(
         show.district,

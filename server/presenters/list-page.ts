@@ -3,7 +3,7 @@ import type { Lang } from '../i18n/index.js';
 import type { Actor } from '../policies/index.js';
 import type { ExportColumn } from '../services/export.js';
 import type { ListCount } from '../services/list-query.js';
-import { hrefWith, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
+import { hrefWith, type ListSum, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 
 /**
  * The frame every list page shares (DESIGN.md "Lists"): the page of rows to read, the pagination
@@ -50,7 +50,8 @@ export type ListFrame<K extends string, F extends string> = {
 /**
  * Pagination, sort links, filter values and export links of a list at `path` showing `total` rows
  * (a number, or a count that may have stopped at its cap: findListPage).
- * A page past the last is answered by a redirect to the last page.
+ * A page past the last is answered by a redirect to the last page. `sums` are what the whole
+ * filtered list adds up to (services/list-query.ts sumOf), shown beside the count.
  */
 export function listFrame<K extends string, F extends string>(
   path: string,
@@ -58,8 +59,10 @@ export function listFrame<K extends string, F extends string>(
   total: number | ListCount,
   sortKeys: readonly K[],
   filters: readonly F[],
+  sums: ListSum[] = [],
 ): ListFrame<K, F> {
-  const pagination = typeof total === 'number' ? paginationOf(path, query, total) : paginationOf(path, query, total.count, total.exact);
+  const counted = typeof total === 'number' ? paginationOf(path, query, total) : paginationOf(path, query, total.count, total.exact);
+  const pagination = sums.length ? { ...counted, sums } : counted;
   if (query.page > pagination.pages) throw new PageBeyondLastError(hrefWith(path, query, { page: pagination.pages }));
   return {
     pagination,

@@ -33,7 +33,10 @@ const href = (path: string, query: Record<string, unknown>) => hrefWith(path, {}
 function moneyFamily(source: FundSource | 'all'): Family {
   const m = (s: Sample) => s.p.money[source];
   const fs = (x: LinkContext) => (x.fundSource ? { fundSource: x.fundSource } : {});
-  const paidLink = (x: LinkContext) => href('/payments', { year: x.period.year, ...d(x), status: 'paid' });
+  // Paid as at the period's end: the payments paid by its last day (the list sums them).
+  const paidLink = (x: LinkContext) => href('/payments', { year: x.period.year, ...d(x), status: 'paid', paidTo: x.period.to });
+  // Allocated and committed as at the period's end: the allocations list sums both from the ledger as at that day.
+  const allocations = (x: LinkContext) => href('/allocations', { year: x.period.year, ...d(x), ...fs(x), asAt: x.period.to });
   return {
     table: 'money',
     basis: 'asAtEnd',
@@ -43,9 +46,9 @@ function moneyFamily(source: FundSource | 'all'): Family {
         key: 'allocated',
         kind: 'fen',
         value: (s) => m(s).allocatedFen,
-        link: (x) => href('/allocations', { year: x.period.year, ...d(x), ...fs(x), status: 'approved' }),
+        link: allocations,
       },
-      { key: 'committed', kind: 'fen', value: (s) => m(s).committedFen, link: (x) => href('/contracts', { year: x.period.year, ...d(x) }) },
+      { key: 'committed', kind: 'fen', value: (s) => m(s).committedFen, link: allocations },
       { key: 'paid', kind: 'fen', value: (s) => m(s).paidFen, link: paidLink },
       { key: 'execution', kind: 'bp', value: (s) => ratioBp(m(s).paidFen, m(s).budgetFen), link: paidLink },
     ],

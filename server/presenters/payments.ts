@@ -25,7 +25,7 @@ import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { instalmentFactsOf, instalmentWaitsFor, milestoneTieOf } from './instalment-steps.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
-import { findListPage } from '../services/list-query.js';
+import { findListPage, sumsOf } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PAYMENTS_PATH = '/payments';
@@ -60,6 +60,7 @@ export function paymentListWhere(actor: Actor, filter: PaymentFilter): WhereOpti
     if (filter[key]) where[key] = filter[key];
   }
   (where[Op.and] as unknown[]).push(...choiceTextConditions(filter));
+  if (filter.paidTo) (where[Op.and] as unknown[]).push({ paidOn: { [Op.lte]: filter.paidTo } });
   return where as WhereOptions<Payment>;
 }
 
@@ -114,27 +115,28 @@ export async function paymentListPage(actor: Actor, query: PaymentListQuery, lan
   const show = scopeShow(actor);
   const { t } = lang;
   // The count on the payments alone, up to its cap, and the page's ids from the order's index (#15).
-  const [{ rows, ...count }, districts] = await Promise.all([
+  const where = paymentListWhere(actor, query);
+  const [{ rows, ...count }, districts, sum] = await Promise.all([
     findListPage(Payment, {
-      where: paymentListWhere(actor, query),
+      where,
       include: WITH,
       order: orderOf(query.sort, query.dir),
       ...pageWindow(query),
     }),
     districtsInOrder(),
+    sumsOf(Payment, where, { amount: 'amountFen' }),
   ]);
   return {
     show,
     rows: rows.map((p) => paymentSummary(p, lang)),
-    ...listFrame(PAYMENTS_PATH, query, count, PAYMENT_SORT_KEYS, [
-      'year',
-      'districtId',
-      'status',
-      'organisationId',
-      'contractId',
-      'contractText',
-      'organisationText',
-    ]),
+    ...listFrame(
+      PAYMENTS_PATH,
+      query,
+      count,
+      PAYMENT_SORT_KEYS,
+      ['year', 'districtId', 'status', 'organisationId', 'contractId', 'contractText', 'organisationText', 'paidTo'],
+      [{ key: 'amount', label: t('payments.fields.amount'), value: formatFen(sum.amount) }],
+    ),
     choices: {
       contract: await contractChoice(actor, lang, PAYMENTS_PATH, query, show.organisation),
       organisation: await organisationChoice(actor, lang, PAYMENTS_PATH, query, show.organisation),

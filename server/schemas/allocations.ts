@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALLOCATION_FUNDS, ALLOCATION_STATUSES } from '../../models/Allocation.js';
 import { FUND_SOURCES } from '../../models/BudgetLine.js';
-import { listQuerySchema, optionalId } from '../services/listing.js';
+import { listQuerySchema, optionalDate, optionalId } from '../services/listing.js';
 import { moneyField } from './money.js';
 import { MAX_ID } from './common.js';
 import { MAX_YEAR, MIN_YEAR } from './finance.js';
@@ -29,10 +29,12 @@ export const allocationListQuery = listQuerySchema(
     status: optionalEnum(ALLOCATION_STATUSES),
     budgetLineId: optionalId(),
     projectId: optionalId(),
+    /** As at the end of this day (Asia/Shanghai): allocations decided by then, their sums from the ledger's movements by then (the overview's allocated and committed as at a period's end, #17). */
+    asAt: optionalDate(),
   },
 );
 export type AllocationListQuery = z.infer<typeof allocationListQuery>;
-export type AllocationFilter = Pick<AllocationListQuery, 'year' | 'districtId' | 'fundSource' | 'status' | 'budgetLineId' | 'projectId'>;
+export type AllocationFilter = Pick<AllocationListQuery, 'year' | 'districtId' | 'fundSource' | 'status' | 'budgetLineId' | 'projectId' | 'asAt'>;
 
 const requiredId = z.coerce.number({ message: 'validation.required' }).int('validation.required').positive('validation.required').max(MAX_ID);
 

@@ -1,7 +1,7 @@
 import { isCalendarDay } from '../services/listing.js';
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from '../../models/Payment.js';
-import { listQuerySchema, optionalId, optionalText } from '../services/listing.js';
+import { listQuerySchema, optionalDate, optionalId, optionalText } from '../services/listing.js';
 import { today } from '../clock.js';
 import { recordId } from './common.js';
 import { MAX_YEAR, MIN_YEAR } from './finance.js';
@@ -27,10 +27,12 @@ export const paymentListQuery = listQuerySchema(
     contractId: optionalId(),
     contractText: optionalText(64),
     organisationText: optionalText(64),
+    /** Paid on or before this day: the overview's paid figure as at a period's end (#17). */
+    paidTo: optionalDate(),
   },
 );
 export type PaymentListQuery = z.infer<typeof paymentListQuery>;
-export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'status' | 'organisationId' | 'contractId' | 'contractText' | 'organisationText'>;
+export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'status' | 'organisationId' | 'contractId' | 'contractText' | 'organisationText' | 'paidTo'>;
 
 export const contractParams = z.object({ contractId: recordId() });
 export const instalmentParams = z.object({ instalmentId: recordId() });

@@ -1,4 +1,17 @@
-import { type FindOptions, type Includeable, type Model, type ModelStatic, Op, type Order, QueryTypes, Utils, type WhereOptions } from 'sequelize';
+import {
+  col,
+  type FindOptions,
+  fn,
+  type literal,
+  type Includeable,
+  type Model,
+  type ModelStatic,
+  Op,
+  type Order,
+  QueryTypes,
+  Utils,
+  type WhereOptions,
+} from 'sequelize';
 
 /** What a list page reads: its filter, its related records, its order (ending on the id) and its window. */
 export type ListPageQuery = {
@@ -88,4 +101,23 @@ export async function findListPage<M extends Model>(model: ModelStatic<M>, query
   if (!ids.length) return { rows: [], ...counted };
   const rows = await model.findAll({ where: { [pk]: { [Op.in]: ids } } as WhereOptions, include: query.include, order: query.order } as FindOptions);
   return { rows: rows as M[], ...counted };
+}
+
+/**
+ * Sums over every row `where` matches (not only the page's), each of an attribute or of a
+ * Sequelize literal over the table's own columns, in one SUM query with the list's own filter:
+ * a list of money says how much it holds (#17: the overview's money figures open lists whose
+ * sum is the figure).
+ */
+export async function sumsOf<M extends Model, K extends string>(
+  model: ModelStatic<M>,
+  where: WhereOptions,
+  what: Record<K, string | ReturnType<typeof literal>>,
+): Promise<Record<K, number>> {
+  const attributes = Object.entries(what).map(([key, w]): [ReturnType<typeof fn>, string] => [
+    fn('SUM', typeof w === 'string' ? col(model.getAttributes()[w]?.field ?? w) : (w as ReturnType<typeof literal>)),
+    key,
+  ]);
+  const row = (await model.findOne({ attributes, where, raw: true } as FindOptions)) as unknown as Record<string, number | string | null> | null;
+  return Object.fromEntries(Object.keys(what).map((k) => [k, Number(row?.[k] ?? 0)])) as Record<K, number>;
 }

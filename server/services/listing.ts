@@ -89,7 +89,19 @@ export function hrefWith(path: string, query: Record<string | symbol, unknown>, 
  * cap (services/list-query.ts): `total` is then a lower bound, the page count unknown, and there
  * is a next page (the count reached past this one).
  */
-export type Pagination = { page: number; pages: number; total: number; exact: boolean; prevHref: string | null; nextHref: string | null };
+export type Pagination = {
+  page: number;
+  pages: number;
+  total: number;
+  exact: boolean;
+  prevHref: string | null;
+  nextHref: string | null;
+  /** What the whole filtered list adds up to (listFrame's `sums`), shown beside its count. */
+  sums?: ListSum[];
+};
+
+/** A sum of the whole filtered list (not just its page), as the list shows it: `key` names it for tests and views. */
+export type ListSum = { key: string; label: string; value: string };
 
 /** The pagination partial's view model. */
 export function paginationOf(path: string, query: Record<string, unknown> & { page: number; perPage: number }, total: number, exact = true): Pagination {

@@ -10,7 +10,7 @@ import { Deliverable } from '../../models/Deliverable.js';
 import { Engagement } from '../../models/Engagement.js';
 import { Evaluation, type Grade } from '../../models/Evaluation.js';
 import { Payment } from '../../models/Payment.js';
-import { setClock } from '../../server/clock.js';
+import { now, setClock, today } from '../../server/clock.js';
 import { withTransaction } from '../../server/db.js';
 import { legsOf, post } from '../../server/services/ledger.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
@@ -193,11 +193,28 @@ export async function fixtureCommit(allocation: Allocation, contract: Contract, 
   );
 }
 
-/** Pays `amountFen` of a contract (at the clock's time). */
+/** Pays `amountFen` of a contract (at the clock's time, paid on the clock's day): its payment and the ledger's `pay`, as paymentPayer records them. */
 export async function fixturePay(contract: Contract, by: User, amountFen: number): Promise<void> {
-  await withTransaction((transaction) =>
-    post('pay', legsOf('pay', contract.id, contract.id, amountFen), { recordType: 'payment', recordId: contract.id, createdBy: by.id }, transaction),
-  );
+  await withTransaction(async (transaction) => {
+    const payment = await Payment.create(
+      {
+        contractId: contract.id,
+        instalmentId: null,
+        openInstalmentId: null,
+        kind: 'instalment',
+        districtId: contract.districtId,
+        organisationId: contract.organisationId,
+        year: contract.year,
+        amountFen,
+        status: 'paid',
+        requestedBy: by.id,
+        requestedAt: now(),
+        paidOn: today(),
+      },
+      { transaction },
+    );
+    await post('pay', legsOf('pay', contract.id, contract.id, amountFen), { recordType: 'payment', recordId: payment.id, createdBy: by.id }, transaction);
+  });
 }
 
 /** A deliverable of a contract due on `dueOn`, in the state its submissions left it. */

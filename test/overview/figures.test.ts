@@ -99,10 +99,10 @@ describe('city overview: every figure against a hand-computed fixture of two dis
     const b = f.b.id;
     expect(cell(html, 'money', a, 'budget')).to.deep.equal({ text: '¥14,000.00', href: `/budget-lines?year=${YEAR}&districtId=${a}`, change: '±¥0.00' });
     expect(cell(html, 'money', a, 'allocated')).to.include({ text: '¥9,000.00', change: '+¥1,000.00' });
-    expect(cell(html, 'money', a, 'allocated').href).to.equal(`/allocations?year=${YEAR}&districtId=${a}&status=approved`);
+    expect(cell(html, 'money', a, 'allocated').href).to.equal(`/allocations?year=${YEAR}&districtId=${a}&asAt=${YEAR}-06-30`);
     expect(cell(html, 'money', a, 'paid')).to.deep.equal({
       text: '¥6,000.00',
-      href: `/payments?year=${YEAR}&districtId=${a}&status=paid`,
+      href: `/payments?year=${YEAR}&districtId=${a}&status=paid&paidTo=${YEAR}-06-30`,
       change: '+¥3,000.00',
     });
     // 600,000 / 1,400,000 = 42.86 %; Q1 300,000 / 1,400,000 = 21.43 %.

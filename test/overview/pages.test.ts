@@ -24,6 +24,8 @@ const rowDistricts = (html: string) => new Set([...html.matchAll(/data-row="([a-
 const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 /** The count a list page says it holds ("共 N 条"). */
 const listTotal = (html: string) => Number(/共 (\d+) 条/.exec(html)?.[1] ?? 0);
+/** A sum a list page says its filtered rows add up to ("已安排合计：¥1,234.00"), as the overview shows money. */
+const listSum = (html: string, key: string) => new RegExp(`data-sum="${key}">[^<：]*合计：([^<]+)<`).exec(html)?.[1] ?? null;
 
 describe('city overview: who sees what, the links, the exports and the queries (#17)', () => {
   let f: Fixture;
@@ -126,6 +128,38 @@ describe('city overview: who sees what, the links, the exports and the queries (
       const list = res.text;
       expect(listTotal(list), `${l.figure} → ${l.href}`).to.equal(Number(l.value));
     }
+  });
+
+  it('links every money figure to a list whose sum, as at the period end, is the figure', async () => {
+    const agent = await loginAs((await buildUser('inspector', { districtCode: 'SZ' })).user, TEST_PASSWORD);
+    const sums: Record<string, string> = { budget: 'amount', allocated: 'allocated', committed: 'committed', paid: 'amount' };
+    let checked = 0;
+    // Paid is checked in B: A's claims have payments the fixture never posts to the ledger (the app does),
+    // and a fund source's paid is the payments' share of it, which no list of payments can sum.
+    for (const [period, fundSource, district, figures] of [
+      ['q1', '', f.a.id, ['budget', 'allocated', 'committed']],
+      ['q2', 'general_budget', f.a.id, ['budget', 'allocated', 'committed']],
+      ['q2', 'welfare_lottery_fund', f.a.id, ['budget', 'allocated', 'committed']],
+      ['q1', '', f.b.id, ['budget', 'allocated', 'committed', 'paid']],
+      ['q2', '', f.b.id, ['budget', 'allocated', 'committed', 'paid']],
+    ] as const) {
+      const html = (await agent.get(`/overview?year=${YEAR}&period=${period}&fundSource=${fundSource}`).expect(200)).text;
+      const section = html.split('data-testid="overview-table"').find((s) => s.includes('data-table="money"')) ?? '';
+      const row = section.split('<tr').find((r) => r.includes(`data-district="${district}"`)) ?? '';
+      const links = [...row.matchAll(/data-figure="(\w+)">\s*<a href="([^"]+)">([^<]+)</g)].map((m) => ({
+        figure: m[1],
+        href: m[2].replace(/&amp;/g, '&'),
+        value: m[3],
+      }));
+      for (const figure of figures) {
+        const l = links.find((x) => x.figure === figure);
+        expect(l, `${period} ${fundSource} ${figure}`).to.not.equal(undefined);
+        const list = (await agent.get(l!.href).expect(200)).text;
+        expect(listSum(list, sums[figure]), `${period} ${fundSource} ${figure} → ${l!.href}`).to.equal(l!.value);
+        checked += 1;
+      }
+    }
+    expect(checked).to.equal(17);
   });
 
   it('reads the overview with the same number of queries for one contract as for twenty, with their money, evaluations, directors and claims', async () => {
