@@ -24,7 +24,7 @@ import type { ExportColumn } from '../services/export.js';
 import { balances } from '../services/ledger.js';
 import { formatFen } from '../services/money.js';
 import { districtsInOrder } from '../services/reference.js';
-import { byChinese, districtName, formatDateTime } from './format.js';
+import { byChinese, districtName, formatDateTime, workerName } from './format.js';
 import { type Choice, choicesIf, listFrame, pageWindow, scopedColumns, scopeShow, type ScopeShow, SHOW_ALL, withAll } from './list-page.js';
 
 export const ALLOWANCES_PATH = '/allowances';
@@ -203,7 +203,7 @@ export function rowSummary(r: AllowanceListRow, lang: Lang) {
   return {
     workerId: r.childWorkerId,
     href: `/workers/${r.childWorkerId}`,
-    name: r.childWorker?.name ?? '',
+    name: workerName(r.childWorker, t),
     idNumber: r.childWorker?.idNumberMasked ?? '',
     subDistrictName: (r as AllowanceListRow & { subDistrict?: SubDistrict | null }).subDistrict?.name ?? '',
     community: r.childWorker?.community ?? '',

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { AllowanceList } from '../../models/AllowanceList.js';
 import { AllowanceListRow } from '../../models/AllowanceListRow.js';
-import type { ChildWorker, Employment } from '../../models/ChildWorker.js';
+import { anonymisedName, type ChildWorker, type Employment } from '../../models/ChildWorker.js';
 import { AuditEvent } from '../../models/index.js';
 import { Notification } from '../../models/Notification.js';
 import { allowanceListApprover } from '../../server/commands/allowances/allowanceListApprover.js';
@@ -255,6 +255,11 @@ describe('child workers’ allowances (#21)', () => {
     expect(cells).to.include(w.name).and.include(w.idNumberMasked);
     expect(cells.some((c) => /^\d{17}[\dX]$/.test(c))).to.equal(false);
     expect(await AuditEvent.count({ where: { action: 'allowance_list.export', recordType: 'allowance_list' } })).to.be.at.least(1);
+    // A worker anonymised after the retention period (#20) is named as such, not by the stored placeholder.
+    await w.update({ name: anonymisedName(w.id) });
+    expect((await officer.get(`/allowances/${list.id}`)).text)
+      .to.contain(`已匿名人员 #${w.id}`)
+      .and.not.contain(`*** #${w.id}`);
 
     const other = await buildUser('officer', { districtCode: 'LH' });
     const outsider = await loginAs(other.user, other.password);
