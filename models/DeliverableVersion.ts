@@ -46,6 +46,8 @@ export class DeliverableVersion extends Model<InferAttributes<DeliverableVersion
   /** The organisation confirmed that the personal numbers found are not about a child. */
   declare personalDataConfirmed: CreationOptional<boolean>;
   declare personalDataFindings: CreationOptional<PersonalDataFinding[]>;
+  /** The training session a training deliverable names (#21): its figures are compared on the review page. */
+  declare trainingSessionId: CreationOptional<number | null>;
   declare createdBy: number;
   declare submittedBy: CreationOptional<number | null>;
   declare submittedAt: CreationOptional<Date | null>;
@@ -67,6 +69,7 @@ export class DeliverableVersion extends Model<InferAttributes<DeliverableVersion
         narrative: { type: DataTypes.TEXT, allowNull: true },
         personalDataConfirmed: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         personalDataFindings: { type: DataTypes.TEXT, allowNull: true, ...json<PersonalDataFinding[]>('personalDataFindings', []) },
+        trainingSessionId: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
         createdBy: { type: DataTypes.INTEGER, allowNull: false },
         submittedBy: { type: DataTypes.INTEGER, allowNull: true },
         submittedAt: { type: DataTypes.DATE, allowNull: true },

@@ -26,8 +26,11 @@ export type MetricAggregation = (typeof METRIC_AGGREGATIONS)[number];
 /** `not_more_than`: the metric may not exceed the other (households ≤ visits); `needs`: above 0 only when the other is. */
 export const METRIC_RULE_KINDS = ['not_more_than', 'needs'] as const;
 export type MetricRuleKind = (typeof METRIC_RULE_KINDS)[number];
-/** What only code does for a category: the hotline's call-log import and referral departments. */
-export const CATEGORY_SPECIALS = ['hotline'] as const;
+/**
+ * What only code does for a category: the hotline's call-log import and referral departments; a
+ * training deliverable naming its training session (#21).
+ */
+export const CATEGORY_SPECIALS = ['hotline', 'training'] as const;
 export type CategorySpecial = (typeof CATEGORY_SPECIALS)[number];
 
 export class ServiceCategoryVersion extends Model<InferAttributes<ServiceCategoryVersion>, InferCreationAttributes<ServiceCategoryVersion>> {

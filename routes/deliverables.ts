@@ -142,7 +142,14 @@ export function deliverablesRouter(config: Config): Router {
         .map((k) => Number(k.slice('remove_'.length)));
       await deliverableDraftSaver(
         d.id,
-        { metrics: values, narrative: body.narrative.trim() || null, purpose: body.purpose, removeFileIds, _version: body._version },
+        {
+          metrics: values,
+          narrative: body.narrative.trim() || null,
+          purpose: body.purpose,
+          removeFileIds,
+          trainingSessionId: body.trainingSessionId,
+          _version: body._version,
+        },
         uploadsOf(res),
         by(req),
       );

@@ -21,6 +21,7 @@ import {
   sessionListPage,
   sessionListWhere,
 } from '../server/presenters/training-sessions.js';
+import { deliverablesNamingSession } from '../server/presenters/deliverables.js';
 import { idParams } from '../server/schemas/common.js';
 import { rosterForm, rosterQuery, sessionForm, sessionListQuery } from '../server/schemas/training-sessions.js';
 import { PersonalDataCipher } from '../server/services/personal-data.js';
@@ -93,7 +94,11 @@ export function trainingSessionsRouter(config: Config): Router {
 
   router.get(`${SESSIONS_PATH}/:id`, rule('read', 'training_session'), id, subject('read'), async (req, res) => {
     const session = sessionOf(res);
-    res.render('trainings/show', { pageTitle: session.title, ...(await sessionDetailPage(actorOf(req), session, langOf(req))) });
+    res.render('trainings/show', {
+      pageTitle: session.title,
+      ...(await sessionDetailPage(actorOf(req), session, langOf(req))),
+      namedBy: await deliverablesNamingSession(actorOf(req), session.id, langOf(req)),
+    });
   });
 
   router.get(`${SESSIONS_PATH}/:id/roster`, rule('record_roster', 'training_session'), id, subject('record_roster'), validateQuery(rosterQuery), (req, res) =>

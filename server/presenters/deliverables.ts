@@ -30,6 +30,9 @@ import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, type ScopedColumn, SHOW_ALL } from './list-page.js';
 import { milestoneTieOf } from './instalment-steps.js';
 import { editFormValues, type FormValues } from './stale-edit.js';
+import { TrainingSession } from '../../models/TrainingSession.js';
+import { nameableSessions, SESSION_FIGURES, sessionResultsOf } from '../services/training-deliverable.js';
+import { sessionHref } from './training-sessions.js';
 
 export const DELIVERABLES_PATH = '/deliverables';
 export const deliverableHref = (id: number) => `${DELIVERABLES_PATH}/${id}`;
@@ -387,6 +390,7 @@ export async function deliverableDetailPage(
     categoriesOfDeliverable(d),
   ]);
   const known = set.isDeliverableCategory(category);
+  const named = await namedSessionsOf(actor, versions, set, category, lang);
   const moves = movesOf(actor, DELIVERABLE_RESOURCE, DELIVERABLE_TRANSITIONS, d);
   const pointLabel = (point: string) => {
     if (['general', 'narrative', 'files'].includes(point)) return lang.t(`deliverables.points.${point}`);
@@ -401,6 +405,7 @@ export async function deliverableDetailPage(
       statusLabel: lang.t(`deliverables.status.${v.status}`),
       metrics: known ? metricRows(set, category, v.metrics, lang) : [],
       imported: v.metricsSource === 'import',
+      session: named.get(v.id) ?? null,
       narrative: v.narrative ?? '',
       submittedAt: formatDateTime(v.submittedAt),
       reviewedAt: formatDateTime(v.reviewedAt),
@@ -468,6 +473,7 @@ function draftValuesOf(d: Deliverable, set: CategorySet, { current, files }: Awa
       entered.map((def) => [metricField(def.key), metrics[def.key] === undefined || metrics[def.key] === null ? '' : String(metrics[def.key])]),
     ),
     narrative: current?.narrative ?? '',
+    ...(set.isTraining(d.categoryCode) ? { trainingSessionId: current?.trainingSessionId ? String(current.trainingSessionId) : '' } : {}),
     files: files.map((f) => f.storedFile?.originalName ?? '').filter(Boolean),
   });
 }
@@ -484,7 +490,105 @@ export async function deliverableFormValuesOf(d: Deliverable): Promise<FormValue
  */
 export async function deliverableFieldLabels(d: Deliverable, lang: Lang): Promise<Record<string, string>> {
   const set = await categoriesOfDeliverable(d);
-  return Object.fromEntries(set.enteredMetricsOf(d.categoryCode).map((def) => [metricField(def.key), metricLabel(def, lang, set)]));
+  return {
+    ...Object.fromEntries(set.enteredMetricsOf(d.categoryCode).map((def) => [metricField(def.key), metricLabel(def, lang, set)])),
+    ...(set.isTraining(d.categoryCode) ? { trainingSessionId: lang.t('deliverables.fields.trainingSession') } : {}),
+  };
+}
+
+/**
+ * The hand-in form's training-session choice (a training deliverable only; null otherwise): the
+ * sessions it may name (services/training-deliverable.ts), or none.
+ */
+async function sessionChoicesOf(d: Deliverable, set: CategorySet, lang: Lang) {
+  if (!set.isTraining(d.categoryCode)) return null;
+  const sessions = await nameableSessions(d);
+  return [
+    { value: '', label: lang.t('deliverables.session.none') },
+    ...sessions.map((x) => ({ value: x.id, label: lang.t('deliverables.session.option', { heldOn: x.heldOn, title: x.title, trainer: x.trainer }) })),
+  ];
+}
+
+type NamedSession = {
+  title: string;
+  heldOn: string;
+  trainer: string;
+  href: string;
+  figures: { key: string; label: string; reported: string; recorded: string; differs: boolean; mismatch: string }[];
+  mismatches: string[];
+};
+
+/**
+ * The training session each version names, with the figures both have side by side (reported,
+ * the session's) and a mismatch flagged for the reviewing officer; linked for who may read it.
+ */
+async function namedSessionsOf(actor: Actor, versions: DeliverableVersion[], set: CategorySet, category: string, lang: Lang) {
+  const out = new Map<number, NamedSession>();
+  const ids = [...new Set(versions.map((v) => v.trainingSessionId).filter((x): x is number => Boolean(x)))];
+  if (!ids.length) return out;
+  const [sessions, results] = await Promise.all([
+    TrainingSession.findAll({ where: { id: ids }, attributes: ['id', 'districtId', 'heldOn', 'title', 'trainer'] }),
+    sessionResultsOf(ids),
+  ]);
+  const metrics = new Map(set.metricsOf(category).map((def) => [def.key, def]));
+  for (const v of versions) {
+    const s = sessions.find((x) => x.id === v.trainingSessionId);
+    if (!s) continue;
+    const r = results.get(s.id) ?? { attended: 0, passed: 0 };
+    const figures = SESSION_FIGURES.filter((f) => metrics.has(f.metric)).map((f) => {
+      const label = metricLabel(metrics.get(f.metric)!, lang, set);
+      const reported = v.metrics[f.metric];
+      const recorded = lang.t(`deliverables.session.figures.${f.metric}`, { n: f.figure(r) });
+      const differs = reported !== undefined && reported !== f.figure(r);
+      return {
+        key: f.metric,
+        label,
+        reported: reported === undefined ? '' : String(reported),
+        recorded,
+        differs,
+        mismatch: differs ? lang.t('deliverables.session.mismatch', { label, reported, figure: recorded }) : '',
+      };
+    });
+    out.set(v.id, {
+      title: s.title,
+      heldOn: s.heldOn,
+      trainer: s.trainer,
+      href: can(actor, 'read', 'training_session', s) ? sessionHref(s.id) : '',
+      figures,
+      mismatches: figures.filter((f) => f.differs).map((f) => f.mismatch),
+    });
+  }
+  return out;
+}
+
+/** The session page's deliverables that name it (the actor's deliverable scope), with the versions that do. */
+export async function deliverablesNamingSession(actor: Actor, sessionId: number, lang: Lang) {
+  const versions = await DeliverableVersion.findAll({
+    where: { trainingSessionId: sessionId },
+    attributes: ['deliverableId', 'version'],
+    order: [['version', 'ASC']],
+  });
+  if (!versions.length) return [];
+  const ds = await Deliverable.findAll({
+    where: { [Op.and]: [deliverableScope(actor), { id: [...new Set(versions.map((v) => v.deliverableId))] }] } as WhereOptions,
+    include: PLACE,
+    order: [
+      ['periodStart', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
+  const names = new CategorySets();
+  return Promise.all(
+    ds.map(async (d) => ({
+      ...deliverableSummaryOf(d, lang, await names.forContract(d.contract!)),
+      versionsLabel: lang.t('deliverables.session.versions', {
+        versions: versions
+          .filter((v) => v.deliverableId === d.id)
+          .map((v) => v.version)
+          .join(lang.t('punct.listSep')),
+      }),
+    })),
+  );
 }
 
 /**
@@ -502,7 +606,7 @@ export async function deliverableFormPage(
   const category = d.categoryCode;
   const [draft, set] = await Promise.all([draftOf(d), categoriesOfDeliverable(d)]);
   const { current, files } = draft;
-  const notes = await reviewNotesOf(d, current);
+  const [notes, sessionChoices] = await Promise.all([reviewNotesOf(d, current), sessionChoicesOf(d, set, lang)]);
   const values: Record<string, unknown> = form?.values ?? draftValuesOf(d, set, draft);
   const entered = set.enteredMetricsOf(category);
   const group = (def: MetricDefinition) => set.groupLabel(def, lang.locale) ?? lang.t('deliverables.groups.main');
@@ -527,6 +631,7 @@ export async function deliverableFormPage(
     deliverable: deliverableSummaryOf(d, lang, set),
     hotline: set.isHotline(category),
     groups,
+    sessionChoices,
     values,
     errors: form?.errors ?? {},
     files: files

@@ -1,4 +1,4 @@
-import { fn, col, literal, Op, type Order, type WhereOptions } from 'sequelize';
+import { literal, Op, type Order, type WhereOptions } from 'sequelize';
 import { ChildWorker } from '../../models/ChildWorker.js';
 import { District, SubDistrict } from '../../models/index.js';
 import { TRAINING_KINDS, TrainingRecord } from '../../models/TrainingRecord.js';
@@ -11,6 +11,7 @@ import type { Lang } from '../i18n/index.js';
 import { type Actor, can, canMap, districtScope } from '../policies/index.js';
 import { SESSION_SORT_KEYS, type RosterQuery, type SessionListQuery } from '../schemas/training-sessions.js';
 import type { ExportColumn } from '../services/export.js';
+import { sessionResultsOf } from '../services/training-deliverable.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtsFor, PLACE } from './child-workers.js';
 import { byChinese, districtName, workerName } from './format.js';
@@ -61,25 +62,6 @@ export function sessionListWhere(actor: Actor, q: Omit<SessionListQuery, 'page' 
   return { [Op.and]: and } as WhereOptions<TrainingSession>;
 }
 
-/** Results per session (attended, passed) for the sessions on a page: one grouped query. */
-async function resultsOf(ids: number[]): Promise<Map<number, { attended: number; passed: number }>> {
-  if (!ids.length) return new Map();
-  const rows = (await TrainingRecord.findAll({
-    where: { trainingSessionId: ids },
-    attributes: ['trainingSessionId', 'passed', [fn('COUNT', col('id')), 'n']],
-    group: ['trainingSessionId', 'passed'],
-    raw: true,
-  })) as unknown as { trainingSessionId: number; passed: boolean | number; n: number | string }[];
-  const out = new Map<number, { attended: number; passed: number }>();
-  for (const r of rows) {
-    const e = out.get(r.trainingSessionId) ?? { attended: 0, passed: 0 };
-    e.attended += Number(r.n);
-    if (r.passed === true || r.passed === 1) e.passed += Number(r.n);
-    out.set(r.trainingSessionId, e);
-  }
-  return out;
-}
-
 /** One session as a row and as the facts of its page. */
 export function sessionSummary(s: TrainingSession, lang: Lang, results?: { attended: number; passed: number }) {
   const { t } = lang;
@@ -123,7 +105,7 @@ export async function sessionListPage(actor: Actor, query: SessionListQuery, lan
   ]);
   const ids = page.map((s) => s.id);
   const [results, withTopics] = await Promise.all([
-    resultsOf(ids),
+    sessionResultsOf(ids),
     ids.length ? TrainingSession.findAll({ where: { id: ids }, attributes: ['id'], include: [SESSION_INCLUDE[1]] }) : [],
   ]);
   const topicsOf = new Map(withTopics.map((s) => [s.id, s.topics ?? []]));
@@ -196,7 +178,7 @@ export async function* sessionExportRows(actor: Actor, query: SessionListQuery) 
       order: [['id', 'ASC']],
       limit: 500,
     });
-    const results = await resultsOf(batch.map((s) => s.id));
+    const results = await sessionResultsOf(batch.map((s) => s.id));
     for (const s of batch) yield Object.assign(s, { results: results.get(s.id) });
     if (batch.length < 500) return;
     lastId = batch[batch.length - 1].id;

@@ -75,6 +75,11 @@ export const draftForm = z
   .object({
     narrative: z.string().max(20_000, 'validation.tooLong').optional().default(''),
     purpose: z.enum(DELIVERABLE_FILE_PURPOSES).optional().default('report'),
+    // The training session a training deliverable names (#21): empty for none; which may be named is the draft saver's.
+    trainingSessionId: z
+      .union([z.literal(''), recordId()], { message: 'deliverables.validation.trainingSession' })
+      .optional()
+      .transform((v) => (v ? v : null)),
     // What `editing()` adds to a form, here inside the object: an intersection would meet the
     // catch-all's string `_version` and fail to merge it with the parsed number.
     _version: lockVersion,

@@ -249,6 +249,11 @@ export class CategorySet {
   isHotline(code: string): boolean {
     return this.byCode.get(code)?.special === 'hotline';
   }
+
+  /** Whether the category's deliverable may name a training session (#21, `special = 'training'`). */
+  isTraining(code: string): boolean {
+    return this.byCode.get(code)?.special === 'training';
+  }
 }
 
 const REFERRAL_PREFIX = 'referrals.';

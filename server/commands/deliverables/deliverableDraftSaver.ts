@@ -7,6 +7,7 @@ import type { UploadDescriptor } from '../../services/storage/stored-files.js';
 import { recordAudit } from '../../services/audit.js';
 import type { MetricValues } from '../../services/deliverable-metrics.js';
 import { categorySetOfContract } from '../../services/service-categories.js';
+import { isNameableSession } from '../../services/training-deliverable.js';
 import type { Versioned } from '../../schemas/common.js';
 import { auditActorOf, type By, checkVersion } from '../kernel.js';
 import { checkContractActive, lockedDeliverable } from './deliverableLocks.js';
@@ -22,6 +23,8 @@ export type DraftForm = {
   narrative: string | null;
   purpose: DeliverableFilePurpose;
   removeFileIds: number[];
+  /** The training session named (a training deliverable only; null: none). */
+  trainingSessionId?: number | null;
 };
 
 /**
@@ -53,7 +56,9 @@ export const NARRATIVE_MAX = 20_000;
  * here. Another organisation's deliverable is 404; a submitted or accepted one 409; only while the
  * contract is active (409); a form opened before another save of the draft is refused as stale
  * (409, kernel `checkVersion`) before anything is written, so its new files are stored nowhere
- * (the upload middleware removes what no committed row holds).
+ * (the upload middleware removes what no committed row holds). A training deliverable may name a
+ * training session of its district held in its period (services/training-deliverable.ts); another
+ * (another district's, posted by hand) is refused beside the field (422).
  */
 export async function deliverableDraftSaver(id: number, form: Versioned<DraftForm>, uploads: readonly UploadDescriptor[], by: By): Promise<Deliverable> {
   return withTransaction(async (transaction) => {
@@ -64,13 +69,16 @@ export async function deliverableDraftSaver(id: number, form: Versioned<DraftFor
     const { version, created } = await openDraftVersion(d, by.actor, transaction);
     const errors = set.metricErrors(d.categoryCode, form.metrics, false);
     if (form.narrative && form.narrative.length > NARRATIVE_MAX) errors.narrative = 'validation.tooLong';
+    const trainingSessionId = set.isTraining(d.categoryCode) ? (form.trainingSessionId ?? null) : null;
+    if (trainingSessionId && !(await isNameableSession(d, trainingSessionId, transaction)))
+      errors.trainingSessionId = 'deliverables.validation.trainingSession';
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const removed = form.removeFileIds.length
       ? await DeliverableFile.destroy({ where: { versionId: version.id, storedFileId: { [Op.in]: form.removeFileIds } }, transaction })
       : 0;
     const added: number[] = [];
     for (const [purpose, files] of byPurpose(uploads, form.purpose)) added.push(...(await attachUploads(d, version, files, purpose, by.actor, transaction)));
-    await version.update({ metrics: form.metrics, metricsSource: 'form', narrative: form.narrative }, { transaction });
+    await version.update({ metrics: form.metrics, metricsSource: 'form', narrative: form.narrative, trainingSessionId }, { transaction });
     await d.update(bump, { transaction });
     await recordAudit({
       actor: auditActorOf(by.actor),
@@ -78,7 +86,7 @@ export async function deliverableDraftSaver(id: number, form: Versioned<DraftFor
       recordType: 'deliverable',
       recordId: d.id,
       districtId: d.districtId,
-      detail: { version: version.version, newVersion: created, filesAdded: added, filesRemoved: removed, status: d.status },
+      detail: { version: version.version, newVersion: created, filesAdded: added, filesRemoved: removed, status: d.status, trainingSessionId },
       context: by.context,
     });
     return d;

@@ -20,7 +20,7 @@ export async function currentVersionOf(d: Deliverable, transaction?: Transaction
 /**
  * The version a save writes into: the current draft version, or a new one when nothing was saved
  * yet or the last was returned (it starts as a copy of the returned one: metrics, narrative,
- * files). The deliverable is moved back to `draft`.
+ * named training session, files). The deliverable is moved back to `draft`.
  */
 export async function openDraftVersion(d: Deliverable, actor: Actor, transaction: Transaction): Promise<{ version: DeliverableVersion; created: boolean }> {
   checkTransition('deliverables', DELIVERABLE_TRANSITIONS, d, 'save');
@@ -34,6 +34,7 @@ export async function openDraftVersion(d: Deliverable, actor: Actor, transaction
       metrics: current?.metrics ?? {},
       metricsSource: current?.metricsSource ?? 'form',
       narrative: current?.narrative ?? null,
+      trainingSessionId: current?.trainingSessionId ?? null,
       createdBy: actor.id,
     },
     { transaction },
