@@ -32,7 +32,10 @@ export const paymentListQuery = listQuerySchema(
   },
 );
 export type PaymentListQuery = z.infer<typeof paymentListQuery>;
-export type PaymentFilter = Pick<PaymentListQuery, 'year' | 'districtId' | 'status' | 'organisationId' | 'contractId' | 'contractText' | 'organisationText' | 'paidTo'>;
+export type PaymentFilter = Pick<
+  PaymentListQuery,
+  'year' | 'districtId' | 'status' | 'organisationId' | 'contractId' | 'contractText' | 'organisationText' | 'paidTo'
+>;
 
 export const contractParams = z.object({ contractId: recordId() });
 export const instalmentParams = z.object({ instalmentId: recordId() });
