@@ -1,11 +1,13 @@
 import { QueryTypes } from 'sequelize';
 import { SubDistrict } from '../../models/index.js';
+import { today } from '../clock.js';
 import { getSequelize } from '../db.js';
 import type { Lang } from '../i18n/index.js';
 import { type Actor, canMap, districtScope } from '../policies/index.js';
 import { COVERAGE_LEVELS, COVERAGE_SORT_KEYS, type CoverageLevel, type CoverageQuery } from '../schemas/child-workers.js';
 import type { ExportColumn } from '../services/export.js';
 import { districtsInOrder } from '../services/reference.js';
+import { earliestValidTrainingDay } from '../services/training-status.js';
 import { districtName } from './format.js';
 import { choicesIf, listFrame, scopedColumns, scopeShow, type ScopeShow, SHOW_ALL, withAll } from './list-page.js';
 
@@ -128,6 +130,40 @@ async function bySubDistrict(actor: Actor, q: Filter) {
   });
 }
 
+/**
+ * The sub-districts of the filter and how many of them have an active full-time director whose
+ * training is valid today: the overview's coverage (services/overview-figures.ts), which links
+ * here, so its figure is on this page (#17).
+ */
+async function subDistrictCoverage(actor: Actor, q: Filter): Promise<{ total: number; covered: number; share: string }> {
+  const and: string[] = [];
+  const replacements: Record<string, unknown> = { earliest: earliestValidTrainingDay(today()) };
+  const scope = districtScope(actor) as { districtId?: number };
+  if (scope.districtId !== undefined) {
+    and.push('s.district_id = :scopeDistrict');
+    replacements.scopeDistrict = scope.districtId;
+  }
+  if (q.districtId) {
+    and.push('s.district_id = :districtId');
+    replacements.districtId = q.districtId;
+  }
+  if (q.subDistrictId) {
+    and.push('s.id = :subDistrictId');
+    replacements.subDistrictId = q.subDistrictId;
+  }
+  const [row] = await getSequelize().query<{ total: number | string; covered: number | string | null }>(
+    `SELECT COUNT(*) AS total, SUM(CASE WHEN EXISTS (SELECT 1 FROM child_workers w WHERE w.sub_district_id = s.id AND w.kind = 'director'
+         AND w.status = 'active' AND w.employment = 'full_time' AND w.training_passed_on IS NOT NULL AND w.last_training_passed_on >= :earliest)
+       THEN 1 ELSE 0 END) AS covered
+     FROM sub_districts s ${and.length ? `WHERE ${and.join(' AND ')}` : ''}`,
+    { type: QueryTypes.SELECT, replacements },
+  );
+  const total = Number(row?.total ?? 0);
+  const covered = Number(row?.covered ?? 0);
+  // As the overview shows it: basis points, then one decimal.
+  return { total, covered, share: total ? `${(Math.round((covered * 10_000) / total) / 100).toFixed(1)}%` : '—' };
+}
+
 async function countOf(actor: Actor, q: Filter): Promise<number> {
   const { sql, replacements } = whereOf(actor, q);
   const [row] = await getSequelize().query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM (${PER_COMMUNITY}) x ${sql}`, {
@@ -148,7 +184,7 @@ export async function coveragePage(actor: Actor, query: CoverageQuery, lang: Lan
   const { t } = lang;
   const show = scopeShow(actor);
   const subDistrictOf = query.districtId ?? (show.district ? undefined : actor.districtId);
-  const [count, subs, districts, subChoices] = await Promise.all([
+  const [count, subs, districts, subChoices, subDistrictTotals] = await Promise.all([
     countOf(actor, query),
     bySubDistrict(actor, query),
     districtsInOrder(districtScope(actor, 'id')),
@@ -161,6 +197,7 @@ export async function coveragePage(actor: Actor, query: CoverageQuery, lang: Lan
           ],
         })
       : [],
+    subDistrictCoverage(actor, query),
   ]);
   const frame = listFrame(COVERAGE_PATH, query, count, COVERAGE_SORT_KEYS, FILTERS);
   const rows = await coverageRows(actor, query, { limit: query.perPage, offset: (query.page - 1) * query.perPage });
@@ -174,6 +211,7 @@ export async function coveragePage(actor: Actor, query: CoverageQuery, lang: Lan
   return {
     show,
     ...frame,
+    subDistrictTotals,
     totals: { ...totals, share: totals.total ? `${Math.round((totals.full * 1000) / totals.total) / 10}%` : '—' },
     subDistricts: subs.map((s) => ({ ...s, districtName: names.get(s.districtId) ?? '' })),
     rows: rows.map((r) => ({ ...r, districtName: names.get(r.districtId) ?? '', levelLabel: t(`workers.coverage.levels.${r.level}`) })),

@@ -162,6 +162,8 @@ const FAMILIES: Family[] = [
     basis: 'now',
     figures: (() => {
       const workers = (x: LinkContext, more: Record<string, string> = {}) => href('/workers', { ...d(x), kind: 'director', status: 'active', ...more });
+      // Covered sub-districts and coverage are counted in sub-districts: the coverage page shows them for the district.
+      const coverage = (x: LinkContext) => href('/workers/coverage', d(x));
       return [
         { key: 'registered', kind: 'count', value: (s: Sample) => s.c.directors.registered, link: (x: LinkContext) => workers(x) },
         { key: 'trained', kind: 'count', value: (s: Sample) => s.c.directors.trained, link: (x: LinkContext) => workers(x, { training: 'trained' }) },
@@ -176,13 +178,13 @@ const FAMILIES: Family[] = [
           key: 'covered',
           kind: 'count',
           value: (s: Sample) => s.c.directors.covered,
-          link: (x: LinkContext) => workers(x, { employment: 'full_time', training: 'trained' }),
+          link: coverage,
         },
         {
           key: 'coverage',
           kind: 'bp',
           value: (s: Sample) => ratioBp(s.c.directors.covered, s.c.directors.subDistricts),
-          link: (x: LinkContext) => workers(x, { employment: 'full_time', training: 'trained' }),
+          link: coverage,
         },
       ] as Figure[];
     })(),

@@ -162,6 +162,27 @@ describe('city overview: who sees what, the links, the exports and the queries (
     expect(checked).to.equal(17);
   });
 
+  it('links the covered sub-districts and the coverage to the coverage page, which shows the same figures for the district', async () => {
+    const agent = await loginAs((await buildUser('inspector', { districtCode: 'SZ' })).user, TEST_PASSWORD);
+    const html = (await agent.get(`/overview?year=${YEAR}&period=q2`).expect(200)).text;
+    const section = html.split('data-testid="overview-table"').find((s) => s.includes('data-table="directors"')) ?? '';
+    for (const [district, covered, share] of [
+      [f.a.id, '1', '33.3%'],
+      [f.b.id, '0', '0.0%'],
+    ] as const) {
+      const row = section.split('<tr').find((r) => r.includes(`data-district="${district}"`)) ?? '';
+      const links = Object.fromEntries(
+        [...row.matchAll(/data-figure="(\w+)">\s*<a href="([^"]+)">([^<]+)</g)].map((m) => [m[1], { href: m[2].replace(/&amp;/g, '&'), value: m[3] }]),
+      );
+      expect(links.covered).to.deep.equal({ href: `/workers/coverage?districtId=${district}`, value: covered });
+      expect(links.coverage.value).to.equal(share);
+      const page = (await agent.get(links.coverage.href).expect(200)).text;
+      const line = /data-testid="coverage-sub-district-totals" data-covered="(\d+)">([^<]+)</.exec(page);
+      expect(line?.[1]).to.equal(covered);
+      expect(line?.[2]).to.contain(`覆盖率 ${share}`);
+    }
+  });
+
   it('reads the overview with the same number of queries for one contract as for twenty, with their money, evaluations, directors and claims', async () => {
     const { district, officer, subDistricts } = await buildFixtureDistrict(1);
     const agent = await loginAs((await buildUser('inspector', { districtCode: 'SZ' })).user, TEST_PASSWORD);
