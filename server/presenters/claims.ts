@@ -27,7 +27,7 @@ import { districtName, workerName } from './format.js';
 import { formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
-import { findListPage } from '../services/list-query.js';
+import { findListPage, sumsOf } from '../services/list-query.js';
 import { editFormValues, type FormValues } from './stale-edit.js';
 
 export const CLAIMS_PATH = '/claims';
@@ -127,31 +127,45 @@ export async function claimListPage(actor: Actor, query: ClaimListQuery, lang: L
   const show = scopeShow(actor);
   const { t } = lang;
   // The count on the claims alone, up to its cap, and the page's ids from the order's index (#15).
-  const [{ rows, ...count }, districts] = await Promise.all([
+  const where = claimListWhere(actor, query);
+  const [{ rows, ...count }, districts, sum] = await Promise.all([
     findListPage(Claim, {
-      where: claimListWhere(actor, query),
+      where,
       include: WITH,
       order: orderOf(query.sort, query.dir),
       ...pageWindow(query),
     }),
     districtsInOrder(),
+    // What the whole filter adds up to, and how many workers it pays (the overview's "directors paid", #17).
+    sumsOf(Claim, where, { amount: 'totalFen', workers: { distinct: 'childWorkerId' } }),
   ]);
+  const workers = query.workerKind === 'director' ? 'claims.listSums.directors' : 'claims.listSums.workers';
   return {
     show,
     rows: rows.map((c) => claimSummary(c, lang)),
-    ...listFrame(CLAIMS_PATH, query, count, CLAIM_SORT_KEYS, [
-      'status',
-      'month',
-      'districtId',
-      'contractId',
-      'childWorkerId',
-      'organisationId',
-      'contractText',
-      'organisationText',
-      'paidFrom',
-      'paidTo',
-      'workerKind',
-    ]),
+    ...listFrame(
+      CLAIMS_PATH,
+      query,
+      count,
+      CLAIM_SORT_KEYS,
+      [
+        'status',
+        'month',
+        'districtId',
+        'contractId',
+        'childWorkerId',
+        'organisationId',
+        'contractText',
+        'organisationText',
+        'paidFrom',
+        'paidTo',
+        'workerKind',
+      ],
+      [
+        { key: 'amount', label: t('claims.listSums.amount'), value: formatFen(sum.amount) },
+        { key: 'workers', label: '', value: String(sum.workers), text: t(workers, { count: sum.workers }) },
+      ],
+    ),
     choices: {
       contract: await contractChoice(actor, lang, CLAIMS_PATH, query, show.organisation),
       organisation: await organisationChoice(actor, lang, CLAIMS_PATH, query, show.organisation),

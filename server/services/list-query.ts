@@ -105,19 +105,22 @@ export async function findListPage<M extends Model>(model: ModelStatic<M>, query
 
 /**
  * Sums over every row `where` matches (not only the page's), each of an attribute or of a
- * Sequelize literal over the table's own columns, in one SUM query with the list's own filter:
+ * Sequelize literal over the table's own columns (or `{ distinct: attribute }`, how many different
+ * values it holds), in one query with the list's own filter:
  * a list of money says how much it holds (#17: the overview's money figures open lists whose
  * sum is the figure).
  */
 export async function sumsOf<M extends Model, K extends string>(
   model: ModelStatic<M>,
   where: WhereOptions,
-  what: Record<K, string | ReturnType<typeof literal>>,
+  what: Record<K, string | ReturnType<typeof literal> | { distinct: string }>,
 ): Promise<Record<K, number>> {
-  const attributes = Object.entries(what).map(([key, w]): [ReturnType<typeof fn>, string] => [
-    fn('SUM', typeof w === 'string' ? col(model.getAttributes()[w]?.field ?? w) : (w as ReturnType<typeof literal>)),
-    key,
-  ]);
+  const column = (attribute: string) => col(model.getAttributes()[attribute]?.field ?? attribute);
+  const attributes = Object.entries(what).map(([key, w]): [ReturnType<typeof fn>, string] => {
+    if (typeof w === 'string') return [fn('SUM', column(w)), key];
+    if (w && typeof w === 'object' && 'distinct' in w) return [fn('COUNT', fn('DISTINCT', column((w as { distinct: string }).distinct))), key];
+    return [fn('SUM', w as ReturnType<typeof literal>), key];
+  });
   const row = (await model.findOne({ attributes, where, raw: true } as FindOptions)) as unknown as Record<string, number | string | null> | null;
   return Object.fromEntries(Object.keys(what).map((k) => [k, Number(row?.[k] ?? 0)])) as Record<K, number>;
 }

@@ -100,8 +100,8 @@ export type Pagination = {
   sums?: ListSum[];
 };
 
-/** A sum of the whole filtered list (not just its page), as the list shows it: `key` names it for tests and views. */
-export type ListSum = { key: string; label: string; value: string };
+/** A sum of the whole filtered list (not just its page), as the list shows it (`label`合计：`value`, or its own `text`): `key` names it for tests and views. */
+export type ListSum = { key: string; label: string; value: string; text?: string };
 
 /** The pagination partial's view model. */
 export function paginationOf(path: string, query: Record<string, unknown> & { page: number; perPage: number }, total: number, exact = true): Pagination {

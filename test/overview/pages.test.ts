@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { expect } from 'chai';
 import { AuditEvent } from '../../models/index.js';
 import { setClock } from '../../server/clock.js';
+import { formatFen } from '../../server/services/money.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import {
   buildFixtureDistrict,
@@ -128,6 +129,15 @@ describe('city overview: who sees what, the links, the exports and the queries (
       const list = res.text;
       expect(listTotal(list), `${l.figure} → ${l.href}`).to.equal(Number(l.value));
     }
+    // The claims list also says how much its filter paid and to how many directors: the money and per-director figures.
+    const claims = Object.fromEntries(links('claims').map((l) => [l.figure, l]));
+    expect(Object.keys(claims)).to.include.members(['claimsPaid', 'directorsPaid', 'perDirector']);
+    const list = (await agent.get(claims.directorsPaid.href).expect(200)).text;
+    expect(listSum(list, 'amount')).to.equal(claims.claimsPaid.value);
+    const directors = /data-sum="workers">涉及 (\d+) 名儿童主任</.exec(list)?.[1];
+    expect(directors).to.equal(claims.directorsPaid.value);
+    const paidFen = Number(claims.claimsPaid.value.replace(/[¥,.]/g, ''));
+    expect(formatFen(Math.round(paidFen / Number(directors)))).to.equal(claims.perDirector.value);
   });
 
   it('links every money figure to a list whose sum, as at the period end, is the figure', async () => {
