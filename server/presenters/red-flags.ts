@@ -3,8 +3,8 @@ import { District } from '../../models/District.js';
 import { AuditEvent, User } from '../../models/index.js';
 import { RED_FLAG_STATUSES, RED_FLAG_TRANSITIONS, RedFlag } from '../../models/RedFlag.js';
 import type { Lang } from '../i18n/index.js';
-import { type Actor, canMap, districtScope, movesOf } from '../policies/index.js';
-import { RED_FLAG_RESOURCE } from '../policies/red-flag.js';
+import { type Actor, can, canMap, districtScope, movesOf } from '../policies/index.js';
+import { CITY_ROUND, RED_FLAG_RESOURCE } from '../policies/red-flag.js';
 import type { RedFlagListQuery } from '../schemas/oversight.js';
 import type { ExportColumn } from '../services/export.js';
 import { formatFen } from '../services/money.js';
@@ -132,7 +132,7 @@ export async function redFlagListPage(actor: Actor, query: RedFlagListQuery, lan
           name: asker?.displayName ?? lastRound.actorName ?? '',
         })
       : lang.t('overview.flags.neverComputed'),
-    can: canMap(actor, RED_FLAG_RESOURCE, ['export', 'compute']),
+    can: { ...canMap(actor, RED_FLAG_RESOURCE, ['export']), compute: can(actor, 'compute', RED_FLAG_RESOURCE, CITY_ROUND) },
   };
 }
 

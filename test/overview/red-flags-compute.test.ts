@@ -49,6 +49,15 @@ describe('red flags computed now (#17): an inspector or the administrator need n
     expect((await postForm(officerAgent, '/overview/flags/compute', {}, '/overview/flags')).status).to.equal(403);
   });
 
+  it("a district inspector may not: the round is city-wide, and they read only their own district's flags", async () => {
+    const futian = await loginAs((await buildUser('inspector', { districtCode: 'FT' })).user, TEST_PASSWORD);
+    const page = (await futian.get('/overview/flags').expect(200)).text;
+    expect(page).to.contain('data-testid="last-round"').and.not.to.contain('data-testid="compute-now"');
+    const rounds = await AuditEvent.count({ where: { action: 'red_flags.round' } });
+    expect((await postForm(futian, '/overview/flags/compute', {}, '/overview/flags')).status).to.equal(403);
+    expect(await AuditEvent.count({ where: { action: 'red_flags.round' } })).to.equal(rounds);
+  });
+
   it('refuses politely while a round runs (the night’s, or another server’s), and takes the next ask once it has ended', async () => {
     expect(await claimJob(RED_FLAGS_RUNNING, RED_FLAGS_RUNNING_TTL_MS, 'another-server')).to.equal(true);
     const inspector = await loginAs((await buildUser('inspector', { districtCode: 'SZ' })).user, TEST_PASSWORD);
