@@ -11,3 +11,6 @@ export const BRIEFING_RESOURCE = 'briefing';
  */
 allow(['admin', 'inspector', 'officer'], ['list', 'view', 'export'], BRIEFING_RESOURCE);
 allow('inspector', ['create', 'edit', 'issue'], BRIEFING_RESOURCE, (actor: Actor) => actor.cityLevel);
+
+/** The record a new briefing is asked on: the city's (so the condition above is checked, not only the role). */
+export const CITY_BRIEFING = { scope: 'city' } as const;

@@ -4,7 +4,7 @@ import { Inspection, InspectionFinding } from '../../models/Inspection.js';
 import { RedFlag } from '../../models/RedFlag.js';
 import { type Lang, LOCALES, type Locale, translator } from '../i18n/index.js';
 import { type Actor, can, canMap, movesOf } from '../policies/index.js';
-import { BRIEFING_RESOURCE } from '../policies/briefing.js';
+import { BRIEFING_RESOURCE, CITY_BRIEFING } from '../policies/briefing.js';
 import { overviewSeesEveryDistrict } from '../policies/overview.js';
 import { BRIEFING_STATUSES, BRIEFING_TRANSITIONS } from '../../models/Briefing.js';
 import { Op, type Order, type WhereOptions } from 'sequelize';
@@ -86,7 +86,7 @@ export async function briefingContent(actor: Actor, b: Briefing): Promise<Briefi
 }
 
 /** Which briefings the actor reads: their authors every one, everyone else the issued ones (a draft is the inspectors' own). */
-const readable = (actor: Actor) => (can(actor, 'create', BRIEFING_RESOURCE) ? {} : { status: 'issued' });
+const readable = (actor: Actor) => (can(actor, 'create', BRIEFING_RESOURCE, CITY_BRIEFING) ? {} : { status: 'issued' });
 
 /** A briefing the actor may read, else 404. */
 export async function loadBriefing(actor: Actor, id: number): Promise<Briefing> {
@@ -133,7 +133,7 @@ export async function briefingListPage(actor: Actor, query: BriefingListQuery, l
       lang,
       BRIEFING_STATUSES.map((s) => ({ value: s, label: lang.t(`overview.briefings.status.${s}`) })),
     ),
-    can: canMap(actor, BRIEFING_RESOURCE, ['create', 'export']),
+    can: canMap(actor, BRIEFING_RESOURCE, ['create', 'export'], CITY_BRIEFING),
   };
 }
 

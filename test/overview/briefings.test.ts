@@ -62,10 +62,18 @@ describe('the 通报 (#17): drafted from the overview, the red flags and the ins
     expect(cell(page, 'contracts', a.name, 'contractsTotal')).to.equal('1');
     expect(cell(page, 'contracts', b.name, 'contractsTotal')).to.equal('2');
     expect(page).to.contain('各区执行进度不均').and.to.contain('督查进展').and.to.contain('待处理的红旗预警');
-    // District staff do not read a draft; a district inspector cannot issue.
+    // District staff do not read a draft, a district inspector neither (so it cannot issue one), nor gets a button to start one.
     expect((await (await loginAs(officerA, TEST_PASSWORD)).get(`/overview/briefings/${briefing.id}`)).status).to.equal(404);
     const ftInspector = await loginAs((await buildUser('inspector', { districtCode: 'FT' })).user, TEST_PASSWORD);
-    expect((await postForm(ftInspector, `/overview/briefings/${briefing.id}/issue`, {}, '/overview/briefings')).status).to.equal(403);
+    expect((await ftInspector.get(`/overview/briefings/${briefing.id}`)).status).to.equal(404);
+    expect((await postForm(ftInspector, `/overview/briefings/${briefing.id}/issue`, {}, '/overview/briefings')).status).to.equal(404);
+    expect(
+      (await postForm(ftInspector, '/overview/briefings', { year: String(YEAR), period: 'year', title: '区里的通报', commentary: '无' }, '/overview/briefings'))
+        .status,
+    ).to.equal(403);
+    const ftList = (await ftInspector.get('/overview/briefings').expect(200)).text;
+    expect(ftList).to.not.contain('data-testid="new-briefing"');
+    expect((await inspector.get('/overview/briefings').expect(200)).text).to.contain('data-testid="new-briefing"');
   });
 
   it('issued, it keeps its figures whatever the data does after, and is not edited again', async () => {

@@ -2,7 +2,7 @@ import { BRIEFING_TRANSITIONS, Briefing } from '../../../models/Briefing.js';
 import { rowLock, withTransaction } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
-import { BRIEFING_RESOURCE } from '../../policies/briefing.js';
+import { BRIEFING_RESOURCE, CITY_BRIEFING } from '../../policies/briefing.js';
 import { recordAudit } from '../../services/audit.js';
 import { checkFreeText, confirmedPersonalData } from '../../services/personal-data-scan.js';
 import { auditActorOf, type By, checkTransition, checkVersion } from '../kernel.js';
@@ -15,7 +15,7 @@ export type BriefingInput = { year: number; period: string; title: string; comme
  * is never edited (409). Audited.
  */
 export async function briefingSaver(id: number | null, input: BriefingInput, by: By): Promise<Briefing> {
-  authorize(by.actor, id ? 'edit' : 'create', BRIEFING_RESOURCE, {});
+  authorize(by.actor, id ? 'edit' : 'create', BRIEFING_RESOURCE, CITY_BRIEFING);
   const confirmed = checkFreeText({ title: input.title, commentary: input.commentary }, input.confirmPersonalData ?? false);
   const fields = { year: input.year, period: input.period, title: input.title, commentary: input.commentary };
   return withTransaction(async (transaction) => {
