@@ -183,7 +183,26 @@ async function seedDistrictYear(
       const paidDays = [`${year}-03-20`, `${year}-07-15`, `${year}-11-20`];
       const reached = current ? 1 + ((i + c) % 3) : 3;
       for (let k = 0; k < reached; k += 1) {
-        await post('pay', legsOf('pay', contract.id, contract.id, (valueFen * paidShare[k]) / 10_000), ctx('payment', contract.id, paidDays[k]), transaction);
+        // Each paid instalment as the payment command leaves it: a paid payment row and its ledger movement.
+        const payment = await Payment.create(
+          {
+            contractId: contract.id,
+            instalmentId: null,
+            openInstalmentId: null,
+            kind: 'instalment',
+            districtId: district.id,
+            organisationId: organisation.id,
+            year,
+            amountFen: (valueFen * paidShare[k]) / 10_000,
+            status: 'paid',
+            requestedBy: admin.id,
+            requestedAt: at(paidDays[k]),
+            paidOn: paidDays[k],
+            bankReference: `DEMO${contract.id}I${k + 1}`,
+          },
+          { transaction },
+        );
+        await post('pay', legsOf('pay', contract.id, contract.id, payment.amountFen), ctx('payment', payment.id, paidDays[k]), transaction);
       }
       // Monthly deliverables from March; some late, some returned once, the latest ones not yet in.
       for (let m = 3; m <= 12; m += 1) {
@@ -274,7 +293,7 @@ async function seedDistrictYear(
           { transaction },
         );
       }
-      if (c === 0 && current) await seedDirectors(district, contract, scale, i, admin, cipher, transaction);
+      if (c === 0 && current) await seedDirectors(district, contract, general, scale, i, admin, cipher, transaction);
     }
   });
 }
@@ -283,6 +302,7 @@ async function seedDistrictYear(
 async function seedDirectors(
   district: District,
   contract: Contract,
+  line: BudgetLine,
   scale: number,
   i: number,
   admin: User,
@@ -290,6 +310,7 @@ async function seedDirectors(
   transaction: import('sequelize').Transaction,
 ): Promise<void> {
   const subs = await SubDistrict.findAll({ where: { districtId: district.id }, order: [['sortOrder', 'ASC']], transaction });
+  const paid: Payment[] = [];
   const count = Math.max(3, Math.round(scale / 2) + subs.length);
   for (let w = 0; w < count; w += 1) {
     const first17 = `${district.gbCode ?? '440300'}19${80 + (w % 20)}0${1 + (w % 9)}1${w % 9}${String(i * 50 + w).padStart(3, '0')}`;
@@ -368,6 +389,7 @@ async function seedDirectors(
         },
         { transaction },
       );
+      paid.push(payment);
       await Claim.create(
         {
           contractId: contract.id,
@@ -385,4 +407,35 @@ async function seedDirectors(
       );
     }
   }
+  // The claims were paid as the app pays them: their money allocated from the district's general line
+  // for child directors' costs, committed to the contract, and each payment moved to paid on its day.
+  const claimsFen = paid.reduce((sum, p) => sum + p.amountFen, 0);
+  if (claimsFen === 0) return;
+  const ctx = (recordType: string, recordId: number, day: string) => ({ recordType, recordId, createdBy: admin.id, at: at(day) });
+  const allocation = await Allocation.create(
+    {
+      budgetLineId: line.id,
+      projectId: contract.projectId,
+      districtId: district.id,
+      lineDistrictId: district.id,
+      year: contract.year,
+      fundSource: line.fundSource,
+      amountFen: claimsFen,
+      purpose: '儿童主任交通和通讯费用报销',
+      funds: 'child_worker_costs',
+      status: 'approved',
+      requestedBy: admin.id,
+      submittedAt: at(`${contract.year}-02-01`),
+      decidedBy: null,
+      decidedAt: at(`${contract.year}-02-05`),
+      decisionReason: null,
+      releasedBy: null,
+      releasedAt: null,
+    },
+    { transaction },
+  );
+  await post('allocate', legsOf('allocate', line.id, allocation.id, claimsFen), ctx('allocation', allocation.id, `${contract.year}-02-05`), transaction);
+  await post('commit', legsOf('commit', allocation.id, contract.id, claimsFen), ctx('contract', contract.id, `${contract.year}-03-01`), transaction);
+  for (const p of paid)
+    await post('pay', legsOf('pay', contract.id, contract.id, p.amountFen), ctx('payment', p.id, p.paidOn ?? `${contract.year}-03-25`), transaction);
 }
