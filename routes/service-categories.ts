@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { categoryMetricAdder, categoryRuleAdder } from '../server/commands/reference/categoryMetricAdder.js';
+import { categoryMetricRemover, categoryRuleRemover, serviceCategoryRemover } from '../server/commands/reference/categoryDraftRemover.js';
 import { categoryVersionCreator } from '../server/commands/reference/categoryVersionCreator.js';
 import { categoryVersionPublisher } from '../server/commands/reference/categoryVersionPublisher.js';
 import { serviceCategoryAdder } from '../server/commands/reference/serviceCategoryAdder.js';
@@ -8,7 +9,16 @@ import { rule } from '../server/middleware/rules.js';
 import { type OnInvalid, refusalsOnPage, validateBody, validateParams } from '../server/middleware/validate.js';
 import { z } from 'zod';
 import { CATEGORIES_PATH, categoryVersionPage, categoryVersionsPage, loadCategoryVersion, versionHref } from '../server/presenters/service-categories.js';
-import { categoryForm, metricForm, ruleForm, versionForm, versionParams } from '../server/schemas/service-categories.js';
+import {
+  categoryForm,
+  categoryParams,
+  metricForm,
+  metricRemoveForm,
+  ruleForm,
+  ruleRemoveForm,
+  versionForm,
+  versionParams,
+} from '../server/schemas/service-categories.js';
 import { actorOf, bodyOf, by, langOf, paramsOf } from './kit.js';
 
 const yearOf = (res: Response) => paramsOf(res, versionParams).year;
@@ -79,6 +89,46 @@ export function serviceCategoriesRouter(): Router {
     flash(req, 'success', 'serviceCategories.flash.ruleAdded');
     res.redirect(`${versionHref(yearOf(res))}#c-${bodyOf(res, ruleForm).ruleMetric.split(':')[0]}`);
   });
+  // Taking out of a draft what was added by mistake; a refusal says on the version's page what to do first.
+  const category = validateParams(categoryParams);
+  const codeOf = (res: Response) => paramsOf(res, categoryParams).code;
+  const removed = (req: Request, res: Response, key: string, name: string) => {
+    flash(req, 'success', key, { name });
+    res.redirect(versionHref(yearOf(res)));
+  };
+  router.post(
+    `${CATEGORIES_PATH}/:year/categories/:code/remove`,
+    rule('update', 'reference'),
+    category,
+    refusalsOnPage,
+    validateBody(z.object({}), renderVersion),
+    async (req, res) => {
+      const gone = await serviceCategoryRemover(yearOf(res), codeOf(res), by(req));
+      removed(req, res, 'serviceCategories.flash.categoryRemoved', gone.name);
+    },
+  );
+  router.post(
+    `${CATEGORIES_PATH}/:year/categories/:code/metrics/remove`,
+    rule('update', 'reference'),
+    category,
+    refusalsOnPage,
+    validateBody(metricRemoveForm, renderVersion),
+    async (req, res) => {
+      const gone = await categoryMetricRemover(yearOf(res), codeOf(res), bodyOf(res, metricRemoveForm).key, by(req));
+      removed(req, res, 'serviceCategories.flash.metricRemoved', gone.name);
+    },
+  );
+  router.post(
+    `${CATEGORIES_PATH}/:year/categories/:code/rules/remove`,
+    rule('update', 'reference'),
+    category,
+    refusalsOnPage,
+    validateBody(ruleRemoveForm, renderVersion),
+    async (req, res) => {
+      await categoryRuleRemover(yearOf(res), codeOf(res), bodyOf(res, ruleRemoveForm), by(req));
+      removed(req, res, 'serviceCategories.flash.ruleRemoved', '');
+    },
+  );
   router.post(
     `${CATEGORIES_PATH}/:year/publish`,
     rule('update', 'reference'),

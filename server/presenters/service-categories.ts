@@ -77,8 +77,16 @@ export async function categoryVersionPage(actor: Actor, version: ServiceCategory
       unit: `${c.unit} / ${c.unitEn}`,
       parent: c.parentCode ? set.categoryName(c.parentCode, lang.locale) : '',
       hotline: c.special === 'hotline',
+      // While a draft, what the administrator added may be taken out again; the code's own categories stay.
+      removable: editable && !c.special,
+      removeHref: `${versionHref(version.year)}/categories/${c.code}`,
       metrics: c.metrics.map((m) => metricView(set, m, lang)),
-      rules: c.rules.map((r) => lang.t(`serviceCategories.rule.${r.kind}`, { metric: label(c.code, r.key), other: label(c.code, r.other) })),
+      rules: c.rules.map((r) => ({
+        text: lang.t(`serviceCategories.rule.${r.kind}`, { metric: label(c.code, r.key), other: label(c.code, r.other) }),
+        kind: r.kind,
+        metric: r.key,
+        other: r.other,
+      })),
     })),
     editable,
     options: editable

@@ -39,3 +39,16 @@ export const ruleForm = z.object({
   ruleMetric: metricRef,
   ruleOther: metricRef,
 });
+
+/** A category of a version named in a path (`/…/:year/categories/:code/remove`). */
+export const categoryParams = versionParams.extend({ code });
+
+/** A metric taken out of a draft's category. */
+export const metricRemoveForm = z.object({ key: z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,79}$/, 'validation.invalid_value') });
+
+/** A rule taken out of a draft's category: its kind and the two metrics it names. */
+export const ruleRemoveForm = z.object({
+  kind: z.enum(METRIC_RULE_KINDS, { message: 'validation.invalid_value' }),
+  metric: z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,79}$/, 'validation.invalid_value'),
+  other: z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,79}$/, 'validation.invalid_value'),
+});

@@ -231,4 +231,81 @@ describe('service categories and metrics as data (#21)', () => {
     expect(incomplete.status).to.equal(422);
     expect(fieldError(incomplete.text, 'm_metric_1')).to.equal('提交前必须填写。');
   });
+
+  it('takes out of a draft what was added by mistake, never what something stands on, and nothing of a published version', async () => {
+    const year = 2044;
+    const adminUser = (await buildUser('admin')).user;
+    const admin = await loginAs(adminUser, TEST_PASSWORD);
+    expect((await postForm(admin, PATH, { year: String(year) })).status).to.equal(302);
+    const version = (await ServiceCategoryVersion.findOne({ where: { year } }))!;
+    expect(
+      (await postForm(admin, `${PATH}/${year}/categories`, { name: '亲子阅读', nameEn: 'Family reading', unit: '场', unitEn: 'session' })).status,
+    ).to.equal(302);
+    const code = (await ServiceCategoryDefinition.findOne({ where: { versionId: version.id, name: '亲子阅读' } }))!.code;
+    const metric = (metricName: string, metricNameEn: string) =>
+      postForm(admin, `${PATH}/${year}/metrics`, {
+        category: code,
+        metricName,
+        metricNameEn,
+        metricUnit: 'count',
+        aggregation: 'sum',
+        targetable: 'yes',
+        optional: 'no',
+      });
+    expect((await metric('阅读场次', 'Sessions')).status).to.equal(302);
+    expect((await metric('参与家庭数（错字）', 'Famlies')).status).to.equal(302);
+    expect(
+      (await postForm(admin, `${PATH}/${year}/rules`, { ruleKind: 'needs', ruleMetric: `${code}:metric_2`, ruleOther: `${code}:metric_1` })).status,
+    ).to.equal(302);
+    const base = `${PATH}/${year}/categories/${code}`;
+    const page = (await admin.get(`${PATH}/${year}`)).text;
+    expect(page).to.include(`action="${base}/metrics/remove"`).and.include(`action="${base}/rules/remove"`).and.include(`action="${base}/remove"`);
+
+    // A metric a rule names stays until the rule goes; then it goes, with an audit event each.
+    const refused = await postForm(admin, `${base}/metrics/remove`, { key: 'metric_2' }, `${PATH}/${year}`);
+    expect(refused.status).to.equal(409);
+    expect(refused.text).to.include('指标“参与家庭数（错字）”被规则或合计指标引用，请先删除相应规则。');
+    expect((await postForm(admin, `${base}/rules/remove`, { kind: 'needs', metric: 'metric_2', other: 'metric_1' }, `${PATH}/${year}`)).status).to.equal(302);
+    expect((await postForm(admin, `${base}/metrics/remove`, { key: 'metric_2' }, `${PATH}/${year}`)).status).to.equal(302);
+    expect((await admin.get(`${PATH}/${year}`)).text).to.include('已删除指标“参与家庭数（错字）”。');
+    const after = (await admin.get(`${PATH}/${year}`)).text;
+    expect(after).to.include('阅读场次').and.not.include('参与家庭数（错字）');
+    expect((await postForm(admin, `${base}/metrics/remove`, { key: 'metric_2' }, `${PATH}/${year}`)).status).to.equal(404);
+
+    // The hotline is the code's own; a category a catalogue item of the year buys stays too.
+    const hotline = (await ServiceCategoryDefinition.findOne({ where: { versionId: version.id, special: 'hotline' } }))!;
+    const kept = await postForm(admin, `${PATH}/${year}/categories/${hotline.code}/remove`, {}, `${PATH}/${year}`);
+    expect(kept.status).to.equal(409);
+    expect(kept.text).to.include('由系统专门处理');
+    const item = await CatalogueItem.create({
+      year,
+      districtId: (await district('FT')).id,
+      categoryCode: 'temporary_care',
+      code: catalogueCode(),
+      name: '临时照料服务',
+      unit: '人天',
+      referenceUnitPriceFen: 50_000,
+      description: '',
+      indicators: '',
+      createdBy: adminUser.id,
+    });
+    const bought = await postForm(admin, `${PATH}/${year}/categories/temporary_care/remove`, {}, `${PATH}/${year}`);
+    expect(bought.status).to.equal(409);
+    expect(bought.text).to.include(`${year} 年指导性目录中有 1 个条目购买服务类别“临时照料”`);
+    await item.destroy();
+    expect((await postForm(admin, `${base}/remove`, {}, `${PATH}/${year}`)).status).to.equal(302);
+    expect(await ServiceCategoryDefinition.count({ where: { versionId: version.id, code } })).to.equal(0);
+    const actions = (await AuditEvent.findAll({ where: { recordType: 'service_category_version', recordId: version.id } })).map((e) => e.action);
+    expect(actions).to.include.members(['reference.category_rule_remove', 'reference.category_metric_remove', 'reference.service_category_remove']);
+
+    // Others may not; a published version keeps everything.
+    const officer = await loginAs((await buildUser('officer', { districtCode: 'SZ' })).user, TEST_PASSWORD);
+    expect((await postForm(officer, `${PATH}/${year}/categories/${hotline.code}/metrics/remove`, { key: 'callsReceived' }, `${PATH}/${year}`)).status).to.equal(
+      403,
+    );
+    const published = (await ServiceCategoryVersion.findOne({ where: { status: 'published' }, order: [['year', 'ASC']] }))!;
+    const home = (await ServiceCategoryDefinition.findOne({ where: { versionId: published.id, code: 'home_visit' } }))!;
+    expect((await admin.get(`${PATH}/${published.year}`)).text).to.not.include('/remove"');
+    expect((await postForm(admin, `${PATH}/${published.year}/categories/${home.code}/remove`, {}, `${PATH}/${published.year}`)).status).to.equal(409);
+  });
 });
