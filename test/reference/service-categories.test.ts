@@ -9,6 +9,7 @@ import { targetCompletion } from '../../server/services/evaluation-indicators.js
 import { notificationMessage } from '../../server/services/notifications.js';
 import { catalogueCode } from '../factories/catalogue.js';
 import { buildDeliverableContract } from '../factories/deliverables.js';
+import { buildFixtureDistrict } from '../factories/overview.js';
 import { buildUser, district, TEST_PASSWORD } from '../factories/index.js';
 import { type Agent, anonymous, csrfFrom, fieldError, loginAs, postForm } from '../support/agent.js';
 import { versionNow } from '../support/forms.js';
@@ -132,10 +133,16 @@ describe('service categories and metrics as data (#21)', () => {
     const code = await publishedYearWithTalks(admin, 2041, '心理健康讲座');
 
     // Bought: a catalogue item of 2041 sells it, a project of 2041 buys the item, the contract targets its metric.
-    const built = await buildDeliverableContract({ year: 2041, targets: [{ categoryCode: code, metric: 'metric_2', targetCount: 200 }] });
+    // A district of the test's own: a budget line of 2041 in 福田 may already be another test's (one per year, district and source).
+    const place = (await buildFixtureDistrict(0)).district;
+    const built = await buildDeliverableContract({
+      year: 2041,
+      districtCode: place.code,
+      targets: [{ categoryCode: code, metric: 'metric_2', targetCount: 200 }],
+    });
     expect(built.contract.categoryYear).to.equal(2041);
     const officer = await loginAs(built.officer, TEST_PASSWORD);
-    const ft = await district('FT');
+    const ft = place;
     const itemForm = {
       year: '2041',
       districtId: String(ft.id),
@@ -198,7 +205,8 @@ describe('service categories and metrics as data (#21)', () => {
   });
 
   it('an older contract keeps the version it bought when a later year changes a category', async () => {
-    const older = await buildDeliverableContract({ year: 2026 });
+    const place = (await buildFixtureDistrict(0)).district;
+    const older = await buildDeliverableContract({ year: 2026, districtCode: place.code });
     expect(older.contract.categoryYear).to.equal(2026);
     const admin = await loginAs((await buildUser('admin')).user, TEST_PASSWORD);
     expect((await postForm(admin, PATH, { year: '2042' })).status).to.equal(302);
@@ -213,7 +221,7 @@ describe('service categories and metrics as data (#21)', () => {
     });
     expect(add.status).to.equal(302);
     expect((await postForm(admin, `${PATH}/2042/publish`, {})).status).to.equal(302);
-    const newer = await buildDeliverableContract({ year: 2042 });
+    const newer = await buildDeliverableContract({ year: 2042, districtCode: place.code });
     expect(newer.contract.categoryYear).to.equal(2042);
 
     const org = await loginAs(older.orgUser, TEST_PASSWORD);
