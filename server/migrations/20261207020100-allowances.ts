@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -87,9 +88,9 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35): Sequelize's SQLite removeColumn rebuilds
-  // the table, which trips the foreign keys that point at child_workers.
-  await qi.sequelize.query(`ALTER TABLE ${qi.quoteIdentifier('child_workers')} DROP COLUMN ${qi.quoteIdentifier('left_post_on')}`);
+  // Through the one helper: Sequelize's SQLite removeColumn rebuilds the table, which trips the
+  // foreign keys that point at child_workers and loses its indexes.
+  await dropColumns(qi, 'child_workers', ['left_post_on']);
   await qi.dropTable('allowance_list_rows');
   await qi.dropTable('allowance_lists');
   await qi.dropTable('allowance_rates');

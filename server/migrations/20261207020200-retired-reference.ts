@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumns } from './support/drop-columns.js';
 
 type Ctx = { context: QueryInterface };
 
@@ -13,9 +14,7 @@ export async function up({ context: qi }: Ctx): Promise<void> {
 }
 
 export async function down({ context: qi }: Ctx): Promise<void> {
-  // A plain DROP COLUMN on both dialects (SQLite ≥ 3.35): Sequelize's SQLite removeColumn rebuilds
-  // the table, which trips the foreign keys that point at it.
-  for (const table of ['communities', 'training_topics']) {
-    await qi.sequelize.query(`ALTER TABLE ${qi.quoteIdentifier(table)} DROP COLUMN ${qi.quoteIdentifier('retired_at')}`);
-  }
+  // Through the one helper: Sequelize's SQLite removeColumn rebuilds the table, which trips the
+  // foreign keys that point at it and loses its indexes.
+  for (const table of ['communities', 'training_topics']) await dropColumns(qi, table, ['retired_at']);
 }

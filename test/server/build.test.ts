@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildDist, DIST } from '../../server/cli/build.js';
 import { projectRoot } from '../../server/config.js';
+import { spawnApp } from '../support/spawned-app.js';
 
 /**
  * `npm start` runs the compiled app (#15): `npm run build` writes dist/, and node runs it without
@@ -20,47 +20,24 @@ describe('the compiled app (npm run build, npm start)', () => {
       expect(fs.existsSync(path.join(projectRoot, DIST, f)), f).to.equal(true);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-build-'));
     const database = path.join(dir, 'app.sqlite');
-    let out = '';
-    const child = spawn(process.execPath, [path.join(DIST, 'server', 'index.js')], {
-      cwd: projectRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'production',
-        SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
-        DATA_KEY: '3f'.repeat(16) + 'a1'.repeat(16),
-        DATABASE_URL: `sqlite:${database}`,
-        UPLOAD_DIR: dir,
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    let ended = false;
-    child.on('exit', () => {
-      ended = true;
+    const app = await spawnApp([path.join(DIST, 'server', 'index.js')], {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
+      DATA_KEY: '3f'.repeat(16) + 'a1'.repeat(16),
+      DATABASE_URL: `sqlite:${database}`,
+      UPLOAD_DIR: dir,
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: '0',
     });
     try {
-      let base: string | undefined;
-      while (!base) {
-        base = /running at (http:\/\/\S+?)\/\n/.exec(out)?.[1];
-        if (!base && ended) throw new Error(`the compiled app ended: ${out}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const page = await fetch(`${base}/login`);
+      const page = await fetch(`${app.base}/login`);
       expect(page.status).to.equal(200);
       expect(await page.text()).to.include('<html lang="zh-CN">');
-      const css = await fetch(`${base}/public/css/app.css`);
+      const css = await fetch(`${app.base}/public/css/app.css`);
       expect(css.status).to.equal(200);
     } finally {
-      child.kill();
+      app.stop();
     }
     const sqlite3 = (await import('sqlite3')).default;
     const db = new sqlite3.Database(database);

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { projectRoot } from '../../server/config.js';
+import { spawnApp } from '../support/spawned-app.js';
 
 type Row = Record<string, string | number | null>;
 
@@ -19,39 +18,15 @@ describe('the demo database (npm start on an empty database)', () => {
     this.timeout(300_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'careprocure-demo-'));
     const database = path.join(dir, 'demo.sqlite');
-    let out = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'index.ts')], {
-      cwd: projectRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'development',
-        DATABASE_URL: `sqlite:${database}`,
-        UPLOAD_DIR: dir,
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const app = await spawnApp(['--import', 'tsx', path.join('server', 'index.ts')], {
+      NODE_ENV: 'development',
+      DATABASE_URL: `sqlite:${database}`,
+      UPLOAD_DIR: dir,
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: '0',
     });
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    let ended = false;
-    child.on('exit', () => {
-      ended = true;
-    });
-    try {
-      while (!/running at http/.test(out)) {
-        if (ended) throw new Error(`the app ended: ${out}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    } finally {
-      child.kill();
-    }
+    app.stop();
     const sqlite3 = (await import('sqlite3')).default;
     const db = new sqlite3.Database(database);
     const all = (sql: string) => new Promise<Row[]>((resolve, reject) => db.all(sql, (err, rows: Row[]) => (err ? reject(err) : resolve(rows))));
