@@ -51,6 +51,7 @@ export async function countCapped<M extends Model>(model: ModelStatic<M>, where:
   const inner = generator
     .selectQuery(model.getTableName(), { attributes: [[sequelize.literal('1'), 'one']], where: options.where, limit: cap + 1 }, model)
     .replace(/;\s*$/, '');
+  // `inner` is Sequelize's own SELECT with every value escaped by its generator; SQL has no placeholder for a subquery.
   const [row] = (await sequelize.query(`SELECT COUNT(*) AS n FROM (${inner}) AS capped`, { type: QueryTypes.SELECT })) as { n: number | string }[];
   const n = Number(row?.n ?? 0);
   return n > cap ? { count: cap, exact: false } : { count: n, exact: true };

@@ -32,6 +32,7 @@ export async function dropColumns(qi: QueryInterface, table: string, columns: st
   const indexes = ((await qi.showIndex(table)) as unknown as IndexInfo[]).filter((i) => !i.primary && i.name !== 'PRIMARY');
   const covering = (i: IndexInfo) => i.fields.some((f) => columns.includes(f.attribute));
   for (const index of indexes.filter((i) => covering(i) && !i.name.startsWith('sqlite_autoindex_'))) await qi.removeIndex(table, index.name);
+  // Names cannot be bound as replacements: they passed IDENTIFIER above and are quoted by the dialect.
   const quoted = qi.quoteIdentifier(table);
   for (const column of columns.filter((c) => !sqlite || !keyed.has(c))) {
     await qi.sequelize.query(`ALTER TABLE ${quoted} DROP COLUMN ${qi.quoteIdentifier(column)}`);
