@@ -291,6 +291,7 @@ const ID_CANDIDATE = /(?<!\d)\d{17}[\dXx](?![\dXx])/g;
 /** 11 digits `1[3-9]…`, optionally written 3-4-4 with spaces or hyphens, optionally after +86, not inside a longer run of digits. */
 const MOBILE_CANDIDATE = /(?<![\d+])(?:\+86[ -]?)?(1[3-9]\d)([ -]?)(\d{4})\2(\d{4})(?!\d)/g;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const HEX_HASH = /(?<![0-9a-f])[0-9a-f]{32,}(?![0-9a-f])/gi;
 
 /**
  * Finds citizen ID numbers and mobile numbers in free text or a cell value, to warn before
@@ -303,10 +304,12 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 export function findPersonalNumbers(text: string, today: Date = now()): PersonalNumberFound[] {
   const s = foldSameLength(text);
   const found: PersonalNumberFound[] = [];
-  // A UUID (a request id, a stored file's name) can hold a 3-4-4 run of digits between its hyphens.
-  const uuids = [...s.matchAll(UUID)].map((m) => [m.index, m.index + m[0].length] as const);
-  const inUuid = (start: number) => uuids.some(([from, to]) => start >= from && start < to);
+  // A UUID (a request id, a stored file's name) can hold a 3-4-4 run of digits between its hyphens,
+  // and a hash written in hex (a file's SHA-256) eleven digits in a row: neither is a person's number.
+  const tokens = [...s.matchAll(UUID), ...s.matchAll(HEX_HASH)].map((m) => [m.index, m.index + m[0].length] as const);
+  const inUuid = (start: number) => tokens.some(([from, to]) => start >= from && start < to);
   for (const m of s.matchAll(ID_CANDIDATE)) {
+    if (inUuid(m.index)) continue;
     const checked = validateIdNumber(m[0], today);
     if (checked.ok) found.push({ kind: 'idNumber', start: m.index, end: m.index + m[0].length, masked: maskIdNumber(checked.value) });
   }

@@ -322,6 +322,9 @@ describe('identifiers', () => {
       // A request id or stored file name whose hex groups happen to read 3-4-4 digits.
       expect(findPersonalNumbers('请求 7f3ac131-4567-5630-8d2e-0a1b2c3d4e5f 已记录', TODAY)).to.deep.equal([]);
       expect(findPersonalNumbers('7f3ac131-4567-5630-8d2e-0a1b2c3d4e5f 139-1234-5678', TODAY).map((f) => f.masked)).to.deep.equal(['139****5678']);
+      // A file's SHA-256 whose hex happens to hold eleven digits in a row.
+      const sha = `ab${'15312342445'}cd${'0'.repeat(51)}`;
+      expect(findPersonalNumbers(`发票.pdf,${sha},ok`, TODAY)).to.deep.equal([]);
     });
   });
 
