@@ -124,7 +124,7 @@ export async function briefingListPage(actor: Actor, query: BriefingListQuery, l
     [BRIEFING_ORDER[query.sort], query.dir],
     ['id', query.dir],
   ] as Order;
-  const { rows, count } = await findListPage(Briefing, { where: briefingWhere(actor, query), order, ...pageWindow(query) });
+  const { rows, ...count } = await findListPage(Briefing, { where: briefingWhere(actor, query), order, ...pageWindow(query) });
   return {
     ...listFrame(BRIEFINGS_PATH, query, count, BRIEFING_SORT_KEYS, ['periodYear', 'status'] as const),
     rows: rows.map((b) => briefingRow(b, lang)),

@@ -88,7 +88,7 @@ export async function inspectionListPage(actor: Actor, query: InspectionListQuer
   const day = today();
   const show = scopeShow(actor);
   const order = [...SORT_COLUMNS[query.sort].map((c) => [c, query.dir]), ['id', query.dir]] as Order;
-  const [{ rows, count }, districts] = await Promise.all([
+  const [{ rows, ...count }, districts] = await Promise.all([
     findListPage(Inspection, { where: listWhere(actor, query, day), include: WITH_FINDINGS, order, ...pageWindow(query) }),
     districtsInOrder(districtScope(actor, 'id') as WhereOptions<District>),
   ]);

@@ -2,8 +2,9 @@ import { PageBeyondLastError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
 import type { Actor } from '../policies/index.js';
 import type { ExportColumn } from '../services/export.js';
+import type { KeysetPage, PageCursor } from '../services/keyset.js';
 import type { ListCount } from '../services/list-query.js';
-import { hrefWith, type ListSum, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
+import { hrefWith, keysetPaginationOf, type ListSum, type Pagination, paginationOf, type SortLink, sortLinks } from '../services/listing.js';
 
 /**
  * The frame every list page shares (DESIGN.md "Lists"): the page of rows to read, the pagination
@@ -15,9 +16,19 @@ type ListQuery = Record<string, unknown> & { page: number; perPage: number; sort
 
 export type Choice = { value: string | number; label: string };
 
-/** `limit`/`offset` of the requested page, for the list's query. */
-export function pageWindow(query: { page: number; perPage: number }): { limit: number; offset: number } {
-  return { limit: query.perPage, offset: (query.page - 1) * query.perPage };
+/**
+ * `limit`/`offset` of the requested page, for the list's query, and the cursor it continues from
+ * when reached by "next", "previous" or "last" (read by findListPage; a list read by `findAll`
+ * pages by number, and Sequelize ignores the `cursor` its options then carry).
+ */
+export function pageWindow(query: { page: number; perPage: number; after?: string; before?: string; last?: string }): {
+  limit: number;
+  offset: number;
+  cursor?: PageCursor;
+} {
+  const window = { limit: query.perPage, offset: (query.page - 1) * query.perPage };
+  if (!query.after && !query.before && !query.last) return window;
+  return { ...window, cursor: { after: query.after, before: query.before, last: query.last === '1' } };
 }
 
 /** A link to `path` with the list's filters (no page, size or sort) and `format=csv|xlsx`. */
@@ -49,21 +60,32 @@ export type ListFrame<K extends string, F extends string> = {
 
 /**
  * Pagination, sort links, filter values and export links of a list at `path` showing `total` rows
- * (a number, or a count that may have stopped at its cap: findListPage).
- * A page past the last is answered by a redirect to the last page. `sums` are what the whole
- * filtered list adds up to (services/list-query.ts sumOf), shown beside the count.
+ * (a number, or a count that may have stopped at its cap with where the page stands: findListPage,
+ * whose pages continue by cursor). A page past the last is answered by a redirect to the last
+ * page. `sums` are what the whole filtered list adds up to (services/list-query.ts sumOf), shown
+ * beside the count.
  */
 export function listFrame<K extends string, F extends string>(
   path: string,
   query: ListQuery & { sort: K },
-  total: number | ListCount,
+  total: number | (ListCount & { keyset?: KeysetPage }),
   sortKeys: readonly K[],
   filters: readonly F[],
   sums: ListSum[] = [],
 ): ListFrame<K, F> {
-  const counted = typeof total === 'number' ? paginationOf(path, query, total) : paginationOf(path, query, total.count, total.exact);
+  let counted: Pagination;
+  if (typeof total === 'number') counted = paginationOf(path, query, total);
+  else if (total.keyset?.beyond === 'start') throw new PageBeyondLastError(hrefWith(path, query, { page: undefined }));
+  else if (total.keyset?.beyond) {
+    // Nothing after the cursor's row any more: the list's last page, as for a number past the last.
+    throw new PageBeyondLastError(
+      total.exact ? hrefWith(path, query, { page: Math.max(1, Math.ceil(total.count / query.perPage)) }) : hrefWith(path, query, { last: '1' }),
+    );
+  } else if (total.keyset) counted = keysetPaginationOf(path, query, total.count, total.exact, total.keyset);
+  else counted = paginationOf(path, query, total.count, total.exact);
   const pagination = sums.length ? { ...counted, sums } : counted;
-  if (query.page > pagination.pages) throw new PageBeyondLastError(hrefWith(path, query, { page: pagination.pages }));
+  const cursor = query.after || query.before || query.last;
+  if (!cursor && query.page > pagination.pages) throw new PageBeyondLastError(hrefWith(path, query, { page: pagination.pages }));
   return {
     pagination,
     active: filters.filter((f) => query[f] !== undefined && query[f] !== null && query[f] !== '').length,

@@ -12,14 +12,17 @@ import {
   Utils,
   type WhereOptions,
 } from 'sequelize';
+import { BadRequestError } from '../errors.js';
+import { beyondWhere, decodeCursor, type KeysetPage, keyColumnsOf, keysetTag, keyValuesOf, type PageCursor, reversedOrder } from './keyset.js';
 
-/** What a list page reads: its filter, its related records, its order (ending on the id) and its window. */
+/** What a list page reads: its filter, its related records, its order (ending on the id) and its window (a page number's offset, or a cursor: services/keyset.ts). */
 export type ListPageQuery = {
   where: WhereOptions;
   include?: Includeable[];
   order: Order;
   limit: number;
   offset: number;
+  cursor?: PageCursor;
 };
 
 /**
@@ -66,42 +69,83 @@ export async function countCapped<M extends Model>(model: ModelStatic<M>, where:
  *   at the cap (LIST_COUNT_CAP); a page past the cap is not counted at all: its ids are read with
  *   one more, which says whether a next page follows;
  * - the page's ids are found first from the filter and the order alone (a deferred join), which
- *   an index on the sort column answers without reading the rows it skips, so a deep page no
- *   longer sorts and skips whole rows with their joins;
+ *   an index on the sort column answers without reading the rows it skips;
  * - then only those rows are read with their related records, in the same order.
  *
+ * A page reached by "next" or "previous" (`cursor`, services/keyset.ts) reads its ids from the
+ * row it continues from, (sort, id) > (?, ?), so a deep page reads its 26 index entries rather
+ * than skipping an OFFSET of hundreds of thousands; the list's last page is the first page of the
+ * order reversed. Such a page is counted up to the cap like the first (what the page says of the
+ * list stays true), and `keyset` tells the frame what its links continue from.
+ *
  * The `where` must name the table's own columns only (no `$association.column$`), and the order
- * must end on a unique column so that both reads agree on it.
+ * must end on a unique column so that both reads agree on it (and so that it can be continued).
  */
-export async function findListPage<M extends Model>(model: ModelStatic<M>, query: ListPageQuery): Promise<{ rows: M[]; count: number; exact: boolean }> {
+export async function findListPage<M extends Model>(
+  model: ModelStatic<M>,
+  query: ListPageQuery,
+): Promise<{ rows: M[]; count: number; exact: boolean; keyset?: KeysetPage }> {
   const pk = model.primaryKeyAttribute;
-  const idsOf = async (limit: number) =>
-    (
-      (await model.findAll({
-        attributes: [pk],
-        where: query.where,
-        order: query.order,
-        limit,
-        offset: query.offset,
-        raw: true,
-      } as FindOptions)) as unknown as Record<string, unknown>[]
-    ).map((r) => r[pk]);
+  const keys = keyColumnsOf(model as ModelStatic<Model>, query.order);
+  const cursor = query.cursor ?? {};
+  const moving = cursor.after ?? cursor.before;
+  // A cursor for a list that pages by number only, or two places at once, is none this list wrote.
+  if ((moving || cursor.last) && (!keys || (cursor.after && cursor.before) || (moving && cursor.last))) throw new BadRequestError('list.badCursor');
+  const attributes = keys ? [...new Set([pk, ...keys.map((k) => k.attribute)])] : [pk];
+  const read = async (where: WhereOptions, order: Order, limit: number, offset: number) =>
+    (await model.findAll({ attributes, where, order, limit, offset, raw: true } as FindOptions)) as unknown as Record<string, unknown>[];
   let counted: ListCount;
-  let ids: unknown[];
-  if (query.offset >= LIST_COUNT_CAP.rows) {
-    // Past the cap the count says no more than the page does: one id more than the page tells
-    // whether another follows, and the index is read to the page's end once rather than twice.
-    ids = await idsOf(query.limit + 1);
-    if (!ids.length) counted = await countCapped(model, query.where, query.offset);
-    else if (ids.length > query.limit) counted = { count: query.offset + query.limit, exact: false };
-    else counted = { count: query.offset + ids.length, exact: true };
-    ids = ids.slice(0, query.limit);
+  let found: Record<string, unknown>[];
+  let keyset: KeysetPage | undefined;
+  if (keys && (moving || cursor.last)) {
+    const tag = keysetTag(model as ModelStatic<Model>, keys);
+    const from = moving ? decodeCursor(tag, keys, moving) : null;
+    const forward = Boolean(cursor.after);
+    const where = from ? ({ [Op.and]: [query.where, beyondWhere(keys, from.values, forward)] } as WhereOptions) : query.where;
+    [counted, found] = await Promise.all([
+      countCapped(model, query.where, LIST_COUNT_CAP.rows),
+      read(where, forward ? query.order : reversedOrder(keys), query.limit + 1, 0),
+    ]);
+    const more = found.length > query.limit;
+    found = found.slice(0, query.limit);
+    if (!forward) found.reverse();
+    let page = from?.page ?? null;
+    let hasPrev = forward || more;
+    const hasNext = forward ? more : !cursor.last;
+    if (!forward && !more) {
+      // Nothing before these rows: this is the list's first page (a short one when rows came or
+      // went since its link was written, or from the last page of a list not counted to its end;
+      // "first" reads the full one), and every row was seen once walking back.
+      page = 1;
+      hasPrev = false;
+    }
+    if (page === 1 && hasPrev) page = null; // a "first page" with rows before it is no first page
+    const ends = { first: keyValuesOf(keys, found[0] ?? {}), last: keyValuesOf(keys, found[found.length - 1] ?? {}) };
+    keyset = { tag, ...ends, hasPrev, hasNext, page, ...(found.length || !moving ? {} : { beyond: forward ? ('end' as const) : ('start' as const) }) };
   } else {
-    [counted, ids] = await Promise.all([countCapped(model, query.where, Math.max(LIST_COUNT_CAP.rows, query.offset + query.limit)), idsOf(query.limit)]);
+    const idsOf = (limit: number) => read(query.where, query.order, limit, query.offset);
+    if (query.offset >= LIST_COUNT_CAP.rows) {
+      // Past the cap the count says no more than the page does: one id more than the page tells
+      // whether another follows, and the index is read to the page's end once rather than twice.
+      // (Only a page number typed in reads this far; the lists' own links continue by cursor.)
+      found = await idsOf(query.limit + 1);
+      if (!found.length) counted = await countCapped(model, query.where, query.offset);
+      else if (found.length > query.limit) counted = { count: query.offset + query.limit, exact: false };
+      else counted = { count: query.offset + found.length, exact: true };
+      found = found.slice(0, query.limit);
+    } else {
+      [counted, found] = await Promise.all([countCapped(model, query.where, Math.max(LIST_COUNT_CAP.rows, query.offset + query.limit)), idsOf(query.limit)]);
+    }
+    if (keys && found.length) {
+      const tag = keysetTag(model as ModelStatic<Model>, keys);
+      const page = Math.floor(query.offset / query.limit) + 1;
+      keyset = { tag, first: keyValuesOf(keys, found[0]), last: keyValuesOf(keys, found[found.length - 1]), hasPrev: query.offset > 0, hasNext: null, page };
+    }
   }
-  if (!ids.length) return { rows: [], ...counted };
+  const ids = found.map((r) => r[pk]);
+  if (!ids.length) return { rows: [], ...counted, ...(keyset ? { keyset } : {}) };
   const rows = await model.findAll({ where: { [pk]: { [Op.in]: ids } } as WhereOptions, include: query.include, order: query.order } as FindOptions);
-  return { rows: rows as M[], ...counted };
+  return { rows: rows as M[], ...counted, ...(keyset ? { keyset } : {}) };
 }
 
 /**

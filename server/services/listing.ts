@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { encodeCursor, type KeysetPage } from './keyset.js';
 
 export const PER_PAGE_CHOICES = [10, 25, 50, 100] as const;
 
@@ -33,6 +34,10 @@ export function listQuerySchema<const K extends readonly [string, ...string[]], 
     dir: z.enum(['asc', 'desc']).default(defaults.dir),
     format: z.enum(['csv', 'xlsx']).optional(),
     held: z.string().regex(HELD_TOKEN).optional(),
+    // Where a page reached by "next"/"previous"/"last" starts (services/keyset.ts): checked where it is read.
+    after: z.string().max(2000).optional(),
+    before: z.string().max(2000).optional(),
+    last: z.literal('1').optional(),
     ...filters,
   });
 }
@@ -72,12 +77,16 @@ export const optionalDate = () =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
-/** A link to the same list with some query values changed (and the rest kept). */
+/** A page's place by cursor (services/keyset.ts): only a pagination link that sets one writes it, so a sort, filter or export link starts from the first page. */
+const CURSOR_KEYS = ['after', 'before', 'last'];
+
+/** A link to the same list with some query values changed (and the rest kept, but for the page's cursor). */
 export function hrefWith(path: string, query: Record<string | symbol, unknown>, changes: Record<string, unknown>): string {
   const params = new URLSearchParams();
   const held = (query[HELD] as readonly string[] | undefined) ?? [];
   for (const [k, v] of Object.entries({ ...query, ...changes })) {
     if (v === undefined || v === null || v === '' || k === 'format' || held.includes(k)) continue;
+    if (CURSOR_KEYS.includes(k) && !(k in changes)) continue;
     params.set(k, v instanceof Date ? v.toISOString() : String(v));
   }
   const qs = params.toString();
@@ -87,15 +96,18 @@ export function hrefWith(path: string, query: Record<string | symbol, unknown>, 
 /**
  * The pagination partial's view model. `exact` is false when the list was counted only up to a
  * cap (services/list-query.ts): `total` is then a lower bound, the page count unknown, and there
- * is a next page (the count reached past this one).
+ * is a next page (the count reached past this one). `page` is null on a page reached by cursor
+ * whose number is not known (the list's last page past the cap, and the pages before it).
  */
 export type Pagination = {
-  page: number;
+  page: number | null;
   pages: number;
   total: number;
   exact: boolean;
+  firstHref: string | null;
   prevHref: string | null;
   nextHref: string | null;
+  lastHref: string | null;
   /** What the whole filtered list adds up to (listFrame's `sums`), shown beside its count. */
   sums?: ListSum[];
 };
@@ -103,8 +115,13 @@ export type Pagination = {
 /** A sum of the whole filtered list (not just its page), as the list shows it (`label`合计：`value`, or its own `text`): `key` names it for tests and views. */
 export type ListSum = { key: string; label: string; value: string; text?: string };
 
-/** The pagination partial's view model. */
-export function paginationOf(path: string, query: Record<string, unknown> & { page: number; perPage: number }, total: number, exact = true): Pagination {
+/** The pagination partial's view model of a list paged by number. */
+export function paginationOf(
+  path: string,
+  query: Record<string, unknown> & { page: number; perPage: number },
+  total: number,
+  exact = true,
+): Pagination & { page: number } {
   const counted = Math.max(1, Math.ceil(total / query.perPage));
   const pages = exact ? counted : Math.max(counted, query.page + 1);
   const page = Math.min(query.page, pages);
@@ -113,8 +130,46 @@ export function paginationOf(path: string, query: Record<string, unknown> & { pa
     pages,
     total,
     exact,
+    firstHref: page > 1 ? hrefWith(path, query, { page: 1 }) : null,
     prevHref: page > 1 ? hrefWith(path, query, { page: page - 1 }) : null,
     nextHref: page < pages ? hrefWith(path, query, { page: page + 1 }) : null,
+    lastHref: exact && page < pages ? hrefWith(path, query, { page: pages }) : null,
+  };
+}
+
+/**
+ * The pagination of a list read by findListPage (services/list-query.ts): "next" and "previous"
+ * continue by cursor from the last and first rows shown, naming the page they lead to when this
+ * one's is known; the first page is the list's address without a page; the last is a numbered
+ * page while the list is counted exactly (at most LIST_COUNT_CAP rows: its OFFSET is cheap) and
+ * the reversed order's first page beyond that.
+ */
+export function keysetPaginationOf(
+  path: string,
+  query: Record<string, unknown> & { page: number; perPage: number },
+  total: number,
+  exact: boolean,
+  keyset: KeysetPage,
+): Pagination {
+  const counted = Math.max(1, Math.ceil(total / query.perPage));
+  // A number the count contradicts is not said (rows went away since the link was written).
+  const page = keyset.page !== null && (!exact || keyset.page <= counted) ? keyset.page : null;
+  const pages = exact ? counted : Math.max(counted, (page ?? 0) + 1);
+  const hasNext = keyset.hasNext ?? (page !== null && page < pages);
+  const first = { page: undefined };
+  return {
+    page,
+    pages,
+    total,
+    exact,
+    firstHref: keyset.hasPrev ? hrefWith(path, query, first) : null,
+    prevHref: !keyset.hasPrev
+      ? null
+      : page === 2
+        ? hrefWith(path, query, first)
+        : hrefWith(path, query, { ...first, before: encodeCursor(keyset.tag, page === null ? null : page - 1, keyset.first) }),
+    nextHref: hasNext ? hrefWith(path, query, { ...first, after: encodeCursor(keyset.tag, page === null ? null : page + 1, keyset.last) }) : null,
+    lastHref: !hasNext ? null : exact ? hrefWith(path, query, { page: counted }) : hrefWith(path, query, { ...first, last: '1' }),
   };
 }
 

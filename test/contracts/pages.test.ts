@@ -23,6 +23,11 @@ async function signedIn(role: Role, districtCode?: string, organisation?: Organi
 
 const fieldError = (html: string, name: string) => new RegExp(`id="f-${name}-error">([^<]*)<`).exec(html)?.[1] ?? null;
 const totalOf = (html: string) => /data-testid="list-total">([^<]*)</.exec(html)?.[1].replace(/\s+/g, ' ').trim() ?? null;
+/** The pagination link of `rel` (first, prev, next, last), as the browser follows it; null when it is disabled. */
+const linkOf = (html: string, rel: string) => {
+  const href = new RegExp(`href="([^"]*)" data-testid="page-[a-z]+" rel="${rel}"`).exec(html)?.[1];
+  return href ? href.replace(/&amp;/g, '&') : null;
+};
 const listedIds = (html: string) => [...html.matchAll(/data-testid="contract-row" data-id="(\d+)"/g)].map((m) => Number(m[1]));
 
 function draftFields(attrs: Record<string, string> = {}): Record<string, string> {
@@ -232,41 +237,111 @@ describe('contracts: pages', () => {
     expect(pages[2].statements).to.equal(pages[0].statements);
   });
 
-  it('counts a list only up to its cap: past it the page says "more than" and pages on by its next link; the last page counts exactly (#15)', async () => {
+  it('counts a list only up to its cap: past it the page says "more than" and pages on by cursor; the last page is the reversed order\'s first (#15)', async () => {
     const officer = (await buildUser('officer')).user;
     const organisation = await buildOrganisation({ districtCode: 'FT' });
     for (let i = 0; i < 22; i += 1) await buildContract({ organisation, officer });
     const { agent } = await signedIn('officer', 'SZ');
     const kept = LIST_COUNT_CAP.rows;
     LIST_COUNT_CAP.rows = 5;
-    const list = (page: number) => agent.get(`/contracts?organisationId=${organisation.id}&perPage=10&page=${page}`);
-    const next = (page: number) => `href="/contracts?page=${page}&amp;perPage=10&amp;sort=updatedAt&amp;dir=desc&amp;organisationId=${organisation.id}">下一页`;
+    const base = `/contracts?organisationId=${organisation.id}&perPage=10`;
+    const numbered = (page: number) => agent.get(`${base}&page=${page}`);
+    const follow = (html: string, rel: string) => {
+      const href = linkOf(html, rel);
+      expect(href, `a ${rel} link`).to.be.a('string');
+      return agent.get(href as string);
+    };
     try {
-      const first = await list(1);
+      const first = await numbered(1);
       expect(first.status).to.equal(200);
       expect(listedIds(first.text)).to.have.length(10);
       // Counted to the page's end and one more (10 + 1 of 22): more than 10, page 1, a next page.
       expect(totalOf(first.text)).to.equal('超过 10 条 · 第 1 页');
-      expect(first.text).to.include(next(2));
-      // Past the cap the page is not counted: its ids and one more say a next page follows.
-      const second = await list(2);
+      expect(linkOf(first.text, 'prev')).to.equal(null);
+      // "next" continues after the page's last row, with the filter, size and sort kept and no page number.
+      expect(linkOf(first.text, 'next')).to.match(
+        new RegExp(`^/contracts\\?perPage=10&sort=updatedAt&dir=desc&organisationId=${organisation.id}&after=[A-Za-z0-9_-]+$`),
+      );
+      const second = await follow(first.text, 'next');
       expect(listedIds(second.text)).to.have.length(10);
-      expect(totalOf(second.text)).to.equal('超过 20 条 · 第 2 页');
-      expect(second.text).to.include(next(3));
-      const third = await list(3);
+      // A cursor page is counted to the cap alone: it says less, never something wrong.
+      expect(totalOf(second.text)).to.equal('超过 5 条 · 第 2 页');
+      const third = await follow(second.text, 'next');
       expect(listedIds(third.text)).to.have.length(2);
-      expect(totalOf(third.text)).to.equal('共 22 条 · 第 3 / 3 页');
-      const beyond = await list(4);
+      expect(totalOf(third.text)).to.equal('超过 5 条 · 第 3 页');
+      expect(linkOf(third.text, 'next')).to.equal(null);
+      expect(linkOf(third.text, 'last')).to.equal(null);
+      const walked = [first, second, third].flatMap((r) => listedIds(r.text));
+      expect(new Set(walked).size).to.equal(22);
+      // Back by "previous" from page 3 shows page 2 again; from page 2 the first page is the list's address.
+      expect(listedIds((await follow(third.text, 'prev')).text)).to.deep.equal(listedIds(second.text));
+      expect(linkOf(second.text, 'prev')).to.equal(`/contracts?perPage=10&sort=updatedAt&dir=desc&organisationId=${organisation.id}`);
+      // "Last": the reversed order's first page, whose number past the cap is not known.
+      const last = await follow(first.text, 'last');
+      expect(listedIds(last.text)).to.deep.equal(walked.slice(12));
+      expect(totalOf(last.text)).to.equal('超过 5 条 · 最后一页');
+      const before = await follow(last.text, 'prev');
+      expect(listedIds(before.text)).to.deep.equal(walked.slice(2, 12));
+      expect(totalOf(before.text)).to.equal('超过 5 条');
+      const start = await follow(before.text, 'prev');
+      expect(listedIds(start.text), 'walking back sees every row once').to.deep.equal(walked.slice(0, 2));
+      expect(totalOf(start.text)).to.equal('超过 5 条 · 第 1 页');
+      expect(linkOf(start.text, 'prev')).to.equal(null);
+      // A numbered page still reads by its number; past the last it is sent to the last.
+      expect(listedIds((await numbered(2)).text)).to.deep.equal(walked.slice(10, 20));
+      const beyond = await numbered(4);
       expect(beyond.status).to.equal(303);
       expect(beyond.headers.location).to.include('page=3');
-      const all = [first, second, third].flatMap((r) => listedIds(r.text));
-      expect(new Set(all).size).to.equal(22);
-      // Under the cap nothing changes.
+      // Under the cap the count is exact, and "last" is the numbered last page.
       LIST_COUNT_CAP.rows = 100;
-      expect(totalOf((await list(1)).text)).to.equal('共 22 条 · 第 1 / 3 页');
+      const counted = await numbered(1);
+      expect(totalOf(counted.text)).to.equal('共 22 条 · 第 1 / 3 页');
+      expect(linkOf(counted.text, 'last')).to.equal(`/contracts?page=3&perPage=10&sort=updatedAt&dir=desc&organisationId=${organisation.id}`);
+      expect(totalOf((await follow(counted.text, 'next')).text)).to.equal('共 22 条 · 第 2 / 3 页');
     } finally {
       LIST_COUNT_CAP.rows = kept;
     }
+  });
+
+  it("pages by cursor through ties of the sort column with a filter as the numbered pages do; a sort link starts again at page 1; a tampered cursor is a 400 in the reader's language (#15)", async () => {
+    const officer = (await buildUser('officer')).user;
+    const organisation = await buildOrganisation({ districtCode: 'FT' });
+    // Three values of the contract value, seven contracts each: every page boundary falls inside a tie.
+    for (let i = 0; i < 21; i += 1) await buildContract({ organisation, officer, valueFen: 100_000 * ((i % 3) + 1) });
+    const { agent } = await signedIn('officer', 'SZ');
+    for (const dir of ['asc', 'desc']) {
+      const base = `/contracts?organisationId=${organisation.id}&sort=value&dir=${dir}&perPage=10`;
+      const numbered = [1, 2, 3].map(async (p) => listedIds((await agent.get(`${base}&page=${p}`)).text));
+      const expected = (await Promise.all(numbered)).flat();
+      expect(new Set(expected).size).to.equal(21);
+      const walked: number[] = [];
+      let res = await agent.get(base);
+      walked.push(...listedIds(res.text));
+      for (let href = linkOf(res.text, 'next'); href; href = linkOf(res.text, 'next')) {
+        res = await agent.get(href);
+        expect(res.status).to.equal(200);
+        walked.push(...listedIds(res.text));
+      }
+      expect(walked, `sorted by value ${dir}`).to.deep.equal(expected);
+      const back: number[][] = [listedIds(res.text)];
+      for (let href = linkOf(res.text, 'prev'); href; href = linkOf(res.text, 'prev')) {
+        res = await agent.get(href);
+        back.unshift(listedIds(res.text));
+      }
+      expect(back.flat(), `back by value ${dir}`).to.deep.equal(expected);
+    }
+    const page2 = await agent.get(linkOf((await agent.get(`/contracts?organisationId=${organisation.id}&sort=value&perPage=10`)).text, 'next') as string);
+    // The sort links and the export start from the first page: no cursor is carried into them.
+    const sortLinks = [...page2.text.matchAll(/href="(\/contracts\?page=1&[^"]*)"/g)].map((m) => m[1]);
+    expect(sortLinks.length).to.be.greaterThan(0);
+    for (const href of sortLinks) expect(href).to.not.match(/after=|before=|last=/);
+    const after = new URL(`http://x${linkOf(page2.text, 'next')}`).searchParams.get('after') as string;
+    const bad = await agent.get(`/contracts?organisationId=${organisation.id}&sort=value&perPage=10&after=${after.slice(0, -3)}xyz`);
+    expect(bad.status).to.equal(400);
+    expect(bad.text).to.contain('这个翻页链接无法使用');
+    // A cursor of another sort (the link of the value order, sent with the default order) is refused alike.
+    const foreign = await agent.get(`/contracts?organisationId=${organisation.id}&perPage=10&after=${after}`);
+    expect(foreign.status).to.equal(400);
   });
 });
 

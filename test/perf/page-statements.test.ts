@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import type { BudgetLine } from '../../models/BudgetLine.js';
-import { type District, Organisation, type SubDistrict, type User } from '../../models/index.js';
+import type { Model, ModelStatic, Order } from 'sequelize';
+import { Contract } from '../../models/Contract.js';
+import { Deliverable } from '../../models/Deliverable.js';
+import { AuditEvent, type District, Organisation, type SubDistrict, type User } from '../../models/index.js';
+import { encodeCursor, keyColumnsOf, keysetTag } from '../../server/services/keyset.js';
 import type { Role } from '../../models/User.js';
 import { buildUser, TEST_PASSWORD } from '../factories/index.js';
 import {
@@ -26,6 +30,17 @@ import { testSequelize } from '../support/hooks.js';
  * page meets it, and today's count where it does not yet (named in CEILING).
  */
 type Page = { key: string; role: Role; path: (f: Fixture) => string };
+
+/**
+ * A "next" cursor of a list's order (services/keyset.ts) continuing from a row before all of its
+ * rows, so that the cursor page lists them all at either size: what a deep page reached by "next"
+ * reads, whatever the row it continues from.
+ */
+function cursorBefore(model: ModelStatic<Model>, order: [string, string][], values: unknown[]): string {
+  const keys = keyColumnsOf(model, order as Order);
+  if (!keys) throw new Error(`${model.name}'s order is not continued by cursor`);
+  return encodeCursor(keysetTag(model, keys), 2, values);
+}
 type Fixture = { district: District; organisation: Organisation; contractId: number };
 
 const PAGES: Page[] = [
@@ -46,6 +61,39 @@ const PAGES: Page[] = [
   { key: 'child worker list', role: 'officer', path: () => '/workers' },
   { key: 'organisation list', role: 'officer', path: () => '/organisations' },
   { key: 'audit trail', role: 'inspector', path: (f) => `/audit?recordType=contract&recordId=${f.contractId}` },
+  // Deep pages as the lists reach them: by the cursor of "next", and the last page (#15).
+  {
+    key: 'contract list, next page by cursor',
+    role: 'officer',
+    path: () =>
+      `/contracts?after=${cursorBefore(
+        Contract,
+        [
+          ['updatedAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        ['2999-01-01T00:00:00.000Z', 2 ** 31],
+      )}`,
+  },
+  { key: 'contract list, last page', role: 'officer', path: () => '/contracts?last=1' },
+  {
+    key: 'deliverable list, next page by cursor',
+    role: 'officer',
+    path: () =>
+      `/deliverables?after=${cursorBefore(
+        Deliverable,
+        [
+          ['dueOn', 'ASC'],
+          ['id', 'ASC'],
+        ],
+        ['1900-01-01', 0],
+      )}`,
+  },
+  {
+    key: 'audit trail, next page by cursor',
+    role: 'inspector',
+    path: () => `/audit?after=${cursorBefore(AuditEvent, [['seq', 'DESC']], [2 ** 31])}`,
+  },
   { key: 'finance dashboard', role: 'finance', path: () => '/finance' },
 ];
 

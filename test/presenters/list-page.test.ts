@@ -11,6 +11,13 @@ describe('the list-page frame every list shares', () => {
   it('reads the requested page of rows', () => {
     expect(pageWindow(query)).to.deep.equal({ limit: 25, offset: 50 });
     expect(pageWindow({ page: 1, perPage: 10 })).to.deep.equal({ limit: 10, offset: 0 });
+    // A page reached by "next", "previous" or "last" carries its cursor to findListPage (#15).
+    expect(pageWindow({ page: 1, perPage: 10, after: 'abc' })).to.deep.equal({
+      limit: 10,
+      offset: 0,
+      cursor: { after: 'abc', before: undefined, last: false },
+    });
+    expect(pageWindow({ page: 1, perPage: 10, last: '1' }).cursor).to.include({ last: true });
   });
 
   it('links the export to exactly what is filtered, without page, size or sort', () => {
