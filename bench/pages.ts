@@ -78,7 +78,11 @@ const PAGES: PageSpec[] = [
 ];
 
 type Ready = { port: number; basePort: number; facts: Facts };
-type Message = { id: number; kind: 'capture-on' } | { id: number; kind: 'capture-off' } | { id: number; kind: 'baseline'; key: string; statements: string[] };
+type Message =
+  | { id: number; kind: 'capture-on' }
+  | { id: number; kind: 'capture-off' }
+  | { id: number; kind: 'cpu' }
+  | { id: number; kind: 'baseline'; key: string; statements: string[] };
 
 /** The app and the bare baseline server, in the child process. */
 async function serve(): Promise<void> {
@@ -153,6 +157,13 @@ async function serve(): Promise<void> {
       captured = null;
       return;
     }
+    // The process's CPU time (user + system, µs), read around each load run: CPU per request is a
+    // figure the other work on a shared machine changes far less than throughput.
+    if (m.kind === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ id: m.id, cpu: user + system });
+      return;
+    }
     if (m.kind === 'baseline') baselines.set(m.key, m.statements);
     process.send?.({ id: m.id });
   });
@@ -220,9 +231,9 @@ async function main(): Promise<void> {
   const child = fork(script, ['--serve'], { execArgv: [...loader, ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let nextId = 0;
   const ask = (m: Record<string, unknown>) =>
-    new Promise<{ statements?: string[] }>((resolve) => {
+    new Promise<{ statements?: string[]; cpu?: number }>((resolve) => {
       const id = ++nextId;
-      const on = (reply: { id?: number; statements?: string[] }) => {
+      const on = (reply: { id?: number; statements?: string[]; cpu?: number }) => {
         if (reply.id !== id) return;
         child.off('message', on);
         resolve(reply);
@@ -259,10 +270,14 @@ async function main(): Promise<void> {
       for (const c of CONNECTIONS) {
         const loadAvg = os.loadavg()[0];
         process.stdout.write(`… ${page.key} at ${c}: page, then baseline, ${c * PER_CONNECTION} requests each\n`);
+        const cpu0 = (await ask({ kind: 'cpu' })).cpu ?? 0;
         const p = await load(url, c, headers);
+        const cpu1 = (await ask({ kind: 'cpu' })).cpu ?? 0;
         const b = await load(`${bare}/base/${page.key}`, c, {});
+        const cpu2 = (await ask({ kind: 'cpu' })).cpu ?? 0;
+        const cpuMs = (us: number, n: number) => fmt(us / 1000 / Math.max(1, n), 1);
         rows.push(
-          `| ${page.label} | ${c} | ${fmt(p.rps, 1)} | ${fmt(b.rps, 1)} | **${fmt(p.rps / b.rps, 2)}** | ${fmt(p.p50)} / ${fmt(p.p99)} ms | ${fmt(b.p50)} / ${fmt(b.p99)} ms | ${statements.length} (${reads.length} reads) | ${p.failed + b.failed ? `${p.failed} / ${b.failed}` : ''} | ${loadAvg.toFixed(1)} |`,
+          `| ${page.label} | ${c} | ${fmt(p.rps, 1)} | ${fmt(b.rps, 1)} | **${fmt(p.rps / b.rps, 2)}** | ${fmt(p.p50)} / ${fmt(p.p99)} ms | ${fmt(b.p50)} / ${fmt(b.p99)} ms | ${cpuMs(cpu1 - cpu0, p.total)} / ${cpuMs(cpu2 - cpu1, b.total)} ms | ${statements.length} (${reads.length} reads) | ${p.failed + b.failed ? `${p.failed} / ${b.failed}` : ''} | ${loadAvg.toFixed(1)} |`,
         );
         process.stdout.write(`${rows[rows.length - 1]}\n`);
       }
@@ -276,8 +291,8 @@ async function main(): Promise<void> {
       `- Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), shared; Node ${process.version}; ${PER_CONNECTION} requests per connection per run (at most ${TIME_LIMIT} s), page then its baseline`,
       `- Load average (1 min) at the start: ${os.loadavg()[0].toFixed(2)} — the machine is shared: compare ratios, not absolute figures`,
       '',
-      '| page | conn. | page req/s | baseline req/s | ratio | page p50 / p99 | baseline p50 / p99 | statements | failed (page / baseline) | load avg |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| page | conn. | page req/s | baseline req/s | ratio | page p50 / p99 | baseline p50 / p99 | app CPU per request (page / baseline) | statements | failed (page / baseline) | load avg |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
       '',
     ];
