@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { quickRead } from '../db.js';
 import type { Actor } from '../policies/actor.js';
 import { attemptSignIn, findUserForSession } from './signin.js';
-import { settle } from './session-store.js';
+import { type SessionUser, sessionUserOf, settle } from './session-store.js';
 
 declare global {
   namespace Express {
@@ -29,6 +29,21 @@ export function toActor(user: User): Actor {
   };
 }
 
+/** The actor of the user read with the request's session (one statement with the session's own). */
+function actorOfSessionUser(user: SessionUser): Actor {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role as Actor['role'],
+    districtId: user.districtId,
+    cityLevel: user.districtKind === 'city',
+    agencyId: user.agencyId,
+    organisationId: user.organisationId,
+    mustChangePassword: user.mustChangePassword,
+  };
+}
+
 /** Configures passport-local over `attemptSignIn`; the session holds only the user id. */
 export function configurePassport(config: Config): passport.PassportStatic {
   passport.use(
@@ -43,8 +58,14 @@ export function configurePassport(config: Config): passport.PassportStatic {
     }),
   );
   passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: number, done) => {
-    // A disabled user's session ends at their next request.
+  passport.deserializeUser((req: object, id: number, done: (err: unknown, user?: Actor | false) => void) => {
+    // A disabled user's session ends at their next request. The session's statement read the
+    // user already (session-store.ts); a user id the row did not name is read here.
+    const read = sessionUserOf(req);
+    if (read && read.id === id) {
+      process.nextTick(done, null, read.status === 'active' ? actorOfSessionUser(read) : false);
+      return;
+    }
     settle(
       quickRead(() => findUserForSession(id)).then((user) => (user && user.status === 'active' ? toActor(user) : false)),
       done,

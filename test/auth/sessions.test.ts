@@ -40,6 +40,18 @@ describe('sessions', () => {
     expect(res.headers.location).to.match(/^\/login/);
   });
 
+  it('reads the user afresh with each request: a new name, role or forced password change applies at once (#15)', async () => {
+    const { user, agent } = await signInAndKeepCookie('officer');
+    await User.update({ displayName: 'Renamed Officer' }, { where: { id: user.id } });
+    expect((await agent.get('/contracts')).text).to.contain('Renamed Officer');
+    // An officer made inspector may no longer open the form of a new catalogue item.
+    expect((await agent.get('/catalogue/new')).status).to.equal(200);
+    await User.update({ role: 'inspector' }, { where: { id: user.id } });
+    expect((await agent.get('/catalogue/new')).status).to.equal(403);
+    await User.update({ mustChangePassword: true }, { where: { id: user.id } });
+    expect((await agent.get('/contracts')).headers.location).to.equal('/account/password');
+  });
+
   it('ends a session left idle for 30 minutes', async () => {
     const { agent, sid } = await signInAndKeepCookie('inspector');
     await Session.update({ expiresAt: new Date(Date.now() - 1000) }, { where: { sid } });
