@@ -23,7 +23,7 @@ import { queueBatchFrame, queueFilterChoices } from './batches.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
 import { beijingDayStart } from '../clock.js';
 import { addDays } from '../services/calendar.js';
-import { countCapped, listCountCap, sumsOf } from '../services/list-query.js';
+import { findListPage, sumsOf } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ALLOCATIONS_PATH = '/allocations';
@@ -109,11 +109,11 @@ function summaryOf(a: Allocation, heldFen: number | null, lang: Lang) {
 export async function allocationListPage(actor: Actor, query: AllocationListQuery, lang: Lang) {
   const show = scopeShow(actor);
   const { t } = lang;
-  // Counted on the table alone up to its cap (#15); the order may be the district's, so the page is read with its joins.
+  // Counted on the table alone up to its cap, continued by cursor from "next" (#15); ordered by
+  // the district's place, the page is read with its joins (findListPage).
   const where = allocationListWhere(actor, query);
-  const [count, rows, districts, sum] = await Promise.all([
-    countCapped(Allocation, where, listCountCap(query)),
-    Allocation.findAll({ where, include: WITH, order: orderOf(query.sort, query.dir), ...pageWindow(query) }),
+  const [{ rows, ...count }, districts, sum] = await Promise.all([
+    findListPage(Allocation, { where, include: WITH, order: orderOf(query.sort, query.dir), ...pageWindow(query) }),
     districtsInOrder(),
     sumsOf(Allocation, where, ledgerSums(query.asAt)),
   ]);

@@ -9,7 +9,7 @@ import type { ExportColumn } from '../services/export.js';
 import { earliestValidTrainingDay, latestLapsingTrainingDay, statusFromSummary } from '../services/training-status.js';
 import type { Lang } from '../i18n/index.js';
 import { type Choice, type ListFrame, listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
-import { countCapped, listCountCap } from '../services/list-query.js';
+import { findListPage } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
 import { districtName, workerName } from './format.js';
 
@@ -118,11 +118,10 @@ export async function workerListPage(actor: Actor, query: WorkerListQuery, today
   // Sub-districts of the district chosen, or of the only district the reader sees.
   const subDistrictOf = query.districtId ?? (show.district ? undefined : actor.districtId);
   const { t } = lang;
-  // Counted on the table alone up to its cap (#15): 600,000 workers at city scale.
+  // Counted on the table alone up to its cap, continued by cursor from "next" (#15): 600,000 workers at city scale.
   const where = workerListWhere(actor, query, today);
-  const [count, rows, districts, subDistricts] = await Promise.all([
-    countCapped(ChildWorker, where, listCountCap(query)),
-    ChildWorker.findAll({ where, include: PLACE, order: orderOf(query.sort, query.dir), ...pageWindow(query) }),
+  const [{ rows, ...count }, districts, subDistricts] = await Promise.all([
+    findListPage(ChildWorker, { where, include: PLACE, order: orderOf(query.sort, query.dir), ...pageWindow(query) }),
     districtsFor(actor),
     subDistrictOf
       ? SubDistrict.findAll({

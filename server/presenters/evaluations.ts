@@ -29,6 +29,7 @@ import { today } from '../clock.js';
 import { districtName, formatDateTime } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
+import { findListPage } from '../services/list-query.js';
 import { templateOptions } from './template-choices.js';
 import { editFormValues, type FormValues } from './stale-edit.js';
 
@@ -119,14 +120,9 @@ export async function evaluationListPage(actor: Actor, query: EvaluationListQuer
   // An evaluator's list is theirs alone: their name on every row says nothing either.
   const show = { ...scopeShow(actor), evaluator: actor.role !== 'evaluator' };
   const { t } = lang;
-  const [{ rows, count }, districts] = await Promise.all([
-    Evaluation.findAndCountAll({
-      where: evaluationListWhere(actor, query),
-      include: WITH,
-      order: orderOf(query.sort, query.dir),
-      ...pageWindow(query),
-      distinct: true,
-    }),
+  const [{ rows, ...count }, districts] = await Promise.all([
+    // Counted on the table alone up to its cap, continued by cursor from "next" (#15).
+    findListPage(Evaluation, { where: evaluationListWhere(actor, query), include: WITH, order: orderOf(query.sort, query.dir), ...pageWindow(query) }),
     districtsInOrder(),
   ]);
   return {

@@ -15,6 +15,7 @@ import { acceptAttribute, FILE_TYPES, uploadKind } from '../services/storage/kin
 import { formatDate, formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
+import { findListPage } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const ORGANISATIONS_PATH = '/organisations';
@@ -93,8 +94,9 @@ async function districtsFor(actor: Actor): Promise<District[]> {
 export async function organisationListPage(actor: Actor, query: OrganisationListQuery, lang: Lang) {
   const show = scopeShow(actor);
   const { t } = lang;
-  const [{ rows, count }, districts] = await Promise.all([
-    Organisation.findAndCountAll({
+  const [{ rows, ...count }, districts] = await Promise.all([
+    // Counted on the table alone up to its cap, continued by cursor from "next" (#15).
+    findListPage(Organisation, {
       where: organisationListWhere(actor, query),
       include: [DISTRICT],
       order: orderOf(query.sort, query.dir),

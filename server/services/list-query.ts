@@ -34,11 +34,6 @@ export type ListPageQuery = {
  */
 export const LIST_COUNT_CAP = { rows: 10_000 };
 
-/** The cap a list page counts to: LIST_COUNT_CAP, or just past the page asked for when that is further. */
-export function listCountCap(query: { page: number; perPage: number }): number {
-  return Math.max(LIST_COUNT_CAP.rows, query.page * query.perPage);
-}
-
 /** A list's count: exact, or "at least" when it reached the cap. */
 export type ListCount = { count: number; exact: boolean };
 
@@ -79,7 +74,8 @@ export async function countCapped<M extends Model>(model: ModelStatic<M>, where:
  * list stays true), and `keyset` tells the frame what its links continue from.
  *
  * The `where` must name the table's own columns only (no `$association.column$`), and the order
- * must end on a unique column so that both reads agree on it (and so that it can be continued).
+ * must end on a unique column so that both reads agree on it (and so that it can be continued);
+ * an order by a related record's column is read in one joined query by page number.
  */
 export async function findListPage<M extends Model>(
   model: ModelStatic<M>,
@@ -91,13 +87,22 @@ export async function findListPage<M extends Model>(
   const moving = cursor.after ?? cursor.before;
   // A cursor for a list that pages by number only, or two places at once, is none this list wrote.
   if ((moving || cursor.last) && (!keys || (cursor.after && cursor.before) || (moving && cursor.last))) throw new BadRequestError('list.badCursor');
-  const attributes = keys ? [...new Set([pk, ...keys.map((k) => k.attribute)])] : [pk];
+  if (!keys) {
+    // An order by a related record's column (a district's place in the city) is read with its
+    // joins, by page number, and counted on the table alone.
+    const [counted, rows] = await Promise.all([
+      countCapped(model, query.where, Math.max(LIST_COUNT_CAP.rows, query.offset + query.limit)),
+      model.findAll({ where: query.where, include: query.include, order: query.order, limit: query.limit, offset: query.offset } as FindOptions),
+    ]);
+    return { rows: rows as M[], ...counted };
+  }
+  const attributes = [...new Set([pk, ...keys.map((k) => k.attribute)])];
   const read = async (where: WhereOptions, order: Order, limit: number, offset: number) =>
     (await model.findAll({ attributes, where, order, limit, offset, raw: true } as FindOptions)) as unknown as Record<string, unknown>[];
   let counted: ListCount;
   let found: Record<string, unknown>[];
   let keyset: KeysetPage | undefined;
-  if (keys && (moving || cursor.last)) {
+  if (moving || cursor.last) {
     const tag = keysetTag(model as ModelStatic<Model>, keys);
     const from = moving ? decodeCursor(tag, keys, moving) : null;
     const forward = Boolean(cursor.after);
@@ -136,7 +141,7 @@ export async function findListPage<M extends Model>(
     } else {
       [counted, found] = await Promise.all([countCapped(model, query.where, Math.max(LIST_COUNT_CAP.rows, query.offset + query.limit)), idsOf(query.limit)]);
     }
-    if (keys && found.length) {
+    if (found.length) {
       const tag = keysetTag(model as ModelStatic<Model>, keys);
       const page = Math.floor(query.offset / query.limit) + 1;
       keyset = { tag, first: keyValuesOf(keys, found[0]), last: keyValuesOf(keys, found[found.length - 1]), hasPrev: query.offset > 0, hasNext: null, page };
