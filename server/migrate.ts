@@ -42,7 +42,7 @@ export function migrator(sequelize: Sequelize): Umzug<ReturnType<Sequelize['getQ
   });
 }
 
-/** Applies every pending migration. */
-export async function migrateUp(sequelize: Sequelize): Promise<void> {
-  await migrator(sequelize).up();
+/** Applies every pending migration; the names of those that ran. */
+export async function migrateUp(sequelize: Sequelize): Promise<string[]> {
+  return (await migrator(sequelize).up()).map((m) => m.name);
 }

@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { initDatabase } from '../database.js';
 import { logger } from '../logger.js';
 import { migrator } from '../migrate.js';
+import { raiseAllGenerations } from '../services/change-generations.js';
 import { type Output, runAsScript } from './entry.js';
 
 const USAGE = 'usage: migrate.ts up | down [--to 0|<migration name>]';
@@ -47,6 +48,8 @@ export async function migrate(argv: string[], open: () => Promise<Sequelize>, io
         for (const m of reverted) io.out(`Reverted ${m.name}\n`);
         io.out(reverted.length ? `${reverted.length} migration(s) reverted.\n` : 'Nothing to revert.\n');
       }
+      // A running app may hold figures of before: every generation moves (services/change-generations.ts).
+      await raiseAllGenerations(sequelize);
       return 0;
     } finally {
       await sequelize.close();

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { logger } from '../logger.js';
+import { withGenerationScope } from '../services/change-generations.js';
 
-/** Gives each request an id (shown on error pages) and logs it as one JSON line when it ends. */
+/**
+ * Gives each request an id (shown on error pages), logs it as one JSON line when it ends, and
+ * runs it in a generation scope of its own (the cached figures' generations it has read).
+ */
 export function requestContext(req: Request, res: Response, next: NextFunction): void {
   req.id = randomUUID();
   res.setHeader('X-Request-Id', req.id);
@@ -21,5 +25,5 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
       'request',
     );
   });
-  next();
+  withGenerationScope(next);
 }

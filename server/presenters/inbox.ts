@@ -1,8 +1,7 @@
-import { QueryTypes } from 'sequelize';
 import { today } from '../clock.js';
-import { getSequelize } from '../db.js';
 import type { Lang } from '../i18n/index.js';
 import type { Actor } from '../policies/index.js';
+import { cachedScalars } from '../services/figure-cache.js';
 import { figureSql } from '../services/figures.js';
 import { paginationOf } from '../services/listing.js';
 import { type InboxKind, type InboxRow, kindsFor } from './inbox-kinds.js';
@@ -27,15 +26,14 @@ const unreadSql = (actor: Actor) =>
   `(SELECT COUNT(*) FROM notifications n WHERE n.user_id = ${Number.isSafeInteger(actor.id) ? actor.id : -1} AND n.read_at IS NULL)`;
 
 /**
- * Every count of the actor's to-do list, and their unread notifications, in one statement
- * (`SELECT (…) AS k0, (…) AS k1, (…) AS unread`), so the badges on every page cost one query
- * whatever the data and the number of kinds.
+ * Every count of the actor's to-do list, and their unread notifications: cached figures
+ * (services/figure-cache.ts), those a write changed computed in one statement, so the badges on
+ * every page cost at most one query whatever the data and the number of kinds.
  */
 async function badgeCounts(actor: Actor, day: string): Promise<{ counts: InboxCounts; unread: number }> {
   const kinds = kindsFor(actor);
-  const sql = `SELECT ${[...kinds.map((k, i) => `${countSql(k, actor, day)} AS k${i}`), `${unreadSql(actor)} AS unread`].join(', ')}`;
-  const [row] = await getSequelize().query<Record<string, number | string>>(sql, { type: QueryTypes.SELECT });
-  return { counts: Object.fromEntries(kinds.map((k, i) => [k.key, Number(row?.[`k${i}`] ?? 0)])), unread: Number(row?.unread ?? 0) };
+  const values = await cachedScalars([...kinds.map((k) => countSql(k, actor, day)), unreadSql(actor)]);
+  return { counts: Object.fromEntries(kinds.map((k, i) => [k.key, values[i] ?? 0])), unread: values[kinds.length] ?? 0 };
 }
 
 /** How many items of each kind wait for the actor. */

@@ -1,5 +1,6 @@
-import { col, fn, type Model, type ModelStatic, QueryTypes, Utils, type WhereOptions } from 'sequelize';
+import { col, fn, type Model, type ModelStatic, Utils, type WhereOptions } from 'sequelize';
 import { getSequelize } from '../db.js';
+import { cachedScalars } from './figure-cache.js';
 
 /** One figure a page shows: the rows of `model` matching `where` counted, or their `sum` column added up. */
 export type Figure = { model: ModelStatic<Model>; where: WhereOptions; sum?: string };
@@ -86,13 +87,10 @@ function generateFigureSql(figure: Figure): string {
 }
 
 /**
- * Several figures in one statement (`SELECT (…) AS f0, (…) AS f1, …`, #15): a start page's cards
- * cost one round trip and hold one pooled connection however many figures the role watches,
- * instead of a statement (and, asked together, a connection) each.
+ * Several figures, those not cached computed in one statement (`SELECT (…) AS f0, (…) AS f1, …`,
+ * #15): a start page's cards cost at most one round trip and one pooled connection however many
+ * figures the role watches, and none that no write has changed since (services/figure-cache.ts).
  */
-export async function readFigures(figures: readonly Figure[]): Promise<number[]> {
-  if (!figures.length) return [];
-  const sql = `SELECT ${figures.map((f, i) => `${figureSql(f)} AS f${i}`).join(', ')}`;
-  const [row] = await getSequelize().query<Record<string, number | string | null>>(sql, { type: QueryTypes.SELECT });
-  return figures.map((_, i) => Number(row?.[`f${i}`] ?? 0));
+export function readFigures(figures: readonly Figure[]): Promise<number[]> {
+  return cachedScalars(figures.map(figureSql));
 }

@@ -1,18 +1,6 @@
-import {
-  col,
-  type FindOptions,
-  fn,
-  type literal,
-  type Includeable,
-  type Model,
-  type ModelStatic,
-  Op,
-  type Order,
-  QueryTypes,
-  Utils,
-  type WhereOptions,
-} from 'sequelize';
+import { col, type FindOptions, fn, literal, type Includeable, type Model, type ModelStatic, Op, type Order, Utils, type WhereOptions } from 'sequelize';
 import { BadRequestError } from '../errors.js';
+import { cachedRow } from './figure-cache.js';
 import { beyondWhere, decodeCursor, type KeysetPage, keyColumnsOf, keysetTag, keyValuesOf, type PageCursor, reversedOrder } from './keyset.js';
 
 /** What a list page reads: its filter, its related records, its order (ending on the id) and its window (a page number's offset, or a cursor: services/keyset.ts). */
@@ -42,17 +30,24 @@ export type ListCount = { count: number; exact: boolean };
  * database stops reading there): exact when fewer, otherwise `{ count: cap, exact: false }`.
  */
 export async function countCapped<M extends Model>(model: ModelStatic<M>, where: WhereOptions, cap: number): Promise<ListCount> {
+  const inner = selectSql(model, { attributes: [[literal('1'), 'one']], where, limit: cap + 1 });
+  // `inner` is Sequelize's own SELECT with every value escaped by its generator; SQL has no
+  // placeholder for a subquery. Cached while the table is unchanged (services/figure-cache.ts).
+  const row = await cachedRow(`SELECT COUNT(*) AS n FROM (${inner}) AS capped`);
+  const n = Number(row.n ?? 0);
+  return n > cap ? { count: cap, exact: false } : { count: n, exact: true };
+}
+
+/**
+ * The text of a SELECT on `model`'s table by Sequelize's own generator (every value escaped by
+ * it), for a statement that wraps it or a cache that keys on it.
+ */
+function selectSql<M extends Model>(model: ModelStatic<M>, options: { attributes: unknown[]; where: WhereOptions; limit?: number }): string {
   const sequelize = model.sequelize;
   if (!sequelize) throw new Error(`${model.name} is not initialised`);
-  const options = Utils.mapOptionFieldNames({ where, attributes: [] as string[] }, model as never) as { where: WhereOptions };
+  const mapped = Utils.mapOptionFieldNames({ where: options.where, attributes: [] as string[] }, model as never) as { where: WhereOptions };
   const generator = (sequelize.getQueryInterface() as unknown as { queryGenerator: { selectQuery: (...a: unknown[]) => string } }).queryGenerator;
-  const inner = generator
-    .selectQuery(model.getTableName(), { attributes: [[sequelize.literal('1'), 'one']], where: options.where, limit: cap + 1 }, model)
-    .replace(/;\s*$/, '');
-  // `inner` is Sequelize's own SELECT with every value escaped by its generator; SQL has no placeholder for a subquery.
-  const [row] = (await sequelize.query(`SELECT COUNT(*) AS n FROM (${inner}) AS capped`, { type: QueryTypes.SELECT })) as { n: number | string }[];
-  const n = Number(row?.n ?? 0);
-  return n > cap ? { count: cap, exact: false } : { count: n, exact: true };
+  return generator.selectQuery(model.getTableName(), { ...options, where: mapped.where }, model).replace(/;\s*$/, '');
 }
 
 /**
@@ -171,6 +166,7 @@ export async function sumsOf<M extends Model, K extends string>(
     if (w && typeof w === 'object' && 'distinct' in w) return [fn('COUNT', fn('DISTINCT', column((w as { distinct: string }).distinct))), key];
     return [fn('SUM', w as ReturnType<typeof literal>), key];
   });
-  const row = (await model.findOne({ attributes, where, raw: true } as FindOptions)) as unknown as Record<string, number | string | null> | null;
-  return Object.fromEntries(Object.keys(what).map((k) => [k, Number(row?.[k] ?? 0)])) as Record<K, number>;
+  // Cached while the tables it reads are unchanged (services/figure-cache.ts).
+  const row = await cachedRow(selectSql(model, { attributes, where }));
+  return Object.fromEntries(Object.keys(what).map((k) => [k, Number(row[k] ?? 0)])) as Record<K, number>;
 }
