@@ -396,9 +396,12 @@ describe('organisations: registry', () => {
         }
         return n;
       };
+      // Once unmeasured: the to-do badges every page shows are kept while their tables do not
+      // change (services/figure-cache.ts), so the first page read after a write also reads them.
+      await countQueries('/organisations?sort=district');
       const one = await countQueries(`/organisations?q=${encodeURIComponent(`${tag}0`)}&sort=district`);
       const six = await countQueries(`/organisations?q=${encodeURIComponent(tag)}&sort=district`);
-      expect(six).to.equal(one);
+      expect(six, `one ${one}, six ${six}`).to.equal(one);
     });
   });
 });
