@@ -34,6 +34,10 @@ describe('one way per thing', () => {
     expect(occurrences(filesUnder('views', '.ejs'), /\bstatus\s*[!=]==?/)).to.deep.equal([]);
   });
 
+  it('views include other views by their path from views/ (#15): a relative include is looked up on disk at every render', () => {
+    expect(occurrences(filesUnder('views', '.ejs'), /include\(\s*['"`][^/]/)).to.deep.equal([]);
+  });
+
   it('the largest record id is written once (schemas/common.ts)', () => {
     const files = [...filesUnder('server', '.ts'), ...filesUnder('routes', '.ts')].filter((f) => f !== 'server/schemas/common.ts');
     expect(occurrences(files, /2_?147_?483_?647/)).to.deep.equal([]);
