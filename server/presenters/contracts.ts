@@ -41,6 +41,22 @@ export const CONTRACT_PLACE = [
   { model: Project, as: 'project', attributes: ['id', 'title', 'ocid', 'year', 'status'] },
 ];
 
+/** What a list row reads of the contract itself (`contractSummaryOf`), beside CONTRACT_PLACE. */
+const CONTRACT_ROW_ATTRIBUTES = [
+  'id',
+  'number',
+  'year',
+  'districtId',
+  'organisationId',
+  'projectId',
+  'valueFen',
+  'reimbursementCeilingFen',
+  'termStart',
+  'termEnd',
+  'status',
+  'updatedAt',
+];
+
 /** The list's filter joined by AND to what the actor may see; the export uses the very same one. */
 export function contractListWhere(actor: Actor, filter: ContractFilter): WhereOptions<Contract> {
   const and: unknown[] = [contractScope(actor)];
@@ -105,6 +121,7 @@ export async function contractListPage(actor: Actor, query: ContractListQuery, l
   const [{ rows, ...count }, districts] = await Promise.all([
     findListPage(Contract, {
       where: contractListWhere(actor, query),
+      attributes: CONTRACT_ROW_ATTRIBUTES,
       include: CONTRACT_PLACE,
       order: [
         [SORT_COLUMN[query.sort], query.dir.toUpperCase()],
