@@ -43,6 +43,23 @@ const PLACE = [
   { model: District, as: 'district', attributes: ['id', 'code', 'name', 'nameEn', 'sortOrder', 'kind'] },
 ];
 
+/** What a list row reads of the deliverable itself (`deliverableSummaryOf`), beside PLACE (#15). */
+const DELIVERABLE_ROW_ATTRIBUTES = [
+  'id',
+  'contractId',
+  'organisationId',
+  'districtId',
+  'categoryCode',
+  'periodStart',
+  'periodEnd',
+  'dueOn',
+  'status',
+  'currentVersion',
+  'firstSubmittedAt',
+  'submittedAt',
+  'acceptedAt',
+];
+
 export const STATUS_CLASS: Record<DeliverableStatus, string> = {
   draft: 'text-bg-light',
   submitted: 'text-bg-info',
@@ -156,6 +173,7 @@ export async function deliverableListPage(actor: Actor, query: DeliverableListQu
   const [{ rows, ...count }, districts, names] = await Promise.all([
     findListPage(Deliverable, {
       where: deliverableListWhere(actor, query, day),
+      attributes: DELIVERABLE_ROW_ATTRIBUTES,
       include: PLACE,
       order: [
         [SORT_COLUMN[query.sort], query.dir.toUpperCase()],
@@ -214,6 +232,7 @@ export async function reviewQueuePage(actor: Actor, query: ReviewQueueQuery, lan
   const [{ rows, ...count }, districts, names] = await Promise.all([
     findListPage(Deliverable, {
       where: { [Op.and]: and } as WhereOptions,
+      attributes: DELIVERABLE_ROW_ATTRIBUTES,
       include: PLACE,
       order: [
         ['submittedAt', query.dir.toUpperCase()],
