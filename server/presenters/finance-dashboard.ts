@@ -12,7 +12,8 @@ import { formatFen } from '../services/money.js';
 import { formatShare } from './budget.js';
 import type { Lang } from '../i18n/index.js';
 import { type CardPlan, countCard } from './dashboard-card.js';
-import { readFigures } from '../services/figures.js';
+import { cachedValue } from '../services/figure-cache.js';
+import { figureKey, readFigures } from '../services/figures.js';
 
 type Row = Record<string, string | number | null>;
 
@@ -53,9 +54,17 @@ export function apportion(total: number, weights: Map<string, number>): Map<stri
  * (allocation → contract, net of uncommits) and paid (contract → paid, shared over the fund
  * sources that committed the contract's money, in proportion).
  */
-export async function fundSourceFigures(actor: Actor, year?: number): Promise<Map<string, { allocatedFen: number; committedFen: number; paidFen: number }>> {
-  const s = getSequelize();
+export function fundSourceFigures(actor: Actor, year?: number): Promise<ReadonlyMap<string, Readonly<FundSourceFigure>>> {
   const scope = lineScopeSql(actor, year);
+  // Sums over every ledger entry of the scope (#15: seconds at city scale), kept while the ledger,
+  // the allocations and the lines do not change (services/figure-cache.ts).
+  return cachedValue(`fundSourceFigures|${scope.sql}|${JSON.stringify(scope.replacements)}`, () => computeFundSourceFigures(scope));
+}
+
+type FundSourceFigure = { allocatedFen: number; committedFen: number; paidFen: number };
+
+async function computeFundSourceFigures(scope: { sql: string; replacements: Record<string, number> }): Promise<Map<string, FundSourceFigure>> {
+  const s = getSequelize();
   const [flows, commits] = await Promise.all([
     s.query<Row>(
       `SELECT b.fund_source AS fund_source,
@@ -97,8 +106,30 @@ export async function fundSourceFigures(actor: Actor, year?: number): Promise<Ma
 
 /** The lottery fund's share spent on child care by year over the lines in scope, against the target (weighted by each line's total). */
 async function lotteryByYear(actor: Actor) {
+  const scope = budgetLineScope(actor);
+  const key = figureKey({ model: BudgetLine, where: scope });
+  // Kept while the lines and the ledger do not change (services/figure-cache.ts).
+  const years = key ? await cachedValue(`lotteryByYear|${key}`, () => lotteryYears(scope)) : await lotteryYears(scope);
+  return [...years].map(([year, y]) => {
+    const shareBp = y.total > 0 ? Math.round((y.allocated * 10_000) / y.total) : null;
+    const targetBp = y.total > 0 ? Math.round(y.targetWeighted / y.total) : null;
+    return {
+      year,
+      allocated: formatFen(y.allocated),
+      total: formatFen(y.total),
+      shareBp,
+      targetBp,
+      share: formatShare(shareBp),
+      target: formatShare(targetBp),
+      meetsTarget: shareBp !== null && targetBp !== null && shareBp >= targetBp,
+    };
+  });
+}
+
+/** Per budget year of the lines in `scope`: the lottery money allocated, the lines' lottery totals, and their targets weighted by them. */
+async function lotteryYears(scope: WhereOptions): Promise<Map<number, { allocated: number; total: number; targetWeighted: number }>> {
   const lines = await BudgetLine.findAll({
-    where: { [Op.and]: [budgetLineScope(actor), { fundSource: LOTTERY_FUND }] },
+    where: { [Op.and]: [scope, { fundSource: LOTTERY_FUND }] },
     order: [
       ['year', 'ASC'],
       ['id', 'ASC'],
@@ -114,20 +145,7 @@ async function lotteryByYear(actor: Actor) {
     y.targetWeighted += (l.lotteryTotalFen ?? 0) * (l.lotteryTargetBp ?? 0);
     years.set(l.year, y);
   }
-  return [...years].map(([year, y]) => {
-    const shareBp = y.total > 0 ? Math.round((y.allocated * 10_000) / y.total) : null;
-    const targetBp = y.total > 0 ? Math.round(y.targetWeighted / y.total) : null;
-    return {
-      year,
-      allocated: formatFen(y.allocated),
-      total: formatFen(y.total),
-      shareBp,
-      targetBp,
-      share: formatShare(shareBp),
-      target: formatShare(targetBp),
-      meetsTarget: shareBp !== null && targetBp !== null && shareBp >= targetBp,
-    };
-  });
+  return years;
 }
 
 /** The budget years with lines in the actor's scope, latest first. */

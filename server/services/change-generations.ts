@@ -49,7 +49,7 @@ const tracked = new WeakSet<Sequelize>();
  * statement of its own), when it started, and when it last wrote. Cleared by the request's own
  * committed writes.
  */
-export type GenerationScope = { known: Map<string, number>; since: number; reading?: Promise<unknown> };
+export type GenerationScope = { known: Map<string, number>; since: number; reading?: Promise<unknown>; all?: Promise<ReadonlyMap<string, number>> };
 const scopes = new AsyncLocalStorage<GenerationScope>();
 
 /** Runs `fn` (a request) in a generation scope of its own (middleware/request-context.ts). */
@@ -80,6 +80,20 @@ export function tracksChanges(s: Sequelize): boolean {
   return tracked.has(s);
 }
 
+/** What a computation read: the text of its statements, and the tables of cached figures it was served. */
+export type Recording = { statements: string[]; tables: Set<string> };
+const recordings = new AsyncLocalStorage<Recording>();
+
+/** Runs `fn`, noting every statement it runs (services/figure-cache.ts: what a cached value depends on). */
+export function recordReads<T>(recording: Recording, fn: () => Promise<T>): Promise<T> {
+  return recordings.run(recording, fn);
+}
+
+/** The recording under way, if any (a cached figure served inside it adds its tables). */
+export function currentRecording(): Recording | undefined {
+  return recordings.getStore();
+}
+
 function outermost(t: Transaction): Transaction {
   let at = t as Transaction & { parent?: Transaction };
   while (at.parent) at = at.parent as Transaction & { parent?: Transaction };
@@ -98,7 +112,10 @@ export function trackChanges(s: Sequelize): void {
   target.query = async (sql, options) => {
     const text = typeof sql === 'string' ? sql : ((sql as { query?: unknown } | null)?.query ?? '');
     const table = typeof text === 'string' ? writtenTable(text) : null;
-    if (!table) return query(sql, options);
+    if (!table) {
+      if (typeof text === 'string') recordings.getStore()?.statements.push(text);
+      return query(sql, options);
+    }
     const transaction = options?.transaction as Transaction | null | undefined;
     if (transaction) {
       const root = outermost(transaction);
@@ -138,6 +155,7 @@ function raised(tables: readonly string[]): void {
   const scope = scopes.getStore();
   if (scope) {
     scope.known = new Map();
+    scope.all = undefined;
     scope.since = performance.now();
   }
   for (const listener of raiseListeners) listener(tables);

@@ -1,6 +1,14 @@
 import { QueryTypes } from 'sequelize';
 import { activeTransaction, getSequelize } from '../db.js';
-import { type GenerationScope, generationScope, generationSql, onGenerationsRaised, tracksChanges } from './change-generations.js';
+import {
+  currentRecording,
+  type GenerationScope,
+  generationScope,
+  generationSql,
+  onGenerationsRaised,
+  recordReads,
+  tracksChanges,
+} from './change-generations.js';
 
 /**
  * Counts and sums of many rows, kept between requests while the tables they read do not change
@@ -137,6 +145,9 @@ async function cachedMany<V>(keys: readonly string[], compute: Compute<V>): Prom
     else late.push(key);
   }
   if (late.length) await run(late, [], new Map(late.map((k) => [k, tablesRead(k)])), scope, compute, values);
+  // A value cached from other values depends on their tables too (cachedValue).
+  const recording = currentRecording();
+  if (recording) for (const key of keys) for (const t of entries.get(key)?.tables ?? tablesRead(key)) recording.tables.add(t);
   return Promise.all(keys.map((k) => values.get(k) as Promise<V>));
 }
 
@@ -228,3 +239,65 @@ export async function cachedRow(sql: string): Promise<Record<string, unknown>> {
   });
   return row ?? {};
 }
+
+/**
+ * A value computed by several statements (a dashboard's money per fund source), cached by `key`,
+ * which must name everything it depends on besides the data (the actor's scope, the year). The
+ * tables it depends on are those of the statements `compute` runs (seen as they run), read after
+ * every generation was: on a miss one statement more, on a hit none of them.
+ */
+export async function cachedValue<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  const s = getSequelize();
+  if (activeTransaction() || !tracksChanges(s)) return compute();
+  const scope = generationScope();
+  while (scope.reading) await scope.reading.catch(() => undefined);
+  let found = lookUp(key, scope);
+  if (found === 'unknown') {
+    const unknown = new Set((entries.get(key)?.tables ?? []).filter((t) => !scope.known.has(t)));
+    for (const t of figureTables) if (!scope.known.has(t)) unknown.add(t);
+    if (unknown.size) await run<never>([], [...unknown].sort(), new Map(), scope, generationsAlone, new Map());
+    found = lookUp(key, scope);
+  }
+  if (typeof found === 'object') {
+    const recording = currentRecording();
+    if (recording) for (const t of entries.get(key)?.tables ?? []) recording.tables.add(t);
+    return found.value as T;
+  }
+  const flight = flights.get(key);
+  if (flight && flight.began >= scope.since) return flight.value as Promise<T>;
+  const began = performance.now();
+  const value = (async () => {
+    // Every generation, read before the computation starts (once per request): whatever it reads, it is at least as new.
+    const known = scope.known;
+    scope.all ??= s
+      .query<{ table_name: string; generation: number | string }>('SELECT table_name, generation FROM change_generations', { type: QueryTypes.SELECT })
+      .then((rows) => {
+        const all = new Map(rows.map((r) => [r.table_name, Number(r.generation)]));
+        if (scope.known === known) for (const [t, g] of all) if (!known.has(t)) known.set(t, g);
+        return all;
+      });
+    const before = await scope.all;
+    const recording = { statements: [] as string[], tables: new Set<string>() };
+    const result = await recordReads(recording, compute);
+    const tables = [...new Set([...recording.tables, ...recording.statements.flatMap((sql) => tablesRead(sql))])].sort();
+    keep(key, { value: result, tables, generations: tables.map((t) => before.get(t) ?? 0) });
+    const outer = currentRecording();
+    if (outer) for (const t of tables) outer.tables.add(t);
+    return result;
+  })();
+  const mine = { value, began };
+  flights.set(key, mine);
+  const land = () => {
+    if (flights.get(key) === mine) flights.delete(key);
+  };
+  value.then(land, land);
+  return value;
+}
+
+/** A statement of generations alone (cachedValue judging an entry whose generations the request does not know). */
+const generationsAlone: Compute<never> = async (_missing, generationColumns) => {
+  const [row] = await getSequelize().query<Record<string, unknown>>(`SELECT ${generationColumns.map((g, i) => `${g} AS g${i}`).join(', ')}`, {
+    type: QueryTypes.SELECT,
+  });
+  return { values: [], generations: generationColumns.map((_, i) => row?.[`g${i}`]) };
+};

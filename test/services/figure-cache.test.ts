@@ -170,6 +170,22 @@ describe('figure cache: never stale', () => {
   });
 });
 
+it('moves the finance dashboard’s money per fund source with an allocation approved, read by several statements (cachedValue)', async () => {
+  const finance = (await buildUser('finance', { districtCode: 'PS' })).user;
+  const lang = { t: translator('en'), locale: 'en' as const };
+  const allocated = async () =>
+    (await financeDashboardPage(actorOf(finance), { year: null }, lang)).sources.find((f) => f.source === 'general_budget')?.allocatedFen ?? 0;
+  const allocation = await buildAllocation({ status: 'submitted', districtCode: 'PS', amountFen: 700_000 });
+  const before = await allocated();
+  const again = await statements(allocated);
+  expect(
+    again.filter((sql) => /FROM `?ledger_entries/.test(sql)),
+    'read again with no write between: no ledger sum',
+  ).to.deep.equal([]);
+  await allocationApprover(allocation.id, { actor: actorOf(finance) });
+  expect(await allocated()).to.equal(before + 700_000);
+});
+
 describe('figure cache: which tables a statement reads and writes', () => {
   it('finds FROM and JOIN targets, comma lists and subqueries of literal conditions', () => {
     expect(tablesRead("SELECT COUNT(*) AS `n` FROM `deliverables` AS `Deliverable` WHERE `Deliverable`.`status` = 'submitted'")).to.deep.equal([
