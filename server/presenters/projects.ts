@@ -12,6 +12,7 @@ import { fenToInput, formatFen } from '../services/money.js';
 import { formatDateTime, districtName } from './format.js';
 import type { Lang } from '../i18n/index.js';
 import { listFrame, pageWindow, withAll, choicesIf, scopeShow, scopedColumns, type ScopeShow, SHOW_ALL } from './list-page.js';
+import { findListPage } from '../services/list-query.js';
 import { districtsInOrder } from '../services/reference.js';
 
 export const PROJECTS_PATH = '/projects';
@@ -99,13 +100,9 @@ export const methodOptions = (lang: Lang): Option[] => PROCUREMENT_METHODS.map((
 export async function projectListPage(actor: Actor, query: ProjectListQuery, lang: Lang) {
   const show = scopeShow(actor);
   const { t } = lang;
-  const [{ rows, count }, districts] = await Promise.all([
-    Project.findAndCountAll({
-      where: projectListWhere(actor, query),
-      include: PROJECT_PLACE,
-      order: orderOf(query.sort, query.dir),
-      ...pageWindow(query),
-    }),
+  const [{ rows, ...count }, districts] = await Promise.all([
+    // Counted on the table alone up to its cap, continued by cursor from "next" (#15): a project for every contract at city scale.
+    findListPage(Project, { where: projectListWhere(actor, query), include: PROJECT_PLACE, order: orderOf(query.sort, query.dir), ...pageWindow(query) }),
     districtsInOrder(),
   ]);
   return {
