@@ -93,7 +93,14 @@ export async function findListPage<M extends Model>(
     // joins, by page number, and counted on the table alone.
     const [counted, rows] = await Promise.all([
       countCapped(model, query.where, Math.max(LIST_COUNT_CAP.rows, query.offset + query.limit)),
-      model.findAll({ where: query.where, include: query.include, order: query.order, limit: query.limit, offset: query.offset } as FindOptions),
+      model.findAll({
+        where: query.where,
+        attributes: query.attributes,
+        include: query.include,
+        order: query.order,
+        limit: query.limit,
+        offset: query.offset,
+      } as FindOptions),
     ]);
     return { rows: rows as M[], ...counted };
   }
