@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { type Model, type ModelStatic, QueryTypes } from 'sequelize';
 import { BudgetLine } from '../../models/BudgetLine.js';
 import { CatalogueItem } from '../../models/CatalogueItem.js';
 import { ChildWorker } from '../../models/ChildWorker.js';
@@ -6,6 +6,7 @@ import { Contract } from '../../models/Contract.js';
 import { Instalment } from '../../models/Instalment.js';
 import { type AuditEvent, Organisation, User } from '../../models/index.js';
 import { Project } from '../../models/Project.js';
+import { getSequelize } from '../db.js';
 import type { Translate } from '../i18n/index.js';
 import { formatFen } from '../services/money.js';
 import { workerName } from './format.js';
@@ -49,29 +50,58 @@ const STATE_LABELS: Record<string, string> = {
   user: 'users.status',
 };
 
-/** A record's name as people know it: a contract's number, an organisation's or project's name… (one query per record type on the page). */
-type Namer = (ids: number[], t: Translate) => Promise<Map<string, { name: string; href?: string }>>;
-
-const byId = <T extends { id: number }>(rows: T[], name: (r: T) => string, href?: (r: T) => string) =>
-  new Map(rows.map((r) => [String(r.id), { name: name(r), href: href?.(r) }]));
-const where = (ids: number[]) => ({ where: { id: { [Op.in]: ids } } });
-
-const NAMERS: Record<string, Namer> = {
-  contract: async (ids) => byId(await Contract.findAll({ ...where(ids), attributes: ['id', 'number'] }), (r) => r.number),
-  organisation: async (ids) => byId(await Organisation.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => r.name),
-  project: async (ids) => byId(await Project.findAll({ ...where(ids), attributes: ['id', 'title'] }), (r) => r.title),
-  budget_line: async (ids) => byId(await BudgetLine.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => r.name),
-  catalogue_item: async (ids) => byId(await CatalogueItem.findAll({ ...where(ids), attributes: ['id', 'code', 'name'] }), (r) => `${r.code} ${r.name}`),
-  child_worker: async (ids, t) => byId(await ChildWorker.findAll({ ...where(ids), attributes: ['id', 'name'] }), (r) => workerName(r, t)),
-  user: async (ids) => byId(await User.findAll({ ...where(ids), attributes: ['id', 'displayName'] }), (r) => r.displayName),
-  // An instalment has no page of its own: it is read on its contract's payments page.
-  instalment: async (ids) =>
-    byId(
-      await Instalment.findAll({ ...where(ids), attributes: ['id', 'seq', 'contractId'] }),
-      (r) => `${r.seq}`,
-      (r) => `/payments/contracts/${r.contractId}`,
-    ),
+/**
+ * Where a record type's name is read: its model and one or two of its columns, and how the name
+ * (and, for records without a page of their own, the link) is made of them.
+ */
+type NameSource = {
+  model: ModelStatic<Model>;
+  columns: [string] | [string, string];
+  name: (row: NameRow, t: Translate) => string;
+  href?: (row: NameRow) => string;
 };
+type NameRow = { id: number; a: string; b: string | null };
+
+const NAMERS: Record<string, NameSource> = {
+  contract: { model: Contract, columns: ['number'], name: (r) => r.a },
+  organisation: { model: Organisation, columns: ['name'], name: (r) => r.a },
+  project: { model: Project, columns: ['title'], name: (r) => r.a },
+  budget_line: { model: BudgetLine, columns: ['name'], name: (r) => r.a },
+  catalogue_item: { model: CatalogueItem, columns: ['code', 'name'], name: (r) => `${r.a} ${r.b}` },
+  child_worker: { model: ChildWorker, columns: ['name'], name: (r, t) => workerName({ id: r.id, name: r.a }, t) },
+  user: { model: User, columns: ['displayName'], name: (r) => r.a },
+  // An instalment has no page of its own: it is read on its contract's payments page.
+  instalment: { model: Instalment, columns: ['seq', 'contractId'], name: (r) => r.a, href: (r) => `/payments/contracts/${r.b}` },
+};
+
+/**
+ * One SELECT per record type present, joined by UNION ALL into one statement (#15): a page of the
+ * trail costs one round trip for its records' names however many kinds of record it shows.
+ * Ids are integers (checked by the caller); columns and tables are the models' own, quoted.
+ */
+async function namesOf(idsByType: Map<string, number[]>, t: Translate): Promise<Map<string, Map<string, { name: string; href?: string }>>> {
+  const names = new Map<string, Map<string, { name: string; href?: string }>>();
+  if (!idsByType.size) return names;
+  const s = getSequelize();
+  const q = (name: string) => s.getQueryInterface().quoteIdentifier(name);
+  const text = (source: NameSource, attribute: string | undefined) =>
+    attribute ? `CAST(${q(source.model.getAttributes()[attribute]?.field ?? attribute)} AS CHAR)` : 'NULL';
+  const selects = [...idsByType].map(([type, ids]) => {
+    const source = NAMERS[type];
+    return `SELECT ${s.escape(type)} AS record_type, ${q('id')} AS id, ${text(source, source.columns[0])} AS a, ${text(source, source.columns[1])} AS b FROM ${q(source.model.getTableName() as string)} WHERE ${q('id')} IN (${ids.join(', ')})`;
+  });
+  const rows = await s.query<{ record_type: string; id: number | string; a: string | null; b: string | null }>(selects.join(' UNION ALL '), {
+    type: QueryTypes.SELECT,
+  });
+  for (const row of rows) {
+    const source = NAMERS[row.record_type];
+    const named: NameRow = { id: Number(row.id), a: row.a ?? '', b: row.b };
+    let byId = names.get(row.record_type);
+    if (!byId) names.set(row.record_type, (byId = new Map()));
+    byId.set(String(named.id), { name: source.name(named, t), href: source.href?.(named) });
+  }
+  return names;
+}
 
 export type RecordRef = { label: string; href: string | null };
 export type Fact = { label: string; value: string };
@@ -82,15 +112,18 @@ function labelOf(key: string, t: Translate): string | null {
   return text === key ? null : text;
 }
 
-/** Names and links of the records the events on a page refer to: one query per record type. */
+/** Names and links of the records the events on a page refer to, read in one statement. */
 export async function recordRefsOf(events: AuditEvent[], t: Translate): Promise<Map<AuditEvent, RecordRef>> {
   const idsByType = new Map<string, number[]>();
   for (const e of events) {
-    if (!e.recordType || !e.recordId || !/^\d+$/.test(e.recordId) || !NAMERS[e.recordType]) continue;
-    idsByType.set(e.recordType, [...(idsByType.get(e.recordType) ?? []), Number(e.recordId)]);
+    if (!e.recordType || !e.recordId || !/^\d+$/.test(e.recordId) || !Object.hasOwn(NAMERS, e.recordType)) continue;
+    const id = Number(e.recordId);
+    if (!Number.isSafeInteger(id)) continue;
+    const ids = idsByType.get(e.recordType) ?? [];
+    if (!ids.includes(id)) ids.push(id);
+    idsByType.set(e.recordType, ids);
   }
-  const names = new Map<string, Map<string, { name: string; href?: string }>>();
-  await Promise.all([...idsByType].map(async ([type, ids]) => names.set(type, await NAMERS[type]([...new Set(ids)], t))));
+  const names = await namesOf(idsByType, t);
   const refs = new Map<AuditEvent, RecordRef>();
   for (const e of events) {
     if (!e.recordType) continue;

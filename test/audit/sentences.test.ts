@@ -2,9 +2,12 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { AuditEvent } from '../../models/index.js';
 import type { Role } from '../../models/User.js';
+import { getSequelize } from '../../server/db.js';
 import { recordAudit } from '../../server/services/audit.js';
 import { buildPaymentContract } from '../factories/payments.js';
 import { buildUser } from '../factories/index.js';
+import { buildWorker } from '../factories/workers.js';
+import { recordRefsOf } from '../../server/presenters/audit-events.js';
 import { loginAs, postForm } from '../support/agent.js';
 import { testSequelize } from '../support/hooks.js';
 
@@ -55,6 +58,50 @@ describe('audit trail as sentences', () => {
       .query({ recordType: 'contract', recordId: String(c.id) })
       .set('Cookie', 'lang=en');
     expect(readable(en.text)).to.contain('Draft → Active').and.to.contain('Contract value: ¥30,000.00');
+  });
+
+  it('names records of every kind on one page in one statement, each linked where it has a page (#15)', async () => {
+    const { user: officer } = await buildUser('officer', { districtCode: 'FT' });
+    const built = await buildPaymentContract({ officer });
+    const { worker } = await buildWorker({ districtCode: 'FT', name: '审计名' });
+    const actor = { id: officer.id, username: officer.username, role: 'officer' as const };
+    const marks = [
+      ['contract', built.contract.id],
+      ['organisation', built.organisation.id],
+      ['instalment', built.instalments[1].id],
+      ['child_worker', worker.id],
+      ['user', officer.id],
+    ] as const;
+    const ids: number[] = [];
+    for (const [type, id] of marks) {
+      const e = await recordAudit({
+        actor,
+        action: 'contract.update',
+        recordType: type,
+        recordId: id,
+        districtId: built.contract.districtId,
+        detail: null,
+      });
+      ids.push(e.id);
+    }
+    const events = await AuditEvent.findAll({ where: { id: ids } });
+    const sequelize = getSequelize();
+    let statements = 0;
+    sequelize.addHook('beforeQuery', 'count-name-statements', () => {
+      statements++;
+    });
+    const refs = await recordRefsOf(events, (key) => (typeof key === 'string' ? key : key.key)).finally(() =>
+      sequelize.removeHook('beforeQuery', 'count-name-statements'),
+    );
+    expect(statements).to.equal(1);
+    const byType = new Map(events.map((e) => [e.recordType, refs.get(e)]));
+    expect(byType.get('contract')).to.deep.include({ href: `/contracts/${built.contract.id}` });
+    expect(byType.get('contract')?.label).to.contain(built.contract.number);
+    expect(byType.get('organisation')?.label).to.contain(built.organisation.name);
+    expect(byType.get('instalment')).to.deep.include({ href: `/payments/contracts/${built.contract.id}` });
+    expect(byType.get('instalment')?.label).to.contain('2');
+    expect(byType.get('child_worker')?.label).to.contain('审计名');
+    expect(byType.get('user')?.label).to.contain(officer.displayName);
   });
 
   it('narrows to one record by a click on one of its events, shown by its name, never by an id typed into a box (#13)', async () => {
