@@ -20,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { QueryTypes, Sequelize } from 'sequelize';
 import { projectRoot } from '../config.js';
 import { createSequelize } from '../db.js';
+import { RESTORE_STEP, raiseAllGenerations } from './change-generations.js';
 import { BlobNotFoundError, type BlobStore } from './storage/index.js';
 import { measuring } from './storage/measuring.js';
 
@@ -352,6 +353,8 @@ export async function restore(databaseUrl: string, store: BlobStore, dir: string
       await s.query('UPDATE stored_files SET storage_key = ? WHERE id = ?', { replacements: [put.key, row.id] });
       restored += 1;
     }
+    // An app still running on this database may hold figures of the generations the backup brought back.
+    await raiseAllGenerations(s, RESTORE_STEP);
   } finally {
     await s.close();
   }

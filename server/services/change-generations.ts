@@ -181,10 +181,15 @@ async function raise(s: Sequelize, query: Query, tables: string[], transaction?:
 }
 
 /**
- * Raises every table's generation and gives every table a row: after migrations ran, after a bulk
- * load or a restore, anything cached by any process is then read again.
+ * Raises every table's generation by `step` and gives every table a row: after migrations ran,
+ * after a bulk load or a restore, anything cached by any process is then read again. A restore
+ * brings back the backup's generations, which a running app may have seen with other data since:
+ * it raises them by RESTORE_STEP, beyond any count of writes made between a backup and a restore.
  */
-export async function raiseAllGenerations(s: Sequelize): Promise<void> {
+/** How far a restore raises every generation (2^40). */
+export const RESTORE_STEP = 2 ** 40;
+
+export async function raiseAllGenerations(s: Sequelize, step = 1): Promise<void> {
   const tables = ((await s.getQueryInterface().showAllTables()) as unknown[]).map((t) =>
     typeof t === 'string' ? t : String((t as { tableName: string }).tableName),
   );
@@ -194,6 +199,6 @@ export async function raiseAllGenerations(s: Sequelize): Promise<void> {
   if (!names.length) return;
   const ignore = dialectOf(s) === 'sqlite' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
   await s.query(`${ignore} INTO ${GENERATIONS_TABLE} (table_name, generation) VALUES ${names.map((n) => `(${quoted(n)}, 0)`).join(', ')}`);
-  await s.query(`UPDATE ${GENERATIONS_TABLE} SET generation = generation + 1`);
+  await s.query(`UPDATE ${GENERATIONS_TABLE} SET generation = generation + ${Number.isSafeInteger(step) && step > 0 ? step : 1}`);
   raised(names);
 }
