@@ -25,6 +25,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { APP_SOURCES, buildDist, DIST } from '../server/cli/build.js';
 import { projectRoot } from '../server/config.js';
+import { signIn } from './sign-in.js';
 
 const PER_CONNECTION = Number(process.env.BENCH_REQUESTS ?? 10);
 const TIME_LIMIT = Number(process.env.BENCH_TIME_LIMIT ?? 60);
@@ -183,27 +184,6 @@ async function serve(): Promise<void> {
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function cookiesOf(res: Response): string {
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
-async function signIn(base: string, username: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(page) },
-    body: new URLSearchParams({ username, password: 'careprocure-demo-2026', _csrf: token }).toString(),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 302) throw new Error(`Sign-in of ${username} failed: ${res.status}`);
-  return cookiesOf(res);
-}
 
 type Measure = { rps: number; p50: number; p99: number; total: number; failed: number };
 

@@ -38,7 +38,7 @@ export async function migrate(argv: string[], open: () => Promise<Sequelize>, io
   try {
     const sequelize = await open();
     try {
-      const umzug = migrator(sequelize);
+      const umzug = await migrator(sequelize);
       if (asked.command === 'up') {
         const ran = await umzug.up();
         for (const m of ran) io.out(`Applied ${m.name}\n`);

@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import type { Lang } from '../i18n/index.js';
 import { CALL_LOG_FIELDS, CALL_LOG_HEADERS, type CallLogFormat } from './call-log.js';
+import { loadExcel } from './excel.js';
 
 /**
  * The downloadable call-log template: the header row in the user's language (both languages'
@@ -10,6 +10,7 @@ import { CALL_LOG_FIELDS, CALL_LOG_HEADERS, type CallLogFormat } from './call-lo
 export async function callLogTemplate(format: CallLogFormat, lang: Lang): Promise<Buffer> {
   const headers = CALL_LOG_FIELDS.map((f) => (lang.locale === 'en' ? CALL_LOG_HEADERS[f].en : CALL_LOG_HEADERS[f].zh));
   if (format === 'csv') return Buffer.from(`\uFEFF${headers.join(',')}\r\n`, 'utf8');
+  const ExcelJS = await loadExcel();
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(lang.t('callLog.template.filename').slice(0, 31));
   sheet.columns = headers.map((header, i) => ({ header, width: i === 0 ? 22 : 14 }));

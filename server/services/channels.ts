@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /**
  * Channels that carry notifications beyond the app (#16). The app itself always shows them
@@ -47,15 +47,20 @@ export function channelNamed(name: string): DeliveryChannel | undefined {
 /**
  * E-mail through the SMTP server `url` names (`smtp://user:pass@host:587`, `smtps://…` for TLS
  * from the start), from `from`. Connection and greeting are bounded, so an unreachable server
- * fails a try quickly instead of holding the round.
+ * fails a try quickly instead of holding the round. nodemailer is loaded and the transport made
+ * at the first message (#15): an app without SMTP_URL never loads it, one with it only once there
+ * is something to send.
  */
 export function emailChannel(url: string, from: string): DeliveryChannel {
-  const transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }, { from });
+  let transport: Promise<Transporter> | undefined;
   return {
     name: 'email',
     addressOf: (person) => (person.email && /^[^\s@]+@[^\s@]+$/.test(person.email) ? person.email : null),
     send: async (message) => {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+      transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+        nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }, { from }),
+      );
+      await (await transport).sendMail({ from, to: message.to, subject: message.subject, text: message.text });
     },
   };
 }

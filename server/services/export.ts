@@ -1,8 +1,8 @@
-import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { type FindOptions, type Model, type ModelStatic, Op, type WhereOptions } from 'sequelize';
 import type { AuditEvent } from '../../models/index.js';
 import { type AuditContext, recordAudit } from './audit.js';
+import { loadExcel } from './excel.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type ExportColumn<R> = { header: string; value: (row: R) => string | number | null | undefined };
@@ -79,6 +79,7 @@ function sheetName(name: string, taken: Set<string>): string {
 export async function sendWorkbook(res: Response, filename: string, sheets: ExportSheet[]): Promise<number> {
   attachment(res, `${filename}.xlsx`);
   res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const ExcelJS = await loadExcel();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
   const taken = new Set<string>();
   let count = 0;
@@ -121,6 +122,7 @@ export async function sendExport<R>(
     return count;
   }
   res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const ExcelJS = await loadExcel();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
   const sheet = workbook.addWorksheet(filename.slice(0, 31));
   sheet.columns = columns.map((c) => ({ header: c.header, width: Math.max(12, c.header.length * 2 + 2) }));

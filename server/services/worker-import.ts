@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { loadExcel } from './excel.js';
 import type { BlobStore } from './storage/index.js';
 import { uploadKind } from './storage/kinds.js';
 
@@ -89,6 +89,7 @@ async function textOf(stream: Readable, limit: number): Promise<string> {
 }
 
 async function xlsxRows(stream: Readable): Promise<string[][]> {
+  const ExcelJS = await loadExcel();
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.read(stream);

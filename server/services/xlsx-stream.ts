@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel.js';
 
 /**
  * Reading an XLSX workbook as a stream of rows, through exceljs' streaming reader, so a large
@@ -80,6 +81,7 @@ type WorkbookEvent =
 /** The non-blank rows of a workbook's worksheets (the first, or all), trailing empty cells dropped. */
 export async function* xlsxRows(input: Readable, limits: Partial<XlsxLimits> = {}): AsyncGenerator<XlsxRow> {
   const { maxSharedStringChars, maxColumns, sheets: which } = { ...DEFAULT_XLSX_LIMITS, ...limits };
+  const ExcelJS = await loadExcel();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'emit',
     styles: 'cache',

@@ -47,7 +47,7 @@ describe('migrations', () => {
     this.timeout(60_000);
     const s = createSequelize(`sqlite:${path.join(dir, 'fresh.sqlite')}`);
     try {
-      const umzug = migrator(s);
+      const umzug = await migrator(s);
       const names = (await umzug.pending()).map((m) => m.name);
       expect(names.length).to.be.greaterThan(1);
       expect((await umzug.up()).map((m) => m.name)).to.deep.equal(names);

@@ -71,7 +71,7 @@ describe('migrations rolled back and up again (this run’s dialect)', () => {
     const db = await scratchDatabase(dir, 'rollback');
     const s = createSequelize(db.url);
     try {
-      const umzug = migrator(s);
+      const umzug = await migrator(s);
       await umzug.up();
       const before = await schema(s);
       // Down past the migrations whose down drops columns of tables other migrations made.

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 /**
  * PDFs of the printable forms (支付审批表, claim form, evaluation report, lottery-fund
@@ -61,6 +61,9 @@ export class PdfPrinter {
     this.browser ??= turn().then(async (release) => {
       this.release = release;
       try {
+        // Loaded here, at the first PDF (#15): playwright-core holds ~30 MB of heap (its bundles'
+        // source alone is 13 MB), which a process that prints nothing should not carry.
+        const { chromium } = await import('playwright-core');
         return await chromium.launch({ executablePath: this.chromiumPath, headless: true, args: ARGS });
       } catch (err) {
         release();

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable, Transform, type Writable } from 'node:stream';
-import archiver from 'archiver';
 
 /** The record a file of the dossier belongs to (`{ type: 'claim', id: 12 }`). */
 export type DossierRecord = { type: string; id: number };
@@ -59,6 +58,8 @@ export async function writeZip(
   entries: AsyncIterable<DossierEntry>,
   closing: (rows: ManifestRow[]) => Promise<DossierEntry[]>,
 ): Promise<ManifestRow[]> {
+  // Loaded at the first ZIP (#15), not with the app: only dossiers and retention exports write one.
+  const { default: archiver } = await import('archiver');
   const archive = archiver('zip', { zlib: { level: 6 } });
   let failure: Error | null = null;
   const failed = new Promise<never>((_, reject) => {

@@ -1,18 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as ClientS3 from '@aws-sdk/client-s3';
+import type * as LibStorage from '@aws-sdk/lib-storage';
 import type { S3Location } from '../../config.js';
 import { measuring } from './measuring.js';
 import { BlobNotFoundError, type BlobStore, type PutResult } from './types.js';
+
+const require = createRequire(import.meta.url);
+let sdk: { s3: typeof ClientS3; storage: typeof LibStorage } | undefined;
+
+/**
+ * The AWS SDK, loaded when the first S3 store is made (#15), not whenever the app starts: it holds
+ * ~10 MB of heap, and a deployment on the local disk never needs it. Required (both packages are
+ * CommonJS) because a store is made synchronously (`storeFor`).
+ */
+function aws(): { s3: typeof ClientS3; storage: typeof LibStorage } {
+  sdk ??= { s3: require('@aws-sdk/client-s3'), storage: require('@aws-sdk/lib-storage') };
+  return sdk;
+}
 
 /**
  * Bytes per part of a multipart upload, and how many parts are in flight: an upload holds at most
@@ -43,15 +50,16 @@ const isNotFound = (err: unknown) => ['NoSuchKey', 'NotFound'].includes(nameOf(e
  * is left behind.
  */
 export class S3Store implements BlobStore {
-  readonly client: S3Client;
+  readonly client: ClientS3.S3Client;
   readonly bucket: string;
   readonly prefix: string;
   /** Receives the upload's progress (bytes the store has taken); tests watch memory with it. */
   onProgress: ((loaded: number) => void) | undefined;
 
-  constructor(location: S3Location, client?: S3Client) {
+  constructor(location: S3Location, client?: ClientS3.S3Client) {
     this.bucket = location.bucket;
     this.prefix = location.prefix;
+    const { S3Client } = aws().s3;
     this.client =
       client ??
       new S3Client({
@@ -69,6 +77,7 @@ export class S3Store implements BlobStore {
   async put(source: Readable): Promise<PutResult> {
     const key = randomUUID();
     const { stream: measure, digest } = measuring();
+    const { Upload } = aws().storage;
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: this.prefix + key, Body: measure },
@@ -94,6 +103,7 @@ export class S3Store implements BlobStore {
 
   async get(key: string): Promise<Readable> {
     if (!KEY_PATTERN.test(key)) throw new BlobNotFoundError(key);
+    const { GetObjectCommand } = aws().s3;
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
       return out.Body as Readable;
@@ -106,11 +116,13 @@ export class S3Store implements BlobStore {
   async delete(key: string): Promise<void> {
     if (!KEY_PATTERN.test(key)) return;
     // S3 answers 204 for a key that is not there.
+    const { DeleteObjectCommand } = aws().s3;
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
   }
 
   async exists(key: string): Promise<boolean> {
     if (!KEY_PATTERN.test(key)) return false;
+    const { HeadObjectCommand } = aws().s3;
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
       return true;
@@ -126,6 +138,7 @@ export class S3Store implements BlobStore {
    * counterpart of the disk store's temp-file sweep. Returns how many it aborted.
    */
   async abortAbandonedUploads(maxAgeMs: number, now = Date.now()): Promise<number> {
+    const { AbortMultipartUploadCommand, ListMultipartUploadsCommand } = aws().s3;
     let aborted = 0;
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
