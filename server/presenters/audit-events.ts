@@ -97,7 +97,10 @@ async function namesOf(idsByType: Map<string, number[]>, t: Translate): Promise<
     const source = NAMERS[row.record_type];
     const named: NameRow = { id: Number(row.id), a: row.a ?? '', b: row.b };
     let byId = names.get(row.record_type);
-    if (!byId) names.set(row.record_type, (byId = new Map()));
+    if (!byId) {
+      byId = new Map();
+      names.set(row.record_type, byId);
+    }
     byId.set(String(named.id), { name: source.name(named, t), href: source.href?.(named) });
   }
   return names;
