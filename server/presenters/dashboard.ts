@@ -42,7 +42,10 @@ export async function dashboardFor(actor: Actor, t: Translate): Promise<Dashboar
   };
 }
 
-/** Where the actor works: their district, and their organisation or agency, in one statement. */
+/**
+ * Where the actor works: their district, and their organisation or agency, in one statement, read
+ * as a plain row (three names: no model instances to build on every start page, #15).
+ */
 async function placeOf(actor: Actor): Promise<string> {
   const user = await User.findByPk(actor.id, {
     attributes: ['id'],
@@ -51,6 +54,8 @@ async function placeOf(actor: Actor): Promise<string> {
       { model: Agency, as: 'agency', attributes: ['name'] },
       { model: Organisation, as: 'organisation', attributes: ['name'] },
     ],
+    raw: true,
+    nest: true,
   });
   return [user?.district?.name, user?.organisation?.name ?? user?.agency?.name].filter(Boolean).join(' · ');
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { addDays, addMonths } from '../../server/services/calendar.js';
 import { beijingDay, now } from '../../server/clock.js';
+import { Agency, District, Organisation } from '../../models/index.js';
 import { buildUser } from '../factories/index.js';
 import { addTrainings, buildWorker } from '../factories/workers.js';
 import { loginAs } from '../support/agent.js';
@@ -27,6 +28,16 @@ describe('dashboard', () => {
     const after = (await agent.get('/')).text;
     expect(card(after, 'status=active&training=lapsing') - card(before, 'status=active&training=lapsing')).to.equal(1);
     expect(card(after, 'status=active&training=untrained') - card(before, 'status=active&training=untrained')).to.equal(1);
+  });
+
+  it('says where the user works: the district, and the organisation or the agency', async () => {
+    for (const role of ['org', 'officer'] as const) {
+      const { user, password } = await buildUser(role, { districtCode: 'YT' });
+      const page = (await (await loginAs(user, password)).get('/')).text;
+      const district = (await District.findByPk(user.districtId))!.name;
+      const unit = role === 'org' ? (await Organisation.findByPk(user.organisationId!))!.name : (await Agency.findByPk(user.agencyId!))!.name;
+      expect(page, role).to.contain(` · ${district} · ${unit}</p>`);
+    }
   });
 
   it('shows an organisation user no registry figures', async () => {
