@@ -14,6 +14,9 @@
  * throughput of each, their ratio (page ÷ baseline), p50/p99, and the statements the page ran
  * (all of them: the session's and the user's too), and the answers that were not 2xx (a 503
  * when the pool had no connection free in time, a timeout) rather than refusing the run. The load average is recorded beside each row.
+ * The exports of the largest lists (the CSV link of the list page) are measured the same way at
+ * one connection and a few requests (BENCH_EXPORT_REQUESTS), their baseline writing the rows of
+ * the same statements out as CSV with backpressure; each export writes its audit event, as served.
  */
 import './quiet.js';
 import { fork } from 'node:child_process';
@@ -33,12 +36,15 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,20').split(',').map(Num
 const OUT = process.env.BENCH_OUT ?? path.join(import.meta.dirname, 'results', 'pages.md');
 const MODE = process.env.BENCH_ENV ?? 'production';
 const TSX = process.env.BENCH_TSX === '1';
+/** Requests of each export (at one connection): at scale 1 an export is tens of thousands of rows or more. */
+const EXPORT_REQUESTS = Math.min(PER_CONNECTION, Number(process.env.BENCH_EXPORT_REQUESTS ?? 3));
 
 /**
  * A page of the app; `next`: the page the "next" link of `path` leads to, as a reader reaches a deep
- * page (by cursor, #15: the numbered page before it is read once to find the link, not measured).
+ * page (by cursor, #15: the numbered page before it is read once to find the link, not measured);
+ * `csv`: the CSV export the list page at `path` offers (its export link), at one connection.
  */
-type PageSpec = { key: string; user: string; path: (facts: Facts) => string; label: string; next?: true };
+type PageSpec = { key: string; user: string; path: (facts: Facts) => string; label: string; next?: true; csv?: true };
 
 /** The numbered page before the one 80 % into a list of `rows` (25 a page): its "next" leads to the deep page. */
 const beforeDeep = (rows: number) => Math.max(1, Math.floor((rows / 25) * 0.8) - 1);
@@ -86,6 +92,9 @@ const PAGES: PageSpec[] = [
     label: 'audit trail, deep page (by "next")',
   },
   { key: 'finance-dashboard', user: 'finance.ft', path: () => '/finance', label: 'finance dashboard' },
+  { key: 'contracts-csv', user: 'inspector', path: () => '/contracts', csv: true, label: 'contract list, CSV export (inspector, city)' },
+  { key: 'deliverables-csv', user: 'inspector', path: () => '/deliverables', csv: true, label: 'deliverable list, CSV export (inspector, city)' },
+  { key: 'audit-csv', user: 'inspector', path: () => '/audit', csv: true, label: 'audit trail, CSV export (inspector, city)' },
 ];
 
 type Ready = { port: number; basePort: number; facts: Facts };
@@ -93,17 +102,18 @@ type Message =
   | { id: number; kind: 'capture-on' }
   | { id: number; kind: 'capture-off' }
   | { id: number; kind: 'cpu' }
-  | { id: number; kind: 'baseline'; key: string; statements: string[] };
+  | { id: number; kind: 'baseline'; key: string; statements: string[]; csv?: boolean };
 
 /** The app and the bare baseline server, in the child process. */
 async function serve(): Promise<void> {
   // Express reads the environment itself (view cache, error pages): the app runs as it is served.
   process.env.NODE_ENV = MODE;
-  const [{ loadConfig }, { initDatabase }, { createApp }, { getSequelize }, express, ejs] = await Promise.all([
+  const [{ loadConfig }, { initDatabase }, { createApp }, { getSequelize }, { csvRow }, express, ejs] = await Promise.all([
     import('../server/config.js'),
     import('../server/database.js'),
     import('../server/app.js'),
     import('../server/db.js'),
+    import('../server/services/export.js'),
     import('express'),
     import('ejs'),
   ]);
@@ -149,10 +159,23 @@ async function serve(): Promise<void> {
   const table = (ejs.default ?? ejs).compile(
     '<!doctype html><html><body><% for (const rows of sets) { %><table><% for (const r of rows) { %><tr><% for (const v of Object.values(r)) { %><td><%= v %></td><% } %></tr><% } %></table><% } %></body></html>',
   );
-  const baselines = new Map<string, string[]>();
+  const baselines = new Map<string, { statements: string[]; csv: boolean }>();
   const bare = express.default();
   bare.get('/base/:key', async (req, res) => {
-    const statements = baselines.get(req.params.key) ?? [];
+    const { statements, csv } = baselines.get(req.params.key) ?? { statements: [], csv: false };
+    if (csv) {
+      // An export's baseline: each statement's rows written out as CSV text as they come, waiting
+      // for the socket to drain as the app's export does (csvRow: the app's own CSV record).
+      res.type('text/csv; charset=utf-8');
+      for (const sql of statements) {
+        for (const r of await run(sql)) {
+          const line = csvRow(Object.values(r).map((v) => (v == null || typeof v === 'number' ? v : String(v))));
+          if (!res.write(line)) await new Promise((resolve) => res.once('drain', resolve));
+        }
+      }
+      res.end();
+      return;
+    }
     const sets: Record<string, unknown>[][] = [];
     for (const sql of statements) sets.push(await run(sql));
     res.type('html').send(table({ sets }));
@@ -175,7 +198,7 @@ async function serve(): Promise<void> {
       process.send?.({ id: m.id, cpu: user + system });
       return;
     }
-    if (m.kind === 'baseline') baselines.set(m.key, m.statements);
+    if (m.kind === 'baseline') baselines.set(m.key, { statements: m.statements, csv: m.csv === true });
     process.send?.({ id: m.id });
   });
   process.on('disconnect', () => process.exit(0));
@@ -187,10 +210,10 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 
 type Measure = { rps: number; p50: number; p99: number; total: number; failed: number };
 
-async function load(url: string, connections: number, headers: Record<string, string>): Promise<Measure> {
+async function load(url: string, connections: number, headers: Record<string, string>, perConnection = PER_CONNECTION, timeout = 30): Promise<Measure> {
   // A number of requests per connection rather than a duration: on a loaded machine a page slower
   // than the duration would count as nothing served. Bounded in time all the same.
-  const r = await autocannon({ url, connections, amount: connections * PER_CONNECTION, duration: TIME_LIMIT, headers, timeout: 30 });
+  const r = await autocannon({ url, connections, amount: connections * perConnection, duration: TIME_LIMIT, headers, timeout });
   return {
     // Throughput of a closed loop: each connection sends its next request when the last answered,
     // so connections ÷ mean latency. The elapsed time is no measure: autocannon ends a run of a fixed
@@ -201,6 +224,26 @@ async function load(url: string, connections: number, headers: Record<string, st
     total: r.requests.total,
     failed: r.non2xx + r.errors + r.timeouts,
   };
+}
+
+/**
+ * The records of an export's CSV body, counted as it streams in (not held: at scale 1 it is hundreds
+ * of MB): line ends outside quoted fields, the header left out.
+ */
+async function csvRecords(res: globalThis.Response): Promise<number> {
+  const reader = res.body?.getReader();
+  let ends = 0;
+  let quoted = false;
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    const bytes = chunk.value;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0x22) quoted = !quoted;
+      else if (bytes[i] === 0x0a && !quoted) ends++;
+    }
+  }
+  return Math.max(0, ends - 1);
 }
 
 async function main(): Promise<void> {
@@ -241,41 +284,54 @@ async function main(): Promise<void> {
     const cookies = new Map<string, string>();
     for (const u of new Set(chosen.map((p) => p.user))) cookies.set(u, await signIn(app, u));
     const rows: string[] = [];
+    const exportRows: string[] = [];
     const started = new Date();
     for (const page of chosen) {
       const headers = { cookie: cookies.get(page.user) ?? '' };
       let url = `${app}${page.path(ready.facts)}`;
-      if (page.next) {
+      if (page.next || page.csv) {
         const html = await (await fetch(url, { headers })).text();
-        const href = /href="([^"]*)" data-testid="page-next" rel="next"/.exec(html)?.[1];
-        if (!href) throw new Error(`${page.key}: ${url} shows no "next" link`);
+        const link = page.next ? /href="([^"]*)" data-testid="page-next" rel="next"/ : /href="([^"]*)" data-testid="export-csv"/;
+        const href = link.exec(html)?.[1];
+        if (!href) throw new Error(`${page.key}: ${url} shows no ${page.next ? '"next"' : 'CSV export'} link`);
         url = `${app}${href.replace(/&amp;/g, '&')}`;
       }
-      // Warm: the first request compiles views and fills the caches the app keeps.
-      for (let i = 0; i < 3; i++) {
-        const res = await fetch(url, { headers, redirect: 'manual' });
-        await res.arrayBuffer();
+      // Warm: the first request compiles views and fills the caches the app keeps (an export, once:
+      // each is the whole list, bounded by BENCH_TIME_LIMIT like the runs).
+      const fetchOnce = async () => {
+        const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(TIME_LIMIT * 1000) });
         if (res.status !== 200) throw new Error(`${page.key}: ${url} answered ${res.status}`);
+        return page.csv ? csvRecords(res) : (await res.arrayBuffer(), 0);
+      };
+      try {
+        for (let i = 0; i < (page.csv ? 1 : 3); i++) await fetchOnce();
+      } catch (err) {
+        // An export longer than the time limit (the deliverables at scale 1 may be): said in its row, the run goes on.
+        if (!page.csv || (err as { name?: string }).name !== 'TimeoutError') throw err;
+        exportRows.push(`| ${page.label} | 1 | | | | over ${TIME_LIMIT} s | | | | not measured | ${os.loadavg()[0].toFixed(1)} | |`);
+        process.stdout.write(`${exportRows[exportRows.length - 1]}\n`);
+        continue;
       }
       await ask({ kind: 'capture-on' });
-      await (await fetch(url, { headers })).arrayBuffer();
+      const exported = await fetchOnce();
       const statements = (await ask({ kind: 'capture-off' })).statements ?? [];
       const reads = statements.filter((s) => /^\s*(SELECT|WITH)\b/i.test(s));
       if (process.env.BENCH_SQL_DIR) fs.writeFileSync(path.join(process.env.BENCH_SQL_DIR, `${page.key}.sql`), `${statements.join(';\n\n')};\n`);
-      await ask({ kind: 'baseline', key: page.key, statements: reads });
-      for (const c of CONNECTIONS) {
+      await ask({ kind: 'baseline', key: page.key, statements: reads, csv: page.csv === true });
+      // An export at one connection and a few requests, each given the whole time limit.
+      const perConnection = page.csv ? EXPORT_REQUESTS : PER_CONNECTION;
+      for (const c of page.csv ? [1] : CONNECTIONS) {
         const loadAvg = os.loadavg()[0];
-        process.stdout.write(`… ${page.key} at ${c}: page, then baseline, ${c * PER_CONNECTION} requests each\n`);
+        process.stdout.write(`… ${page.key} at ${c}: page, then baseline, ${c * perConnection} requests each\n`);
         const cpu0 = (await ask({ kind: 'cpu' })).cpu ?? 0;
-        const p = await load(url, c, headers);
+        const p = await load(url, c, headers, perConnection, page.csv ? TIME_LIMIT : 30);
         const cpu1 = (await ask({ kind: 'cpu' })).cpu ?? 0;
-        const b = await load(`${bare}/base/${page.key}`, c, {});
+        const b = await load(`${bare}/base/${page.key}`, c, {}, perConnection, page.csv ? TIME_LIMIT : 30);
         const cpu2 = (await ask({ kind: 'cpu' })).cpu ?? 0;
         const cpuMs = (us: number, n: number) => fmt(us / 1000 / Math.max(1, n), 1);
-        rows.push(
-          `| ${page.label} | ${c} | ${fmt(p.rps, 1)} | ${fmt(b.rps, 1)} | **${fmt(p.rps / b.rps, 2)}** | ${fmt(p.p50)} / ${fmt(p.p99)} ms | ${fmt(b.p50)} / ${fmt(b.p99)} ms | ${cpuMs(cpu1 - cpu0, p.total)} / ${cpuMs(cpu2 - cpu1, b.total)} ms | ${statements.length} (${reads.length} reads) | ${p.failed + b.failed ? `${p.failed} / ${b.failed}` : ''} | ${loadAvg.toFixed(1)} |`,
-        );
-        process.stdout.write(`${rows[rows.length - 1]}\n`);
+        const row = `| ${page.label} | ${c} | ${fmt(p.rps, 1)} | ${fmt(b.rps, 1)} | **${fmt(p.rps / b.rps, 2)}** | ${fmt(p.p50)} / ${fmt(p.p99)} ms | ${fmt(b.p50)} / ${fmt(b.p99)} ms | ${cpuMs(cpu1 - cpu0, p.total)} / ${cpuMs(cpu2 - cpu1, b.total)} ms | ${statements.length} (${reads.length} reads) | ${p.failed + b.failed ? `${p.failed} / ${b.failed}` : ''} | ${loadAvg.toFixed(1)} |`;
+        (page.csv ? exportRows : rows).push(page.csv ? `${row} ${fmt(exported)} |` : row);
+        process.stdout.write(`${page.csv ? exportRows[exportRows.length - 1] : rows[rows.length - 1]}\n`);
       }
     }
     const f = ready.facts;
@@ -287,10 +343,24 @@ async function main(): Promise<void> {
       `- Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), shared; Node ${process.version}; ${PER_CONNECTION} requests per connection per run (at most ${TIME_LIMIT} s), page then its baseline`,
       `- Load average (1 min) at the start: ${os.loadavg()[0].toFixed(2)} — the machine is shared: compare ratios, not absolute figures`,
       '',
-      '| page | conn. | page req/s | baseline req/s | ratio | page p50 / p99 | baseline p50 / p99 | app CPU per request (page / baseline) | statements | failed (page / baseline) | load avg |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows,
-      '',
+      ...(rows.length
+        ? [
+            '| page | conn. | page req/s | baseline req/s | ratio | page p50 / p99 | baseline p50 / p99 | app CPU per request (page / baseline) | statements | failed (page / baseline) | load avg |',
+            '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+            ...rows,
+            '',
+          ]
+        : []),
+      ...(exportRows.length
+        ? [
+            `Exports of the largest lists (the list page's CSV link, as the city inspector): one connection, ${EXPORT_REQUESTS} requests each (at most ${TIME_LIMIT} s a run and a request); the baseline writes the rows of the same read statements out as CSV; each export writes its audit event.`,
+            '',
+            '| export | conn. | export req/s | baseline req/s | ratio | export p50 / p99 | baseline p50 / p99 | app CPU per request (export / baseline) | statements | failed (export / baseline) | load avg | rows exported |',
+            '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+            ...exportRows,
+            '',
+          ]
+        : []),
     ];
     fs.mkdirSync(path.dirname(OUT), { recursive: true });
     fs.writeFileSync(OUT, lines.join('\n'));
