@@ -98,6 +98,26 @@ export async function sendWorkbook(res: Response, filename: string, sheets: Expo
 }
 
 /**
+ * Waits until the response can take more (true), or until it is closed (false): a reader who
+ * abandons a download mid-way closes it, and 'drain' would never come — the export would wait
+ * forever, holding its rows.
+ */
+function drained(res: Response): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = (more: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(more);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}
+
+/**
  * Streams rows to the response as CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX, as an
  * attachment named `filename` (Chinese survives: RFC 5987). Returns the number of rows written.
  */
@@ -115,8 +135,8 @@ export async function sendExport<R>(
     res.write(`\uFEFF${columns.map((c) => csvField(c.header)).join(',')}\r\n`);
     for await (const row of rows) {
       const line = `${columns.map((c) => csvField(safeCell(c.value(row)))).join(',')}\r\n`;
-      if (!res.write(line)) await new Promise((resolve) => res.once('drain', resolve));
       count += 1;
+      if (!res.write(line) && !(await drained(res))) return count;
     }
     res.end();
     return count;
