@@ -62,6 +62,12 @@ export function generationScope(): GenerationScope {
   return scopes.getStore() ?? { known: new Map(), since: performance.now() };
 }
 
+/**
+ * A table name as an SQL string literal, for the generation subqueries that figure statements
+ * embed as text (they are cached by their text, so nothing is bound): only word characters remain.
+ */
+const quoted = (table: string) => `'${table.replace(/[^\w]/g, '')}'`;
+
 /** The SQL of one table's generation as a scalar subquery (a table without a row reads as NULL, i.e. 0). */
 export function generationSql(table: string): string {
   return `(SELECT generation FROM ${GENERATIONS_TABLE} WHERE table_name = ${quoted(table)})`;
@@ -161,24 +167,26 @@ function raised(tables: readonly string[]): void {
   for (const listener of raiseListeners) listener(tables);
 }
 
-const quoted = (table: string) => `'${table.replace(/[^\w]/g, '')}'`;
-
 /** Raises the generations of `tables` in one statement, in sorted order; adds the rows of tables that had none. */
 async function raise(s: Sequelize, query: Query, tables: string[], transaction?: Transaction): Promise<void> {
   const names = [...new Set(tables)].sort();
-  const list = names.map(quoted).join(', ');
-  const [, changed] = (await query(`UPDATE ${GENERATIONS_TABLE} SET generation = generation + 1 WHERE table_name IN (${list})`, {
+  const [, changed] = (await query(`UPDATE ${GENERATIONS_TABLE} SET generation = generation + 1 WHERE table_name IN (?)`, {
+    replacements: [names],
     type: QueryTypes.UPDATE,
     transaction,
   })) as [unknown, number];
   if (Number(changed) >= names.length) return;
   // A table made after the last migration run (rare): its row starts past 0, the value a missing row reads as.
   const ignore = dialectOf(s) === 'sqlite' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
-  await query(`${ignore} INTO ${GENERATIONS_TABLE} (table_name, generation) VALUES ${names.map((n) => `(${quoted(n)}, 1)`).join(', ')}`, {
+  await query(`${ignore} INTO ${GENERATIONS_TABLE} (table_name, generation) VALUES ${names.map(() => '(?, 1)').join(', ')}`, {
+    replacements: names,
     type: QueryTypes.INSERT,
     transaction,
   });
 }
+
+/** How far a restore raises every generation (2^40). */
+export const RESTORE_STEP = 2 ** 40;
 
 /**
  * Raises every table's generation by `step` and gives every table a row: after migrations ran,
@@ -186,9 +194,6 @@ async function raise(s: Sequelize, query: Query, tables: string[], transaction?:
  * brings back the backup's generations, which a running app may have seen with other data since:
  * it raises them by RESTORE_STEP, beyond any count of writes made between a backup and a restore.
  */
-/** How far a restore raises every generation (2^40). */
-export const RESTORE_STEP = 2 ** 40;
-
 export async function raiseAllGenerations(s: Sequelize, step = 1): Promise<void> {
   const tables = ((await s.getQueryInterface().showAllTables()) as unknown[]).map((t) =>
     typeof t === 'string' ? t : String((t as { tableName: string }).tableName),
@@ -198,7 +203,7 @@ export async function raiseAllGenerations(s: Sequelize, step = 1): Promise<void>
   const names = [...new Set(tables)].filter((t) => t !== GENERATIONS_TABLE && /^\w+$/.test(t));
   if (!names.length) return;
   const ignore = dialectOf(s) === 'sqlite' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
-  await s.query(`${ignore} INTO ${GENERATIONS_TABLE} (table_name, generation) VALUES ${names.map((n) => `(${quoted(n)}, 0)`).join(', ')}`);
-  await s.query(`UPDATE ${GENERATIONS_TABLE} SET generation = generation + ${Number.isSafeInteger(step) && step > 0 ? step : 1}`);
+  await s.query(`${ignore} INTO ${GENERATIONS_TABLE} (table_name, generation) VALUES ${names.map(() => '(?, 0)').join(', ')}`, { replacements: names });
+  await s.query(`UPDATE ${GENERATIONS_TABLE} SET generation = generation + ?`, { replacements: [Number.isSafeInteger(step) && step > 0 ? step : 1] });
   raised(names);
 }
